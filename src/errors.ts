@@ -1,0 +1,52 @@
+/**
+ * Every failure a user or the API can cause is a TiError with a kind. The
+ * kind, never the message text, decides what happens next: whether a row is
+ * retried, whether the run stops, and which exit code the process returns.
+ */
+export type ErrorKind =
+  /** The user's input or configuration is wrong; nothing was sent because of it. */
+  | 'invalid'
+  /** The API refused one row (400, 404, 409, 422...); other rows go on. */
+  | 'rejected'
+  /** A fault that may pass (network, timeout, 408, 429, 5xx); worth retrying. */
+  | 'transient'
+  /** The API refused the key (401, 403); no further request can succeed. */
+  | 'auth'
+  /** The run had to stop early for a reason other than the key. */
+  | 'aborted';
+
+export class TiError extends Error {
+  readonly kind: ErrorKind;
+  /** What the user can do about it, as one sentence. */
+  readonly hint: string | undefined;
+
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TiError';
+    this.kind = kind;
+    this.hint = options.hint;
+  }
+}
+
+/** A failed exchange with the API, with what the retry policy needs to know. */
+export class ApiError extends TiError {
+  /** The HTTP status, absent when no response arrived (network error, timeout). */
+  readonly status: number | undefined;
+  /** How long the server asked us to wait before trying again. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown } = {},
+  ) {
+    super(kind, message, details);
+    this.name = 'ApiError';
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+export function isTiError(error: unknown): error is TiError {
+  return error instanceof TiError;
+}

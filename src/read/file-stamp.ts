@@ -1,0 +1,29 @@
+import { stat } from 'node:fs/promises';
+import { TiError } from '../errors.js';
+import { describeFileError } from './csv-records.js';
+
+/** Enough of a file's identity to notice that it was edited between two reads. */
+export interface FileStamp {
+  readonly size: number;
+  readonly modifiedMs: number;
+}
+
+export async function stampFile(path: string): Promise<FileStamp> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return { size: info.size, modifiedMs: info.mtimeMs };
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+}
+
+/** The rows sent must be the rows validated: refuse if the file changed in between. */
+export async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
+  const now = await stampFile(path);
+  if (now.size !== stamp.size || now.modifiedMs !== stamp.modifiedMs) {
+    throw new TiError('invalid', `${path} changed while it was being validated.`, {
+      hint: 'Save the file, close the program editing it and run again.',
+    });
+  }
+}

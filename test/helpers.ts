@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { runCli } from '../src/cli/program.js';
+import type { CreditBatch } from '../src/credit-batch.js';
+import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../src/mock/server.js';
+import { CreditBatchStore } from '../src/mock/store.js';
+
+export const KEY = MOCK_API_KEY;
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'ti-credits-test-'));
+}
+
+/** Writes `text` to a new CSV file in `dir` and returns its path. */
+export async function writeCsv(dir: string, text: string, name = 'input.csv'): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+export function ids(count: number): string[] {
+  return Array.from({ length: count }, () => randomUUID());
+}
+
+/** A mock on a random loopback port, seeded with a batch for each id (balance 100, name "Batch <n>"). */
+export async function startMock(seedIds: readonly string[], options: Omit<MockOptions, 'store'> = {}): Promise<MockApi> {
+  const seed: Partial<CreditBatch>[] = seedIds.map((id, index) => ({ id, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }));
+  return startMockApi({ ...options, store: new CreditBatchStore(seed) });
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process, as the entry point would, capturing what it prints. */
+export async function cli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; shutdown?: AbortSignal }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: options.env ?? { TI_API_KEY: KEY },
+    cwd: options.cwd,
+    shutdown: options.shutdown ?? new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+/** The single run folder under `<cwd>/reports`. */
+export async function runFolder(cwd: string): Promise<string> {
+  const entries = await readdir(join(cwd, 'reports'));
+  if (entries.length !== 1) throw new Error(`expected one run folder, found ${entries.length}`);
+  return join(cwd, 'reports', entries[0] ?? '');
+}
+
+export async function readCsvFile(path: string): Promise<Record<string, string>[]> {
+  return parse(await readFile(path), { columns: true, bom: true }) as Record<string, string>[];
+}
+
+/** report.csv of the run in `cwd`, rows sorted by line (rows are written as they finish). */
+export async function readReport(cwd: string): Promise<Record<string, string>[]> {
+  const rows = await readCsvFile(join(await runFolder(cwd), 'report.csv'));
+  return rows.sort((a, b) => Number(a.line) - Number(b.line));
+}
+
+export async function readSummary(cwd: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(join(await runFolder(cwd), 'summary.json'), 'utf8')) as Record<string, any>;
+}
+
+/** Requests the mock received for one id. */
+export function requestsFor(mock: MockApi, id: string): MockApi['requests'] {
+  return mock.requests.filter((request) => request.id === id);
+}
