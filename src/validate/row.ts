@@ -1,0 +1,90 @@
+import type { CreditBatchUpdate } from '../credit-batch.js';
+import type { CsvRecord } from '../read/csv-records.js';
+import type { DuplicateIds } from './duplicate-ids.js';
+import { parseCurrentBalance, parseExpiresOn, parseId, parseName, showCell } from './fields.js';
+import type { Columns } from './header.js';
+
+/** A row that can be sent: the credit batch it targets and exactly the fields it changes. */
+export interface ValidRow {
+  readonly line: number;
+  readonly id: string;
+  readonly body: CreditBatchUpdate;
+  readonly cells: readonly string[];
+}
+
+export interface InvalidRow {
+  readonly line: number;
+  readonly cells: readonly string[];
+  /** Every problem the row has, each a sentence saying what to write instead. */
+  readonly problems: readonly string[];
+}
+
+export type RowVerdict = { readonly valid: true; readonly row: ValidRow } | { readonly valid: false; readonly row: InvalidRow };
+
+/**
+ * Decides whether one record can be sent, and what exactly would be sent.
+ * Pure: the same record, header and duplicate list always give the same verdict,
+ * which is what lets the validating pass and the sending pass agree.
+ */
+export function validateRow(columns: Columns, record: CsvRecord, duplicates?: DuplicateIds): RowVerdict {
+  const { line, cells } = record;
+  const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems } });
+
+  if (cells.length !== columns.names.length) return invalid([describeCellCount(cells, columns.names.length)]);
+
+  const problems: string[] = [];
+  const idCell = cells[columns.id] ?? '';
+  const id = idCell === '' ? undefined : parseId(idCell);
+  if (id === undefined) problems.push('id is empty; every row needs the id of the credit batch to change');
+  else if (!id.ok) problems.push(id.problem);
+
+  const body: CreditBatchUpdate = {};
+  const { name, expiresOn, currentBalance } = columns.fields;
+  const nameCell = name === undefined ? '' : (cells[name] ?? '');
+  if (nameCell !== '') {
+    const parsed = blank('name', nameCell) ?? parseName(nameCell);
+    if (parsed.ok) body.name = parsed.value;
+    else problems.push(parsed.problem);
+  }
+  const expiresCell = expiresOn === undefined ? '' : (cells[expiresOn] ?? '');
+  if (expiresCell !== '') {
+    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell);
+    if (parsed.ok) body.expiresOn = parsed.value;
+    else problems.push(parsed.problem);
+  }
+  const balanceCell = currentBalance === undefined ? '' : (cells[currentBalance] ?? '');
+  if (balanceCell !== '') {
+    const parsed = blank('currentBalance', balanceCell) ?? parseCurrentBalance(balanceCell);
+    if (parsed.ok) body.currentBalance = parsed.value;
+    else problems.push(parsed.problem);
+  }
+  if (nameCell === '' && expiresCell === '' && balanceCell === '') {
+    problems.push(`nothing to change: ${Object.keys(columns.fields).join(', ')} ${Object.keys(columns.fields).length > 1 ? 'are all' : 'is'} empty`);
+  }
+
+  if (id?.ok === true && duplicates !== undefined) {
+    const others = duplicates.otherLines(id.value, line);
+    if (others !== undefined && others.length > 0) problems.push(describeDuplicate(id.value, others));
+  }
+
+  if (problems.length > 0 || id?.ok !== true) return invalid(problems);
+  return { valid: true, row: { line, id: id.value, body, cells } };
+}
+
+/** A cell of spaces is neither a value nor clearly "leave alone"; the user must say which. */
+function blank(column: string, cell: string): { ok: false; problem: string } | undefined {
+  return cell.trim() === '' ? { ok: false, problem: `${column} contains only spaces; leave the cell empty to keep the current value` } : undefined;
+}
+
+function describeCellCount(cells: readonly string[], expected: number): string {
+  const counted = `the row has ${cells.length} cell${cells.length === 1 ? '' : 's'} but the header has ${expected}`;
+  if (cells.length < expected) return `${counted}; add the missing cells (an empty cell keeps the current value)`;
+  const extra = cells.slice(expected).map(showCell).join(', ');
+  return `${counted} (extra: ${extra}); a value containing a comma must be enclosed in double quotes`;
+}
+
+function describeDuplicate(id: string, others: readonly number[]): string {
+  const shown = others.slice(0, 5).join(', ');
+  const more = others.length > 5 ? ` and ${others.length - 5} more` : '';
+  return `id ${id} also appears on line${others.length > 1 ? 's' : ''} ${shown}${more}; a credit batch may appear only once in a file, so merge those rows`;
+}

@@ -1,0 +1,56 @@
+import { TiError } from '../errors.js';
+import { readCsvBatches } from '../read/csv-records.js';
+import { stampFile, type FileStamp } from '../read/file-stamp.js';
+import { DuplicateIds, IdIndex } from './duplicate-ids.js';
+import { parseId } from './fields.js';
+import { EXPECTED_HEADER, readHeader, type Columns } from './header.js';
+import { validateRow } from './row.js';
+
+/** What the validating pass learns about a whole file before a single row is sent. */
+export interface Scan {
+  readonly columns: Columns;
+  /** Data rows, the header not counted. */
+  readonly rows: number;
+  /** Rows with a problem of their own; rows invalid only as duplicates are in `duplicates`. */
+  readonly invalidRows: number;
+  readonly duplicates: DuplicateIds;
+  readonly stamp: FileStamp;
+}
+
+/** The first pass: streams the file once, validating every row and indexing every id. Stops when `signal` aborts. */
+export async function scanFile(path: string, signal?: AbortSignal): Promise<Scan> {
+  const stamp = await stampFile(path);
+  const index = new IdIndex();
+  const duplicates = new DuplicateIds();
+  let columns: Columns | undefined;
+  let rows = 0;
+  let invalidRows = 0;
+  for await (const batch of readCsvBatches(path)) {
+    signal?.throwIfAborted();
+    for (const record of batch) {
+      if (columns === undefined) {
+        columns = readHeader(path, record);
+        continue;
+      }
+      rows++;
+      const verdict = validateRow(columns, record);
+      if (!verdict.valid) invalidRows++;
+      // With the wrong number of cells the id column cannot be trusted to hold the id.
+      if (record.cells.length !== columns.names.length) continue;
+      const id = verdict.valid ? verdict.row.id : idOf(record.cells[columns.id]);
+      if (id === undefined) continue;
+      const firstLine = index.remember(id, record.line);
+      if (firstLine !== 0) duplicates.add(id, firstLine, record.line);
+    }
+  }
+  if (columns === undefined) {
+    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
+  }
+  return { columns, rows, invalidRows, duplicates, stamp };
+}
+
+function idOf(cell: string | undefined): string | undefined {
+  if (cell === undefined || cell === '') return undefined;
+  const id = parseId(cell);
+  return id.ok ? id.value : undefined;
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DuplicateIds } from '../../src/validate/duplicate-ids.js';
+import { readHeader } from '../../src/validate/header.js';
+import { validateRow } from '../../src/validate/row.js';
+
+const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+const columns = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'expiresOn', 'currentBalance', 'notes'] });
+const row = (...cells: string[]) => validateRow(columns, { line: 7, cells });
+
+function problems(verdict: ReturnType<typeof validateRow>): readonly string[] {
+  assert.equal(verdict.valid, false, 'expected the row to be invalid');
+  return verdict.valid ? [] : verdict.row.problems;
+}
+
+describe('row', () => {
+  it('sends only the fields the row fills in', () => {
+    const verdict = row(ID, '', '', '500', 'a note');
+    assert.equal(verdict.valid, true);
+    assert.deepEqual(verdict.valid && verdict.row, { line: 7, id: ID, body: { currentBalance: 500 }, cells: [ID, '', '', '500', 'a note'] });
+  });
+  it('sends every field, normalised', () => {
+    const verdict = row(ID, ' Acme ', '2027-03-31T23:59:59+01:00', '0', '');
+    assert.deepEqual(verdict.valid && verdict.row.body, { name: 'Acme', expiresOn: '2027-03-31T22:59:59.000Z', currentBalance: 0 });
+  });
+  it('refuses a row with nothing to change', () => {
+    assert.deepEqual(problems(row(ID, '', '', '', 'note')), ['nothing to change: name, expiresOn, currentBalance are all empty']);
+  });
+  it('refuses a missing id', () => {
+    assert.match(problems(row('', 'Acme', '', '', ''))[0] ?? '', /id is empty/);
+  });
+  it('refuses a cell holding only spaces instead of guessing it means "leave alone"', () => {
+    assert.match(problems(row(ID, '   ', '', '5', ''))[0] ?? '', /name contains only spaces; leave the cell empty/);
+  });
+  it('reports every problem of the row', () => {
+    const found = problems(row('nope', '', '03/31/2027', '1,000', ''));
+    assert.equal(found.length, 3);
+    assert.match(found[0] ?? '', /id "nope"/);
+    assert.match(found[1] ?? '', /expiresOn/);
+    assert.match(found[2] ?? '', /currentBalance/);
+  });
+  it('refuses a row with too many cells, naming the extra ones', () => {
+    assert.match(problems(row(ID, 'Acme', ' Inc', '', '5', ''))[0] ?? '', /has 6 cells but the header has 5 \(extra: ""\); a value containing a comma must be enclosed in double quotes/);
+  });
+  it('refuses a row with too few cells', () => {
+    assert.match(problems(row(ID, 'Acme'))[0] ?? '', /has 2 cells but the header has 5; add the missing cells/);
+  });
+  it('refuses every row of a duplicated id, naming the other lines', () => {
+    const duplicates = new DuplicateIds();
+    duplicates.add(ID, 3, 7);
+    duplicates.add(ID.toUpperCase(), 3, 9);
+    const found = problems(validateRow(columns, { line: 7, cells: [ID, '', '', '5', ''] }, duplicates));
+    assert.deepEqual(found, [`id ${ID} also appears on lines 3, 9; a credit batch may appear only once in a file, so merge those rows`]);
+    const first = problems(validateRow(columns, { line: 3, cells: [ID, '', '', '6', ''] }, duplicates));
+    assert.match(first[0] ?? '', /also appears on lines 7, 9/);
+  });
+});
