@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RequestError } from 'got';
+import { ApiError } from '../../src/errors.js';
+import { classifyNetworkError, readAnswer } from '../../src/send/attempt.js';
+
+const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+function failure(status: number, body: unknown, headers: Record<string, string> = {}): ApiError {
+  try {
+    readAnswer(answer(status, body, headers), ID);
+  } catch (error) {
+    assert.ok(error instanceof ApiError);
+    return error;
+  }
+  assert.fail(`expected ${status} to fail the attempt`);
+}
+
+describe('reading an answer', () => {
+  it('returns the credit batch of a 200 for the same id', () => {
+    const batch = readAnswer(answer(200, { data: { UpdateCreditBatch: { id: ID.toUpperCase(), currentBalance: 5 } } }), ID);
+    assert.equal(batch.currentBalance, 5);
+  });
+  it('fails a 200 without the credit batch, or for another id', () => {
+    assert.equal(failure(200, { data: {} }).kind, 'rejected');
+    assert.match(failure(200, { data: { UpdateCreditBatch: { id: 'other' } } }).message, /for credit batch other instead of/);
+    assert.equal(failure(200, '<html>').kind, 'rejected');
+  });
+  for (const status of [400, 404, 409, 422, 405, 501]) {
+    it(`fails the row at once on ${status}, with the API's message`, () => {
+      const error = failure(status, { error: 'x', message: 'Credit batch not found' });
+      assert.equal(error.kind, 'rejected');
+      assert.equal(error.status, status);
+      assert.equal(error.message, `${status}: Credit batch not found`);
+    });
+  }
+  for (const status of [408, 429, 500, 502, 503, 504]) {
+    it(`treats ${status} as transient`, () => assert.equal(failure(status, {}).kind, 'transient'));
+  }
+  it('keeps the Retry-After of a 429 or 503', () => {
+    assert.equal(failure(429, { error: 'rate_limit_exceeded', message: 'slow down', retryAfter: 3 }).retryAfterMs, 3000);
+    assert.equal(failure(503, {}, { 'retry-after': '2' }).retryAfterMs, 2000);
+  });
+  it('stops the run on 401 and 403', () => {
+    assert.equal(failure(401, { message: 'Invalid key' }).kind, 'auth');
+    assert.equal(failure(403, { message: 'No permission' }).kind, 'auth');
+  });
+  it('stops the run on a redirect instead of following it', () => {
+    const error = failure(307, '', { location: 'https://elsewhere.example/' });
+    assert.equal(error.kind, 'aborted');
+    assert.match(error.message, /redirecting to https:\/\/elsewhere\.example\/; ti-credits does not follow redirects/);
+  });
+  it('uses the start of a non-JSON body, or the status text, as the message', () => {
+    assert.equal(failure(502, '<html> Bad   gateway </html>').message, '502: <html> Bad gateway </html>');
+    assert.equal(failure(500, '').message, '500: Internal Server Error');
+  });
+});
+
+describe('classifying network errors', () => {
+  const requestError = (code: string) => new RequestError('boom', Object.assign(new Error('boom'), { code }), undefined as never);
+  it('retries resets, refusals and lookups that may pass', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']) assert.equal(classifyNetworkError(requestError(code)).kind, 'transient', code);
+  });
+  it('stops the run for an unknown host or an untrusted certificate', () => {
+    for (const code of ['ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+      assert.equal(classifyNetworkError(requestError(code)).kind, 'aborted', code);
+    }
+  });
+  it('rethrows what is not a request error: a bug must not pass for a network fault', () => {
+    assert.throws(() => classifyNetworkError(new TypeError('bug')), TypeError);
+  });
+});

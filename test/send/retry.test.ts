@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApiError } from '../../src/errors.js';
+import { retryDelay, withRetries, type RetryPolicy } from '../../src/send/retry.js';
+
+const policy: RetryPolicy = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10_000 };
+
+describe('retries', () => {
+  it('retries a transient failure until it succeeds', async () => {
+    let calls = 0;
+    const result = await withRetries(async () => {
+      calls++;
+      if (calls < 3) throw new ApiError('transient', '503: busy', { status: 503 });
+      return 'done';
+    }, policy);
+    assert.equal(result, 'done');
+    assert.equal(calls, 3);
+  });
+  it('gives up after `retries` further attempts with the last failure', async () => {
+    let calls = 0;
+    await assert.rejects(
+      withRetries(async () => {
+        calls++;
+        throw new ApiError('transient', `503: attempt ${calls}`, { status: 503 });
+      }, policy),
+      /503: attempt 4/,
+    );
+    assert.equal(calls, 4);
+  });
+  for (const kind of ['rejected', 'auth', 'aborted', 'invalid'] as const) {
+    it(`does not retry a ${kind} failure`, async () => {
+      let calls = 0;
+      await assert.rejects(
+        withRetries(async () => {
+          calls++;
+          throw new ApiError(kind, '404: not found', { status: 404 });
+        }, policy),
+        (error: unknown) => error instanceof ApiError && error.kind === kind,
+      );
+      assert.equal(calls, 1);
+    });
+  }
+  it('waits at least what Retry-After asks before the next attempt', async () => {
+    const starts: number[] = [];
+    await withRetries(async () => {
+      starts.push(performance.now());
+      if (starts.length === 1) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 300 });
+      return true;
+    }, policy);
+    assert.ok((starts[1] ?? 0) - (starts[0] ?? 0) >= 295, `waited ${(starts[1] ?? 0) - (starts[0] ?? 0)} ms`);
+  });
+  it('fails the row instead of waiting longer than allowed', async () => {
+    let calls = 0;
+    const started = performance.now();
+    await assert.rejects(
+      withRetries(async () => {
+        calls++;
+        throw new ApiError('transient', '429: slow down', { status: 429, retryAfterMs: 3_600_000 });
+      }, policy),
+      /asked to wait 3600 s/,
+    );
+    assert.equal(calls, 1);
+    assert.ok(performance.now() - started < 1000);
+  });
+  it('stops waiting as soon as the run is stopped', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const started = performance.now();
+    const run = withRetries(
+      async () => {
+        calls++;
+        throw new ApiError('transient', '503', { status: 503, retryAfterMs: 5000 });
+      },
+      policy,
+      { signal: stop.signal, onRetry: () => setTimeout(() => stop.abort(new Error('stopped')), 20) },
+    );
+    await assert.rejects(run);
+    assert.equal(calls, 1);
+    assert.ok(performance.now() - started < 2000);
+  });
+  it('still delivers a success that arrives after the run was stopped', async () => {
+    const stop = new AbortController();
+    const result = await withRetries(
+      async () => {
+        stop.abort(new Error('stopped'));
+        return 'applied';
+      },
+      policy,
+      { signal: stop.signal },
+    );
+    assert.equal(result, 'applied');
+  });
+  it('tells the caller about each retry and its delay', async () => {
+    const seen: [number, number][] = [];
+    let calls = 0;
+    await withRetries(
+      async () => {
+        if (++calls < 3) throw new ApiError('transient', 'x', { retryAfterMs: 10 });
+        return 1;
+      },
+      policy,
+      { onRetry: (_error, attempt, delay) => seen.push([attempt, delay]) },
+    );
+    assert.deepEqual(seen.map(([attempt]) => attempt), [1, 2]);
+    assert.ok(seen.every(([, delay]) => delay >= 10));
+  });
+});
+
+describe('backoff', () => {
+  const wide: RetryPolicy = { retries: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 60_000 };
+  it('spreads delays over [0, base * 2^(n-1)), capped', () => {
+    for (const [attempt, ceiling] of [[1, 100], [2, 200], [3, 400], [5, 1000], [9, 1000]] as const) {
+      const delays = Array.from({ length: 200 }, () => retryDelay(new ApiError('transient', 'x'), attempt, wide));
+      assert.ok(delays.every((delay) => delay >= 0 && delay <= ceiling), `attempt ${attempt}`);
+      assert.ok(Math.max(...delays) > ceiling / 2, `attempt ${attempt} uses the whole range`);
+      assert.ok(Math.min(...delays) < ceiling / 2, `attempt ${attempt} uses the whole range`);
+    }
+  });
+  it('never waits less than Retry-After', () => {
+    assert.ok(retryDelay(new ApiError('transient', 'x', { retryAfterMs: 2000 }), 1, wide) >= 2000);
+  });
+});
