@@ -1,0 +1,50 @@
+import pino, { type Logger } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Paths that would hold the key if an object carrying it were ever logged.
+ * Nothing logs such objects; this is the second line of defence.
+ */
+const REDACTED_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'options.headers.authorization',
+  '*.options.headers.authorization',
+];
+
+export interface RunLog {
+  readonly logger: Logger;
+  /** Writes out every buffered line; pino's async destination would drop them at exit otherwise. */
+  close(): Promise<void>;
+}
+
+/** The run's NDJSON log file. */
+export function openRunLog(path: string, level: LogLevel): RunLog {
+  const destination = pino.destination({ dest: path, sync: false, minLength: 4096 });
+  const logger = pino(
+    {
+      level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
+  return {
+    logger,
+    close: () =>
+      new Promise((resolve, reject) => {
+        logger.flush((error) => {
+          if (error) return reject(error);
+          destination.once('close', () => resolve());
+          destination.end();
+        });
+      }),
+  };
+}

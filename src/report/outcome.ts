@@ -1,0 +1,29 @@
+import type { CreditBatch, CreditBatchUpdate } from '../credit-batch.js';
+import type { ErrorKind } from '../errors.js';
+
+/**
+ * - `updated`: the API confirmed the change.
+ * - `failed`: sent, and not updated (the API refused it, or it kept failing).
+ * - `invalid`: the row itself is wrong; never sent.
+ * - `skipped`: a valid row that was not sent (invalid rows elsewhere, or the run stopped).
+ * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
+ */
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid';
+export const OUTCOMES: readonly Outcome[] = ['updated', 'failed', 'invalid', 'skipped', 'valid'];
+
+/** What became of one input row: one line of report.csv. */
+export interface RowOutcome {
+  readonly line: number;
+  readonly outcome: Outcome;
+  /** The row's cells exactly as read. */
+  readonly cells: readonly string[];
+  /** Requests sent for this row. */
+  readonly attempts: number;
+  readonly httpStatus?: number | undefined;
+  readonly error?: string | undefined;
+  readonly errorKind?: ErrorKind | undefined;
+  /** The body sent, or that would be sent. */
+  readonly sent?: CreditBatchUpdate | undefined;
+  /** The credit batch as the API returned it. */
+  readonly result?: CreditBatch | undefined;
+}

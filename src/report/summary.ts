@@ -1,0 +1,74 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TiError } from '../errors.js';
+import type { Outcome } from './outcome.js';
+import type { Tally } from './tally.js';
+
+export const SUMMARY_FILE = 'summary.json';
+
+/**
+ * - `completed`: every row was dealt with (each has its outcome in the report).
+ * - `refused`: nothing was sent, because of the file or the options.
+ * - `stopped`: sending stopped early (key refused, API unreachable); the rest are `skipped`.
+ * - `interrupted`: the user stopped the run; rows in flight finished, the rest are `skipped`.
+ */
+export type RunStatus = 'completed' | 'refused' | 'stopped' | 'interrupted';
+
+export interface Summary {
+  readonly command: 'apply' | 'validate';
+  readonly dryRun: boolean;
+  readonly status: RunStatus;
+  readonly input: string;
+  readonly target: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly wallTimeMs: number;
+  readonly rows: Record<Outcome, number> & { readonly total: number };
+  readonly requests: { readonly sent: number; readonly retries: number; readonly byStatus: Readonly<Record<string, number>> };
+  readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly folder: string;
+  readonly peakRssBytes: number;
+}
+
+export interface SummaryFacts {
+  readonly command: 'apply' | 'validate';
+  readonly dryRun: boolean;
+  readonly status: RunStatus;
+  readonly input: string;
+  readonly target: string | undefined;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly tally: Tally;
+  readonly error: TiError | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly folder: string;
+}
+
+export function summarize(facts: SummaryFacts): Summary {
+  const { tally, error } = facts;
+  return {
+    command: facts.command,
+    dryRun: facts.dryRun,
+    status: facts.status,
+    input: facts.input,
+    target: facts.target ?? null,
+    startedAt: facts.startedAt.toISOString(),
+    finishedAt: facts.finishedAt.toISOString(),
+    wallTimeMs: facts.finishedAt.getTime() - facts.startedAt.getTime(),
+    rows: { total: tally.total, ...tally.rows },
+    requests: { sent: tally.requests, retries: tally.retries, byStatus: { ...tally.byStatus } },
+    error: error === undefined ? null : { kind: error.kind, message: error.message, hint: error.hint ?? null },
+    options: facts.options,
+    folder: facts.folder,
+    // resourceUsage reports kilobytes.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+/** Written whole or not at all: a reader never sees half a summary. */
+export async function writeSummary(folder: string, summary: Summary): Promise<void> {
+  const path = join(folder, SUMMARY_FILE);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}

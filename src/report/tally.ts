@@ -1,0 +1,45 @@
+import type { AttemptRecord } from '../send/send-row.js';
+import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
+
+/** How many problems the terminal shows; the report has them all. */
+const PROBLEMS_KEPT = 10;
+/** Distinct error messages counted; beyond that they are lumped together. */
+const ERRORS_KEPT = 100;
+
+/** Running counts for the summary, fed as rows and requests finish. */
+export class Tally {
+  readonly rows: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  requests = 0;
+  retries = 0;
+  /** Requests by HTTP status; `network` for those that got no answer. */
+  readonly byStatus: Record<string, number> = {};
+  /** The first invalid rows, as `line N: problem` lines. */
+  readonly problems: string[] = [];
+  /** How often each error message was the final word on a failed row. */
+  readonly errors = new Map<string, number>();
+
+  countRow(row: RowOutcome): void {
+    this.rows[row.outcome]++;
+    if (row.outcome === 'invalid' && this.problems.length < PROBLEMS_KEPT && row.error !== undefined) {
+      this.problems.push(`line ${row.line}: ${row.error}`);
+    }
+    if (row.outcome === 'failed' && row.error !== undefined) {
+      const key = this.errors.has(row.error) || this.errors.size < ERRORS_KEPT ? row.error : 'other errors';
+      this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    }
+  }
+
+  countAttempt(attempt: AttemptRecord): void {
+    this.requests++;
+    const status = attempt.status === undefined ? 'network' : String(attempt.status);
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  countRetry(): void {
+    this.retries++;
+  }
+
+  get total(): number {
+    return OUTCOMES.reduce((sum, outcome) => sum + this.rows[outcome], 0);
+  }
+}

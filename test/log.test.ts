@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { openRunLog } from '../src/log.js';
+import { tempDir } from './helpers.js';
+
+describe('run log', () => {
+  it('redacts key-bearing fields if an object holding them is ever logged', async () => {
+    const path = join(await tempDir(), 'run.log');
+    const log = openRunLog(path, 'info');
+    log.logger.info({ apiKey: 'ti_live_aaa', request: { headers: { authorization: 'Bearer ti_live_bbb' } }, options: { headers: { authorization: 'Bearer ti_live_ccc' } } }, 'x');
+    await log.close();
+    const text = await readFile(path, 'utf8');
+    assert.ok(!/ti_live_/.test(text), text);
+    assert.equal((text.match(/\[redacted\]/g) ?? []).length, 3);
+  });
+  it('has every line on disk once closed, even hundreds of thousands of them', async () => {
+    const path = join(await tempDir(), 'run.log');
+    const log = openRunLog(path, 'info');
+    for (let i = 0; i < 200_000; i++) log.logger.info({ event: 'row', line: i }, 'row');
+    await log.close();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 200_000);
+    assert.equal(JSON.parse(lines.at(-1) ?? '{}').line, 199_999);
+  });
+});

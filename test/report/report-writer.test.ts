@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ReportWriter } from '../../src/report/report-writer.js';
+import { readHeader } from '../../src/validate/header.js';
+import { readCsvFile, tempDir } from '../helpers.js';
+
+const columns = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance', 'error'] });
+const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+
+describe('report writer', () => {
+  it('writes status, the input columns (minus an old error column), the body sent and the API values', async () => {
+    const dir = await tempDir();
+    const writer = new ReportWriter(dir, columns, { durable: true });
+    writer.write({
+      line: 2,
+      outcome: 'updated',
+      cells: [ID, 'Acme, "Inc"', '5', 'old error'],
+      attempts: 2,
+      httpStatus: 200,
+      sent: { name: 'Acme, "Inc"', currentBalance: 5 },
+      result: { id: ID, name: 'Acme, "Inc"', expiresOn: '2027-01-01T00:00:00.000Z', startingBalance: 10, currentBalance: 5, clientId: 'c', status: 'active', createdAt: 'x', updatedAt: 'y', creditAccountId: 'z', allocatedCredits: 3 },
+    });
+    writer.close();
+    const text = await readFile(join(dir, 'report.csv'), 'utf8');
+    assert.equal(
+      text.split('\n')[0],
+      'line,outcome,httpStatus,attempts,error,id,name,currentBalance,sent,api.name,api.expiresOn,api.startingBalance,api.currentBalance,api.clientId,api.status,api.createdAt,api.updatedAt,api.creditAccountId,api.allocatedCredits',
+    );
+    const [row] = await readCsvFile(join(dir, 'report.csv'));
+    assert.equal(row?.name, 'Acme, "Inc"');
+    assert.equal(row?.sent, '{"name":"Acme, \\"Inc\\"","currentBalance":5}');
+    assert.equal(row?.['api.allocatedCredits'], '3');
+    assert.equal(row?.error, '');
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), []);
+  });
+
+  it('puts every row not updated into failed.csv, ready to re-run, with its error last', async () => {
+    const dir = await tempDir();
+    const writer = new ReportWriter(dir, columns, { durable: false });
+    writer.write({ line: 2, outcome: 'failed', cells: [ID, 'Name\nwith newline', '5', ''], attempts: 1, httpStatus: 404, error: '404: not found' });
+    writer.write({ line: 3, outcome: 'invalid', cells: [ID, ' spaced ', '1,000', ''], attempts: 0, error: 'currentBalance "1,000" uses "," as a thousands separator' });
+    writer.write({ line: 4, outcome: 'skipped', cells: [ID, '', '7', ''], attempts: 0, error: 'not sent' });
+    writer.write({ line: 5, outcome: 'valid', cells: [ID, '', '8', ''], attempts: 0 });
+    writer.close();
+    assert.equal((await readFile(join(dir, 'failed.csv'), 'utf8')).split('\n')[0], 'id,name,currentBalance,error');
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [
+      { id: ID, name: 'Name\nwith newline', currentBalance: '5', error: '404: not found' },
+      { id: ID, name: ' spaced ', currentBalance: '1,000', error: 'currentBalance "1,000" uses "," as a thousands separator' },
+      { id: ID, name: '', currentBalance: '7', error: 'not sent' },
+    ]);
+  });
+
+  it('writes a row with the wrong number of cells back as it came, so a re-run refuses it again', async () => {
+    const dir = await tempDir();
+    const writer = new ReportWriter(dir, readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance'] }), { durable: true });
+    writer.write({ line: 2, outcome: 'invalid', cells: [ID, 'Smith', ' John', '5'], attempts: 0, error: 'the row has 4 cells but the header has 3' });
+    writer.close();
+    const lines = (await readFile(join(dir, 'failed.csv'), 'utf8')).trim().split('\n');
+    assert.equal(lines[1], `${ID},Smith, John,5,the row has 4 cells but the header has 3`);
+  });
+
+  it('has every finished row on disk before write() returns when durable', async () => {
+    const dir = await tempDir();
+    const writer = new ReportWriter(dir, columns, { durable: true });
+    writer.write({ line: 2, outcome: 'failed', cells: [ID, '', '5', ''], attempts: 1, error: 'e' });
+    assert.equal((await readCsvFile(join(dir, 'report.csv'))).length, 1);
+    assert.equal((await readCsvFile(join(dir, 'failed.csv'))).length, 1);
+    writer.close();
+  });
+
+  it('refuses to overwrite an existing report', async () => {
+    const dir = await tempDir();
+    new ReportWriter(dir, columns, { durable: true }).close();
+    assert.throws(() => new ReportWriter(dir, columns, { durable: true }), /EEXIST/);
+  });
+});
