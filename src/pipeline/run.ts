@@ -1,0 +1,210 @@
+import { join, resolve } from 'node:path';
+import type { CreditBatchUpdate } from '../credit-batch.js';
+import { ApiError, TiError } from '../errors.js';
+import { openRunLog, type RunLog } from '../log.js';
+import { readCsvBatches } from '../read/csv-records.js';
+import { assertUnchanged } from '../read/file-stamp.js';
+import type { RowOutcome } from '../report/outcome.js';
+import { ReportWriter } from '../report/report-writer.js';
+import { createRunFolder } from '../report/run-folder.js';
+import { summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
+import { Tally } from '../report/tally.js';
+import { keyKind } from '../send/api-client.js';
+import { Sender } from '../send/sender.js';
+import { scanFile, type Scan } from '../validate/scan.js';
+import { validateRow, type RowVerdict } from '../validate/row.js';
+import type { RunOptions } from './run-options.js';
+
+/** How many would-be requests a dry run shows. */
+const PREVIEW_ROWS = 5;
+
+export interface RunResult {
+  readonly folder: string;
+  readonly summary: Summary;
+  readonly tally: Tally;
+  /** The first requests a dry run would send. */
+  readonly preview: readonly { readonly line: number; readonly id: string; readonly body: CreditBatchUpdate }[];
+}
+
+/**
+ * What to do with each valid row in the second pass:
+ * - `check`: nothing, it is `valid` (validate, --dry-run);
+ * - `refuse`: nothing, it is `skipped` because the file has invalid rows;
+ * - `send`: send it.
+ */
+type Mode = 'check' | 'refuse' | 'send';
+
+/**
+ * The one engine behind every command: read → validate → send → report.
+ * A first pass validates the whole file without keeping it; a second pass
+ * reads it again and gives every row its outcome, sending the valid ones when
+ * the command and the file allow. Every row read gets exactly one line in report.csv.
+ */
+export interface RunEnvironment {
+  readonly cwd: string;
+  readonly now?: () => Date;
+  /** Told once the file is validated and sending begins, with the number of rows to send. */
+  readonly onSendStart?: (rows: number) => void;
+  /**
+   * Aborted when the user asks to stop (Ctrl-C). No new row is sent; rows in
+   * flight finish and are recorded; the rest are reported `skipped`.
+   */
+  readonly shutdown?: AbortSignal;
+}
+
+export async function runPipeline(options: RunOptions, environment: RunEnvironment): Promise<RunResult> {
+  const now = environment.now ?? (() => new Date());
+  const startedAt = now();
+  const inputPath = resolve(environment.cwd, options.inputPath);
+  const folder = await createRunFolder(options.outDir, inputPath, startedAt, environment.cwd);
+  const log = openRunLog(join(folder, 'run.log'), options.logLevel);
+  const tally = new Tally();
+  const preview: RunResult['preview'][number][] = [];
+  const stop = new AbortController();
+  let status: RunStatus = 'completed';
+  let failure: TiError | undefined;
+  let report: ReportWriter | undefined;
+  let sender: Sender | undefined;
+
+  /** Stops sending for good; the first reason given is the one reported. */
+  const stopRun = (error: TiError, why: RunStatus): void => {
+    if (stop.signal.aborted) return;
+    status = why;
+    failure = error;
+    log.logger.error({ event: 'stop', status: why, kind: error.kind, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${why}`);
+    stop.abort(error);
+  };
+  const interrupt = (): void => stopRun(new TiError('aborted', 'The run was interrupted.'), 'interrupted');
+  environment.shutdown?.addEventListener('abort', interrupt, { once: true });
+
+  log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: describeOptions(options) }, 'run started');
+  try {
+    const scan = await scanFile(inputPath, stop.signal);
+    const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
+    const mode: Mode = options.send === undefined || options.dryRun ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
+    log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
+    if (mode === 'refuse') {
+      status = 'refused';
+      failure = new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
+        hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
+      });
+    }
+    const writer = new ReportWriter(folder, scan.columns, { durable: mode === 'send' });
+    report = writer;
+    const record = (row: RowOutcome): void => {
+      writer.write(row);
+      tally.countRow(row);
+      logRow(log, row, mode);
+    };
+    if (mode === 'send' && options.send !== undefined) {
+      sender = new Sender(options.send, stop.signal, {
+        onAttempt: (attempt) => {
+          tally.countAttempt(attempt);
+          log.logger.info({ event: 'attempt', ...attempt }, 'request');
+        },
+        onRetry: (line, error, attemptNumber, delayMs) => {
+          tally.countRetry();
+          log.logger.warn({ event: 'retry', line, attempt: attemptNumber, delayMs, status: error.status, error: error.message }, 'retrying');
+        },
+        onFatal: (error) => stopRun(error, 'stopped'),
+      });
+    }
+    const sending = sender;
+
+    await assertUnchanged(inputPath, scan.stamp);
+    if (sending !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows);
+    await secondPass(inputPath, scan, (verdict) => {
+      // Sending goes on reading after a stop, to report each remaining row as skipped; checking just ends.
+      if (sending === undefined) stop.signal.throwIfAborted();
+      if (!verdict.valid) {
+        record({ line: verdict.row.line, outcome: 'invalid', cells: verdict.row.cells, attempts: 0, error: verdict.row.problems.join('; '), errorKind: 'invalid' });
+        return undefined;
+      }
+      const row = verdict.row;
+      if (sending !== undefined) return sending.submit(row, record);
+      if (mode === 'check') {
+        if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: row.body });
+        record({ line: row.line, outcome: 'valid', cells: row.cells, attempts: 0, sent: row.body });
+      } else {
+        record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: row.body, error: 'not sent because other rows of the file are invalid' });
+      }
+      return undefined;
+    });
+    await sending?.drain();
+  } catch (error) {
+    if (!(error instanceof TiError)) throw error;
+    if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
+  } finally {
+    environment.shutdown?.removeEventListener('abort', interrupt);
+    // Rows already in flight still get their line in the report before it closes.
+    await sender?.drain().catch(() => {});
+    report?.close();
+    sender?.close();
+  }
+
+  const summary = summarize({
+    command: options.command,
+    dryRun: options.dryRun,
+    status,
+    input: inputPath,
+    target: options.send?.target.origin,
+    startedAt,
+    finishedAt: now(),
+    tally,
+    error: failure,
+    options: describeOptions(options),
+    folder,
+  });
+  await writeSummary(folder, summary);
+  log.logger.info({ event: 'end', summary }, 'run finished');
+  await log.close();
+  return { folder, summary, tally, preview };
+}
+
+/**
+ * Reads the file again, skipping its header, and gives each row its final
+ * verdict. `onRow` returns a promise only when it must be waited for (a row
+ * handed to the dispatcher), so checking a file costs no promise per row.
+ */
+async function secondPass(path: string, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined): Promise<void> {
+  let header = true;
+  for await (const batch of readCsvBatches(path)) {
+    for (const record of batch) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const pending = onRow(validateRow(scan.columns, record, scan.duplicates));
+      if (pending !== undefined) await pending;
+    }
+  }
+}
+
+function logRow(log: RunLog, row: RowOutcome, mode: Mode): void {
+  const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error };
+  // Validating a million rows should not write a million log lines; the report has them.
+  if (mode === 'send' || row.outcome === 'invalid') log.logger.info(entry, 'row');
+  else log.logger.debug(entry, 'row');
+}
+
+/** The options as recorded in the log and summary.json: everything but the key. */
+function describeOptions(options: RunOptions): Record<string, unknown> {
+  const send = options.send;
+  return {
+    skipInvalid: options.skipInvalid,
+    dryRun: options.dryRun,
+    out: options.outDir ?? null,
+    logLevel: options.logLevel,
+    ...(send === undefined
+      ? {}
+      : {
+          target: send.target.origin,
+          keyKind: keyKind(send.target.apiKey),
+          concurrency: send.concurrency,
+          ratePerMinute: send.ratePerMinute,
+          timeoutMs: send.timeoutMs,
+          retries: send.retry.retries,
+          retryDelayMs: send.retry.baseDelayMs,
+        }),
+  };
+}
