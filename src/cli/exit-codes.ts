@@ -1,0 +1,56 @@
+import type { ErrorKind } from '../errors.js';
+import type { Summary } from '../report/summary.js';
+
+/** The exit codes, the contract scripts rely on. */
+export const EXIT = {
+  /** Every row updated (validate, --dry-run: every row valid). */
+  ok: 0,
+  /** The run finished, but some rows were not updated. */
+  notAllUpdated: 1,
+  /** Nothing was sent: usage, configuration or invalid input. */
+  refused: 2,
+  /** Sending stopped early: the API refused the key, or cannot be reached safely. */
+  stopped: 3,
+  /** A bug in ti-credits. */
+  internal: 70,
+  /** The user interrupted the run (Ctrl-C, SIGTERM): 128 + SIGINT, as shells expect. */
+  interrupted: 130,
+} as const;
+
+export const EXIT_CODE_TABLE = (
+  [
+    [EXIT.ok, 'every row was updated (validate and --dry-run: every row is valid)'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, or invalid and skipped)'],
+    [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
+    [EXIT.stopped, 'sending was stopped by the API: key refused (401/403), a redirect, an unknown host or an untrusted certificate; rows not sent are skipped'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ] as const
+)
+  .map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`)
+  .join('\n');
+
+export function exitCodeForError(kind: ErrorKind): number {
+  switch (kind) {
+    case 'invalid':
+      return EXIT.refused;
+    case 'auth':
+    case 'aborted':
+      return EXIT.stopped;
+    case 'rejected':
+    case 'transient':
+      return EXIT.notAllUpdated;
+  }
+}
+
+export function exitCodeForRun(summary: Summary): number {
+  if (summary.status === 'refused') return exitCodeForError(summary.error?.kind as ErrorKind | undefined ?? 'invalid');
+  if (summary.status === 'stopped') return EXIT.stopped;
+  if (summary.status === 'interrupted') return EXIT.interrupted;
+  const { rows } = summary;
+  if (summary.command === 'validate' || summary.dryRun) {
+    const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
+    return refusedByApply ? EXIT.refused : EXIT.ok;
+  }
+  return rows.updated === rows.total ? EXIT.ok : EXIT.notAllUpdated;
+}

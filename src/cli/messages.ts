@@ -1,0 +1,88 @@
+import { join, relative } from 'node:path';
+import type { TiError } from '../errors.js';
+import type { RunResult } from '../pipeline/run.js';
+import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
+import { API_PATH } from '../send/api-client.js';
+
+/** Everything ti-credits says to a person. The engine returns facts; the words live here. */
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60) > 0 ? `${Math.floor(seconds / 60)} min ` : ''}${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to quit at once).\n';
+
+export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: string | null | undefined }): string {
+  return `error: ${error.message}\n${error.hint === undefined || error.hint === null ? '' : `  ${error.hint}\n`}`;
+}
+
+export function formatInternalError(error: unknown): string {
+  return `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.\n`;
+}
+
+/** Said once the file is validated and sending begins. */
+export function formatSendingStart(rows: number, origin: string, ratePerMinute: number): string {
+  const pace = ratePerMinute > 0 ? ` at up to ${count(ratePerMinute)} requests/min: at least ${formatDuration((rows / ratePerMinute) * 60_000)}` : '';
+  return `Sending ${plural(rows, 'row')} to ${origin}${pace}.\n`;
+}
+
+/** The terminal summary of a finished run. */
+export function formatRunSummary(result: RunResult, cwd: string): string {
+  const { summary, tally, folder } = result;
+  const rows = summary.rows;
+  const where = (file: string): string => relative(cwd, join(folder, file)) || file;
+  const lines: string[] = [];
+  const invalidPart = rows.invalid > 0 ? `, ${count(rows.invalid)} invalid` : '';
+
+  if (summary.command === 'validate' || summary.dryRun) {
+    const verb = summary.dryRun ? 'Dry run' : 'Validated';
+    lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
+    if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
+      lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
+      for (const request of result.preview) {
+        lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${JSON.stringify(request.body)}`);
+      }
+      lines.push('Nothing was sent.');
+    }
+  } else if (summary.status === 'refused') {
+    if (rows.total > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
+  } else {
+    const parts = [
+      rows.failed > 0 ? `${count(rows.failed)} failed` : '',
+      rows.invalid > 0 ? `${count(rows.invalid)} invalid (not sent)` : '',
+      rows.skipped > 0 ? `${count(rows.skipped)} skipped (not sent)` : '',
+    ].filter((part) => part !== '');
+    lines.push(
+      `Updated ${count(rows.updated)} of ${plural(rows.total, 'row')} on ${summary.target ?? 'the API'} in ${formatDuration(summary.wallTimeMs)}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`,
+    );
+    lines.push(`Requests: ${count(summary.requests.sent)} sent, ${plural(summary.requests.retries, 'retry', 'retries')}.`);
+  }
+
+  if (tally.problems.length > 0) {
+    lines.push(...tally.problems.map((problem) => `  ${problem}`));
+    if (rows.invalid > tally.problems.length) lines.push(`  … and ${plural(rows.invalid - tally.problems.length, 'more invalid row')} in the report.`);
+  }
+  const topErrors = [...tally.errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (topErrors.length > 0) {
+    lines.push('Most frequent errors:');
+    for (const [message, times] of topErrors) lines.push(`  ${count(times)} × ${message}`);
+  }
+  if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
+  const notDone = rows.failed + rows.skipped + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
+  if (notDone > 0 && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+    lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
+    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function targetFlag(origin: string): string {
+  const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
+  return instance === undefined ? `--base-url ${origin}` : `--instance ${instance}`;
+}

@@ -1,0 +1,255 @@
+import { readFile } from 'node:fs/promises';
+import type { Options } from 'yargs';
+import { TiError } from '../errors.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
+import type { FaultOptions } from '../mock/faults.js';
+import type { RunOptions, SendOptions } from '../pipeline/run-options.js';
+import { API_PATH } from '../send/api-client.js';
+
+/**
+ * Every option of every command: how yargs shows it, and how its raw value
+ * becomes a checked, typed option. Numbers are taken as strings and parsed
+ * here, strictly, because yargs would quietly turn "1e3" into 1000 and "x" into NaN.
+ */
+
+export const DEFAULTS = {
+  concurrency: 4,
+  rate: 120,
+  retries: 5,
+  retryDelayMs: 1000,
+  timeoutMs: 30_000,
+  mockPort: 4010,
+} as const;
+
+/** Longest a single Retry-After may hold a row before it is failed instead. */
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
+/** Longest backoff between two retries of a row. */
+const MAX_RETRY_DELAY_MS = 60_000;
+
+export const reportOptions = {
+  out: { type: 'string', describe: 'Folder for the report, failed.csv, run.log and summary.json [default: reports/<UTC time>-<file name>/]' },
+  json: { type: 'boolean', default: false, describe: 'Print summary.json to stdout instead of the human summary' },
+  'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of run.log' },
+} as const satisfies Record<string, Options>;
+
+export const sendOptions = {
+  instance: { type: 'string', describe: 'Instance name: sends to https://<name>.thoughtindustries.com [env: TI_INSTANCE]' },
+  'base-url': { type: 'string', describe: 'Origin of a custom domain or the local mock, with or without /incoming/v2 [env: TI_BASE_URL]' },
+  'api-key-file': { type: 'string', describe: 'File holding the API key [default: the TI_API_KEY environment variable]' },
+  concurrency: { type: 'string', describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
+  rate: { type: 'string', describe: `Requests per minute: 120 on Standard plans, 600 on Enterprise; 0 turns pacing off [default: ${DEFAULTS.rate}]` },
+  retries: { type: 'string', describe: `Further attempts for a row after a network error, timeout, 408, 429 or 5xx [default: ${DEFAULTS.retries}]` },
+  'retry-delay': { type: 'string', describe: `Ceiling in ms of the first backoff; it doubles each retry [default: ${DEFAULTS.retryDelayMs}]` },
+  timeout: { type: 'string', describe: `Milliseconds to wait for each answer [default: ${DEFAULTS.timeoutMs}]` },
+  'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Validate and show what would be sent; send nothing' },
+} as const satisfies Record<string, Options>;
+
+export const mockOptions = {
+  port: { type: 'string', describe: `Port to listen on; 0 picks a free one [default: ${DEFAULTS.mockPort}]` },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
+  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
+  'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
+  'error-rate': { type: 'string', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1 [default: 0]' },
+  'reset-rate': { type: 'string', describe: 'Share of requests whose connection is dropped [default: 0]' },
+  latency: { type: 'string', describe: 'Milliseconds added to every answer [default: 0]' },
+  'random-seed': { type: 'string', describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
+} as const satisfies Record<string, Options>;
+
+/** Raw values as yargs hands them over. */
+type Raw = Readonly<Record<string, unknown>>;
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function resolveValidateOptions(argv: Raw): RunOptions {
+  return {
+    command: 'validate',
+    inputPath: requiredString(argv, 'csv'),
+    outDir: optionalString(argv, 'out'),
+    logLevel: argv['log-level'] as LogLevel,
+    skipInvalid: false,
+    dryRun: false,
+    send: undefined,
+  };
+}
+
+export async function resolveApplyOptions(argv: Raw, env: Env): Promise<RunOptions> {
+  const origin = resolveOrigin(argv, env);
+  const apiKey = await resolveApiKey(argv, env);
+  const send: SendOptions = {
+    target: { origin, apiKey },
+    concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
+    ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 100_000),
+    timeoutMs: integer(argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
+    retry: {
+      retries: integer(argv, 'retries', DEFAULTS.retries, 0, 20),
+      baseDelayMs: integer(argv, 'retry-delay', DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
+      maxDelayMs: MAX_RETRY_DELAY_MS,
+      maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+    },
+  };
+  return {
+    command: 'apply',
+    inputPath: requiredString(argv, 'csv'),
+    outDir: optionalString(argv, 'out'),
+    logLevel: argv['log-level'] as LogLevel,
+    skipInvalid: argv['skip-invalid'] === true,
+    dryRun: argv['dry-run'] === true,
+    send,
+  };
+}
+
+export interface MockCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly seedPath: string | undefined;
+  readonly autoCreate: boolean;
+  readonly faults: FaultOptions;
+}
+
+export function resolveMockOptions(argv: Raw): MockCommandOptions {
+  const host = requiredString(argv, 'host');
+  if (!isLoopback(host)) {
+    throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
+  }
+  return {
+    host,
+    port: integer(argv, 'port', DEFAULTS.mockPort, 0, 65_535),
+    seedPath: optionalString(argv, 'seed'),
+    autoCreate: argv['auto-create'] === true,
+    faults: {
+      errorRate: share(argv, 'error-rate'),
+      resetRate: share(argv, 'reset-rate'),
+      latencyMs: integer(argv, 'latency', 0, 0, 600_000),
+      randomSeed: integer(argv, 'random-seed', 1, 0, 2 ** 32 - 1),
+    },
+  };
+}
+
+/** Refuses a key given on the command line before yargs can echo it in an "unknown argument" message. */
+export function refuseKeyFlag(args: readonly string[]): void {
+  if (args.some((arg) => /^--api-?key(=|$)/i.test(arg))) {
+    throw new TiError('invalid', 'ti-credits does not take the API key as a command-line flag, where shell history and the process list would keep it.', {
+      hint: 'Set the TI_API_KEY environment variable, or put the key in a file and pass --api-key-file <path>.',
+    });
+  }
+}
+
+function resolveOrigin(argv: Raw, env: Env): string {
+  const baseFlag = optionalString(argv, 'base-url');
+  const instanceFlag = optionalString(argv, 'instance');
+  if (baseFlag !== undefined && instanceFlag !== undefined) {
+    throw new TiError('invalid', 'Both --instance and --base-url were given.', { hint: 'Pass --instance for https://<name>.thoughtindustries.com, or --base-url for any other address, not both.' });
+  }
+  if (baseFlag !== undefined) return parseBaseUrl(baseFlag, '--base-url');
+  if (instanceFlag !== undefined) return instanceOrigin(instanceFlag, '--instance');
+  const baseEnv = nonEmpty(env.TI_BASE_URL);
+  const instanceEnv = nonEmpty(env.TI_INSTANCE);
+  if (baseEnv !== undefined && instanceEnv !== undefined) {
+    throw new TiError('invalid', 'Both TI_INSTANCE and TI_BASE_URL are set.', { hint: 'Unset one of them, or pass --instance or --base-url to choose.' });
+  }
+  if (baseEnv !== undefined) return parseBaseUrl(baseEnv, 'TI_BASE_URL');
+  if (instanceEnv !== undefined) return instanceOrigin(instanceEnv, 'TI_INSTANCE');
+  throw new TiError('invalid', 'No Thought Industries instance was given.', {
+    hint: 'Pass --instance <name> for https://<name>.thoughtindustries.com, or --base-url <address> for a custom domain (or set TI_INSTANCE / TI_BASE_URL).',
+  });
+}
+
+function instanceOrigin(name: string, source: string): string {
+  if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)) return `https://${name.toLowerCase()}.thoughtindustries.com`;
+  throw new TiError('invalid', `${source} "${name}" is not an instance name.`, {
+    hint: 'Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url.',
+  });
+}
+
+/** Accepts an origin, optionally followed by /incoming/v2; plain http only to this machine. */
+export function parseBaseUrl(text: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TiError('invalid', `${source} "${text}" is not a web address.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TiError('invalid', `${source} "${text}" must start with https://.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TiError('invalid', `${source} must not contain a user name or password.`, { hint: 'The API key is the only credential; set it with TI_API_KEY.' });
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (url.search !== '' || url.hash !== '' || (path !== '' && path !== API_PATH)) {
+    throw new TiError('invalid', `${source} "${text}" must be the instance's address alone.`, { hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}.` });
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new TiError('invalid', `${source} "${text}" uses plain http://, which would send the API key across the network unencrypted.`, {
+      hint: 'Use https://; plain http:// is accepted only for this machine (localhost, 127.0.0.1, ::1), e.g. the local mock.',
+    });
+  }
+  return url.origin;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+async function resolveApiKey(argv: Raw, env: Env): Promise<string> {
+  const file = optionalString(argv, 'api-key-file');
+  let key: string;
+  let source: string;
+  if (file !== undefined) {
+    source = `the key file ${file}`;
+    try {
+      key = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new TiError('invalid', `${source} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path passed to --api-key-file.' });
+    }
+  } else if (env.TI_API_KEY !== undefined) {
+    source = 'TI_API_KEY';
+    key = env.TI_API_KEY;
+  } else {
+    throw new TiError('invalid', 'No API key was given.', {
+      hint: 'Set the TI_API_KEY environment variable, or pass --api-key-file <path> (there is no flag for the key itself, to keep it out of shell history).',
+    });
+  }
+  key = key.trim();
+  if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
+  if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
+  if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
+  return key;
+}
+
+function integer(argv: Raw, name: string, fallback: number, min: number, max: number): number {
+  const raw = argv[name];
+  if (raw === undefined) return fallback;
+  const text = String(raw).trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TiError('invalid', `--${name} must be a whole number from ${min} to ${max}, not "${text}".`, { hint: `Run ti-credits --help for what --${name} means.` });
+  }
+  return value;
+}
+
+function share(argv: Raw, name: string): number {
+  const raw = argv[name];
+  if (raw === undefined) return 0;
+  const text = String(raw).trim();
+  const value = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isNaN(value)) throw new TiError('invalid', `--${name} must be a share between 0 and 1, e.g. 0.05, not "${text}".`);
+  return value;
+}
+
+function requiredString(argv: Raw, name: string): string {
+  const value = optionalString(argv, name);
+  if (value === undefined) throw new TiError('invalid', `${name} is missing.`, { hint: 'Run ti-credits --help.' });
+  return value;
+}
+
+function optionalString(argv: Raw, name: string): string | undefined {
+  const value = argv[name];
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) throw new TiError('invalid', `--${name} was given more than once.`, { hint: `Give --${name} once.` });
+  return nonEmpty(String(value));
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

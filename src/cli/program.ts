@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { TiError } from '../errors.js';
+import { EXPECTED_HEADER } from '../validate/header.js';
+import { applyCommand } from './commands/apply.js';
+import { mockCommand } from './commands/mock.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { formatError, formatInternalError } from './messages.js';
+import { mockOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const EPILOGUE = `The CSV needs the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is.
+
+The API key is read from TI_API_KEY or --api-key-file, never from a flag.
+
+Exit codes:
+${EXIT_CODE_TABLE}`;
+
+function buildParser(args: readonly string[]): Argv {
+  return yargs([...args])
+    .scriptName('ti-credits')
+    .usage('$0 <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.')
+    .command('apply <csv>', 'Validate the whole file, then update every credit batch it lists', (y) =>
+      y
+        .positional('csv', { type: 'string', describe: 'CSV file: one row per credit batch to change' })
+        .options({ ...sendOptions, ...reportOptions })
+        .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
+        .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate and show the requests; send nothing')
+        .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600', 'A custom domain on an Enterprise plan (600 requests/min)')
+        .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
+        .epilogue(EPILOGUE),
+    )
+    .command('validate <csv>', 'Check every row of the file and write the report; needs no API key', (y) =>
+      y
+        .positional('csv', { type: 'string', describe: 'CSV file to check' })
+        .options(reportOptions)
+        .example('$0 validate adjustments.csv', 'Report every problem in the file, with its line number')
+        .epilogue(EPILOGUE),
+    )
+    .command('mock', 'Serve a local Thought Industries-compatible API to try ti-credits on', (y) =>
+      y
+        .options(mockOptions)
+        .example('$0 mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010')
+        .example('$0 mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx')
+        .epilogue('Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>'),
+    )
+    .example('$0 validate adjustments.csv', 'Check a file; no API key needed')
+    .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Check the file, then update every batch it lists')
+    .example('$0 apply --help', 'All the options of apply')
+    .demandCommand(1, 'Name a command: apply, validate or mock.')
+    .recommendCommands()
+    .strict()
+    .help()
+    .version(VERSION)
+    .epilogue(EPILOGUE)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false);
+}
+
+/** Parses `args` and runs the command; returns the exit code. Never exits the process itself. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  try {
+    refuseKeyFlag(args);
+    let failure: Error | undefined;
+    let argv: Record<string, unknown> = {};
+    let output = '';
+    buildParser(args).parse([...args], {}, (error, parsed, text) => {
+      failure = error ?? undefined;
+      argv = parsed as Record<string, unknown>;
+      output = text;
+    });
+    if (failure !== undefined) {
+      const command = typeof (argv._ as unknown[] | undefined)?.[0] === 'string' ? ` ${String((argv._ as unknown[])[0])}` : '';
+      throw new TiError('invalid', (failure as Error).message, { hint: `Run ti-credits${command} --help for the options.` });
+    }
+    if (output !== '') {
+      io.stdout.write(`${output}\n`);
+      return EXIT.ok;
+    }
+    switch ((argv._ as unknown[])[0]) {
+      case 'apply':
+        return await applyCommand(argv, io);
+      case 'validate':
+        return await validateCommand(argv, io);
+      case 'mock':
+        return await mockCommand(argv, io);
+      default:
+        throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
+    }
+  } catch (error) {
+    if (error instanceof TiError) {
+      io.stderr.write(formatError(error));
+      return exitCodeForError(error.kind);
+    }
+    io.stderr.write(formatInternalError(error));
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,417 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { MOCK_MAX_BALANCE, type MockApi } from '../../src/mock/server.js';
+import { cli, ids, KEY, readCsvFile, readReport, readSummary, requestsFor, runFolder, startMock, tempDir, writeCsv } from '../helpers.js';
+
+const mocks: MockApi[] = [];
+after(async () => Promise.all(mocks.map((mock) => mock.close())));
+async function mockWith(...args: Parameters<typeof startMock>): Promise<MockApi> {
+  const mock = await startMock(...args);
+  mocks.push(mock);
+  return mock;
+}
+const fast = (mock: MockApi) => ['--base-url', mock.origin, '--rate', '0', '--retry-delay', '1'];
+
+describe('apply', () => {
+  it('updates every credit batch so that the mock holds exactly what the CSV says', async () => {
+    const [a, b, c] = ids(3) as [string, string, string];
+    const mock = await mockWith([a, b, c]);
+    const dir = await tempDir();
+    const csv = await writeCsv(
+      dir,
+      `id,name,expiresOn,currentBalance,notes\n${a},"Acme, Inc.",2027-03-31T23:59:59Z,1250,first\n${b},,,0,\n${c},Globex,2027-06-30T23:59:59-04:00,,third\n`,
+    );
+    const run = await cli(['apply', csv, ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+
+    assert.equal(mock.requests.length, 3);
+    assert.ok(mock.requests.every((request) => request.method === 'PUT'));
+    assert.deepEqual(Object.fromEntries(mock.requests.map((request) => [request.id, request.body])), {
+      [a]: { name: 'Acme, Inc.', expiresOn: '2027-03-31T23:59:59.000Z', currentBalance: 1250 },
+      [b]: { currentBalance: 0 },
+      [c]: { name: 'Globex', expiresOn: '2027-07-01T03:59:59.000Z' },
+    });
+    assert.ok(mock.requests.every((request) => request.authorization === `Bearer ${KEY}`));
+    assert.deepEqual(
+      [a, b, c].map((id) => {
+        const batch = mock.store.get(id);
+        return [batch?.name, batch?.expiresOn, batch?.currentBalance];
+      }),
+      [
+        ['Acme, Inc.', '2027-03-31T23:59:59.000Z', 1250],
+        ['Batch 1', '2027-01-01T00:00:00.000Z', 0],
+        ['Globex', '2027-07-01T03:59:59.000Z', 100],
+      ],
+    );
+
+    const report = await readReport(dir);
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome, row.httpStatus, row.attempts, row.error, row.id, row.notes, row['api.currentBalance'], row['api.name']]),
+      [
+        ['2', 'updated', '200', '1', '', a, 'first', '1250', 'Acme, Inc.'],
+        ['3', 'updated', '200', '1', '', b, '', '0', 'Batch 1'],
+        ['4', 'updated', '200', '1', '', c, 'third', '100', 'Globex'],
+      ],
+    );
+    assert.equal(JSON.parse(report[2]?.sent ?? '').expiresOn, '2027-07-01T03:59:59.000Z');
+    assert.deepEqual(await readCsvFile(join(await runFolder(dir), 'failed.csv')), []);
+    const summary = await readSummary(dir);
+    assert.deepEqual(summary.rows, { total: 3, updated: 3, failed: 0, invalid: 0, skipped: 0, valid: 0 });
+    assert.deepEqual(summary.requests, { sent: 3, retries: 0, byStatus: { 200: 3 } });
+    assert.match(run.stdout, /Updated 3 of 3 rows/);
+  });
+
+  it('fails 404 and 422 rows at once without retrying; failed.csv, once corrected, re-runs cleanly', async () => {
+    const [a, missing, tooMuch] = ids(3) as [string, string, string];
+    const mock = await mockWith([a, tooMuch]);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,name,currentBalance\n${a},,5\n${missing},"Name, with comma",6\n${tooMuch},,${MOCK_MAX_BALANCE + 1}\n`);
+    const run = await cli(['apply', csv, ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 1);
+    assert.equal(requestsFor(mock, missing).length, 1);
+    assert.equal(requestsFor(mock, tooMuch).length, 1);
+    const report = await readReport(dir);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.httpStatus, row.attempts, row.error]),
+      [
+        ['updated', '200', '1', ''],
+        ['failed', '404', '1', `404: Credit batch ${missing} not found`],
+        ['failed', '422', '1', `422: currentBalance may not exceed ${MOCK_MAX_BALANCE}`],
+      ],
+    );
+    assert.match(run.stdout, /Rows not updated: .*failed\.csv/);
+
+    const failedPath = join(await runFolder(dir), 'failed.csv');
+    const failed = await readCsvFile(failedPath);
+    assert.deepEqual(failed, [
+      { id: missing, name: 'Name, with comma', currentBalance: '6', error: `404: Credit batch ${missing} not found` },
+      { id: tooMuch, name: '', currentBalance: String(MOCK_MAX_BALANCE + 1), error: `422: currentBalance may not exceed ${MOCK_MAX_BALANCE}` },
+    ]);
+
+    // The operator creates the missing batch and corrects the balance, then re-runs failed.csv as it is.
+    const fixed = await mockWith([missing, tooMuch]);
+    await writeFile(failedPath, (await readFile(failedPath, 'utf8')).replace(String(MOCK_MAX_BALANCE + 1), '2000'));
+    const again = await tempDir();
+    const rerun = await cli(['apply', failedPath, ...fast(fixed)], { cwd: again });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.deepEqual(
+      fixed.requests.map((request) => request.body).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+      [{ currentBalance: 2000 }, { name: 'Name, with comma', currentBalance: 6 }],
+    );
+    assert.equal(fixed.store.get(tooMuch)?.currentBalance, 2000);
+    assert.deepEqual((await readReport(again)).map((row) => [row.outcome, row.error]), [['updated', ''], ['updated', '']]);
+  });
+
+  it('retries injected 5xx answers and dropped connections until the rows are updated', async () => {
+    const [a, b, c, d] = ids(4) as [string, string, string, string];
+    const mock = await mockWith([a, b, c, d], {
+      faults: {
+        script: {
+          [a]: [{ kind: 'status', status: 503 }, { kind: 'status', status: 500 }],
+          [b]: [{ kind: 'reset' }, { kind: 'reset' }],
+          [c]: [{ kind: 'status', status: 502 }],
+        },
+      },
+    });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},3\n${d},4\n`);
+    const run = await cli(['apply', csv, ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [503, 500, 200]);
+    assert.deepEqual(requestsFor(mock, b).map((request) => request.answer), ['reset', 'reset', 200]);
+    assert.deepEqual(requestsFor(mock, c).map((request) => request.answer), [502, 200]);
+    assert.deepEqual([a, b, c, d].map((id) => mock.store.get(id)?.currentBalance), [1, 2, 3, 4]);
+    const report = await readReport(dir);
+    assert.deepEqual(report.map((row) => [row.outcome, row.attempts]), [['updated', '3'], ['updated', '3'], ['updated', '2'], ['updated', '1']]);
+    const summary = await readSummary(dir);
+    assert.equal(summary.requests.sent, 9);
+    assert.equal(summary.requests.retries, 5);
+    assert.deepEqual(summary.requests.byStatus, { 200: 4, 500: 1, 502: 1, 503: 1, network: 2 });
+  });
+
+  it('fails a row whose retries run out, with the last error, and exits 1', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], { faults: { script: { [a]: Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 503 })) } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},1\n`), ...fast(mock), '--retries', '2'], { cwd: dir });
+    assert.equal(run.code, 1);
+    assert.equal(requestsFor(mock, a).length, 3);
+    const [row] = await readReport(dir);
+    assert.deepEqual([row?.outcome, row?.httpStatus, row?.attempts, row?.error], ['failed', '503', '3', '503: Injected 503']);
+  });
+
+  it('retries a request that gets no answer within --timeout', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'delay', ms: 600 }] } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock), '--timeout', '150'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(requestsFor(mock, a).length, 2);
+    const [row] = await readReport(dir);
+    assert.deepEqual([row?.outcome, row?.attempts], ['updated', '2']);
+  });
+
+  it('waits what Retry-After asks before trying a throttled row again', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], {
+      faults: { script: { [a]: [{ kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate_limit_exceeded', message: 'Too many requests', retryAfter: 1 } }] } },
+    });
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const [first, second] = requestsFor(mock, a);
+    assert.ok((second?.at ?? 0) - (first?.at ?? 0) >= 1000, `retried after ${(second?.at ?? 0) - (first?.at ?? 0)} ms`);
+  });
+
+  for (const [status, env] of [
+    [401, { TI_API_KEY: 'ti_test_wrong_key' }],
+    [403, { TI_API_KEY: 'ti_test_read_only' }],
+  ] as const) {
+    it(`stops at once when the key is refused (${status}): exit 3, at most --concurrency requests, the rest skipped`, async () => {
+      const all = ids(30);
+      const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only'] });
+      const dir = await tempDir();
+      const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},5`).join('\n')}\n`);
+      const run = await cli(['apply', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
+      assert.equal(run.code, 3);
+      assert.ok(mock.requests.length >= 1 && mock.requests.length <= 3, `${mock.requests.length} requests`);
+      assert.match(run.stderr, status === 401 ? /the API rejected the key \(401/ : /not allowed to update credit batches \(403/);
+      const report = await readReport(dir);
+      assert.equal(report.length, 30);
+      const failed = report.filter((row) => row.outcome === 'failed');
+      const skipped = report.filter((row) => row.outcome === 'skipped');
+      assert.equal(failed.length, mock.requests.length);
+      assert.ok(failed.every((row) => row.httpStatus === String(status)));
+      assert.equal(skipped.length, 30 - failed.length);
+      assert.ok(skipped.every((row) => /^not sent because the run stopped/.test(row.error ?? '')));
+      assert.equal((await readSummary(dir)).status, 'stopped');
+      assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 30);
+    });
+  }
+
+  it('sends nothing when any row is invalid: exit 2, every row in the report, every problem listed', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await mockWith([a, b]);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,expiresOn,currentBalance\n${a},,5\nnot-an-id,03/31/2027,1e3\n${b},,6\n`);
+    const run = await cli(['apply', csv, ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.equal(mock.requests.length, 0);
+    assert.match(run.stderr, /Nothing was sent: some rows of the file are invalid/);
+    assert.match(run.stdout, /line 3: id "not-an-id" is not a credit batch id.*; expiresOn "03\/31\/2027" looks like a spreadsheet display date.*; currentBalance "1e3" is in scientific notation/);
+    const report = await readReport(dir);
+    assert.deepEqual(report.map((row) => row.outcome), ['skipped', 'invalid', 'skipped']);
+    assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 3);
+    assert.equal((await readSummary(dir)).status, 'refused');
+  });
+
+  it('with --skip-invalid sends the valid rows only, and exits 1', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await mockWith([a, b]);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n${b},-5\n`);
+    const run = await cli(['apply', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
+    assert.equal(run.code, 1);
+    assert.deepEqual(mock.requests.map((request) => request.id), [a]);
+    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['updated', 'invalid']);
+    assert.deepEqual((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.id), [b]);
+  });
+
+  it('refuses every row of an id that appears twice, naming the other line', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await mockWith([a, b]);
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${a},6\n`), ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.equal(mock.requests.length, 0);
+    const report = await readReport(dir);
+    assert.deepEqual(report.map((row) => [row.outcome, (row.error ?? '').replace(/;.*/, '')]), [
+      ['invalid', `id ${a} also appears on line 4`],
+      ['skipped', 'not sent because other rows of the file are invalid'],
+      ['invalid', `id ${a} also appears on line 2`],
+    ]);
+  });
+
+  it('stops before sending anything when the file cannot be parsed', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,name\n${a},ok\n${a},"broken\n`), ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.equal(mock.requests.length, 0);
+    assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
+  });
+
+  it('--dry-run validates and shows the requests, sending nothing', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await mockWith([a, b]);
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(mock.requests.length, 0);
+    assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"New name"}`), run.stdout);
+    assert.ok(run.stdout.includes(`line 3: PUT /incoming/v2/clients/creditBatches/${b} {"currentBalance":9}`));
+    assert.match(run.stdout, /Nothing was sent/);
+    assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
+  });
+
+  it('prints summary.json on stdout with --json', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock), '--json'], { cwd: dir });
+    assert.equal(run.code, 0);
+    assert.deepEqual(JSON.parse(run.stdout), await readSummary(dir));
+  });
+
+  it('accepts a base URL that already ends in /incoming/v2', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(mock.requests.map((request) => request.path), [`/incoming/v2/clients/creditBatches/${a}`]);
+  });
+
+  it('takes the instance and key from the environment, and the key from --api-key-file', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const keyFile = join(dir, 'key');
+    await writeFile(keyFile, `${KEY}\n`);
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n`);
+    const run = await cli(['apply', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(mock.requests[0]?.authorization, `Bearer ${KEY}`);
+  });
+
+  it('does not follow a redirect: the key never reaches the other host', async () => {
+    const other: string[] = [];
+    const elsewhere = createServer((request, response) => {
+      other.push(`${request.method} ${request.url} ${request.headers.authorization}`);
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
+    try {
+      const all = ids(5);
+      const mock = await mockWith(all, { faults: { script: Object.fromEntries(all.map((id) => [id, [{ kind: 'status' as const, status: 307, headers: { location: target } }]])) } });
+      const dir = await tempDir();
+      const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
+      assert.equal(run.code, 3);
+      assert.deepEqual(other, []);
+      assert.equal(mock.requests.length, 1);
+      assert.match(run.stderr, /redirecting to .*\/steal; ti-credits does not follow redirects/);
+      assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
+    } finally {
+      elsewhere.close();
+    }
+  });
+
+  it('fails a row the API answers 200 for a different credit batch', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'status', status: 200, body: { data: { UpdateCreditBatch: { id: b } } } }] } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock)], { cwd: dir });
+    assert.equal(run.code, 1);
+    assert.equal(requestsFor(mock, a).length, 1);
+    assert.match((await readReport(dir))[0]?.error ?? '', new RegExp(`answered 200 for credit batch ${b} instead of ${a}`));
+  });
+
+  it('writes the API key to no file and no output, even when the API echoes it', async () => {
+    const [a, b, c] = ids(3) as [string, string, string];
+    const mock = await mockWith([a, b, c], {
+      faults: {
+        script: {
+          [a]: [{ kind: 'status', status: 503, body: { message: `key ${KEY} is busy` } }],
+          [b]: [{ kind: 'status', status: 422, body: { message: `bad value for key ${KEY}` } }],
+        },
+      },
+    });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},x\n`);
+    const outputs: string[] = [];
+    for (const args of [['--skip-invalid'], ['--dry-run'], ['--skip-invalid', '--log-level', 'trace', '--json']]) {
+      const run = await cli(['apply', csv, ...fast(mock), ...args], { cwd: dir });
+      outputs.push(run.stdout, run.stderr);
+    }
+    const wrong = await cli(['apply', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    outputs.push(wrong.stdout, wrong.stderr);
+    const folders = await readdir(join(dir, 'reports'));
+    assert.equal(folders.length, 4);
+    for (const folder of folders) {
+      for (const file of await readdir(join(dir, 'reports', folder))) {
+        const text = await readFile(join(dir, 'reports', folder, file), 'utf8');
+        assert.ok(!text.includes(KEY), `${folder}/${file} holds the key`);
+        assert.ok(!text.includes('ti_live_not_the_right_one'), `${folder}/${file} holds the wrong key`);
+      }
+    }
+    assert.ok(outputs.every((text) => !text.includes(KEY) && !text.includes('ti_live_not_the_right_one')));
+    assert.ok(outputs.join('').length > 0);
+    const report = await readCsvFile(join(dir, 'reports', folders.sort()[0] ?? '', 'report.csv'));
+    assert.ok(report.some((row) => row.error === '422: bad value for key [redacted]'), JSON.stringify(report));
+  });
+});
+
+describe('apply refuses, before any connection', () => {
+  const refused = async (args: string[], env: Record<string, string | undefined>, message: RegExp) => {
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},1\n`);
+    const run = await cli(['apply', csv, ...args], { cwd: dir, env });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message);
+    assert.equal(existsSync(join(dir, 'reports')), false, 'no run folder for a refused configuration');
+  };
+  it('plain http:// to anything but this machine', () =>
+    refused(['--base-url', 'http://10.255.255.1'], { TI_API_KEY: KEY }, /plain http:\/\/, which would send the API key across the network unencrypted/));
+  it('a missing key', () => refused(['--instance', 'acme'], {}, /No API key was given/));
+  it('the key as a flag, without echoing it', async () => {
+    const dir = await tempDir();
+    const run = await cli(['apply', 'x.csv', '--instance', 'acme', '--api-key=ti_live_secret'], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /does not take the API key as a command-line flag/);
+    assert.ok(!run.stderr.includes('ti_live_secret'));
+  });
+  it('no instance at all', () => refused([], { TI_API_KEY: KEY }, /No Thought Industries instance was given/));
+  it('both --instance and --base-url', () => refused(['--instance', 'acme', '--base-url', 'https://x.example'], { TI_API_KEY: KEY }, /Both --instance and --base-url/));
+  it('an instance that is a URL', () => refused(['--instance', 'acme.thoughtindustries.com'], { TI_API_KEY: KEY }, /is not an instance name/));
+  it('a malformed number', () => refused(['--instance', 'acme', '--concurrency', '1e3'], { TI_API_KEY: KEY }, /--concurrency must be a whole number from 1 to 64, not "1e3"/));
+  it('an unknown option', () => refused(['--instance', 'acme', '--retrys', '3'], { TI_API_KEY: KEY }, /Unknown argument: retrys/));
+  it('an --out folder that already holds files', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'old.txt'), 'x');
+    const csv = await writeCsv(await tempDir(), `id,currentBalance\n${ids(1)[0]},1\n`);
+    const run = await cli(['apply', csv, '--instance', 'acme', '--out', dir, '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /already holds files/);
+  });
+});
+
+describe('validate', () => {
+  it('needs no key or instance, and reports every row', async () => {
+    const [a] = ids(1) as [string];
+    const dir = await tempDir();
+    const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${a},5\n${a.slice(1)},1\n`)], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['valid', 'invalid']);
+    assert.match(run.stdout, /Validated: 2 rows in .*: 1 valid, 1 invalid/);
+    assert.match(run.stdout, /line 3: id/);
+  });
+  it('exits 0 when every row is valid', async () => {
+    const dir = await tempDir();
+    const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`)], { cwd: dir, env: {} });
+    assert.equal(run.code, 0);
+  });
+  it('refuses a header without the columns it needs, with no row sent anywhere', async () => {
+    const dir = await tempDir();
+    const run = await cli(['validate', await writeCsv(dir, 'ID,Balance\nx,1\n')], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /no "id" column \(column names are case-sensitive: rename "ID" to "id"\)/);
+    assert.equal((await readSummary(dir)).status, 'refused');
+  });
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { after, describe, it } from 'node:test';
+import type { MockApi } from '../../src/mock/server.js';
+import { ids, KEY, readReport, readSummary, startMock, tempDir, writeCsv } from '../helpers.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const main = `${root}dist/src/cli/main.js`;
+const exec = promisify(execFile);
+const mocks: MockApi[] = [];
+after(async () => Promise.all(mocks.map((mock) => mock.close())));
+
+/** Spawns the real command line; resolves with its exit code and output. */
+function spawnCli(args: string[], cwd: string, onStart?: (pid: number) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: KEY } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (child.pid !== undefined) onStart?.(child.pid);
+  });
+}
+
+describe('the ti-credits command', () => {
+  it('is what `npx ti-credits` runs, with help listing the exit codes', async () => {
+    const { stdout } = await exec('npx', ['--no-install', 'ti-credits', '--help'], { cwd: root });
+    assert.match(stdout, /ti-credits apply <csv>/);
+    assert.match(stdout, /Exit codes:\n  0 /);
+  });
+  it('exits with the code of the outcome', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const mock = await startMock([a]);
+    mocks.push(mock);
+    const dir = await tempDir();
+    const ok = await spawnCli(['apply', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', mock.origin, '--rate', '0'], dir);
+    assert.equal(ok.code, 0, ok.stderr);
+    const notFound = await spawnCli(['apply', await writeCsv(dir, `id,currentBalance\n${b},5\n`, 'b.csv'), '--base-url', mock.origin, '--rate', '0'], dir);
+    assert.equal(notFound.code, 1);
+    const invalid = await spawnCli(['apply', await writeCsv(dir, 'id,currentBalance\nx,5\n', 'c.csv'), '--base-url', mock.origin], dir);
+    assert.equal(invalid.code, 2);
+    const usage = await spawnCli(['apply'], dir);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /Not enough non-option arguments/);
+  });
+  it('on Ctrl-C stops sending, lets requests in flight finish, records them and exits 130', async () => {
+    const all = ids(40);
+    const mock = await startMock(all, { faults: { latencyMs: 150 } });
+    mocks.push(mock);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},9`).join('\n')}\n`);
+    const run = await spawnCli(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '2'], dir, async (pid) => {
+      while (mock.requests.length < 3) await sleep(10);
+      process.kill(pid, 'SIGINT');
+    });
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /Stopping: no new row will be sent/);
+    const applied = new Set(mock.requests.filter((request) => request.answer === 200).map((request) => request.id));
+    const report = await readReport(dir);
+    assert.equal(report.length, 40);
+    assert.deepEqual(new Set(report.filter((row) => row.outcome === 'updated').map((row) => row.id)), applied);
+    assert.ok(applied.size >= 3 && applied.size < 40, `${applied.size} applied`);
+    assert.ok(report.filter((row) => row.outcome !== 'updated').every((row) => row.outcome === 'skipped'));
+    assert.equal(mock.requests.length, applied.size, 'every request sent got its answer recorded');
+    assert.equal((await readSummary(dir)).status, 'interrupted');
+  });
+});

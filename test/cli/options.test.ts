@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBaseUrl, resolveApplyOptions } from '../../src/cli/options.js';
+import { TiError } from '../../src/errors.js';
+
+describe('base URL', () => {
+  it('keeps only the origin, with or without /incoming/v2', () => {
+    for (const text of ['https://learn.example.com', 'https://learn.example.com/', 'https://learn.example.com/incoming/v2', 'https://learn.example.com/incoming/v2/']) {
+      assert.equal(parseBaseUrl(text, '--base-url'), 'https://learn.example.com');
+    }
+  });
+  it('allows plain http only to this machine', () => {
+    for (const text of ['http://127.0.0.1:4010', 'http://localhost:8080/incoming/v2', 'http://[::1]:4010']) assert.ok(parseBaseUrl(text, '--base-url').startsWith('http://'));
+    for (const text of ['http://acme.thoughtindustries.com', 'http://192.168.1.10', 'http://127.0.0.1.example.com']) {
+      assert.throws(() => parseBaseUrl(text, '--base-url'), /plain http:\/\//);
+    }
+  });
+  it('refuses other paths, credentials, queries and schemes', () => {
+    assert.throws(() => parseBaseUrl('https://x.example/api', '--base-url'), /must be the instance's address alone/);
+    assert.throws(() => parseBaseUrl('https://x.example/?a=1', '--base-url'), /must be the instance's address alone/);
+    assert.throws(() => parseBaseUrl('https://me:pw@x.example', '--base-url'), /user name or password/);
+    assert.throws(() => parseBaseUrl('ftp://x.example', '--base-url'), /must start with https/);
+    assert.throws(() => parseBaseUrl('x.example', '--base-url'), /is not a web address/);
+  });
+});
+
+describe('apply options', () => {
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env);
+  it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
+    const options = await resolve({ instance: 'Acme' });
+    assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
+    assert.deepEqual(
+      [options.send?.concurrency, options.send?.ratePerMinute, options.send?.retry.retries, options.send?.timeoutMs],
+      [4, 120, 5, 30_000],
+    );
+  });
+  it('prefers flags to the environment', async () => {
+    const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' });
+    assert.equal(options.send?.target.origin, 'https://flag.example');
+    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
+  });
+  it('refuses a key that could not be one', async () => {
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k' }), /starts with "Bearer"/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'ti_test k' }), /spaces or characters/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: '  ' }), /is empty/);
+  });
+  it('parses numbers strictly', async () => {
+    for (const [name, value] of [['rate', '-1'], ['rate', '1.5'], ['retries', '21'], ['timeout', '50'], ['concurrency', '0'], ['concurrency', 'four']] as const) {
+      await assert.rejects(resolve({ instance: 'a', [name]: value }), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && error.message.startsWith(`--${name} must be a whole number`));
+    }
+    assert.equal((await resolve({ instance: 'a', rate: '0' })).send?.ratePerMinute, 0);
+  });
+});
