@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import type { TiError } from '../errors.js';
 import type { RunResult } from '../pipeline/run.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
-import { API_PATH } from '../send/api-client.js';
+import { API_PATH } from '../send/api-target.js';
 
 /** Everything ti-credits says to a person. The engine returns facts; the words live here. */
 

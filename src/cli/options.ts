@@ -4,7 +4,7 @@ import { TiError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RunOptions, SendOptions } from '../pipeline/run-options.js';
-import { API_PATH } from '../send/api-client.js';
+import { API_PATH } from '../send/api-target.js';
 
 /**
  * Every option of every command: how yargs shows it, and how its raw value

@@ -1,5 +1,5 @@
 import type { LogLevel } from '../log.js';
-import type { ApiTarget } from '../send/api-client.js';
+import type { ApiTarget } from '../send/api-target.js';
 import type { RetryPolicy } from '../send/retry.js';
 
 /** How rows are sent: resolved and checked once, by the CLI's option parsing. */

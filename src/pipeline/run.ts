@@ -9,11 +9,12 @@ import { ReportWriter } from '../report/report-writer.js';
 import { createRunFolder } from '../report/run-folder.js';
 import { summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
-import { keyKind } from '../send/api-client.js';
-import { Sender } from '../send/sender.js';
+import { keyKind } from '../send/api-target.js';
+import type { Sender } from '../send/sender.js';
+import type { Columns } from '../validate/header.js';
 import { scanFile, type Scan } from '../validate/scan.js';
 import { validateRow, type RowVerdict } from '../validate/row.js';
-import type { RunOptions } from './run-options.js';
+import type { RunOptions, SendOptions } from './run-options.js';
 
 /** How many would-be requests a dry run shows. */
 const PREVIEW_ROWS = 5;
@@ -23,7 +24,13 @@ export interface RunResult {
   readonly summary: Summary;
   readonly tally: Tally;
   /** The first requests a dry run would send. */
-  readonly preview: readonly { readonly line: number; readonly id: string; readonly body: CreditBatchUpdate }[];
+  readonly preview: readonly Preview[];
+}
+
+export interface Preview {
+  readonly line: number;
+  readonly id: string;
+  readonly body: CreditBatchUpdate;
 }
 
 /**
@@ -38,7 +45,9 @@ type Mode = 'check' | 'refuse' | 'send';
  * The one engine behind every command: read → validate → send → report.
  * A first pass validates the whole file without keeping it; a second pass
  * reads it again and gives every row its outcome, sending the valid ones when
- * the command and the file allow. Every row read gets exactly one line in report.csv.
+ * the command and the file allow. When only checking (validate, --dry-run),
+ * the first pass reports each row itself, and the second pass runs only if an
+ * id repeats. Every row read gets exactly one line in report.csv.
  */
 export interface RunEnvironment {
   readonly cwd: string;
@@ -58,8 +67,8 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   const inputPath = resolve(environment.cwd, options.inputPath);
   const folder = await createRunFolder(options.outDir, inputPath, startedAt, environment.cwd);
   const log = openRunLog(join(folder, 'run.log'), options.logLevel);
-  const tally = new Tally();
-  const preview: RunResult['preview'][number][] = [];
+  let tally = new Tally();
+  let preview: Preview[] = [];
   const stop = new AbortController();
   let status: RunStatus = 'completed';
   let failure: TiError | undefined;
@@ -77,43 +86,20 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   const interrupt = (): void => stopRun(new TiError('aborted', 'The run was interrupted.'), 'interrupted');
   environment.shutdown?.addEventListener('abort', interrupt, { once: true });
 
-  log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: describeOptions(options) }, 'run started');
-  try {
-    const scan = await scanFile(inputPath, stop.signal);
-    const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-    const mode: Mode = options.send === undefined || options.dryRun ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
-    log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
-    if (mode === 'refuse') {
-      status = 'refused';
-      failure = new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
-        hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
-      });
-    }
-    const writer = new ReportWriter(folder, scan.columns, { durable: mode === 'send' });
+  /**
+   * Starts report.csv (again, if a first attempt is discarded) and returns
+   * what becomes of each row's verdict. Every row read gets exactly one line.
+   */
+  const startReport = (columns: Columns, mode: Mode): ((verdict: RowVerdict) => Promise<void> | undefined) => {
+    const writer = new ReportWriter(folder, columns, { durable: mode === 'send' });
     report = writer;
+    const sending = sender;
     const record = (row: RowOutcome): void => {
       writer.write(row);
       tally.countRow(row);
       logRow(log, row, mode);
     };
-    if (mode === 'send' && options.send !== undefined) {
-      sender = new Sender(options.send, stop.signal, {
-        onAttempt: (attempt) => {
-          tally.countAttempt(attempt);
-          log.logger.info({ event: 'attempt', ...attempt }, 'request');
-        },
-        onRetry: (line, error, attemptNumber, delayMs) => {
-          tally.countRetry();
-          log.logger.warn({ event: 'retry', line, attempt: attemptNumber, delayMs, status: error.status, error: error.message }, 'retrying');
-        },
-        onFatal: (error) => stopRun(error, 'stopped'),
-      });
-    }
-    const sending = sender;
-
-    await assertUnchanged(inputPath, scan.stamp);
-    if (sending !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows);
-    await secondPass(inputPath, scan, (verdict) => {
+    return (verdict) => {
       // Sending goes on reading after a stop, to report each remaining row as skipped; checking just ends.
       if (sending === undefined) stop.signal.throwIfAborted();
       if (!verdict.valid) {
@@ -129,8 +115,38 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: row.body, error: 'not sent because other rows of the file are invalid' });
       }
       return undefined;
-    });
-    await sending?.drain();
+    };
+  };
+
+  log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: describeOptions(options) }, 'run started');
+  try {
+    const checkOnly = options.send === undefined || options.dryRun;
+    // Checking only, the first pass reports each row as it reads it, which spares reading the file twice.
+    const scan = await scanFile(inputPath, { signal: stop.signal, onHeader: checkOnly ? (columns) => startReport(columns, 'check') : undefined });
+    const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
+    const mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
+    log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
+    if (mode === 'refuse') {
+      status = 'refused';
+      failure = new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
+        hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
+      });
+    }
+    // A repeated id makes rows invalid that the first pass saw before the repeat and reported valid.
+    if (mode !== 'check' || scan.duplicates.size > 0) {
+      if (mode === 'check') {
+        log.logger.info({ event: 'report-again', duplicateIds: scan.duplicates.size }, 'ids repeat: writing the report again');
+        report?.discard();
+        report = undefined;
+        tally = new Tally();
+        preview = [];
+      }
+      if (mode === 'send' && options.send !== undefined) sender = await openSender(options.send, stop.signal, tally, log, stopRun);
+      await assertUnchanged(inputPath, scan.stamp);
+      if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows);
+      await secondPass(inputPath, scan, startReport(scan.columns, mode));
+      await sender?.drain();
+    }
   } catch (error) {
     if (!(error instanceof TiError)) throw error;
     if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
@@ -159,6 +175,22 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   log.logger.info({ event: 'end', summary }, 'run finished');
   await log.close();
   return { folder, summary, tally, preview };
+}
+
+/** Loads the HTTP side only when a run sends, so that validating never pays for got. */
+async function openSender(options: SendOptions, signal: AbortSignal, tally: Tally, log: RunLog, stopRun: (error: TiError, why: RunStatus) => void): Promise<Sender> {
+  const { Sender } = await import('../send/sender.js');
+  return new Sender(options, signal, {
+    onAttempt: (attempt) => {
+      tally.countAttempt(attempt);
+      log.logger.info({ event: 'attempt', ...attempt }, 'request');
+    },
+    onRetry: (line, error, attemptNumber, delayMs) => {
+      tally.countRetry();
+      log.logger.warn({ event: 'retry', line, attempt: attemptNumber, delayMs, status: error.status, error: error.message }, 'retrying');
+    },
+    onFatal: (error) => stopRun(error, 'stopped'),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
-import { CsvError, Parser } from 'csv-parse';
+import { CsvError, Parser, type Options } from 'csv-parse';
 import { TiError } from '../errors.js';
 
 /** One CSV record as it stands in the file: its cells, untouched, and where it starts. */
@@ -12,6 +12,9 @@ export interface CsvRecord {
 
 /** A record larger than this is a broken quote swallowing the file, not data. */
 const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** The size of the chunks read, and so of the batches of records handed on. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 const PARSE_OPTIONS = {
   bom: true,
@@ -36,6 +39,13 @@ class LineNumberingParser extends Parser {
   #lastEmptyLines = 0;
   #crlfCountedTwice = 0;
   #batch: CsvRecord[] = [];
+
+  constructor() {
+    // csv-parse hands the options on to its Transform; one batch waiting is
+    // enough to keep the caller busy, and the default 16 would hold tens of
+    // thousands of rows in memory.
+    super({ ...PARSE_OPTIONS, readableHighWaterMark: 1 } as Options);
+  }
 
   override push(record: string[] | null): boolean {
     if (record === null) {
@@ -77,8 +87,8 @@ class LineNumberingParser extends Parser {
  * batches, with constant memory: the caller's pace holds the file stream back.
  */
 export async function* readCsvBatches(path: string): AsyncGenerator<readonly CsvRecord[]> {
-  const parser = new LineNumberingParser(PARSE_OPTIONS);
-  pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), parser, () => {
+  const parser = new LineNumberingParser();
+  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), parser, () => {
     // Errors surface through the iteration below.
   });
   try {

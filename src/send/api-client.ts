@@ -2,13 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError } from 'got';
 import type { CreditBatchUpdate } from '../credit-batch.js';
-
-/** Where requests go and with which key. */
-export interface ApiTarget {
-  /** Origin of the instance, e.g. `https://acme.thoughtindustries.com`, without a trailing slash. */
-  readonly origin: string;
-  readonly apiKey: string;
-}
+import { API_PATH, type ApiTarget } from './api-target.js';
 
 export interface ApiClientOptions {
   readonly timeoutMs: number;
@@ -30,13 +24,6 @@ export interface ApiClient {
   putCreditBatch(id: string, body: CreditBatchUpdate): Promise<ApiResponse>;
   /** Closes the kept-alive connections so the process can exit. */
   close(): void;
-}
-
-export const API_PATH = '/incoming/v2';
-
-/** A key's kind, safe to record: production (`ti_live_`), sandbox (`ti_test_`) or neither. */
-export function keyKind(key: string): 'live' | 'test' | 'unknown' {
-  return key.startsWith('ti_live_') ? 'live' : key.startsWith('ti_test_') ? 'test' : 'unknown';
 }
 
 /**

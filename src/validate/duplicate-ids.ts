@@ -1,13 +1,12 @@
 /**
  * Finds ids that appear on more than one row. A file can hold a million rows,
  * so the first pass keeps one 20-byte slot per id (the UUID's 128 bits and its
- * first line) in an open-addressing table rather than a Map of strings, which
- * costs four to five times as much per id.
+ * first line) in open-addressing tables rather than a Map of strings, which
+ * costs four to five times as much per id. The ids are spread over many small
+ * tables so that growing one never holds two copies of the whole index.
  */
 export class IdIndex {
-  #keys = new Uint32Array(4 * 1024);
-  #lines = new Uint32Array(1024);
-  #size = 0;
+  readonly #tables = Array.from({ length: TABLES }, () => new IdTable());
 
   /** Remembers that `uuid` (already validated) is on `line`; returns the line it was first seen on, or 0 the first time. */
   remember(uuid: string, line: number): number {
@@ -15,7 +14,23 @@ export class IdIndex {
     const k1 = parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16);
     const k2 = parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16);
     const k3 = parseInt(uuid.slice(28, 36), 16);
-    const slot = this.#find(k0, k1, k2, k3);
+    const hash = hashKey(k0, k1, k2, k3);
+    const table = this.#tables[hash >>> TABLE_BITS_SHIFT] as IdTable;
+    return table.remember(hash, k0, k1, k2, k3, line);
+  }
+}
+
+const TABLES = 64;
+/** The top six bits of a hash choose the table; the rest choose the slot within it. */
+const TABLE_BITS_SHIFT = 26;
+
+class IdTable {
+  #keys = new Uint32Array(4 * 64);
+  #lines = new Uint32Array(64);
+  #size = 0;
+
+  remember(hash: number, k0: number, k1: number, k2: number, k3: number, line: number): number {
+    const slot = this.#find(hash, k0, k1, k2, k3);
     const first = this.#lines[slot] ?? 0;
     if (first !== 0) return first;
     this.#put(slot, k0, k1, k2, k3, line);
@@ -24,9 +39,9 @@ export class IdIndex {
   }
 
   /** The slot holding the key, or the empty slot where it belongs. */
-  #find(k0: number, k1: number, k2: number, k3: number): number {
+  #find(hash: number, k0: number, k1: number, k2: number, k3: number): number {
     const mask = this.#lines.length - 1;
-    let slot = mix(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca6b) ^ Math.imul(k3, 0xc2b2ae35)) & mask;
+    let slot = hash & mask;
     const keys = this.#keys;
     while (this.#lines[slot] !== 0) {
       const at = slot * 4;
@@ -58,9 +73,14 @@ export class IdIndex {
       const k1 = keys[at + 1] ?? 0;
       const k2 = keys[at + 2] ?? 0;
       const k3 = keys[at + 3] ?? 0;
-      this.#put(this.#find(k0, k1, k2, k3), k0, k1, k2, k3, line);
+      const hash = hashKey(k0, k1, k2, k3);
+      this.#put(this.#find(hash, k0, k1, k2, k3), k0, k1, k2, k3, line);
     }
   }
+}
+
+function hashKey(k0: number, k1: number, k2: number, k3: number): number {
+  return mix(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca6b) ^ Math.imul(k3, 0xc2b2ae35));
 }
 
 /** murmur3's 32-bit finaliser: spreads UUIDs whose variety sits in a few bits (v1, v7) over the whole table. */

@@ -113,12 +113,12 @@ function describeNonIsoDate(cell: string, text: string): string {
 /** A balance is a count of credits: digits only, nothing a spreadsheet's locale could have reshaped. */
 export function parseCurrentBalance(cell: string): Parsed<number> {
   const text = cell.trim();
-  const shown = `currentBalance ${showCell(cell)}`;
   if (/^\d+$/.test(text)) {
     const value = Number(text);
-    if (!Number.isSafeInteger(value)) return fail(`${shown} is larger than the largest balance that can be sent exactly (${Number.MAX_SAFE_INTEGER})`);
-    return ok(value);
+    if (Number.isSafeInteger(value)) return ok(value);
   }
+  const shown = `currentBalance ${showCell(cell)}`;
+  if (/^\d+$/.test(text)) return fail(`${shown} is larger than the largest balance that can be sent exactly (${Number.MAX_SAFE_INTEGER})`);
   if (/^-\s*\d/.test(text)) return fail(`${shown} is negative; a balance must be 0 or more`);
   if (/^\+\d+$/.test(text)) return fail(`${shown} has a plus sign; write the digits only, e.g. ${text.slice(1)}`);
   const grouped = /^\d{1,3}([,' \u00a0\u202f])\d{3}(\1\d{3})*$/.exec(text);

@@ -4,7 +4,7 @@ import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { DuplicateIds, IdIndex } from './duplicate-ids.js';
 import { parseId } from './fields.js';
 import { EXPECTED_HEADER, readHeader, type Columns } from './header.js';
-import { validateRow } from './row.js';
+import { validateRow, type RowVerdict } from './row.js';
 
 /** What the validating pass learns about a whole file before a single row is sent. */
 export interface Scan {
@@ -17,12 +17,24 @@ export interface Scan {
   readonly stamp: FileStamp;
 }
 
+export interface ScanOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called once the header is read; the function it returns is given every
+   * row's verdict as it is read. That verdict cannot yet know of an id
+   * repeated further down the file: see `Scan.duplicates`.
+   */
+  readonly onHeader?: ((columns: Columns) => (verdict: RowVerdict) => void) | undefined;
+}
+
 /** The first pass: streams the file once, validating every row and indexing every id. Stops when `signal` aborts. */
-export async function scanFile(path: string, signal?: AbortSignal): Promise<Scan> {
+export async function scanFile(path: string, options: ScanOptions = {}): Promise<Scan> {
+  const { signal, onHeader } = options;
   const stamp = await stampFile(path);
   const index = new IdIndex();
   const duplicates = new DuplicateIds();
   let columns: Columns | undefined;
+  let onRow: ((verdict: RowVerdict) => void) | undefined;
   let rows = 0;
   let invalidRows = 0;
   for await (const batch of readCsvBatches(path)) {
@@ -30,11 +42,13 @@ export async function scanFile(path: string, signal?: AbortSignal): Promise<Scan
     for (const record of batch) {
       if (columns === undefined) {
         columns = readHeader(path, record);
+        onRow = onHeader?.(columns);
         continue;
       }
       rows++;
       const verdict = validateRow(columns, record);
       if (!verdict.valid) invalidRows++;
+      onRow?.(verdict);
       // With the wrong number of cells the id column cannot be trusted to hold the id.
       if (record.cells.length !== columns.names.length) continue;
       const id = verdict.valid ? verdict.row.id : idOf(record.cells[columns.id]);

@@ -402,6 +402,18 @@ describe('validate', () => {
     assert.match(run.stdout, /Validated: 2 rows in .*: 1 valid, 1 invalid/);
     assert.match(run.stdout, /line 3: id/);
   });
+  it('reports a row invalid when its id repeats further down, though it was read before the repeat', async () => {
+    const [a, b, c] = ids(3) as [string, string, string];
+    const dir = await tempDir();
+    const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${c},x\n${a},6\n`)], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.deepEqual((await readReport(dir)).map((row) => [row.line, row.outcome]), [['2', 'invalid'], ['3', 'valid'], ['4', 'invalid'], ['5', 'invalid']]);
+    assert.deepEqual((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.currentBalance), ['5', 'x', '6']);
+    const summary = await readSummary(dir);
+    assert.deepEqual([summary.rows.total, summary.rows.valid, summary.rows.invalid], [4, 1, 3]);
+    assert.match(run.stdout, /Validated: 4 rows in .*: 1 valid, 3 invalid/);
+    assert.match(run.stdout, new RegExp(`line 2: id ${a} also appears on line 5`));
+  });
   it('exits 0 when every row is valid', async () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`)], { cwd: dir, env: {} });
