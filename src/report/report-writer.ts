@@ -96,9 +96,14 @@ class Sink {
 
   flush(): void {
     if (this.#records.length === 0) return;
-    const bytes = Buffer.from(stringify(this.#records));
+    const text = stringify(this.#records);
     this.#records = [];
-    for (let written = 0; written < bytes.length; ) written += writeSync(this.#fd, bytes, written);
+    let written = writeSync(this.#fd, text);
+    // A short write (a full disk, a signal) is rare; finish it from the encoded bytes.
+    if (written < Buffer.byteLength(text)) {
+      const bytes = Buffer.from(text);
+      while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
+    }
   }
 
   close(): void {
