@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLI, mb, median, readSummary, round, runNode, RUNS, writeRows } from './common.js';
+
+/**
+ * `ti-credits validate` on a million generated rows, in its own process,
+ * against csv-parse alone reading the same file in the same run. Targets:
+ * at least 100,000 rows/s and under 150 MB peak RSS.
+ */
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const BASELINE = fileURLToPath(new URL('./parse-baseline.js', import.meta.url));
+
+const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-'));
+try {
+  const input = join(dir, 'rows.csv');
+  await writeRows(input, ROWS);
+  const validate = { ms: [] as number[], rss: [] as number[] };
+  const parse = { ms: [] as number[], rss: [] as number[] };
+  for (let run = 0; run < RUNS; run++) {
+    const base = await runNode([BASELINE, input]);
+    const measured = JSON.parse(base.stdout) as { rows: number; peakRssBytes: number };
+    if (measured.rows !== ROWS) throw new Error(`the baseline read ${measured.rows} rows, not ${ROWS}`);
+    parse.ms.push(base.wallMs);
+    parse.rss.push(measured.peakRssBytes);
+
+    const out = join(dir, `run-${run}`);
+    const child = await runNode([CLI, 'validate', input, '--out', out]);
+    const summary = await readSummary(out);
+    if (child.code !== 0 || summary.rows.valid !== ROWS) throw new Error(`validate exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
+    validate.ms.push(child.wallMs);
+    validate.rss.push(summary.peakRssBytes);
+    await rm(out, { recursive: true });
+    process.stderr.write(`run ${run + 1}/${RUNS}: validate ${round(child.wallMs)} ms, csv-parse alone ${round(base.wallMs)} ms\n`);
+  }
+  const rate = (ROWS * 1000) / median(validate.ms);
+  const baseRate = (ROWS * 1000) / median(parse.ms);
+  const rss = median(validate.rss);
+  process.stdout.write(
+    [
+      `validate, ${round(ROWS)} rows, median of ${RUNS} runs (wall time of the whole process, start-up included)`,
+      `| | rows/s | wall time | peak RSS |`,
+      `|---|---:|---:|---:|`,
+      `| ti-credits validate | ${round(rate)} | ${(median(validate.ms) / 1000).toFixed(1)} s | ${mb(rss)} |`,
+      `| csv-parse alone (baseline) | ${round(baseRate)} | ${(median(parse.ms) / 1000).toFixed(1)} s | ${mb(median(parse.rss))} |`,
+      `| ratio validate / baseline | ${(rate / baseRate).toFixed(2)} | | |`,
+      `targets: >= 100,000 rows/s: ${rate >= 100_000 ? 'met' : 'MISSED'}; < 150 MB peak RSS: ${rss < 150 * 1024 * 1024 ? 'met' : 'MISSED'}`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
