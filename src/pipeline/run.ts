@@ -132,7 +132,8 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
       });
     }
-    // A repeated id makes rows invalid that the first pass saw before the repeat and reported valid.
+    // Sending needs a second pass, since nothing is sent before the whole file is known; so does a repeated
+    // id, which makes rows invalid that the first pass reported valid before it saw the repeat.
     if (mode !== 'check' || scan.duplicates.size > 0) {
       if (mode === 'check') {
         log.logger.info({ event: 'report-again', duplicateIds: scan.duplicates.size }, 'ids repeat: writing the report again');
