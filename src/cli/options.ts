@@ -3,6 +3,7 @@ import type { Options } from 'yargs';
 import { TiError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import type { FaultOptions } from '../mock/faults.js';
+import type { RateLimitOptions } from '../mock/rate-limit.js';
 import type { RunOptions, SendOptions } from '../pipeline/run-options.js';
 import { API_PATH } from '../send/api-target.js';
 
@@ -19,6 +20,7 @@ export const DEFAULTS = {
   retryDelayMs: 1000,
   timeoutMs: 30_000,
   mockPort: 4010,
+  mockBurst: 20,
 } as const;
 
 /** Longest a single Retry-After may hold a row before it is failed instead. */
@@ -54,6 +56,8 @@ export const mockOptions = {
   'reset-rate': { type: 'string', describe: 'Share of requests whose connection is dropped [default: 0]' },
   latency: { type: 'string', describe: 'Milliseconds added to every answer [default: 0]' },
   'random-seed': { type: 'string', describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
+  'rate-limit': { type: 'string', describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
+  burst: { type: 'string', describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
 } as const satisfies Record<string, Options>;
 
 /** Raw values as yargs hands them over. */
@@ -104,6 +108,7 @@ export interface MockCommandOptions {
   readonly seedPath: string | undefined;
   readonly autoCreate: boolean;
   readonly faults: FaultOptions;
+  readonly rateLimit: RateLimitOptions | undefined;
 }
 
 export function resolveMockOptions(argv: Raw): MockCommandOptions {
@@ -111,9 +116,12 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
   if (!isLoopback(host)) {
     throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
   }
+  const perMinute = integer(argv, 'rate-limit', 0, 0, 1_000_000);
+  const burst = integer(argv, 'burst', DEFAULTS.mockBurst, 1, 1_000_000);
   return {
     host,
     port: integer(argv, 'port', DEFAULTS.mockPort, 0, 65_535),
+    rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
     seedPath: optionalString(argv, 'seed'),
     autoCreate: argv['auto-create'] === true,
     faults: {

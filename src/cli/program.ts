@@ -45,6 +45,7 @@ function buildParser(args: readonly string[]): Argv {
         .options(mockOptions)
         .example('$0 mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010')
         .example('$0 mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx')
+        .example('$0 mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min')
         .epilogue('Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>'),
     )
     .example('$0 validate adjustments.csv', 'Check a file; no API key needed')

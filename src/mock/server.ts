@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../credit-batch.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { CreditBatchStore } from './store.js';
 
 /** The key the mock accepts unless told otherwise; a test key, safe to print. */
@@ -17,6 +18,8 @@ export interface MockOptions {
   readonly forbiddenKeys?: readonly string[];
   readonly store?: CreditBatchStore;
   readonly faults?: FaultOptions;
+  /** Throttle each key as the API does (429 with Retry-After); unlimited when absent. */
+  readonly rateLimit?: RateLimitOptions;
   /** Keep a log of every request (tests read it); off for long benchmarks. */
   readonly recordRequests?: boolean;
 }
@@ -55,6 +58,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
   const forbiddenKeys = new Set(options.forbiddenKeys ?? []);
   const requests: MockRequest[] = [];
   const record = options.recordRequests ?? true;
+  const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -76,9 +80,10 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       answer: 0,
     };
     if (record) requests.push(seen);
+    let rateHeaders: Readonly<Record<string, string>> = {};
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       seen.answer = status;
-      send(response, status, body, headers);
+      send(response, status, body, { ...rateHeaders, ...headers });
     };
 
     if (seen.id === undefined) return answer(404, { error: 'not_found', message: `No route for ${path}` });
@@ -86,6 +91,14 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (key !== undefined && forbiddenKeys.has(key)) return answer(403, { error: 'forbidden', message: 'This API key may not update credit batches' });
     if (key === undefined || !apiKeys.has(key)) return answer(401, { error: 'unauthorized', message: 'Invalid or missing API key' });
+    const rate = limiter?.take(key);
+    if (rate !== undefined) {
+      rateHeaders = rate.headers;
+      if (!rate.allowed) {
+        const retryAfter = rate.retryAfterSeconds ?? 1;
+        return answer(429, { error: 'rate_limit_exceeded', message: `Rate limit exceeded; retry in ${retryAfter} seconds`, retryAfter });
+      }
+    }
 
     const fault = faults.next(seen.id);
     if (fault?.kind === 'reset') {

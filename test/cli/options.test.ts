@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBaseUrl, resolveApplyOptions } from '../../src/cli/options.js';
+import { parseBaseUrl, resolveApplyOptions, resolveMockOptions } from '../../src/cli/options.js';
 import { TiError } from '../../src/errors.js';
 
 describe('base URL', () => {
@@ -49,5 +49,17 @@ describe('apply options', () => {
       await assert.rejects(resolve({ instance: 'a', [name]: value }), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && error.message.startsWith(`--${name} must be a whole number`));
     }
     assert.equal((await resolve({ instance: 'a', rate: '0' })).send?.ratePerMinute, 0);
+  });
+});
+
+describe('mock options', () => {
+  it('throttles only when --rate-limit is given, with a burst of 20 unless told', () => {
+    assert.equal(resolveMockOptions({ host: '127.0.0.1' }).rateLimit, undefined);
+    assert.deepEqual(resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '120' }).rateLimit, { perMinute: 120, burst: 20 });
+    assert.deepEqual(resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '600', burst: '100' }).rateLimit, { perMinute: 600, burst: 100 });
+    assert.throws(() => resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '120', burst: '0' }), /--burst must be a whole number from 1/);
+  });
+  it('refuses to listen anywhere but loopback', () => {
+    assert.throws(() => resolveMockOptions({ host: '0.0.0.0' }), /not a loopback address/);
   });
 });
