@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { MOCK_API_KEY } from '../src/mock/server.js';
-import { fileURLToPath } from 'node:url';
-import { CLI, mb, median, perSecond, readSummary, round, runNode, RUNS, writeRows } from './common.js';
+import { CLI, mb, median, perSecond, readSummary, round, runNaiveLoop, runNode, RUNS, spawnMock, writeRows } from './common.js';
 
 /**
  * `ti-credits apply` of 20,000 generated rows against the local mock with no
@@ -17,18 +15,9 @@ import { CLI, mb, median, perSecond, readSummary, round, runNode, RUNS, writeRow
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const CONCURRENCY = 4;
-const NAIVE_LOOP = fileURLToPath(new URL('./naive-loop.js', import.meta.url));
 
-const mock = spawn(process.execPath, [CLI, 'mock', '--port', '0', '--auto-create'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const origin = await new Promise<string>((resolve, reject) => {
-  let said = '';
-  mock.stdout.on('data', (data: Buffer) => {
-    said += data.toString();
-    const match = /listening on (http:\/\/\S+)/.exec(said);
-    if (match?.[1] !== undefined) resolve(match[1]);
-  });
-  mock.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
-});
+const mock = await spawnMock(['--auto-create']);
+const origin = mock.origin;
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-'));
 try {
@@ -50,8 +39,8 @@ try {
     if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`autocannon got ${result.non2xx} non-2xx answers and ${result.errors} errors`);
     cannon.push(perSecond(result.requests.total, performance.now() - started));
 
-    const loop = await runNode([NAIVE_LOOP, input, origin, String(CONCURRENCY)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
-    if (loop.code !== 0 || loop.stdout !== String(ROWS)) throw new Error(`the naive loop failed:\n${loop.stderr}`);
+    const loop = await runNaiveLoop(input, origin, CONCURRENCY);
+    if (loop.rows !== ROWS) throw new Error(`the naive loop sent ${loop.rows} rows`);
     naive.push(perSecond(ROWS, loop.wallMs));
 
     const out = join(dir, `run-${run}`);
@@ -79,6 +68,6 @@ try {
     ].join('\n'),
   );
 } finally {
-  mock.kill('SIGINT');
+  mock.stop();
   await rm(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { MOCK_API_KEY } from '../src/mock/server.js';
 import type { Summary } from '../src/report/summary.js';
 
 /** The built CLI, run as a user runs it: its own process, its own memory. */
@@ -62,3 +63,42 @@ export async function readSummary(folder: string): Promise<Summary> {
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 export const perSecond = (count: number, ms: number): number => (count * 1000) / ms;
 export const round = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+export interface MockProcess {
+  readonly origin: string;
+  stop(): void;
+}
+
+/** The local mock in a process of its own, so that its work does not share the measured process's event loop. */
+export async function spawnMock(args: readonly string[]): Promise<MockProcess> {
+  const mock = spawn(process.execPath, [CLI, 'mock', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let said = '';
+    mock.stdout.on('data', (data: Buffer) => {
+      said += data.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(said);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    mock.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
+  });
+  return { origin, stop: () => mock.kill('SIGINT') };
+}
+
+/** What bench/naive-loop.ts reports of its run. */
+export interface NaiveRun {
+  readonly rows: number;
+  readonly requests: number;
+  readonly throttled: number;
+  /** From the first request to the last answer. */
+  readonly sendingMs: number;
+  /** Of the whole process, start-up included. */
+  readonly wallMs: number;
+}
+
+export const NAIVE_LOOP = fileURLToPath(new URL('./naive-loop.js', import.meta.url));
+
+export async function runNaiveLoop(input: string, origin: string, concurrency: number): Promise<NaiveRun> {
+  const loop = await runNode([NAIVE_LOOP, input, origin, String(concurrency)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+  if (loop.code !== 0) throw new Error(`the naive loop failed:\n${loop.stderr}`);
+  return { ...(JSON.parse(loop.stdout) as Omit<NaiveRun, 'wallMs'>), wallMs: loop.wallMs };
+}

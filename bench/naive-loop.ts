@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import got from 'got';
+import got, { HTTPError } from 'got';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 
 /**
  * The plainest client that does the job: the CSV read whole, split on commas,
- * each row PUT through got under p-limit and p-retry, nothing validated,
- * logged or reported. It shows what got itself costs, the ceiling for apply.
- * Usage: naive-loop.js <csv> <origin> <concurrency>; prints the number of rows sent.
+ * each row PUT through got under p-limit and p-retry with their defaults,
+ * nothing validated, paced, logged or reported. It is the baseline twice
+ * over: what got itself costs (bench/apply.ts), and what a client that does
+ * not pace itself suffers against a rate limit (bench/rate.ts).
+ * Usage: naive-loop.js <csv> <origin> <concurrency>; prints, as JSON, the rows
+ * sent, the requests made, how many were answered 429, and the sending time.
  */
 const [path, origin, concurrency] = process.argv.slice(2) as [string, string, string];
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
@@ -21,15 +24,25 @@ const client = got.extend({
 });
 const limit = pLimit(Number(concurrency));
 const rows = (await readFile(path, 'utf8')).trim().split('\n').slice(1);
+let requests = 0;
+let throttled = 0;
+const started = performance.now();
 await Promise.all(
   rows.map((line) =>
     limit(() =>
       pRetry(async () => {
         const [id, name, expiresOn, currentBalance] = line.split(',') as [string, string, string, string];
-        await client.put(`clients/creditBatches/${id}`, { json: { name, expiresOn, currentBalance: Number(currentBalance) } });
+        requests++;
+        try {
+          await client.put(`clients/creditBatches/${id}`, { json: { name, expiresOn, currentBalance: Number(currentBalance) } });
+        } catch (error) {
+          if (error instanceof HTTPError && error.response.statusCode === 429) throttled++;
+          throw error;
+        }
       }),
     ),
   ),
 );
-process.stdout.write(String(rows.length));
+const sendingMs = performance.now() - started;
+process.stdout.write(JSON.stringify({ rows: rows.length, requests, throttled, sendingMs }));
 agent.destroy();

@@ -34,16 +34,23 @@ export class ApiError extends TiError {
   readonly status: number | undefined;
   /** How long the server asked us to wait before trying again. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * Whether another attempt may be made. Every transient failure is, except
+   * one the row has already waited out its allowance for: that row fails now,
+   * still counted as transient (the API may well take it later).
+   */
+  readonly retryable: boolean;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown } = {},
+    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean } = {},
   ) {
     super(kind, message, details);
     this.name = 'ApiError';
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.retryable = kind === 'transient' && details.final !== true;
   }
 }
 

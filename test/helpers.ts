@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../src/cli/program.js';
 import type { CreditBatch } from '../src/credit-batch.js';
@@ -29,6 +30,19 @@ export function ids(count: number): string[] {
 export async function startMock(seedIds: readonly string[], options: Omit<MockOptions, 'store'> = {}): Promise<MockApi> {
   const seed: Partial<CreditBatch>[] = seedIds.map((id, index) => ({ id, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }));
   return startMockApi({ ...options, store: new CreditBatchStore(seed) });
+}
+
+/** A startMock for one test file: every mock it starts is closed once the file's tests are done. */
+export function mockStarter(): typeof startMock {
+  const mocks: MockApi[] = [];
+  after(async () => {
+    await Promise.all(mocks.map((mock) => mock.close()));
+  });
+  return async (...args) => {
+    const mock = await startMock(...args);
+    mocks.push(mock);
+    return mock;
+  };
 }
 
 export interface CliRun {
@@ -70,6 +84,16 @@ export async function readReport(cwd: string): Promise<Record<string, string>[]>
 
 export async function readSummary(cwd: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(await runFolder(cwd), 'summary.json'), 'utf8')) as Record<string, any>;
+}
+
+/** The entries of run.log of the run in `cwd` whose event is `event`. */
+export async function readLog(cwd: string, event: string): Promise<Record<string, any>[]> {
+  const text = await readFile(join(await runFolder(cwd), 'run.log'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, any>)
+    .filter((entry) => entry.event === event);
 }
 
 /** Requests the mock received for one id. */

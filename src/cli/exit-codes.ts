@@ -9,7 +9,7 @@ export const EXIT = {
   notAllUpdated: 1,
   /** Nothing was sent: usage, configuration or invalid input. */
   refused: 2,
-  /** Sending stopped early: the API refused the key, or cannot be reached safely. */
+  /** Sending stopped early: the API refused the key, cannot be reached safely, or looks down. */
   stopped: 3,
   /** A bug in ti-credits. */
   internal: 70,
@@ -22,7 +22,7 @@ export const EXIT_CODE_TABLE = (
     [EXIT.ok, 'every row was updated (validate and --dry-run: every row is valid)'],
     [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, or invalid and skipped)'],
     [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
-    [EXIT.stopped, 'sending was stopped by the API: key refused (401/403), a redirect, an unknown host or an untrusted certificate; rows not sent are skipped'],
+    [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ] as const

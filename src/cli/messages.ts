@@ -61,7 +61,13 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(
       `Updated ${count(rows.updated)} of ${plural(rows.total, 'row')} on ${summary.target ?? 'the API'} in ${formatDuration(summary.wallTimeMs)}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`,
     );
-    lines.push(`Requests: ${count(summary.requests.sent)} sent, ${plural(summary.requests.retries, 'retry', 'retries')}.`);
+    const { requests, pacing } = summary;
+    const throttled = requests.throttled > 0 ? `, ${count(requests.throttled)} answered 429 (rate limit)` : '';
+    const paused = pacing !== null && pacing.pausedMs > 0 ? `; sending paused ${formatDuration(pacing.pausedMs)} in all` : '';
+    lines.push(`Requests: ${count(requests.sent)} sent, ${plural(requests.retries, 'retry', 'retries')}${throttled}${paused}.`);
+    if (pacing !== null && summary.options.ratePerMinute !== pacing.ratePerMinute) {
+      lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(Number(summary.options.ratePerMinute))}).`);
+    }
   }
 
   if (tally.problems.length > 0) {

@@ -16,11 +16,13 @@ import { API_PATH } from '../send/api-target.js';
 export const DEFAULTS = {
   concurrency: 4,
   rate: 120,
+  burst: 20,
   retries: 5,
+  maxThrottleWaitS: 900,
+  circuitBreaker: 10,
   retryDelayMs: 1000,
   timeoutMs: 30_000,
   mockPort: 4010,
-  mockBurst: 20,
 } as const;
 
 /** Longest a single Retry-After may hold a row before it is failed instead. */
@@ -39,10 +41,19 @@ export const sendOptions = {
   'base-url': { type: 'string', describe: 'Origin of a custom domain or the local mock, with or without /incoming/v2 [env: TI_BASE_URL]' },
   'api-key-file': { type: 'string', describe: 'File holding the API key [default: the TI_API_KEY environment variable]' },
   concurrency: { type: 'string', describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
-  rate: { type: 'string', describe: `Requests per minute: 120 on Standard plans, 600 on Enterprise; 0 turns pacing off [default: ${DEFAULTS.rate}]` },
-  retries: { type: 'string', describe: `Further attempts for a row after a network error, timeout, 408, 429 or 5xx [default: ${DEFAULTS.retries}]` },
+  rate: {
+    type: 'string',
+    describe: `Requests per minute: 120 on Standard plans, 600 on Enterprise; lowered to the API's X-RateLimit-Limit when that is lower; 0 follows the API's headers alone [default: ${DEFAULTS.rate}]`,
+  },
+  burst: { type: 'string', describe: `Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise [default: ${DEFAULTS.burst}]` },
+  retries: { type: 'string', describe: `Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead) [default: ${DEFAULTS.retries}]` },
   'retry-delay': { type: 'string', describe: `Ceiling in ms of the first backoff; it doubles each retry [default: ${DEFAULTS.retryDelayMs}]` },
   timeout: { type: 'string', describe: `Milliseconds to wait for each answer [default: ${DEFAULTS.timeoutMs}]` },
+  'max-throttle-wait': { type: 'string', describe: `Seconds a row may be held back by 429 pauses, in all, before it fails [default: ${DEFAULTS.maxThrottleWaitS}]` },
+  'circuit-breaker': {
+    type: 'string',
+    describe: `Stop the run (exit 3) when this many rows in a row fail after all their retries; 0 never stops [default: ${DEFAULTS.circuitBreaker}]`,
+  },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Validate and show what would be sent; send nothing' },
 } as const satisfies Record<string, Options>;
@@ -53,7 +64,10 @@ export const mockOptions = {
   seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
   'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
   'error-rate': { type: 'string', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1 [default: 0]' },
+  'error-retry-after': { type: 'string', describe: 'Seconds of Retry-After sent with those 5xx answers [default: none]' },
   'reset-rate': { type: 'string', describe: 'Share of requests whose connection is dropped [default: 0]' },
+  'slow-rate': { type: 'string', describe: 'Share of requests answered --slow-ms late, e.g. beyond the client\'s --timeout [default: 0]' },
+  'slow-ms': { type: 'string', describe: 'Milliseconds a slow answer takes [default: 60000]' },
   latency: { type: 'string', describe: 'Milliseconds added to every answer [default: 0]' },
   'random-seed': { type: 'string', describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
   'rate-limit': { type: 'string', describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
@@ -82,8 +96,11 @@ export async function resolveApplyOptions(argv: Raw, env: Env): Promise<RunOptio
   const send: SendOptions = {
     target: { origin, apiKey },
     concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
-    ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 100_000),
+    ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
+    burst: integer(argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
     timeoutMs: integer(argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
+    maxThrottleWaitMs: integer(argv, 'max-throttle-wait', DEFAULTS.maxThrottleWaitS, 1, 86_400) * 1000,
+    circuitBreaker: integer(argv, 'circuit-breaker', DEFAULTS.circuitBreaker, 0, 1_000_000),
     retry: {
       retries: integer(argv, 'retries', DEFAULTS.retries, 0, 20),
       baseDelayMs: integer(argv, 'retry-delay', DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
@@ -117,7 +134,7 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
     throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
   }
   const perMinute = integer(argv, 'rate-limit', 0, 0, 1_000_000);
-  const burst = integer(argv, 'burst', DEFAULTS.mockBurst, 1, 1_000_000);
+  const burst = integer(argv, 'burst', DEFAULTS.burst, 1, 1_000_000);
   return {
     host,
     port: integer(argv, 'port', DEFAULTS.mockPort, 0, 65_535),
@@ -126,7 +143,10 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
     autoCreate: argv['auto-create'] === true,
     faults: {
       errorRate: share(argv, 'error-rate'),
+      ...(argv['error-retry-after'] === undefined ? {} : { errorRetryAfterSeconds: integer(argv, 'error-retry-after', 0, 0, 86_400) }),
       resetRate: share(argv, 'reset-rate'),
+      slowRate: share(argv, 'slow-rate'),
+      slowMs: integer(argv, 'slow-ms', 60_000, 0, 600_000),
       latencyMs: integer(argv, 'latency', 0, 0, 600_000),
       randomSeed: integer(argv, 'random-seed', 1, 0, 2 ** 32 - 1),
     },

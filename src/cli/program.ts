@@ -29,7 +29,7 @@ function buildParser(args: readonly string[]): Argv {
         .options({ ...sendOptions, ...reportOptions })
         .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
         .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate and show the requests; send nothing')
-        .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600', 'A custom domain on an Enterprise plan (600 requests/min)')
+        .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)')
         .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
         .epilogue(EPILOGUE),
     )
@@ -46,6 +46,7 @@ function buildParser(args: readonly string[]): Argv {
         .example('$0 mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010')
         .example('$0 mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx')
         .example('$0 mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min')
+        .example('$0 mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5')
         .epilogue('Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>'),
     )
     .example('$0 validate adjustments.csv', 'Check a file; no API key needed')

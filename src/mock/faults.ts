@@ -12,8 +12,13 @@ export interface FaultOptions {
   /** Share of requests answered with one of `errorStatuses` (default 500, 502, 503, 504). */
   readonly errorRate?: number;
   readonly errorStatuses?: readonly number[];
+  /** Retry-After, in seconds, sent with those answers; none when absent. */
+  readonly errorRetryAfterSeconds?: number;
   /** Share of requests whose connection is dropped. */
   readonly resetRate?: number;
+  /** Share of requests answered `slowMs` late (still applied, as a slow server would). */
+  readonly slowRate?: number;
+  readonly slowMs?: number;
   /** Added to every answer. */
   readonly latencyMs?: number;
   /** Seeds the random faults so a run can be repeated exactly. */
@@ -35,12 +40,14 @@ export class FaultPlan {
   next(id: string): Fault | undefined {
     const scripted = this.#script.get(id.toLowerCase())?.shift();
     if (scripted !== undefined) return scripted;
-    const { errorRate = 0, resetRate = 0, errorStatuses = [500, 502, 503, 504] } = this.#options;
+    const { errorRate = 0, resetRate = 0, errorStatuses = [500, 502, 503, 504], errorRetryAfterSeconds, slowRate = 0, slowMs = 0 } = this.#options;
     if (resetRate > 0 && this.#random() < resetRate) return { kind: 'reset' };
     if (errorRate > 0 && this.#random() < errorRate) {
       const status = errorStatuses[Math.floor(this.#random() * errorStatuses.length)] ?? 500;
-      return { kind: 'status', status, body: { error: 'injected_fault', message: `Injected ${status}` } };
+      const headers = errorRetryAfterSeconds === undefined ? {} : { 'retry-after': String(errorRetryAfterSeconds) };
+      return { kind: 'status', status, headers, body: { error: 'injected_fault', message: `Injected ${status}` } };
     }
+    if (slowRate > 0 && this.#random() < slowRate) return { kind: 'delay', ms: slowMs };
     return undefined;
   }
 

@@ -6,10 +6,16 @@ import type { RetryPolicy } from '../send/retry.js';
 export interface SendOptions {
   readonly target: ApiTarget;
   readonly concurrency: number;
-  /** Requests per minute; 0 turns client-side pacing off. */
+  /** Requests per minute; 0 leaves the pace to the server's rate-limit headers. */
   readonly ratePerMinute: number;
+  /** Requests that may start at once after an idle spell. */
+  readonly burst: number;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** Longest a row may be held back by 429 pauses, in all, before it fails. */
+  readonly maxThrottleWaitMs: number;
+  /** Consecutive rows failing after every retry that stop the run; 0 never stops it. */
+  readonly circuitBreaker: number;
 }
 
 /** Everything one run needs to know. */

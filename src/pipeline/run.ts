@@ -121,6 +121,10 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: describeOptions(options) }, 'run started');
   try {
     const checkOnly = options.send === undefined || options.dryRun;
+    // The HTTP side (got) is loaded only by runs that may send, and while the file is validated rather than after.
+    const senderModule = checkOnly ? undefined : import('../send/sender.js');
+    // A failed load surfaces where it is awaited; a refused file never awaits it.
+    senderModule?.catch(() => {});
     // Checking only, the first pass reports each row as it reads it, which spares reading the file twice.
     const scan = await scanFile(inputPath, { signal: stop.signal, onHeader: checkOnly ? (columns) => startReport(columns, 'check') : undefined });
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
@@ -142,7 +146,9 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         tally = new Tally();
         preview = [];
       }
-      if (mode === 'send' && options.send !== undefined) sender = await openSender(options.send, stop.signal, tally, log, stopRun);
+      if (mode === 'send' && options.send !== undefined && senderModule !== undefined) {
+        sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun);
+      }
       await assertUnchanged(inputPath, scan.stamp);
       if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows);
       await secondPass(inputPath, scan, startReport(scan.columns, mode));
@@ -168,6 +174,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     startedAt,
     finishedAt: now(),
     tally,
+    pacing: sender?.pacing,
     error: failure,
     options: describeOptions(options),
     folder,
@@ -178,20 +185,38 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   return { folder, summary, tally, preview };
 }
 
-/** Loads the HTTP side only when a run sends, so that validating never pays for got. */
-async function openSender(options: SendOptions, signal: AbortSignal, tally: Tally, log: RunLog, stopRun: (error: TiError, why: RunStatus) => void): Promise<Sender> {
-  const { Sender } = await import('../send/sender.js');
-  return new Sender(options, signal, {
+/** The send stage, wired to the run's tally and log. */
+function openSender(
+  { Sender }: typeof import('../send/sender.js'),
+  options: SendOptions,
+  signal: AbortSignal,
+  tally: Tally,
+  log: RunLog,
+  stopRun: (error: TiError, why: RunStatus) => void,
+): Sender {
+  const sender: Sender = new Sender(options, signal, {
     onAttempt: (attempt) => {
       tally.countAttempt(attempt);
       log.logger.info({ event: 'attempt', ...attempt }, 'request');
     },
-    onRetry: (line, error, attemptNumber, delayMs) => {
-      tally.countRetry();
-      log.logger.warn({ event: 'retry', line, attempt: attemptNumber, delayMs, status: error.status, error: error.message }, 'retrying');
+    onRetry: (retry) => {
+      tally.countRetry(retry.cause);
+      if (retry.cause !== '429') {
+        log.logger.warn({ event: 'retry', line: retry.line, cause: retry.cause, delayMs: retry.delayMs, error: retry.error }, 'retrying');
+      } else if (retry.newPause === true) {
+        log.logger.warn({ event: 'throttle-pause', line: retry.line, pauseMs: retry.delayMs, ratePerMinute: sender.pacing.ratePerMinute, error: retry.error }, 'rate limit reached: every request paused');
+      }
+    },
+    onPaceChange: (ratePerMinute, previous) => {
+      log.logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit");
     },
     onFatal: (error) => stopRun(error, 'stopped'),
+    onCircuitOpen: (error, consecutiveFailures) => {
+      log.logger.error({ event: 'circuit-breaker', consecutiveFailures, error: error.message }, 'circuit breaker tripped');
+      stopRun(error, 'stopped');
+    },
   });
+  return sender;
 }
 
 /**
@@ -235,9 +260,12 @@ function describeOptions(options: RunOptions): Record<string, unknown> {
           keyKind: keyKind(send.target.apiKey),
           concurrency: send.concurrency,
           ratePerMinute: send.ratePerMinute,
+          burst: send.burst,
           timeoutMs: send.timeoutMs,
           retries: send.retry.retries,
           retryDelayMs: send.retry.baseDelayMs,
+          maxThrottleWaitMs: send.maxThrottleWaitMs,
+          circuitBreaker: send.circuitBreaker,
         }),
   };
 }

@@ -3,7 +3,7 @@ import type { ErrorKind } from '../errors.js';
 
 /**
  * - `updated`: the API confirmed the change.
- * - `failed`: sent, and not updated (the API refused it, or it kept failing).
+ * - `failed`: not updated: the API refused it, it kept failing, or 429 pauses held it back too long.
  * - `invalid`: the row itself is wrong; never sent.
  * - `skipped`: a valid row that was not sent (invalid rows elsewhere, or the run stopped).
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.

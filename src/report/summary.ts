@@ -1,6 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TiError } from '../errors.js';
+import type { PacingStats } from '../send/sender.js';
 import type { Outcome } from './outcome.js';
 import type { Tally } from './tally.js';
 
@@ -9,7 +10,7 @@ export const SUMMARY_FILE = 'summary.json';
 /**
  * - `completed`: every row was dealt with (each has its outcome in the report).
  * - `refused`: nothing was sent, because of the file or the options.
- * - `stopped`: sending stopped early (key refused, API unreachable); the rest are `skipped`.
+ * - `stopped`: sending stopped early (key refused, API unreachable or down); the rest are `skipped`.
  * - `interrupted`: the user stopped the run; rows in flight finished, the rest are `skipped`.
  */
 export type RunStatus = 'completed' | 'refused' | 'stopped' | 'interrupted';
@@ -24,7 +25,16 @@ export interface Summary {
   readonly finishedAt: string;
   readonly wallTimeMs: number;
   readonly rows: Record<Outcome, number> & { readonly total: number };
-  readonly requests: { readonly sent: number; readonly retries: number; readonly byStatus: Readonly<Record<string, number>> };
+  readonly requests: {
+    readonly sent: number;
+    /** Answers 429: the key's rate limit was reached. */
+    readonly throttled: number;
+    readonly retries: number;
+    readonly retriesByCause: Readonly<Record<string, number>>;
+    readonly byStatus: Readonly<Record<string, number>>;
+  };
+  /** How sending was paced; null when nothing was sent. */
+  readonly pacing: PacingStats | null;
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
   readonly options: Readonly<Record<string, unknown>>;
   readonly folder: string;
@@ -40,6 +50,7 @@ export interface SummaryFacts {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly tally: Tally;
+  readonly pacing: PacingStats | undefined;
   readonly error: TiError | undefined;
   readonly options: Readonly<Record<string, unknown>>;
   readonly folder: string;
@@ -57,7 +68,14 @@ export function summarize(facts: SummaryFacts): Summary {
     finishedAt: facts.finishedAt.toISOString(),
     wallTimeMs: facts.finishedAt.getTime() - facts.startedAt.getTime(),
     rows: { total: tally.total, ...tally.rows },
-    requests: { sent: tally.requests, retries: tally.retries, byStatus: { ...tally.byStatus } },
+    requests: {
+      sent: tally.requests,
+      throttled: tally.byStatus['429'] ?? 0,
+      retries: tally.retries,
+      retriesByCause: { ...tally.retriesByCause },
+      byStatus: { ...tally.byStatus },
+    },
+    pacing: facts.pacing ?? null,
     error: error === undefined ? null : { kind: error.kind, message: error.message, hint: error.hint ?? null },
     options: facts.options,
     folder: facts.folder,

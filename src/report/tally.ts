@@ -11,6 +11,8 @@ export class Tally {
   readonly rows: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
   requests = 0;
   retries = 0;
+  /** Retries by what caused them: an HTTP status (429 among them), `timeout`, or a network error's code. */
+  readonly retriesByCause: Record<string, number> = {};
   /** Requests by HTTP status; `network` for those that got no answer. */
   readonly byStatus: Record<string, number> = {};
   /** The first invalid rows, as `line N: problem` lines. */
@@ -35,8 +37,9 @@ export class Tally {
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
   }
 
-  countRetry(): void {
+  countRetry(cause: string): void {
     this.retries++;
+    this.retriesByCause[cause] = (this.retriesByCause[cause] ?? 0) + 1;
   }
 
   get total(): number {

@@ -20,7 +20,7 @@ export interface RetryHooks {
 }
 
 /**
- * Runs `attempt` until it succeeds, retrying only transient ApiErrors, waiting
+ * Runs `attempt` until it succeeds, retrying only retryable ApiErrors, waiting
  * between tries for what the server asked (Retry-After) or else an exponential
  * backoff with full jitter, so workers that failed together do not retry together.
  * Any other error ends the row at once.
@@ -31,7 +31,7 @@ export function withRetries<T>(attempt: (attemptNumber: number) => Promise<T>, p
       try {
         return await attempt(attemptNumber);
       } catch (error) {
-        if (error instanceof ApiError && error.kind === 'transient') throw error;
+        if (error instanceof ApiError && error.retryable) throw error;
         throw new AbortError(error as Error);
       }
     },

@@ -50,6 +50,14 @@ describe('apply options', () => {
     }
     assert.equal((await resolve({ instance: 'a', rate: '0' })).send?.ratePerMinute, 0);
   });
+  it('takes the pacing, the throttling allowance and the circuit breaker, in the units they are given', async () => {
+    const defaults = (await resolve({ instance: 'a' })).send;
+    assert.deepEqual([defaults?.burst, defaults?.maxThrottleWaitMs, defaults?.circuitBreaker], [20, 900_000, 10]);
+    const enterprise = (await resolve({ instance: 'a', rate: '600', burst: '100', 'max-throttle-wait': '60', 'circuit-breaker': '0' })).send;
+    assert.deepEqual([enterprise?.ratePerMinute, enterprise?.burst, enterprise?.maxThrottleWaitMs, enterprise?.circuitBreaker], [600, 100, 60_000, 0]);
+    await assert.rejects(resolve({ instance: 'a', burst: '0' }), /--burst must be a whole number from 1/);
+    await assert.rejects(resolve({ instance: 'a', 'max-throttle-wait': '0' }), /--max-throttle-wait must be a whole number from 1/);
+  });
 });
 
 describe('mock options', () => {
@@ -58,6 +66,11 @@ describe('mock options', () => {
     assert.deepEqual(resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '120' }).rateLimit, { perMinute: 120, burst: 20 });
     assert.deepEqual(resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '600', burst: '100' }).rateLimit, { perMinute: 600, burst: 100 });
     assert.throws(() => resolveMockOptions({ host: '127.0.0.1', 'rate-limit': '120', burst: '0' }), /--burst must be a whole number from 1/);
+  });
+  it('injects 5xx with Retry-After and slow answers when told', () => {
+    const { faults } = resolveMockOptions({ host: '127.0.0.1', 'error-rate': '1', 'error-retry-after': '5', 'slow-rate': '0.5', 'slow-ms': '2000' });
+    assert.deepEqual([faults.errorRate, faults.errorRetryAfterSeconds, faults.slowRate, faults.slowMs], [1, 5, 0.5, 2000]);
+    assert.equal(resolveMockOptions({ host: '127.0.0.1' }).faults.errorRetryAfterSeconds, undefined);
   });
   it('refuses to listen anywhere but loopback', () => {
     assert.throws(() => resolveMockOptions({ host: '0.0.0.0' }), /not a loopback address/);

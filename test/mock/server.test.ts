@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { FaultPlan } from '../../src/mock/faults.js';
 import { MOCK_API_KEY, startMockApi, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 
@@ -87,5 +88,14 @@ describe('mock faults', () => {
     assert.ok(errors > 30 && errors < 90, `${errors} errors of 200`);
     assert.ok(first.every((answer) => [200, 500, 502, 503, 504].includes(answer as number)));
     assert.deepEqual(await answers(), first);
+  });
+  it('sends Retry-After with the random 5xx answers when told, and answers some requests late', () => {
+    const plan = new FaultPlan({ errorRate: 1, errorStatuses: [503], errorRetryAfterSeconds: 3 });
+    assert.deepEqual(plan.next(ID), { kind: 'status', status: 503, headers: { 'retry-after': '3' }, body: { error: 'injected_fault', message: 'Injected 503' } });
+    const slow = new FaultPlan({ slowRate: 1, slowMs: 5000 });
+    assert.deepEqual(slow.next(ID), { kind: 'delay', ms: 5000 });
+    const faults = new FaultPlan({ slowRate: 0.25, slowMs: 100, randomSeed: 7 });
+    const late = Array.from({ length: 400 }, () => faults.next(ID)).filter((fault) => fault?.kind === 'delay').length;
+    assert.ok(late > 60 && late < 140, `${late} of 400 answered late`);
   });
 });

@@ -2,23 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import type { CreditBatch } from '../credit-batch.js';
 import { ApiError } from '../errors.js';
-import type { ValidRow } from '../validate/row.js';
-import type { ApiClient, ApiResponse } from './api-client.js';
+import type { ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** Statuses worth another try: the request may well succeed later unchanged. */
 const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-
-/** One PUT of one row. Resolves with the updated credit batch or rejects with an ApiError saying what kind of failure it was. */
-export async function attemptUpdate(client: ApiClient, row: ValidRow): Promise<CreditBatch> {
-  let response: ApiResponse;
-  try {
-    response = await client.putCreditBatch(row.id, row.body);
-  } catch (error) {
-    throw classifyNetworkError(error);
-  }
-  return readAnswer(response, row.id);
-}
 
 /** Turns an HTTP answer into the updated credit batch, or into an ApiError of the right kind. */
 export function readAnswer(response: ApiResponse, id: string): CreditBatch {
@@ -73,6 +61,13 @@ export function classifyNetworkError(error: unknown): ApiError {
     return new ApiError('aborted', `the secure connection to ${host} failed (${code}); its certificate cannot be trusted`, { hint: 'Check --base-url; ti-credits never sends the key over an untrusted connection.', cause: error });
   }
   return new ApiError('transient', `network error (${code}): ${error.message}`, { cause: error });
+}
+
+/** What a failure is counted under in summary.json: its HTTP status, `timeout`, or the network error's code. */
+export function failureCause(error: ApiError): string {
+  if (error.status !== undefined) return String(error.status);
+  if (error.cause instanceof TimeoutError) return 'timeout';
+  return error.cause instanceof RequestError ? error.cause.code : 'network';
 }
 
 function parseJson(text: string): unknown {

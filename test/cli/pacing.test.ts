@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Fault } from '../../src/mock/faults.js';
+import { cli, ids, readCsvFile, readLog, readReport, readSummary, requestsFor, mockStarter, runFolder, tempDir, writeCsv } from '../helpers.js';
+
+const mockWith = mockStarter();
+
+async function csvOf(dir: string, rows: readonly string[]): Promise<string> {
+  return writeCsv(dir, `id,currentBalance\n${rows.map((id, index) => `${id},${index}`).join('\n')}\n`);
+}
+
+const throttled = (retryAfter: number): Fault => ({
+  kind: 'status',
+  status: 429,
+  headers: { 'retry-after': String(retryAfter) },
+  body: { error: 'rate_limit_exceeded', message: `Rate limit exceeded; retry in ${retryAfter} seconds`, retryAfter },
+});
+
+describe('pacing to the rate limit', () => {
+  it('keeps to a limit it is told: every row updated, not one request answered 429', async () => {
+    const rows = ids(40);
+    const mock = await mockWith(rows, { rateLimit: { perMinute: 3000, burst: 5 } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '3000', '--burst', '5'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      mock.requests.filter((request) => request.answer !== 200).map((request) => request.answer),
+      [],
+    );
+    assert.equal(mock.requests.length, 40);
+    assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), rows.map((_, index) => index));
+    const summary = await readSummary(dir);
+    assert.equal(summary.requests.throttled, 0);
+    assert.deepEqual(summary.pacing, { ratePerMinute: 3000, pauses: 0, pausedMs: 0 });
+  });
+
+  it("learns a limit far below --rate from X-RateLimit-Limit: adopted once, every row updated, none failed for throttling", async () => {
+    const rows = ids(30);
+    const mock = await mockWith(rows, { rateLimit: { perMinute: 1200, burst: 5 } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '60000', '--burst', '5'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const report = await readReport(dir);
+    assert.deepEqual(new Set(report.map((row) => row.outcome)), new Set(['updated']));
+    const answered429 = mock.requests.filter((request) => request.answer === 429).length;
+    assert.ok(answered429 <= 1, `${answered429} of ${mock.requests.length} requests answered 429`);
+    assert.deepEqual(
+      (await readLog(dir, 'pace')).map((entry) => [entry.ratePerMinute, entry.previous]),
+      [[1200, 60000]],
+    );
+    assert.equal((await readSummary(dir)).pacing.ratePerMinute, 1200);
+    assert.match(run.stdout, /Paced at 1,200 requests\/min, following the API's X-RateLimit-Limit \(--rate 60,000\)/);
+  });
+
+  it('holds back every worker for the 2 s a 429 asks, then sends the throttled row again', async () => {
+    const rows = ids(12);
+    const victim = rows[4] as string;
+    const mock = await mockWith(rows, { faults: { script: { [victim]: [throttled(2)] } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+
+    const the429 = mock.requests.findIndex((request) => request.answer === 429);
+    const throttledAt = mock.requests[the429]?.at ?? 0;
+    const after429 = mock.requests.slice(the429 + 1);
+    const inFlight = after429.filter((request) => request.at < throttledAt + 1995);
+    // Only requests already on their way when the 429 came back may arrive during the pause.
+    assert.ok(inFlight.length <= 3, `${inFlight.length} requests arrived during the pause`);
+    assert.ok(inFlight.every((request) => request.at - throttledAt < 200));
+    assert.ok(after429.length - inFlight.length >= 1, 'requests resumed after the pause');
+    assert.deepEqual(requestsFor(mock, victim).map((request) => request.answer), [429, 200]);
+
+    const report = await readReport(dir);
+    assert.deepEqual([report[4]?.outcome, report[4]?.attempts], ['updated', '2']);
+    const summary = await readSummary(dir);
+    assert.equal(summary.requests.throttled, 1);
+    assert.deepEqual(summary.requests.retriesByCause, { 429: 1 });
+    assert.equal(summary.pacing.pauses, 1);
+    assert.ok(summary.pacing.pausedMs >= 1990 && summary.pacing.pausedMs <= 2010, `paused ${summary.pacing.pausedMs} ms`);
+    assert.deepEqual(
+      (await readLog(dir, 'throttle-pause')).map((entry) => [entry.line, entry.pauseMs]),
+      [[6, 2000]],
+    );
+    assert.match(run.stdout, /1 answered 429 \(rate limit\); sending paused 2\.0 s in all/);
+  });
+
+  it('does not spend the retries of a row on 429s', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], { faults: { script: { [a]: [throttled(0), throttled(0), throttled(0)] } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, [a]), '--base-url', mock.origin, '--rate', '0', '--retries', '0'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [429, 429, 429, 200]);
+    const [row] = await readReport(dir);
+    assert.deepEqual([row?.outcome, row?.attempts], ['updated', '4']);
+  });
+
+  it('fails, without waiting it out, a row the API would hold back longer than --max-throttle-wait', async () => {
+    const [a, b, c] = ids(3) as [string, string, string];
+    const mock = await mockWith([a, b, c], { faults: { script: { [b]: [throttled(30)] } } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, [a, b, c]), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--max-throttle-wait', '1'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(mock.requests.map((request) => [request.id, request.answer]), [
+      [a, 200],
+      [b, 429],
+    ]);
+    const report = await readReport(dir);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts, row.httpStatus]),
+      [
+        ['updated', '1', '200'],
+        ['failed', '1', '429'],
+        ['failed', '0', ''],
+      ],
+    );
+    assert.match(report[1]?.error ?? '', /^the API kept throttling requests \(429\) \(429: Rate limit exceeded; retry in 30 seconds\) for longer than --max-throttle-wait allows one row \(1 s\)$/);
+    assert.match(report[2]?.error ?? '', /^the API kept throttling requests \(429\) for longer than --max-throttle-wait/);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('stops the run when the API answers nothing but 503: exit 3, the rest skipped and never sent', async () => {
+    const rows = ids(20);
+    const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [503] } });
+    const dir = await tempDir();
+    const run = await cli(
+      ['apply', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '1', '--retry-delay', '1', '--concurrency', '2', '--circuit-breaker', '3'],
+      { cwd: dir },
+    );
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /the last 3 rows sent all failed after every retry \(the last: 503: Injected 503\); the API looks unavailable/);
+
+    const report = await readReport(dir);
+    assert.equal(report.length, 20);
+    const failed = report.filter((row) => row.outcome === 'failed');
+    const skipped = report.filter((row) => row.outcome === 'skipped');
+    assert.ok(failed.length >= 3 && failed.length <= 4, `${failed.length} rows failed`);
+    assert.equal(skipped.length, 20 - failed.length);
+    assert.ok(skipped.every((row) => requestsFor(mock, row.id ?? '').length === 0));
+    assert.ok(failed.every((row) => requestsFor(mock, row.id ?? '').length <= 2));
+    assert.ok(mock.requests.every((request) => request.answer === 503));
+
+    const summary = await readSummary(dir);
+    assert.equal(summary.status, 'stopped');
+    assert.equal(summary.error.kind, 'aborted');
+    assert.equal((await readLog(dir, 'circuit-breaker')).length, 1);
+    assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 20);
+    assert.match(run.stdout, /ti-credits apply .*failed\.csv --base-url/);
+  });
+
+  it('never stops the run at --circuit-breaker 0', async () => {
+    const rows = ids(6);
+    const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [502] } });
+    const dir = await tempDir();
+    const run = await cli(['apply', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--circuit-breaker', '0'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(mock.requests.length, 6);
+    assert.deepEqual(new Set((await readReport(dir)).map((row) => row.outcome)), new Set(['failed']));
+  });
+});
