@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../src/cli/program.js';
@@ -43,6 +45,21 @@ export function mockStarter(): typeof startMock {
     mocks.push(mock);
     return mock;
   };
+}
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** Spawns the real command line, as a user runs it; resolves with its exit code and output. */
+export function spawnCli(args: readonly string[], cwd: string, onStart?: (pid: number) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: KEY } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (child.pid !== undefined) onStart?.(child.pid);
+  });
 }
 
 export interface CliRun {

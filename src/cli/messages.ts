@@ -80,6 +80,10 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     for (const [message, times] of topErrors) lines.push(`  ${count(times)} × ${message}`);
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
+  if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+    lines.push('To continue where it stopped (rows already updated are not sent again):');
+    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}`);
+  }
   const notDone = rows.failed + rows.skipped + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   if (notDone > 0 && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);

@@ -56,6 +56,7 @@ export const sendOptions = {
   },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Validate and show what would be sent; send nothing' },
+  resume: { type: 'string', describe: 'Continue the interrupted run in this folder: rows it updated are not sent again' },
 } as const satisfies Record<string, Options>;
 
 export const mockOptions = {
@@ -86,6 +87,7 @@ export function resolveValidateOptions(argv: Raw): RunOptions {
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: false,
     dryRun: false,
+    resume: undefined,
     send: undefined,
   };
 }
@@ -108,13 +110,19 @@ export async function resolveApplyOptions(argv: Raw, env: Env): Promise<RunOptio
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
     },
   };
+  const resume = optionalString(argv, 'resume');
+  const dryRun = argv['dry-run'] === true;
+  if (resume !== undefined && (dryRun || optionalString(argv, 'out') !== undefined)) {
+    throw new TiError('invalid', `--resume cannot be combined with ${dryRun ? '--dry-run' : '--out'}.`, { hint: 'A resumed run sends, and goes on writing in the folder it continues.' });
+  }
   return {
     command: 'apply',
     inputPath: requiredString(argv, 'csv'),
     outDir: optionalString(argv, 'out'),
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: argv['skip-invalid'] === true,
-    dryRun: argv['dry-run'] === true,
+    dryRun,
+    resume,
     send,
   };
 }

@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly skipInvalid: boolean;
   /** Validate and show what would be sent, send nothing. */
   readonly dryRun: boolean;
+  /** The folder of an interrupted run to continue: its updated rows are not sent again. */
+  readonly resume: string | undefined;
   /** Absent for `validate`; for `apply --dry-run` it is checked but never used to send. */
   readonly send: SendOptions | undefined;
 }

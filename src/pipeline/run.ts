@@ -3,17 +3,22 @@ import type { CreditBatchUpdate } from '../credit-batch.js';
 import { ApiError, TiError } from '../errors.js';
 import { openRunLog, type RunLog } from '../log.js';
 import { readCsvBatches } from '../read/csv-records.js';
-import { assertUnchanged } from '../read/file-stamp.js';
+import { assertUnchanged, hashFile, stampFile } from '../read/file-stamp.js';
 import type { RowOutcome } from '../report/outcome.js';
+import { compactReport, markResent } from '../report/recorded-report.js';
 import { ReportWriter } from '../report/report-writer.js';
+import { writeRunRecord } from '../report/run-record.js';
+import { SentLog } from '../report/sent-log.js';
+import { syncEvery } from '../report/sync-cadence.js';
 import { createRunFolder } from '../report/run-folder.js';
-import { summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
+import { readEarlierRequests, summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
 import { keyKind } from '../send/api-target.js';
 import type { Sender } from '../send/sender.js';
 import type { Columns } from '../validate/header.js';
 import { scanFile, type Scan } from '../validate/scan.js';
 import { validateRow, type RowVerdict } from '../validate/row.js';
+import { checkResume, loadPriorRun, type PriorRun } from './resume.js';
 import type { RunOptions, SendOptions } from './run-options.js';
 
 /** How many would-be requests a dry run shows. */
@@ -65,15 +70,22 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const inputPath = resolve(environment.cwd, options.inputPath);
-  const folder = await createRunFolder(options.outDir, inputPath, startedAt, environment.cwd);
+  const resumed = options.resume === undefined ? undefined : resolve(environment.cwd, options.resume);
+  if (resumed !== undefined) await checkResume(resumed, inputPath, options);
+  const folder = resumed ?? (await createRunFolder(options.outDir, inputPath, startedAt, environment.cwd));
+  const sends = options.send !== undefined && !options.dryRun;
+  if (sends && resumed === undefined) await recordRun(folder, inputPath, options, startedAt);
   const log = openRunLog(join(folder, 'run.log'), options.logLevel);
   let tally = new Tally();
+  let prior: PriorRun | undefined;
+  let sentLog: SentLog | undefined;
   let preview: Preview[] = [];
   const stop = new AbortController();
   let status: RunStatus = 'completed';
   let failure: TiError | undefined;
   let report: ReportWriter | undefined;
   let sender: Sender | undefined;
+  let compactColumns: Columns | undefined;
 
   /** Stops sending for good; the first reason given is the one reported. */
   const stopRun = (error: TiError, why: RunStatus): void => {
@@ -91,11 +103,14 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
    * what becomes of each row's verdict. Every row read gets exactly one line.
    */
   const startReport = (columns: Columns, mode: Mode): ((verdict: RowVerdict) => Promise<void> | undefined) => {
-    const writer = new ReportWriter(folder, columns, { durable: mode === 'send' });
+    const writer = new ReportWriter(folder, columns, mode === 'send' ? { sync: durability, append: prior !== undefined } : {});
     report = writer;
     const sending = sender;
-    const record = (row: RowOutcome): void => {
+    const inFlight = prior?.inFlight;
+    const record = (outcome: RowOutcome): void => {
+      const row = inFlight?.has(outcome.line) === true ? markResent(outcome) : outcome;
       writer.write(row);
+      if (row !== outcome) sentLog?.settle(row.line);
       tally.countRow(row);
       logRow(log, row, mode);
     };
@@ -107,6 +122,11 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         return undefined;
       }
       const row = verdict.row;
+      if (prior?.updated.has(row.line) === true) {
+        // Confirmed by the interrupted run, and recorded there: never sent twice.
+        tally.countRow({ line: row.line, outcome: 'updated', cells: row.cells, attempts: 0 });
+        return undefined;
+      }
       if (sending !== undefined) return sending.submit(row, record);
       if (mode === 'check') {
         if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: row.body });
@@ -130,6 +150,11 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
     const mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
     log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
+    if (resumed !== undefined && mode === 'send') {
+      prior = loadPriorRun(folder, scan.columns);
+      tally.addEarlierRequests(await readEarlierRequests(folder, prior.requests));
+      log.logger.info({ event: 'resume', updatedEarlier: prior.updated.size, inFlight: [...prior.inFlight] }, 'resuming the run');
+    }
     if (mode === 'refuse') {
       status = 'refused';
       failure = new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
@@ -147,13 +172,16 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         preview = [];
       }
       if (mode === 'send' && options.send !== undefined && senderModule !== undefined) {
-        sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun);
+        const journal = new SentLog(folder, durability);
+        sentLog = journal;
+        sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun, (line) => journal.record(line));
       }
       await assertUnchanged(inputPath, scan.stamp);
-      if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows);
+      if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows - (prior?.updated.size ?? 0));
       await secondPass(inputPath, scan, startReport(scan.columns, mode));
       await sender?.drain();
     }
+    compactColumns = prior === undefined ? undefined : scan.columns;
   } catch (error) {
     if (!(error instanceof TiError)) throw error;
     if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
@@ -162,8 +190,11 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     // Rows already in flight still get their line in the report before it closes.
     await sender?.drain().catch(() => {});
     report?.close();
+    sentLog?.close();
     sender?.close();
   }
+  // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
+  if (compactColumns !== undefined) await compactReport(folder, inputPath, compactColumns);
 
   const summary = summarize({
     command: options.command,
@@ -185,7 +216,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   return { folder, summary, tally, preview };
 }
 
-/** The send stage, wired to the run's tally and log. */
+/** The send stage, wired to the run's tally, log and sent.log. */
 function openSender(
   { Sender }: typeof import('../send/sender.js'),
   options: SendOptions,
@@ -193,8 +224,10 @@ function openSender(
   tally: Tally,
   log: RunLog,
   stopRun: (error: TiError, why: RunStatus) => void,
+  onSending: (line: number) => void,
 ): Sender {
   const sender: Sender = new Sender(options, signal, {
+    onSending,
     onAttempt: (attempt) => {
       tally.countAttempt(attempt);
       log.logger.info({ event: 'attempt', ...attempt }, 'request');
@@ -268,4 +301,20 @@ function describeOptions(options: RunOptions): Record<string, unknown> {
           circuitBreaker: send.circuitBreaker,
         }),
   };
+}
+
+/** Report lines and sent.log reach the disk at least this often while sending: what a power cut could lose. */
+const SYNC_INTERVAL_MS = 1000;
+const durability = syncEvery(SYNC_INTERVAL_MS);
+
+/** run.json: what the run was started with, so that --resume can refuse to continue it with another file. */
+async function recordRun(folder: string, inputPath: string, options: RunOptions, startedAt: Date): Promise<void> {
+  const [stamp, sha256] = await Promise.all([stampFile(inputPath), hashFile(inputPath)]);
+  await writeRunRecord(folder, {
+    command: options.command,
+    startedAt: startedAt.toISOString(),
+    input: { path: inputPath, size: stamp.size, sha256 },
+    target: options.send?.target.origin ?? null,
+    options: describeOptions(options),
+  });
 }

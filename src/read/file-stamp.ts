@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TiError } from '../errors.js';
 import { describeFileError } from './csv-records.js';
@@ -26,4 +28,15 @@ export async function assertUnchanged(path: string, stamp: FileStamp): Promise<v
       hint: 'Save the file, close the program editing it and run again.',
     });
   }
+}
+
+/** The SHA-256 of the file's bytes, in hex: what tells a resumed run it is given the same file. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+  return hash.digest('hex');
 }

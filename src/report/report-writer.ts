@@ -1,4 +1,4 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Columns } from '../validate/header.js';
@@ -15,24 +15,37 @@ export const FAILED_FILE = 'failed.csv';
  */
 const BATCH_ROWS = 256;
 
+export interface ReportWriterOptions {
+  /**
+   * When given, each row is appended the moment it is written, so that a
+   * crash of ti-credits loses no finished row, and `sync` is called after
+   * each append to decide when to force it to disk.
+   */
+  readonly sync?: (fd: number) => void;
+  /** Go on with the report.csv of an interrupted run instead of starting one. */
+  readonly append?: boolean;
+  /** File names, when not report.csv and failed.csv. */
+  readonly files?: { readonly report: string; readonly failed: string };
+}
+
 /**
  * Writes report.csv (every row) and failed.csv (every row still to do),
- * in the order rows finish. When `durable`, each row reaches the operating
- * system before write() returns, so a crash of ti-credits loses no finished row.
+ * in the order rows are written.
  */
 export class ReportWriter {
   readonly #columns: Columns;
-  readonly #durable: boolean;
+  readonly #sync: ((fd: number) => void) | undefined;
   readonly #report: Sink;
   readonly #failed: Sink;
 
-  constructor(folder: string, columns: Columns, options: { durable: boolean }) {
+  constructor(folder: string, columns: Columns, options: ReportWriterOptions = {}) {
     this.#columns = columns;
-    this.#durable = options.durable;
+    this.#sync = options.sync;
     const carriedNames = columns.carried.map((index) => columns.names[index] ?? '');
-    this.#report = new Sink(join(folder, REPORT_FILE));
-    this.#failed = new Sink(join(folder, FAILED_FILE));
-    this.#report.add([...STATUS_COLUMNS, ...carriedNames, SENT_COLUMN, ...API_COLUMNS]);
+    const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
+    this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx');
+    this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx');
+    if (options.append !== true) this.#report.add(reportHeader(columns));
     this.#failed.add([...carriedNames, ERROR_COLUMN]);
     this.#flush();
   }
@@ -54,13 +67,13 @@ export class ReportWriter {
       cells.push(row.error ?? '');
       this.#failed.add(cells);
     }
-    if (this.#durable || this.#report.pending >= BATCH_ROWS) this.#flush();
+    if (this.#sync !== undefined || this.#report.pending >= BATCH_ROWS) this.#flush();
   }
 
   close(): void {
     this.#flush();
-    this.#report.close();
-    this.#failed.close();
+    this.#report.close(this.#sync !== undefined);
+    this.#failed.close(this.#sync !== undefined);
   }
 
   /** Throws away both files, unwritten rows included, so that a new writer can start them again. */
@@ -72,18 +85,27 @@ export class ReportWriter {
   #flush(): void {
     this.#report.flush();
     this.#failed.flush();
+    if (this.#sync !== undefined) {
+      this.#sync(this.#report.fd);
+      this.#sync(this.#failed.fd);
+    }
   }
+}
+
+/** The columns of report.csv for an input with these columns. */
+export function reportHeader(columns: Columns): string[] {
+  return [...STATUS_COLUMNS, ...columns.carried.map((index) => columns.names[index] ?? ''), SENT_COLUMN, ...API_COLUMNS];
 }
 
 /** A CSV file written with plain synchronous appends: one write per flush, nothing held by a stream. */
 class Sink {
   readonly #path: string;
-  readonly #fd: number;
+  readonly fd: number;
   #records: string[][] = [];
 
-  constructor(path: string) {
+  constructor(path: string, flags: 'wx' | 'w' | 'a') {
     this.#path = path;
-    this.#fd = openSync(path, 'wx');
+    this.fd = openSync(path, flags);
   }
 
   get pending(): number {
@@ -98,22 +120,23 @@ class Sink {
     if (this.#records.length === 0) return;
     const text = stringify(this.#records);
     this.#records = [];
-    let written = writeSync(this.#fd, text);
+    let written = writeSync(this.fd, text);
     // A short write (a full disk, a signal) is rare; finish it from the encoded bytes.
     if (written < Buffer.byteLength(text)) {
       const bytes = Buffer.from(text);
-      while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
     }
   }
 
-  close(): void {
+  close(durable: boolean): void {
     this.flush();
-    closeSync(this.#fd);
+    if (durable) fdatasyncSync(this.fd);
+    closeSync(this.fd);
   }
 
   discard(): void {
     this.#records = [];
-    closeSync(this.#fd);
+    closeSync(this.fd);
     unlinkSync(this.#path);
   }
 }

@@ -1,8 +1,9 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TiError } from '../errors.js';
 import type { PacingStats } from '../send/sender.js';
 import type { Outcome } from './outcome.js';
+import { writeJsonAtomically } from './atomic-file.js';
 import type { Tally } from './tally.js';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -84,9 +85,22 @@ export function summarize(facts: SummaryFacts): Summary {
   };
 }
 
-/** Written whole or not at all: a reader never sees half a summary. */
+export type RequestCounts = Pick<Summary['requests'], 'sent' | 'retries' | 'retriesByCause' | 'byStatus'>;
+
+/**
+ * The requests of the earlier sessions of a resumed run. How many were sent
+ * comes from the report, which every session writes as it goes; the details
+ * come from the last summary.json, which a session killed outright never wrote.
+ */
+export async function readEarlierRequests(folder: string, sent: number): Promise<RequestCounts> {
+  try {
+    const { requests } = JSON.parse(await readFile(join(folder, SUMMARY_FILE), 'utf8')) as Summary;
+    return { sent, retries: requests.retries, retriesByCause: requests.retriesByCause, byStatus: requests.byStatus };
+  } catch {
+    return { sent, retries: 0, retriesByCause: {}, byStatus: {} };
+  }
+}
+
 export async function writeSummary(folder: string, summary: Summary): Promise<void> {
-  const path = join(folder, SUMMARY_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeJsonAtomically(join(folder, SUMMARY_FILE), summary);
 }

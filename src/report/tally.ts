@@ -1,5 +1,6 @@
 import type { AttemptRecord } from '../send/send-row.js';
 import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
+import type { RequestCounts } from './summary.js';
 
 /** How many problems the terminal shows; the report has them all. */
 const PROBLEMS_KEPT = 10;
@@ -40,6 +41,14 @@ export class Tally {
   countRetry(cause: string): void {
     this.retries++;
     this.retriesByCause[cause] = (this.retriesByCause[cause] ?? 0) + 1;
+  }
+
+  /** Counts the requests of a resumed run's earlier sessions too. */
+  addEarlierRequests(earlier: RequestCounts): void {
+    this.requests += earlier.sent;
+    this.retries += earlier.retries;
+    for (const [cause, count] of Object.entries(earlier.retriesByCause)) this.retriesByCause[cause] = (this.retriesByCause[cause] ?? 0) + count;
+    for (const [status, count] of Object.entries(earlier.byStatus)) this.byStatus[status] = (this.byStatus[status] ?? 0) + count;
   }
 
   get total(): number {

@@ -39,6 +39,8 @@ export interface SendContext {
   readonly maxThrottleWaitMs: number;
   /** Aborted when the run stops; its reason says why. */
   readonly signal: AbortSignal;
+  /** Called once per row, before its first request: from then on the API may have applied it. */
+  readonly onSending: (line: number) => void;
   readonly onAttempt: (attempt: AttemptRecord) => void;
   readonly onRetry: (retry: RetryRecord) => void;
   /** Called when a failure means no further request can succeed (key refused, redirect, unknown host). */
@@ -70,6 +72,7 @@ export async function sendRow(row: ValidRow, context: SendContext): Promise<RowO
       const turn = await throttle.turn(signal, context.maxThrottleWaitMs - throttledMs);
       if (turn === undefined) throw throttledTooLong(lastError, context.maxThrottleWaitMs);
       throttledMs += turn.pausedMs;
+      if (attempts === 0) context.onSending(row.line);
       attempts++;
       const started = performance.now();
       let response: ApiResponse;

@@ -10,6 +10,8 @@ import { Throttle } from './throttle.js';
 
 /** What the sender tells the rest of the run as it goes. */
 export interface SenderEvents {
+  /** A row is about to be handed to the API for the first time. */
+  readonly onSending: (line: number) => void;
   readonly onAttempt: (attempt: AttemptRecord) => void;
   readonly onRetry: (retry: RetryRecord) => void;
   /** The pace now follows the server's X-RateLimit-Limit. */
@@ -49,6 +51,7 @@ export class Sender {
       policy: options.retry,
       maxThrottleWaitMs: options.maxThrottleWaitMs,
       signal,
+      onSending: events.onSending,
       onAttempt: events.onAttempt,
       onRetry: events.onRetry,
       stopRun: events.onFatal,
@@ -80,7 +83,7 @@ export class Sender {
   #openCircuit(last: RowOutcome): void {
     const rows = this.#breaker.consecutiveFailures;
     const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${last.error ?? 'no answer'}); the API looks unavailable`, {
-      hint: 'Once the API answers again, send the rows not updated, listed in failed.csv of the run folder, with the command below.',
+      hint: 'Once the API answers again, continue the run with the --resume command below.',
     });
     this.#events.onCircuitOpen(error, rows);
   }

@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import type { MockApi } from '../../src/mock/server.js';
-import { ids, KEY, readReport, readSummary, startMock, tempDir, writeCsv } from '../helpers.js';
+import { ids, readReport, readSummary, spawnCli, startMock, tempDir, writeCsv } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const main = `${root}dist/src/cli/main.js`;
 const exec = promisify(execFile);
 const mocks: MockApi[] = [];
 after(async () => Promise.all(mocks.map((mock) => mock.close())));
-
-/** Spawns the real command line; resolves with its exit code and output. */
-function spawnCli(args: string[], cwd: string, onStart?: (pid: number) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: KEY } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (child.pid !== undefined) onStart?.(child.pid);
-  });
-}
 
 describe('the ti-credits command', () => {
   it('is what `npx ti-credits` runs, with help listing the exit codes', async () => {

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { TiError } from '../errors.js';
+import { hashFile, stampFile } from '../read/file-stamp.js';
+import { readRecordedReport } from '../report/recorded-report.js';
+import { readRunRecord, RUN_FILE, type RunRecord } from '../report/run-record.js';
+import { readSentLog } from '../report/sent-log.js';
+import type { Columns } from '../validate/header.js';
+import type { RunOptions } from './run-options.js';
+
+/**
+ * Checks that `--resume <folder>` continues the run that folder holds: the
+ * same file, unchanged, sent to the same place with the same choice about
+ * invalid rows. Nothing is written before these checks pass, so a refused
+ * resume leaves the folder as it was.
+ */
+export async function checkResume(folder: string, inputPath: string, options: RunOptions): Promise<RunRecord> {
+  const record = await readRunRecord(folder);
+  const refuse = (message: string, hint: string): TiError => new TiError('invalid', message, { hint });
+  if (record.command !== 'apply' || record.options.dryRun === true) {
+    throw refuse(`${folder} holds a run that sent nothing (${record.command}${record.options.dryRun === true ? ' --dry-run' : ''}); there is nothing to resume.`, 'Run ti-credits apply without --resume.');
+  }
+  const [stamp, sha256] = await Promise.all([stampFile(inputPath), hashFile(inputPath)]);
+  if (sha256 !== record.input.sha256 || stamp.size !== record.input.size) {
+    const same = resolve(record.input.path) === inputPath;
+    throw refuse(
+      same
+        ? `${inputPath} has changed since the run in ${folder} started, so its rows no longer match what that run recorded.`
+        : `${inputPath} is not the file the run in ${folder} was started with (${record.input.path}).`,
+      'Resume with the file exactly as it was, or start a new run (without --resume) for the changed file.',
+    );
+  }
+  const target = options.send?.target.origin ?? null;
+  if (target !== record.target) {
+    throw refuse(`The run in ${folder} sent to ${String(record.target)}, not ${String(target)}.`, `Resume it with --base-url ${String(record.target)} (or the --instance it was started with).`);
+  }
+  if (record.options.skipInvalid !== options.skipInvalid) {
+    const flag = record.options.skipInvalid === true ? 'with' : 'without';
+    throw refuse(`The run in ${folder} was started ${flag} --skip-invalid.`, `Resume it ${flag} --skip-invalid, as recorded in its ${RUN_FILE}.`);
+  }
+  return record;
+}
+
+/** What an interrupted run already did, as the resumed run needs it. */
+export interface PriorRun {
+  /** Lines the API confirmed: never sent again. */
+  readonly updated: ReadonlySet<number>;
+  /** Lines handed to the API whose answer was never recorded: the API may have applied them. */
+  readonly inFlight: ReadonlySet<number>;
+  /** Requests the recorded rows account for. */
+  readonly requests: number;
+}
+
+/** Reads report.csv (cutting off a record a crash left half written) and sent.log of the run being resumed. */
+export function loadPriorRun(folder: string, columns: Columns): PriorRun {
+  const recorded = readRecordedReport(folder, columns);
+  const sent = readSentLog(folder);
+  const updated = new Set<number>();
+  const inFlight = new Set<number>();
+  let requests = 0;
+  for (const [line, row] of recorded) {
+    if (row.outcome === 'updated') updated.add(line);
+    requests += row.attempts;
+  }
+  for (const [line, times] of sent) {
+    if (times > (recorded.get(line)?.answered ?? 0)) inFlight.add(line);
+  }
+  return { updated, inFlight, requests };
+}

@@ -1,0 +1,150 @@
+import { readFileSync, renameSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { CreditBatch } from '../credit-batch.js';
+import { TiError } from '../errors.js';
+import { readCsvBatches } from '../read/csv-records.js';
+import type { Columns } from '../validate/header.js';
+import { API_FIELDS, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
+import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
+import { FAILED_FILE, REPORT_FILE, ReportWriter, reportHeader } from './report-writer.js';
+
+/** What report.csv of an earlier run says about one input line: its latest record, and every request made for it. */
+export interface RecordedRow {
+  readonly record: readonly string[];
+  readonly outcome: Outcome;
+  /** Requests over every record of the line. */
+  readonly attempts: number;
+  /** Records with at least one request: answers received. */
+  readonly answered: number;
+  /** Whether some record says the row was in flight when a run died. */
+  readonly resent: boolean;
+}
+
+export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
+
+/** A row that was in flight when the run died, as the resumed run records it: the lost request counts, and the report says so. */
+export function markResent(row: RowOutcome): RowOutcome {
+  return { ...row, attempts: row.attempts + 1, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
+}
+
+const LINE = STATUS_COLUMNS.indexOf('line');
+const OUTCOME = STATUS_COLUMNS.indexOf('outcome');
+const HTTP_STATUS = STATUS_COLUMNS.indexOf('httpStatus');
+const ATTEMPTS = STATUS_COLUMNS.indexOf('attempts');
+const ERROR = STATUS_COLUMNS.indexOf('error');
+
+/**
+ * Reads the report.csv of an interrupted run: one or more records per input
+ * line, in the order rows finished. A crash or power cut may have cut the
+ * last record short; it is dropped, and the file truncated after the last
+ * complete record so that new records can follow it. Anything else amiss
+ * means the file cannot be trusted, and the run is not resumed.
+ */
+export function readRecordedReport(folder: string, columns: Columns): Map<number, RecordedRow> {
+  const path = join(folder, REPORT_FILE);
+  const expected = reportHeader(columns);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw damaged(path, (error as Error).message);
+  }
+  const { records, bytes } = completeRecords(text);
+  if (bytes < Buffer.byteLength(text)) truncateSync(path, bytes);
+  const [header, ...rows] = records;
+  if (header === undefined) return new Map();
+  if (header.join(',') !== expected.join(',')) throw damaged(path, 'its columns are not those of this file');
+
+  const recorded = new Map<number, RecordedRow>();
+  rows.forEach((record, index) => {
+    const line = Number(record[LINE]);
+    const outcome = record[OUTCOME] as Outcome;
+    const attempts = Number(record[ATTEMPTS]);
+    if (record.length !== expected.length || !Number.isSafeInteger(line) || !OUTCOMES.includes(outcome) || !Number.isSafeInteger(attempts)) {
+      throw damaged(path, `record ${index + 2} is not one ti-credits wrote`);
+    }
+    const earlier = recorded.get(line);
+    recorded.set(line, {
+      record,
+      outcome,
+      attempts: (earlier?.attempts ?? 0) + attempts,
+      answered: (earlier?.answered ?? 0) + (attempts > 0 ? 1 : 0),
+      // The report is the only lasting record of it; the note is ti-credits' own text.
+      resent: earlier?.resent === true || (record[ERROR] ?? '').startsWith(RESENT_NOTE),
+    });
+  });
+  return recorded;
+}
+
+/** The records of `text` up to the last one that is complete, and how many bytes they take. */
+function completeRecords(text: string): { records: string[][]; bytes: number } {
+  // Every record ti-credits writes ends with a newline: whatever follows the last one is a cut-off record.
+  let kept = text.replace(/\0+$/, '');
+  kept = kept.slice(0, kept.lastIndexOf('\n') + 1);
+  for (;;) {
+    try {
+      const records = parse(kept, { relax_column_count: true }) as string[][];
+      return { records, bytes: Buffer.byteLength(kept) };
+    } catch {
+      // A record cut inside a quoted field that spans lines: drop lines until what is left parses.
+      kept = kept.slice(0, kept.lastIndexOf('\n', kept.length - 2) + 1);
+    }
+  }
+}
+
+function damaged(path: string, why: string): TiError {
+  return new TiError('invalid', `${path} cannot be read back (${why}), so the run cannot be resumed safely.`, {
+    hint: 'Send the rows not updated (failed.csv, and the rows report.csv does not list) in a new run instead.',
+  });
+}
+
+/**
+ * Rewrites report.csv and failed.csv of a resumed run as one run: one record
+ * per input line in file order, the latest outcome, every request counted.
+ * Reads the input again for each row's cells as given. Both files are
+ * replaced only once complete.
+ */
+export async function compactReport(folder: string, inputPath: string, columns: Columns): Promise<void> {
+  const recorded = readRecordedReport(folder, columns);
+  const files = { report: `${REPORT_FILE}.tmp`, failed: `${FAILED_FILE}.tmp` };
+  const writer = new ReportWriter(folder, columns, { files });
+  const sentIndex = reportHeader(columns).indexOf(SENT_COLUMN);
+  let header = true;
+  for await (const batch of readCsvBatches(inputPath)) {
+    for (const { line, cells } of batch) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const row = recorded.get(line);
+      if (row !== undefined) writer.write(asOutcome(line, cells, row, sentIndex));
+    }
+  }
+  writer.close();
+  renameSync(join(folder, files.report), join(folder, REPORT_FILE));
+  renameSync(join(folder, files.failed), join(folder, FAILED_FILE));
+}
+
+/** A recorded row as the writer takes it; the API's values stay the text they were written as. */
+function asOutcome(line: number, cells: string[], row: RecordedRow, sentIndex: number): RowOutcome {
+  const { record } = row;
+  const status = record[HTTP_STATUS] ?? '';
+  const latest = record[ERROR] ?? '';
+  // A later record of a resent row must not hide that it may have been applied twice.
+  const error = row.resent && !latest.startsWith(RESENT_NOTE) ? (latest === '' ? RESENT_NOTE : `${RESENT_NOTE}; ${latest}`) : latest;
+  const sent = record[sentIndex] ?? '';
+  const apiValues = record.slice(sentIndex + 1);
+  const result = Object.fromEntries(API_FIELDS.map((field, index) => [field, apiValues[index] ?? '']).filter(([, value]) => value !== ''));
+  return {
+    line,
+    outcome: row.outcome,
+    cells,
+    attempts: row.attempts,
+    ...(status === '' ? {} : { httpStatus: Number(status) }),
+    ...(error === '' ? {} : { error }),
+    ...(sent === '' ? {} : { sent: JSON.parse(sent) as RowOutcome['sent'] }),
+    ...(Object.keys(result).length === 0 ? {} : { result: result as unknown as CreditBatch }),
+  };
+}

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import type { MockApi } from '../../src/mock/server.js';
+import { RESENT_NOTE } from '../../src/report/recorded-report.js';
+import { cli, ids, mockStarter, readCsvFile, requestsFor, spawnCli, tempDir, writeCsv } from '../helpers.js';
+
+const mockWith = mockStarter();
+
+/** A CSV setting each row's balance to 1000 + its index, so the mock's final state can be checked row by row. */
+async function balancesCsv(dir: string, rows: readonly string[]): Promise<string> {
+  return writeCsv(dir, `id,currentBalance\n${rows.map((id, index) => `${id},${1000 + index}`).join('\n')}\n`);
+}
+
+/** report.csv of a run folder, read as a crash may have left it: a record cut short at the end is dropped. */
+async function recordsIn(folder: string): Promise<Record<string, string>[]> {
+  const text = await readFile(join(folder, 'report.csv'), 'utf8');
+  return parse(text.slice(0, text.lastIndexOf('\n') + 1), { columns: true }) as Record<string, string>[];
+}
+
+async function summaryOf(folder: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as Record<string, any>;
+}
+
+const applied = (mock: MockApi, id: string): number => requestsFor(mock, id).filter((request) => request.answer === 200).length;
+
+describe('resume', () => {
+  it('after kill -9: sends no row recorded updated again, resends and flags the rows in flight, and leaves every batch right', async () => {
+    const rows = ids(40);
+    const mock = await mockWith(rows, { faults: { latencyMs: 40 } });
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, rows);
+    const folder = join(dir, 'run');
+    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
+    const killed = await spawnCli([...args, '--out', folder], dir, async (pid) => {
+      while (mock.requests.length < 12) await sleep(5);
+      process.kill(pid, 'SIGKILL');
+    });
+    assert.equal(killed.signal, 'SIGKILL');
+
+    const before = await recordsIn(folder);
+    const updatedBefore = new Set(before.filter((row) => row.outcome === 'updated').map((row) => row.id));
+    const seenBefore = new Set(mock.requests.map((request) => request.id));
+    assert.ok(updatedBefore.size > 0 && updatedBefore.size < 40, `${updatedBefore.size} rows recorded before the kill`);
+
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+
+    for (const id of updatedBefore) assert.equal(requestsFor(mock, id ?? '').length, 1, `row ${id}, recorded updated, was sent again`);
+    assert.deepEqual(
+      rows.map((id) => mock.store.get(id)?.currentBalance),
+      rows.map((_, index) => 1000 + index),
+    );
+    const report = (await readCsvFile(join(folder, 'report.csv'))).sort((a, b) => Number(a.line) - Number(b.line));
+    assert.deepEqual(report.map((row) => row.line), rows.map((_, index) => String(index + 2)));
+    assert.ok(report.every((row) => row.outcome === 'updated'));
+    const flagged = new Set(report.filter((row) => row.error?.startsWith(RESENT_NOTE)).map((row) => row.id));
+    for (const id of rows) {
+      if (requestsFor(mock, id).length > 1) assert.ok(flagged.has(id), `row ${id} was sent twice but not flagged`);
+    }
+    for (const id of flagged) assert.ok(seenBefore.has(id ?? '') && !updatedBefore.has(id ?? ''), `row ${id} flagged, though never sent before the kill or recorded updated`);
+    const summary = await summaryOf(folder);
+    assert.deepEqual([summary.status, summary.rows.total, summary.rows.updated], ['completed', 40, 40]);
+    assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
+    const attempts = report.reduce((sum, row) => sum + Number(row.attempts), 0);
+    assert.ok(attempts >= mock.requests.length, `the report counts ${attempts} requests, the mock saw ${mock.requests.length}`);
+  });
+
+  it('after Ctrl-C (exit 130, every applied row recorded), continues with the rows left, sending none twice', async () => {
+    const rows = ids(30);
+    const mock = await mockWith(rows, { faults: { latencyMs: 40 } });
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, rows);
+    const folder = join(dir, 'run');
+    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '3'];
+    const interrupted = await spawnCli([...args, '--out', folder], dir, async (pid) => {
+      while (mock.requests.length < 6) await sleep(5);
+      process.kill(pid, 'SIGINT');
+    });
+    assert.equal(interrupted.code, 130, interrupted.stderr);
+    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply input\.csv --resume run --base-url http:\/\/127\.0\.0\.1:\d+\n/);
+    const recorded = new Set((await recordsIn(folder)).filter((row) => row.outcome === 'updated').map((row) => row.id));
+    assert.deepEqual(recorded, new Set(rows.filter((id) => applied(mock, id) === 1)));
+    assert.equal((await summaryOf(folder)).status, 'interrupted');
+
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(rows.every((id) => requestsFor(mock, id).length === 1), 'a row was sent twice');
+    assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), rows.map((_, index) => 1000 + index));
+    const report = await readCsvFile(join(folder, 'report.csv'));
+    assert.equal(report.length, 30);
+    assert.ok(report.every((row) => row.outcome === 'updated' && row.error === '' && row.attempts === '1'));
+    const summary = await summaryOf(folder);
+    assert.deepEqual([summary.status, summary.rows.updated, summary.rows.skipped, summary.requests.sent], ['completed', 30, 0, 30]);
+  });
+
+  it('sends again the rows that failed, and only those', async () => {
+    const [a, b, c] = ids(3) as [string, string, string];
+    const mock = await mockWith([a, b, c], { faults: { script: { [b]: [{ kind: 'status', status: 503 }] } } });
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, [a, b, c]);
+    const folder = join(dir, 'run');
+    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--retries', '0'];
+    assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 1);
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual([a, b, c].map((id) => requestsFor(mock, id).map((request) => request.answer)), [[200], [503, 200], [200]]);
+    const report = await readCsvFile(join(folder, 'report.csv'));
+    assert.deepEqual(report.map((row) => [row.id, row.outcome, row.attempts, row.error]), [
+      [a, 'updated', '1', ''],
+      [b, 'updated', '2', ''],
+      [c, 'updated', '1', ''],
+    ]);
+    assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
+    const summary = await summaryOf(folder);
+    assert.equal(summary.requests.sent, 4);
+    assert.deepEqual(summary.requests.byStatus, { 200: 3, 503: 1 });
+  });
+
+  it('tolerates a last report line cut short by a crash: that row counts as in flight, is sent again and flagged', async () => {
+    const rows = ids(3);
+    const mock = await mockWith(rows);
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, rows);
+    const folder = join(dir, 'run');
+    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'];
+    assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
+    const path = join(folder, 'report.csv');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length - 20));
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(rows.map((id) => requestsFor(mock, id).length), [1, 1, 2]);
+    const report = await readCsvFile(path);
+    assert.deepEqual(report.map((row) => [row.outcome, row.attempts, row.error?.startsWith(RESENT_NOTE) === true]), [
+      ['updated', '1', false],
+      ['updated', '1', false],
+      ['updated', '2', true],
+    ]);
+  });
+
+  it('refuses a changed file, another target, a folder that holds no run, and leaves the folder as it was', async () => {
+    const rows = ids(2);
+    const mock = await mockWith(rows);
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, rows);
+    const folder = join(dir, 'run');
+    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0'];
+    assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
+    const reportBefore = await readFile(join(folder, 'report.csv'), 'utf8');
+    const summaryBefore = await readFile(join(folder, 'summary.json'), 'utf8');
+    const sentBefore = mock.requests.length;
+
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace('1000', '1001'));
+    const changed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(changed.code, 2);
+    assert.match(changed.stderr, /input\.csv has changed since the run in .* started/);
+
+    await balancesCsv(dir, rows);
+    const elsewhere = await cli(['apply', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });
+    assert.equal(elsewhere.code, 2);
+    assert.match(elsewhere.stderr, /sent to http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:9/);
+
+    const nowhere = await cli([...args, '--resume', dir], { cwd: dir });
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.stderr, /is not a run folder: it has no run\.json/);
+
+    const withOut = await cli([...args, '--resume', folder, '--out', join(dir, 'other')], { cwd: dir });
+    assert.equal(withOut.code, 2);
+    assert.match(withOut.stderr, /--resume cannot be combined with --out/);
+
+    assert.equal(mock.requests.length, sentBefore);
+    assert.equal(await readFile(join(folder, 'report.csv'), 'utf8'), reportBefore);
+    assert.equal(await readFile(join(folder, 'summary.json'), 'utf8'), summaryBefore);
+  });
+});
