@@ -150,7 +150,8 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
     const mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
     log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
-    if (resumed !== undefined && mode === 'send') {
+    // A resumed run's mode is its first session's (same file, same --skip-invalid): it goes on with that report.
+    if (resumed !== undefined) {
       prior = loadPriorRun(folder, scan.columns);
       tally.addEarlierRequests(await readEarlierRequests(folder, prior.requests));
       log.logger.info({ event: 'resume', updatedEarlier: prior.updated.size, inFlight: [...prior.inFlight] }, 'resuming the run');
