@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { TiError } from '../errors.js';
-import { hashFile, stampFile } from '../read/file-stamp.js';
+import { fingerprintFile } from '../read/file-stamp.js';
 import { readRecordedReport } from '../report/recorded-report.js';
-import { readRunRecord, RUN_FILE, type RunRecord } from '../report/run-record.js';
+import { readRunRecord, RUN_FILE } from '../report/run-record.js';
 import { readSentLog } from '../report/sent-log.js';
 import type { Columns } from '../validate/header.js';
 import type { RunOptions } from './run-options.js';
@@ -13,14 +13,11 @@ import type { RunOptions } from './run-options.js';
  * invalid rows. Nothing is written before these checks pass, so a refused
  * resume leaves the folder as it was.
  */
-export async function checkResume(folder: string, inputPath: string, options: RunOptions): Promise<RunRecord> {
+export async function checkResume(folder: string, inputPath: string, options: RunOptions): Promise<void> {
   const record = await readRunRecord(folder);
   const refuse = (message: string, hint: string): TiError => new TiError('invalid', message, { hint });
-  if (record.command !== 'apply' || record.options.dryRun === true) {
-    throw refuse(`${folder} holds a run that sent nothing (${record.command}${record.options.dryRun === true ? ' --dry-run' : ''}); there is nothing to resume.`, 'Run ti-credits apply without --resume.');
-  }
-  const [stamp, sha256] = await Promise.all([stampFile(inputPath), hashFile(inputPath)]);
-  if (sha256 !== record.input.sha256 || stamp.size !== record.input.size) {
+  const { size, sha256 } = await fingerprintFile(inputPath);
+  if (sha256 !== record.input.sha256 || size !== record.input.size) {
     const same = resolve(record.input.path) === inputPath;
     throw refuse(
       same
@@ -37,7 +34,6 @@ export async function checkResume(folder: string, inputPath: string, options: Ru
     const flag = record.options.skipInvalid === true ? 'with' : 'without';
     throw refuse(`The run in ${folder} was started ${flag} --skip-invalid.`, `Resume it ${flag} --skip-invalid, as recorded in its ${RUN_FILE}.`);
   }
-  return record;
 }
 
 /** What an interrupted run already did, as the resumed run needs it. */

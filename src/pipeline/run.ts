@@ -3,7 +3,7 @@ import type { CreditBatchUpdate } from '../credit-batch.js';
 import { ApiError, TiError } from '../errors.js';
 import { openRunLog, type RunLog } from '../log.js';
 import { readCsvBatches } from '../read/csv-records.js';
-import { assertUnchanged, hashFile, stampFile } from '../read/file-stamp.js';
+import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import type { RowOutcome } from '../report/outcome.js';
 import { compactReport, markResent } from '../report/recorded-report.js';
 import { ReportWriter } from '../report/report-writer.js';
@@ -310,11 +310,11 @@ const durability = syncEvery(SYNC_INTERVAL_MS);
 
 /** run.json: what the run was started with, so that --resume can refuse to continue it with another file. */
 async function recordRun(folder: string, inputPath: string, options: RunOptions, startedAt: Date): Promise<void> {
-  const [stamp, sha256] = await Promise.all([stampFile(inputPath), hashFile(inputPath)]);
+  const { size, sha256 } = await fingerprintFile(inputPath);
   await writeRunRecord(folder, {
     command: options.command,
     startedAt: startedAt.toISOString(),
-    input: { path: inputPath, size: stamp.size, sha256 },
+    input: { path: inputPath, size, sha256 },
     target: options.send?.target.origin ?? null,
     options: describeOptions(options),
   });

@@ -30,13 +30,24 @@ export async function assertUnchanged(path: string, stamp: FileStamp): Promise<v
   }
 }
 
-/** The SHA-256 of the file's bytes, in hex: what tells a resumed run it is given the same file. */
-export async function hashFile(path: string): Promise<string> {
+/** A file's content identity: what tells a resumed run it is given the same file. */
+export interface FileFingerprint {
+  readonly size: number;
+  /** SHA-256 of the bytes, in hex. */
+  readonly sha256: string;
+}
+
+/** Reads the file once, measuring and hashing what it reads. */
+export async function fingerprintFile(path: string): Promise<FileFingerprint> {
   const hash = createHash('sha256');
+  let size = 0;
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
   } catch (error) {
     throw describeFileError(path, error);
   }
-  return hash.digest('hex');
+  return { size, sha256: hash.digest('hex') };
 }
