@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import type { TiError } from '../errors.js';
 import type { RunResult } from '../pipeline/run.js';
+import { READING_OPTIONS } from '../pipeline/run-options.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
 import { API_PATH } from '../send/api-target.js';
 
@@ -82,14 +83,38 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}`);
+    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}`);
   }
   const notDone = rows.failed + rows.skipped + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   if (notDone > 0 && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
-    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}`);
+    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+const FLAG_VALUES: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
+/** Settings that are the defaults, and so need no flag. */
+const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = { dateOnly: 'end-of-day', timezone: 'UTC' };
+
+/**
+ * The flags that make a command read cells as this run did. failed.csv is
+ * written in UTF-8 with commas, so its re-run leaves out the layout flags.
+ */
+function readingFlags(options: Readonly<Record<string, unknown>>, withLayout: boolean): string {
+  const flags: string[] = [];
+  for (const { key, flag, layout } of READING_OPTIONS) {
+    const value = options[key];
+    if ((layout && !withLayout) || value === null || value === undefined || value === false || value === DEFAULT_SETTINGS[key]) continue;
+    if (value === true) flags.push(flag);
+    else flags.push(`${flag} ${shellWord(FLAG_VALUES[String(value)] ?? String(value))}`);
+  }
+  if (options.excel === true) flags.push('--excel');
+  return flags.map((flag) => ` ${flag}`).join('');
+}
+
+function shellWord(text: string): string {
+  return /^[\w./:,+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 function targetFlag(origin: string): string {

@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import { IANAZone } from 'luxon';
 import type { Options } from 'yargs';
 import { TiError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
 import type { RunOptions, SendOptions } from '../pipeline/run-options.js';
+import type { Delimiter, LayoutChoice } from '../read/layout.js';
+import { encodingName } from '../read/text-encoding.js';
 import { API_PATH } from '../send/api-target.js';
+import { DATE_ONLY_MEANINGS, defaultRules, parseDateFormat, type DateOnlyMeaning, type FieldRules } from '../validate/rules.js';
 
 /**
  * Every option of every command: how yargs shows it, and how its raw value
@@ -30,8 +34,19 @@ const MAX_RETRY_AFTER_MS = 15 * 60_000;
 /** Longest backoff between two retries of a row. */
 const MAX_RETRY_DELAY_MS = 60_000;
 
+export const readingOptions = {
+  encoding: { type: 'string', describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le [default: utf-8]" },
+  delimiter: { type: 'string', describe: 'comma, semicolon or tab [default: detected from the header line]' },
+  'date-only': { type: 'string', choices: DATE_ONLY_MEANINGS, default: 'end-of-day', describe: 'What an expiresOn date without a time means: the last or the first moment of that day' },
+  timezone: { type: 'string', default: 'UTC', describe: 'IANA time zone in which an expiresOn date without a time is read, e.g. America/New_York' },
+  'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD… [default: ISO 8601 only]' },
+  'allow-past-expiry': { type: 'boolean', default: false, describe: 'Accept expiresOn dates already past (which expire the credits at once)' },
+  'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space [default: digits only]' },
+} as const satisfies Record<string, Options>;
+
 export const reportOptions = {
   out: { type: 'string', describe: 'Folder for the report, failed.csv, run.log and summary.json [default: reports/<UTC time>-<file name>/]' },
+  excel: { type: 'boolean', default: false, describe: 'Write report.csv and failed.csv with a UTF-8 byte order mark, so that Excel shows accented names correctly' },
   json: { type: 'boolean', default: false, describe: 'Print summary.json to stdout instead of the human summary' },
   'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of run.log' },
 } as const satisfies Record<string, Options>;
@@ -79,7 +94,7 @@ export const mockOptions = {
 type Raw = Readonly<Record<string, unknown>>;
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function resolveValidateOptions(argv: Raw): RunOptions {
+export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
   return {
     command: 'validate',
     inputPath: requiredString(argv, 'csv'),
@@ -88,11 +103,14 @@ export function resolveValidateOptions(argv: Raw): RunOptions {
     skipInvalid: false,
     dryRun: false,
     resume: undefined,
+    read: resolveLayoutChoice(argv),
+    rules: resolveRules(argv, now),
+    excel: argv.excel === true,
     send: undefined,
   };
 }
 
-export async function resolveApplyOptions(argv: Raw, env: Env): Promise<RunOptions> {
+export async function resolveApplyOptions(argv: Raw, env: Env, now: Date): Promise<RunOptions> {
   const origin = resolveOrigin(argv, env);
   const apiKey = await resolveApiKey(argv, env);
   const send: SendOptions = {
@@ -123,7 +141,55 @@ export async function resolveApplyOptions(argv: Raw, env: Env): Promise<RunOptio
     skipInvalid: argv['skip-invalid'] === true,
     dryRun,
     resume,
+    read: resolveLayoutChoice(argv),
+    rules: resolveRules(argv, now),
+    excel: argv.excel === true,
     send,
+  };
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, Delimiter>> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t', '\\t': '\t' };
+const SEPARATOR_NAMES: Readonly<Record<string, string>> = { ',': ',', '.': '.', "'": "'", ' ': ' ', space: ' ' };
+
+function resolveLayoutChoice(argv: Raw): LayoutChoice {
+  const label = optionalString(argv, 'encoding');
+  const encoding = label === undefined ? undefined : encodingName(label);
+  if (label !== undefined && encoding === undefined) {
+    throw new TiError('invalid', `--encoding "${label}" is not an encoding ti-credits knows.`, { hint: 'Use a standard name such as utf-8, windows-1252, latin1, iso-8859-15 or utf-16le.' });
+  }
+  // Not trimmed: a tab is whitespace.
+  const delimiterText = argv.delimiter === undefined ? undefined : String(argv.delimiter);
+  const delimiter = delimiterText === undefined ? undefined : DELIMITER_NAMES[delimiterText.toLowerCase()];
+  if (delimiterText !== undefined && delimiter === undefined) {
+    throw new TiError('invalid', `--delimiter "${delimiterText}" is not one ti-credits reads.`, { hint: 'Use comma, semicolon or tab.' });
+  }
+  return { encoding, delimiter };
+}
+
+function resolveRules(argv: Raw, now: Date): FieldRules {
+  const timezone = optionalString(argv, 'timezone') ?? 'UTC';
+  if (!IANAZone.isValidZone(timezone)) {
+    throw new TiError('invalid', `--timezone "${timezone}" is not a time zone.`, { hint: 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.' });
+  }
+  const formatText = optionalString(argv, 'date-format');
+  const dateFormat = formatText === undefined ? undefined : parseDateFormat(formatText);
+  if (formatText !== undefined && dateFormat === undefined) {
+    throw new TiError('invalid', `--date-format "${formatText}" is not a format ti-credits reads.`, {
+      hint: 'Write DD, MM and YYYY once each, separated by /, . or -, e.g. MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY or YYYY/MM/DD.',
+    });
+  }
+  const separatorText = argv['thousands-separator'] === undefined ? undefined : String(argv['thousands-separator']);
+  const thousandsSeparator = separatorText === undefined ? undefined : SEPARATOR_NAMES[separatorText.toLowerCase()];
+  if (separatorText !== undefined && thousandsSeparator === undefined) {
+    throw new TiError('invalid', `--thousands-separator "${separatorText}" is not one ti-credits reads.`, { hint: 'Use ",", ".", "\'" or space.' });
+  }
+  return {
+    ...defaultRules(now),
+    dateOnly: (argv['date-only'] as DateOnlyMeaning | undefined) ?? 'end-of-day',
+    timezone,
+    dateFormat,
+    thousandsSeparator,
+    allowPastExpiry: argv['allow-past-expiry'] === true,
   };
 }
 

@@ -8,7 +8,7 @@ import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { formatError, formatInternalError } from './messages.js';
-import { mockOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
+import { mockOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -26,7 +26,7 @@ function buildParser(args: readonly string[]): Argv {
     .command('apply <csv>', 'Validate the whole file, then update every credit batch it lists', (y) =>
       y
         .positional('csv', { type: 'string', describe: 'CSV file: one row per credit batch to change' })
-        .options({ ...sendOptions, ...reportOptions })
+        .options({ ...sendOptions, ...readingOptions, ...reportOptions })
         .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
         .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate and show the requests; send nothing')
         .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)')
@@ -36,7 +36,7 @@ function buildParser(args: readonly string[]): Argv {
     .command('validate <csv>', 'Check every row of the file and write the report; needs no API key', (y) =>
       y
         .positional('csv', { type: 'string', describe: 'CSV file to check' })
-        .options(reportOptions)
+        .options({ ...readingOptions, ...reportOptions })
         .example('$0 validate adjustments.csv', 'Report every problem in the file, with its line number')
         .epilogue(EPILOGUE),
     )

@@ -5,7 +5,7 @@ import { readRecordedReport } from '../report/recorded-report.js';
 import { readRunRecord, RUN_FILE } from '../report/run-record.js';
 import { readSentLog } from '../report/sent-log.js';
 import type { Columns } from '../validate/header.js';
-import type { RunOptions } from './run-options.js';
+import { describeOptions, READING_OPTIONS, type RunOptions } from './run-options.js';
 
 /**
  * Checks that `--resume <folder>` continues the run that folder holds: the
@@ -34,6 +34,23 @@ export async function checkResume(folder: string, inputPath: string, options: Ru
     const flag = record.options.skipInvalid === true ? 'with' : 'without';
     throw refuse(`The run in ${folder} was started ${flag} --skip-invalid.`, `Resume it ${flag} --skip-invalid, as recorded in its ${RUN_FILE}.`);
   }
+  // Read another way, the same file would send other values than the first session did.
+  const current = describeOptions(options);
+  for (const { key, flag } of READING_OPTIONS) {
+    const recorded = record.options[key] ?? null;
+    if (recorded !== current[key]) {
+      throw refuse(
+        `The run in ${folder} read the file with ${flag} ${describeSetting(recorded)}, not ${describeSetting(current[key])}.`,
+        `Resume it with the same ${flag} as recorded in its ${RUN_FILE}, so that every row means what it meant then.`,
+      );
+    }
+  }
+}
+
+function describeSetting(value: unknown): string {
+  if (value === null) return '(not given)';
+  if (typeof value === 'boolean') return value ? '(given)' : '(not given)';
+  return JSON.stringify(value);
 }
 
 /** What an interrupted run already did, as the resumed run needs it. */

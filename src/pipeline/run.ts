@@ -13,13 +13,13 @@ import { syncEvery } from '../report/sync-cadence.js';
 import { createRunFolder } from '../report/run-folder.js';
 import { readEarlierRequests, summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
-import { keyKind } from '../send/api-target.js';
 import type { Sender } from '../send/sender.js';
 import type { Columns } from '../validate/header.js';
 import { scanFile, type Scan } from '../validate/scan.js';
 import { validateRow, type RowVerdict } from '../validate/row.js';
+import type { FieldRules } from '../validate/rules.js';
 import { checkResume, loadPriorRun, type PriorRun } from './resume.js';
-import type { RunOptions, SendOptions } from './run-options.js';
+import { describeOptions, type RunOptions, type SendOptions } from './run-options.js';
 
 /** How many would-be requests a dry run shows. */
 const PREVIEW_ROWS = 5;
@@ -85,7 +85,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   let failure: TiError | undefined;
   let report: ReportWriter | undefined;
   let sender: Sender | undefined;
-  let compactColumns: Columns | undefined;
+  let compacting: Scan | undefined;
 
   /** Stops sending for good; the first reason given is the one reported. */
   const stopRun = (error: TiError, why: RunStatus): void => {
@@ -103,7 +103,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
    * what becomes of each row's verdict. Every row read gets exactly one line.
    */
   const startReport = (columns: Columns, mode: Mode): ((verdict: RowVerdict) => Promise<void> | undefined) => {
-    const writer = new ReportWriter(folder, columns, mode === 'send' ? { sync: durability, append: prior !== undefined } : {});
+    const writer = new ReportWriter(folder, columns, mode === 'send' ? { sync: durability, append: prior !== undefined, excel: options.excel } : { excel: options.excel });
     report = writer;
     const sending = sender;
     const inFlight = prior?.inFlight;
@@ -146,7 +146,12 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     // A failed load surfaces where it is awaited; a refused file never awaits it.
     senderModule?.catch(() => {});
     // Checking only, the first pass reports each row as it reads it, which spares reading the file twice.
-    const scan = await scanFile(inputPath, { signal: stop.signal, onHeader: checkOnly ? (columns) => startReport(columns, 'check') : undefined });
+    const scan = await scanFile(inputPath, {
+      layout: options.read,
+      rules: options.rules,
+      signal: stop.signal,
+      onHeader: checkOnly ? (columns) => startReport(columns, 'check') : undefined,
+    });
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
     const mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
     log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
@@ -179,10 +184,10 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
       }
       await assertUnchanged(inputPath, scan.stamp);
       if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows - (prior?.updated.size ?? 0));
-      await secondPass(inputPath, scan, startReport(scan.columns, mode));
+      await secondPass(inputPath, scan, options.rules, startReport(scan.columns, mode));
       await sender?.drain();
     }
-    compactColumns = prior === undefined ? undefined : scan.columns;
+    if (prior !== undefined) compacting = scan;
   } catch (error) {
     if (!(error instanceof TiError)) throw error;
     if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
@@ -195,7 +200,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     sender?.close();
   }
   // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
-  if (compactColumns !== undefined) await compactReport(folder, inputPath, compactColumns);
+  if (compacting !== undefined) await compactReport({ path: inputPath, layout: compacting.layout }, folder, compacting.columns, options.excel);
 
   const summary = summarize({
     command: options.command,
@@ -258,15 +263,15 @@ function openSender(
  * verdict. `onRow` returns a promise only when it must be waited for (a row
  * handed to the dispatcher), so checking a file costs no promise per row.
  */
-async function secondPass(path: string, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined): Promise<void> {
+async function secondPass(path: string, scan: Scan, rules: FieldRules, onRow: (verdict: RowVerdict) => Promise<void> | undefined): Promise<void> {
   let header = true;
-  for await (const batch of readCsvBatches(path)) {
+  for await (const batch of readCsvBatches(path, scan.layout)) {
     for (const record of batch) {
       if (header) {
         header = false;
         continue;
       }
-      const pending = onRow(validateRow(scan.columns, record, scan.duplicates));
+      const pending = onRow(validateRow(scan.columns, record, rules, scan.duplicates));
       if (pending !== undefined) await pending;
     }
   }
@@ -277,31 +282,6 @@ function logRow(log: RunLog, row: RowOutcome, mode: Mode): void {
   // Validating a million rows should not write a million log lines; the report has them.
   if (mode === 'send' || row.outcome === 'invalid') log.logger.info(entry, 'row');
   else log.logger.debug(entry, 'row');
-}
-
-/** The options as recorded in the log and summary.json: everything but the key. */
-function describeOptions(options: RunOptions): Record<string, unknown> {
-  const send = options.send;
-  return {
-    skipInvalid: options.skipInvalid,
-    dryRun: options.dryRun,
-    out: options.outDir ?? null,
-    logLevel: options.logLevel,
-    ...(send === undefined
-      ? {}
-      : {
-          target: send.target.origin,
-          keyKind: keyKind(send.target.apiKey),
-          concurrency: send.concurrency,
-          ratePerMinute: send.ratePerMinute,
-          burst: send.burst,
-          timeoutMs: send.timeoutMs,
-          retries: send.retry.retries,
-          retryDelayMs: send.retry.baseDelayMs,
-          maxThrottleWaitMs: send.maxThrottleWaitMs,
-          circuitBreaker: send.circuitBreaker,
-        }),
-  };
 }
 
 /** Report lines and sent.log reach the disk at least this often while sending: what a power cut could lose. */

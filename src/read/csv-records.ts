@@ -2,6 +2,9 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, Parser, type Options } from 'csv-parse';
 import { TiError } from '../errors.js';
+import { describeDelimiter, type CsvLayout } from './layout.js';
+import { describeEncodingProblem, describeFileError, lineAt } from './read-errors.js';
+import { decodingStream, EncodingError } from './text-encoding.js';
 
 /** One CSV record as it stands in the file: its cells, untouched, and where it starts. */
 export interface CsvRecord {
@@ -17,7 +20,8 @@ const MAX_RECORD_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 64 * 1024;
 
 const PARSE_OPTIONS = {
-  bom: true,
+  // The decoding stream has removed any byte order mark.
+  bom: false,
   // A row with the wrong number of cells is the validator's to report, not a parse failure.
   relax_column_count: true,
   skip_empty_lines: true,
@@ -40,11 +44,11 @@ class LineNumberingParser extends Parser {
   #crlfCountedTwice = 0;
   #batch: CsvRecord[] = [];
 
-  constructor() {
+  constructor(delimiter: string) {
     // csv-parse hands the options on to its Transform; one batch waiting is
     // enough to keep the caller busy, and the default 16 would hold tens of
     // thousands of rows in memory.
-    super({ ...PARSE_OPTIONS, readableHighWaterMark: 1 } as Options);
+    super({ ...PARSE_OPTIONS, delimiter, readableHighWaterMark: 1 } as Options);
   }
 
   override push(record: string[] | null): boolean {
@@ -59,7 +63,8 @@ class LineNumberingParser extends Parser {
     const line = this.#lastEndLine + 1 + (emptyLines - this.#lastEmptyLines);
     this.#lastEndLine = lines - this.#crlfCountedTwice;
     this.#lastEmptyLines = emptyLines;
-    this.#batch.push({ line, cells: record });
+    // Spreadsheets export rows they once formatted as delimiters alone (",,,"): blank lines, not rows.
+    if (!record.every((cell) => cell === '')) this.#batch.push({ line, cells: record });
     return true;
   }
 
@@ -85,22 +90,24 @@ class LineNumberingParser extends Parser {
 /**
  * Streams the records of a CSV file, header included, in file order and in
  * batches, with constant memory: the caller's pace holds the file stream back.
+ * The layout comes from `sniffLayout`, once for every pass.
  */
-export async function* readCsvBatches(path: string): AsyncGenerator<readonly CsvRecord[]> {
-  const parser = new LineNumberingParser();
-  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), parser, () => {
+export async function* readCsvBatches(path: string, layout: CsvLayout): AsyncGenerator<readonly CsvRecord[]> {
+  const parser = new LineNumberingParser(layout.delimiter);
+  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), decodingStream(layout), parser, () => {
     // Errors surface through the iteration below.
   });
   try {
     for await (const batch of parser) yield batch as CsvRecord[];
   } catch (error) {
-    throw describeReadError(path, error, parser.pendingRecordLine);
+    throw await describeReadError(path, error, parser.pendingRecordLine, layout);
   } finally {
     parser.destroy();
   }
 }
 
-function describeReadError(path: string, error: unknown, pendingLine: number): TiError {
+async function describeReadError(path: string, error: unknown, pendingLine: number, layout: CsvLayout): Promise<TiError> {
+  if (error instanceof EncodingError) return describeEncodingProblem(path, error.detail, error.detail.offset === undefined ? undefined : await lineAt(path, error.detail.offset));
   if (error instanceof CsvError) {
     const reported = (error as unknown as { lines?: unknown }).lines;
     const line = typeof reported === 'number' ? reported : pendingLine;
@@ -115,17 +122,11 @@ function describeReadError(path: string, error: unknown, pendingLine: number): T
       case 'CSV_INVALID_CLOSING_QUOTE':
         return new TiError('invalid', `${path}: line ${line} has text right after a closing double quote.`, { hint, cause: error });
       default:
-        return new TiError('invalid', `${path}: line ${line} cannot be read as CSV (${error.message}).`, { hint, cause: error });
+        return new TiError('invalid', `${path}: line ${line} cannot be read as CSV (${error.message}).`, {
+          hint: `Fields are read as separated by ${describeDelimiter(layout.delimiter)}; if that is wrong, pass --delimiter. ${hint}`,
+          cause: error,
+        });
     }
   }
   return describeFileError(path, error);
-}
-
-/** Turns a failed file operation into a sentence about the user's file. */
-export function describeFileError(path: string, error: unknown): TiError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new TiError('invalid', `${path}: no such file.`, { hint: 'Check the path and run again.', cause: error });
-  if (code === 'EISDIR') return new TiError('invalid', `${path} is a folder, not a CSV file.`, { hint: 'Give the path of the CSV file itself.', cause: error });
-  if (code === 'EACCES' || code === 'EPERM') return new TiError('invalid', `${path} cannot be read: permission denied.`, { hint: 'Check the file permissions.', cause: error });
-  return new TiError('invalid', `${path} cannot be read: ${(error as Error).message}`, { cause: error });
 }

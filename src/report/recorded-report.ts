@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { CreditBatch } from '../credit-batch.js';
 import { TiError } from '../errors.js';
 import { readCsvBatches } from '../read/csv-records.js';
+import type { CsvLayout } from '../read/layout.js';
 import type { Columns } from '../validate/header.js';
 import { API_FIELDS, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
 import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
@@ -85,7 +86,8 @@ function completeRecords(text: string): { records: string[][]; bytes: number } {
   kept = kept.slice(0, kept.lastIndexOf('\n') + 1);
   for (;;) {
     try {
-      const records = parse(kept, { relax_column_count: true }) as string[][];
+      // An --excel report starts with a byte order mark; it stays in the byte count, as it stays in the file.
+      const records = parse(kept, { bom: true, relax_column_count: true }) as string[][];
       return { records, bytes: Buffer.byteLength(kept) };
     } catch {
       // A record cut inside a quoted field that spans lines: drop lines until what is left parses.
@@ -106,13 +108,13 @@ function damaged(path: string, why: string): TiError {
  * Reads the input again for each row's cells as given. Both files are
  * replaced only once complete.
  */
-export async function compactReport(folder: string, inputPath: string, columns: Columns): Promise<void> {
+export async function compactReport(input: { path: string; layout: CsvLayout }, folder: string, columns: Columns, excel: boolean): Promise<void> {
   const recorded = readRecordedReport(folder, columns);
   const files = { report: `${REPORT_FILE}.tmp`, failed: `${FAILED_FILE}.tmp` };
-  const writer = new ReportWriter(folder, columns, { files });
+  const writer = new ReportWriter(folder, columns, { files, excel });
   const sentIndex = reportHeader(columns).indexOf(SENT_COLUMN);
   let header = true;
-  for await (const batch of readCsvBatches(inputPath)) {
+  for await (const batch of readCsvBatches(input.path, input.layout)) {
     for (const { line, cells } of batch) {
       if (header) {
         header = false;

@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Columns } from '../validate/header.js';
+import { fitsHeader, type Columns } from '../validate/header.js';
 import { API_COLUMNS, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
 import type { RowOutcome } from './outcome.js';
 
@@ -26,6 +26,28 @@ export interface ReportWriterOptions {
   readonly append?: boolean;
   /** File names, when not report.csv and failed.csv. */
   readonly files?: { readonly report: string; readonly failed: string };
+  /** Start each file with a UTF-8 byte order mark, for Excel (--excel). */
+  readonly excel?: boolean;
+}
+
+/**
+ * Excel on Windows reads a CSV without a byte order mark in the machine's
+ * legacy code page, garbling every accented name; with one, it reads UTF-8.
+ * It is not written by default because other readers (scripts, `cut`, some
+ * importers) take the mark as part of the first column's name.
+ */
+const UTF8_BOM = '\ufeff';
+
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula.
+ * Text ti-credits writes itself (messages, the API's values) is prefixed with
+ * an apostrophe, which spreadsheets read as "this is text"; the user's own
+ * columns are written back exactly, so that failed.csv re-runs unchanged.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 /**
@@ -43,8 +65,9 @@ export class ReportWriter {
     this.#sync = options.sync;
     const carriedNames = columns.carried.map((index) => columns.names[index] ?? '');
     const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
-    this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx');
-    this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx');
+    const bom = options.excel === true ? UTF8_BOM : '';
+    this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx', options.append === true ? '' : bom);
+    this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx', bom);
     if (options.append !== true) this.#report.add(reportHeader(columns));
     this.#failed.add([...carriedNames, ERROR_COLUMN]);
     this.#flush();
@@ -52,19 +75,20 @@ export class ReportWriter {
 
   write(row: RowOutcome): void {
     const { carried } = this.#columns;
-    const record = [String(row.line), row.outcome, row.httpStatus === undefined ? '' : String(row.httpStatus), String(row.attempts), row.error ?? ''];
+    const error = row.error === undefined ? '' : neutraliseFormula(row.error);
+    const record = [String(row.line), row.outcome, row.httpStatus === undefined ? '' : String(row.httpStatus), String(row.attempts), error];
     for (const index of carried) record.push(row.cells[index] ?? '');
     record.push(row.sent === undefined ? '' : JSON.stringify(row.sent));
     const result = row.result;
     for (const field of API_FIELDS) {
       const value = result?.[field];
-      record.push(value === undefined || value === null ? '' : String(value));
+      record.push(value === undefined || value === null ? '' : neutraliseFormula(String(value)));
     }
     this.#report.add(record);
     if (row.outcome !== 'updated' && row.outcome !== 'valid') {
       // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
-      const cells = row.cells.length === this.#columns.names.length ? carried.map((index) => row.cells[index] ?? '') : [...row.cells];
-      cells.push(row.error ?? '');
+      const cells = fitsHeader(this.#columns, row.cells) ? carried.map((index) => row.cells[index] ?? '') : [...row.cells];
+      cells.push(error);
       this.#failed.add(cells);
     }
     if (this.#sync !== undefined || this.#report.pending >= BATCH_ROWS) this.#flush();
@@ -102,10 +126,13 @@ class Sink {
   readonly #path: string;
   readonly fd: number;
   #records: string[][] = [];
+  /** Written before the first record. */
+  #preamble: string;
 
-  constructor(path: string, flags: 'wx' | 'w' | 'a') {
+  constructor(path: string, flags: 'wx' | 'w' | 'a', preamble: string) {
     this.#path = path;
     this.fd = openSync(path, flags);
+    this.#preamble = preamble;
   }
 
   get pending(): number {
@@ -118,7 +145,8 @@ class Sink {
 
   flush(): void {
     if (this.#records.length === 0) return;
-    const text = stringify(this.#records);
+    const text = this.#preamble + stringify(this.#records);
+    this.#preamble = '';
     this.#records = [];
     let written = writeSync(this.fd, text);
     // A short write (a full disk, a signal) is rare; finish it from the encoded bytes.

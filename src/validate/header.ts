@@ -5,7 +5,7 @@ import { ERROR_COLUMN, isReportOnlyColumn } from '../report/columns.js';
 
 /** What the header says about where each value of a row is. */
 export interface Columns {
-  /** The header's names, trimmed, in file order. */
+  /** The header's names, trimmed, in file order; empty names a spreadsheet appends at the end are left out. */
   readonly names: readonly string[];
   readonly id: number;
   readonly fields: { readonly [F in UpdatableField]?: number };
@@ -15,16 +15,25 @@ export interface Columns {
 
 export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
 
-/** Reads the header record; a header that cannot be trusted stops the run with every problem it has. */
+/**
+ * Reads the header record; a header that cannot be trusted stops the run with
+ * every problem it has. Names are matched trimmed and in any case
+ * (`ExpiresOn`, ` currentBalance `); columns it does not know are carried
+ * to the report as they are.
+ */
 export function readHeader(path: string, header: CsvRecord): Columns {
-  const names = header.cells.map((cell) => cell.trim());
+  const all = header.cells.map((cell) => cell.trim());
+  let width = all.length;
+  while (width > 0 && all[width - 1] === '') width--;
+  const names = all.slice(0, width);
+  const keys = names.map((name) => name.toLowerCase());
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  names.forEach((name, index) => {
-    if (name === '') problems.push(`column ${index + 1} has no name`);
-    const earlier = seen.get(name);
-    if (earlier !== undefined && name !== '') problems.push(`column "${name}" appears twice (columns ${earlier + 1} and ${index + 1})`);
-    seen.set(name, index);
+  keys.forEach((key, index) => {
+    if (key === '') problems.push(`column ${index + 1} has no name`);
+    const earlier = seen.get(key);
+    if (earlier !== undefined && key !== '') problems.push(`column "${names[index] ?? ''}" appears twice (columns ${earlier + 1} and ${index + 1})`);
+    seen.set(key, index);
   });
   const reportColumns = names.filter(isReportOnlyColumn);
   if (reportColumns.length > 0) {
@@ -32,20 +41,17 @@ export function readHeader(path: string, header: CsvRecord): Columns {
       hint: 'To send again the rows that were not updated, use failed.csv from the same run folder.',
     });
   }
-  const id = names.indexOf('id');
-  if (id < 0) problems.push(`there is no "id" column${caseHint(names, 'id')}`);
+  const id = keys.indexOf('id');
+  if (id < 0) problems.push('there is no "id" column');
   const fields: { [F in UpdatableField]?: number } = {};
   for (const field of UPDATABLE_FIELDS) {
-    const index = names.indexOf(field);
+    const index = keys.indexOf(field.toLowerCase());
     if (index >= 0) fields[field] = index;
   }
-  if (Object.keys(fields).length === 0) {
-    const hints = UPDATABLE_FIELDS.map((field) => caseHint(names, field)).filter((hint) => hint !== '');
-    problems.push(`there is no column to change: name at least one of ${UPDATABLE_FIELDS.join(', ')}${hints.join('')}`);
-  }
+  if (Object.keys(fields).length === 0) problems.push(`there is no column to change: name at least one of ${UPDATABLE_FIELDS.join(', ')}`);
   if (problems.length > 0) {
     throw new TiError('invalid', `The header (line ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
-      hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.`,
+      hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
     });
   }
   return {
@@ -56,7 +62,13 @@ export function readHeader(path: string, header: CsvRecord): Columns {
   };
 }
 
-function caseHint(names: readonly string[], wanted: string): string {
-  const near = names.find((name) => name.toLowerCase() === wanted.toLowerCase());
-  return near === undefined ? '' : ` (column names are case-sensitive: rename "${near}" to "${wanted}")`;
+/**
+ * Whether a row has a cell for every column and nothing beyond them but
+ * empty cells, which spreadsheets append to rows as they do to the header.
+ */
+export function fitsHeader(columns: Columns, cells: readonly string[]): boolean {
+  const width = columns.names.length;
+  if (cells.length < width) return false;
+  for (let index = width; index < cells.length; index++) if (cells[index] !== '') return false;
+  return true;
 }

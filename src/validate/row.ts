@@ -1,8 +1,10 @@
 import type { CreditBatchUpdate } from '../credit-batch.js';
 import type { CsvRecord } from '../read/csv-records.js';
 import type { DuplicateIds } from './duplicate-ids.js';
-import { parseCurrentBalance, parseExpiresOn, parseId, parseName, showCell } from './fields.js';
-import type { Columns } from './header.js';
+import { parseExpiresOn } from './expires-on.js';
+import { parseCurrentBalance, parseId, parseName, showCell } from './fields.js';
+import { fitsHeader, type Columns } from './header.js';
+import type { FieldRules } from './rules.js';
 
 /** A row that can be sent: the credit batch it targets and exactly the fields it changes. */
 export interface ValidRow {
@@ -23,14 +25,14 @@ export type RowVerdict = { readonly valid: true; readonly row: ValidRow } | { re
 
 /**
  * Decides whether one record can be sent, and what exactly would be sent.
- * Pure: the same record, header and duplicate list always give the same verdict,
- * which is what lets the validating pass and the sending pass agree.
+ * Pure: the same record, header, rules and duplicate list always give the
+ * same verdict, which is what lets the validating pass and the sending pass agree.
  */
-export function validateRow(columns: Columns, record: CsvRecord, duplicates?: DuplicateIds): RowVerdict {
+export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRules, duplicates?: DuplicateIds): RowVerdict {
   const { line, cells } = record;
   const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems } });
 
-  if (cells.length !== columns.names.length) return invalid([describeCellCount(cells, columns.names.length)]);
+  if (!fitsHeader(columns, cells)) return invalid([describeCellCount(cells, columns.names.length)]);
 
   const problems: string[] = [];
   const idCell = cells[columns.id] ?? '';
@@ -48,13 +50,13 @@ export function validateRow(columns: Columns, record: CsvRecord, duplicates?: Du
   }
   const expiresCell = expiresOn === undefined ? '' : (cells[expiresOn] ?? '');
   if (expiresCell !== '') {
-    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell);
+    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell, rules);
     if (parsed.ok) body.expiresOn = parsed.value;
     else problems.push(parsed.problem);
   }
   const balanceCell = currentBalance === undefined ? '' : (cells[currentBalance] ?? '');
   if (balanceCell !== '') {
-    const parsed = blank('currentBalance', balanceCell) ?? parseCurrentBalance(balanceCell);
+    const parsed = blank('currentBalance', balanceCell) ?? parseCurrentBalance(balanceCell, rules.thousandsSeparator);
     if (parsed.ok) body.currentBalance = parsed.value;
     else problems.push(parsed.problem);
   }
@@ -79,8 +81,8 @@ function blank(column: string, cell: string): { ok: false; problem: string } | u
 function describeCellCount(cells: readonly string[], expected: number): string {
   const counted = `the row has ${cells.length} cell${cells.length === 1 ? '' : 's'} but the header has ${expected}`;
   if (cells.length < expected) return `${counted}; add the missing cells (an empty cell keeps the current value)`;
-  const extra = cells.slice(expected).map(showCell).join(', ');
-  return `${counted} (extra: ${extra}); a value containing a comma must be enclosed in double quotes`;
+  const extra = cells.slice(expected).filter((cell) => cell !== '').map(showCell).join(', ');
+  return `${counted} (extra: ${extra}); a value containing the delimiter must be enclosed in double quotes`;
 }
 
 function describeDuplicate(id: string, others: readonly number[]): string {

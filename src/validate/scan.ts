@@ -1,13 +1,17 @@
 import { TiError } from '../errors.js';
 import { readCsvBatches } from '../read/csv-records.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
+import { sniffLayout, type CsvLayout, type LayoutChoice } from '../read/layout.js';
 import { DuplicateIds, IdIndex } from './duplicate-ids.js';
 import { parseId } from './fields.js';
-import { EXPECTED_HEADER, readHeader, type Columns } from './header.js';
+import { EXPECTED_HEADER, fitsHeader, readHeader, type Columns } from './header.js';
 import { validateRow, type RowVerdict } from './row.js';
+import type { FieldRules } from './rules.js';
 
 /** What the validating pass learns about a whole file before a single row is sent. */
 export interface Scan {
+  /** The encoding and delimiter every later pass reads the file with. */
+  readonly layout: CsvLayout;
   readonly columns: Columns;
   /** Data rows, the header not counted. */
   readonly rows: number;
@@ -18,6 +22,8 @@ export interface Scan {
 }
 
 export interface ScanOptions {
+  readonly layout: LayoutChoice;
+  readonly rules: FieldRules;
   readonly signal?: AbortSignal | undefined;
   /**
    * Called once the header is read; the function it returns is given every
@@ -28,16 +34,17 @@ export interface ScanOptions {
 }
 
 /** The first pass: streams the file once, validating every row and indexing every id. Stops when `signal` aborts. */
-export async function scanFile(path: string, options: ScanOptions = {}): Promise<Scan> {
-  const { signal, onHeader } = options;
+export async function scanFile(path: string, options: ScanOptions): Promise<Scan> {
+  const { signal, onHeader, rules } = options;
   const stamp = await stampFile(path);
+  const layout = await sniffLayout(path, options.layout);
   const index = new IdIndex();
   const duplicates = new DuplicateIds();
   let columns: Columns | undefined;
   let onRow: ((verdict: RowVerdict) => void) | undefined;
   let rows = 0;
   let invalidRows = 0;
-  for await (const batch of readCsvBatches(path)) {
+  for await (const batch of readCsvBatches(path, layout)) {
     signal?.throwIfAborted();
     for (const record of batch) {
       if (columns === undefined) {
@@ -46,11 +53,11 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
         continue;
       }
       rows++;
-      const verdict = validateRow(columns, record);
+      const verdict = validateRow(columns, record, rules);
       if (!verdict.valid) invalidRows++;
       onRow?.(verdict);
       // With the wrong number of cells the id column cannot be trusted to hold the id.
-      if (record.cells.length !== columns.names.length) continue;
+      if (!fitsHeader(columns, record.cells)) continue;
       const id = verdict.valid ? verdict.row.id : idOf(record.cells[columns.id]);
       if (id === undefined) continue;
       const firstLine = index.remember(id, record.line);
@@ -60,7 +67,7 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
   if (columns === undefined) {
     throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
   }
-  return { columns, rows, invalidRows, duplicates, stamp };
+  return { layout, columns, rows, invalidRows, duplicates, stamp };
 }
 
 function idOf(cell: string | undefined): string | undefined {

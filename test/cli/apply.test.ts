@@ -189,7 +189,7 @@ describe('apply', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /Nothing was sent: some rows of the file are invalid/);
-    assert.match(run.stdout, /line 3: id "not-an-id" is not a credit batch id.*; expiresOn "03\/31\/2027" looks like a spreadsheet display date.*; currentBalance "1e3" is in scientific notation/);
+    assert.match(run.stdout, /line 3: id "not-an-id" is not a credit batch id.*; expiresOn "03\/31\/2027" is a spreadsheet display date.*; currentBalance "1e3" is in scientific notation/);
     const report = await readReport(dir);
     assert.deepEqual(report.map((row) => row.outcome), ['skipped', 'invalid', 'skipped']);
     assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 3);
@@ -409,7 +409,7 @@ describe('validate', () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, 'ID,Balance\nx,1\n')], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /no "id" column \(column names are case-sensitive: rename "ID" to "id"\)/);
+    assert.match(run.stderr, /there is no column to change: name at least one of name, expiresOn, currentBalance/);
     assert.equal((await readSummary(dir)).status, 'refused');
   });
 });

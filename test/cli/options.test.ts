@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBaseUrl, resolveApplyOptions, resolveMockOptions } from '../../src/cli/options.js';
+import { parseBaseUrl, resolveApplyOptions, resolveMockOptions, resolveValidateOptions } from '../../src/cli/options.js';
 import { TiError } from '../../src/errors.js';
 
 describe('base URL', () => {
@@ -25,7 +25,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env);
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date());
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -57,6 +57,37 @@ describe('apply options', () => {
     assert.deepEqual([enterprise?.ratePerMinute, enterprise?.burst, enterprise?.maxThrottleWaitMs, enterprise?.circuitBreaker], [600, 100, 60_000, 0]);
     await assert.rejects(resolve({ instance: 'a', burst: '0' }), /--burst must be a whole number from 1/);
     await assert.rejects(resolve({ instance: 'a', 'max-throttle-wait': '0' }), /--max-throttle-wait must be a whole number from 1/);
+  });
+});
+
+describe('reading options', () => {
+  const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z'));
+  it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
+    const options = resolve({});
+    assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined });
+    assert.deepEqual(options.rules, { dateOnly: 'end-of-day', timezone: 'UTC', dateFormat: undefined, allowPastExpiry: false, thousandsSeparator: undefined, now: '2026-11-24T00:00:00.000Z' });
+    assert.equal(options.excel, false);
+  });
+  it('take the names people use for encodings, delimiters and separators', () => {
+    assert.equal(resolve({ encoding: 'latin1' }).read.encoding, 'windows-1252');
+    assert.equal(resolve({ encoding: 'UTF-16LE' }).read.encoding, 'utf-16le');
+    assert.equal(resolve({ delimiter: 'tab' }).read.delimiter, '\t');
+    assert.equal(resolve({ delimiter: ';' }).read.delimiter, ';');
+    assert.equal(resolve({ 'thousands-separator': 'space' }).rules.thousandsSeparator, ' ');
+    assert.equal(resolve({ 'date-format': 'dd.mm.yyyy' }).rules.dateFormat?.text, 'DD.MM.YYYY');
+    assert.equal(resolve({ timezone: 'Europe/Paris', 'allow-past-expiry': true, excel: true }).rules.timezone, 'Europe/Paris');
+  });
+  it('refuse what they cannot read, saying what they take', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ encoding: 'klingon' }, /--encoding "klingon" is not an encoding/],
+      [{ delimiter: '|' }, /--delimiter "\|" is not one ti-credits reads/],
+      [{ timezone: 'Mars/Olympus' }, /--timezone "Mars\/Olympus" is not a time zone/],
+      [{ 'date-format': 'DD/MM/YY' }, /--date-format "DD\/MM\/YY" is not a format/],
+      [{ 'thousands-separator': '_' }, /--thousands-separator "_" is not one/],
+    ];
+    for (const [argv, message] of cases) {
+      assert.throws(() => resolve(argv), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && message.test(error.message) && error.hint !== undefined);
+    }
   });
 });
 

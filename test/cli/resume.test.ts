@@ -168,6 +168,13 @@ describe('resume', () => {
     assert.equal(nowhere.code, 2);
     assert.match(nowhere.stderr, /is not a run folder: it has no run\.json/);
 
+    const otherZone = await cli([...args, '--resume', folder, '--timezone', 'Asia/Tokyo'], { cwd: dir });
+    assert.equal(otherZone.code, 2);
+    assert.match(otherZone.stderr, /read the file with --timezone "UTC", not "Asia\/Tokyo"/);
+    const otherFormat = await cli([...args, '--resume', folder, '--date-format', 'DD/MM/YYYY'], { cwd: dir });
+    assert.equal(otherFormat.code, 2);
+    assert.match(otherFormat.stderr, /read the file with --date-format \(not given\), not "DD\/MM\/YYYY"/);
+
     const withOut = await cli([...args, '--resume', folder, '--out', join(dir, 'other')], { cwd: dir });
     assert.equal(withOut.code, 2);
     assert.match(withOut.stderr, /--resume cannot be combined with --out/);

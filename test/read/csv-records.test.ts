@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TiError } from '../../src/errors.js';
 import { readCsvBatches, type CsvRecord } from '../../src/read/csv-records.js';
+import { sniffLayout, type CsvLayout } from '../../src/read/layout.js';
 import { tempDir, writeCsv } from '../helpers.js';
 
+const COMMA_UTF8: CsvLayout = { encoding: 'utf-8', bomBytes: 0, delimiter: ',' };
+
+/** The records of a file as every pass reads them: with the layout its first bytes give. */
 async function readAll(text: string | Buffer): Promise<CsvRecord[]> {
   const path = await writeCsv(await tempDir(), text as string);
   const records: CsvRecord[] = [];
-  for await (const batch of readCsvBatches(path)) records.push(...batch);
+  for await (const batch of readCsvBatches(path, await sniffLayout(path, {}))) records.push(...batch);
   return records;
 }
 
@@ -77,7 +81,7 @@ describe('reading CSV records', () => {
   });
   it('says when the file does not exist', async () => {
     const dir = await tempDir();
-    const records = readCsvBatches(`${dir}/missing.csv`);
+    const records = readCsvBatches(`${dir}/missing.csv`, COMMA_UTF8);
     await assert.rejects(records.next(), (error: unknown) => error instanceof TiError && /no such file/.test(error.message));
   });
 });

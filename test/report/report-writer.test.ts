@@ -70,6 +70,36 @@ describe('report writer', () => {
     writer.close();
   });
 
+  it('neutralises formulas in the text it writes itself, and writes the user\'s cells back exactly', async () => {
+    const dir = await tempDir();
+    const writer = new ReportWriter(dir, columns);
+    const result = { id: ID, name: '=HYPERLINK("http://x")', expiresOn: '2027-01-01T00:00:00.000Z', startingBalance: 10, currentBalance: -5, clientId: '@c', status: '+s', createdAt: '\tx', updatedAt: '\ry', creditAccountId: 'z', allocatedCredits: 3 };
+    writer.write({ line: 2, outcome: 'updated', cells: [ID, '=HYPERLINK("http://x")', '5', ''], attempts: 1, httpStatus: 200, result });
+    writer.write({ line: 3, outcome: 'failed', cells: [ID, '@SUM(A1)', '-5', ''], attempts: 1, httpStatus: 422, error: '-1 is not allowed' });
+    writer.close();
+    const [updated, failed] = await readCsvFile(join(dir, 'report.csv'));
+    assert.equal(updated?.name, '=HYPERLINK("http://x")');
+    assert.deepEqual(
+      [updated?.['api.name'], updated?.['api.currentBalance'], updated?.['api.clientId'], updated?.['api.status'], updated?.['api.createdAt'], updated?.['api.updatedAt'], updated?.['api.creditAccountId']],
+      ['\'=HYPERLINK("http://x")', "'-5", "'@c", "'+s", "'\tx", "'\ry", 'z'],
+    );
+    assert.equal(failed?.error, "'-1 is not allowed");
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: '@SUM(A1)', currentBalance: '-5', error: "'-1 is not allowed" }]);
+  });
+
+  it('starts both files with a UTF-8 byte order mark only for Excel', async () => {
+    for (const excel of [false, true]) {
+      const dir = await tempDir();
+      const writer = new ReportWriter(dir, columns, { excel });
+      writer.write({ line: 2, outcome: 'failed', cells: [ID, 'Zoë', '5', ''], attempts: 1, error: 'e' });
+      writer.close();
+      for (const file of ['report.csv', 'failed.csv']) {
+        const bytes = await readFile(join(dir, file));
+        assert.equal(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), excel, `${file}, excel: ${excel}`);
+      }
+    }
+  });
+
   it('refuses to overwrite an existing report', async () => {
     const dir = await tempDir();
     new ReportWriter(dir, columns, { sync: () => {} }).close();

@@ -28,16 +28,30 @@ describe('header', () => {
     const columns = readHeader('in.csv', header('id', 'name', 'error'));
     assert.deepEqual(columns.carried, [0, 1]);
   });
-  it('requires an id column, hinting at a case mistake', () => {
-    assert.match(refusal(['ID', 'name']).message, /no "id" column \(column names are case-sensitive: rename "ID" to "id"\)/);
+  it('matches names in any case, keeping them as written for the report', () => {
+    const columns = readHeader('in.csv', header('ID', ' ExpiresOn ', 'CURRENTBALANCE', 'Notes'));
+    assert.deepEqual(columns.names, ['ID', 'ExpiresOn', 'CURRENTBALANCE', 'Notes']);
+    assert.equal(columns.id, 0);
+    assert.deepEqual(columns.fields, { expiresOn: 1, currentBalance: 2 });
+  });
+  it('leaves out the empty names a spreadsheet appends', () => {
+    const columns = readHeader('in.csv', header('id', 'name', '', ''));
+    assert.deepEqual(columns.names, ['id', 'name']);
+    assert.deepEqual(columns.carried, [0, 1]);
+  });
+  it('requires an id column', () => {
+    assert.match(refusal(['identifier', 'name']).message, /no "id" column/);
+  });
+  it('refuses the same name twice in different case', () => {
+    assert.match(refusal(['id', 'Name', 'name']).message, /column "name" appears twice \(columns 2 and 3\)/);
   });
   it('requires at least one column to change', () => {
     assert.match(refusal(['id', 'notes']).message, /no column to change: name at least one of name, expiresOn, currentBalance/);
   });
   it('reports every problem at once', () => {
-    const message = refusal(['notes', 'notes', '']).message;
-    assert.match(message, /column 3 has no name/);
-    assert.match(message, /column "notes" appears twice \(columns 1 and 2\)/);
+    const message = refusal(['notes', '', 'notes', '']).message;
+    assert.match(message, /column 2 has no name/);
+    assert.match(message, /column "notes" appears twice \(columns 1 and 3\)/);
     assert.match(message, /no "id" column/);
     assert.match(message, /no column to change/);
   });

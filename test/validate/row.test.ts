@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { DuplicateIds } from '../../src/validate/duplicate-ids.js';
 import { readHeader } from '../../src/validate/header.js';
 import { validateRow } from '../../src/validate/row.js';
+import { defaultRules, parseDateFormat } from '../../src/validate/rules.js';
 
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const columns = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'expiresOn', 'currentBalance', 'notes'] });
-const row = (...cells: string[]) => validateRow(columns, { line: 7, cells });
+const rules = defaultRules(new Date('2026-11-24T00:00:00Z'));
+const row = (...cells: string[]) => validateRow(columns, { line: 7, cells }, rules);
 
 function problems(verdict: ReturnType<typeof validateRow>): readonly string[] {
   assert.equal(verdict.valid, false, 'expected the row to be invalid');
@@ -40,7 +42,15 @@ describe('row', () => {
     assert.match(found[2] ?? '', /currentBalance/);
   });
   it('refuses a row with too many cells, naming the extra ones', () => {
-    assert.match(problems(row(ID, 'Acme', ' Inc', '', '5', ''))[0] ?? '', /has 6 cells but the header has 5 \(extra: ""\); a value containing a comma must be enclosed in double quotes/);
+    assert.match(problems(row(ID, 'Acme', ' Inc', '', '5', 'note'))[0] ?? '', /has 6 cells but the header has 5 \(extra: "note"\); a value containing the delimiter must be enclosed in double quotes/);
+  });
+  it('takes empty cells beyond the header as the padding spreadsheets export', () => {
+    const verdict = row(ID, 'Acme', '', '5', '', '', '');
+    assert.deepEqual(verdict.valid && verdict.row.body, { name: 'Acme', currentBalance: 5 });
+  });
+  it('reads the values by the rules given', () => {
+    const verdict = validateRow(columns, { line: 2, cells: [ID, '', '31/03/2027', '1.250', ''] }, { ...rules, dateFormat: parseDateFormat('DD/MM/YYYY'), thousandsSeparator: '.', timezone: 'Europe/Paris' });
+    assert.deepEqual(verdict.valid && verdict.row.body, { expiresOn: '2027-03-31T21:59:59.999Z', currentBalance: 1250 });
   });
   it('refuses a row with too few cells', () => {
     assert.match(problems(row(ID, 'Acme'))[0] ?? '', /has 2 cells but the header has 5; add the missing cells/);
@@ -49,9 +59,9 @@ describe('row', () => {
     const duplicates = new DuplicateIds();
     duplicates.add(ID, 3, 7);
     duplicates.add(ID.toUpperCase(), 3, 9);
-    const found = problems(validateRow(columns, { line: 7, cells: [ID, '', '', '5', ''] }, duplicates));
+    const found = problems(validateRow(columns, { line: 7, cells: [ID, '', '', '5', ''] }, rules, duplicates));
     assert.deepEqual(found, [`id ${ID} also appears on lines 3, 9; a credit batch may appear only once in a file, so merge those rows`]);
-    const first = problems(validateRow(columns, { line: 3, cells: [ID, '', '', '6', ''] }, duplicates));
+    const first = problems(validateRow(columns, { line: 3, cells: [ID, '', '', '6', ''] }, rules, duplicates));
     assert.match(first[0] ?? '', /also appears on lines 7, 9/);
   });
 });

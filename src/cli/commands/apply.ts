@@ -5,7 +5,7 @@ import { resolveApplyOptions } from '../options.js';
 import { finishRun } from './run-command.js';
 
 export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const options = await resolveApplyOptions(argv, io.env);
+  const options = await resolveApplyOptions(argv, io.env, new Date());
   const send = options.send;
   const sayStopping = (): void => void io.stderr.write(STOPPING);
   io.shutdown.addEventListener('abort', sayStopping, { once: true });

@@ -4,6 +4,6 @@ import { resolveValidateOptions } from '../options.js';
 import { finishRun } from './run-command.js';
 
 export async function validateCommand(argv: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const result = await runPipeline(resolveValidateOptions(argv), { cwd: io.cwd, shutdown: io.shutdown });
+  const result = await runPipeline(resolveValidateOptions(argv, new Date()), { cwd: io.cwd, shutdown: io.shutdown });
   return finishRun(result, argv.json === true, io);
 }

@@ -1,0 +1,129 @@
+import { DateTime, FixedOffsetZone } from 'luxon';
+import { showCell, type Parsed } from './fields.js';
+import type { DateFormat, FieldRules } from './rules.js';
+
+/**
+ * The expiresOn cell. An exact moment (ISO 8601 with Z or an offset) is taken
+ * as it is; a date alone is the end (or start) of that day in the user's time
+ * zone; a display date such as 31/03/2027 only in the format the user names.
+ * Calendar and time-zone arithmetic is luxon's: daylight saving time makes a
+ * day's last moment a matter of the zone's rules, not of adding hours.
+ */
+
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_EXAMPLE = '2027-03-31T23:59:59Z';
+
+const ok = (value: string): Parsed<string> => ({ ok: true, value });
+const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
+
+/** Returns the moment to send, in UTC to the millisecond, or why the cell cannot be sent. */
+export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> {
+  const parsed = readMoment(cell, rules);
+  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now) {
+    return fail(
+      `expiresOn ${showCell(cell)} is in the past (${parsed.value}); expiring credits early cannot be undone for the learners, so check the date, or pass --allow-past-expiry if that is the intent`,
+    );
+  }
+  return parsed;
+}
+
+function readMoment(cell: string, rules: FieldRules): Parsed<string> {
+  const text = cell.trim();
+  const timestamp = ISO_TIMESTAMP.exec(text);
+  if (timestamp !== null) return readTimestamp(cell, timestamp);
+  const date = ISO_DATE.exec(text);
+  if (date !== null) return readDate(cell, Number(date[1]), Number(date[2]), Number(date[3]), rules);
+  if (rules.dateFormat !== undefined) {
+    const display = readDisplayDate(text, rules.dateFormat);
+    if (display !== undefined) return readDate(cell, display.year, display.month, display.day, rules);
+  }
+  return fail(describeNonIsoDate(cell, text, rules.dateFormat));
+}
+
+function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
+  const fraction = match[7] ?? '';
+  if (fraction.length > 3 && /[1-9]/.test(fraction.slice(3))) {
+    return fail(`expiresOn ${showCell(cell)} is more precise than a millisecond; round it to at most 3 decimals of a second`);
+  }
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const dayProblem = checkDay(cell, year, month, day);
+  if (dayProblem !== undefined) return dayProblem;
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = match[6] === undefined ? 0 : Number(match[6]);
+  if (hour > 23 || minute > 59 || second > 59) {
+    return fail(`expiresOn ${showCell(cell)} is not a real time of day; hours go to 23, minutes and seconds to 59`);
+  }
+  const milliseconds = fraction.slice(0, 3).padEnd(3, '0');
+  if (match[8] === undefined) {
+    // Already UTC: the digits are the answer, which keeps the common case of a million-row file off the date library.
+    return ok(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? '00'}.${milliseconds}Z`);
+  }
+  const offsetHours = Number(match[9]);
+  const offsetRest = match[10] === undefined ? 0 : Number(match[10]);
+  if (offsetHours > 23 || offsetRest > 59) {
+    return fail(`expiresOn ${showCell(cell)} has an impossible time zone offset; write Z for UTC or an offset such as +02:00`);
+  }
+  const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: Number(milliseconds) }, { zone: FixedOffsetZone.instance(offset) });
+  return ok(moment.toUTC().toISO() ?? '');
+}
+
+/** A calendar date as the moment the rules make of it. */
+function readDate(cell: string, year: number, month: number, day: number, rules: FieldRules): Parsed<string> {
+  const dayProblem = checkDay(cell, year, month, day);
+  if (dayProblem !== undefined) return dayProblem;
+  const start = DateTime.fromObject({ year, month, day }, { zone: rules.timezone });
+  const moment = rules.dateOnly === 'end-of-day' ? start.endOf('day') : start.startOf('day');
+  return ok(moment.toUTC().toISO() ?? '');
+}
+
+const daysInMonths = new Map<number, number>();
+
+function checkDay(cell: string, year: number, month: number, day: number): Parsed<never> | undefined {
+  if (month < 1 || month > 12) return fail(`expiresOn ${showCell(cell)} has month ${month}, which does not exist`);
+  const key = year * 16 + month;
+  let last = daysInMonths.get(key);
+  if (last === undefined) {
+    last = DateTime.utc(year, month).daysInMonth ?? 31;
+    daysInMonths.set(key, last);
+  }
+  if (day < 1 || day > last) return fail(`expiresOn ${showCell(cell)} is not a real date: month ${month} of ${year} has ${last} days`);
+  return undefined;
+}
+
+function readDisplayDate(text: string, format: DateFormat): { year: number; month: number; day: number } | undefined {
+  const parts = text.split(format.separator);
+  if (parts.length !== 3) return undefined;
+  const values: Partial<Record<'day' | 'month' | 'year', number>> = {};
+  for (const [index, part] of format.order.entries()) {
+    const digits = parts[index] ?? '';
+    // A two-digit year would leave the century to a guess.
+    if (!(part === 'year' ? /^\d{4}$/ : /^\d{1,2}$/).test(digits)) return undefined;
+    values[part] = Number(digits);
+  }
+  return { year: values.year ?? 0, month: values.month ?? 0, day: values.day ?? 0 };
+}
+
+function describeNonIsoDate(cell: string, text: string, format: DateFormat | undefined): string {
+  const shown = `expiresOn ${showCell(cell)}`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
+    return `${shown} has no time zone; add Z for UTC (${ISO_EXAMPLE}) or an offset such as +02:00`;
+  }
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(text)) {
+    return `${shown} separates date and time with a space; write it as ISO 8601 with a T and a time zone, e.g. ${ISO_EXAMPLE}, or give the date alone (2027-03-31)`;
+  }
+  if (format !== undefined) {
+    return `${shown} is neither ISO 8601 (2027-03-31 or ${ISO_EXAMPLE}) nor a date in the --date-format ${format.text}`;
+  }
+  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(text)) {
+    return `${shown} is a spreadsheet display date, which reads differently from country to country (03/04/2027 is 4 March or 3 April); write it as ISO 8601 (2027-03-31), or name the column's format with --date-format, e.g. --date-format DD/MM/YYYY`;
+  }
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    return `${shown} looks like a spreadsheet date serial number; format the column as a date in ISO 8601 (YYYY-MM-DD) before exporting, e.g. 2027-03-31`;
+  }
+  return `${shown} is not a date; expected ISO 8601, e.g. 2027-03-31 or ${ISO_EXAMPLE}`;
+}
