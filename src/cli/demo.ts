@@ -22,9 +22,9 @@ const mock = await startMockApi({
   },
 });
 process.stdout.write(`Demo: a local mock of the Thought Industries API is listening on ${mock.origin}.\n`);
-process.stdout.write(`Running: TI_API_KEY=${MOCK_API_KEY} ti-credits apply ${sample} --base-url ${mock.origin} --rate 600 --retry-delay 200\n\n`);
+process.stdout.write(`Running: TI_API_KEY=${MOCK_API_KEY} ti-credits apply ${sample} --yes --base-url ${mock.origin} --rate 600 --retry-delay 200\n\n`);
 const controller = new AbortController();
-const code = await runCli(['apply', sample, '--base-url', mock.origin, '--rate', '600', '--retry-delay', '200'], {
+const code = await runCli(['apply', '--yes', sample, '--base-url', mock.origin, '--rate', '600', '--retry-delay', '200'], {
   stdout: process.stdout,
   stderr: process.stderr,
   env: { ...process.env, TI_API_KEY: MOCK_API_KEY },

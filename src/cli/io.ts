@@ -6,4 +6,15 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted when the user asks the process to stop (Ctrl-C, SIGTERM). */
   readonly shutdown: AbortSignal;
+  /**
+   * Present when a person is at a terminal (stdin and stderr both TTYs): a
+   * progress bar can be drawn and a question asked. Absent under cron, CI or
+   * a pipe, where neither would reach anyone.
+   */
+  readonly terminal?: Terminal | undefined;
+}
+
+export interface Terminal {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WriteStream;
 }

@@ -22,6 +22,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   shutdown: shutdown.signal,
+  terminal: process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
 });
 // Let stdout drain when it is a pipe, then exit even if a kept-alive socket lingers.
 process.stdout.write('', () => process.exit(code));

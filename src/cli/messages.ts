@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import type { TiError } from '../errors.js';
+import type { Plan } from '../pipeline/plan.js';
 import type { RunResult } from '../pipeline/run.js';
 import { READING_OPTIONS } from '../pipeline/run-options.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
@@ -23,14 +24,67 @@ export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: 
   return `error: ${error.message}\n${error.hint === undefined || error.hint === null ? '' : `  ${error.hint}\n`}`;
 }
 
-export function formatInternalError(error: unknown): string {
-  return `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.\n`;
+/** A bug's message; its stack only when asked for with --log-level debug. */
+export function formatInternalError(error: unknown, withStack: boolean): string {
+  const text = error instanceof Error ? (withStack ? (error.stack ?? error.message) : error.message) : String(error);
+  const more = withStack ? '' : ' Run the same command with --log-level debug to see where it happened.';
+  return `internal error: ${text}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.${more}\n`;
 }
 
-/** Said once the file is validated and sending begins. */
-export function formatSendingStart(rows: number, origin: string, ratePerMinute: number): string {
-  const pace = ratePerMinute > 0 ? ` at up to ${count(ratePerMinute)} requests/min: at least ${formatDuration((rows / ratePerMinute) * 60_000)}` : '';
-  return `Sending ${plural(rows, 'row')} to ${origin}${pace}.\n`;
+/** How long sending takes at the pace allowed, said before it starts: the rate limit, not the client, sets it. */
+export function formatEstimate(rows: number, ratePerMinute: number): string {
+  if (ratePerMinute <= 0) return `${plural(rows, 'row')} at the pace the API's rate-limit headers allow.`;
+  return `${plural(rows, 'row')} at ${count(ratePerMinute)}/min: about ${formatDuration((rows / ratePerMinute) * 60_000)}.`;
+}
+
+const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key (ti_test_…)', unknown: 'a key that is neither ti_live_ nor ti_test_' } as const;
+
+/** What `apply` is about to do: shown before anything is sent, and by --dry-run. */
+export function formatPlan(plan: Plan, facts: { readonly target: string; readonly keyKind: keyof typeof KEY_KINDS; readonly ratePerMinute: number }): string {
+  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}.`];
+  const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
+  if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
+  if (plan.fields.currentBalance > 0) lines.push(`  currentBalance: ${plan.balanceSum.toLocaleString('en-US')} credits set in all.`);
+  if (plan.expiry !== undefined) {
+    const { earliest, latest } = plan.expiry;
+    lines.push(earliest === latest ? `  expiresOn: ${earliest} on every row that sets it.` : `  expiresOn: from ${earliest} to ${latest}.`);
+  }
+  const notSent = [
+    plan.invalid > 0 ? `${plural(plan.invalid, 'invalid row')} (--skip-invalid)` : '',
+    plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
+  ].filter((part) => part !== '');
+  if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
+  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const CONFIRM_QUESTION = 'Send these changes? [y/N] ';
+
+/** Where sending stands, as one line: the progress bar's words, and what is printed every --progress-interval off a terminal. */
+export interface ProgressFacts {
+  readonly done: number;
+  readonly total: number;
+  readonly rowsPerMinute: number;
+  readonly timeLeftMs: number | undefined;
+  readonly updated: number;
+  readonly failed: number;
+  readonly retrying: number;
+  readonly pauseLeftMs: number;
+}
+
+export function formatProgressCounts(facts: ProgressFacts): string {
+  const left = facts.timeLeftMs === undefined ? 'time left unknown' : `about ${formatDuration(facts.timeLeftMs)} left`;
+  return `${count(Math.round(facts.rowsPerMinute))} rows/min, ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
+}
+
+export function formatPause(pauseLeftMs: number): string {
+  return pauseLeftMs > 0 ? `paused by rate limit, resuming in ${Math.ceil(pauseLeftMs / 1000)} s` : '';
+}
+
+export function formatProgressLine(facts: ProgressFacts): string {
+  const share = facts.total > 0 ? ` (${Math.floor((facts.done * 100) / facts.total)}%)` : '';
+  const pause = formatPause(facts.pauseLeftMs);
+  return `progress: ${count(facts.done)}/${plural(facts.total, 'row')}${share}, ${formatProgressCounts(facts)}${pause === '' ? '' : `; ${pause}`}\n`;
 }
 
 /** The terminal summary of a finished run. */
@@ -44,6 +98,10 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   if (summary.command === 'validate' || summary.dryRun) {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
+    if (result.plan !== undefined && summary.target !== null) {
+      const keyKind = summary.options.keyKind;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind: keyKind === 'live' || keyKind === 'test' ? keyKind : 'unknown', ratePerMinute: Number(summary.options.ratePerMinute) }).trimEnd());
+    }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
       for (const request of result.preview) {
@@ -64,8 +122,18 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     );
     const { requests, pacing } = summary;
     const throttled = requests.throttled > 0 ? `, ${count(requests.throttled)} answered 429 (rate limit)` : '';
-    const paused = pacing !== null && pacing.pausedMs > 0 ? `; sending paused ${formatDuration(pacing.pausedMs)} in all` : '';
-    lines.push(`Requests: ${count(requests.sent)} sent, ${plural(requests.retries, 'retry', 'retries')}${throttled}${paused}.`);
+    const table: [string, string][] = [
+      ['updated', count(rows.updated)],
+      ['failed', count(rows.failed)],
+      ...(rows.invalid > 0 ? [['invalid', count(rows.invalid)] as [string, string]] : []),
+      ...(rows.skipped > 0 ? [['skipped', count(rows.skipped)] as [string, string]] : []),
+      ['requests', `${count(requests.sent)} sent, ${plural(requests.retries, 'retry', 'retries')}${throttled}`],
+      ...(pacing !== null && pacing.pausedMs > 0 ? [['paused', `${formatDuration(pacing.pausedMs)} in all (${plural(pacing.pauses, 'pause')} after a 429)`] as [string, string]] : []),
+      ['wall time', formatDuration(summary.wallTimeMs)],
+      ['run folder', relative(cwd, folder) || folder],
+    ];
+    const width = Math.max(...table.map(([label]) => label.length));
+    lines.push('', ...table.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), '');
     if (pacing !== null && summary.options.ratePerMinute !== pacing.ratePerMinute) {
       lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(Number(summary.options.ratePerMinute))}).`);
     }

@@ -27,6 +27,7 @@ export const DEFAULTS = {
   retryDelayMs: 1000,
   timeoutMs: 30_000,
   mockPort: 4010,
+  progressIntervalS: 30,
 } as const;
 
 /** Longest a single Retry-After may hold a row before it is failed instead. */
@@ -74,6 +75,17 @@ export const sendOptions = {
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: rows it updated are not sent again' },
 } as const satisfies Record<string, Options>;
 
+/** How `apply` talks to the person running it. */
+export const operatorOptions = {
+  yes: { type: 'boolean', alias: 'y', default: false, describe: 'Send without asking to confirm the plan; needed where no one can answer (scripts, cron, CI)' },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No plan (unless asked to confirm it) and no progress: errors and the final summary only' },
+  'progress-interval': { type: 'string', describe: `Off a terminal, seconds between progress lines on stderr [default: ${DEFAULTS.progressIntervalS}]` },
+} as const satisfies Record<string, Options>;
+
+export const configOption = {
+  config: { type: 'string', describe: 'JSON file of options [default: ti-credits.config.json or .ti-creditsrc in the working folder, if there]' },
+} as const satisfies Record<string, Options>;
+
 export const mockOptions = {
   port: { type: 'string', describe: `Port to listen on; 0 picks a free one [default: ${DEFAULTS.mockPort}]` },
   host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
@@ -110,9 +122,35 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
   };
 }
 
-export async function resolveApplyOptions(argv: Raw, env: Env, now: Date): Promise<RunOptions> {
-  const origin = resolveOrigin(argv, env);
-  const apiKey = await resolveApiKey(argv, env);
+export interface OperatorOptions {
+  readonly yes: boolean;
+  readonly quiet: boolean;
+  readonly progressIntervalMs: number;
+  /** Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or the terminal is dumb. */
+  readonly color: boolean;
+}
+
+export function resolveOperatorOptions(argv: Raw, env: Env): OperatorOptions {
+  return {
+    yes: argv.yes === true,
+    quiet: argv.quiet === true,
+    progressIntervalMs: integer(argv, 'progress-interval', DEFAULTS.progressIntervalS, 1, 86_400) * 1000,
+    color: (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb',
+  };
+}
+
+/** Where the instance and the key file come from when neither a flag nor the environment says: a config file. */
+export interface TargetDefaults {
+  readonly instance?: string | undefined;
+  readonly 'base-url'?: string | undefined;
+  readonly 'api-key-file'?: string | undefined;
+  /** The config file they come from, for messages. */
+  readonly source?: string | undefined;
+}
+
+export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromConfig: TargetDefaults = {}): Promise<RunOptions> {
+  const origin = resolveOrigin(argv, env, fromConfig);
+  const apiKey = await resolveApiKey(argv, env, fromConfig);
   const send: SendOptions = {
     target: { origin, apiKey },
     concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
@@ -236,7 +274,7 @@ export function refuseKeyFlag(args: readonly string[]): void {
   }
 }
 
-function resolveOrigin(argv: Raw, env: Env): string {
+function resolveOrigin(argv: Raw, env: Env, fromConfig: TargetDefaults): string {
   const baseFlag = optionalString(argv, 'base-url');
   const instanceFlag = optionalString(argv, 'instance');
   if (baseFlag !== undefined && instanceFlag !== undefined) {
@@ -251,6 +289,13 @@ function resolveOrigin(argv: Raw, env: Env): string {
   }
   if (baseEnv !== undefined) return parseBaseUrl(baseEnv, 'TI_BASE_URL');
   if (instanceEnv !== undefined) return instanceOrigin(instanceEnv, 'TI_INSTANCE');
+  const baseConfig = fromConfig['base-url'];
+  const instanceConfig = fromConfig.instance;
+  if (baseConfig !== undefined && instanceConfig !== undefined) {
+    throw new TiError('invalid', `${fromConfig.source ?? 'The config file'} sets both instance and base-url.`, { hint: 'Keep one of them.' });
+  }
+  if (baseConfig !== undefined) return parseBaseUrl(baseConfig, `base-url in ${fromConfig.source ?? 'the config file'}`);
+  if (instanceConfig !== undefined) return instanceOrigin(instanceConfig, `instance in ${fromConfig.source ?? 'the config file'}`);
   throw new TiError('invalid', 'No Thought Industries instance was given.', {
     hint: 'Pass --instance <name> for https://<name>.thoughtindustries.com, or --base-url <address> for a custom domain (or set TI_INSTANCE / TI_BASE_URL).',
   });
@@ -293,8 +338,10 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-async function resolveApiKey(argv: Raw, env: Env): Promise<string> {
-  const file = optionalString(argv, 'api-key-file');
+async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults): Promise<string> {
+  const flagFile = optionalString(argv, 'api-key-file');
+  // The environment's key beats a key file named only by a config file, as any environment setting beats the file.
+  const file = flagFile ?? (env.TI_API_KEY === undefined ? fromConfig['api-key-file'] : undefined);
   let key: string;
   let source: string;
   if (file !== undefined) {

@@ -7,8 +7,10 @@ import { mockCommand } from './commands/mock.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { loadConfig, type ConfigFile } from './config-file.js';
 import { formatError, formatInternalError } from './messages.js';
-import { mockOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
+import { configOption, mockOptions, operatorOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
+import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -19,15 +21,27 @@ The API key is read from TI_API_KEY or --api-key-file, never from a flag.
 Exit codes:
 ${EXIT_CODE_TABLE}`;
 
-function buildParser(args: readonly string[]): Argv {
+/** The options of each command that reads a file, by name: what a config file may set for it. */
+const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  apply: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions }),
+  validate: Object.keys({ ...readingOptions, ...reportOptions }),
+};
+
+function buildParser(args: readonly string[], config: ConfigFile | undefined, command: string | undefined): Argv {
+  const known = command === undefined ? [] : (COMMAND_OPTIONS[command] ?? []);
+  // A config file may serve both commands: each takes the keys it knows.
+  const defaults = Object.fromEntries(Object.entries(config?.options ?? {}).filter(([key]) => known.includes(key)));
   return yargs([...args])
+    .config(defaults)
     .scriptName('ti-credits')
     .usage('$0 <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.')
     .command('apply <csv>', 'Validate the whole file, then update every credit batch it lists', (y) =>
       y
         .positional('csv', { type: 'string', describe: 'CSV file: one row per credit batch to change' })
-        .options({ ...sendOptions, ...readingOptions, ...reportOptions })
-        .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
+        .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions, ...configOption })
+        .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
+        .example('$0 apply rollover.csv --instance acme --timezone America/New_York --yes', 'Quarterly rollover: dates alone expire at the end of the day in New York; no question asked (cron, CI)')
+        .example('$0 apply export.csv --instance acme --encoding windows-1252 --date-format DD/MM/YYYY', "Excel's plain CSV from a European locale")
         .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate and show the requests; send nothing')
         .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)')
         .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
@@ -36,8 +50,9 @@ function buildParser(args: readonly string[]): Argv {
     .command('validate <csv>', 'Check every row of the file and write the report; needs no API key', (y) =>
       y
         .positional('csv', { type: 'string', describe: 'CSV file to check' })
-        .options({ ...readingOptions, ...reportOptions })
+        .options({ ...readingOptions, ...reportOptions, ...configOption })
         .example('$0 validate adjustments.csv', 'Report every problem in the file, with its line number')
+        .example('$0 validate export.csv --delimiter semicolon --thousands-separator .', 'A semicolon-separated export with balances grouped like 1.250')
         .epilogue(EPILOGUE),
     )
     .command('mock', 'Serve a local Thought Industries-compatible API to try ti-credits on', (y) =>
@@ -64,19 +79,22 @@ function buildParser(args: readonly string[]): Argv {
 
 /** Parses `args` and runs the command; returns the exit code. Never exits the process itself. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const debug = args.some((arg, index) => arg === '--log-level=debug' || (arg === '--log-level' && args[index + 1] === 'debug'));
   try {
     refuseKeyFlag(args);
+    const command = args.find((arg) => !arg.startsWith('-'));
+    const config = command !== undefined && command in COMMAND_OPTIONS ? await loadConfig(configFlag(args), io.cwd, COMMAND_OPTIONS.apply ?? []) : undefined;
     let failure: Error | undefined;
     let argv: Record<string, unknown> = {};
     let output = '';
-    buildParser(args).parse([...args], {}, (error, parsed, text) => {
+    buildParser(args, config, command).parse([...args], {}, (error, parsed, text) => {
       failure = error ?? undefined;
       argv = parsed as Record<string, unknown>;
       output = text;
     });
     if (failure !== undefined) {
-      const command = typeof (argv._ as unknown[] | undefined)?.[0] === 'string' ? ` ${String((argv._ as unknown[])[0])}` : '';
-      throw new TiError('invalid', (failure as Error).message, { hint: `Run ti-credits${command} --help for the options.` });
+      const named = command !== undefined && command in COMMAND_OPTIONS ? ` ${command}` : '';
+      throw new TiError('invalid', (failure as Error).message, { hint: `${suggestFlags(args, command)}Run ti-credits${named} --help for the options.` });
     }
     if (output !== '') {
       io.stdout.write(`${output}\n`);
@@ -84,7 +102,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     }
     switch ((argv._ as unknown[])[0]) {
       case 'apply':
-        return await applyCommand(argv, io);
+        return await applyCommand(argv, io, config);
       case 'validate':
         return await validateCommand(argv, io);
       case 'mock':
@@ -97,7 +115,25 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       io.stderr.write(formatError(error));
       return exitCodeForError(error.kind);
     }
-    io.stderr.write(formatInternalError(error));
+    io.stderr.write(formatInternalError(error, debug));
     return EXIT.internal;
   }
+}
+
+function configFlag(args: readonly string[]): string | undefined {
+  const index = args.indexOf('--config');
+  if (index >= 0) return args[index + 1];
+  return args.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
+}
+
+/** "Did you mean --rate?" for each flag the command does not know but nearly does. */
+function suggestFlags(args: readonly string[], command: string | undefined): string {
+  const known = [...(command === undefined ? [] : (COMMAND_OPTIONS[command] ?? [])), ...(command === 'apply' || command === 'validate' ? ['config'] : []), 'help', 'version'];
+  const suggestions = args
+    .filter((arg) => arg.startsWith('--'))
+    .map((arg) => arg.slice(2).split('=')[0] ?? '')
+    .filter((name) => !known.includes(name) && !known.includes(name.replace(/^no-/, '')))
+    .map((name) => [name, closestName(name, known)] as const)
+    .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
+  return suggestions.map(([typed, near]) => `--${typed}: did you mean --${near}? `).join('');
 }

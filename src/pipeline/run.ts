@@ -18,7 +18,9 @@ import type { Columns } from '../validate/header.js';
 import { scanFile, type Scan } from '../validate/scan.js';
 import { validateRow, type RowVerdict } from '../validate/row.js';
 import type { FieldRules } from '../validate/rules.js';
+import { PlanBuilder, type Plan } from './plan.js';
 import { checkResume, loadPriorRun, type PriorRun } from './resume.js';
+import { SendProgressCounter, type SendProgress } from './send-progress.js';
 import { describeOptions, type RunOptions, type SendOptions } from './run-options.js';
 
 /** How many would-be requests a dry run shows. */
@@ -30,6 +32,8 @@ export interface RunResult {
   readonly tally: Tally;
   /** The first requests a dry run would send. */
   readonly preview: readonly Preview[];
+  /** What `apply` would send or sent; undefined when the file was refused or for `validate`. */
+  readonly plan: Plan | undefined;
 }
 
 export interface Preview {
@@ -57,8 +61,14 @@ type Mode = 'check' | 'refuse' | 'send';
 export interface RunEnvironment {
   readonly cwd: string;
   readonly now?: () => Date;
-  /** Told once the file is validated and sending begins, with the number of rows to send. */
-  readonly onSendStart?: (rows: number) => void;
+  /**
+   * Shown the plan once the file is validated, before anything is sent. It
+   * resolves with the reason nothing may be sent (the operator said no, or no
+   * one could be asked), or undefined to go ahead. Absent: sending goes ahead.
+   */
+  readonly confirm?: (plan: Plan) => Promise<TiError | undefined>;
+  /** Told as sending begins, with where it stands, kept current until the run ends. */
+  readonly onSendStart?: (progress: SendProgress) => void;
   /**
    * Aborted when the user asks to stop (Ctrl-C). No new row is sent; rows in
    * flight finish and are recorded; the rest are reported `skipped`.
@@ -80,6 +90,10 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   let prior: PriorRun | undefined;
   let sentLog: SentLog | undefined;
   let preview: Preview[] = [];
+  let plan: Plan | undefined;
+  let progress: SendProgressCounter | undefined;
+  /** Why valid rows are not sent in 'refuse' mode. */
+  let refusal = 'not sent because other rows of the file are invalid';
   const stop = new AbortController();
   let status: RunStatus = 'completed';
   let failure: TiError | undefined;
@@ -112,6 +126,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
       writer.write(row);
       if (row !== outcome) sentLog?.settle(row.line);
       tally.countRow(row);
+      progress?.finish(row);
       logRow(log, row, mode);
     };
     return (verdict) => {
@@ -132,7 +147,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: row.body });
         record({ line: row.line, outcome: 'valid', cells: row.cells, attempts: 0, sent: row.body });
       } else {
-        record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: row.body, error: 'not sent because other rows of the file are invalid' });
+        record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: row.body, error: refusal });
       }
       return undefined;
     };
@@ -153,7 +168,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
       onHeader: checkOnly ? (columns) => startReport(columns, 'check') : undefined,
     });
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-    const mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
+    let mode: Mode = checkOnly ? 'check' : hasInvalidRows && !options.skipInvalid ? 'refuse' : 'send';
     log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode }, 'file validated');
     // A resumed run's mode is its first session's (same file, same --skip-invalid): it goes on with that report.
     if (resumed !== undefined) {
@@ -161,7 +176,19 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
       tally.addEarlierRequests(await readEarlierRequests(folder, prior.requests));
       log.logger.info({ event: 'resume', updatedEarlier: prior.updated.size, inFlight: [...prior.inFlight] }, 'resuming the run');
     }
-    if (mode === 'refuse') {
+    if (options.command === 'apply' && (mode === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)))) {
+      plan = await planRun(inputPath, scan, options.rules, prior);
+      log.logger.info({ event: 'plan', plan: { ...plan, balanceSum: plan.balanceSum.toString() } }, 'plan');
+      const declined = mode === 'send' ? await environment.confirm?.(plan) : undefined;
+      if (declined !== undefined) {
+        mode = 'refuse';
+        refusal = 'not sent: the plan was not confirmed';
+        status = 'refused';
+        failure = declined;
+        log.logger.warn({ event: 'not-confirmed', error: declined.message }, 'plan not confirmed');
+      }
+    }
+    if (mode === 'refuse' && failure === undefined) {
       status = 'refused';
       failure = new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
         hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
@@ -180,10 +207,14 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
       if (mode === 'send' && options.send !== undefined && senderModule !== undefined) {
         const journal = new SentLog(folder, durability);
         sentLog = journal;
-        sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun, (line) => journal.record(line));
+        sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun, (line) => journal.record(line), (line) => progress?.retry(line));
       }
       await assertUnchanged(inputPath, scan.stamp);
-      if (sender !== undefined) environment.onSendStart?.(scan.rows - scan.invalidRows - (prior?.updated.size ?? 0));
+      if (sender !== undefined) {
+        const sending = sender;
+        progress = new SendProgressCounter(plan?.rows ?? 0, () => ({ pauseLeftMs: sending.pauseLeftMs, ratePerMinute: sending.pacing.ratePerMinute }));
+        environment.onSendStart?.(progress);
+      }
       await secondPass(inputPath, scan, options.rules, startReport(scan.columns, mode));
       await sender?.drain();
     }
@@ -219,7 +250,18 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   await writeSummary(folder, summary);
   log.logger.info({ event: 'end', summary }, 'run finished');
   await log.close();
-  return { folder, summary, tally, preview };
+  return { folder, summary, tally, preview, plan };
+}
+
+/** A pass that adds up what will be sent: exact, since repeated ids and rows a resumed run already updated are known by now. */
+async function planRun(path: string, scan: Scan, rules: FieldRules, prior: PriorRun | undefined): Promise<Plan> {
+  const builder = new PlanBuilder();
+  await secondPass(path, scan, rules, (verdict) => {
+    if (!verdict.valid) builder.addInvalid();
+    else if (prior?.updated.has(verdict.row.line) !== true) builder.add(verdict.row);
+    return undefined;
+  });
+  return builder.build(prior?.updated.size ?? 0);
 }
 
 /** The send stage, wired to the run's tally, log and sent.log. */
@@ -231,6 +273,7 @@ function openSender(
   log: RunLog,
   stopRun: (error: TiError, why: RunStatus) => void,
   onSending: (line: number) => void,
+  onRetrying: (line: number) => void,
 ): Sender {
   const sender: Sender = new Sender(options, signal, {
     onSending,
@@ -240,6 +283,7 @@ function openSender(
     },
     onRetry: (retry) => {
       tally.countRetry(retry.cause);
+      if (retry.cause !== '429') onRetrying(retry.line);
       if (retry.cause !== '429') {
         log.logger.warn({ event: 'retry', line: retry.line, cause: retry.cause, delayMs: retry.delayMs, error: retry.error }, 'retrying');
       } else if (retry.newPause === true) {

@@ -76,6 +76,11 @@ export class Sender {
     return { ratePerMinute: this.#throttle.ratePerMinute, pauses: this.#throttle.pauses, pausedMs: this.#throttle.pausedMs };
   }
 
+  /** How long a 429 still holds every request back. */
+  get pauseLeftMs(): number {
+    return this.#throttle.pauseLeftMs;
+  }
+
   close(): void {
     this.#client.close();
   }

@@ -120,6 +120,11 @@ export class Throttle {
     return this.#pauses;
   }
 
+  /** How long the pause in force still holds every request back; 0 when none is. */
+  get pauseLeftMs(): number {
+    return Math.max(0, Math.round(this.#pausedUntil - performance.now()));
+  }
+
   /** Time during which sending was paused, so far. */
   get pausedMs(): number {
     return Math.round(this.#pausedTotal - Math.max(0, this.#pausedUntil - performance.now()));

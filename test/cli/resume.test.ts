@@ -34,7 +34,7 @@ describe('resume', () => {
     const dir = await tempDir();
     const csv = await balancesCsv(dir, rows);
     const folder = join(dir, 'run');
-    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
     const killed = await spawnCli([...args, '--out', folder], dir, async (pid) => {
       while (mock.requests.length < 12) await sleep(5);
       process.kill(pid, 'SIGKILL');
@@ -75,7 +75,7 @@ describe('resume', () => {
     const dir = await tempDir();
     const csv = await balancesCsv(dir, rows);
     const folder = join(dir, 'run');
-    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '3'];
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '3'];
     const interrupted = await spawnCli([...args, '--out', folder], dir, async (pid) => {
       while (mock.requests.length < 6) await sleep(5);
       process.kill(pid, 'SIGINT');
@@ -103,7 +103,7 @@ describe('resume', () => {
     const dir = await tempDir();
     const csv = await balancesCsv(dir, [a, b, c]);
     const folder = join(dir, 'run');
-    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--retries', '0'];
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--retries', '0'];
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 1);
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
@@ -126,7 +126,7 @@ describe('resume', () => {
     const dir = await tempDir();
     const csv = await balancesCsv(dir, rows);
     const folder = join(dir, 'run');
-    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'];
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'];
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
     const path = join(folder, 'report.csv');
     const text = await readFile(path, 'utf8');
@@ -148,7 +148,7 @@ describe('resume', () => {
     const dir = await tempDir();
     const csv = await balancesCsv(dir, rows);
     const folder = join(dir, 'run');
-    const args = ['apply', csv, '--base-url', mock.origin, '--rate', '0'];
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0'];
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
     const reportBefore = await readFile(join(folder, 'report.csv'), 'utf8');
     const summaryBefore = await readFile(join(folder, 'summary.json'), 'utf8');
@@ -160,7 +160,7 @@ describe('resume', () => {
     assert.match(changed.stderr, /input\.csv has changed since the run in .* started/);
 
     await balancesCsv(dir, rows);
-    const elsewhere = await cli(['apply', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });
+    const elsewhere = await cli(['apply', '--yes', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });
     assert.equal(elsewhere.code, 2);
     assert.match(elsewhere.stderr, /sent to http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:9/);
 

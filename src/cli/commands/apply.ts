@@ -1,24 +1,46 @@
+import { TiError } from '../../errors.js';
 import { runPipeline } from '../../pipeline/run.js';
+import { keyKind } from '../../send/api-target.js';
+import type { ConfigFile } from '../config-file.js';
+import { askYesNo } from '../confirm.js';
 import type { CliIo } from '../io.js';
-import { formatSendingStart, STOPPING } from '../messages.js';
-import { resolveApplyOptions } from '../options.js';
+import { CONFIRM_QUESTION, formatPlan, STOPPING } from '../messages.js';
+import { resolveApplyOptions, resolveOperatorOptions } from '../options.js';
+import { createProgressDisplay } from '../progress-display.js';
 import { finishRun } from './run-command.js';
 
-export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const options = await resolveApplyOptions(argv, io.env, new Date());
+export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined): Promise<number> {
+  const options = await resolveApplyOptions(argv, io.env, new Date(), config?.target);
+  const operator = resolveOperatorOptions(argv, io.env);
   const send = options.send;
+  const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   const sayStopping = (): void => void io.stderr.write(STOPPING);
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
     const result = await runPipeline(options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
-      onSendStart: (rows) => {
-        if (send !== undefined) io.stderr.write(formatSendingStart(rows, send.target.origin, send.ratePerMinute));
+      confirm: async (plan) => {
+        if (send === undefined) return undefined;
+        const asking = !operator.yes && io.terminal !== undefined;
+        if (!operator.quiet || asking) {
+          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute }));
+        }
+        if (operator.yes) return undefined;
+        if (io.terminal === undefined) {
+          return new TiError('invalid', 'Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on.', {
+            hint: 'Check the plan above, then run the same command with --yes (as scripts, cron jobs and CI must).',
+          });
+        }
+        if (await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown)) return undefined;
+        return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
       },
+      onSendStart: (progress) => display?.start(progress),
     });
+    display?.stop();
     return finishRun(result, argv.json === true, io);
   } finally {
+    display?.stop();
     io.shutdown.removeEventListener('abort', sayStopping);
   }
 }

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { TiError } from '../errors.js';
+import type { TargetDefaults } from './options.js';
+import { closestName } from './suggest.js';
+
+/** Looked for, in this order, in the working folder when --config is not given. */
+export const CONFIG_FILES = ['ti-credits.config.json', '.ti-creditsrc'] as const;
+
+/**
+ * Options that belong to one run, never to a file every run reads: a config
+ * file saying `yes` would send without asking, `out` would collide on the
+ * second run, `resume` would resume the same run forever.
+ */
+const PER_RUN = new Set(['yes', 'resume', 'out', 'dry-run', 'config', 'help', 'version']);
+const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
+
+export interface ConfigFile {
+  readonly path: string;
+  /** Options for yargs, below the flags in precedence. */
+  readonly options: Readonly<Record<string, string | number | boolean>>;
+  /** Where to send and the key file: below the environment too. */
+  readonly target: TargetDefaults;
+}
+
+/**
+ * Reads the config file the command line names, or the one in `cwd`. Keys
+ * are option names, in kebab-case or camelCase (`dateFormat`); an unknown
+ * key is refused with the closest known one, since a misspelt option would
+ * otherwise be silently ignored.
+ */
+export async function loadConfig(explicit: string | undefined, cwd: string, known: readonly string[]): Promise<ConfigFile | undefined> {
+  const candidates = explicit === undefined ? CONFIG_FILES.map((name) => resolve(cwd, name)) : [resolve(cwd, explicit)];
+  for (const path of candidates) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && explicit === undefined) continue;
+      throw new TiError('invalid', `The config file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path given to --config.' });
+    }
+    return parseConfig(path, text, known);
+  }
+  return undefined;
+}
+
+function parseConfig(path: string, text: string, known: readonly string[]): ConfigFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TiError('invalid', `The config file ${path} is not valid JSON: ${(error as Error).message}.`, { hint: 'It holds one JSON object, e.g. {"instance": "acme", "rate": 600}.' });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TiError('invalid', `The config file ${path} must hold one JSON object.`, { hint: 'e.g. {"instance": "acme", "rate": 600}.' });
+  }
+  const options: Record<string, string | number | boolean> = {};
+  const target: Record<string, string> = {};
+  for (const [rawKey, value] of Object.entries(parsed)) {
+    const key = rawKey.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    if (key === 'api-key' || key === 'key' || key === 'token') {
+      throw new TiError('invalid', `The config file ${path} holds an API key ("${rawKey}"); ti-credits never reads a key from a config file.`, {
+        hint: 'Remove it, put the key in a file readable only by you, and name that file with "apiKeyFile" (or set TI_API_KEY).',
+      });
+    }
+    if (PER_RUN.has(key)) throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
+    if (!known.includes(key)) {
+      const near = closestName(key, known);
+      throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false.`);
+    }
+    if (TARGET_KEYS.has(key)) {
+      // A key file is found from the config file that names it, wherever the command runs.
+      target[key] = key === 'api-key-file' ? resolve(dirname(path), String(value)) : String(value);
+    } else {
+      options[key] = value;
+    }
+  }
+  return { path, options, target: { ...target, source: path } };
+}

@@ -1,0 +1,107 @@
+import { styleText } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { SendProgress } from '../pipeline/send-progress.js';
+import type { Terminal } from './io.js';
+import { formatPause, formatProgressCounts, formatProgressLine, type ProgressFacts } from './messages.js';
+import { PaceEstimate } from './pace-estimate.js';
+
+/** Shows sending as it goes: a bar on a terminal, a plain line now and then anywhere else. */
+export interface ProgressDisplay {
+  start(progress: SendProgress): void;
+  stop(): void;
+}
+
+/** How often the bar's figures are refreshed. */
+const BAR_REFRESH_MS = 250;
+
+export function createProgressDisplay(where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } }, options: { readonly intervalMs: number; readonly color: boolean }): ProgressDisplay {
+  return where.terminal === undefined ? new LineDisplay(where.stderr, options.intervalMs) : new BarDisplay(where.terminal, options.color);
+}
+
+function readFacts(progress: SendProgress, estimate: PaceEstimate): ProgressFacts {
+  const done = progress.updated + progress.failed;
+  estimate.observe(performance.now(), done);
+  const rowsPerMinute = estimate.rowsPerMinute(progress.ratePerMinute);
+  return {
+    done,
+    total: progress.total,
+    rowsPerMinute,
+    timeLeftMs: PaceEstimate.timeLeftMs(progress.total - done, rowsPerMinute),
+    updated: progress.updated,
+    failed: progress.failed,
+    retrying: progress.retrying,
+    pauseLeftMs: progress.pauseLeftMs,
+  };
+}
+
+/** Off a terminal (cron, CI, a pipe): a line every interval, which a log file keeps readable. */
+class LineDisplay implements ProgressDisplay {
+  readonly #out: { write(text: string): unknown };
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(out: { write(text: string): unknown }, intervalMs: number) {
+    this.#out = out;
+    this.#intervalMs = intervalMs;
+  }
+
+  start(progress: SendProgress): void {
+    const estimate = new PaceEstimate();
+    readFacts(progress, estimate);
+    this.#timer = setInterval(() => this.#out.write(formatProgressLine(readFacts(progress, estimate))), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/** On a terminal: a bar redrawn in place, with the pause after a 429 shown while it lasts. */
+class BarDisplay implements ProgressDisplay {
+  readonly #terminal: Terminal;
+  readonly #color: boolean;
+  #bar: cliProgress.SingleBar | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #refresh: (() => void) | undefined;
+
+  constructor(terminal: Terminal, color: boolean) {
+    this.#terminal = terminal;
+    this.#color = color;
+  }
+
+  start(progress: SendProgress): void {
+    const paint = (style: Parameters<typeof styleText>[0], text: string): string => (this.#color && text !== '' ? styleText(style, text) : text);
+    const bar = new cliProgress.SingleBar({
+      stream: this.#terminal.output,
+      format: `${this.#color ? styleText('green', '{bar}') : '{bar}'} {value}/{total} rows | {counts}{pause}`,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? value.toLocaleString('en-US') : String(value)),
+    }, cliProgress.Presets.shades_classic);
+    const estimate = new PaceEstimate();
+    const payload = (): Record<string, string> => {
+      const facts = readFacts(progress, estimate);
+      const pause = formatPause(facts.pauseLeftMs);
+      return { counts: formatProgressCounts(facts), pause: pause === '' ? '' : ` | ${paint('yellow', pause)}`, done: String(facts.done) };
+    };
+    bar.start(progress.total, 0, payload());
+    this.#bar = bar;
+    this.#refresh = () => {
+      const values = payload();
+      bar.update(Number(values.done), values);
+    };
+    this.#timer = setInterval(this.#refresh, BAR_REFRESH_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    // The last rows finish between two refreshes: the bar ends on the final count.
+    this.#refresh?.();
+    this.#refresh = undefined;
+    this.#bar?.stop();
+    this.#bar = undefined;
+  }
+}

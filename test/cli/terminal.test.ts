@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { ids, KEY, mockStarter, tempDir, writeCsv } from '../helpers.js';
+
+/**
+ * The real command in a pseudo-terminal, through util-linux's `script` (part
+ * of Debian's essential bsdutils): stdin and stderr are TTYs there, as for a
+ * person at a terminal, so the plan is asked about and the bar is drawn.
+ */
+
+const startMock = mockStarter();
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const shellWord = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+const SGR_COLOUR = /\x1b\[(3\d|9\d)m/;
+
+function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, MAIN, ...args].map(shellWord).join(' ');
+    const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+      cwd,
+      env: { ...process.env, TI_API_KEY: KEY, TERM: 'xterm-256color', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    // Typed ahead: the terminal holds the line until the question reads it. stdin stays open, as a keyboard does.
+    child.stdin.write(answer);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('at a terminal', () => {
+  it('asks to confirm the plan, then draws a progress bar in colour', async () => {
+    const rows = ids(3);
+    const mock = await startMock(rows, { faults: { latencyMs: 200 } });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /Plan: update 3 credit batches on /);
+    assert.match(run.output, /Send these changes\? \[y\/N\] /);
+    assert.match(run.output, /[\u2588\u2591]+\S* \d\/3 rows \| \d+ rows\/min, /);
+    assert.match(run.output, SGR_COLOUR);
+    assert.match(run.output, /Updated 3 of 3 rows/);
+    assert.equal(mock.requests.length, 3);
+  });
+
+  it('sends nothing when the answer is not yes, and uses no colour under NO_COLOR', async () => {
+    const rows = ids(2);
+    const mock = await startMock(rows);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
+    assert.equal(run.code, 2, run.output);
+    assert.match(run.output, /Send these changes\? \[y\/N\] /);
+    assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
+    assert.doesNotMatch(run.output, SGR_COLOUR);
+    assert.equal(mock.requests.length, 0);
+  });
+});
