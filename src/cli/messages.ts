@@ -31,16 +31,20 @@ export function formatInternalError(error: unknown, withStack: boolean): string 
   return `internal error: ${text}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.${more}\n`;
 }
 
-/** How long sending takes at the pace allowed, said before it starts: the rate limit, not the client, sets it. */
-export function formatEstimate(rows: number, ratePerMinute: number): string {
+/**
+ * How long sending takes at the pace allowed, said before it starts: the
+ * rate limit, not the client, sets it. The first `burst` rows go at once.
+ */
+export function formatEstimate(rows: number, ratePerMinute: number, burst: number): string {
   if (ratePerMinute <= 0) return `${plural(rows, 'row')} at the pace the API's rate-limit headers allow.`;
-  return `${plural(rows, 'row')} at ${count(ratePerMinute)}/min: about ${formatDuration((rows / ratePerMinute) * 60_000)}.`;
+  const ms = (Math.max(0, rows - burst) / ratePerMinute) * 60_000;
+  return `${plural(rows, 'row')} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
 }
 
 const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key (ti_test_…)', unknown: 'a key that is neither ti_live_ nor ti_test_' } as const;
 
 /** What `apply` is about to do: shown before anything is sent, and by --dry-run. */
-export function formatPlan(plan: Plan, facts: { readonly target: string; readonly keyKind: keyof typeof KEY_KINDS; readonly ratePerMinute: number }): string {
+export function formatPlan(plan: Plan, facts: { readonly target: string; readonly keyKind: keyof typeof KEY_KINDS; readonly ratePerMinute: number; readonly burst: number }): string {
   const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}.`];
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
   if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
@@ -54,7 +58,7 @@ export function formatPlan(plan: Plan, facts: { readonly target: string; readonl
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
-  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute)}`);
+  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -100,7 +104,7 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
       const keyKind = summary.options.keyKind;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind: keyKind === 'live' || keyKind === 'test' ? keyKind : 'unknown', ratePerMinute: Number(summary.options.ratePerMinute) }).trimEnd());
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind: keyKind === 'live' || keyKind === 'test' ? keyKind : 'unknown', ratePerMinute: Number(summary.options.ratePerMinute), burst: Number(summary.options.burst) }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -110,7 +114,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
       lines.push('Nothing was sent.');
     }
   } else if (summary.status === 'refused') {
-    if (rows.total > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
+    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
+    else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
   } else {
     const parts = [
       rows.failed > 0 ? `${count(rows.failed)} failed` : '',
@@ -154,7 +159,9 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}`);
   }
   const notDone = rows.failed + rows.skipped + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
-  if (notDone > 0 && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
+  const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
+  if (notDone > 0 && !onlyUnconfirmed && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
     lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}`);
   }

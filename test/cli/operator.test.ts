@@ -18,6 +18,7 @@ describe('the plan and its confirmation', () => {
     assert.match(run.stderr, /^Plan: update 2 credit batches on http:\/\/127\.0\.0\.1:\d+ with a sandbox key \(ti_test_…\)\.\n/);
     assert.match(run.stderr, /error: Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on\.\n {2}Check the plan above, then run the same command with --yes/);
     assert.equal(mock.requests.length, 0);
+    assert.match(run.stdout, /^Nothing was sent; the report lists the 2 rows as skipped\.\nReport: reports\/\S+\/report\.csv\n$/);
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.error]), [['skipped', 'not sent: the plan was not confirmed'], ['skipped', 'not sent: the plan was not confirmed']]);
     assert.equal((await readSummary(dir)).status, 'refused');
   });
@@ -30,7 +31,7 @@ describe('the plan and its confirmation', () => {
       dir,
       `id,name,expiresOn,currentBalance\n${rows[0]},Acme,2027-03-31,9007199254740991\n${rows[1]},,2027-06-30T12:00:00Z,9\n${rows[2]},,,x\n${rows[3]},,2027-01-15,\n`,
     );
-    const run = await cli(['apply', '--yes', csv, '--base-url', mock.origin, '--skip-invalid', '--rate', '120'], { cwd: dir });
+    const run = await cli(['apply', '--yes', csv, '--base-url', mock.origin, '--skip-invalid', '--rate', '120', '--burst', '1'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(
       run.stderr.split('\n').slice(0, 6).join('\n'),
@@ -40,7 +41,7 @@ describe('the plan and its confirmation', () => {
         '  currentBalance: 9,007,199,254,741,000 credits set in all.',
         '  expiresOn: from 2027-01-15T23:59:59.999Z to 2027-06-30T12:00:00.000Z.',
         '  Not sent: 1 invalid row (--skip-invalid).',
-        '  3 rows at 120/min: about 1.5 s.',
+        '  3 rows at 120/min: about 1.0 s.',
       ].join('\n'),
     );
   });
