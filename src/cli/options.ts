@@ -10,6 +10,7 @@ import type { Delimiter, LayoutChoice } from '../read/layout.js';
 import { encodingName } from '../read/text-encoding.js';
 import { API_PATH } from '../send/api-target.js';
 import { DATE_ONLY_MEANINGS, defaultRules, parseDateFormat, type DateOnlyMeaning, type FieldRules } from '../validate/rules.js';
+import type { Terminal } from './io.js';
 
 /**
  * Every option of every command: how yargs shows it, and how its raw value
@@ -126,16 +127,20 @@ export interface OperatorOptions {
   readonly yes: boolean;
   readonly quiet: boolean;
   readonly progressIntervalMs: number;
-  /** Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or the terminal is dumb. */
+  /**
+   * Colour only on a terminal, by Node's own rules for it: NO_COLOR
+   * (https://no-color.org), NODE_DISABLE_COLORS, TERM=dumb and CI without a
+   * known CI vendor turn it off, FORCE_COLOR turns it on.
+   */
   readonly color: boolean;
 }
 
-export function resolveOperatorOptions(argv: Raw, env: Env): OperatorOptions {
+export function resolveOperatorOptions(argv: Raw, env: Env, terminal: Terminal | undefined): OperatorOptions {
   return {
     yes: argv.yes === true,
     quiet: argv.quiet === true,
     progressIntervalMs: integer(argv, 'progress-interval', DEFAULTS.progressIntervalS, 1, 86_400) * 1000,
-    color: (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb',
+    color: terminal?.output.hasColors(env) ?? false,
   };
 }
 

@@ -71,10 +71,11 @@ class BarDisplay implements ProgressDisplay {
   }
 
   start(progress: SendProgress): void {
-    const paint = (style: Parameters<typeof styleText>[0], text: string): string => (this.#color && text !== '' ? styleText(style, text) : text);
+    // The choice is made (OperatorOptions.color); styleText would otherwise judge process.stdout, not the terminal drawn on.
+    const paint = (style: Parameters<typeof styleText>[0], text: string): string => (this.#color && text !== '' ? styleText(style, text, { validateStream: false }) : text);
     const bar = new cliProgress.SingleBar({
       stream: this.#terminal.output,
-      format: `${this.#color ? styleText('green', '{bar}') : '{bar}'} {value}/{total} rows | {counts}{pause}`,
+      format: `${paint('green', '{bar}')} {value}/{total} rows | {counts}{pause}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,

@@ -15,12 +15,18 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const shellWord = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
 const SGR_COLOUR = /\x1b\[(3\d|9\d)m/;
 
+/** The environment of the machine running the tests, less what decides colour: each test sets that itself. */
+function plainEnv(): Record<string, string | undefined> {
+  const { NO_COLOR, FORCE_COLOR, NODE_DISABLE_COLORS, CI, ...rest } = process.env;
+  return { ...rest, TI_API_KEY: KEY, TERM: 'xterm-256color' };
+}
+
 function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, MAIN, ...args].map(shellWord).join(' ');
     const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
       cwd,
-      env: { ...process.env, TI_API_KEY: KEY, TERM: 'xterm-256color', ...env },
+      env: { ...plainEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -60,5 +66,20 @@ describe('at a terminal', () => {
     assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
     assert.doesNotMatch(run.output, SGR_COLOUR);
     assert.equal(mock.requests.length, 0);
+  });
+
+  it('follows Node\'s colour rules: CI turns colour off, FORCE_COLOR turns it back on', async () => {
+    const rows = ids(1);
+    const mock = await startMock(rows);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows[0]},5\n`);
+    const args = ['apply', csv, '--base-url', mock.origin, '--yes'];
+    const underCi = await inTerminal(args, dir, '', { CI: 'true' });
+    assert.equal(underCi.code, 0, underCi.output);
+    assert.match(underCi.output, /1\/1 rows/);
+    assert.doesNotMatch(underCi.output, SGR_COLOUR);
+    const forced = await inTerminal([...args, '--out', 'forced'], dir, '', { CI: 'true', FORCE_COLOR: '1' });
+    assert.equal(forced.code, 0, forced.output);
+    assert.match(forced.output, SGR_COLOUR);
   });
 });

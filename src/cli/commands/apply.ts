@@ -11,7 +11,7 @@ import { finishRun } from './run-command.js';
 
 export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined): Promise<number> {
   const options = await resolveApplyOptions(argv, io.env, new Date(), config?.target);
-  const operator = resolveOperatorOptions(argv, io.env);
+  const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
   const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   const sayStopping = (): void => void io.stderr.write(STOPPING);
