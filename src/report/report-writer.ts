@@ -1,8 +1,8 @@
 import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { fitsHeader, type Columns } from '../validate/header.js';
 import { API_COLUMNS, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
+import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 
 export const REPORT_FILE = 'report.csv';
@@ -10,8 +10,8 @@ export const FAILED_FILE = 'failed.csv';
 
 /**
  * While validating only, rows are written in batches of this many; nothing is
- * lost by a crash there, and csv-stringify's set-up cost per call is paid once
- * per batch instead of once per row.
+ * lost by a crash there, so the report is written in large writes rather
+ * than one system call per row.
  */
 const BATCH_ROWS = 256;
 
@@ -145,7 +145,7 @@ class Sink {
 
   flush(): void {
     if (this.#records.length === 0) return;
-    const text = this.#preamble + stringify(this.#records);
+    const text = this.#preamble + csvText(this.#records);
     this.#preamble = '';
     this.#records = [];
     let written = writeSync(this.fd, text);
