@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { TiError } from '../errors.js';
 import { EXPECTED_HEADER } from '../validate/header.js';
-import { applyCommand } from './commands/apply.js';
-import { mockCommand } from './commands/mock.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { loadConfig, type ConfigFile } from './config-file.js';
@@ -100,13 +97,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${output}\n`);
       return EXIT.ok;
     }
+    // Each command loads only what it runs: validating a million rows need not carry the progress bar or the mock's server.
     switch ((argv._ as unknown[])[0]) {
       case 'apply':
-        return await applyCommand(argv, io, config);
+        return await (await import('./commands/apply.js')).applyCommand(argv, io, config);
       case 'validate':
-        return await validateCommand(argv, io);
+        return await (await import('./commands/validate.js')).validateCommand(argv, io);
       case 'mock':
-        return await mockCommand(argv, io);
+        return await (await import('./commands/mock.js')).mockCommand(argv, io);
       default:
         throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
     }

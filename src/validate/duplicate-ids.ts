@@ -1,90 +1,88 @@
 /**
- * Finds ids that appear on more than one row. A file can hold a million rows,
- * so the first pass keeps one 20-byte slot per id (the UUID's 128 bits and its
- * first line) in open-addressing tables rather than a Map of strings, which
- * costs four to five times as much per id. The ids are spread over many small
- * tables so that growing one never holds two copies of the whole index.
+ * Tells, in one pass over a file of up to millions of rows, which ids may
+ * appear more than once. Each id is kept as a 64-bit fingerprint of its 128
+ * bits: 8 bytes in open-addressing tables, where a Map of strings costs many
+ * times as much per id. Two different ids share a fingerprint about once
+ * in 10^19 pairs, which is rare but not never, so an id seen twice here is
+ * only a suspect: `DuplicateIds` is built from the file's own ids.
+ *
+ * The ids are spread over many small tables so that growing one never holds
+ * two copies of the whole index.
  */
-export class IdIndex {
-  readonly #tables = Array.from({ length: TABLES }, () => new IdTable());
+export class IdFingerprints {
+  readonly #tables = Array.from({ length: TABLES }, () => new FingerprintTable());
 
-  /** Remembers that `uuid` (already validated) is on `line`; returns the line it was first seen on, or 0 the first time. */
-  remember(uuid: string, line: number): number {
+  /** Adds `uuid` (already validated); false when its fingerprint was already there, most likely from the same id. */
+  add(uuid: string): boolean {
     const k0 = parseInt(uuid.slice(0, 8), 16);
     const k1 = parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16);
     const k2 = parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16);
     const k3 = parseInt(uuid.slice(28, 36), 16);
-    const hash = hashKey(k0, k1, k2, k3);
-    const table = this.#tables[hash >>> TABLE_BITS_SHIFT] as IdTable;
-    return table.remember(hash, k0, k1, k2, k3, line);
+    const high = murmur4(k0, k1, k2, k3, 0x5bd1e995);
+    // (0, 0) marks an empty slot; the fingerprint it would have shares (0, 1), at worst one more suspect.
+    const low = murmur4(k0, k1, k2, k3, 0x27d4eb2f) || (high === 0 ? 1 : 0);
+    const table = this.#tables[high >>> TABLE_SHIFT] as FingerprintTable;
+    return table.add(high & SLOT_MASK, high, low);
   }
 }
 
 const TABLES = 64;
-/** The top six bits of a hash choose the table; the rest choose the slot within it. */
-const TABLE_BITS_SHIFT = 26;
+/** The top six bits of a fingerprint's high word choose the table, the other 26 the slot within it. */
+const TABLE_SHIFT = 26;
+const SLOT_MASK = 0x3ffffff;
+const SLOT_RANGE = 0x4000000;
+/** Linear probing stays short up to this load; growing by half keeps tables between 53% and 80% full. */
+const MAX_LOAD = 0.8;
+const GROWTH = 1.5;
 
-class IdTable {
-  #keys = new Uint32Array(4 * 64);
-  #lines = new Uint32Array(64);
+class FingerprintTable {
+  /** Two words per slot, the fingerprint's high and low halves; both 0 in an empty slot. */
+  #slots = new Uint32Array(2 * 64);
+  #capacity = 64;
   #size = 0;
 
-  remember(hash: number, k0: number, k1: number, k2: number, k3: number, line: number): number {
-    const slot = this.#find(hash, k0, k1, k2, k3);
-    const first = this.#lines[slot] ?? 0;
-    if (first !== 0) return first;
-    this.#put(slot, k0, k1, k2, k3, line);
-    if (++this.#size * 2 > this.#lines.length) this.#grow();
-    return 0;
+  add(position: number, high: number, low: number): boolean {
+    const slot = this.#find(position, high, low);
+    if (this.#slots[2 * slot] !== 0 || this.#slots[2 * slot + 1] !== 0) return false;
+    this.#slots[2 * slot] = high;
+    this.#slots[2 * slot + 1] = low;
+    if (++this.#size > this.#capacity * MAX_LOAD) this.#grow();
+    return true;
   }
 
-  /** The slot holding the key, or the empty slot where it belongs. */
-  #find(hash: number, k0: number, k1: number, k2: number, k3: number): number {
-    const mask = this.#lines.length - 1;
-    let slot = hash & mask;
-    const keys = this.#keys;
-    while (this.#lines[slot] !== 0) {
-      const at = slot * 4;
-      if (keys[at] === k0 && keys[at + 1] === k1 && keys[at + 2] === k2 && keys[at + 3] === k3) return slot;
-      slot = (slot + 1) & mask;
+  /** The slot holding the fingerprint, or the empty slot where it belongs. */
+  #find(position: number, high: number, low: number): number {
+    const capacity = this.#capacity;
+    const slots = this.#slots;
+    // Scales the position to the table's size, which need not be a power of two.
+    let slot = Math.floor((position * capacity) / SLOT_RANGE);
+    for (;;) {
+      const atHigh = slots[2 * slot];
+      const atLow = slots[2 * slot + 1];
+      if ((atHigh === high && atLow === low) || (atHigh === 0 && atLow === 0)) return slot;
+      slot = slot + 1 === capacity ? 0 : slot + 1;
     }
-    return slot;
-  }
-
-  #put(slot: number, k0: number, k1: number, k2: number, k3: number, line: number): void {
-    const at = slot * 4;
-    this.#keys[at] = k0;
-    this.#keys[at + 1] = k1;
-    this.#keys[at + 2] = k2;
-    this.#keys[at + 3] = k3;
-    this.#lines[slot] = line;
   }
 
   #grow(): void {
-    const keys = this.#keys;
-    const lines = this.#lines;
-    this.#keys = new Uint32Array(keys.length * 2);
-    this.#lines = new Uint32Array(lines.length * 2);
-    for (let slot = 0; slot < lines.length; slot++) {
-      const line = lines[slot] ?? 0;
-      if (line === 0) continue;
-      const at = slot * 4;
-      const k0 = keys[at] ?? 0;
-      const k1 = keys[at + 1] ?? 0;
-      const k2 = keys[at + 2] ?? 0;
-      const k3 = keys[at + 3] ?? 0;
-      const hash = hashKey(k0, k1, k2, k3);
-      this.#put(this.#find(hash, k0, k1, k2, k3), k0, k1, k2, k3, line);
+    const old = this.#slots;
+    this.#capacity = Math.ceil(this.#capacity * GROWTH);
+    this.#slots = new Uint32Array(2 * this.#capacity);
+    for (let at = 0; at < old.length; at += 2) {
+      const high = old[at] ?? 0;
+      const low = old[at + 1] ?? 0;
+      if (high === 0 && low === 0) continue;
+      const slot = this.#find(high & SLOT_MASK, high, low);
+      this.#slots[2 * slot] = high;
+      this.#slots[2 * slot + 1] = low;
     }
   }
 }
 
-function hashKey(k0: number, k1: number, k2: number, k3: number): number {
-  return mix(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca6b) ^ Math.imul(k3, 0xc2b2ae35));
-}
-
-/** murmur3's 32-bit finaliser: spreads UUIDs whose variety sits in a few bits (v1, v7) over the whole table. */
-function mix(h: number): number {
+/** murmur3's 32-bit hash of four words: every bit of the id moves every bit of the result. */
+function murmur4(k0: number, k1: number, k2: number, k3: number, seed: number): number {
+  let h = mixWord(mixWord(mixWord(mixWord(seed, k0), k1), k2), k3);
+  h ^= 16;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -92,23 +90,39 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Every line of every id that appears more than once; small, since duplicates are the exception. */
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/**
+ * The lines of the ids that appear more than once, letter case aside. It is
+ * given the lines of every suspect id; small, since repeats are the exception.
+ */
 export class DuplicateIds {
   readonly #lines = new Map<string, number[]>();
 
-  add(uuid: string, firstLine: number, line: number): void {
+  /** `uuid` is on `line`. */
+  add(uuid: string, line: number): void {
     const key = uuid.toLowerCase();
     const lines = this.#lines.get(key);
-    if (lines === undefined) this.#lines.set(key, [firstLine, line]);
+    if (lines === undefined) this.#lines.set(key, [line]);
     else lines.push(line);
   }
 
-  /** The other lines carrying the same id as `line`, or undefined when the id is unique. */
+  /** The other lines carrying the same id as `line`, or undefined when the id is on no other line. */
   otherLines(uuid: string, line: number): number[] | undefined {
-    return this.#lines.get(uuid.toLowerCase())?.filter((other) => other !== line);
+    const lines = this.#lines.get(uuid.toLowerCase());
+    return lines === undefined || lines.length < 2 ? undefined : lines.filter((other) => other !== line);
   }
 
+  /** How many ids appear more than once. */
   get size(): number {
-    return this.#lines.size;
+    let repeated = 0;
+    for (const lines of this.#lines.values()) if (lines.length > 1) repeated++;
+    return repeated;
   }
 }

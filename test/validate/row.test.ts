@@ -57,8 +57,9 @@ describe('row', () => {
   });
   it('refuses every row of a duplicated id, naming the other lines', () => {
     const duplicates = new DuplicateIds();
-    duplicates.add(ID, 3, 7);
-    duplicates.add(ID.toUpperCase(), 3, 9);
+    duplicates.add(ID, 3);
+    duplicates.add(ID, 7);
+    duplicates.add(ID.toUpperCase(), 9);
     const found = problems(validateRow(columns, { line: 7, cells: [ID, '', '', '5', ''] }, rules, duplicates));
     assert.deepEqual(found, [`id ${ID} also appears on lines 3, 9; a credit batch may appear only once in a file, so merge those rows`]);
     const first = problems(validateRow(columns, { line: 3, cells: [ID, '', '', '6', ''] }, rules, duplicates));
