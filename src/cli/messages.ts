@@ -99,7 +99,10 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   const lines: string[] = [];
   const invalidPart = rows.invalid > 0 ? `, ${count(rows.invalid)} invalid` : '';
 
-  if (summary.command === 'validate' || summary.dryRun) {
+  if (summary.status === 'refused' && rows.total === 0) {
+    const what = summary.command === 'validate' ? 'No row was validated' : summary.dryRun ? 'No row was checked' : 'Nothing was sent';
+    lines.push(`${what}: the error above must be fixed first.`);
+  } else if (summary.command === 'validate' || summary.dryRun) {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {

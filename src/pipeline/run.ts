@@ -221,6 +221,14 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     if (prior !== undefined) compacting = scan;
   } catch (error) {
     if (!(error instanceof TiError)) throw error;
+    if (!stop.signal.aborted && sender === undefined) {
+      // A file refused while it is read (broken quoting halfway down) leaves no report: the rows
+      // before the problem would look like the whole file.
+      report?.discard();
+      report = undefined;
+      tally = new Tally();
+      preview = [];
+    }
     if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
   } finally {
     environment.shutdown?.removeEventListener('abort', interrupt);

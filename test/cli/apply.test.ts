@@ -231,6 +231,8 @@ describe('apply', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
+    assert.equal(run.stdout, 'Nothing was sent: the error above must be fixed first.\n');
+    assert.deepEqual((await readdir(await runFolder(dir))).sort(), ['run.json', 'run.log', 'summary.json']);
   });
 
   it('--dry-run validates and shows the requests, sending nothing', async () => {
@@ -404,6 +406,18 @@ describe('validate', () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`)], { cwd: dir, env: {} });
     assert.equal(run.code, 0);
+  });
+  it('writes no report for a file it cannot read to the end, rather than the rows before the problem', async () => {
+    const [a, b] = ids(2) as [string, string];
+    const dir = await tempDir();
+    const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},"6\n${a},7\n`)], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
+    assert.match(run.stdout, /^No row was validated: the error above must be fixed first\.\n$/);
+    const folder = await runFolder(dir);
+    assert.deepEqual((await readdir(folder)).sort(), ['run.log', 'summary.json']);
+    const summary = await readSummary(dir);
+    assert.deepEqual([summary.status, summary.rows.total], ['refused', 0]);
   });
   it('refuses a header without the columns it needs, with no row sent anywhere', async () => {
     const dir = await tempDir();
