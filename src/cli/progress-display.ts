@@ -8,6 +8,8 @@ import { PaceEstimate } from './pace-estimate.js';
 /** Shows sending as it goes: a bar on a terminal, a plain line now and then anywhere else. */
 export interface ProgressDisplay {
   start(progress: SendProgress): void;
+  /** Writes a message of whole lines where it can be read, not under a bar that is redrawn over it. */
+  note(text: string): void;
   stop(): void;
 }
 
@@ -50,6 +52,10 @@ class LineDisplay implements ProgressDisplay {
     readFacts(progress, estimate);
     this.#timer = setInterval(() => this.#out.write(formatProgressLine(readFacts(progress, estimate))), this.#intervalMs);
     this.#timer.unref();
+  }
+
+  note(text: string): void {
+    this.#out.write(text);
   }
 
   stop(): void {
@@ -95,6 +101,16 @@ class BarDisplay implements ProgressDisplay {
     };
     this.#timer = setInterval(this.#refresh, BAR_REFRESH_MS);
     this.#timer.unref();
+  }
+
+  /**
+   * The bar ends first. Left running, it would be redrawn below the message,
+   * and on stopping cli-progress puts the cursor back where the bar began,
+   * above the message, so that what follows is written over it.
+   */
+  note(text: string): void {
+    this.stop();
+    this.#terminal.output.write(text);
   }
 
   stop(): void {

@@ -21,7 +21,8 @@ function plainEnv(): Record<string, string | undefined> {
   return { ...rest, TI_API_KEY: KEY, TERM: 'xterm-256color' };
 }
 
-function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Types `answer` at once and, if given, Ctrl-C once the output matches `interruptWhen`. */
+function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>, interruptWhen?: RegExp): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, MAIN, ...args].map(shellWord).join(' ');
     const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
@@ -30,7 +31,15 @@ function inTerminal(args: readonly string[], cwd: string, answer: string, env: R
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (interruptWhen !== undefined && !interrupted && interruptWhen.test(output)) {
+        interrupted = true;
+        // The terminal turns ^C into SIGINT for the command, as a keyboard does.
+        child.stdin.write('\x03');
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
     // Typed ahead: the terminal holds the line until the question reads it. stdin stays open, as a keyboard does.
@@ -81,5 +90,22 @@ describe('at a terminal', () => {
     const forced = await inTerminal([...args, '--out', 'forced'], dir, '', { CI: 'true', FORCE_COLOR: '1' });
     assert.equal(forced.code, 0, forced.output);
     assert.match(forced.output, SGR_COLOUR);
+  });
+
+  it('on Ctrl-C, ends the bar before saying it is stopping, so nothing is drawn over the message', async () => {
+    const rows = ids(30);
+    const mock = await startMock(rows, { faults: { latencyMs: 150 } });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
+    assert.equal(run.code, 130, run.output);
+    const stopping = run.output.indexOf('Stopping: no new row will be sent');
+    assert.ok(stopping > 0, run.output);
+    const after = run.output.slice(stopping);
+    // \x1b8 is the bar's own "cursor back to where I began", which would put what follows over the message.
+    assert.doesNotMatch(after, /\x1b8/);
+    assert.doesNotMatch(after, /\d+\/30 rows \|/);
+    assert.match(after, /error: The run was interrupted\./);
+    assert.ok(mock.requests.length < 30);
   });
 });

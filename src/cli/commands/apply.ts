@@ -14,7 +14,7 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
   const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
   const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
-  const sayStopping = (): void => void io.stderr.write(STOPPING);
+  const sayStopping = (): void => void (display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
     const result = await runPipeline(options, {
