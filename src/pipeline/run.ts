@@ -11,6 +11,7 @@ import { writeRunRecord } from '../report/run-record.js';
 import { SentLog } from '../report/sent-log.js';
 import { syncEvery } from '../report/sync-cadence.js';
 import { createRunFolder } from '../report/run-folder.js';
+import { SummaryCheckpoints } from '../report/summary-checkpoints.js';
 import { readEarlierRequests, summarize, writeSummary, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
 import type { Sender } from '../send/sender.js';
@@ -109,6 +110,24 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     log.logger.error({ event: 'stop', status: why, kind: error.kind, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${why}`);
     stop.abort(error);
   };
+  const summaryNow = (runStatus: RunStatus, error: TiError | undefined): Summary =>
+    summarize({
+      command: options.command,
+      dryRun: options.dryRun,
+      status: runStatus,
+      input: inputPath,
+      target: options.send?.target.origin,
+      startedAt,
+      finishedAt: now(),
+      tally,
+      pacing: sender?.pacing,
+      error,
+      options: describeOptions(options),
+      folder,
+    });
+  const checkpoints = new SummaryCheckpoints(folder, () => summaryNow('running', undefined), (error) => {
+    log.logger.warn({ event: 'checkpoint-failed', error: String(error) }, 'summary.json could not be updated');
+  });
   const interrupt = (): void => stopRun(new TiError('aborted', 'The run was interrupted.'), 'interrupted');
   environment.shutdown?.addEventListener('abort', interrupt, { once: true });
 
@@ -208,6 +227,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
         const journal = new SentLog(folder, durability);
         sentLog = journal;
         sender = openSender(await senderModule, options.send, stop.signal, tally, log, stopRun, (line) => journal.record(line), (line) => progress?.retry(line));
+        checkpoints.start(SYNC_INTERVAL_MS);
       }
       await assertUnchanged(inputPath, scan.stamp);
       if (sender !== undefined) {
@@ -234,6 +254,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     environment.shutdown?.removeEventListener('abort', interrupt);
     // Rows already in flight still get their line in the report before it closes.
     await sender?.drain().catch(() => {});
+    await checkpoints.stop();
     report?.close();
     sentLog?.close();
     sender?.close();
@@ -241,20 +262,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
   if (compacting !== undefined) await compactReport({ path: inputPath, layout: compacting.layout }, folder, compacting.columns, options.excel);
 
-  const summary = summarize({
-    command: options.command,
-    dryRun: options.dryRun,
-    status,
-    input: inputPath,
-    target: options.send?.target.origin,
-    startedAt,
-    finishedAt: now(),
-    tally,
-    pacing: sender?.pacing,
-    error: failure,
-    options: describeOptions(options),
-    folder,
-  });
+  const summary = summaryNow(status, failure);
   await writeSummary(folder, summary);
   log.logger.info({ event: 'end', summary }, 'run finished');
   await log.close();
@@ -336,7 +344,10 @@ function logRow(log: RunLog, row: RowOutcome, mode: Mode): void {
   else log.logger.debug(entry, 'row');
 }
 
-/** Report lines and sent.log reach the disk at least this often while sending: what a power cut could lose. */
+/**
+ * Report lines and sent.log reach the disk at least this often while sending,
+ * and summary.json is rewritten as often: what a power cut could lose.
+ */
 const SYNC_INTERVAL_MS = 1000;
 const durability = syncEvery(SYNC_INTERVAL_MS);
 

@@ -14,7 +14,8 @@ export const SUMMARY_FILE = 'summary.json';
  * - `stopped`: sending stopped early (key refused, API unreachable or down); the rest are `skipped`.
  * - `interrupted`: the user stopped the run; rows in flight finished, the rest are `skipped`.
  */
-export type RunStatus = 'completed' | 'refused' | 'stopped' | 'interrupted';
+/** `running` is only ever on disk: the checkpoints written while rows are sent (summary-checkpoints.ts). */
+export type RunStatus = 'running' | 'completed' | 'refused' | 'stopped' | 'interrupted';
 
 export interface Summary {
   readonly command: 'apply' | 'validate';
@@ -90,7 +91,8 @@ export type RequestCounts = Pick<Summary['requests'], 'sent' | 'retries' | 'retr
 /**
  * The requests of the earlier sessions of a resumed run. How many were sent
  * comes from the report, which every session writes as it goes; the details
- * come from the last summary.json, which a session killed outright never wrote.
+ * come from the last summary.json: for a session killed outright, its last
+ * checkpoint, up to a second before the kill.
  */
 export async function readEarlierRequests(folder: string, sent: number): Promise<RequestCounts> {
   try {

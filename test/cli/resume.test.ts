@@ -69,6 +69,34 @@ describe('resume', () => {
     assert.ok(attempts >= mock.requests.length, `the report counts ${attempts} requests, the mock saw ${mock.requests.length}`);
   });
 
+  it('after kill -9, counts the killed session\'s requests in summary.json from its last checkpoint', async () => {
+    const rows = ids(60);
+    const mock = await mockWith(rows, { faults: { latencyMs: 100 } });
+    const dir = await tempDir();
+    const csv = await balancesCsv(dir, rows);
+    const folder = join(dir, 'run');
+    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '2'];
+    let checkpoint: Record<string, any> | undefined;
+    await spawnCli([...args, '--out', folder], dir, async (pid) => {
+      for (;;) {
+        checkpoint = await summaryOf(folder).catch(() => undefined);
+        if (checkpoint !== undefined && checkpoint.requests.sent > 0) break;
+        await sleep(20);
+      }
+      process.kill(pid, 'SIGKILL');
+    });
+    assert.equal(checkpoint?.status, 'running');
+    const answeredBefore = checkpoint?.requests.byStatus['200'] as number;
+    assert.ok(answeredBefore > 0 && answeredBefore < 60, `${answeredBefore} answers at the checkpoint`);
+    const requestsBeforeResume = mock.requests.length;
+
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const summary = await summaryOf(folder);
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.requests.byStatus['200'], answeredBefore + mock.requests.length - requestsBeforeResume);
+  });
+
   it('after Ctrl-C (exit 130, every applied row recorded), continues with the rows left, sending none twice', async () => {
     const rows = ids(30);
     const mock = await mockWith(rows, { faults: { latencyMs: 40 } });
