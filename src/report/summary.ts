@@ -13,8 +13,9 @@ export const SUMMARY_FILE = 'summary.json';
  * - `refused`: nothing was sent, because of the file or the options.
  * - `stopped`: sending stopped early (key refused, API unreachable or down); the rest are `skipped`.
  * - `interrupted`: the user stopped the run; rows in flight finished, the rest are `skipped`.
+ * - `running`: only ever on disk, in the checkpoints written while rows are sent (summary-checkpoints.ts);
+ *   found after the run has ended, it means the process was killed.
  */
-/** `running` is only ever on disk: the checkpoints written while rows are sent (summary-checkpoints.ts). */
 export type RunStatus = 'running' | 'completed' | 'refused' | 'stopped' | 'interrupted';
 
 export interface Summary {
