@@ -128,6 +128,13 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
   const checkpoints = new SummaryCheckpoints(folder, () => summaryNow('running', undefined), (error) => {
     log.logger.warn({ event: 'checkpoint-failed', error: String(error) }, 'summary.json could not be updated');
   });
+  /** Throws away the report written so far, with the counts and preview that went with it. */
+  const discardReport = (): void => {
+    report?.discard();
+    report = undefined;
+    tally = new Tally();
+    preview = [];
+  };
   const interrupt = (): void => stopRun(new TiError('aborted', 'The run was interrupted.'), 'interrupted');
   environment.shutdown?.addEventListener('abort', interrupt, { once: true });
 
@@ -218,10 +225,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     if (mode !== 'check' || scan.duplicates.size > 0) {
       if (mode === 'check') {
         log.logger.info({ event: 'report-again', duplicateIds: scan.duplicates.size }, 'ids repeat: writing the report again');
-        report?.discard();
-        report = undefined;
-        tally = new Tally();
-        preview = [];
+        discardReport();
       }
       if (mode === 'send' && options.send !== undefined && senderModule !== undefined) {
         const journal = new SentLog(folder, durability);
@@ -244,10 +248,7 @@ export async function runPipeline(options: RunOptions, environment: RunEnvironme
     if (!stop.signal.aborted && sender === undefined) {
       // A file refused while it is read (broken quoting halfway down) leaves no report: the rows
       // before the problem would look like the whole file.
-      report?.discard();
-      report = undefined;
-      tally = new Tally();
-      preview = [];
+      discardReport();
     }
     if (!stop.signal.aborted) stopRun(error, tally.requests > 0 ? 'stopped' : 'refused');
   } finally {
