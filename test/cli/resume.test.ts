@@ -21,6 +21,17 @@ async function recordsIn(folder: string): Promise<Record<string, string>[]> {
   return parse(text.slice(0, text.lastIndexOf('\n') + 1), { columns: true }) as Record<string, string>[];
 }
 
+/**
+ * A mock holding `rows`, a CSV in a new folder setting each row's balance, and
+ * the `apply` arguments that send it (unpaced, plus `flags`) into `<dir>/run`.
+ */
+async function balanceRun(rows: readonly string[], mockOptions: Parameters<typeof mockWith>[1], flags: readonly string[]): Promise<{ mock: MockApi; dir: string; csv: string; folder: string; args: string[] }> {
+  const mock = await mockWith(rows, mockOptions);
+  const dir = await tempDir();
+  const csv = await balancesCsv(dir, rows);
+  return { mock, dir, csv, folder: join(dir, 'run'), args: ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', ...flags] };
+}
+
 async function summaryOf(folder: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as Record<string, any>;
 }
@@ -30,11 +41,7 @@ const applied = (mock: MockApi, id: string): number => requestsFor(mock, id).fil
 describe('resume', () => {
   it('after kill -9: sends no row recorded updated again, resends and flags the rows in flight, and leaves every batch right', async () => {
     const rows = ids(40);
-    const mock = await mockWith(rows, { faults: { latencyMs: 40 } });
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, rows);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
+    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 40 } }, ['--concurrency', '4']);
     const killed = await spawnCli([...args, '--out', folder], dir, async (pid) => {
       while (mock.requests.length < 12) await sleep(5);
       process.kill(pid, 'SIGKILL');
@@ -71,11 +78,7 @@ describe('resume', () => {
 
   it('after kill -9, counts the killed session\'s requests in summary.json from its last checkpoint', async () => {
     const rows = ids(60);
-    const mock = await mockWith(rows, { faults: { latencyMs: 100 } });
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, rows);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '2'];
+    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 100 } }, ['--concurrency', '2']);
     let checkpoint: Record<string, any> | undefined;
     await spawnCli([...args, '--out', folder], dir, async (pid) => {
       for (;;) {
@@ -99,11 +102,7 @@ describe('resume', () => {
 
   it('after Ctrl-C (exit 130, every applied row recorded), continues with the rows left, sending none twice', async () => {
     const rows = ids(30);
-    const mock = await mockWith(rows, { faults: { latencyMs: 40 } });
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, rows);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '3'];
+    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 40 } }, ['--concurrency', '3']);
     const interrupted = await spawnCli([...args, '--out', folder], dir, async (pid) => {
       while (mock.requests.length < 6) await sleep(5);
       process.kill(pid, 'SIGINT');
@@ -127,11 +126,7 @@ describe('resume', () => {
 
   it('sends again the rows that failed, and only those', async () => {
     const [a, b, c] = ids(3) as [string, string, string];
-    const mock = await mockWith([a, b, c], { faults: { script: { [b]: [{ kind: 'status', status: 503 }] } } });
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, [a, b, c]);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--retries', '0'];
+    const { mock, dir, folder, args } = await balanceRun([a, b, c], { faults: { script: { [b]: [{ kind: 'status', status: 503 }] } } }, ['--retries', '0']);
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 1);
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
@@ -150,11 +145,7 @@ describe('resume', () => {
 
   it('tolerates a last report line cut short by a crash: that row counts as in flight, is sent again and flagged', async () => {
     const rows = ids(3);
-    const mock = await mockWith(rows);
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, rows);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'];
+    const { mock, dir, folder, args } = await balanceRun(rows, {}, ['--concurrency', '1']);
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
     const path = join(folder, 'report.csv');
     const text = await readFile(path, 'utf8');
@@ -172,11 +163,7 @@ describe('resume', () => {
 
   it('refuses a changed file, another target, a folder that holds no run, and leaves the folder as it was', async () => {
     const rows = ids(2);
-    const mock = await mockWith(rows);
-    const dir = await tempDir();
-    const csv = await balancesCsv(dir, rows);
-    const folder = join(dir, 'run');
-    const args = ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0'];
+    const { mock, dir, csv, folder, args } = await balanceRun(rows, {}, []);
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
     const reportBefore = await readFile(join(folder, 'report.csv'), 'utf8');
     const summaryBefore = await readFile(join(folder, 'summary.json'), 'utf8');
