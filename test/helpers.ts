@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../src/cli/program.js';
-import type { CreditBatch } from '../src/credit-batch.js';
+import type { CreditBatch } from '../src/core/credit-batch.js';
 import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../src/mock/server.js';
 import { CreditBatchStore } from '../src/mock/store.js';
 

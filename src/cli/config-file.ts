@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import type { TargetDefaults } from './options.js';
 import { closestName } from './suggest.js';
 

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../errors.js';
+import type { ErrorKind } from '../core/errors.js';
 import type { Summary } from '../report/summary.js';
 
 /** The exit codes, the contract scripts rely on. */

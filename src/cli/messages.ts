@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import type { TiError } from '../errors.js';
+import type { TiError } from '../core/errors.js';
 import type { Plan } from '../pipeline/plan.js';
 import type { RunResult } from '../pipeline/run.js';
 import { READING_OPTIONS } from '../pipeline/run-options.js';

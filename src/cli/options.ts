@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { IANAZone } from 'luxon';
 import type { Options } from 'yargs';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { EXPECTED_HEADER } from '../validate/header.js';
 import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';

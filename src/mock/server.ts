@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../credit-batch.js';
+import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { CreditBatchStore } from './store.js';

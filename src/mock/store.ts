@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { CreditBatch, CreditBatchUpdate } from '../credit-batch.js';
-import { TiError } from '../errors.js';
+import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
 
 /** The mock's credit batches, in memory. */
 export class CreditBatchStore {

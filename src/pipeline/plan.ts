@@ -1,4 +1,4 @@
-import { UPDATABLE_FIELDS, type UpdatableField } from '../credit-batch.js';
+import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import type { ValidRow } from '../validate/row.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */

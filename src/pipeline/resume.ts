@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { readRecordedReport } from '../report/recorded-report.js';
 import { readRunRecord, RUN_FILE } from '../report/run-record.js';

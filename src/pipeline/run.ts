@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import type { CreditBatchUpdate } from '../credit-batch.js';
-import { ApiError, TiError } from '../errors.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import { ApiError, TiError } from '../core/errors.js';
 import { openRunLog, type RunLog } from '../log.js';
 import { readCsvBatches } from '../read/csv-records.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, Parser, type Options } from 'csv-parse';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { describeDelimiter, type CsvLayout } from './layout.js';
 import { describeEncodingProblem, describeFileError, lineAt } from './read-errors.js';
 import { decodingStream, EncodingError } from './text-encoding.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { describeFileError } from './read-errors.js';
 
 /** Enough of a file's identity to notice that it was edited between two reads. */

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { describeEncodingProblem, describeFileError } from './read-errors.js';
 import { chooseEncoding, EncodingError, type EncodingName } from './text-encoding.js';
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import type { EncodingProblem } from './text-encoding.js';
 
 /** The sentences for a file that cannot be read at all: the user's file, the user's words. */

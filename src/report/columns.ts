@@ -1,4 +1,4 @@
-import { CREDIT_BATCH_FIELDS } from '../credit-batch.js';
+import { CREDIT_BATCH_FIELDS } from '../core/credit-batch.js';
 
 /**
  * The columns ti-credits writes itself. report.csv is

@@ -1,5 +1,5 @@
-import type { CreditBatch, CreditBatchUpdate } from '../credit-batch.js';
-import type { ErrorKind } from '../errors.js';
+import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import type { ErrorKind } from '../core/errors.js';
 
 /**
  * - `updated`: the API confirmed the change.

@@ -1,8 +1,8 @@
 import { readFileSync, renameSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { CreditBatch } from '../credit-batch.js';
-import { TiError } from '../errors.js';
+import type { CreditBatch } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
 import { readCsvBatches } from '../read/csv-records.js';
 import type { CsvLayout } from '../read/layout.js';
 import type { Columns } from '../validate/header.js';

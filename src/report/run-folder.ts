@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 
 /**
  * Creates the folder a run writes into. The default,

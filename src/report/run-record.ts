@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { writeJsonAtomically } from './atomic-file.js';
 
 export const RUN_FILE = 'run.json';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TiError } from '../errors.js';
+import type { TiError } from '../core/errors.js';
 import type { PacingStats } from '../send/sender.js';
 import type { Outcome } from './outcome.js';
 import { writeJsonAtomically } from './atomic-file.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError } from 'got';
-import type { CreditBatchUpdate } from '../credit-batch.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { API_PATH, type ApiTarget } from './api-target.js';
 
 export interface ApiClientOptions {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
-import type { CreditBatch } from '../credit-batch.js';
-import { ApiError } from '../errors.js';
+import type { CreditBatch } from '../core/credit-batch.js';
+import { ApiError } from '../core/errors.js';
 import type { ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 

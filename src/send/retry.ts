@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../core/errors.js';
 
 export interface RetryPolicy {
   /** Further attempts after the first, for transient failures only. */

@@ -1,6 +1,6 @@
-import type { CreditBatch } from '../credit-batch.js';
-import type { ErrorKind } from '../errors.js';
-import { ApiError, TiError } from '../errors.js';
+import type { CreditBatch } from '../core/credit-batch.js';
+import type { ErrorKind } from '../core/errors.js';
+import { ApiError, TiError } from '../core/errors.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { ValidRow } from '../validate/row.js';
 import type { ApiClient, ApiResponse } from './api-client.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.js';
+import { ApiError } from '../core/errors.js';
 import type { SendOptions } from '../pipeline/run-options.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { ValidRow } from '../validate/row.js';

@@ -1,5 +1,5 @@
-import { UPDATABLE_FIELDS, type UpdatableField } from '../credit-batch.js';
-import { TiError } from '../errors.js';
+import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
 import type { CsvRecord } from '../read/csv-records.js';
 import { ERROR_COLUMN, isReportOnlyColumn } from '../report/columns.js';
 

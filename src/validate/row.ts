@@ -1,4 +1,4 @@
-import type { CreditBatchUpdate } from '../credit-batch.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import type { CsvRecord } from '../read/csv-records.js';
 import type { DuplicateIds } from './duplicate-ids.js';
 import { parseExpiresOn } from './expires-on.js';

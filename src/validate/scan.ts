@@ -1,4 +1,4 @@
-import { TiError } from '../errors.js';
+import { TiError } from '../core/errors.js';
 import { readCsvBatches, type CsvRecord } from '../read/csv-records.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from '../read/layout.js';

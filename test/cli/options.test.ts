@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBaseUrl, resolveApplyOptions, resolveMockOptions, resolveValidateOptions } from '../../src/cli/options.js';
-import { TiError } from '../../src/errors.js';
+import { TiError } from '../../src/core/errors.js';
 
 describe('base URL', () => {
   it('keeps only the origin, with or without /incoming/v2', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TiError } from '../../src/errors.js';
+import { TiError } from '../../src/core/errors.js';
 import { readCsvBatches, type CsvRecord } from '../../src/read/csv-records.js';
 import { sniffLayout, type CsvLayout } from '../../src/read/layout.js';
 import { tempDir, writeCsv } from '../helpers.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TiError } from '../../src/errors.js';
+import { TiError } from '../../src/core/errors.js';
 import { readCsvBatches, type CsvRecord } from '../../src/read/csv-records.js';
 import { detectDelimiter, sniffLayout, type LayoutChoice } from '../../src/read/layout.js';
 import { tempDir } from '../helpers.js';

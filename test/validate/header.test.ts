@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TiError } from '../../src/errors.js';
+import { TiError } from '../../src/core/errors.js';
 import { readHeader } from '../../src/validate/header.js';
 
 const header = (...cells: string[]) => ({ line: 1, cells });

@@ -1,4 +1,4 @@
-import { TiError } from '../../errors.js';
+import { TiError } from '../../core/errors.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { keyKind } from '../../send/api-target.js';
 import type { ConfigFile } from '../config-file.js';

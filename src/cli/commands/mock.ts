@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { TiError } from '../../errors.js';
+import { TiError } from '../../core/errors.js';
 import { startMockApi, MOCK_API_KEY } from '../../mock/server.js';
 import { CreditBatchStore, loadSeed } from '../../mock/store.js';
 import type { CliIo } from '../io.js';
