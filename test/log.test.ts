@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openRunLog } from '../src/log.js';
+import { openRunLog } from '../src/report/log.js';
 import { tempDir } from './helpers.js';
 
 describe('run log', () => {

@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../core/errors.js';
 import type { Summary } from '../report/summary.js';
+import { rowCounts } from './messages.js';
 
 /** The exit codes, the contract scripts rely on. */
 export const EXIT = {
@@ -44,10 +45,10 @@ export function exitCodeForError(kind: ErrorKind): number {
 }
 
 export function exitCodeForRun(summary: Summary): number {
-  if (summary.status === 'refused') return exitCodeForError(summary.error?.kind as ErrorKind | undefined ?? 'invalid');
+  if (summary.status === 'refused') return exitCodeForError((summary.error?.kind as ErrorKind | undefined) ?? 'invalid');
   if (summary.status === 'stopped') return EXIT.stopped;
   if (summary.status === 'interrupted') return EXIT.interrupted;
-  const { rows } = summary;
+  const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
     return refusedByApply ? EXIT.refused : EXIT.ok;

@@ -1,9 +1,12 @@
 import { join, relative } from 'node:path';
 import type { TiError } from '../core/errors.js';
+import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
-import type { RunResult } from '../pipeline/run.js';
-import { READING_OPTIONS } from '../pipeline/run-options.js';
+import { ResumeMismatch } from '../pipeline/resume.js';
+import type { Outcome } from '../report/outcome.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
+import type { RecordedOptions, ReadingSettings } from '../report/run-record.js';
+import type { Summary } from '../report/summary.js';
 import { API_PATH } from '../send/api-target.js';
 
 /** Everything ti-credits says to a person. The engine returns facts; the words live here. */
@@ -21,7 +24,43 @@ export function formatDuration(ms: number): string {
 export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to quit at once).\n';
 
 export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: string | null | undefined }): string {
-  return `error: ${error.message}\n${error.hint === undefined || error.hint === null ? '' : `  ${error.hint}\n`}`;
+  const { message, hint } = error instanceof ResumeMismatch ? describeMismatch(error) : error;
+  return `error: ${message}\n${hint === undefined || hint === null ? '' : `  ${hint}\n`}`;
+}
+
+/**
+ * The flags that set what decides a cell's meaning, by the setting's key in
+ * run.json and summary.json. A resumed run must read the file as its first
+ * session did; a re-run of failed.csv (UTF-8, comma-separated, cells as
+ * given) needs the ones that are not about the file's layout.
+ */
+const READING_FLAGS: readonly { readonly key: keyof ReadingSettings; readonly flag: string; readonly layout: boolean }[] = [
+  { key: 'encoding', flag: '--encoding', layout: true },
+  { key: 'delimiter', flag: '--delimiter', layout: true },
+  { key: 'dateOnly', flag: '--date-only', layout: false },
+  { key: 'timezone', flag: '--timezone', layout: false },
+  { key: 'dateFormat', flag: '--date-format', layout: false },
+  { key: 'thousandsSeparator', flag: '--thousands-separator', layout: false },
+  { key: 'allowPastExpiry', flag: '--allow-past-expiry', layout: false },
+];
+
+/** A resume refused for another setting than the run's, in the flags the user types. */
+function describeMismatch(error: ResumeMismatch): { message: string; hint: string } {
+  if (error.setting === 'skipInvalid') {
+    const flag = error.recorded === true ? 'with' : 'without';
+    return { message: `The run in ${error.folder} was started ${flag} --skip-invalid.`, hint: `Resume it ${flag} --skip-invalid, as recorded in its run.json.` };
+  }
+  const flag = READING_FLAGS.find((entry) => entry.key === error.setting)?.flag ?? error.setting;
+  return {
+    message: `The run in ${error.folder} read the file with ${flag} ${describeSetting(error.recorded)}, not ${describeSetting(error.current)}.`,
+    hint: `Resume it with the same ${flag} as recorded in its run.json, so that every row means what it meant then.`,
+  };
+}
+
+function describeSetting(value: unknown): string {
+  if (value === null) return '(not given)';
+  if (typeof value === 'boolean') return value ? '(given)' : '(not given)';
+  return JSON.stringify(value);
 }
 
 /** A bug's message; its stack only when asked for with --log-level debug. */
@@ -94,7 +133,7 @@ export function formatProgressLine(facts: ProgressFacts): string {
 /** The terminal summary of a finished run. */
 export function formatRunSummary(result: RunResult, cwd: string): string {
   const { summary, tally, folder } = result;
-  const rows = summary.rows;
+  const rows = rowCounts(summary);
   const where = (file: string): string => relative(cwd, join(folder, file)) || file;
   const lines: string[] = [];
   const invalidPart = rows.invalid > 0 ? `, ${count(rows.invalid)} invalid` : '';
@@ -106,8 +145,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const keyKind = summary.options.keyKind;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind: keyKind === 'live' || keyKind === 'test' ? keyKind : 'unknown', ratePerMinute: Number(summary.options.ratePerMinute), burst: Number(summary.options.burst) }).trimEnd());
+      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0 } = summary.options;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -142,8 +181,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     ];
     const width = Math.max(...table.map(([label]) => label.length));
     lines.push('', ...table.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), '');
-    if (pacing !== null && summary.options.ratePerMinute !== pacing.ratePerMinute) {
-      lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(Number(summary.options.ratePerMinute))}).`);
+    if (pacing !== null && summary.options.ratePerMinute !== undefined && summary.options.ratePerMinute !== pacing.ratePerMinute) {
+      lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(summary.options.ratePerMinute)}).`);
     }
   }
 
@@ -171,17 +210,22 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The summary's counts per outcome, 0 for the outcomes this run's rows could not have. */
+export function rowCounts(summary: Pick<Summary, 'rows'>): Record<Outcome, number> & { readonly total: number } {
+  return { updated: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
+}
+
 const FLAG_VALUES: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
 /** Settings that are the defaults, and so need no flag. */
-const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = { dateOnly: 'end-of-day', timezone: 'UTC' };
+const DEFAULT_SETTINGS: Partial<ReadingSettings> = { dateOnly: 'end-of-day', timezone: 'UTC' };
 
 /**
  * The flags that make a command read cells as this run did. failed.csv is
  * written in UTF-8 with commas, so its re-run leaves out the layout flags.
  */
-function readingFlags(options: Readonly<Record<string, unknown>>, withLayout: boolean): string {
+function readingFlags(options: RecordedOptions, withLayout: boolean): string {
   const flags: string[] = [];
-  for (const { key, flag, layout } of READING_OPTIONS) {
+  for (const { key, flag, layout } of READING_FLAGS) {
     const value = options[key];
     if ((layout && !withLayout) || value === null || value === undefined || value === false || value === DEFAULT_SETTINGS[key]) continue;
     if (value === true) flags.push(flag);

@@ -1,5 +1,6 @@
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
-import type { ValidRow } from '../validate/row.js';
+import type { PriorRun } from '../report/prior-run.js';
+import type { RowVerdict, ValidRow } from '../validate/row.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
 export interface Plan {
@@ -26,7 +27,13 @@ export class PlanBuilder {
   #earliest: string | undefined;
   #latest: string | undefined;
 
-  add(row: ValidRow): void {
+  /** Counts a row: an invalid one as not sent, a valid one unless the run being resumed already updated it. */
+  count(verdict: RowVerdict, prior: PriorRun | undefined): void {
+    if (!verdict.valid) this.#invalid++;
+    else if (prior?.updated.has(verdict.row.line) !== true) this.#add(verdict.row);
+  }
+
+  #add(row: ValidRow): void {
     this.#rows++;
     const { body } = row;
     if (body.name !== undefined) this.#fields.name++;
@@ -40,10 +47,6 @@ export class PlanBuilder {
       if (this.#earliest === undefined || body.expiresOn < this.#earliest) this.#earliest = body.expiresOn;
       if (this.#latest === undefined || body.expiresOn > this.#latest) this.#latest = body.expiresOn;
     }
-  }
-
-  addInvalid(): void {
-    this.#invalid++;
   }
 
   build(alreadyUpdated: number): Plan {

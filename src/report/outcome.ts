@@ -2,6 +2,8 @@ import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import type { ErrorKind } from '../core/errors.js';
 
 /**
+ * Every outcome a row can have, in any command; each command's report schema
+ * (schema.ts) says which of them its rows can have.
  * - `updated`: the API confirmed the change.
  * - `failed`: not updated: the API refused it, it kept failing, or 429 pauses held it back too long.
  * - `invalid`: the row itself is wrong; never sent.
@@ -9,9 +11,8 @@ import type { ErrorKind } from '../core/errors.js';
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
  */
 export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid';
-export const OUTCOMES: readonly Outcome[] = ['updated', 'failed', 'invalid', 'skipped', 'valid'];
 
-/** What became of one input row: one line of report.csv. */
+/** What became of one input row: one line of a report. */
 export interface RowOutcome {
   readonly line: number;
   readonly outcome: Outcome;

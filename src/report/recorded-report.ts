@@ -1,18 +1,16 @@
 import { readFileSync, renameSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { CreditBatch } from '../core/credit-batch.js';
+import type { Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import { readCsvBatches } from '../read/csv-records.js';
-import type { CsvLayout } from '../read/layout.js';
-import type { Columns } from '../validate/header.js';
-import { API_FIELDS, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
-import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
-import { FAILED_FILE, REPORT_FILE, ReportWriter, reportHeader } from './report-writer.js';
+import type { Outcome, RowOutcome } from './outcome.js';
+import { FAILED_FILE, REPORT_FILE, ReportWriter } from './report-writer.js';
+import { INPUT_COLUMNS, reportHeader, ROW_REPORT, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 /** What report.csv of an earlier run says about one input line: its latest record, and every request made for it. */
 export interface RecordedRow {
-  readonly record: readonly string[];
+  /** The latest record, as the schema reads it back. */
+  readonly latest: RecordedOutcome;
   readonly outcome: Outcome;
   /** Requests over every record of the line. */
   readonly attempts: number;
@@ -29,12 +27,6 @@ export function markResent(row: RowOutcome): RowOutcome {
   return { ...row, attempts: row.attempts + 1, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
 }
 
-const LINE = STATUS_COLUMNS.indexOf('line');
-const OUTCOME = STATUS_COLUMNS.indexOf('outcome');
-const HTTP_STATUS = STATUS_COLUMNS.indexOf('httpStatus');
-const ATTEMPTS = STATUS_COLUMNS.indexOf('attempts');
-const ERROR = STATUS_COLUMNS.indexOf('error');
-
 /**
  * Reads the report.csv of an interrupted run: one or more records per input
  * line, in the order rows finished. A crash or power cut may have cut the
@@ -42,9 +34,9 @@ const ERROR = STATUS_COLUMNS.indexOf('error');
  * complete record so that new records can follow it. Anything else amiss
  * means the file cannot be trusted, and the run is not resumed.
  */
-export function readRecordedReport(folder: string, columns: Columns): Map<number, RecordedRow> {
+export function readRecordedReport(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT): Map<number, RecordedRow> {
   const path = join(folder, REPORT_FILE);
-  const expected = reportHeader(columns);
+  const expected = reportHeader(schema, columns);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -60,23 +52,36 @@ export function readRecordedReport(folder: string, columns: Columns): Map<number
 
   const recorded = new Map<number, RecordedRow>();
   rows.forEach((record, index) => {
-    const line = Number(record[LINE]);
-    const outcome = record[OUTCOME] as Outcome;
-    const attempts = Number(record[ATTEMPTS]);
-    if (record.length !== expected.length || !Number.isSafeInteger(line) || !OUTCOMES.includes(outcome) || !Number.isSafeInteger(attempts)) {
+    const latest = record.length === expected.length ? readRecord(schema, columns, record) : undefined;
+    if (latest?.line === undefined || latest.outcome === undefined || latest.attempts === undefined) {
       throw damaged(path, `record ${index + 2} is not one ti-credits wrote`);
     }
-    const earlier = recorded.get(line);
-    recorded.set(line, {
-      record,
-      outcome,
-      attempts: (earlier?.attempts ?? 0) + attempts,
-      answered: (earlier?.answered ?? 0) + (attempts > 0 ? 1 : 0),
+    const earlier = recorded.get(latest.line);
+    recorded.set(latest.line, {
+      latest,
+      outcome: latest.outcome,
+      attempts: (earlier?.attempts ?? 0) + latest.attempts,
+      answered: (earlier?.answered ?? 0) + (latest.attempts > 0 ? 1 : 0),
       // The report is the only lasting record of it; the note is ti-credits' own text.
-      resent: earlier?.resent === true || (record[ERROR] ?? '').startsWith(RESENT_NOTE),
+      resent: earlier?.resent === true || (latest.error ?? '').startsWith(RESENT_NOTE),
     });
   });
   return recorded;
+}
+
+/** A record read back through the schema's columns; undefined when a cell cannot be one ti-credits wrote. */
+function readRecord(schema: ReportSchema, columns: Columns, record: readonly string[]): RecordedOutcome | undefined {
+  const row: RecordedOutcome = {};
+  let at = 0;
+  for (const column of schema.columns) {
+    if (column === INPUT_COLUMNS) {
+      at += columns.carried.length;
+      continue;
+    }
+    if (!column.read(record[at] ?? '', row)) return undefined;
+    at++;
+  }
+  return row;
 }
 
 /** The records of `text` up to the last one that is complete, and how many bytes they take. */
@@ -105,23 +110,17 @@ function damaged(path: string, why: string): TiError {
 /**
  * Rewrites report.csv and failed.csv of a resumed run as one run: one record
  * per input line in file order, the latest outcome, every request counted.
- * Reads the input again for each row's cells as given. Both files are
- * replaced only once complete.
+ * `rows` are the input's data records, read again for each row's cells as
+ * given. Both files are replaced only once complete.
  */
-export async function compactReport(input: { path: string; layout: CsvLayout }, folder: string, columns: Columns, excel: boolean): Promise<void> {
-  const recorded = readRecordedReport(folder, columns);
+export async function compactReport(rows: AsyncIterable<readonly { readonly line: number; readonly cells: string[] }[]>, folder: string, columns: Columns, excel: boolean, schema: ReportSchema = ROW_REPORT): Promise<void> {
+  const recorded = readRecordedReport(folder, columns, schema);
   const files = { report: `${REPORT_FILE}.tmp`, failed: `${FAILED_FILE}.tmp` };
-  const writer = new ReportWriter(folder, columns, { files, excel });
-  const sentIndex = reportHeader(columns).indexOf(SENT_COLUMN);
-  let header = true;
-  for await (const batch of readCsvBatches(input.path, input.layout)) {
+  const writer = new ReportWriter(folder, columns, { files, excel, schema });
+  for await (const batch of rows) {
     for (const { line, cells } of batch) {
-      if (header) {
-        header = false;
-        continue;
-      }
       const row = recorded.get(line);
-      if (row !== undefined) writer.write(asOutcome(line, cells, row, sentIndex));
+      if (row !== undefined) writer.write(asOutcome(line, cells, row));
     }
   }
   writer.close();
@@ -129,24 +128,10 @@ export async function compactReport(input: { path: string; layout: CsvLayout }, 
   renameSync(join(folder, files.failed), join(folder, FAILED_FILE));
 }
 
-/** A recorded row as the writer takes it; the API's values stay the text they were written as. */
-function asOutcome(line: number, cells: string[], row: RecordedRow, sentIndex: number): RowOutcome {
-  const { record } = row;
-  const status = record[HTTP_STATUS] ?? '';
-  const latest = record[ERROR] ?? '';
+/** A recorded row as the writer takes it: the latest record, every request counted. */
+function asOutcome(line: number, cells: string[], row: RecordedRow): RowOutcome {
+  const latest = row.latest.error ?? '';
   // A later record of a resent row must not hide that it may have been applied twice.
   const error = row.resent && !latest.startsWith(RESENT_NOTE) ? (latest === '' ? RESENT_NOTE : `${RESENT_NOTE}; ${latest}`) : latest;
-  const sent = record[sentIndex] ?? '';
-  const apiValues = record.slice(sentIndex + 1);
-  const result = Object.fromEntries(API_FIELDS.map((field, index) => [field, apiValues[index] ?? '']).filter(([, value]) => value !== ''));
-  return {
-    line,
-    outcome: row.outcome,
-    cells,
-    attempts: row.attempts,
-    ...(status === '' ? {} : { httpStatus: Number(status) }),
-    ...(error === '' ? {} : { error }),
-    ...(sent === '' ? {} : { sent: JSON.parse(sent) as RowOutcome['sent'] }),
-    ...(Object.keys(result).length === 0 ? {} : { result: result as unknown as CreditBatch }),
-  };
+  return { ...row.latest, line, outcome: row.outcome, cells, attempts: row.attempts, error: error === '' ? undefined : error };
 }

@@ -1,9 +1,9 @@
 import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitsHeader, type Columns } from '../validate/header.js';
-import { API_COLUMNS, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, STATUS_COLUMNS } from './columns.js';
+import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
+import { INPUT_COLUMNS, neutraliseFormula, reportHeader, ROW_REPORT, type ReportSchema } from './schema.js';
 
 export const REPORT_FILE = 'report.csv';
 export const FAILED_FILE = 'failed.csv';
@@ -28,6 +28,8 @@ export interface ReportWriterOptions {
   readonly files?: { readonly report: string; readonly failed: string };
   /** Start each file with a UTF-8 byte order mark, for Excel (--excel). */
   readonly excel?: boolean;
+  /** The report's columns and outcomes; the rows of `apply` and `validate` when not given. */
+  readonly schema?: ReportSchema;
 }
 
 /**
@@ -39,56 +41,42 @@ export interface ReportWriterOptions {
 const UTF8_BOM = '\ufeff';
 
 /**
- * A spreadsheet runs a cell that starts with one of these as a formula.
- * Text ti-credits writes itself (messages, the API's values) is prefixed with
- * an apostrophe, which spreadsheets read as "this is text"; the user's own
- * columns are written back exactly, so that failed.csv re-runs unchanged.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
-
-/**
  * Writes report.csv (every row) and failed.csv (every row still to do),
  * in the order rows are written.
  */
 export class ReportWriter {
   readonly #columns: Columns;
+  readonly #schema: ReportSchema;
   readonly #sync: ((fd: number) => void) | undefined;
   readonly #report: Sink;
   readonly #failed: Sink;
 
   constructor(folder: string, columns: Columns, options: ReportWriterOptions = {}) {
     this.#columns = columns;
+    this.#schema = options.schema ?? ROW_REPORT;
     this.#sync = options.sync;
     const carriedNames = columns.carried.map((index) => columns.names[index] ?? '');
     const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
     const bom = options.excel === true ? UTF8_BOM : '';
     this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx', options.append === true ? '' : bom);
     this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx', bom);
-    if (options.append !== true) this.#report.add(reportHeader(columns));
+    if (options.append !== true) this.#report.add(reportHeader(this.#schema, columns));
     this.#failed.add([...carriedNames, ERROR_COLUMN]);
     this.#flush();
   }
 
   write(row: RowOutcome): void {
     const { carried } = this.#columns;
-    const error = row.error === undefined ? '' : neutraliseFormula(row.error);
-    const record = [String(row.line), row.outcome, row.httpStatus === undefined ? '' : String(row.httpStatus), String(row.attempts), error];
-    for (const index of carried) record.push(row.cells[index] ?? '');
-    record.push(row.sent === undefined ? '' : JSON.stringify(row.sent));
-    const result = row.result;
-    for (const field of API_FIELDS) {
-      const value = result?.[field];
-      record.push(value === undefined || value === null ? '' : neutraliseFormula(String(value)));
+    const record: string[] = [];
+    for (const column of this.#schema.columns) {
+      if (column === INPUT_COLUMNS) for (const index of carried) record.push(row.cells[index] ?? '');
+      else record.push(column.write(row));
     }
     this.#report.add(record);
-    if (row.outcome !== 'updated' && row.outcome !== 'valid') {
+    if (!this.#schema.done.includes(row.outcome)) {
       // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
       const cells = fitsHeader(this.#columns, row.cells) ? carried.map((index) => row.cells[index] ?? '') : [...row.cells];
-      cells.push(error);
+      cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
       this.#failed.add(cells);
     }
     if (this.#sync !== undefined || this.#report.pending >= BATCH_ROWS) this.#flush();
@@ -114,11 +102,6 @@ export class ReportWriter {
       this.#sync(this.#failed.fd);
     }
   }
-}
-
-/** The columns of report.csv for an input with these columns. */
-export function reportHeader(columns: Columns): string[] {
-  return [...STATUS_COLUMNS, ...columns.carried.map((index) => columns.names[index] ?? ''), SENT_COLUMN, ...API_COLUMNS];
 }
 
 /** A CSV file written with plain synchronous appends: one write per flush, nothing held by a stream. */

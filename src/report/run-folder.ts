@@ -1,13 +1,109 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
+import { openRunLog, type LogLevel, type RunLog } from './log.js';
+import { loadPriorRun, type PriorRun } from './prior-run.js';
+import { compactReport } from './recorded-report.js';
+import { ReportWriter } from './report-writer.js';
+import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
+import type { ReportSchema } from './schema.js';
+import { SentLog } from './sent-log.js';
+import { SummaryCheckpoints } from './summary-checkpoints.js';
+import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
+import { syncEvery } from './sync-cadence.js';
+import type { RequestCounts } from '../core/run-facts.js';
 
 /**
- * Creates the folder a run writes into. The default,
- * `reports/<UTC time>-<input name>/`, never collides with an earlier run;
- * an explicit `--out` that already holds files is refused rather than mixed.
+ * Report lines and sent.log reach the disk at least this often while sending,
+ * and summary.json is rewritten as often: what a power cut could lose.
  */
-export async function createRunFolder(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<string> {
+export const SYNC_INTERVAL_MS = 1000;
+
+/**
+ * The folder a run writes into, and every file in it: the one place that
+ * knows their names, how each is opened, and how durable each must be. Any
+ * command that leaves a run folder uses this stage; a resumed run reopens the
+ * folder of the run it continues.
+ */
+export class RunFolder {
+  readonly path: string;
+  /** Whether this folder holds an earlier session of the same run. */
+  readonly resumed: boolean;
+  readonly #durability = syncEvery(SYNC_INTERVAL_MS);
+
+  private constructor(path: string, resumed: boolean) {
+    this.path = path;
+    this.resumed = resumed;
+  }
+
+  /**
+   * A new folder. The default, `reports/<UTC time>-<input name>/`, never
+   * collides with an earlier run; an explicit `out` that already holds files
+   * is refused rather than mixed.
+   */
+  static async create(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<RunFolder> {
+    return new RunFolder(await createFolder(out, inputPath, now, cwd), false);
+  }
+
+  /** The folder of an interrupted run, to go on in. */
+  static reopen(path: string): RunFolder {
+    return new RunFolder(path, true);
+  }
+
+  openLog(level: LogLevel): RunLog {
+    return openRunLog(join(this.path, 'run.log'), level);
+  }
+
+  readRecord(): Promise<RunRecord> {
+    return readRunRecord(this.path);
+  }
+
+  writeRecord(record: RunRecord): Promise<void> {
+    return writeRunRecord(this.path, record);
+  }
+
+  /**
+   * report.csv and failed.csv. While sending (`durable`), each row is appended
+   * as it finishes, so that a crash loses no finished row, and a resumed run
+   * appends to the report of its earlier sessions.
+   */
+  openReport(columns: Columns, options: { readonly schema: ReportSchema; readonly durable: boolean; readonly excel: boolean }): ReportWriter {
+    const { schema, excel } = options;
+    return new ReportWriter(this.path, columns, options.durable ? { schema, excel, sync: this.#durability, append: this.resumed } : { schema, excel });
+  }
+
+  /** sent.log: every row handed to the API, before its first request. */
+  openSentLog(): SentLog {
+    return new SentLog(this.path, this.#durability);
+  }
+
+  /** What the earlier sessions of a resumed run did. */
+  loadPrior(columns: Columns, schema: ReportSchema): PriorRun {
+    return loadPriorRun(this.path, columns, schema);
+  }
+
+  /** The requests of the earlier sessions, for the summary of the whole run. */
+  earlierRequests(sent: number): Promise<RequestCounts> {
+    return readEarlierRequests(this.path, sent);
+  }
+
+  /** Rewrites the report of a resumed run as one run's, from the input's rows read again. */
+  compactReport(rows: AsyncIterable<readonly { readonly line: number; readonly cells: string[] }[]>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
+    return compactReport(rows, this.path, columns, options.excel, options.schema);
+  }
+
+  /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */
+  checkpoints(current: () => Summary, onError: (error: unknown) => void): SummaryCheckpoints {
+    return new SummaryCheckpoints(this.path, current, onError, SYNC_INTERVAL_MS);
+  }
+
+  writeSummary(summary: Summary): Promise<void> {
+    return writeSummary(this.path, summary);
+  }
+}
+
+async function createFolder(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<string> {
   if (out !== undefined) {
     const folder = resolve(cwd, out);
     const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {

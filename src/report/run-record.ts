@@ -1,19 +1,58 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { COMMANDS, type CommandName } from '../core/command.js';
 import { TiError } from '../core/errors.js';
 import { writeJsonAtomically } from './atomic-file.js';
 
 export const RUN_FILE = 'run.json';
 
+/** How the file's cells were read: a resumed run must read them the same way. */
+export interface ReadingSettings {
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly dateOnly: string;
+  readonly timezone: string;
+  readonly dateFormat: string | null;
+  readonly thousandsSeparator: string | null;
+  readonly allowPastExpiry: boolean;
+}
+
+/** How requests were sent; absent for a run that sends nothing. */
+export interface SendingSettings {
+  readonly target: string;
+  readonly keyKind: 'live' | 'test' | 'unknown';
+  readonly concurrency: number;
+  readonly ratePerMinute: number;
+  readonly burst: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly maxThrottleWaitMs: number;
+  readonly circuitBreaker: number;
+}
+
+/** The options as recorded in run.json, the log and summary.json: everything but the key. */
+export type RecordedOptions = ReadingSettings &
+  Partial<SendingSettings> & {
+    readonly skipInvalid: boolean;
+    readonly dryRun: boolean;
+    readonly out: string | null;
+    readonly logLevel: string;
+    readonly excel: boolean;
+  };
+
+/** The reading settings, by their key in run.json and summary.json. */
+export const READING_SETTINGS = ['encoding', 'delimiter', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
+
 /** What a run was started with, kept in its folder so that a resumed run can prove it continues the same one. */
 export interface RunRecord {
-  readonly command: 'apply' | 'validate';
+  readonly command: CommandName;
   readonly startedAt: string;
   readonly input: { readonly path: string; readonly size: number; readonly sha256: string };
   /** The origin sent to; null for runs that send nothing. */
   readonly target: string | null;
   /** The options, as in summary.json: never the key. */
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: RecordedOptions;
 }
 
 export async function writeRunRecord(folder: string, record: RunRecord): Promise<void> {
@@ -32,7 +71,7 @@ export async function readRunRecord(folder: string): Promise<RunRecord> {
   }
   try {
     const record = JSON.parse(text) as RunRecord;
-    if (typeof record.input?.sha256 !== 'string' || (record.command !== 'apply' && record.command !== 'validate')) throw new Error('fields missing');
+    if (typeof record.input?.sha256 !== 'string' || !(COMMANDS as readonly string[]).includes(record.command) || typeof record.options !== 'object' || record.options === null) throw new Error('fields missing');
     return record;
   } catch {
     throw new TiError('invalid', `${join(folder, RUN_FILE)} is damaged, so the run cannot be resumed safely.`, {

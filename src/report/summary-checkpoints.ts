@@ -14,16 +14,19 @@ export class SummaryCheckpoints {
   /** One write at a time: two would race on the same temporary file. */
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(folder: string, current: () => Summary, onError: (error: unknown) => void) {
+  readonly #everyMs: number;
+
+  constructor(folder: string, current: () => Summary, onError: (error: unknown) => void, everyMs: number) {
     this.#folder = folder;
     this.#current = current;
     this.#onError = onError;
+    this.#everyMs = everyMs;
   }
 
-  start(everyMs: number): void {
+  start(): void {
     this.#timer = setInterval(() => {
       this.#writing = this.#writing.then(() => writeSummary(this.#folder, this.#current())).catch(this.#onError);
-    }, everyMs);
+    }, this.#everyMs);
     this.#timer.unref();
   }
 

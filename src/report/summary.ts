@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CommandName } from '../core/command.js';
 import type { TiError } from '../core/errors.js';
-import type { PacingStats } from '../send/sender.js';
-import type { Outcome } from './outcome.js';
+import type { PacingStats, RequestCounts } from '../core/run-facts.js';
 import { writeJsonAtomically } from './atomic-file.js';
+import type { Outcome } from './outcome.js';
+import type { RecordedOptions } from './run-record.js';
 import type { Tally } from './tally.js';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -19,7 +21,7 @@ export const SUMMARY_FILE = 'summary.json';
 export type RunStatus = 'running' | 'completed' | 'refused' | 'stopped' | 'interrupted';
 
 export interface Summary {
-  readonly command: 'apply' | 'validate';
+  readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
   readonly input: string;
@@ -27,25 +29,21 @@ export interface Summary {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly wallTimeMs: number;
-  readonly rows: Record<Outcome, number> & { readonly total: number };
-  readonly requests: {
-    readonly sent: number;
+  readonly rows: Partial<Record<Outcome, number>> & { readonly total: number };
+  readonly requests: RequestCounts & {
     /** Answers 429: the key's rate limit was reached. */
     readonly throttled: number;
-    readonly retries: number;
-    readonly retriesByCause: Readonly<Record<string, number>>;
-    readonly byStatus: Readonly<Record<string, number>>;
   };
   /** How sending was paced; null when nothing was sent. */
   readonly pacing: PacingStats | null;
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: RecordedOptions;
   readonly folder: string;
   readonly peakRssBytes: number;
 }
 
 export interface SummaryFacts {
-  readonly command: 'apply' | 'validate';
+  readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
   readonly input: string;
@@ -55,7 +53,7 @@ export interface SummaryFacts {
   readonly tally: Tally;
   readonly pacing: PacingStats | undefined;
   readonly error: TiError | undefined;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: RecordedOptions;
   readonly folder: string;
 }
 
@@ -86,8 +84,6 @@ export function summarize(facts: SummaryFacts): Summary {
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
-
-export type RequestCounts = Pick<Summary['requests'], 'sent' | 'retries' | 'retriesByCause' | 'byStatus'>;
 
 /**
  * The requests of the earlier sessions of a resumed run. How many were sent

@@ -1,6 +1,5 @@
-import type { AttemptRecord } from '../send/send-row.js';
-import { OUTCOMES, type Outcome, type RowOutcome } from './outcome.js';
-import type { RequestCounts } from './summary.js';
+import type { AttemptRecord, RequestCounts } from '../core/run-facts.js';
+import type { Outcome, RowOutcome } from './outcome.js';
 
 /** How many problems the terminal shows; the report has them all. */
 const PROBLEMS_KEPT = 10;
@@ -9,7 +8,7 @@ const ERRORS_KEPT = 100;
 
 /** Running counts for the summary, fed as rows and requests finish. */
 export class Tally {
-  readonly rows: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  readonly rows: Record<Outcome, number>;
   requests = 0;
   retries = 0;
   /** Retries by what caused them: an HTTP status (429 among them), `timeout`, or a network error's code. */
@@ -20,6 +19,11 @@ export class Tally {
   readonly problems: string[] = [];
   /** How often each error message was the final word on a failed row. */
   readonly errors = new Map<string, number>();
+
+  /** `outcomes`: those the run's rows can have, each counted from 0. */
+  constructor(outcomes: readonly Outcome[]) {
+    this.rows = Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  }
 
   countRow(row: RowOutcome): void {
     this.rows[row.outcome]++;
@@ -52,6 +56,6 @@ export class Tally {
   }
 
   get total(): number {
-    return OUTCOMES.reduce((sum, outcome) => sum + this.rows[outcome], 0);
+    return Object.values(this.rows).reduce((sum, count) => sum + count, 0);
   }
 }

@@ -16,12 +16,27 @@ export interface ApiResponse {
   readonly body: string;
 }
 
+/** Which page of one client's credit batches to read. */
+export interface BatchPageQuery {
+  readonly clientId: string;
+  readonly creditAccountId?: string | undefined;
+  /** 1-based. */
+  readonly page: number;
+}
+
+/**
+ * The API's endpoints, one method each. Every method resolves with the answer
+ * whatever its status, and rejects only when no answer arrived (got's
+ * RequestError: network error, timeout): what an answer means is read by
+ * api-answers.ts, and what to do about it decided by retry.ts.
+ */
 export interface ApiClient {
-  /**
-   * Sends one update. Resolves with the answer whatever its status; rejects
-   * only when no answer arrived (got's RequestError: network error, timeout).
-   */
+  /** `PUT /clients/creditBatches/:id`: one update. */
   putCreditBatch(id: string, body: CreditBatchUpdate): Promise<ApiResponse>;
+  /** `GET /clients/:clientId/creditBatches`: one page of a client's credit batches. */
+  listCreditBatches(query: BatchPageQuery): Promise<ApiResponse>;
+  /** `GET /ping`: whether the key is accepted, at the cost of one request. */
+  ping(): Promise<ApiResponse>;
   /** Closes the kept-alive connections so the process can exit. */
   close(): void;
 }
@@ -54,20 +69,28 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
     throwHttpErrors: false,
   });
 
-  return {
-    async putCreditBatch(id, body) {
-      try {
-        const response = await client.put(`clients/creditBatches/${encodeURIComponent(id)}`, { json: body });
-        const headers: Record<string, string | string[] | undefined> = {};
-        for (const [name, value] of Object.entries(response.headers)) {
-          headers[name] = Array.isArray(value) ? value.map(scrub) : value === undefined ? undefined : scrub(value);
-        }
-        return { status: response.statusCode, headers, body: scrub(response.body) };
-      } catch (error) {
-        if (error instanceof RequestError) error.message = scrub(error.message);
-        throw error;
+  const exchange = async (method: 'GET' | 'PUT', path: string, options: { json?: unknown; searchParams?: Record<string, string> } = {}): Promise<ApiResponse> => {
+    try {
+      const response = await client(path, { method, ...options });
+      const headers: Record<string, string | string[] | undefined> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        headers[name] = Array.isArray(value) ? value.map(scrub) : value === undefined ? undefined : scrub(value);
       }
-    },
+      return { status: response.statusCode, headers, body: scrub(response.body) };
+    } catch (error) {
+      if (error instanceof RequestError) error.message = scrub(error.message);
+      throw error;
+    }
+  };
+
+  return {
+    putCreditBatch: (id, body) => exchange('PUT', `clients/creditBatches/${encodeURIComponent(id)}`, { json: body }),
+    listCreditBatches: ({ clientId, creditAccountId, page }) =>
+      exchange('GET', `clients/${encodeURIComponent(clientId)}/creditBatches`, {
+        // The documented form repeats the client in the query, as the path already names it.
+        searchParams: { clientId, ...(creditAccountId === undefined ? {} : { creditAccountId }), page: String(page) },
+      }),
+    ping: () => exchange('GET', 'ping'),
     close() {
       agents.http.destroy();
       agents.https.destroy();

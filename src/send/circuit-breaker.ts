@@ -1,10 +1,10 @@
-import type { RowOutcome } from '../report/outcome.js';
+import type { SendResult } from './operation.js';
 
 /**
- * Notices when the API has stopped answering usefully: `threshold` rows in a
- * row (in the order they finish) failing after all their retries. A row the
- * API updated or refused on its merits (404, 422...) shows it is up, and
- * starts the count again; a row never sent says nothing either way.
+ * Notices when the API has stopped answering usefully: `threshold` items in a
+ * row (in the order they finish) failing after all their retries. An item the
+ * API answered or refused on its merits (404, 422...) shows it is up, and
+ * starts the count again; an item never sent says nothing either way.
  * A threshold of 0 never trips.
  */
 export class CircuitBreaker {
@@ -15,13 +15,13 @@ export class CircuitBreaker {
     this.#threshold = threshold;
   }
 
-  /** Counts a finished row; true for the one row that trips the breaker. */
-  record(row: RowOutcome): boolean {
-    if (row.outcome === 'updated' || (row.outcome === 'failed' && row.errorKind === 'rejected')) {
+  /** Counts a finished item; true for the one item that trips the breaker. */
+  record(result: SendResult<unknown>): boolean {
+    if (result.kind === 'done' || (result.kind === 'failed' && result.error.kind === 'rejected')) {
       this.#consecutive = 0;
       return false;
     }
-    if (row.outcome !== 'failed' || row.errorKind !== 'transient') return false;
+    if (result.kind !== 'failed' || result.error.kind !== 'transient') return false;
     this.#consecutive++;
     return this.#consecutive === this.#threshold;
   }

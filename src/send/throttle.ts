@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { TokenBucket } from 'limiter';
+import { systemClock, type Clock } from './clock.js';
 import type { RateLimitState } from './rate-limit-headers.js';
+import { TokenBucket } from './token-bucket.js';
 
 export interface ThrottleOptions {
   /** Requests per minute; 0 leaves the pace to what the server's headers say. */
@@ -33,59 +33,61 @@ const RESERVE = 1;
 
 /**
  * The pace of one run, shared by every worker, because the API's limit is per
- * key: a token bucket at `ratePerMinute` holding `burst` requests (limiter's
- * TokenBucket), kept in step with the server's own bucket as answers come in,
- * and paused as a whole when the server answers 429.
+ * key: a token bucket at `ratePerMinute` holding `burst` requests, kept in
+ * step with the server's own bucket as answers come in, and paused as a whole
+ * when the server answers 429.
  */
 export class Throttle {
   readonly #requested: number;
   readonly #size: number;
   readonly #events: ThrottleEvents;
+  readonly #clock: Clock;
   #rate: number;
   #bucket: TokenBucket | undefined;
   #issued = 0;
-  #pausedUntil = 0;
+  #pausedUntil = Number.NEGATIVE_INFINITY;
   #pausedTotal = 0;
   #pauses = 0;
 
-  constructor(options: ThrottleOptions, events: ThrottleEvents = {}) {
+  constructor(options: ThrottleOptions, events: ThrottleEvents = {}, clock: Clock = systemClock) {
     this.#requested = options.ratePerMinute;
     this.#size = Math.max(1, options.burst - RESERVE);
     this.#events = events;
+    this.#clock = clock;
     this.#rate = options.ratePerMinute;
     this.#bucket = this.#rate > 0 ? this.#fullBucket(this.#rate) : undefined;
   }
 
   /**
    * Resolves when a request may be sent. Undefined when a pause in force
-   * would hold this turn back for more than `maxPauseMs` in all; rejects if
-   * `signal` aborts first.
+   * would hold this turn back for more than `maxPauseMs` in all; rejects with
+   * an AbortError if `signal` aborts first.
    */
   async turn(signal: AbortSignal, maxPauseMs = Number.POSITIVE_INFINITY): Promise<Turn | undefined> {
     let pausedMs = 0;
     for (;;) {
-      const pauseLeft = this.#pausedUntil - performance.now();
+      // Not signal.reason: that may be the ApiError that stopped the run, which is no failure of this request.
+      if (signal.aborted) throw new DOMException('The run stopped', 'AbortError');
+      const pauseLeft = this.#pausedUntil - this.#clock.now();
       if (pauseLeft > 0) {
         if (pausedMs + pauseLeft > maxPauseMs) return undefined;
-        await sleep(pauseLeft, undefined, { signal });
+        await this.#clock.sleep(pauseLeft, signal);
         pausedMs += pauseLeft;
         continue;
       }
-      if (this.#bucket !== undefined) await untilAborted(this.#bucket.removeTokens(1), signal);
+      if (this.#bucket !== undefined) await this.#bucket.take(signal);
       // A 429 may have paused everyone while this turn waited for its token.
-      if (performance.now() >= this.#pausedUntil) return { ticket: ++this.#issued, pausedMs };
+      if (this.#clock.now() >= this.#pausedUntil) return { ticket: ++this.#issued, pausedMs };
     }
   }
 
   /** Learns from an answer's rate-limit headers: the server's limit, and how much of its bucket is left. */
   observe(state: RateLimitState, turn: Turn): void {
     if (state.limit !== undefined) this.#follow(state.limit);
-    const bucket = this.#bucket;
-    if (state.remaining === undefined || bucket === undefined) return;
+    if (state.remaining === undefined || this.#bucket === undefined) return;
     // The server counted this request but not those let through after it, which are on their way.
     const unseen = this.#issued - turn.ticket;
-    bucket.drip();
-    bucket.content = Math.min(bucket.content, Math.max(0, state.remaining - unseen));
+    this.#bucket.limit(state.remaining - unseen);
   }
 
   /**
@@ -94,7 +96,7 @@ export class Throttle {
    * a pause, false when it extends (or falls within) one already in force.
    */
   pause(ms: number): boolean {
-    const now = performance.now();
+    const now = this.#clock.now();
     const until = now + ms;
     const fresh = now >= this.#pausedUntil;
     if (fresh) {
@@ -104,10 +106,7 @@ export class Throttle {
       this.#pausedTotal += until - this.#pausedUntil;
     }
     this.#pausedUntil = Math.max(this.#pausedUntil, until);
-    if (this.#bucket !== undefined) {
-      this.#bucket.drip();
-      this.#bucket.content = 0;
-    }
+    this.#bucket?.limit(0);
     return fresh;
   }
 
@@ -122,12 +121,12 @@ export class Throttle {
 
   /** How long the pause in force still holds every request back; 0 when none is. */
   get pauseLeftMs(): number {
-    return Math.max(0, Math.round(this.#pausedUntil - performance.now()));
+    return Math.max(0, Math.round(this.#pausedUntil - this.#clock.now()));
   }
 
   /** Time during which sending was paused, so far. */
   get pausedMs(): number {
-    return Math.round(this.#pausedTotal - Math.max(0, this.#pausedUntil - performance.now()));
+    return Math.round(this.#pausedTotal - Math.max(0, this.#pausedUntil - this.#clock.now()));
   }
 
   #follow(limit: number): void {
@@ -135,40 +134,12 @@ export class Throttle {
     if (pace === this.#rate) return;
     const previous = this.#rate;
     this.#rate = pace;
-    if (this.#bucket === undefined) {
-      this.#bucket = this.#fullBucket(pace);
-    } else {
-      this.#bucket.drip();
-      this.#bucket.tokensPerInterval = pace;
-    }
+    if (this.#bucket === undefined) this.#bucket = this.#fullBucket(pace);
+    else this.#bucket.ratePerMinute = pace;
     this.#events.onPaceChange?.(pace, previous);
   }
 
   #fullBucket(ratePerMinute: number): TokenBucket {
-    const bucket = new TokenBucket({ bucketSize: this.#size, tokensPerInterval: ratePerMinute, interval: 'minute' });
-    // limiter's bucket starts empty; the API's starts full, and so may a run.
-    bucket.content = this.#size;
-    return bucket;
+    return new TokenBucket({ size: this.#size, ratePerMinute, clock: this.#clock });
   }
-}
-
-/** The promise, unless `signal` aborts first; a turn given up is simply never used. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  // Not signal.reason: that may be the ApiError that stopped the run, which is no failure of this row.
-  const stopped = (): DOMException => new DOMException('The run stopped', 'AbortError');
-  if (signal.aborted) return Promise.reject(stopped());
-  return new Promise((resolve, reject) => {
-    const abort = (): void => reject(stopped());
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
 }

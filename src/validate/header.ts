@@ -1,17 +1,7 @@
+import { ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import type { CsvRecord } from '../read/csv-records.js';
-import { ERROR_COLUMN, isReportOnlyColumn } from '../report/columns.js';
-
-/** What the header says about where each value of a row is. */
-export interface Columns {
-  /** The header's names, trimmed, in file order; empty names a spreadsheet appends at the end are left out. */
-  readonly names: readonly string[];
-  readonly id: number;
-  readonly fields: { readonly [F in UpdatableField]?: number };
-  /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
-  readonly carried: readonly number[];
-}
 
 export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
 
@@ -60,15 +50,4 @@ export function readHeader(path: string, header: CsvRecord): Columns {
     fields,
     carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),
   };
-}
-
-/**
- * Whether a row has a cell for every column and nothing beyond them but
- * empty cells, which spreadsheets append to rows as they do to the header.
- */
-export function fitsHeader(columns: Columns, cells: readonly string[]): boolean {
-  const width = columns.names.length;
-  if (cells.length < width) return false;
-  for (let index = width; index < cells.length; index++) if (cells[index] !== '') return false;
-  return true;
 }

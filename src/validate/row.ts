@@ -3,7 +3,7 @@ import type { CsvRecord } from '../read/csv-records.js';
 import type { DuplicateIds } from './duplicate-ids.js';
 import { parseExpiresOn } from './expires-on.js';
 import { parseCurrentBalance, parseId, parseName, showCell } from './fields.js';
-import { fitsHeader, type Columns } from './header.js';
+import { fitsHeader, type Columns } from '../core/columns.js';
 import type { FieldRules } from './rules.js';
 
 /** A row that can be sent: the credit batch it targets and exactly the fields it changes. */

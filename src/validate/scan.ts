@@ -1,28 +1,28 @@
+import type { Columns } from '../core/columns.js';
+import { fitsHeader } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import { readCsvBatches, type CsvRecord } from '../read/csv-records.js';
+import type { CsvRecord } from '../read/csv-records.js';
+import { readDataRows, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
-import { sniffLayout, type CsvLayout, type LayoutChoice } from '../read/layout.js';
 import { DuplicateIds, IdFingerprints } from './duplicate-ids.js';
 import { parseId } from './fields.js';
-import { EXPECTED_HEADER, fitsHeader, readHeader, type Columns } from './header.js';
+import { EXPECTED_HEADER, readHeader } from './header.js';
 import { validateRow, type RowVerdict } from './row.js';
 import type { FieldRules } from './rules.js';
 
 /** What the validating pass learns about a whole file before a single row is sent. */
 export interface Scan {
-  /** The encoding and delimiter every later pass reads the file with. */
-  readonly layout: CsvLayout;
   readonly columns: Columns;
   /** Data rows, the header not counted. */
   readonly rows: number;
   /** Rows with a problem of their own; rows invalid only as duplicates are in `duplicates`. */
   readonly invalidRows: number;
   readonly duplicates: DuplicateIds;
+  /** The file as it was validated: a later pass must find it so. */
   readonly stamp: FileStamp;
 }
 
 export interface ScanOptions {
-  readonly layout: LayoutChoice;
   readonly rules: FieldRules;
   readonly signal?: AbortSignal | undefined;
   /**
@@ -30,33 +30,38 @@ export interface ScanOptions {
    * row's verdict as it is read. That verdict cannot yet know of an id
    * repeated further down the file: see `Scan.duplicates`.
    */
-  readonly onHeader?: ((columns: Columns) => (verdict: RowVerdict) => void) | undefined;
+  readonly onHeader?: ((columns: Columns) => ((verdict: RowVerdict) => void) | undefined) | undefined;
 }
 
 /**
- * The first pass: streams the file once, validating every row and indexing
- * every id, and a second time only when an id seems to repeat, to confirm it.
- * Stops when `signal` aborts.
+ * The validating pass: reads the file once, validating every row and
+ * indexing every id, and a second time only when an id seems to repeat, to
+ * confirm it (see duplicate-ids.ts). Stops when `signal` aborts.
  */
-export async function scanFile(path: string, options: ScanOptions): Promise<Scan> {
+export async function scanInput(source: InputSource, options: ScanOptions): Promise<Scan> {
   const { signal, onHeader, rules } = options;
+  const { path } = source;
   const stamp = await stampFile(path);
-  const layout = await sniffLayout(path, options.layout);
+  const rows = await readDataRows(source);
+  if (rows.header === undefined) {
+    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
+  }
+  let columns: Columns;
+  try {
+    columns = readHeader(path, rows.header);
+  } catch (error) {
+    await rows.close();
+    throw error;
+  }
+  const onRow = onHeader?.(columns);
   const fingerprints = new IdFingerprints();
   const suspects = new Set<string>();
-  let columns: Columns | undefined;
-  let onRow: ((verdict: RowVerdict) => void) | undefined;
-  let rows = 0;
+  let count = 0;
   let invalidRows = 0;
-  for await (const batch of readCsvBatches(path, layout)) {
+  for await (const batch of rows.batches) {
     signal?.throwIfAborted();
     for (const record of batch) {
-      if (columns === undefined) {
-        columns = readHeader(path, record);
-        onRow = onHeader?.(columns);
-        continue;
-      }
-      rows++;
+      count++;
       const verdict = validateRow(columns, record, rules);
       if (!verdict.valid) invalidRows++;
       onRow?.(verdict);
@@ -65,25 +70,17 @@ export async function scanFile(path: string, options: ScanOptions): Promise<Scan
       if (!fingerprints.add(id)) suspects.add(id.toLowerCase());
     }
   }
-  if (columns === undefined) {
-    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
-  }
-  const duplicates = await findDuplicates(path, layout, columns, suspects, signal);
-  return { layout, columns, rows, invalidRows, duplicates, stamp };
+  const duplicates = await findDuplicates(source, columns, suspects, signal);
+  return { columns, rows: count, invalidRows, duplicates, stamp };
 }
 
 /** Every line of each suspect id, read again from the file. */
-async function findDuplicates(path: string, layout: CsvLayout, columns: Columns, suspects: ReadonlySet<string>, signal: AbortSignal | undefined): Promise<DuplicateIds> {
+async function findDuplicates(source: InputSource, columns: Columns, suspects: ReadonlySet<string>, signal: AbortSignal | undefined): Promise<DuplicateIds> {
   const duplicates = new DuplicateIds();
   if (suspects.size === 0) return duplicates;
-  let header = true;
-  for await (const batch of readCsvBatches(path, layout)) {
+  for await (const batch of (await readDataRows(source)).batches) {
     signal?.throwIfAborted();
     for (const record of batch) {
-      if (header) {
-        header = false;
-        continue;
-      }
       const id = idOf(columns, record);
       if (id !== undefined && suspects.has(id.toLowerCase())) duplicates.add(id, record.line);
     }

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RowOutcome } from '../../src/report/outcome.js';
+import { ApiError, type ErrorKind } from '../../src/core/errors.js';
 import { CircuitBreaker } from '../../src/send/circuit-breaker.js';
+import type { SendResult } from '../../src/send/operation.js';
 
-const row = (outcome: RowOutcome['outcome'], errorKind?: RowOutcome['errorKind']): RowOutcome => ({ line: 2, outcome, cells: [], attempts: 1, errorKind });
+/** An item's result, named after the row outcome it becomes. */
+const row = (outcome: 'updated' | 'failed' | 'skipped', errorKind: ErrorKind = 'transient'): SendResult<unknown> =>
+  outcome === 'updated'
+    ? { kind: 'done', value: undefined, attempts: 1, status: 200 }
+    : outcome === 'failed'
+      ? { kind: 'failed', error: new ApiError(errorKind, 'x'), attempts: 1, interrupted: false }
+      : { kind: 'not-sent', reason: 'the run stopped' };
 const exhausted = row('failed', 'transient');
 
 describe('circuit breaker', () => {

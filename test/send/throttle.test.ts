@@ -1,42 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Throttle, type Turn } from '../../src/send/throttle.js';
+import { FakeClock } from '../fake-clock.js';
 
 const never = new AbortController().signal;
 
-/** Times, in ms from now, at which `count` turns taken at once are granted. */
-async function turnTimes(throttle: Throttle, count: number): Promise<number[]> {
-  const started = performance.now();
-  return Promise.all(Array.from({ length: count }, () => throttle.turn(never).then(() => performance.now() - started)));
-}
-
-/**
- * Asserts that turn `first + k` came no sooner than `k + 1` intervals after
- * the start. Each turn is checked against the start rather than against the
- * turn before: a timer that fires late leaves the bucket a token richer, so
- * the turn after it rightly comes sooner.
- */
-function assertPaced(times: readonly number[], first: number, intervalMs: number): void {
-  times.slice(first).forEach((time, k) => assert.ok(time >= (k + 1) * intervalMs - 5, `turn ${first + k} came after ${time.toFixed(1)} ms, before ${(k + 1) * intervalMs} ms`));
+/** The virtual times at which `count` turns taken at once are granted. */
+async function turnTimes(throttle: Throttle, clock: FakeClock, count: number): Promise<number[]> {
+  const times = Promise.all(Array.from({ length: count }, () => throttle.turn(never).then(() => clock.now())));
+  await clock.runUntil();
+  return times;
 }
 
 describe('throttle', () => {
   it('lets the burst through at once, less one request kept in reserve, then spaces turns at the rate', async () => {
-    const times = await turnTimes(new Throttle({ ratePerMinute: 1200, burst: 4 }), 6);
-    assert.ok(times.slice(0, 3).every((time) => time < 20), `the burst came at ${times.slice(0, 3).join(', ')} ms`);
-    assertPaced(times, 3, 50);
+    const clock = new FakeClock();
+    assert.deepEqual(await turnTimes(new Throttle({ ratePerMinute: 1200, burst: 4 }, {}, clock), clock, 6), [0, 0, 0, 50, 100, 150]);
   });
 
   it('does not pace at rate 0 until the server names a limit', async () => {
-    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 });
-    const times = await turnTimes(throttle, 100);
-    assert.ok((times.at(-1) ?? 99) < 50);
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
+    assert.deepEqual(await turnTimes(throttle, clock, 100), Array.from({ length: 100 }, () => 0));
     assert.equal(throttle.ratePerMinute, 0);
   });
 
   it('follows a lower X-RateLimit-Limit, telling it once, and never goes above --rate', async () => {
+    const clock = new FakeClock();
     const changes: [number, number][] = [];
-    const throttle = new Throttle({ ratePerMinute: 6000, burst: 2 }, { onPaceChange: (rate, previous) => changes.push([rate, previous]) });
+    const throttle = new Throttle({ ratePerMinute: 6000, burst: 2 }, { onPaceChange: (rate, previous) => changes.push([rate, previous]) }, clock);
     const turn = (await throttle.turn(never)) as Turn;
     throttle.observe({ limit: 1200 }, turn);
     throttle.observe({ limit: 1200 }, turn);
@@ -47,62 +39,90 @@ describe('throttle', () => {
     ]);
     throttle.observe({ limit: 1200 }, turn);
     assert.equal(throttle.ratePerMinute, 1200);
-    // The first turn may find a token saved up while the pace was 6000/min.
-    assertPaced((await turnTimes(throttle, 3)).slice(1), 0, 50);
+    assert.deepEqual(await turnTimes(throttle, clock, 3), [50, 100, 150]);
+  });
+
+  it('keeps what was earned at the old pace when the pace changes', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 1200, burst: 2 }, {}, clock);
+    const turn = (await throttle.turn(never)) as Turn;
+    await clock.runUntil(25);
+    // Half a token earned at 1200/min (50 ms each); the other half takes 50 ms at 600/min.
+    throttle.observe({ limit: 600 }, turn);
+    assert.deepEqual(await turnTimes(throttle, clock, 2), [75, 175]);
   });
 
   it('takes up a limit at rate 0, starting from what the server says is left', async () => {
-    const throttle = new Throttle({ ratePerMinute: 0, burst: 50 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 50 }, {}, clock);
     const turn = (await throttle.turn(never)) as Turn;
     throttle.observe({ limit: 1200, remaining: 0 }, turn);
     assert.equal(throttle.ratePerMinute, 1200);
-    const [first] = await turnTimes(throttle, 1);
-    assert.ok((first ?? 0) >= 40, `the next turn came after ${first} ms, before the server had a request to spare`);
+    assert.deepEqual(await turnTimes(throttle, clock, 1), [50]);
   });
 
   it('spends no more than the server says remains, counting the requests it has not seen yet', async () => {
-    const throttle = new Throttle({ ratePerMinute: 1200, burst: 20 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 1200, burst: 20 }, {}, clock);
     const turns = (await Promise.all([throttle.turn(never), throttle.turn(never), throttle.turn(never)])) as Turn[];
     // The first request's answer: 2 left after it; the two sent after it will take those.
     throttle.observe({ remaining: 2 }, turns[0] as Turn);
-    const [next] = await turnTimes(throttle, 1);
-    assert.ok((next ?? 0) >= 40, `the next turn came after ${next} ms though the server had nothing left`);
+    assert.deepEqual(await turnTimes(throttle, clock, 1), [50]);
   });
 
   it('holds every turn back during a pause, and counts overlapping pauses once', async () => {
-    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
     assert.equal(throttle.pause(300), true);
     assert.equal(throttle.pause(200), false);
-    const started = performance.now();
-    const turns = (await Promise.all([throttle.turn(never), throttle.turn(never)])) as Turn[];
-    assert.ok(performance.now() - started >= 295);
-    assert.ok(turns.every((turn) => turn.pausedMs >= 295));
+    assert.equal(throttle.pauseLeftMs, 300);
+    const turns = Promise.all([throttle.turn(never), throttle.turn(never)]);
+    await clock.runUntil();
+    assert.equal(clock.now(), 300);
+    assert.deepEqual(
+      (await turns).map((turn) => turn?.pausedMs),
+      [300, 300],
+    );
     assert.equal(throttle.pauses, 1);
-    assert.ok(throttle.pausedMs >= 295 && throttle.pausedMs <= 310, `paused ${throttle.pausedMs} ms`);
+    assert.equal(throttle.pausedMs, 300);
+    assert.equal(throttle.pauseLeftMs, 0);
+  });
+
+  it('counts the part of a longer pause that outlasts the one in force', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
+    throttle.pause(300);
+    await clock.runUntil(100);
+    assert.equal(throttle.pause(500), false);
+    assert.equal(throttle.pauseLeftMs, 500);
+    await clock.runUntil(1000);
+    assert.deepEqual([throttle.pauses, throttle.pausedMs], [1, 600]);
   });
 
   it('after a pause, lets requests through one interval apart: the server has nothing saved up', async () => {
-    const throttle = new Throttle({ ratePerMinute: 1200, burst: 20 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 1200, burst: 20 }, {}, clock);
     throttle.pause(0);
-    assertPaced(await turnTimes(throttle, 3), 0, 50);
+    assert.deepEqual(await turnTimes(throttle, clock, 3), [50, 100, 150]);
   });
 
   it('gives up a turn when the pause would hold it longer than allowed', async () => {
-    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
     throttle.pause(10_000);
-    const started = performance.now();
     assert.equal(await throttle.turn(never, 1000), undefined);
-    assert.ok(performance.now() - started < 100);
+    assert.equal(clock.now(), 0);
   });
 
   it('gives up waiting when the run stops, with an AbortError rather than the reason the run stopped', async () => {
-    const throttle = new Throttle({ ratePerMinute: 60, burst: 1 });
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 60, burst: 1 }, {}, clock);
     await throttle.turn(never);
     const stop = new AbortController();
     const waiting = throttle.turn(stop.signal);
     stop.abort(new Error('key refused'));
     await assert.rejects(waiting, { name: 'AbortError' });
-    const paused = new Throttle({ ratePerMinute: 0, burst: 1 });
+    const paused = new Throttle({ ratePerMinute: 0, burst: 1 }, {}, clock);
     paused.pause(10_000);
     const stopPaused = new AbortController();
     const held = paused.turn(stopPaused.signal);

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DuplicateIds, IdFingerprints } from '../../src/validate/duplicate-ids.js';
 import { defaultRules } from '../../src/validate/rules.js';
-import { scanFile } from '../../src/validate/scan.js';
+import { openInput } from '../../src/read/data-rows.js';
+import { scanInput } from '../../src/validate/scan.js';
 import { tempDir, writeCsv } from '../helpers.js';
 
 describe('IdFingerprints', () => {
@@ -65,7 +66,7 @@ describe('scan', () => {
     const dir = await tempDir();
     const [a, b] = [randomUUID(), randomUUID()];
     const path = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},x\n${a},2\n${a.toUpperCase()},3\n`);
-    const scan = await scanFile(path, { layout: {}, rules: defaultRules(new Date()) });
+    const scan = await scanInput(await openInput(path, {}), { rules: defaultRules(new Date()) });
     assert.equal(scan.rows, 4);
     assert.equal(scan.invalidRows, 1);
     assert.equal(scan.duplicates.size, 1);

@@ -1,5 +1,5 @@
 import { TiError } from '../../core/errors.js';
-import { runPipeline } from '../../pipeline/run.js';
+import { bulkIngest } from '../../pipeline/bulk-ingest.js';
 import { keyKind } from '../../send/api-target.js';
 import type { ConfigFile } from '../config-file.js';
 import { askYesNo } from '../confirm.js';
@@ -17,7 +17,7 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
   const sayStopping = (): void => void (display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
-    const result = await runPipeline(options, {
+    const result = await bulkIngest(options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
       confirm: async (plan) => {

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../pipeline/run.js';
+import type { RunResult } from '../../pipeline/bulk-ingest.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError, formatRunSummary } from '../messages.js';

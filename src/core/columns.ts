@@ -1,0 +1,42 @@
+import { CREDIT_BATCH_FIELDS, type UpdatableField } from './credit-batch.js';
+
+/**
+ * The vocabulary of the files ti-credits reads and writes. The reader needs it
+ * to recognise a report fed back by mistake and the `error` column of a
+ * failed.csv given again; the writer needs it to write them. It lives here,
+ * below both, so that neither depends on the other.
+ */
+
+/** Where the values of a row are, as the header of the input says. */
+export interface Columns {
+  /** The header's names, trimmed, in file order; empty names a spreadsheet appends at the end are left out. */
+  readonly names: readonly string[];
+  readonly id: number;
+  readonly fields: { readonly [F in UpdatableField]?: number };
+  /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
+  readonly carried: readonly number[];
+}
+
+export const ERROR_COLUMN = 'error';
+export const STATUS_COLUMNS = ['line', 'outcome', 'httpStatus', 'attempts', ERROR_COLUMN] as const;
+/** The JSON body sent (or, for validate and --dry-run, that would be sent). */
+export const SENT_COLUMN = 'sent';
+export const API_COLUMN_PREFIX = 'api.';
+/** The credit batch as the API returned it; its id is the row's own. */
+export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
+
+/** Column names only a report has: an input carrying them is a report fed back by mistake. */
+export function isReportOnlyColumn(name: string): boolean {
+  return name !== ERROR_COLUMN && ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name.startsWith(API_COLUMN_PREFIX));
+}
+
+/**
+ * Whether a row has a cell for every column and nothing beyond them but
+ * empty cells, which spreadsheets append to rows as they do to the header.
+ */
+export function fitsHeader(columns: Columns, cells: readonly string[]): boolean {
+  const width = columns.names.length;
+  if (cells.length < width) return false;
+  for (let index = width; index < cells.length; index++) if (cells[index] !== '') return false;
+  return true;
+}

@@ -1,0 +1,50 @@
+import type { ErrorKind } from './errors.js';
+
+/**
+ * What sending tells the rest of a run as it goes: produced by the send
+ * stage, counted and recorded by the report stage. Kept here so that the two
+ * stages need nothing of each other.
+ */
+
+/** One request as it went. */
+export interface AttemptRecord {
+  /** The input line the request is for; absent for requests no line asked for (a page of a client's batches). */
+  readonly line?: number | undefined;
+  /** What the request is about: a credit batch id, or a client id for a read. */
+  readonly id: string;
+  /** The item's requests so far, this one included. */
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly status?: number | undefined;
+  readonly kind?: ErrorKind | undefined;
+  readonly error?: string | undefined;
+}
+
+/** A request about to be sent again: after a fault (`cause` is its status, `timeout` or a network code) or a 429. */
+export interface RetryRecord {
+  readonly line?: number | undefined;
+  readonly id: string;
+  readonly cause: string;
+  readonly delayMs: number;
+  readonly error: string;
+  /** For a 429: whether it began a pause of every request, rather than falling within one. */
+  readonly newPause?: boolean;
+}
+
+/** How a run was paced, for summary.json. */
+export interface PacingStats {
+  /** Requests per minute at the end: --rate, or the server's lower limit. */
+  readonly ratePerMinute: number;
+  readonly pauses: number;
+  readonly pausedMs: number;
+}
+
+/** Requests of a run, as summary.json counts them. */
+export interface RequestCounts {
+  readonly sent: number;
+  readonly retries: number;
+  /** Retries by what caused them: an HTTP status (429 among them), `timeout`, or a network error's code. */
+  readonly retriesByCause: Readonly<Record<string, number>>;
+  /** Requests by HTTP status; `network` for those that got no answer. */
+  readonly byStatus: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,137 @@
+import type { CommandName } from '../core/command.js';
+import { ApiError, TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
+import type { RunLog } from '../report/log.js';
+import type { Outcome } from '../report/outcome.js';
+import type { RunFolder } from '../report/run-folder.js';
+import type { RecordedOptions } from '../report/run-record.js';
+import type { SummaryCheckpoints } from '../report/summary-checkpoints.js';
+import { summarize, type RunStatus, type Summary } from '../report/summary.js';
+import { Tally } from '../report/tally.js';
+
+/** What the summary says of the run, known from the start. */
+export interface SessionFacts {
+  readonly command: CommandName;
+  readonly dryRun: boolean;
+  readonly input: string;
+  readonly target: string | undefined;
+  readonly options: RecordedOptions;
+  /** The outcomes the run's rows can have (its report schema's). */
+  readonly outcomes: readonly Outcome[];
+}
+
+/**
+ * What every stage of one run shares: its folder and log, its counts, and
+ * how it ends. The run's status is decided here and nowhere else: it is
+ * `completed` unless a stage stops the run, and the first reason given to
+ * stop it is the one reported.
+ */
+export class RunSession {
+  readonly folder: RunFolder;
+  readonly log: RunLog;
+  readonly startedAt: Date;
+  readonly #facts: SessionFacts;
+  readonly #now: () => Date;
+  readonly #stop = new AbortController();
+  #tally: Tally;
+  #status: RunStatus = 'completed';
+  #failure: TiError | undefined;
+  #pacing: (() => PacingStats) | undefined;
+  #checkpoints: SummaryCheckpoints | undefined;
+
+  constructor(
+    folder: RunFolder,
+    log: RunLog,
+    facts: SessionFacts,
+    clock: { readonly startedAt: Date; readonly now: () => Date },
+  ) {
+    this.folder = folder;
+    this.log = log;
+    this.#facts = facts;
+    this.startedAt = clock.startedAt;
+    this.#now = clock.now;
+    this.#tally = new Tally(facts.outcomes);
+  }
+
+  /** Aborted once the run stops, for whatever reason; its reason is the error that stopped it. */
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  get tally(): Tally {
+    return this.#tally;
+  }
+
+  get status(): RunStatus {
+    return this.#status;
+  }
+
+  get failure(): TiError | undefined {
+    return this.#failure;
+  }
+
+  /** Stops the run for good: no new request is made. The first reason given is the one reported. */
+  stop(error: TiError, status: RunStatus): void {
+    if (this.#stop.signal.aborted) return;
+    this.#status = status;
+    this.#failure = error;
+    this.log.logger.error({ event: 'stop', status, kind: error.kind, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
+    this.#stop.abort(error);
+  }
+
+  /** Ends the run before anything is sent, without stopping a stage: the remaining rows are still reported. */
+  refuse(error: TiError): void {
+    this.#status = 'refused';
+    this.#failure ??= error;
+  }
+
+  /** Forgets the counts of rows whose report was thrown away, to count them again. */
+  recount(): void {
+    this.#tally = new Tally(this.#facts.outcomes);
+  }
+
+  /** Where sending's pace comes from, once sending has begun. */
+  pacedBy(pacing: () => PacingStats): void {
+    this.#pacing = pacing;
+  }
+
+  /** Keeps summary.json current while rows are sent, so that a killed run's counts survive it. */
+  startCheckpoints(): void {
+    this.#checkpoints = this.folder.checkpoints(
+      () => this.summary('running'),
+      (error) => this.log.logger.warn({ event: 'checkpoint-failed', error: String(error) }, 'summary.json could not be updated'),
+    );
+    this.#checkpoints.start();
+  }
+
+  async stopCheckpoints(): Promise<void> {
+    await this.#checkpoints?.stop();
+  }
+
+  summary(status: RunStatus = this.#status): Summary {
+    const { command, dryRun, input, target, options } = this.#facts;
+    return summarize({
+      command,
+      dryRun,
+      input,
+      target,
+      options,
+      status,
+      folder: this.folder.path,
+      startedAt: this.startedAt,
+      finishedAt: this.#now(),
+      tally: this.#tally,
+      pacing: this.#pacing?.(),
+      error: status === 'running' ? undefined : this.#failure,
+    });
+  }
+
+  /** Writes the final summary.json and closes the log. */
+  async finish(): Promise<Summary> {
+    const summary = this.summary();
+    await this.folder.writeSummary(summary);
+    this.log.logger.info({ event: 'end', summary }, 'run finished');
+    await this.log.close();
+    return summary;
+  }
+}

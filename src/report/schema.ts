@@ -1,0 +1,133 @@
+import { API_COLUMN_PREFIX, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
+import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import type { Outcome, RowOutcome } from './outcome.js';
+
+/**
+ * A report's columns in one table: each column ti-credits writes itself, with
+ * how its cell is written from a row's outcome and read back into one (a
+ * resumed run reads its report back), and where the input's own columns go.
+ * A command chooses its schema, and with it the outcomes its rows can have.
+ */
+
+/** A row being read back from a report, one cell at a time. */
+export type RecordedOutcome = { -readonly [K in keyof RowOutcome]?: RowOutcome[K] };
+
+export interface OwnColumn {
+  readonly name: string;
+  write(row: RowOutcome): string;
+  /** Puts the cell back; false when it cannot be a cell ti-credits wrote, so the report cannot be trusted. */
+  read(cell: string, into: RecordedOutcome): boolean;
+}
+
+/** Where the input's columns (those carried: all but an old `error`) stand among the report's own. */
+export const INPUT_COLUMNS = 'input columns';
+
+export interface ReportSchema {
+  readonly columns: readonly (OwnColumn | typeof INPUT_COLUMNS)[];
+  /** The outcomes this report's rows can have, in the order summary.json lists them. */
+  readonly outcomes: readonly Outcome[];
+  /** Outcomes that leave nothing more to do: every other row goes to failed.csv, to be sent again. */
+  readonly done: readonly Outcome[];
+}
+
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula.
+ * Text ti-credits writes itself (messages, the API's values) is prefixed with
+ * an apostrophe, which spreadsheets read as "this is text"; the user's own
+ * columns are written back exactly, so that failed.csv re-runs unchanged.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEUTRALISED = /^'[=+\-@\t\r]/;
+
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function restoreFormula(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+}
+
+/** Reads a cell that holds a whole number into `set`; false when it holds anything else. */
+function readWhole(cell: string, set: (value: number) => void): boolean {
+  if (!/^\d{1,15}$/.test(cell)) return false;
+  set(Number(cell));
+  return true;
+}
+
+function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
+  return [
+    {
+      name: 'line',
+      write: (row) => String(row.line),
+      read: (cell, into) => readWhole(cell, (line) => (into.line = line)),
+    },
+    {
+      name: 'outcome',
+      write: (row) => row.outcome,
+      read: (cell, into) => {
+        if (!(outcomes as readonly string[]).includes(cell)) return false;
+        into.outcome = cell as Outcome;
+        return true;
+      },
+    },
+    {
+      name: 'httpStatus',
+      write: (row) => (row.httpStatus === undefined ? '' : String(row.httpStatus)),
+      read: (cell, into) => cell === '' || readWhole(cell, (status) => (into.httpStatus = status)),
+    },
+    {
+      name: 'attempts',
+      write: (row) => String(row.attempts),
+      read: (cell, into) => readWhole(cell, (attempts) => (into.attempts = attempts)),
+    },
+    {
+      name: ERROR_COLUMN,
+      write: (row) => (row.error === undefined ? '' : neutraliseFormula(row.error)),
+      read: (cell, into) => {
+        if (cell !== '') into.error = restoreFormula(cell);
+        return true;
+      },
+    },
+  ];
+}
+
+const sentColumn: OwnColumn = {
+  name: SENT_COLUMN,
+  write: (row) => (row.sent === undefined ? '' : JSON.stringify(row.sent)),
+  read: (cell, into) => {
+    if (cell === '') return true;
+    try {
+      into.sent = JSON.parse(cell) as CreditBatchUpdate;
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** The credit batch as the API returned it; read back as the text it was written as. */
+const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
+  name: `${API_COLUMN_PREFIX}${field}`,
+  write: (row) => {
+    const value = row.result?.[field];
+    return value === undefined || value === null ? '' : neutraliseFormula(String(value));
+  },
+  read: (cell, into) => {
+    if (cell !== '') into.result = { ...into.result, [field]: restoreFormula(cell) } as CreditBatch;
+    return true;
+  },
+}));
+
+const OUTCOMES: readonly Outcome[] = ['updated', 'failed', 'invalid', 'skipped', 'valid'];
+
+/** report.csv of `apply` and `validate`: one line per input row. */
+export const ROW_REPORT: ReportSchema = {
+  columns: [...statusColumns(OUTCOMES), INPUT_COLUMNS, sentColumn, ...apiColumns],
+  outcomes: OUTCOMES,
+  done: ['updated', 'valid'],
+};
+
+/** The header of a report of this schema for an input with these columns. */
+export function reportHeader(schema: ReportSchema, columns: Columns): string[] {
+  return schema.columns.flatMap((column) => (column === INPUT_COLUMNS ? columns.carried.map((index) => columns.names[index] ?? '') : [column.name]));
+}

@@ -1,0 +1,151 @@
+import { STATUS_CODES } from 'node:http';
+import { RequestError, TimeoutError } from 'got';
+import type { CreditBatch } from '../core/credit-batch.js';
+import { ApiError } from '../core/errors.js';
+import type { ApiResponse } from './api-client.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/**
+ * What an answer of the API means: the value asked for, or an ApiError of the
+ * kind that decides what happens next (retry.ts). The shapes are the API's,
+ * one reader per endpoint; how a status is classified is common to all.
+ */
+
+/** Statuses worth another try: the request may well succeed later unchanged. */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * The failure a non-200 answer stands for, or undefined for a 200.
+ * `permission` names what a 403 says the key may not do.
+ */
+export function answerFailure(response: ApiResponse, permission: string, body: unknown = parseJson(response.body)): ApiError | undefined {
+  const { status } = response;
+  if (status === 200) return undefined;
+  const message = apiMessage(body, response.body, status);
+  if (status >= 300 && status < 400) {
+    const location = response.headers.location;
+    return new ApiError('aborted', `the server answered ${status} redirecting to ${String(location ?? 'another address')}; ti-credits does not follow redirects, which would send the API key elsewhere`, {
+      status,
+      hint: 'Point --base-url or --instance at the address the API is served from.',
+    });
+  }
+  if (status === 401) {
+    return new ApiError('auth', `the API rejected the key (401: ${message})`, { status, hint: 'Check TI_API_KEY or --api-key-file: the key may be mistyped, revoked, or for another instance.' });
+  }
+  if (status === 403) {
+    return new ApiError('auth', `the API key is not allowed to ${permission} (403: ${message})`, { status, hint: `Use a key with permission to ${permission}.` });
+  }
+  if (TRANSIENT_STATUSES.has(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], body, Date.now());
+    return new ApiError('transient', `${status}: ${message}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+  }
+  return new ApiError('rejected', `${status}: ${message}`, { status });
+}
+
+/** The credit batch a 200 to `PUT /clients/creditBatches/:id` holds; throws the ApiError any other answer stands for. */
+export function readUpdatedBatch(response: ApiResponse, id: string): CreditBatch {
+  const body = parseJson(response.body);
+  const failure = answerFailure(response, 'update credit batches', body);
+  if (failure !== undefined) throw failure;
+  const batch = (body as { data?: { UpdateCreditBatch?: Partial<CreditBatch> } } | undefined)?.data?.UpdateCreditBatch;
+  if (typeof batch?.id !== 'string') {
+    throw new ApiError('rejected', 'the API answered 200 but without the updated credit batch; check the row in Thought Industries before sending it again', { status: 200 });
+  }
+  if (batch.id.toLowerCase() !== id.toLowerCase()) {
+    throw new ApiError('rejected', `the API answered 200 for credit batch ${batch.id} instead of ${id}; check both in Thought Industries before sending the row again`, { status: 200 });
+  }
+  return batch as CreditBatch;
+}
+
+/** One page of a client's credit batches, as `GET /clients/:clientId/creditBatches` answers it. */
+export interface BatchPage {
+  readonly creditBatches: readonly CreditBatch[];
+  /** The count of all the client's matching batches, when the answer says. */
+  readonly total: number | undefined;
+  /** Whether a later page has batches, when the answer says. */
+  readonly hasMore: boolean | undefined;
+}
+
+/**
+ * Reads a page defensively: the documentation's pages disagree on the paging
+ * shape, so `pageInfo` may lack a field (left undefined, for the caller to do
+ * without) but a batch without an id, or for another client, is refused.
+ */
+export function readBatchPage(response: ApiResponse, clientId: string): BatchPage {
+  const body = parseJson(response.body);
+  const failure = answerFailure(response, 'read credit batches', body);
+  if (failure !== undefined) throw failure;
+  const list = (body as { data?: { APICreditBatchesByClientAndCreditAccount?: { creditBatches?: unknown; pageInfo?: Record<string, unknown> } } } | undefined)?.data
+    ?.APICreditBatchesByClientAndCreditAccount;
+  if (list === undefined || !Array.isArray(list.creditBatches)) {
+    throw new ApiError('rejected', `the API answered 200 without the credit batches of client ${clientId}`, { status: 200 });
+  }
+  for (const batch of list.creditBatches as Partial<CreditBatch>[]) {
+    if (typeof batch?.id !== 'string') throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
+    if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
+      throw new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${batch.clientId} among those of client ${clientId}`, { status: 200 });
+    }
+  }
+  const info = list.pageInfo ?? {};
+  return {
+    creditBatches: list.creditBatches as CreditBatch[],
+    total: typeof info.total === 'number' && Number.isSafeInteger(info.total) && info.total >= 0 ? info.total : undefined,
+    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
+  };
+}
+
+/** Whether `GET /ping` accepted the key; throws the ApiError any other answer stands for. */
+export function readPing(response: ApiResponse): void {
+  const body = parseJson(response.body);
+  const failure = answerFailure(response, 'use the API', body);
+  if (failure !== undefined) throw failure;
+  if ((body as { valid?: unknown } | undefined)?.valid !== true) {
+    throw new ApiError('auth', 'the API did not confirm the key (GET /ping answered without "valid": true)', { status: 200, hint: 'Check TI_API_KEY or --api-key-file.' });
+  }
+}
+
+/** Network codes after which the same request cannot work by waiting: the address or its certificate is wrong. */
+const HOST_NOT_FOUND = new Set(['ENOTFOUND']);
+const TLS_FAILURE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
+
+export function classifyNetworkError(error: unknown): ApiError {
+  if (!(error instanceof RequestError)) throw error;
+  const host = error.options?.url instanceof URL ? error.options.url.host : 'the API host';
+  if (error instanceof TimeoutError) {
+    return new ApiError('transient', `the API did not answer in time (${error.message})`, { cause: error });
+  }
+  const code = error.code;
+  if (HOST_NOT_FOUND.has(code)) {
+    return new ApiError('aborted', `the host ${host} does not exist`, { hint: 'Check --instance (the name in https://<name>.thoughtindustries.com) or --base-url.', cause: error });
+  }
+  if (TLS_FAILURE.test(code)) {
+    return new ApiError('aborted', `the secure connection to ${host} failed (${code}); its certificate cannot be trusted`, { hint: 'Check --base-url; ti-credits never sends the key over an untrusted connection.', cause: error });
+  }
+  return new ApiError('transient', `network error (${code}): ${error.message}`, { cause: error });
+}
+
+/** What a failure is counted under in summary.json: its HTTP status, `timeout`, or the network error's code. */
+export function failureCause(error: ApiError): string {
+  if (error.status !== undefined) return String(error.status);
+  if (error.cause instanceof TimeoutError) return 'timeout';
+  return error.cause instanceof RequestError ? error.cause.code : 'network';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's own words when it gives them (`message`, then `error`), else the start of whatever it sent. */
+function apiMessage(body: unknown, text: string, status: number): string {
+  const fields = body as { message?: unknown; error?: unknown; errors?: { message?: unknown }[] } | undefined;
+  for (const candidate of [fields?.message, fields?.errors?.[0]?.message, fields?.error]) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
+  }
+  const plain = text.replace(/\s+/g, ' ').trim();
+  if (plain !== '') return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
+  return STATUS_CODES[status] ?? `HTTP ${status}`;
+}

@@ -1,0 +1,186 @@
+import { ApiError, TiError } from '../core/errors.js';
+import type { AttemptRecord, PacingStats, RetryRecord } from '../core/run-facts.js';
+import { createApiClient, type ApiClient, type ApiResponse } from './api-client.js';
+import { classifyNetworkError, failureCause } from './api-answers.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { systemClock, type Clock } from './clock.js';
+import { Dispatcher } from './dispatcher.js';
+import type { Operation, SendResult } from './operation.js';
+import type { SendOptions } from './options.js';
+import { readRateLimit, throttlePauseMs } from './rate-limit-headers.js';
+import { stopsTheRun, withRetries } from './retry.js';
+import { Throttle } from './throttle.js';
+
+/** What the send stage tells the rest of the run as it goes. */
+export interface ExecutorEvents {
+  readonly onAttempt?: (attempt: AttemptRecord) => void;
+  readonly onRetry?: (retry: RetryRecord) => void;
+  /** The pace now follows the server's X-RateLimit-Limit. */
+  readonly onPaceChange?: (ratePerMinute: number, previous: number) => void;
+  /** A failure after which no request can succeed: the run must stop. */
+  readonly onFatal?: (error: ApiError) => void;
+  /** Too many items in a row failed after all their retries: the run must stop. */
+  readonly onCircuitOpen?: (error: ApiError, consecutiveFailures: number) => void;
+}
+
+export interface PerformHooks {
+  /** Called once, just before the item's first request: from then on the API may have acted on it. */
+  readonly beforeFirstAttempt?: () => void;
+}
+
+/**
+ * The send stage: one API client, one pace shared by every request (the
+ * limit is the key's), retries, bounded concurrency and a circuit breaker,
+ * for requests of any operation. Nothing here knows what a row or a report is.
+ */
+export class Executor {
+  readonly #client: ApiClient;
+  readonly #dispatcher: Dispatcher;
+  readonly #throttle: Throttle;
+  readonly #breaker: CircuitBreaker;
+  readonly #options: SendOptions;
+  readonly #signal: AbortSignal;
+  readonly #events: ExecutorEvents;
+  readonly #clock: Clock;
+
+  constructor(options: SendOptions, signal: AbortSignal, events: ExecutorEvents = {}, clock: Clock = systemClock) {
+    this.#options = options;
+    this.#signal = signal;
+    this.#events = events;
+    this.#clock = clock;
+    this.#client = createApiClient(options.target, { timeoutMs: options.timeoutMs, concurrency: options.concurrency });
+    this.#dispatcher = new Dispatcher(options.concurrency);
+    this.#throttle = new Throttle({ ratePerMinute: options.ratePerMinute, burst: options.burst }, { ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }) }, clock);
+    this.#breaker = new CircuitBreaker(options.circuitBreaker);
+  }
+
+  /**
+   * Queues one item, at most `concurrency` in flight; resolves once there is
+   * room for the next, so that a caller reading a file waits rather than
+   * queueing it whole. `onDone` is given the item's result.
+   */
+  submit<I, T>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T>) => void, hooks: PerformHooks = {}): Promise<void> {
+    return this.#dispatcher.submit(async () => onDone(await this.perform(operation, item, hooks)));
+  }
+
+  /** Waits for every item submitted to have its result. */
+  drain(): Promise<void> {
+    return this.#dispatcher.drain();
+  }
+
+  /**
+   * Makes one item's request, paced and retried, and says what became of it;
+   * never rejects for an API failure. Items performed directly (the pages of
+   * a read, one after the other) share the pace and the breaker with those
+   * submitted.
+   */
+  async perform<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks = {}): Promise<SendResult<T>> {
+    const result = await this.#attempt(operation, item, hooks);
+    if (result.kind === 'failed' && stopsTheRun(result.error)) this.#events.onFatal?.(result.error);
+    if (this.#breaker.record(result)) this.#openCircuit(result);
+    return result;
+  }
+
+  get pacing(): PacingStats {
+    return { ratePerMinute: this.#throttle.ratePerMinute, pauses: this.#throttle.pauses, pausedMs: this.#throttle.pausedMs };
+  }
+
+  /** How long a 429 still holds every request back. */
+  get pauseLeftMs(): number {
+    return this.#throttle.pauseLeftMs;
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+
+  async #attempt<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks): Promise<SendResult<T>> {
+    const signal = this.#signal;
+    const { line, id } = operation.describe(item);
+    const { maxThrottleWaitMs } = this.#options;
+    let attempts = 0;
+    let throttledMs = 0;
+    let lastError: ApiError | undefined;
+    let lastHeaders: ApiResponse['headers'] = {};
+    if (signal.aborted) return { kind: 'not-sent', reason: notSent(signal) };
+
+    const attempt = async (): Promise<{ value: T; status: number }> => {
+      const turn = await this.#throttle.turn(signal, maxThrottleWaitMs - throttledMs);
+      if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
+      throttledMs += turn.pausedMs;
+      if (attempts === 0) hooks.beforeFirstAttempt?.();
+      attempts++;
+      const started = this.#clock.now();
+      const record = (status: number | undefined, error?: ApiError): void =>
+        this.#events.onAttempt?.({ line, id, attempt: attempts, durationMs: Math.round((this.#clock.now() - started) * 10) / 10, status, kind: error?.kind, error: error?.message });
+      let response: ApiResponse;
+      try {
+        response = await operation.request(this.#client, item);
+      } catch (error) {
+        lastError = classifyNetworkError(error);
+        lastHeaders = {};
+        record(undefined, lastError);
+        throw lastError;
+      }
+      this.#throttle.observe(readRateLimit(response.headers), turn);
+      try {
+        const value = operation.read(response, item);
+        record(response.status);
+        return { value, status: response.status };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        lastError = error;
+        lastHeaders = response.headers;
+        record(error.status, error);
+        throw error;
+      }
+    };
+
+    try {
+      const { value, status } = await withRetries(attempt, this.#options.retry, {
+        signal,
+        clock: this.#clock,
+        onRetry: (error, _attempt, delayMs) => this.#events.onRetry?.({ line, id, cause: failureCause(error), delayMs, error: error.message }),
+        onThrottled: (error) => {
+          // The limit is the key's, not the item's: every request waits, and this one goes again after.
+          const pauseMs = throttlePauseMs(error.retryAfterMs, lastHeaders, Date.now());
+          const newPause = this.#throttle.pause(pauseMs);
+          this.#events.onRetry?.({ line, id, cause: '429', delayMs: pauseMs, error: error.message, newPause });
+        },
+      });
+      return { kind: 'done', value, attempts, status };
+    } catch (error) {
+      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false };
+      if (!signal.aborted) throw error;
+      if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
+      const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
+      return { kind: 'failed', error: interrupted, attempts, interrupted: true };
+    }
+  }
+
+  #openCircuit(last: SendResult<unknown>): void {
+    const rows = this.#breaker.consecutiveFailures;
+    const said = last.kind === 'failed' ? last.error.message : 'no answer';
+    const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${said}); the API looks unavailable`, {
+      hint: 'Once the API answers again, continue the run with the --resume command below.',
+    });
+    this.#events.onCircuitOpen?.(error, rows);
+  }
+}
+
+/** The item has waited out its allowance of 429 pauses: it fails now, and may be sent again later. */
+function throttledTooLong(lastError: ApiError | undefined, maxThrottleWaitMs: number): ApiError {
+  const allowance = `--max-throttle-wait allows one row (${Math.round(maxThrottleWaitMs / 1000)} s)`;
+  const throttled = lastError?.status === 429;
+  const said = throttled ? ` (${lastError.message})` : '';
+  return new ApiError('transient', `the API kept throttling requests (429)${said} for longer than ${allowance}`, { ...(throttled ? { status: 429 } : {}), final: true });
+}
+
+function stopReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof TiError ? `the run stopped: ${reason.message}` : 'the run stopped';
+}
+
+function notSent(signal: AbortSignal): string {
+  return `not sent because ${stopReason(signal)}`;
+}
