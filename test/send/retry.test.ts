@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/core/errors.js';
-import { retryDelay, withRetries, type RetryPolicy } from '../../src/send/retry.js';
+import { decide, retryDelay, withRetries, type RetryPolicy } from '../../src/send/retry.js';
+import { FakeClock } from '../fake-clock.js';
 
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10_000 };
 
@@ -118,5 +119,67 @@ describe('backoff', () => {
   });
   it('never waits less than Retry-After', () => {
     assert.ok(retryDelay(new ApiError('transient', 'x', { retryAfterMs: 2000 }), 1, wide) >= 2000);
+  });
+});
+
+describe('the retry decision', () => {
+  const context = { retriesUsed: 0, policy, throttled: true };
+  it('stops the run on a refused key, a redirect, an unknown host', () => {
+    for (const kind of ['auth', 'aborted'] as const) assert.equal(decide(new ApiError(kind, 'x'), context).action, 'stop');
+  });
+  it('fails the request, not the run, when the API refuses it on its merits or it may not be tried again', () => {
+    assert.equal(decide(new ApiError('rejected', '404', { status: 404 }), context).action, 'fail');
+    assert.equal(decide(new ApiError('transient', 'waited too long', { status: 429, final: true }), context).action, 'fail');
+    assert.equal(decide(new ApiError('transient', '503', { status: 503 }), { ...context, retriesUsed: 3 }).action, 'fail');
+  });
+  it('pauses every request on a 429 without spending a retry, even once the retries are spent', () => {
+    assert.deepEqual(decide(new ApiError('transient', '429', { status: 429 }), { ...context, retriesUsed: 3 }), { action: 'throttled' });
+  });
+  it('backs a 429 off like any fault where no throttle shares the pace', () => {
+    const decision = decide(new ApiError('transient', '429', { status: 429, retryAfterMs: 300 }), { ...context, throttled: false });
+    assert.deepEqual(decision, { action: 'backoff', delayMs: 300 });
+  });
+  it('fails rather than waits for a Retry-After beyond the longest wait allowed', () => {
+    const decision = decide(new ApiError('transient', '503: down', { status: 503, retryAfterMs: 3_600_000 }), context);
+    assert.equal(decision.action, 'fail');
+    assert.match(decision.action === 'fail' ? decision.error.message : '', /^503: down; the API asked to wait 3600 s/);
+  });
+});
+
+describe('retries with a throttle', () => {
+  it('sends a throttled request again at once, without spending --retries, and hands each 429 to the throttle', async () => {
+    const clock = new FakeClock();
+    const throttled: number[] = [];
+    const retried: number[] = [];
+    let calls = 0;
+    const result = await withRetries(
+      async () => {
+        calls++;
+        if (calls <= 3) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 5000 });
+        return 'done';
+      },
+      { ...policy, retries: 0 },
+      { clock, onThrottled: (error) => throttled.push(error.retryAfterMs ?? 0), onRetry: (_error, attempt) => retried.push(attempt) },
+    );
+    assert.deepEqual([result, calls, throttled, retried, clock.now()], ['done', 4, [5000, 5000, 5000], [], 0]);
+  });
+  it('still counts faults against --retries between 429s', async () => {
+    const clock = new FakeClock();
+    const failures = [429, 503, 429, 503, 503];
+    let calls = 0;
+    const run = withRetries(
+      async () => {
+        const status = failures[calls++];
+        throw new ApiError('transient', `${status}: x`, { status: status ?? 0, retryAfterMs: 10 });
+      },
+      { ...policy, retries: 2 },
+      { clock, onThrottled: () => {} },
+    );
+    const settled = assert.rejects(run, /^Error: 503: x$|503: x/);
+    await clock.runUntil();
+    await settled;
+    // 503, 503 spend the two retries; the third 503 fails the request. The 429s spent none.
+    assert.equal(calls, 5);
+    assert.equal(clock.now(), 20);
   });
 });

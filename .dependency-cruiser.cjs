@@ -1,0 +1,39 @@
+/**
+ * The direction dependencies point in (see ARCHITECTURE.md): each floor of
+ * src/ may import only the floors below it, and nothing may import in a
+ * circle. `npm run check:deps` checks it, and `npm test` runs that check.
+ *
+ *   core ← read ← validate ←┐
+ *   core ← send             ├─ pipeline ← cli
+ *   core ← report ──────────┘
+ *   core ← mock (an edge: only the CLI and the tests start it)
+ */
+const floors = {
+  core: ['core'],
+  read: ['core', 'read'],
+  validate: ['core', 'read', 'validate'],
+  send: ['core', 'send'],
+  report: ['core', 'report'],
+  pipeline: ['core', 'read', 'validate', 'send', 'report', 'pipeline'],
+  mock: ['core', 'mock'],
+};
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'An import cycle ties stages together that must stay apart.', severity: 'error', from: {}, to: { circular: true } },
+    ...Object.entries(floors).map(([floor, allowed]) => ({
+      name: `${floor}-imports-only-${allowed.join('-')}`,
+      comment: `src/${floor}/ may import only src/{${allowed.join(',')}}/: dependencies point one way.`,
+      severity: 'error',
+      from: { path: `^src/${floor}/` },
+      to: { path: '^src/', pathNot: `^src/(${allowed.join('|')})/` },
+    })),
+  ],
+  options: {
+    // TypeScript 7 has no JavaScript API to parse with; swc reads the sources, type-only imports included.
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

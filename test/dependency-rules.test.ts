@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { tempDir } from './helpers.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+/** Runs `npm run check:deps`'s command on a tree of `files`, as the project's own config sees it. */
+async function checkDeps(files: Readonly<Record<string, string>>): Promise<{ ok: boolean; output: string }> {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext" } }');
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  try {
+    const { stdout } = await run(join(ROOT, 'node_modules/.bin/depcruise'), ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'src'], { cwd: dir });
+    return { ok: true, output: stdout };
+  } catch (error) {
+    return { ok: false, output: (error as { stdout: string }).stdout };
+  }
+}
+
+describe('npm run check:deps', () => {
+  it('passes imports that point down the floors', async () => {
+    const result = await checkDeps({
+      'src/core/a.ts': 'export type A = number;\n',
+      'src/send/b.ts': "import type { A } from '../core/a.js';\nexport const b: A = 1;\n",
+      'src/pipeline/c.ts': "import { b } from '../send/b.js';\nexport const c = b;\n",
+    });
+    assert.ok(result.ok, result.output);
+  });
+
+  it('fails an import from a higher floor, a type-only one included', async () => {
+    const result = await checkDeps({
+      'src/report/outcome.ts': 'export type Outcome = string;\n',
+      'src/send/b.ts': "import type { Outcome } from '../report/outcome.js';\nexport type B = Outcome;\n",
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.output, /send-imports-only-core-send: src\/send\/b\.ts → src\/report\/outcome\.ts/);
+  });
+
+  it('fails an import cycle within a floor', async () => {
+    const result = await checkDeps({
+      'src/report/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+      'src/report/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.output, /no-circular/);
+  });
+});
