@@ -41,7 +41,7 @@ export interface FaultOptions {
   readonly slowMs?: number;
   /** Added to every answer. */
   readonly latencyMs?: number;
-  /** Seeds the random faults so a run can be repeated exactly. */
+  /** Seeds the random faults (and the learners' redemptions) so a run can be repeated exactly. */
   readonly randomSeed?: number;
   /** Ways the lists answer wrongly. */
   readonly paging?: PagingFaults;
@@ -83,8 +83,8 @@ export class FaultPlan {
   }
 }
 
-/** A small seeded generator: the same seed gives the same faults on every run. */
-function mulberry32(seed: number): () => number {
+/** A small seeded generator: the same seed gives the same numbers on every run. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
-import { FaultPlan, type FaultOptions } from './faults.js';
+import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
 import { MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { Redemptions, redemptionInterval } from './redemptions.js';
 import { CreditBatchStore } from './store.js';
 
 /** The key the mock accepts unless told otherwise; a test key, safe to print. */
@@ -28,6 +29,10 @@ export interface MockOptions {
   readonly recordRequests?: boolean;
   /** Items per page of the lists (`pageInfo.perPage`); MOCK_PER_PAGE when absent. */
   readonly perPage?: number;
+  /** Credits learners redeem per minute from random active batches (see Redemptions), seeded by `faults.randomSeed`; none when absent or 0. */
+  readonly redeemPerMinute?: number;
+  /** Called as each request arrives, before it is handled: a test may change the store just before a given request is answered. */
+  readonly onRequest?: (request: MockRequest) => void;
 }
 
 /** One request as the mock saw it. */
@@ -82,6 +87,8 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
   const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   const perPage = options.perPage ?? MOCK_PER_PAGE;
   if (!Number.isSafeInteger(perPage) || perPage < 1) throw new RangeError(`perPage must be a whole number of 1 or more, not ${perPage}`);
+  const redeemPerMinute = options.redeemPerMinute ?? 0;
+  if (!Number.isFinite(redeemPerMinute) || redeemPerMinute < 0) throw new RangeError(`redeemPerMinute must be 0 or more, not ${redeemPerMinute}`);
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -108,6 +115,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       answer: 0,
     };
     if (record) requests.push(seen);
+    options.onRequest?.(seen);
     let rateHeaders: Readonly<Record<string, string>> = {};
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       seen.answer = status;
@@ -174,6 +182,9 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
+  const redemptions = redeemPerMinute === 0 ? undefined : new Redemptions(store, redeemPerMinute, mulberry32(options.faults?.randomSeed ?? 1));
+  // Unref'd: a mock left running never keeps a process alive on its learners' account.
+  const redeeming = redemptions === undefined ? undefined : setInterval(() => redemptions.redeemDue(), redemptionInterval(redeemPerMinute)).unref();
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {
@@ -183,6 +194,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     requests,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(redeeming);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
