@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { CreditBatchStore } from '../../src/mock/store.js';
+import { CreditBatchStore, loadSeed } from '../../src/mock/store.js';
 
 const CLIENT = 'c0000000-0000-4000-8000-000000000001';
 const OTHER = 'c0000000-0000-4000-8000-000000000002';
@@ -99,5 +102,31 @@ describe('mock store redemptions', () => {
     assert.equal(store.redeem('00000000-0000-4000-8000-000000000009', 1, new Date()), undefined);
     assert.throws(() => store.redeem(ID, -1, new Date()), RangeError);
     assert.throws(() => store.redeem(ID, 1.5, new Date()), RangeError);
+  });
+});
+
+describe('the sample seed', () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+  it('holds the batches the sample files name: 12, of 3 clients with 4 each, consistent balances', async () => {
+    const seed = await loadSeed(`${root}fixtures/sample-seed.json`);
+    const store = new CreditBatchStore(seed);
+    const sampleIds = (parse(await readFile(`${root}fixtures/sample.csv`), { columns: true }) as { id: string }[]).map((row) => row.id);
+    const rolloverIds = (parse(await readFile(`${root}fixtures/rollover.csv`), { columns: true }) as { id: string }[]).map((row) => row.id);
+    assert.deepEqual(
+      store.all().map((b) => b.id),
+      sampleIds,
+    );
+    assert.ok(rolloverIds.every((id) => store.get(id) !== undefined));
+    assert.deepEqual(
+      store.clients().map((client) => store.listByClient(client.id).length),
+      [4, 4, 4],
+    );
+    assert.ok(new Set(store.all().map((b) => b.creditAccountId)).size >= 3);
+    for (const b of store.all()) {
+      assert.ok(b.allocatedCredits <= b.startingBalance && b.currentBalance <= b.startingBalance, b.id);
+      // The status each batch had when it last changed.
+      assert.equal(b.status, Date.parse(b.expiresOn) < Date.parse(b.updatedAt) ? 'expired' : 'active', b.id);
+    }
   });
 });
