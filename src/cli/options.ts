@@ -5,6 +5,7 @@ import { TiError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../report/log.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
+import { MOCK_PER_PAGE } from '../mock/paging.js';
 import type { RunOptions } from '../pipeline/run-options.js';
 import type { SendOptions } from '../send/options.js';
 import type { Delimiter, LayoutChoice } from '../read/layout.js';
@@ -102,6 +103,8 @@ export const mockOptions = {
   'random-seed': { type: 'string', describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
   'rate-limit': { type: 'string', describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
   burst: { type: 'string', describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
+  'per-page': { type: 'string', describe: `Credit batches (or clients) per page of a list answer [default: ${MOCK_PER_PAGE}]` },
+  'redeem-rate': { type: 'string', describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run [default: 0]' },
 } as const satisfies Record<string, Options>;
 
 /** Raw values as yargs hands them over. */
@@ -244,6 +247,10 @@ export interface MockCommandOptions {
   readonly autoCreate: boolean;
   readonly faults: FaultOptions;
   readonly rateLimit: RateLimitOptions | undefined;
+  /** Undefined when not given, so that the startup lines mention only what was asked for. */
+  readonly perPage: number | undefined;
+  /** 0: no redemptions. */
+  readonly redeemPerMinute: number;
 }
 
 export function resolveMockOptions(argv: Raw): MockCommandOptions {
@@ -259,6 +266,8 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
     rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
     seedPath: optionalString(argv, 'seed'),
     autoCreate: argv['auto-create'] === true,
+    perPage: argv['per-page'] === undefined ? undefined : integer(argv, 'per-page', MOCK_PER_PAGE, 1, 100_000),
+    redeemPerMinute: integer(argv, 'redeem-rate', 0, 0, 1_000_000),
     faults: {
       errorRate: share(argv, 'error-rate'),
       ...(argv['error-retry-after'] === undefined ? {} : { errorRetryAfterSeconds: integer(argv, 'error-retry-after', 0, 0, 86_400) }),

@@ -6,8 +6,28 @@ export type Fault =
   /** Answers normally, this much later. */
   | { readonly kind: 'delay'; readonly ms: number };
 
+/**
+ * Ways a list answer can be wrong, for tests of a client that reads pages
+ * defensively. Each applies to every list the mock answers (credit batches and
+ * clients); no command-line flag sets them.
+ */
+export interface PagingFaults {
+  /** Added to every list's `total` (which never goes below 0), so that it disagrees with the items the pages hold. */
+  readonly totalSkew?: number;
+  /** Every page after the first starts with the last item of the page before, as when a batch is added while a client pages through. */
+  readonly repeatLastItem?: boolean;
+  /** This page (1-based) holds no items yet says `hasMore: true`. */
+  readonly emptyPage?: number;
+  /** `hasMore` stays true on the last page and on every page past it (which are empty): only an empty page can end the reading. */
+  readonly endlessHasMore?: boolean;
+}
+
 export interface FaultOptions {
-  /** Faults for given ids, used up one per request to that id, in order. */
+  /**
+   * Faults used up one per request, in order, keyed by what the request
+   * names: the credit batch id of a PUT, the clientId of a credit batch list,
+   * `clients` for the client list, `ping` for the ping.
+   */
   readonly script?: Readonly<Record<string, readonly Fault[]>>;
   /** Share of requests answered with one of `errorStatuses` (default 500, 502, 503, 504). */
   readonly errorRate?: number;
@@ -21,8 +41,10 @@ export interface FaultOptions {
   readonly slowMs?: number;
   /** Added to every answer. */
   readonly latencyMs?: number;
-  /** Seeds the random faults so a run can be repeated exactly. */
+  /** Seeds the random faults (and the learners' redemptions) so a run can be repeated exactly. */
   readonly randomSeed?: number;
+  /** Ways the lists answer wrongly. */
+  readonly paging?: PagingFaults;
 }
 
 /** Decides, request by request, which fault (if any) the mock injects. */
@@ -37,8 +59,9 @@ export class FaultPlan {
     this.#random = mulberry32(options.randomSeed ?? 1);
   }
 
-  next(id: string): Fault | undefined {
-    const scripted = this.#script.get(id.toLowerCase())?.shift();
+  /** The fault for the next request naming `key` (see `FaultOptions.script`). */
+  next(key: string): Fault | undefined {
+    const scripted = this.#script.get(key.toLowerCase())?.shift();
     if (scripted !== undefined) return scripted;
     const { errorRate = 0, resetRate = 0, errorStatuses = [500, 502, 503, 504], errorRetryAfterSeconds, slowRate = 0, slowMs = 0 } = this.#options;
     if (resetRate > 0 && this.#random() < resetRate) return { kind: 'reset' };
@@ -54,10 +77,14 @@ export class FaultPlan {
   get latencyMs(): number {
     return this.#options.latencyMs ?? 0;
   }
+
+  get paging(): PagingFaults {
+    return this.#options.paging ?? {};
+  }
 }
 
-/** A small seeded generator: the same seed gives the same faults on every run. */
-function mulberry32(seed: number): () => number {
+/** A small seeded generator: the same seed gives the same numbers on every run. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
-import { FaultPlan, type FaultOptions } from './faults.js';
+import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
+import { MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { Redemptions, redemptionInterval } from './redemptions.js';
 import { CreditBatchStore } from './store.js';
 
 /** The key the mock accepts unless told otherwise; a test key, safe to print. */
@@ -14,7 +16,10 @@ export interface MockOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly apiKeys?: readonly string[];
-  /** Keys that authenticate but may not update credit batches (403). */
+  /**
+   * Keys that authenticate but have no permission: 403 on every endpoint,
+   * ping included, so that a client checking its key learns it cannot be used.
+   */
   readonly forbiddenKeys?: readonly string[];
   readonly store?: CreditBatchStore;
   readonly faults?: FaultOptions;
@@ -22,6 +27,12 @@ export interface MockOptions {
   readonly rateLimit?: RateLimitOptions;
   /** Keep a log of every request (tests read it); off for long benchmarks. */
   readonly recordRequests?: boolean;
+  /** Items per page of the lists (`pageInfo.perPage`); MOCK_PER_PAGE when absent. */
+  readonly perPage?: number;
+  /** Credits learners redeem per minute from random active batches (see Redemptions), seeded by `faults.randomSeed`; none when absent or 0. */
+  readonly redeemPerMinute?: number;
+  /** Called as each request arrives, before it is handled: a test may change the store just before a given request is answered. */
+  readonly onRequest?: (request: MockRequest) => void;
 }
 
 /** One request as the mock saw it. */
@@ -29,8 +40,14 @@ export interface MockRequest {
   /** Date.now() when the request arrived. */
   readonly at: number;
   readonly method: string;
+  /** Without the query. */
   readonly path: string;
+  /** The query's parameters (the last value of one given twice). */
+  readonly query: Readonly<Record<string, string>>;
+  /** The credit batch id in the path of an update. */
   readonly id: string | undefined;
+  /** The clientId in the path of a credit batch list. */
+  readonly clientId: string | undefined;
   readonly body: unknown;
   readonly authorization: string | undefined;
   /** The status answered, or `reset` when the connection was dropped. */
@@ -46,7 +63,16 @@ export interface MockApi {
   close(): Promise<void>;
 }
 
-const ROUTE = /^\/incoming\/v2\/clients\/creditBatches\/([^/?#]+)$/;
+/** The API's endpoints: what a path names, and the one method it takes. */
+type Route =
+  | { readonly kind: 'update'; readonly method: 'PUT'; readonly id: string }
+  | { readonly kind: 'list'; readonly method: 'GET'; readonly clientId: string }
+  | { readonly kind: 'clients'; readonly method: 'GET' }
+  | { readonly kind: 'ping'; readonly method: 'GET' };
+
+const UPDATE_ROUTE = /^\/incoming\/v2\/clients\/creditBatches\/([^/]+)$/;
+const LIST_ROUTE = /^\/incoming\/v2\/clients\/([^/]+)\/creditBatches$/;
+
 /** Larger than any credit batch; the mock refuses it the way the API refuses impossible values. */
 export const MOCK_MAX_BALANCE = 1_000_000_000;
 
@@ -59,6 +85,10 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
   const requests: MockRequest[] = [];
   const record = options.recordRequests ?? true;
   const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
+  const perPage = options.perPage ?? MOCK_PER_PAGE;
+  if (!Number.isSafeInteger(perPage) || perPage < 1) throw new RangeError(`perPage must be a whole number of 1 or more, not ${perPage}`);
+  const redeemPerMinute = options.redeemPerMinute ?? 0;
+  if (!Number.isFinite(redeemPerMinute) || redeemPerMinute < 0) throw new RangeError(`redeemPerMinute must be 0 or more, not ${redeemPerMinute}`);
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -68,28 +98,34 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const id = ROUTE.exec(path)?.[1];
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const params = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    const route = routeOf(path);
     const seen: MockRequest = {
       at: Date.now(),
       method: request.method ?? '',
       path,
-      id: id === undefined ? undefined : decodeURIComponent(id),
+      query: Object.fromEntries(params),
+      id: route?.kind === 'update' ? route.id : undefined,
+      clientId: route?.kind === 'list' ? route.clientId : undefined,
       body: parseJson(text),
       authorization: request.headers.authorization,
       answer: 0,
     };
     if (record) requests.push(seen);
+    options.onRequest?.(seen);
     let rateHeaders: Readonly<Record<string, string>> = {};
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       seen.answer = status;
       send(response, status, body, { ...rateHeaders, ...headers });
     };
 
-    if (seen.id === undefined) return answer(404, { error: 'not_found', message: `No route for ${path}` });
-    if (request.method !== 'PUT') return answer(405, { error: 'method_not_allowed', message: 'Use PUT' }, { allow: 'PUT' });
+    if (route === undefined) return answer(404, { error: 'not_found', message: `No route for ${path}` });
+    if (request.method !== route.method) return answer(405, { error: 'method_not_allowed', message: `Use ${route.method}` }, { allow: route.method });
     const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (key !== undefined && forbiddenKeys.has(key)) return answer(403, { error: 'forbidden', message: 'This API key may not update credit batches' });
+    if (key !== undefined && forbiddenKeys.has(key)) return answer(403, { error: 'forbidden', message: FORBIDDEN[route.kind] });
     if (key === undefined || !apiKeys.has(key)) return answer(401, { error: 'unauthorized', message: 'Invalid or missing API key' });
     const rate = limiter?.take(key);
     if (rate !== undefined) {
@@ -100,7 +136,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       }
     }
 
-    const fault = faults.next(seen.id);
+    const fault = faults.next(faultKey(route));
     if (fault?.kind === 'reset') {
       seen.answer = 'reset';
       request.socket.destroy();
@@ -110,20 +146,45 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     const delay = (fault?.kind === 'delay' ? fault.ms : 0) + faults.latencyMs;
     if (delay > 0) await sleep(delay);
 
-    if (seen.body === undefined) return answer(400, { error: 'bad_request', message: 'The body is not valid JSON' });
-    const problem = checkUpdate(seen.body);
-    if (problem !== undefined) return answer(problem.status, { error: problem.status === 400 ? 'bad_request' : 'unprocessable_entity', message: problem.message });
-    const existing = store.get(seen.id);
-    if (existing?.status === 'archived') return answer(409, { error: 'conflict', message: `Credit batch ${seen.id} is archived and cannot be changed` });
-    const updated = store.update(seen.id, seen.body as CreditBatchUpdate, new Date());
-    if (updated === undefined) return answer(404, { error: 'not_found', message: `Credit batch ${seen.id} not found` });
-    return answer(200, { data: { UpdateCreditBatch: updated } });
+    switch (route.kind) {
+      case 'ping':
+        return answer(200, { valid: true });
+      case 'clients': {
+        // The docs' pages disagree on how this list is paged; it is paged here exactly as the credit batch list is.
+        const page = pageNumber(params);
+        if (typeof page === 'string') return answer(400, { error: 'bad_request', message: page });
+        const { items, pageInfo } = pageOf(store.clients(), page, perPage, faults.paging);
+        return answer(200, { data: { APIClients: { clients: items, pageInfo } } });
+      }
+      case 'list': {
+        // A client with no batches is an empty list: the docs do not say what the API answers for a client it does not know.
+        const query = listQuery(route.clientId, params);
+        if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
+        const { items, pageInfo } = pageOf(store.listingByClient(route.clientId, query.creditAccountId), query.page, perPage, faults.paging);
+        return answer(200, {
+          data: { APICreditBatchesByClientAndCreditAccount: { clientId: route.clientId, creditAccountId: query.creditAccountId ?? null, creditBatches: items, pageInfo } },
+        });
+      }
+      case 'update': {
+        if (seen.body === undefined) return answer(400, { error: 'bad_request', message: 'The body is not valid JSON' });
+        const problem = checkUpdate(seen.body);
+        if (problem !== undefined) return answer(problem.status, { error: problem.status === 400 ? 'bad_request' : 'unprocessable_entity', message: problem.message });
+        const existing = store.get(route.id);
+        if (existing?.status === 'archived') return answer(409, { error: 'conflict', message: `Credit batch ${route.id} is archived and cannot be changed` });
+        const updated = store.update(route.id, seen.body as CreditBatchUpdate, new Date());
+        if (updated === undefined) return answer(404, { error: 'not_found', message: `Credit batch ${route.id} not found` });
+        return answer(200, { data: { UpdateCreditBatch: updated } });
+      }
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
+  const redemptions = redeemPerMinute === 0 ? undefined : new Redemptions(store, redeemPerMinute, mulberry32(options.faults?.randomSeed ?? 1));
+  // Unref'd: a mock left running never keeps a process alive on its learners' account.
+  const redeeming = redemptions === undefined ? undefined : setInterval(() => redemptions.redeemDue(), redemptionInterval(redeemPerMinute)).unref();
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {
@@ -133,10 +194,84 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     requests,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(redeeming);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+const FORBIDDEN: Readonly<Record<Route['kind'], string>> = {
+  update: 'This API key may not update credit batches',
+  list: 'This API key may not read credit batches',
+  clients: 'This API key may not read clients',
+  ping: 'This API key may not use the API',
+};
+
+/**
+ * The endpoint a path names. The update's path is tried first: it is the
+ * older route, and a client id is a UUID, so never "creditBatches". A path
+ * whose percent-encoding is broken names nothing.
+ */
+function routeOf(path: string): Route | undefined {
+  if (path === '/incoming/v2/ping') return { kind: 'ping', method: 'GET' };
+  if (path === '/incoming/v2/clients') return { kind: 'clients', method: 'GET' };
+  const id = decode(UPDATE_ROUTE.exec(path)?.[1]);
+  if (id !== undefined) return { kind: 'update', method: 'PUT', id };
+  const clientId = decode(LIST_ROUTE.exec(path)?.[1]);
+  if (clientId !== undefined) return { kind: 'list', method: 'GET', clientId };
+  return undefined;
+}
+
+function decode(segment: string | undefined): string | undefined {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What scripted faults are keyed by (see FaultOptions.script). */
+function faultKey(route: Route): string {
+  switch (route.kind) {
+    case 'update':
+      return route.id;
+    case 'list':
+      return route.clientId;
+    case 'clients':
+    case 'ping':
+      return route.kind;
+  }
+}
+
+/**
+ * The query of a credit batch list, or why it is refused. Parameters the API
+ * does not document are ignored, as most APIs do; the documented ones must be
+ * given once, and not empty, since a client sending `creditAccountId=` most
+ * likely meant a filter it lost.
+ */
+function listQuery(pathClientId: string, params: URLSearchParams): { creditAccountId: string | undefined; page: number } | string {
+  const clientIds = params.getAll('clientId');
+  if (clientIds.length === 0 || clientIds[0] === '') return 'The clientId query parameter is required';
+  if (clientIds.length > 1) return 'clientId may be given only once';
+  if (clientIds[0]?.toLowerCase() !== pathClientId.toLowerCase()) return `The clientId query parameter (${clientIds[0]}) differs from the client in the path (${pathClientId})`;
+  const accounts = params.getAll('creditAccountId');
+  if (accounts.length > 1) return 'creditAccountId may be given only once';
+  if (accounts[0] === '') return 'creditAccountId may not be empty: leave it out to list every credit account';
+  const page = pageNumber(params);
+  if (typeof page === 'string') return page;
+  return { creditAccountId: accounts[0], page };
+}
+
+/** The `page` parameter (1 when absent), or why it is refused. */
+function pageNumber(params: URLSearchParams): number | string {
+  const pages = params.getAll('page');
+  if (pages.length > 1) return 'page may be given only once';
+  const text = pages[0] ?? '1';
+  const page = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(page) || page < 1) return `page must be a whole number of 1 or more, not "${text}"`;
+  return page;
 }
 
 /** The mock's own rules, written apart from the client's validator so that each checks the other. */

@@ -3,9 +3,37 @@ import { readFile } from 'node:fs/promises';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 
+/** A client as the mock's client list shows it. */
+export interface MockClient {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Items in order, read a slice at a time; an array is one. */
+export interface Listing<T> {
+  readonly length: number;
+  slice(start: number, end: number): T[];
+}
+
+/** The keys of one list's batches, put in list order only when the list is read after a batch was added. */
+interface ListIndex {
+  readonly keys: string[];
+  sorted: boolean;
+}
+
 /** The mock's credit batches, in memory. */
 export class CreditBatchStore {
   readonly #batches = new Map<string, CreditBatch>();
+  /**
+   * The batches of each client, and of each client's credit account, by
+   * lower-case ids. An update never changes a batch's clientId,
+   * creditAccountId, createdAt or id, so a list, once sorted, holds until a
+   * batch is added: a page costs its own size, not a pass over the client's
+   * batches.
+   */
+  readonly #lists = new Map<string, ListIndex>();
+  /** Each client's id as the first of its batches spells it, by lower-case id. */
+  readonly #clientIds = new Map<string, string>();
   /** When set, an unknown id is created by its first update instead of answering 404. */
   readonly autoCreate: boolean;
 
@@ -13,7 +41,9 @@ export class CreditBatchStore {
     this.autoCreate = options.autoCreate ?? false;
     for (const batch of seed) {
       if (typeof batch.id !== 'string') throw new TiError('invalid', 'every credit batch in the mock seed needs an id');
-      this.#batches.set(batch.id.toLowerCase(), complete(batch.id, batch));
+      // Two batches of one id would leave the lists unable to say which one the API holds.
+      if (this.get(batch.id) !== undefined) throw new TiError('invalid', `the mock seed holds credit batch ${batch.id} more than once`);
+      this.#add(complete(batch.id, batch));
     }
   }
 
@@ -23,12 +53,59 @@ export class CreditBatchStore {
 
   /** Applies an update already checked by the server; undefined when the id is unknown and not auto-created. */
   update(id: string, change: CreditBatchUpdate, now: Date): CreditBatch | undefined {
-    const existing = this.get(id) ?? (this.autoCreate ? complete(id, {}, now) : undefined);
-    if (existing === undefined) return undefined;
-    const updated: CreditBatch = { ...existing, ...change, updatedAt: now.toISOString() };
+    const existing = this.get(id);
+    if (existing === undefined && !this.autoCreate) return undefined;
+    const base = existing ?? complete(id, {}, now);
+    const updated: CreditBatch = { ...base, ...change, updatedAt: now.toISOString() };
     if (updated.status !== 'archived') updated.status = Date.parse(updated.expiresOn) < now.getTime() ? 'expired' : 'active';
-    this.#batches.set(id.toLowerCase(), updated);
+    if (existing === undefined) this.#add(updated);
+    else this.#batches.set(id.toLowerCase(), updated);
     return updated;
+  }
+
+  /**
+   * A learner's redemption: lowers the balance by `credits` (never below 0)
+   * and bumps updatedAt, whatever the batch's status, so that a test may
+   * change a batch behind the client's back at the moment it chooses.
+   * Undefined when the id is unknown.
+   */
+  redeem(id: string, credits: number, now: Date): CreditBatch | undefined {
+    if (!Number.isSafeInteger(credits) || credits < 0) throw new RangeError(`credits to redeem must be a whole number of 0 or more, not ${credits}`);
+    const existing = this.get(id);
+    if (existing === undefined) return undefined;
+    const redeemed: CreditBatch = { ...existing, currentBalance: Math.max(0, existing.currentBalance - credits), updatedAt: now.toISOString() };
+    this.#batches.set(id.toLowerCase(), redeemed);
+    return redeemed;
+  }
+
+  /** A client's batches, optionally of one credit account, oldest first (createdAt, then id): the order the list endpoint pages through. */
+  listByClient(clientId: string, creditAccountId?: string): CreditBatch[] {
+    const listing = this.listingByClient(clientId, creditAccountId);
+    return listing.slice(0, listing.length);
+  }
+
+  /** The same list, to be read a page at a time, as it stands now. */
+  listingByClient(clientId: string, creditAccountId?: string): Listing<CreditBatch> {
+    const list = this.#lists.get(listKey(clientId, creditAccountId));
+    if (list === undefined) return [];
+    if (!list.sorted) {
+      const createdAt = new Map(list.keys.map((key) => [key, Date.parse(this.#batches.get(key)?.createdAt ?? '')]));
+      list.keys.sort((a, b) => (createdAt.get(a) ?? 0) - (createdAt.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+      list.sorted = true;
+    }
+    const keys = list.keys.slice();
+    return {
+      length: keys.length,
+      slice: (start, end) => keys.slice(start, end).flatMap((key) => this.#batches.get(key) ?? []),
+    };
+  }
+
+  /**
+   * Every client that has a batch, by id. The store knows clients only
+   * through their batches' clientIds, so a client's name is made from its id.
+   */
+  clients(): MockClient[] {
+    return [...this.#clientIds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, id]) => ({ id, name: `Client ${id.slice(0, 8)}` }));
   }
 
   get size(): number {
@@ -38,6 +115,25 @@ export class CreditBatchStore {
   all(): CreditBatch[] {
     return [...this.#batches.values()];
   }
+
+  #add(batch: CreditBatch): void {
+    const key = batch.id.toLowerCase();
+    this.#batches.set(key, batch);
+    if (!this.#clientIds.has(batch.clientId.toLowerCase())) this.#clientIds.set(batch.clientId.toLowerCase(), batch.clientId);
+    for (const name of [listKey(batch.clientId), listKey(batch.clientId, batch.creditAccountId)]) {
+      const list = this.#lists.get(name);
+      if (list === undefined) this.#lists.set(name, { keys: [key], sorted: true });
+      else {
+        list.keys.push(key);
+        list.sorted = false;
+      }
+    }
+  }
+}
+
+/** Which list: a client's, or one of its credit accounts'. */
+function listKey(clientId: string, creditAccountId?: string): string {
+  return creditAccountId === undefined ? clientId.toLowerCase() : `${clientId.toLowerCase()}\u0000${creditAccountId.toLowerCase()}`;
 }
 
 function complete(id: string, batch: Partial<CreditBatch>, now = new Date('2026-01-01T00:00:00.000Z')): CreditBatch {

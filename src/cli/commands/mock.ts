@@ -10,7 +10,16 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
   const options = resolveMockOptions(argv);
   const seed = options.seedPath === undefined ? [] : await loadSeed(options.seedPath);
   const store = new CreditBatchStore(seed, { autoCreate: options.autoCreate });
-  const mock = await startMockApi({ host: options.host, port: options.port, store, faults: options.faults, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }), recordRequests: false }).catch((error: NodeJS.ErrnoException) => {
+  const mock = await startMockApi({
+    host: options.host,
+    port: options.port,
+    store,
+    faults: options.faults,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.perPage === undefined ? {} : { perPage: options.perPage }),
+    redeemPerMinute: options.redeemPerMinute,
+    recordRequests: false,
+  }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new TiError('invalid', `port ${options.port} is already in use.`, { hint: 'Pass another --port, or --port 0 for any free one.' });
     throw error;
   });
@@ -19,6 +28,8 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
       `Mock Thought Industries API listening on ${mock.origin}`,
       `  ${store.size} credit batches${options.autoCreate ? ' (unknown ids are created on first update)' : ''}; accepted key: ${MOCK_API_KEY}`,
       ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
+      ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
+      ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} npx ti-credits apply fixtures/sample.csv --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',
