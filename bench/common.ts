@@ -97,8 +97,20 @@ export interface NaiveRun {
 
 export const NAIVE_LOOP = fileURLToPath(new URL('./naive-loop.js', import.meta.url));
 
-export async function runNaiveLoop(input: string, origin: string, concurrency: number): Promise<NaiveRun> {
-  const loop = await runNode([NAIVE_LOOP, input, origin, String(concurrency)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+export async function runNaiveLoop(input: string, origin: string, concurrency: number, nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<NaiveRun> {
+  const loop = await runNode([...nodeArgs, NAIVE_LOOP, input, origin, String(concurrency)], { ...env, TI_API_KEY: MOCK_API_KEY });
   if (loop.code !== 0) throw new Error(`the naive loop failed:\n${loop.stderr}`);
   return { ...(JSON.parse(loop.stdout) as Omit<NaiveRun, 'wallMs'>), wallMs: loop.wallMs };
+}
+
+const CPU_PROBE = new URL('./cpu-probe.js', import.meta.url).href;
+
+/** Node's arguments and environment that make a child write the CPU it used to `file` as it exits (bench/cpu-probe.ts). */
+export function cpuProbe(file: string): { readonly nodeArgs: readonly string[]; readonly env: NodeJS.ProcessEnv } {
+  return { nodeArgs: ['--import', CPU_PROBE], env: { ...process.env, BENCH_CPU_FILE: file } };
+}
+
+/** What the probe wrote: CPU microseconds, user and system together. */
+export async function readCpu(file: string): Promise<number> {
+  return (JSON.parse(await readFile(file, 'utf8')) as { cpuMicros: number }).cpuMicros;
 }
