@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Columns } from '../../src/core/columns.js';
+import { mulberry32 } from '../../src/mock/faults.js';
+import { openInput, readDataRows } from '../../src/read/data-rows.js';
+import type { CsvRecord } from '../../src/read/csv-records.js';
+import type { RowOutcome } from '../../src/report/outcome.js';
+import { markResent } from '../../src/report/recorded-report.js';
+import { ReportWriter } from '../../src/report/report-writer.js';
+import { RunFolder } from '../../src/report/run-folder.js';
+import { ROW_REPORT } from '../../src/report/schema.js';
+import { SentLog } from '../../src/report/sent-log.js';
+import { readHeader } from '../../src/validate/header.js';
+import { tempDir } from '../helpers.js';
+
+/**
+ * A resumed run's report, byte for byte. The files two killed sessions leave
+ * are planted, deterministically: an input of `rows` rows (quoted names
+ * spanning lines, formula-like and accented text, rows with the wrong number
+ * of cells, blank lines, an old `error` column that is not carried), a
+ * report.csv with each session's records in the order rows finished
+ * (updated, failed, invalid, skipped; rows in flight at a kill resent and
+ * flagged by the next session; a last record cut short inside a quoted field
+ * that spans lines) and a sent.log (settled lines, a last line cut short,
+ * zeros a power cut left). A third session loads them, appends what a
+ * session appends, and compacts the report.
+ *
+ * The expected figures and SHA-256 digests are what the implementation
+ * before issue 14 (main at 1e7a398: report.csv read whole and parsed with
+ * csv-parse, compacted by reading the input again) made of these very files:
+ * this test was run on that code to take them. Any change to how a resumed
+ * run reads its report back or rewrites it that moves one byte fails here.
+ */
+interface Expected {
+  readonly updated: number;
+  readonly updatedDigest: string;
+  readonly inFlight: readonly number[];
+  readonly requests: number;
+  readonly report: string;
+  readonly failed: string;
+}
+
+const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The input's text: `rows` rows, a few of them odd in the ways spreadsheets are. */
+function inputText(rows: number, random: () => number): string {
+  const lines = ['id,name,expiresOn,currentBalance,error'];
+  for (let row = 0; row < rows; row++) {
+    const id = `7c1d2e3f-4a5b-4c6d-8e9f-${row.toString(16).padStart(12, '0')}`;
+    const pick = random();
+    const name =
+      pick < 0.02 ? `"Line one ${row}\nline two"` : pick < 0.04 ? `"Batch, ${row}"` : pick < 0.05 ? `"The ""big"" one ${row}"` : pick < 0.06 ? `=SUM(A${row})` : pick < 0.08 ? `Crédit ${row}` : pick < 0.1 ? '' : `Batch ${row}`;
+    const expiresOn = random() < 0.2 ? '' : '2027-03-31T23:59:59.000Z';
+    const balance = random() < 0.1 ? '' : String(row % 7000);
+    const leftover = random() < 0.01 ? 'an earlier run failed' : '';
+    const shape = random();
+    if (shape < 0.001) lines.push(`${id},${name},${expiresOn}`);
+    else if (shape < 0.002) lines.push(`${id},${name},${expiresOn},${balance},${leftover},extra`);
+    else lines.push(`${id},${name},${expiresOn},${balance},${leftover}`);
+    if (random() < 0.001) lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The input's records as the reader numbers them. */
+async function readRecords(path: string): Promise<{ columns: Columns; records: CsvRecord[] }> {
+  const rows = await readDataRows(await openInput(path, {}));
+  const columns = readHeader(path, rows.header as CsvRecord);
+  const records: CsvRecord[] = [];
+  for await (const batch of rows.batches) records.push(...batch);
+  return { columns, records };
+}
+
+/** Records in the order rows finish: about in file order, up to `window` places apart. */
+function finishOrder<T>(items: readonly T[], random: () => number, window: number): T[] {
+  return items
+    .map((item, index) => ({ item, key: index + random() * window }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ item }) => item);
+}
+
+/** What one session makes of a row: deterministic in `random`, plausible in every column. */
+function outcomeOf(record: CsvRecord, columns: Columns, random: () => number, session: number): RowOutcome {
+  const { line, cells } = record;
+  if (cells.length !== columns.names.length) return { line, outcome: 'invalid', cells, attempts: 0, error: `the row has ${cells.length} cells but the header has ${columns.names.length}` };
+  const sent = { ...(cells[1] === '' ? {} : { name: cells[1] ?? '' }), ...(cells[3] === '' ? {} : { currentBalance: Number(cells[3]) }) };
+  const pick = random();
+  if (pick < 0.85) {
+    const result = {
+      id: cells[0] ?? '',
+      name: pick < 0.01 ? `-${cells[1] ?? ''}` : (cells[1] ?? ''),
+      expiresOn: '2027-03-31T23:59:59.000Z',
+      startingBalance: 500,
+      currentBalance: Number(cells[3] ?? 0),
+      clientId: 'c0ffee00-0000-4000-8000-000000000001',
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: `2026-11-2${session}T10:00:00.000Z`,
+      creditAccountId: '+acct',
+      allocatedCredits: 0,
+    };
+    return { line, outcome: 'updated', cells, attempts: 1 + Math.floor(random() * 3), httpStatus: 200, sent, result };
+  }
+  if (pick < 0.95) return { line, outcome: 'failed', cells, attempts: 1 + Math.floor(random() * 6), httpStatus: 503, sent, error: 'the API answered 503: "busy, try again", 2 s' };
+  if (pick < 0.98) return { line, outcome: 'failed', cells, attempts: 1, httpStatus: 422, sent, error: '=the API refused the row: currentBalance too large' };
+  return { line, outcome: 'skipped', cells, attempts: 0, sent, error: 'not sent because the run stopped: the API looks unavailable' };
+}
+
+/**
+ * One session over the rows it has to do, in finish order: each valid row
+ * journalled before it is sent, a row the last session left in flight
+ * flagged and settled. Killed after `share` of them: the last `inFlight`
+ * sent have no record.
+ */
+function session(report: ReportWriter, sent: SentLog, todo: readonly CsvRecord[], columns: Columns, resentLines: ReadonlySet<number>, random: () => number, number: number, share: number, inFlight: number): void {
+  const ordered = finishOrder(todo, random, 32);
+  const end = Math.round(ordered.length * share);
+  ordered.slice(0, end).forEach((record, index) => {
+    const outcome = outcomeOf(record, columns, random, number);
+    if (outcome.outcome !== 'invalid' && outcome.attempts > 0) sent.record(record.line);
+    if (index >= end - inFlight && outcome.outcome !== 'invalid' && outcome.attempts > 0) return;
+    const row = resentLines.has(record.line) ? markResent(outcome) : outcome;
+    report.write(row);
+    if (row !== outcome) sent.settle(record.line);
+  });
+}
+
+/** Plants the run folder two killed sessions leave, then runs the third to its end; returns what it loaded and the final files. */
+async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
+  const dir = await tempDir();
+  const random = mulberry32(14);
+  const input = join(dir, 'input.csv');
+  writeFileSync(input, inputText(rows, random));
+  const { columns, records } = await readRecords(input);
+
+  const first = { report: new ReportWriter(dir, columns, { sync: () => {}, excel }), sent: new SentLog(dir, () => {}) };
+  session(first.report, first.sent, records, columns, new Set(), random, 1, 0.8, 12);
+  first.report.close();
+  first.sent.close();
+  const afterFirst = RunFolder.reopen(dir).loadPrior(columns, ROW_REPORT);
+  const second = { report: new ReportWriter(dir, columns, { sync: () => {}, append: true, excel }), sent: new SentLog(dir, () => {}) };
+  session(second.report, second.sent, records.filter((record) => !afterFirst.updated.has(record.line)), columns, new Set(afterFirst.inFlight), random, 2, 0.7, 9);
+  second.report.close();
+  second.sent.close();
+  // The second session is killed while writing a record whose name spans lines, and while journalling a row.
+  const spanning = records.find((record) => record.cells[1]?.includes('\n') === true) as CsvRecord;
+  appendFileSync(join(dir, 'report.csv'), `${spanning.line},updated,200,1,,${spanning.cells[0]},"${(spanning.cells[1] ?? '').slice(0, (spanning.cells[1] ?? '').indexOf('\n') + 3)}`);
+  appendFileSync(join(dir, 'sent.log'), `${spanning.line}\n${spanning.line + 1}`);
+  appendFileSync(join(dir, 'sent.log'), Buffer.alloc(6));
+
+  const folder = RunFolder.reopen(dir);
+  const prior = folder.loadPrior(columns, ROW_REPORT);
+  const report = folder.openReport(columns, { schema: ROW_REPORT, durable: true, excel });
+  const sent = folder.openSentLog();
+  session(report, sent, records.filter((record) => !prior.updated.has(record.line)), columns, new Set(prior.inFlight), random, 3, 1, 0);
+  report.close();
+  sent.close();
+  await folder.compactReport((await readDataRows(await openInput(input, {}))).batches, columns, { schema: ROW_REPORT, excel });
+
+  const updated = [...prior.updated].sort((a, b) => a - b);
+  return {
+    updated: updated.length,
+    updatedDigest: sha256(updated.join(',')),
+    inFlight: [...prior.inFlight].sort((a, b) => a - b),
+    requests: prior.requests,
+    report: sha256(readFileSync(join(dir, 'report.csv'))),
+    failed: sha256(readFileSync(join(dir, 'failed.csv'))),
+  };
+}
+
+describe('a resumed run of 100,000 rows', () => {
+  it('loads what its earlier sessions did and ends with the report.csv and failed.csv it always did', async () => {
+    assert.deepEqual(await resumeRun(100_000, false), {
+      updated: 86843,
+      updatedDigest: '4ab88eaa3d47902ed57bb081a6ddb5305017c3296b7897736836b4c83935801e',
+      inFlight: [23, 92230, 92231, 92232, 92236, 92240, 92241, 92243, 92245, 92249],
+      requests: 212539,
+      report: 'b68b0a17fe655c32a4b37fe3eccb5c7997b37bdac211fdcd87c4f5e08d014f44',
+      failed: '5befa0f6e63242a67daae811c7e613578c9c81fb227c1ec01b35e42e91b2df72',
+    });
+  });
+  it('does the same with --excel (a byte order mark before the header)', async () => {
+    assert.deepEqual(await resumeRun(2_000, true), {
+      updated: 1722,
+      updatedDigest: 'd59108e22b4d0ce44816f624a5a7c3132284f0a366a61ffc92daaa72d31644bc',
+      inFlight: [23, 1831, 1835, 1836, 1837, 1845, 1846, 1847, 1855, 1856],
+      requests: 4265,
+      report: '81ea9a4aef494d5cf9f3c384417aa8d7c3f6b6a4ae177b09052dddbc43e88da3',
+      failed: '20a612b7e2cfa6f63318e12313b1323f11f3763e377acf8e6cb7fb2992a166d8',
+    });
+  });
+});
