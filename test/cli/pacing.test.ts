@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Fault } from '../../src/mock/faults.js';
-import { cli, ids, readCsvFile, readLog, readReport, readSummary, requestsFor, mockStarter, runFolder, tempDir, writeCsv } from '../helpers.js';
+import { cli, ids, readCsvFile, readLog, readReport, readSummary, requestsFor, mockStarter, runFolder, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
 const mockWith = mockStarter();
 
@@ -51,6 +51,21 @@ describe('pacing to the rate limit', () => {
     );
     assert.equal((await readSummary(dir)).pacing.ratePerMinute, 1200);
     assert.match(run.stdout, /Paced at 1,200 requests\/min, following the API's X-RateLimit-Limit \(--rate 60,000\)/);
+  });
+
+  it('at --concurrency 16, with every worker waiting on the pace at once, prints nothing on stderr but the plan (no MaxListenersExceededWarning)', async () => {
+    const rows = ids(64);
+    const mock = await mockWith(rows);
+    const dir = await tempDir();
+    const run = await spawnCli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '6000', '--burst', '2', '--concurrency', '16'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(mock.requests.length, 64);
+    const lines = run.stderr.split('\n').filter((line) => line !== '');
+    assert.match(lines[0] ?? '', /^Plan: update 64 credit batches/);
+    assert.deepEqual(
+      lines.filter((line) => !/^(Plan: | {2}\S)/.test(line)),
+      [],
+    );
   });
 
   it('holds back every worker for the 2 s a 429 asks, then sends the throttled row again', async () => {
