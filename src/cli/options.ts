@@ -165,6 +165,7 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
     concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
     ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
     burst: integer(argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
+    learnBurst: argv.burst === undefined,
     timeoutMs: integer(argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
     maxThrottleWaitMs: integer(argv, 'max-throttle-wait', DEFAULTS.maxThrottleWaitS, 1, 86_400) * 1000,
     circuitBreaker: integer(argv, 'circuit-breaker', DEFAULTS.circuitBreaker, 0, 1_000_000),

@@ -388,6 +388,7 @@ class Ingest {
         }
       },
       onPaceChange: (ratePerMinute, previous) => logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit"),
+      onBurstLearned: (burst) => logger.info({ event: 'burst', burst }, "burst set to the API's, from its first X-RateLimit-Remaining"),
       onFatal: (error) => session.stop(error, 'stopped'),
       onCircuitOpen: (error, consecutiveFailures) => {
         logger.error({ event: 'circuit-breaker', consecutiveFailures, error: error.message }, 'circuit breaker tripped');

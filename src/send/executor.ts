@@ -17,6 +17,8 @@ export interface ExecutorEvents {
   readonly onRetry?: (retry: RetryRecord) => void;
   /** The pace now follows the server's X-RateLimit-Limit. */
   readonly onPaceChange?: (ratePerMinute: number, previous: number) => void;
+  /** The server's burst, learned from its first answer when --burst was not given. */
+  readonly onBurstLearned?: (burst: number) => void;
   /** A failure after which no request can succeed: the run must stop. */
   readonly onFatal?: (error: ApiError) => void;
   /** Too many items in a row failed after all their retries: the run must stop. */
@@ -50,7 +52,11 @@ export class Executor {
     this.#clock = clock;
     this.#client = createApiClient(options.target, { timeoutMs: options.timeoutMs, concurrency: options.concurrency });
     this.#dispatcher = new Dispatcher(options.concurrency);
-    this.#throttle = new Throttle({ ratePerMinute: options.ratePerMinute, burst: options.burst }, { ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }) }, clock);
+    this.#throttle = new Throttle(
+      { ratePerMinute: options.ratePerMinute, burst: options.burst, learnBurst: options.learnBurst },
+      { ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }), ...(events.onBurstLearned === undefined ? {} : { onBurstLearned: events.onBurstLearned }) },
+      clock,
+    );
     this.#breaker = new CircuitBreaker(options.circuitBreaker);
   }
 

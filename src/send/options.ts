@@ -9,6 +9,8 @@ export interface SendOptions {
   readonly ratePerMinute: number;
   /** Requests that may start at once after an idle spell. */
   readonly burst: number;
+  /** --burst was not given: the API's first answer tells its burst (X-RateLimit-Remaining); `burst` holds until then. */
+  readonly learnBurst: boolean;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   /** Longest a request may be held back by 429 pauses, in all, before it fails. */

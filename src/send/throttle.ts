@@ -7,11 +7,15 @@ export interface ThrottleOptions {
   readonly ratePerMinute: number;
   /** Requests that may start at once after an idle spell. */
   readonly burst: number;
+  /** The burst was not given: the first answer that says how many requests remain tells it, and `burst` holds until then. */
+  readonly learnBurst?: boolean;
 }
 
 export interface ThrottleEvents {
   /** The pace changed to follow the server's X-RateLimit-Limit. */
   readonly onPaceChange?: (ratePerMinute: number, previous: number) => void;
+  /** The server's burst, as its first answer told it. */
+  readonly onBurstLearned?: (burst: number) => void;
 }
 
 /** Leave to send one request. */
@@ -39,7 +43,8 @@ const RESERVE = 1;
  */
 export class Throttle {
   readonly #requested: number;
-  readonly #size: number;
+  #size: number;
+  #learnBurst: boolean;
   readonly #events: ThrottleEvents;
   readonly #clock: Clock;
   #rate: number;
@@ -52,6 +57,7 @@ export class Throttle {
   constructor(options: ThrottleOptions, events: ThrottleEvents = {}, clock: Clock = systemClock) {
     this.#requested = options.ratePerMinute;
     this.#size = Math.max(1, options.burst - RESERVE);
+    this.#learnBurst = options.learnBurst ?? false;
     this.#events = events;
     this.#clock = clock;
     this.#rate = options.ratePerMinute;
@@ -81,13 +87,20 @@ export class Throttle {
     }
   }
 
-  /** Learns from an answer's rate-limit headers: the server's limit, and how much of its bucket is left. */
+  /**
+   * Learns from an answer's rate-limit headers: the server's limit, how much
+   * of its bucket is left, and, when the burst was not given, how large that
+   * bucket is.
+   */
   observe(state: RateLimitState, turn: Turn): void {
+    const learned = this.#learnBurst && state.remaining !== undefined;
+    if (learned) this.#learn(state.remaining, turn);
     if (state.limit !== undefined) this.#follow(state.limit);
     if (state.remaining === undefined || this.#bucket === undefined) return;
     // The server counted this request but not those let through after it, which are on their way.
-    const unseen = this.#issued - turn.ticket;
-    this.#bucket.limit(state.remaining - unseen);
+    const left = state.remaining - (this.#issued - turn.ticket);
+    if (learned) this.#bucket.resize(this.#size, left);
+    else this.#bucket.limit(left);
   }
 
   /**
@@ -127,6 +140,21 @@ export class Throttle {
   /** Time during which sending was paused, so far. */
   get pausedMs(): number {
     return Math.round(this.#pausedTotal - Math.max(0, this.#pausedUntil - this.#clock.now()));
+  }
+
+  /**
+   * The first answer that says how many requests remain tells the server's
+   * burst: its bucket held what remains plus the requests it had counted,
+   * this one and at least every one let through before it. Later answers
+   * would overstate it by what the bucket earned meanwhile, so only the
+   * first is taken. The burst is used from then on, less the reserve, and
+   * never beyond what remains (set in `observe`).
+   */
+  #learn(remaining: number, turn: Turn): void {
+    this.#learnBurst = false;
+    const burst = remaining + turn.ticket;
+    this.#size = Math.max(1, burst - RESERVE);
+    this.#events.onBurstLearned?.(burst);
   }
 
   #follow(limit: number): void {

@@ -9,7 +9,7 @@ import type { Clock } from './clock.js';
  */
 export class TokenBucket {
   readonly #clock: Clock;
-  readonly #size: number;
+  #size: number;
   #perMs: number;
   #content: number;
   #at: number;
@@ -45,6 +45,13 @@ export class TokenBucket {
   limit(content: number): void {
     this.#drip();
     this.#content = Math.max(0, Math.min(this.#content, content));
+  }
+
+  /** A new size, and what the bucket holds now (at most that size): when the server's burst is learned. */
+  resize(size: number, content: number): void {
+    this.#drip();
+    this.#size = size;
+    this.#content = Math.max(0, Math.min(size, content));
   }
 
   set ratePerMinute(ratePerMinute: number) {

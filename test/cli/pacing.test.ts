@@ -53,6 +53,22 @@ describe('pacing to the rate limit', () => {
     assert.match(run.stdout, /Paced at 1,200 requests\/min, following the API's X-RateLimit-Limit \(--rate 60,000\)/);
   });
 
+  it('learns the burst from the first answer when --burst is not given: 100 at the mock, every row updated, none answered 429', async () => {
+    const rows = ids(150);
+    const mock = await mockWith(rows, { rateLimit: { perMinute: 6000, burst: 100 } });
+    const dir = await tempDir();
+    // One at a time, so that the mock counts requests in the order they leave and the first answer tells exactly 100
+    // (requests in flight when it arrives are counted in the throttle's own tests).
+    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual((await readLog(dir, 'burst')).map((entry) => entry.burst), [100]);
+    assert.deepEqual(
+      mock.requests.filter((request) => request.answer !== 200).map((request) => request.answer),
+      [],
+    );
+    assert.equal(mock.requests.length, 150);
+  });
+
   it('at --concurrency 16, with every worker waiting on the pace at once, prints nothing on stderr but the plan (no MaxListenersExceededWarning)', async () => {
     const rows = ids(64);
     const mock = await mockWith(rows);

@@ -31,6 +31,7 @@ function executorFor(mock: MockApi, events: ConstructorParameters<typeof Executo
     concurrency: 2,
     ratePerMinute: 0,
     burst: 20,
+    learnBurst: false,
     timeoutMs: 5000,
     retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 60_000 },
     maxThrottleWaitMs: 60_000,

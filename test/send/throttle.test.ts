@@ -70,6 +70,41 @@ describe('throttle', () => {
     assert.deepEqual(await turnTimes(throttle, clock, 1), [50]);
   });
 
+  it('when the burst was not given, learns it from the first answer and spends what remains, counting the requests on their way', async () => {
+    const clock = new FakeClock();
+    const learned: number[] = [];
+    const throttle = new Throttle({ ratePerMinute: 6000, burst: 20, learnBurst: true }, { onBurstLearned: (burst) => learned.push(burst) }, clock);
+    const turns = (await Promise.all(Array.from({ length: 4 }, () => throttle.turn(never)))) as Turn[];
+    // The server's bucket of 100 after the first of the four: 99 remain, and three more are on their way.
+    throttle.observe({ limit: 6000, remaining: 99 }, turns[0] as Turn);
+    // Later answers say less remains than the burst would hold: they only ever lower what is spent.
+    throttle.observe({ limit: 6000, remaining: 98 }, turns[1] as Turn);
+    assert.deepEqual(learned, [100]);
+    // 96 of the 99 at once (the burst less the one in reserve, less the three not yet seen), then 10 ms apart.
+    const times = await turnTimes(throttle, clock, 98);
+    assert.deepEqual(times.slice(94), [0, 0, 10, 20]);
+    assert.equal(times.filter((time) => time === 0).length, 96);
+  });
+
+  it('learns the burst at rate 0 too, and a smaller one than the default', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 0, burst: 20, learnBurst: true }, {}, clock);
+    const turn = (await throttle.turn(never)) as Turn;
+    throttle.observe({ limit: 600, remaining: 4 }, turn);
+    // A burst of 5, the first of them spent: the 4 left at once (the burst less the one in reserve), then 100 ms apart.
+    assert.deepEqual(await turnTimes(throttle, clock, 5), [0, 0, 0, 0, 100]);
+  });
+
+  it('keeps the burst it was given, whatever the server says remains', async () => {
+    const clock = new FakeClock();
+    const learned: number[] = [];
+    const throttle = new Throttle({ ratePerMinute: 6000, burst: 3 }, { onBurstLearned: (burst) => learned.push(burst) }, clock);
+    const turn = (await throttle.turn(never)) as Turn;
+    throttle.observe({ limit: 6000, remaining: 99 }, turn);
+    assert.deepEqual(learned, []);
+    assert.deepEqual(await turnTimes(throttle, clock, 3), [0, 10, 20]);
+  });
+
   it('holds every turn back during a pause, and counts overlapping pauses once', async () => {
     const clock = new FakeClock();
     const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
