@@ -15,6 +15,20 @@ describe('run log', () => {
     assert.ok(!/ti_live_/.test(text), text);
     assert.equal((text.match(/\[redacted\]/g) ?? []).length, 3);
   });
+  it('writes the per-row entries to the same file, in order, without the redaction walk', async () => {
+    const path = join(await tempDir(), 'run.log');
+    const log = openRunLog(path, 'info');
+    log.logger.info({ event: 'start' }, 'run started');
+    log.rows.info({ event: 'row', line: 2, outcome: 'updated' }, 'row');
+    log.logger.info({ event: 'end' }, 'run finished');
+    await log.close();
+    const entries = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(entries.map((entry) => [entry.event, entry.level, typeof entry.time]), [
+      ['start', 30, 'string'],
+      ['row', 30, 'string'],
+      ['end', 30, 'string'],
+    ]);
+  });
   it('has every line on disk once closed, even hundreds of thousands of them', async () => {
     const path = join(await tempDir(), 'run.log');
     const log = openRunLog(path, 'info');

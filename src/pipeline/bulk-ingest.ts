@@ -332,8 +332,8 @@ class Ingest {
       progress?.finish(row);
       const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error };
       // Validating a million rows should not write a million log lines; the report has them.
-      if (mode.kind === 'send' || row.outcome === 'invalid') session.log.logger.info(entry, 'row');
-      else session.log.logger.debug(entry, 'row');
+      if (mode.kind === 'send' || row.outcome === 'invalid') session.log.rows.info(entry, 'row');
+      else session.log.rows.debug(entry, 'row');
     };
   }
 
@@ -372,11 +372,11 @@ class Ingest {
   /** The send stage, wired to the run's counts and log. */
   #openExecutor(Executor: typeof import('../send/executor.js').Executor, send: SendOptions, onRetrying: (line: number) => void): Executor {
     const session = this.#session;
-    const { logger } = session.log;
+    const { logger, rows } = session.log;
     const executor: Executor = new Executor(send, session.signal, {
       onAttempt: (attempt) => {
         session.tally.countAttempt(attempt);
-        logger.info({ event: 'attempt', ...attempt }, 'request');
+        rows.info({ event: 'attempt', ...attempt }, 'request');
       },
       onRetry: (retry) => {
         session.tally.countRetry(retry.cause);
