@@ -213,8 +213,8 @@ class Ingest {
     }
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
     if (compacting !== undefined) {
-      const rows = await readDataRows(compacting.source);
-      await session.folder.compactReport(rows.batches, compacting.columns, { schema: ROW_REPORT, excel: options.excel });
+      const { source, columns } = compacting;
+      await session.folder.compactReport(async () => (await readDataRows(source)).batches, columns, { schema: ROW_REPORT, excel: options.excel });
     }
   }
 

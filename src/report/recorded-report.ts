@@ -1,24 +1,13 @@
-import { readFileSync, renameSync, truncateSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import type { Columns } from '../core/columns.js';
+import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import type { Outcome, RowOutcome } from './outcome.js';
-import { FAILED_FILE, REPORT_FILE, ReportWriter } from './report-writer.js';
-import { INPUT_COLUMNS, reportHeader, ROW_REPORT, type RecordedOutcome, type ReportSchema } from './schema.js';
-
-/** What report.csv of an earlier run says about one input line: its latest record, and every request made for it. */
-export interface RecordedRow {
-  /** The latest record, as the schema reads it back. */
-  readonly latest: RecordedOutcome;
-  readonly outcome: Outcome;
-  /** Requests over every record of the line. */
-  readonly attempts: number;
-  /** Records with at least one request: answers received. */
-  readonly answered: number;
-  /** Whether some record says the row was in flight when a run died. */
-  readonly resent: boolean;
-}
+import { csvText } from './csv-text.js';
+import type { RowOutcome } from './outcome.js';
+import { MAX_LINE, RecordedLines } from './recorded-lines.js';
+import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
+import { cellAt, cellStart, locateCells, scanRecords } from './report-records.js';
+import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
 
@@ -27,78 +16,96 @@ export function markResent(row: RowOutcome): RowOutcome {
   return { ...row, attempts: row.attempts + 1, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
 }
 
-/**
- * Reads the report.csv of an interrupted run: one or more records per input
- * line, in the order rows finished. A crash or power cut may have cut the
- * last record short; it is dropped, and the file truncated after the last
- * complete record so that new records can follow it. Anything else amiss
- * means the file cannot be trusted, and the run is not resumed.
- */
-export function readRecordedReport(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT): Map<number, RecordedRow> {
-  const path = join(folder, REPORT_FILE);
-  const expected = reportHeader(schema, columns);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw damaged(path, (error as Error).message);
-  }
-  const { records, bytes } = completeRecords(text);
-  if (bytes < Buffer.byteLength(text)) truncateSync(path, bytes);
-  const [header, ...rows] = records;
-  if (header === undefined) return new Map();
-  if (header.join(',') !== expected.join(',')) throw damaged(path, 'its columns are not those of this file');
-
-  const recorded = new Map<number, RecordedRow>();
-  rows.forEach((record, index) => {
-    const latest = record.length === expected.length ? readRecord(schema, columns, record) : undefined;
-    if (latest?.line === undefined || latest.outcome === undefined || latest.attempts === undefined) {
-      throw damaged(path, `record ${index + 2} is not one ti-credits wrote`);
-    }
-    const earlier = recorded.get(latest.line);
-    recorded.set(latest.line, {
-      latest,
-      outcome: latest.outcome,
-      attempts: (earlier?.attempts ?? 0) + latest.attempts,
-      answered: (earlier?.answered ?? 0) + (latest.attempts > 0 ? 1 : 0),
-      // The report is the only lasting record of it; the note is ti-credits' own text.
-      resent: earlier?.resent === true || (latest.error ?? '').startsWith(RESENT_NOTE),
-    });
-  });
-  return recorded;
+/** Whether a row's record says it was resent after an interruption: the report is the only lasting record of it, and the note is ti-credits' own text. */
+export function saysResent(error: string | undefined): boolean {
+  return error?.startsWith(RESENT_NOTE) === true;
 }
 
-/** A record read back through the schema's columns; undefined when a cell cannot be one ti-credits wrote. */
-function readRecord(schema: ReportSchema, columns: Columns, record: readonly string[]): RecordedOutcome | undefined {
-  const row: RecordedOutcome = {};
-  let at = 0;
+/** Where, in a record of a report of this schema for an input of these columns, each cell the read-back needs is. */
+interface RecordLayout {
+  /** Cells in a record. */
+  readonly cells: number;
+  /** The columns read back (READ_BACK), with their place. */
+  readonly readBack: readonly { readonly column: OwnColumn; readonly index: number }[];
+  readonly attempts: number;
+  readonly error: number;
+  readonly errorColumn: OwnColumn;
+  /** The first of the input's cells, and how many there are. */
+  readonly input: number;
+  readonly inputCells: number;
+  /** Leading cells to locate for all of the above. */
+  readonly located: number;
+}
+
+function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
+  const places = new Map<string, { column: OwnColumn; index: number }>();
+  let index = 0;
+  let input = -1;
   for (const column of schema.columns) {
     if (column === INPUT_COLUMNS) {
-      at += columns.carried.length;
-      continue;
-    }
-    if (!column.read(record[at] ?? '', row)) return undefined;
-    at++;
+      input = index;
+      index += columns.carried.length;
+    } else places.set(column.name, { column, index: index++ });
   }
-  return row;
+  const place = (name: string): { column: OwnColumn; index: number } => {
+    const found = places.get(name);
+    if (found === undefined) throw new Error(`a report read back needs a ${name} column`);
+    return found;
+  };
+  const readBack = READ_BACK.map(place);
+  const attempts = place('attempts').index;
+  const error = place(ERROR_COLUMN);
+  return {
+    cells: index,
+    readBack,
+    attempts,
+    error: error.index,
+    errorColumn: error.column,
+    input,
+    inputCells: columns.carried.length,
+    located: Math.max(...readBack.map((cell) => cell.index), input + columns.carried.length - 1) + 1,
+  };
 }
 
-/** The records of `text` up to the last one that is complete, and how many bytes they take. */
-function completeRecords(text: string): { records: string[][]; bytes: number } {
-  // Every record ti-credits writes ends with a newline: whatever follows the last one is a cut-off record.
-  let kept = text.replace(/\0+$/, '');
-  kept = kept.slice(0, kept.lastIndexOf('\n') + 1);
-  for (;;) {
-    try {
-      // An --excel report starts with a byte order mark; it stays in the byte count, as it stays in the file.
-      const records = parse(kept, { bom: true, relax_column_count: true }) as string[][];
-      return { records, bytes: Buffer.byteLength(kept) };
-    } catch {
-      // A record cut inside a quoted field that spans lines: drop lines until what is left parses.
-      kept = kept.slice(0, kept.lastIndexOf('\n', kept.length - 2) + 1);
-    }
+/**
+ * Reads back the report.csv of an interrupted run, streaming, into an index
+ * of its lines: one or more records per input line, in the order rows
+ * finished; only the cells READ_BACK names are read, through the schema's
+ * columns. A crash or power cut may have cut the last record short; it is
+ * dropped, and the file truncated after the last complete record so that
+ * new records can follow it. Anything else amiss (a header not this file's,
+ * a record with the wrong number of cells or a cell ti-credits could not
+ * have written) means the file cannot be trusted, and the run is not
+ * resumed. `onAnswered(line)` is told of every record with a request.
+ */
+export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number) => void = () => {}): RecordedLines {
+  const path = join(folder, REPORT_FILE);
+  const recorded = new RecordedLines(schema.outcomes);
+  const layout = recordLayout(schema, columns);
+  const header = Buffer.from(csvText([reportHeader(schema, columns)]));
+  let records = 0;
+  let end;
+  try {
+    end = scanRecords(path, layout.located, ({ bytes, start, end: after, offset, cells, ends }) => {
+      records++;
+      if (records === 1) {
+        if (!bytes.subarray(start, after).equals(header)) throw damaged(path, 'its columns are not those of this file');
+        return;
+      }
+      const row: RecordedOutcome = {};
+      const readable = cells === layout.cells && layout.readBack.every(({ column, index }) => column.read(cellAt(bytes, start, ends, index), row));
+      const { line, outcome, attempts } = row;
+      if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE) throw damaged(path, `record ${records} is not one ti-credits wrote`);
+      recorded.add(line, offset, after - start, outcome, attempts, saysResent(row.error));
+      if (attempts > 0) onAnswered(line);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return recorded;
+    if (error instanceof TiError) throw error;
+    throw damaged(path, (error as Error).message);
   }
+  if (end.complete < end.size) truncateSync(path, end.complete);
+  return recorded;
 }
 
 function damaged(path: string, why: string): TiError {
@@ -107,31 +114,180 @@ function damaged(path: string, why: string): TiError {
   });
 }
 
+/** The input's rows, read again, in file order. */
+export type InputRows = AsyncIterable<readonly { readonly line: number; readonly cells: readonly string[] }[]>;
+
 /**
  * Rewrites report.csv and failed.csv of a resumed run as one run: one record
- * per input line in file order, the latest outcome, every request counted.
- * `rows` are the input's data records, read again for each row's cells as
- * given. Both files are replaced only once complete.
+ * per input line in file order, the latest outcome, every request counted,
+ * the resent note kept once a record had it, the input's cells as given.
+ * Both files are replaced only once complete.
+ *
+ * It merges streams rather than holding the report: `recorded` knows where
+ * each line's latest record is, so the lines are walked in file order and
+ * each record read back with a positioned read (through a few cached blocks:
+ * a session's records lie in about file order, so the reads go forward
+ * through each session's part of the file). A record is copied as written,
+ * with only its `attempts` cell (and, for a resent row whose latest record
+ * lost the note, its `error` cell) written anew: every other cell would be
+ * written back exactly as it reads. The input is read again only when some
+ * row's latest outcome is `invalid`, the one kind of row whose cells may not
+ * fit the header: its failed.csv line is every cell as read, which the report
+ * does not keep.
  */
-export async function compactReport(rows: AsyncIterable<readonly { readonly line: number; readonly cells: string[] }[]>, folder: string, columns: Columns, excel: boolean, schema: ReportSchema = ROW_REPORT): Promise<void> {
-  const recorded = readRecordedReport(folder, columns, schema);
-  const files = { report: `${REPORT_FILE}.tmp`, failed: `${FAILED_FILE}.tmp` };
-  const writer = new ReportWriter(folder, columns, { files, excel, schema });
-  for await (const batch of rows) {
-    for (const { line, cells } of batch) {
-      const row = recorded.get(line);
-      if (row !== undefined) writer.write(asOutcome(line, cells, row));
+export async function compactReport(recorded: RecordedLines, folder: string, columns: Columns, options: { readonly excel: boolean; readonly schema: ReportSchema }, readRows: () => Promise<InputRows>): Promise<void> {
+  const { schema } = options;
+  const layout = recordLayout(schema, columns);
+  const files = { report: join(folder, `${REPORT_FILE}.tmp`), failed: join(folder, `${FAILED_FILE}.tmp`) };
+  const reader = new RecordReader(join(folder, REPORT_FILE));
+  const report = new OutputFile(files.report);
+  const failed = new OutputFile(files.failed);
+  try {
+    const bom = options.excel ? UTF8_BOM : '';
+    report.text(bom + csvText([reportHeader(schema, columns)]));
+    failed.text(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
+    const ends = new Int32Array(layout.located);
+    const emit = (line: number, offset: number, length: number, outcome: RowOutcome['outcome'], attempts: number, resent: boolean, cells: readonly string[] | undefined): void => {
+      const { bytes, start } = reader.read(offset, length);
+      const end = start + length;
+      locateCells(bytes, start, end, layout.located, ends);
+      const errorFrom = cellStart(start, ends, layout.error);
+      const errorTo = ends[layout.error] as number;
+      // A later record of a resent row must not hide that it may have been applied twice.
+      let error: string | undefined;
+      if (resent) {
+        const latest: RecordedOutcome = {};
+        layout.errorColumn.read(cellAt(bytes, start, ends, layout.error), latest);
+        if (!saysResent(latest.error)) error = layout.errorColumn.write({ line, outcome, cells: [], attempts, error: latest.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${latest.error}` });
+      }
+      const errorCell = error === undefined ? undefined : csvText([[error]]).slice(0, -1);
+      const attemptsFrom = cellStart(start, ends, layout.attempts);
+      const attemptsTo = ends[layout.attempts] as number;
+      const spliced = [
+        { from: attemptsFrom, to: attemptsTo, text: String(attempts) },
+        { from: errorFrom, to: errorTo, text: errorCell },
+      ].sort((a, b) => a.from - b.from);
+      let at = start;
+      for (const { from, to, text } of spliced) {
+        report.bytes(bytes, at, from);
+        if (text === undefined) report.bytes(bytes, from, to);
+        else report.text(text);
+        at = to;
+      }
+      report.bytes(bytes, at, end);
+      if (schema.done.includes(outcome)) return;
+      if (cells !== undefined && !fitsHeader(columns, cells)) {
+        failed.text(csvText([[...cells, error ?? cellAt(bytes, start, ends, layout.error)]]));
+        return;
+      }
+      // The input's cells as the report holds them, and the comma after them.
+      if (layout.inputCells > 0) failed.bytes(bytes, cellStart(start, ends, layout.input), (ends[layout.input + layout.inputCells - 1] as number) + 1);
+      if (errorCell === undefined) failed.bytes(bytes, errorFrom, errorTo);
+      else failed.text(errorCell);
+      failed.text('\n');
+    };
+    if (recorded.count('invalid') === 0) recorded.each((line, offset, length, outcome, attempts, resent) => emit(line, offset, length, outcome, attempts, resent, undefined));
+    else {
+      for await (const batch of await readRows()) {
+        for (const { line, cells } of batch) recorded.at(line, (offset, length, outcome, attempts, resent) => emit(line, offset, length, outcome, attempts, resent, cells));
+      }
     }
+    report.close();
+    failed.close();
+  } finally {
+    reader.close();
   }
-  writer.close();
-  renameSync(join(folder, files.report), join(folder, REPORT_FILE));
-  renameSync(join(folder, files.failed), join(folder, FAILED_FILE));
+  renameSync(files.report, join(folder, REPORT_FILE));
+  renameSync(files.failed, join(folder, FAILED_FILE));
 }
 
-/** A recorded row as the writer takes it: the latest record, every request counted. */
-function asOutcome(line: number, cells: string[], row: RecordedRow): RowOutcome {
-  const latest = row.latest.error ?? '';
-  // A later record of a resent row must not hide that it may have been applied twice.
-  const error = row.resent && !latest.startsWith(RESENT_NOTE) ? (latest === '' ? RESENT_NOTE : `${RESENT_NOTE}; ${latest}`) : latest;
-  return { ...row.latest, line, outcome: row.outcome, cells, attempts: row.attempts, error: error === '' ? undefined : error };
+/** Bytes of the report read back at positions, through a few cached blocks. */
+class RecordReader {
+  static readonly BLOCK = 64 * 1024;
+  static readonly BLOCKS = 32;
+  readonly #fd: number;
+  readonly #blocks: { at: number; bytes: Buffer; used: number }[] = [];
+  #scratch = Buffer.allocUnsafe(RecordReader.BLOCK);
+  #uses = 0;
+
+  constructor(path: string) {
+    this.#fd = openSync(path, 'r');
+  }
+
+  /** The `length` bytes at `offset`, as a buffer and where they start in it; valid until the next read. */
+  read(offset: number, length: number): { bytes: Buffer; start: number } {
+    const at = offset - (offset % RecordReader.BLOCK);
+    if (offset + length > at + RecordReader.BLOCK) {
+      // Across two blocks: rare, read on its own.
+      if (this.#scratch.length < length) this.#scratch = Buffer.allocUnsafe(length);
+      this.#fill(this.#scratch, length, offset);
+      return { bytes: this.#scratch, start: 0 };
+    }
+    let block = this.#blocks.find((cached) => cached.at === at);
+    if (block === undefined) {
+      if (this.#blocks.length < RecordReader.BLOCKS) {
+        block = { at, bytes: Buffer.allocUnsafe(RecordReader.BLOCK), used: 0 };
+        this.#blocks.push(block);
+      } else {
+        block = this.#blocks.reduce((oldest, cached) => (cached.used < oldest.used ? cached : oldest));
+        block.at = at;
+      }
+      readSync(this.#fd, block.bytes, 0, RecordReader.BLOCK, at);
+    }
+    block.used = ++this.#uses;
+    return { bytes: block.bytes, start: offset - at };
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+
+  #fill(bytes: Buffer, length: number, offset: number): void {
+    let read = 0;
+    while (read < length) {
+      const got = readSync(this.#fd, bytes, read, length - read, offset + read);
+      if (got === 0) throw new Error(`report.csv ends before the record at byte ${offset}`);
+      read += got;
+    }
+  }
+}
+
+/** A file written through a buffer: the compacted report, made of slices of the old one. */
+class OutputFile {
+  static readonly SIZE = 1 << 20;
+  readonly #fd: number;
+  readonly #buffer = Buffer.allocUnsafe(OutputFile.SIZE);
+  #used = 0;
+
+  constructor(path: string) {
+    // A file left by a compaction a crash cut short is replaced.
+    this.#fd = openSync(path, 'w');
+  }
+
+  bytes(source: Buffer, from: number, to: number): void {
+    if (this.#used + (to - from) > OutputFile.SIZE) this.#write();
+    if (to - from > OutputFile.SIZE) this.#writeAll(source.subarray(from, to));
+    else this.#used += source.copy(this.#buffer, this.#used, from, to);
+  }
+
+  text(text: string): void {
+    if (this.#used + text.length * 3 > OutputFile.SIZE) this.#write();
+    if (text.length * 3 > OutputFile.SIZE) this.#writeAll(Buffer.from(text));
+    else this.#used += this.#buffer.write(text, this.#used);
+  }
+
+  close(): void {
+    this.#write();
+    closeSync(this.#fd);
+  }
+
+  #write(): void {
+    this.#writeAll(this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
+  }
+
+  #writeAll(bytes: Buffer): void {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
+  }
 }

@@ -1,6 +1,6 @@
-import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
+import { AppendBatch, AppendFile } from './append-batch.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 import { INPUT_COLUMNS, neutraliseFormula, reportHeader, ROW_REPORT, type ReportSchema } from './schema.js';
@@ -9,19 +9,19 @@ export const REPORT_FILE = 'report.csv';
 export const FAILED_FILE = 'failed.csv';
 
 /**
- * While validating only, rows are written in batches of this many; nothing is
- * lost by a crash there, so the report is written in large writes rather
- * than one system call per row.
+ * While validating only, rows are written once this many characters have
+ * gathered; nothing is lost by a crash there, so the report is written in
+ * large writes rather than one system call per row.
  */
-const BATCH_ROWS = 256;
+const BATCH_CHARS = 64 * 1024;
 
 export interface ReportWriterOptions {
   /**
-   * When given, each row is appended the moment it is written, so that a
-   * crash of ti-credits loses no finished row, and `sync` is called after
-   * each append to decide when to force it to disk.
+   * When given, rows are appended as they finish, written by this batch at
+   * the end of the event loop's turn (see AppendBatch), so that a crash of
+   * ti-credits loses no finished row.
    */
-  readonly sync?: (fd: number) => void;
+  readonly batch?: AppendBatch;
   /** Go on with the report.csv of an interrupted run instead of starting one. */
   readonly append?: boolean;
   /** File names, when not report.csv and failed.csv. */
@@ -30,6 +30,8 @@ export interface ReportWriterOptions {
   readonly excel?: boolean;
   /** The report's columns and outcomes; the rows of `apply` and `validate` when not given. */
   readonly schema?: ReportSchema;
+  /** Told of each row's record in report.csv: where it starts and how many bytes it takes (a resumed run keeps an index of them). */
+  readonly onRecord?: (row: RowOutcome, offset: number, length: number) => void;
 }
 
 /**
@@ -38,7 +40,28 @@ export interface ReportWriterOptions {
  * It is not written by default because other readers (scripts, `cut`, some
  * importers) take the mark as part of the first column's name.
  */
-const UTF8_BOM = '\ufeff';
+export const UTF8_BOM = '\ufeff';
+
+/** Ranks in a batch: report.csv and failed.csv are written before sent.log (see AppendBatch). */
+export const REPORT_RANK = 0;
+
+/** The record of `row` in a report of `schema`: its own columns and the input's cells as given. */
+export function reportRecord(schema: ReportSchema, columns: Columns, row: RowOutcome): string[] {
+  const record: string[] = [];
+  for (const column of schema.columns) {
+    if (column === INPUT_COLUMNS) for (const index of columns.carried) record.push(row.cells[index] ?? '');
+    else record.push(column.write(row));
+  }
+  return record;
+}
+
+/** The record of `row` in failed.csv: its cells, ready to send again, and why it was not done. */
+export function failedRecord(columns: Columns, row: RowOutcome): string[] {
+  // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
+  const cells = fitsHeader(columns, row.cells) ? columns.carried.map((index) => row.cells[index] ?? '') : [...row.cells];
+  cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
+  return cells;
+}
 
 /**
  * Writes report.csv (every row) and failed.csv (every row still to do),
@@ -47,107 +70,57 @@ const UTF8_BOM = '\ufeff';
 export class ReportWriter {
   readonly #columns: Columns;
   readonly #schema: ReportSchema;
-  readonly #sync: ((fd: number) => void) | undefined;
-  readonly #report: Sink;
-  readonly #failed: Sink;
+  readonly #batch: AppendBatch | undefined;
+  readonly #report: AppendFile;
+  readonly #failed: AppendFile;
+  readonly #onRecord: ReportWriterOptions['onRecord'];
 
   constructor(folder: string, columns: Columns, options: ReportWriterOptions = {}) {
     this.#columns = columns;
     this.#schema = options.schema ?? ROW_REPORT;
-    this.#sync = options.sync;
-    const carriedNames = columns.carried.map((index) => columns.names[index] ?? '');
+    this.#batch = options.batch;
+    this.#onRecord = options.onRecord;
     const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
+    const append = options.append === true;
+    const open = (name: string, flags: 'wx' | 'w' | 'a', track: boolean): AppendFile =>
+      this.#batch === undefined ? new AppendFile(join(folder, name), flags, track) : this.#batch.open(join(folder, name), flags, REPORT_RANK, track);
+    this.#report = open(files.report, append ? 'a' : 'wx', this.#onRecord !== undefined);
+    this.#failed = open(files.failed, append ? 'w' : 'wx', false);
     const bom = options.excel === true ? UTF8_BOM : '';
-    this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx', options.append === true ? '' : bom);
-    this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx', bom);
-    if (options.append !== true) this.#report.add(reportHeader(this.#schema, columns));
-    this.#failed.add([...carriedNames, ERROR_COLUMN]);
-    this.#flush();
+    if (!append) this.#report.append(bom + csvText([reportHeader(this.#schema, columns)]));
+    this.#failed.append(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
+    // The headers at once: a report cut short must still say what its columns are.
+    this.#report.flush();
+    this.#failed.flush();
   }
 
   write(row: RowOutcome): void {
-    const { carried } = this.#columns;
-    const record: string[] = [];
-    for (const column of this.#schema.columns) {
-      if (column === INPUT_COLUMNS) for (const index of carried) record.push(row.cells[index] ?? '');
-      else record.push(column.write(row));
+    const text = csvText([reportRecord(this.#schema, this.#columns, row)]);
+    const at = this.#report.append(text);
+    this.#onRecord?.(row, at, Buffer.byteLength(text));
+    if (!this.#schema.done.includes(row.outcome)) this.#failed.append(csvText([failedRecord(this.#columns, row)]));
+    if (this.#batch !== undefined) this.#batch.schedule();
+    else if (this.#report.pendingLength >= BATCH_CHARS) {
+      this.#report.flush();
+      this.#failed.flush();
     }
-    this.#report.add(record);
-    if (!this.#schema.done.includes(row.outcome)) {
-      // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
-      const cells = fitsHeader(this.#columns, row.cells) ? carried.map((index) => row.cells[index] ?? '') : [...row.cells];
-      cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
-      this.#failed.add(cells);
-    }
-    if (this.#sync !== undefined || this.#report.pending >= BATCH_ROWS) this.#flush();
   }
 
   close(): void {
-    this.#flush();
-    this.#report.close(this.#sync !== undefined);
-    this.#failed.close(this.#sync !== undefined);
+    if (this.#batch === undefined) {
+      this.#report.close(false);
+      this.#failed.close(false);
+    } else {
+      this.#batch.close(this.#report);
+      this.#batch.close(this.#failed);
+    }
   }
 
   /** Throws away both files, unwritten rows included, so that a new writer can start them again. */
   discard(): void {
-    this.#report.discard();
-    this.#failed.discard();
-  }
-
-  #flush(): void {
-    this.#report.flush();
-    this.#failed.flush();
-    if (this.#sync !== undefined) {
-      this.#sync(this.#report.fd);
-      this.#sync(this.#failed.fd);
+    for (const file of [this.#report, this.#failed]) {
+      if (this.#batch === undefined) file.discard();
+      else this.#batch.discard(file);
     }
-  }
-}
-
-/** A CSV file written with plain synchronous appends: one write per flush, nothing held by a stream. */
-class Sink {
-  readonly #path: string;
-  readonly fd: number;
-  #records: string[][] = [];
-  /** Written before the first record. */
-  #preamble: string;
-
-  constructor(path: string, flags: 'wx' | 'w' | 'a', preamble: string) {
-    this.#path = path;
-    this.fd = openSync(path, flags);
-    this.#preamble = preamble;
-  }
-
-  get pending(): number {
-    return this.#records.length;
-  }
-
-  add(record: string[]): void {
-    this.#records.push(record);
-  }
-
-  flush(): void {
-    if (this.#records.length === 0) return;
-    const text = this.#preamble + csvText(this.#records);
-    this.#preamble = '';
-    this.#records = [];
-    let written = writeSync(this.fd, text);
-    // A short write (a full disk, a signal) is rare; finish it from the encoded bytes.
-    if (written < Buffer.byteLength(text)) {
-      const bytes = Buffer.from(text);
-      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-    }
-  }
-
-  close(durable: boolean): void {
-    this.flush();
-    if (durable) fdatasyncSync(this.fd);
-    closeSync(this.fd);
-  }
-
-  discard(): void {
-    this.#records = [];
-    closeSync(this.fd);
-    unlinkSync(this.#path);
   }
 }

@@ -3,8 +3,10 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
+import { AppendBatch } from './append-batch.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
-import { compactReport } from './recorded-report.js';
+import type { RecordedLines } from './recorded-lines.js';
+import { compactReport, saysResent, type InputRows } from './recorded-report.js';
 import { ReportWriter } from './report-writer.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
 import type { ReportSchema } from './schema.js';
@@ -30,7 +32,10 @@ export class RunFolder {
   readonly path: string;
   /** Whether this folder holds an earlier session of the same run. */
   readonly resumed: boolean;
-  readonly #durability = syncEvery(SYNC_INTERVAL_MS);
+  /** Every append while rows are sent, written once per turn of the event loop and forced to disk once per interval. */
+  readonly #appends = new AppendBatch(syncEvery(SYNC_INTERVAL_MS));
+  /** A resumed run's index of report.csv: where each line's latest record is. */
+  #recorded: RecordedLines | undefined;
 
   private constructor(path: string, resumed: boolean) {
     this.path = path;
@@ -66,21 +71,31 @@ export class RunFolder {
   /**
    * report.csv and failed.csv. While sending (`durable`), each row is appended
    * as it finishes, so that a crash loses no finished row, and a resumed run
-   * appends to the report of its earlier sessions.
+   * appends to the report of its earlier sessions, keeping its index current.
    */
   openReport(columns: Columns, options: { readonly schema: ReportSchema; readonly durable: boolean; readonly excel: boolean }): ReportWriter {
     const { schema, excel } = options;
-    return new ReportWriter(this.path, columns, options.durable ? { schema, excel, sync: this.#durability, append: this.resumed } : { schema, excel });
+    if (!options.durable) return new ReportWriter(this.path, columns, { schema, excel });
+    const recorded = this.#recorded;
+    return new ReportWriter(this.path, columns, {
+      schema,
+      excel,
+      batch: this.#appends,
+      append: this.resumed,
+      ...(recorded === undefined ? {} : { onRecord: (row, offset, length) => recorded.add(row.line, offset, length, row.outcome, row.attempts, saysResent(row.error)) }),
+    });
   }
 
   /** sent.log: every row handed to the API, before its first request. */
   openSentLog(): SentLog {
-    return new SentLog(this.path, this.#durability);
+    return new SentLog(this.path, this.#appends);
   }
 
-  /** What the earlier sessions of a resumed run did. */
+  /** What the earlier sessions of a resumed run did; the folder keeps the index of report.csv it reads, to compact it at the end. */
   loadPrior(columns: Columns, schema: ReportSchema): PriorRun {
-    return loadPriorRun(this.path, columns, schema);
+    const { prior, recorded } = loadPriorRun(this.path, columns, schema);
+    this.#recorded = recorded;
+    return prior;
   }
 
   /** The requests of the earlier sessions, for the summary of the whole run. */
@@ -88,9 +103,13 @@ export class RunFolder {
     return readEarlierRequests(this.path, sent);
   }
 
-  /** Rewrites the report of a resumed run as one run's, from the input's rows read again. */
-  compactReport(rows: AsyncIterable<readonly { readonly line: number; readonly cells: string[] }[]>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
-    return compactReport(rows, this.path, columns, options.excel, options.schema);
+  /**
+   * Rewrites the report of a resumed run as one run's. `readRows` reads the
+   * input again, when the rewrite needs rows' cells as read (see compactReport).
+   */
+  async compactReport(readRows: () => Promise<InputRows>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
+    if (this.#recorded === undefined) throw new Error('a report is compacted after loadPrior read it back');
+    await compactReport(this.#recorded, this.path, columns, options, readRows);
   }
 
   /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */

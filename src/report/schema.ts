@@ -127,6 +127,14 @@ export const ROW_REPORT: ReportSchema = {
   done: ['updated', 'valid'],
 };
 
+/**
+ * What a resumed run reads back of each record of its report: the columns
+ * that say where a row stands (which line, its outcome, its requests, and
+ * whether it was resent). The others are copied as written when the report
+ * is compacted, never parsed.
+ */
+export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN] as const;
+
 /** The header of a report of this schema for an input with these columns. */
 export function reportHeader(schema: ReportSchema, columns: Columns): string[] {
   return schema.columns.flatMap((column) => (column === INPUT_COLUMNS ? columns.carried.map((index) => columns.names[index] ?? '') : [column.name]));

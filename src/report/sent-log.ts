@@ -1,7 +1,11 @@
-import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppendBatch, AppendFile } from './append-batch.js';
 
 export const SENT_FILE = 'sent.log';
+
+/** After report.csv and failed.csv in a batch: a settled line must already be in the report. */
+const SENT_RANK = 1;
 
 /**
  * The line number of every row handed to the API, appended before its first
@@ -10,47 +14,87 @@ export const SENT_FILE = 'sent.log';
  * resumed run has recorded that, `-<line>` settles the lost request.
  */
 export class SentLog {
-  readonly #fd: number;
-  readonly #sync: () => void;
+  readonly #batch: AppendBatch;
+  readonly #file: AppendFile;
 
-  /** `sync` decides when the appended lines are forced to disk. */
-  constructor(folder: string, sync: (fd: number) => void) {
-    this.#fd = openSync(join(folder, SENT_FILE), 'a');
-    this.#sync = () => sync(this.#fd);
+  /** `batch` writes the appended lines, after those of report.csv (see AppendBatch). */
+  constructor(folder: string, batch: AppendBatch) {
+    this.#batch = batch;
+    this.#file = batch.open(join(folder, SENT_FILE), 'a', SENT_RANK);
   }
 
-  record(line: number): void {
-    writeSync(this.#fd, `${line}\n`);
-    this.#sync();
+  /** Journals `line`; resolves once the entry has reached the operating system, when its request may leave. */
+  record(line: number): Promise<void> {
+    this.#file.append(`${line}\n`);
+    return this.#batch.written();
   }
 
   /** The request of `line` lost in an earlier interruption is now in the report. */
   settle(line: number): void {
-    writeSync(this.#fd, `-${line}\n`);
-    this.#sync();
+    this.#file.append(`-${line}\n`);
+    this.#batch.schedule();
   }
 
   close(): void {
-    fdatasyncSync(this.#fd);
-    closeSync(this.#fd);
+    this.#batch.close(this.#file);
   }
 }
 
-/** How many requests of each line are not settled, from a sent.log whose last line a crash may have cut short. */
-export function readSentLog(folder: string): Map<number, number> {
-  const counts = new Map<number, number>();
-  let text: string;
+const READ_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/**
+ * Streams sent.log: `onEntry(line, +1)` for each row journalled, `-1` for
+ * each settled. A last line a crash cut short, and zeros a power cut left,
+ * are cut off the file so that the next session's entries start on a line
+ * of their own; lines that are not entries are skipped, as ever. Holds one
+ * chunk of the file at a time.
+ */
+export function readSentLog(folder: string, onEntry: (line: number, change: 1 | -1) => void): void {
+  const path = join(folder, SENT_FILE);
+  let fd: number;
   try {
-    text = readFileSync(join(folder, SENT_FILE), 'latin1');
+    fd = openSync(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return counts;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  for (const entry of complete.split('\n')) {
-    if (!/^-?\d+$/.test(entry)) continue;
-    const line = Math.abs(Number(entry));
-    counts.set(line, (counts.get(line) ?? 0) + (entry.startsWith('-') ? -1 : 1));
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  let position = 0;
+  let complete = 0;
+  let size = 0;
+  // The entry being read: its sign, its number so far, and whether it is still one.
+  let negative = false;
+  let value = 0;
+  let digits = 0;
+  let entry = true;
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, READ_BYTES, position);
+      if (read === 0) break;
+      for (let index = 0; index < read; index++) {
+        const byte = buffer[index] as number;
+        if (byte === NEWLINE) {
+          if (entry && digits > 0 && Number.isSafeInteger(value)) onEntry(value, negative ? -1 : 1);
+          complete = position + index + 1;
+          negative = false;
+          value = 0;
+          digits = 0;
+          entry = true;
+        } else if (byte >= ZERO && byte <= NINE) {
+          value = value * 10 + (byte - ZERO);
+          digits++;
+        } else if (byte === MINUS && digits === 0 && !negative) negative = true;
+        else entry = false;
+      }
+      position += read;
+      size = position;
+    }
+  } finally {
+    closeSync(fd);
   }
-  return counts;
+  if (complete < size) truncateSync(path, complete);
 }

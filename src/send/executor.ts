@@ -26,8 +26,12 @@ export interface ExecutorEvents {
 }
 
 export interface PerformHooks {
-  /** Called once, just before the item's first request: from then on the API may have acted on it. */
-  readonly beforeFirstAttempt?: () => void;
+  /**
+   * Called once, before the item's first request: from then on the API may
+   * have acted on it. The request waits for what it returns to resolve (the
+   * item's journal entry written).
+   */
+  readonly beforeFirstAttempt?: () => void | Promise<void>;
 }
 
 /**
@@ -114,7 +118,7 @@ export class Executor {
       const turn = await this.#throttle.turn(signal, maxThrottleWaitMs - throttledMs);
       if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
       throttledMs += turn.pausedMs;
-      if (attempts === 0) hooks.beforeFirstAttempt?.();
+      if (attempts === 0) await hooks.beforeFirstAttempt?.();
       attempts++;
       const started = this.#clock.now();
       const record = (status: number | undefined, error?: ApiError): void =>

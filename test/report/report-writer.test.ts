@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { AppendBatch } from '../../src/report/append-batch.js';
 import { ReportWriter } from '../../src/report/report-writer.js';
 import { readHeader } from '../../src/validate/header.js';
 import { readCsvFile, tempDir } from '../helpers.js';
@@ -12,7 +13,7 @@ const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 describe('report writer', () => {
   it('writes status, the input columns (minus an old error column), the body sent and the API values', async () => {
     const dir = await tempDir();
-    const writer = new ReportWriter(dir, columns, { sync: () => {} });
+    const writer = new ReportWriter(dir, columns, { batch: new AppendBatch(() => {}) });
     writer.write({
       line: 2,
       outcome: 'updated',
@@ -54,19 +55,24 @@ describe('report writer', () => {
 
   it('writes a row with the wrong number of cells back as it came, so a re-run refuses it again', async () => {
     const dir = await tempDir();
-    const writer = new ReportWriter(dir, readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance'] }), { sync: () => {} });
+    const writer = new ReportWriter(dir, readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance'] }), { batch: new AppendBatch(() => {}) });
     writer.write({ line: 2, outcome: 'invalid', cells: [ID, 'Smith', ' John', '5'], attempts: 0, error: 'the row has 4 cells but the header has 3' });
     writer.close();
     const lines = (await readFile(join(dir, 'failed.csv'), 'utf8')).trim().split('\n');
     assert.equal(lines[1], `${ID},Smith, John,5,the row has 4 cells but the header has 3`);
   });
 
-  it('has every finished row on disk before write() returns when durable', async () => {
+  it('when durable, has the header at once and every finished row written by the end of the turn of the event loop it finished in, one write for all', async () => {
     const dir = await tempDir();
-    const writer = new ReportWriter(dir, columns, { sync: () => {} });
+    const synced: number[] = [];
+    const writer = new ReportWriter(dir, columns, { batch: new AppendBatch((fd) => synced.push(fd)) });
+    assert.equal((await readFile(join(dir, 'report.csv'), 'utf8')).split('\n').length, 2);
     writer.write({ line: 2, outcome: 'failed', cells: [ID, '', '5', ''], attempts: 1, error: 'e' });
-    assert.equal((await readCsvFile(join(dir, 'report.csv'))).length, 1);
+    writer.write({ line: 3, outcome: 'updated', cells: [ID, '', '6', ''], attempts: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await readCsvFile(join(dir, 'report.csv'))).length, 2);
     assert.equal((await readCsvFile(join(dir, 'failed.csv'))).length, 1);
+    assert.equal(synced.length, 2, 'each file written once, and handed to the sync cadence');
     writer.close();
   });
 
@@ -102,7 +108,7 @@ describe('report writer', () => {
 
   it('refuses to overwrite an existing report', async () => {
     const dir = await tempDir();
-    new ReportWriter(dir, columns, { sync: () => {} }).close();
-    assert.throws(() => new ReportWriter(dir, columns, { sync: () => {} }), /EEXIST/);
+    new ReportWriter(dir, columns, { batch: new AppendBatch(() => {}) }).close();
+    assert.throws(() => new ReportWriter(dir, columns, { batch: new AppendBatch(() => {}) }), /EEXIST/);
   });
 });

@@ -8,6 +8,7 @@ import { mulberry32 } from '../../src/mock/faults.js';
 import { openInput, readDataRows } from '../../src/read/data-rows.js';
 import type { CsvRecord } from '../../src/read/csv-records.js';
 import type { RowOutcome } from '../../src/report/outcome.js';
+import { AppendBatch } from '../../src/report/append-batch.js';
 import { markResent } from '../../src/report/recorded-report.js';
 import { ReportWriter } from '../../src/report/report-writer.js';
 import { RunFolder } from '../../src/report/run-folder.js';
@@ -120,7 +121,7 @@ function session(report: ReportWriter, sent: SentLog, todo: readonly CsvRecord[]
   const end = Math.round(ordered.length * share);
   ordered.slice(0, end).forEach((record, index) => {
     const outcome = outcomeOf(record, columns, random, number);
-    if (outcome.outcome !== 'invalid' && outcome.attempts > 0) sent.record(record.line);
+    if (outcome.outcome !== 'invalid' && outcome.attempts > 0) void sent.record(record.line);
     if (index >= end - inFlight && outcome.outcome !== 'invalid' && outcome.attempts > 0) return;
     const row = resentLines.has(record.line) ? markResent(outcome) : outcome;
     report.write(row);
@@ -136,12 +137,13 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   writeFileSync(input, inputText(rows, random));
   const { columns, records } = await readRecords(input);
 
-  const first = { report: new ReportWriter(dir, columns, { sync: () => {}, excel }), sent: new SentLog(dir, () => {}) };
+  const batch = new AppendBatch(() => {});
+  const first = { report: new ReportWriter(dir, columns, { batch, excel }), sent: new SentLog(dir, batch) };
   session(first.report, first.sent, records, columns, new Set(), random, 1, 0.8, 12);
   first.report.close();
   first.sent.close();
   const afterFirst = RunFolder.reopen(dir).loadPrior(columns, ROW_REPORT);
-  const second = { report: new ReportWriter(dir, columns, { sync: () => {}, append: true, excel }), sent: new SentLog(dir, () => {}) };
+  const second = { report: new ReportWriter(dir, columns, { batch, append: true, excel }), sent: new SentLog(dir, batch) };
   session(second.report, second.sent, records.filter((record) => !afterFirst.updated.has(record.line)), columns, new Set(afterFirst.inFlight), random, 2, 0.7, 9);
   second.report.close();
   second.sent.close();
@@ -158,7 +160,7 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   session(report, sent, records.filter((record) => !prior.updated.has(record.line)), columns, new Set(prior.inFlight), random, 3, 1, 0);
   report.close();
   sent.close();
-  await folder.compactReport((await readDataRows(await openInput(input, {}))).batches, columns, { schema: ROW_REPORT, excel });
+  await folder.compactReport(async () => (await readDataRows(await openInput(input, {}))).batches, columns, { schema: ROW_REPORT, excel });
 
   const updated = [...prior.updated].sort((a, b) => a - b);
   return {
