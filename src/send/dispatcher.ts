@@ -1,30 +1,42 @@
-import pLimit from 'p-limit';
-
 /**
  * Runs tasks at most `concurrency` at a time while keeping the queue short:
- * `submit` resolves only once there is room, so the caller (the CSV stream)
- * waits instead of queueing a million rows in memory.
+ * `submit` starts the task and resolves only once there is room for the
+ * next, so the caller (the CSV stream) waits instead of queueing a million
+ * rows in memory. A task settling wakes the one producer waiting for room:
+ * one promise per task, where racing every task in flight (as a queue of
+ * p-limit tasks watched with Promise.race did) cost a reaction per task in
+ * flight for every row.
  */
 export class Dispatcher {
-  readonly #limit;
   readonly #concurrency: number;
   readonly #unsettled = new Set<Promise<void>>();
+  readonly #waiting: (() => void)[] = [];
+  /** The first task that threw (a bug), kept for drain() even once settled. */
+  #failure: { readonly error: unknown } | undefined;
 
   constructor(concurrency: number) {
     this.#concurrency = concurrency;
-    this.#limit = pLimit(concurrency);
   }
 
-  async submit(task: () => Promise<void>): Promise<void> {
-    const running: Promise<void> = this.#limit(task).finally(() => this.#unsettled.delete(running));
-    // A task that throws is a bug; drain() reports it. Until then it must not crash the process unobserved.
-    running.catch(() => {});
+  submit(task: () => Promise<void>): Promise<void> {
+    if (this.#unsettled.size >= this.#concurrency) return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.submit(task));
+    const running: Promise<void> = task()
+      // A task that throws is a bug; drain() reports it. Until then it must not crash the process unobserved.
+      .catch((error: unknown) => {
+        this.#failure ??= { error };
+      })
+      .finally(() => {
+        this.#unsettled.delete(running);
+        this.#waiting.shift()?.();
+      });
     this.#unsettled.add(running);
-    while (this.#limit.pendingCount >= this.#concurrency) await Promise.race(this.#unsettled);
+    if (this.#unsettled.size < this.#concurrency) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
   /** Resolves when every submitted task has settled; rejects with the first task that threw. */
   async drain(): Promise<void> {
     await Promise.all(this.#unsettled);
+    if (this.#failure !== undefined) throw this.#failure.error;
   }
 }
