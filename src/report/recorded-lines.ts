@@ -74,8 +74,28 @@ export class LineCounts {
   }
 }
 
+/** What the index holds of one line. */
+export interface RecordedLine {
+  /** Where its latest record starts in report.csv, and its length in bytes. */
+  readonly offset: number;
+  readonly length: number;
+  /** The latest record's outcome. */
+  readonly outcome: Outcome;
+  /** Requests over all its records. */
+  readonly attempts: number;
+  /** Whether some record says it was resent after an interruption. */
+  readonly resent: boolean;
+  /** Whether it has more than one record. */
+  readonly several: boolean;
+}
+
+export type LineVisitor = (line: number, recorded: RecordedLine) => void;
+
 /** Marks, beside the outcome's place in the schema's list, a line some record says was resent after an interruption. */
 const RESENT = 0x80;
+/** Marks a line with more than one record: only its latest record may need cells written anew when compacted. */
+const SEVERAL = 0x40;
+const OUTCOME = 0x3f;
 
 /**
  * The index of a report.csv whose lines have several records (a resumed
@@ -88,7 +108,7 @@ export class RecordedLines {
   #offsets = new Float64Array(0);
   #lengths = new Uint32Array(0);
   #attempts = new Uint32Array(0);
-  /** The latest outcome's place in `outcomes` plus one (0: no record), and the RESENT mark. */
+  /** The latest outcome's place in `outcomes` plus one (0: no record), and the RESENT and SEVERAL marks. */
   #states = new Uint8Array(0);
   #requests = 0;
 
@@ -103,7 +123,8 @@ export class RecordedLines {
     this.#offsets[line] = offset;
     this.#lengths[line] = length;
     this.#attempts[line] = (this.#attempts[line] as number) + attempts;
-    this.#states[line] = (this.#outcomes.indexOf(outcome) + 1) | ((this.#states[line] as number) & RESENT) | (resent ? RESENT : 0);
+    const before = this.#states[line] as number;
+    this.#states[line] = (this.#outcomes.indexOf(outcome) + 1) | (before & RESENT) | (resent ? RESENT : 0) | (before === 0 ? 0 : SEVERAL);
     this.#requests += attempts;
   }
 
@@ -113,26 +134,29 @@ export class RecordedLines {
   }
 
   /** Visits every line with a record, in file order, with what the compacted report needs of it. */
-  each(visit: (line: number, offset: number, length: number, outcome: Outcome, attempts: number, resent: boolean) => void): void {
-    for (let line = 0; line < this.#states.length; line++) {
-      const state = this.#states[line] as number;
-      if (state === 0) continue;
-      visit(line, this.#offsets[line] as number, this.#lengths[line] as number, this.#outcomes[(state & ~RESENT) - 1] as Outcome, this.#attempts[line] as number, (state & RESENT) !== 0);
-    }
+  each(visit: LineVisitor): void {
+    for (let line = 0; line < this.#states.length; line++) if (this.#states[line] !== 0) this.at(line, visit);
   }
 
   /** Visits `line` as `each` does, if it has a record. */
-  at(line: number, visit: (offset: number, length: number, outcome: Outcome, attempts: number, resent: boolean) => void): void {
+  at(line: number, visit: LineVisitor): void {
     const state = this.#states[line] ?? 0;
     if (state === 0) return;
-    visit(this.#offsets[line] as number, this.#lengths[line] as number, this.#outcomes[(state & ~RESENT) - 1] as Outcome, this.#attempts[line] as number, (state & RESENT) !== 0);
+    visit(line, {
+      offset: this.#offsets[line] as number,
+      length: this.#lengths[line] as number,
+      outcome: this.#outcomes[(state & OUTCOME) - 1] as Outcome,
+      attempts: this.#attempts[line] as number,
+      resent: (state & RESENT) !== 0,
+      several: (state & SEVERAL) !== 0,
+    });
   }
 
   /** How many lines' latest outcome is `outcome`. */
   count(outcome: Outcome): number {
     const code = this.#outcomes.indexOf(outcome) + 1;
     let count = 0;
-    for (const state of this.#states) if ((state & ~RESENT) === code) count++;
+    for (const state of this.#states) if ((state & OUTCOME) === code) count++;
     return count;
   }
 
@@ -141,7 +165,7 @@ export class RecordedLines {
     const code = this.#outcomes.indexOf(outcome) + 1;
     const lines = new LineSet();
     this.#states.forEach((state, line) => {
-      if ((state & ~RESENT) === code) lines.add(line);
+      if ((state & OUTCOME) === code) lines.add(line);
     });
     return lines;
   }

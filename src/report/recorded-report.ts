@@ -4,7 +4,7 @@ import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
-import { MAX_LINE, RecordedLines } from './recorded-lines.js';
+import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords } from './report-records.js';
 import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
@@ -127,10 +127,11 @@ export type InputRows = AsyncIterable<readonly { readonly line: number; readonly
  * each line's latest record is, so the lines are walked in file order and
  * each record read back with a positioned read (through a few cached blocks:
  * a session's records lie in about file order, so the reads go forward
- * through each session's part of the file). A record is copied as written,
- * with only its `attempts` cell (and, for a resent row whose latest record
- * lost the note, its `error` cell) written anew: every other cell would be
- * written back exactly as it reads. The input is read again only when some
+ * through each session's part of the file). A line's only record is copied
+ * as it stands; of a line with several, the latest is copied with only its
+ * `attempts` cell (and, for a resent row whose latest record lost the note,
+ * its `error` cell) written anew: every other cell would be written back
+ * exactly as it reads. The input is read again only when some
  * row's latest outcome is `invalid`, the one kind of row whose cells may not
  * fit the header: its failed.csv line is every cell as read, which the report
  * does not keep.
@@ -147,35 +148,46 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
     report.text(bom + csvText([reportHeader(schema, columns)]));
     failed.text(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
     const ends = new Int32Array(layout.located);
-    const emit = (line: number, offset: number, length: number, outcome: RowOutcome['outcome'], attempts: number, resent: boolean, cells: readonly string[] | undefined): void => {
-      const { bytes, start } = reader.read(offset, length);
+    const done = new Set(schema.done);
+    const emit = (line: number, { offset, length, outcome, attempts, resent, several }: RecordedLine, cells: readonly string[] | undefined): void => {
+      reader.load(offset, length);
+      const { bytes, start } = reader;
       const end = start + length;
+      if (!several) {
+        // A line's one record is its whole story: copied as it stands.
+        report.bytes(bytes, start, end);
+        if (done.has(outcome)) return;
+      }
       locateCells(bytes, start, end, layout.located, ends);
       const errorFrom = cellStart(start, ends, layout.error);
       const errorTo = ends[layout.error] as number;
       // A later record of a resent row must not hide that it may have been applied twice.
       let error: string | undefined;
-      if (resent) {
+      if (several && resent) {
         const latest: RecordedOutcome = {};
         layout.errorColumn.read(cellAt(bytes, start, ends, layout.error), latest);
         if (!saysResent(latest.error)) error = layout.errorColumn.write({ line, outcome, cells: [], attempts, error: latest.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${latest.error}` });
       }
       const errorCell = error === undefined ? undefined : csvText([[error]]).slice(0, -1);
-      const attemptsFrom = cellStart(start, ends, layout.attempts);
-      const attemptsTo = ends[layout.attempts] as number;
-      const spliced = [
-        { from: attemptsFrom, to: attemptsTo, text: String(attempts) },
-        { from: errorFrom, to: errorTo, text: errorCell },
-      ].sort((a, b) => a.from - b.from);
-      let at = start;
-      for (const { from, to, text } of spliced) {
-        report.bytes(bytes, at, from);
-        if (text === undefined) report.bytes(bytes, from, to);
-        else report.text(text);
-        at = to;
+      if (several) {
+        // Every request of every record counted, and the note, in cells written anew; the rest as it stands.
+        const attemptsFrom = cellStart(start, ends, layout.attempts);
+        const attemptsTo = ends[layout.attempts] as number;
+        const cellsWritten = [
+          { from: attemptsFrom, to: attemptsTo, text: String(attempts) },
+          { from: errorFrom, to: errorTo, text: errorCell },
+        ];
+        if (layout.error < layout.attempts) cellsWritten.reverse();
+        let at = start;
+        for (const { from, to, text } of cellsWritten) {
+          report.bytes(bytes, at, from);
+          if (text === undefined) report.bytes(bytes, from, to);
+          else report.text(text);
+          at = to;
+        }
+        report.bytes(bytes, at, end);
+        if (done.has(outcome)) return;
       }
-      report.bytes(bytes, at, end);
-      if (schema.done.includes(outcome)) return;
       if (cells !== undefined && !fitsHeader(columns, cells)) {
         failed.text(csvText([[...cells, error ?? cellAt(bytes, start, ends, layout.error)]]));
         return;
@@ -186,10 +198,10 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
       else failed.text(errorCell);
       failed.text('\n');
     };
-    if (recorded.count('invalid') === 0) recorded.each((line, offset, length, outcome, attempts, resent) => emit(line, offset, length, outcome, attempts, resent, undefined));
+    if (recorded.count('invalid') === 0) recorded.each((line, state) => emit(line, state, undefined));
     else {
       for await (const batch of await readRows()) {
-        for (const { line, cells } of batch) recorded.at(line, (offset, length, outcome, attempts, resent) => emit(line, offset, length, outcome, attempts, resent, cells));
+        for (const { line, cells } of batch) recorded.at(line, (_, state) => emit(line, state, cells));
       }
     }
     report.close();
@@ -207,23 +219,29 @@ class RecordReader {
   static readonly BLOCKS = 32;
   readonly #fd: number;
   readonly #blocks: { at: number; bytes: Buffer; used: number }[] = [];
+  #last: { at: number; bytes: Buffer; used: number } | undefined;
   #scratch = Buffer.allocUnsafe(RecordReader.BLOCK);
   #uses = 0;
+  /** What the last `load` read, and where in it. */
+  bytes: Buffer = this.#scratch;
+  start = 0;
 
   constructor(path: string) {
     this.#fd = openSync(path, 'r');
   }
 
-  /** The `length` bytes at `offset`, as a buffer and where they start in it; valid until the next read. */
-  read(offset: number, length: number): { bytes: Buffer; start: number } {
+  /** Reads the `length` bytes at `offset` into `bytes`, from `start`; valid until the next load. */
+  load(offset: number, length: number): void {
     const at = offset - (offset % RecordReader.BLOCK);
     if (offset + length > at + RecordReader.BLOCK) {
       // Across two blocks: rare, read on its own.
       if (this.#scratch.length < length) this.#scratch = Buffer.allocUnsafe(length);
       this.#fill(this.#scratch, length, offset);
-      return { bytes: this.#scratch, start: 0 };
+      this.bytes = this.#scratch;
+      this.start = 0;
+      return;
     }
-    let block = this.#blocks.find((cached) => cached.at === at);
+    let block = this.#last?.at === at ? this.#last : this.#blocks.find((cached) => cached.at === at);
     if (block === undefined) {
       if (this.#blocks.length < RecordReader.BLOCKS) {
         block = { at, bytes: Buffer.allocUnsafe(RecordReader.BLOCK), used: 0 };
@@ -235,7 +253,9 @@ class RecordReader {
       readSync(this.#fd, block.bytes, 0, RecordReader.BLOCK, at);
     }
     block.used = ++this.#uses;
-    return { bytes: block.bytes, start: offset - at };
+    this.#last = block;
+    this.bytes = block.bytes;
+    this.start = offset - at;
   }
 
   close(): void {

@@ -18,7 +18,7 @@ const batch = (): AppendBatch => new AppendBatch(() => {});
 /** The lines of a report as read back: each with its latest outcome and the requests of all its records. */
 function linesOf(dir: string, onAnswered?: (line: number) => void): [number, Outcome, number][] {
   const lines: [number, Outcome, number][] = [];
-  readRecordedLines(dir, columns, undefined, onAnswered).each((line, _offset, _length, outcome, attempts) => lines.push([line, outcome, attempts]));
+  readRecordedLines(dir, columns, undefined, onAnswered).each((line, { outcome, attempts }) => lines.push([line, outcome, attempts]));
   return lines;
 }
 
