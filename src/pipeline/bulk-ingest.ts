@@ -6,6 +6,7 @@ import { openInput, readDataRows, type InputSource } from '../read/data-rows.js'
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { PriorRun } from '../report/prior-run.js';
+import { LineSet } from '../report/recorded-lines.js';
 import { markResent } from '../report/recorded-report.js';
 import type { ReportWriter } from '../report/report-writer.js';
 import { RunFolder } from '../report/run-folder.js';
@@ -163,7 +164,7 @@ class Ingest {
     let compacting: { source: InputSource; columns: Columns } | undefined;
     try {
       const source = await openInput(inputPath, options.read);
-      const { scan, prior, planner } = await this.#validate(source, checkOnly);
+      const { scan, prior, planner, nowInvalid } = await this.#validate(source, checkOnly);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);
       const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
@@ -191,7 +192,7 @@ class Ingest {
         }
         const record = this.#startReport(scan.columns, mode, prior, sentLog, progress);
         const action = sendingAction(mode, executor, sentLog, record);
-        await this.#eachVerdict(source, scan, this.#rowHandler(action, record, prior, executor === undefined));
+        await this.#eachVerdict(source, scan, this.#rowHandler(action, record, prior, executor === undefined), settledEarlier(prior, nowInvalid, scan));
         await executor?.drain();
       }
       if (session.folder.resumed) compacting = { source, columns: scan.columns };
@@ -224,11 +225,13 @@ class Ingest {
    * figures as it goes. A resumed run first learns what its earlier sessions
    * did, since rows they updated are not part of the plan.
    */
-  async #validate(source: InputSource, checkOnly: boolean): Promise<{ scan: Scan; prior: PriorRun | undefined; planner: PlanBuilder | undefined }> {
+  async #validate(source: InputSource, checkOnly: boolean): Promise<{ scan: Scan; prior: PriorRun | undefined; planner: PlanBuilder | undefined; nowInvalid: LineSet }> {
     const session = this.#session;
     const options = this.#options;
     let prior: PriorRun | undefined;
     const planner = options.command === 'apply' ? new PlanBuilder() : undefined;
+    // Rows an earlier session updated that this one finds invalid (an expiry since past).
+    const nowInvalid = new LineSet();
     const scan = await scanInput(source, {
       rules: options.rules,
       signal: session.signal,
@@ -237,11 +240,12 @@ class Ingest {
         const check = checkOnly ? this.#rowHandler({ kind: 'check' }, this.#startReport(columns, { kind: 'check' }, undefined, undefined, undefined), undefined, true) : undefined;
         return (verdict) => {
           planner?.count(verdict, prior);
+          if (!verdict.valid && prior?.updated.has(verdict.row.line) === true) nowInvalid.add(verdict.row.line);
           void check?.(verdict);
         };
       },
     });
-    return { scan, prior, planner };
+    return { scan, prior, planner, nowInvalid };
   }
 
   #loadPrior(columns: Columns): PriorRun {
@@ -302,11 +306,16 @@ class Ingest {
   /**
    * A pass that reads the file again and gives each row its final verdict.
    * `onRow` returns a promise only when it must be waited for (a row handed
-   * to the send stage), so checking a file costs no promise per row.
+   * to the send stage), so checking a file costs no promise per row. Rows
+   * `settled` are counted updated without a verdict (see settledEarlier).
    */
-  async #eachVerdict(source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined): Promise<void> {
+  async #eachVerdict(source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: (line: number) => boolean): Promise<void> {
     for await (const batch of (await readDataRows(source)).batches) {
       for (const record of batch) {
+        if (settled?.(record.line) === true) {
+          this.#session.tally.countRow({ line: record.line, outcome: 'updated', cells: record.cells, attempts: 0 });
+          continue;
+        }
         const pending = onRow(validateRow(scan.columns, record, this.#options.rules, scan.duplicates));
         if (pending !== undefined) await pending;
       }
@@ -406,6 +415,18 @@ class Ingest {
     this.#session.recount();
     this.preview = [];
   }
+}
+
+/**
+ * The rows a resumed run's outcome pass need not validate again: updated by
+ * an earlier session, and found valid by this session's validating pass.
+ * With no id repeated, the outcome pass's verdict would be the same (it is
+ * pure), and such a row is only counted, never sent; when most of a big run
+ * is done, validating them again was most of the wait before the first request.
+ */
+function settledEarlier(prior: PriorRun | undefined, nowInvalid: LineSet, scan: Scan): ((line: number) => boolean) | undefined {
+  if (prior === undefined || scan.duplicates.size > 0) return undefined;
+  return (line) => prior.updated.has(line) && !nowInvalid.has(line);
 }
 
 /** The mode as the pass carries it out: a row to send is handed to the send stage, journalled in sent.log first. */
