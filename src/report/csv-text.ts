@@ -20,11 +20,15 @@ export function csvText(records: readonly (readonly string[])[]): string {
   let text = '';
   for (const record of records) {
     for (let index = 0; index < record.length; index++) {
-      const cell = record[index] ?? '';
       if (index > 0) text += ',';
-      text += NEEDS_QUOTING.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+      text += csvCell(record[index] ?? '');
     }
     text += '\n';
   }
   return text;
+}
+
+/** One cell as csvText writes it. */
+export function csvCell(cell: string): string {
+  return cell === '' || !NEEDS_QUOTING.test(cell) ? cell : `"${cell.replaceAll('"', '""')}"`;
 }

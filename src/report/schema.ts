@@ -14,6 +14,8 @@ export type RecordedOutcome = { -readonly [K in keyof RowOutcome]?: RowOutcome[K
 
 export interface OwnColumn {
   readonly name: string;
+  /** Its cells never hold a comma, a double quote or a line break (numbers, outcomes): written without looking. */
+  readonly plain?: boolean;
   write(row: RowOutcome): string;
   /** Puts the cell back; false when it cannot be a cell ti-credits wrote, so the report cannot be trusted. */
   read(cell: string, into: RecordedOutcome): boolean;
@@ -58,11 +60,13 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
   return [
     {
       name: 'line',
+      plain: true,
       write: (row) => String(row.line),
       read: (cell, into) => readWhole(cell, (line) => (into.line = line)),
     },
     {
       name: 'outcome',
+      plain: true,
       write: (row) => row.outcome,
       read: (cell, into) => {
         if (!(outcomes as readonly string[]).includes(cell)) return false;
@@ -72,11 +76,13 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
     },
     {
       name: 'httpStatus',
+      plain: true,
       write: (row) => (row.httpStatus === undefined ? '' : String(row.httpStatus)),
       read: (cell, into) => cell === '' || readWhole(cell, (status) => (into.httpStatus = status)),
     },
     {
       name: 'attempts',
+      plain: true,
       write: (row) => String(row.attempts),
       read: (cell, into) => readWhole(cell, (attempts) => (into.attempts = attempts)),
     },

@@ -14,10 +14,10 @@ export class IdFingerprints {
 
   /** Adds `uuid` (already validated); false when its fingerprint was already there, most likely from the same id. */
   add(uuid: string): boolean {
-    const k0 = parseInt(uuid.slice(0, 8), 16);
-    const k1 = parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16);
-    const k2 = parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16);
-    const k3 = parseInt(uuid.slice(28, 36), 16);
+    const k0 = hex(uuid, 0, 8, 0);
+    const k1 = hex(uuid, 14, 18, hex(uuid, 9, 13, 0));
+    const k2 = hex(uuid, 24, 28, hex(uuid, 19, 23, 0));
+    const k3 = hex(uuid, 28, 36, 0);
     const high = murmur4(k0, k1, k2, k3, 0x5bd1e995);
     // (0, 0) marks an empty slot; the fingerprint it would have shares (0, 1), at worst one more suspect.
     const low = murmur4(k0, k1, k2, k3, 0x27d4eb2f) || (high === 0 ? 1 : 0);
@@ -77,6 +77,20 @@ class FingerprintTable {
       this.#slots[2 * slot + 1] = low;
     }
   }
+}
+
+/**
+ * The hex digits `from` to `to` of a validated UUID (either case) appended
+ * to `high`, as parseInt would read them: read in place, since slicing and
+ * parsing four words for each of a million ids was most of the index's time.
+ */
+function hex(uuid: string, from: number, to: number, high: number): number {
+  let value = high;
+  for (let index = from; index < to; index++) {
+    const code = uuid.charCodeAt(index);
+    value = value * 16 + (code <= 57 ? code - 48 : (code | 32) - 87);
+  }
+  return value;
 }
 
 /** murmur3's 32-bit hash of four words: every bit of the id moves every bit of the result. */

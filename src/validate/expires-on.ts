@@ -12,6 +12,8 @@ import type { DateFormat, FieldRules } from './rules.js';
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The form ti-credits sends, and the one most files hold: read without capturing its parts. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_EXAMPLE = '2027-03-31T23:59:59Z';
 
 const ok = (value: string): Parsed<string> => ({ ok: true, value });
@@ -29,6 +31,7 @@ export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> 
 }
 
 function readMoment(cell: string, rules: FieldRules): Parsed<string> {
+  if (CANONICAL.test(cell) && isRealMoment(cell)) return ok(cell);
   const text = cell.trim();
   const timestamp = ISO_TIMESTAMP.exec(text);
   if (timestamp !== null) return readTimestamp(cell, timestamp);
@@ -72,6 +75,24 @@ function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   return ok(moment.toUTC().toISO() ?? '');
 }
 
+/**
+ * Whether a cell in the canonical form names a real day and time of day:
+ * then it is already what would be sent, and the general path, which
+ * captures every part, would return it unchanged. Any other cell takes that
+ * path, which says what is wrong with it.
+ */
+function isRealMoment(cell: string): boolean {
+  const number = (from: number, to: number): number => {
+    let value = 0;
+    for (let index = from; index < to; index++) value = value * 10 + cell.charCodeAt(index) - 48;
+    return value;
+  };
+  const month = number(5, 7);
+  if (month < 1 || month > 12 || number(11, 13) > 23 || number(14, 16) > 59 || number(17, 19) > 59) return false;
+  const day = number(8, 10);
+  return day >= 1 && day <= daysIn(number(0, 4), month);
+}
+
 /** A calendar date as the moment the rules make of it. */
 function readDate(cell: string, year: number, month: number, day: number, rules: FieldRules): Parsed<string> {
   const dayProblem = checkDay(cell, year, month, day);
@@ -83,14 +104,20 @@ function readDate(cell: string, year: number, month: number, day: number, rules:
 
 const daysInMonths = new Map<number, number>();
 
-function checkDay(cell: string, year: number, month: number, day: number): Parsed<never> | undefined {
-  if (month < 1 || month > 12) return fail(`expiresOn ${showCell(cell)} has month ${month}, which does not exist`);
+/** Days in a month (1 to 12) of a year. */
+function daysIn(year: number, month: number): number {
   const key = year * 16 + month;
   let last = daysInMonths.get(key);
   if (last === undefined) {
     last = DateTime.utc(year, month).daysInMonth ?? 31;
     daysInMonths.set(key, last);
   }
+  return last;
+}
+
+function checkDay(cell: string, year: number, month: number, day: number): Parsed<never> | undefined {
+  if (month < 1 || month > 12) return fail(`expiresOn ${showCell(cell)} has month ${month}, which does not exist`);
+  const last = daysIn(year, month);
   if (day < 1 || day > last) return fail(`expiresOn ${showCell(cell)} is not a real date: month ${month} of ${year} has ${last} days`);
   return undefined;
 }

@@ -25,6 +25,17 @@ describe('expiresOn, an exact moment', () => {
   for (const [cell, sent] of accepted) {
     it(`sends ${cell} as ${sent}`, () => assert.deepEqual(parseExpiresOn(cell, rules), { ok: true, value: sent }));
   }
+  it('reads the form it sends (YYYY-MM-DDTHH:mm:ss.sssZ) as the general path does, real moment or not', () => {
+    const cells = ['2027-03-31T23:59:59.000Z', '2028-02-29T12:00:00.999Z', '2027-02-29T00:00:00.000Z', '2027-13-01T00:00:00.000Z', '2027-04-31T00:00:00.000Z', '2027-04-00T00:00:00.000Z'];
+    for (const time of ['24:00:00', '23:60:00', '23:59:60', '00:00:00']) cells.push(`2027-05-01T${time}.000Z`);
+    cells.push('2020-01-01T00:00:00.000Z');
+    for (const cell of cells) {
+      // A leading space keeps a cell off the quick path; it is trimmed, and only the message shows it.
+      const general = parseExpiresOn(` ${cell}`, rules);
+      const quick = parseExpiresOn(cell, rules);
+      assert.deepEqual(quick, general.ok ? general : { ok: false, problem: general.problem.replace(JSON.stringify(` ${cell}`), JSON.stringify(cell)) }, cell);
+    }
+  });
   it('is taken as it is, whatever --timezone and --date-only say', () => {
     assert.deepEqual(parseExpiresOn('2027-03-31T10:00:00Z', withRules({ timezone: 'Asia/Tokyo', dateOnly: 'start-of-day' })), { ok: true, value: '2027-03-31T10:00:00.000Z' });
   });
