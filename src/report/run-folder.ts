@@ -70,12 +70,14 @@ export class RunFolder {
 
   /**
    * report.csv and failed.csv. While sending (`durable`), each row is appended
-   * as it finishes, so that a crash loses no finished row, and a resumed run
-   * appends to the report of its earlier sessions, keeping its index current.
+   * as it finishes, so that a crash loses no finished row. A resumed run
+   * appends to the report of its earlier sessions, keeping its index current,
+   * whether it sends or not (a plan declined, a row expired since): the
+   * report is compacted at its end all the same.
    */
   openReport(columns: Columns, options: { readonly schema: ReportSchema; readonly durable: boolean; readonly excel: boolean }): ReportWriter {
     const { schema, excel } = options;
-    if (!options.durable) return new ReportWriter(this.path, columns, { schema, excel });
+    if (!options.durable && !this.resumed) return new ReportWriter(this.path, columns, { schema, excel });
     const recorded = this.#recorded;
     return new ReportWriter(this.path, columns, {
       schema,
