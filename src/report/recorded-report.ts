@@ -93,7 +93,11 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
         return;
       }
       const row: RecordedOutcome = {};
-      const readable = cells === layout.cells && layout.readBack.every(({ column, index }) => column.read(cellAt(bytes, start, ends, index), row));
+      let readable = cells === layout.cells;
+      for (let cell = 0; readable && cell < layout.readBack.length; cell++) {
+        const { column, index } = layout.readBack[cell] as RecordLayout['readBack'][number];
+        readable = column.read(cellAt(bytes, start, ends, index), row);
+      }
       const { line, outcome, attempts } = row;
       if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE) throw damaged(path, `record ${records} is not one ti-credits wrote`);
       recorded.add(line, offset, after - start, outcome, attempts, saysResent(row.error));

@@ -128,6 +128,7 @@ export function cellStart(start: number, ends: Int32Array, index: number): numbe
 export function cellAt(bytes: Buffer, start: number, ends: Int32Array, index: number): string {
   const from = cellStart(start, ends, index);
   const to = ends[index] as number;
+  if (from === to) return '';
   if (bytes[from] !== QUOTE) return bytes.toString('utf8', from, to);
   return bytes.toString('utf8', from + 1, to - 1).replaceAll('""', '"');
 }
