@@ -61,7 +61,7 @@ export function reportLine(schema: ReportSchema, columns: Columns, row: RowOutco
       }
       continue;
     }
-    const cell = column.plain === true ? column.write(row) : csvCell(column.write(row));
+    const cell = column.csv === undefined ? csvCell(column.write(row)) : column.csv(row);
     line += first ? cell : `,${cell}`;
     first = false;
   }
