@@ -1,5 +1,5 @@
 import { API_COLUMN_PREFIX, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
-import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
 /**
@@ -103,6 +103,9 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
   ];
 }
 
+/** The body's keys, which JSON.stringify writes as they are. */
+const PLAIN_KEYS: ReadonlySet<string> = new Set(UPDATABLE_FIELDS);
+
 /** Characters JSON.stringify writes as something else than themselves. */
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
@@ -122,7 +125,7 @@ function bodyCsv(body: CreditBatchUpdate): string {
     const value: unknown = body[key as keyof CreditBatchUpdate];
     if (value === undefined) continue;
     const json = typeof value === 'string' && !JSON_ESCAPED.test(value) ? `""${value}""` : typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value).replaceAll('"', '""');
-    text += `${text === '' ? '' : ','}${JSON_ESCAPED.test(key) ? JSON.stringify(key).replaceAll('"', '""') : `""${key}""`}:${json}`;
+    text += `${text === '' ? '' : ','}${PLAIN_KEYS.has(key) ? `""${key}""` : JSON.stringify(key).replaceAll('"', '""')}:${json}`;
   }
   // An empty body has no quote to make csvText quote it.
   return text === '' ? '{}' : `"{${text}}"`;
