@@ -49,60 +49,75 @@ export function scanRecords(path: string, wanted: number, onRecord: (record: Raw
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    let bytes = Buffer.allocUnsafe(READ_BYTES);
-    const ends = new Int32Array(wanted);
-    const record = { bytes, start: 0, end: 0, offset: 0, cells: 0, ends };
-    /** File offset of bytes[0]. */
-    let base = 0;
+    const scan: Scan = { bytes: Buffer.allocUnsafe(READ_BYTES), start: 0, end: 0, offset: 0, cells: 0, ends: new Int32Array(wanted), base: 0, quoted: false, cell: 0 };
     let filled = 0;
-    let start = 0;
-    let quoted = false;
-    let cell = 0;
     for (;;) {
-      if (filled === bytes.length) {
-        if (start > 0) {
+      if (filled === scan.bytes.length) {
+        if (scan.start > 0) {
           // Move the record being read to the front; the cell ends found in it move with it.
-          bytes.copyWithin(0, start, filled);
-          for (let index = 0; index < Math.min(cell, wanted); index++) ends[index] = (ends[index] as number) - start;
-          base += start;
-          filled -= start;
-          start = 0;
+          const shift = scan.start;
+          scan.bytes.copyWithin(0, shift, filled);
+          for (let index = 0; index < Math.min(scan.cell, wanted); index++) scan.ends[index] = (scan.ends[index] as number) - shift;
+          scan.base += shift;
+          filled -= shift;
+          scan.start = 0;
         } else {
-          const larger = Buffer.allocUnsafe(bytes.length * 2);
-          bytes.copy(larger, 0, 0, filled);
-          bytes = larger;
-          record.bytes = bytes;
+          const larger = Buffer.allocUnsafe(scan.bytes.length * 2);
+          scan.bytes.copy(larger, 0, 0, filled);
+          scan.bytes = larger;
         }
       }
       const scanFrom = filled;
-      const read = readSync(fd, bytes, filled, bytes.length - filled, base + filled);
+      const read = readSync(fd, scan.bytes, filled, scan.bytes.length - filled, scan.base + filled);
       if (read === 0) break;
       filled += read;
-      let index = scanFrom;
-      if (base === 0 && scanFrom === 0 && filled >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM)) index = start = 3;
-      for (; index < filled; index++) {
-        const byte = bytes[index];
-        if (byte === QUOTE) quoted = !quoted;
-        else if (quoted) continue;
-        else if (byte === COMMA) {
-          if (cell < wanted) ends[cell] = index;
-          cell++;
-        } else if (byte === NEWLINE) {
-          if (cell < wanted) ends[cell] = index;
-          record.start = start;
-          record.end = index + 1;
-          record.offset = base + start;
-          record.cells = cell + 1;
-          onRecord(record);
-          start = index + 1;
-          cell = 0;
-        }
-      }
+      const skip = scan.base === 0 && scanFrom === 0 && filled >= 3 && scan.bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+      if (skip > 0) scan.start = skip;
+      scanChunk(scan, scanFrom + skip, filled, wanted, onRecord);
     }
-    return { complete: base + start, size };
+    return { complete: scan.base + scan.start, size };
   } finally {
     closeSync(fd);
   }
+}
+
+/** A scan's place: the record being read, and whether it is inside quotes. */
+interface Scan extends RawRecord {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  offset: number;
+  cells: number;
+  /** File offset of bytes[0]. */
+  base: number;
+  quoted: boolean;
+  /** Cells of the record being read so far. */
+  cell: number;
+}
+
+/** The byte loop over bytes[from..to), kept apart so that it is compiled on its own. */
+function scanChunk(scan: Scan, from: number, to: number, wanted: number, onRecord: (record: RawRecord) => void): void {
+  const { bytes, ends } = scan;
+  let { quoted, cell } = scan;
+  for (let index = from; index < to; index++) {
+    const byte = bytes[index];
+    if (byte === QUOTE) quoted = !quoted;
+    else if (quoted) continue;
+    else if (byte === COMMA) {
+      if (cell < wanted) ends[cell] = index;
+      cell++;
+    } else if (byte === NEWLINE) {
+      if (cell < wanted) ends[cell] = index;
+      scan.end = index + 1;
+      scan.offset = scan.base + scan.start;
+      scan.cells = cell + 1;
+      onRecord(scan);
+      scan.start = index + 1;
+      cell = 0;
+    }
+  }
+  scan.quoted = quoted;
+  scan.cell = cell;
 }
 
 /**
