@@ -27,6 +27,11 @@ export class AppendFile {
     return this.#pendingLength;
   }
 
+  /** The file's length once what is pending is written (when tracking). */
+  get end(): number {
+    return this.#end;
+  }
+
   /** Gathers `text`; returns the byte offset it will have in the file (0 unless tracking). */
   append(text: string): number {
     const at = this.#end;

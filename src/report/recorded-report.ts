@@ -6,7 +6,7 @@ import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
-import { cellAt, cellStart, locateCells, scanRecords } from './report-records.js';
+import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
 import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
@@ -84,7 +84,7 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
   const layout = recordLayout(schema, columns);
   const header = Buffer.from(csvText([reportHeader(schema, columns)]));
   let records = 0;
-  let end;
+  let end: ScanEnd;
   try {
     end = scanRecords(path, layout.located, ({ bytes, start, end: after, offset, cells, ends }) => {
       records++;

@@ -24,8 +24,6 @@ export interface ReportWriterOptions {
   readonly batch?: AppendBatch;
   /** Go on with the report.csv of an interrupted run instead of starting one. */
   readonly append?: boolean;
-  /** File names, when not report.csv and failed.csv. */
-  readonly files?: { readonly report: string; readonly failed: string };
   /** Start each file with a UTF-8 byte order mark, for Excel (--excel). */
   readonly excel?: boolean;
   /** The report's columns and outcomes; the rows of `apply` and `validate` when not given. */
@@ -42,15 +40,15 @@ export interface ReportWriterOptions {
  */
 export const UTF8_BOM = '\ufeff';
 
-/** Ranks in a batch: report.csv and failed.csv are written before sent.log (see AppendBatch). */
-export const REPORT_RANK = 0;
+/** Rank in a batch: report.csv and failed.csv are written before sent.log (see AppendBatch). */
+const REPORT_RANK = 0;
 
 /**
  * The line of `row` in a report of `schema`: its own columns and the input's
  * cells as given; csvText's, built without a record's worth of arrays (a
  * million rows are validated through here).
  */
-export function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): string {
+function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): string {
   let line = '';
   let first = true;
   for (const column of schema.columns) {
@@ -69,7 +67,7 @@ export function reportLine(schema: ReportSchema, columns: Columns, row: RowOutco
 }
 
 /** The record of `row` in failed.csv: its cells, ready to send again, and why it was not done. */
-export function failedRecord(columns: Columns, row: RowOutcome): string[] {
+function failedRecord(columns: Columns, row: RowOutcome): string[] {
   // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
   const cells = fitsHeader(columns, row.cells) ? columns.carried.map((index) => row.cells[index] ?? '') : [...row.cells];
   cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
@@ -93,12 +91,11 @@ export class ReportWriter {
     this.#schema = options.schema ?? ROW_REPORT;
     this.#batch = options.batch;
     this.#onRecord = options.onRecord;
-    const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
     const append = options.append === true;
     const open = (name: string, flags: 'wx' | 'w' | 'a', track: boolean): AppendFile =>
       this.#batch === undefined ? new AppendFile(join(folder, name), flags, track) : this.#batch.open(join(folder, name), flags, REPORT_RANK, track);
-    this.#report = open(files.report, append ? 'a' : 'wx', this.#onRecord !== undefined);
-    this.#failed = open(files.failed, append ? 'w' : 'wx', false);
+    this.#report = open(REPORT_FILE, append ? 'a' : 'wx', this.#onRecord !== undefined);
+    this.#failed = open(FAILED_FILE, append ? 'w' : 'wx', false);
     const bom = options.excel === true ? UTF8_BOM : '';
     if (!append) this.#report.append(bom + csvText([reportHeader(this.#schema, columns)]));
     this.#failed.append(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
@@ -110,7 +107,7 @@ export class ReportWriter {
   write(row: RowOutcome): void {
     const text = reportLine(this.#schema, this.#columns, row);
     const at = this.#report.append(text);
-    this.#onRecord?.(row, at, Buffer.byteLength(text));
+    this.#onRecord?.(row, at, this.#report.end - at);
     if (!this.#schema.done.includes(row.outcome)) this.#failed.append(csvText([failedRecord(this.#columns, row)]));
     if (this.#batch !== undefined) this.#batch.schedule();
     else if (this.#report.pendingLength >= BATCH_CHARS) {
