@@ -13,6 +13,23 @@ export interface CsvRecord {
   readonly cells: string[];
 }
 
+/** A place a pass over the file may begin at instead of its start: just after a record. */
+export interface ReadPosition {
+  /** The byte of the file that follows the record. */
+  readonly byte: number;
+  /** The line the record ends on. */
+  readonly line: number;
+}
+
+/**
+ * Records handed on together, in file order, and where the last of them
+ * ends: known for UTF-8 files, whose bytes reach the parser as they are in
+ * the file; undefined for the others.
+ */
+export interface RecordBatch extends ReadonlyArray<CsvRecord> {
+  readonly end: ReadPosition | undefined;
+}
+
 /** A record larger than this is a broken quote swallowing the file, not data. */
 const MAX_RECORD_BYTES = 1024 * 1024;
 
@@ -39,16 +56,25 @@ const PARSE_OPTIONS = {
  * quoted field as two lines.
  */
 class LineNumberingParser extends Parser {
-  #lastEndLine = 0;
+  /** Lines before the parser's first byte: 0 from the file's start. */
+  readonly #lineOffset: number;
+  /** The file's byte at the parser's first byte, when its bytes are the file's. */
+  readonly #byteOffset: number | undefined;
+  #lastEndLine: number;
   #lastEmptyLines = 0;
   #crlfCountedTwice = 0;
+  /** Where the last record read ends, in the file. */
+  #endByte = 0;
   #batch: CsvRecord[] = [];
 
-  constructor(delimiter: string) {
+  constructor(delimiter: string, from: { readonly line: number; readonly byte: number | undefined }) {
     // csv-parse hands the options on to its Transform; one batch waiting is
     // enough to keep the caller busy, and the default 16 would hold tens of
     // thousands of rows in memory.
     super({ ...PARSE_OPTIONS, delimiter, readableHighWaterMark: 1 } as Options);
+    this.#lineOffset = from.line;
+    this.#byteOffset = from.byte;
+    this.#lastEndLine = from.line;
   }
 
   override push(record: string[] | null): boolean {
@@ -61,8 +87,10 @@ class LineNumberingParser extends Parser {
     }
     const { lines, empty_lines: emptyLines } = this.info;
     const line = this.#lastEndLine + 1 + (emptyLines - this.#lastEmptyLines);
-    this.#lastEndLine = lines - this.#crlfCountedTwice;
+    this.#lastEndLine = this.#lineOffset + lines - this.#crlfCountedTwice;
     this.#lastEmptyLines = emptyLines;
+    // csv-parse has counted the bytes up to the record's end, its line break included.
+    this.#endByte = this.info.bytes;
     // Spreadsheets export rows they once formatted as delimiters alone (",,,"): blank lines, not rows.
     if (!record.every((cell) => cell === '')) this.#batch.push({ line, cells: record });
     return true;
@@ -77,7 +105,8 @@ class LineNumberingParser extends Parser {
 
   #pushBatch(): void {
     if (this.#batch.length === 0) return;
-    super.push(this.#batch);
+    const end = this.#byteOffset === undefined ? undefined : { byte: this.#byteOffset + this.#endByte, line: this.#lastEndLine };
+    super.push(Object.assign(this.#batch, { end }));
     this.#batch = [];
   }
 
@@ -90,15 +119,20 @@ class LineNumberingParser extends Parser {
 /**
  * Streams the records of a CSV file, header included, in file order and in
  * batches, with constant memory: the caller's pace holds the file stream back.
- * The layout comes from `sniffLayout`, once for every pass.
+ * The layout comes from `sniffLayout`, once for every pass. Given `from` (a
+ * batch's end, from an earlier pass over the same UTF-8 file), the records
+ * after it.
  */
-export async function* readCsvBatches(path: string, layout: CsvLayout): AsyncGenerator<readonly CsvRecord[]> {
-  const parser = new LineNumberingParser(layout.delimiter);
-  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), decodingStream(layout), parser, () => {
+export async function* readCsvBatches(path: string, layout: CsvLayout, from?: ReadPosition): AsyncGenerator<RecordBatch> {
+  const utf8 = layout.encoding === 'utf-8';
+  if (from !== undefined && !utf8) throw new Error('only a UTF-8 file is read from a position');
+  const start = from?.byte ?? 0;
+  const parser = new LineNumberingParser(layout.delimiter, { line: from?.line ?? 0, byte: utf8 ? Math.max(start, layout.bomBytes) : undefined });
+  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, start }), decodingStream(layout, start), parser, () => {
     // Errors surface through the iteration below.
   });
   try {
-    for await (const batch of parser) yield batch as CsvRecord[];
+    for await (const batch of parser) yield batch as RecordBatch;
   } catch (error) {
     throw await describeReadError(path, error, parser.pendingRecordLine, layout);
   } finally {

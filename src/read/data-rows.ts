@@ -1,4 +1,4 @@
-import type { CsvRecord } from './csv-records.js';
+import type { CsvRecord, ReadPosition, RecordBatch } from './csv-records.js';
 import { readCsvBatches } from './csv-records.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from './layout.js';
 
@@ -16,7 +16,7 @@ export async function openInput(path: string, choice: LayoutChoice): Promise<Inp
 export interface DataRows {
   /** Undefined for a file with no record at all. */
   readonly header: CsvRecord | undefined;
-  readonly batches: AsyncIterable<readonly CsvRecord[]>;
+  readonly batches: AsyncIterable<RecordBatch>;
   /** Closes the file when the rows are not to be read (the header was refused); reading them all closes it too. */
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ export interface DataRows {
  */
 export async function readDataRows(source: InputSource): Promise<DataRows> {
   const records = readCsvBatches(source.path, source.layout);
-  let first: readonly CsvRecord[] = [];
+  let first: RecordBatch | undefined;
   for (;;) {
     const next = await records.next();
     if (next.done === true) return { header: undefined, batches: emptyBatches(), close: async () => {} };
@@ -40,14 +40,22 @@ export async function readDataRows(source: InputSource): Promise<DataRows> {
   const [header, ...rest] = first;
   return {
     header,
-    batches: remaining(rest, records),
+    batches: remaining(Object.assign(rest, { end: first.end }), records),
     close: async () => {
       await records.return(undefined);
     },
   };
 }
 
-async function* remaining(rest: readonly CsvRecord[], records: AsyncGenerator<readonly CsvRecord[]>): AsyncGenerator<readonly CsvRecord[]> {
+/**
+ * The data records after `from`, the end of a batch an earlier pass over the
+ * same file handed on (a UTF-8 file's: see RecordBatch).
+ */
+export function readRowsFrom(source: InputSource, from: ReadPosition): AsyncIterable<RecordBatch> {
+  return readCsvBatches(source.path, source.layout, from);
+}
+
+async function* remaining(rest: RecordBatch, records: AsyncGenerator<RecordBatch>): AsyncGenerator<RecordBatch> {
   try {
     if (rest.length > 0) yield rest;
     yield* records;
@@ -56,6 +64,6 @@ async function* remaining(rest: readonly CsvRecord[], records: AsyncGenerator<re
   }
 }
 
-async function* emptyBatches(): AsyncGenerator<readonly CsvRecord[]> {
+async function* emptyBatches(): AsyncGenerator<RecordBatch> {
   // A file without records has no rows to hand on.
 }

@@ -77,21 +77,24 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 /**
  * A stream of the file's bytes in, UTF-8 out, BOM removed. UTF-8 is checked
  * and passed through as it is (the common case costs one validation per
- * chunk); any other encoding is decoded strictly and re-encoded.
+ * chunk); any other encoding is decoded strictly and re-encoded. `start`:
+ * the byte of the file the stream begins at, past the BOM (UTF-8 only).
  */
-export function decodingStream(choice: EncodingChoice): Transform {
-  return choice.encoding === 'utf-8' ? new Utf8Check(choice.bomBytes) : new Recode(choice);
+export function decodingStream(choice: EncodingChoice, start = 0): Transform {
+  return choice.encoding === 'utf-8' ? new Utf8Check(start === 0 ? choice.bomBytes : 0, start) : new Recode(choice);
 }
 
 class Utf8Check extends Transform {
   #skip: number;
-  #offset = 0;
+  /** The file's byte the next chunk starts at, for messages. */
+  #offset: number;
   /** The start of a character cut by the chunk's end, carried to the next chunk. */
   #carry: Buffer = Buffer.alloc(0);
 
-  constructor(bomBytes: number) {
+  constructor(bomBytes: number, start: number) {
     super();
     this.#skip = bomBytes;
+    this.#offset = start;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TiError } from '../../src/core/errors.js';
-import { readCsvBatches, type CsvRecord } from '../../src/read/csv-records.js';
+import { readCsvBatches, type CsvRecord, type ReadPosition } from '../../src/read/csv-records.js';
 import { sniffLayout, type CsvLayout } from '../../src/read/layout.js';
 import { tempDir, writeCsv } from '../helpers.js';
 
@@ -27,6 +27,30 @@ async function readError(text: string): Promise<TiError> {
 }
 
 describe('reading CSV records', () => {
+  it('reads on from the end of any batch exactly as a whole pass reads what follows it: same cells, same lines', async () => {
+    const rows: string[] = [];
+    for (let row = 0; row < 6000; row++) {
+      rows.push(row % 97 === 0 ? `${row},"two\r\nlines ${row}"` : row % 89 === 0 ? `${row},"x""y, ${row}"` : `${row},name ${row}`);
+      if (row % 113 === 0) rows.push('');
+    }
+    for (const [bom, newline] of [['', '\n'], ['\ufeff', '\r\n']] as const) {
+      const path = await writeCsv(await tempDir(), `${bom}id,name${newline}${rows.join(newline)}${newline}`);
+      const layout = await sniffLayout(path, {});
+      const batches: { records: CsvRecord[]; end: ReadPosition | undefined }[] = [];
+      for await (const batch of readCsvBatches(path, layout)) batches.push({ records: [...batch], end: batch.end });
+      assert.ok(batches.length > 2, `${batches.length} batches: the file must span several`);
+      for (const [index, { end }] of batches.entries()) {
+        assert.ok(end !== undefined);
+        const after: CsvRecord[] = [];
+        for await (const batch of readCsvBatches(path, layout, end)) after.push(...batch);
+        assert.deepEqual(after, batches.slice(index + 1).flatMap((batch) => batch.records), `from the end of batch ${index + 1}, bom ${bom !== ''}`);
+      }
+    }
+  });
+  it('knows no position in a file that is not UTF-8, whose bytes the parser never sees', async () => {
+    const path = await writeCsv(await tempDir(), 'id,name\na,caf\xe9\n');
+    for await (const batch of readCsvBatches(path, { encoding: 'windows-1252', bomBytes: 0, delimiter: ',' })) assert.equal(batch.end, undefined);
+  });
   it('numbers each record with the line it starts on, across quoted newlines and blank lines', async () => {
     const records = await readAll('id,name\r\na,"one\r\ntwo"\r\n\r\nb,three\r\nc,"x""y"\r\n');
     assert.deepEqual(
