@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
-import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
+import type { ReadPosition } from '../read/csv-records.js';
+import { openInput, readDataRows, readRowsFrom, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { PriorRun } from '../report/prior-run.js';
@@ -164,7 +165,7 @@ class Ingest {
     let compacting: { source: InputSource; columns: Columns } | undefined;
     try {
       const source = await openInput(inputPath, options.read);
-      const { scan, prior, planner, nowInvalid } = await this.#validate(source, checkOnly);
+      const { scan, prior, planner, earlier } = await this.#validate(source, checkOnly);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);
       const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
@@ -192,7 +193,7 @@ class Ingest {
         }
         const record = this.#startReport(scan.columns, mode, prior, sentLog, progress);
         const action = sendingAction(mode, executor, sentLog, record);
-        await this.#eachVerdict(source, scan, this.#rowHandler(action, record, prior, executor === undefined), settledEarlier(prior, nowInvalid, scan));
+        await this.#eachVerdict(source, scan, this.#rowHandler(action, record, prior, executor === undefined), settledEarlier(prior, earlier, scan));
         await executor?.drain();
       }
       if (session.folder.resumed) compacting = { source, columns: scan.columns };
@@ -225,13 +226,14 @@ class Ingest {
    * figures as it goes. A resumed run first learns what its earlier sessions
    * did, since rows they updated are not part of the plan.
    */
-  async #validate(source: InputSource, checkOnly: boolean): Promise<{ scan: Scan; prior: PriorRun | undefined; planner: PlanBuilder | undefined; nowInvalid: LineSet }> {
+  async #validate(source: InputSource, checkOnly: boolean): Promise<{ scan: Scan; prior: PriorRun | undefined; planner: PlanBuilder | undefined; earlier: EarlierRows }> {
     const session = this.#session;
     const options = this.#options;
     let prior: PriorRun | undefined;
     const planner = options.command === 'apply' ? new PlanBuilder() : undefined;
-    // Rows an earlier session updated that this one finds invalid (an expiry since past).
-    const nowInvalid = new LineSet();
+    const earlier: { nowInvalid: LineSet; leading: EarlierRows['leading'] } = { nowInvalid: new LineSet(), leading: undefined };
+    let leadingRows = 0;
+    let leadingOnly = session.folder.resumed;
     const scan = await scanInput(source, {
       rules: options.rules,
       signal: session.signal,
@@ -240,12 +242,18 @@ class Ingest {
         const check = checkOnly ? this.#rowHandler({ kind: 'check' }, this.#startReport(columns, { kind: 'check' }, undefined, undefined, undefined), undefined, true) : undefined;
         return (verdict) => {
           planner?.count(verdict, prior);
-          if (!verdict.valid && prior?.updated.has(verdict.row.line) === true) nowInvalid.add(verdict.row.line);
+          const updatedEarlier = prior?.updated.has(verdict.row.line) === true;
+          if (!verdict.valid && updatedEarlier) earlier.nowInvalid.add(verdict.row.line);
+          if (leadingOnly && verdict.valid && updatedEarlier) leadingRows++;
+          else leadingOnly = false;
           void check?.(verdict);
         };
       },
+      onBatch: (end) => {
+        if (leadingOnly && end !== undefined) earlier.leading = { from: end, rows: leadingRows };
+      },
     });
-    return { scan, prior, planner, nowInvalid };
+    return { scan, prior, planner, earlier };
   }
 
   #loadPrior(columns: Columns): PriorRun {
@@ -307,12 +315,16 @@ class Ingest {
    * A pass that reads the file again and gives each row its final verdict.
    * `onRow` returns a promise only when it must be waited for (a row handed
    * to the send stage), so checking a file costs no promise per row. Rows
-   * `settled` are counted updated without a verdict (see settledEarlier).
+   * `settled` are counted updated without a verdict, and when the file
+   * begins with them, without being read (see settledEarlier).
    */
-  async #eachVerdict(source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: (line: number) => boolean): Promise<void> {
-    for await (const batch of (await readDataRows(source)).batches) {
+  async #eachVerdict(source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: Settled): Promise<void> {
+    const leading = settled?.leading;
+    if (leading !== undefined) this.#session.tally.countUpdatedEarlier(leading.rows);
+    const batches = leading === undefined ? (await readDataRows(source)).batches : readRowsFrom(source, leading.from);
+    for await (const batch of batches) {
       for (const record of batch) {
-        if (settled?.(record.line) === true) {
+        if (settled?.has(record.line) === true) {
           this.#session.tally.countRow({ line: record.line, outcome: 'updated', cells: record.cells, attempts: 0 });
           continue;
         }
@@ -417,16 +429,31 @@ class Ingest {
   }
 }
 
+/** What a resumed run's validating pass learnt of the rows earlier sessions updated. */
+interface EarlierRows {
+  /** Those this session finds invalid (an expiry since past). */
+  readonly nowInvalid: LineSet;
+  /** Where the batches that hold only such rows, still valid, end, at the start of the file, and how many rows they hold. */
+  readonly leading: { readonly from: ReadPosition; readonly rows: number } | undefined;
+}
+
+/** Rows the outcome pass counts as updated without a verdict; `leading` begin the file, and are not read again. */
+interface Settled {
+  has(line: number): boolean;
+  readonly leading: EarlierRows['leading'];
+}
+
 /**
  * The rows a resumed run's outcome pass need not validate again: updated by
  * an earlier session, and found valid by this session's validating pass.
  * With no id repeated, the outcome pass's verdict would be the same (it is
- * pure), and such a row is only counted, never sent; when most of a big run
- * is done, validating them again was most of the wait before the first request.
+ * pure), and such a row is only counted, never sent. When most of a big run
+ * is done, validating them again, and even reading past them, was most of
+ * the wait before the first request.
  */
-function settledEarlier(prior: PriorRun | undefined, nowInvalid: LineSet, scan: Scan): ((line: number) => boolean) | undefined {
+function settledEarlier(prior: PriorRun | undefined, earlier: EarlierRows, scan: Scan): Settled | undefined {
   if (prior === undefined || scan.duplicates.size > 0) return undefined;
-  return (line) => prior.updated.has(line) && !nowInvalid.has(line);
+  return { has: (line) => prior.updated.has(line) && !earlier.nowInvalid.has(line), leading: earlier.leading };
 }
 
 /** The mode as the pass carries it out: a row to send is handed to the send stage, journalled in sent.log first. */

@@ -36,6 +36,11 @@ export class Tally {
     }
   }
 
+  /** Counts rows an earlier session of the run updated, which this one does not read again. */
+  countUpdatedEarlier(rows: number): void {
+    this.rows.updated += rows;
+  }
+
   countAttempt(attempt: AttemptRecord): void {
     this.requests++;
     const status = attempt.status === undefined ? 'network' : String(attempt.status);

@@ -1,7 +1,7 @@
 import type { Columns } from '../core/columns.js';
 import { fitsHeader } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import type { CsvRecord } from '../read/csv-records.js';
+import type { CsvRecord, ReadPosition } from '../read/csv-records.js';
 import { readDataRows, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { DuplicateIds, IdFingerprints } from './duplicate-ids.js';
@@ -31,6 +31,8 @@ export interface ScanOptions {
    * repeated further down the file: see `Scan.duplicates`.
    */
   readonly onHeader?: ((columns: Columns) => ((verdict: RowVerdict) => void) | undefined) | undefined;
+  /** Told, after the verdicts of each batch of rows, where the batch ends (when that is known: see RecordBatch). */
+  readonly onBatch?: ((end: ReadPosition | undefined) => void) | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface ScanOptions {
  * confirm it (see duplicate-ids.ts). Stops when `signal` aborts.
  */
 export async function scanInput(source: InputSource, options: ScanOptions): Promise<Scan> {
-  const { signal, onHeader, rules } = options;
+  const { signal, onHeader, onBatch, rules } = options;
   const { path } = source;
   const stamp = await stampFile(path);
   const rows = await readDataRows(source);
@@ -69,6 +71,7 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
       if (id === undefined) continue;
       if (!fingerprints.add(id)) suspects.add(id.toLowerCase());
     }
+    onBatch?.(batch.end);
   }
   const duplicates = await findDuplicates(source, columns, suspects, signal);
   return { columns, rows: count, invalidRows, duplicates, stamp };

@@ -34,6 +34,26 @@ describe('a resumed run judges every row again', () => {
     assert.deepEqual((await readCsvFile(join(folder, 'failed.csv'))).map((row) => row.id), [early]);
   });
 
+  it('reads on from where the leading rows it updated end, and counts them', async () => {
+    const rows = ids(3000);
+    const failing = rows.slice(2400);
+    const mock = await mockWith(rows, { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,name,currentBalance\n${rows.map((id, index) => `${id},"Batch ${index}, renamed for the migration",${index}`).join('\n')}\n`);
+    const folder = join(dir, 'run');
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof bulkIngest>>> =>
+      bulkIngest(await resolveApplyOptions({ csv, 'base-url': mock.origin, rate: '0', retries: '0', 'circuit-breaker': '0', 'log-level': 'info', ...more }, { TI_API_KEY: KEY }, now), { cwd: dir, now: () => now });
+
+    assert.equal((await run({ out: folder })).tally.rows.failed, 600);
+    const resumed = await run({ resume: folder });
+
+    assert.deepEqual(rows.map((id) => requestsFor(mock, id).length), rows.map((_, index) => (index < 2400 ? 1 : 2)));
+    assert.deepEqual([resumed.summary.status, resumed.summary.rows.updated, resumed.summary.rows.total], ['completed', 3000, 3000]);
+    const report = await readCsvFile(join(folder, 'report.csv'));
+    assert.deepEqual(report.map((row) => [row.line, row.outcome]), rows.map((_, index) => [String(index + 2), 'updated']));
+  });
+
   it('refuses to send when such a row makes the file invalid, and still ends with one record per row', async () => {
     const [early, late, failing] = ids(3) as [string, string, string];
     const mock = await mockWith([early, late, failing], { faults: { script: { [failing]: [{ kind: 'status', status: 503 }] } } });
