@@ -216,7 +216,9 @@ class Ingest {
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
     if (compacting !== undefined) {
       const { source, columns } = compacting;
+      const started = performance.now();
       await session.folder.compactReport(async () => (await readDataRows(source)).batches, columns, { schema: ROW_REPORT, excel: options.excel });
+      session.log.logger.info({ event: 'compacted', durationMs: Math.round(performance.now() - started) }, 'report.csv rewritten with one record per row');
     }
   }
 
