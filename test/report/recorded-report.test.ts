@@ -54,6 +54,15 @@ describe('reading back the report of an interrupted run', () => {
     assert.deepEqual(linesOf(dir).map(([line]) => line), [2]);
     assert.equal(await readFile(path, 'utf8'), whole.slice(0, whole.indexOf('3,updated')));
   });
+  it('reads back records longer than one read of the file, quoted across lines', async () => {
+    const long = `"${'x'.repeat(1_500_000)}",\n${'y'.repeat(1_500_000)}`;
+    const dir = await reportOf(['a', long, 'b']);
+    assert.deepEqual(linesOf(dir), [
+      [2, 'updated', 1],
+      [3, 'updated', 1],
+      [4, 'updated', 1],
+    ]);
+  });
   it('drops the zeros a power cut can leave at the end of a file', async () => {
     const dir = await reportOf(['a', 'b']);
     const path = join(dir, 'report.csv');
