@@ -88,6 +88,8 @@ export function parseCurrentBalance(cell: string, thousandsSeparator?: string): 
  * is refused, never read as twelve.
  */
 function wholeDigits(text: string, separator: string | undefined): string | undefined {
+  // Digits alone, most cells of a million-row file: nothing more to look for.
+  if (/^\d+$/.test(text)) return text;
   const zeroDecimals = separator === '.' || /^\d{1,3}\.000$/.test(text) ? null : /^(.+)\.0+$/.exec(text);
   const whole = zeroDecimals?.[1] ?? text;
   if (/^\d+$/.test(whole)) return whole;
