@@ -20,8 +20,8 @@ export const EXIT = {
 
 export const EXIT_CODE_TABLE = (
   [
-    [EXIT.ok, 'every row was updated (validate and --dry-run: every row is valid)'],
-    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, or invalid and skipped)'],
+    [EXIT.ok, 'every row was updated or already as asked (validate and --dry-run: every row is valid)'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, or invalid and skipped)'],
     [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
@@ -51,7 +51,8 @@ export function exitCodeForRun(summary: Summary): number {
   const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
-    return refusedByApply ? EXIT.refused : EXIT.ok;
+    return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
-  return rows.updated === rows.total ? EXIT.ok : EXIT.notAllUpdated;
+  // A row already as asked needed nothing: it counts as done.
+  return rows.updated + rows.unchanged === rows.total ? EXIT.ok : EXIT.notAllUpdated;
 }

@@ -46,9 +46,10 @@ const READING_FLAGS: readonly { readonly key: keyof ReadingSettings; readonly fl
 
 /** A resume refused for another setting than the run's, in the flags the user types. */
 function describeMismatch(error: ResumeMismatch): { message: string; hint: string } {
-  if (error.setting === 'skipInvalid') {
+  if (error.setting === 'skipInvalid' || error.setting === 'blind') {
     const flag = error.recorded === true ? 'with' : 'without';
-    return { message: `The run in ${error.folder} was started ${flag} --skip-invalid.`, hint: `Resume it ${flag} --skip-invalid, as recorded in its run.json.` };
+    const name = error.setting === 'blind' ? '--blind' : '--skip-invalid';
+    return { message: `The run in ${error.folder} was started ${flag} ${name}.`, hint: `Resume it ${flag} ${name}, as recorded in its run.json.` };
   }
   const flag = READING_FLAGS.find((entry) => entry.key === error.setting)?.flag ?? error.setting;
   return {
@@ -82,21 +83,60 @@ export function formatEstimate(rows: number, ratePerMinute: number, burst: numbe
 
 const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key (ti_test_…)', unknown: 'a key that is neither ti_live_ nor ti_test_' } as const;
 
+/** The facts of a run a plan is shown with. */
+export interface PlanContext {
+  readonly target: string;
+  readonly keyKind: keyof typeof KEY_KINDS;
+  readonly ratePerMinute: number;
+  readonly burst: number;
+  /** Reading before writing: how fresh the live values must be when a row is checked; undefined for --blind. */
+  readonly maxStalenessMs: number | undefined;
+}
+
+const signed = (n: bigint | number): string => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${(n < 0 ? -n : n).toLocaleString('en-US')}`;
+const shortId = (id: string): string => `${id.slice(0, 8)}…`;
+
 /** What `apply` is about to do: shown before anything is sent, and by --dry-run. */
-export function formatPlan(plan: Plan, facts: { readonly target: string; readonly keyKind: keyof typeof KEY_KINDS; readonly ratePerMinute: number; readonly burst: number }): string {
-  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}.`];
+export function formatPlan(plan: Plan, facts: PlanContext): string {
+  const { changes } = plan;
+  const checked = changes === undefined ? '' : ', checked against their live values';
+  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
-  if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
-  if (plan.fields.currentBalance > 0) lines.push(`  currentBalance: ${plan.balanceSum.toLocaleString('en-US')} credits set in all.`);
-  if (plan.expiry !== undefined) {
-    const { earliest, latest } = plan.expiry;
-    lines.push(earliest === latest ? `  expiresOn: ${earliest} on every row that sets it.` : `  expiresOn: from ${earliest} to ${latest}.`);
+  if (changes === undefined) {
+    if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
+    if (plan.fields.currentBalance > 0) lines.push(`  currentBalance: ${plan.balanceSum.toLocaleString('en-US')} credits set in all.`);
+    if (plan.expiry !== undefined) {
+      const { earliest, latest } = plan.expiry;
+      lines.push(earliest === latest ? `  expiresOn: ${earliest} on every row that sets it.` : `  expiresOn: from ${earliest} to ${latest}.`);
+    }
+  } else {
+    const { balance, expiry } = changes;
+    if (plan.fields.currentBalance > 0) {
+      lines.push(
+        `  currentBalance: ${plural(plan.fields.currentBalance, 'row')}, ${balance.before.toLocaleString('en-US')} → ${balance.after.toLocaleString('en-US')} credits (${signed(balance.after - balance.before)}): ${count(balance.up)} up, ${count(balance.down)} down.`,
+      );
+      lines.push(`    largest: ${balance.largest.map((change) => `line ${change.line} (${shortId(change.id)}) ${count(change.before)} → ${count(change.after)} (${signed(change.after - change.before)})`).join('; ')}.`);
+    }
+    if (plan.fields.expiresOn > 0 && plan.expiry !== undefined) {
+      const { earliest, latest } = plan.expiry;
+      const range = earliest === latest ? `all to ${earliest}` : `new dates from ${earliest} to ${latest}`;
+      lines.push(`  expiresOn: ${plural(plan.fields.expiresOn, 'row')}, ${count(expiry.later)} later, ${count(expiry.earlier)} earlier; ${range}.`);
+    }
+    if (changes.renamed > 0) lines.push(`  name: ${plural(changes.renamed, 'row')} renamed.`);
   }
   const notSent = [
+    changes !== undefined && changes.unchanged > 0 ? `${plural(changes.unchanged, 'row')} already as asked (unchanged)` : '',
+    changes !== undefined && changes.drifted > 0 ? `${plural(changes.drifted, 'row')} whose batch changed since the file was prepared (drifted)` : '',
     plan.invalid > 0 ? `${plural(plan.invalid, 'invalid row')} (--skip-invalid)` : '',
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
+  if (changes === undefined) {
+    lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
+  } else {
+    const staleness = facts.maxStalenessMs === undefined ? '' : ` (read again when older than ${formatDuration(facts.maxStalenessMs)})`;
+    lines.push(`  Live values read with ${plural(changes.readRequests, 'request')}; each row is checked again just before it is sent${staleness}.`);
+  }
   lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -143,10 +183,11 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(`${what}: the error above must be fixed first.`);
   } else if (summary.command === 'validate' || summary.dryRun) {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
-    lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${invalidPart}.`);
+    const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
+    lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0 } = summary.options;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst }).trimEnd());
+      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs } = summary.options;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -160,6 +201,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
   } else {
     const parts = [
+      rows.unchanged > 0 ? `${count(rows.unchanged)} unchanged (already as asked)` : '',
+      rows.drifted > 0 ? `${count(rows.drifted)} drifted (changed since the file was prepared; not sent)` : '',
       rows.failed > 0 ? `${count(rows.failed)} failed` : '',
       rows.invalid > 0 ? `${count(rows.invalid)} invalid (not sent)` : '',
       rows.skipped > 0 ? `${count(rows.skipped)} skipped (not sent)` : '',
@@ -171,6 +214,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     const throttled = requests.throttled > 0 ? `, ${count(requests.throttled)} answered 429 (rate limit)` : '';
     const table: [string, string][] = [
       ['updated', count(rows.updated)],
+      ...(rows.unchanged > 0 ? [['unchanged', count(rows.unchanged)] as [string, string]] : []),
+      ...(rows.drifted > 0 ? [['drifted', count(rows.drifted)] as [string, string]] : []),
       ['failed', count(rows.failed)],
       ...(rows.invalid > 0 ? [['invalid', count(rows.invalid)] as [string, string]] : []),
       ...(rows.skipped > 0 ? [['skipped', count(rows.skipped)] as [string, string]] : []),
@@ -198,21 +243,22 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}`);
+    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}${guardFlags(summary.options)}`);
   }
-  const notDone = rows.failed + rows.skipped + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
+  if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
+  const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
   if (notDone > 0 && !onlyUnconfirmed && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
-    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}`);
+    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}${guardFlags(summary.options)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** The summary's counts per outcome, 0 for the outcomes this run's rows could not have. */
 export function rowCounts(summary: Pick<Summary, 'rows'>): Record<Outcome, number> & { readonly total: number } {
-  return { updated: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
+  return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
 }
 
 const FLAG_VALUES: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
@@ -237,6 +283,12 @@ function readingFlags(options: RecordedOptions, withLayout: boolean): string {
 
 function shellWord(text: string): string {
   return /^[\w./:,+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** How the run read before it wrote: the same clients, or --blind, which a resume must repeat and a re-send needs. */
+function guardFlags(options: RecordedOptions): string {
+  if (options.blind === true) return ' --blind';
+  return (options.clients ?? []).map((client) => ` --client ${client}`).join('');
 }
 
 function targetFlag(origin: string): string {

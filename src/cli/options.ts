@@ -31,6 +31,7 @@ export const DEFAULTS = {
   timeoutMs: 30_000,
   mockPort: 4010,
   progressIntervalS: 30,
+  maxStalenessS: 600,
 } as const;
 
 /** Longest a single Retry-After may hold a row before it is failed instead. */
@@ -55,10 +56,15 @@ export const reportOptions = {
   'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of run.log' },
 } as const satisfies Record<string, Options>;
 
-export const sendOptions = {
+/** Where requests go, and the key: every command that talks to the API. */
+export const targetOptions = {
   instance: { type: 'string', describe: 'Instance name: sends to https://<name>.thoughtindustries.com [env: TI_INSTANCE]' },
   'base-url': { type: 'string', describe: 'Origin of a custom domain or the local mock, with or without /incoming/v2 [env: TI_BASE_URL]' },
   'api-key-file': { type: 'string', describe: 'File holding the API key [default: the TI_API_KEY environment variable]' },
+} as const satisfies Record<string, Options>;
+
+/** How requests are paced and retried: every command that talks to the API. */
+export const pacingOptions = {
   concurrency: { type: 'string', describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
   rate: {
     type: 'string',
@@ -73,9 +79,27 @@ export const sendOptions = {
     type: 'string',
     describe: `Stop the run (exit 3) when this many rows in a row fail after all their retries; 0 never stops [default: ${DEFAULTS.circuitBreaker}]`,
   },
+} as const satisfies Record<string, Options>;
+
+/** What `apply` does with the file, beyond sending it. */
+export const applyOptions = {
+  client: { type: 'string', array: true, describe: 'A client whose credit batches the file holds, for rows without a clientId column; repeat for several [default: the clientId column]' },
+  blind: { type: 'boolean', default: false, describe: 'Send without reading the live values first: no check for rows changed since the file was prepared, no unchanged rows skipped, no undo.csv' },
+  'max-staleness': { type: 'string', describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
-  'dry-run': { type: 'boolean', default: false, describe: 'Validate and show what would be sent; send nothing' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Validate, read the live values and show what would be sent; send nothing' },
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: rows it updated are not sent again' },
+} as const satisfies Record<string, Options>;
+
+export const sendOptions = { ...targetOptions, ...pacingOptions, ...applyOptions } as const;
+
+/** What `snapshot` reads. */
+export const snapshotOptions = {
+  client: { type: 'string', array: true, describe: 'A client whose credit batches to write; repeat for several (required)' },
+  'credit-account': { type: 'string', describe: 'Only the batches of this credit account [default: every credit account of the clients]' },
+  out: { type: 'string', describe: 'Folder for snapshot.csv, run.log and summary.json [default: reports/<UTC time>-snapshot/]' },
+  json: { type: 'boolean', default: false, describe: 'Print summary.json to stdout instead of the human summary' },
+  'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of run.log' },
 } as const satisfies Record<string, Options>;
 
 /** How `apply` talks to the person running it. */
@@ -124,6 +148,7 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
     rules: resolveRules(argv, now),
     excel: argv.excel === true,
     send: undefined,
+    guard: undefined,
   };
 }
 
@@ -157,10 +182,11 @@ export interface TargetDefaults {
   readonly source?: string | undefined;
 }
 
-export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromConfig: TargetDefaults = {}): Promise<RunOptions> {
+/** Where to send, with which key, at which pace: checked once, for every command that talks to the API. */
+async function resolveSendOptions(argv: Raw, env: Env, fromConfig: TargetDefaults): Promise<SendOptions> {
   const origin = resolveOrigin(argv, env, fromConfig);
   const apiKey = await resolveApiKey(argv, env, fromConfig);
-  const send: SendOptions = {
+  return {
     target: { origin, apiKey },
     concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
     ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
@@ -175,10 +201,19 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
     },
   };
+}
+
+export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromConfig: TargetDefaults = {}): Promise<RunOptions> {
+  const send = await resolveSendOptions(argv, env, fromConfig);
   const resume = optionalString(argv, 'resume');
   const dryRun = argv['dry-run'] === true;
   if (resume !== undefined && (dryRun || optionalString(argv, 'out') !== undefined)) {
     throw new TiError('invalid', `--resume cannot be combined with ${dryRun ? '--dry-run' : '--out'}.`, { hint: 'A resumed run sends, and goes on writing in the folder it continues.' });
+  }
+  const clients = clientIds(argv, 'client');
+  const blind = argv.blind === true;
+  if (blind && clients.length > 0) {
+    throw new TiError('invalid', '--blind cannot be combined with --client: a blind run reads no client.', { hint: 'Leave out --blind to read the live values of those clients before writing, or --client to send blind.' });
   }
   return {
     command: 'apply',
@@ -192,7 +227,35 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
     rules: resolveRules(argv, now),
     excel: argv.excel === true,
     send,
+    guard: blind ? undefined : { clients, maxStalenessMs: integer(argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
   };
+}
+
+export interface SnapshotCommandOptions {
+  readonly clients: readonly string[];
+  readonly creditAccountId: string | undefined;
+  readonly outDir: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly send: SendOptions;
+}
+
+export async function resolveSnapshotOptions(argv: Raw, env: Env, fromConfig: TargetDefaults = {}): Promise<SnapshotCommandOptions> {
+  const clients = clientIds(argv, 'client');
+  if (clients.length === 0) throw new TiError('invalid', 'snapshot needs at least one --client.', { hint: 'Pass --client <id> for each client whose credit batches to write.' });
+  const account = optionalString(argv, 'credit-account');
+  if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
+  return { clients, creditAccountId: account, outDir: optionalString(argv, 'out'), logLevel: argv['log-level'] as LogLevel, send: await resolveSendOptions(argv, env, fromConfig) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ids a repeatable option names, each a UUID, each once. */
+function clientIds(argv: Raw, name: string): string[] {
+  const raw = argv[name];
+  const values = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((value) => String(value).trim());
+  const wrong = values.find((value) => !UUID.test(value));
+  if (wrong !== undefined) throw new TiError('invalid', `--${name} "${wrong}" is not a client id.`, { hint: 'Give the UUID of the client, e.g. 92276658-1e27-41c0-8a6a-63ec24ede6a4.' });
+  return [...new Set(values.map((value) => value.toLowerCase()))];
 }
 
 const DELIMITER_NAMES: Readonly<Record<string, Delimiter>> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t', '\\t': '\t' };

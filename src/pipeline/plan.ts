@@ -1,6 +1,7 @@
-import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
+import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
+import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
-import type { RowVerdict, ValidRow } from '../validate/row.js';
+import type { RowVerdict } from '../validate/row.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
 export interface Plan {
@@ -16,7 +17,34 @@ export interface Plan {
   readonly alreadyUpdated: number;
   /** Invalid rows, not sent (--skip-invalid). */
   readonly invalid: number;
+  /** The plan as changes, old → new, when it was made against the live values; undefined for a blind run. */
+  readonly changes: ChangeFigures | undefined;
 }
+
+/** One of the largest balance changes, shown in the plan. */
+export interface BalanceChange {
+  readonly line: number;
+  readonly id: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface ChangeFigures {
+  /** Rows whose batch already holds every value asked: never sent. */
+  readonly unchanged: number;
+  /** Rows whose batch moved since the file was prepared: not sent unless it moves back by their turn. */
+  readonly drifted: number;
+  /** Requests spent reading the live values for the plan. */
+  readonly readRequests: number;
+  /** Over the rows that change currentBalance. */
+  readonly balance: { readonly before: bigint; readonly after: bigint; readonly up: number; readonly down: number; readonly largest: readonly BalanceChange[] };
+  /** Over the rows that change expiresOn. */
+  readonly expiry: { readonly later: number; readonly earlier: number };
+  readonly renamed: number;
+}
+
+/** How many of the largest balance changes the plan shows. */
+const LARGEST_SHOWN = 5;
 
 /** Adds up the rows to send, one at a time, in constant memory. */
 export class PlanBuilder {
@@ -30,12 +58,16 @@ export class PlanBuilder {
   /** Counts a row: an invalid one as not sent, a valid one unless the run being resumed already updated it. */
   count(verdict: RowVerdict, prior: PriorRun | undefined): void {
     if (!verdict.valid) this.#invalid++;
-    else if (prior?.updated.has(verdict.row.line) !== true) this.#add(verdict.row);
+    else if (prior?.updated.has(verdict.row.line) !== true) this.send(verdict.row.body);
   }
 
-  #add(row: ValidRow): void {
+  invalid(): void {
+    this.#invalid++;
+  }
+
+  /** Counts a row that will be sent with this body. */
+  send(body: CreditBatchUpdate): void {
     this.#rows++;
-    const { body } = row;
     if (body.name !== undefined) this.#fields.name++;
     if (body.currentBalance !== undefined) {
       this.#fields.currentBalance++;
@@ -49,7 +81,7 @@ export class PlanBuilder {
     }
   }
 
-  build(alreadyUpdated: number): Plan {
+  build(alreadyUpdated: number, changes?: ChangeFigures): Plan {
     return {
       invalid: this.#invalid,
       rows: this.#rows,
@@ -57,6 +89,89 @@ export class PlanBuilder {
       balanceSum: this.#balanceSum,
       expiry: this.#earliest === undefined || this.#latest === undefined ? undefined : { earliest: this.#earliest, latest: this.#latest },
       alreadyUpdated,
+      changes,
     };
   }
+}
+
+/** Adds up the changes a plan makes against the live values, old → new. */
+export class ChangeBuilder {
+  #unchanged = 0;
+  #drifted = 0;
+  #balanceBefore = 0n;
+  #balanceAfter = 0n;
+  #up = 0;
+  #down = 0;
+  #largest: BalanceChange[] = [];
+  #later = 0;
+  #earlier = 0;
+  #renamed = 0;
+
+  unchanged(): void {
+    this.#unchanged++;
+  }
+
+  drifted(): void {
+    this.#drifted++;
+  }
+
+  /** A row that will be sent, with what it changes. */
+  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[]): void {
+    for (const { field, before, after } of changes) {
+      if (field === 'currentBalance') {
+        const from = Number(before);
+        const to = Number(after);
+        this.#balanceBefore += BigInt(from);
+        this.#balanceAfter += BigInt(to);
+        if (to > from) this.#up++;
+        else this.#down++;
+        this.#keepLargest({ line: row.line, id: row.id, before: from, after: to });
+      } else if (field === 'expiresOn') {
+        if (Date.parse(String(after)) > Date.parse(String(before))) this.#later++;
+        else this.#earlier++;
+      } else {
+        this.#renamed++;
+      }
+    }
+  }
+
+  build(readRequests: number): ChangeFigures {
+    return {
+      unchanged: this.#unchanged,
+      drifted: this.#drifted,
+      readRequests,
+      balance: { before: this.#balanceBefore, after: this.#balanceAfter, up: this.#up, down: this.#down, largest: [...this.#largest] },
+      expiry: { later: this.#later, earlier: this.#earlier },
+      renamed: this.#renamed,
+    };
+  }
+
+  #keepLargest(change: BalanceChange): void {
+    const size = (entry: BalanceChange): number => Math.abs(entry.after - entry.before);
+    if (this.#largest.length === LARGEST_SHOWN && size(change) <= size(this.#largest[LARGEST_SHOWN - 1] as BalanceChange)) return;
+    this.#largest.push(change);
+    this.#largest.sort((a, b) => size(b) - size(a));
+    this.#largest.length = Math.min(this.#largest.length, LARGEST_SHOWN);
+  }
+}
+
+/** The plan as summary.json and run.log write it: the sums as exact decimal text. */
+export function planFacts(plan: Plan): Record<string, unknown> {
+  const { changes } = plan;
+  return {
+    ...plan,
+    balanceSum: plan.balanceSum.toString(),
+    changes:
+      changes === undefined
+        ? null
+        : {
+            ...changes,
+            balance: {
+              ...changes.balance,
+              before: changes.balance.before.toString(),
+              after: changes.balance.after.toString(),
+              net: (changes.balance.after - changes.balance.before).toString(),
+            },
+          },
+  };
 }

@@ -25,8 +25,17 @@ export interface RunOptions {
   readonly rules: FieldRules;
   /** Write report.csv and failed.csv with a UTF-8 byte order mark, for Excel. */
   readonly excel: boolean;
-  /** Absent for `validate`; for `apply --dry-run` it is checked but never used to send. */
+  /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
   readonly send: SendOptions | undefined;
+  /** How `apply` reads the live values before it writes; undefined for `validate` and `--blind`. */
+  readonly guard: GuardOptions | undefined;
+}
+
+export interface GuardOptions {
+  /** The clients whose batches the file holds (--client), for rows that do not name theirs. */
+  readonly clients: readonly string[];
+  /** Oldest a client's live values may be when a row of it is checked, just before its request. */
+  readonly maxStalenessMs: number;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */
@@ -45,6 +54,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     dateFormat: rules.dateFormat?.text ?? null,
     thousandsSeparator: rules.thousandsSeparator ?? null,
     allowPastExpiry: rules.allowPastExpiry,
+    ...(options.command === 'apply' ? { blind: options.guard === undefined, clients: options.guard?.clients ?? [], maxStalenessMs: options.guard?.maxStalenessMs ?? null } : {}),
     ...(send === undefined
       ? {}
       : {

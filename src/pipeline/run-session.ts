@@ -38,6 +38,7 @@ export class RunSession {
   #failure: TiError | undefined;
   #pacing: (() => PacingStats) | undefined;
   #checkpoints: SummaryCheckpoints | undefined;
+  #plan: Readonly<Record<string, unknown>> | null = null;
 
   constructor(
     folder: RunFolder,
@@ -90,6 +91,11 @@ export class RunSession {
     this.#tally = new Tally(this.#facts.outcomes);
   }
 
+  /** The plan's figures, for summary.json. */
+  planned(plan: Readonly<Record<string, unknown>>): void {
+    this.#plan = plan;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
@@ -123,6 +129,7 @@ export class RunSession {
       tally: this.#tally,
       pacing: this.#pacing?.(),
       error: status === 'running' ? undefined : this.#failure,
+      plan: this.#plan,
     });
   }
 

@@ -9,8 +9,10 @@ import type { ErrorKind } from '../core/errors.js';
  * - `invalid`: the row itself is wrong; never sent.
  * - `skipped`: a valid row that was not sent (invalid rows elsewhere, or the run stopped).
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
+ * - `unchanged`: the batch already holds every value the row asks for; never sent.
+ * - `drifted`: the batch changed since the file was prepared (or since the plan read it); never sent.
  */
-export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid';
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted';
 
 /** What became of one input row: one line of a report. */
 export interface RowOutcome {
@@ -27,4 +29,8 @@ export interface RowOutcome {
   readonly sent?: CreditBatchUpdate | undefined;
   /** The credit batch as the API returned it. */
   readonly result?: CreditBatch | undefined;
+  /** The values the row's changes were made from: what the batch must still hold for them to be sent. */
+  readonly baseline?: CreditBatchUpdate | undefined;
+  /** What the batch held when the row was checked, just before it would be sent. */
+  readonly live?: CreditBatchUpdate | undefined;
 }

@@ -1,7 +1,6 @@
-import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
-import { csvText } from './csv-text.js';
+import { CsvSink } from './csv-sink.js';
 import type { RowOutcome } from './outcome.js';
 import { INPUT_COLUMNS, neutraliseFormula, reportHeader, ROW_REPORT, type ReportSchema } from './schema.js';
 
@@ -48,8 +47,8 @@ export class ReportWriter {
   readonly #columns: Columns;
   readonly #schema: ReportSchema;
   readonly #sync: ((fd: number) => void) | undefined;
-  readonly #report: Sink;
-  readonly #failed: Sink;
+  readonly #report: CsvSink;
+  readonly #failed: CsvSink;
 
   constructor(folder: string, columns: Columns, options: ReportWriterOptions = {}) {
     this.#columns = columns;
@@ -58,8 +57,8 @@ export class ReportWriter {
     const carriedNames = columns.carried.map((index) => columns.names[index] ?? '');
     const files = options.files ?? { report: REPORT_FILE, failed: FAILED_FILE };
     const bom = options.excel === true ? UTF8_BOM : '';
-    this.#report = new Sink(join(folder, files.report), options.append === true ? 'a' : 'wx', options.append === true ? '' : bom);
-    this.#failed = new Sink(join(folder, files.failed), options.append === true ? 'w' : 'wx', bom);
+    this.#report = new CsvSink(join(folder, files.report), options.append === true ? 'a' : 'wx', options.append === true ? '' : bom);
+    this.#failed = new CsvSink(join(folder, files.failed), options.append === true ? 'w' : 'wx', bom);
     if (options.append !== true) this.#report.add(reportHeader(this.#schema, columns));
     this.#failed.add([...carriedNames, ERROR_COLUMN]);
     this.#flush();
@@ -101,53 +100,5 @@ export class ReportWriter {
       this.#sync(this.#report.fd);
       this.#sync(this.#failed.fd);
     }
-  }
-}
-
-/** A CSV file written with plain synchronous appends: one write per flush, nothing held by a stream. */
-class Sink {
-  readonly #path: string;
-  readonly fd: number;
-  #records: string[][] = [];
-  /** Written before the first record. */
-  #preamble: string;
-
-  constructor(path: string, flags: 'wx' | 'w' | 'a', preamble: string) {
-    this.#path = path;
-    this.fd = openSync(path, flags);
-    this.#preamble = preamble;
-  }
-
-  get pending(): number {
-    return this.#records.length;
-  }
-
-  add(record: string[]): void {
-    this.#records.push(record);
-  }
-
-  flush(): void {
-    if (this.#records.length === 0) return;
-    const text = this.#preamble + csvText(this.#records);
-    this.#preamble = '';
-    this.#records = [];
-    let written = writeSync(this.fd, text);
-    // A short write (a full disk, a signal) is rare; finish it from the encoded bytes.
-    if (written < Buffer.byteLength(text)) {
-      const bytes = Buffer.from(text);
-      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-    }
-  }
-
-  close(durable: boolean): void {
-    this.flush();
-    if (durable) fdatasyncSync(this.fd);
-    closeSync(this.fd);
-  }
-
-  discard(): void {
-    this.#records = [];
-    closeSync(this.fd);
-    unlinkSync(this.#path);
   }
 }

@@ -39,6 +39,10 @@ export type RecordedOptions = ReadingSettings &
     readonly out: string | null;
     readonly logLevel: string;
     readonly excel: boolean;
+    /** `apply`: whether it wrote without reading first (--blind), the clients named, the freshness required. */
+    readonly blind?: boolean;
+    readonly clients?: readonly string[];
+    readonly maxStalenessMs?: number | null;
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

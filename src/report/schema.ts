@@ -1,5 +1,5 @@
-import { API_COLUMN_PREFIX, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
-import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
 /**
@@ -118,13 +118,44 @@ const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
   },
 }));
 
+/** One column per field of a set of values the row was compared with (`baseline.name`…), each as the API writes it. */
+function valueColumns(prefix: string, key: 'baseline' | 'live'): OwnColumn[] {
+  return UPDATABLE_FIELDS.map((field) => ({
+    name: `${prefix}${field}`,
+    write: (row) => {
+      const value = row[key]?.[field];
+      return value === undefined ? '' : neutraliseFormula(String(value));
+    },
+    read: (cell, into) => {
+      if (cell === '') return true;
+      const text = restoreFormula(cell);
+      if (field === 'currentBalance' && !/^\d{1,16}$/.test(text)) return false;
+      into[key] = { ...into[key], [field]: field === 'currentBalance' ? Number(text) : text };
+      return true;
+    },
+  }));
+}
+
 const OUTCOMES: readonly Outcome[] = ['updated', 'failed', 'invalid', 'skipped', 'valid'];
 
-/** report.csv of `apply` and `validate`: one line per input row. */
+/** report.csv of `validate` and of `apply --blind`: one line per input row. */
 export const ROW_REPORT: ReportSchema = {
   columns: [...statusColumns(OUTCOMES), INPUT_COLUMNS, sentColumn, ...apiColumns],
   outcomes: OUTCOMES,
   done: ['updated', 'valid'],
+};
+
+const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'failed', 'invalid', 'skipped', 'valid'];
+
+/**
+ * report.csv of `apply` when it reads before it writes: the row report, plus
+ * the baseline each change was made from and the live value it was checked
+ * against, so that a drifted row shows all three (the target is `sent`).
+ */
+export const GUARDED_REPORT: ReportSchema = {
+  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), ...apiColumns],
+  outcomes: GUARDED_OUTCOMES,
+  done: ['updated', 'valid', 'unchanged'],
 };
 
 /** The header of a report of this schema for an input with these columns. */

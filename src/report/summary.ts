@@ -38,6 +38,8 @@ export interface Summary {
   readonly pacing: PacingStats | null;
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
   readonly options: RecordedOptions;
+  /** What `apply` planned (and, reading before writing, the plan as changes); null for other runs. */
+  readonly plan: Readonly<Record<string, unknown>> | null;
   readonly folder: string;
   readonly peakRssBytes: number;
 }
@@ -54,6 +56,7 @@ export interface SummaryFacts {
   readonly pacing: PacingStats | undefined;
   readonly error: TiError | undefined;
   readonly options: RecordedOptions;
+  readonly plan: Readonly<Record<string, unknown>> | null;
   readonly folder: string;
 }
 
@@ -79,6 +82,7 @@ export function summarize(facts: SummaryFacts): Summary {
     pacing: facts.pacing ?? null,
     error: error === undefined ? null : { kind: error.kind, message: error.message, hint: error.hint ?? null },
     options: facts.options,
+    plan: facts.plan,
     folder: facts.folder,
     // resourceUsage reports kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -23,9 +23,24 @@ export interface ExecutorEvents {
   readonly onCircuitOpen?: (error: ApiError, consecutiveFailures: number) => void;
 }
 
-export interface PerformHooks {
+export interface PerformHooks<W = never> {
+  /**
+   * A last check of whether the item should be sent at all, made as late as
+   * possible: once its first turn is granted, just before its first request.
+   * A value withholds the item; undefined lets it go.
+   */
+  readonly guard?: () => Promise<W | undefined>;
   /** Called once, just before the item's first request: from then on the API may have acted on it. */
   readonly beforeFirstAttempt?: () => void;
+}
+
+/** Carries a guard's verdict out of the retry loop, which ends at any error that is not an ApiError. */
+class Withheld<W> extends Error {
+  readonly detail: W;
+  constructor(detail: W) {
+    super('withheld by its guard');
+    this.detail = detail;
+  }
 }
 
 /**
@@ -59,7 +74,7 @@ export class Executor {
    * room for the next, so that a caller reading a file waits rather than
    * queueing it whole. `onDone` is given the item's result.
    */
-  submit<I, T>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T>) => void, hooks: PerformHooks = {}): Promise<void> {
+  submit<I, T, W = never>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T, W>) => void, hooks: PerformHooks<W> = {}): Promise<void> {
     return this.#dispatcher.submit(async () => onDone(await this.perform(operation, item, hooks)));
   }
 
@@ -74,7 +89,7 @@ export class Executor {
    * a read, one after the other) share the pace and the breaker with those
    * submitted.
    */
-  async perform<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks = {}): Promise<SendResult<T>> {
+  async perform<I, T, W = never>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W> = {}): Promise<SendResult<T, W>> {
     const result = await this.#attempt(operation, item, hooks);
     if (result.kind === 'failed' && stopsTheRun(result.error)) this.#events.onFatal?.(result.error);
     if (this.#breaker.record(result)) this.#openCircuit(result);
@@ -94,7 +109,7 @@ export class Executor {
     this.#client.close();
   }
 
-  async #attempt<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks): Promise<SendResult<T>> {
+  async #attempt<I, T, W>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W>): Promise<SendResult<T, W>> {
     const signal = this.#signal;
     const { line, id } = operation.describe(item);
     const { maxThrottleWaitMs } = this.#options;
@@ -108,6 +123,10 @@ export class Executor {
       const turn = await this.#throttle.turn(signal, maxThrottleWaitMs - throttledMs);
       if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
       throttledMs += turn.pausedMs;
+      if (attempts === 0 && hooks.guard !== undefined) {
+        const withheld = await hooks.guard();
+        if (withheld !== undefined) throw new Withheld(withheld);
+      }
       if (attempts === 0) hooks.beforeFirstAttempt?.();
       attempts++;
       const started = this.#clock.now();
@@ -150,6 +169,7 @@ export class Executor {
       });
       return { kind: 'done', value, attempts, status };
     } catch (error) {
+      if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W };
       if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
@@ -158,7 +178,7 @@ export class Executor {
     }
   }
 
-  #openCircuit(last: SendResult<unknown>): void {
+  #openCircuit(last: SendResult<unknown, unknown>): void {
     const rows = this.#breaker.consecutiveFailures;
     const said = last.kind === 'failed' ? last.error.message : 'no answer';
     const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${said}); the API looks unavailable`, {

@@ -14,8 +14,8 @@ export interface Operation<I, T> {
   read(response: ApiResponse, item: I): T;
 }
 
-/** What became of one item handed to the send stage. */
-export type SendResult<T> =
+/** What became of one item handed to the send stage; `W` is what a guard may withhold it with. */
+export type SendResult<T, W = never> =
   /** The API answered with what was asked for. */
   | { readonly kind: 'done'; readonly value: T; readonly attempts: number; readonly status: number }
   /**
@@ -24,4 +24,6 @@ export type SendResult<T> =
    */
   | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean }
   /** Never sent: the run stopped first. */
-  | { readonly kind: 'not-sent'; readonly reason: string };
+  | { readonly kind: 'not-sent'; readonly reason: string }
+  /** Never sent: the item's guard, checked just before its first request, withheld it. */
+  | { readonly kind: 'withheld'; readonly detail: W };

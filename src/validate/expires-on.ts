@@ -17,10 +17,14 @@ const ISO_EXAMPLE = '2027-03-31T23:59:59Z';
 const ok = (value: string): Parsed<string> => ({ ok: true, value });
 const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
-/** Returns the moment to send, in UTC to the millisecond, or why the cell cannot be sent. */
-export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> {
+/**
+ * Returns the moment to send, in UTC to the millisecond, or why the cell
+ * cannot be sent. `current`, when given, is the moment the field already
+ * holds: a cell that keeps it changes nothing, so it may lie in the past.
+ */
+export function parseExpiresOn(cell: string, rules: FieldRules, current?: string): Parsed<string> {
   const parsed = readMoment(cell, rules);
-  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now) {
+  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current) {
     return fail(
       `expiresOn ${showCell(cell)} is in the past (${parsed.value}); expiring credits early cannot be undone for the learners, so check the date, or pass --allow-past-expiry if that is the intent`,
     );
@@ -28,7 +32,8 @@ export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> 
   return parsed;
 }
 
-function readMoment(cell: string, rules: FieldRules): Parsed<string> {
+/** The moment a cell names, in UTC to the millisecond, past or not: how a `before.expiresOn` cell is read. */
+export function readMoment(cell: string, rules: FieldRules): Parsed<string> {
   const text = cell.trim();
   const timestamp = ISO_TIMESTAMP.exec(text);
   if (timestamp !== null) return readTimestamp(cell, timestamp);

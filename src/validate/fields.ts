@@ -27,6 +27,13 @@ export function parseId(cell: string): Parsed<string> {
   return fail(`id ${showCell(cell)} is not a credit batch id; expected a UUID such as ${UUID_EXAMPLE}`);
 }
 
+/** A `clientId` cell: the UUID of the client whose batches the row's id is among. */
+export function parseClientId(cell: string): Parsed<string> {
+  const id = cell.trim();
+  if (UUID.test(id)) return ok(id);
+  return fail(`clientId ${showCell(cell)} is not a client id; expected a UUID such as ${UUID_EXAMPLE}`);
+}
+
 /**
  * A name is sent as the user typed it, trimmed. A control character (a line
  * break inside a quoted cell, a tab) or the replacement character (text

@@ -1,4 +1,4 @@
-import { ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import { BEFORE_PREFIX, CLIENT_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import type { CsvRecord } from '../read/csv-records.js';
@@ -34,10 +34,14 @@ export function readHeader(path: string, header: CsvRecord): Columns {
   const id = keys.indexOf('id');
   if (id < 0) problems.push('there is no "id" column');
   const fields: { [F in UpdatableField]?: number } = {};
+  const before: { [F in UpdatableField]?: number } = {};
   for (const field of UPDATABLE_FIELDS) {
     const index = keys.indexOf(field.toLowerCase());
     if (index >= 0) fields[field] = index;
+    const beforeIndex = keys.indexOf(`${BEFORE_PREFIX}${field}`.toLowerCase());
+    if (beforeIndex >= 0) before[field] = beforeIndex;
   }
+  const clientId = keys.indexOf(CLIENT_COLUMN.toLowerCase());
   if (Object.keys(fields).length === 0) problems.push(`there is no column to change: name at least one of ${UPDATABLE_FIELDS.join(', ')}`);
   if (problems.length > 0) {
     throw new TiError('invalid', `The header (line ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
@@ -48,6 +52,8 @@ export function readHeader(path: string, header: CsvRecord): Columns {
     names,
     id,
     fields,
+    ...(clientId < 0 ? {} : { clientId }),
+    before,
     carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),
   };
 }

@@ -1,17 +1,21 @@
+import { fitsHeader, type Columns } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import type { CsvRecord } from '../read/csv-records.js';
 import type { DuplicateIds } from './duplicate-ids.js';
-import { parseExpiresOn } from './expires-on.js';
-import { parseCurrentBalance, parseId, parseName, showCell } from './fields.js';
-import { fitsHeader, type Columns } from '../core/columns.js';
+import { parseExpiresOn, readMoment } from './expires-on.js';
+import { parseClientId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
 import type { FieldRules } from './rules.js';
 
-/** A row that can be sent: the credit batch it targets and exactly the fields it changes. */
+/** A row that can be sent: the credit batch it targets and exactly the fields it sets. */
 export interface ValidRow {
   readonly line: number;
   readonly id: string;
   readonly body: CreditBatchUpdate;
   readonly cells: readonly string[];
+  /** The client whose batches the id is among, when the row says (a `clientId` column). */
+  readonly clientId?: string | undefined;
+  /** What each field held when the file was prepared, where the row says (`before.*` columns): the baseline of a change. */
+  readonly before: CreditBatchUpdate;
 }
 
 export interface InvalidRow {
@@ -40,17 +44,19 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
   if (id === undefined) problems.push('id is empty; every row needs the id of the credit batch to change');
   else if (!id.ok) problems.push(id.problem);
 
+  const before = readBefore(columns, cells, rules, problems);
   const body: CreditBatchUpdate = {};
   const { name, expiresOn, currentBalance } = columns.fields;
   const nameCell = name === undefined ? '' : (cells[name] ?? '');
   if (nameCell !== '') {
-    const parsed = blank('name', nameCell) ?? parseName(nameCell);
+    // A name kept as it was is no change: it is compared exactly, spaces and all, and the rules for a new name do not apply.
+    const parsed = nameCell === before.name ? { ok: true as const, value: nameCell } : (blank('name', nameCell) ?? parseName(nameCell));
     if (parsed.ok) body.name = parsed.value;
     else problems.push(parsed.problem);
   }
   const expiresCell = expiresOn === undefined ? '' : (cells[expiresOn] ?? '');
   if (expiresCell !== '') {
-    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell, rules);
+    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell, rules, before.expiresOn);
     if (parsed.ok) body.expiresOn = parsed.value;
     else problems.push(parsed.problem);
   }
@@ -58,6 +64,13 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
   if (balanceCell !== '') {
     const parsed = blank('currentBalance', balanceCell) ?? parseCurrentBalance(balanceCell, rules.thousandsSeparator);
     if (parsed.ok) body.currentBalance = parsed.value;
+    else problems.push(parsed.problem);
+  }
+  let clientId: string | undefined;
+  const clientCell = columns.clientId === undefined ? '' : (cells[columns.clientId] ?? '');
+  if (clientCell !== '') {
+    const parsed = parseClientId(clientCell);
+    if (parsed.ok) clientId = parsed.value;
     else problems.push(parsed.problem);
   }
   if (nameCell === '' && expiresCell === '' && balanceCell === '') {
@@ -70,7 +83,24 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
   }
 
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
-  return { valid: true, row: { line, id: id.value, body, cells } };
+  return { valid: true, row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), before } };
+}
+
+/** The `before.*` cells: a name exactly as written, a moment, a balance; an empty cell says nothing. */
+function readBefore(columns: Columns, cells: readonly string[], rules: FieldRules, problems: string[]): CreditBatchUpdate {
+  const before: CreditBatchUpdate = {};
+  const cellOf = (index: number | undefined): string => (index === undefined ? '' : (cells[index] ?? ''));
+  const read = <T>(label: string, cell: string, parse: (cell: string) => Parsed<T>, set: (value: T) => void): void => {
+    if (cell === '') return;
+    const parsed = parse(cell);
+    if (parsed.ok) set(parsed.value);
+    else problems.push(`before.${label}: ${parsed.problem}`);
+  };
+  const nameCell = cellOf(columns.before.name);
+  if (nameCell !== '') before.name = nameCell;
+  read('expiresOn', cellOf(columns.before.expiresOn), (cell) => readMoment(cell, rules), (value) => (before.expiresOn = value));
+  read('currentBalance', cellOf(columns.before.currentBalance), (cell) => parseCurrentBalance(cell, rules.thousandsSeparator), (value) => (before.currentBalance = value));
+  return before;
 }
 
 /** A cell of spaces is neither a value nor clearly "leave alone"; the user must say which. */

@@ -18,6 +18,8 @@ export interface Scan {
   /** Rows with a problem of their own; rows invalid only as duplicates are in `duplicates`. */
   readonly invalidRows: number;
   readonly duplicates: DuplicateIds;
+  /** Every id of the file, as fingerprints: what tells the batches the file names among a client's. */
+  readonly ids: IdFingerprints;
   /** The file as it was validated: a later pass must find it so. */
   readonly stamp: FileStamp;
 }
@@ -71,7 +73,7 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
     }
   }
   const duplicates = await findDuplicates(source, columns, suspects, signal);
-  return { columns, rows: count, invalidRows, duplicates, stamp };
+  return { columns, rows: count, invalidRows, duplicates, ids: fingerprints, stamp };
 }
 
 /** Every line of each suspect id, read again from the file. */

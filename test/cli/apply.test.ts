@@ -20,7 +20,7 @@ describe('apply', () => {
       dir,
       `id,name,expiresOn,currentBalance,notes\n${a},"Acme, Inc.",2027-03-31T23:59:59Z,1250,first\n${b},,,0,\n${c},Globex,2027-06-30T23:59:59-04:00,,third\n`,
     );
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
 
     assert.equal(mock.requests.length, 3);
@@ -66,7 +66,7 @@ describe('apply', () => {
     const mock = await mockWith([a, tooMuch]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,name,currentBalance\n${a},,5\n${missing},"Name, with comma",6\n${tooMuch},,${MOCK_MAX_BALANCE + 1}\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, missing).length, 1);
     assert.equal(requestsFor(mock, tooMuch).length, 1);
@@ -92,7 +92,7 @@ describe('apply', () => {
     const fixed = await mockWith([missing, tooMuch]);
     await writeFile(failedPath, (await readFile(failedPath, 'utf8')).replace(String(MOCK_MAX_BALANCE + 1), '2000'));
     const again = await tempDir();
-    const rerun = await cli(['apply', '--yes', failedPath, ...fast(fixed)], { cwd: again });
+    const rerun = await cli(['apply', '--blind', '--yes', failedPath, ...fast(fixed)], { cwd: again });
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.deepEqual(
       fixed.requests.map((request) => request.body).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
@@ -115,7 +115,7 @@ describe('apply', () => {
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},3\n${d},4\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [503, 500, 200]);
     const [first, second] = requestsFor(mock, a);
@@ -136,7 +136,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { faults: { script: { [a]: Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 503 })) } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},1\n`), ...fast(mock), '--retries', '2'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},1\n`), ...fast(mock), '--retries', '2'], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, a).length, 3);
     const [row] = await readReport(dir);
@@ -147,7 +147,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'delay', ms: 600 }] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock), '--timeout', '150'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock), '--timeout', '150'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(requestsFor(mock, a).length, 2);
     const [row] = await readReport(dir);
@@ -163,7 +163,7 @@ describe('apply', () => {
       const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only'] });
       const dir = await tempDir();
       const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},5`).join('\n')}\n`);
-      const run = await cli(['apply', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
+      const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
       assert.equal(run.code, 3);
       assert.ok(mock.requests.length >= 1 && mock.requests.length <= 3, `${mock.requests.length} requests`);
       assert.match(run.stderr, status === 401 ? /the API rejected the key \(401/ : /not allowed to update credit batches \(403/);
@@ -185,7 +185,7 @@ describe('apply', () => {
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,expiresOn,currentBalance\n${a},,5\nnot-an-id,03/31/2027,1e3\n${b},,6\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /Nothing was sent: some rows of the file are invalid/);
@@ -201,7 +201,7 @@ describe('apply', () => {
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n${b},-5\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
     assert.equal(run.code, 1);
     assert.deepEqual(mock.requests.map((request) => request.id), [a]);
     assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['updated', 'invalid']);
@@ -212,7 +212,7 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${a},6\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${a},6\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     const report = await readReport(dir);
@@ -227,7 +227,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,name\n${a},ok\n${a},"broken\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name\n${a},ok\n${a},"broken\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
@@ -239,7 +239,7 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.requests.length, 0);
     assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"New name"}`), run.stdout);
@@ -252,7 +252,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock), '--json'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock), '--json'], { cwd: dir });
     assert.equal(run.code, 0);
     assert.deepEqual(JSON.parse(run.stdout), await readSummary(dir));
   });
@@ -261,7 +261,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(mock.requests.map((request) => request.path), [`/incoming/v2/clients/creditBatches/${a}`]);
   });
@@ -273,7 +273,7 @@ describe('apply', () => {
     const keyFile = join(dir, 'key');
     await writeFile(keyFile, `${KEY}\n`);
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n`);
-    const run = await cli(['apply', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.requests[0]?.authorization, `Bearer ${KEY}`);
   });
@@ -290,7 +290,7 @@ describe('apply', () => {
       const all = ids(5);
       const mock = await mockWith(all, { faults: { script: Object.fromEntries(all.map((id) => [id, [{ kind: 'status' as const, status: 307, headers: { location: target } }]])) } });
       const dir = await tempDir();
-      const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
+      const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
       assert.equal(run.code, 3);
       assert.deepEqual(other, []);
       assert.equal(mock.requests.length, 1);
@@ -305,7 +305,7 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'status', status: 200, body: { data: { UpdateCreditBatch: { id: b } } } }] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, a).length, 1);
     assert.match((await readReport(dir))[0]?.error ?? '', new RegExp(`answered 200 for credit batch ${b} instead of ${a}`));
@@ -325,10 +325,10 @@ describe('apply', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},x\n`);
     const outputs: string[] = [];
     for (const args of [['--skip-invalid'], ['--dry-run'], ['--skip-invalid', '--log-level', 'trace', '--json']]) {
-      const run = await cli(['apply', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
+      const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
       outputs.push(run.stdout, run.stderr);
     }
-    const wrong = await cli(['apply', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    const wrong = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
     outputs.push(wrong.stdout, wrong.stderr);
     const folders = await readdir(join(dir, 'reports'));
     assert.equal(folders.length, 4);
@@ -350,7 +350,7 @@ describe('apply refuses, before any connection', () => {
   const refused = async (args: string[], env: Record<string, string | undefined>, message: RegExp) => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},1\n`);
-    const run = await cli(['apply', '--yes', csv, ...args], { cwd: dir, env });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...args], { cwd: dir, env });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, message);
     assert.equal(existsSync(join(dir, 'reports')), false, 'no run folder for a refused configuration');
@@ -360,7 +360,7 @@ describe('apply refuses, before any connection', () => {
   it('a missing key', () => refused(['--instance', 'acme'], {}, /No API key was given/));
   it('the key as a flag, without echoing it', async () => {
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', 'x.csv', '--instance', 'acme', '--api-key=ti_live_secret'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', 'x.csv', '--instance', 'acme', '--api-key=ti_live_secret'], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /does not take the API key as a command-line flag/);
     assert.ok(!run.stderr.includes('ti_live_secret'));
@@ -374,7 +374,7 @@ describe('apply refuses, before any connection', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'old.txt'), 'x');
     const csv = await writeCsv(await tempDir(), `id,currentBalance\n${ids(1)[0]},1\n`);
-    const run = await cli(['apply', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run'], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /already holds files/);
   });

@@ -54,7 +54,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 200 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Plan: update 3 credit batches on /);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
@@ -69,7 +69,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
     assert.equal(run.code, 2, run.output);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
     assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
@@ -82,7 +82,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows[0]},5\n`);
-    const args = ['apply', csv, '--base-url', mock.origin, '--yes'];
+    const args = ['apply', '--blind', csv, '--base-url', mock.origin, '--yes'];
     const underCi = await inTerminal(args, dir, '', { CI: 'true' });
     assert.equal(underCi.code, 0, underCi.output);
     assert.match(underCi.output, /1\/1 rows/);
@@ -97,7 +97,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 150 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
     assert.equal(run.code, 130, run.output);
     const stopping = run.output.indexOf('Stopping: no new row will be sent');
     assert.ok(stopping > 0, run.output);
