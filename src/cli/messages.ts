@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import type { TiError } from '../core/errors.js';
 import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
+import type { SnapshotResult } from '../pipeline/snapshot.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
@@ -17,7 +18,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)
 export function formatDuration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60) > 0 ? `${Math.floor(seconds / 60)} min ` : ''}${seconds % 60} s`;
+  if (seconds < 3600) return seconds % 60 === 0 ? `${seconds / 60} min` : `${Math.floor(seconds / 60) > 0 ? `${Math.floor(seconds / 60)} min ` : ''}${seconds % 60} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 
@@ -168,6 +169,15 @@ export function formatProgressLine(facts: ProgressFacts): string {
   const share = facts.total > 0 ? ` (${Math.floor((facts.done * 100) / facts.total)}%)` : '';
   const pause = formatPause(facts.pauseLeftMs);
   return `progress: ${count(facts.done)}/${plural(facts.total, 'row')}${share}, ${formatProgressCounts(facts)}${pause === '' ? '' : `; ${pause}`}\n`;
+}
+
+/** What `snapshot` wrote, or why it wrote nothing. */
+export function formatSnapshotSummary(result: SnapshotResult, cwd: string): string {
+  const { summary } = result;
+  const snapshot = summary.snapshot;
+  const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
+  if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
+  return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
 /** The terminal summary of a finished run. */

@@ -6,7 +6,7 @@ import { EXIT, EXIT_CODE_TABLE, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { loadConfig, type ConfigFile } from './config-file.js';
 import { formatError, formatInternalError } from './messages.js';
-import { configOption, mockOptions, operatorOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions } from './options.js';
+import { configOption, mockOptions, operatorOptions, pacingOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions, snapshotOptions, targetOptions } from './options.js';
 import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -22,6 +22,7 @@ ${EXIT_CODE_TABLE}`;
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   apply: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions }),
   validate: Object.keys({ ...readingOptions, ...reportOptions }),
+  snapshot: Object.keys({ ...targetOptions, ...pacingOptions, ...snapshotOptions }),
 };
 
 function buildParser(args: readonly string[], config: ConfigFile | undefined, command: string | undefined): Argv {
@@ -52,6 +53,13 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
         .example('$0 validate export.csv --delimiter semicolon --thousands-separator .', 'A semicolon-separated export with balances grouped like 1.250')
         .epilogue(EPILOGUE),
     )
+    .command('snapshot', "Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply", (y) =>
+      y
+        .options({ ...targetOptions, ...pacingOptions, ...snapshotOptions, ...configOption })
+        .example('$0 snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns")
+        .example('$0 apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values')
+        .epilogue(EPILOGUE),
+    )
     .command('mock', 'Serve a local Thought Industries-compatible API to try ti-credits on', (y) =>
       y
         .options(mockOptions)
@@ -64,7 +72,7 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
     .example('$0 validate adjustments.csv', 'Check a file; no API key needed')
     .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Check the file, then update every batch it lists')
     .example('$0 apply --help', 'All the options of apply')
-    .demandCommand(1, 'Name a command: apply, validate or mock.')
+    .demandCommand(1, 'Name a command: apply, validate, snapshot or mock.')
     .recommendCommands()
     .strict()
     .help()
@@ -103,6 +111,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         return await (await import('./commands/apply.js')).applyCommand(argv, io, config);
       case 'validate':
         return await (await import('./commands/validate.js')).validateCommand(argv, io);
+      case 'snapshot':
+        return await (await import('./commands/snapshot.js')).snapshotCommand(argv, io, config);
       case 'mock':
         return await (await import('./commands/mock.js')).mockCommand(argv, io);
       default:
@@ -126,7 +136,7 @@ function configFlag(args: readonly string[]): string | undefined {
 
 /** "Did you mean --rate?" for each flag the command does not know but nearly does. */
 function suggestFlags(args: readonly string[], command: string | undefined): string {
-  const known = [...(command === undefined ? [] : (COMMAND_OPTIONS[command] ?? [])), ...(command === 'apply' || command === 'validate' ? ['config'] : []), 'help', 'version'];
+  const known = [...(command === undefined ? [] : (COMMAND_OPTIONS[command] ?? [])), ...(command !== undefined && command in COMMAND_OPTIONS ? ['config'] : []), 'help', 'version'];
   const suggestions = args
     .filter((arg) => arg.startsWith('--'))
     .map((arg) => arg.slice(2).split('=')[0] ?? '')

@@ -18,7 +18,6 @@ import type { Tally } from '../report/tally.js';
 import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
-import type { SendOptions } from '../send/options.js';
 import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js';
 import { scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
@@ -30,6 +29,7 @@ import { ChangeBuilder, PlanBuilder, planFacts, type Plan } from './plan.js';
 import { checkResume } from './resume.js';
 import { describeOptions, type GuardOptions, type RunOptions } from './run-options.js';
 import { RunSession } from './run-session.js';
+import { openExecutor } from './send-stage.js';
 import { SendProgressCounter, type SendProgress } from './send-progress.js';
 
 /** How many would-be requests a dry run shows. */
@@ -208,7 +208,7 @@ class Ingest {
         if (unknown !== undefined) {
           mode = this.#refuse(unknown, 'not sent: the client of some rows is unknown');
         } else {
-          this.#executor = this.#openExecutor((await executorModule).Executor, send, (line) => progress?.retry(line));
+          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
           const read = await this.#readLive(this.#executor, scan, [...named.clients, ...guardOptions.clients], guardOptions);
           if (read instanceof TiError) mode = this.#refuse(read, 'not sent: the live values could not be read');
           else {
@@ -228,7 +228,7 @@ class Ingest {
         }
         if (mode.kind === 'send' && send !== undefined && executorModule !== undefined) {
           sentLog = session.folder.openSentLog();
-          this.#executor ??= this.#openExecutor((await executorModule).Executor, send, (line) => progress?.retry(line));
+          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
           session.startCheckpoints();
         }
         await assertUnchanged(source.path, scan.stamp);
@@ -639,35 +639,6 @@ class Ingest {
     } finally {
       await baselines.close();
     }
-  }
-
-  /** The send stage, wired to the run's counts and log. */
-  #openExecutor(Executor: typeof import('../send/executor.js').Executor, send: SendOptions, onRetrying: (line: number) => void): Executor {
-    const session = this.#session;
-    const { logger } = session.log;
-    const executor: Executor = new Executor(send, session.signal, {
-      onAttempt: (attempt) => {
-        session.tally.countAttempt(attempt);
-        logger.info({ event: 'attempt', ...attempt }, 'request');
-      },
-      onRetry: (retry) => {
-        session.tally.countRetry(retry.cause);
-        if (retry.cause !== '429') {
-          if (retry.line !== undefined) onRetrying(retry.line);
-          logger.warn({ event: 'retry', line: retry.line, cause: retry.cause, delayMs: retry.delayMs, error: retry.error }, 'retrying');
-        } else if (retry.newPause === true) {
-          logger.warn({ event: 'throttle-pause', line: retry.line, pauseMs: retry.delayMs, ratePerMinute: executor.pacing.ratePerMinute, error: retry.error }, 'rate limit reached: every request paused');
-        }
-      },
-      onPaceChange: (ratePerMinute, previous) => logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit"),
-      onFatal: (error) => session.stop(error, 'stopped'),
-      onCircuitOpen: (error, consecutiveFailures) => {
-        logger.error({ event: 'circuit-breaker', consecutiveFailures, error: error.message }, 'circuit breaker tripped');
-        session.stop(error, 'stopped');
-      },
-    });
-    session.pacedBy(() => executor.pacing);
-    return executor;
   }
 
   /** Throws away the report written so far, with the counts and preview that went with it. */

@@ -1,4 +1,4 @@
-import type { CommandName } from '../core/command.js';
+import type { FileCommand } from '../core/command.js';
 import type { LayoutChoice } from '../read/layout.js';
 import type { LogLevel } from '../report/log.js';
 import type { RecordedOptions } from '../report/run-record.js';
@@ -8,7 +8,7 @@ import type { FieldRules } from '../validate/rules.js';
 
 /** Everything one run needs to know, resolved and checked once by the command line. */
 export interface RunOptions {
-  readonly command: CommandName;
+  readonly command: FileCommand;
   readonly inputPath: string;
   /** The run folder; undefined picks `reports/<UTC time>-<input name>/`. */
   readonly outDir: string | undefined;

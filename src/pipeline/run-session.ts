@@ -10,12 +10,12 @@ import { summarize, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
 
 /** What the summary says of the run, known from the start. */
-export interface SessionFacts {
+export interface SessionFacts<O> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly input: string;
   readonly target: string | undefined;
-  readonly options: RecordedOptions;
+  readonly options: O;
   /** The outcomes the run's rows can have (its report schema's). */
   readonly outcomes: readonly Outcome[];
 }
@@ -26,11 +26,11 @@ export interface SessionFacts {
  * `completed` unless a stage stops the run, and the first reason given to
  * stop it is the one reported.
  */
-export class RunSession {
+export class RunSession<O = RecordedOptions> {
   readonly folder: RunFolder;
   readonly log: RunLog;
   readonly startedAt: Date;
-  readonly #facts: SessionFacts;
+  readonly #facts: SessionFacts<O>;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
   #tally: Tally;
@@ -39,11 +39,12 @@ export class RunSession {
   #pacing: (() => PacingStats) | undefined;
   #checkpoints: SummaryCheckpoints | undefined;
   #plan: Readonly<Record<string, unknown>> | null = null;
+  #snapshot: Summary['snapshot'];
 
   constructor(
     folder: RunFolder,
     log: RunLog,
-    facts: SessionFacts,
+    facts: SessionFacts<O>,
     clock: { readonly startedAt: Date; readonly now: () => Date },
   ) {
     this.folder = folder;
@@ -96,6 +97,11 @@ export class RunSession {
     this.#plan = plan;
   }
 
+  /** What a snapshot wrote, for summary.json. */
+  snapshotted(snapshot: NonNullable<Summary['snapshot']>): void {
+    this.#snapshot = snapshot;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
@@ -114,7 +120,7 @@ export class RunSession {
     await this.#checkpoints?.stop();
   }
 
-  summary(status: RunStatus = this.#status): Summary {
+  summary(status: RunStatus = this.#status): Summary<O> {
     const { command, dryRun, input, target, options } = this.#facts;
     return summarize({
       command,
@@ -130,11 +136,12 @@ export class RunSession {
       pacing: this.#pacing?.(),
       error: status === 'running' ? undefined : this.#failure,
       plan: this.#plan,
+      ...(this.#snapshot === undefined ? {} : { snapshot: this.#snapshot }),
     });
   }
 
   /** Writes the final summary.json and closes the log. */
-  async finish(): Promise<Summary> {
+  async finish(): Promise<Summary<O>> {
     const summary = this.summary();
     await this.folder.writeSummary(summary);
     this.log.logger.info({ event: 'end', summary }, 'run finished');

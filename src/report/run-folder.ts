@@ -94,11 +94,11 @@ export class RunFolder {
   }
 
   /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */
-  checkpoints(current: () => Summary, onError: (error: unknown) => void): SummaryCheckpoints {
+  checkpoints(current: () => Summary<unknown>, onError: (error: unknown) => void): SummaryCheckpoints {
     return new SummaryCheckpoints(this.path, current, onError, SYNC_INTERVAL_MS);
   }
 
-  writeSummary(summary: Summary): Promise<void> {
+  writeSummary(summary: Summary<unknown>): Promise<void> {
     return writeSummary(this.path, summary);
   }
 }

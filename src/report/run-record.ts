@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COMMANDS, type CommandName } from '../core/command.js';
+import { COMMANDS, type FileCommand } from '../core/command.js';
 import { TiError } from '../core/errors.js';
 import { writeJsonAtomically } from './atomic-file.js';
 
@@ -50,7 +50,7 @@ export const READING_SETTINGS = ['encoding', 'delimiter', 'dateOnly', 'timezone'
 
 /** What a run was started with, kept in its folder so that a resumed run can prove it continues the same one. */
 export interface RunRecord {
-  readonly command: CommandName;
+  readonly command: FileCommand;
   readonly startedAt: string;
   readonly input: { readonly path: string; readonly size: number; readonly sha256: string };
   /** The origin sent to; null for runs that send nothing. */

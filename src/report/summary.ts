@@ -20,7 +20,8 @@ export const SUMMARY_FILE = 'summary.json';
  */
 export type RunStatus = 'running' | 'completed' | 'refused' | 'stopped' | 'interrupted';
 
-export interface Summary {
+/** summary.json; `O` is how the command records its options (`apply` and `validate`: RecordedOptions). */
+export interface Summary<O = RecordedOptions> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
@@ -37,14 +38,16 @@ export interface Summary {
   /** How sending was paced; null when nothing was sent. */
   readonly pacing: PacingStats | null;
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
-  readonly options: RecordedOptions;
+  readonly options: O;
   /** What `apply` planned (and, reading before writing, the plan as changes); null for other runs. */
   readonly plan: Readonly<Record<string, unknown>> | null;
   readonly folder: string;
   readonly peakRssBytes: number;
+  /** What `snapshot` wrote; absent for other commands. */
+  readonly snapshot?: { readonly clients: number; readonly batches: number; readonly file: string | null };
 }
 
-export interface SummaryFacts {
+export interface SummaryFacts<O> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
@@ -55,12 +58,13 @@ export interface SummaryFacts {
   readonly tally: Tally;
   readonly pacing: PacingStats | undefined;
   readonly error: TiError | undefined;
-  readonly options: RecordedOptions;
+  readonly options: O;
   readonly plan: Readonly<Record<string, unknown>> | null;
+  readonly snapshot?: Summary['snapshot'];
   readonly folder: string;
 }
 
-export function summarize(facts: SummaryFacts): Summary {
+export function summarize<O>(facts: SummaryFacts<O>): Summary<O> {
   const { tally, error } = facts;
   return {
     command: facts.command,
@@ -86,6 +90,7 @@ export function summarize(facts: SummaryFacts): Summary {
     folder: facts.folder,
     // resourceUsage reports kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(facts.snapshot === undefined ? {} : { snapshot: facts.snapshot }),
   };
 }
 
@@ -104,6 +109,6 @@ export async function readEarlierRequests(folder: string, sent: number): Promise
   }
 }
 
-export async function writeSummary(folder: string, summary: Summary): Promise<void> {
+export async function writeSummary(folder: string, summary: Summary<unknown>): Promise<void> {
   await writeJsonAtomically(join(folder, SUMMARY_FILE), summary);
 }

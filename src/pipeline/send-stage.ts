@@ -1,0 +1,35 @@
+import type { Executor } from '../send/executor.js';
+import type { SendOptions } from '../send/options.js';
+import type { RunSession } from './run-session.js';
+
+/**
+ * The send stage of a run, wired to the run's counts and log: every command
+ * that makes requests opens it this way. The class is handed in because the
+ * module (and got with it) is loaded only by runs that make requests.
+ */
+export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void): Executor {
+  const { logger } = session.log;
+  const executor: Executor = new ExecutorClass(send, session.signal, {
+    onAttempt: (attempt) => {
+      session.tally.countAttempt(attempt);
+      logger.info({ event: 'attempt', ...attempt }, 'request');
+    },
+    onRetry: (retry) => {
+      session.tally.countRetry(retry.cause);
+      if (retry.cause !== '429') {
+        if (retry.line !== undefined) onRetrying?.(retry.line);
+        logger.warn({ event: 'retry', line: retry.line, id: retry.id, cause: retry.cause, delayMs: retry.delayMs, error: retry.error }, 'retrying');
+      } else if (retry.newPause === true) {
+        logger.warn({ event: 'throttle-pause', line: retry.line, pauseMs: retry.delayMs, ratePerMinute: executor.pacing.ratePerMinute, error: retry.error }, 'rate limit reached: every request paused');
+      }
+    },
+    onPaceChange: (ratePerMinute, previous) => logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit"),
+    onFatal: (error) => session.stop(error, 'stopped'),
+    onCircuitOpen: (error, consecutiveFailures) => {
+      logger.error({ event: 'circuit-breaker', consecutiveFailures, error: error.message }, 'circuit breaker tripped');
+      session.stop(error, 'stopped');
+    },
+  });
+  session.pacedBy(() => executor.pacing);
+  return executor;
+}
