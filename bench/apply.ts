@@ -44,7 +44,7 @@ try {
     naive.push(perSecond(ROWS, loop.wallMs));
 
     const out = join(dir, `run-${run}`);
-    const child = await runNode([CLI, 'apply', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+    const child = await runNode([CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
     const summary = await readSummary(out);
     if (child.code !== 0 || summary.rows.updated !== ROWS) throw new Error(`apply exited ${child.code} with ${summary.rows.updated} rows updated:\n${child.stderr}`);
     apply.rate.push(perSecond(ROWS, child.wallMs));

@@ -36,7 +36,7 @@ try {
 
   const apply = async (rate: number, run: number): Promise<Measure> => {
     const out = join(dir, `run-${rate}-${run}`);
-    const args = [CLI, 'apply', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(BURST), '--concurrency', String(CONCURRENCY), '--out', out];
+    const args = [CLI, 'apply', '--blind', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(BURST), '--concurrency', String(CONCURRENCY), '--out', out];
     const child = await runNode(args, { ...process.env, TI_API_KEY: MOCK_API_KEY });
     const summary = await readSummary(out);
     if (child.code !== 0 || summary.rows.updated !== ROWS) throw new Error(`apply --rate ${rate} exited ${child.code} with ${summary.rows.updated} rows updated:\n${child.stderr}`);

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import type { TiError } from '../core/errors.js';
 import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
+import type { Limits } from '../pipeline/run-options.js';
 import type { SnapshotResult } from '../pipeline/snapshot.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
@@ -44,6 +45,16 @@ const READING_FLAGS: readonly { readonly key: keyof ReadingSettings; readonly fl
   { key: 'thousandsSeparator', flag: '--thousands-separator', layout: false },
   { key: 'allowPastExpiry', flag: '--allow-past-expiry', layout: false },
 ];
+
+/** Guardrails as run.json and summary.json record them (null where not set). */
+function recordedLimits(limits: NonNullable<RecordedOptions['limits']>): Limits {
+  return {
+    ...(limits.maxBalanceChange === null ? {} : { maxBalanceChange: limits.maxBalanceChange }),
+    ...(limits.maxTotalChange === null ? {} : { maxTotalChange: limits.maxTotalChange }),
+    ...(limits.maxRows === null ? {} : { maxRows: limits.maxRows }),
+    ...(limits.maxExpiryMoveDays === null ? {} : { maxExpiryMoveDays: limits.maxExpiryMoveDays }),
+  };
+}
 
 /** A resume refused for another setting than the run's, in the flags the user types. */
 function describeMismatch(error: ResumeMismatch): { message: string; hint: string } {
@@ -92,6 +103,8 @@ export interface PlanContext {
   readonly burst: number;
   /** Reading before writing: how fresh the live values must be when a row is checked; undefined for --blind. */
   readonly maxStalenessMs: number | undefined;
+  /** The guardrails in force. */
+  readonly limits: Limits | undefined;
 }
 
 const signed = (n: bigint | number): string => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${(n < 0 ? -n : n).toLocaleString('en-US')}`;
@@ -114,9 +127,14 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     const { balance, expiry } = changes;
     if (plan.fields.currentBalance > 0) {
       lines.push(
-        `  currentBalance: ${plural(plan.fields.currentBalance, 'row')}, ${balance.before.toLocaleString('en-US')} → ${balance.after.toLocaleString('en-US')} credits (${signed(balance.after - balance.before)}): ${count(balance.up)} up, ${count(balance.down)} down.`,
+        `  currentBalance: ${plural(plan.fields.currentBalance, 'row')}, ${balance.before.toLocaleString('en-US')} → ${balance.after.toLocaleString('en-US')} credits (net ${signed(balance.after - balance.before)}: ${balance.added.toLocaleString('en-US')} added, ${balance.removed.toLocaleString('en-US')} taken away); ${count(balance.up)} up, ${count(balance.down)} down.`,
       );
       lines.push(`    largest: ${balance.largest.map((change) => `line ${change.line} (${shortId(change.id)}) ${count(change.before)} → ${count(change.after)} (${signed(change.after - change.before)})`).join('; ')}.`);
+      const { belowAllocated } = changes;
+      if (belowAllocated.rows > 0) {
+        const shown = belowAllocated.first.map((change) => `line ${change.line} (${shortId(change.id)}) ${count(change.after)} < ${count(change.allocated)}`).join('; ');
+        lines.push(`    ${plural(belowAllocated.rows, 'row ends', 'rows end')} below the credits already allocated from the batch: ${shown}.`);
+      }
     }
     if (plan.fields.expiresOn > 0 && plan.expiry !== undefined) {
       const { earliest, latest } = plan.expiry;
@@ -138,8 +156,22 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     const staleness = facts.maxStalenessMs === undefined ? '' : ` (read again when older than ${formatDuration(facts.maxStalenessMs)})`;
     lines.push(`  Live values read with ${plural(changes.readRequests, 'request')}; each row is checked again just before it is sent${staleness}.`);
   }
+  const guardrails = formatLimits(facts.limits);
+  if (guardrails !== undefined) lines.push(`  Guardrails: ${guardrails}.`);
   lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The guardrails in force, in words; undefined when none is. */
+function formatLimits(limits: Limits | undefined): string | undefined {
+  if (limits === undefined) return undefined;
+  const parts = [
+    limits.maxBalanceChange === undefined ? '' : `a balance changed by at most ${count(limits.maxBalanceChange)} credits per row`,
+    limits.maxTotalChange === undefined ? '' : `${count(limits.maxTotalChange)} credits in all`,
+    limits.maxRows === undefined ? '' : `at most ${plural(limits.maxRows, 'row')}`,
+    limits.maxExpiryMoveDays === undefined ? '' : `an expiry date moved by at most ${plural(limits.maxExpiryMoveDays, 'day')}`,
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? undefined : parts.join(', ');
 }
 
 export const CONFIRM_QUESTION = 'Send these changes? [y/N] ';
@@ -196,8 +228,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs } = summary.options;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined }).trimEnd());
+      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits } = summary.options;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits) }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);

@@ -86,6 +86,10 @@ export const applyOptions = {
   client: { type: 'string', array: true, describe: 'A client whose credit batches the file holds, for rows without a clientId column; repeat for several [default: the clientId column]' },
   blind: { type: 'boolean', default: false, describe: 'Send without reading the live values first: no check for rows changed since the file was prepared, no unchanged rows skipped, no undo.csv' },
   'max-staleness': { type: 'string', describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
+  'max-balance-change': { type: 'string', describe: 'Guardrail: a row changing a balance by more credits than this, either way, is invalid [default: no limit]' },
+  'max-total-change': { type: 'string', describe: 'Guardrail: a run whose balance changes add up to more credits than this (each counted either way) is refused before anything is sent [default: no limit]' },
+  'max-rows': { type: 'string', describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },
+  'max-expiry-move': { type: 'string', describe: 'Guardrail: a row moving an expiry date by more days than this, either way, is invalid [default: no limit]' },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Validate, read the live values and show what would be sent; send nothing' },
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: rows it updated are not sent again' },
@@ -149,6 +153,7 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
     excel: argv.excel === true,
     send: undefined,
     guard: undefined,
+    limits: {},
   };
 }
 
@@ -215,6 +220,17 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
   if (blind && clients.length > 0) {
     throw new TiError('invalid', '--blind cannot be combined with --client: a blind run reads no client.', { hint: 'Leave out --blind to read the live values of those clients before writing, or --client to send blind.' });
   }
+  const optionalLimit = (name: string, max: number): number | undefined => (argv[name] === undefined ? undefined : integer(argv, name, 0, 0, max));
+  const limits = {
+    maxBalanceChange: optionalLimit('max-balance-change', Number.MAX_SAFE_INTEGER),
+    maxTotalChange: optionalLimit('max-total-change', Number.MAX_SAFE_INTEGER),
+    maxRows: optionalLimit('max-rows', Number.MAX_SAFE_INTEGER),
+    maxExpiryMoveDays: optionalLimit('max-expiry-move', 100_000),
+  };
+  const needsLive = (['max-balance-change', 'max-total-change', 'max-expiry-move'] as const).find((name) => argv[name] !== undefined);
+  if (blind && needsLive !== undefined) {
+    throw new TiError('invalid', `--${needsLive} measures changes against the live values, which --blind does not read.`, { hint: `Leave out --blind, or leave out --${needsLive} (a config file may set it: see --config).` });
+  }
   return {
     command: 'apply',
     inputPath: requiredString(argv, 'csv'),
@@ -228,6 +244,7 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
     excel: argv.excel === true,
     send,
     guard: blind ? undefined : { clients, maxStalenessMs: integer(argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
+    limits,
   };
 }
 

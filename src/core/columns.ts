@@ -13,6 +13,8 @@ export interface Columns {
   readonly names: readonly string[];
   readonly id: number;
   readonly fields: { readonly [F in UpdatableField]?: number };
+  /** The `currentBalanceDelta` column: credits to add to (or take from) the live balance. */
+  readonly delta?: number | undefined;
   /** The `clientId` column: which client's batches a row's id is among. */
   readonly clientId?: number | undefined;
   /** The `before.<field>` columns: the values the file was prepared from (a snapshot carries them). */
@@ -23,6 +25,8 @@ export interface Columns {
 
 export const ERROR_COLUMN = 'error';
 export const CLIENT_COLUMN = 'clientId';
+/** A signed number of credits added to the live balance, instead of a balance set outright. */
+export const DELTA_COLUMN = 'currentBalanceDelta';
 /** `before.name`, `before.expiresOn`, `before.currentBalance`: the value a field held when the file was prepared. */
 export const BEFORE_PREFIX = 'before.';
 export const STATUS_COLUMNS = ['line', 'outcome', 'httpStatus', 'attempts', ERROR_COLUMN] as const;

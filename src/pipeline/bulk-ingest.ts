@@ -22,7 +22,8 @@ import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js'
 import { scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
-import { bodyOf, changesFrom } from './live/values.js';
+import { runOverLimit } from './live/limits.js';
+import { bodyOf, changesOf, undoOf } from './live/values.js';
 import { applyChange, type Change } from './operations/apply-change.js';
 import { updateCreditBatch } from './operations/update-credit-batch.js';
 import { ChangeBuilder, PlanBuilder, planFacts, type Plan } from './plan.js';
@@ -172,6 +173,8 @@ class Ingest {
   #executor: Executor | undefined;
   /** Lines this session recorded `updated`, for the undo file. */
   readonly #updated = new Set<number>();
+  /** Why the plan found valid rows invalid against the live values, by line: few, and reported by the outcome pass. */
+  readonly #planProblems = new Map<number, string>();
 
   constructor(session: RunSession, options: RunOptions, environment: RunEnvironment, schema: ReportSchema) {
     this.#session = session;
@@ -201,9 +204,18 @@ class Ingest {
       const { scan, prior, planner, named } = await this.#validate(source, reportWhileScanning);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);
+      if (options.command === 'apply' && guardOptions === undefined && scan.columns.delta !== undefined && mode.kind !== 'refuse') {
+        mode = this.#refuse(
+          new TiError('invalid', 'Nothing was sent: a currentBalanceDelta column adds to the live balances, which --blind does not read.', { hint: 'Leave out --blind; the balances are then read just before each row is sent.' }),
+          'not sent: a delta needs the live balance',
+        );
+      }
       const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
       const plans = options.command === 'apply' && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
-      if (plans && guardOptions !== undefined && send !== undefined && executorModule !== undefined) {
+      // Reading before writing, a file refused for its invalid rows is still read against the live values: every
+      // problem of the file (an id not among its client's, a guardrail crossed) is then reported at once.
+      const checksLive = options.command === 'apply' && hasInvalidRows && mode.kind === 'refuse' && !options.dryRun;
+      if ((plans || checksLive) && guardOptions !== undefined && send !== undefined && executorModule !== undefined) {
         const unknown = this.#unknownClients(named, guardOptions);
         if (unknown !== undefined) {
           mode = this.#refuse(unknown, 'not sent: the client of some rows is unknown');
@@ -375,6 +387,7 @@ class Ingest {
     const planFile = new PlanFile(session.folder.path);
     const record = options.dryRun ? this.#startReport(scan.columns, { kind: 'check' }, undefined, undefined, undefined) : undefined;
     let missing = 0;
+    this.#planProblems.clear();
     try {
       await this.#eachVerdict(source, scan, async (verdict) => {
         if (!verdict.valid) {
@@ -385,12 +398,13 @@ class Ingest {
         const row = verdict.row;
         if (prior?.updated.has(row.line) === true) return;
         const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
-        const planned = resumed && baseline === undefined ? missingRow(row) : read.guard.plan(row, baseline);
-        if (planned.kind !== 'missing') baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+        const planned = resumed && baseline === undefined ? missingRow(row) : read.guard.plan(row, baseline, options.limits);
+        if (planned.kind !== 'invalid') baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
         switch (planned.kind) {
-          case 'missing':
+          case 'invalid':
             missing++;
             planner.invalid();
+            this.#planProblems.set(row.line, planned.problem);
             record?.(invalidOutcome(row.line, row.cells, planned.problem));
             return;
           case 'unchanged':
@@ -404,7 +418,7 @@ class Ingest {
               return;
             }
             planner.send(bodyOf(planned.changes));
-            changes.change(row, planned.changes);
+            changes.change(row, planned.changes, planned.allocated);
             planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
             if (this.preview.length < PREVIEW_ROWS) this.preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
             record?.({ line: row.line, outcome: 'valid', cells: row.cells, attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live });
@@ -447,11 +461,20 @@ class Ingest {
     return builder.build(prior?.updated.size ?? 0);
   }
 
-  /** Records the plan and asks the operator's word on it; a declined plan sends nothing. */
+  /**
+   * Records the plan, holds it to the run-wide guardrails, and asks the
+   * operator's word on it; a plan over a guardrail, or declined, sends nothing.
+   */
   async #confirm(plan: Plan, mode: Mode): Promise<Mode> {
     const session = this.#session;
     this.plan = plan;
     session.log.logger.info({ event: 'plan', plan: planFacts(plan) }, 'plan');
+    const over = runOverLimit(plan, this.#options.limits);
+    if (over !== undefined) {
+      // A dry run has written its report; it only says the run would be refused.
+      if (this.#options.dryRun) session.refuse(over);
+      else return this.#refuse(over, 'not sent: the plan goes beyond a guardrail');
+    }
     if (mode.kind !== 'send') return mode;
     const declined = await this.#environment.confirm?.(plan);
     if (declined === undefined) return mode;
@@ -557,10 +580,10 @@ class Ingest {
       }
       const baseline = await baselines?.at(row.line);
       if (baseline === undefined) {
-        record(invalidOutcome(row.line, row.cells, missingRow(row).problem));
+        record(invalidOutcome(row.line, row.cells, this.#planProblems.get(row.line) ?? missingRow(row).problem));
         return;
       }
-      const changes = changesFrom(baseline.values, row.body);
+      const changes = changesOf(baseline.values, row);
       if (changes.length === 0) {
         record({ line: row.line, outcome: 'unchanged', cells: row.cells, attempts: 0, baseline: baseline.values });
         return;
@@ -590,18 +613,31 @@ class Ingest {
     return (row, baseline, changes) => {
       const planned: Extract<PlannedRow, { kind: 'change' }> = { kind: 'change', clientId: baseline.clientId, baseline: baseline.values, changes, drifted: false, live: undefined };
       const inFlight = prior?.inFlight.has(row.line) === true;
-      const body = bodyOf(changes);
+      // The body is settled by the check just before the request: a balance adjusted by a delta is adjusted from the balance read then.
+      const change: { line: number; id: string; body: CreditBatchUpdate } = { line: row.line, id: row.id, body: bodyOf(changes) };
+      let live: CreditBatchUpdate | undefined;
       return executor.submit<Change, CreditBatch, GuardVerdict>(
         applyChange,
-        { line: row.line, id: row.id, body },
+        change,
         (result) => {
-          const outcome = sentOutcome(row, body, result);
-          const live = result.kind === 'withheld' && result.detail.kind !== 'unreadable' ? result.detail.live : undefined;
+          const outcome = sentOutcome(row, change.body, result);
+          const checked = result.kind === 'withheld' ? (result.detail.kind === 'unreadable' ? undefined : result.detail.live) : live;
+          // What a delta was applied to is the balance just read: that is the baseline the report shows for it.
+          const appliedTo = changes.some((entry) => entry.delta !== undefined) && checked?.currentBalance !== undefined && result.kind !== 'withheld' ? { currentBalance: checked.currentBalance } : {};
           // The request lost when the earlier session died counts, whatever became of the row; it is accounted for from now on.
-          record({ ...outcome, attempts: outcome.attempts + (inFlight ? 1 : 0), baseline: baseline.values, live });
+          record({ ...outcome, attempts: outcome.attempts + (inFlight ? 1 : 0), baseline: { ...baseline.values, ...appliedTo }, live: checked });
           if (inFlight) sentLog?.settle(row.line);
         },
-        { guard: () => guard.check(row.id, planned, inFlight), beforeFirstAttempt: () => sentLog?.record(row.line) },
+        {
+          guard: async () => {
+            const verdict = await guard.check(row.id, planned, inFlight);
+            if (verdict.kind !== 'send') return verdict;
+            change.body = verdict.body;
+            live = verdict.live;
+            return undefined;
+          },
+          beforeFirstAttempt: () => sentLog?.record(row.line),
+        },
       );
     };
   }
@@ -627,8 +663,7 @@ class Ingest {
           const verdict = validateRow(scan.columns, record, this.#options.rules, scan.duplicates);
           const baseline = await baselines.at(record.line);
           if (!verdict.valid || baseline === undefined) continue;
-          const changes = changesFrom(baseline.values, verdict.row.body);
-          undo.add({ id: verdict.row.id, clientId: baseline.clientId, restore: Object.fromEntries(changes.map((change) => [change.field, change.before])), written: bodyOf(changes) });
+          undo.add({ id: verdict.row.id, clientId: baseline.clientId, ...undoOf(changesOf(baseline.values, verdict.row)) });
         }
       }
       undo.commit();
@@ -662,10 +697,10 @@ function invalidOutcome(line: number, cells: readonly string[], problem: string)
   return { line, outcome: 'invalid', cells, attempts: 0, error: problem, errorKind: 'invalid' };
 }
 
-/** A row the plan found no baseline for: its batch was not among its client's. */
-function missingRow(row: ValidRow): { readonly kind: 'missing'; readonly problem: string } {
+/** A row the plan found no baseline for: its batch was not among its client's, or it was invalid against it. */
+function missingRow(row: ValidRow): { readonly kind: 'invalid'; readonly problem: string } {
   const client = row.clientId === undefined ? 'the clients read' : `client ${row.clientId}`;
-  return { kind: 'missing', problem: `id ${row.id} is not a credit batch of ${client}; check the id and the client` };
+  return { kind: 'invalid', problem: `id ${row.id} is not a credit batch of ${client}, or the plan found it invalid; check the id and the client` };
 }
 
 /** A row's outcome from what the send stage made of it. */
@@ -686,6 +721,8 @@ function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: SendResult<
           return { ...base, outcome: 'updated', attempts: 0, error: APPLIED_EARLIER };
         case 'drifted':
           return { ...base, outcome: 'drifted', attempts: 0, error: result.detail.live === undefined ? `${DRIFTED}: the batch is no longer listed for its client` : DRIFTED };
+        case 'below-zero':
+          return { ...base, outcome: 'failed', attempts: 0, error: `not sent: the delta would take the balance, now ${String(result.detail.live.currentBalance)}, below 0`, errorKind: 'rejected' };
         case 'unreadable':
           return { ...base, outcome: 'failed', attempts: 0, error: `not sent: its client's batches could not be read again to check it (${result.detail.error.message})`, errorKind: result.detail.error.kind };
       }

@@ -36,8 +36,22 @@ export interface ChangeFigures {
   readonly drifted: number;
   /** Requests spent reading the live values for the plan. */
   readonly readRequests: number;
-  /** Over the rows that change currentBalance. */
-  readonly balance: { readonly before: bigint; readonly after: bigint; readonly up: number; readonly down: number; readonly largest: readonly BalanceChange[] };
+  /**
+   * Over the rows that change currentBalance: the sums before and after (as
+   * planned, for the balances adjusted by a delta), the credits added and
+   * taken away, how many go up and down, the largest changes.
+   */
+  readonly balance: {
+    readonly before: bigint;
+    readonly after: bigint;
+    readonly added: bigint;
+    readonly removed: bigint;
+    readonly up: number;
+    readonly down: number;
+    readonly largest: readonly BalanceChange[];
+  };
+  /** Rows whose planned balance falls below the credits already allocated from their batch. */
+  readonly belowAllocated: { readonly rows: number; readonly first: readonly (BalanceChange & { readonly allocated: number })[] };
   /** Over the rows that change expiresOn. */
   readonly expiry: { readonly later: number; readonly earlier: number };
   readonly renamed: number;
@@ -100,6 +114,10 @@ export class ChangeBuilder {
   #drifted = 0;
   #balanceBefore = 0n;
   #balanceAfter = 0n;
+  #added = 0n;
+  #removed = 0n;
+  #belowAllocated = 0;
+  readonly #firstBelow: (BalanceChange & { readonly allocated: number })[] = [];
   #up = 0;
   #down = 0;
   #largest: BalanceChange[] = [];
@@ -115,17 +133,26 @@ export class ChangeBuilder {
     this.#drifted++;
   }
 
-  /** A row that will be sent, with what it changes. */
-  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[]): void {
+  /** A row that will be sent, with what it changes; `allocated`: the credits already allocated from its batch. */
+  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number): void {
     for (const { field, before, after } of changes) {
       if (field === 'currentBalance') {
         const from = Number(before);
         const to = Number(after);
         this.#balanceBefore += BigInt(from);
         this.#balanceAfter += BigInt(to);
-        if (to > from) this.#up++;
-        else this.#down++;
+        if (to > from) {
+          this.#up++;
+          this.#added += BigInt(to - from);
+        } else {
+          this.#down++;
+          this.#removed += BigInt(from - to);
+        }
         this.#keepLargest({ line: row.line, id: row.id, before: from, after: to });
+        if (allocated !== undefined && to < allocated) {
+          this.#belowAllocated++;
+          if (this.#firstBelow.length < LARGEST_SHOWN) this.#firstBelow.push({ line: row.line, id: row.id, before: from, after: to, allocated });
+        }
       } else if (field === 'expiresOn') {
         if (Date.parse(String(after)) > Date.parse(String(before))) this.#later++;
         else this.#earlier++;
@@ -140,7 +167,8 @@ export class ChangeBuilder {
       unchanged: this.#unchanged,
       drifted: this.#drifted,
       readRequests,
-      balance: { before: this.#balanceBefore, after: this.#balanceAfter, up: this.#up, down: this.#down, largest: [...this.#largest] },
+      balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
+      belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
       expiry: { later: this.#later, earlier: this.#earlier },
       renamed: this.#renamed,
     };
@@ -170,6 +198,8 @@ export function planFacts(plan: Plan): Record<string, unknown> {
               ...changes.balance,
               before: changes.balance.before.toString(),
               after: changes.balance.after.toString(),
+              added: changes.balance.added.toString(),
+              removed: changes.balance.removed.toString(),
               net: (changes.balance.after - changes.balance.before).toString(),
             },
           },

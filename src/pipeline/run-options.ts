@@ -29,6 +29,23 @@ export interface RunOptions {
   readonly send: SendOptions | undefined;
   /** How `apply` reads the live values before it writes; undefined for `validate` and `--blind`. */
   readonly guard: GuardOptions | undefined;
+  /** The guardrails of `apply`: how much one run may change; each undefined when not set. */
+  readonly limits: Limits;
+}
+
+/**
+ * What a run may change at most. A row over a per-row limit is invalid, with
+ * its reason; a run over a run-wide limit is refused before anything is sent.
+ */
+export interface Limits {
+  /** Largest change of one row's balance, in credits, either way. */
+  readonly maxBalanceChange?: number | undefined;
+  /** Largest sum of the balance changes of a run, each counted either way. */
+  readonly maxTotalChange?: number | undefined;
+  /** Most rows a run may send. */
+  readonly maxRows?: number | undefined;
+  /** Furthest one row may move an expiry date, in days, either way. */
+  readonly maxExpiryMoveDays?: number | undefined;
 }
 
 export interface GuardOptions {
@@ -54,7 +71,19 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     dateFormat: rules.dateFormat?.text ?? null,
     thousandsSeparator: rules.thousandsSeparator ?? null,
     allowPastExpiry: rules.allowPastExpiry,
-    ...(options.command === 'apply' ? { blind: options.guard === undefined, clients: options.guard?.clients ?? [], maxStalenessMs: options.guard?.maxStalenessMs ?? null } : {}),
+    ...(options.command === 'apply'
+      ? {
+          blind: options.guard === undefined,
+          clients: options.guard?.clients ?? [],
+          maxStalenessMs: options.guard?.maxStalenessMs ?? null,
+          limits: {
+            maxBalanceChange: options.limits.maxBalanceChange ?? null,
+            maxTotalChange: options.limits.maxTotalChange ?? null,
+            maxRows: options.limits.maxRows ?? null,
+            maxExpiryMoveDays: options.limits.maxExpiryMoveDays ?? null,
+          },
+        }
+      : {}),
     ...(send === undefined
       ? {}
       : {

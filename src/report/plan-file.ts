@@ -10,6 +10,12 @@ export interface FieldChange {
   readonly field: UpdatableField;
   readonly before: CreditBatchUpdate[UpdatableField];
   readonly after: CreditBatchUpdate[UpdatableField];
+  /**
+   * For a balance adjusted rather than set (`currentBalanceDelta`): the
+   * credits added. `after` is then `before` plus it as planned; the balance
+   * sent is the live one plus it, as read just before the request.
+   */
+  readonly delta?: number | undefined;
 }
 
 const DAY_MS = 86_400_000;

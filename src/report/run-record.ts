@@ -43,6 +43,8 @@ export type RecordedOptions = ReadingSettings &
     readonly blind?: boolean;
     readonly clients?: readonly string[];
     readonly maxStalenessMs?: number | null;
+    /** `apply`'s guardrails, null where not set. */
+    readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

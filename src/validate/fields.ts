@@ -90,6 +90,21 @@ export function parseCurrentBalance(cell: string, thousandsSeparator?: string): 
 }
 
 /**
+ * A `currentBalanceDelta` cell: a signed whole number of credits, `+500`,
+ * `-200` or `500`, read with the same rules as a balance (digits, the one
+ * thousands separator named, a zero decimal part).
+ */
+export function parseBalanceDelta(cell: string, thousandsSeparator?: string): Parsed<number> {
+  const text = cell.trim();
+  const sign = /^[+\-\u2212]/.exec(text)?.[0];
+  const magnitude = parseCurrentBalance(sign === undefined ? text : text.slice(1), thousandsSeparator);
+  if (!magnitude.ok) {
+    return fail(`currentBalanceDelta ${showCell(cell)} is not a whole number of credits with an optional sign; expected e.g. +500 or -200 (${magnitude.problem.replace(/^currentBalance "[^"]*" /, '')})`);
+  }
+  return ok(sign === undefined || sign === '+' ? magnitude.value : -magnitude.value);
+}
+
+/**
  * The digits of a whole number, or undefined. A zero decimal part (`1250.00`)
  * is the same number, except where "." could be grouping thousands: `12.000`
  * is refused, never read as twelve.

@@ -1,4 +1,4 @@
-import { BEFORE_PREFIX, CLIENT_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import { BEFORE_PREFIX, CLIENT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import type { CsvRecord } from '../read/csv-records.js';
@@ -42,7 +42,8 @@ export function readHeader(path: string, header: CsvRecord): Columns {
     if (beforeIndex >= 0) before[field] = beforeIndex;
   }
   const clientId = keys.indexOf(CLIENT_COLUMN.toLowerCase());
-  if (Object.keys(fields).length === 0) problems.push(`there is no column to change: name at least one of ${UPDATABLE_FIELDS.join(', ')}`);
+  const delta = keys.indexOf(DELTA_COLUMN.toLowerCase());
+  if (Object.keys(fields).length === 0 && delta < 0) problems.push(`there is no column to change: name at least one of ${[...UPDATABLE_FIELDS, DELTA_COLUMN].join(', ')}`);
   if (problems.length > 0) {
     throw new TiError('invalid', `The header (line ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
       hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
@@ -53,6 +54,7 @@ export function readHeader(path: string, header: CsvRecord): Columns {
     id,
     fields,
     ...(clientId < 0 ? {} : { clientId }),
+    ...(delta < 0 ? {} : { delta }),
     before,
     carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),
   };

@@ -3,7 +3,7 @@ import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import type { CsvRecord } from '../read/csv-records.js';
 import type { DuplicateIds } from './duplicate-ids.js';
 import { parseExpiresOn, readMoment } from './expires-on.js';
-import { parseClientId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
+import { parseBalanceDelta, parseClientId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
 import type { FieldRules } from './rules.js';
 
 /** A row that can be sent: the credit batch it targets and exactly the fields it sets. */
@@ -16,6 +16,8 @@ export interface ValidRow {
   readonly clientId?: string | undefined;
   /** What each field held when the file was prepared, where the row says (`before.*` columns): the baseline of a change. */
   readonly before: CreditBatchUpdate;
+  /** Credits to add to the live balance (`currentBalanceDelta`), instead of a balance in `body`. */
+  readonly delta?: number | undefined;
 }
 
 export interface InvalidRow {
@@ -66,6 +68,14 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
     if (parsed.ok) body.currentBalance = parsed.value;
     else problems.push(parsed.problem);
   }
+  let delta: number | undefined;
+  const deltaCell = columns.delta === undefined ? '' : (cells[columns.delta] ?? '');
+  if (deltaCell !== '') {
+    const parsed = blank('currentBalanceDelta', deltaCell) ?? parseBalanceDelta(deltaCell, rules.thousandsSeparator);
+    if (!parsed.ok) problems.push(parsed.problem);
+    else if (balanceCell !== '') problems.push('currentBalance and currentBalanceDelta are both filled in; a row sets the balance or adds to it, not both: empty one of them');
+    else delta = parsed.value;
+  }
   let clientId: string | undefined;
   const clientCell = columns.clientId === undefined ? '' : (cells[columns.clientId] ?? '');
   if (clientCell !== '') {
@@ -73,8 +83,9 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
     if (parsed.ok) clientId = parsed.value;
     else problems.push(parsed.problem);
   }
-  if (nameCell === '' && expiresCell === '' && balanceCell === '') {
-    problems.push(`nothing to change: ${Object.keys(columns.fields).join(', ')} ${Object.keys(columns.fields).length > 1 ? 'are all' : 'is'} empty`);
+  if (nameCell === '' && expiresCell === '' && balanceCell === '' && deltaCell === '') {
+    const named = [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])];
+    problems.push(`nothing to change: ${named.join(', ')} ${named.length > 1 ? 'are all' : 'is'} empty`);
   }
 
   if (id?.ok === true && duplicates !== undefined) {
@@ -83,7 +94,7 @@ export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRul
   }
 
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
-  return { valid: true, row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), before } };
+  return { valid: true, row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), before, ...(delta === undefined ? {} : { delta }) } };
 }
 
 /** The `before.*` cells: a name exactly as written, a moment, a balance; an empty cell says nothing. */

@@ -126,7 +126,7 @@ describe('apply, reading before it writes', () => {
     const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
     assert.deepEqual([summary.rows.updated, summary.rows.unchanged, summary.plan.changes.balance.net, summary.plan.changes.balance.up], [10, 10, '500', 10]);
     const before = w.batches.filter((_, index) => index % 2 === 0).reduce((sum, batch) => sum + batch.currentBalance, 0);
-    assert.ok(run.stderr.includes(`currentBalance: 10 rows, ${before.toLocaleString('en-US')} → ${(before + 500).toLocaleString('en-US')} credits (+500): 10 up, 0 down.`), run.stderr);
+    assert.ok(run.stderr.includes(`currentBalance: 10 rows, ${before.toLocaleString('en-US')} → ${(before + 500).toLocaleString('en-US')} credits (net +500: 500 added, 0 taken away); 10 up, 0 down.`), run.stderr);
   });
 
   it('does not send a row whose balance learners spent from since the snapshot: drifted, exit 1, the redemption kept', async () => {
@@ -275,7 +275,7 @@ describe('apply, reading before it writes', () => {
 });
 
 describe('undo', () => {
-  it('restores exactly what the run changed, and refuses a batch changed again since', async () => {
+  it('restores what the run changed, takes balances back by a delta so that later redemptions survive, and refuses a name changed again since', async () => {
     const w = await world(2, 4);
     const dir = await tempDir();
     const original = w.mock.store.all().map((batch) => ({ ...batch }));
@@ -287,26 +287,31 @@ describe('undo', () => {
     const run = await cli(['apply', '--yes', file, ...base(w.mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const undo = join(dir, 'run', 'undo.csv');
-    assert.equal((await readCsvFile(undo)).length, 8);
+    const undoRows = await readCsvFile(undo);
+    assert.equal(undoRows.length, 8);
+    assert.equal(Object.keys(undoRows[0] ?? {}).join(','), 'id,clientId,name,expiresOn,currentBalanceDelta,before.name,before.expiresOn');
     assert.match(run.stdout, /Undo: run\/undo\.csv/);
 
-    // Someone changes one batch again after the run: undoing must not overwrite that.
-    const touched = w.batches[2] as CreditBatch;
-    w.mock.store.redeem(touched.id, 3, new Date());
+    // After the run, a learner spends 3 credits from one batch, and someone renames another.
+    const spent = w.batches[2] as CreditBatch;
+    w.mock.store.redeem(spent.id, 3, new Date());
+    const renamed = w.batches[5] as CreditBatch;
+    w.mock.store.update(renamed.id, { name: 'Renamed again by someone' }, new Date());
     const back = await cli(['apply', '--yes', undo, ...base(w.mock), '--out', join(dir, 'undo')], { cwd: dir });
     assert.equal(back.code, 1, back.stderr + back.stdout);
     for (const batch of original) {
       const now = w.mock.store.get(batch.id);
-      if (batch.id === touched.id) {
-        assert.equal(now?.currentBalance, 1002 - 3);
+      if (batch.id === renamed.id) {
+        assert.equal(now?.name, 'Renamed again by someone');
         continue;
       }
-      assert.deepEqual([now?.name, now?.expiresOn, now?.currentBalance], [batch.name, batch.expiresOn, batch.currentBalance], batch.id);
+      const redeemed = batch.id === spent.id ? 3 : 0;
+      assert.deepEqual([now?.name, now?.expiresOn, now?.currentBalance], [batch.name, batch.expiresOn, batch.currentBalance - redeemed], batch.id);
     }
     const report = await reportOf(join(dir, 'undo'));
     assert.deepEqual(
       report.filter((row) => row.outcome !== 'updated').map((row) => [row.id, row.outcome]),
-      [[touched.id, 'drifted']],
+      [[renamed.id, 'drifted']],
     );
   });
 });

@@ -24,7 +24,7 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
         if (send === undefined) return undefined;
         const asking = !operator.yes && io.terminal !== undefined;
         if (!operator.quiet || asking) {
-          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs }));
+          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits }));
         }
         if (operator.yes) return undefined;
         if (io.terminal === undefined) {
