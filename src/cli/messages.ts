@@ -245,10 +245,11 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(...tally.problems.map((problem) => `  ${problem}`));
     if (rows.invalid > tally.problems.length) lines.push(`  … and ${plural(rows.invalid - tally.problems.length, 'more invalid row')} in the report.`);
   }
-  const topErrors = [...tally.errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const topErrors = [...tally.errors.values()].sort((a, b) => b.times - a.times).slice(0, 3);
   if (topErrors.length > 0) {
     lines.push('Most frequent errors:');
-    for (const [message, times] of topErrors) lines.push(`  ${count(times)} × ${message}`);
+    // A shape seen once is shown as it was: its id is the one to look up.
+    for (const { shape, example, times } of topErrors) lines.push(`  ${count(times)} × ${times === 1 ? example : shape}`);
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
