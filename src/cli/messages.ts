@@ -132,6 +132,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
+  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => JSON.stringify(name)).join(', ')}.`);
   if (changes === undefined) {
     lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
   } else {

@@ -47,7 +47,14 @@ export const readingOptions = {
   'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD… [default: ISO 8601 only]' },
   'allow-past-expiry': { type: 'boolean', default: false, describe: 'Accept expiresOn dates already past (which expire the credits at once)' },
   'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space [default: digits only]' },
+  'extra-column': {
+    type: 'string',
+    describe: 'Carry this column to the report as a note, unsent, though its name resembles a column ti-credits sends (e.g. "Current Balance"); give it once per column',
+  },
 } as const satisfies Record<string, Options>;
+
+/** Options that may be given more than once, each time adding a value; a config file gives them as a list. */
+export const REPEATABLE_OPTIONS: readonly string[] = ['extra-column'];
 
 export const reportOptions = {
   out: { type: 'string', describe: 'Folder for the report, failed.csv, run.log and summary.json [default: reports/<UTC time>-<file name>/]' },
@@ -146,6 +153,7 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
     resume: undefined,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
+    extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
     send: undefined,
     guard: undefined,
@@ -225,6 +233,7 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
     resume,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
+    extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
     send,
     guard: blind ? undefined : { clients, maxStalenessMs: integer(argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
@@ -475,6 +484,13 @@ function optionalString(argv: Raw, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) throw new TiError('invalid', `--${name} was given more than once.`, { hint: `Give --${name} once.` });
   return nonEmpty(String(value));
+}
+
+/** A repeatable option's values: none, one, or one per time it was given. */
+function stringList(argv: Raw, name: string): string[] {
+  const value = argv[name];
+  const values = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return values.map((item) => nonEmpty(String(item))).filter((item): item is string => item !== undefined);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

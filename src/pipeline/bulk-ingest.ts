@@ -292,6 +292,7 @@ class Ingest {
     const named: ClientsNamed = { clients: new Set(), withoutClient: 0 };
     const scan = await scanInput(source, {
       rules: options.rules,
+      extraColumns: options.extraColumns,
       signal: session.signal,
       onHeader: (columns) => {
         if (session.folder.resumed) prior = this.#loadPrior(columns);
@@ -419,7 +420,7 @@ class Ingest {
     } finally {
       await recorded?.close();
     }
-    const plan = planner.build(prior?.updated.size ?? 0, changes.build(read.live.requests));
+    const plan = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
     let next = mode;
     // A dry run has written its report already; its invalid rows decide its exit code, as any dry run's.
     if (missing > 0 && !options.skipInvalid && !options.dryRun) {
@@ -434,7 +435,7 @@ class Ingest {
   /** The blind plan, from the figures the validating pass gathered; undefined when an id repeats and they must be counted again. */
   #planBlind(planner: PlanBuilder | undefined, prior: PriorRun | undefined, scan: Scan): Plan | undefined {
     if (planner === undefined || scan.duplicates.size > 0) return undefined;
-    return planner.build(prior?.updated.size ?? 0);
+    return planner.build(prior?.updated.size ?? 0, scan.columns);
   }
 
   /** The blind plan counted again in a pass of its own: the rows a repeated id makes invalid were counted as valid. */
@@ -444,7 +445,7 @@ class Ingest {
       builder.count(verdict, prior);
       return undefined;
     });
-    return builder.build(prior?.updated.size ?? 0);
+    return builder.build(prior?.updated.size ?? 0, scan.columns);
   }
 
   /** Records the plan and asks the operator's word on it; a declined plan sends nothing. */

@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly read: LayoutChoice;
   /** How to read dates and numbers that could mean more than one thing. */
   readonly rules: FieldRules;
+  /** Columns carried to the report as notes though their names resemble a field's (--extra-column). */
+  readonly extraColumns: readonly string[];
   /** Write report.csv and failed.csv with a UTF-8 byte order mark, for Excel. */
   readonly excel: boolean;
   /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
@@ -55,6 +57,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     thousandsSeparator: rules.thousandsSeparator ?? null,
     allowPastExpiry: rules.allowPastExpiry,
     ...(options.command === 'apply' ? { blind: options.guard === undefined, clients: options.guard?.clients ?? [], maxStalenessMs: options.guard?.maxStalenessMs ?? null } : {}),
+    extraColumns: [...options.extraColumns],
     ...(send === undefined
       ? {}
       : {

@@ -43,6 +43,8 @@ export type RecordedOptions = ReadingSettings &
     readonly blind?: boolean;
     readonly clients?: readonly string[];
     readonly maxStalenessMs?: number | null;
+    /** Columns carried as notes though their names resemble a field's (--extra-column). */
+    readonly extraColumns: readonly string[];
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

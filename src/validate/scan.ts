@@ -26,6 +26,8 @@ export interface Scan {
 
 export interface ScanOptions {
   readonly rules: FieldRules;
+  /** Columns the user means to carry as notes, though their names resemble one ti-credits reads. */
+  readonly extraColumns?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
   /**
    * Called once the header is read; the function it returns is given every
@@ -50,7 +52,7 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
   }
   let columns: Columns;
   try {
-    columns = readHeader(path, rows.header);
+    columns = readHeader(path, rows.header, options.extraColumns);
   } catch (error) {
     await rows.close();
     throw error;
