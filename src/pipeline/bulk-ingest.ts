@@ -19,7 +19,7 @@ import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
 import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js';
-import { scanInput, type Scan } from '../validate/scan.js';
+import { readColumns, scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { bodyOf, changesFrom } from './live/values.js';
@@ -98,6 +98,10 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const startedAt = now();
   const inputPath = resolve(environment.cwd, options.inputPath);
   const sends = options.send !== undefined && !options.dryRun;
+  // Nothing is written before the file is known to be a CSV file with a usable header: a run refused
+  // before its first row is read leaves no folder behind, only the error.
+  const source = await openInput(inputPath, options.read);
+  await readColumns(source, options.extraColumns);
   const folder = await openRunFolder(options, inputPath, startedAt, environment.cwd, sends);
   const recorded = describeOptions(options);
   const schema = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
@@ -112,7 +116,7 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   session.log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: recorded }, 'run started');
   const ingest = new Ingest(session, options, environment, schema);
   try {
-    await ingest.run(inputPath);
+    await ingest.run(source);
   } finally {
     environment.shutdown?.removeEventListener('abort', interrupt);
   }
@@ -180,7 +184,7 @@ class Ingest {
     this.#schema = schema;
   }
 
-  async run(inputPath: string): Promise<void> {
+  async run(source: InputSource): Promise<void> {
     const session = this.#session;
     const options = this.#options;
     const guardOptions = guardOf(options);
@@ -197,7 +201,6 @@ class Ingest {
     let after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean } | undefined;
     let progress: SendProgressCounter | undefined;
     try {
-      const source = await openInput(inputPath, options.read);
       const { scan, prior, planner, named } = await this.#validate(source, reportWhileScanning);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);

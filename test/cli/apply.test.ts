@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MOCK_MAX_BALANCE, type MockApi } from '../../src/mock/server.js';
@@ -419,11 +419,40 @@ describe('validate', () => {
     const summary = await readSummary(dir);
     assert.deepEqual([summary.status, summary.rows.total], ['refused', 0]);
   });
-  it('refuses a header without the columns it needs, with no row sent anywhere', async () => {
+  it('refuses a header without the columns it needs, with no row sent anywhere and no run folder', async () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, 'ID,Balance\nx,1\n')], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /there is no column to change: name at least one of name, expiresOn, currentBalance/);
-    assert.equal((await readSummary(dir)).status, 'refused');
+    assert.equal(existsSync(join(dir, 'reports')), false);
+  });
+});
+
+describe('a refusal before the first row is read (issue 13, point 4)', () => {
+  it('leaves no run folder: a missing file, a folder, an empty file, a header it cannot use', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'a folder.csv'));
+    await writeCsv(dir, '', 'empty.csv');
+    await writeCsv(dir, 'id,notes\n', 'no-field.csv');
+    const cases: [string, RegExp][] = [
+      ['missing.csv', /missing\.csv: no such file/],
+      ['a folder.csv', /a folder\.csv is a folder, not a CSV file/],
+      ['empty.csv', /empty\.csv is empty/],
+      ['no-field.csv', /there is no column to change/],
+    ];
+    for (const [file, message] of cases) {
+      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes'], ['apply', file, '--instance', 'acme', '--dry-run']]) {
+        const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, message);
+        assert.equal(existsSync(join(dir, 'reports')), false, `${args.join(' ')} left a run folder`);
+      }
+    }
+  });
+  it('with --out, creates not even that folder', async () => {
+    const dir = await tempDir();
+    const run = await cli(['validate', 'missing.csv', '--out', 'mine'], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.equal(existsSync(join(dir, 'mine')), false);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,8 @@ describe('spreadsheet exports', () => {
     assert.match(run.stderr, /adjustments-semicolon-windows-1252\.csv is not UTF-8 text: bytes \(line 2\) are not valid UTF-8/);
     assert.match(run.stderr, /pass --encoding windows-1252/);
     assert.equal(mock.requests.length, 0);
-    assert.equal((await readSummary(dir)).status, 'refused');
+    // Refused before any row could be read: nothing written.
+    assert.equal(existsSync(join(dir, 'reports')), false);
   });
 
   it('refuses a UTF-16 file read under another --encoding than its byte order mark says', async () => {
