@@ -207,6 +207,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
       }
       lines.push('Nothing was sent.');
     }
+  } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
+    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.total > 0 ? `; the report lists the ${plural(rows.total, 'row')} as skipped` : ''}.`);
   } else if (summary.status === 'refused') {
     if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
     else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
@@ -253,7 +255,8 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     for (const { shape, example, times } of topErrors) lines.push(`  ${count(times)} × ${times === 1 ? example : shape}`);
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
-  if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
+  if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push('To continue where it stopped (rows already updated are not sent again):');
     lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}${guardFlags(summary.options)}`);
   }
@@ -261,7 +264,7 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
-  if (notDone > 0 && !onlyUnconfirmed && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
     lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}${guardFlags(summary.options)}`);
   }

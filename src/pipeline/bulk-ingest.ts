@@ -243,9 +243,10 @@ class Ingest {
         const record = this.#startReport(scan.columns, mode, guard === undefined ? prior : undefined, sentLog, progress);
         const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
         try {
+          // Only checking stops at a stop; a pass that sends or refuses reports every row, skipped if need be.
           const handle =
             guard === undefined
-              ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind !== 'send')
+              ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind === 'check')
               : this.#checkedRowHandler(mode, record, prior, baselines, mode.kind === 'send' ? this.#sendChecked(guard, record, sentLog, prior) : undefined);
           await this.#eachVerdict(source, scan, handle);
           await this.#executor?.drain();
@@ -458,6 +459,8 @@ class Ingest {
     session.log.logger.info({ event: 'plan', plan: planFacts(plan) }, 'plan');
     if (mode.kind !== 'send') return mode;
     const declined = await this.#environment.confirm?.(plan);
+    // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
+    if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
     if (declined === undefined) return mode;
     session.refuse(declined);
     session.log.logger.warn({ event: 'not-confirmed', error: declined.message }, 'plan not confirmed');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { ids, KEY, mockStarter, tempDir, writeCsv } from '../helpers.js';
+import { ids, KEY, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
 
 /**
  * The real command in a pseudo-terminal, through util-linux's `script` (part
@@ -108,4 +108,20 @@ describe('at a terminal', () => {
     assert.match(after, /error: The run was interrupted\./);
     assert.ok(mock.requests.length < 30);
   });
+
+  it('on Ctrl-C at the question, says nothing was sent and exits 130 (issue 13, point 3)', async () => {
+    const rows = ids(2);
+    const mock = await startMock(rows);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin], dir, '', {}, /Send these changes\? \[y\/N\] $/);
+    assert.equal(run.code, 130, run.output);
+    const after = run.output.slice(run.output.indexOf('[y/N]'));
+    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows as skipped\./);
+    assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped/);
+    assert.equal(mock.requests.length, 0);
+    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);
+    assert.equal((await readSummary(dir)).status, 'interrupted');
+  });
 });
+

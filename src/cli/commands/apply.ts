@@ -14,7 +14,9 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
   const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
   const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
-  const sayStopping = (): void => void (display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
+  let asking = false;
+  // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
+  const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
     const result = await bulkIngest(options, {
@@ -22,8 +24,8 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
       shutdown: io.shutdown,
       confirm: async (plan) => {
         if (send === undefined) return undefined;
-        const asking = !operator.yes && io.terminal !== undefined;
-        if (!operator.quiet || asking) {
+        const willAsk = !operator.yes && io.terminal !== undefined;
+        if (!operator.quiet || willAsk) {
           io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs }));
         }
         if (operator.yes) return undefined;
@@ -32,7 +34,9 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
             hint: 'Check the plan above, then run the same command with --yes (as scripts, cron jobs and CI must).',
           });
         }
-        if (await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown)) return undefined;
+        asking = true;
+        const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => (asking = false));
+        if (yes) return undefined;
         return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
       },
       onSendStart: (progress) => display?.start(progress),
