@@ -6,9 +6,9 @@ import type { SnapshotResult } from '../pipeline/snapshot.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
-import type { RecordedOptions, ReadingSettings } from '../report/run-record.js';
 import type { Summary } from '../report/summary.js';
 import { API_PATH } from '../send/api-target.js';
+import { flagOf, recordedFlags, shellWord } from './options.js';
 
 /** Everything ti-credits says to a person. The engine returns facts; the words live here. */
 
@@ -29,30 +29,14 @@ export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: 
   return `error: ${message}\n${hint === undefined || hint === null ? '' : `  ${hint}\n`}`;
 }
 
-/**
- * The flags that set what decides a cell's meaning, by the setting's key in
- * run.json and summary.json. A resumed run must read the file as its first
- * session did; a re-run of failed.csv (UTF-8, comma-separated, cells as
- * given) needs the ones that are not about the file's layout.
- */
-const READING_FLAGS: readonly { readonly key: keyof ReadingSettings; readonly flag: string; readonly layout: boolean }[] = [
-  { key: 'encoding', flag: '--encoding', layout: true },
-  { key: 'delimiter', flag: '--delimiter', layout: true },
-  { key: 'dateOnly', flag: '--date-only', layout: false },
-  { key: 'timezone', flag: '--timezone', layout: false },
-  { key: 'dateFormat', flag: '--date-format', layout: false },
-  { key: 'thousandsSeparator', flag: '--thousands-separator', layout: false },
-  { key: 'allowPastExpiry', flag: '--allow-past-expiry', layout: false },
-];
-
 /** A resume refused for another setting than the run's, in the flags the user types. */
 function describeMismatch(error: ResumeMismatch): { message: string; hint: string } {
   if (error.setting === 'skipInvalid' || error.setting === 'blind') {
     const flag = error.recorded === true ? 'with' : 'without';
-    const name = error.setting === 'blind' ? '--blind' : '--skip-invalid';
+    const name = flagOf(error.setting);
     return { message: `The run in ${error.folder} was started ${flag} ${name}.`, hint: `Resume it ${flag} ${name}, as recorded in its run.json.` };
   }
-  const flag = READING_FLAGS.find((entry) => entry.key === error.setting)?.flag ?? error.setting;
+  const flag = flagOf(error.setting);
   return {
     message: `The run in ${error.folder} read the file with ${flag} ${describeSetting(error.recorded)}, not ${describeSetting(error.current)}.`,
     hint: `Resume it with the same ${flag} as recorded in its run.json, so that every row means what it meant then.`,
@@ -182,7 +166,15 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
 }
 
 /** The terminal summary of a finished run. */
-export function formatRunSummary(result: RunResult, cwd: string): string {
+/**
+ * How a command printed for the operator to run next must be started to work when pasted:
+ * `yes` when the run had --yes or no terminal, where a command without it would only ask.
+ */
+export interface Reissue {
+  readonly yes: boolean;
+}
+
+export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
   const rows = rowCounts(summary);
   const where = (file: string): string => relative(cwd, join(folder, file)) || file;
@@ -257,8 +249,9 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+    // run.json holds the file, the target and the options: the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}${guardFlags(summary.options)}`);
+    lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
   }
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
   const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
@@ -266,7 +259,9 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
   if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
-    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}${guardFlags(summary.options)}`);
+    // failed.csv is always UTF-8 with commas: the layout flags would misread it.
+    const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter']);
+    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -276,37 +271,12 @@ export function rowCounts(summary: Pick<Summary, 'rows'>): Record<Outcome, numbe
   return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
 }
 
-const FLAG_VALUES: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
-/** Settings that are the defaults, and so need no flag. */
-const DEFAULT_SETTINGS: Partial<ReadingSettings> = { dateOnly: 'end-of-day', timezone: 'UTC' };
-
-/**
- * The flags that make a command read cells as this run did. failed.csv is
- * written in UTF-8 with commas, so its re-run leaves out the layout flags.
- */
-function readingFlags(options: RecordedOptions, withLayout: boolean): string {
-  const flags: string[] = [];
-  for (const { key, flag, layout } of READING_FLAGS) {
-    const value = options[key];
-    if ((layout && !withLayout) || value === null || value === undefined || value === false || value === DEFAULT_SETTINGS[key]) continue;
-    if (value === true) flags.push(flag);
-    else flags.push(`${flag} ${shellWord(FLAG_VALUES[String(value)] ?? String(value))}`);
-  }
-  if (options.excel === true) flags.push('--excel');
-  return flags.map((flag) => ` ${flag}`).join('');
-}
-
-function shellWord(text: string): string {
-  return /^[\w./:,+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-}
-
-/** How the run read before it wrote: the same clients, or --blind, which a resume must repeat and a re-send needs. */
-function guardFlags(options: RecordedOptions): string {
-  if (options.blind === true) return ' --blind';
-  return (options.clients ?? []).map((client) => ` --client ${client}`).join('');
+/** `path` as a command typed in `cwd` names it. */
+function pathFrom(cwd: string, path: string): string {
+  return shellWord(relative(cwd, path) || path);
 }
 
 function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
-  return instance === undefined ? `--base-url ${origin}` : `--instance ${instance}`;
+  return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly send: SendOptions | undefined;
   /** How `apply` reads the live values before it writes; undefined for `validate` and `--blind`. */
   readonly guard: GuardOptions | undefined;
+  /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
 }
 
 export interface GuardOptions {
@@ -63,6 +65,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
       : {
           target: send.target.origin,
           keyKind: keyKind(send.target.apiKey),
+          apiKeyFile: options.apiKeyFile ?? null,
           concurrency: send.concurrency,
           ratePerMinute: send.ratePerMinute,
           burst: send.burst,

@@ -19,6 +19,8 @@ export interface SnapshotOptions {
   readonly outDir: string | undefined;
   readonly logLevel: LogLevel;
   readonly send: SendOptions;
+  /** The file the key was read from, recorded in summary.json (never the key); undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
 }
 
 /** A snapshot's options as its summary.json records them: everything but the key. */
@@ -50,6 +52,7 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
     logLevel: options.logLevel,
     target: send.target.origin,
     keyKind: keyKind(send.target.apiKey),
+    apiKeyFile: options.apiKeyFile ?? null,
     concurrency: send.concurrency,
     ratePerMinute: send.ratePerMinute,
     burst: send.burst,

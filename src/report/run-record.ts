@@ -21,6 +21,8 @@ export interface ReadingSettings {
 export interface SendingSettings {
   readonly target: string;
   readonly keyKind: 'live' | 'test' | 'unknown';
+  /** Where the key was read from: a file's path, or null for the TI_API_KEY environment variable. Never the key. */
+  readonly apiKeyFile: string | null;
   readonly concurrency: number;
   readonly ratePerMinute: number;
   readonly burst: number;

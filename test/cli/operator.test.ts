@@ -75,7 +75,7 @@ describe('progress and the result', () => {
     assert.match(run.stdout, /\n\n {2}updated {5}22\n {2}failed {6}2\n {2}requests {4}24 sent, 0 retries\n {2}wall time {3}[\d.]+ s\n {2}run folder {2}reports\/\S+\n\n/);
     // Grouped by status and shape: the two 404s differ only in their id.
     assert.match(run.stdout, /Most frequent errors:\n {2}2 × 404: Credit batch <id> not found\nReport: /);
-    assert.match(run.stdout, /Rows not updated: reports\/\S+\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/\S+\/failed\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --blind\n/);
+    assert.match(run.stdout, /Rows not updated: reports\/\S+\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/\S+\/failed\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --concurrency 1 --rate 0 --blind --yes\n/);
   });
 
   it('prints neither plan nor progress with --quiet, and only summary.json on stdout with --json', async () => {

@@ -135,10 +135,10 @@ describe('spreadsheet exports', () => {
     assert.equal(failed.subarray(3).toString('utf8').split('\n')[1], `${ID(2)},Bäckerei Schmidt,31.12.2027,40.000,404: Credit batch ${ID(2)} not found`);
     const command = /\n {2}ti-credits apply (\S+failed\.csv) (.*)\n/.exec(run.stdout);
     assert.ok(command, run.stdout);
-    assert.equal(command[2], `--base-url ${mock.origin} --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel --blind`);
+    assert.equal(command[2], `--base-url ${mock.origin} --rate 0 --blind --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel --yes`);
 
     const fixed = await startMock([ID(2)]);
-    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' '), '--rate', '0'], { cwd: await tempDir() });
+    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' ')], { cwd: await tempDir() });
     assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.deepEqual(requestsFor(fixed, ID(2)).map((request) => request.body), [{ name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }]);
   });

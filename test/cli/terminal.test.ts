@@ -114,7 +114,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin], dir, '', {}, /Send these changes\? \[y\/N\] $/);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, '', {}, /Send these changes\? \[y\/N\] $/);
     assert.equal(run.code, 130, run.output);
     const after = run.output.slice(run.output.indexOf('[y/N]'));
     assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows as skipped\./);

@@ -9,8 +9,8 @@ import { resolveApplyOptions, resolveOperatorOptions } from '../options.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { finishRun } from './run-command.js';
 
-export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined): Promise<number> {
-  const options = await resolveApplyOptions(argv, io.env, new Date(), config?.target);
+export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
+  const options = await resolveApplyOptions(argv, io.env, new Date(), { cwd: io.cwd, typed, fromConfig: config?.target });
   const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
   const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
@@ -42,7 +42,8 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: 
       onSendStart: (progress) => display?.start(progress),
     });
     display?.stop();
-    return finishRun(result, argv.json === true, io);
+    // Off a terminal nobody answers a question: the commands printed next must not ask one.
+    return finishRun(result, argv.json === true, io, { yes: operator.yes || io.terminal === undefined });
   } finally {
     display?.stop();
     io.shutdown.removeEventListener('abort', sayStopping);
