@@ -242,7 +242,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       for (const request of result.preview) {
         lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${JSON.stringify(request.body)}`);
       }
-      lines.push('Nothing was sent.');
+      lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }
   } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
     lines.push(`Nothing was sent: the run was interrupted before sending began${rows.total > 0 ? `; the report lists the ${plural(rows.total, 'row')} as skipped` : ''}.`);

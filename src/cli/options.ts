@@ -104,7 +104,8 @@ export const applyOptions = {
   blind: { type: 'boolean', default: false, describe: 'Send without reading the live values first: no check for rows changed since the file was prepared, no unchanged rows skipped, no undo.csv' },
   'max-staleness': { ...NUMBER, describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
-  'dry-run': { type: 'boolean', default: false, describe: 'Validate, read the live values and show what would be sent; send nothing' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Validate, check the key with one GET /ping, read the live values and show what would be sent; change nothing' },
+  offline: { type: 'boolean', default: false, describe: 'With --dry-run: make no request at all, neither the key check nor the reading of the live values (the plan is then a blind one)' },
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder, with the file and options its run.json records (a flag typed again overrides the pace): rows it updated are not sent again' },
 } as const satisfies Record<string, Options>;
 
@@ -160,6 +161,7 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: false,
     dryRun: false,
+    offline: false,
     resume: undefined,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
@@ -242,6 +244,8 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
   const inputPath = inputFile(argv, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
   const { send, keyFile } = await resolveSendOptions('apply', argv, env, context.fromConfig ?? {}, context.cwd);
   const dryRun = argv['dry-run'] === true;
+  const offline = argv.offline === true;
+  if (offline && !dryRun) throw new TiError('invalid', '--offline applies to --dry-run only.', { hint: 'A run that sends needs the API; add --dry-run to check the file without it.' });
   if (resume !== undefined && (dryRun || optionalString(argv, 'out') !== undefined)) {
     throw new TiError('invalid', `--resume cannot be combined with ${dryRun ? '--dry-run' : '--out'}.`, { hint: 'A resumed run sends, and goes on writing in the folder it continues.' });
   }
@@ -250,6 +254,9 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
   if (blind && clients.length > 0) {
     throw new TiError('invalid', '--blind cannot be combined with --client: a blind run reads no client.', { hint: 'Leave out --blind to read the live values of those clients before writing, or --client to send blind.' });
   }
+  if (offline && clients.length > 0) {
+    throw new TiError('invalid', '--offline cannot be combined with --client: an offline dry run reads no client.', { hint: 'Leave out --offline to check the plan against the live values of those clients.' });
+  }
   return {
     command: 'apply',
     inputPath,
@@ -257,13 +264,15 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: argv['skip-invalid'] === true,
     dryRun,
+    offline,
     resume,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
     extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
     send,
-    guard: blind ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
+    // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
+    guard: blind || offline ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
     apiKeyFile: keyFile,
   };
 }

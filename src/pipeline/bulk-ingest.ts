@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { type ApiError, TiError } from '../core/errors.js';
 import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
@@ -18,18 +18,20 @@ import type { Tally } from '../report/tally.js';
 import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
+import type { SendOptions } from '../send/options.js';
 import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js';
 import { readColumns, scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { bodyOf, changesFrom } from './live/values.js';
 import { applyChange, type Change } from './operations/apply-change.js';
+import { checkKey } from './operations/check-key.js';
 import { updateCreditBatch } from './operations/update-credit-batch.js';
 import { ChangeBuilder, PlanBuilder, planFacts, type Plan } from './plan.js';
 import { checkResume } from './resume.js';
 import { describeOptions, type GuardOptions, type RunOptions } from './run-options.js';
 import { RunSession } from './run-session.js';
-import { openExecutor } from './send-stage.js';
+import { openExecutor, recordAttempt } from './send-stage.js';
 import { SendProgressCounter, type SendProgress } from './send-progress.js';
 
 /** How many would-be requests a dry run shows. */
@@ -45,6 +47,8 @@ export interface RunResult {
   readonly plan: Plan | undefined;
   /** undo.csv, when the run wrote one. */
   readonly undo: string | undefined;
+  /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
+  readonly keyAccepted: boolean;
 }
 
 export interface Preview {
@@ -122,7 +126,7 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   }
   if (ingest.plan !== undefined) session.planned(planFacts(ingest.plan));
   const summary = await session.finish();
-  return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo };
+  return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo, keyAccepted: ingest.keyAccepted };
 }
 
 /** How `apply` reads before it writes; undefined when it does not (validate, --blind). */
@@ -172,6 +176,7 @@ class Ingest {
   preview: Preview[] = [];
   plan: Plan | undefined;
   undo: string | undefined;
+  keyAccepted = false;
   #report: ReportWriter | undefined;
   #executor: Executor | undefined;
   /** Lines this session recorded `updated`, for the undo file. */
@@ -204,8 +209,15 @@ class Ingest {
       const { scan, prior, planner, named } = await this.#validate(source, reportWhileScanning);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);
+      // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
+      // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
+      const keyFailure = options.dryRun && options.send !== undefined && !options.offline ? await this.#checkKey(options.send) : undefined;
+      if (keyFailure !== undefined) {
+        const refused = this.#refuse(keyFailure, 'not checked against the live values: the key was not accepted');
+        if (!reportWhileScanning) mode = refused;
+      }
       const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-      const plans = options.command === 'apply' && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
+      const plans = options.command === 'apply' && keyFailure === undefined && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
       if (plans && guardOptions !== undefined && send !== undefined && executorModule !== undefined) {
         const unknown = this.#unknownClients(named, guardOptions);
         if (unknown !== undefined) {
@@ -645,6 +657,24 @@ class Ingest {
       throw error;
     } finally {
       await baselines.close();
+    }
+  }
+
+  /**
+   * A dry run checks the whole command, the key included: one GET /ping,
+   * counted and logged as any request. Why the key was not accepted, if it
+   * was not: the run is then `refused` rather than stopped, so that the file
+   * is still reported.
+   */
+  async #checkKey(send: SendOptions): Promise<ApiError | undefined> {
+    const { Executor } = await import('../send/executor.js');
+    const executor = new Executor(send, this.#session.signal, { onAttempt: (attempt) => recordAttempt(this.#session, attempt) });
+    try {
+      const failure = await checkKey(executor);
+      this.keyAccepted = failure === undefined && !this.#session.signal.aborted;
+      return failure;
+    } finally {
+      executor.close();
     }
   }
 

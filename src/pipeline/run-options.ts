@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly skipInvalid: boolean;
   /** Validate and show what would be sent, send nothing. */
   readonly dryRun: boolean;
+  /** A dry run that does not check the key with GET /ping either. */
+  readonly offline: boolean;
   /** The folder of an interrupted run to continue: its updated rows are not sent again. */
   readonly resume: string | undefined;
   /** The encoding and delimiter the user named; the rest is read from the file. */

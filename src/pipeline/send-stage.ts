@@ -1,3 +1,4 @@
+import type { AttemptRecord } from '../core/run-facts.js';
 import type { Executor } from '../send/executor.js';
 import type { SendOptions } from '../send/options.js';
 import type { RunSession } from './run-session.js';
@@ -10,10 +11,7 @@ import type { RunSession } from './run-session.js';
 export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void): Executor {
   const { logger } = session.log;
   const executor: Executor = new ExecutorClass(send, session.signal, {
-    onAttempt: (attempt) => {
-      session.tally.countAttempt(attempt);
-      logger.info({ event: 'attempt', ...attempt }, 'request');
-    },
+    onAttempt: (attempt) => recordAttempt(session, attempt),
     onRetry: (retry) => {
       session.tally.countRetry(retry.cause);
       if (retry.cause !== '429') {
@@ -32,4 +30,10 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
   });
   session.pacedBy(() => executor.pacing);
   return executor;
+}
+
+/** One request as the run records it: counted for summary.json, and a line of run.log. */
+export function recordAttempt<O>(session: RunSession<O>, attempt: AttemptRecord): void {
+  session.tally.countAttempt(attempt);
+  session.log.logger.info({ event: 'attempt', ...attempt }, 'request');
 }
