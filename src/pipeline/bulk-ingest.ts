@@ -5,7 +5,7 @@ import { type ApiError, TiError } from '../core/errors.js';
 import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
-import type { RowOutcome } from '../report/outcome.js';
+import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import { PlanFile, type FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import { markResent } from '../report/recorded-report.js';
@@ -181,6 +181,8 @@ class Ingest {
   #executor: Executor | undefined;
   /** Lines this session recorded `updated`, for the undo file. */
   readonly #updated = new Set<number>();
+  /** Every row of the sending pass has been handed to the send stage: stopping now would skip none. */
+  #allSubmitted = false;
 
   constructor(session: RunSession, options: RunOptions, environment: RunEnvironment, schema: ReportSchema) {
     this.#session = session;
@@ -223,7 +225,7 @@ class Ingest {
         if (unknown !== undefined) {
           mode = this.#refuse(unknown, 'not sent: the client of some rows is unknown');
         } else {
-          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
+          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
           const read = await this.#readLive(this.#executor, scan, [...named.clients, ...guardOptions.clients], guardOptions);
           if (read instanceof TiError) mode = this.#refuse(read, 'not sent: the live values could not be read');
           else {
@@ -243,7 +245,7 @@ class Ingest {
         }
         if (mode.kind === 'send' && send !== undefined && executorModule !== undefined) {
           sentLog = session.folder.openSentLog();
-          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
+          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
           session.startCheckpoints();
         }
         await assertUnchanged(source.path, scan.stamp);
@@ -261,6 +263,7 @@ class Ingest {
               ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind === 'check')
               : this.#checkedRowHandler(mode, record, prior, baselines, mode.kind === 'send' ? this.#sendChecked(guard, record, sentLog, prior) : undefined);
           await this.#eachVerdict(source, scan, handle);
+          this.#allSubmitted = true;
           await this.#executor?.drain();
         } finally {
           await baselines?.close();
@@ -711,8 +714,10 @@ function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: SendResult<
   switch (result.kind) {
     case 'done':
       return { ...base, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };
-    case 'failed':
-      return { ...base, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error: result.error.message, errorKind: result.error.kind };
+    case 'failed': {
+      const error = result.answerLost ? `${ANSWER_LOST_NOTE}; ${result.error.message}` : result.error.message;
+      return { ...base, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error, errorKind: result.error.kind };
+    }
     case 'not-sent':
       return { ...base, outcome: 'skipped', attempts: 0, error: result.reason };
     case 'withheld':

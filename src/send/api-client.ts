@@ -4,6 +4,24 @@ import got, { RequestError } from 'got';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { API_PATH, type ApiTarget } from './api-target.js';
 
+/**
+ * The largest answer read. A credit batch takes under 1 KB and a page of a
+ * hundred well under 100 KB; a longer answer is not the API's, and reading
+ * it whole (a body that never ends) would take the process's memory with it.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** An answer cut off at MAX_ANSWER_BYTES: its status arrived, its body would not fit. */
+export class AnswerTooLarge extends Error {
+  readonly status: number | undefined;
+
+  constructor(status: number | undefined) {
+    super(`the answer was larger than ${MAX_ANSWER_BYTES} bytes`);
+    this.name = 'AnswerTooLarge';
+    this.status = status;
+  }
+}
+
 export interface ApiClientOptions {
   readonly timeoutMs: number;
   readonly concurrency: number;
@@ -26,9 +44,10 @@ export interface BatchPageQuery {
 
 /**
  * The API's endpoints, one method each. Every method resolves with the answer
- * whatever its status, and rejects only when no answer arrived (got's
- * RequestError: network error, timeout): what an answer means is read by
- * api-answers.ts, and what to do about it decided by retry.ts.
+ * whatever its status, and rejects only when no complete answer arrived
+ * (got's RequestError: network error, timeout; AnswerTooLarge): what an
+ * answer means is read by api-answers.ts, and what to do about it decided by
+ * retry.ts.
  */
 export interface ApiClient {
   /** `PUT /clients/creditBatches/:id`: one update. */
@@ -70,14 +89,24 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
   });
 
   const exchange = async (method: 'GET' | 'PUT', path: string, options: { json?: unknown; searchParams?: Record<string, string> } = {}): Promise<ApiResponse> => {
+    const request = client(path, { method, ...options });
+    // Checked as the answer comes in, from its Content-Length and then from what has arrived: the
+    // request is abandoned at the bound, so that memory holds at most MAX_ANSWER_BYTES per request.
+    let cutOff = false;
+    request.on('downloadProgress', ({ transferred, total }) => {
+      if (cutOff || Math.max(transferred, total ?? 0) <= MAX_ANSWER_BYTES) return;
+      cutOff = true;
+      request.cancel();
+    });
     try {
-      const response = await client(path, { method, ...options });
+      const response = await request;
       const headers: Record<string, string | string[] | undefined> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         headers[name] = Array.isArray(value) ? value.map(scrub) : value === undefined ? undefined : scrub(value);
       }
       return { status: response.statusCode, headers, body: scrub(response.body) };
     } catch (error) {
+      if (cutOff && error instanceof RequestError) throw new AnswerTooLarge(error.response?.statusCode);
       if (error instanceof RequestError) error.message = scrub(error.message);
       throw error;
     }

@@ -117,6 +117,7 @@ export class Executor {
     let throttledMs = 0;
     // The pause the last 429 imposed, not yet charged to this item.
     let owedMs = 0;
+    let answerLost = false;
     let lastError: ApiError | undefined;
     let lastHeaders: ApiResponse['headers'] = {};
     if (signal.aborted) return { kind: 'not-sent', reason: notSent(signal) };
@@ -143,6 +144,7 @@ export class Executor {
         response = await operation.request(this.#client, item);
       } catch (error) {
         lastError = classifyNetworkError(error);
+        answerLost ||= lastError.answerLost;
         lastHeaders = {};
         record(undefined, lastError);
         throw lastError;
@@ -177,11 +179,11 @@ export class Executor {
       return { kind: 'done', value, attempts, status };
     } catch (error) {
       if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W };
-      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false };
+      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
       const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
-      return { kind: 'failed', error: interrupted, attempts, interrupted: true };
+      return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost };
     }
   }
 
