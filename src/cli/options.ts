@@ -533,10 +533,17 @@ function resolveOrigin(argv: Raw, env: Env, fromConfig: TargetDefaults): string 
   });
 }
 
+/**
+ * Said instead of the value of --instance, --base-url or --api-key-file when
+ * it is refused: a key pasted there by mistake must not be echoed into a
+ * terminal's scrollback, a CI log or a cron mail.
+ */
+const NOT_ECHOED = 'the value is not repeated here, in case it is a key pasted by mistake';
+
 function instanceOrigin(name: string, source: string): string {
   if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)) return `https://${name.toLowerCase()}.thoughtindustries.com`;
-  throw new TiError('invalid', `${source} "${name}" is not an instance name.`, {
-    hint: 'Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url.',
+  throw new TiError('invalid', `${source} is not an instance name.`, {
+    hint: `Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url (${NOT_ECHOED}).`,
   });
 }
 
@@ -546,20 +553,22 @@ export function parseBaseUrl(text: string, source: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new TiError('invalid', `${source} "${text}" is not a web address.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+    throw new TiError('invalid', `${source} is not a web address.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TiError('invalid', `${source} "${text}" must start with https://.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+    throw new TiError('invalid', `${source} must start with https://.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
   }
   if (url.username !== '' || url.password !== '') {
     throw new TiError('invalid', `${source} must not contain a user name or password.`, { hint: 'The API key is the only credential; set it with TI_API_KEY.' });
   }
   const path = url.pathname.replace(/\/+$/, '');
   if (url.search !== '' || url.hash !== '' || (path !== '' && path !== API_PATH)) {
-    throw new TiError('invalid', `${source} "${text}" must be the instance's address alone.`, { hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}.` });
+    throw new TiError('invalid', `${source} must be the instance's address alone, with no query (?…), fragment (#…) or other path.`, {
+      hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}; the key is read from TI_API_KEY or --api-key-file, never from the address (${NOT_ECHOED}).`,
+    });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new TiError('invalid', `${source} "${text}" uses plain http://, which would send the API key across the network unencrypted.`, {
+    throw new TiError('invalid', `${source} uses plain http://, which would send the API key across the network unencrypted.`, {
       hint: 'Use https://; plain http:// is accepted only for this machine (localhost, 127.0.0.1, ::1), e.g. the local mock.',
     });
   }
@@ -579,11 +588,12 @@ async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults, cw
   let key: string;
   let source: string;
   if (file !== undefined) {
-    source = `the key file ${file}`;
+    source = flagFile === undefined ? `The key file named by apiKeyFile in ${fromConfig.source ?? 'the config file'}` : 'The file given to --api-key-file';
     try {
       key = await readFile(file, 'utf8');
     } catch (error) {
-      throw new TiError('invalid', `${source} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path passed to --api-key-file.' });
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new TiError('invalid', `${source} cannot be read (${code}).`, { hint: `Check the path: it names a file holding the key, not the key itself (${NOT_ECHOED}).` });
     }
   } else if (env.TI_API_KEY !== undefined) {
     source = 'TI_API_KEY';

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { type ApiError, TiError } from '../core/errors.js';
+import { keyScrubber } from '../core/secret.js';
 import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
@@ -111,7 +112,7 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const schema = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
   const session = new RunSession(
     folder,
-    folder.openLog(options.logLevel),
+    folder.openLog(options.logLevel, options.send === undefined ? undefined : keyScrubber(options.send.target.apiKey)),
     { command: options.command, dryRun: options.dryRun, input: inputPath, target: options.send?.target.origin, options: recorded, outcomes: schema.outcomes },
     { startedAt, now },
   );

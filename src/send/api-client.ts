@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError } from 'got';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import { keyScrubber } from '../core/secret.js';
 import { API_PATH, type ApiTarget } from './api-target.js';
 
 /**
@@ -63,14 +64,33 @@ export interface ApiClient {
 /**
  * The one configured got instance. The key goes into the Authorization header
  * here and nowhere else: whatever this client hands back (bodies, headers,
- * error messages) has it replaced, in case a server echoes it.
+ * error messages) has it replaced in every form (core/secret.ts), in case a
+ * server echoes it. A JSON body is scrubbed value by value once decoded too,
+ * since JSON may spell a character in more ways than one (`\u0022`).
  */
+/** The body with the key scrubbed from its text and, when it is JSON, from every string it decodes to. */
+function scrubBody(body: string, scrub: (text: string) => string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return scrub(body);
+  }
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key), clean(item)]));
+    return value;
+  };
+  return JSON.stringify(clean(parsed));
+}
+
 export function createApiClient(target: ApiTarget, options: ApiClientOptions): ApiClient {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: options.concurrency }),
     https: new https.Agent({ keepAlive: true, maxSockets: options.concurrency }),
   };
-  const scrub = (text: string): string => text.replaceAll(target.apiKey, '[redacted]');
+  const scrub = keyScrubber(target.apiKey);
   const client = got.extend({
     prefixUrl: `${target.origin}${API_PATH}/`,
     headers: {
@@ -104,7 +124,7 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
       for (const [name, value] of Object.entries(response.headers)) {
         headers[name] = Array.isArray(value) ? value.map(scrub) : value === undefined ? undefined : scrub(value);
       }
-      return { status: response.statusCode, headers, body: scrub(response.body) };
+      return { status: response.statusCode, headers, body: scrubBody(response.body, scrub) };
     } catch (error) {
       if (cutOff && error instanceof RequestError) throw new AnswerTooLarge(error.response?.statusCode);
       if (error instanceof RequestError) error.message = scrub(error.message);

@@ -1,4 +1,5 @@
 import { TiError } from '../../core/errors.js';
+import { keyScrubber } from '../../core/secret.js';
 import { bulkIngest } from '../../pipeline/bulk-ingest.js';
 import { keyKind } from '../../send/api-target.js';
 import type { ConfigFile } from '../config-file.js';
@@ -9,8 +10,11 @@ import { resolveApplyOptions, resolveOperatorOptions } from '../options.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { finishRun } from './run-command.js';
 
-export async function applyCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
-  const options = await resolveApplyOptions(argv, io.env, new Date(), { cwd: io.cwd, typed, fromConfig: config?.target });
+export async function applyCommand(argv: Readonly<Record<string, unknown>>, given: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
+  const options = await resolveApplyOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  // Whatever the API said reaches stdout and stderr through here, the key scrubbed from it in every form.
+  const scrub = keyScrubber(options.send?.target.apiKey ?? '');
+  const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
   const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
   const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
