@@ -133,7 +133,7 @@ describe('at a terminal', () => {
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, undefined, 80);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind', '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, undefined, 80);
     assert.equal(run.code, 1, run.output);
     const drawn = run.output
       .split(/\r|\n|\x1b\[\d*G/)
