@@ -210,7 +210,6 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
-/** The terminal summary of a finished run. */
 /**
  * How a command printed for the operator to run next must be started to work when pasted:
  * `yes` when the run had --yes or no terminal, where a command without it would only ask.
@@ -219,6 +218,7 @@ export interface Reissue {
   readonly yes: boolean;
 }
 
+/** The terminal summary of a finished run. */
 export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
   const rows = rowCounts(summary);

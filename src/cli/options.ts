@@ -59,7 +59,7 @@ export const readingOptions = {
   'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space [default: digits only]' },
   'extra-column': {
     type: 'string',
-    describe: 'Carry this column to the report as a note, unsent, though its name resembles a column ti-credits sends (e.g. "Current Balance"); give it once per column',
+    describe: 'Carry this column to the report as a note, unread, though its name resembles a column ti-credits reads (e.g. "Current Balance"); give it once per column',
   },
 } as const satisfies Record<string, Options>;
 

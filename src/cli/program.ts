@@ -42,7 +42,7 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
         .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
         .example('$0 apply rollover.csv --instance acme --timezone America/New_York --yes', 'Quarterly rollover: dates alone expire at the end of the day in New York; no question asked (cron, CI)')
         .example('$0 apply export.csv --instance acme --encoding windows-1252 --date-format DD/MM/YYYY', "Excel's plain CSV from a European locale")
-        .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate and show the requests; send nothing')
+        .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate, check the key and show the requests; change nothing')
         .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)')
         .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
         .example('$0 apply --resume reports/<run>', 'Continue an interrupted run, with the file and options it was started with')
@@ -88,9 +88,9 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
 }
 
 /** Parses `args` and runs the command; returns the exit code. Never exits the process itself. */
-export async function runCli(typed: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(given: readonly string[], io: CliIo): Promise<number> {
   // `ti-credits help apply` is `ti-credits apply --help`, as in git and npm.
-  const args = typed[0] === 'help' ? [...typed.slice(1, 2), '--help'] : typed;
+  const args = given[0] === 'help' ? [...given.slice(1, 2), '--help'] : given;
   const debug = args.some((arg, index) => arg === '--log-level=debug' || (arg === '--log-level' && args[index + 1] === 'debug'));
   try {
     refuseKeyFlag(args);
