@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { TiError } from '../core/errors.js';
 import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
@@ -7,9 +8,10 @@ import type { SnapshotResult } from '../pipeline/snapshot.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
-import type { RecordedOptions, ReadingSettings } from '../report/run-record.js';
+import type { RecordedOptions } from '../report/run-record.js';
 import type { Summary } from '../report/summary.js';
 import { API_PATH } from '../send/api-target.js';
+import { flagOf, recordedFlags, shellWord } from './options.js';
 
 /** Everything ti-credits says to a person. The engine returns facts; the words live here. */
 
@@ -30,22 +32,6 @@ export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: 
   return `error: ${message}\n${hint === undefined || hint === null ? '' : `  ${hint}\n`}`;
 }
 
-/**
- * The flags that set what decides a cell's meaning, by the setting's key in
- * run.json and summary.json. A resumed run must read the file as its first
- * session did; a re-run of failed.csv (UTF-8, comma-separated, cells as
- * given) needs the ones that are not about the file's layout.
- */
-const READING_FLAGS: readonly { readonly key: keyof ReadingSettings; readonly flag: string; readonly layout: boolean }[] = [
-  { key: 'encoding', flag: '--encoding', layout: true },
-  { key: 'delimiter', flag: '--delimiter', layout: true },
-  { key: 'dateOnly', flag: '--date-only', layout: false },
-  { key: 'timezone', flag: '--timezone', layout: false },
-  { key: 'dateFormat', flag: '--date-format', layout: false },
-  { key: 'thousandsSeparator', flag: '--thousands-separator', layout: false },
-  { key: 'allowPastExpiry', flag: '--allow-past-expiry', layout: false },
-];
-
 /** Guardrails as run.json and summary.json record them (null where not set). */
 function recordedLimits(limits: NonNullable<RecordedOptions['limits']>): Limits {
   return {
@@ -60,10 +46,10 @@ function recordedLimits(limits: NonNullable<RecordedOptions['limits']>): Limits 
 function describeMismatch(error: ResumeMismatch): { message: string; hint: string } {
   if (error.setting === 'skipInvalid' || error.setting === 'blind') {
     const flag = error.recorded === true ? 'with' : 'without';
-    const name = error.setting === 'blind' ? '--blind' : '--skip-invalid';
+    const name = flagOf(error.setting);
     return { message: `The run in ${error.folder} was started ${flag} ${name}.`, hint: `Resume it ${flag} ${name}, as recorded in its run.json.` };
   }
-  const flag = READING_FLAGS.find((entry) => entry.key === error.setting)?.flag ?? error.setting;
+  const flag = flagOf(error.setting);
   return {
     message: `The run in ${error.folder} read the file with ${flag} ${describeSetting(error.recorded)}, not ${describeSetting(error.current)}.`,
     hint: `Resume it with the same ${flag} as recorded in its run.json, so that every row means what it meant then.`,
@@ -150,6 +136,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
+  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => JSON.stringify(name)).join(', ')}.`);
   if (changes === undefined) {
     lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
   } else {
@@ -193,6 +180,50 @@ export function formatProgressCounts(facts: ProgressFacts): string {
   return `${count(Math.round(facts.rowsPerMinute))} rows/min, ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
 }
 
+/** The parts of the progress bar's line that a narrow terminal can do without, least important first. */
+const DROPPED_FIRST = ['pace', 'retrying', 'updated', 'bar', 'timeLeft', 'pause', 'failed'] as const;
+type ProgressPart = (typeof DROPPED_FIRST)[number];
+
+/** How the bar and the pause are drawn: the display's business (colour, the bar's characters). */
+export interface ProgressDrawing {
+  bar(fraction: number): string;
+  pause(text: string): string;
+}
+
+/**
+ * The progress bar's line, no wider than `width` columns: parts are left out,
+ * least important first, until it fits, so that the rows done, the failed
+ * count and a rate-limit pause are the last to go, where a line cut at the
+ * terminal's edge would lose them first.
+ */
+export function formatProgressBar(facts: ProgressFacts, width: number, draw: ProgressDrawing): string {
+  const pause = formatPause(facts.pauseLeftMs);
+  const kept = new Set<ProgressPart>(DROPPED_FIRST.filter((part) => part !== 'pause' || pause !== ''));
+  let line = progressBarLine(facts, kept, pause, draw);
+  for (const part of DROPPED_FIRST) {
+    if (stripVTControlCharacters(line).length <= width) break;
+    kept.delete(part);
+    line = progressBarLine(facts, kept, pause, draw);
+  }
+  return line;
+}
+
+function progressBarLine(facts: ProgressFacts, kept: ReadonlySet<ProgressPart>, pause: string, draw: ProgressDrawing): string {
+  const part = (name: ProgressPart, text: string): string => (kept.has(name) ? text : '');
+  const joined = (separator: string, ...parts: string[]): string => parts.filter((text) => text !== '').join(separator);
+  const left = facts.timeLeftMs === undefined ? 'time left unknown' : `about ${formatDuration(facts.timeLeftMs)} left`;
+  return joined(
+    ' | ',
+    joined(' ', part('bar', draw.bar(facts.total > 0 ? facts.done / facts.total : 0)), `${count(facts.done)}/${count(facts.total)} rows`),
+    joined(
+      '; ',
+      joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min`), part('timeLeft', left)),
+      joined(', ', part('updated', `${count(facts.updated)} updated`), part('failed', `${count(facts.failed)} failed`), part('retrying', `${count(facts.retrying)} retrying`)),
+    ),
+    part('pause', pause === '' ? '' : draw.pause(pause)),
+  );
+}
+
 export function formatPause(pauseLeftMs: number): string {
   return pauseLeftMs > 0 ? `paused by rate limit, resuming in ${Math.ceil(pauseLeftMs / 1000)} s` : '';
 }
@@ -212,8 +243,16 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
+/**
+ * How a command printed for the operator to run next must be started to work when pasted:
+ * `yes` when the run had --yes or no terminal, where a command without it would only ask.
+ */
+export interface Reissue {
+  readonly yes: boolean;
+}
+
 /** The terminal summary of a finished run. */
-export function formatRunSummary(result: RunResult, cwd: string): string {
+export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
   const rows = rowCounts(summary);
   const where = (file: string): string => relative(cwd, join(folder, file)) || file;
@@ -236,8 +275,10 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
       for (const request of result.preview) {
         lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${JSON.stringify(request.body)}`);
       }
-      lines.push('Nothing was sent.');
+      lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }
+  } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
+    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.total > 0 ? `; the report lists the ${plural(rows.total, 'row')} as skipped` : ''}.`);
   } else if (summary.status === 'refused') {
     if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
     else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
@@ -277,23 +318,28 @@ export function formatRunSummary(result: RunResult, cwd: string): string {
     lines.push(...tally.problems.map((problem) => `  ${problem}`));
     if (rows.invalid > tally.problems.length) lines.push(`  … and ${plural(rows.invalid - tally.problems.length, 'more invalid row')} in the report.`);
   }
-  const topErrors = [...tally.errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const topErrors = [...tally.errors.values()].sort((a, b) => b.times - a.times).slice(0, 3);
   if (topErrors.length > 0) {
     lines.push('Most frequent errors:');
-    for (const [message, times] of topErrors) lines.push(`  ${count(times)} × ${message}`);
+    // A shape seen once is shown as it was: its id is the one to look up.
+    for (const { shape, example, times } of topErrors) lines.push(`  ${count(times)} × ${times === 1 ? example : shape}`);
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
-  if ((summary.status === 'interrupted' || summary.status === 'stopped') && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
+  if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+    // run.json holds the file, the target and the options: the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply ${relative(cwd, summary.input) || summary.input} --resume ${relative(cwd, folder) || folder} ${targetFlag(summary.target)}${readingFlags(summary.options, true)}${guardFlags(summary.options)}`);
+    lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
   }
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
   const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
-  if (notDone > 0 && !onlyUnconfirmed && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
-    lines.push(`  ti-credits apply ${where(FAILED_FILE)} ${targetFlag(summary.target)}${readingFlags(summary.options, false)}${guardFlags(summary.options)}`);
+    // failed.csv is always UTF-8 with commas: the layout flags would misread it.
+    const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter']);
+    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -303,37 +349,12 @@ export function rowCounts(summary: Pick<Summary, 'rows'>): Record<Outcome, numbe
   return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
 }
 
-const FLAG_VALUES: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
-/** Settings that are the defaults, and so need no flag. */
-const DEFAULT_SETTINGS: Partial<ReadingSettings> = { dateOnly: 'end-of-day', timezone: 'UTC' };
-
-/**
- * The flags that make a command read cells as this run did. failed.csv is
- * written in UTF-8 with commas, so its re-run leaves out the layout flags.
- */
-function readingFlags(options: RecordedOptions, withLayout: boolean): string {
-  const flags: string[] = [];
-  for (const { key, flag, layout } of READING_FLAGS) {
-    const value = options[key];
-    if ((layout && !withLayout) || value === null || value === undefined || value === false || value === DEFAULT_SETTINGS[key]) continue;
-    if (value === true) flags.push(flag);
-    else flags.push(`${flag} ${shellWord(FLAG_VALUES[String(value)] ?? String(value))}`);
-  }
-  if (options.excel === true) flags.push('--excel');
-  return flags.map((flag) => ` ${flag}`).join('');
-}
-
-function shellWord(text: string): string {
-  return /^[\w./:,+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-}
-
-/** How the run read before it wrote: the same clients, or --blind, which a resume must repeat and a re-send needs. */
-function guardFlags(options: RecordedOptions): string {
-  if (options.blind === true) return ' --blind';
-  return (options.clients ?? []).map((client) => ` --client ${client}`).join('');
+/** `path` as a command typed in `cwd` names it. */
+function pathFrom(cwd: string, path: string): string {
+  return shellWord(relative(cwd, path) || path);
 }
 
 function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
-  return instance === undefined ? `--base-url ${origin}` : `--instance ${instance}`;
+  return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import type { Options } from 'yargs';
 import { TiError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../report/log.js';
+import { readRunRecord, type RecordedOptions } from '../report/run-record.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
 import { MOCK_PER_PAGE } from '../mock/paging.js';
@@ -39,6 +41,14 @@ const MAX_RETRY_AFTER_MS = 15 * 60_000;
 /** Longest backoff between two retries of a row. */
 const MAX_RETRY_DELAY_MS = 60_000;
 
+/**
+ * How a numeric option is declared: shown as [number] in --help, handed over
+ * as the text typed. yargs never converts an option declared a string, and
+ * labels it in --help by the last type declared, number; so "1e3" reaches
+ * `integer` as typed, to be refused rather than read as 1000.
+ */
+const NUMBER = { type: 'string', number: true } as const;
+
 export const readingOptions = {
   encoding: { type: 'string', describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le [default: utf-8]" },
   delimiter: { type: 'string', describe: 'comma, semicolon or tab [default: detected from the header line]' },
@@ -47,7 +57,14 @@ export const readingOptions = {
   'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD… [default: ISO 8601 only]' },
   'allow-past-expiry': { type: 'boolean', default: false, describe: 'Accept expiresOn dates already past (which expire the credits at once)' },
   'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space [default: digits only]' },
+  'extra-column': {
+    type: 'string',
+    describe: 'Carry this column to the report as a note, unread, though its name resembles a column ti-credits reads (e.g. "Current Balance"); give it once per column',
+  },
 } as const satisfies Record<string, Options>;
+
+/** Options that may be given more than once, each time adding a value; a config file gives them as a list. */
+export const REPEATABLE_OPTIONS: readonly string[] = ['extra-column'];
 
 export const reportOptions = {
   out: { type: 'string', describe: 'Folder for the report, failed.csv, run.log and summary.json [default: reports/<UTC time>-<file name>/]' },
@@ -65,18 +82,18 @@ export const targetOptions = {
 
 /** How requests are paced and retried: every command that talks to the API. */
 export const pacingOptions = {
-  concurrency: { type: 'string', describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
+  concurrency: { ...NUMBER, describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
   rate: {
-    type: 'string',
+    ...NUMBER,
     describe: `Requests per minute: 120 on Standard plans, 600 on Enterprise; lowered to the API's X-RateLimit-Limit when that is lower; 0 follows the API's headers alone [default: ${DEFAULTS.rate}]`,
   },
-  burst: { type: 'string', describe: `Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise [default: ${DEFAULTS.burst}]` },
-  retries: { type: 'string', describe: `Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead) [default: ${DEFAULTS.retries}]` },
-  'retry-delay': { type: 'string', describe: `Ceiling in ms of the first backoff; it doubles each retry [default: ${DEFAULTS.retryDelayMs}]` },
-  timeout: { type: 'string', describe: `Milliseconds to wait for each answer [default: ${DEFAULTS.timeoutMs}]` },
-  'max-throttle-wait': { type: 'string', describe: `Seconds a row may be held back by 429 pauses, in all, before it fails [default: ${DEFAULTS.maxThrottleWaitS}]` },
+  burst: { ...NUMBER, describe: `Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise [default: ${DEFAULTS.burst}]` },
+  retries: { ...NUMBER, describe: `Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead) [default: ${DEFAULTS.retries}]` },
+  'retry-delay': { ...NUMBER, describe: `Ceiling in ms of the first backoff; it doubles each retry [default: ${DEFAULTS.retryDelayMs}]` },
+  timeout: { ...NUMBER, describe: `Milliseconds to wait for each answer [default: ${DEFAULTS.timeoutMs}]` },
+  'max-throttle-wait': { ...NUMBER, describe: `Seconds a row may be held back by 429 pauses, in all, before it fails [default: ${DEFAULTS.maxThrottleWaitS}]` },
   'circuit-breaker': {
-    type: 'string',
+    ...NUMBER,
     describe: `Stop the run (exit 3) when this many rows in a row fail after all their retries; 0 never stops [default: ${DEFAULTS.circuitBreaker}]`,
   },
 } as const satisfies Record<string, Options>;
@@ -85,14 +102,15 @@ export const pacingOptions = {
 export const applyOptions = {
   client: { type: 'string', array: true, describe: 'A client whose credit batches the file holds, for rows without a clientId column; repeat for several [default: the clientId column]' },
   blind: { type: 'boolean', default: false, describe: 'Send without reading the live values first: no check for rows changed since the file was prepared, no unchanged rows skipped, no undo.csv' },
-  'max-staleness': { type: 'string', describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
-  'max-balance-change': { type: 'string', describe: 'Guardrail: a row changing a balance by more credits than this, either way, is invalid [default: no limit]' },
-  'max-total-change': { type: 'string', describe: 'Guardrail: a run whose balance changes add up to more credits than this (each counted either way) is refused before anything is sent [default: no limit]' },
-  'max-rows': { type: 'string', describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },
-  'max-expiry-move': { type: 'string', describe: 'Guardrail: a row moving an expiry date by more days than this, either way, is invalid [default: no limit]' },
+  'max-staleness': { ...NUMBER, describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
+  'max-balance-change': { ...NUMBER, describe: 'Guardrail: a row changing a balance by more credits than this, either way, is invalid [default: no limit]' },
+  'max-total-change': { ...NUMBER, describe: 'Guardrail: a run whose balance changes add up to more credits than this (each counted either way) is refused before anything is sent [default: no limit]' },
+  'max-rows': { ...NUMBER, describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },
+  'max-expiry-move': { ...NUMBER, describe: 'Guardrail: a row moving an expiry date by more days than this, either way, is invalid [default: no limit]' },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
-  'dry-run': { type: 'boolean', default: false, describe: 'Validate, read the live values and show what would be sent; send nothing' },
-  resume: { type: 'string', describe: 'Continue the interrupted run in this folder: rows it updated are not sent again' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Validate, check the key with one GET /ping, read the live values and show what would be sent; change nothing' },
+  offline: { type: 'boolean', default: false, describe: 'With --dry-run: make no request at all, neither the key check nor the reading of the live values (the plan is then a blind one)' },
+  resume: { type: 'string', describe: 'Continue the interrupted run in this folder, with the file and options its run.json records (a flag typed again overrides the pace): rows it updated are not sent again' },
 } as const satisfies Record<string, Options>;
 
 export const sendOptions = { ...targetOptions, ...pacingOptions, ...applyOptions } as const;
@@ -110,7 +128,7 @@ export const snapshotOptions = {
 export const operatorOptions = {
   yes: { type: 'boolean', alias: 'y', default: false, describe: 'Send without asking to confirm the plan; needed where no one can answer (scripts, cron, CI)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No plan (unless asked to confirm it) and no progress: errors and the final summary only' },
-  'progress-interval': { type: 'string', describe: `Off a terminal, seconds between progress lines on stderr [default: ${DEFAULTS.progressIntervalS}]` },
+  'progress-interval': { ...NUMBER, describe: `Off a terminal, seconds between progress lines on stderr [default: ${DEFAULTS.progressIntervalS}]` },
 } as const satisfies Record<string, Options>;
 
 export const configOption = {
@@ -118,21 +136,21 @@ export const configOption = {
 } as const satisfies Record<string, Options>;
 
 export const mockOptions = {
-  port: { type: 'string', describe: `Port to listen on; 0 picks a free one [default: ${DEFAULTS.mockPort}]` },
+  port: { ...NUMBER, describe: `Port to listen on; 0 picks a free one [default: ${DEFAULTS.mockPort}]` },
   host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
   seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
   'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
-  'error-rate': { type: 'string', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1 [default: 0]' },
-  'error-retry-after': { type: 'string', describe: 'Seconds of Retry-After sent with those 5xx answers [default: none]' },
-  'reset-rate': { type: 'string', describe: 'Share of requests whose connection is dropped [default: 0]' },
-  'slow-rate': { type: 'string', describe: 'Share of requests answered --slow-ms late, e.g. beyond the client\'s --timeout [default: 0]' },
-  'slow-ms': { type: 'string', describe: 'Milliseconds a slow answer takes [default: 60000]' },
-  latency: { type: 'string', describe: 'Milliseconds added to every answer [default: 0]' },
-  'random-seed': { type: 'string', describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
-  'rate-limit': { type: 'string', describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
-  burst: { type: 'string', describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
-  'per-page': { type: 'string', describe: `Credit batches (or clients) per page of a list answer [default: ${MOCK_PER_PAGE}]` },
-  'redeem-rate': { type: 'string', describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run [default: 0]' },
+  'error-rate': { ...NUMBER, describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1 [default: 0]' },
+  'error-retry-after': { ...NUMBER, describe: 'Seconds of Retry-After sent with those 5xx answers [default: none]' },
+  'reset-rate': { ...NUMBER, describe: 'Share of requests whose connection is dropped [default: 0]' },
+  'slow-rate': { ...NUMBER, describe: 'Share of requests answered --slow-ms late, e.g. beyond the client\'s --timeout [default: 0]' },
+  'slow-ms': { ...NUMBER, describe: 'Milliseconds a slow answer takes [default: 60000]' },
+  latency: { ...NUMBER, describe: 'Milliseconds added to every answer [default: 0]' },
+  'random-seed': { ...NUMBER, describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
+  'rate-limit': { ...NUMBER, describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
+  burst: { ...NUMBER, describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
+  'per-page': { ...NUMBER, describe: `Credit batches (or clients) per page of a list answer [default: ${MOCK_PER_PAGE}]` },
+  'redeem-rate': { ...NUMBER, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run [default: 0]' },
 } as const satisfies Record<string, Options>;
 
 /** Raw values as yargs hands them over. */
@@ -142,14 +160,16 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
   return {
     command: 'validate',
-    inputPath: requiredString(argv, 'csv'),
+    inputPath: inputFile(argv, 'Name the file to check: ti-credits validate <file.csv>.'),
     outDir: optionalString(argv, 'out'),
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: false,
     dryRun: false,
+    offline: false,
     resume: undefined,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
+    extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
     send: undefined,
     guard: undefined,
@@ -173,7 +193,7 @@ export function resolveOperatorOptions(argv: Raw, env: Env, terminal: Terminal |
   return {
     yes: argv.yes === true,
     quiet: argv.quiet === true,
-    progressIntervalMs: integer(argv, 'progress-interval', DEFAULTS.progressIntervalS, 1, 86_400) * 1000,
+    progressIntervalMs: integer('apply', argv, 'progress-interval', DEFAULTS.progressIntervalS, 1, 86_400) * 1000,
     color: terminal?.output.hasColors(env) ?? false,
   };
 }
@@ -187,31 +207,50 @@ export interface TargetDefaults {
   readonly source?: string | undefined;
 }
 
-/** Where to send, with which key, at which pace: checked once, for every command that talks to the API. */
-async function resolveSendOptions(argv: Raw, env: Env, fromConfig: TargetDefaults): Promise<SendOptions> {
+/** What `apply` needs besides the flags: where it runs, which flags were typed, and a config file's target. */
+export interface ApplyContext {
+  readonly cwd: string;
+  /** The options typed on the command line (see `typedOptions`): those a resumed run takes as given rather than from its run.json. */
+  readonly typed: ReadonlySet<string>;
+  readonly fromConfig?: TargetDefaults | undefined;
+}
+
+/**
+ * Where to send, with which key, at which pace: checked once, for every
+ * command that talks to the API; and the file the key was read from, if any.
+ */
+async function resolveSendOptions(command: 'apply' | 'snapshot', argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
   const origin = resolveOrigin(argv, env, fromConfig);
-  const apiKey = await resolveApiKey(argv, env, fromConfig);
-  return {
-    target: { origin, apiKey },
-    concurrency: integer(argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
-    ratePerMinute: integer(argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
-    burst: integer(argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
-    timeoutMs: integer(argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
-    maxThrottleWaitMs: integer(argv, 'max-throttle-wait', DEFAULTS.maxThrottleWaitS, 1, 86_400) * 1000,
-    circuitBreaker: integer(argv, 'circuit-breaker', DEFAULTS.circuitBreaker, 0, 1_000_000),
+  const key = await resolveApiKey(argv, env, fromConfig, cwd);
+  const send: SendOptions = {
+    target: { origin, apiKey: key.apiKey },
+    concurrency: integer(command, argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
+    ratePerMinute: integer(command, argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
+    burst: integer(command, argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
+    timeoutMs: integer(command, argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
+    maxThrottleWaitMs: integer(command, argv, 'max-throttle-wait', DEFAULTS.maxThrottleWaitS, 1, 86_400) * 1000,
+    circuitBreaker: integer(command, argv, 'circuit-breaker', DEFAULTS.circuitBreaker, 0, 1_000_000),
     retry: {
-      retries: integer(argv, 'retries', DEFAULTS.retries, 0, 20),
-      baseDelayMs: integer(argv, 'retry-delay', DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
+      retries: integer('apply', argv, 'retries', DEFAULTS.retries, 0, 20),
+      baseDelayMs: integer('apply', argv, 'retry-delay', DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
       maxDelayMs: MAX_RETRY_DELAY_MS,
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
     },
   };
+  return { send, keyFile: key.file };
 }
 
-export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromConfig: TargetDefaults = {}): Promise<RunOptions> {
-  const send = await resolveSendOptions(argv, env, fromConfig);
-  const resume = optionalString(argv, 'resume');
+export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
+  const resume = optionalString(flags, 'resume');
+  // A resumed run is the run it continues: its run.json stands for every option not typed again,
+  // above the environment and a config file, so that `apply --resume <folder>` needs nothing else.
+  const record = resume === undefined ? undefined : await readRunRecord(resolve(context.cwd, resume));
+  const argv = record === undefined ? flags : { ...flags, csv: flags.csv ?? record.input.path, ...recordedArgv(record.options, context.typed) };
+  const inputPath = inputFile(argv, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
+  const { send, keyFile } = await resolveSendOptions('apply', argv, env, context.fromConfig ?? {}, context.cwd);
   const dryRun = argv['dry-run'] === true;
+  const offline = argv.offline === true;
+  if (offline && !dryRun) throw new TiError('invalid', '--offline applies to --dry-run only.', { hint: 'A run that sends needs the API; add --dry-run to check the file without it.' });
   if (resume !== undefined && (dryRun || optionalString(argv, 'out') !== undefined)) {
     throw new TiError('invalid', `--resume cannot be combined with ${dryRun ? '--dry-run' : '--out'}.`, { hint: 'A resumed run sends, and goes on writing in the folder it continues.' });
   }
@@ -220,7 +259,7 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
   if (blind && clients.length > 0) {
     throw new TiError('invalid', '--blind cannot be combined with --client: a blind run reads no client.', { hint: 'Leave out --blind to read the live values of those clients before writing, or --client to send blind.' });
   }
-  const optionalLimit = (name: string, max: number): number | undefined => (argv[name] === undefined ? undefined : integer(argv, name, 0, 0, max));
+  const optionalLimit = (name: string, max: number): number | undefined => (argv[name] === undefined ? undefined : integer('apply', argv, name, 0, 0, max));
   const limits = {
     maxBalanceChange: optionalLimit('max-balance-change', Number.MAX_SAFE_INTEGER),
     maxTotalChange: optionalLimit('max-total-change', Number.MAX_SAFE_INTEGER),
@@ -231,19 +270,26 @@ export async function resolveApplyOptions(argv: Raw, env: Env, now: Date, fromCo
   if (blind && needsLive !== undefined) {
     throw new TiError('invalid', `--${needsLive} measures changes against the live values, which --blind does not read.`, { hint: `Leave out --blind, or leave out --${needsLive} (a config file may set it: see --config).` });
   }
+  if (offline && clients.length > 0) {
+    throw new TiError('invalid', '--offline cannot be combined with --client: an offline dry run reads no client.', { hint: 'Leave out --offline to check the plan against the live values of those clients.' });
+  }
   return {
     command: 'apply',
-    inputPath: requiredString(argv, 'csv'),
+    inputPath,
     outDir: optionalString(argv, 'out'),
     logLevel: argv['log-level'] as LogLevel,
     skipInvalid: argv['skip-invalid'] === true,
     dryRun,
+    offline,
     resume,
     read: resolveLayoutChoice(argv),
     rules: resolveRules(argv, now),
+    extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
     send,
-    guard: blind ? undefined : { clients, maxStalenessMs: integer(argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
+    // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
+    guard: blind || offline ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
+    apiKeyFile: keyFile,
     limits,
   };
 }
@@ -254,14 +300,16 @@ export interface SnapshotCommandOptions {
   readonly outDir: string | undefined;
   readonly logLevel: LogLevel;
   readonly send: SendOptions;
+  readonly apiKeyFile: string | undefined;
 }
 
-export async function resolveSnapshotOptions(argv: Raw, env: Env, fromConfig: TargetDefaults = {}): Promise<SnapshotCommandOptions> {
+export async function resolveSnapshotOptions(argv: Raw, env: Env, cwd: string, fromConfig: TargetDefaults = {}): Promise<SnapshotCommandOptions> {
   const clients = clientIds(argv, 'client');
   if (clients.length === 0) throw new TiError('invalid', 'snapshot needs at least one --client.', { hint: 'Pass --client <id> for each client whose credit batches to write.' });
   const account = optionalString(argv, 'credit-account');
   if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
-  return { clients, creditAccountId: account, outDir: optionalString(argv, 'out'), logLevel: argv['log-level'] as LogLevel, send: await resolveSendOptions(argv, env, fromConfig) };
+  const { send, keyFile } = await resolveSendOptions('snapshot', argv, env, fromConfig, cwd);
+  return { clients, creditAccountId: account, outDir: optionalString(argv, 'out'), logLevel: argv['log-level'] as LogLevel, send, apiKeyFile: keyFile };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -273,6 +321,116 @@ function clientIds(argv: Raw, name: string): string[] {
   const wrong = values.find((value) => !UUID.test(value));
   if (wrong !== undefined) throw new TiError('invalid', `--${name} "${wrong}" is not a client id.`, { hint: 'Give the UUID of the client, e.g. 92276658-1e27-41c0-8a6a-63ec24ede6a4.' });
   return [...new Set(values.map((value) => value.toLowerCase()))];
+}
+
+/**
+ * Every setting run.json records that a flag sets, with the flag and its
+ * value as typed: how a resumed run takes its options back, and how a
+ * printed command says them again. `default` is the value that needs no flag.
+ */
+const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof RecordedOptions; readonly typed: (options: RecordedOptions) => Typed; readonly default?: string }[] = [
+  { flag: 'base-url', key: 'target', typed: (options) => options.target },
+  { flag: 'api-key-file', key: 'apiKeyFile', typed: (options) => options.apiKeyFile ?? undefined },
+  { flag: 'concurrency', key: 'concurrency', typed: (options) => digits(options.concurrency), default: String(DEFAULTS.concurrency) },
+  { flag: 'rate', key: 'ratePerMinute', typed: (options) => digits(options.ratePerMinute), default: String(DEFAULTS.rate) },
+  { flag: 'burst', key: 'burst', typed: (options) => digits(options.burst), default: String(DEFAULTS.burst) },
+  { flag: 'timeout', key: 'timeoutMs', typed: (options) => digits(options.timeoutMs), default: String(DEFAULTS.timeoutMs) },
+  { flag: 'retries', key: 'retries', typed: (options) => digits(options.retries), default: String(DEFAULTS.retries) },
+  { flag: 'retry-delay', key: 'retryDelayMs', typed: (options) => digits(options.retryDelayMs), default: String(DEFAULTS.retryDelayMs) },
+  {
+    flag: 'max-throttle-wait',
+    key: 'maxThrottleWaitMs',
+    typed: (options) => digits(options.maxThrottleWaitMs === undefined ? undefined : options.maxThrottleWaitMs / 1000),
+    default: String(DEFAULTS.maxThrottleWaitS),
+  },
+  { flag: 'circuit-breaker', key: 'circuitBreaker', typed: (options) => digits(options.circuitBreaker), default: String(DEFAULTS.circuitBreaker) },
+  { flag: 'skip-invalid', key: 'skipInvalid', typed: (options) => options.skipInvalid },
+  // A run.json written before apply read before it wrote has no `blind`: such a run was blind.
+  { flag: 'blind', key: 'blind', typed: (options) => options.blind ?? true },
+  { flag: 'client', key: 'clients', typed: (options) => options.clients },
+  {
+    flag: 'max-staleness',
+    key: 'maxStalenessMs',
+    typed: (options) => digits(options.maxStalenessMs === null || options.maxStalenessMs === undefined ? undefined : options.maxStalenessMs / 1000),
+    default: String(DEFAULTS.maxStalenessS),
+  },
+  { flag: 'max-balance-change', key: 'limits', typed: (options) => digits(options.limits?.maxBalanceChange ?? undefined) },
+  { flag: 'max-total-change', key: 'limits', typed: (options) => digits(options.limits?.maxTotalChange ?? undefined) },
+  { flag: 'max-rows', key: 'limits', typed: (options) => digits(options.limits?.maxRows ?? undefined) },
+  { flag: 'max-expiry-move', key: 'limits', typed: (options) => digits(options.limits?.maxExpiryMoveDays ?? undefined) },
+  { flag: 'encoding', key: 'encoding', typed: (options) => options.encoding ?? undefined },
+  { flag: 'delimiter', key: 'delimiter', typed: (options) => options.delimiter ?? undefined },
+  { flag: 'date-only', key: 'dateOnly', typed: (options) => options.dateOnly, default: 'end-of-day' },
+  { flag: 'timezone', key: 'timezone', typed: (options) => options.timezone, default: 'UTC' },
+  { flag: 'date-format', key: 'dateFormat', typed: (options) => options.dateFormat ?? undefined },
+  { flag: 'thousands-separator', key: 'thousandsSeparator', typed: (options) => options.thousandsSeparator ?? undefined },
+  { flag: 'allow-past-expiry', key: 'allowPastExpiry', typed: (options) => options.allowPastExpiry },
+  { flag: 'extra-column', key: 'extraColumns', typed: (options) => (Array.isArray(options.extraColumns) ? options.extraColumns : undefined) },
+  { flag: 'excel', key: 'excel', typed: (options) => options.excel },
+  { flag: 'log-level', key: 'logLevel', typed: (options) => options.logLevel, default: 'info' },
+];
+
+/** A value as yargs would hand it over: text, a switch, or a repeated option's list. */
+type Typed = string | boolean | readonly string[] | undefined;
+
+const digits = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(value));
+
+/** The flag that sets a recorded setting, for messages. */
+export function flagOf(key: keyof RecordedOptions): string {
+  return `--${RECORDED_FLAGS.find((entry) => entry.key === key)?.flag ?? key}`;
+}
+
+/** The recorded settings as flags, for those not typed; the target counts as typed when either --instance or --base-url was. */
+function recordedArgv(options: RecordedOptions, typed: ReadonlySet<string>): Raw {
+  const targetTyped = typed.has('instance') || typed.has('base-url');
+  const argv: Record<string, Typed> = {};
+  for (const { flag, typed: value } of RECORDED_FLAGS) {
+    if (typed.has(flag) || (flag === 'base-url' && targetTyped)) continue;
+    const given = value(options);
+    if (given !== undefined) argv[flag] = given;
+  }
+  return argv;
+}
+
+/**
+ * The flags that make a new run take the options this one was started with,
+ * leaving out those at their default and those in `omit`: what a printed
+ * command carries so that, pasted, it does what the run did.
+ */
+export function recordedFlags(options: RecordedOptions, omit: readonly string[]): string[] {
+  const words: string[] = [];
+  for (const { flag, typed, default: fallback } of RECORDED_FLAGS) {
+    if (omit.includes(flag)) continue;
+    const value = typed(options);
+    if (value === undefined || value === false || value === fallback) continue;
+    if (value === true) words.push(`--${flag}`);
+    else for (const item of typeof value === 'string' ? [value] : value) words.push(`--${flag} ${shellWord(FLAG_WORDS[item] ?? item)}`);
+  }
+  return words;
+}
+
+/** Values a flag names in words, since a tab or a space would not survive a shell. */
+const FLAG_WORDS: Readonly<Record<string, string>> = { '\t': 'tab', ' ': 'space' };
+
+/** `text` as one word of a POSIX shell: as it is when that is safe, else in single quotes. */
+export function shellWord(text: string): string {
+  return /^[\w./:,+@%=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The long options typed in `args` (`--rate`, `--rate=5`, `--no-excel`,
+ * `--dateFormat`), by their kebab-case names. Only long options are recorded
+ * in run.json, so the short ones (-y, -q) need not be known here.
+ */
+export function typedOptions(args: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const name = (arg.slice(2).split('=')[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    names.add(name.startsWith('no-') ? name.slice(3) : name);
+  }
+  return names;
 }
 
 const DELIMITER_NAMES: Readonly<Record<string, Delimiter>> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t', '\\t': '\t' };
@@ -338,24 +496,24 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
   if (!isLoopback(host)) {
     throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
   }
-  const perMinute = integer(argv, 'rate-limit', 0, 0, 1_000_000);
-  const burst = integer(argv, 'burst', DEFAULTS.burst, 1, 1_000_000);
+  const perMinute = integer('mock', argv, 'rate-limit', 0, 0, 1_000_000);
+  const burst = integer('mock', argv, 'burst', DEFAULTS.burst, 1, 1_000_000);
   return {
     host,
-    port: integer(argv, 'port', DEFAULTS.mockPort, 0, 65_535),
+    port: integer('mock', argv, 'port', DEFAULTS.mockPort, 0, 65_535),
     rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
     seedPath: optionalString(argv, 'seed'),
     autoCreate: argv['auto-create'] === true,
-    perPage: argv['per-page'] === undefined ? undefined : integer(argv, 'per-page', MOCK_PER_PAGE, 1, 100_000),
-    redeemPerMinute: integer(argv, 'redeem-rate', 0, 0, 1_000_000),
+    perPage: argv['per-page'] === undefined ? undefined : integer('mock', argv, 'per-page', MOCK_PER_PAGE, 1, 100_000),
+    redeemPerMinute: integer('mock', argv, 'redeem-rate', 0, 0, 1_000_000),
     faults: {
       errorRate: share(argv, 'error-rate'),
-      ...(argv['error-retry-after'] === undefined ? {} : { errorRetryAfterSeconds: integer(argv, 'error-retry-after', 0, 0, 86_400) }),
+      ...(argv['error-retry-after'] === undefined ? {} : { errorRetryAfterSeconds: integer('mock', argv, 'error-retry-after', 0, 0, 86_400) }),
       resetRate: share(argv, 'reset-rate'),
       slowRate: share(argv, 'slow-rate'),
-      slowMs: integer(argv, 'slow-ms', 60_000, 0, 600_000),
-      latencyMs: integer(argv, 'latency', 0, 0, 600_000),
-      randomSeed: integer(argv, 'random-seed', 1, 0, 2 ** 32 - 1),
+      slowMs: integer('mock', argv, 'slow-ms', 60_000, 0, 600_000),
+      latencyMs: integer('mock', argv, 'latency', 0, 0, 600_000),
+      randomSeed: integer('mock', argv, 'random-seed', 1, 0, 2 ** 32 - 1),
     },
   };
 }
@@ -396,10 +554,17 @@ function resolveOrigin(argv: Raw, env: Env, fromConfig: TargetDefaults): string 
   });
 }
 
+/**
+ * Said instead of the value of --instance, --base-url or --api-key-file when
+ * it is refused: a key pasted there by mistake must not be echoed into a
+ * terminal's scrollback, a CI log or a cron mail.
+ */
+const NOT_ECHOED = 'the value is not repeated here, in case it is a key pasted by mistake';
+
 function instanceOrigin(name: string, source: string): string {
   if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)) return `https://${name.toLowerCase()}.thoughtindustries.com`;
-  throw new TiError('invalid', `${source} "${name}" is not an instance name.`, {
-    hint: 'Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url.',
+  throw new TiError('invalid', `${source} is not an instance name.`, {
+    hint: `Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url (${NOT_ECHOED}).`,
   });
 }
 
@@ -409,20 +574,22 @@ export function parseBaseUrl(text: string, source: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new TiError('invalid', `${source} "${text}" is not a web address.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+    throw new TiError('invalid', `${source} is not a web address.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TiError('invalid', `${source} "${text}" must start with https://.`, { hint: 'Write it in full, e.g. https://learn.example.com.' });
+    throw new TiError('invalid', `${source} must start with https://.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
   }
   if (url.username !== '' || url.password !== '') {
     throw new TiError('invalid', `${source} must not contain a user name or password.`, { hint: 'The API key is the only credential; set it with TI_API_KEY.' });
   }
   const path = url.pathname.replace(/\/+$/, '');
   if (url.search !== '' || url.hash !== '' || (path !== '' && path !== API_PATH)) {
-    throw new TiError('invalid', `${source} "${text}" must be the instance's address alone.`, { hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}.` });
+    throw new TiError('invalid', `${source} must be the instance's address alone, with no query (?…), fragment (#…) or other path.`, {
+      hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}; the key is read from TI_API_KEY or --api-key-file, never from the address (${NOT_ECHOED}).`,
+    });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new TiError('invalid', `${source} "${text}" uses plain http://, which would send the API key across the network unencrypted.`, {
+    throw new TiError('invalid', `${source} uses plain http://, which would send the API key across the network unencrypted.`, {
       hint: 'Use https://; plain http:// is accepted only for this machine (localhost, 127.0.0.1, ::1), e.g. the local mock.',
     });
   }
@@ -433,18 +600,21 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults): Promise<string> {
+/** The key, and the file it was read from, if any: recorded (never the key) so that a resumed run reads it there again. */
+async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ apiKey: string; file: string | undefined }> {
   const flagFile = optionalString(argv, 'api-key-file');
   // The environment's key beats a key file named only by a config file, as any environment setting beats the file.
-  const file = flagFile ?? (env.TI_API_KEY === undefined ? fromConfig['api-key-file'] : undefined);
+  const named = flagFile ?? (env.TI_API_KEY === undefined ? fromConfig['api-key-file'] : undefined);
+  const file = named === undefined ? undefined : resolve(cwd, named);
   let key: string;
   let source: string;
   if (file !== undefined) {
-    source = `the key file ${file}`;
+    source = flagFile === undefined ? `The key file named by apiKeyFile in ${fromConfig.source ?? 'the config file'}` : 'The file given to --api-key-file';
     try {
       key = await readFile(file, 'utf8');
     } catch (error) {
-      throw new TiError('invalid', `${source} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path passed to --api-key-file.' });
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new TiError('invalid', `${source} cannot be read (${code}).`, { hint: `Check the path: it names a file holding the key, not the key itself (${NOT_ECHOED}).` });
     }
   } else if (env.TI_API_KEY !== undefined) {
     source = 'TI_API_KEY';
@@ -458,16 +628,16 @@ async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults): P
   if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
   if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
   if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
-  return key;
+  return { apiKey: key, file };
 }
 
-function integer(argv: Raw, name: string, fallback: number, min: number, max: number): number {
+function integer(command: 'apply' | 'snapshot' | 'mock', argv: Raw, name: string, fallback: number, min: number, max: number): number {
   const raw = argv[name];
   if (raw === undefined) return fallback;
   const text = String(raw).trim();
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new TiError('invalid', `--${name} must be a whole number from ${min} to ${max}, not "${text}".`, { hint: `Run ti-credits --help for what --${name} means.` });
+    throw new TiError('invalid', `--${name} must be a whole number from ${min} to ${max}, not "${text}".`, { hint: `Run ti-credits ${command} --help for what --${name} means.` });
   }
   return value;
 }
@@ -477,8 +647,15 @@ function share(argv: Raw, name: string): number {
   if (raw === undefined) return 0;
   const text = String(raw).trim();
   const value = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isNaN(value)) throw new TiError('invalid', `--${name} must be a share between 0 and 1, e.g. 0.05, not "${text}".`);
+  if (Number.isNaN(value)) throw new TiError('invalid', `--${name} must be a share between 0 and 1, e.g. 0.05, not "${text}".`, { hint: `Run ti-credits mock --help for what --${name} means.` });
   return value;
+}
+
+/** The CSV file named after the command; yargs takes it as optional, so that its absence is said in plain words. */
+function inputFile(argv: Raw, hint: string): string {
+  const path = optionalString(argv, 'csv');
+  if (path === undefined) throw new TiError('invalid', 'No CSV file was given.', { hint });
+  return path;
 }
 
 function requiredString(argv: Raw, name: string): string {
@@ -492,6 +669,13 @@ function optionalString(argv: Raw, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) throw new TiError('invalid', `--${name} was given more than once.`, { hint: `Give --${name} once.` });
   return nonEmpty(String(value));
+}
+
+/** A repeatable option's values: none, one, or one per time it was given. */
+function stringList(argv: Raw, name: string): string[] {
+  const value = argv[name];
+  const values = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return values.map((item) => nonEmpty(String(item))).filter((item): item is string => item !== undefined);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

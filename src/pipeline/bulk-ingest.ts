@@ -1,11 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { type ApiError, TiError } from '../core/errors.js';
+import { keyScrubber } from '../core/secret.js';
 import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
-import type { RowOutcome } from '../report/outcome.js';
+import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import { PlanFile, type FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import { markResent } from '../report/recorded-report.js';
@@ -18,19 +19,21 @@ import type { Tally } from '../report/tally.js';
 import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
+import type { SendOptions } from '../send/options.js';
 import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js';
-import { scanInput, type Scan } from '../validate/scan.js';
+import { readColumns, scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { runOverLimit } from './live/limits.js';
 import { bodyOf, changesOf, undoOf } from './live/values.js';
 import { applyChange, type Change } from './operations/apply-change.js';
+import { checkKey } from './operations/check-key.js';
 import { updateCreditBatch } from './operations/update-credit-batch.js';
 import { ChangeBuilder, PlanBuilder, planFacts, type Plan } from './plan.js';
 import { checkResume } from './resume.js';
 import { describeOptions, type GuardOptions, type RunOptions } from './run-options.js';
 import { RunSession } from './run-session.js';
-import { openExecutor } from './send-stage.js';
+import { openExecutor, recordAttempt } from './send-stage.js';
 import { SendProgressCounter, type SendProgress } from './send-progress.js';
 
 /** How many would-be requests a dry run shows. */
@@ -46,6 +49,8 @@ export interface RunResult {
   readonly plan: Plan | undefined;
   /** undo.csv, when the run wrote one. */
   readonly undo: string | undefined;
+  /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
+  readonly keyAccepted: boolean;
 }
 
 export interface Preview {
@@ -99,12 +104,16 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const startedAt = now();
   const inputPath = resolve(environment.cwd, options.inputPath);
   const sends = options.send !== undefined && !options.dryRun;
+  // Nothing is written before the file is known to be a CSV file with a usable header: a run refused
+  // before its first row is read leaves no folder behind, only the error.
+  const source = await openInput(inputPath, options.read);
+  await readColumns(source, options.extraColumns);
   const folder = await openRunFolder(options, inputPath, startedAt, environment.cwd, sends);
   const recorded = describeOptions(options);
   const schema = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
   const session = new RunSession(
     folder,
-    folder.openLog(options.logLevel),
+    folder.openLog(options.logLevel, options.send === undefined ? undefined : keyScrubber(options.send.target.apiKey)),
     { command: options.command, dryRun: options.dryRun, input: inputPath, target: options.send?.target.origin, options: recorded, outcomes: schema.outcomes },
     { startedAt, now },
   );
@@ -113,13 +122,13 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   session.log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: recorded }, 'run started');
   const ingest = new Ingest(session, options, environment, schema);
   try {
-    await ingest.run(inputPath);
+    await ingest.run(source);
   } finally {
     environment.shutdown?.removeEventListener('abort', interrupt);
   }
   if (ingest.plan !== undefined) session.planned(planFacts(ingest.plan));
   const summary = await session.finish();
-  return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo };
+  return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo, keyAccepted: ingest.keyAccepted };
 }
 
 /** How `apply` reads before it writes; undefined when it does not (validate, --blind). */
@@ -169,12 +178,15 @@ class Ingest {
   preview: Preview[] = [];
   plan: Plan | undefined;
   undo: string | undefined;
+  keyAccepted = false;
   #report: ReportWriter | undefined;
   #executor: Executor | undefined;
   /** Lines this session recorded `updated`, for the undo file. */
   readonly #updated = new Set<number>();
   /** Why the plan found valid rows invalid against the live values, by line: few, and reported by the outcome pass. */
   readonly #planProblems = new Map<number, string>();
+  /** Every row of the sending pass has been handed to the send stage: stopping now would skip none. */
+  #allSubmitted = false;
 
   constructor(session: RunSession, options: RunOptions, environment: RunEnvironment, schema: ReportSchema) {
     this.#session = session;
@@ -183,7 +195,7 @@ class Ingest {
     this.#schema = schema;
   }
 
-  async run(inputPath: string): Promise<void> {
+  async run(source: InputSource): Promise<void> {
     const session = this.#session;
     const options = this.#options;
     const guardOptions = guardOf(options);
@@ -200,7 +212,6 @@ class Ingest {
     let after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean } | undefined;
     let progress: SendProgressCounter | undefined;
     try {
-      const source = await openInput(inputPath, options.read);
       const { scan, prior, planner, named } = await this.#validate(source, reportWhileScanning);
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
       let mode = this.#decide(scan);
@@ -210,8 +221,15 @@ class Ingest {
           'not sent: a delta needs the live balance',
         );
       }
+      // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
+      // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
+      const keyFailure = options.dryRun && options.send !== undefined && !options.offline ? await this.#checkKey(options.send) : undefined;
+      if (keyFailure !== undefined) {
+        const refused = this.#refuse(keyFailure, 'not checked against the live values: the key was not accepted');
+        if (!reportWhileScanning) mode = refused;
+      }
       const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-      const plans = options.command === 'apply' && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
+      const plans = options.command === 'apply' && keyFailure === undefined && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
       // Reading before writing, a file refused for its invalid rows is still read against the live values: every
       // problem of the file (an id not among its client's, a guardrail crossed) is then reported at once.
       const checksLive = options.command === 'apply' && hasInvalidRows && mode.kind === 'refuse' && !options.dryRun;
@@ -220,7 +238,7 @@ class Ingest {
         if (unknown !== undefined) {
           mode = this.#refuse(unknown, 'not sent: the client of some rows is unknown');
         } else {
-          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
+          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
           const read = await this.#readLive(this.#executor, scan, [...named.clients, ...guardOptions.clients], guardOptions);
           if (read instanceof TiError) mode = this.#refuse(read, 'not sent: the live values could not be read');
           else {
@@ -240,7 +258,7 @@ class Ingest {
         }
         if (mode.kind === 'send' && send !== undefined && executorModule !== undefined) {
           sentLog = session.folder.openSentLog();
-          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line));
+          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
           session.startCheckpoints();
         }
         await assertUnchanged(source.path, scan.stamp);
@@ -252,11 +270,13 @@ class Ingest {
         const record = this.#startReport(scan.columns, mode, guard === undefined ? prior : undefined, sentLog, progress);
         const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
         try {
+          // Only checking stops at a stop; a pass that sends or refuses reports every row, skipped if need be.
           const handle =
             guard === undefined
-              ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind !== 'send')
+              ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind === 'check')
               : this.#checkedRowHandler(mode, record, prior, baselines, mode.kind === 'send' ? this.#sendChecked(guard, record, sentLog, prior) : undefined);
           await this.#eachVerdict(source, scan, handle);
+          this.#allSubmitted = true;
           await this.#executor?.drain();
         } finally {
           await baselines?.close();
@@ -304,6 +324,7 @@ class Ingest {
     const named: ClientsNamed = { clients: new Set(), withoutClient: 0 };
     const scan = await scanInput(source, {
       rules: options.rules,
+      extraColumns: options.extraColumns,
       signal: session.signal,
       onHeader: (columns) => {
         if (session.folder.resumed) prior = this.#loadPrior(columns);
@@ -433,7 +454,7 @@ class Ingest {
     } finally {
       await recorded?.close();
     }
-    const plan = planner.build(prior?.updated.size ?? 0, changes.build(read.live.requests));
+    const plan = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
     let next = mode;
     // A dry run has written its report already; its invalid rows decide its exit code, as any dry run's.
     if (missing > 0 && !options.skipInvalid && !options.dryRun) {
@@ -448,7 +469,7 @@ class Ingest {
   /** The blind plan, from the figures the validating pass gathered; undefined when an id repeats and they must be counted again. */
   #planBlind(planner: PlanBuilder | undefined, prior: PriorRun | undefined, scan: Scan): Plan | undefined {
     if (planner === undefined || scan.duplicates.size > 0) return undefined;
-    return planner.build(prior?.updated.size ?? 0);
+    return planner.build(prior?.updated.size ?? 0, scan.columns);
   }
 
   /** The blind plan counted again in a pass of its own: the rows a repeated id makes invalid were counted as valid. */
@@ -458,7 +479,7 @@ class Ingest {
       builder.count(verdict, prior);
       return undefined;
     });
-    return builder.build(prior?.updated.size ?? 0);
+    return builder.build(prior?.updated.size ?? 0, scan.columns);
   }
 
   /**
@@ -477,6 +498,8 @@ class Ingest {
     }
     if (mode.kind !== 'send') return mode;
     const declined = await this.#environment.confirm?.(plan);
+    // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
+    if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
     if (declined === undefined) return mode;
     session.refuse(declined);
     session.log.logger.warn({ event: 'not-confirmed', error: declined.message }, 'plan not confirmed');
@@ -676,6 +699,24 @@ class Ingest {
     }
   }
 
+  /**
+   * A dry run checks the whole command, the key included: one GET /ping,
+   * counted and logged as any request. Why the key was not accepted, if it
+   * was not: the run is then `refused` rather than stopped, so that the file
+   * is still reported.
+   */
+  async #checkKey(send: SendOptions): Promise<ApiError | undefined> {
+    const { Executor } = await import('../send/executor.js');
+    const executor = new Executor(send, this.#session.signal, { onAttempt: (attempt) => recordAttempt(this.#session, attempt) });
+    try {
+      const failure = await checkKey(executor);
+      this.keyAccepted = failure === undefined && !this.#session.signal.aborted;
+      return failure;
+    } finally {
+      executor.close();
+    }
+  }
+
   /** Throws away the report written so far, with the counts and preview that went with it. */
   #discardReport(): void {
     this.#report?.discard();
@@ -709,8 +750,10 @@ function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: SendResult<
   switch (result.kind) {
     case 'done':
       return { ...base, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };
-    case 'failed':
-      return { ...base, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error: result.error.message, errorKind: result.error.kind };
+    case 'failed': {
+      const error = result.answerLost ? `${ANSWER_LOST_NOTE}; ${result.error.message}` : result.error.message;
+      return { ...base, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error, errorKind: result.error.kind };
+    }
     case 'not-sent':
       return { ...base, outcome: 'skipped', attempts: 0, error: result.reason };
     case 'withheld':

@@ -1,3 +1,4 @@
+import type { Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
 import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
@@ -19,6 +20,8 @@ export interface Plan {
   readonly invalid: number;
   /** The plan as changes, old → new, when it was made against the live values; undefined for a blind run. */
   readonly changes: ChangeFigures | undefined;
+  /** The columns carried to the report but never sent, by their names in the header. */
+  readonly notes: readonly string[];
 }
 
 /** One of the largest balance changes, shown in the plan. */
@@ -95,8 +98,11 @@ export class PlanBuilder {
     }
   }
 
-  build(alreadyUpdated: number, changes?: ChangeFigures): Plan {
+  build(alreadyUpdated: number, columns: Columns, changes?: ChangeFigures): Plan {
+    // The columns read: the id, the fields, the client and the values the file was prepared from.
+    const read = new Set<number>([columns.id, ...Object.values(columns.fields), ...Object.values(columns.before), ...(columns.clientId === undefined ? [] : [columns.clientId])]);
     return {
+      notes: columns.carried.filter((index) => !read.has(index)).map((index) => columns.names[index] ?? ''),
       invalid: this.#invalid,
       rows: this.#rows,
       fields: { ...this.#fields },

@@ -17,12 +17,16 @@ export interface RunOptions {
   readonly skipInvalid: boolean;
   /** Validate and show what would be sent, send nothing. */
   readonly dryRun: boolean;
+  /** A dry run that does not check the key with GET /ping either. */
+  readonly offline: boolean;
   /** The folder of an interrupted run to continue: its updated rows are not sent again. */
   readonly resume: string | undefined;
   /** The encoding and delimiter the user named; the rest is read from the file. */
   readonly read: LayoutChoice;
   /** How to read dates and numbers that could mean more than one thing. */
   readonly rules: FieldRules;
+  /** Columns carried to the report as notes though their names resemble a field's (--extra-column). */
+  readonly extraColumns: readonly string[];
   /** Write report.csv and failed.csv with a UTF-8 byte order mark, for Excel. */
   readonly excel: boolean;
   /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
@@ -31,6 +35,8 @@ export interface RunOptions {
   readonly guard: GuardOptions | undefined;
   /** The guardrails of `apply`: how much one run may change; each undefined when not set. */
   readonly limits: Limits;
+  /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
 }
 
 /**
@@ -84,11 +90,13 @@ export function describeOptions(options: RunOptions): RecordedOptions {
           },
         }
       : {}),
+    extraColumns: [...options.extraColumns],
     ...(send === undefined
       ? {}
       : {
           target: send.target.origin,
           keyKind: keyKind(send.target.apiKey),
+          apiKeyFile: options.apiKeyFile ?? null,
           concurrency: send.concurrency,
           ratePerMinute: send.ratePerMinute,
           burst: send.burst,

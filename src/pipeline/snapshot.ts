@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { TiError } from '../core/errors.js';
+import { keyScrubber } from '../core/secret.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
@@ -19,6 +20,8 @@ export interface SnapshotOptions {
   readonly outDir: string | undefined;
   readonly logLevel: LogLevel;
   readonly send: SendOptions;
+  /** The file the key was read from, recorded in summary.json (never the key); undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
 }
 
 /** A snapshot's options as its summary.json records them: everything but the key. */
@@ -50,6 +53,7 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
     logLevel: options.logLevel,
     target: send.target.origin,
     keyKind: keyKind(send.target.apiKey),
+    apiKeyFile: options.apiKeyFile ?? null,
     concurrency: send.concurrency,
     ratePerMinute: send.ratePerMinute,
     burst: send.burst,
@@ -59,7 +63,7 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
     maxThrottleWaitMs: send.maxThrottleWaitMs,
     circuitBreaker: send.circuitBreaker,
   };
-  const session = new RunSession(folder, folder.openLog(options.logLevel), { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] }, { startedAt, now });
+  const session = new RunSession(folder, folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)), { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] }, { startedAt, now });
   const interrupt = (): void => session.stop(new TiError('aborted', 'The snapshot was interrupted.'), 'interrupted');
   environment.shutdown?.addEventListener('abort', interrupt, { once: true });
   session.log.logger.info({ event: 'start', command: 'snapshot', options: settings }, 'snapshot started');

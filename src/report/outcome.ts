@@ -14,6 +14,12 @@ import type { ErrorKind } from '../core/errors.js';
  */
 export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted';
 
+/**
+ * The start of the error of a row sent whole whose answer never arrived
+ * complete: the API may have applied it, unlike a row it refused.
+ */
+export const ANSWER_LOST_NOTE = 'the API may have applied this row: the answer was lost';
+
 /** What became of one input row: one line of a report. */
 export interface RowOutcome {
   readonly line: number;

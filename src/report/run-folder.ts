@@ -51,8 +51,9 @@ export class RunFolder {
     return new RunFolder(path, true);
   }
 
-  openLog(level: LogLevel): RunLog {
-    return openRunLog(join(this.path, 'run.log'), level);
+  /** run.log; `scrub` is applied to each line written (see openRunLog). */
+  openLog(level: LogLevel, scrub?: (line: string) => string): RunLog {
+    return openRunLog(join(this.path, 'run.log'), level, scrub);
   }
 
   readRecord(): Promise<RunRecord> {

@@ -21,6 +21,8 @@ export interface ReadingSettings {
 export interface SendingSettings {
   readonly target: string;
   readonly keyKind: 'live' | 'test' | 'unknown';
+  /** Where the key was read from: a file's path, or null for the TI_API_KEY environment variable. Never the key. */
+  readonly apiKeyFile: string | null;
   readonly concurrency: number;
   readonly ratePerMinute: number;
   readonly burst: number;
@@ -45,6 +47,8 @@ export type RecordedOptions = ReadingSettings &
     readonly maxStalenessMs?: number | null;
     /** `apply`'s guardrails, null where not set. */
     readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
+    /** Columns carried as notes though their names resemble a field's (--extra-column). */
+    readonly extraColumns: readonly string[];
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

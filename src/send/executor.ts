@@ -115,14 +115,21 @@ export class Executor {
     const { maxThrottleWaitMs } = this.#options;
     let attempts = 0;
     let throttledMs = 0;
+    // The pause the last 429 imposed, not yet charged to this item.
+    let owedMs = 0;
+    let answerLost = false;
     let lastError: ApiError | undefined;
     let lastHeaders: ApiResponse['headers'] = {};
     if (signal.aborted) return { kind: 'not-sent', reason: notSent(signal) };
 
     const attempt = async (): Promise<{ value: T; status: number }> => {
+      // Each throttled retry is charged at least the pause its 429 imposed, even when this item's
+      // turn did not wait it out (the pause had passed): a 429 is never free, so its retries are bounded.
+      if (throttledMs + owedMs > maxThrottleWaitMs) throw throttledTooLong(lastError, maxThrottleWaitMs);
       const turn = await this.#throttle.turn(signal, maxThrottleWaitMs - throttledMs);
       if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
-      throttledMs += turn.pausedMs;
+      throttledMs += Math.max(turn.pausedMs, owedMs);
+      owedMs = 0;
       if (attempts === 0 && hooks.guard !== undefined) {
         const withheld = await hooks.guard();
         if (withheld !== undefined) throw new Withheld(withheld);
@@ -137,6 +144,7 @@ export class Executor {
         response = await operation.request(this.#client, item);
       } catch (error) {
         lastError = classifyNetworkError(error);
+        answerLost ||= lastError.answerLost;
         lastHeaders = {};
         record(undefined, lastError);
         throw lastError;
@@ -162,7 +170,8 @@ export class Executor {
         onRetry: (error, _attempt, delayMs) => this.#events.onRetry?.({ line, id, cause: failureCause(error), delayMs, error: error.message }),
         onThrottled: (error) => {
           // The limit is the key's, not the item's: every request waits, and this one goes again after.
-          const pauseMs = throttlePauseMs(error.retryAfterMs, lastHeaders, Date.now());
+          const pauseMs = throttlePauseMs(error.retryAfterMs, lastHeaders, Date.now(), this.#throttle.minPauseMs);
+          owedMs = pauseMs;
           const newPause = this.#throttle.pause(pauseMs);
           this.#events.onRetry?.({ line, id, cause: '429', delayMs: pauseMs, error: error.message, newPause });
         },
@@ -170,11 +179,11 @@ export class Executor {
       return { kind: 'done', value, attempts, status };
     } catch (error) {
       if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W };
-      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false };
+      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
       const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
-      return { kind: 'failed', error: interrupted, attempts, interrupted: true };
+      return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost };
     }
   }
 

@@ -21,8 +21,10 @@ export type SendResult<T, W = never> =
   /**
    * It failed: refused, or kept failing. `interrupted` when the run stopped
    * before another attempt could be made (the error is then the last one).
+   * `answerLost` when some attempt reached the API whole but its answer was
+   * lost (see ApiError.answerLost): the API may have acted on the item.
    */
-  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean }
+  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean; readonly answerLost: boolean }
   /** Never sent: the run stopped first. */
   | { readonly kind: 'not-sent'; readonly reason: string }
   /** Never sent: the item's guard, checked just before its first request, withheld it. */

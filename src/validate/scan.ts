@@ -2,7 +2,7 @@ import type { Columns } from '../core/columns.js';
 import { fitsHeader } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import type { CsvRecord } from '../read/csv-records.js';
-import { readDataRows, type InputSource } from '../read/data-rows.js';
+import { readDataRows, type DataRows, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { DuplicateIds, IdFingerprints } from './duplicate-ids.js';
 import { parseId } from './fields.js';
@@ -26,6 +26,8 @@ export interface Scan {
 
 export interface ScanOptions {
   readonly rules: FieldRules;
+  /** Columns the user means to carry as notes, though their names resemble one ti-credits reads. */
+  readonly extraColumns?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
   /**
    * Called once the header is read; the function it returns is given every
@@ -42,19 +44,8 @@ export interface ScanOptions {
  */
 export async function scanInput(source: InputSource, options: ScanOptions): Promise<Scan> {
   const { signal, onHeader, rules } = options;
-  const { path } = source;
-  const stamp = await stampFile(path);
-  const rows = await readDataRows(source);
-  if (rows.header === undefined) {
-    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
-  }
-  let columns: Columns;
-  try {
-    columns = readHeader(path, rows.header);
-  } catch (error) {
-    await rows.close();
-    throw error;
-  }
+  const stamp = await stampFile(source.path);
+  const { rows, columns } = await openColumns(source, options.extraColumns);
   const onRow = onHeader?.(columns);
   const fingerprints = new IdFingerprints();
   const suspects = new Set<string>();
@@ -74,6 +65,31 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
   }
   const duplicates = await findDuplicates(source, columns, suspects, signal);
   return { columns, rows: count, invalidRows, duplicates, ids: fingerprints, stamp };
+}
+
+/**
+ * Checks that the file has a header ti-credits can use, reading nothing
+ * further: what a run makes sure of before it writes anything.
+ */
+export async function readColumns(source: InputSource, extraColumns: readonly string[]): Promise<Columns> {
+  const { rows, columns } = await openColumns(source, extraColumns);
+  await rows.close();
+  return columns;
+}
+
+/** A pass over the file, its header read and checked. */
+async function openColumns(source: InputSource, extraColumns: readonly string[] | undefined): Promise<{ rows: DataRows; columns: Columns }> {
+  const { path } = source;
+  const rows = await readDataRows(source);
+  if (rows.header === undefined) {
+    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
+  }
+  try {
+    return { rows, columns: readHeader(path, rows.header, extraColumns) };
+  } catch (error) {
+    await rows.close();
+    throw error;
+  }
 }
 
 /** Every line of each suspect id, read again from the file. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MOCK_MAX_BALANCE, type MockApi } from '../../src/mock/server.js';
@@ -241,11 +241,63 @@ describe('apply', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(mock.requests.length, 0);
+    assert.deepEqual(mock.requests.map((request) => [request.method, request.path]), [['GET', '/incoming/v2/ping']]);
     assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"New name"}`), run.stdout);
     assert.ok(run.stdout.includes(`line 3: PUT /incoming/v2/clients/creditBatches/${b} {"currentBalance":9}`));
-    assert.match(run.stdout, /Nothing was sent/);
+    assert.match(run.stdout, /The API accepted the key \(GET \/incoming\/v2\/ping\); no change was sent\./);
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
+  });
+
+  it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only'] });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
+    for (const [key, message] of [
+      ['ti_live_wrong', /^error: the API rejected the key \(401: /],
+      ['ti_live_read_only', /^error: the API key is not allowed to use the API \(403: /],
+    ] as const) {
+      const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(run.stderr, message);
+    }
+    assert.deepEqual(mock.requests.map((request) => [request.method, request.path, request.answer]), [
+      ['GET', '/incoming/v2/ping', 401],
+      ['GET', '/incoming/v2/ping', 403],
+    ]);
+    for (const folder of await readdir(join(dir, 'reports'))) {
+      const summary = JSON.parse(await readFile(join(dir, 'reports', folder, 'summary.json'), 'utf8'));
+      assert.deepEqual([summary.status, summary.error.kind, summary.rows.skipped], ['refused', 'auth', 1]);
+      const [row] = await readCsvFile(join(dir, 'reports', folder, 'report.csv'));
+      assert.deepEqual([row?.outcome, row?.error], ['skipped', 'not checked against the live values: the key was not accepted']);
+    }
+    // Planned blind, the rows were checked as the file was read, and are reported valid.
+    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    assert.equal(blind.code, 3, blind.stderr);
+    assert.match(blind.stdout, /Dry run: 1 row in .*: 1 valid\.\n/);
+  });
+
+  it('--dry-run --offline makes no request at all; --offline alone is refused', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
+    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\nNothing was sent\.\n/);
+    const alone = await cli(['apply', csv, ...fast(mock), '--offline', '--yes'], { cwd: dir });
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--offline applies to --dry-run only/);
+    assert.equal(mock.requests.length, 0);
+  });
+
+  it('--dry-run says the key could not be checked when the API is out of reach: exit 3', async () => {
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},9\n`);
+    const run = await cli(['apply', csv, '--base-url', 'http://127.0.0.1:9', '--retries', '0', '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /^error: the key could not be checked: GET \/ping failed \(network error \(ECONNREFUSED\)/);
+    assert.match(run.stderr, /pass --offline to check the file alone/);
   });
 
   it('prints summary.json on stdout with --json', async () => {
@@ -374,7 +426,7 @@ describe('apply refuses, before any connection', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'old.txt'), 'x');
     const csv = await writeCsv(await tempDir(), `id,currentBalance\n${ids(1)[0]},1\n`);
-    const run = await cli(['apply', '--blind', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run', '--offline'], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /already holds files/);
   });
@@ -419,11 +471,40 @@ describe('validate', () => {
     const summary = await readSummary(dir);
     assert.deepEqual([summary.status, summary.rows.total], ['refused', 0]);
   });
-  it('refuses a header without the columns it needs, with no row sent anywhere', async () => {
+  it('refuses a header without the columns it needs, with no row sent anywhere and no run folder', async () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, 'ID,Balance\nx,1\n')], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /there is no column to change: name at least one of name, expiresOn, currentBalance/);
-    assert.equal((await readSummary(dir)).status, 'refused');
+    assert.equal(existsSync(join(dir, 'reports')), false);
+  });
+});
+
+describe('a refusal before the first row is read (issue 13, point 4)', () => {
+  it('leaves no run folder: a missing file, a folder, an empty file, a header it cannot use', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'a folder.csv'));
+    await writeCsv(dir, '', 'empty.csv');
+    await writeCsv(dir, 'id,notes\n', 'no-field.csv');
+    const cases: [string, RegExp][] = [
+      ['missing.csv', /missing\.csv: no such file/],
+      ['a folder.csv', /a folder\.csv is a folder, not a CSV file/],
+      ['empty.csv', /empty\.csv is empty/],
+      ['no-field.csv', /there is no column to change/],
+    ];
+    for (const [file, message] of cases) {
+      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes'], ['apply', file, '--instance', 'acme', '--dry-run', '--offline']]) {
+        const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, message);
+        assert.equal(existsSync(join(dir, 'reports')), false, `${args.join(' ')} left a run folder`);
+      }
+    }
+  });
+  it('with --out, creates not even that folder', async () => {
+    const dir = await tempDir();
+    const run = await cli(['validate', 'missing.csv', '--out', 'mine'], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.equal(existsSync(join(dir, 'mine')), false);
   });
 });

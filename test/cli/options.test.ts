@@ -25,7 +25,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date());
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() });
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');

@@ -108,7 +108,7 @@ describe('resume', () => {
       process.kill(pid, 'SIGINT');
     });
     assert.equal(interrupted.code, 130, interrupted.stderr);
-    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply input\.csv --resume run --base-url http:\/\/127\.0\.0\.1:\d+ --blind\n/);
+    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply --resume run --yes\n/);
     const recorded = new Set((await recordsIn(folder)).filter((row) => row.outcome === 'updated').map((row) => row.id));
     assert.deepEqual(recorded, new Set(rows.filter((id) => applied(mock, id) === 1)));
     assert.equal((await summaryOf(folder)).status, 'interrupted');

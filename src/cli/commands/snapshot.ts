@@ -6,7 +6,7 @@ import { formatError, formatSnapshotSummary } from '../messages.js';
 import { resolveSnapshotOptions } from '../options.js';
 
 export async function snapshotCommand(argv: Readonly<Record<string, unknown>>, io: CliIo, config: ConfigFile | undefined): Promise<number> {
-  const options = await resolveSnapshotOptions(argv, io.env, config?.target);
+  const options = await resolveSnapshotOptions(argv, io.env, io.cwd, config?.target);
   const result = await takeSnapshot(options, { cwd: io.cwd, shutdown: io.shutdown });
   const { summary } = result;
   if (summary.error !== null) io.stderr.write(formatError(summary.error));
