@@ -19,7 +19,7 @@ export const EXIT = {
 } as const;
 
 /** The codes each command can end with, and what each means there: its --help lists these and no others. */
-const EXIT_MEANINGS: Readonly<Record<'apply' | 'validate' | 'snapshot' | 'mock', readonly (readonly [number, string])[]>> = {
+const EXIT_MEANINGS: Readonly<Record<'apply' | 'validate' | 'snapshot' | 'verify' | 'mock', readonly (readonly [number, string])[]>> = {
   apply: [
     [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
     [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, or invalid and skipped)'],
@@ -40,6 +40,14 @@ const EXIT_MEANINGS: Readonly<Record<'apply' | 'validate' | 'snapshot' | 'mock',
     [EXIT.refused, 'nothing was read: usage or configuration'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): no snapshot'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  verify: [
+    [EXIT.ok, 'every row the run updated still holds what it wrote'],
+    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which)'],
+    [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
+    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   mock: [

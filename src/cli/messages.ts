@@ -5,6 +5,7 @@ import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
 import type { Limits } from '../pipeline/run-options.js';
 import type { SnapshotResult } from '../pipeline/snapshot.js';
+import type { VerifyResult } from '../pipeline/verify.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
@@ -251,6 +252,19 @@ export interface Reissue {
   readonly yes: boolean;
 }
 
+/** What `verify` found. */
+export function formatVerifySummary(result: VerifyResult, cwd: string): string {
+  const { summary } = result;
+  const rows = rowCounts(summary);
+  if (result.file === undefined) return `Nothing was verified (${plural(summary.requests.sent, 'request')}).\n`;
+  const lines = [`Verified ${plural(rows.total, 'row')} the run in ${relative(cwd, result.folder) || result.folder} updated: ${count(rows.holds)} ${rows.holds === 1 ? 'holds' : 'hold'}, ${count(rows.changed)} changed since (${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}).`];
+  const changed = result.rows.filter((row) => row.result === 'changed').slice(0, 5);
+  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${JSON.stringify(row.written)}, now ${row.live === null ? 'not listed for its client' : JSON.stringify(row.live)}`);
+  if (rows.changed > changed.length) lines.push(`  … and ${plural(rows.changed - changed.length, 'more row')} in verify.csv.`);
+  lines.push(`File: ${relative(cwd, result.file) || result.file}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** The terminal summary of a finished run. */
 export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
@@ -345,8 +359,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
 }
 
 /** The summary's counts per outcome, 0 for the outcomes this run's rows could not have. */
-export function rowCounts(summary: Pick<Summary, 'rows'>): Record<Outcome, number> & { readonly total: number } {
-  return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, ...summary.rows };
+export function rowCounts(summary: Pick<Summary<unknown>, 'rows'>): Record<Outcome, number> & { readonly total: number } {
+  return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, holds: 0, changed: 0, ...summary.rows };
 }
 
 /** `path` as a command typed in `cwd` names it. */

@@ -108,6 +108,7 @@ export const applyOptions = {
   'max-rows': { ...NUMBER, describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },
   'max-expiry-move': { ...NUMBER, describe: 'Guardrail: a row moving an expiry date by more days than this, either way, is invalid [default: no limit]' },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
+  verify: { type: 'boolean', default: false, describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Validate, check the key with one GET /ping, read the live values and show what would be sent; change nothing' },
   offline: { type: 'boolean', default: false, describe: 'With --dry-run: make no request at all, neither the key check nor the reading of the live values (the plan is then a blind one)' },
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder, with the file and options its run.json records (a flag typed again overrides the pace): rows it updated are not sent again' },
@@ -219,7 +220,7 @@ export interface ApplyContext {
  * Where to send, with which key, at which pace: checked once, for every
  * command that talks to the API; and the file the key was read from, if any.
  */
-async function resolveSendOptions(command: 'apply' | 'snapshot', argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
+async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
   const origin = resolveOrigin(argv, env, fromConfig);
   const key = await resolveApiKey(argv, env, fromConfig, cwd);
   const send: SendOptions = {
@@ -310,6 +311,37 @@ export async function resolveSnapshotOptions(argv: Raw, env: Env, cwd: string, f
   if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
   const { send, keyFile } = await resolveSendOptions('snapshot', argv, env, fromConfig, cwd);
   return { clients, creditAccountId: account, outDir: optionalString(argv, 'out'), logLevel: argv['log-level'] as LogLevel, send, apiKeyFile: keyFile };
+}
+
+/** What `verify` reads. */
+export const verifyOptions = {
+  client: { type: 'string', array: true, describe: 'A client whose credit batches the run updated, for a run whose rows do not say theirs (a blind run without a clientId column)' },
+  json: { type: 'boolean', default: false, describe: 'Print verify.json to stdout instead of the human summary' },
+  'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of the lines added to run.log' },
+} as const satisfies Record<string, Options>;
+
+/** The run folder `verify` is given. */
+export function requiredFolder(argv: Raw): string {
+  return requiredString(argv, 'folder');
+}
+
+export interface VerifyCommandOptions {
+  readonly folder: string;
+  readonly clients: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly send: SendOptions;
+  readonly apiKeyFile: string | undefined;
+}
+
+/**
+ * `verify`'s options. The target defaults to the one the run sent to (its
+ * run.json): verifying elsewhere is refused, so naming it is only a check.
+ */
+export async function resolveVerifyOptions(argv: Raw, env: Env, cwd: string, recordedTarget: string | null, fromConfig: TargetDefaults = {}): Promise<VerifyCommandOptions> {
+  const named = optionalString(argv, 'base-url') ?? optionalString(argv, 'instance') ?? nonEmpty(env.TI_BASE_URL) ?? nonEmpty(env.TI_INSTANCE) ?? fromConfig['base-url'] ?? fromConfig.instance;
+  const defaults: TargetDefaults = named === undefined && recordedTarget !== null ? { ...fromConfig, 'base-url': recordedTarget } : fromConfig;
+  const { send, keyFile } = await resolveSendOptions('verify', argv, env, defaults, cwd);
+  return { folder: resolve(cwd, requiredString(argv, 'folder')), clients: clientIds(argv, 'client'), logLevel: argv['log-level'] as LogLevel, send, apiKeyFile: keyFile };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -631,7 +663,7 @@ async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults, cw
   return { apiKey: key, file };
 }
 
-function integer(command: 'apply' | 'snapshot' | 'mock', argv: Raw, name: string, fallback: number, min: number, max: number): number {
+function integer(command: 'apply' | 'snapshot' | 'verify' | 'mock', argv: Raw, name: string, fallback: number, min: number, max: number): number {
   const raw = argv[name];
   if (raw === undefined) return fallback;
   const text = String(raw).trim();

@@ -6,7 +6,7 @@ import { EXIT, exitCodeForError, exitCodeTable } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { loadConfig, type ConfigFile } from './config-file.js';
 import { formatError, formatInternalError } from './messages.js';
-import { configOption, mockOptions, operatorOptions, pacingOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions, snapshotOptions, targetOptions, typedOptions } from './options.js';
+import { configOption, mockOptions, operatorOptions, pacingOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions, snapshotOptions, targetOptions, typedOptions, verifyOptions } from './options.js';
 import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -16,7 +16,7 @@ const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never f
 const epilogue = (command: Parameters<typeof exitCodeTable>[0], ...notes: string[]): string => [...notes, `Exit codes:\n${exitCodeTable(command)}`].join('\n\n');
 
 /** The commands, and the names yargs answers to besides them. */
-const COMMANDS = ['apply', 'validate', 'snapshot', 'mock'] as const;
+const COMMANDS = ['apply', 'validate', 'snapshot', 'verify', 'mock'] as const;
 const OTHER_NAMES = ['help', 'completion'];
 
 /** The options of each command that reads a file, by name: what a config file may set for it. */
@@ -24,6 +24,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   apply: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions }),
   validate: Object.keys({ ...readingOptions, ...reportOptions }),
   snapshot: Object.keys({ ...targetOptions, ...pacingOptions, ...snapshotOptions }),
+  verify: Object.keys({ ...targetOptions, ...pacingOptions, ...verifyOptions }),
 };
 
 function buildParser(args: readonly string[], config: ConfigFile | undefined, command: string | undefined): Argv {
@@ -63,6 +64,14 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
         .example('$0 snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns")
         .example('$0 apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values')
         .epilogue(epilogue('snapshot', KEY_NOTE)),
+    )
+    .command('verify [folder]', 'Read back every row a run updated and check that its batch still holds what was written', (y) =>
+      y
+        .usage('$0 verify <run folder> [options]')
+        .positional('folder', { type: 'string', describe: 'The folder of a finished apply run' })
+        .options({ ...targetOptions, ...pacingOptions, ...verifyOptions, ...configOption })
+        .example('$0 verify reports/<run>', 'Check the run against the instance it sent to; writes verify.csv in its folder')
+        .epilogue(epilogue('verify', KEY_NOTE)),
     )
     .command('mock', 'Serve a local Thought Industries-compatible API to try ti-credits on', (y) =>
       y
@@ -121,6 +130,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
         return await (await import('./commands/validate.js')).validateCommand(argv, io);
       case 'snapshot':
         return await (await import('./commands/snapshot.js')).snapshotCommand(argv, io, config);
+      case 'verify':
+        return await (await import('./commands/verify.js')).verifyCommand(argv, io, config);
       case 'mock':
         return await (await import('./commands/mock.js')).mockCommand(argv, io);
       default:

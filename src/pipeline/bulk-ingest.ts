@@ -402,7 +402,8 @@ class Ingest {
     const options = this.#options;
     const planner = new PlanBuilder();
     const changes = new ChangeBuilder();
-    const resumed = session.folder.resumed;
+    // Baselines recorded by an earlier session are the run's; a session that died before recording them sent nothing.
+    const resumed = session.folder.resumed && session.folder.hasBaselines();
     const recorded = resumed ? new BaselineCursor(session.folder.path) : undefined;
     const baselines = resumed ? undefined : new BaselineWriter(session.folder.path);
     const planFile = new PlanFile(session.folder.path);

@@ -18,6 +18,8 @@ export interface SessionFacts<O> {
   readonly options: O;
   /** The outcomes the run's rows can have (its report schema's). */
   readonly outcomes: readonly Outcome[];
+  /** Where the summary goes, when not summary.json: a command adding to another run's folder keeps that run's. */
+  readonly summaryFile?: string;
 }
 
 /**
@@ -143,7 +145,7 @@ export class RunSession<O = RecordedOptions> {
   /** Writes the final summary.json and closes the log. */
   async finish(): Promise<Summary<O>> {
     const summary = this.summary();
-    await this.folder.writeSummary(summary);
+    await this.folder.writeSummary(summary, this.#facts.summaryFile);
     this.log.logger.info({ event: 'end', summary }, 'run finished');
     await this.log.close();
     return summary;

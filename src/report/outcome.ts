@@ -11,8 +11,9 @@ import type { ErrorKind } from '../core/errors.js';
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
  * - `unchanged`: the batch already holds every value the row asks for; never sent.
  * - `drifted`: the batch changed since the file was prepared (or since the plan read it); never sent.
+ * - `holds`, `changed`: `verify` only: the batch still holds what the run wrote, or no longer does.
  */
-export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted';
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'holds' | 'changed';
 
 /**
  * The start of the error of a row sent whole whose answer never arrived

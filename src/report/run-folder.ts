@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
+import { BASELINE_FILE } from './baseline-file.js';
 import { TiError } from '../core/errors.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
@@ -74,6 +76,11 @@ export class RunFolder {
     return new ReportWriter(this.path, columns, options.durable ? { schema, excel, sync: this.#durability, append: this.resumed } : { schema, excel });
   }
 
+  /** Whether an earlier session recorded the baselines (it does so whole, before its first request). */
+  hasBaselines(): boolean {
+    return existsSync(join(this.path, BASELINE_FILE));
+  }
+
   /** sent.log: every row handed to the API, before its first request. */
   openSentLog(): SentLog {
     return new SentLog(this.path, this.#durability);
@@ -99,8 +106,9 @@ export class RunFolder {
     return new SummaryCheckpoints(this.path, current, onError, SYNC_INTERVAL_MS);
   }
 
-  writeSummary(summary: Summary<unknown>): Promise<void> {
-    return writeSummary(this.path, summary);
+  /** summary.json, or `file` for a command that adds to a run folder without replacing its summary (verify.json). */
+  writeSummary(summary: Summary<unknown>, file?: string): Promise<void> {
+    return writeSummary(this.path, summary, file);
   }
 }
 

@@ -109,6 +109,15 @@ export async function readEarlierRequests(folder: string, sent: number): Promise
   }
 }
 
-export async function writeSummary(folder: string, summary: Summary<unknown>): Promise<void> {
-  await writeJsonAtomically(join(folder, SUMMARY_FILE), summary);
+export async function writeSummary(folder: string, summary: Summary<unknown>, file = SUMMARY_FILE): Promise<void> {
+  await writeJsonAtomically(join(folder, file), summary);
+}
+
+/** The status summary.json of a run folder says, or undefined when it has none that can be read. */
+export async function readSummaryStatus(folder: string): Promise<RunStatus | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(folder, SUMMARY_FILE), 'utf8')) as Summary<unknown>).status;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,9 @@ import type { CliIo } from '../io.js';
 import { CONFIRM_QUESTION, formatPlan, STOPPING } from '../messages.js';
 import { resolveApplyOptions, resolveOperatorOptions } from '../options.js';
 import { createProgressDisplay } from '../progress-display.js';
+import { EXIT } from '../exit-codes.js';
 import { finishRun } from './run-command.js';
+import { runVerify } from './verify.js';
 
 export async function applyCommand(argv: Readonly<Record<string, unknown>>, given: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
   const options = await resolveApplyOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
@@ -47,7 +49,13 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, give
     });
     display?.stop();
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
-    return finishRun(result, argv.json === true, io, { yes: operator.yes || io.terminal === undefined });
+    const code = finishRun(result, argv.json === true, io, { yes: operator.yes || io.terminal === undefined });
+    const { summary } = result;
+    const sentSomething = summary.status !== 'refused' && !options.dryRun && (summary.rows.updated ?? 0) > 0;
+    if (argv.verify !== true || send === undefined || !sentSomething || code === EXIT.interrupted) return code;
+    const verified = await runVerify({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, argv.json === true, io);
+    // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
+    return code === EXIT.ok ? verified : code;
   } finally {
     display?.stop();
     io.shutdown.removeEventListener('abort', sayStopping);
