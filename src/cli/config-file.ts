@@ -12,7 +12,7 @@ export const CONFIG_FILES = ['ti-credits.config.json', '.ti-creditsrc'] as const
  * file saying `yes` would send without asking, `out` would collide on the
  * second run, `resume` would resume the same run forever.
  */
-const PER_RUN = new Set(['yes', 'resume', 'out', 'dry-run', 'offline', 'config', 'help', 'version']);
+const PER_RUN = new Set(['yes', 'resume', 'plan', 'out', 'dry-run', 'offline', 'config', 'help', 'version']);
 const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
 
 export interface ConfigFile {

@@ -19,13 +19,21 @@ export const EXIT = {
 } as const;
 
 /** The codes each command can end with, and what each means there: its --help lists these and no others. */
-const EXIT_MEANINGS: Readonly<Record<'apply' | 'validate' | 'snapshot' | 'verify' | 'mock', readonly (readonly [number, string])[]>> = {
+const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' | 'verify' | 'mock', readonly (readonly [number, string])[]>> = {
   apply: [
     [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
     [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, or invalid and skipped)'],
     [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  plan: [
+    [EXIT.ok, 'nothing would change: every row is already as asked; the plan is saved all the same'],
+    [EXIT.notAllUpdated, 'the plan changes something, or some rows drifted: it is saved, for approval'],
+    [EXIT.refused, 'no plan to approve: invalid rows, usage, configuration, or the live values could not be read'],
+    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C)'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   validate: [

@@ -102,6 +102,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const { changes } = plan;
   const checked = changes === undefined ? '' : ', checked against their live values';
   const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
+  if (plan.saved !== undefined) lines.push(`  Saved plan id: ${plan.saved}`);
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
   if (changes === undefined) {
     if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
@@ -250,6 +251,18 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
  */
 export interface Reissue {
   readonly yes: boolean;
+}
+
+/** Where a saved plan is, its id, and how it is sent once approved. */
+export function formatSavedPlan(result: RunResult, cwd: string): string {
+  const folder = relative(cwd, result.folder) || result.folder;
+  return [
+    `Saved plan: ${folder} (plan.json, plan.html, plan.csv)`,
+    `  id ${result.plan?.saved ?? ''}`,
+    'Once approved, send exactly this plan with:',
+    `  ti-credits apply --plan ${shellWord(folder)}`,
+    '',
+  ].join('\n');
 }
 
 /** What `verify` found. */

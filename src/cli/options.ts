@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import type { Options } from 'yargs';
 import { TiError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../report/log.js';
+import { readPlanDocument } from '../report/plan-document.js';
 import { readRunRecord, type RecordedOptions } from '../report/run-record.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
@@ -34,6 +35,7 @@ export const DEFAULTS = {
   mockPort: 4010,
   progressIntervalS: 30,
   maxStalenessS: 600,
+  maxPlanAgeS: 86_400,
 } as const;
 
 /** Longest a single Retry-After may hold a row before it is failed instead. */
@@ -108,6 +110,9 @@ export const applyOptions = {
   'max-rows': { ...NUMBER, describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },
   'max-expiry-move': { ...NUMBER, describe: 'Guardrail: a row moving an expiry date by more days than this, either way, is invalid [default: no limit]' },
   'skip-invalid': { type: 'boolean', default: false, describe: 'Send the valid rows even if some rows are invalid (those are reported, not sent)' },
+  plan: { type: 'string', describe: 'Send the saved plan in this folder (made by ti-credits plan) exactly as it was made: its copy of the input, its baselines' },
+  'max-plan-age': { type: 'string', describe: `With --plan: seconds a saved plan may be old when it is sent [default: ${DEFAULTS.maxPlanAgeS}, 24 h]` },
+  'require-approved-plan': { type: 'boolean', default: false, describe: 'Refuse to send anything but a saved plan (--plan); for a config file, so that every change is approved first' },
   verify: { type: 'boolean', default: false, describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Validate, check the key with one GET /ping, read the live values and show what would be sent; change nothing' },
   offline: { type: 'boolean', default: false, describe: 'With --dry-run: make no request at all, neither the key check nor the reading of the live values (the plan is then a blind one)' },
@@ -243,10 +248,26 @@ async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv
 
 export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
   const resume = optionalString(flags, 'resume');
+  const planFolder = optionalString(flags, 'plan');
+  if (planFolder !== undefined) {
+    const clash = flags.csv !== undefined ? 'a file' : resume !== undefined ? '--resume' : flags['dry-run'] === true ? '--dry-run' : undefined;
+    if (clash !== undefined) throw new TiError('invalid', `--plan cannot be combined with ${clash}: a saved plan is sent as it was made, from the copy of the input it holds.`, { hint: 'Give --plan the plan folder alone, with the target and --yes as needed.' });
+  } else if (flags['require-approved-plan'] === true && flags['dry-run'] !== true) {
+    throw new TiError('invalid', 'Nothing was sent: --require-approved-plan allows only a saved plan to be sent.', {
+      hint: 'Make a plan with ti-credits plan <file>, have it approved, then send it with ti-credits apply --plan <plan folder>.',
+    });
+  }
+  const saved = planFolder === undefined ? undefined : await readPlanDocument(resolve(context.cwd, planFolder));
   // A resumed run is the run it continues: its run.json stands for every option not typed again,
-  // above the environment and a config file, so that `apply --resume <folder>` needs nothing else.
+  // above the environment and a config file, so that `apply --resume <folder>` needs nothing else. A saved
+  // plan stands likewise for the options it was made with.
   const record = resume === undefined ? undefined : await readRunRecord(resolve(context.cwd, resume));
-  const argv = record === undefined ? flags : { ...flags, csv: flags.csv ?? record.input.path, ...recordedArgv(record.options, context.typed) };
+  const argv =
+    saved !== undefined && planFolder !== undefined
+      ? { ...flags, csv: join(resolve(context.cwd, planFolder), saved.input.copy), ...recordedArgv(saved.options, context.typed) }
+      : record === undefined
+        ? flags
+        : { ...flags, csv: flags.csv ?? record.input.path, ...recordedArgv(record.options, context.typed) };
   const inputPath = inputFile(argv, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
   const { send, keyFile } = await resolveSendOptions('apply', argv, env, context.fromConfig ?? {}, context.cwd);
   const dryRun = argv['dry-run'] === true;
@@ -292,7 +313,18 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
     guard: blind || offline ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
     apiKeyFile: keyFile,
     limits,
+    ...(saved === undefined || planFolder === undefined
+      ? {}
+      : { fromPlan: { folder: resolve(context.cwd, planFolder), document: saved, maxAgeMs: integer('apply', argv, 'max-plan-age', DEFAULTS.maxPlanAgeS, 0, 31_536_000) * 1000 } }),
   };
+}
+
+/** `plan`: apply's options for a dry run whose folder becomes a saved plan, made against the live values. */
+export async function resolvePlanOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
+  const refused = (['blind', 'offline', 'resume', 'plan'] as const).find((name) => flags[name] !== undefined && flags[name] !== false);
+  if (refused !== undefined) throw new TiError('invalid', `plan cannot take --${refused}: a plan is made against the live values, for a new run.`, { hint: 'Leave it out.' });
+  const options = await resolveApplyOptions({ ...flags, 'dry-run': true, 'require-approved-plan': false }, env, now, context);
+  return { ...options, savePlan: true };
 }
 
 export interface SnapshotCommandOptions {

@@ -16,12 +16,13 @@ const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never f
 const epilogue = (command: Parameters<typeof exitCodeTable>[0], ...notes: string[]): string => [...notes, `Exit codes:\n${exitCodeTable(command)}`].join('\n\n');
 
 /** The commands, and the names yargs answers to besides them. */
-const COMMANDS = ['apply', 'validate', 'snapshot', 'verify', 'mock'] as const;
+const COMMANDS = ['apply', 'plan', 'validate', 'snapshot', 'verify', 'mock'] as const;
 const OTHER_NAMES = ['help', 'completion'];
 
 /** The options of each command that reads a file, by name: what a config file may set for it. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   apply: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions }),
+  plan: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions }),
   validate: Object.keys({ ...readingOptions, ...reportOptions }),
   snapshot: Object.keys({ ...targetOptions, ...pacingOptions, ...snapshotOptions }),
   verify: Object.keys({ ...targetOptions, ...pacingOptions, ...verifyOptions }),
@@ -48,6 +49,15 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
         .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
         .example('$0 apply --resume reports/<run>', 'Continue an interrupted run, with the file and options it was started with')
         .epilogue(epilogue('apply', FILE_NOTE, KEY_NOTE)),
+    )
+    .command('plan [csv]', 'Make a saved plan of the file against the live values, for a second person to approve and apply --plan to send', (y) =>
+      y
+        .usage('$0 plan <csv> [options]')
+        .positional('csv', { type: 'string', describe: 'CSV file of changes' })
+        .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...configOption })
+        .example('$0 plan adjustments.csv --instance acme', 'Write plan.json, plan.html and plan.csv in a new folder; send nothing')
+        .example('$0 apply --plan reports/<time>-adjustments --instance acme', 'Once approved: send exactly that plan')
+        .epilogue(epilogue('plan', FILE_NOTE, KEY_NOTE)),
     )
     .command('validate [csv]', 'Check every row of the file and write the report; needs no API key', (y) =>
       y
@@ -126,6 +136,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     switch ((argv._ as unknown[])[0]) {
       case 'apply':
         return await (await import('./commands/apply.js')).applyCommand(argv, io, config, typedOptions(args));
+      case 'plan':
+        return await (await import('./commands/plan.js')).planCommand(argv, io, config, typedOptions(args));
       case 'validate':
         return await (await import('./commands/validate.js')).validateCommand(argv, io);
       case 'snapshot':

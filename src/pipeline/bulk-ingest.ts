@@ -1,11 +1,16 @@
-import { join, resolve } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { type ApiError, TiError } from '../core/errors.js';
 import { keyScrubber } from '../core/secret.js';
 import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
-import { BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
+import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
+import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
+import { keyKind } from '../send/api-target.js';
+import { checkSavedPlan, planTotals, SavedPlanRows } from './saved-plan.js';
 import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import { PlanFile, type FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
@@ -147,7 +152,10 @@ async function openRunFolder(options: RunOptions, inputPath: string, startedAt: 
     await checkResume(folder, inputPath, options);
     return folder;
   }
+  if (options.fromPlan !== undefined) checkSavedPlan(options.fromPlan, options.send?.target.origin, startedAt);
   const folder = await RunFolder.create(options.outDir, inputPath, startedAt, cwd);
+  // A saved plan's changes are made from its baselines, never from values read later.
+  if (options.fromPlan !== undefined) await folder.adoptBaselines(options.fromPlan.folder);
   if (sends) {
     // A pass of its own over the bytes: run.json must identify the file before anything is sent.
     const { size, sha256 } = await fingerprintFile(inputPath);
@@ -402,8 +410,9 @@ class Ingest {
     const options = this.#options;
     const planner = new PlanBuilder();
     const changes = new ChangeBuilder();
-    // Baselines recorded by an earlier session are the run's; a session that died before recording them sent nothing.
-    const resumed = session.folder.resumed && session.folder.hasBaselines();
+    // Baselines recorded by an earlier session (or a saved plan) are the run's; a session that died before recording them sent nothing.
+    const resumed = (session.folder.resumed || options.fromPlan !== undefined) && session.folder.hasBaselines();
+    const saved = options.savePlan === true ? new SavedPlanRows() : undefined;
     const recorded = resumed ? new BaselineCursor(session.folder.path) : undefined;
     const baselines = resumed ? undefined : new BaselineWriter(session.folder.path);
     const planFile = new PlanFile(session.folder.path);
@@ -414,6 +423,7 @@ class Ingest {
       await this.#eachVerdict(source, scan, async (verdict) => {
         if (!verdict.valid) {
           planner.invalid();
+          saved?.invalid(verdict.row, scan.columns, verdict.row.problems.join('; '));
           record?.(invalidOutcome(verdict.row.line, verdict.row.cells, verdict.row.problems.join('; ')));
           return;
         }
@@ -422,6 +432,7 @@ class Ingest {
         const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
         const planned = resumed && baseline === undefined ? missingRow(row) : read.guard.plan(row, baseline, options.limits);
         if (planned.kind !== 'invalid') baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+        saved?.add(row, planned);
         switch (planned.kind) {
           case 'invalid':
             missing++;
@@ -455,7 +466,8 @@ class Ingest {
     } finally {
       await recorded?.close();
     }
-    const plan = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
+    const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
+    const plan: Plan = saved === undefined ? { ...built, saved: options.fromPlan?.document.id } : { ...built, saved: (await this.#savePlan(source, scan, built, saved)).id };
     let next = mode;
     // A dry run has written its report already; its invalid rows decide its exit code, as any dry run's.
     if (missing > 0 && !options.skipInvalid && !options.dryRun) {
@@ -465,6 +477,35 @@ class Ingest {
       next = this.#refuse(error, 'not sent because other rows of the file are invalid');
     }
     return this.#confirm(plan, next);
+  }
+
+  /**
+   * `plan`: the dry run's folder becomes a plan folder a second person
+   * approves: a copy of the input (what `apply --plan` reads, never the
+   * original again), plan.json with every row's baseline and target and the
+   * plan's id, and plan.html.
+   */
+  async #savePlan(source: InputSource, scan: Scan, plan: Plan, rows: SavedPlanRows): Promise<PlanDocument> {
+    const options = this.#options;
+    const folder = this.#session.folder;
+    const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
+    await copyFile(source.path, join(folder.path, copy));
+    const { size, sha256 } = await fingerprintFile(source.path);
+    const send = options.send;
+    const document = await writePlanDocument(folder.path, {
+      version: 1,
+      madeAt: this.#session.startedAt.toISOString(),
+      madeBy: userInfo().username,
+      target: send?.target.origin ?? '',
+      keyKind: keyKind(send?.target.apiKey ?? ''),
+      input: { name: basename(source.path), sha256, size, copy },
+      baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
+      options: describeOptions(options),
+      totals: planTotals(plan, scan.rows),
+      rows: rows.rows,
+    });
+    this.#session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
+    return document;
   }
 
   /** The blind plan, from the figures the validating pass gathered; undefined when an id repeats and they must be counted again. */

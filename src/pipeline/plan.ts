@@ -18,6 +18,8 @@ export interface Plan {
   readonly alreadyUpdated: number;
   /** Invalid rows, not sent (--skip-invalid). */
   readonly invalid: number;
+  /** The id of the saved plan this is (made by `plan`, or sent by `apply --plan`). */
+  readonly saved?: string | undefined;
   /** The plan as changes, old → new, when it was made against the live values; undefined for a blind run. */
   readonly changes: ChangeFigures | undefined;
   /** The columns carried to the report but never sent, by their names in the header. */

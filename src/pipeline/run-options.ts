@@ -1,6 +1,7 @@
 import type { FileCommand } from '../core/command.js';
 import type { LayoutChoice } from '../read/layout.js';
 import type { LogLevel } from '../report/log.js';
+import type { PlanDocument } from '../report/plan-document.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
@@ -37,6 +38,17 @@ export interface RunOptions {
   readonly limits: Limits;
   /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** `plan`: the dry run's folder is a plan folder (plan.json, plan.html, a copy of the input) a second person approves. */
+  readonly savePlan?: boolean | undefined;
+  /** `apply --plan`: the saved plan sent, exactly: its input copy, its baselines. */
+  readonly fromPlan?: SavedPlan | undefined;
+}
+
+export interface SavedPlan {
+  readonly folder: string;
+  readonly document: PlanDocument;
+  /** Oldest the plan may be when it is sent. */
+  readonly maxAgeMs: number;
 }
 
 /**
@@ -91,6 +103,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
         }
       : {}),
     extraColumns: [...options.extraColumns],
+    ...(options.fromPlan === undefined ? {} : { planId: options.fromPlan.document.id }),
     ...(send === undefined
       ? {}
       : {

@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { writeJsonAtomically } from './atomic-file.js';
 import type { RecordedOptions } from './run-record.js';
+
+export const PLAN_JSON = 'plan.json';
 
 /**
  * plan.json: a plan made by `ti-credits plan`, as a second person approves it
@@ -18,8 +26,8 @@ export interface PlanDocument {
   /** The instance the plan was made against (its origin). */
   readonly target: string;
   readonly keyKind: 'live' | 'test' | 'unknown';
-  /** The input the plan was made from; the plan folder holds a copy (`input`), which `apply --plan` reads. */
-  readonly input: { readonly name: string; readonly sha256: string; readonly size: number };
+  /** The input the plan was made from; the plan folder holds a copy (`copy`, a file name in it), which `apply --plan` reads. */
+  readonly input: { readonly name: string; readonly sha256: string; readonly size: number; readonly copy: string };
   /** SHA-256 of the plan folder's baseline.csv: the values each change is made from. */
   readonly baselineSha256: string;
   /** The options the plan was made with, guardrails among them; never the key. */
@@ -88,4 +96,69 @@ export interface ReportDocument {
   readonly problems: readonly { readonly line: number; readonly id: string; readonly outcome: string; readonly error: string }[];
   /** What `verify` found, when it ran. */
   readonly verify: { readonly holds: number; readonly changed: number; readonly rows: readonly { readonly line: number; readonly id: string; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[] } | null;
+}
+
+/** The plan's id: the SHA-256 of its content as canonical JSON (keys sorted at every level). */
+export function planId(content: Omit<PlanDocument, 'id'>): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Writes plan.json with its id, whole or not at all. */
+export async function writePlanDocument(folder: string, content: Omit<PlanDocument, 'id'>): Promise<PlanDocument> {
+  const document: PlanDocument = { id: planId(content), ...content };
+  await writeJsonAtomically(join(folder, PLAN_JSON), document);
+  return document;
+}
+
+/**
+ * plan.json of a plan folder, proved to be the plan that was made: its id
+ * matches its content, and the input copy and baseline.csv beside it are the
+ * ones it names. Anything else means the folder was altered since, and
+ * nothing of it may be sent.
+ */
+export async function readPlanDocument(folder: string): Promise<PlanDocument> {
+  const path = join(folder, PLAN_JSON);
+  let document: PlanDocument;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8')) as PlanDocument;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new TiError('invalid', missing ? `${folder} is not a plan folder: it has no ${PLAN_JSON}.` : `${path} cannot be read: ${(error as Error).message}.`, {
+      hint: 'Give --plan the folder ti-credits plan wrote (reports/<time>-<file name>), as its approver received it.',
+    });
+  }
+  const { id, ...content } = document;
+  const altered = (what: string): TiError =>
+    new TiError('invalid', `The plan in ${folder} was altered since it was made (${what}), so it is not the plan that was approved; nothing was sent.`, {
+      hint: 'Make the plan again with ti-credits plan, and have it approved again.',
+    });
+  if (document.version !== 1 || typeof id !== 'string' || planId(content) !== id) throw altered('its content no longer matches its id');
+  // The copy is a file of the plan folder: a name that reaches elsewhere is no plan ti-credits wrote.
+  if (!/^[\w.-]+$/.test(document.input.copy) || document.input.copy.startsWith('.')) throw altered(`it names ${JSON.stringify(document.input.copy)} as its input copy`);
+  if ((await sha256File(join(folder, document.input.copy))) !== document.input.sha256) throw altered(`${document.input.copy} is not the input it was made from`);
+  if ((await sha256File(join(folder, 'baseline.csv'))) !== document.baselineSha256) throw altered('baseline.csv is not the one it recorded');
+  return document;
+}
+
+/** The SHA-256 of a file's bytes, in hex; '' when it cannot be read. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    return '';
+  }
+  return hash.digest('hex');
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
@@ -74,6 +74,11 @@ export class RunFolder {
   openReport(columns: Columns, options: { readonly schema: ReportSchema; readonly durable: boolean; readonly excel: boolean }): ReportWriter {
     const { schema, excel } = options;
     return new ReportWriter(this.path, columns, options.durable ? { schema, excel, sync: this.#durability, append: this.resumed } : { schema, excel });
+  }
+
+  /** Takes the baselines a saved plan recorded, as this run's own. */
+  async adoptBaselines(planFolder: string): Promise<void> {
+    await copyFile(join(planFolder, BASELINE_FILE), join(this.path, BASELINE_FILE));
   }
 
   /** Whether an earlier session recorded the baselines (it does so whole, before its first request). */

@@ -47,6 +47,8 @@ export type RecordedOptions = ReadingSettings &
     readonly maxStalenessMs?: number | null;
     /** `apply`'s guardrails, null where not set. */
     readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
+    /** `apply --plan`: the id of the saved plan sent. */
+    readonly planId?: string;
     /** Columns carried as notes though their names resemble a field's (--extra-column). */
     readonly extraColumns: readonly string[];
   };
