@@ -10,9 +10,11 @@ import { runCli } from './program.js';
 /**
  * `npm run demo`: the whole loop on the local mock, as a finance team runs it
  * on a real instance: snapshot the batches of three clients, edit the file
- * (as someone would in a spreadsheet), apply it — seeing the plan as changes,
- * a batch a learner spent from meanwhile left alone as drifted, and retries
- * riding out a 503 and a dropped connection — then undo it.
+ * (as someone would in a spreadsheet: two balances topped up by a delta, one
+ * set outright, expiry dates, a name), apply it — seeing the plan as changes,
+ * a balance set outright on a batch a learner spent from meanwhile left alone
+ * as drifted while a delta adds to whatever the batch holds, and retries
+ * riding out a 503 and a dropped connection — verify it, then undo it.
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const seed = await loadSeed(`${root}fixtures/sample-seed.json`);
@@ -43,10 +45,15 @@ process.stdout.write(`Demo: a local mock of the Thought Industries API is listen
 process.stdout.write('\n1. Snapshot the credit batches of three clients, as they are now.\n');
 let code = await run(['snapshot', ...clients.flatMap((client) => ['--client', client]), '--out', join(folder, 'snapshot')]);
 
-process.stdout.write('\n2. Edit the snapshot, as finance would in a spreadsheet: top up three balances, extend two expiry dates, rename one batch.\n');
+process.stdout.write('\n2. Edit the snapshot, as finance would in a spreadsheet: top up two balances by 250 (a currentBalanceDelta column), set a third outright, extend two expiry dates, rename one batch.\n');
 const snapshot = parse(await readFile(join(folder, 'snapshot', 'snapshot.csv')), { columns: true }) as Record<string, string>[];
 snapshot.forEach((row, index) => {
-  if (index < 3) row.currentBalance = String(Number(row.currentBalance) + 250);
+  row.currentBalanceDelta = '';
+  if (index < 2) {
+    row.currentBalanceDelta = '+250';
+    row.currentBalance = '';
+  }
+  if (index === 2) row.currentBalance = String(Number(row.currentBalance) + 100);
   if (index === 3 || index === 4) row.expiresOn = '2028-03-31T23:59:59.000Z';
   if (index === 5) row.name = `${row.name} (renewed)`;
 });
@@ -54,14 +61,15 @@ const edited = join(folder, 'edited.csv');
 await writeFile(edited, stringify(snapshot, { header: true }));
 process.stdout.write(`   Wrote ${shown(edited)}.\n`);
 
-const spent = snapshot[2]?.id ?? '';
-mock.store.redeem(spent, 5, new Date());
-process.stdout.write(`\n3. Meanwhile a learner redeems 5 credits from batch ${spent.slice(0, 8)}…: the sheet's balance for it is now out of date.\n`);
+const [topped, set] = [snapshot[0]?.id ?? '', snapshot[2]?.id ?? ''];
+mock.store.redeem(topped, 5, new Date());
+mock.store.redeem(set, 5, new Date());
+process.stdout.write(`\n3. Meanwhile learners redeem 5 credits from batch ${topped.slice(0, 8)}… (topped up by a delta) and 5 from ${set.slice(0, 8)}… (set outright).\n`);
 
-process.stdout.write('\n4. Apply the edited file: the plan shows old → new; the batch spent from is left alone (drifted); a 503 and a dropped connection are retried.\n');
-code = (await run(['apply', edited, '--yes', '--out', join(folder, 'apply')])) || code;
+process.stdout.write('\n4. Apply the edited file and verify it: the plan shows old → new; the delta adds to what the batch holds now, keeping the redemption;\n   the balance set outright is left alone (drifted), since writing it would erase the redemption; a 503 and a dropped connection are retried.\n');
+code = (await run(['apply', edited, '--yes', '--verify', '--out', join(folder, 'apply')])) || code;
 
-process.stdout.write('\n5. Undo the run: every batch it changed goes back to what it held before.\n');
+process.stdout.write('\n5. Undo the run: names and dates go back to what they were; balances are taken back by what the run added, so redemptions made since survive.\n');
 await run(['apply', join(folder, 'apply', 'undo.csv'), '--yes', '--out', join(folder, 'undo')]);
 
 await mock.close();

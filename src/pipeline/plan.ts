@@ -101,8 +101,14 @@ export class PlanBuilder {
   }
 
   build(alreadyUpdated: number, columns: Columns, changes?: ChangeFigures): Plan {
-    // The columns read: the id, the fields, the client and the values the file was prepared from.
-    const read = new Set<number>([columns.id, ...Object.values(columns.fields), ...Object.values(columns.before), ...(columns.clientId === undefined ? [] : [columns.clientId])]);
+    // The columns read: the id, the fields, a balance's delta, the client and the values the file was prepared from.
+    const read = new Set<number>([
+      columns.id,
+      ...Object.values(columns.fields),
+      ...Object.values(columns.before),
+      ...(columns.clientId === undefined ? [] : [columns.clientId]),
+      ...(columns.delta === undefined ? [] : [columns.delta]),
+    ]);
     return {
       notes: columns.carried.filter((index) => !read.has(index)).map((index) => columns.names[index] ?? ''),
       invalid: this.#invalid,
