@@ -1,11 +1,11 @@
-import type { CreditBatch, CreditBatchUpdate } from '../../core/credit-batch.js';
+import type { CreditBatchUpdate } from '../../core/credit-batch.js';
 import type { ApiError } from '../../core/errors.js';
 import type { Baseline } from '../../report/baseline-file.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { ValidRow } from '../../validate/row.js';
 import type { Limits } from '../run-options.js';
 import { rowOverLimit } from './limits.js';
-import type { LiveBatches } from './live-batches.js';
+import type { LiveBatch, LiveBatches } from './live-batches.js';
 import { bodyAgainst, changesOf, check, valuesOf } from './values.js';
 
 /**
@@ -97,7 +97,7 @@ export class LiveGuard {
   async check(id: string, planned: Extract<PlannedRow, { kind: 'change' }>, inFlight: boolean): Promise<GuardVerdict | { readonly kind: 'send'; readonly body: CreditBatchUpdate; readonly live: CreditBatchUpdate }> {
     const failure = await this.#live.fresh(planned.clientId);
     if (failure !== undefined) return { kind: 'unreadable', error: failure.error };
-    const batch: CreditBatch | undefined = this.#live.get(id);
+    const batch: LiveBatch | undefined = this.#live.get(id);
     if (batch === undefined) return { kind: 'drifted', live: undefined };
     const live = valuesOf(
       planned.changes.map((change) => change.field),

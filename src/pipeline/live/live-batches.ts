@@ -1,4 +1,11 @@
 import type { CreditBatch } from '../../core/credit-batch.js';
+
+/**
+ * What is kept of a live credit batch: the values a row can change or be
+ * checked against, and its client. The API's other fields (status, dates,
+ * account) would more than double the memory a million batches take.
+ */
+export type LiveBatch = Pick<CreditBatch, 'id' | 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'clientId'>;
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
@@ -10,7 +17,7 @@ export interface ReadFailure {
 }
 
 interface Entry {
-  readonly batch: CreditBatch;
+  readonly batch: LiveBatch;
   /** The client it was listed for. */
   readonly client: string;
   /** The read of its client it came from: an entry from an older read of that client is gone. */
@@ -58,7 +65,7 @@ export class LiveBatches {
   }
 
   /** The batch as last read, or undefined when its client's latest read did not list it. */
-  get(id: string): CreditBatch | undefined {
+  get(id: string): LiveBatch | undefined {
     const entry = this.#batches.get(id.toLowerCase());
     if (entry === undefined) return undefined;
     return this.#reads.get(entry.client)?.read === entry.read ? entry.batch : undefined;
@@ -92,7 +99,9 @@ export class LiveBatches {
     const read = ++this.#sequence;
     const client = clientId.toLowerCase();
     for (const batch of result.value) {
-      if (this.#keep(batch.id)) this.#batches.set(batch.id.toLowerCase(), { batch: { ...batch, clientId: batch.clientId ?? clientId }, client, read });
+      if (!this.#keep(batch.id)) continue;
+      const kept: LiveBatch = { id: batch.id, name: batch.name, expiresOn: batch.expiresOn, currentBalance: batch.currentBalance, allocatedCredits: batch.allocatedCredits, clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId };
+      this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
     }
     this.#reads.set(client, { read, at });
     return undefined;
