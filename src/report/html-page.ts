@@ -123,14 +123,20 @@ button.link { all: unset; color: var(--link); cursor: pointer; text-decoration: 
 footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 @media print {
   @page { margin: 12mm; }
+  @page rows { size: landscape; margin: 10mm; }
   body { font-size: 10.5px; }
   main { max-width: none; padding: 0; }
-  .tools, .pager button, .pager label, noscript { display: none !important; }
+  .tools, .pager button, .pager label, noscript, button.link { display: none !important; }
   .scroll { overflow: visible; border: none; }
   thead th { position: static; }
-  .summary, .verdict, .cards, dl.facts, .checks, table.small { break-inside: avoid; }
+  .verdict, .cards, dl.facts, .checks, table.small { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   .id-box { font-size: 14px; }
+  /* The tables go on landscape pages of their own, where two ids and the values fit on a line. */
+  section.rows { page: rows; }
+  th, td { padding: 2px 4px; white-space: normal; }
+  td.code { font-size: 8.5px; white-space: nowrap; }
+  td.wrap { min-width: 0; }
   details:not([open]) { display: none; }
 }
 `;

@@ -74,30 +74,30 @@ function planBody(plan: PlanDocument): string {
   </dl>
 </section>
 
-<section id="clients" aria-label="Per client">
+<section id="clients" class="rows" aria-label="Per client">
   <h2>Per client</h2>
   <p class="hint">The balances over each client's changing rows; “Show its changes” narrows the table below to that client.</p>
   <div id="clients-table"></div>
 </section>
 
-<section id="changes" aria-label="Changes">
+<section id="changes" class="rows" aria-label="Changes">
   <h2>Changes to send: ${e(plural(totals.changing, 'row'))}, old → new</h2>
   <p class="hint">Click a column's heading to sort by it, again for the other way. A <span class="tag">delta</span> balance is sent as the live balance plus the change, read just before its request.</p>
   <div id="changes-table"></div>
 </section>
 
-<section id="drifted" class="set-apart" aria-label="Drifted rows">
+<section id="drifted" class="rows set-apart" aria-label="Drifted rows">
   <h2>Drifted: ${e(plural(totals.drifted, 'row'))}, not sent</h2>
   <p class="hint">Their batch moved since the file was prepared: they are sent only if it moves back by their turn.</p>
   <div id="drifted-table"></div>
 </section>
 
-<section id="invalid" class="set-apart bad" aria-label="Invalid rows">
+<section id="invalid" class="rows set-apart bad" aria-label="Invalid rows">
   <h2>Invalid: ${e(plural(totals.invalid, 'row'))}, never sent</h2>
   <div id="invalid-table"></div>
 </section>
 
-<section id="unchanged" aria-label="Unchanged rows">
+<section id="unchanged" class="rows" aria-label="Unchanged rows">
   <h2>Unchanged: ${e(plural(totals.unchanged, 'row'))}</h2>
   <details><summary>Rows whose batch already holds every value asked (never sent)</summary><div id="unchanged-table"></div></details>
 </section>

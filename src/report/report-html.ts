@@ -84,13 +84,13 @@ function reportBody(report: ReportDocument): string {
   <ul class="checks" id="checks" data-testid="checks"></ul>
 </section>
 
-<section id="problems" class="set-apart bad" aria-label="Rows not updated">
+<section id="problems" class="rows set-apart bad" aria-label="Rows not updated">
   <h2>Not updated: ${e(plural(Math.max(0, notUpdated), 'row'))}</h2>
   <p class="hint">Every row neither updated nor already as asked, with why. failed.csv beside this file holds the failed ones, ready to send again.</p>
   <div id="problems-table"></div>
 </section>
 
-<section id="verify" aria-label="Verify">
+<section id="verify" class="rows" aria-label="Verify">
   <h2>Verify</h2>
   ${
     report.verify === null
