@@ -36,7 +36,7 @@ const rows: PlanRow[] = [
   at(10, 'change', [balance(10, 1000, 1000)]),
   at(11, 'change', [balance(11, 2000, -210), expiry(11, '2027-06-30T23:59:59.000Z')]),
 ];
-const plan = planDocument(rows, { input: { name: 'q4-adjustments.csv', size: 1184, sha256: 'b5d1c0a3e7f24c11a9e8d3f0b6a2c7e94f1d8a35c6b0e2f7a9d4c1e8b3f6a205' } });
+const plan = planDocument(rows, { input: { name: 'q4-adjustments.csv', size: 1184, sha256: 'b5d1c0a3e7f24c11a9e8d3f0b6a2c7e94f1d8a35c6b0e2f7a9d4c1e8b3f6a205', copy: 'input.csv' } });
 
 const work = await mkdtemp(join(tmpdir(), 'ti-credits-screenshot-'));
 const browser = await launchChromium({ width: 1600, height: 900 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CreditBatchUpdate, UpdatableField } from '../src/core/credit-batch.js';
-import type { PlanChange, PlanDocument, PlanRow, ReportDocument } from '../src/report/plan-document.js';
+import { planId, type PlanChange, type PlanDocument, type PlanRow, type ReportDocument } from '../src/report/plan-document.js';
 import { describeChange } from '../src/report/plan-file.js';
 import type { RecordedOptions } from '../src/report/run-record.js';
 
@@ -51,18 +51,6 @@ export const OPTIONS: RecordedOptions = {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Keys sorted at every depth: the canonical text the id is the hash of. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function totalsOf(rows: readonly PlanRow[], readRequests: number): PlanDocument['totals'] {
   const count = (state: PlanRow['state']): number => rows.filter((entry) => entry.state === state).length;
   let before = 0n;
@@ -107,14 +95,14 @@ export function planDocument(rows: readonly PlanRow[], fields: Partial<Omit<Plan
     madeBy: 'dana.finance',
     target: 'https://acme.thoughtindustries.com',
     keyKind: 'live',
-    input: { name: 'q4-adjustments.csv', size: 48_213, sha256: sha256('q4-adjustments.csv') },
+    input: { name: 'q4-adjustments.csv', size: 48_213, sha256: sha256('q4-adjustments.csv'), copy: 'input.csv' },
     baselineSha256: sha256('baseline.csv'),
     options: OPTIONS,
     totals: totalsOf(rows, Math.max(1, Math.ceil(rows.length / 100))),
     rows,
     ...fields,
   };
-  return { id: sha256(canonical(content)), ...content };
+  return { id: planId(content), ...content };
 }
 
 /** A report of a finished apply, its row counts added up from `rows`. */
