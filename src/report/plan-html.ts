@@ -128,7 +128,7 @@ function guardrails(plan: PlanDocument): string {
     ${options.blind === undefined ? '' : setting('--blind', options.blind ? 'yes: written without reading the live values first' : 'no: each batch is read before it is written')}
     ${options.maxStalenessMs === undefined || options.maxStalenessMs === null ? '' : setting('--max-staleness', `${groupDigits(Math.round(options.maxStalenessMs / 1000))} s`)}
     ${options.clients === undefined || options.clients.length === 0 ? '' : setting('--client', options.clients.join(', '))}
-    ${options.ratePerMinute === undefined ? '' : setting('--rate', `${groupDigits(options.ratePerMinute)} requests a minute`)}
+    ${options.ratePerMinute === undefined ? '' : setting('--rate', options.ratePerMinute === 0 ? '0: the pace is left to the API’s headers' : `${groupDigits(options.ratePerMinute)} requests a minute`)}
   </dl>`;
 }
 
@@ -298,7 +298,7 @@ run((plan) => {
   if (changes !== null) document.getElementById('changes-table').prepend(h('div', { class: 'tools' }, [h('label', {}, ['Client ', choose]), h('label', {}, ['Find ', find])]));
 
   place('clients-table', 'clients', [
-    { key: 'client', label: 'Client', kind: 'code', value: (entry) => entry.clientId },
+    { key: 'client', label: 'Client', kind: 'code', value: (entry) => entry.clientId, cell: (entry) => (entry.clientId === null ? h('span', { class: 'muted', text: '(no client)' }) : entry.clientId) },
     { key: 'rows', label: 'Rows', kind: 'number', value: (entry) => entry.rows, cell: (entry) => grouped(entry.rows) },
     { key: 'changing', label: 'Changing', kind: 'number', value: (entry) => entry.change, cell: (entry) => grouped(entry.change) },
     { key: 'unchanged', label: 'Unchanged', kind: 'number', value: (entry) => entry.unchanged, cell: (entry) => grouped(entry.unchanged) },
