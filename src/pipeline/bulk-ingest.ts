@@ -10,6 +10,7 @@ import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
 import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
 import { keyKind } from '../send/api-target.js';
+import { writeRunReport } from './report-document.js';
 import { checkSavedPlan, planTotals, SavedPlanRows } from './saved-plan.js';
 import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import { PlanFile, type FieldChange } from '../report/plan-file.js';
@@ -133,6 +134,8 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   }
   if (ingest.plan !== undefined) session.planned(planFacts(ingest.plan));
   const summary = await session.finish();
+  // What the run did, for whoever approved it: every apply that may have sent something.
+  if (sends && summary.status !== 'refused') await writeRunReport(folder, summary, ingest.plan);
   return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo, keyAccepted: ingest.keyAccepted };
 }
 
@@ -504,6 +507,7 @@ class Ingest {
       totals: planTotals(plan, scan.rows),
       rows: rows.rows,
     });
+    await folder.writePlanHtml(document);
     this.#session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
     return document;
   }

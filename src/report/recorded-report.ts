@@ -190,3 +190,30 @@ async function baselineClients(folder: string): Promise<Map<number, string>> {
   }
   return clients;
 }
+
+/** A row of a finished run not updated (nor already as asked), with why, from its report.csv. */
+export interface ProblemRow {
+  readonly line: number;
+  readonly id: string;
+  readonly outcome: string;
+  readonly error: string;
+}
+
+/** Every row of a finished run's report.csv that is neither updated nor unchanged, in the report's order. */
+export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
+  const rows: ProblemRow[] = [];
+  const path = join(folder, REPORT_FILE);
+  if (!existsSync(path)) return rows;
+  let header: { line: number; outcome: number; error: number; id: number } | undefined;
+  for await (const record of createReadStream(path).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
+    if (header === undefined) {
+      const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
+      header = { line: at('line'), outcome: at('outcome'), error: at('error'), id: at('id') };
+      continue;
+    }
+    const outcome = record[header.outcome] ?? '';
+    if (outcome === 'updated' || outcome === 'unchanged') continue;
+    rows.push({ line: Number(record[header.line]), id: (record[header.id] ?? '').trim(), outcome, error: record[header.error] ?? '' });
+  }
+  return rows;
+}

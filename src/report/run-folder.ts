@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
+import type { PlanDocument, ReportDocument } from './plan-document.js';
+import { renderPlanHtml } from './plan-html.js';
+import { renderReportHtml } from './report-html.js';
 import { TiError } from '../core/errors.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
@@ -79,6 +82,16 @@ export class RunFolder {
   /** Takes the baselines a saved plan recorded, as this run's own. */
   async adoptBaselines(planFolder: string): Promise<void> {
     await copyFile(join(planFolder, BASELINE_FILE), join(this.path, BASELINE_FILE));
+  }
+
+  /** plan.html: the saved plan, for its approver. */
+  async writePlanHtml(plan: PlanDocument): Promise<void> {
+    await writeFile(join(this.path, 'plan.html'), renderPlanHtml(plan));
+  }
+
+  /** report.html: what the run did, written when it ends, and again once verified. */
+  async writeReportHtml(report: ReportDocument): Promise<void> {
+    await writeFile(join(this.path, 'report.html'), renderReportHtml(report));
   }
 
   /** Whether an earlier session recorded the baselines (it does so whole, before its first request). */

@@ -53,7 +53,7 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, give
     const { summary } = result;
     const sentSomething = summary.status !== 'refused' && !options.dryRun && (summary.rows.updated ?? 0) > 0;
     if (argv.verify !== true || send === undefined || !sentSomething || code === EXIT.interrupted) return code;
-    const verified = await runVerify({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, argv.json === true, io);
+    const verified = await runVerify({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, argv.json === true, io, result);
     // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
     return code === EXIT.ok ? verified : code;
   } finally {
