@@ -173,3 +173,8 @@ function decode(text: string): string {
     return String.fromCodePoint(code);
   });
 }
+
+/** An attribute of XML Schema's boolean type, which may be written `1` or `true`. */
+export function xmlBoolean(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
