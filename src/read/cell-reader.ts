@@ -1,6 +1,7 @@
 import type { TiError } from '../core/errors.js';
 import { serialToCalendar, type CalendarParts } from './excel-dates.js';
 import type { NumberShown } from './number-format.js';
+import type { SharedStrings } from './shared-strings.js';
 import { restoreEscapedCharacters, type SheetCellXml } from './sheet-xml.js';
 import { cellAddress, type WorkbookCell } from './workbook-cell.js';
 import { describeDamagedWorkbook, type WorkbookParts } from './workbook-parts.js';
@@ -17,9 +18,9 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(
 export class CellReader {
   readonly #path: string;
   readonly #parts: WorkbookParts;
-  readonly #sharedStrings: readonly string[];
+  readonly #sharedStrings: SharedStrings;
 
-  constructor(path: string, parts: WorkbookParts, sharedStrings: readonly string[]) {
+  constructor(path: string, parts: WorkbookParts, sharedStrings: SharedStrings) {
     this.#path = path;
     this.#parts = parts;
     this.#sharedStrings = sharedStrings;
@@ -32,7 +33,7 @@ export class CellReader {
     if (value === undefined || (value === '' && !isText(xml.type))) return formula ? { kind: 'formula-without-result', address } : { kind: 'empty', address, formula };
     switch (xml.type) {
       case 's': {
-        const text = /^\d+$/.test(value) ? this.#sharedStrings[Number(value)] : undefined;
+        const text = /^\d+$/.test(value) ? this.#sharedStrings.get(Number(value)) : undefined;
         if (text === undefined) throw this.#damaged(address, `refers to shared string ${JSON.stringify(value)}, which the workbook does not have`);
         return textCell(address, formula, text);
       }

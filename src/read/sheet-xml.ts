@@ -24,7 +24,7 @@ export interface SheetCellXml {
 
 export interface SheetRowXml {
   /** The sheet's own row number, 1-based. */
-  readonly row: number;
+  readonly line: number;
   readonly hidden: boolean;
   readonly cells: readonly SheetCellXml[];
 }
@@ -43,7 +43,7 @@ export class SheetXmlReader implements XmlHandler {
   readonly merges: string[] = [];
 
   #inSheetData = false;
-  #row: { row: number; hidden: boolean; cells: SheetCellXml[] } | undefined;
+  #row: { line: number; hidden: boolean; cells: SheetCellXml[] } | undefined;
   #lastRow = 0;
   #cell: { column: number; style: number; type: string; formula: boolean; value: string | undefined } | undefined;
   /** Whether the text met now is the cell's value (`<v>`, or a `<t>` of its inline string). */
@@ -66,9 +66,9 @@ export class SheetXmlReader implements XmlHandler {
         if (!this.#inSheetData) break;
         // `r` may be left out, meaning the row after the previous one.
         const reference = attributes.get('r');
-        const row = reference === undefined ? this.#lastRow + 1 : Number(reference);
-        this.#lastRow = row;
-        this.#row = { row, hidden: xmlBoolean(attributes.get('hidden')) || Number(attributes.get('ht')) === 0, cells: [] };
+        const line = reference === undefined ? this.#lastRow + 1 : Number(reference);
+        this.#lastRow = line;
+        this.#row = { line, hidden: xmlBoolean(attributes.get('hidden')) || Number(attributes.get('ht')) === 0, cells: [] };
         break;
       }
       case 'c': {

@@ -2,14 +2,13 @@ import { posix } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { BUILT_IN_FORMATS, numberShown, type NumberShown } from './number-format.js';
 import { describeFileError } from './read-errors.js';
-import { restoreEscapedCharacters } from './sheet-xml.js';
 import { xmlBoolean, XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js';
 import { ZipArchive, ZipError } from './zip-archive.js';
 
 /**
  * An open workbook: its zip archive, and what its parts say about reading
- * the sheets (xl/workbook.xml and its relationships, xl/styles.xml,
- * xl/sharedStrings.xml).
+ * the sheets (xl/workbook.xml and its relationships, xl/styles.xml; the
+ * shared strings are read by shared-strings.ts).
  *
  * These are read here rather than by exceljs's stream reader, which reads
  * `date1904="true"` (as LibreOffice writes it) as the 1900 system, four
@@ -65,42 +64,6 @@ export async function openWorkbook(path: string): Promise<WorkbookParts> {
     await archive.close();
     throw describeWorkbookError(path, error);
   }
-}
-
-/**
- * Every shared string, in order, rich text flattened to its characters and
- * phonetic guides left out. They are held in memory, as any reader of a
- * sheet must: a cell refers to them by number.
- */
-export async function readSharedStrings(parts: WorkbookParts): Promise<readonly string[]> {
-  const strings: string[] = [];
-  if (parts.sharedStringsPart === undefined) return strings;
-  let current: string | undefined;
-  let collecting = false;
-  let phonetic = false;
-  const scanner = new XmlScanner({
-    open(name) {
-      if (name === 'si') current = '';
-      else if (name === 'rPh') phonetic = true;
-      else if (name === 't') collecting = current !== undefined && !phonetic;
-    },
-    close(name) {
-      if (name === 't') collecting = false;
-      else if (name === 'rPh') phonetic = false;
-      else if (name === 'si' && current !== undefined) {
-        strings.push(restoreEscapedCharacters(current));
-        current = undefined;
-      }
-    },
-    text(text) {
-      if (collecting) current += text;
-    },
-  });
-  const decoder = utf8Decoder();
-  for await (const chunk of parts.archive.chunks(parts.sharedStringsPart)) scanner.write(decoder.decode(chunk));
-  scanner.write(decoder.decode());
-  scanner.end();
-  return strings;
 }
 
 /** Says why a workbook cannot be read: the file's own fault, or the error of a part that cannot be read. */

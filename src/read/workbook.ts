@@ -1,8 +1,9 @@
 import { TiError } from '../core/errors.js';
 import { CellReader } from './cell-reader.js';
-import { SheetXmlReader, type ColumnRange, type SheetRowXml } from './sheet-xml.js';
+import { SharedStrings } from './shared-strings.js';
+import { SheetXmlReader, type SheetRowXml } from './sheet-xml.js';
 import { canonicalText, cellAddress, type WorkbookCell } from './workbook-cell.js';
-import { describeDamagedWorkbook, describeWorkbookError, openWorkbook, readSharedStrings, utf8Decoder, type SheetInfo, type WorkbookParts } from './workbook-parts.js';
+import { describeDamagedWorkbook, describeWorkbookError, openWorkbook, utf8Decoder, type SheetInfo, type WorkbookParts } from './workbook-parts.js';
 import { XmlError, XmlScanner } from './xml-scanner.js';
 
 export { canonicalText, cellAddress, type DateCell, type FilledCell, type WorkbookCell } from './workbook-cell.js';
@@ -48,20 +49,19 @@ const LISTED = 10;
  */
 export async function chooseSheet(path: string, choice: SheetChoice): Promise<string> {
   const parts = await openWorkbook(path);
+  const strings = new SharedStrings(parts);
   const withHeader: SheetInfo[] = [];
   try {
     if (choice.sheet !== undefined) return namedSheet(path, parts, choice.sheet).name;
-    const sharedStrings = await readSharedStrings(parts);
     for (const sheet of parts.sheets) {
       if (sheet.hidden) continue;
-      for await (const batch of sheetRecords(path, parts, sheet, sharedStrings)) {
-        if (choice.isHeader(batch[0]?.cells ?? [])) withHeader.push(sheet);
-        break;
-      }
+      const first = await firstRecord(path, parts, sheet, strings);
+      if (first !== undefined && choice.isHeader(first.cells)) withHeader.push(sheet);
     }
   } catch (error) {
     throw describeWorkbookError(path, error);
   } finally {
+    await strings.close();
     await parts.archive.close();
   }
   const [chosen] = withHeader;
@@ -93,12 +93,15 @@ export async function chooseSheet(path: string, choice: SheetChoice): Promise<st
  */
 export async function* readWorkbookBatches(path: string, options: { readonly sheet: string }): AsyncGenerator<readonly WorkbookRecord[]> {
   const parts = await openWorkbook(path);
+  const strings = new SharedStrings(parts);
   try {
     const sheet = namedSheet(path, parts, options.sheet);
-    yield* sheetRecords(path, parts, sheet, await readSharedStrings(parts));
+    await strings.readUpTo(Number.POSITIVE_INFINITY);
+    yield* sheetRecords(path, parts, sheet, strings);
   } catch (error) {
     throw describeWorkbookError(path, error);
   } finally {
+    await strings.close();
     await parts.archive.close();
   }
 }
@@ -129,33 +132,24 @@ function listSome(items: readonly string[]): string {
   return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }
 
-/** What the sheet hides, gathered while it is read. */
+/** What the sheet hides where it holds values, gathered while it is read. */
 interface Hidden {
   readonly rows: number[];
   readonly columns: Set<number>;
 }
 
-async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInfo, sharedStrings: readonly string[]): AsyncGenerator<WorkbookRecord[]> {
-  const xml = new SheetXmlReader();
+/** The rows of a sheet's XML as they are read, in batches of about BATCH_CHARS of it. */
+async function* sheetRows(path: string, parts: WorkbookParts, sheet: SheetInfo, xml: SheetXmlReader): AsyncGenerator<SheetRowXml[]> {
   const scanner = new XmlScanner(xml);
   const decoder = utf8Decoder();
-  const cells = new CellReader(path, parts, sharedStrings);
-  const hidden: Hidden = { rows: [], columns: new Set() };
-  let width: number | undefined;
   try {
     for await (const chunk of parts.archive.chunks(sheet.part)) {
       const text = decoder.decode(chunk);
       for (let at = 0; at < text.length; at += BATCH_CHARS) {
         scanner.write(text.slice(at, at + BATCH_CHARS));
-        const batch: WorkbookRecord[] = [];
-        for (const row of xml.rows) {
-          const record = toRecord(row, width ?? 0, cells, xml.hiddenColumns, hidden);
-          if (record === undefined) continue;
-          width ??= record.cells.length;
-          batch.push(record);
-        }
+        const rows = xml.rows;
         xml.rows = [];
-        if (batch.length > 0) yield batch;
+        if (rows.length > 0) yield rows;
       }
     }
     scanner.write(decoder.decode());
@@ -164,25 +158,59 @@ async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInf
     if (error instanceof XmlError) throw describeDamagedWorkbook(path, `the sheet ${JSON.stringify(sheet.name)} is not well-formed XML (${error.message})`);
     throw error;
   }
+}
+
+async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInfo, strings: SharedStrings): AsyncGenerator<WorkbookRecord[]> {
+  const xml = new SheetXmlReader();
+  const cells = new CellReader(path, parts, strings);
+  const hidden: Hidden = { rows: [], columns: new Set() };
+  let width: number | undefined;
+  for await (const rows of sheetRows(path, parts, sheet, xml)) {
+    const batch: WorkbookRecord[] = [];
+    for (const row of rows) {
+      const record = toRecord(row, width ?? 0, cells);
+      if (record === undefined) continue;
+      width ??= record.cells.length;
+      if (row.hidden) hidden.rows.push(row.line);
+      if (xml.hiddenColumns.length > 0) {
+        for (const [column, cell] of record.typed.entries()) {
+          if (cell.kind !== 'empty' && xml.hiddenColumns.some((range) => column >= range.first && column <= range.last)) hidden.columns.add(column);
+        }
+      }
+      batch.push(record);
+    }
+    if (batch.length > 0) yield batch;
+  }
   refuseHidden(path, sheet, hidden, xml.merges);
 }
 
-function toRecord(row: SheetRowXml, width: number, cells: CellReader, hiddenColumns: readonly ColumnRange[], hidden: Hidden): WorkbookRecord | undefined {
+/** The first record of a sheet, reading only as many shared strings as its rows up to it refer to. */
+async function firstRecord(path: string, parts: WorkbookParts, sheet: SheetInfo, strings: SharedStrings): Promise<WorkbookRecord | undefined> {
+  const cells = new CellReader(path, parts, strings);
+  for await (const rows of sheetRows(path, parts, sheet, new SheetXmlReader())) {
+    for (const row of rows) {
+      await strings.readUpTo(Math.max(0, ...row.cells.map((cell) => (cell.type === 's' ? Number(cell.value) + 1 : 0))));
+      const record = toRecord(row, 0, cells);
+      if (record !== undefined) return record;
+    }
+  }
+  return undefined;
+}
+
+/** A row as a record, or undefined when every cell of it is empty. */
+function toRecord(row: SheetRowXml, width: number, cells: CellReader): WorkbookRecord | undefined {
   const typed: WorkbookCell[] = [];
-  const empty = (column: number): WorkbookCell => ({ kind: 'empty', address: cellAddress(column, row.row), formula: false });
+  const empty = (column: number): WorkbookCell => ({ kind: 'empty', address: cellAddress(column, row.line), formula: false });
   let filled = false;
   for (const xml of row.cells) {
     while (typed.length < xml.column) typed.push(empty(typed.length));
-    const cell = cells.read(xml, row.row);
+    const cell = cells.read(xml, row.line);
     typed[xml.column] = cell;
-    if (cell.kind === 'empty') continue;
-    filled = true;
-    if (hiddenColumns.some((range) => xml.column >= range.first && xml.column <= range.last)) hidden.columns.add(xml.column);
+    if (cell.kind !== 'empty') filled = true;
   }
   if (!filled) return undefined;
   while (typed.length < width) typed.push(empty(typed.length));
-  if (row.hidden) hidden.rows.push(row.row);
-  return { line: row.row, cells: typed.map(canonicalText), typed };
+  return { line: row.line, cells: typed.map(canonicalText), typed };
 }
 
 /**

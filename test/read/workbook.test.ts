@@ -344,6 +344,23 @@ describe('choosing the sheet', () => {
     assert.equal((await refusal(readSheet(path, 'Old'))).message, hidden.message);
   });
 
+  it('takes a first row that shows nothing as empty, reading the shared strings as far as the first rows refer to', async () => {
+    const dir = await tempDir();
+    const shared = (index: number, column: string, row: number): string => `<c r="${column}${row}" t="s"><v>${index}</v></c>`;
+    const path = await craftWorkbook(dir, {
+      sharedStrings: ['<t></t>', '<t>Batch 1</t>', '<t>Batch 2</t>', '<t>id</t>', '<t>name</t>', '<t>Notes</t>'],
+      sheets: [
+        { name: 'Notes', rows: `<row r="1">${shared(5, 'A', 1)}</row>` },
+        { name: 'Changes', rows: `<row r="1">${shared(0, 'A', 1)}${shared(0, 'B', 1)}</row><row r="2">${shared(3, 'A', 2)}${shared(4, 'B', 2)}</row><row r="3">${shared(1, 'B', 3)}</row>` },
+      ],
+    });
+    assert.equal(await chooseSheet(path, { isHeader }), 'Changes');
+    assert.deepEqual((await readSheet(path, 'Changes')).map((record) => [record.line, record.cells]), [
+      [2, ['id', 'name']],
+      [3, ['', 'Batch 1']],
+    ]);
+  });
+
   it('names the sheets right when the workbook gives their parts from the package root, as openpyxl does', async () => {
     const dir = await tempDir();
     const crafted: CraftedWorkbook = {
