@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DateCell, FilledCell } from '../../src/read/workbook-cell.js';
+import { readWorkbookBatches, type WorkbookRecord } from '../../src/read/workbook.js';
 import { parseExpiresOn } from '../../src/validate/expires-on.js';
 import type { Parsed } from '../../src/validate/fields.js';
 import { defaultRules, type FieldRules } from '../../src/validate/rules.js';
 import { expiresOnCsvText, parseCurrentBalanceCell, parseExpiresOnCell, parseIdCell, parseNameCell } from '../../src/validate/workbook-cells.js';
+import { tempDir } from '../helpers.js';
+import { writeWithExcelJs } from '../read/workbook-files.js';
 
 const rules = defaultRules(new Date('2026-11-24T12:00:00Z'));
 const withRules = (changes: Partial<FieldRules>): FieldRules => ({ ...rules, ...changes });
@@ -134,5 +137,37 @@ describe('currentBalance cells', () => {
     assert.match(problemOf(parseCurrentBalanceCell(text('1,250', 'D6'), rules)), /^cell D6: currentBalance "1,250" has ",", which could be a thousands separator/);
     assert.equal(problemOf(parseCurrentBalanceCell(date('2027-03-31', undefined, 'D7'), rules)), 'cell D7 holds the date 2027-03-31, not a number of credits; type the balance as a whole number, e.g. 1250');
     assert.equal(problemOf(parseCurrentBalanceCell(bool(true, 'D8'), rules)), 'cell D8 holds TRUE, not a number of credits; type the balance as a whole number, e.g. 1250');
+  });
+});
+
+describe('cells of a workbook written by exceljs', () => {
+  it('send what the cells hold and refuse, by address, the ones typed wrong', async () => {
+    const path = await writeWithExcelJs(await tempDir(), 'typed.xlsx', (workbook) => {
+      const sheet = workbook.addWorksheet('changes');
+      sheet.addRow(['id', 'name', 'expiresOn', 'currentBalance']);
+      sheet.addRow([ID, 'Acme', new Date(Date.UTC(2027, 2, 31, 17, 0)), 1250]);
+      sheet.getCell('C2').numFmt = 'yyyy-mm-dd hh:mm';
+      sheet.getCell('D2').numFmt = '#,##0.00 "credits"';
+      sheet.addRow([123456, 2024, 46477, 12.5]);
+    });
+    const records: WorkbookRecord[] = [];
+    for await (const batch of readWorkbookBatches(path, { sheet: 'changes' })) records.push(...batch);
+    const cells = (line: number): FilledCell[] => (records.find((record) => record.line === line)?.typed ?? []).filter((cell): cell is FilledCell => cell.kind !== 'empty');
+    const [id, name, expiresOn, balance] = cells(2) as [FilledCell, FilledCell, FilledCell, FilledCell];
+    const newYork = withRules({ timezone: 'America/New_York' });
+    assert.deepEqual([parseIdCell(id), parseNameCell(name), parseExpiresOnCell(expiresOn, newYork), parseCurrentBalanceCell(balance, newYork)], [
+      { ok: true, value: ID },
+      { ok: true, value: 'Acme' },
+      { ok: true, value: '2027-03-31T21:00:00.000Z' },
+      { ok: true, value: 1250 },
+    ]);
+    assert.equal(expiresOnCsvText(expiresOn, newYork), '2027-03-31T17:00:00.000-04:00');
+    const [wrongId, wrongName, serial, fraction] = cells(3) as [FilledCell, FilledCell, FilledCell, FilledCell];
+    assert.deepEqual([problemOf(parseIdCell(wrongId)), problemOf(parseNameCell(wrongName)), problemOf(parseExpiresOnCell(serial, rules)), problemOf(parseCurrentBalanceCell(fraction, rules))], [
+      'cell A3 holds the number 123456; a credit batch id is a UUID typed as text',
+      "cell B3 holds the number 2024; a name must be text in the sheet: type it with an apostrophe before it ('2024), or format the cell as Text and type it again",
+      'cell C3 holds the number 46477, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant',
+      'cell D3 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number',
+    ]);
   });
 });
