@@ -42,7 +42,6 @@ export class SheetXmlReader implements XmlHandler {
   /** Merged ranges, as written (`A8:B8`). */
   readonly merges: string[] = [];
 
-  #inSheetData = false;
   #row: { line: number; hidden: boolean; cells: SheetCellXml[] } | undefined;
   #lastRow = 0;
   #cell: { column: number; style: number; type: string; formula: boolean; value: string | undefined } | undefined;
@@ -59,11 +58,7 @@ export class SheetXmlReader implements XmlHandler {
           this.hiddenColumns.push({ first: Number(attributes.get('min')) - 1, last: Number(attributes.get('max')) - 1 });
         }
         break;
-      case 'sheetData':
-        this.#inSheetData = true;
-        break;
       case 'row': {
-        if (!this.#inSheetData) break;
         // `r` may be left out, meaning the row after the previous one.
         const reference = attributes.get('r');
         const line = reference === undefined ? this.#lastRow + 1 : Number(reference);
@@ -132,9 +127,6 @@ export class SheetXmlReader implements XmlHandler {
       case 'row':
         if (this.#row !== undefined && this.#row.cells.length > 0) this.rows.push(this.#row);
         this.#row = undefined;
-        break;
-      case 'sheetData':
-        this.#inSheetData = false;
         break;
     }
   }

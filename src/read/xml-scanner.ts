@@ -135,13 +135,17 @@ const ATTRIBUTE_NAMED = new Map<string, RegExp>();
 
 /** The index of the `>` that ends the markup starting at `start`, or -1 when the text ends first. */
 function markupEnd(text: string, start: number): number {
-  if (text.startsWith('<!--', start)) return endAfter(text, '-->', start + 4);
-  if (text.startsWith('<![CDATA[', start)) return endAfter(text, ']]>', start + 9);
-  // The chunk ends too soon to tell a comment or CDATA from a declaration.
-  const head = text.slice(start, start + 9);
-  if ('<!--'.startsWith(head) || '<![CDATA['.startsWith(head)) return -1;
-  if (head.startsWith('<!')) throw new XmlError('the document has a document type declaration, which a workbook never has');
-  if (text.startsWith('<?', start)) return endAfter(text, '?>', start + 2);
+  const second = text[start + 1];
+  if (second === undefined) return -1;
+  if (second === '!') {
+    if (text.startsWith('<!--', start)) return endAfter(text, '-->', start + 4);
+    if (text.startsWith('<![CDATA[', start)) return endAfter(text, ']]>', start + 9);
+    // The chunk ends too soon to tell a comment or CDATA from a declaration.
+    const head = text.slice(start, start + 9);
+    if ('<!--'.startsWith(head) || '<![CDATA['.startsWith(head)) return -1;
+    throw new XmlError('the document has a document type declaration, which a workbook never has');
+  }
+  if (second === '?') return endAfter(text, '?>', start + 2);
   TAG_STOP.lastIndex = start + 1;
   for (;;) {
     const stop = TAG_STOP.exec(text);
