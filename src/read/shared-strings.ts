@@ -8,6 +8,10 @@ import { XmlScanner } from './xml-scanner.js';
  * out. They are read as far as needed: to the end before a sheet is read,
  * since any of its cells may refer to any of them, and only as far as the
  * first rows need to choose the sheet. What has been read is held in memory.
+ *
+ * exceljs's stream reader reads a string with a phonetic guide (the reading
+ * Japanese Excel keeps with a name typed in kanji) as the reading alone,
+ * and keeps the whitespace between the tags of an indented part.
  */
 export class SharedStrings {
   readonly #strings: string[] = [];

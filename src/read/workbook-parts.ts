@@ -12,11 +12,10 @@ import { ZipArchive, ZipError } from './zip-archive.js';
  *
  * These are read here rather than by exceljs's stream reader, which reads
  * `date1904="true"` (as LibreOffice writes it) as the 1900 system, four
- * years off; reads a string with a phonetic guide (as Japanese Excel writes
- * names) as its reading alone; names sheets "Sheet1", "Sheet2" when the
- * relationships give absolute paths (as openpyxl writes them; exceljs issue
- * 2663); gives built-in format 22 without its time; and can lose the last
- * entry of the zip (see zip-archive.ts).
+ * years off; names sheets "Sheet1", "Sheet2" when the relationships give
+ * absolute paths (as openpyxl writes them; exceljs issue 2663); gives
+ * built-in format 22 without its time; and can lose the last entry of the
+ * zip (see zip-archive.ts).
  */
 
 export interface SheetInfo {
