@@ -66,7 +66,7 @@ async function hasWorkbookPart(path: string): Promise<boolean> {
     throw error;
   }
   try {
-    return archive.entries.has(WORKBOOK_PART);
+    return archive.has(WORKBOOK_PART);
   } finally {
     await archive.close();
   }

@@ -98,9 +98,11 @@ export async function craftWorkbook(dir: string, workbook: CraftedWorkbook, name
 
 /**
  * A zip archive of `entries`, deflated, the way any zip tool writes one; or
- * stored, or labelled with another method or flags, as some tools do.
+ * stored, or labelled with another method or flags, as some tools do; or
+ * with a zip64 end record, as tools write archives past 4 GB or 65,535
+ * entries (and some, such as .NET's, whenever they stream).
  */
-export async function writeZip(path: string, entries: readonly (readonly [string, string])[], options: { readonly method?: number; readonly flags?: number } = {}): Promise<void> {
+export async function writeZip(path: string, entries: readonly (readonly [string, string])[], options: { readonly method?: number; readonly flags?: number; readonly zip64?: boolean } = {}): Promise<void> {
   const locals: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;
@@ -134,9 +136,31 @@ export async function writeZip(path: string, entries: readonly (readonly [string
   const directoryBytes = Buffer.concat(directory);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directoryBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  await writeFile(path, Buffer.concat([...locals, directoryBytes, end]));
+  if (options.zip64 !== true) {
+    end.writeUInt16LE(entries.length, 8);
+    end.writeUInt16LE(entries.length, 10);
+    end.writeUInt32LE(directoryBytes.length, 12);
+    end.writeUInt32LE(offset, 16);
+    await writeFile(path, Buffer.concat([...locals, directoryBytes, end]));
+    return;
+  }
+  // The classic end record says "see the zip64 record"; the zip64 record and its locator come before it.
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(entries.length), 24);
+  record.writeBigUInt64LE(BigInt(entries.length), 32);
+  record.writeBigUInt64LE(BigInt(directoryBytes.length), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + directoryBytes.length), 8);
+  locator.writeUInt32LE(1, 16);
+  await writeFile(path, Buffer.concat([...locals, directoryBytes, record, locator, end]));
 }

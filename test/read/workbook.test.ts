@@ -418,6 +418,31 @@ describe('telling a workbook by its content', () => {
     assert.match((await refusal(chooseSheet(encrypted, { isHeader }))).message, /xl\/workbook\.xml is encrypted\./);
     const notZip = join(dir, 'not-a-zip.xlsx');
     await writeFile(notZip, 'id,name\n');
-    assert.match((await refusal(chooseSheet(notZip, { isHeader }))).message, /not-a-zip\.xlsx cannot be read as an Excel workbook: no end of central directory record\./);
+    assert.match((await refusal(chooseSheet(notZip, { isHeader }))).message, /not-a-zip\.xlsx cannot be read as an Excel workbook: end of central directory record signature not found/);
+  });
+
+  it('reads a workbook whose zip has a zip64 end record', async () => {
+    const dir = await tempDir();
+    const path = await craftWorkbook(dir, { sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>' }] }, 'zip64.xlsx', { zip64: true });
+    assert.equal(await detectFileKind(path), 'xlsx');
+    assert.deepEqual((await readChosen(path)).map((record) => record.cells), [['id', 'name']]);
+  });
+
+  it('refuses a zip whose directory points outside the file, or whose entry inflates to more than its stated size', async () => {
+    const dir = await tempDir();
+    const crafted: CraftedWorkbook = { sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>' }] };
+    const outside = await craftWorkbook(dir, crafted, 'outside.xlsx');
+    const bytes = await readFile(outside);
+    // The directory entry of xl/workbook.xml says its local header is past the end of the file.
+    bytes.writeUInt32LE(bytes.length + 1000, bytes.lastIndexOf(Buffer.from('xl/workbook.xml')) - 46 + 42);
+    await writeFile(outside, bytes);
+    assert.match((await refusal(readSheet(outside, 'changes'))).message, /outside\.xlsx cannot be read as an Excel workbook: /);
+    const lying = await craftWorkbook(dir, crafted, 'lying.xlsx');
+    const lie = await readFile(lying);
+    // The worksheet's directory entry understates its size: a zip bomb's way past a size limit.
+    const sheetName = lie.lastIndexOf(Buffer.from('xl/worksheets/sheet1.xml'));
+    lie.writeUInt32LE(10, sheetName - 46 + 24);
+    await writeFile(lying, lie);
+    assert.match((await refusal(readSheet(lying, 'changes'))).message, /lying\.xlsx cannot be read as an Excel workbook: too many bytes in the stream/);
   });
 });
