@@ -1,6 +1,6 @@
 import { restoreEscapedCharacters } from './sheet-xml.js';
 import { utf8Decoder, type WorkbookParts } from './workbook-parts.js';
-import { XmlScanner } from './xml-scanner.js';
+import { XmlReader } from './xml-reader.js';
 
 /**
  * The workbook's shared strings (xl/sharedStrings.xml), which cells refer
@@ -16,7 +16,7 @@ import { XmlScanner } from './xml-scanner.js';
 export class SharedStrings {
   readonly #strings: string[] = [];
   #chunks: AsyncGenerator<Buffer> | undefined;
-  readonly #scanner: XmlScanner;
+  readonly #reader: XmlReader;
   readonly #decoder = utf8Decoder();
 
   constructor(parts: WorkbookParts) {
@@ -25,7 +25,7 @@ export class SharedStrings {
     let current: string | undefined;
     let collecting = false;
     let phonetic = false;
-    this.#scanner = new XmlScanner({
+    this.#reader = new XmlReader({
       open(name) {
         if (name === 'si') current = '';
         else if (name === 'rPh') phonetic = true;
@@ -56,10 +56,10 @@ export class SharedStrings {
       const next = await this.#chunks.next();
       if (next.done === true) {
         this.#chunks = undefined;
-        this.#scanner.write(this.#decoder.decode());
-        this.#scanner.end();
+        this.#reader.write(this.#decoder.decode());
+        this.#reader.end();
       } else {
-        this.#scanner.write(this.#decoder.decode(next.value));
+        this.#reader.write(this.#decoder.decode(next.value));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { xmlBoolean, type XmlAttributes, type XmlHandler } from './xml-scanner.js';
+import { xmlBoolean, type XmlAttributes, type XmlHandler } from './xml-reader.js';
 
 /**
  * The cells of a worksheet part (`xl/worksheets/sheetN.xml`) as the XML
@@ -54,24 +54,24 @@ export class SheetXmlReader implements XmlHandler {
   open(name: string, attributes: XmlAttributes): void {
     switch (name) {
       case 'col':
-        if (xmlBoolean(attributes.get('hidden')) || Number(attributes.get('width')) === 0) {
-          this.hiddenColumns.push({ first: Number(attributes.get('min')) - 1, last: Number(attributes.get('max')) - 1 });
+        if (xmlBoolean(attributes['hidden']) || Number(attributes['width']) === 0) {
+          this.hiddenColumns.push({ first: Number(attributes['min']) - 1, last: Number(attributes['max']) - 1 });
         }
         break;
       case 'row': {
         // `r` may be left out, meaning the row after the previous one.
-        const reference = attributes.get('r');
+        const reference = attributes['r'];
         const line = reference === undefined ? this.#lastRow + 1 : Number(reference);
         this.#lastRow = line;
-        this.#row = { line, hidden: xmlBoolean(attributes.get('hidden')) || Number(attributes.get('ht')) === 0, cells: [] };
+        this.#row = { line, hidden: xmlBoolean(attributes['hidden']) || Number(attributes['ht']) === 0, cells: [] };
         break;
       }
       case 'c': {
         if (this.#row === undefined) break;
         const previous = this.#row.cells.at(-1);
-        const reference = attributes.get('r');
+        const reference = attributes['r'];
         const column = reference === undefined ? (previous === undefined ? 0 : previous.column + 1) : columnOf(reference);
-        this.#cell = { column, style: Number(attributes.get('s') ?? 0), type: attributes.get('t') ?? 'n', formula: false, value: undefined };
+        this.#cell = { column, style: Number(attributes['s'] ?? 0), type: attributes['t'] ?? 'n', formula: false, value: undefined };
         break;
       }
       case 'f':
@@ -96,7 +96,7 @@ export class SheetXmlReader implements XmlHandler {
         if (this.#inInline && !this.#inPhonetic) this.#collecting = true;
         break;
       case 'mergeCell': {
-        const range = attributes.get('ref');
+        const range = attributes['ref'];
         if (range !== undefined) this.merges.push(range);
         break;
       }

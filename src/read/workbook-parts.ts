@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { BUILT_IN_FORMATS, numberShown, type NumberShown } from './number-format.js';
 import { describeFileError } from './read-errors.js';
-import { xmlBoolean, XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js';
+import { xmlBoolean, XmlError, XmlReader, type XmlAttributes, type XmlHandler } from './xml-reader.js';
 import { ZipArchive, ZipError } from './zip-archive.js';
 
 /**
@@ -102,12 +102,12 @@ function readRelationships(bytes: Buffer | undefined): ReadonlyMap<string, Relat
   if (bytes === undefined) return relationships;
   scan(bytes, {
     open(name, attributes) {
-      if (name !== 'Relationship' || attributes.get('TargetMode') === 'External') return;
-      const id = attributes.get('Id');
-      const target = attributes.get('Target');
+      if (name !== 'Relationship' || attributes['TargetMode'] === 'External') return;
+      const id = attributes['Id'];
+      const target = attributes['Target'];
       if (id === undefined || target === undefined) return;
       // A target is relative to the workbook's folder, or absolute from the package root.
-      relationships.set(id, { type: attributes.get('Type') ?? '', part: target.startsWith('/') ? target.slice(1) : posix.join('xl', target) });
+      relationships.set(id, { type: attributes['Type'] ?? '', part: target.startsWith('/') ? target.slice(1) : posix.join('xl', target) });
     },
   });
   return relationships;
@@ -118,12 +118,12 @@ function readWorkbook(bytes: Buffer, relationships: ReadonlyMap<string, Relation
   let date1904 = false;
   scan(bytes, {
     open(name, attributes) {
-      if (name === 'workbookPr') date1904 = xmlBoolean(attributes.get('date1904'));
-      const sheetName = attributes.get('name');
+      if (name === 'workbookPr') date1904 = xmlBoolean(attributes['date1904']);
+      const sheetName = attributes['name'];
       if (name !== 'sheet' || sheetName === undefined) return;
       const relationship = relationships.get(relationshipId(attributes) ?? '');
       if (relationship === undefined || !relationship.type.endsWith('/worksheet')) return;
-      const state = attributes.get('state');
+      const state = attributes['state'];
       sheets.push({ name: sheetName, hidden: state === 'hidden' || state === 'veryHidden', part: relationship.part });
     },
   });
@@ -132,9 +132,8 @@ function readWorkbook(bytes: Buffer, relationships: ReadonlyMap<string, Relation
 
 /** The relationship id of a `<sheet>`: `r:id`, whatever prefix the writer bound the relationships namespace to. */
 function relationshipId(attributes: XmlAttributes): string | undefined {
-  const all = attributes.all();
-  const key = Object.keys(all).find((name) => name.endsWith(':id'));
-  return key === undefined ? undefined : all[key];
+  const key = Object.keys(attributes).find((name) => name.endsWith(':id'));
+  return key === undefined ? undefined : attributes[key];
 }
 
 function readStyles(bytes: Buffer): NumberShown[] {
@@ -146,9 +145,9 @@ function readStyles(bytes: Buffer): NumberShown[] {
     open(name, attributes) {
       if (name === 'numFmts' || name === 'cellXfs') within = name;
       else if (name === 'numFmt' && within === 'numFmts') {
-        const code = attributes.get('formatCode');
-        if (code !== undefined) codes.set(Number(attributes.get('numFmtId')), code);
-      } else if (name === 'xf' && within === 'cellXfs') formats.push(Number(attributes.get('numFmtId') ?? 0));
+        const code = attributes['formatCode'];
+        if (code !== undefined) codes.set(Number(attributes['numFmtId']), code);
+      } else if (name === 'xf' && within === 'cellXfs') formats.push(Number(attributes['numFmtId'] ?? 0));
     },
     close(name) {
       if (name === within) within = undefined;
@@ -168,8 +167,8 @@ function readStyles(bytes: Buffer): NumberShown[] {
 
 function scan(bytes: Buffer, handler: Partial<Pick<XmlHandler, 'open' | 'close'>>): void {
   const decoder = utf8Decoder();
-  const scanner = new XmlScanner({ open: handler.open ?? (() => {}), close: handler.close ?? (() => {}), text: () => {} });
-  scanner.write(decoder.decode(bytes));
-  scanner.write(decoder.decode());
-  scanner.end();
+  const reader = new XmlReader({ open: handler.open ?? (() => {}), close: handler.close ?? (() => {}), text: () => {} });
+  reader.write(decoder.decode(bytes));
+  reader.write(decoder.decode());
+  reader.end();
 }

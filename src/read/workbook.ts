@@ -4,7 +4,7 @@ import { SharedStrings } from './shared-strings.js';
 import { SheetXmlReader, type SheetRowXml } from './sheet-xml.js';
 import { canonicalText, cellAddress, type WorkbookCell } from './workbook-cell.js';
 import { describeDamagedWorkbook, describeWorkbookError, openWorkbook, utf8Decoder, type SheetInfo, type WorkbookParts } from './workbook-parts.js';
-import { XmlError, XmlScanner } from './xml-scanner.js';
+import { XmlError, XmlReader } from './xml-reader.js';
 
 export { canonicalText, cellAddress, type DateCell, type FilledCell, type WorkbookCell } from './workbook-cell.js';
 export { describeUnsupportedFile, detectFileKind, isWorkbook, type FileKind } from './workbook-file.js';
@@ -140,20 +140,20 @@ interface Hidden {
 
 /** The rows of a sheet's XML as they are read, in batches of about BATCH_CHARS of it. */
 async function* sheetRows(path: string, parts: WorkbookParts, sheet: SheetInfo, xml: SheetXmlReader): AsyncGenerator<SheetRowXml[]> {
-  const scanner = new XmlScanner(xml);
+  const reader = new XmlReader(xml);
   const decoder = utf8Decoder();
   try {
     for await (const chunk of parts.archive.chunks(sheet.part)) {
       const text = decoder.decode(chunk);
       for (let at = 0; at < text.length; at += BATCH_CHARS) {
-        scanner.write(text.slice(at, at + BATCH_CHARS));
+        reader.write(text.slice(at, at + BATCH_CHARS));
         const rows = xml.rows;
         xml.rows = [];
         if (rows.length > 0) yield rows;
       }
     }
-    scanner.write(decoder.decode());
-    scanner.end();
+    reader.write(decoder.decode());
+    reader.end();
   } catch (error) {
     if (error instanceof XmlError) throw describeDamagedWorkbook(path, `the sheet ${JSON.stringify(sheet.name)} is not well-formed XML (${error.message})`);
     throw error;
