@@ -28,9 +28,10 @@ export class CellReader {
 
   read(xml: SheetCellXml, row: number): WorkbookCell {
     const address = cellAddress(xml.column, row);
-    const { formula, value } = xml;
+    const { value } = xml;
+    const formula = xml.formula !== undefined;
     // A formula's value is the result cached when the workbook was last calculated; one never calculated has none.
-    if (value === undefined || (value === '' && !isText(xml.type))) return formula ? { kind: 'formula-without-result', address } : { kind: 'empty', address, formula };
+    if (value === undefined || (value === '' && !isText(xml.type))) return xml.formula !== undefined ? { kind: 'formula-without-result', address, text: xml.formula } : { kind: 'empty', address, formula };
     switch (xml.type) {
       case 's': {
         const text = /^\d+$/.test(value) ? this.#sharedStrings.get(Number(value)) : undefined;

@@ -17,7 +17,8 @@ export interface SheetCellXml {
   readonly style: number;
   /** The `t` attribute: n (default), s, str, inlineStr, b, e or d. */
   readonly type: string;
-  readonly formula: boolean;
+  /** The formula as written in `<f>`, without its `=`; '' for a cell of a shared formula, whose text only the first cell has. Undefined: no formula. */
+  readonly formula: string | undefined;
   /** The text of `<v>`, or of `<is>` for an inline string; undefined when there is none. */
   readonly value: string | undefined;
 }
@@ -44,9 +45,11 @@ export class SheetXmlReader implements XmlHandler {
 
   #row: { line: number; hidden: boolean; cells: SheetCellXml[] } | undefined;
   #lastRow = 0;
-  #cell: { column: number; style: number; type: string; formula: boolean; value: string | undefined } | undefined;
+  #cell: { column: number; style: number; type: string; formula: string | undefined; value: string | undefined } | undefined;
   /** Whether the text met now is the cell's value (`<v>`, or a `<t>` of its inline string). */
   #collecting = false;
+  /** Whether the text met now is the cell's formula (`<f>`). */
+  #inFormula = false;
   #inInline = false;
   /** Inside a phonetic run (`<rPh>`), whose text is a reading aid, not part of the string. */
   #inPhonetic = false;
@@ -71,11 +74,14 @@ export class SheetXmlReader implements XmlHandler {
         const previous = this.#row.cells.at(-1);
         const reference = attributes['r'];
         const column = reference === undefined ? (previous === undefined ? 0 : previous.column + 1) : columnOf(reference);
-        this.#cell = { column, style: Number(attributes['s'] ?? 0), type: attributes['t'] ?? 'n', formula: false, value: undefined };
+        this.#cell = { column, style: Number(attributes['s'] ?? 0), type: attributes['t'] ?? 'n', formula: undefined, value: undefined };
         break;
       }
       case 'f':
-        if (this.#cell !== undefined) this.#cell.formula = true;
+        if (this.#cell !== undefined) {
+          this.#cell.formula = '';
+          this.#inFormula = true;
+        }
         break;
       case 'v':
         if (this.#cell !== undefined) {
@@ -104,7 +110,9 @@ export class SheetXmlReader implements XmlHandler {
   }
 
   text(text: string): void {
-    if (this.#collecting && this.#cell !== undefined) this.#cell.value += text;
+    if (this.#cell === undefined) return;
+    if (this.#collecting) this.#cell.value += text;
+    else if (this.#inFormula) this.#cell.formula += text;
   }
 
   close(name: string): void {
@@ -112,6 +120,9 @@ export class SheetXmlReader implements XmlHandler {
       case 'v':
       case 't':
         this.#collecting = false;
+        break;
+      case 'f':
+        this.#inFormula = false;
         break;
       case 'rPh':
         this.#inPhonetic = false;
@@ -121,7 +132,7 @@ export class SheetXmlReader implements XmlHandler {
         break;
       case 'c':
         // A cell with neither value nor formula only carries a format: it is empty.
-        if (this.#cell !== undefined && (this.#cell.value !== undefined || this.#cell.formula)) this.#row?.cells.push(this.#cell);
+        if (this.#cell !== undefined && (this.#cell.value !== undefined || this.#cell.formula !== undefined)) this.#row?.cells.push(this.#cell);
         this.#cell = undefined;
         break;
       case 'row':

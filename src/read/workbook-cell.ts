@@ -15,8 +15,12 @@ export type WorkbookCell =
   | { readonly kind: 'boolean'; readonly address: string; readonly formula: boolean; readonly value: boolean }
   /** An error value such as `#N/A` or `#DIV/0!`. */
   | { readonly kind: 'error'; readonly address: string; readonly formula: boolean; readonly text: string }
-  /** A formula saved without a calculated value, by a program that never calculated it. */
-  | { readonly kind: 'formula-without-result'; readonly address: string };
+  /**
+   * A formula saved without a calculated value, by a program that never
+   * calculated it; `text` is the formula without its `=`, '' for a cell of a
+   * shared formula (only the first cell of one carries its text).
+   */
+  | { readonly kind: 'formula-without-result'; readonly address: string; readonly text: string };
 
 /**
  * A number shown as a date: the calendar parts it shows, in no time zone.
@@ -47,13 +51,16 @@ export function cellAddress(columnIndex0: number, row: number): string {
  * it as a CSV cell gives the same value: a number as its shortest exact
  * decimal (`1250`, never `1250.0` or `1.25e3`), a date as ISO 8601 without a
  * zone (`2027-03-31`, `2027-03-31T17:00:00`: the zone is the reader's to
- * add), a boolean as Excel shows it. A formula with no value has no text.
+ * add), a boolean as Excel shows it. A formula with no value is written as
+ * the formula (`=TODAY()`): an empty cell would read as "leave the field
+ * as it is", while no column reads a formula as a value.
  */
 export function canonicalText(cell: WorkbookCell): string {
   switch (cell.kind) {
     case 'empty':
-    case 'formula-without-result':
       return '';
+    case 'formula-without-result':
+      return `=${cell.text}`;
     case 'text':
     case 'error':
       return cell.text;

@@ -41,8 +41,9 @@ function show(cell: WorkbookCell): string {
       return `${cell.address} date ${cell.year}-${pad(cell.month)}-${pad(cell.day)}${time}${formula}`;
     }
     case 'empty':
-    case 'formula-without-result':
       return `${cell.address} ${cell.kind}${formula}`;
+    case 'formula-without-result':
+      return `${cell.address} ${cell.kind} =${cell.text}`;
   }
 }
 
@@ -137,8 +138,8 @@ describe('workbook cells', () => {
     const [, calculated, uncalculated] = await readChosen(path);
     assert.deepEqual(filled(calculated as WorkbookRecord).slice(1), ['B2 text "ACME" (formula)', 'C2 date 2027-03-31 (formula)', 'D2 number 1250 (formula)']);
     // exceljs's own stream reader would read D3's TRUE as the number 1 and B3's error as no value.
-    assert.deepEqual(filled(uncalculated as WorkbookRecord).slice(1), ['B3 error "#N/A" (formula)', 'C3 formula-without-result', 'D3 boolean true (formula)']);
-    assert.deepEqual(uncalculated?.cells, [ID, '#N/A', '', 'TRUE']);
+    assert.deepEqual(filled(uncalculated as WorkbookRecord).slice(1), ['B3 error "#N/A" (formula)', 'C3 formula-without-result =TODAY()', 'D3 boolean true (formula)']);
+    assert.deepEqual(uncalculated?.cells, [ID, '#N/A', '=TODAY()', 'TRUE']);
   });
 
   it('numbers records by the sheet rows, skipping rows that are absent or empty, every record as wide as the header', async () => {

@@ -17,7 +17,7 @@ const text = (value: string, address = 'A2'): FilledCell => ({ kind: 'text', add
 const number = (value: number, address = 'A2', formula = false): FilledCell => ({ kind: 'number', address, formula, value });
 const bool = (value: boolean, address = 'A2'): FilledCell => ({ kind: 'boolean', address, formula: false, value });
 const error = (value: string, address = 'A2'): FilledCell => ({ kind: 'error', address, formula: true, text: value });
-const uncalculated = (address = 'D5'): FilledCell => ({ kind: 'formula-without-result', address });
+const uncalculated = (address = 'D5'): FilledCell => ({ kind: 'formula-without-result', address, text: 'TODAY()' });
 function date(day: string, time?: string, address = 'C2'): DateCell {
   const [year = 0, month = 0, dayOfMonth = 0] = day.split('-').map(Number);
   const [hour = 0, minute = 0, second = 0, millisecond = 0] = (time ?? '').split(/[:.]/).filter((part) => part !== '').map(Number);
