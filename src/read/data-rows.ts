@@ -1,22 +1,72 @@
-import type { CsvRecord } from './csv-records.js';
-import { readCsvBatches } from './csv-records.js';
+import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { readCsvBatches, type CsvRecord } from './csv-records.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from './layout.js';
+import type { WorkbookRecord } from './workbook.js';
+import { describeUnsupportedFile, detectFileKind } from './workbook-file.js';
 
-/** An input file, settled once (its layout, from its first bytes) for every pass over it. */
-export interface InputSource {
-  readonly path: string;
-  readonly layout: CsvLayout;
+/** What the user said about how to read the input; anything left out is read from the file. */
+export interface InputChoice extends LayoutChoice {
+  /** The sheet of a workbook to read (--sheet); without it, the one sheet that starts with a header. */
+  readonly sheet?: string | undefined;
 }
 
-export async function openInput(path: string, choice: LayoutChoice): Promise<InputSource> {
-  return { path, layout: await sniffLayout(path, choice) };
+/**
+ * An input file, settled once for every pass over it: a CSV file and its
+ * layout (from its first bytes), or an Excel workbook and the sheet to read.
+ * Which of the two a file is, its content says, never its name.
+ */
+export type InputSource = { readonly kind: 'csv'; readonly path: string; readonly layout: CsvLayout } | { readonly kind: 'workbook'; readonly path: string; readonly sheet: string };
+
+/**
+ * One record of the input: a line of a CSV file, or a row of a sheet, which
+ * also says what each of its cells holds (`typed`) and is numbered as the
+ * sheet numbers it.
+ */
+export type InputRecord = CsvRecord | WorkbookRecord;
+
+export async function openInput(path: string, choice: InputChoice): Promise<InputSource> {
+  const kind = await detectFileKind(path);
+  switch (kind) {
+    case 'xlsx': {
+      const layoutFlags = [choice.encoding === undefined ? '' : '--encoding', choice.delimiter === undefined ? '' : '--delimiter'].filter((flag) => flag !== '');
+      if (layoutFlags.length > 0) {
+        throw new TiError('invalid', `${path} is an Excel workbook, so ${layoutFlags.join(' and ')} ${layoutFlags.length > 1 ? 'do' : 'does'} not apply: its text is Unicode and its cells are apart.`, {
+          hint: `Leave out ${layoutFlags.join(' and ')} (from the command and the config file) for a workbook; they are for CSV files.`,
+        });
+      }
+      // Loaded only for a workbook: reading a CSV file need not carry the zip and XML readers.
+      const { chooseSheet } = await import('./workbook.js');
+      return { kind: 'workbook', path, sheet: await chooseSheet(path, { sheet: choice.sheet, isHeader: isChangesHeader }) };
+    }
+    case 'xls':
+    case 'zip':
+      throw describeUnsupportedFile(path, kind);
+    case 'other':
+      if (choice.sheet !== undefined) {
+        throw new TiError('invalid', `--sheet ${JSON.stringify(choice.sheet)} names a sheet of a workbook, but ${path} is not an Excel workbook: it is read as a CSV file.`, {
+          hint: 'Leave out --sheet for a CSV file, or give the .xlsx workbook itself.',
+        });
+      }
+      return { kind: 'csv', path, layout: await sniffLayout(path, choice) };
+  }
+}
+
+/**
+ * Whether a sheet's first row names an id and a column to change: the
+ * least a header needs (see validate/header.ts), and what tells the sheet
+ * holding the changes from sheets of notes or lookups beside it.
+ */
+function isChangesHeader(cells: readonly string[]): boolean {
+  const names = new Set(cells.map((cell) => cell.trim().toLowerCase()));
+  return names.has('id') && UPDATABLE_FIELDS.some((field) => names.has(field.toLowerCase()));
 }
 
 /** The input as every pass reads it: its header record, then its data records in batches, in file order. */
 export interface DataRows {
   /** Undefined for a file with no record at all. */
-  readonly header: CsvRecord | undefined;
-  readonly batches: AsyncIterable<readonly CsvRecord[]>;
+  readonly header: InputRecord | undefined;
+  readonly batches: AsyncIterable<readonly InputRecord[]>;
   /** Closes the file when the rows are not to be read (the header was refused); reading them all closes it too. */
   close(): Promise<void>;
 }
@@ -27,8 +77,8 @@ export interface DataRows {
  * caller's pace, and stopping early (a `break`, a throw) closes the file.
  */
 export async function readDataRows(source: InputSource): Promise<DataRows> {
-  const records = readCsvBatches(source.path, source.layout);
-  let first: readonly CsvRecord[] = [];
+  const records: AsyncGenerator<readonly InputRecord[]> = source.kind === 'csv' ? readCsvBatches(source.path, source.layout) : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
+  let first: readonly InputRecord[] = [];
   for (;;) {
     const next = await records.next();
     if (next.done === true) return { header: undefined, batches: emptyBatches(), close: async () => {} };
@@ -47,7 +97,7 @@ export async function readDataRows(source: InputSource): Promise<DataRows> {
   };
 }
 
-async function* remaining(rest: readonly CsvRecord[], records: AsyncGenerator<readonly CsvRecord[]>): AsyncGenerator<readonly CsvRecord[]> {
+async function* remaining(rest: readonly InputRecord[], records: AsyncGenerator<readonly InputRecord[]>): AsyncGenerator<readonly InputRecord[]> {
   try {
     if (rest.length > 0) yield rest;
     yield* records;
@@ -56,6 +106,6 @@ async function* remaining(rest: readonly CsvRecord[], records: AsyncGenerator<re
   }
 }
 
-async function* emptyBatches(): AsyncGenerator<readonly CsvRecord[]> {
+async function* emptyBatches(): AsyncGenerator<readonly InputRecord[]> {
   // A file without records has no rows to hand on.
 }

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import { TiError } from '../core/errors.js';
 import { describeFileError } from './read-errors.js';
-import { ZipArchive, ZipError } from './zip-archive.js';
 
 /**
  * What a file is, by its content: the extension is whatever the user or
@@ -58,6 +57,8 @@ async function readHead(path: string, length: number): Promise<Uint8Array> {
 
 /** Whether the zip's directory lists the workbook part; a zip too damaged to have a directory does not. */
 async function hasWorkbookPart(path: string): Promise<boolean> {
+  // Loaded only for a zip: reading a CSV file need not carry the zip and XML readers.
+  const { ZipArchive, ZipError } = await import('./zip-archive.js');
   let archive;
   try {
     archive = await ZipArchive.open(path);
