@@ -2,7 +2,7 @@ import { BEFORE_PREFIX, CLIENT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyC
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { editDistance } from '../core/edit-distance.js';
 import { TiError } from '../core/errors.js';
-import type { CsvRecord } from '../read/csv-records.js';
+import type { InputRecord } from '../read/data-rows.js';
 
 export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
 
@@ -42,7 +42,7 @@ function resembledName(name: string): string | undefined {
  * let a run succeed while changing nothing. `extraColumns` (--extra-column)
  * names the columns the user means to carry as notes all the same.
  */
-export function readHeader(path: string, header: CsvRecord, extraColumns: readonly string[] = []): Columns {
+export function readHeader(path: string, header: InputRecord, extraColumns: readonly string[] = []): Columns {
   const all = header.cells.map((cell) => cell.trim());
   let width = all.length;
   while (width > 0 && all[width - 1] === '') width--;
@@ -93,10 +93,13 @@ export function readHeader(path: string, header: CsvRecord, extraColumns: readon
   });
   if (problems.length > 0) {
     const onlyResemblances = resemblances === problems.length;
-    throw new TiError('invalid', `The header (line ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
+    const workbook = 'typed' in header;
+    throw new TiError('invalid', `The header (${workbook ? 'row' : 'line'} ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
       hint: onlyResemblances
         ? `A column is read only under its exact name (${READ_NAMES.map(({ name }) => name).join(', ')}, in any case); other columns are carried to the report unsent.`
-        : `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
+        : workbook
+          ? `The first row of the sheet must name the columns, e.g. ${EXPECTED_HEADER.split(',').join(', ')}; if another sheet holds the changes, pass --sheet with its name.`
+          : `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
     });
   }
   return {

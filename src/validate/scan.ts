@@ -1,8 +1,7 @@
 import type { Columns } from '../core/columns.js';
 import { fitsHeader } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import type { CsvRecord } from '../read/csv-records.js';
-import { readDataRows, type DataRows, type InputSource } from '../read/data-rows.js';
+import { readDataRows, type DataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { DuplicateIds, IdFingerprints } from './duplicate-ids.js';
 import { parseId } from './fields.js';
@@ -82,7 +81,8 @@ async function openColumns(source: InputSource, extraColumns: readonly string[] 
   const { path } = source;
   const rows = await readDataRows(source);
   if (rows.header === undefined) {
-    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
+    const what = source.kind === 'workbook' ? `The sheet ${JSON.stringify(source.sheet)} of ${path}` : path;
+    throw new TiError('invalid', `${what} is empty.`, { hint: `The first ${source.kind === 'workbook' ? 'row' : 'line'} must name the columns, e.g. ${EXPECTED_HEADER}.` });
   }
   try {
     return { rows, columns: readHeader(path, rows.header, extraColumns) };
@@ -106,7 +106,7 @@ async function findDuplicates(source: InputSource, columns: Columns, suspects: R
   return duplicates;
 }
 
-function idOf(columns: Columns, record: CsvRecord): string | undefined {
+function idOf(columns: Columns, record: InputRecord): string | undefined {
   // With the wrong number of cells the id column cannot be trusted to hold the id.
   if (!fitsHeader(columns, record.cells)) return undefined;
   const cell = record.cells[columns.id];
