@@ -22,6 +22,7 @@ export function row(line: number, id: string, clientId: string | null, state: Pl
 export const OPTIONS: RecordedOptions = {
   encoding: null,
   delimiter: null,
+  sheet: null,
   dateOnly: 'end-of-day',
   timezone: 'UTC',
   dateFormat: null,

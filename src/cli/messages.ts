@@ -364,8 +364,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
   if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
-    // failed.csv is always UTF-8 with commas: the layout flags would misread it.
-    const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter']);
+    // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
+    const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
     lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;

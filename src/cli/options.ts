@@ -11,7 +11,8 @@ import type { RateLimitOptions } from '../mock/rate-limit.js';
 import { MOCK_PER_PAGE } from '../mock/paging.js';
 import type { RunOptions } from '../pipeline/run-options.js';
 import type { SendOptions } from '../send/options.js';
-import type { Delimiter, LayoutChoice } from '../read/layout.js';
+import type { InputChoice } from '../read/data-rows.js';
+import type { Delimiter } from '../read/layout.js';
 import { encodingName } from '../read/text-encoding.js';
 import { API_PATH } from '../send/api-target.js';
 import { DATE_ONLY_MEANINGS, defaultRules, parseDateFormat, type DateOnlyMeaning, type FieldRules } from '../validate/rules.js';
@@ -54,6 +55,7 @@ const NUMBER = { type: 'string', number: true } as const;
 export const readingOptions = {
   encoding: { type: 'string', describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le [default: utf-8]" },
   delimiter: { type: 'string', describe: 'comma, semicolon or tab [default: detected from the header line]' },
+  sheet: { type: 'string', describe: 'The sheet of an Excel workbook to read [default: the one sheet whose first row is the header]' },
   'date-only': { type: 'string', choices: DATE_ONLY_MEANINGS, default: 'end-of-day', describe: 'What an expiresOn date without a time means: the last or the first moment of that day' },
   timezone: { type: 'string', default: 'UTC', describe: 'IANA time zone in which an expiresOn date without a time is read, e.g. America/New_York' },
   'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD… [default: ISO 8601 only]' },
@@ -173,7 +175,7 @@ export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
     dryRun: false,
     offline: false,
     resume: undefined,
-    read: resolveLayoutChoice(argv),
+    read: resolveInputChoice(argv),
     rules: resolveRules(argv, now),
     extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
@@ -304,7 +306,7 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
     dryRun,
     offline,
     resume,
-    read: resolveLayoutChoice(argv),
+    read: resolveInputChoice(argv),
     rules: resolveRules(argv, now),
     extraColumns: stringList(argv, 'extra-column'),
     excel: argv.excel === true,
@@ -424,6 +426,7 @@ const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof Reco
   { flag: 'max-expiry-move', key: 'limits', typed: (options) => digits(options.limits?.maxExpiryMoveDays ?? undefined) },
   { flag: 'encoding', key: 'encoding', typed: (options) => options.encoding ?? undefined },
   { flag: 'delimiter', key: 'delimiter', typed: (options) => options.delimiter ?? undefined },
+  { flag: 'sheet', key: 'sheet', typed: (options) => options.sheet ?? undefined },
   { flag: 'date-only', key: 'dateOnly', typed: (options) => options.dateOnly, default: 'end-of-day' },
   { flag: 'timezone', key: 'timezone', typed: (options) => options.timezone, default: 'UTC' },
   { flag: 'date-format', key: 'dateFormat', typed: (options) => options.dateFormat ?? undefined },
@@ -500,7 +503,7 @@ export function typedOptions(args: readonly string[]): Set<string> {
 const DELIMITER_NAMES: Readonly<Record<string, Delimiter>> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t', '\\t': '\t' };
 const SEPARATOR_NAMES: Readonly<Record<string, string>> = { ',': ',', '.': '.', "'": "'", ' ': ' ', space: ' ' };
 
-function resolveLayoutChoice(argv: Raw): LayoutChoice {
+function resolveInputChoice(argv: Raw): InputChoice {
   const label = optionalString(argv, 'encoding');
   const encoding = label === undefined ? undefined : encodingName(label);
   if (label !== undefined && encoding === undefined) {
@@ -512,7 +515,11 @@ function resolveLayoutChoice(argv: Raw): LayoutChoice {
   if (delimiterText !== undefined && delimiter === undefined) {
     throw new TiError('invalid', `--delimiter "${delimiterText}" is not one ti-credits reads.`, { hint: 'Use comma, semicolon or tab.' });
   }
-  return { encoding, delimiter };
+  if (Array.isArray(argv.sheet)) throw new TiError('invalid', '--sheet was given more than once.', { hint: 'Give --sheet once: the changes are read from one sheet.' });
+  // Not trimmed either: a sheet's name is matched as its tab shows it, spaces included.
+  const sheet = argv.sheet === undefined || argv.sheet === null ? undefined : String(argv.sheet);
+  if (sheet === '') throw new TiError('invalid', '--sheet was given no name.', { hint: 'Give the name of the sheet as its tab shows it, in quotes if it has spaces.' });
+  return { encoding, delimiter, sheet };
 }
 
 function resolveRules(argv: Raw, now: Date): FieldRules {

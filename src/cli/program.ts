@@ -11,7 +11,7 @@ import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const FILE_NOTE = `The CSV needs the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
+const FILE_NOTE = `The file is an Excel workbook (.xlsx) or a CSV file, whose first row is the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
 const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never from a flag.';
 const epilogue = (command: Parameters<typeof exitCodeTable>[0], ...notes: string[]): string => [...notes, `Exit codes:\n${exitCodeTable(command)}`].join('\n\n');
 
@@ -39,9 +39,10 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
     .command('apply [csv]', 'Validate the whole file, then update every credit batch it lists', (y) =>
       y
         .usage('$0 apply <csv> [options]\n$0 apply --resume <run folder> [options]')
-        .positional('csv', { type: 'string', describe: 'CSV file: one row per credit batch to change (not needed with --resume)' })
+        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume)' })
         .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions, ...configOption })
-        .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in adjustments.csv on https://acme.thoughtindustries.com')
+        .example('TI_API_KEY=ti_live_… $0 apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com')
+        .example('$0 apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too')
         .example('$0 apply rollover.csv --instance acme --timezone America/New_York --yes', 'Quarterly rollover: dates alone expire at the end of the day in New York; no question asked (cron, CI)')
         .example('$0 apply export.csv --instance acme --encoding windows-1252 --date-format DD/MM/YYYY', "Excel's plain CSV from a European locale")
         .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate, check the key and show the requests; change nothing')
@@ -53,7 +54,7 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
     .command('plan [csv]', 'Make a saved plan of the file against the live values, for a second person to approve and apply --plan to send', (y) =>
       y
         .usage('$0 plan <csv> [options]')
-        .positional('csv', { type: 'string', describe: 'CSV file of changes' })
+        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file of changes' })
         .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...configOption })
         .example('$0 plan adjustments.csv --instance acme', 'Write plan.json, plan.html and plan.csv in a new folder; send nothing')
         .example('$0 apply --plan reports/<time>-adjustments --instance acme', 'Once approved: send exactly that plan')
@@ -62,8 +63,9 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, co
     .command('validate [csv]', 'Check every row of the file and write the report; needs no API key', (y) =>
       y
         .usage('$0 validate <csv> [options]')
-        .positional('csv', { type: 'string', describe: 'CSV file to check' })
+        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file to check' })
         .options({ ...readingOptions, ...reportOptions, ...configOption })
+        .example('$0 validate adjustments.xlsx', 'Report every problem in the workbook, naming each cell (C7)')
         .example('$0 validate adjustments.csv', 'Report every problem in the file, with its line number')
         .example('$0 validate export.csv --delimiter semicolon --thousands-separator .', 'A semicolon-separated export with balances grouped like 1.250')
         .epilogue(epilogue('validate', FILE_NOTE)),

@@ -32,6 +32,8 @@ export const BEFORE_PREFIX = 'before.';
 export const STATUS_COLUMNS = ['line', 'outcome', 'httpStatus', 'attempts', ERROR_COLUMN] as const;
 /** The JSON body sent (or, for validate and --dry-run, that would be sent). */
 export const SENT_COLUMN = 'sent';
+/** A workbook's report: the row's cells whose value was a formula's cached result. */
+export const FORMULA_COLUMN = 'formulaCells';
 export const API_COLUMN_PREFIX = 'api.';
 /** The values a change was made from, and the values it was checked against: columns of a report. */
 export const BASELINE_COLUMN_PREFIX = 'baseline.';
@@ -43,7 +45,7 @@ export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 export function isReportOnlyColumn(name: string): boolean {
   return (
     name !== ERROR_COLUMN &&
-    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
   );
 }
 

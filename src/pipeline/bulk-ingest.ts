@@ -5,7 +5,7 @@ import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { type ApiError, TiError } from '../core/errors.js';
 import { keyScrubber } from '../core/secret.js';
-import { openInput, readDataRows, type InputSource } from '../read/data-rows.js';
+import { openInput, readDataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
 import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
 import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
@@ -18,7 +18,7 @@ import type { PriorRun } from '../report/prior-run.js';
 import { markResent } from '../report/recorded-report.js';
 import type { ReportWriter } from '../report/report-writer.js';
 import { RunFolder } from '../report/run-folder.js';
-import { GUARDED_REPORT, ROW_REPORT, type ReportSchema } from '../report/schema.js';
+import { forWorkbook, GUARDED_REPORT, ROW_REPORT, type ReportSchema } from '../report/schema.js';
 import type { SentLog } from '../report/sent-log.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
@@ -26,7 +26,8 @@ import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
 import type { SendOptions } from '../send/options.js';
-import { validateRow, type RowVerdict, type ValidRow } from '../validate/row.js';
+import { rowTexts, validateRow, type InvalidRow, type RowVerdict, type ValidRow } from '../validate/row.js';
+import type { FieldRules } from '../validate/rules.js';
 import { readColumns, scanInput, type Scan } from '../validate/scan.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
@@ -116,7 +117,9 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   await readColumns(source, options.extraColumns);
   const folder = await openRunFolder(options, inputPath, startedAt, environment.cwd, sends);
   const recorded = describeOptions(options);
-  const schema = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
+  const rowReport = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
+  // A workbook's report also says which of a row's cells held formulas.
+  const schema = source.kind === 'workbook' ? forWorkbook(rowReport) : rowReport;
   const session = new RunSession(
     folder,
     folder.openLog(options.logLevel, options.send === undefined ? undefined : keyScrubber(options.send.target.apiKey)),
@@ -126,6 +129,7 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const interrupt = (): void => session.stop(new TiError('aborted', 'The run was interrupted.'), 'interrupted');
   environment.shutdown?.addEventListener('abort', interrupt, { once: true });
   session.log.logger.info({ event: 'start', command: options.command, dryRun: options.dryRun, input: inputPath, options: recorded }, 'run started');
+  session.log.logger.info({ event: 'input', kind: source.kind, ...(source.kind === 'workbook' ? { sheet: source.sheet } : { encoding: source.layout.encoding, delimiter: source.layout.delimiter }) }, 'input opened');
   const ingest = new Ingest(session, options, environment, schema);
   try {
     await ingest.run(source);
@@ -316,7 +320,7 @@ class Ingest {
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
     if (session.folder.resumed) {
       const rows = await readDataRows(after.source);
-      await session.folder.compactReport(rows.batches, after.scan.columns, { schema: this.#schema, excel: options.excel });
+      await session.folder.compactReport(asReported(rows.batches, after.scan.columns, options.rules), after.scan.columns, { schema: this.#schema, excel: options.excel });
     }
   }
 
@@ -427,7 +431,7 @@ class Ingest {
         if (!verdict.valid) {
           planner.invalid();
           saved?.invalid(verdict.row, scan.columns, verdict.row.problems.join('; '));
-          record?.(invalidOutcome(verdict.row.line, verdict.row.cells, verdict.row.problems.join('; ')));
+          record?.(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
           return;
         }
         const row = verdict.row;
@@ -441,23 +445,23 @@ class Ingest {
             missing++;
             planner.invalid();
             this.#planProblems.set(row.line, planned.problem);
-            record?.(invalidOutcome(row.line, row.cells, planned.problem));
+            record?.(invalidOutcome(row, planned.problem));
             return;
           case 'unchanged':
             changes.unchanged();
-            record?.({ line: row.line, outcome: 'unchanged', cells: row.cells, attempts: 0, baseline: planned.baseline, live: planned.live });
+            record?.({ ...rowPart(row), outcome: 'unchanged', attempts: 0, baseline: planned.baseline, live: planned.live });
             return;
           case 'change':
             if (planned.drifted) {
               changes.drifted();
-              record?.({ line: row.line, outcome: 'drifted', cells: row.cells, attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live, error: DRIFTED });
+              record?.({ ...rowPart(row), outcome: 'drifted', attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live, error: DRIFTED });
               return;
             }
             planner.send(bodyOf(planned.changes));
             changes.change(row, planned.changes, planned.allocated);
             planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
             if (this.preview.length < PREVIEW_ROWS) this.preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
-            record?.({ line: row.line, outcome: 'valid', cells: row.cells, attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live });
+            record?.({ ...rowPart(row), outcome: 'valid', attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live });
         }
       });
       baselines?.commit();
@@ -601,7 +605,7 @@ class Ingest {
     return (verdict) => {
       if (endsAtStop) session.signal.throwIfAborted();
       if (!verdict.valid) {
-        record(invalidOutcome(verdict.row.line, verdict.row.cells, verdict.row.problems.join('; ')));
+        record(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
         return undefined;
       }
       const row = verdict.row;
@@ -615,10 +619,10 @@ class Ingest {
           return action.submit(row);
         case 'check':
           if (this.preview.length < PREVIEW_ROWS) this.preview.push({ line: row.line, id: row.id, body: row.body });
-          record({ line: row.line, outcome: 'valid', cells: row.cells, attempts: 0, sent: row.body });
+          record({ ...rowPart(row), outcome: 'valid', attempts: 0, sent: row.body });
           return undefined;
         case 'refuse':
-          record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: row.body, error: action.reason });
+          record({ ...rowPart(row), outcome: 'skipped', attempts: 0, sent: row.body, error: action.reason });
           return undefined;
       }
     };
@@ -639,7 +643,7 @@ class Ingest {
     const session = this.#session;
     return async (verdict) => {
       if (!verdict.valid) {
-        record(invalidOutcome(verdict.row.line, verdict.row.cells, verdict.row.problems.join('; ')));
+        record(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
         return;
       }
       const row = verdict.row;
@@ -649,16 +653,16 @@ class Ingest {
       }
       const baseline = await baselines?.at(row.line);
       if (baseline === undefined) {
-        record(invalidOutcome(row.line, row.cells, this.#planProblems.get(row.line) ?? missingRow(row).problem));
+        record(invalidOutcome(row, this.#planProblems.get(row.line) ?? missingRow(row).problem));
         return;
       }
       const changes = changesOf(baseline.values, row);
       if (changes.length === 0) {
-        record({ line: row.line, outcome: 'unchanged', cells: row.cells, attempts: 0, baseline: baseline.values });
+        record({ ...rowPart(row), outcome: 'unchanged', attempts: 0, baseline: baseline.values });
         return;
       }
       if (send !== undefined) return send(row, baseline, changes);
-      record({ line: row.line, outcome: 'skipped', cells: row.cells, attempts: 0, sent: bodyOf(changes), baseline: baseline.values, error: mode.kind === 'refuse' ? mode.reason : undefined });
+      record({ ...rowPart(row), outcome: 'skipped', attempts: 0, sent: bodyOf(changes), baseline: baseline.values, error: mode.kind === 'refuse' ? mode.reason : undefined });
     };
   }
 
@@ -780,8 +784,18 @@ function invalidRowsError(): TiError {
   });
 }
 
-function invalidOutcome(line: number, cells: readonly string[], problem: string): RowOutcome {
-  return { line, outcome: 'invalid', cells, attempts: 0, error: problem, errorKind: 'invalid' };
+function invalidOutcome(row: ValidRow | InvalidRow, problem: string): RowOutcome {
+  return { ...rowPart(row), outcome: 'invalid', attempts: 0, error: problem, errorKind: 'invalid' };
+}
+
+/** The input's records with their cells as the report writes them, for a resumed run's report written again. */
+async function* asReported(batches: AsyncIterable<readonly InputRecord[]>, columns: Columns, rules: FieldRules): AsyncGenerator<{ readonly line: number; readonly cells: string[] }[]> {
+  for await (const batch of batches) yield batch.map((record) => ({ line: record.line, cells: [...rowTexts(columns, record, rules)] }));
+}
+
+/** What every outcome of a row repeats of it: where it is, its cells, which of them held formulas. */
+function rowPart(row: ValidRow | InvalidRow): Pick<RowOutcome, 'line' | 'cells' | 'formulas'> {
+  return { line: row.line, cells: row.cells, formulas: row.formulas };
 }
 
 /** A row the plan found no baseline for: its batch was not among its client's, or it was invalid against it. */
@@ -792,7 +806,7 @@ function missingRow(row: ValidRow): { readonly kind: 'invalid'; readonly problem
 
 /** A row's outcome from what the send stage made of it. */
 function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: SendResult<CreditBatch, GuardVerdict>): RowOutcome {
-  const base = { line: row.line, cells: row.cells, sent: body };
+  const base = { ...rowPart(row), sent: body };
   switch (result.kind) {
     case 'done':
       return { ...base, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };

@@ -1,5 +1,5 @@
 import type { FileCommand } from '../core/command.js';
-import type { LayoutChoice } from '../read/layout.js';
+import type { InputChoice } from '../read/data-rows.js';
 import type { LogLevel } from '../report/log.js';
 import type { PlanDocument } from '../report/plan-document.js';
 import type { RecordedOptions } from '../report/run-record.js';
@@ -22,8 +22,8 @@ export interface RunOptions {
   readonly offline: boolean;
   /** The folder of an interrupted run to continue: its updated rows are not sent again. */
   readonly resume: string | undefined;
-  /** The encoding and delimiter the user named; the rest is read from the file. */
-  readonly read: LayoutChoice;
+  /** The encoding and delimiter of a CSV file, or the sheet of a workbook, that the user named; the rest is read from the file. */
+  readonly read: InputChoice;
   /** How to read dates and numbers that could mean more than one thing. */
   readonly rules: FieldRules;
   /** Columns carried to the report as notes though their names resemble a field's (--extra-column). */
@@ -84,6 +84,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     excel: options.excel,
     encoding: options.read.encoding ?? null,
     delimiter: options.read.delimiter ?? null,
+    sheet: options.read.sheet ?? null,
     dateOnly: rules.dateOnly,
     timezone: rules.timezone,
     dateFormat: rules.dateFormat?.text ?? null,

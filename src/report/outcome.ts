@@ -25,8 +25,10 @@ export const ANSWER_LOST_NOTE = 'the API may have applied this row: the answer w
 export interface RowOutcome {
   readonly line: number;
   readonly outcome: Outcome;
-  /** The row's cells exactly as read. */
+  /** The row's cells exactly as read (a sheet row's as the text that reads back to the same values). */
   readonly cells: readonly string[];
+  /** A sheet row's cells whose value was a formula's cached result, by address (`C7`). */
+  readonly formulas?: readonly string[] | undefined;
   /** Requests sent for this row. */
   readonly attempts: number;
   readonly httpStatus?: number | undefined;

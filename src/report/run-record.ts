@@ -10,6 +10,8 @@ export const RUN_FILE = 'run.json';
 export interface ReadingSettings {
   readonly encoding: string | null;
   readonly delimiter: string | null;
+  /** The sheet of a workbook named with --sheet; null when the file's one sheet with a header was read. */
+  readonly sheet: string | null;
   readonly dateOnly: string;
   readonly timezone: string;
   readonly dateFormat: string | null;
@@ -54,7 +56,7 @@ export type RecordedOptions = ReadingSettings &
   };
 
 /** The reading settings, by their key in run.json and summary.json. */
-export const READING_SETTINGS = ['encoding', 'delimiter', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
+export const READING_SETTINGS = ['encoding', 'delimiter', 'sheet', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
 
 /** What a run was started with, kept in its folder so that a resumed run can prove it continues the same one. */
 export interface RunRecord {

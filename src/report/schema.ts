@@ -1,4 +1,4 @@
-import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
@@ -157,6 +157,28 @@ export const GUARDED_REPORT: ReportSchema = {
   outcomes: GUARDED_OUTCOMES,
   done: ['updated', 'valid', 'unchanged'],
 };
+
+/**
+ * Which cells of a sheet row hold a formula, by address (`C7 D7`): the
+ * value read from each is the result the workbook cached when it was last
+ * calculated, and the report says so for every row, valid or not, without
+ * putting a note where an error would be.
+ */
+const formulaColumn: OwnColumn = {
+  name: FORMULA_COLUMN,
+  write: (row) => row.formulas?.join(' ') ?? '',
+  read: (cell, into) => {
+    if (cell === '') return true;
+    if (!/^[A-Z]{1,3}\d{1,7}( [A-Z]{1,3}\d{1,7})*$/.test(cell)) return false;
+    into.formulas = cell.split(' ');
+    return true;
+  },
+};
+
+/** A schema for the rows of a workbook: the formula cells follow the input's own columns. */
+export function forWorkbook(schema: ReportSchema): ReportSchema {
+  return { ...schema, columns: schema.columns.flatMap((column) => (column === INPUT_COLUMNS ? [column, formulaColumn] : [column])) };
+}
 
 /** The header of a report of this schema for an input with these columns. */
 export function reportHeader(schema: ReportSchema, columns: Columns): string[] {
