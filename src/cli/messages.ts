@@ -8,6 +8,7 @@ import type { SnapshotResult } from '../pipeline/snapshot.js';
 import type { VerifyResult } from '../pipeline/verify.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
+import { FAILED_WORKBOOK, REPORT_WORKBOOK } from '../report/excel-copies.js';
 import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import type { Summary } from '../report/summary.js';
@@ -351,7 +352,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     // A shape seen once is shown as it was: its id is the one to look up.
     for (const { shape, example, times } of topErrors) lines.push(`  ${count(times)} × ${times === 1 ? example : shape}`);
   }
-  if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}`);
+  if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     // run.json holds the file, the target and the options: the folder is all a resume needs.
@@ -363,7 +364,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
   if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
-    lines.push(`Rows not updated: ${where(FAILED_FILE)}; once fixed, send them with:`);
+    lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
     lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);

@@ -72,7 +72,7 @@ export const REPEATABLE_OPTIONS: readonly string[] = ['extra-column'];
 
 export const reportOptions = {
   out: { type: 'string', describe: 'Folder for the report, failed.csv, run.log and summary.json [default: reports/<UTC time>-<file name>/]' },
-  excel: { type: 'boolean', default: false, describe: 'Write report.csv and failed.csv with a UTF-8 byte order mark, so that Excel shows accented names correctly' },
+  excel: { type: 'boolean', default: false, describe: 'Also write report.xlsx and failed.xlsx, typed (dates as dates, balances as numbers), and start the CSV files with a UTF-8 byte order mark for Excel' },
   json: { type: 'boolean', default: false, describe: 'Print summary.json to stdout instead of the human summary' },
   'log-level': { type: 'string', choices: LOG_LEVELS, default: 'info', describe: 'Detail of run.log' },
 } as const satisfies Record<string, Options>;

@@ -29,6 +29,7 @@ import type { SendOptions } from '../send/options.js';
 import { rowTexts, validateRow, type InvalidRow, type RowVerdict, type ValidRow } from '../validate/row.js';
 import type { FieldRules } from '../validate/rules.js';
 import { readColumns, scanInput, type Scan } from '../validate/scan.js';
+import { inputSheetValues } from '../validate/sheet-values.js';
 import { LiveGuard, type GuardVerdict, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { runOverLimit } from './live/limits.js';
@@ -322,6 +323,7 @@ class Ingest {
       const rows = await readDataRows(after.source);
       await session.folder.compactReport(asReported(rows.batches, after.scan.columns, options.rules), after.scan.columns, { schema: this.#schema, excel: options.excel });
     }
+    if (options.excel && this.#report !== undefined) await session.folder.writeExcelCopies(after.scan.columns, this.#schema, inputSheetValues(after.scan.columns, options.rules));
   }
 
   /**

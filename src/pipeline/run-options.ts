@@ -28,7 +28,7 @@ export interface RunOptions {
   readonly rules: FieldRules;
   /** Columns carried to the report as notes though their names resemble a field's (--extra-column). */
   readonly extraColumns: readonly string[];
-  /** Write report.csv and failed.csv with a UTF-8 byte order mark, for Excel. */
+  /** For Excel: report.csv and failed.csv with a UTF-8 byte order mark, and report.xlsx and failed.xlsx, typed. */
   readonly excel: boolean;
   /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
   readonly send: SendOptions | undefined;

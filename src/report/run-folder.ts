@@ -7,6 +7,7 @@ import type { PlanDocument, ReportDocument } from './plan-document.js';
 import { renderPlanHtml } from './plan-html.js';
 import { renderReportHtml } from './report-html.js';
 import { TiError } from '../core/errors.js';
+import { writeExcelCopies, type InputValues } from './excel-copies.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
 import { compactReport } from './recorded-report.js';
@@ -117,6 +118,11 @@ export class RunFolder {
   /** Rewrites the report of a resumed run as one run's, from the input's rows read again. */
   compactReport(rows: AsyncIterable<readonly { readonly line: number; readonly cells: string[] }[]>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
     return compactReport(rows, this.path, columns, options.excel, options.schema);
+  }
+
+  /** report.xlsx and failed.xlsx, from report.csv and failed.csv once they are complete (--excel). */
+  writeExcelCopies(columns: Columns, schema: ReportSchema, inputValues: InputValues): Promise<void> {
+    return writeExcelCopies(this.path, columns, schema, inputValues);
   }
 
   /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */

@@ -42,6 +42,7 @@ export type RecordedOptions = ReadingSettings &
     readonly dryRun: boolean;
     readonly out: string | null;
     readonly logLevel: string;
+    /** Write report.csv and failed.csv with a byte order mark, and report.xlsx and failed.xlsx beside them. */
     readonly excel: boolean;
     /** `apply`: whether it wrote without reading first (--blind), the clients named, the freshness required. */
     readonly blind?: boolean;

@@ -17,6 +17,13 @@ export interface OwnColumn {
   write(row: RowOutcome): string;
   /** Puts the cell back; false when it cannot be a cell ti-credits wrote, so the report cannot be trusted. */
   read(cell: string, into: RecordedOutcome): boolean;
+  /**
+   * How report.xlsx (--excel) types the cell written: a whole number, a
+   * moment in UTC, or text of ti-credits' own, whose formula guard (see
+   * neutraliseFormula) a spreadsheet's text cell does not need. Absent:
+   * the text as written.
+   */
+  readonly sheet?: 'number' | 'moment' | 'message';
 }
 
 /** Where the input's columns (those carried: all but an old `error`) stand among the report's own. */
@@ -43,7 +50,7 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function restoreFormula(cell: string): string {
+export function restoreFormula(cell: string): string {
   return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
@@ -58,6 +65,7 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
   return [
     {
       name: 'line',
+      sheet: 'number',
       write: (row) => String(row.line),
       read: (cell, into) => readWhole(cell, (line) => (into.line = line)),
     },
@@ -72,16 +80,19 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
     },
     {
       name: 'httpStatus',
+      sheet: 'number',
       write: (row) => (row.httpStatus === undefined ? '' : String(row.httpStatus)),
       read: (cell, into) => cell === '' || readWhole(cell, (status) => (into.httpStatus = status)),
     },
     {
       name: 'attempts',
+      sheet: 'number',
       write: (row) => String(row.attempts),
       read: (cell, into) => readWhole(cell, (attempts) => (into.attempts = attempts)),
     },
     {
       name: ERROR_COLUMN,
+      sheet: 'message',
       write: (row) => (row.error === undefined ? '' : neutraliseFormula(row.error)),
       read: (cell, into) => {
         if (cell !== '') into.error = restoreFormula(cell);
@@ -106,8 +117,12 @@ const sentColumn: OwnColumn = {
 };
 
 /** The credit batch as the API returned it; read back as the text it was written as. */
+const API_NUMBERS: readonly string[] = ['startingBalance', 'currentBalance', 'allocatedCredits'] satisfies readonly (keyof CreditBatch)[];
+const API_MOMENTS: readonly string[] = ['expiresOn', 'createdAt', 'updatedAt'] satisfies readonly (keyof CreditBatch)[];
+
 const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
   name: `${API_COLUMN_PREFIX}${field}`,
+  sheet: API_NUMBERS.includes(field) ? 'number' : API_MOMENTS.includes(field) ? 'moment' : 'message',
   write: (row) => {
     const value = row.result?.[field];
     return value === undefined || value === null ? '' : neutraliseFormula(String(value));
@@ -122,6 +137,7 @@ const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
 function valueColumns(prefix: string, key: 'baseline' | 'live'): OwnColumn[] {
   return UPDATABLE_FIELDS.map((field) => ({
     name: `${prefix}${field}`,
+    sheet: field === 'currentBalance' ? 'number' : field === 'expiresOn' ? 'moment' : 'message',
     write: (row) => {
       const value = row[key]?.[field];
       return value === undefined ? '' : neutraliseFormula(String(value));

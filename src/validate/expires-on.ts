@@ -46,6 +46,25 @@ export function readMoment(cell: string, rules: FieldRules): Parsed<string> {
   return fail(describeNonIsoDate(cell, text, rules.dateFormat));
 }
 
+/**
+ * What an expiresOn cell names, as a spreadsheet would hold it: a calendar
+ * day (a date alone, ISO or in the --date-format), or a moment in UTC (a
+ * timestamp with its zone); undefined for a cell that names neither. Past
+ * or not: this types a cell for report.xlsx and failed.xlsx, it judges nothing.
+ */
+export function readExpiry(cell: string, rules: FieldRules): { readonly kind: 'day'; readonly year: number; readonly month: number; readonly day: number } | { readonly kind: 'moment'; readonly utc: string } | undefined {
+  const text = cell.trim();
+  const timestamp = ISO_TIMESTAMP.exec(text);
+  if (timestamp !== null) {
+    const moment = readTimestamp(cell, timestamp);
+    return moment.ok ? { kind: 'moment', utc: moment.value } : undefined;
+  }
+  const iso = ISO_DATE.exec(text);
+  const day = iso !== null ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : rules.dateFormat === undefined ? undefined : readDisplayDate(text, rules.dateFormat);
+  if (day === undefined || checkDay(cell, day.year, day.month, day.day) !== undefined) return undefined;
+  return { kind: 'day', ...day };
+}
+
 function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   const fraction = match[7] ?? '';
   if (fraction.length > 3 && /[1-9]/.test(fraction.slice(3))) {

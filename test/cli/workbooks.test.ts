@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import { startMockApi, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
+import { readWorkbookBatches, type WorkbookCell, type WorkbookRecord } from '../../src/read/workbook.js';
 import { cli, ids, mockStarter, readCsvFile, requestsFor, tempDir } from '../helpers.js';
 import { streamWithExcelJs, writeWithExcelJs } from '../read/workbook-files.js';
 
@@ -41,6 +42,15 @@ function stateOf(mock: MockApi, ids: readonly string[]): Record<string, Pick<Cre
 async function reportIn(folder: string, file = 'report.csv'): Promise<Record<string, string>[]> {
   return (await readCsvFile(join(folder, file))).sort((a, b) => Number(a.line) - Number(b.line));
 }
+
+/** Every record of the one sheet of an .xlsx ti-credits wrote. */
+async function sheetOf(path: string, sheet: string): Promise<WorkbookRecord[]> {
+  const records: WorkbookRecord[] = [];
+  for await (const batch of readWorkbookBatches(path, { sheet })) records.push(...batch);
+  return records;
+}
+
+const kinds = (record: WorkbookRecord | undefined): string[] => (record?.typed ?? []).map((cell: WorkbookCell) => cell.kind);
 
 describe('workbooks saved by LibreOffice', () => {
   it('in ISO, US and German display formats and the 1904 date system, leave the mock exactly as the ISO CSV does, with no reading option', async () => {
@@ -264,6 +274,75 @@ describe('resuming a workbook run', () => {
       [['2', a, 'updated', '1', 'B2'], ['3', b, 'updated', '2', 'B3'], ['4', c, 'updated', '1', 'B4']],
     );
     assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
+  });
+});
+
+describe('--excel', () => {
+  it('writes report.xlsx and failed.xlsx, typed; failed.xlsx given back as it is sends what failed.csv would (from a workbook)', async () => {
+    const dir = await tempDir();
+    const [present, absent] = [randomUUID(), randomUUID()];
+    const path = await writeWithExcelJs(dir, 'changes.xlsx', (workbook) => {
+      const sheet = workbook.addWorksheet('changes');
+      sheet.addRow([...HEADER, 'note']);
+      sheet.addRow([present, 'Acme', new Date(Date.UTC(2027, 2, 31)), 1250, 'ok']);
+      sheet.addRow([absent, 'Globex', new Date(Date.UTC(2027, 5, 30, 17, 30)), 40, 2024]);
+      sheet.addRow([randomUUID(), 'Initech', null, 12.5, null]);
+      sheet.getCell('C2').numFmt = 'yyyy-mm-dd';
+      sheet.getCell('C3').numFmt = 'dd/mm/yyyy hh:mm';
+    });
+    const mock = await startMock([present]);
+    const options = ['--timezone', 'Europe/Paris', '--skip-invalid', '--excel'];
+    const run = await cli(['apply', '--blind', '--yes', path, ...base(mock), ...options, '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.match(run.stdout, /Report: \S+report\.csv \(and \S+report\.xlsx, for Excel\)/);
+    assert.match(run.stdout, /Rows not updated: \S+failed\.csv \(or \S+failed\.xlsx, to fix in Excel\)/);
+    const sentToAbsent = requestsFor(mock, absent)[0]?.body;
+    assert.deepEqual(sentToAbsent, { name: 'Globex', expiresOn: '2027-06-30T15:30:00.000Z', currentBalance: 40 });
+
+    const report = await sheetOf(join(dir, 'run', 'report.xlsx'), 'report');
+    assert.deepEqual(report[0]?.cells.slice(0, 11), ['line', 'outcome', 'httpStatus', 'attempts', 'error', 'id', 'name', 'expiresOn', 'currentBalance', 'note', 'formulaCells']);
+    const updated = report.find((record) => record.cells[5] === present);
+    assert.deepEqual(kinds(updated).slice(0, 10), ['number', 'text', 'number', 'number', 'empty', 'text', 'text', 'date', 'number', 'text']);
+    const apiExpires = updated?.cells[report[0]?.cells.indexOf('api.expiresOn') ?? -1];
+    assert.equal(apiExpires, '2027-03-31T21:59:59.999', 'the API\'s moment, in UTC');
+
+    const failedXlsx = join(dir, 'run', 'failed.xlsx');
+    const [failedHeader, ...failedRows] = await sheetOf(failedXlsx, 'failed');
+    assert.deepEqual(failedHeader?.cells, [...HEADER, 'note', 'error']);
+    const globex = failedRows.find((record) => record.cells[0] === absent);
+    const initech = failedRows.find((record) => record.cells[1] === 'Initech');
+    assert.deepEqual(globex?.cells.slice(0, 5), [absent, 'Globex', '2027-06-30T17:30:00', '40', '2024']);
+    assert.deepEqual(kinds(globex).slice(0, 5), ['text', 'text', 'date', 'number', 'text']);
+    assert.deepEqual(initech?.cells.slice(1, 4), ['Initech', '', '12.5']);
+    assert.deepEqual(kinds(initech).slice(0, 4), ['text', 'text', 'empty', 'text'], 'a balance the rules refuse stays text');
+
+    const fixed = await startMock([absent]);
+    const again = await cli(['apply', '--blind', '--yes', failedXlsx, ...base(fixed), ...options, '--out', join(dir, 'again')], { cwd: dir });
+    assert.equal(again.code, 1, again.stderr + again.stdout);
+    assert.deepEqual(requestsFor(fixed, absent).map((request) => request.body), [sentToAbsent]);
+    const refused = (await reportIn(join(dir, 'again'))).map((row) => [row.id, row.outcome, row.error]);
+    assert.deepEqual(refused.find((row) => row[0] === absent), [absent, 'updated', '']);
+    assert.match(refused.find((row) => row[0] !== absent)?.[2] ?? '', /currentBalance "12\.5" is not a whole number/);
+  });
+
+  it('types a CSV file\'s dates and balances as its reading options read them, so failed.xlsx needs none of them', async () => {
+    const dir = await tempDir();
+    const mock = await startMock([ID(1), ID(2)]);
+    const options = ['--date-format', 'MM/DD/YYYY', '--thousands-separator', ','];
+    const run = await cli(['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock), ...options, '--excel', '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    const failedCsv = await readFile(join(dir, 'run', 'failed.csv'));
+    assert.deepEqual(failedCsv.subarray(0, 3), Buffer.from([0xef, 0xbb, 0xbf]), 'the CSV files keep their byte order mark');
+    const failed = await sheetOf(join(dir, 'run', 'failed.xlsx'), 'failed');
+    // The moment given with its offset is shown on the clocks of --timezone, UTC here.
+    assert.deepEqual(failed.slice(1).map((record) => record.cells.slice(0, 4)).sort(), [
+      [ID(3), 'Ærø Kommune', '2027-06-30T21:00:00', ''],
+      [ID(4), 'Café Zoë; Lyon', '2027-12-31', '40000'],
+    ]);
+    const fixed = await startMock([ID(3), ID(4)]);
+    const again = await cli(['apply', '--blind', '--yes', join(dir, 'run', 'failed.xlsx'), ...base(fixed)], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.deepEqual([ID(3), ID(4)].map((id) => requestsFor(fixed, id)[0]?.body), [ID(3), ID(4)].map((id) => requestsFor(mock, id)[0]?.body));
   });
 });
 
