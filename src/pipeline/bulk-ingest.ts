@@ -451,19 +451,19 @@ class Ingest {
             return;
           case 'unchanged':
             changes.unchanged();
-            record?.({ ...rowPart(row), outcome: 'unchanged', attempts: 0, baseline: planned.baseline, live: planned.live });
+            record?.({ line: row.line, outcome: 'unchanged', cells: row.cells, formulas: row.formulas, attempts: 0, baseline: planned.baseline, live: planned.live });
             return;
           case 'change':
             if (planned.drifted) {
               changes.drifted();
-              record?.({ ...rowPart(row), outcome: 'drifted', attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live, error: DRIFTED });
+              record?.({ line: row.line, outcome: 'drifted', cells: row.cells, formulas: row.formulas, attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live, error: DRIFTED });
               return;
             }
             planner.send(bodyOf(planned.changes));
             changes.change(row, planned.changes, planned.allocated);
             planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
             if (this.preview.length < PREVIEW_ROWS) this.preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
-            record?.({ ...rowPart(row), outcome: 'valid', attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live });
+            record?.({ line: row.line, outcome: 'valid', cells: row.cells, formulas: row.formulas, attempts: 0, sent: bodyOf(planned.changes), baseline: planned.baseline, live: planned.live });
         }
       });
       baselines?.commit();
@@ -621,10 +621,10 @@ class Ingest {
           return action.submit(row);
         case 'check':
           if (this.preview.length < PREVIEW_ROWS) this.preview.push({ line: row.line, id: row.id, body: row.body });
-          record({ ...rowPart(row), outcome: 'valid', attempts: 0, sent: row.body });
+          record({ line: row.line, outcome: 'valid', cells: row.cells, formulas: row.formulas, attempts: 0, sent: row.body });
           return undefined;
         case 'refuse':
-          record({ ...rowPart(row), outcome: 'skipped', attempts: 0, sent: row.body, error: action.reason });
+          record({ line: row.line, outcome: 'skipped', cells: row.cells, formulas: row.formulas, attempts: 0, sent: row.body, error: action.reason });
           return undefined;
       }
     };
@@ -660,11 +660,11 @@ class Ingest {
       }
       const changes = changesOf(baseline.values, row);
       if (changes.length === 0) {
-        record({ ...rowPart(row), outcome: 'unchanged', attempts: 0, baseline: baseline.values });
+        record({ line: row.line, outcome: 'unchanged', cells: row.cells, formulas: row.formulas, attempts: 0, baseline: baseline.values });
         return;
       }
       if (send !== undefined) return send(row, baseline, changes);
-      record({ ...rowPart(row), outcome: 'skipped', attempts: 0, sent: bodyOf(changes), baseline: baseline.values, error: mode.kind === 'refuse' ? mode.reason : undefined });
+      record({ line: row.line, outcome: 'skipped', cells: row.cells, formulas: row.formulas, attempts: 0, sent: bodyOf(changes), baseline: baseline.values, error: mode.kind === 'refuse' ? mode.reason : undefined });
     };
   }
 
@@ -787,7 +787,7 @@ function invalidRowsError(): TiError {
 }
 
 function invalidOutcome(row: ValidRow | InvalidRow, problem: string): RowOutcome {
-  return { ...rowPart(row), outcome: 'invalid', attempts: 0, error: problem, errorKind: 'invalid' };
+  return { line: row.line, outcome: 'invalid', cells: row.cells, formulas: row.formulas, attempts: 0, error: problem, errorKind: 'invalid' };
 }
 
 /** The input's records with their cells as the report writes them, for a resumed run's report written again. */
@@ -795,10 +795,6 @@ async function* asReported(batches: AsyncIterable<readonly InputRecord[]>, colum
   for await (const batch of batches) yield batch.map((record) => ({ line: record.line, cells: [...rowTexts(columns, record, rules)] }));
 }
 
-/** What every outcome of a row repeats of it: where it is, its cells, which of them held formulas. */
-function rowPart(row: ValidRow | InvalidRow): Pick<RowOutcome, 'line' | 'cells' | 'formulas'> {
-  return { line: row.line, cells: row.cells, formulas: row.formulas };
-}
 
 /** A row the plan found no baseline for: its batch was not among its client's, or it was invalid against it. */
 function missingRow(row: ValidRow): { readonly kind: 'invalid'; readonly problem: string } {
@@ -808,7 +804,7 @@ function missingRow(row: ValidRow): { readonly kind: 'invalid'; readonly problem
 
 /** A row's outcome from what the send stage made of it. */
 function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: SendResult<CreditBatch, GuardVerdict>): RowOutcome {
-  const base = { ...rowPart(row), sent: body };
+  const base = { line: row.line, cells: row.cells, formulas: row.formulas, sent: body };
   switch (result.kind) {
     case 'done':
       return { ...base, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };

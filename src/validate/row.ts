@@ -32,6 +32,9 @@ export interface InvalidRow {
 
 export type RowVerdict = { readonly valid: true; readonly row: ValidRow } | { readonly valid: false; readonly row: InvalidRow };
 
+/** What a row without formula cells adds to its verdict: nothing, allocated once. */
+const NO_FORMULAS = {};
+
 /**
  * Decides whether one record can be sent, and what exactly would be sent.
  * Pure: the same record, header, rules and duplicate list always give the
@@ -42,7 +45,7 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
   // A sheet row's cells are read by what they hold; a CSV line's by the text rules.
   const read: RowCells = 'typed' in record ? new WorkbookCells(columns, record, rules) : new TextCells(record.cells, rules);
   const cells = read.texts;
-  const formulas = read.formulas.length > 0 ? { formulas: read.formulas } : {};
+  const formulas = read.formulas.length > 0 ? { formulas: read.formulas } : NO_FORMULAS;
   const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems, ...formulas } });
 
   if (!fitsHeader(columns, record.cells)) return invalid([read.describeWidth(columns.names.length)]);

@@ -232,9 +232,9 @@ function withOffsets(record: WorkbookRecord, indexes: readonly (number | undefin
 function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
   const { year, month, day, hour, minute, second, millisecond } = cell;
   // UTC's clocks never skip nor repeat: the digits are the answer, which keeps the common case of a large sheet off the date library.
-  if (zone === 'UTC' && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day) {
-    const pad = (value: number, width: number): string => String(value).padStart(width, '0');
-    return ok(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(millisecond, 3)}Z`);
+  if (zone === 'UTC') {
+    const moment = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
+    if (moment.getUTCDate() === day) return ok(moment.toISOString());
   }
   const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
   const shown = `cell ${cell.address}: expiresOn ${JSON.stringify(canonicalText(cell))}`;
