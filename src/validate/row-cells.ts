@@ -35,6 +35,9 @@ export interface RowCells {
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 
+/** A CSV file has no formulas: one empty list for all its rows. */
+const NONE: readonly string[] = [];
+
 /**
  * The cells of a CSV line: text, each read by the rules for its column. A
  * class rather than an object of closures: one is made for each row of a
@@ -42,13 +45,19 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
  */
 export class TextCells implements RowCells {
   readonly texts: readonly string[];
-  readonly formulas: readonly string[] = [];
-  readonly unit = 'line';
   readonly #rules: FieldRules;
 
   constructor(cells: readonly string[], rules: FieldRules) {
     this.texts = cells;
     this.#rules = rules;
+  }
+
+  get formulas(): readonly string[] {
+    return NONE;
+  }
+
+  get unit(): 'line' {
+    return 'line';
   }
 
   isEmpty(index: number | undefined): boolean {

@@ -130,7 +130,6 @@ export function expiresOnCsvText(cell: WorkbookCell, rules: FieldRules): string 
 export class WorkbookCells implements RowCells {
   readonly texts: readonly string[];
   readonly formulas: readonly string[];
-  readonly unit = 'row';
   readonly #record: WorkbookRecord;
   readonly #rules: FieldRules;
 
@@ -139,6 +138,10 @@ export class WorkbookCells implements RowCells {
     this.#rules = rules;
     this.texts = withOffsets(record, [columns.fields.expiresOn, columns.before.expiresOn], rules);
     this.formulas = formulasOf(record);
+  }
+
+  get unit(): 'row' {
+    return 'row';
   }
 
   isEmpty(index: number | undefined): boolean {
