@@ -2,36 +2,21 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
-import { mb, median, round, runNode, RUNS, writeRows } from './common.js';
+import { mb, median, round, runNode, RUNS, writeRows, writeWorkbookRows } from './common.js';
 
 /**
  * Reading a 100,000-row workbook, in a process that does nothing else,
  * next to reading the same rows as CSV. The workbook is written as Excel
- * writes one: text in the shared-strings table, the expiry a date cell,
- * the balance a number. Target: at most 150 MB peak RSS.
+ * writes one (see writeWorkbookRows). Target: at most 150 MB peak RSS.
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const READ = fileURLToPath(new URL('./read-file.js', import.meta.url));
-
-async function writeWorkbook(path: string, rows: number): Promise<void> {
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true, useStyles: true });
-  const sheet = writer.addWorksheet('changes');
-  sheet.addRow(['id', 'name', 'expiresOn', 'currentBalance']).commit();
-  const expiry = new Date(Date.UTC(2027, 2, 31, 23, 59, 59));
-  for (let row = 0; row < rows; row++) {
-    const added = sheet.addRow([`3f2a9c1e-5b7d-4e8f-9a0b-${row.toString(16).padStart(12, '0')}`, `Batch ${row}`, expiry, row % 5000]);
-    added.getCell(3).numFmt = 'yyyy-mm-dd hh:mm:ss';
-    added.commit();
-  }
-  await writer.commit();
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-'));
 try {
   const workbook = join(dir, 'rows.xlsx');
   const csv = join(dir, 'rows.csv');
-  await writeWorkbook(workbook, ROWS);
+  await writeWorkbookRows(workbook, ROWS);
   await writeRows(csv, ROWS);
   const measured = { workbook: { ms: [] as number[], rss: [] as number[] }, csv: { ms: [] as number[], rss: [] as number[] } };
   for (let run = 0; run < RUNS; run++) {
