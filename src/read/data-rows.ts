@@ -1,3 +1,4 @@
+import { DELTA_COLUMN } from '../core/columns.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { readCsvBatches, type CsvRecord } from './csv-records.js';
@@ -59,7 +60,7 @@ export async function openInput(path: string, choice: InputChoice): Promise<Inpu
  */
 function isChangesHeader(cells: readonly string[]): boolean {
   const names = new Set(cells.map((cell) => cell.trim().toLowerCase()));
-  return names.has('id') && UPDATABLE_FIELDS.some((field) => names.has(field.toLowerCase()));
+  return names.has('id') && [...UPDATABLE_FIELDS, DELTA_COLUMN].some((field) => names.has(field.toLowerCase()));
 }
 
 /** The input as every pass reads it: its header record, then its data records in batches, in file order. */

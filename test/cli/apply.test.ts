@@ -488,7 +488,7 @@ describe('a refusal before the first row is read (issue 13, point 4)', () => {
     await writeCsv(dir, 'id,notes\n', 'no-field.csv');
     const cases: [string, RegExp][] = [
       ['missing.csv', /missing\.csv: no such file/],
-      ['a folder.csv', /a folder\.csv is a folder, not a CSV file/],
+      ['a folder.csv', /a folder\.csv is a folder, not a file/],
       ['empty.csv', /empty\.csv is empty/],
       ['no-field.csv', /there is no column to change/],
     ];
