@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,9 +34,18 @@ describe('installing ti-credits for use outside the clone (issue 13, point 9)', 
     assert.ok(files.includes('dist/src/cli/main.js'), 'the command itself is packed');
     assert.ok(!files.some((path) => path.startsWith('dist/test/') || path.startsWith('src/') || path.endsWith('.map')), 'only the built command is packed');
 
+    // The tarball is installed as `npm install --global` lays it out (the package under lib/node_modules, its
+    // command in bin), its dependencies those the lockfile pins, taken from npm's cache, which `npm ci` filled:
+    // the test stays off the network. `npm install --global <tarball>` itself cannot run offline on a fresh
+    // machine: it asks the registry for every dependency's metadata, which npm ci never stores.
     const prefix = join(work, 'prefix');
-    // The dependencies come from npm's cache, which `npm ci` filled: the test stays off the network.
-    await exec('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, manifest.filename)], { cwd: work, env: npmEnv() });
+    const installed = join(prefix, 'lib', 'node_modules', 'ti-credits');
+    await mkdir(installed, { recursive: true });
+    await exec('tar', ['xzf', join(work, manifest.filename), '-C', installed, '--strip-components', '1']);
+    await copyFile(join(root, 'package-lock.json'), join(installed, 'package-lock.json'));
+    await exec('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: installed, env: npmEnv() });
+    await mkdir(join(prefix, 'bin'));
+    await symlink(join(installed, 'dist', 'src', 'cli', 'main.js'), join(prefix, 'bin', 'ti-credits'));
     const bin = join(prefix, 'bin', 'ti-credits');
     assert.ok(existsSync(bin));
 
