@@ -6,9 +6,8 @@
  */
 export type SheetValue = string | number | SheetDate | undefined;
 
-/** A date, with or without a time of day, as the digits it shows: no time zone is applied when it is written. */
-export interface SheetDate {
-  readonly kind: 'date';
+/** The calendar parts of a date and time, as its digits show it: no time zone. */
+export interface CalendarParts {
   readonly year: number;
   /** 1 to 12. */
   readonly month: number;
@@ -17,6 +16,11 @@ export interface SheetDate {
   readonly minute: number;
   readonly second: number;
   readonly millisecond: number;
+}
+
+/** A date, with or without a time of day, as the digits it shows: no time zone is applied when it is written. */
+export interface SheetDate extends CalendarParts {
+  readonly kind: 'date';
   readonly hasTime: boolean;
   /** A moment the API gave, shown in UTC and labelled so; otherwise the clock of the run's --timezone. */
   readonly utc: boolean;

@@ -2,7 +2,7 @@ import type { FileCommand } from '../core/command.js';
 import type { InputChoice } from '../read/data-rows.js';
 import type { LogLevel } from '../report/log.js';
 import type { PlanDocument } from '../report/plan-document.js';
-import type { RecordedOptions } from '../report/run-record.js';
+import type { RecordedOptions, SendingSettings } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
 import type { FieldRules } from '../validate/rules.js';
@@ -105,20 +105,23 @@ export function describeOptions(options: RunOptions): RecordedOptions {
       : {}),
     extraColumns: [...options.extraColumns],
     ...(options.fromPlan === undefined ? {} : { planId: options.fromPlan.document.id }),
-    ...(send === undefined
-      ? {}
-      : {
-          target: send.target.origin,
-          keyKind: keyKind(send.target.apiKey),
-          apiKeyFile: options.apiKeyFile ?? null,
-          concurrency: send.concurrency,
-          ratePerMinute: send.ratePerMinute,
-          burst: send.burst,
-          timeoutMs: send.timeoutMs,
-          retries: send.retry.retries,
-          retryDelayMs: send.retry.baseDelayMs,
-          maxThrottleWaitMs: send.maxThrottleWaitMs,
-          circuitBreaker: send.circuitBreaker,
-        }),
+    ...(send === undefined ? {} : sendingSettings(send, options.apiKeyFile)),
+  };
+}
+
+/** How requests are sent, as every command that makes them records it: never the key, only its kind and the file it came from. */
+export function sendingSettings(send: SendOptions, apiKeyFile: string | undefined): SendingSettings {
+  return {
+    target: send.target.origin,
+    keyKind: keyKind(send.target.apiKey),
+    apiKeyFile: apiKeyFile ?? null,
+    concurrency: send.concurrency,
+    ratePerMinute: send.ratePerMinute,
+    burst: send.burst,
+    timeoutMs: send.timeoutMs,
+    retries: send.retry.retries,
+    retryDelayMs: send.retry.baseDelayMs,
+    maxThrottleWaitMs: send.maxThrottleWaitMs,
+    circuitBreaker: send.circuitBreaker,
   };
 }

@@ -7,9 +7,9 @@ import type { SendingSettings } from '../report/run-record.js';
 import { SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
-import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
 import { readClientBatches } from './operations/read-client-batches.js';
+import { sendingSettings } from './run-options.js';
 import { RunSession } from './run-session.js';
 import { openExecutor } from './send-stage.js';
 
@@ -51,17 +51,7 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
     creditAccountId: options.creditAccountId ?? null,
     out: options.outDir ?? null,
     logLevel: options.logLevel,
-    target: send.target.origin,
-    keyKind: keyKind(send.target.apiKey),
-    apiKeyFile: options.apiKeyFile ?? null,
-    concurrency: send.concurrency,
-    ratePerMinute: send.ratePerMinute,
-    burst: send.burst,
-    timeoutMs: send.timeoutMs,
-    retries: send.retry.retries,
-    retryDelayMs: send.retry.baseDelayMs,
-    maxThrottleWaitMs: send.maxThrottleWaitMs,
-    circuitBreaker: send.circuitBreaker,
+    ...sendingSettings(send, options.apiKeyFile),
   };
   const session = new RunSession(folder, folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)), { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] }, { startedAt, now });
   const interrupt = (): void => session.stop(new TiError('aborted', 'The snapshot was interrupted.'), 'interrupted');

@@ -10,10 +10,10 @@ import type { SendingSettings } from '../report/run-record.js';
 import { readSummaryStatus, type Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import { VERIFY_FILE, VerifyFile } from '../report/verify-file.js';
-import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
 import { sameValue } from './live/values.js';
 import { readClientBatches } from './operations/read-client-batches.js';
+import { sendingSettings } from './run-options.js';
 import { RunSession } from './run-session.js';
 import { openExecutor } from './send-stage.js';
 
@@ -75,17 +75,7 @@ export async function verifyRun(options: VerifyOptions, environment: { readonly 
   const settings: VerifySettings = {
     folder: options.folder,
     clients: options.clients,
-    target: send.target.origin,
-    keyKind: keyKind(send.target.apiKey),
-    apiKeyFile: options.apiKeyFile ?? null,
-    concurrency: send.concurrency,
-    ratePerMinute: send.ratePerMinute,
-    burst: send.burst,
-    timeoutMs: send.timeoutMs,
-    retries: send.retry.retries,
-    retryDelayMs: send.retry.baseDelayMs,
-    maxThrottleWaitMs: send.maxThrottleWaitMs,
-    circuitBreaker: send.circuitBreaker,
+    ...sendingSettings(send, options.apiKeyFile),
   };
   const updated = await readUpdatedRows(options.folder);
   const unknown = updated.filter((row) => row.clientId === undefined);

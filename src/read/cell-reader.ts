@@ -1,5 +1,6 @@
 import type { TiError } from '../core/errors.js';
-import { serialToCalendar, type CalendarParts } from './excel-dates.js';
+import type { CalendarParts } from '../core/sheet-values.js';
+import { serialToCalendar } from './excel-dates.js';
 import type { NumberShown } from './number-format.js';
 import type { SharedStrings } from './shared-strings.js';
 import { restoreEscapedCharacters, type SheetCellXml } from './sheet-xml.js';

@@ -5,16 +5,7 @@
  * calendar parts are computed here with UTC arithmetic only, so they are
  * the digits the cell shows whatever the time zone of the machine reading it.
  */
-export interface CalendarParts {
-  readonly year: number;
-  /** 1 to 12. */
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly millisecond: number;
-}
+import type { CalendarParts } from '../core/sheet-values.js';
 
 const DAY_MS = 86_400_000;
 /** Serial 0 of the 1904 system is 1 January 1904. */

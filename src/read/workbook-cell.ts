@@ -1,4 +1,4 @@
-import type { CalendarParts } from './excel-dates.js';
+import type { CalendarParts } from '../core/sheet-values.js';
 
 /**
  * What a workbook cell really holds, as opposed to the text it shows. Every
