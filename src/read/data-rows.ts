@@ -2,6 +2,7 @@ import { DELTA_COLUMN } from '../core/columns.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { readCsvBatches, type CsvRecord } from './csv-records.js';
+import { assertRegularFile } from './file-stamp.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from './layout.js';
 import type { WorkbookRecord } from './workbook.js';
 import { describeUnsupportedFile, detectFileKind } from './workbook-file.js';
@@ -27,6 +28,7 @@ export type InputSource = { readonly kind: 'csv'; readonly path: string; readonl
 export type InputRecord = CsvRecord | WorkbookRecord;
 
 export async function openInput(path: string, choice: InputChoice): Promise<InputSource> {
+  await assertRegularFile(path);
   const kind = await detectFileKind(path);
   switch (kind) {
     case 'xlsx': {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MOCK_MAX_BALANCE, type MockApi } from '../../src/mock/server.js';
@@ -498,6 +499,23 @@ describe('a refusal before the first row is read (issue 13, point 4)', () => {
         assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
         assert.match(run.stderr, message);
         assert.equal(existsSync(join(dir, 'reports')), false, `${args.join(' ')} left a run folder`);
+      }
+    }
+  });
+  it('refuses at once a pipe, a device or anything else that is not a regular file (issue 12, point 8)', async () => {
+    const dir = await tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    await symlink('/dev/zero', join(dir, 'zero.csv'));
+    for (const [file, what] of [
+      ['pipe.csv', 'a pipe'],
+      ['zero.csv', 'a device'],
+      ['/dev/stdin', /a (pipe|device|socket)|not a regular file/],
+    ] as const) {
+      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes']]) {
+        const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, typeof what === 'string' ? new RegExp(`is ${what}, not a file: ti-credits reads its input more than once`) : what);
+        assert.equal(existsSync(join(dir, 'reports')), false);
       }
     }
   });
