@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { MOCK_API_KEY } from '../src/mock/server.js';
 import type { Summary } from '../src/report/summary.js';
 
@@ -36,6 +37,24 @@ export async function writeRows(path: string, rows: number): Promise<void> {
   }
   out.end(chunk);
   await once(out, 'finish');
+}
+
+/**
+ * Writes the rows `writeRows` writes, as a workbook written the way Excel
+ * writes one: text in the shared-strings table, the expiry a date cell
+ * (the moment writeRows gives, in UTC), the balance a number.
+ */
+export async function writeWorkbookRows(path: string, rows: number): Promise<void> {
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true, useStyles: true });
+  const sheet = writer.addWorksheet('changes');
+  sheet.addRow(['id', 'name', 'expiresOn', 'currentBalance']).commit();
+  const expiry = new Date(Date.UTC(2027, 2, 31, 23, 59, 59));
+  for (let row = 0; row < rows; row++) {
+    const added = sheet.addRow([`3f2a9c1e-5b7d-4e8f-9a0b-${row.toString(16).padStart(12, '0')}`, `Batch ${row}`, expiry, row % 5000]);
+    added.getCell(3).numFmt = 'yyyy-mm-dd hh:mm:ss';
+    added.commit();
+  }
+  await writer.commit();
 }
 
 export interface ChildRun {

@@ -46,7 +46,7 @@ try {
 
   const run = async (name: string, file: string, rows: number, origin: string, flags: readonly string[], idealMs: number): Promise<Measure> => {
     const out = join(dir, `run-${name}`);
-    const args = [CLI, 'apply', '--yes', file, '--base-url', origin, ...flags, '--concurrency', String(CONCURRENCY), '--out', out];
+    const args = [CLI, 'apply', '--blind', '--yes', file, '--base-url', origin, ...flags, '--concurrency', String(CONCURRENCY), '--out', out];
     const child = await runNode(args, { ...process.env, TI_API_KEY: MOCK_API_KEY });
     const summary = await readSummary(out);
     if (child.code !== 0 || summary.rows.updated !== rows) throw new Error(`apply ${flags.join(' ')} exited ${child.code} with ${summary.rows.updated} rows updated:\n${child.stderr}`);

@@ -88,7 +88,7 @@ class Probe {
 }
 
 function apply(input: string, origin: string, out: string, resume: boolean): ChildProcessByStdio<null, null, Readable> {
-  const args = [CLI, 'apply', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), ...(resume ? ['--resume', out] : ['--out', out])];
+  const args = [CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), ...(resume ? ['--resume', out] : ['--out', out])];
   return spawn(process.execPath, args, { env: { ...process.env, TI_API_KEY: MOCK_API_KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 

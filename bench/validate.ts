@@ -1,15 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, mb, median, readSummary, round, runNode, RUNS, writeRows } from './common.js';
+import { CLI, mb, median, readSummary, round, runNode, RUNS, writeRows, writeWorkbookRows } from './common.js';
 
 /**
  * `ti-credits validate` on a million generated rows, in its own process,
  * against csv-parse alone reading the same file in the same run. Targets:
  * at least half csv-parse's rate, and at most 150 MB peak RSS.
+ *
+ * Then on a 100,000-row workbook next to a CSV file of the same rows, run
+ * alternately. Target: at most 150 MB peak RSS for the workbook.
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const WORKBOOK_ROWS = Number(process.env.BENCH_WORKBOOK_ROWS ?? 100_000);
 const BASELINE = fileURLToPath(new URL('./parse-baseline.js', import.meta.url));
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-'));
@@ -48,6 +52,37 @@ try {
       `| csv-parse alone (baseline) | ${round(baseRate)} | ${seconds(median(parse.ms))} (${spread(parse.ms, seconds)}) | ${mb(median(parse.rss))} |`,
       `| ratio validate / baseline | ${(rate / baseRate).toFixed(2)} | | |`,
       `targets: >= 0.5x csv-parse alone: ${rate >= baseRate / 2 ? 'met' : 'MISSED'}; <= 150 MB peak RSS: ${rss <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}`,
+      '',
+    ].join('\n'),
+  );
+
+  const workbook = join(dir, 'rows.xlsx');
+  const sameRows = join(dir, 'same-rows.csv');
+  await writeWorkbookRows(workbook, WORKBOOK_ROWS);
+  await writeRows(sameRows, WORKBOOK_ROWS);
+  const measured = { workbook: { ms: [] as number[], rss: [] as number[] }, csv: { ms: [] as number[], rss: [] as number[] } };
+  for (let run = 0; run < RUNS; run++) {
+    for (const [kind, path] of [['workbook', workbook], ['csv', sameRows]] as const) {
+      const out = join(dir, `${kind}-${run}`);
+      const child = await runNode([CLI, 'validate', path, '--out', out]);
+      const summary = await readSummary(out);
+      if (child.code !== 0 || summary.rows.valid !== WORKBOOK_ROWS) throw new Error(`validate of the ${kind} exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
+      measured[kind].ms.push(child.wallMs);
+      measured[kind].rss.push(summary.peakRssBytes);
+      await rm(out, { recursive: true });
+    }
+    process.stderr.write(`run ${run + 1}/${RUNS}: workbook ${round(measured.workbook.ms.at(-1) ?? 0)} ms, csv ${round(measured.csv.ms.at(-1) ?? 0)} ms\n`);
+  }
+  const line = (label: string, times: { ms: number[]; rss: number[] }): string => `| ${label} | ${round((WORKBOOK_ROWS * 1000) / median(times.ms))} | ${(median(times.ms) / 1000).toFixed(1)} s | ${mb(median(times.rss))} | ${mb(Math.max(...times.rss))} |`;
+  const workbookRss = Math.max(...measured.workbook.rss);
+  process.stdout.write(
+    [
+      `validate, ${round(WORKBOOK_ROWS)} rows as a workbook and as CSV, median of ${RUNS} runs each, alternating (wall time of the whole process, start-up included)`,
+      `| | rows/s | wall time | peak RSS (median) | peak RSS (highest) |`,
+      `|---|---:|---:|---:|---:|`,
+      line(`ti-credits validate, .xlsx (${mb((await stat(workbook)).size)})`, measured.workbook),
+      line(`ti-credits validate, the same rows as CSV (${mb((await stat(sameRows)).size)})`, measured.csv),
+      `target: <= 150 MB peak RSS validating the workbook, in every run: ${workbookRss <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'),
   );

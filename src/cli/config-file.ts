@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
-import type { TargetDefaults } from './options.js';
+import { REPEATABLE_OPTIONS, type TargetDefaults } from './options.js';
 import { closestName } from './suggest.js';
 
 /** Looked for, in this order, in the working folder when --config is not given. */
@@ -12,13 +12,13 @@ export const CONFIG_FILES = ['ti-credits.config.json', '.ti-creditsrc'] as const
  * file saying `yes` would send without asking, `out` would collide on the
  * second run, `resume` would resume the same run forever.
  */
-const PER_RUN = new Set(['yes', 'resume', 'out', 'dry-run', 'config', 'help', 'version']);
+const PER_RUN = new Set(['yes', 'resume', 'plan', 'out', 'dry-run', 'offline', 'config', 'help', 'version']);
 const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
 
 export interface ConfigFile {
   readonly path: string;
   /** Options for yargs, below the flags in precedence. */
-  readonly options: Readonly<Record<string, string | number | boolean>>;
+  readonly options: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   /** Where to send and the key file: below the environment too. */
   readonly target: TargetDefaults;
 }
@@ -54,7 +54,7 @@ function parseConfig(path: string, text: string, known: readonly string[]): Conf
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new TiError('invalid', `The config file ${path} must hold one JSON object.`, { hint: 'e.g. {"instance": "acme", "rate": 600}.' });
   }
-  const options: Record<string, string | number | boolean> = {};
+  const options: Record<string, string | number | boolean | readonly string[]> = {};
   const target: Record<string, string> = {};
   for (const [rawKey, value] of Object.entries(parsed)) {
     const key = rawKey.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -68,8 +68,12 @@ function parseConfig(path: string, text: string, known: readonly string[]): Conf
       const near = closestName(key, known);
       throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
     }
+    if (REPEATABLE_OPTIONS.includes(key) && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      options[key] = value as string[];
+      continue;
+    }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false.`);
+      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${REPEATABLE_OPTIONS.includes(key) ? ', or a list of strings' : ''}.`);
     }
     if (TARGET_KEYS.has(key)) {
       // A key file is found from the config file that names it, wherever the command runs.

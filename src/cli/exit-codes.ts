@@ -18,18 +18,56 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export const EXIT_CODE_TABLE = (
-  [
-    [EXIT.ok, 'every row was updated (validate and --dry-run: every row is valid)'],
-    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, or invalid and skipped)'],
+/** The codes each command can end with, and what each means there: its --help lists these and no others. */
+const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' | 'verify' | 'mock', readonly (readonly [number, string])[]>> = {
+  apply: [
+    [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, or invalid and skipped)'],
     [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
-  ] as const
-)
-  .map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`)
-  .join('\n');
+  ],
+  plan: [
+    [EXIT.ok, 'nothing would change: every row is already as asked; the plan is saved all the same'],
+    [EXIT.notAllUpdated, 'the plan changes something, or some rows drifted: it is saved, for approval'],
+    [EXIT.refused, 'no plan to approve: invalid rows, usage, configuration, or the live values could not be read'],
+    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  validate: [
+    [EXIT.ok, 'every row is valid'],
+    [EXIT.refused, 'some rows are invalid, or the file or the options cannot be used'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  snapshot: [
+    [EXIT.ok, 'snapshot.csv was written, every batch of every client named'],
+    [EXIT.notAllUpdated, 'no snapshot: a client\'s batches could not be read whole (the API kept failing, or answered inconsistently)'],
+    [EXIT.refused, 'nothing was read: usage or configuration'],
+    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C): no snapshot'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  verify: [
+    [EXIT.ok, 'every row the run updated still holds what it wrote'],
+    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which)'],
+    [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
+    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
+    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+  ],
+  mock: [
+    [EXIT.ok, 'stopped with Ctrl-C'],
+    [EXIT.refused, 'an option cannot be used, or the port is already in use'],
+    [EXIT.internal, 'an internal error (a bug): please report it'],
+  ],
+};
+
+export function exitCodeTable(command: keyof typeof EXIT_MEANINGS): string {
+  return EXIT_MEANINGS[command].map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n');
+}
 
 export function exitCodeForError(kind: ErrorKind): number {
   switch (kind) {
@@ -51,7 +89,8 @@ export function exitCodeForRun(summary: Summary): number {
   const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
-    return refusedByApply ? EXIT.refused : EXIT.ok;
+    return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
-  return rows.updated === rows.total ? EXIT.ok : EXIT.notAllUpdated;
+  // A row already as asked needed nothing: it counts as done.
+  return rows.updated + rows.unchanged === rows.total ? EXIT.ok : EXIT.notAllUpdated;
 }

@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { SendProgress } from '../pipeline/send-progress.js';
 import type { Terminal } from './io.js';
-import { formatPause, formatProgressCounts, formatProgressLine, type ProgressFacts } from './messages.js';
+import { formatProgressBar, formatProgressLine, type ProgressDrawing, type ProgressFacts } from './messages.js';
 import { PaceEstimate } from './pace-estimate.js';
 
 /** Shows sending as it goes: a bar on a terminal, a plain line now and then anywhere else. */
@@ -63,7 +63,10 @@ class LineDisplay implements ProgressDisplay {
   }
 }
 
-/** On a terminal: a bar redrawn in place, with the pause after a 429 shown while it lasts. */
+/** The bar's length in characters, when the terminal is wide enough to show it. */
+const BAR_SIZE = 24;
+
+/** On a terminal: a bar redrawn in place, fitted to the terminal's width, with the pause after a 429 shown while it lasts. */
 class BarDisplay implements ProgressDisplay {
   readonly #terminal: Terminal;
   readonly #color: boolean;
@@ -79,25 +82,23 @@ class BarDisplay implements ProgressDisplay {
   start(progress: SendProgress): void {
     // The choice is made (OperatorOptions.color); styleText would otherwise judge process.stdout, not the terminal drawn on.
     const paint = (style: Parameters<typeof styleText>[0], text: string): string => (this.#color && text !== '' ? styleText(style, text, { validateStream: false }) : text);
-    const bar = new cliProgress.SingleBar({
-      stream: this.#terminal.output,
-      format: `${paint('green', '{bar}')} {value}/{total} rows | {counts}{pause}`,
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? value.toLocaleString('en-US') : String(value)),
-    }, cliProgress.Presets.shades_classic);
-    const estimate = new PaceEstimate();
-    const payload = (): Record<string, string> => {
-      const facts = readFacts(progress, estimate);
-      const pause = formatPause(facts.pauseLeftMs);
-      return { counts: formatProgressCounts(facts), pause: pause === '' ? '' : ` | ${paint('yellow', pause)}`, done: String(facts.done) };
+    const drawing: ProgressDrawing = {
+      bar: (fraction) => {
+        const filled = Math.round(fraction * BAR_SIZE);
+        return paint('green', `${'\u2588'.repeat(filled)}${'\u2591'.repeat(BAR_SIZE - filled)}`);
+      },
+      pause: (text) => paint('yellow', text),
     };
-    bar.start(progress.total, 0, payload());
+    const estimate = new PaceEstimate();
+    let facts = readFacts(progress, estimate);
+    const output = this.#terminal.output;
+    // One column spare: a line that fills the last one makes some terminals wrap before the bar is redrawn.
+    const bar = new cliProgress.SingleBar({ stream: output, format: () => formatProgressBar(facts, (output.columns ?? 80) - 1, drawing), hideCursor: true, clearOnComplete: false });
+    bar.start(progress.total, facts.done);
     this.#bar = bar;
     this.#refresh = () => {
-      const values = payload();
-      bar.update(Number(values.done), values);
+      facts = readFacts(progress, estimate);
+      bar.update(facts.done);
     };
     this.#timer = setInterval(this.#refresh, BAR_REFRESH_MS);
     this.#timer.unref();

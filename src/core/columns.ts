@@ -13,21 +13,40 @@ export interface Columns {
   readonly names: readonly string[];
   readonly id: number;
   readonly fields: { readonly [F in UpdatableField]?: number };
+  /** The `currentBalanceDelta` column: credits to add to (or take from) the live balance. */
+  readonly delta?: number | undefined;
+  /** The `clientId` column: which client's batches a row's id is among. */
+  readonly clientId?: number | undefined;
+  /** The `before.<field>` columns: the values the file was prepared from (a snapshot carries them). */
+  readonly before: { readonly [F in UpdatableField]?: number };
   /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
   readonly carried: readonly number[];
 }
 
 export const ERROR_COLUMN = 'error';
+export const CLIENT_COLUMN = 'clientId';
+/** A signed number of credits added to the live balance, instead of a balance set outright. */
+export const DELTA_COLUMN = 'currentBalanceDelta';
+/** `before.name`, `before.expiresOn`, `before.currentBalance`: the value a field held when the file was prepared. */
+export const BEFORE_PREFIX = 'before.';
 export const STATUS_COLUMNS = ['line', 'outcome', 'httpStatus', 'attempts', ERROR_COLUMN] as const;
 /** The JSON body sent (or, for validate and --dry-run, that would be sent). */
 export const SENT_COLUMN = 'sent';
+/** A workbook's report: the row's cells whose value was a formula's cached result. */
+export const FORMULA_COLUMN = 'formulaCells';
 export const API_COLUMN_PREFIX = 'api.';
+/** The values a change was made from, and the values it was checked against: columns of a report. */
+export const BASELINE_COLUMN_PREFIX = 'baseline.';
+export const LIVE_COLUMN_PREFIX = 'live.';
 /** The credit batch as the API returned it; its id is the row's own. */
 export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 
 /** Column names only a report has: an input carrying them is a report fed back by mistake. */
 export function isReportOnlyColumn(name: string): boolean {
-  return name !== ERROR_COLUMN && ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name.startsWith(API_COLUMN_PREFIX));
+  return (
+    name !== ERROR_COLUMN &&
+    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+  );
 }
 
 /**

@@ -40,17 +40,24 @@ export class ApiError extends TiError {
    * still counted as transient (the API may well take it later).
    */
   readonly retryable: boolean;
+  /**
+   * The request reached the API whole (its body was written out) but no
+   * complete answer came back: the connection closed mid-answer, the answer
+   * came too late or was too large. The API may have acted on it.
+   */
+  readonly answerLost: boolean;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean } = {},
+    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean; answerLost?: boolean } = {},
   ) {
     super(kind, message, details);
     this.name = 'ApiError';
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = kind === 'transient' && details.final !== true;
+    this.answerLost = details.answerLost === true;
   }
 }
 

@@ -1,6 +1,8 @@
-import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
+import type { Columns } from '../core/columns.js';
+import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
+import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
-import type { RowVerdict, ValidRow } from '../validate/row.js';
+import type { RowVerdict } from '../validate/row.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
 export interface Plan {
@@ -16,7 +18,52 @@ export interface Plan {
   readonly alreadyUpdated: number;
   /** Invalid rows, not sent (--skip-invalid). */
   readonly invalid: number;
+  /** The id of the saved plan this is (made by `plan`, or sent by `apply --plan`). */
+  readonly saved?: string | undefined;
+  /** The plan as changes, old → new, when it was made against the live values; undefined for a blind run. */
+  readonly changes: ChangeFigures | undefined;
+  /** The columns carried to the report but never sent, by their names in the header. */
+  readonly notes: readonly string[];
 }
+
+/** One of the largest balance changes, shown in the plan. */
+export interface BalanceChange {
+  readonly line: number;
+  readonly id: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface ChangeFigures {
+  /** Rows whose batch already holds every value asked: never sent. */
+  readonly unchanged: number;
+  /** Rows whose batch moved since the file was prepared: not sent unless it moves back by their turn. */
+  readonly drifted: number;
+  /** Requests spent reading the live values for the plan. */
+  readonly readRequests: number;
+  /**
+   * Over the rows that change currentBalance: the sums before and after (as
+   * planned, for the balances adjusted by a delta), the credits added and
+   * taken away, how many go up and down, the largest changes.
+   */
+  readonly balance: {
+    readonly before: bigint;
+    readonly after: bigint;
+    readonly added: bigint;
+    readonly removed: bigint;
+    readonly up: number;
+    readonly down: number;
+    readonly largest: readonly BalanceChange[];
+  };
+  /** Rows whose planned balance falls below the credits already allocated from their batch. */
+  readonly belowAllocated: { readonly rows: number; readonly first: readonly (BalanceChange & { readonly allocated: number })[] };
+  /** Over the rows that change expiresOn. */
+  readonly expiry: { readonly later: number; readonly earlier: number };
+  readonly renamed: number;
+}
+
+/** How many of the largest balance changes the plan shows. */
+const LARGEST_SHOWN = 5;
 
 /** Adds up the rows to send, one at a time, in constant memory. */
 export class PlanBuilder {
@@ -30,12 +77,16 @@ export class PlanBuilder {
   /** Counts a row: an invalid one as not sent, a valid one unless the run being resumed already updated it. */
   count(verdict: RowVerdict, prior: PriorRun | undefined): void {
     if (!verdict.valid) this.#invalid++;
-    else if (prior?.updated.has(verdict.row.line) !== true) this.#add(verdict.row);
+    else if (prior?.updated.has(verdict.row.line) !== true) this.send(verdict.row.body);
   }
 
-  #add(row: ValidRow): void {
+  invalid(): void {
+    this.#invalid++;
+  }
+
+  /** Counts a row that will be sent with this body. */
+  send(body: CreditBatchUpdate): void {
     this.#rows++;
-    const { body } = row;
     if (body.name !== undefined) this.#fields.name++;
     if (body.currentBalance !== undefined) {
       this.#fields.currentBalance++;
@@ -49,14 +100,122 @@ export class PlanBuilder {
     }
   }
 
-  build(alreadyUpdated: number): Plan {
+  build(alreadyUpdated: number, columns: Columns, changes?: ChangeFigures): Plan {
+    // The columns read: the id, the fields, a balance's delta, the client and the values the file was prepared from.
+    const read = new Set<number>([
+      columns.id,
+      ...Object.values(columns.fields),
+      ...Object.values(columns.before),
+      ...(columns.clientId === undefined ? [] : [columns.clientId]),
+      ...(columns.delta === undefined ? [] : [columns.delta]),
+    ]);
     return {
+      notes: columns.carried.filter((index) => !read.has(index)).map((index) => columns.names[index] ?? ''),
       invalid: this.#invalid,
       rows: this.#rows,
       fields: { ...this.#fields },
       balanceSum: this.#balanceSum,
       expiry: this.#earliest === undefined || this.#latest === undefined ? undefined : { earliest: this.#earliest, latest: this.#latest },
       alreadyUpdated,
+      changes,
     };
   }
+}
+
+/** Adds up the changes a plan makes against the live values, old → new. */
+export class ChangeBuilder {
+  #unchanged = 0;
+  #drifted = 0;
+  #balanceBefore = 0n;
+  #balanceAfter = 0n;
+  #added = 0n;
+  #removed = 0n;
+  #belowAllocated = 0;
+  readonly #firstBelow: (BalanceChange & { readonly allocated: number })[] = [];
+  #up = 0;
+  #down = 0;
+  #largest: BalanceChange[] = [];
+  #later = 0;
+  #earlier = 0;
+  #renamed = 0;
+
+  unchanged(): void {
+    this.#unchanged++;
+  }
+
+  drifted(): void {
+    this.#drifted++;
+  }
+
+  /** A row that will be sent, with what it changes; `allocated`: the credits already allocated from its batch. */
+  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number): void {
+    for (const { field, before, after } of changes) {
+      if (field === 'currentBalance') {
+        const from = Number(before);
+        const to = Number(after);
+        this.#balanceBefore += BigInt(from);
+        this.#balanceAfter += BigInt(to);
+        if (to > from) {
+          this.#up++;
+          this.#added += BigInt(to - from);
+        } else {
+          this.#down++;
+          this.#removed += BigInt(from - to);
+        }
+        this.#keepLargest({ line: row.line, id: row.id, before: from, after: to });
+        if (allocated !== undefined && to < allocated) {
+          this.#belowAllocated++;
+          if (this.#firstBelow.length < LARGEST_SHOWN) this.#firstBelow.push({ line: row.line, id: row.id, before: from, after: to, allocated });
+        }
+      } else if (field === 'expiresOn') {
+        if (Date.parse(String(after)) > Date.parse(String(before))) this.#later++;
+        else this.#earlier++;
+      } else {
+        this.#renamed++;
+      }
+    }
+  }
+
+  build(readRequests: number): ChangeFigures {
+    return {
+      unchanged: this.#unchanged,
+      drifted: this.#drifted,
+      readRequests,
+      balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
+      belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
+      expiry: { later: this.#later, earlier: this.#earlier },
+      renamed: this.#renamed,
+    };
+  }
+
+  #keepLargest(change: BalanceChange): void {
+    const size = (entry: BalanceChange): number => Math.abs(entry.after - entry.before);
+    if (this.#largest.length === LARGEST_SHOWN && size(change) <= size(this.#largest[LARGEST_SHOWN - 1] as BalanceChange)) return;
+    this.#largest.push(change);
+    this.#largest.sort((a, b) => size(b) - size(a));
+    this.#largest.length = Math.min(this.#largest.length, LARGEST_SHOWN);
+  }
+}
+
+/** The plan as summary.json and run.log write it: the sums as exact decimal text. */
+export function planFacts(plan: Plan): Record<string, unknown> {
+  const { changes } = plan;
+  return {
+    ...plan,
+    balanceSum: plan.balanceSum.toString(),
+    changes:
+      changes === undefined
+        ? null
+        : {
+            ...changes,
+            balance: {
+              ...changes.balance,
+              before: changes.balance.before.toString(),
+              after: changes.balance.after.toString(),
+              added: changes.balance.added.toString(),
+              removed: changes.balance.removed.toString(),
+              net: (changes.balance.after - changes.balance.before).toString(),
+            },
+          },
+  };
 }

@@ -12,7 +12,7 @@ import { describeOptions, type RunOptions } from './run-options.js';
  */
 export class ResumeMismatch extends TiError {
   readonly folder: string;
-  readonly setting: keyof ReadingSettings | 'skipInvalid';
+  readonly setting: keyof ReadingSettings | 'skipInvalid' | 'blind';
   readonly recorded: unknown;
   readonly current: unknown;
 
@@ -52,6 +52,8 @@ export async function checkResume(folder: RunFolder, inputPath: string, options:
   }
   const current = describeOptions(options);
   if (record.options.skipInvalid !== current.skipInvalid) throw new ResumeMismatch(folder.path, 'skipInvalid', record.options.skipInvalid, current.skipInvalid);
+  // Reading before writing, the baselines recorded are what the rest is checked against; sent blind, nothing was recorded.
+  if ((record.options.blind ?? true) !== current.blind) throw new ResumeMismatch(folder.path, 'blind', record.options.blind ?? true, current.blind);
   // Read another way, the same file would send other values than the first session did.
   for (const key of READING_SETTINGS) {
     const recorded = record.options[key] ?? null;

@@ -1,14 +1,15 @@
-import type { CommandName } from '../core/command.js';
-import type { LayoutChoice } from '../read/layout.js';
+import type { FileCommand } from '../core/command.js';
+import type { InputChoice } from '../read/data-rows.js';
 import type { LogLevel } from '../report/log.js';
-import type { RecordedOptions } from '../report/run-record.js';
+import type { PlanDocument } from '../report/plan-document.js';
+import type { RecordedOptions, SendingSettings } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
 import type { FieldRules } from '../validate/rules.js';
 
 /** Everything one run needs to know, resolved and checked once by the command line. */
 export interface RunOptions {
-  readonly command: CommandName;
+  readonly command: FileCommand;
   readonly inputPath: string;
   /** The run folder; undefined picks `reports/<UTC time>-<input name>/`. */
   readonly outDir: string | undefined;
@@ -17,16 +18,59 @@ export interface RunOptions {
   readonly skipInvalid: boolean;
   /** Validate and show what would be sent, send nothing. */
   readonly dryRun: boolean;
+  /** A dry run that does not check the key with GET /ping either. */
+  readonly offline: boolean;
   /** The folder of an interrupted run to continue: its updated rows are not sent again. */
   readonly resume: string | undefined;
-  /** The encoding and delimiter the user named; the rest is read from the file. */
-  readonly read: LayoutChoice;
+  /** The encoding and delimiter of a CSV file, or the sheet of a workbook, that the user named; the rest is read from the file. */
+  readonly read: InputChoice;
   /** How to read dates and numbers that could mean more than one thing. */
   readonly rules: FieldRules;
-  /** Write report.csv and failed.csv with a UTF-8 byte order mark, for Excel. */
+  /** Columns carried to the report as notes though their names resemble a field's (--extra-column). */
+  readonly extraColumns: readonly string[];
+  /** For Excel: report.csv and failed.csv with a UTF-8 byte order mark, and report.xlsx and failed.xlsx, typed. */
   readonly excel: boolean;
-  /** Absent for `validate`; for `apply --dry-run` it is checked but never used to send. */
+  /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
   readonly send: SendOptions | undefined;
+  /** How `apply` reads the live values before it writes; undefined for `validate` and `--blind`. */
+  readonly guard: GuardOptions | undefined;
+  /** The guardrails of `apply`: how much one run may change; each undefined when not set. */
+  readonly limits: Limits;
+  /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
+  /** `plan`: the dry run's folder is a plan folder (plan.json, plan.html, a copy of the input) a second person approves. */
+  readonly savePlan?: boolean | undefined;
+  /** `apply --plan`: the saved plan sent, exactly: its input copy, its baselines. */
+  readonly fromPlan?: SavedPlan | undefined;
+}
+
+export interface SavedPlan {
+  readonly folder: string;
+  readonly document: PlanDocument;
+  /** Oldest the plan may be when it is sent. */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * What a run may change at most. A row over a per-row limit is invalid, with
+ * its reason; a run over a run-wide limit is refused before anything is sent.
+ */
+export interface Limits {
+  /** Largest change of one row's balance, in credits, either way. */
+  readonly maxBalanceChange?: number | undefined;
+  /** Largest sum of the balance changes of a run, each counted either way. */
+  readonly maxTotalChange?: number | undefined;
+  /** Most rows a run may send. */
+  readonly maxRows?: number | undefined;
+  /** Furthest one row may move an expiry date, in days, either way. */
+  readonly maxExpiryMoveDays?: number | undefined;
+}
+
+export interface GuardOptions {
+  /** The clients whose batches the file holds (--client), for rows that do not name theirs. */
+  readonly clients: readonly string[];
+  /** Oldest a client's live values may be when a row of it is checked, just before its request. */
+  readonly maxStalenessMs: number;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */
@@ -40,24 +84,44 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     excel: options.excel,
     encoding: options.read.encoding ?? null,
     delimiter: options.read.delimiter ?? null,
+    sheet: options.read.sheet ?? null,
     dateOnly: rules.dateOnly,
     timezone: rules.timezone,
     dateFormat: rules.dateFormat?.text ?? null,
     thousandsSeparator: rules.thousandsSeparator ?? null,
     allowPastExpiry: rules.allowPastExpiry,
-    ...(send === undefined
-      ? {}
-      : {
-          target: send.target.origin,
-          keyKind: keyKind(send.target.apiKey),
-          concurrency: send.concurrency,
-          ratePerMinute: send.ratePerMinute,
-          burst: send.burst,
-          timeoutMs: send.timeoutMs,
-          retries: send.retry.retries,
-          retryDelayMs: send.retry.baseDelayMs,
-          maxThrottleWaitMs: send.maxThrottleWaitMs,
-          circuitBreaker: send.circuitBreaker,
-        }),
+    ...(options.command === 'apply'
+      ? {
+          blind: options.guard === undefined,
+          clients: options.guard?.clients ?? [],
+          maxStalenessMs: options.guard?.maxStalenessMs ?? null,
+          limits: {
+            maxBalanceChange: options.limits.maxBalanceChange ?? null,
+            maxTotalChange: options.limits.maxTotalChange ?? null,
+            maxRows: options.limits.maxRows ?? null,
+            maxExpiryMoveDays: options.limits.maxExpiryMoveDays ?? null,
+          },
+        }
+      : {}),
+    extraColumns: [...options.extraColumns],
+    ...(options.fromPlan === undefined ? {} : { planId: options.fromPlan.document.id }),
+    ...(send === undefined ? {} : sendingSettings(send, options.apiKeyFile)),
+  };
+}
+
+/** How requests are sent, as every command that makes them records it: never the key, only its kind and the file it came from. */
+export function sendingSettings(send: SendOptions, apiKeyFile: string | undefined): SendingSettings {
+  return {
+    target: send.target.origin,
+    keyKind: keyKind(send.target.apiKey),
+    apiKeyFile: apiKeyFile ?? null,
+    concurrency: send.concurrency,
+    ratePerMinute: send.ratePerMinute,
+    burst: send.burst,
+    timeoutMs: send.timeoutMs,
+    retries: send.retry.retries,
+    retryDelayMs: send.retry.baseDelayMs,
+    maxThrottleWaitMs: send.maxThrottleWaitMs,
+    circuitBreaker: send.circuitBreaker,
   };
 }

@@ -10,14 +10,16 @@ import { summarize, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
 
 /** What the summary says of the run, known from the start. */
-export interface SessionFacts {
+export interface SessionFacts<O> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly input: string;
   readonly target: string | undefined;
-  readonly options: RecordedOptions;
+  readonly options: O;
   /** The outcomes the run's rows can have (its report schema's). */
   readonly outcomes: readonly Outcome[];
+  /** Where the summary goes, when not summary.json: a command adding to another run's folder keeps that run's. */
+  readonly summaryFile?: string;
 }
 
 /**
@@ -26,11 +28,11 @@ export interface SessionFacts {
  * `completed` unless a stage stops the run, and the first reason given to
  * stop it is the one reported.
  */
-export class RunSession {
+export class RunSession<O = RecordedOptions> {
   readonly folder: RunFolder;
   readonly log: RunLog;
   readonly startedAt: Date;
-  readonly #facts: SessionFacts;
+  readonly #facts: SessionFacts<O>;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
   #tally: Tally;
@@ -38,11 +40,13 @@ export class RunSession {
   #failure: TiError | undefined;
   #pacing: (() => PacingStats) | undefined;
   #checkpoints: SummaryCheckpoints | undefined;
+  #plan: Readonly<Record<string, unknown>> | null = null;
+  #snapshot: Summary['snapshot'];
 
   constructor(
     folder: RunFolder,
     log: RunLog,
-    facts: SessionFacts,
+    facts: SessionFacts<O>,
     clock: { readonly startedAt: Date; readonly now: () => Date },
   ) {
     this.folder = folder;
@@ -90,6 +94,16 @@ export class RunSession {
     this.#tally = new Tally(this.#facts.outcomes);
   }
 
+  /** The plan's figures, for summary.json. */
+  planned(plan: Readonly<Record<string, unknown>>): void {
+    this.#plan = plan;
+  }
+
+  /** What a snapshot wrote, for summary.json. */
+  snapshotted(snapshot: NonNullable<Summary['snapshot']>): void {
+    this.#snapshot = snapshot;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
@@ -108,7 +122,7 @@ export class RunSession {
     await this.#checkpoints?.stop();
   }
 
-  summary(status: RunStatus = this.#status): Summary {
+  summary(status: RunStatus = this.#status): Summary<O> {
     const { command, dryRun, input, target, options } = this.#facts;
     return summarize({
       command,
@@ -123,13 +137,15 @@ export class RunSession {
       tally: this.#tally,
       pacing: this.#pacing?.(),
       error: status === 'running' ? undefined : this.#failure,
+      plan: this.#plan,
+      ...(this.#snapshot === undefined ? {} : { snapshot: this.#snapshot }),
     });
   }
 
   /** Writes the final summary.json and closes the log. */
-  async finish(): Promise<Summary> {
+  async finish(): Promise<Summary<O>> {
     const summary = this.summary();
-    await this.folder.writeSummary(summary);
+    await this.folder.writeSummary(summary, this.#facts.summaryFile);
     this.log.logger.info({ event: 'end', summary }, 'run finished');
     await this.log.close();
     return summary;

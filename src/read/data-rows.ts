@@ -1,22 +1,83 @@
-import type { CsvRecord, ReadPosition, RecordBatch } from './csv-records.js';
-import { readCsvBatches } from './csv-records.js';
+import { DELTA_COLUMN } from '../core/columns.js';
+import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { readCsvBatches, type CsvRecord, type ReadPosition } from './csv-records.js';
+import { assertRegularFile } from './file-stamp.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from './layout.js';
+import type { WorkbookRecord } from './workbook.js';
+import { describeUnsupportedFile, detectFileKind } from './workbook-file.js';
 
-/** An input file, settled once (its layout, from its first bytes) for every pass over it. */
-export interface InputSource {
-  readonly path: string;
-  readonly layout: CsvLayout;
+/** What the user said about how to read the input; anything left out is read from the file. */
+export interface InputChoice extends LayoutChoice {
+  /** The sheet of a workbook to read (--sheet); without it, the one sheet that starts with a header. */
+  readonly sheet?: string | undefined;
 }
 
-export async function openInput(path: string, choice: LayoutChoice): Promise<InputSource> {
-  return { path, layout: await sniffLayout(path, choice) };
+/**
+ * An input file, settled once for every pass over it: a CSV file and its
+ * layout (from its first bytes), or an Excel workbook and the sheet to read.
+ * Which of the two a file is, its content says, never its name.
+ */
+export type InputSource = { readonly kind: 'csv'; readonly path: string; readonly layout: CsvLayout } | { readonly kind: 'workbook'; readonly path: string; readonly sheet: string };
+
+/**
+ * One record of the input: a line of a CSV file, or a row of a sheet, which
+ * also says what each of its cells holds (`typed`) and is numbered as the
+ * sheet numbers it.
+ */
+export type InputRecord = CsvRecord | WorkbookRecord;
+
+/**
+ * Records handed on together, in file order; a CSV file's batches also say
+ * where they end (see RecordBatch), so that a later pass can begin there.
+ */
+export interface InputBatch extends ReadonlyArray<InputRecord> {
+  readonly end?: ReadPosition | undefined;
+}
+
+export async function openInput(path: string, choice: InputChoice): Promise<InputSource> {
+  await assertRegularFile(path);
+  const kind = await detectFileKind(path);
+  switch (kind) {
+    case 'xlsx': {
+      const layoutFlags = [choice.encoding === undefined ? '' : '--encoding', choice.delimiter === undefined ? '' : '--delimiter'].filter((flag) => flag !== '');
+      if (layoutFlags.length > 0) {
+        throw new TiError('invalid', `${path} is an Excel workbook, so ${layoutFlags.join(' and ')} ${layoutFlags.length > 1 ? 'do' : 'does'} not apply: its text is Unicode and its cells are apart.`, {
+          hint: `Leave out ${layoutFlags.join(' and ')} (from the command and the config file) for a workbook; they are for CSV files.`,
+        });
+      }
+      // Loaded only for a workbook: reading a CSV file need not carry the zip and XML readers.
+      const { chooseSheet } = await import('./workbook.js');
+      return { kind: 'workbook', path, sheet: await chooseSheet(path, { sheet: choice.sheet, isHeader: isChangesHeader }) };
+    }
+    case 'xls':
+    case 'zip':
+      throw describeUnsupportedFile(path, kind);
+    case 'other':
+      if (choice.sheet !== undefined) {
+        throw new TiError('invalid', `--sheet ${JSON.stringify(choice.sheet)} names a sheet of a workbook, but ${path} is not an Excel workbook: it is read as a CSV file.`, {
+          hint: 'Leave out --sheet for a CSV file, or give the .xlsx workbook itself.',
+        });
+      }
+      return { kind: 'csv', path, layout: await sniffLayout(path, choice) };
+  }
+}
+
+/**
+ * Whether a sheet's first row names an id and a column to change: the
+ * least a header needs (see validate/header.ts), and what tells the sheet
+ * holding the changes from sheets of notes or lookups beside it.
+ */
+function isChangesHeader(cells: readonly string[]): boolean {
+  const names = new Set(cells.map((cell) => cell.trim().toLowerCase()));
+  return names.has('id') && [...UPDATABLE_FIELDS, DELTA_COLUMN].some((field) => names.has(field.toLowerCase()));
 }
 
 /** The input as every pass reads it: its header record, then its data records in batches, in file order. */
 export interface DataRows {
   /** Undefined for a file with no record at all. */
-  readonly header: CsvRecord | undefined;
-  readonly batches: AsyncIterable<RecordBatch>;
+  readonly header: InputRecord | undefined;
+  readonly batches: AsyncIterable<InputBatch>;
   /** Closes the file when the rows are not to be read (the header was refused); reading them all closes it too. */
   close(): Promise<void>;
 }
@@ -27,8 +88,8 @@ export interface DataRows {
  * caller's pace, and stopping early (a `break`, a throw) closes the file.
  */
 export async function readDataRows(source: InputSource): Promise<DataRows> {
-  const records = readCsvBatches(source.path, source.layout);
-  let first: RecordBatch | undefined;
+  const records: AsyncGenerator<InputBatch> = source.kind === 'csv' ? readCsvBatches(source.path, source.layout) : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
+  let first: InputBatch = [];
   for (;;) {
     const next = await records.next();
     if (next.done === true) return { header: undefined, batches: emptyBatches(), close: async () => {} };
@@ -48,14 +109,14 @@ export async function readDataRows(source: InputSource): Promise<DataRows> {
 }
 
 /**
- * The data records after `from`, the end of a batch an earlier pass over the
- * same file handed on (a UTF-8 file's: see RecordBatch).
+ * The data records of a CSV file after `from`, the end of a batch an earlier
+ * pass over the same file handed on (a UTF-8 file's: see RecordBatch).
  */
-export function readRowsFrom(source: InputSource, from: ReadPosition): AsyncIterable<RecordBatch> {
+export function readRowsFrom(source: InputSource & { readonly kind: 'csv' }, from: ReadPosition): AsyncIterable<InputBatch> {
   return readCsvBatches(source.path, source.layout, from);
 }
 
-async function* remaining(rest: RecordBatch, records: AsyncGenerator<RecordBatch>): AsyncGenerator<RecordBatch> {
+async function* remaining(rest: InputBatch, records: AsyncGenerator<InputBatch>): AsyncGenerator<InputBatch> {
   try {
     if (rest.length > 0) yield rest;
     yield* records;
@@ -64,6 +125,6 @@ async function* remaining(rest: RecordBatch, records: AsyncGenerator<RecordBatch
   }
 }
 
-async function* emptyBatches(): AsyncGenerator<RecordBatch> {
+async function* emptyBatches(): AsyncGenerator<InputBatch> {
   // A file without records has no rows to hand on.
 }

@@ -20,6 +20,29 @@ export async function stampFile(path: string): Promise<FileStamp> {
   }
 }
 
+/**
+ * Refuses, at once, anything but a regular file: a pipe, /dev/stdin or a
+ * device. Every run reads its input more than once (to validate it before
+ * anything is sent, then to send it), and identifies it by its bytes for
+ * --resume; a stream read once and gone cannot be any of that, and a device
+ * such as /dev/zero never ends.
+ */
+export async function assertRegularFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw describeFileError(path, error);
+  }
+  if (info.isDirectory()) throw describeFileError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  if (!info.isFile()) {
+    const what = info.isFIFO() ? 'a pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+    throw new TiError('invalid', `${path} is ${what}, not a file: ti-credits reads its input more than once (validating it all before sending anything), which a stream cannot give.`, {
+      hint: 'Save the rows to a file first (redirect what produces them: > rows.csv), and give that file.',
+    });
+  }
+}
+
 /** The rows sent must be the rows validated: refuse if the file changed in between. */
 export async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
   const now = await stampFile(path);

@@ -8,7 +8,7 @@ import type { EncodingProblem } from './text-encoding.js';
 export function describeFileError(path: string, error: unknown): TiError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new TiError('invalid', `${path}: no such file.`, { hint: 'Check the path and run again.', cause: error });
-  if (code === 'EISDIR') return new TiError('invalid', `${path} is a folder, not a CSV file.`, { hint: 'Give the path of the CSV file itself.', cause: error });
+  if (code === 'EISDIR') return new TiError('invalid', `${path} is a folder, not a file.`, { hint: 'Give the path of the CSV file or the workbook itself.', cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new TiError('invalid', `${path} cannot be read: permission denied.`, { hint: 'Check the file permissions.', cause: error });
   return new TiError('invalid', `${path} cannot be read: ${(error as Error).message}`, { cause: error });
 }
@@ -17,10 +17,6 @@ export function describeFileError(path: string, error: unknown): TiError {
 export function describeEncodingProblem(path: string, detail: EncodingProblem, line?: number): TiError {
   const where = line === undefined ? '' : ` (line ${line})`;
   switch (detail.problem) {
-    case 'workbook':
-      return new TiError('invalid', `${path} is a spreadsheet workbook (.xlsx or .xls), not a CSV file.`, {
-        hint: 'Open it and save it as "CSV UTF-8" (Excel) or "Text CSV" with UTF-8 (LibreOffice), then run again with that file.',
-      });
     case 'bom-mismatch':
       return new TiError('invalid', `${path} starts with a ${detail.bomEncoding ?? ''} byte order mark, but --encoding says ${detail.encoding}.`, {
         hint: 'Leave out --encoding: the byte order mark says how the file is encoded.',

@@ -21,7 +21,7 @@ export interface EncodingChoice {
 
 /** Why a file cannot be read as text; `offset` is the byte where that shows, when known. */
 export interface EncodingProblem {
-  readonly problem: 'workbook' | 'invalid-bytes' | 'bom-mismatch' | 'nul';
+  readonly problem: 'invalid-bytes' | 'bom-mismatch' | 'nul';
   readonly encoding: EncodingName;
   readonly offset?: number | undefined;
   /** For a BOM that contradicts --encoding: what the BOM says. */
@@ -54,12 +54,10 @@ export function encodingName(label: string): EncodingName | undefined {
 /**
  * Decides the encoding from the first bytes of a file: a byte order mark
  * settles it, and must agree with an encoding the user names; without one,
- * the user's encoding or UTF-8. Also recognises files that are not text.
+ * the user's encoding or UTF-8. A workbook never gets here: data-rows.ts
+ * tells it from a CSV file by its content first.
  */
 export function chooseEncoding(head: Uint8Array, named: EncodingName | undefined): EncodingChoice {
-  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {
-    throw new EncodingError({ problem: 'workbook', encoding: named ?? 'utf-8' });
-  }
   const bom = BOMS.find((candidate) => startsWith(head, candidate.bytes));
   if (bom !== undefined) {
     if (named !== undefined && named !== bom.encoding) {

@@ -32,10 +32,21 @@ export interface RunLog {
   close(): Promise<void>;
 }
 
-/** The run's NDJSON log file. */
-export function openRunLog(path: string, level: LogLevel): RunLog {
+/**
+ * The run's NDJSON log file. `scrub`, given, is applied to every line as it
+ * is written: the key's last line of defence, whatever a line quotes.
+ */
+export function openRunLog(path: string, level: LogLevel, scrub?: (line: string) => string): RunLog {
   const destination = pino.destination({ dest: path, sync: false, minLength: 4096 });
-  const rows = pino({ level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const rows = pino(
+    {
+      level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      ...(scrub === undefined ? {} : { hooks: { streamWrite: scrub } }),
+    },
+    destination,
+  );
   const logger = rows.child({}, { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
   return {
     logger,

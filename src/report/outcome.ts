@@ -9,15 +9,26 @@ import type { ErrorKind } from '../core/errors.js';
  * - `invalid`: the row itself is wrong; never sent.
  * - `skipped`: a valid row that was not sent (invalid rows elsewhere, or the run stopped).
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
+ * - `unchanged`: the batch already holds every value the row asks for; never sent.
+ * - `drifted`: the batch changed since the file was prepared (or since the plan read it); never sent.
+ * - `holds`, `changed`: `verify` only: the batch still holds what the run wrote, or no longer does.
  */
-export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid';
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'holds' | 'changed';
+
+/**
+ * The start of the error of a row sent whole whose answer never arrived
+ * complete: the API may have applied it, unlike a row it refused.
+ */
+export const ANSWER_LOST_NOTE = 'the API may have applied this row: the answer was lost';
 
 /** What became of one input row: one line of a report. */
 export interface RowOutcome {
   readonly line: number;
   readonly outcome: Outcome;
-  /** The row's cells exactly as read. */
+  /** The row's cells exactly as read (a sheet row's as the text that reads back to the same values). */
   readonly cells: readonly string[];
+  /** A sheet row's cells whose value was a formula's cached result, by address (`C7`). */
+  readonly formulas?: readonly string[] | undefined;
   /** Requests sent for this row. */
   readonly attempts: number;
   readonly httpStatus?: number | undefined;
@@ -27,4 +38,8 @@ export interface RowOutcome {
   readonly sent?: CreditBatchUpdate | undefined;
   /** The credit batch as the API returned it. */
   readonly result?: CreditBatch | undefined;
+  /** The values the row's changes were made from: what the batch must still hold for them to be sent. */
+  readonly baseline?: CreditBatchUpdate | undefined;
+  /** What the batch held when the row was checked, just before it would be sent. */
+  readonly live?: CreditBatchUpdate | undefined;
 }

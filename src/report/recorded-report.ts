@@ -1,6 +1,9 @@
-import { closeSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseAsync } from 'csv-parse';
 import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import { BASELINE_FILE } from './baseline-file.js';
 import { TiError } from '../core/errors.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
@@ -314,4 +317,83 @@ class OutputFile {
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
   }
+}
+
+/** A row a run recorded `updated`, with what it wrote and, where known, its client. */
+export interface UpdatedRow {
+  readonly line: number;
+  readonly id: string;
+  readonly clientId: string | undefined;
+  readonly written: CreditBatchUpdate;
+}
+
+/**
+ * The rows a finished run updated, from its report.csv: their id and
+ * clientId (input columns, any letter case), what was sent; a client the
+ * report does not name is taken from baseline.csv when the run wrote one.
+ */
+export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
+  const clients = await baselineClients(folder);
+  const rows: UpdatedRow[] = [];
+  // A run refused before it read a row has no report, and updated nothing.
+  if (!existsSync(join(folder, REPORT_FILE))) return rows;
+  let header: { line: number; outcome: number; sent: number; id: number; clientId: number } | undefined;
+  for await (const record of createReadStream(join(folder, REPORT_FILE)).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
+    if (header === undefined) {
+      const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
+      header = { line: at('line'), outcome: at('outcome'), sent: at('sent'), id: at('id'), clientId: at('clientId') };
+      if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(join(folder, REPORT_FILE), 'it lacks the line, outcome, sent or id column');
+      continue;
+    }
+    if (record[header.outcome] !== 'updated') continue;
+    const line = Number(record[header.line]);
+    const sent = record[header.sent] ?? '';
+    let written: CreditBatchUpdate;
+    try {
+      written = JSON.parse(sent === '' ? '{}' : sent) as CreditBatchUpdate;
+    } catch {
+      throw damaged(join(folder, REPORT_FILE), `the sent cell of line ${line} is not JSON`);
+    }
+    const clientCell = header.clientId < 0 ? '' : (record[header.clientId] ?? '').trim();
+    rows.push({ line, id: (record[header.id] ?? '').trim(), clientId: clientCell === '' ? clients.get(line) : clientCell, written });
+  }
+  return rows;
+}
+
+/** The client of each line baseline.csv records; empty when the run wrote none (a blind run). */
+async function baselineClients(folder: string): Promise<Map<number, string>> {
+  const clients = new Map<number, string>();
+  const path = join(folder, BASELINE_FILE);
+  if (!existsSync(path)) return clients;
+  for await (const record of createReadStream(path).pipe(parseAsync({ from_line: 2 })) as AsyncIterable<string[]>) {
+    clients.set(Number(record[0]), record[2] ?? '');
+  }
+  return clients;
+}
+
+/** A row of a finished run not updated (nor already as asked), with why, from its report.csv. */
+export interface ProblemRow {
+  readonly line: number;
+  readonly id: string;
+  readonly outcome: string;
+  readonly error: string;
+}
+
+/** Every row of a finished run's report.csv that is neither updated nor unchanged, in the report's order. */
+export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
+  const rows: ProblemRow[] = [];
+  const path = join(folder, REPORT_FILE);
+  if (!existsSync(path)) return rows;
+  let header: { line: number; outcome: number; error: number; id: number } | undefined;
+  for await (const record of createReadStream(path).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
+    if (header === undefined) {
+      const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
+      header = { line: at('line'), outcome: at('outcome'), error: at('error'), id: at('id') };
+      continue;
+    }
+    const outcome = record[header.outcome] ?? '';
+    if (outcome === 'updated' || outcome === 'unchanged') continue;
+    rows.push({ line: Number(record[header.line]), id: (record[header.id] ?? '').trim(), outcome, error: record[header.error] ?? '' });
+  }
+  return rows;
 }

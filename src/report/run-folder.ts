@@ -1,7 +1,13 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
+import { BASELINE_FILE } from './baseline-file.js';
+import type { PlanDocument, ReportDocument } from './plan-document.js';
+import { renderPlanHtml } from './plan-html.js';
+import { renderReportHtml } from './report-html.js';
 import { TiError } from '../core/errors.js';
+import { writeExcelCopies, type InputValues } from './excel-copies.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { AppendBatch } from './append-batch.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
@@ -56,8 +62,9 @@ export class RunFolder {
     return new RunFolder(path, true);
   }
 
-  openLog(level: LogLevel): RunLog {
-    return openRunLog(join(this.path, 'run.log'), level);
+  /** run.log; `scrub` is applied to each line written (see openRunLog). */
+  openLog(level: LogLevel, scrub?: (line: string) => string): RunLog {
+    return openRunLog(join(this.path, 'run.log'), level, scrub);
   }
 
   readRecord(): Promise<RunRecord> {
@@ -88,6 +95,26 @@ export class RunFolder {
     });
   }
 
+  /** Takes the baselines a saved plan recorded, as this run's own. */
+  async adoptBaselines(planFolder: string): Promise<void> {
+    await copyFile(join(planFolder, BASELINE_FILE), join(this.path, BASELINE_FILE));
+  }
+
+  /** plan.html: the saved plan, for its approver. */
+  async writePlanHtml(plan: PlanDocument): Promise<void> {
+    await writeFile(join(this.path, 'plan.html'), renderPlanHtml(plan));
+  }
+
+  /** report.html: what the run did, written when it ends, and again once verified. */
+  async writeReportHtml(report: ReportDocument): Promise<void> {
+    await writeFile(join(this.path, 'report.html'), renderReportHtml(report));
+  }
+
+  /** Whether an earlier session recorded the baselines (it does so whole, before its first request). */
+  hasBaselines(): boolean {
+    return existsSync(join(this.path, BASELINE_FILE));
+  }
+
   /** sent.log: every row handed to the API, before its first request. */
   openSentLog(): SentLog {
     return new SentLog(this.path, this.#appends);
@@ -114,13 +141,19 @@ export class RunFolder {
     await compactReport(this.#recorded, this.path, columns, options, readRows);
   }
 
+  /** report.xlsx and failed.xlsx, from report.csv and failed.csv once they are complete (--excel). */
+  writeExcelCopies(columns: Columns, schema: ReportSchema, inputValues: InputValues): Promise<void> {
+    return writeExcelCopies(this.path, columns, schema, inputValues);
+  }
+
   /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */
-  checkpoints(current: () => Summary, onError: (error: unknown) => void): SummaryCheckpoints {
+  checkpoints(current: () => Summary<unknown>, onError: (error: unknown) => void): SummaryCheckpoints {
     return new SummaryCheckpoints(this.path, current, onError, SYNC_INTERVAL_MS);
   }
 
-  writeSummary(summary: Summary): Promise<void> {
-    return writeSummary(this.path, summary);
+  /** summary.json, or `file` for a command that adds to a run folder without replacing its summary (verify.json). */
+  writeSummary(summary: Summary<unknown>, file?: string): Promise<void> {
+    return writeSummary(this.path, summary, file);
   }
 }
 

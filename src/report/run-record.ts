@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COMMANDS, type CommandName } from '../core/command.js';
+import { COMMANDS, type FileCommand } from '../core/command.js';
 import { TiError } from '../core/errors.js';
 import { writeJsonAtomically } from './atomic-file.js';
 
@@ -10,6 +10,8 @@ export const RUN_FILE = 'run.json';
 export interface ReadingSettings {
   readonly encoding: string | null;
   readonly delimiter: string | null;
+  /** The sheet of a workbook named with --sheet; null when the file's one sheet with a header was read. */
+  readonly sheet: string | null;
   readonly dateOnly: string;
   readonly timezone: string;
   readonly dateFormat: string | null;
@@ -21,6 +23,8 @@ export interface ReadingSettings {
 export interface SendingSettings {
   readonly target: string;
   readonly keyKind: 'live' | 'test' | 'unknown';
+  /** Where the key was read from: a file's path, or null for the TI_API_KEY environment variable. Never the key. */
+  readonly apiKeyFile: string | null;
   readonly concurrency: number;
   readonly ratePerMinute: number;
   readonly burst: number;
@@ -38,15 +42,26 @@ export type RecordedOptions = ReadingSettings &
     readonly dryRun: boolean;
     readonly out: string | null;
     readonly logLevel: string;
+    /** Write report.csv and failed.csv with a byte order mark, and report.xlsx and failed.xlsx beside them. */
     readonly excel: boolean;
+    /** `apply`: whether it wrote without reading first (--blind), the clients named, the freshness required. */
+    readonly blind?: boolean;
+    readonly clients?: readonly string[];
+    readonly maxStalenessMs?: number | null;
+    /** `apply`'s guardrails, null where not set. */
+    readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
+    /** `apply --plan`: the id of the saved plan sent. */
+    readonly planId?: string;
+    /** Columns carried as notes though their names resemble a field's (--extra-column). */
+    readonly extraColumns: readonly string[];
   };
 
 /** The reading settings, by their key in run.json and summary.json. */
-export const READING_SETTINGS = ['encoding', 'delimiter', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
+export const READING_SETTINGS = ['encoding', 'delimiter', 'sheet', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
 
 /** What a run was started with, kept in its folder so that a resumed run can prove it continues the same one. */
 export interface RunRecord {
-  readonly command: CommandName;
+  readonly command: FileCommand;
   readonly startedAt: string;
   readonly input: { readonly path: string; readonly size: number; readonly sha256: string };
   /** The origin sent to; null for runs that send nothing. */

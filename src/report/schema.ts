@@ -1,4 +1,4 @@
-import { API_COLUMN_PREFIX, API_FIELDS, ERROR_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
@@ -24,6 +24,13 @@ export interface OwnColumn {
   readonly csv?: (row: RowOutcome) => string;
   /** Puts the cell back; false when it cannot be a cell ti-credits wrote, so the report cannot be trusted. */
   read(cell: string, into: RecordedOutcome): boolean;
+  /**
+   * How report.xlsx (--excel) types the cell written: a whole number, a
+   * moment in UTC, or text of ti-credits' own, whose formula guard (see
+   * neutraliseFormula) a spreadsheet's text cell does not need. Absent:
+   * the text as written.
+   */
+  readonly sheet?: 'number' | 'moment' | 'message';
 }
 
 /** Where the input's columns (those carried: all but an old `error`) stand among the report's own. */
@@ -50,7 +57,7 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function restoreFormula(cell: string): string {
+export function restoreFormula(cell: string): string {
   return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
@@ -70,6 +77,7 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
   return [
     plain({
       name: 'line',
+      sheet: 'number',
       write: (row) => String(row.line),
       read: (cell, into) => readWhole(cell, (line) => (into.line = line)),
     }),
@@ -84,16 +92,19 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
     }),
     plain({
       name: 'httpStatus',
+      sheet: 'number',
       write: (row) => (row.httpStatus === undefined ? '' : String(row.httpStatus)),
       read: (cell, into) => cell === '' || readWhole(cell, (status) => (into.httpStatus = status)),
     }),
     plain({
       name: 'attempts',
+      sheet: 'number',
       write: (row) => String(row.attempts),
       read: (cell, into) => readWhole(cell, (attempts) => (into.attempts = attempts)),
     }),
     {
       name: ERROR_COLUMN,
+      sheet: 'message',
       write: (row) => (row.error === undefined ? '' : neutraliseFormula(row.error)),
       read: (cell, into) => {
         if (cell !== '') into.error = restoreFormula(cell);
@@ -147,8 +158,12 @@ const sentColumn: OwnColumn = {
 };
 
 /** The credit batch as the API returned it; read back as the text it was written as. */
+const API_NUMBERS: readonly string[] = ['startingBalance', 'currentBalance', 'allocatedCredits'] satisfies readonly (keyof CreditBatch)[];
+const API_MOMENTS: readonly string[] = ['expiresOn', 'createdAt', 'updatedAt'] satisfies readonly (keyof CreditBatch)[];
+
 const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
   name: `${API_COLUMN_PREFIX}${field}`,
+  sheet: API_NUMBERS.includes(field) ? 'number' : API_MOMENTS.includes(field) ? 'moment' : 'message',
   write: (row) => {
     const value = row.result?.[field];
     return value === undefined || value === null ? '' : neutraliseFormula(String(value));
@@ -159,9 +174,28 @@ const apiColumns: OwnColumn[] = API_FIELDS.map((field) => ({
   },
 }));
 
+/** One column per field of a set of values the row was compared with (`baseline.name`…), each as the API writes it. */
+function valueColumns(prefix: string, key: 'baseline' | 'live'): OwnColumn[] {
+  return UPDATABLE_FIELDS.map((field) => ({
+    name: `${prefix}${field}`,
+    sheet: field === 'currentBalance' ? 'number' : field === 'expiresOn' ? 'moment' : 'message',
+    write: (row) => {
+      const value = row[key]?.[field];
+      return value === undefined ? '' : neutraliseFormula(String(value));
+    },
+    read: (cell, into) => {
+      if (cell === '') return true;
+      const text = restoreFormula(cell);
+      if (field === 'currentBalance' && !/^\d{1,16}$/.test(text)) return false;
+      into[key] = { ...into[key], [field]: field === 'currentBalance' ? Number(text) : text };
+      return true;
+    },
+  }));
+}
+
 const OUTCOMES: readonly Outcome[] = ['updated', 'failed', 'invalid', 'skipped', 'valid'];
 
-/** report.csv of `apply` and `validate`: one line per input row. */
+/** report.csv of `validate` and of `apply --blind`: one line per input row. */
 export const ROW_REPORT: ReportSchema = {
   columns: [...statusColumns(OUTCOMES), INPUT_COLUMNS, sentColumn, ...apiColumns],
   outcomes: OUTCOMES,
@@ -175,6 +209,41 @@ export const ROW_REPORT: ReportSchema = {
  * is compacted, never parsed.
  */
 export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN] as const;
+
+const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'failed', 'invalid', 'skipped', 'valid'];
+
+/**
+ * report.csv of `apply` when it reads before it writes: the row report, plus
+ * the baseline each change was made from and the live value it was checked
+ * against, so that a drifted row shows all three (the target is `sent`).
+ */
+export const GUARDED_REPORT: ReportSchema = {
+  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), ...apiColumns],
+  outcomes: GUARDED_OUTCOMES,
+  done: ['updated', 'valid', 'unchanged'],
+};
+
+/**
+ * Which cells of a sheet row hold a formula, by address (`C7 D7`): the
+ * value read from each is the result the workbook cached when it was last
+ * calculated, and the report says so for every row, valid or not, without
+ * putting a note where an error would be.
+ */
+const formulaColumn: OwnColumn = {
+  name: FORMULA_COLUMN,
+  write: (row) => row.formulas?.join(' ') ?? '',
+  read: (cell, into) => {
+    if (cell === '') return true;
+    if (!/^[A-Z]{1,3}\d{1,7}( [A-Z]{1,3}\d{1,7})*$/.test(cell)) return false;
+    into.formulas = cell.split(' ');
+    return true;
+  },
+};
+
+/** A schema for the rows of a workbook: the formula cells follow the input's own columns. */
+export function forWorkbook(schema: ReportSchema): ReportSchema {
+  return { ...schema, columns: schema.columns.flatMap((column) => (column === INPUT_COLUMNS ? [column, formulaColumn] : [column])) };
+}
 
 /** The header of a report of this schema for an input with these columns. */
 export function reportHeader(schema: ReportSchema, columns: Columns): string[] {

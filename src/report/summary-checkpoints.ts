@@ -8,7 +8,7 @@ import { writeSummary, type Summary } from './summary.js';
  */
 export class SummaryCheckpoints {
   readonly #folder: string;
-  readonly #current: () => Summary;
+  readonly #current: () => Summary<unknown>;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   /** One write at a time: two would race on the same temporary file. */
@@ -16,7 +16,7 @@ export class SummaryCheckpoints {
 
   readonly #everyMs: number;
 
-  constructor(folder: string, current: () => Summary, onError: (error: unknown) => void, everyMs: number) {
+  constructor(folder: string, current: () => Summary<unknown>, onError: (error: unknown) => void, everyMs: number) {
     this.#folder = folder;
     this.#current = current;
     this.#onError = onError;

@@ -20,7 +20,8 @@ export const SUMMARY_FILE = 'summary.json';
  */
 export type RunStatus = 'running' | 'completed' | 'refused' | 'stopped' | 'interrupted';
 
-export interface Summary {
+/** summary.json; `O` is how the command records its options (`apply` and `validate`: RecordedOptions). */
+export interface Summary<O = RecordedOptions> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
@@ -37,12 +38,16 @@ export interface Summary {
   /** How sending was paced; null when nothing was sent. */
   readonly pacing: PacingStats | null;
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
-  readonly options: RecordedOptions;
+  readonly options: O;
+  /** What `apply` planned (and, reading before writing, the plan as changes); null for other runs. */
+  readonly plan: Readonly<Record<string, unknown>> | null;
   readonly folder: string;
   readonly peakRssBytes: number;
+  /** What `snapshot` wrote; absent for other commands. */
+  readonly snapshot?: { readonly clients: number; readonly batches: number; readonly file: string | null };
 }
 
-export interface SummaryFacts {
+export interface SummaryFacts<O> {
   readonly command: CommandName;
   readonly dryRun: boolean;
   readonly status: RunStatus;
@@ -53,11 +58,13 @@ export interface SummaryFacts {
   readonly tally: Tally;
   readonly pacing: PacingStats | undefined;
   readonly error: TiError | undefined;
-  readonly options: RecordedOptions;
+  readonly options: O;
+  readonly plan: Readonly<Record<string, unknown>> | null;
+  readonly snapshot?: Summary['snapshot'];
   readonly folder: string;
 }
 
-export function summarize(facts: SummaryFacts): Summary {
+export function summarize<O>(facts: SummaryFacts<O>): Summary<O> {
   const { tally, error } = facts;
   return {
     command: facts.command,
@@ -79,9 +86,11 @@ export function summarize(facts: SummaryFacts): Summary {
     pacing: facts.pacing ?? null,
     error: error === undefined ? null : { kind: error.kind, message: error.message, hint: error.hint ?? null },
     options: facts.options,
+    plan: facts.plan,
     folder: facts.folder,
     // resourceUsage reports kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(facts.snapshot === undefined ? {} : { snapshot: facts.snapshot }),
   };
 }
 
@@ -100,6 +109,15 @@ export async function readEarlierRequests(folder: string, sent: number): Promise
   }
 }
 
-export async function writeSummary(folder: string, summary: Summary): Promise<void> {
-  await writeJsonAtomically(join(folder, SUMMARY_FILE), summary);
+export async function writeSummary(folder: string, summary: Summary<unknown>, file = SUMMARY_FILE): Promise<void> {
+  await writeJsonAtomically(join(folder, file), summary);
+}
+
+/** The status summary.json of a run folder says, or undefined when it has none that can be read. */
+export async function readSummaryStatus(folder: string): Promise<RunStatus | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(folder, SUMMARY_FILE), 'utf8')) as Summary<unknown>).status;
+  } catch {
+    return undefined;
+  }
 }

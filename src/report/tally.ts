@@ -3,8 +3,30 @@ import type { Outcome, RowOutcome } from './outcome.js';
 
 /** How many problems the terminal shows; the report has them all. */
 const PROBLEMS_KEPT = 10;
-/** Distinct error messages counted; beyond that they are lumped together. */
+/** Distinct error shapes counted; beyond that they are lumped together. */
 const ERRORS_KEPT = 100;
+
+/** Failed rows whose errors have one shape: the same status and the same words once ids and numbers are set aside. */
+export interface ErrorGroup {
+  /** The message with each id as `<id>` and each number as `<n>`. */
+  readonly shape: string;
+  /** The first message of the shape, as it was. */
+  readonly example: string;
+  times: number;
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const NUMBERS = /\d+(?:\.\d+)?/g;
+
+/**
+ * What errors that differ only in the row they are about have in common:
+ * "404: Credit batch <id> not found" for every missing batch. The status a
+ * message starts with is kept, since it is what sets them apart.
+ */
+export function errorShape(message: string): string {
+  const status = /^\d{3}: /.exec(message)?.[0] ?? '';
+  return status + message.slice(status.length).replace(UUIDS, '<id>').replace(NUMBERS, '<n>');
+}
 
 /** Running counts for the summary, fed as rows and requests finish. */
 export class Tally {
@@ -17,8 +39,8 @@ export class Tally {
   readonly byStatus: Record<string, number> = {};
   /** The first invalid rows, as `line N: problem` lines. */
   readonly problems: string[] = [];
-  /** How often each error message was the final word on a failed row. */
-  readonly errors = new Map<string, number>();
+  /** The final word on each failed row, grouped by status and shape. */
+  readonly errors = new Map<string, ErrorGroup>();
 
   /** `outcomes`: those the run's rows can have, each counted from 0. */
   constructor(outcomes: readonly Outcome[]) {
@@ -30,9 +52,19 @@ export class Tally {
     if (row.outcome === 'invalid' && this.problems.length < PROBLEMS_KEPT && row.error !== undefined) {
       this.problems.push(`line ${row.line}: ${row.error}`);
     }
-    if (row.outcome === 'failed' && row.error !== undefined) {
-      const key = this.errors.has(row.error) || this.errors.size < ERRORS_KEPT ? row.error : 'other errors';
-      this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    if (row.outcome === 'failed' && row.error !== undefined) this.#countError(row.httpStatus, row.error);
+  }
+
+  #countError(status: number | undefined, message: string): void {
+    const shape = errorShape(message);
+    const key = `${status ?? 'no answer'} ${shape}`;
+    const group = this.errors.get(key);
+    if (group !== undefined) group.times++;
+    else if (this.errors.size < ERRORS_KEPT) this.errors.set(key, { shape, example: message, times: 1 });
+    else {
+      const other = this.errors.get('other');
+      if (other === undefined) this.errors.set('other', { shape: 'other errors', example: 'other errors', times: 1 });
+      else other.times++;
     }
   }
 

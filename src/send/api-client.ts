@@ -2,7 +2,26 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError } from 'got';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import { keyScrubber } from '../core/secret.js';
 import { API_PATH, type ApiTarget } from './api-target.js';
+
+/**
+ * The largest answer read. A credit batch takes under 1 KB and a page of a
+ * hundred well under 100 KB; a longer answer is not the API's, and reading
+ * it whole (a body that never ends) would take the process's memory with it.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** An answer cut off at MAX_ANSWER_BYTES: its status arrived, its body would not fit. */
+export class AnswerTooLarge extends Error {
+  readonly status: number | undefined;
+
+  constructor(status: number | undefined) {
+    super(`the answer was larger than ${MAX_ANSWER_BYTES} bytes`);
+    this.name = 'AnswerTooLarge';
+    this.status = status;
+  }
+}
 
 export interface ApiClientOptions {
   readonly timeoutMs: number;
@@ -26,9 +45,10 @@ export interface BatchPageQuery {
 
 /**
  * The API's endpoints, one method each. Every method resolves with the answer
- * whatever its status, and rejects only when no answer arrived (got's
- * RequestError: network error, timeout): what an answer means is read by
- * api-answers.ts, and what to do about it decided by retry.ts.
+ * whatever its status, and rejects only when no complete answer arrived
+ * (got's RequestError: network error, timeout; AnswerTooLarge): what an
+ * answer means is read by api-answers.ts, and what to do about it decided by
+ * retry.ts.
  */
 export interface ApiClient {
   /** `PUT /clients/creditBatches/:id`: one update. */
@@ -44,14 +64,33 @@ export interface ApiClient {
 /**
  * The one configured got instance. The key goes into the Authorization header
  * here and nowhere else: whatever this client hands back (bodies, headers,
- * error messages) has it replaced, in case a server echoes it.
+ * error messages) has it replaced in every form (core/secret.ts), in case a
+ * server echoes it. A JSON body is scrubbed value by value once decoded too,
+ * since JSON may spell a character in more ways than one (`\u0022`).
  */
+/** The body with the key scrubbed from its text and, when it is JSON, from every string it decodes to. */
+function scrubBody(body: string, scrub: (text: string) => string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return scrub(body);
+  }
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key), clean(item)]));
+    return value;
+  };
+  return JSON.stringify(clean(parsed));
+}
+
 export function createApiClient(target: ApiTarget, options: ApiClientOptions): ApiClient {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: options.concurrency }),
     https: new https.Agent({ keepAlive: true, maxSockets: options.concurrency }),
   };
-  const scrub = (text: string): string => text.replaceAll(target.apiKey, '[redacted]');
+  const scrub = keyScrubber(target.apiKey);
   const client = got.extend({
     prefixUrl: `${target.origin}${API_PATH}/`,
     headers: {
@@ -70,14 +109,24 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
   });
 
   const exchange = async (method: 'GET' | 'PUT', path: string, options: { json?: unknown; searchParams?: Record<string, string> } = {}): Promise<ApiResponse> => {
+    const request = client(path, { method, ...options });
+    // Checked as the answer comes in, from its Content-Length and then from what has arrived: the
+    // request is abandoned at the bound, so that memory holds at most MAX_ANSWER_BYTES per request.
+    let cutOff = false;
+    request.on('downloadProgress', ({ transferred, total }) => {
+      if (cutOff || Math.max(transferred, total ?? 0) <= MAX_ANSWER_BYTES) return;
+      cutOff = true;
+      request.cancel();
+    });
     try {
-      const response = await client(path, { method, ...options });
+      const response = await request;
       const headers: Record<string, string | string[] | undefined> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         headers[name] = Array.isArray(value) ? value.map(scrub) : value === undefined ? undefined : scrub(value);
       }
-      return { status: response.statusCode, headers, body: scrub(response.body) };
+      return { status: response.statusCode, headers, body: scrubBody(response.body, scrub) };
     } catch (error) {
+      if (cutOff && error instanceof RequestError) throw new AnswerTooLarge(error.response?.statusCode);
       if (error instanceof RequestError) error.message = scrub(error.message);
       throw error;
     }

@@ -4,7 +4,8 @@ import type { SendResult } from './operation.js';
  * Notices when the API has stopped answering usefully: `threshold` items in a
  * row (in the order they finish) failing after all their retries. An item the
  * API answered or refused on its merits (404, 422...) shows it is up, and
- * starts the count again; an item never sent says nothing either way.
+ * starts the count again; an item never sent (the run stopped, or a guard
+ * withheld it) says nothing either way.
  * A threshold of 0 never trips.
  */
 export class CircuitBreaker {
@@ -16,7 +17,7 @@ export class CircuitBreaker {
   }
 
   /** Counts a finished item; true for the one item that trips the breaker. */
-  record(result: SendResult<unknown>): boolean {
+  record(result: SendResult<unknown, unknown>): boolean {
     if (result.kind === 'done' || (result.kind === 'failed' && result.error.kind === 'rejected')) {
       this.#consecutive = 0;
       return false;

@@ -25,13 +25,28 @@ export interface ExecutorEvents {
   readonly onCircuitOpen?: (error: ApiError, consecutiveFailures: number) => void;
 }
 
-export interface PerformHooks {
+export interface PerformHooks<W = never> {
   /**
-   * Called once, before the item's first request: from then on the API may
-   * have acted on it. The request waits for what it returns to resolve (the
-   * item's journal entry written).
+   * A last check of whether the item should be sent at all, made as late as
+   * possible: once its first turn is granted, just before its first request.
+   * A value withholds the item; undefined lets it go.
+   */
+  readonly guard?: () => Promise<W | undefined>;
+  /**
+   * Called once, just before the item's first request: from then on the API
+   * may have acted on it. The request waits for what it returns to resolve
+   * (the item's journal entry written).
    */
   readonly beforeFirstAttempt?: () => void | Promise<void>;
+}
+
+/** Carries a guard's verdict out of the retry loop, which ends at any error that is not an ApiError. */
+class Withheld<W> extends Error {
+  readonly detail: W;
+  constructor(detail: W) {
+    super('withheld by its guard');
+    this.detail = detail;
+  }
 }
 
 /**
@@ -69,7 +84,7 @@ export class Executor {
    * room for the next, so that a caller reading a file waits rather than
    * queueing it whole. `onDone` is given the item's result.
    */
-  submit<I, T>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T>) => void, hooks: PerformHooks = {}): Promise<void> {
+  submit<I, T, W = never>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T, W>) => void, hooks: PerformHooks<W> = {}): Promise<void> {
     return this.#dispatcher.submit(async () => onDone(await this.perform(operation, item, hooks)));
   }
 
@@ -84,7 +99,7 @@ export class Executor {
    * a read, one after the other) share the pace and the breaker with those
    * submitted.
    */
-  async perform<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks = {}): Promise<SendResult<T>> {
+  async perform<I, T, W = never>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W> = {}): Promise<SendResult<T, W>> {
     const result = await this.#attempt(operation, item, hooks);
     if (result.kind === 'failed' && stopsTheRun(result.error)) this.#events.onFatal?.(result.error);
     if (this.#breaker.record(result)) this.#openCircuit(result);
@@ -104,20 +119,31 @@ export class Executor {
     this.#client.close();
   }
 
-  async #attempt<I, T>(operation: Operation<I, T>, item: I, hooks: PerformHooks): Promise<SendResult<T>> {
+  async #attempt<I, T, W>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W>): Promise<SendResult<T, W>> {
     const signal = this.#signal;
     const { line, id } = operation.describe(item);
     const { maxThrottleWaitMs } = this.#options;
     let attempts = 0;
     let throttledMs = 0;
+    // The pause the last 429 imposed, not yet charged to this item.
+    let owedMs = 0;
+    let answerLost = false;
     let lastError: ApiError | undefined;
     let lastHeaders: ApiResponse['headers'] = {};
     if (signal.aborted) return { kind: 'not-sent', reason: notSent(signal) };
 
     const attempt = async (): Promise<{ value: T; status: number }> => {
+      // Each throttled retry is charged at least the pause its 429 imposed, even when this item's
+      // turn did not wait it out (the pause had passed): a 429 is never free, so its retries are bounded.
+      if (throttledMs + owedMs > maxThrottleWaitMs) throw throttledTooLong(lastError, maxThrottleWaitMs);
       const turn = await this.#throttle.turn(signal, maxThrottleWaitMs - throttledMs);
       if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
-      throttledMs += turn.pausedMs;
+      throttledMs += Math.max(turn.pausedMs, owedMs);
+      owedMs = 0;
+      if (attempts === 0 && hooks.guard !== undefined) {
+        const withheld = await hooks.guard();
+        if (withheld !== undefined) throw new Withheld(withheld);
+      }
       if (attempts === 0) await hooks.beforeFirstAttempt?.();
       attempts++;
       const started = this.#clock.now();
@@ -128,6 +154,7 @@ export class Executor {
         response = await operation.request(this.#client, item);
       } catch (error) {
         lastError = classifyNetworkError(error);
+        answerLost ||= lastError.answerLost;
         lastHeaders = {};
         record(undefined, lastError);
         throw lastError;
@@ -153,22 +180,24 @@ export class Executor {
         onRetry: (error, _attempt, delayMs) => this.#events.onRetry?.({ line, id, cause: failureCause(error), delayMs, error: error.message }),
         onThrottled: (error) => {
           // The limit is the key's, not the item's: every request waits, and this one goes again after.
-          const pauseMs = throttlePauseMs(error.retryAfterMs, lastHeaders, Date.now());
+          const pauseMs = throttlePauseMs(error.retryAfterMs, lastHeaders, Date.now(), this.#throttle.minPauseMs);
+          owedMs = pauseMs;
           const newPause = this.#throttle.pause(pauseMs);
           this.#events.onRetry?.({ line, id, cause: '429', delayMs: pauseMs, error: error.message, newPause });
         },
       });
       return { kind: 'done', value, attempts, status };
     } catch (error) {
-      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false };
+      if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W };
+      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
       const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
-      return { kind: 'failed', error: interrupted, attempts, interrupted: true };
+      return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost };
     }
   }
 
-  #openCircuit(last: SendResult<unknown>): void {
+  #openCircuit(last: SendResult<unknown, unknown>): void {
     const rows = this.#breaker.consecutiveFailures;
     const said = last.kind === 'failed' ? last.error.message : 'no answer';
     const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${said}); the API looks unavailable`, {

@@ -14,14 +14,18 @@ export interface Operation<I, T> {
   read(response: ApiResponse, item: I): T;
 }
 
-/** What became of one item handed to the send stage. */
-export type SendResult<T> =
+/** What became of one item handed to the send stage; `W` is what a guard may withhold it with. */
+export type SendResult<T, W = never> =
   /** The API answered with what was asked for. */
   | { readonly kind: 'done'; readonly value: T; readonly attempts: number; readonly status: number }
   /**
    * It failed: refused, or kept failing. `interrupted` when the run stopped
    * before another attempt could be made (the error is then the last one).
+   * `answerLost` when some attempt reached the API whole but its answer was
+   * lost (see ApiError.answerLost): the API may have acted on the item.
    */
-  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean }
+  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean; readonly answerLost: boolean }
   /** Never sent: the run stopped first. */
-  | { readonly kind: 'not-sent'; readonly reason: string };
+  | { readonly kind: 'not-sent'; readonly reason: string }
+  /** Never sent: the item's guard, checked just before its first request, withheld it. */
+  | { readonly kind: 'withheld'; readonly detail: W };

@@ -28,9 +28,16 @@ export function readRateLimit(headers: Headers): RateLimitState {
 /**
  * How long a 429 holds back every request of the key: what it asked for
  * (Retry-After, or the body's `retryAfter`, as read with the rest of the
- * answer), else until X-RateLimit-Reset, else a short default.
+ * answer), else until X-RateLimit-Reset, else a short default; and never
+ * less than `floorMs` (the throttle's `minPauseMs`), since a 429 asking for
+ * no wait at all (`Retry-After: 0`, a date already past) would otherwise be
+ * answered at once, and again, as fast as the network allows.
  */
-export function throttlePauseMs(askedMs: number | undefined, headers: Headers, nowMs: number): number {
+export function throttlePauseMs(askedMs: number | undefined, headers: Headers, nowMs: number, floorMs: number): number {
+  return Math.max(floorMs, askedPauseMs(askedMs, headers, nowMs));
+}
+
+function askedPauseMs(askedMs: number | undefined, headers: Headers, nowMs: number): number {
   if (askedMs !== undefined) return askedMs;
   const resetAtMs = resetTime(headers['x-ratelimit-reset'], nowMs);
   if (resetAtMs !== undefined) return Math.max(0, resetAtMs - nowMs);

@@ -6,8 +6,10 @@
 export function parseRetryAfter(header: string | string[] | undefined, body: unknown, nowMs: number): number | undefined {
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (value !== undefined && value !== '') {
-    if (/^\d+$/.test(value)) return Number(value) * 1000;
-    const date = Date.parse(value);
+    // Seconds are whole by the standard, but a server that sends 1.5 means a second and a half.
+    if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+    // An HTTP date names its day and month in letters; Date.parse would read "1.5" as a date in 2001.
+    const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
   const field = (body as { retryAfter?: unknown } | null | undefined)?.retryAfter;

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
-import type { RateLimitState } from './rate-limit-headers.js';
+import { DEFAULT_THROTTLE_PAUSE_MS, type RateLimitState } from './rate-limit-headers.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface ThrottleOptions {
@@ -48,6 +48,8 @@ export class Throttle {
   readonly #events: ThrottleEvents;
   readonly #clock: Clock;
   #rate: number;
+  /** The API's own limit, once an answer has said it. */
+  #apiLimit: number | undefined;
   #bucket: TokenBucket | undefined;
   #issued = 0;
   #pausedUntil = Number.NEGATIVE_INFINITY;
@@ -123,6 +125,16 @@ export class Throttle {
     return fresh;
   }
 
+  /**
+   * The shortest pause a 429 may cause: one interval of the pace once the API
+   * has said its limit (its bucket earns a request in that time), and never
+   * under a second before, since --rate is only the user's ceiling.
+   */
+  get minPauseMs(): number {
+    const interval = this.#rate > 0 ? 60_000 / this.#rate : 0;
+    return this.#apiLimit === undefined ? Math.max(DEFAULT_THROTTLE_PAUSE_MS, interval) : interval;
+  }
+
   /** Requests per minute now: the lower of --rate and the server's limit; 0 when neither is known. */
   get ratePerMinute(): number {
     return this.#rate;
@@ -158,6 +170,7 @@ export class Throttle {
   }
 
   #follow(limit: number): void {
+    this.#apiLimit = limit;
     const pace = this.#requested === 0 ? limit : Math.min(this.#requested, limit);
     if (pace === this.#rate) return;
     const previous = this.#rate;

@@ -14,16 +14,36 @@ export class IdFingerprints {
 
   /** Adds `uuid` (already validated); false when its fingerprint was already there, most likely from the same id. */
   add(uuid: string): boolean {
-    const k0 = hex(uuid, 0, 8, 0);
-    const k1 = hex(uuid, 14, 18, hex(uuid, 9, 13, 0));
-    const k2 = hex(uuid, 24, 28, hex(uuid, 19, 23, 0));
-    const k3 = hex(uuid, 28, 36, 0);
-    const high = murmur4(k0, k1, k2, k3, 0x5bd1e995);
-    // (0, 0) marks an empty slot; the fingerprint it would have shares (0, 1), at worst one more suspect.
-    const low = murmur4(k0, k1, k2, k3, 0x27d4eb2f) || (high === 0 ? 1 : 0);
+    const [high, low] = fingerprint(uuid);
     const table = this.#tables[high >>> TABLE_SHIFT] as FingerprintTable;
     return table.add(high & SLOT_MASK, high, low);
   }
+
+  /**
+   * Whether `uuid` may be one of the ids added: certainly when it is, and
+   * wrongly about once in 10^19 when it is not, which only means one batch
+   * more is kept than needed.
+   */
+  has(uuid: string): boolean {
+    if (!UUID_SHAPE.test(uuid)) return false;
+    const [high, low] = fingerprint(uuid);
+    const table = this.#tables[high >>> TABLE_SHIFT] as FingerprintTable;
+    return table.has(high & SLOT_MASK, high, low);
+  }
+}
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The 64-bit fingerprint of a UUID, as two 32-bit words; letter case aside. */
+function fingerprint(uuid: string): [number, number] {
+  const k0 = hex(uuid, 0, 8, 0);
+  const k1 = hex(uuid, 14, 18, hex(uuid, 9, 13, 0));
+  const k2 = hex(uuid, 24, 28, hex(uuid, 19, 23, 0));
+  const k3 = hex(uuid, 28, 36, 0);
+  const high = murmur4(k0, k1, k2, k3, 0x5bd1e995);
+  // (0, 0) marks an empty slot; the fingerprint it would have shares (0, 1), at worst one more suspect.
+  const low = murmur4(k0, k1, k2, k3, 0x27d4eb2f) || (high === 0 ? 1 : 0);
+  return [high, low];
 }
 
 const TABLES = 64;
@@ -48,6 +68,11 @@ class FingerprintTable {
     this.#slots[2 * slot + 1] = low;
     if (++this.#size > this.#capacity * MAX_LOAD) this.#grow();
     return true;
+  }
+
+  has(position: number, high: number, low: number): boolean {
+    const slot = this.#find(position, high, low);
+    return this.#slots[2 * slot] !== 0 || this.#slots[2 * slot + 1] !== 0;
   }
 
   /** The slot holding the fingerprint, or the empty slot where it belongs. */

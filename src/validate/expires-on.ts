@@ -1,6 +1,6 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { showCell, type Parsed } from './fields.js';
-import type { DateFormat, FieldRules } from './rules.js';
+import { parseDateFormat, type DateFormat, type FieldRules } from './rules.js';
 
 /**
  * The expiresOn cell. An exact moment (ISO 8601 with Z or an offset) is taken
@@ -19,10 +19,14 @@ const ISO_EXAMPLE = '2027-03-31T23:59:59Z';
 const ok = (value: string): Parsed<string> => ({ ok: true, value });
 const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
-/** Returns the moment to send, in UTC to the millisecond, or why the cell cannot be sent. */
-export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> {
+/**
+ * Returns the moment to send, in UTC to the millisecond, or why the cell
+ * cannot be sent. `current`, when given, is the moment the field already
+ * holds: a cell that keeps it changes nothing, so it may lie in the past.
+ */
+export function parseExpiresOn(cell: string, rules: FieldRules, current?: string): Parsed<string> {
   const parsed = readMoment(cell, rules);
-  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now) {
+  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current) {
     return fail(
       `expiresOn ${showCell(cell)} is in the past (${parsed.value}); expiring credits early cannot be undone for the learners, so check the date, or pass --allow-past-expiry if that is the intent`,
     );
@@ -30,7 +34,8 @@ export function parseExpiresOn(cell: string, rules: FieldRules): Parsed<string> 
   return parsed;
 }
 
-function readMoment(cell: string, rules: FieldRules): Parsed<string> {
+/** The moment a cell names, in UTC to the millisecond, past or not: how a `before.expiresOn` cell is read. */
+export function readMoment(cell: string, rules: FieldRules): Parsed<string> {
   if (CANONICAL.test(cell) && isRealMoment(cell)) return ok(cell);
   const text = cell.trim();
   const timestamp = ISO_TIMESTAMP.exec(text);
@@ -42,6 +47,25 @@ function readMoment(cell: string, rules: FieldRules): Parsed<string> {
     if (display !== undefined) return readDate(cell, display.year, display.month, display.day, rules);
   }
   return fail(describeNonIsoDate(cell, text, rules.dateFormat));
+}
+
+/**
+ * What an expiresOn cell names, as a spreadsheet would hold it: a calendar
+ * day (a date alone, ISO or in the --date-format), or a moment in UTC (a
+ * timestamp with its zone); undefined for a cell that names neither. Past
+ * or not: this types a cell for report.xlsx and failed.xlsx, it judges nothing.
+ */
+export function readExpiry(cell: string, rules: FieldRules): { readonly kind: 'day'; readonly year: number; readonly month: number; readonly day: number } | { readonly kind: 'moment'; readonly utc: string } | undefined {
+  const text = cell.trim();
+  const timestamp = ISO_TIMESTAMP.exec(text);
+  if (timestamp !== null) {
+    const moment = readTimestamp(cell, timestamp);
+    return moment.ok ? { kind: 'moment', utc: moment.value } : undefined;
+  }
+  const iso = ISO_DATE.exec(text);
+  const day = iso !== null ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : rules.dateFormat === undefined ? undefined : readDisplayDate(text, rules.dateFormat);
+  if (day === undefined || checkDay(cell, day.year, day.month, day.day) !== undefined) return undefined;
+  return { kind: 'day', ...day };
 }
 
 function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
@@ -146,11 +170,37 @@ function describeNonIsoDate(cell: string, text: string, format: DateFormat | und
   if (format !== undefined) {
     return `${shown} is neither ISO 8601 (2027-03-31 or ${ISO_EXAMPLE}) nor a date in the --date-format ${format.text}`;
   }
-  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(text)) {
-    return `${shown} is a spreadsheet display date, which reads differently from country to country (03/04/2027 is 4 March or 3 April); write it as ISO 8601 (2027-03-31), or name the column's format with --date-format, e.g. --date-format DD/MM/YYYY`;
-  }
+  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(text)) return describeDisplayDate(shown, text);
   if (/^\d+(\.\d+)?$/.test(text)) {
     return `${shown} looks like a spreadsheet date serial number; format the column as a date in ISO 8601 (YYYY-MM-DD) before exporting, e.g. 2027-03-31`;
   }
   return `${shown} is not a date; expected ISO 8601, e.g. 2027-03-31 or ${ISO_EXAMPLE}`;
+}
+
+/** The display formats people use, each with the separator the cell has. */
+const DISPLAY_ORDERS = ['MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY/MM/DD'] as const;
+
+/**
+ * A display date refused for want of --date-format: the formats it could be
+ * in are suggested only if the cell is a real date in them, so that
+ * 12/31/2027 suggests MM/DD/YYYY alone, and 03/04/2027, which is a real date
+ * either way, names both and leaves the choice to whoever knows the column.
+ */
+function describeDisplayDate(shown: string, text: string): string {
+  const separator = /[/.-]/.exec(text)?.[0] ?? '/';
+  const fits = DISPLAY_ORDERS.map((order) => order.replaceAll('/', separator))
+    .map((name) => parseDateFormat(name))
+    .filter((format): format is DateFormat => format !== undefined)
+    .filter((format) => {
+      const date = readDisplayDate(text, format);
+      return date !== undefined && checkDay(text, date.year, date.month, date.day) === undefined;
+    })
+    .map((format) => `--date-format ${format.text}`);
+  const display = `${shown} is a spreadsheet display date, which reads differently from country to country`;
+  if (fits.length === 0) {
+    const year = /(^|[/.-])\d{4}($|[/.-])/.test(text) ? '' : ' (the year must have four digits)';
+    return `${display}, and is not a real date in any format ti-credits reads${year}; write it as ISO 8601 (2027-03-31)`;
+  }
+  if (fits.length === 1) return `${display}; write it as ISO 8601 (2027-03-31), or pass ${fits[0]}, the only format in which it is a real date`;
+  return `${display}, and it is a real date in more than one format (${fits.join(' or ')}); write it as ISO 8601 (2027-03-31), or pass the one the column uses`;
 }

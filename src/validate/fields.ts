@@ -27,13 +27,32 @@ export function parseId(cell: string): Parsed<string> {
   return fail(`id ${showCell(cell)} is not a credit batch id; expected a UUID such as ${UUID_EXAMPLE}`);
 }
 
+/** A `clientId` cell: the UUID of the client whose batches the row's id is among. */
+export function parseClientId(cell: string): Parsed<string> {
+  const id = cell.trim();
+  if (UUID.test(id)) return ok(id);
+  return fail(`clientId ${showCell(cell)} is not a client id; expected a UUID such as ${UUID_EXAMPLE}`);
+}
+
+/** The error values a spreadsheet cell shows in place of a value (`#N/A`, `#REF!`...), which an export writes as text. */
+const SPREADSHEET_ERRORS = new Set(['#N/A', '#REF!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!', '#GETTING_DATA']);
+
 /**
  * A name is sent as the user typed it, trimmed. A control character (a line
  * break inside a quoted cell, a tab) or the replacement character (text
- * already damaged by a wrong conversion) is refused rather than sent.
+ * already damaged by a wrong conversion) is refused rather than sent; so is
+ * what a spreadsheet left in place of a value: a formula (`=UPPER(A2)`, as
+ * LibreOffice's CSV export writes formulas when asked to, and as failed.csv
+ * writes a workbook's formula that was never calculated) or an error value.
  */
 export function parseName(cell: string): Parsed<string> {
   const name = cell.trim();
+  if (name.startsWith('=')) {
+    return fail(`name ${showCell(cell)} is a spreadsheet formula, not the text it calculates; let Excel or LibreOffice calculate it (open and save the file), or type the name itself`);
+  }
+  if (SPREADSHEET_ERRORS.has(name.toUpperCase())) {
+    return fail(`name ${showCell(cell)} is the error a spreadsheet cell showed in place of a value; correct that cell so that it shows the name`);
+  }
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(name);
   if (control !== null) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
@@ -80,6 +99,21 @@ export function parseCurrentBalance(cell: string, thousandsSeparator?: string): 
     return fail(`${shown} is in scientific notation; format the column as a plain number so every digit is exported`);
   }
   return fail(`${shown} is not a whole number written with digits; expected e.g. 1250`);
+}
+
+/**
+ * A `currentBalanceDelta` cell: a signed whole number of credits, `+500`,
+ * `-200` or `500`, read with the same rules as a balance (digits, the one
+ * thousands separator named, a zero decimal part).
+ */
+export function parseBalanceDelta(cell: string, thousandsSeparator?: string): Parsed<number> {
+  const text = cell.trim();
+  const sign = /^[+\-\u2212]/.exec(text)?.[0];
+  const magnitude = parseCurrentBalance(sign === undefined ? text : text.slice(1), thousandsSeparator);
+  if (!magnitude.ok) {
+    return fail(`currentBalanceDelta ${showCell(cell)} is not a whole number of credits with an optional sign; expected e.g. +500 or -200 (${magnitude.problem.replace(/^currentBalance "[^"]*" /, '')})`);
+  }
+  return ok(sign === undefined || sign === '+' ? magnitude.value : -magnitude.value);
 }
 
 /**

@@ -1,17 +1,48 @@
-import { ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import { BEFORE_PREFIX, CLIENT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
+import { editDistance } from '../core/edit-distance.js';
 import { TiError } from '../core/errors.js';
-import type { CsvRecord } from '../read/csv-records.js';
+import type { InputRecord } from '../read/data-rows.js';
 
 export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
+
+/**
+ * The names ti-credits reads a column by, each with the typos it takes for
+ * it: a column named almost like one of them is a mistake until the user
+ * says otherwise. Short names, and `clientId` (a "Client" column of names is
+ * common), are too easily an edit or two from an ordinary word ("uid",
+ * "note"): only their own letters count.
+ */
+const READ_NAMES: readonly { readonly name: string; readonly typos: number }[] = [
+  { name: 'id', typos: 0 },
+  { name: CLIENT_COLUMN, typos: 0 },
+  { name: DELTA_COLUMN, typos: 2 },
+  ...UPDATABLE_FIELDS.flatMap((field) => [
+    { name: field, typos: field.length >= 6 ? 2 : 1 },
+    { name: `${BEFORE_PREFIX}${field}`, typos: 2 },
+  ]),
+];
+
+/** The name a column resembles: its letters alike once case, spaces, `_` and `-` are set aside, or within its typos. */
+function resembledName(name: string): string | undefined {
+  const letters = name.toLowerCase().replace(/[\s_-]+/g, '');
+  for (const { name: known, typos } of READ_NAMES) {
+    const target = known.toLowerCase();
+    if (letters === target || (typos > 0 && editDistance(letters, target) <= typos)) return known;
+  }
+  return undefined;
+}
 
 /**
  * Reads the header record; a header that cannot be trusted stops the run with
  * every problem it has. Names are matched trimmed and in any case
  * (`ExpiresOn`, ` currentBalance `); columns it does not know are carried
- * to the report as they are.
+ * to the report as they are, unless their name resembles one it reads
+ * (`currentBalence`, `Current Balance`): a column silently left unsent would
+ * let a run succeed while changing nothing. `extraColumns` (--extra-column)
+ * names the columns the user means to carry as notes all the same.
  */
-export function readHeader(path: string, header: CsvRecord): Columns {
+export function readHeader(path: string, header: InputRecord, extraColumns: readonly string[] = []): Columns {
   const all = header.cells.map((cell) => cell.trim());
   let width = all.length;
   while (width > 0 && all[width - 1] === '') width--;
@@ -34,20 +65,50 @@ export function readHeader(path: string, header: CsvRecord): Columns {
   const id = keys.indexOf('id');
   if (id < 0) problems.push('there is no "id" column');
   const fields: { [F in UpdatableField]?: number } = {};
+  const before: { [F in UpdatableField]?: number } = {};
   for (const field of UPDATABLE_FIELDS) {
     const index = keys.indexOf(field.toLowerCase());
     if (index >= 0) fields[field] = index;
+    const beforeIndex = keys.indexOf(`${BEFORE_PREFIX}${field}`.toLowerCase());
+    if (beforeIndex >= 0) before[field] = beforeIndex;
   }
-  if (Object.keys(fields).length === 0) problems.push(`there is no column to change: name at least one of ${UPDATABLE_FIELDS.join(', ')}`);
+  const clientId = keys.indexOf(CLIENT_COLUMN.toLowerCase());
+  const delta = keys.indexOf(DELTA_COLUMN.toLowerCase());
+  if (Object.keys(fields).length === 0 && delta < 0) problems.push(`there is no column to change: name at least one of ${[...UPDATABLE_FIELDS, DELTA_COLUMN].join(', ')}`);
+  const read = new Set<string>([...READ_NAMES.map(({ name }) => name.toLowerCase()), ERROR_COLUMN]);
+  const extras = new Set(extraColumns.map((name) => name.trim().toLowerCase()));
+  for (const extra of extraColumns) {
+    const key = extra.trim().toLowerCase();
+    if (read.has(key)) problems.push(`--extra-column "${extra}" names a column ti-credits reads, not a note`);
+    else if (!keys.includes(key)) problems.push(`--extra-column "${extra}" names no column of the header`);
+  }
+  let resemblances = 0;
+  names.forEach((name, index) => {
+    const key = keys[index] ?? '';
+    if (key === '' || read.has(key) || extras.has(key)) return;
+    const like = resembledName(name);
+    if (like === undefined) return;
+    resemblances++;
+    problems.push(`column ${index + 1} "${name}" looks like ${like}: rename it, or pass --extra-column "${name}" to carry it as a note`);
+  });
   if (problems.length > 0) {
-    throw new TiError('invalid', `The header (line ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
-      hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
+    const onlyResemblances = resemblances === problems.length;
+    const workbook = 'typed' in header;
+    throw new TiError('invalid', `The header (${workbook ? 'row' : 'line'} ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
+      hint: onlyResemblances
+        ? `A column is read only under its exact name (${READ_NAMES.map(({ name }) => name).join(', ')}, in any case); other columns are carried to the report unsent.`
+        : workbook
+          ? `The first row of the sheet must name the columns, e.g. ${EXPECTED_HEADER.split(',').join(', ')}; if another sheet holds the changes, pass --sheet with its name.`
+          : `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
     });
   }
   return {
     names,
     id,
     fields,
+    ...(clientId < 0 ? {} : { clientId }),
+    ...(delta < 0 ? {} : { delta }),
+    before,
     carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),
   };
 }

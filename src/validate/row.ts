@@ -1,17 +1,25 @@
-import type { CreditBatchUpdate } from '../core/credit-batch.js';
-import type { CsvRecord } from '../read/csv-records.js';
-import type { DuplicateIds } from './duplicate-ids.js';
-import { parseExpiresOn } from './expires-on.js';
-import { parseCurrentBalance, parseId, parseName, showCell } from './fields.js';
 import { fitsHeader, type Columns } from '../core/columns.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import type { InputRecord } from '../read/data-rows.js';
+import type { DuplicateIds } from './duplicate-ids.js';
+import { TextCells, type RowCells } from './row-cells.js';
 import type { FieldRules } from './rules.js';
+import { WorkbookCells } from './workbook-cells.js';
 
-/** A row that can be sent: the credit batch it targets and exactly the fields it changes. */
+/** A row that can be sent: the credit batch it targets and exactly the fields it sets. */
 export interface ValidRow {
   readonly line: number;
   readonly id: string;
   readonly body: CreditBatchUpdate;
   readonly cells: readonly string[];
+  /** The client whose batches the id is among, when the row says (a `clientId` column). */
+  readonly clientId?: string | undefined;
+  /** What each field held when the file was prepared, where the row says (`before.*` columns): the baseline of a change. */
+  readonly before: CreditBatchUpdate;
+  /** Credits to add to the live balance (`currentBalanceDelta`), instead of a balance in `body`. */
+  readonly delta?: number | undefined;
+  /** A sheet row's cells whose value is a formula's cached result, by address; absent when there are none. */
+  readonly formulas?: readonly string[];
 }
 
 export interface InvalidRow {
@@ -19,74 +27,112 @@ export interface InvalidRow {
   readonly cells: readonly string[];
   /** Every problem the row has, each a sentence saying what to write instead. */
   readonly problems: readonly string[];
+  readonly formulas?: readonly string[];
 }
 
 export type RowVerdict = { readonly valid: true; readonly row: ValidRow } | { readonly valid: false; readonly row: InvalidRow };
+
+/** What a row without formula cells adds to its verdict: nothing, allocated once. */
+const NO_FORMULAS = {};
 
 /**
  * Decides whether one record can be sent, and what exactly would be sent.
  * Pure: the same record, header, rules and duplicate list always give the
  * same verdict, which is what lets the validating pass and the sending pass agree.
  */
-export function validateRow(columns: Columns, record: CsvRecord, rules: FieldRules, duplicates?: DuplicateIds): RowVerdict {
-  const { line, cells } = record;
-  const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems } });
+export function validateRow(columns: Columns, record: InputRecord, rules: FieldRules, duplicates?: DuplicateIds): RowVerdict {
+  const { line } = record;
+  // A sheet row's cells are read by what they hold; a CSV line's by the text rules.
+  const read: RowCells = 'typed' in record ? new WorkbookCells(columns, record, rules) : new TextCells(record.cells, rules);
+  const cells = read.texts;
+  const formulas = read.formulas.length > 0 ? { formulas: read.formulas } : NO_FORMULAS;
+  const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems, ...formulas } });
 
-  if (!fitsHeader(columns, cells)) return invalid([describeCellCount(cells, columns.names.length)]);
+  if (!fitsHeader(columns, record.cells)) return invalid([read.describeWidth(columns.names.length)]);
 
   const problems: string[] = [];
-  const idCell = cells[columns.id] ?? '';
-  const id = idCell === '' ? undefined : parseId(idCell);
+  const id = read.isEmpty(columns.id) ? undefined : read.id(columns.id);
   if (id === undefined) problems.push('id is empty; every row needs the id of the credit batch to change');
   else if (!id.ok) problems.push(id.problem);
 
+  const before = readBefore(columns, read, problems);
   const body: CreditBatchUpdate = {};
   const { name, expiresOn, currentBalance } = columns.fields;
-  const nameCell = name === undefined ? '' : (cells[name] ?? '');
-  if (nameCell !== '') {
-    const parsed = blank('name', nameCell) ?? parseName(nameCell);
+  const hasName = name !== undefined && !read.isEmpty(name);
+  if (hasName) {
+    const parsed = read.name(name, before.name);
     if (parsed.ok) body.name = parsed.value;
     else problems.push(parsed.problem);
   }
-  const expiresCell = expiresOn === undefined ? '' : (cells[expiresOn] ?? '');
-  if (expiresCell !== '') {
-    const parsed = blank('expiresOn', expiresCell) ?? parseExpiresOn(expiresCell, rules);
+  const hasExpiry = expiresOn !== undefined && !read.isEmpty(expiresOn);
+  if (hasExpiry) {
+    const parsed = read.expiresOn(expiresOn, before.expiresOn);
     if (parsed.ok) body.expiresOn = parsed.value;
     else problems.push(parsed.problem);
   }
-  const balanceCell = currentBalance === undefined ? '' : (cells[currentBalance] ?? '');
-  if (balanceCell !== '') {
-    const parsed = blank('currentBalance', balanceCell) ?? parseCurrentBalance(balanceCell, rules.thousandsSeparator);
+  const hasBalance = currentBalance !== undefined && !read.isEmpty(currentBalance);
+  if (hasBalance) {
+    const parsed = read.currentBalance(currentBalance);
     if (parsed.ok) body.currentBalance = parsed.value;
     else problems.push(parsed.problem);
   }
-  if (nameCell === '' && expiresCell === '' && balanceCell === '') {
-    problems.push(`nothing to change: ${Object.keys(columns.fields).join(', ')} ${Object.keys(columns.fields).length > 1 ? 'are all' : 'is'} empty`);
+  let delta: number | undefined;
+  const hasDelta = columns.delta !== undefined && !read.isEmpty(columns.delta);
+  if (columns.delta !== undefined && hasDelta) {
+    const parsed = read.currentBalanceDelta(columns.delta);
+    if (!parsed.ok) problems.push(parsed.problem);
+    else if (hasBalance) problems.push('currentBalance and currentBalanceDelta are both filled in; a row sets the balance or adds to it, not both: empty one of them');
+    else delta = parsed.value;
+  }
+  let clientId: string | undefined;
+  if (columns.clientId !== undefined && !read.isEmpty(columns.clientId)) {
+    const parsed = read.clientId(columns.clientId);
+    if (parsed.ok) clientId = parsed.value;
+    else problems.push(parsed.problem);
+  }
+  if (!hasName && !hasExpiry && !hasBalance && !hasDelta) {
+    const named = [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])];
+    problems.push(`nothing to change: ${named.join(', ')} ${named.length > 1 ? 'are all' : 'is'} empty`);
   }
 
   if (id?.ok === true && duplicates !== undefined) {
     const others = duplicates.otherLines(id.value, line);
-    if (others !== undefined && others.length > 0) problems.push(describeDuplicate(id.value, others));
+    if (others !== undefined && others.length > 0) problems.push(describeDuplicate(id.value, others, read.unit));
   }
 
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
-  return { valid: true, row: { line, id: id.value, body, cells } };
+  return { valid: true, row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), before, ...(delta === undefined ? {} : { delta }), ...formulas } };
 }
 
-/** A cell of spaces is neither a value nor clearly "leave alone"; the user must say which. */
-function blank(column: string, cell: string): { ok: false; problem: string } | undefined {
-  return cell.trim() === '' ? { ok: false, problem: `${column} contains only spaces; leave the cell empty to keep the current value` } : undefined;
+/** A record's cells as the report and failed.csv write them: a sheet row's as text that reads back to the same values. */
+export function rowTexts(columns: Columns, record: InputRecord, rules: FieldRules): readonly string[] {
+  return 'typed' in record ? new WorkbookCells(columns, record, rules).texts : record.cells;
 }
 
-function describeCellCount(cells: readonly string[], expected: number): string {
-  const counted = `the row has ${cells.length} cell${cells.length === 1 ? '' : 's'} but the header has ${expected}`;
-  if (cells.length < expected) return `${counted}; add the missing cells (an empty cell keeps the current value)`;
-  const extra = cells.slice(expected).filter((cell) => cell !== '').map(showCell).join(', ');
-  return `${counted} (extra: ${extra}); a value containing the delimiter must be enclosed in double quotes`;
+/** The `before.*` cells: a name exactly as written, a moment, a balance; an empty cell says nothing. */
+function readBefore(columns: Columns, read: RowCells, problems: string[]): CreditBatchUpdate {
+  const before: CreditBatchUpdate = {};
+  const { name, expiresOn, currentBalance } = columns.before;
+  if (name !== undefined && !read.isEmpty(name)) {
+    const parsed = read.beforeName(name);
+    if (parsed.ok) before.name = parsed.value;
+    else problems.push(`before.name: ${parsed.problem}`);
+  }
+  if (expiresOn !== undefined && !read.isEmpty(expiresOn)) {
+    const parsed = read.beforeExpiresOn(expiresOn);
+    if (parsed.ok) before.expiresOn = parsed.value;
+    else problems.push(`before.expiresOn: ${parsed.problem}`);
+  }
+  if (currentBalance !== undefined && !read.isEmpty(currentBalance)) {
+    const parsed = read.beforeCurrentBalance(currentBalance);
+    if (parsed.ok) before.currentBalance = parsed.value;
+    else problems.push(`before.currentBalance: ${parsed.problem}`);
+  }
+  return before;
 }
 
-function describeDuplicate(id: string, others: readonly number[]): string {
+function describeDuplicate(id: string, others: readonly number[], unit: 'line' | 'row'): string {
   const shown = others.slice(0, 5).join(', ');
   const more = others.length > 5 ? ` and ${others.length - 5} more` : '';
-  return `id ${id} also appears on line${others.length > 1 ? 's' : ''} ${shown}${more}; a credit batch may appear only once in a file, so merge those rows`;
+  return `id ${id} also appears on ${unit}${others.length > 1 ? 's' : ''} ${shown}${more}; a credit batch may appear only once in a file, so merge those rows`;
 }

@@ -1,8 +1,8 @@
 import type { Columns } from '../core/columns.js';
 import { fitsHeader } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
-import type { CsvRecord, ReadPosition } from '../read/csv-records.js';
-import { readDataRows, type InputSource } from '../read/data-rows.js';
+import type { ReadPosition } from '../read/csv-records.js';
+import { readDataRows, type DataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
 import { DuplicateIds, IdFingerprints } from './duplicate-ids.js';
 import { parseId } from './fields.js';
@@ -18,12 +18,16 @@ export interface Scan {
   /** Rows with a problem of their own; rows invalid only as duplicates are in `duplicates`. */
   readonly invalidRows: number;
   readonly duplicates: DuplicateIds;
+  /** Every id of the file, as fingerprints: what tells the batches the file names among a client's. */
+  readonly ids: IdFingerprints;
   /** The file as it was validated: a later pass must find it so. */
   readonly stamp: FileStamp;
 }
 
 export interface ScanOptions {
   readonly rules: FieldRules;
+  /** Columns the user means to carry as notes, though their names resemble one ti-credits reads. */
+  readonly extraColumns?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
   /**
    * Called once the header is read; the function it returns is given every
@@ -42,19 +46,8 @@ export interface ScanOptions {
  */
 export async function scanInput(source: InputSource, options: ScanOptions): Promise<Scan> {
   const { signal, onHeader, onBatch, rules } = options;
-  const { path } = source;
-  const stamp = await stampFile(path);
-  const rows = await readDataRows(source);
-  if (rows.header === undefined) {
-    throw new TiError('invalid', `${path} is empty.`, { hint: `The first line must name the columns, e.g. ${EXPECTED_HEADER}.` });
-  }
-  let columns: Columns;
-  try {
-    columns = readHeader(path, rows.header);
-  } catch (error) {
-    await rows.close();
-    throw error;
-  }
+  const stamp = await stampFile(source.path);
+  const { rows, columns } = await openColumns(source, options.extraColumns);
   const onRow = onHeader?.(columns);
   const fingerprints = new IdFingerprints();
   const suspects = new Set<string>();
@@ -74,7 +67,33 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
     onBatch?.(batch.end);
   }
   const duplicates = await findDuplicates(source, columns, suspects, signal);
-  return { columns, rows: count, invalidRows, duplicates, stamp };
+  return { columns, rows: count, invalidRows, duplicates, ids: fingerprints, stamp };
+}
+
+/**
+ * Checks that the file has a header ti-credits can use, reading nothing
+ * further: what a run makes sure of before it writes anything.
+ */
+export async function readColumns(source: InputSource, extraColumns: readonly string[]): Promise<Columns> {
+  const { rows, columns } = await openColumns(source, extraColumns);
+  await rows.close();
+  return columns;
+}
+
+/** A pass over the file, its header read and checked. */
+async function openColumns(source: InputSource, extraColumns: readonly string[] | undefined): Promise<{ rows: DataRows; columns: Columns }> {
+  const { path } = source;
+  const rows = await readDataRows(source);
+  if (rows.header === undefined) {
+    const what = source.kind === 'workbook' ? `The sheet ${JSON.stringify(source.sheet)} of ${path}` : path;
+    throw new TiError('invalid', `${what} is empty.`, { hint: `The first ${source.kind === 'workbook' ? 'row' : 'line'} must name the columns, e.g. ${EXPECTED_HEADER}.` });
+  }
+  try {
+    return { rows, columns: readHeader(path, rows.header, extraColumns) };
+  } catch (error) {
+    await rows.close();
+    throw error;
+  }
 }
 
 /** Every line of each suspect id, read again from the file. */
@@ -91,7 +110,7 @@ async function findDuplicates(source: InputSource, columns: Columns, suspects: R
   return duplicates;
 }
 
-function idOf(columns: Columns, record: CsvRecord): string | undefined {
+function idOf(columns: Columns, record: InputRecord): string | undefined {
   // With the wrong number of cells the id column cannot be trusted to hold the id.
   if (!fitsHeader(columns, record.cells)) return undefined;
   const cell = record.cells[columns.id];

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MOCK_MAX_BALANCE, type MockApi } from '../../src/mock/server.js';
@@ -20,7 +21,7 @@ describe('apply', () => {
       dir,
       `id,name,expiresOn,currentBalance,notes\n${a},"Acme, Inc.",2027-03-31T23:59:59Z,1250,first\n${b},,,0,\n${c},Globex,2027-06-30T23:59:59-04:00,,third\n`,
     );
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
 
     assert.equal(mock.requests.length, 3);
@@ -66,7 +67,7 @@ describe('apply', () => {
     const mock = await mockWith([a, tooMuch]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,name,currentBalance\n${a},,5\n${missing},"Name, with comma",6\n${tooMuch},,${MOCK_MAX_BALANCE + 1}\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, missing).length, 1);
     assert.equal(requestsFor(mock, tooMuch).length, 1);
@@ -92,7 +93,7 @@ describe('apply', () => {
     const fixed = await mockWith([missing, tooMuch]);
     await writeFile(failedPath, (await readFile(failedPath, 'utf8')).replace(String(MOCK_MAX_BALANCE + 1), '2000'));
     const again = await tempDir();
-    const rerun = await cli(['apply', '--yes', failedPath, ...fast(fixed)], { cwd: again });
+    const rerun = await cli(['apply', '--blind', '--yes', failedPath, ...fast(fixed)], { cwd: again });
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.deepEqual(
       fixed.requests.map((request) => request.body).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
@@ -115,7 +116,7 @@ describe('apply', () => {
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},3\n${d},4\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [503, 500, 200]);
     const [first, second] = requestsFor(mock, a);
@@ -136,7 +137,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { faults: { script: { [a]: Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 503 })) } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},1\n`), ...fast(mock), '--retries', '2'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},1\n`), ...fast(mock), '--retries', '2'], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, a).length, 3);
     const [row] = await readReport(dir);
@@ -147,7 +148,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'delay', ms: 600 }] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock), '--timeout', '150'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},7\n`), ...fast(mock), '--timeout', '150'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(requestsFor(mock, a).length, 2);
     const [row] = await readReport(dir);
@@ -163,7 +164,7 @@ describe('apply', () => {
       const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only'] });
       const dir = await tempDir();
       const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},5`).join('\n')}\n`);
-      const run = await cli(['apply', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
+      const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
       assert.equal(run.code, 3);
       assert.ok(mock.requests.length >= 1 && mock.requests.length <= 3, `${mock.requests.length} requests`);
       assert.match(run.stderr, status === 401 ? /the API rejected the key \(401/ : /not allowed to update credit batches \(403/);
@@ -185,7 +186,7 @@ describe('apply', () => {
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,expiresOn,currentBalance\n${a},,5\nnot-an-id,03/31/2027,1e3\n${b},,6\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /Nothing was sent: some rows of the file are invalid/);
@@ -201,7 +202,7 @@ describe('apply', () => {
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n${b},-5\n`);
-    const run = await cli(['apply', '--yes', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
     assert.equal(run.code, 1);
     assert.deepEqual(mock.requests.map((request) => request.id), [a]);
     assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['updated', 'invalid']);
@@ -212,7 +213,7 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${a},6\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${a},6\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     const report = await readReport(dir);
@@ -227,7 +228,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,name\n${a},ok\n${a},"broken\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name\n${a},ok\n${a},"broken\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
@@ -239,20 +240,72 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(mock.requests.length, 0);
+    assert.deepEqual(mock.requests.map((request) => [request.method, request.path]), [['GET', '/incoming/v2/ping']]);
     assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"New name"}`), run.stdout);
     assert.ok(run.stdout.includes(`line 3: PUT /incoming/v2/clients/creditBatches/${b} {"currentBalance":9}`));
-    assert.match(run.stdout, /Nothing was sent/);
+    assert.match(run.stdout, /The API accepted the key \(GET \/incoming\/v2\/ping\); no change was sent\./);
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
+  });
+
+  it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only'] });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
+    for (const [key, message] of [
+      ['ti_live_wrong', /^error: the API rejected the key \(401: /],
+      ['ti_live_read_only', /^error: the API key is not allowed to use the API \(403: /],
+    ] as const) {
+      const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(run.stderr, message);
+    }
+    assert.deepEqual(mock.requests.map((request) => [request.method, request.path, request.answer]), [
+      ['GET', '/incoming/v2/ping', 401],
+      ['GET', '/incoming/v2/ping', 403],
+    ]);
+    for (const folder of await readdir(join(dir, 'reports'))) {
+      const summary = JSON.parse(await readFile(join(dir, 'reports', folder, 'summary.json'), 'utf8'));
+      assert.deepEqual([summary.status, summary.error.kind, summary.rows.skipped], ['refused', 'auth', 1]);
+      const [row] = await readCsvFile(join(dir, 'reports', folder, 'report.csv'));
+      assert.deepEqual([row?.outcome, row?.error], ['skipped', 'not checked against the live values: the key was not accepted']);
+    }
+    // Planned blind, the rows were checked as the file was read, and are reported valid.
+    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    assert.equal(blind.code, 3, blind.stderr);
+    assert.match(blind.stdout, /Dry run: 1 row in .*: 1 valid\.\n/);
+  });
+
+  it('--dry-run --offline makes no request at all; --offline alone is refused', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
+    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\nNothing was sent\.\n/);
+    const alone = await cli(['apply', csv, ...fast(mock), '--offline', '--yes'], { cwd: dir });
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--offline applies to --dry-run only/);
+    assert.equal(mock.requests.length, 0);
+  });
+
+  it('--dry-run says the key could not be checked when the API is out of reach: exit 3', async () => {
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},9\n`);
+    const run = await cli(['apply', csv, '--base-url', 'http://127.0.0.1:9', '--retries', '0', '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /^error: the key could not be checked: GET \/ping failed \(network error \(ECONNREFUSED\)/);
+    assert.match(run.stderr, /pass --offline to check the file alone/);
   });
 
   it('prints summary.json on stdout with --json', async () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock), '--json'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock), '--json'], { cwd: dir });
     assert.equal(run.code, 0);
     assert.deepEqual(JSON.parse(run.stdout), await readSummary(dir));
   });
@@ -261,7 +314,7 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(mock.requests.map((request) => request.path), [`/incoming/v2/clients/creditBatches/${a}`]);
   });
@@ -273,7 +326,7 @@ describe('apply', () => {
     const keyFile = join(dir, 'key');
     await writeFile(keyFile, `${KEY}\n`);
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n`);
-    const run = await cli(['apply', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.requests[0]?.authorization, `Bearer ${KEY}`);
   });
@@ -290,7 +343,7 @@ describe('apply', () => {
       const all = ids(5);
       const mock = await mockWith(all, { faults: { script: Object.fromEntries(all.map((id) => [id, [{ kind: 'status' as const, status: 307, headers: { location: target } }]])) } });
       const dir = await tempDir();
-      const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
+      const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
       assert.equal(run.code, 3);
       assert.deepEqual(other, []);
       assert.equal(mock.requests.length, 1);
@@ -305,7 +358,7 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a], { faults: { script: { [a]: [{ kind: 'status', status: 200, body: { data: { UpdateCreditBatch: { id: b } } } }] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock)], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 1);
     assert.equal(requestsFor(mock, a).length, 1);
     assert.match((await readReport(dir))[0]?.error ?? '', new RegExp(`answered 200 for credit batch ${b} instead of ${a}`));
@@ -325,10 +378,10 @@ describe('apply', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},x\n`);
     const outputs: string[] = [];
     for (const args of [['--skip-invalid'], ['--dry-run'], ['--skip-invalid', '--log-level', 'trace', '--json']]) {
-      const run = await cli(['apply', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
+      const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
       outputs.push(run.stdout, run.stderr);
     }
-    const wrong = await cli(['apply', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    const wrong = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
     outputs.push(wrong.stdout, wrong.stderr);
     const folders = await readdir(join(dir, 'reports'));
     assert.equal(folders.length, 4);
@@ -350,7 +403,7 @@ describe('apply refuses, before any connection', () => {
   const refused = async (args: string[], env: Record<string, string | undefined>, message: RegExp) => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},1\n`);
-    const run = await cli(['apply', '--yes', csv, ...args], { cwd: dir, env });
+    const run = await cli(['apply', '--blind', '--yes', csv, ...args], { cwd: dir, env });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, message);
     assert.equal(existsSync(join(dir, 'reports')), false, 'no run folder for a refused configuration');
@@ -360,7 +413,7 @@ describe('apply refuses, before any connection', () => {
   it('a missing key', () => refused(['--instance', 'acme'], {}, /No API key was given/));
   it('the key as a flag, without echoing it', async () => {
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', 'x.csv', '--instance', 'acme', '--api-key=ti_live_secret'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', 'x.csv', '--instance', 'acme', '--api-key=ti_live_secret'], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /does not take the API key as a command-line flag/);
     assert.ok(!run.stderr.includes('ti_live_secret'));
@@ -374,7 +427,7 @@ describe('apply refuses, before any connection', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'old.txt'), 'x');
     const csv = await writeCsv(await tempDir(), `id,currentBalance\n${ids(1)[0]},1\n`);
-    const run = await cli(['apply', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--instance', 'acme', '--out', dir, '--dry-run', '--offline'], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /already holds files/);
   });
@@ -419,11 +472,57 @@ describe('validate', () => {
     const summary = await readSummary(dir);
     assert.deepEqual([summary.status, summary.rows.total], ['refused', 0]);
   });
-  it('refuses a header without the columns it needs, with no row sent anywhere', async () => {
+  it('refuses a header without the columns it needs, with no row sent anywhere and no run folder', async () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, 'ID,Balance\nx,1\n')], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /there is no column to change: name at least one of name, expiresOn, currentBalance/);
-    assert.equal((await readSummary(dir)).status, 'refused');
+    assert.equal(existsSync(join(dir, 'reports')), false);
+  });
+});
+
+describe('a refusal before the first row is read (issue 13, point 4)', () => {
+  it('leaves no run folder: a missing file, a folder, an empty file, a header it cannot use', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'a folder.csv'));
+    await writeCsv(dir, '', 'empty.csv');
+    await writeCsv(dir, 'id,notes\n', 'no-field.csv');
+    const cases: [string, RegExp][] = [
+      ['missing.csv', /missing\.csv: no such file/],
+      ['a folder.csv', /a folder\.csv is a folder, not a file/],
+      ['empty.csv', /empty\.csv is empty/],
+      ['no-field.csv', /there is no column to change/],
+    ];
+    for (const [file, message] of cases) {
+      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes'], ['apply', file, '--instance', 'acme', '--dry-run', '--offline']]) {
+        const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, message);
+        assert.equal(existsSync(join(dir, 'reports')), false, `${args.join(' ')} left a run folder`);
+      }
+    }
+  });
+  it('refuses at once a pipe, a device or anything else that is not a regular file (issue 12, point 8)', async () => {
+    const dir = await tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    await symlink('/dev/zero', join(dir, 'zero.csv'));
+    for (const [file, what] of [
+      ['pipe.csv', 'a pipe'],
+      ['zero.csv', 'a device'],
+      ['/dev/stdin', /a (pipe|device|socket)|not a regular file/],
+    ] as const) {
+      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes']]) {
+        const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, typeof what === 'string' ? new RegExp(`is ${what}, not a file: ti-credits reads its input more than once`) : what);
+        assert.equal(existsSync(join(dir, 'reports')), false);
+      }
+    }
+  });
+  it('with --out, creates not even that folder', async () => {
+    const dir = await tempDir();
+    const run = await cli(['validate', 'missing.csv', '--out', 'mine'], { cwd: dir, env: {} });
+    assert.equal(run.code, 2);
+    assert.equal(existsSync(join(dir, 'mine')), false);
   });
 });

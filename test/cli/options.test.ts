@@ -25,7 +25,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date());
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() });
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -64,7 +64,7 @@ describe('reading options', () => {
   const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z'));
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
-    assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined });
+    assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });
     assert.deepEqual(options.rules, { dateOnly: 'end-of-day', timezone: 'UTC', dateFormat: undefined, allowPastExpiry: false, thousandsSeparator: undefined, now: '2026-11-24T00:00:00.000Z' });
     assert.equal(options.excel, false);
   });
@@ -76,6 +76,7 @@ describe('reading options', () => {
     assert.equal(resolve({ 'thousands-separator': 'space' }).rules.thousandsSeparator, ' ');
     assert.equal(resolve({ 'date-format': 'dd.mm.yyyy' }).rules.dateFormat?.text, 'DD.MM.YYYY');
     assert.equal(resolve({ timezone: 'Europe/Paris', 'allow-past-expiry': true, excel: true }).rules.timezone, 'Europe/Paris');
+    assert.equal(resolve({ sheet: ' Q3 changes ' }).read.sheet, ' Q3 changes ');
   });
   it('refuse what they cannot read, saying what they take', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
@@ -84,6 +85,8 @@ describe('reading options', () => {
       [{ timezone: 'Mars/Olympus' }, /--timezone "Mars\/Olympus" is not a time zone/],
       [{ 'date-format': 'DD/MM/YY' }, /--date-format "DD\/MM\/YY" is not a format/],
       [{ 'thousands-separator': '_' }, /--thousands-separator "_" is not one/],
+      [{ sheet: ['March', 'April'] }, /--sheet was given more than once/],
+      [{ sheet: '' }, /--sheet was given no name/],
     ];
     for (const [argv, message] of cases) {
       assert.throws(() => resolve(argv), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && message.test(error.message) && error.hint !== undefined);

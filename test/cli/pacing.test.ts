@@ -22,7 +22,7 @@ describe('pacing to the rate limit', () => {
     const rows = ids(40);
     const mock = await mockWith(rows, { rateLimit: { perMinute: 3000, burst: 5 } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '3000', '--burst', '5'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '3000', '--burst', '5'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(
       mock.requests.filter((request) => request.answer !== 200).map((request) => request.answer),
@@ -39,7 +39,7 @@ describe('pacing to the rate limit', () => {
     const rows = ids(30);
     const mock = await mockWith(rows, { rateLimit: { perMinute: 1200, burst: 5 } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '60000', '--burst', '5'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '60000', '--burst', '5'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     const report = await readReport(dir);
     assert.deepEqual(new Set(report.map((row) => row.outcome)), new Set(['updated']));
@@ -59,7 +59,7 @@ describe('pacing to the rate limit', () => {
     const dir = await tempDir();
     // One at a time, so that the mock counts requests in the order they leave and the first answer tells exactly 100
     // (requests in flight when it arrives are counted in the throttle's own tests).
-    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual((await readLog(dir, 'burst')).map((entry) => entry.burst), [100]);
     assert.deepEqual(
@@ -73,7 +73,7 @@ describe('pacing to the rate limit', () => {
     const rows = ids(64);
     const mock = await mockWith(rows);
     const dir = await tempDir();
-    const run = await spawnCli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '6000', '--burst', '2', '--concurrency', '16'], dir);
+    const run = await spawnCli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '6000', '--burst', '2', '--concurrency', '16'], dir);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.requests.length, 64);
     const lines = run.stderr.split('\n').filter((line) => line !== '');
@@ -89,7 +89,7 @@ describe('pacing to the rate limit', () => {
     const victim = rows[4] as string;
     const mock = await mockWith(rows, { faults: { script: { [victim]: [throttled(2)] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
 
     const the429 = mock.requests.findIndex((request) => request.answer === 429);
@@ -120,7 +120,7 @@ describe('pacing to the rate limit', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { faults: { script: { [a]: [throttled(0), throttled(0), throttled(0)] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, [a]), '--base-url', mock.origin, '--rate', '0', '--retries', '0'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, [a]), '--base-url', mock.origin, '--rate', '0', '--retries', '0'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [429, 429, 429, 200]);
     const [row] = await readReport(dir);
@@ -131,7 +131,7 @@ describe('pacing to the rate limit', () => {
     const [a, b, c] = ids(3) as [string, string, string];
     const mock = await mockWith([a, b, c], { faults: { script: { [b]: [throttled(30)] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, [a, b, c]), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--max-throttle-wait', '1'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, [a, b, c]), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--max-throttle-wait', '1'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(mock.requests.map((request) => [request.id, request.answer]), [
       [a, 200],
@@ -157,7 +157,7 @@ describe('circuit breaker', () => {
     const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [503] } });
     const dir = await tempDir();
     const run = await cli(
-      ['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '1', '--retry-delay', '1', '--concurrency', '2', '--circuit-breaker', '3'],
+      ['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '1', '--retry-delay', '1', '--concurrency', '2', '--circuit-breaker', '3'],
       { cwd: dir },
     );
     assert.equal(run.code, 3, run.stderr);
@@ -185,7 +185,7 @@ describe('circuit breaker', () => {
     const rows = ids(6);
     const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [502] } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--circuit-breaker', '0'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--circuit-breaker', '0'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(mock.requests.length, 6);
     assert.deepEqual(new Set((await readReport(dir)).map((row) => row.outcome)), new Set(['failed']));

@@ -29,7 +29,7 @@ async function balanceRun(rows: readonly string[], mockOptions: Parameters<typeo
   const mock = await mockWith(rows, mockOptions);
   const dir = await tempDir();
   const csv = await balancesCsv(dir, rows);
-  return { mock, dir, csv, folder: join(dir, 'run'), args: ['apply', '--yes', csv, '--base-url', mock.origin, '--rate', '0', ...flags] };
+  return { mock, dir, csv, folder: join(dir, 'run'), args: ['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--rate', '0', ...flags] };
 }
 
 async function summaryOf(folder: string): Promise<Record<string, any>> {
@@ -108,7 +108,7 @@ describe('resume', () => {
       process.kill(pid, 'SIGINT');
     });
     assert.equal(interrupted.code, 130, interrupted.stderr);
-    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply input\.csv --resume run --base-url http:\/\/127\.0\.0\.1:\d+\n/);
+    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply --resume run --yes\n/);
     const recorded = new Set((await recordsIn(folder)).filter((row) => row.outcome === 'updated').map((row) => row.id));
     assert.deepEqual(recorded, new Set(rows.filter((id) => applied(mock, id) === 1)));
     assert.equal((await summaryOf(folder)).status, 'interrupted');
@@ -175,7 +175,7 @@ describe('resume', () => {
     assert.match(changed.stderr, /input\.csv has changed since the run in .* started/);
 
     await balancesCsv(dir, rows);
-    const elsewhere = await cli(['apply', '--yes', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });
+    const elsewhere = await cli(['apply', '--blind', '--yes', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });
     assert.equal(elsewhere.code, 2);
     assert.match(elsewhere.stderr, /sent to http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:9/);
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ const ADJUSTMENTS = new Map<string, unknown>([
 async function apply(file: string, ...options: string[]) {
   const mock = await startMock(IDS);
   const dir = await tempDir();
-  const run = await cli(['apply', '--yes', fixture(file), '--base-url', mock.origin, '--rate', '0', ...options], { cwd: dir });
+  const run = await cli(['apply', '--blind', '--yes', fixture(file), '--base-url', mock.origin, '--rate', '0', ...options], { cwd: dir });
   const bodies = new Map(IDS.flatMap((id) => requestsFor(mock, id).map((request) => [id, request.body] as const)));
   return { run, mock, dir, bodies };
 }
@@ -57,7 +58,8 @@ describe('spreadsheet exports', () => {
     assert.match(run.stderr, /adjustments-semicolon-windows-1252\.csv is not UTF-8 text: bytes \(line 2\) are not valid UTF-8/);
     assert.match(run.stderr, /pass --encoding windows-1252/);
     assert.equal(mock.requests.length, 0);
-    assert.equal((await readSummary(dir)).status, 'refused');
+    // Refused before any row could be read: nothing written.
+    assert.equal(existsSync(join(dir, 'reports')), false);
   });
 
   it('refuses a UTF-16 file read under another --encoding than its byte order mark says', async () => {
@@ -125,7 +127,7 @@ describe('spreadsheet exports', () => {
     const mock = await startMock([ID(1)]);
     const dir = await tempDir();
     const options = ['--encoding', 'windows-1252', '--date-format', 'DD.MM.YYYY', '--thousands-separator', '.', '--timezone', 'Europe/Berlin', '--excel'];
-    const run = await cli(['apply', '--yes', fixture('de-display-semicolon.csv'), '--base-url', mock.origin, '--rate', '0', ...options], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', fixture('de-display-semicolon.csv'), '--base-url', mock.origin, '--rate', '0', ...options], { cwd: dir });
     assert.equal(run.code, 1);
     const failedPath = join(await runFolder(dir), 'failed.csv');
     const failed = await readFile(failedPath);
@@ -133,10 +135,10 @@ describe('spreadsheet exports', () => {
     assert.equal(failed.subarray(3).toString('utf8').split('\n')[1], `${ID(2)},Bäckerei Schmidt,31.12.2027,40.000,404: Credit batch ${ID(2)} not found`);
     const command = /\n {2}ti-credits apply (\S+failed\.csv) (.*)\n/.exec(run.stdout);
     assert.ok(command, run.stdout);
-    assert.equal(command[2], `--base-url ${mock.origin} --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel`);
+    assert.equal(command[2], `--base-url ${mock.origin} --rate 0 --blind --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel --yes`);
 
     const fixed = await startMock([ID(2)]);
-    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' '), '--rate', '0'], { cwd: await tempDir() });
+    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' ')], { cwd: await tempDir() });
     assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.deepEqual(requestsFor(fixed, ID(2)).map((request) => request.body), [{ name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }]);
   });

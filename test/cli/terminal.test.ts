@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { ids, KEY, mockStarter, tempDir, writeCsv } from '../helpers.js';
+import { ids, KEY, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
 
 /**
  * The real command in a pseudo-terminal, through util-linux's `script` (part
@@ -21,10 +22,10 @@ function plainEnv(): Record<string, string | undefined> {
   return { ...rest, TI_API_KEY: KEY, TERM: 'xterm-256color' };
 }
 
-/** Types `answer` at once and, if given, Ctrl-C once the output matches `interruptWhen`. */
-function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>, interruptWhen?: RegExp): Promise<{ code: number | null; output: string }> {
+/** Types `answer` at once and, if given, Ctrl-C once the output matches `interruptWhen`; the terminal is `columns` wide. */
+function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>, interruptWhen?: RegExp, columns = 120): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, MAIN, ...args].map(shellWord).join(' ');
+    const command = `stty cols ${columns} rows 24; ${[process.execPath, MAIN, ...args].map(shellWord).join(' ')}`;
     const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
       cwd,
       env: { ...plainEnv(), ...env },
@@ -54,7 +55,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 200 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Plan: update 3 credit batches on /);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
@@ -69,7 +70,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
     assert.equal(run.code, 2, run.output);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
     assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
@@ -82,7 +83,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows[0]},5\n`);
-    const args = ['apply', csv, '--base-url', mock.origin, '--yes'];
+    const args = ['apply', '--blind', csv, '--base-url', mock.origin, '--yes'];
     const underCi = await inTerminal(args, dir, '', { CI: 'true' });
     assert.equal(underCi.code, 0, underCi.output);
     assert.match(underCi.output, /1\/1 rows/);
@@ -97,7 +98,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 150 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
     assert.equal(run.code, 130, run.output);
     const stopping = run.output.indexOf('Stopping: no new row will be sent');
     assert.ok(stopping > 0, run.output);
@@ -108,4 +109,39 @@ describe('at a terminal', () => {
     assert.match(after, /error: The run was interrupted\./);
     assert.ok(mock.requests.length < 30);
   });
+
+  it('on Ctrl-C at the question, says nothing was sent and exits 130 (issue 13, point 3)', async () => {
+    const rows = ids(2);
+    const mock = await startMock(rows);
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, '', {}, /Send these changes\? \[y\/N\] $/);
+    assert.equal(run.code, 130, run.output);
+    const after = run.output.slice(run.output.indexOf('[y/N]'));
+    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows as skipped\./);
+    assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped/);
+    assert.equal(mock.requests.length, 0);
+    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);
+    assert.equal((await readSummary(dir)).status, 'interrupted');
+  });
+
+  it('fits the bar to an 80-column terminal, keeping the failed count and the rate-limit pause (issue 13, point 7)', async () => {
+    const rows = ids(12);
+    const [missing, throttled] = [rows[1] ?? '', rows[3] ?? ''];
+    const mock = await startMock(rows.filter((id) => id !== missing), {
+      faults: { latencyMs: 50, script: { [throttled]: [{ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: 'rate_limit_exceeded' } }] } },
+    });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind', '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, undefined, 80);
+    assert.equal(run.code, 1, run.output);
+    const drawn = run.output
+      .split(/\r|\n|\x1b\[\d*G/)
+      .map((line) => stripVTControlCharacters(line))
+      .filter((line) => / \d+\/12 rows\b|^\d+\/12 rows\b/.test(line));
+    assert.ok(drawn.length > 0, run.output);
+    for (const line of drawn) assert.ok(line.length < 80, `${line.length} columns: ${line}`);
+    assert.ok(drawn.some((line) => /\b1 failed\b.*paused by rate limit, resuming in \d+ s/.test(line)), drawn.join('\n'));
+  });
 });
+

@@ -14,10 +14,10 @@ describe('a resumed run judges every row again', () => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,expiresOn\n${early},2027-01-31T00:00:00.000Z\n${late},2027-06-30T00:00:00.000Z\n${failing},2027-06-30T00:00:00.000Z\n`);
     const folder = join(dir, 'run');
-    const argv = { csv, 'base-url': mock.origin, rate: '0', retries: '0', 'skip-invalid': true, 'log-level': 'info' };
+    const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'skip-invalid': true, 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<void> => {
       const now = new Date(at);
-      await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now), { cwd: dir, now: () => now });
+      await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) }), { cwd: dir, now: () => now });
     };
 
     await run('2026-12-01T00:00:00.000Z', { out: folder });
@@ -42,8 +42,10 @@ describe('a resumed run judges every row again', () => {
     const csv = await writeCsv(dir, `id,name,currentBalance\n${rows.map((id, index) => `${id},"Batch ${index}, renamed for the migration",${index}`).join('\n')}\n`);
     const folder = join(dir, 'run');
     const now = new Date('2026-12-01T00:00:00.000Z');
-    const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof bulkIngest>>> =>
-      bulkIngest(await resolveApplyOptions({ csv, 'base-url': mock.origin, rate: '0', retries: '0', 'circuit-breaker': '0', 'log-level': 'info', ...more }, { TI_API_KEY: KEY }, now), { cwd: dir, now: () => now });
+    const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof bulkIngest>>> => {
+      const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'circuit-breaker': '0', 'log-level': 'info', ...more };
+      return bulkIngest(await resolveApplyOptions(argv, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys(argv)) }), { cwd: dir, now: () => now });
+    };
 
     assert.equal((await run({ out: folder })).tally.rows.failed, 600);
     const resumed = await run({ resume: folder });
@@ -60,10 +62,10 @@ describe('a resumed run judges every row again', () => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,expiresOn\n${early},2027-01-31T00:00:00.000Z\n${late},2027-06-30T00:00:00.000Z\n${failing},2027-06-30T00:00:00.000Z\n`);
     const folder = join(dir, 'run');
-    const argv = { csv, 'base-url': mock.origin, rate: '0', retries: '0', 'log-level': 'info' };
+    const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<string> => {
       const now = new Date(at);
-      return (await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now), { cwd: dir, now: () => now })).summary.status;
+      return (await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) }), { cwd: dir, now: () => now })).summary.status;
     };
 
     assert.equal(await run('2026-12-01T00:00:00.000Z', { out: folder }), 'completed');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TiError } from '../../src/core/errors.js';
 import { readCsvBatches, type CsvRecord } from '../../src/read/csv-records.js';
+import { openInput } from '../../src/read/data-rows.js';
 import { detectDelimiter, sniffLayout, type LayoutChoice } from '../../src/read/layout.js';
 import { tempDir } from '../helpers.js';
 
@@ -74,10 +75,14 @@ describe('encodings', () => {
   it('refuses a byte order mark that contradicts --encoding', async () => {
     assert.match((await refusal(Buffer.from(`\ufeffid,name\n`), { encoding: 'windows-1252' })).message, /starts with a utf-8 byte order mark, but --encoding says windows-1252/);
   });
-  it('recognises a workbook saved in place of a CSV', async () => {
-    const error = await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
-    assert.match(error.message, /is a spreadsheet workbook \(\.xlsx or \.xls\), not a CSV file/);
-    assert.match(error.hint ?? '', /CSV UTF-8/);
+  it('tells a workbook, a legacy workbook and any other zip from a CSV file by their content, whatever their names', async () => {
+    const zip = await fileOf(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
+    await assert.rejects(openInput(zip, {}), (error: unknown) => error instanceof TiError && /in\.csv is a zip archive but not an Excel workbook/.test(error.message));
+    const xls = await fileOf(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    await assert.rejects(openInput(xls, {}), (error: unknown) => error instanceof TiError && /in\.csv is a legacy Excel workbook \(\.xls\)/.test(error.message));
+    const csv = await fileOf(Buffer.from('id,name\n'));
+    assert.equal((await openInput(csv, {})).kind, 'csv');
+    await assert.rejects(openInput(csv, { sheet: 'Changes' }), (error: unknown) => error instanceof TiError && /--sheet "Changes" names a sheet of a workbook, but .*in\.csv is not an Excel workbook/.test(error.message));
   });
 });
 

@@ -9,7 +9,7 @@ const row = (outcome: 'updated' | 'failed' | 'skipped', errorKind: ErrorKind = '
   outcome === 'updated'
     ? { kind: 'done', value: undefined, attempts: 1, status: 200 }
     : outcome === 'failed'
-      ? { kind: 'failed', error: new ApiError(errorKind, 'x'), attempts: 1, interrupted: false }
+      ? { kind: 'failed', error: new ApiError(errorKind, 'x'), attempts: 1, interrupted: false, answerLost: false }
       : { kind: 'not-sent', reason: 'the run stopped' };
 const exhausted = row('failed', 'transient');
 

@@ -164,4 +164,16 @@ describe('throttle', () => {
     stopPaused.abort(new Error('key refused'));
     await assert.rejects(held, { name: 'AbortError' });
   });
+
+  it('never pauses for less than a second after a 429 until the API says its limit, then one interval of its pace (issue 13, point 11)', async () => {
+    const clock = new FakeClock();
+    const fast = new Throttle({ ratePerMinute: 100_000, burst: 20 }, {}, clock);
+    assert.equal(fast.minPauseMs, 1000);
+    assert.equal(new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock).minPauseMs, 1000);
+    assert.equal(new Throttle({ ratePerMinute: 30, burst: 20 }, {}, clock).minPauseMs, 2000);
+    const turn = (await fast.turn(never)) as Turn;
+    fast.observe({ limit: 600 }, turn);
+    assert.equal(fast.minPauseMs, 100);
+  });
 });
+

@@ -88,6 +88,16 @@ describe('expiresOn, a spreadsheet display date', () => {
       assert.match(problem, /--date-format/);
     }
   });
+  it('suggests only the formats in which the cell is a real date', () => {
+    const suggested = (cell: string): string[] => [...problemOf(parseExpiresOn(cell, rules)).matchAll(/--date-format (\S+?)(?=[ ,)]|$)/g)].map((match) => match[1] ?? '');
+    assert.deepEqual(suggested('12/31/2027'), ['MM/DD/YYYY']);
+    assert.deepEqual(suggested('31/12/2027'), ['DD/MM/YYYY']);
+    assert.deepEqual(suggested('03/04/2027'), ['MM/DD/YYYY', 'DD/MM/YYYY']);
+    assert.deepEqual(suggested('31.03.2027'), ['DD.MM.YYYY']);
+    assert.deepEqual(suggested('2027/03/31'), ['YYYY/MM/DD']);
+    assert.deepEqual(suggested('31/13/2027'), []);
+    assert.match(problemOf(parseExpiresOn('12/31/27', rules)), /not a real date in any format ti-credits reads \(the year must have four digits\)/);
+  });
   it('is read in the --date-format the user names', () => {
     const cases: [string, string, string][] = [
       ['MM/DD/YYYY', '03/04/2027', '2027-03-04T23:59:59.999Z'],

@@ -33,6 +33,12 @@ describe('name', () => {
   it('refuses a replacement character, the trace of text already garbled', () => {
     assert.match(problemOf(parseName('Soci\ufffdt\ufffd')), /damaged by a wrong encoding/);
   });
+  it('refuses a formula and an error value, which a spreadsheet left in place of a name', () => {
+    assert.equal(problemOf(parseName(' =UPPER(B2)')), 'name " =UPPER(B2)" is a spreadsheet formula, not the text it calculates; let Excel or LibreOffice calculate it (open and save the file), or type the name itself');
+    assert.match(problemOf(parseName('#N/A')), /^name "#N\/A" is the error a spreadsheet cell showed in place of a value/);
+    assert.match(problemOf(parseName('#div/0!')), /is the error a spreadsheet cell showed/);
+    assert.deepEqual(parseName('#1 Supplier = best'), { ok: true, value: '#1 Supplier = best' });
+  });
 });
 
 describe('currentBalance', () => {

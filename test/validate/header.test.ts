@@ -5,9 +5,9 @@ import { readHeader } from '../../src/validate/header.js';
 
 const header = (...cells: string[]) => ({ line: 1, cells });
 
-function refusal(cells: string[]): TiError {
+function refusal(cells: string[], extraColumns: string[] = []): TiError {
   try {
-    readHeader('in.csv', header(...cells));
+    readHeader('in.csv', header(...cells), extraColumns);
   } catch (error) {
     assert.ok(error instanceof TiError);
     assert.equal(error.kind, 'invalid');
@@ -59,5 +59,33 @@ describe('header', () => {
     const error = refusal(['line', 'outcome', 'httpStatus', 'attempts', 'error', 'id', 'currentBalance', 'sent', 'api.currentBalance']);
     assert.match(error.message, /looks like a ti-credits report/);
     assert.match(error.hint ?? '', /failed\.csv/);
+  });
+});
+
+describe('a column named like one ti-credits sends', () => {
+  it('is refused, naming the field it resembles and the way to carry it', () => {
+    const misspelt = refusal(['id', 'name', 'expiresOn', 'currentBalence']);
+    assert.match(misspelt.message, /column 4 "currentBalence" looks like currentBalance: rename it, or pass --extra-column "currentBalence" to carry it as a note/);
+    assert.match(misspelt.hint ?? '', /read only under its exact name/);
+    const reformatted = refusal(['ID', 'Name', 'Expires On', 'Current Balance']).message;
+    assert.match(reformatted, /column 3 "Expires On" looks like expiresOn/);
+    assert.match(reformatted, /column 4 "Current Balance" looks like currentBalance/);
+    assert.match(refusal(['id', 'current_balance']).message, /"current_balance" looks like currentBalance/);
+    assert.match(refusal(['id', 'name', 'expires-at']).message, /"expires-at" looks like expiresOn/);
+    assert.match(refusal(['id', 'names', 'currentBalance']).message, /"names" looks like name/);
+    assert.match(refusal(['id', 'Client ID', 'name']).message, /"Client ID" looks like clientId/);
+    assert.match(refusal(['id', 'name', 'before.nmae']).message, /"before.nmae" looks like before.name/);
+  });
+  it('is carried as a note once named with --extra-column, in any case', () => {
+    const columns = readHeader('in.csv', header('id', 'name', 'Current Balance'), ['current balance']);
+    assert.deepEqual(columns.fields, { name: 1 });
+    assert.deepEqual(columns.carried, [0, 1, 2]);
+  });
+  it('leaves columns that resemble nothing alone', () => {
+    assert.deepEqual(readHeader('in.csv', header('id', 'name', 'notes', 'uid', 'Balance owner', 'Client')).carried, [0, 1, 2, 3, 4, 5]);
+  });
+  it('refuses an --extra-column that names no column, or one ti-credits reads', () => {
+    assert.match(refusal(['id', 'name'], ['Notes']).message, /--extra-column "Notes" names no column of the header/);
+    assert.match(refusal(['id', 'name'], ['Name']).message, /--extra-column "Name" names a column ti-credits reads/);
   });
 });

@@ -19,7 +19,7 @@ describe('row', () => {
   it('sends only the fields the row fills in', () => {
     const verdict = row(ID, '', '', '500', 'a note');
     assert.equal(verdict.valid, true);
-    assert.deepEqual(verdict.valid && verdict.row, { line: 7, id: ID, body: { currentBalance: 500 }, cells: [ID, '', '', '500', 'a note'] });
+    assert.deepEqual(verdict.valid && verdict.row, { line: 7, id: ID, body: { currentBalance: 500 }, cells: [ID, '', '', '500', 'a note'], before: {} });
   });
   it('sends every field, normalised', () => {
     const verdict = row(ID, ' Acme ', '2027-03-31T23:59:59+01:00', '0', '');

@@ -30,7 +30,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
       ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
-      `  Try: TI_API_KEY=${MOCK_API_KEY} npx ti-credits apply fixtures/sample.csv --base-url ${mock.origin}`,
+      `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

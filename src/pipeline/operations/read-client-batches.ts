@@ -41,14 +41,14 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
   }
   if (!finished) {
     const error = new ApiError('rejected', `the API still had more credit batches for client ${clientId} after ${MAX_PAGES} pages`, { status: 200 });
-    return { kind: 'failed', error, attempts, interrupted: false };
+    return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
   }
   if (total !== undefined && total !== batches.size) {
     const error = new ApiError('rejected', `the API listed ${batches.size} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`, {
       status: 200,
       hint: 'Run the command again; if it persists, the API is answering inconsistently.',
     });
-    return { kind: 'failed', error, attempts, interrupted: false };
+    return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
   }
   return { kind: 'done', value: [...batches.values()], attempts, status: 200 };
 }

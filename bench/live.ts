@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MOCK_API_KEY } from '../src/mock/server.js';
+import type { Summary } from '../src/report/summary.js';
+import { CLI, mb, median, readSummary, round, runNode } from './common.js';
+
+/**
+ * What reading before writing costs (issue 15), against mocks in processes of
+ * their own, each holding generated batches (bench/live-mock.ts):
+ * (A) `snapshot` of 10,000 batches of 20 clients, 100 a page, against a mock
+ *     limited to 480/min with a burst of 20: wall time against the floor the
+ *     limit sets, (requests − burst) / rate; target ≤ 1.05.
+ * (B) `apply` of 10,000 rows over 20 clients, in random order, against a mock
+ *     limited to 6,000/min with a burst of 100 — ten times an Enterprise key,
+ *     so that a run takes 100 s, with --max-staleness 60 scaled likewise from
+ *     the default 10 min at 600/min: read requests as a share of the PUTs
+ *     (target ≤ 5%) and wall time against the PUT-only floor.
+ *     Then `verify` of that run: its requests and wall time (issue 16).
+ * (C) peak RSS with the live values of 100,000 rows (a full apply, target
+ *     ≤ 150 MB) and of 1,000,000 rows (a dry run: the reading and the plan,
+ *     which is where live values are held; reported).
+ */
+const LIVE_RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Which of (A), (B), (C) to measure: BENCH_PARTS=C measures the memory alone. */
+const PARTS = process.env.BENCH_PARTS ?? 'ABC';
+const MOCK = fileURLToPath(new URL('./live-mock.js', import.meta.url));
+
+interface LiveMock {
+  readonly origin: string;
+  readonly batches: readonly { readonly client: string; readonly id: string }[];
+  stop(): void;
+}
+
+async function liveMock(clients: number, perClient: number, perPage: number, rate = 0, burst = 20): Promise<LiveMock> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', MOCK, String(clients), String(perClient), String(perPage), String(rate), String(burst)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const batches: { client: string; id: string }[] = [];
+  let origin = '';
+  let rest = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
+    child.stdout.on('data', (data: Buffer) => {
+      const lines = (rest + data.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('listening on ')) origin = line.slice('listening on '.length);
+        else if (line === 'seeded') resolve();
+        else {
+          const [client = '', id = ''] = line.split(',');
+          batches.push({ client, id });
+        }
+      }
+    });
+  });
+  return { origin, batches, stop: () => child.kill('SIGINT') };
+}
+
+/** A CSV setting a new balance on `rows` of the batches, in an order shuffled by a fixed seed. */
+async function writeInput(path: string, batches: readonly { client: string; id: string }[], rows: number): Promise<void> {
+  const order = batches.slice(0, rows).map((batch, index) => ({ batch, key: Math.sin(index + 1) }));
+  order.sort((a, b) => a.key - b.key);
+  const out = createWriteStream(path);
+  out.write('id,clientId,currentBalance\n');
+  for (let at = 0; at < order.length; at += 10_000) {
+    if (!out.write(`${order.slice(at, at + 10_000).map(({ batch }, index) => `${batch.id},${batch.client},${5000 + ((at + index) % 997)}`).join('\n')}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function cli(args: readonly string[], out: string, heapMb?: number): Promise<Summary> {
+  // Node's default heap limit, as a user runs it; a million rows' live values need more, and are given it.
+  const child = await runNode([...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), CLI, ...args, '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+  if (child.code !== 0) throw new Error(`ti-credits ${args[0]} exited ${child.code}:\n${child.stderr}\n${child.stdout}`);
+  return readSummary(out);
+}
+
+const spread = (values: readonly number[], digits: number): string => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+
+const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-live-'));
+const lines: string[] = [];
+try {
+  // (A) snapshot at the pace the limit allows.
+  if (PARTS.includes('A')) {
+    const [rate, burst, clients, perClient, perPage] = [480, 20, 20, 500, 100];
+    const requests = (clients * perClient) / perPage;
+    const idealMs = ((requests - burst) / rate) * 60_000;
+    const ratios: number[] = [];
+    for (let run = 0; run < LIVE_RUNS; run++) {
+      const mock = await liveMock(clients, perClient, perPage, rate, burst);
+      try {
+        const ids = [...new Set(mock.batches.map((batch) => batch.client))];
+        const summary = await cli(['snapshot', ...ids.flatMap((client) => ['--client', client]), '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], join(dir, `snapshot-${run}`));
+        if (summary.snapshot?.batches !== clients * perClient || summary.requests.throttled > 0) throw new Error(`snapshot: ${JSON.stringify(summary.snapshot)}, ${summary.requests.throttled} throttled`);
+        ratios.push(summary.wallTimeMs / idealMs);
+        process.stderr.write(`snapshot run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent} requests, wall/ideal ${ratios.at(-1)?.toFixed(3)}\n`);
+      } finally {
+        mock.stop();
+      }
+    }
+    lines.push(
+      `(A) snapshot of ${round(clients * perClient)} batches of ${clients} clients, ${perPage} a page (${requests} requests), mock at ${rate}/min burst ${burst}; floor ${(idealMs / 1000).toFixed(1)} s`,
+      `    wall / floor, median (min–max) of ${LIVE_RUNS}: ${spread(ratios, 3)}; target ≤ 1.05: ${median(ratios) <= 1.05 ? 'met' : 'MISSED'}`,
+    );
+  }
+
+  // (B) apply over 20 clients in random order, at the limit.
+  if (PARTS.includes('B')) {
+    const [rate, burst, clients, perClient, rows] = [6000, 100, 20, 500, 10_000];
+    const idealMs = ((rows - burst) / rate) * 60_000;
+    const shares: number[] = [];
+    const ratios: number[] = [];
+    const verifyRequests: number[] = [];
+    const verifySeconds: number[] = [];
+    for (let run = 0; run < LIVE_RUNS; run++) {
+      const mock = await liveMock(clients, perClient, 100, rate, burst);
+      try {
+        const input = join(dir, `apply-${run}.csv`);
+        await writeInput(input, mock.batches, rows);
+        const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst), '--max-staleness', '60'], join(dir, `apply-${run}`));
+        const puts = summary.rows.updated ?? 0;
+        if (puts !== rows) throw new Error(`apply updated ${puts} of ${rows}`);
+        shares.push((summary.requests.sent - puts) / puts);
+        ratios.push(summary.wallTimeMs / idealMs);
+        process.stderr.write(`apply run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent - puts} reads for ${puts} PUTs, wall/PUT-only floor ${ratios.at(-1)?.toFixed(3)}, ${summary.requests.throttled} answered 429\n`);
+        const folder = join(dir, `apply-${run}`);
+        const verify = await runNode([CLI, 'verify', folder, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+        const verified = JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8')) as Summary<unknown>;
+        if (verify.code !== 0 || verified.rows.holds !== rows) throw new Error(`verify exited ${verify.code} with ${verified.rows.holds} rows holding:\n${verify.stderr}`);
+        verifyRequests.push(verified.requests.sent);
+        verifySeconds.push(verified.wallTimeMs / 1000);
+      } finally {
+        mock.stop();
+      }
+    }
+    lines.push(
+      `(B) apply of ${round(rows)} rows over ${clients} clients in random order, mock at ${rate}/min burst ${burst}, --max-staleness 60; PUT-only floor ${(idealMs / 1000).toFixed(1)} s`,
+      `    read requests / PUTs, median (min–max) of ${LIVE_RUNS}: ${spread(shares.map((share) => share * 100), 2)}%; target ≤ 5%: ${median(shares) <= 0.05 ? 'met' : 'MISSED'}`,
+      `    wall / PUT-only floor: ${spread(ratios, 3)}`,
+      `    then verify of the ${round(rows)} rows updated: ${spread(verifyRequests, 0)} requests, ${spread(verifySeconds, 1)} s`,
+    );
+  }
+
+  // (C) memory with the live values of many rows.
+  if (PARTS.includes('C')) {
+    for (const [rows, dryRun] of [
+      [100_000, false],
+      [100_000, true],
+      [1_000_000, true],
+    ] as const) {
+      const peaks: number[] = [];
+      for (let run = 0; run < (rows > 100_000 ? 1 : LIVE_RUNS); run++) {
+        const mock = await liveMock(20, rows / 20, 100);
+        try {
+          const input = join(dir, `memory-${rows}.csv`);
+          await writeInput(input, mock.batches, rows);
+          const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', '0', ...(dryRun ? ['--dry-run'] : [])], join(dir, `memory-${rows}-${dryRun}-${run}`), rows > 100_000 ? 4096 : undefined);
+          peaks.push(summary.peakRssBytes);
+          process.stderr.write(`memory ${rows} rows${dryRun ? ' (dry run)' : ''}: ${mb(summary.peakRssBytes)}, ${summary.requests.sent} requests, ${(summary.wallTimeMs / 1000).toFixed(1)} s\n`);
+        } finally {
+          mock.stop();
+        }
+      }
+      lines.push(`(C) ${dryRun ? 'apply --dry-run' : 'apply'} with live values, ${round(rows)} rows over 20 clients: peak RSS ${mb(median(peaks))}${peaks.length > 1 ? ` (median of ${peaks.length}; ${mb(Math.min(...peaks))}–${mb(Math.max(...peaks))})` : ' (one run)'}${rows === 100_000 ? `; target ≤ 150 MB: ${median(peaks) <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}` : ''}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,97 @@
+import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../../core/credit-batch.js';
+import type { FieldChange } from '../../report/plan-file.js';
+
+/**
+ * Values compared as the API means them: names exactly, expiry dates as
+ * instants (the API may write `2027-03-31T23:59:59Z` for what was sent as
+ * `…59.000Z`), balances as integers.
+ */
+export function sameValue(field: UpdatableField, a: CreditBatchUpdate[UpdatableField], b: CreditBatchUpdate[UpdatableField]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (field === 'expiresOn') return Date.parse(String(a)) === Date.parse(String(b));
+  return a === b;
+}
+
+/** The fields `target` sets, with what they held in `from`. */
+export function valuesOf(fields: readonly UpdatableField[], from: CreditBatchUpdate): CreditBatchUpdate {
+  const values: Record<string, unknown> = {};
+  for (const field of fields) if (from[field] !== undefined) values[field] = from[field];
+  return values as CreditBatchUpdate;
+}
+
+/**
+ * What a row changes against `baseline`: each field it sets to a value the
+ * baseline does not hold, and the balance it adjusts by a `delta` other than 0.
+ */
+export function changesOf(baseline: CreditBatchUpdate, row: { readonly body: CreditBatchUpdate; readonly delta?: number | undefined }): FieldChange[] {
+  const changes: FieldChange[] = UPDATABLE_FIELDS.flatMap((field) => (row.body[field] === undefined || sameValue(field, row.body[field], baseline[field]) ? [] : [{ field, before: baseline[field], after: row.body[field] }]));
+  if (row.delta !== undefined && row.delta !== 0) {
+    const before = baseline.currentBalance ?? 0;
+    changes.push({ field: 'currentBalance', before, after: before + row.delta, delta: row.delta });
+  }
+  return changes;
+}
+
+/**
+ * What a change comes to against what the batch holds now:
+ * - `send`: every field it sets still holds its baseline (a balance it adjusts
+ *   is adjusted from whatever the batch holds);
+ * - `unchanged`: every field it changes already holds its target;
+ * - `applied`: the same, for a row whose request was in flight when an
+ *   earlier session died: that request made the change;
+ * - `drifted`: anything else: the batch moved since the baseline was taken.
+ *   A balance adjusted by a row in flight counts as moved unless it holds
+ *   exactly its baseline (not applied) or its baseline plus the delta
+ *   (applied): anything else cannot tell whether the delta was applied, and
+ *   sending it again could apply it twice.
+ */
+export type Check = 'send' | 'unchanged' | 'applied' | 'drifted';
+
+export function check(changes: readonly FieldChange[], live: CreditBatchUpdate, inFlight = false): Check {
+  const states = changes.map((change) => {
+    if (change.delta !== undefined && !inFlight) return 'pending';
+    if (sameValue(change.field, live[change.field], change.before)) return 'pending';
+    if (sameValue(change.field, live[change.field], change.after)) return 'done';
+    return 'moved';
+  });
+  if (states.every((state) => state === 'pending')) return 'send';
+  if (states.every((state) => state === 'done')) return inFlight ? 'applied' : 'unchanged';
+  return 'drifted';
+}
+
+/** The body of the request that makes the changes as planned: the changed fields only. */
+export function bodyOf(changes: readonly FieldChange[]): CreditBatchUpdate {
+  return Object.fromEntries(changes.map((change) => [change.field, change.after])) as CreditBatchUpdate;
+}
+
+/**
+ * The body as sent: a balance adjusted by a delta is the live balance plus
+ * it, as read just before the request.
+ */
+export function bodyAgainst(changes: readonly FieldChange[], live: CreditBatchUpdate): CreditBatchUpdate {
+  return Object.fromEntries(changes.map((change) => [change.field, change.delta === undefined ? change.after : (live.currentBalance ?? 0) + change.delta])) as CreditBatchUpdate;
+}
+
+/**
+ * How a change is undone: each field set back to its baseline, except a
+ * balance, taken back by the credits the change added (`before − after`), so
+ * that what learners redeemed since survives the undo.
+ */
+export function undoOf(changes: readonly FieldChange[]): { readonly restore: CreditBatchUpdate; readonly delta: number | undefined; readonly written: CreditBatchUpdate } {
+  const restore: Record<string, unknown> = {};
+  const written: Record<string, unknown> = {};
+  let delta: number | undefined;
+  for (const change of changes) {
+    if (change.field === 'currentBalance') delta = -(change.delta ?? Number(change.after) - Number(change.before));
+    else {
+      restore[change.field] = change.before;
+      written[change.field] = change.after;
+    }
+  }
+  return { restore: restore as CreditBatchUpdate, delta, written: written as CreditBatchUpdate };
+}
+
+/** The fields a set of changes touches. */
+export function fieldsOf(changes: readonly FieldChange[]): UpdatableField[] {
+  return changes.map((change) => change.field);
+}

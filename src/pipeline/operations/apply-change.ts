@@ -1,0 +1,31 @@
+import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../../core/credit-batch.js';
+import { ApiError } from '../../core/errors.js';
+import { readUpdatedBatch } from '../../send/api-answers.js';
+import type { Operation } from '../../send/operation.js';
+import { sameValue } from '../live/values.js';
+
+/** A change checked against the live values: the batch, and the fields that change. */
+export interface Change {
+  readonly line: number;
+  readonly id: string;
+  readonly body: CreditBatchUpdate;
+}
+
+/**
+ * `apply`'s request when it reads before it writes: the PUT of the changed
+ * fields only, and a 200 read as a claim to check: the batch it returns must
+ * hold what was sent, or the row fails with what the API holds instead.
+ */
+export const applyChange: Operation<Change, CreditBatch> = {
+  describe: (change) => ({ line: change.line, id: change.id }),
+  request: (client, change) => client.putCreditBatch(change.id, change.body),
+  read: (response, change) => {
+    const batch = readUpdatedBatch(response, change.id);
+    const differs = UPDATABLE_FIELDS.filter((field) => change.body[field] !== undefined && !sameValue(field, batch[field], change.body[field]));
+    if (differs.length > 0) {
+      const held = differs.map((field) => `${field} ${JSON.stringify(batch[field] ?? null)} where ${JSON.stringify(change.body[field])} was sent`).join(', ');
+      throw new ApiError('rejected', `the API answered 200 but holds ${held}; check the batch in Thought Industries`, { status: 200 });
+    }
+    return batch;
+  },
+};

@@ -1,0 +1,33 @@
+import { userInfo } from 'node:os';
+import type { ReportDocument } from '../report/plan-document.js';
+import { readProblemRows } from '../report/recorded-report.js';
+import type { RunFolder } from '../report/run-folder.js';
+import type { Summary } from '../report/summary.js';
+import type { Plan } from './plan.js';
+import type { VerifiedRow } from './verify.js';
+
+/**
+ * report.html of a finished `apply`: its summary, every row not updated (read
+ * back from report.csv), the balances its plan moved, the saved plan it sent,
+ * and what `verify` found when it ran. Written when the run ends, and again
+ * once it is verified.
+ */
+export async function writeRunReport(folder: RunFolder, summary: Summary<unknown>, plan: Plan | undefined, verified?: readonly VerifiedRow[]): Promise<void> {
+  const balance = plan?.changes?.balance;
+  const holds = verified?.filter((row) => row.result === 'holds').length ?? 0;
+  const document: ReportDocument = {
+    version: 1,
+    target: summary.target,
+    madeBy: userInfo().username,
+    startedAt: summary.startedAt,
+    finishedAt: summary.finishedAt,
+    status: summary.status,
+    planId: plan?.saved ?? null,
+    rows: { ...summary.rows },
+    requests: { sent: summary.requests.sent, retries: summary.requests.retries, throttled: summary.requests.throttled },
+    balance: balance === undefined ? null : { before: balance.before.toString(), after: balance.after.toString(), net: (balance.after - balance.before).toString() },
+    problems: await readProblemRows(folder.path),
+    verify: verified === undefined ? null : { holds, changed: verified.length - holds, rows: verified.map(({ line, id, result, written, live }) => ({ line, id, result, written, live })) },
+  };
+  await folder.writeReportHtml(document);
+}

@@ -1,0 +1,73 @@
+import type { Columns } from '../core/columns.js';
+import { TiError } from '../core/errors.js';
+import { describeChange } from '../report/plan-file.js';
+import type { PlanRow, PlanTotals } from '../report/plan-document.js';
+import type { InvalidRow, ValidRow } from '../validate/row.js';
+import type { PlannedRow } from './live/guard.js';
+import type { Plan } from './plan.js';
+import type { SavedPlan } from './run-options.js';
+
+/** The rows of a saved plan, gathered by the plan pass in file order. */
+export class SavedPlanRows {
+  readonly rows: PlanRow[] = [];
+
+  add(row: ValidRow, planned: PlannedRow): void {
+    if (planned.kind === 'invalid') {
+      this.rows.push({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem });
+      return;
+    }
+    const changes =
+      planned.kind === 'change'
+        ? planned.changes.map((change) => ({ field: change.field, before: change.before ?? null, after: change.after ?? null, delta: change.delta ?? null, change: describeChange(change) }))
+        : [];
+    const state = planned.kind === 'unchanged' ? 'unchanged' : planned.drifted ? 'drifted' : 'change';
+    this.rows.push({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null });
+  }
+
+  invalid(row: InvalidRow, columns: Columns, problem: string): void {
+    const id = row.cells[columns.id]?.trim();
+    this.rows.push({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem });
+  }
+}
+
+/** The totals plan.json and plan.html show: the plan's figures, the sums as exact decimal text. */
+export function planTotals(plan: Plan, rows: number): PlanTotals {
+  const changes = plan.changes;
+  const balance = changes?.balance;
+  return {
+    rows,
+    changing: plan.rows,
+    unchanged: changes?.unchanged ?? 0,
+    drifted: changes?.drifted ?? 0,
+    invalid: plan.invalid,
+    balance: {
+      before: (balance?.before ?? 0n).toString(),
+      after: (balance?.after ?? 0n).toString(),
+      added: (balance?.added ?? 0n).toString(),
+      removed: (balance?.removed ?? 0n).toString(),
+      net: ((balance?.after ?? 0n) - (balance?.before ?? 0n)).toString(),
+    },
+    expiry: { later: changes?.expiry.later ?? 0, earlier: changes?.expiry.earlier ?? 0 },
+    renamed: changes?.renamed ?? 0,
+    readRequests: changes?.readRequests ?? 0,
+  };
+}
+
+/**
+ * A saved plan may be sent only where it was made, and while it is fresh:
+ * an approval given yesterday is not one for today's balances.
+ */
+export function checkSavedPlan(plan: SavedPlan, target: string | undefined, now: Date): void {
+  const { document } = plan;
+  if (target !== document.target) {
+    throw new TiError('invalid', `The plan in ${plan.folder} was made for ${document.target}, not ${String(target)}; nothing was sent.`, {
+      hint: `Send it to ${document.target}, or make a plan for the other instance.`,
+    });
+  }
+  const ageMs = now.getTime() - Date.parse(document.madeAt);
+  if (!(ageMs <= plan.maxAgeMs)) {
+    throw new TiError('invalid', `The plan in ${plan.folder} was made at ${document.madeAt}, ${Math.round(ageMs / 3_600_000)} h ago, longer ago than --max-plan-age allows (${Math.round(plan.maxAgeMs / 3_600_000)} h); nothing was sent.`, {
+      hint: 'Make the plan again, so that it is checked against the values the batches hold now, and have it approved again.',
+    });
+  }
+}

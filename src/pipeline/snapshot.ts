@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { TiError } from '../core/errors.js';
+import { keyScrubber } from '../core/secret.js';
+import type { LogLevel } from '../report/log.js';
+import { RunFolder } from '../report/run-folder.js';
+import type { SendingSettings } from '../report/run-record.js';
+import { SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
+import type { Summary } from '../report/summary.js';
+import type { Tally } from '../report/tally.js';
+import type { SendOptions } from '../send/options.js';
+import { readClientBatches } from './operations/read-client-batches.js';
+import { sendingSettings } from './run-options.js';
+import { RunSession } from './run-session.js';
+import { openExecutor } from './send-stage.js';
+
+export interface SnapshotOptions {
+  readonly clients: readonly string[];
+  readonly creditAccountId: string | undefined;
+  /** The run folder; undefined picks `reports/<UTC time>-snapshot/`. */
+  readonly outDir: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly send: SendOptions;
+  /** The file the key was read from, recorded in summary.json (never the key); undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
+}
+
+/** A snapshot's options as its summary.json records them: everything but the key. */
+export type SnapshotSettings = SendingSettings & { readonly clients: readonly string[]; readonly creditAccountId: string | null; readonly out: string | null; readonly logLevel: string };
+
+export interface SnapshotResult {
+  readonly folder: string;
+  /** snapshot.csv; undefined when it could not be written whole. */
+  readonly file: string | undefined;
+  readonly summary: Summary<SnapshotSettings>;
+  readonly tally: Tally;
+}
+
+/**
+ * `snapshot`: every credit batch of the clients named, read through the send
+ * stage (paced, retried, paged defensively) into snapshot.csv, a file `apply`
+ * takes as it is. The file is written whole or not at all: a snapshot missing
+ * a client would look complete.
+ */
+export async function takeSnapshot(options: SnapshotOptions, environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<SnapshotResult> {
+  const now = environment.now ?? (() => new Date());
+  const startedAt = now();
+  const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd);
+  const { send } = options;
+  const settings: SnapshotSettings = {
+    clients: options.clients,
+    creditAccountId: options.creditAccountId ?? null,
+    out: options.outDir ?? null,
+    logLevel: options.logLevel,
+    ...sendingSettings(send, options.apiKeyFile),
+  };
+  const session = new RunSession(folder, folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)), { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] }, { startedAt, now });
+  const interrupt = (): void => session.stop(new TiError('aborted', 'The snapshot was interrupted.'), 'interrupted');
+  environment.shutdown?.addEventListener('abort', interrupt, { once: true });
+  session.log.logger.info({ event: 'start', command: 'snapshot', options: settings }, 'snapshot started');
+  const { Executor } = await import('../send/executor.js');
+  const executor = openExecutor(Executor, session, send);
+  const file = new SnapshotFile(folder.path);
+  let written = false;
+  try {
+    for (const clientId of options.clients) {
+      const result = await readClientBatches(executor, clientId, options.creditAccountId);
+      if (result.kind === 'failed') {
+        const { error } = result;
+        session.stop(error.kind === 'auth' || error.kind === 'aborted' ? error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${error.message}.`, { hint: 'Check the client id; if the API was unavailable, run the command again.' }), 'refused');
+      }
+      if (result.kind !== 'done') break;
+      for (const batch of result.value) file.add(batch);
+      session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, requests: result.attempts }, 'client read');
+    }
+    if (!session.signal.aborted) {
+      file.commit();
+      written = true;
+    }
+  } finally {
+    if (!written) file.discard();
+    executor.close();
+    environment.shutdown?.removeEventListener('abort', interrupt);
+  }
+  const path = join(folder.path, SNAPSHOT_FILE);
+  session.snapshotted({ clients: options.clients.length, batches: written ? file.rows : 0, file: written ? path : null });
+  const summary = await session.finish();
+  return { folder: folder.path, file: written ? path : undefined, summary, tally: session.tally };
+}

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { keyScrubber } from '../core/secret.js';
+import { readUpdatedRows, type UpdatedRow } from '../report/recorded-report.js';
+import type { LogLevel } from '../report/log.js';
+import { RunFolder } from '../report/run-folder.js';
+import type { SendingSettings } from '../report/run-record.js';
+import { readSummaryStatus, type Summary } from '../report/summary.js';
+import type { Tally } from '../report/tally.js';
+import { VERIFY_FILE, VerifyFile } from '../report/verify-file.js';
+import type { SendOptions } from '../send/options.js';
+import { sameValue } from './live/values.js';
+import { readClientBatches } from './operations/read-client-batches.js';
+import { sendingSettings } from './run-options.js';
+import { RunSession } from './run-session.js';
+import { openExecutor } from './send-stage.js';
+
+export interface VerifyOptions {
+  /** The run folder to verify. */
+  readonly folder: string;
+  readonly send: SendOptions;
+  /** Clients to look the rows' batches up in, for a run whose rows say nothing of theirs (a blind run without a clientId column). */
+  readonly clients: readonly string[];
+  readonly logLevel: LogLevel;
+  /** The file the key was read from, recorded (never the key); undefined when it came from the environment. */
+  readonly apiKeyFile?: string | undefined;
+}
+
+export type VerifySettings = SendingSettings & { readonly folder: string; readonly clients: readonly string[] };
+
+/** One updated row, checked. */
+export interface VerifiedRow {
+  readonly line: number;
+  readonly id: string;
+  readonly clientId: string;
+  readonly result: 'holds' | 'changed';
+  readonly written: CreditBatchUpdate;
+  readonly live: CreditBatchUpdate | null;
+}
+
+export interface VerifyResult {
+  readonly folder: string;
+  /** verify.csv; undefined when nothing could be verified. */
+  readonly file: string | undefined;
+  readonly summary: Summary<VerifySettings>;
+  readonly tally: Tally;
+  readonly rows: readonly VerifiedRow[];
+}
+
+/**
+ * `verify`: reads the live values of every row a finished run updated (the
+ * same paced, retried reads as the run's) and writes verify.csv: for each,
+ * whether the batch still holds what the run wrote. It adds to the run's
+ * folder (verify.csv, verify.json, run.log) and never replaces its summary.
+ */
+export async function verifyRun(options: VerifyOptions, environment: { readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<VerifyResult> {
+  const now = environment.now ?? (() => new Date());
+  const startedAt = now();
+  const folder = RunFolder.reopen(options.folder);
+  const record = await folder.readRecord();
+  const { send } = options;
+  if (record.target !== send.target.origin) {
+    throw new TiError('invalid', `The run in ${options.folder} sent to ${String(record.target)}, not ${send.target.origin}: its rows cannot be checked there.`, {
+      hint: `Verify it against ${String(record.target)}, the target it was sent to (the default when no target is given).`,
+    });
+  }
+  const status = await readSummaryStatus(options.folder);
+  if (status === 'running' || status === undefined) {
+    throw new TiError('invalid', `The run in ${options.folder} has not finished: it is still sending, or it was killed before it could end.`, {
+      hint: 'Wait for it to end, or continue it with apply --resume, then verify it.',
+    });
+  }
+  const settings: VerifySettings = {
+    folder: options.folder,
+    clients: options.clients,
+    ...sendingSettings(send, options.apiKeyFile),
+  };
+  const updated = await readUpdatedRows(options.folder);
+  const unknown = updated.filter((row) => row.clientId === undefined);
+  if (unknown.length > 0 && options.clients.length === 0) {
+    throw new TiError('invalid', `${unknown.length === 1 ? '1 row' : `${unknown.length.toLocaleString('en-US')} rows`} of the run in ${options.folder} do not say which client their batch belongs to.`, {
+      hint: 'Pass --client <id> for each client whose batches the run updated.',
+    });
+  }
+  const session = new RunSession(
+    folder,
+    folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)),
+    { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json' },
+    { startedAt, now },
+  );
+  const interrupt = (): void => session.stop(new TiError('aborted', 'The verification was interrupted.'), 'interrupted');
+  environment.shutdown?.addEventListener('abort', interrupt, { once: true });
+  session.log.logger.info({ event: 'start', command: 'verify', rows: updated.length, options: settings }, 'verify started');
+  const { Executor } = await import('../send/executor.js');
+  const executor = openExecutor(Executor, session, send);
+  const verified: VerifiedRow[] = [];
+  let file: string | undefined;
+  try {
+    const live = new Map<string, CreditBatch>();
+    const wanted = new Set(updated.map((row) => row.id.toLowerCase()));
+    const clients = [...new Set([...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])), ...(unknown.length > 0 ? options.clients : [])])];
+    for (const clientId of clients) {
+      const result = await readClientBatches(executor, clientId);
+      if (result.kind !== 'done') {
+        if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${result.error.message}.`), 'refused');
+        break;
+      }
+      for (const batch of result.value) if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });
+    }
+    if (!session.signal.aborted) {
+      const out = new VerifyFile(folder.path);
+      for (const row of updated) {
+        const batch = live.get(row.id.toLowerCase());
+        const checked = check(row, batch);
+        verified.push(checked);
+        out.add(checked);
+        session.tally.countRow({ line: row.line, outcome: checked.result, cells: [], attempts: 0 });
+      }
+      out.commit();
+      file = join(folder.path, VERIFY_FILE);
+    }
+  } finally {
+    executor.close();
+    environment.shutdown?.removeEventListener('abort', interrupt);
+  }
+  const summary = await session.finish();
+  return { folder: folder.path, file, summary, tally: session.tally, rows: verified };
+}
+
+/** Whether the batch holds, field by field, what the row wrote. */
+function check(row: UpdatedRow, batch: CreditBatch | undefined): VerifiedRow {
+  const clientId = batch?.clientId ?? row.clientId ?? '';
+  if (batch === undefined) return { line: row.line, id: row.id, clientId, result: 'changed', written: row.written, live: null };
+  const fields = UPDATABLE_FIELDS.filter((field) => row.written[field] !== undefined);
+  const live = Object.fromEntries(fields.map((field) => [field, batch[field]])) as CreditBatchUpdate;
+  const holds = fields.every((field) => sameValue(field, batch[field], row.written[field]));
+  return { line: row.line, id: row.id, clientId, result: holds ? 'holds' : 'changed', written: row.written, live };
+}

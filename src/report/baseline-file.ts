@@ -1,0 +1,101 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse';
+import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { AtomicCsvFile } from './csv-sink.js';
+
+export const BASELINE_FILE = 'baseline.csv';
+
+/**
+ * What a row's batch held, field by field, when the plan was made: the
+ * values its changes are made from. Stored before the first request, so that
+ * a resumed run (and the undo file) use the plan's values, not later ones.
+ */
+export interface Baseline {
+  readonly line: number;
+  readonly id: string;
+  readonly clientId: string;
+  /** The fields the row sets, with what they held. */
+  readonly values: CreditBatchUpdate;
+}
+
+const HEADER = ['line', 'id', 'clientId', ...UPDATABLE_FIELDS];
+
+/** Written in line order, whole or not at all. */
+export class BaselineWriter {
+  readonly #file: AtomicCsvFile;
+
+  constructor(folder: string) {
+    this.#file = new AtomicCsvFile(join(folder, BASELINE_FILE), HEADER);
+  }
+
+  add(baseline: Baseline): void {
+    const { values } = baseline;
+    this.#file.add([String(baseline.line), baseline.id, baseline.clientId, values.name ?? '', values.expiresOn ?? '', values.currentBalance === undefined ? '' : String(values.currentBalance)]);
+  }
+
+  commit(): void {
+    this.#file.commit();
+  }
+
+  discard(): void {
+    this.#file.discard();
+  }
+}
+
+/**
+ * The baselines of a run, read in line order alongside the input: `at(line)`
+ * is asked for lines in increasing order, so the file streams by once in
+ * constant memory.
+ */
+export class BaselineCursor {
+  readonly #records: AsyncIterator<string[]>;
+  readonly #path: string;
+  #next: Baseline | undefined;
+  #started = false;
+  #done = false;
+
+  constructor(folder: string) {
+    this.#path = join(folder, BASELINE_FILE);
+    this.#records = createReadStream(this.#path).pipe(parse({ from_line: 2 }))[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  }
+
+  /** The baseline of `line`, or undefined when the plan recorded none for it. */
+  async at(line: number): Promise<Baseline | undefined> {
+    if (!this.#started) {
+      this.#started = true;
+      await this.#advance();
+    }
+    while (this.#next !== undefined && this.#next.line < line) await this.#advance();
+    return this.#next?.line === line ? this.#next : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#records.return?.();
+  }
+
+  async #advance(): Promise<void> {
+    if (this.#done) return;
+    let result: IteratorResult<string[]>;
+    try {
+      result = await this.#records.next();
+    } catch (error) {
+      throw new TiError('invalid', `${this.#path} cannot be read back (${(error as Error).message}), so the run cannot go on safely.`, { hint: 'Start a new run for the rows not updated (failed.csv).' });
+    }
+    if (result.done === true) {
+      this.#done = true;
+      this.#next = undefined;
+      return;
+    }
+    const [line = '', id = '', clientId = '', name = '', expiresOn = '', balance = ''] = result.value;
+    if (!/^\d+$/.test(line) || (balance !== '' && !/^\d+$/.test(balance))) {
+      throw new TiError('invalid', `${this.#path} is damaged (a record reads ${JSON.stringify(result.value)}), so the run cannot go on safely.`, { hint: 'Start a new run for the rows not updated (failed.csv).' });
+    }
+    const values: CreditBatchUpdate = {};
+    if (name !== '') values.name = name;
+    if (expiresOn !== '') values.expiresOn = expiresOn;
+    if (balance !== '') values.currentBalance = Number(balance);
+    this.#next = { line: Number(line), id, clientId, values };
+  }
+}

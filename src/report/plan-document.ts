@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
+import { TiError } from '../core/errors.js';
+import { writeJsonAtomically } from './atomic-file.js';
+import type { RecordedOptions } from './run-record.js';
+
+export const PLAN_JSON = 'plan.json';
+
+/**
+ * plan.json: a plan made by `ti-credits plan`, as a second person approves it
+ * and `apply --plan` sends it. Its `id` is the SHA-256 of its canonical
+ * content (every other field, keys sorted), so that the approver can check
+ * the plan they reviewed is the one sent, and `apply --plan` can refuse one
+ * altered since.
+ */
+export interface PlanDocument {
+  readonly version: 1;
+  readonly id: string;
+  /** When the plan was made, ISO 8601 UTC. */
+  readonly madeAt: string;
+  /** The OS user who made it. */
+  readonly madeBy: string;
+  /** The instance the plan was made against (its origin). */
+  readonly target: string;
+  readonly keyKind: 'live' | 'test' | 'unknown';
+  /** The input the plan was made from; the plan folder holds a copy (`copy`, a file name in it), which `apply --plan` reads. */
+  readonly input: { readonly name: string; readonly sha256: string; readonly size: number; readonly copy: string };
+  /** SHA-256 of the plan folder's baseline.csv: the values each change is made from. */
+  readonly baselineSha256: string;
+  /** The options the plan was made with, guardrails among them; never the key. */
+  readonly options: RecordedOptions;
+  readonly totals: PlanTotals;
+  /** Every data row of the input, in file order. */
+  readonly rows: readonly PlanRow[];
+}
+
+export interface PlanTotals {
+  readonly rows: number;
+  readonly changing: number;
+  readonly unchanged: number;
+  readonly drifted: number;
+  readonly invalid: number;
+  /** Over the rows changing currentBalance, as exact decimal text: Σ before + net = Σ after. */
+  readonly balance: { readonly before: string; readonly after: string; readonly added: string; readonly removed: string; readonly net: string };
+  readonly expiry: { readonly later: number; readonly earlier: number };
+  readonly renamed: number;
+  /** Requests spent reading the live values for the plan. */
+  readonly readRequests: number;
+}
+
+export interface PlanRow {
+  readonly line: number;
+  readonly id: string | null;
+  readonly clientId: string | null;
+  /** `change`: will be sent; `unchanged`: already as asked; `drifted`: its batch moved since the file was prepared; `invalid`: never sent. */
+  readonly state: 'change' | 'unchanged' | 'drifted' | 'invalid';
+  readonly changes: readonly PlanChange[];
+  /** What the batch held as read for the plan, for the fields the row changes; null when not read. */
+  readonly live: CreditBatchUpdate | null;
+  /** Why an invalid row is invalid. */
+  readonly problem: string | null;
+}
+
+export interface PlanChange {
+  readonly field: UpdatableField;
+  readonly before: string | number | null;
+  readonly after: string | number | null;
+  /** Credits added, for a balance adjusted by `currentBalanceDelta`; null for a value set outright. */
+  readonly delta: number | null;
+  /** The change in words, as plan.csv writes it: `+250`, `-3.5 days`, `renamed`. */
+  readonly change: string;
+}
+
+/**
+ * What report.html shows of a finished `apply`: what happened, tied to the
+ * plan it sent when it sent a saved one.
+ */
+export interface ReportDocument {
+  readonly version: 1;
+  readonly target: string | null;
+  readonly madeBy: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** completed, refused, stopped, interrupted. */
+  readonly status: string;
+  /** The saved plan sent (`apply --plan`), if one was. */
+  readonly planId: string | null;
+  /** Rows per outcome, and `total`. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly requests: { readonly sent: number; readonly retries: number; readonly throttled: number };
+  readonly balance: { readonly before: string; readonly after: string; readonly net: string } | null;
+  /** Every row not updated (nor unchanged), with why. */
+  readonly problems: readonly { readonly line: number; readonly id: string; readonly outcome: string; readonly error: string }[];
+  /** What `verify` found, when it ran. */
+  readonly verify: { readonly holds: number; readonly changed: number; readonly rows: readonly { readonly line: number; readonly id: string; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[] } | null;
+}
+
+/** The plan's id: the SHA-256 of its content as canonical JSON (keys sorted at every level). */
+export function planId(content: Omit<PlanDocument, 'id'>): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Writes plan.json with its id, whole or not at all. */
+export async function writePlanDocument(folder: string, content: Omit<PlanDocument, 'id'>): Promise<PlanDocument> {
+  const document: PlanDocument = { id: planId(content), ...content };
+  await writeJsonAtomically(join(folder, PLAN_JSON), document);
+  return document;
+}
+
+/**
+ * plan.json of a plan folder, proved to be the plan that was made: its id
+ * matches its content, and the input copy and baseline.csv beside it are the
+ * ones it names. Anything else means the folder was altered since, and
+ * nothing of it may be sent.
+ */
+export async function readPlanDocument(folder: string): Promise<PlanDocument> {
+  const path = join(folder, PLAN_JSON);
+  let document: PlanDocument;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8')) as PlanDocument;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new TiError('invalid', missing ? `${folder} is not a plan folder: it has no ${PLAN_JSON}.` : `${path} cannot be read: ${(error as Error).message}.`, {
+      hint: 'Give --plan the folder ti-credits plan wrote (reports/<time>-<file name>), as its approver received it.',
+    });
+  }
+  const { id, ...content } = document;
+  const altered = (what: string): TiError =>
+    new TiError('invalid', `The plan in ${folder} was altered since it was made (${what}), so it is not the plan that was approved; nothing was sent.`, {
+      hint: 'Make the plan again with ti-credits plan, and have it approved again.',
+    });
+  if (document.version !== 1 || typeof id !== 'string' || planId(content) !== id) throw altered('its content no longer matches its id');
+  // The copy is a file of the plan folder: a name that reaches elsewhere is no plan ti-credits wrote.
+  if (!/^[\w.-]+$/.test(document.input.copy) || document.input.copy.startsWith('.')) throw altered(`it names ${JSON.stringify(document.input.copy)} as its input copy`);
+  if ((await sha256File(join(folder, document.input.copy))) !== document.input.sha256) throw altered(`${document.input.copy} is not the input it was made from`);
+  if ((await sha256File(join(folder, 'baseline.csv'))) !== document.baselineSha256) throw altered('baseline.csv is not the one it recorded');
+  return document;
+}
+
+/** The SHA-256 of a file's bytes, in hex; '' when it cannot be read. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    return '';
+  }
+  return hash.digest('hex');
+}

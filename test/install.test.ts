@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { readCsvFile, runFolder, tempDir } from './helpers.js';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const VERSION = (JSON.parse(await (await import('node:fs/promises')).readFile(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * The environment npm sees here, without what `npm test` set for its own
+ * run (the project's prefix, the script's name...), which would point a
+ * global install back at the clone.
+ */
+function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_(config_(prefix|global|local_prefix)|lifecycle_|package_|command$|node_execpath$)/i.test(name) && name !== 'INIT_CWD'),
+  );
+}
+
+describe('installing ti-credits for use outside the clone (issue 13, point 9)', () => {
+  it('packs, installs from the tarball into a prefix of its own, and runs from another folder', async () => {
+    const work = await tempDir();
+    // dist/ is already built by `npm test`; --ignore-scripts keeps `prepare` from rebuilding it under the other tests' feet.
+    const packed = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env: npmEnv() });
+    const [manifest] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+    assert.ok(manifest);
+    const files = manifest.files.map((file) => file.path);
+    assert.ok(files.includes('dist/src/cli/main.js'), 'the command itself is packed');
+    assert.ok(!files.some((path) => path.startsWith('dist/test/') || path.startsWith('src/') || path.endsWith('.map')), 'only the built command is packed');
+
+    // The tarball is installed as `npm install --global` lays it out (the package under lib/node_modules, its
+    // command in bin), its dependencies those the lockfile pins, taken from npm's cache, which `npm ci` filled:
+    // the test stays off the network. `npm install --global <tarball>` itself cannot run offline on a fresh
+    // machine: it asks the registry for every dependency's metadata, which npm ci never stores.
+    const prefix = join(work, 'prefix');
+    const installed = join(prefix, 'lib', 'node_modules', 'ti-credits');
+    await mkdir(installed, { recursive: true });
+    await exec('tar', ['xzf', join(work, manifest.filename), '-C', installed, '--strip-components', '1']);
+    await copyFile(join(root, 'package-lock.json'), join(installed, 'package-lock.json'));
+    await exec('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: installed, env: npmEnv() });
+    await mkdir(join(prefix, 'bin'));
+    await symlink(join(installed, 'dist', 'src', 'cli', 'main.js'), join(prefix, 'bin', 'ti-credits'));
+    const bin = join(prefix, 'bin', 'ti-credits');
+    assert.ok(existsSync(bin));
+
+    const elsewhere = await tempDir();
+    const version = await exec(bin, ['--version'], { cwd: elsewhere });
+    assert.equal(version.stdout.trim(), VERSION);
+    const validated = await exec(bin, ['validate', join(root, 'fixtures', 'sample.csv')], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
+    assert.match(validated.stdout, /^Validated: 12 rows in .*sample\.csv: 12 valid\./);
+    assert.equal((await readCsvFile(join(await runFolder(elsewhere), 'report.csv'))).length, 12);
+  });
+});
