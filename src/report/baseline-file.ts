@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
-import { AtomicCsvFile } from './csv-sink.js';
+import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const BASELINE_FILE = 'baseline.csv';
 

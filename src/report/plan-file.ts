@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
-import { AtomicCsvFile } from './csv-sink.js';
+import { AtomicCsvFile } from './atomic-csv-file.js';
 import { neutraliseFormula } from './schema.js';
 
 export const PLAN_FILE = 'plan.csv';

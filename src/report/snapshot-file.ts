@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BEFORE_PREFIX } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch } from '../core/credit-batch.js';
-import { AtomicCsvFile } from './csv-sink.js';
+import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const SNAPSHOT_FILE = 'snapshot.csv';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BEFORE_PREFIX, CLIENT_COLUMN, DELTA_COLUMN } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
-import { AtomicCsvFile } from './csv-sink.js';
+import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const UNDO_FILE = 'undo.csv';
 

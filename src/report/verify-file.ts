@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
-import { AtomicCsvFile } from './csv-sink.js';
+import { AtomicCsvFile } from './atomic-csv-file.js';
 import { neutraliseFormula } from './schema.js';
 
 export const VERIFY_FILE = 'verify.csv';
