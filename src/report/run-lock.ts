@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
 
 export const LOCK_FILE = 'run.lock';
@@ -16,11 +16,11 @@ export interface LockHolder {
 /** A run folder another live process holds: refused before anything is read or written there. */
 export class RunFolderBusy extends TiError {
   readonly folder: string;
-  /** Undefined while another process is taking over a stale lock. */
+  /** Undefined only when the lock does not read (it kept changing hands while this process tried). */
   readonly holder: LockHolder | undefined;
 
   constructor(folder: string, holder: LockHolder | undefined) {
-    const who = holder === undefined ? 'another ti-credits process, which is taking it over' : `ti-credits process ${holder.pid} on ${holder.host}, since ${holder.since}`;
+    const who = holder === undefined ? 'another ti-credits process' : `ti-credits process ${holder.pid} on ${holder.host}, since ${holder.since}`;
     super('invalid', `${folder} is in use by ${who}: one run folder is written by one process at a time.`, {
       hint: `Wait for that process to end, or stop it. If it is gone (a machine since restarted, another host that died), delete ${join(folder, LOCK_FILE)} and try again.`,
     });
@@ -64,27 +64,15 @@ export class RunLock {
   static acquire(folder: string, now: Date): RunLock {
     const path = join(folder, LOCK_FILE);
     const holder: LockHolder = { pid: process.pid, host: hostname(), since: now.toISOString() };
-    if (createWhole(path, holder)) return new RunLock(path);
-    const found = readHolder(path);
-    if (found !== undefined && !isGone(found)) throw new RunFolderBusy(folder, found);
-    const takeover = `${path}.takeover`;
-    if (!createWhole(takeover, holder)) {
-      const taking = readHolder(takeover);
-      if (taking !== undefined && !isGone(taking)) throw new RunFolderBusy(folder, undefined);
-      // A takeover its process never finished: gone, and only ever removed by the process that finds it so.
-      unlinkQuietly(takeover);
-      if (!createWhole(takeover, holder)) throw new RunFolderBusy(folder, undefined);
+    // A few rounds at most: each is lost only to another process freeing or taking over the folder meanwhile.
+    for (let round = 0; round < 3; round++) {
+      if (createWhole(path, holder)) return new RunLock(path);
+      const found = readHolder(path);
+      if (found !== undefined && !isGone(found)) throw new RunFolderBusy(folder, found);
+      if (takeOver(path, holder)) return new RunLock(path);
     }
-    try {
-      // Under the takeover lock, the stale lock is still the one judged stale, unless the folder was taken and freed meanwhile.
-      const now2 = readHolder(path);
-      if (now2 !== undefined && !isGone(now2)) throw new RunFolderBusy(folder, now2);
-      unlinkQuietly(path);
-      if (!createWhole(path, holder)) throw new RunFolderBusy(folder, readHolder(path));
-      return new RunLock(path);
-    } finally {
-      unlinkQuietly(takeover);
-    }
+    const last = readHolder(path);
+    throw new RunFolderBusy(folder, last !== undefined && !isGone(last) ? last : undefined);
   }
 
   /** Frees the folder; once, whichever exit path calls it. */
@@ -93,6 +81,34 @@ export class RunLock {
     this.#held = false;
     process.removeListener('exit', this.#release);
     unlinkQuietly(this.#path);
+  }
+}
+
+/**
+ * Replaces the stale lock at `path` with `holder`'s, under the takeover
+ * lock; false when the lock was freed meanwhile or a takeover left by a
+ * dead process was cleared (try again). A live process taking it over, or
+ * holding it by now, is named.
+ */
+function takeOver(path: string, holder: LockHolder): boolean {
+  const folder = dirname(path);
+  const takeover = `${path}.takeover`;
+  if (!createWhole(takeover, holder)) {
+    const taking = readHolder(takeover);
+    if (taking !== undefined && !isGone(taking)) throw new RunFolderBusy(folder, taking);
+    // A takeover whose process died, or one that does not read (appearing whole, it was cut by a power cut), is
+    // cleared; one gone meanwhile was finished, and the next round meets the lock it left.
+    if (taking !== undefined || (existsSync(takeover) && readHolder(takeover) === undefined)) unlinkQuietly(takeover);
+    return false;
+  }
+  try {
+    // Under the takeover lock, the lock is still the stale one, unless the folder was taken meanwhile.
+    const current = readHolder(path);
+    if (current !== undefined && !isGone(current)) throw new RunFolderBusy(folder, current);
+    unlinkQuietly(path);
+    return createWhole(path, holder);
+  } finally {
+    unlinkQuietly(takeover);
   }
 }
 
