@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
@@ -17,7 +17,7 @@ import { ReportWriter } from './report-writer.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
 import { RunLock } from './run-lock.js';
 import type { ReportSchema } from './schema.js';
-import { rewriteSentLog, SentLog } from './sent-log.js';
+import { rewriteSentLog, SENT_FILE, SentLog } from './sent-log.js';
 import { SummaryCheckpoints } from './summary-checkpoints.js';
 import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
 import { syncEvery } from './sync-cadence.js';
@@ -129,6 +129,11 @@ export class RunFolder {
   /** Whether an earlier session recorded the baselines (it does so whole, before its first request). */
   hasBaselines(): boolean {
     return existsSync(join(this.path, BASELINE_FILE));
+  }
+
+  /** Whether an earlier session handed any row to the API: sent.log journals each before its first request. */
+  sentAnything(): boolean {
+    return existsSync(join(this.path, SENT_FILE)) && statSync(join(this.path, SENT_FILE)).size > 0;
   }
 
   /** sent.log: every row handed to the API, before its first request. */

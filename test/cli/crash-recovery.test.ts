@@ -253,3 +253,38 @@ describe('one process per run folder', () => {
     assert.deepEqual((await readdir(run.folder)).sort(), before.sort());
   });
 });
+
+describe('a resume of a run refused before sending', () => {
+  it('refused for want of --yes off a terminal: --resume --yes continues it and sends every row once', async () => {
+    const run = await balanceRun(3, () => ({}), []);
+    const unconfirmed = run.args.filter((arg) => arg !== '--yes');
+    const refused = await spawnCli([...unconfirmed, '--out', run.folder], run.dir);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(puts(run.mock), 0);
+    const resumed = await cli(['apply', '--resume', run.folder, '--yes'], { cwd: run.dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(run.rows.map((id) => requestsFor(run.mock, id).length), [1, 1, 1]);
+    await assertFinished(run);
+  });
+
+  it('refused for invalid rows: refused again as it is (exit 2); fixed, it is a changed file, refused with what to do, leaving the folder as it was', async () => {
+    const run = await balanceRun(3, () => ({}), []);
+    const original = await readFile(run.csv, 'utf8');
+    await writeFile(run.csv, original.replace(',1001\n', ',lots\n'));
+    const first = await cli([...run.args, '--out', run.folder], { cwd: run.dir });
+    assert.equal(first.code, 2, first.stderr);
+    const files = async (): Promise<Record<string, string>> => Object.fromEntries(await Promise.all((await readdir(run.folder)).filter((file) => file !== 'run.log').map(async (file) => [file, await readFile(join(run.folder, file), 'utf8')])));
+    const again = await cli(['apply', '--resume', run.folder, '--yes'], { cwd: run.dir });
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(again.stderr, /Nothing was sent: some rows of the file are invalid/);
+    const before = await files();
+
+    await writeFile(run.csv, original);
+    const fixed = await cli(['apply', '--resume', run.folder, '--yes'], { cwd: run.dir });
+    assert.equal(fixed.code, 2, fixed.stderr);
+    assert.match(fixed.stderr, /has changed since the run in .* started/);
+    assert.match(fixed.stderr, /That run sent nothing: start a new run \(without --resume\) with the file as it is now\./);
+    assert.equal(puts(run.mock), 0);
+    assert.deepEqual(await files(), before);
+  });
+});
