@@ -119,6 +119,16 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const source = await openInput(inputPath, options.read);
   await readColumns(source, options.extraColumns);
   const folder = await openRunFolder(options, inputPath, startedAt, environment.cwd, sends);
+  try {
+    return await ingestInto(folder, source, options, environment, { inputPath, startedAt, now, sends });
+  } finally {
+    folder.release();
+  }
+}
+
+/** bulkIngest in the run folder this process holds. */
+async function ingestInto(folder: RunFolder, source: InputSource, options: RunOptions, environment: RunEnvironment, run: { readonly inputPath: string; readonly startedAt: Date; readonly now: () => Date; readonly sends: boolean }): Promise<RunResult> {
+  const { inputPath, startedAt, now, sends } = run;
   const recorded = describeOptions(options);
   const rowReport = guardOf(options) === undefined ? ROW_REPORT : GUARDED_REPORT;
   // A workbook's report also says which of a row's cells held formulas.
@@ -158,24 +168,35 @@ function guardOf(options: RunOptions): GuardOptions | undefined {
  */
 async function openRunFolder(options: RunOptions, inputPath: string, startedAt: Date, cwd: string, sends: boolean): Promise<RunFolder> {
   if (options.resume !== undefined) {
-    const folder = RunFolder.reopen(resolve(cwd, options.resume));
-    await checkResume(folder, inputPath, options);
+    // Taken before it is checked: a second process on the folder is refused at once, having read and written nothing.
+    const folder = await RunFolder.reopen(resolve(cwd, options.resume), startedAt);
+    try {
+      await checkResume(folder, inputPath, options);
+    } catch (error) {
+      folder.release();
+      throw error;
+    }
     return folder;
   }
   if (options.fromPlan !== undefined) checkSavedPlan(options.fromPlan, options.send?.target.origin, startedAt);
   const folder = await RunFolder.create(options.outDir, inputPath, startedAt, cwd);
-  // A saved plan's changes are made from its baselines, never from values read later.
-  if (options.fromPlan !== undefined) await folder.adoptBaselines(options.fromPlan.folder);
-  if (sends) {
-    // A pass of its own over the bytes: run.json must identify the file before anything is sent.
-    const { size, sha256 } = await fingerprintFile(inputPath);
-    await folder.writeRecord({
-      command: options.command,
-      startedAt: startedAt.toISOString(),
-      input: { path: inputPath, size, sha256 },
-      target: options.send?.target.origin ?? null,
-      options: describeOptions(options),
-    });
+  try {
+    // A saved plan's changes are made from its baselines, never from values read later.
+    if (options.fromPlan !== undefined) await folder.adoptBaselines(options.fromPlan.folder);
+    if (sends) {
+      // A pass of its own over the bytes: run.json must identify the file before anything is sent.
+      const { size, sha256 } = await fingerprintFile(inputPath);
+      await folder.writeRecord({
+        command: options.command,
+        startedAt: startedAt.toISOString(),
+        input: { path: inputPath, size, sha256 },
+        target: options.send?.target.origin ?? null,
+        options: describeOptions(options),
+      });
+    }
+  } catch (error) {
+    folder.release();
+    throw error;
   }
   return folder;
 }
@@ -607,9 +628,13 @@ class Ingest {
     this.#report = writer;
     const inFlight = prior?.inFlight;
     return (outcome) => {
-      const row = inFlight?.has(outcome.line) === true ? markResent(outcome) : outcome;
+      const lost = inFlight?.has(outcome.line) === true ? (prior?.lostRequests(outcome.line) ?? 0) : 0;
+      const row = lost > 0 ? markResent(outcome, lost) : outcome;
       writer.write(row);
-      if (row !== outcome) sentLog?.settle(row.line);
+      if (lost > 0) {
+        sentLog?.settle(row.line, lost);
+        session.tally.countLostRequests(lost);
+      }
       if (row.outcome === 'updated') this.#updated.add(row.line);
       session.tally.countRow(row);
       progress?.finish(row);
@@ -711,6 +736,7 @@ class Ingest {
     return (row, baseline, changes) => {
       const planned: Extract<PlannedRow, { kind: 'change' }> = { kind: 'change', clientId: baseline.clientId, baseline: baseline.values, changes, drifted: false, live: undefined };
       const inFlight = prior?.inFlight.has(row.line) === true;
+      const lost = inFlight ? (prior?.lostRequests(row.line) ?? 0) : 0;
       // The body is settled by the check just before the request: a balance adjusted by a delta is adjusted from the balance read then.
       const change: { line: number; id: string; body: CreditBatchUpdate } = { line: row.line, id: row.id, body: bodyOf(changes) };
       let live: CreditBatchUpdate | undefined;
@@ -723,8 +749,11 @@ class Ingest {
           // What a delta was applied to is the balance just read: that is the baseline the report shows for it.
           const appliedTo = changes.some((entry) => entry.delta !== undefined) && checked?.currentBalance !== undefined && result.kind !== 'withheld' ? { currentBalance: checked.currentBalance } : {};
           // The request lost when the earlier session died counts, whatever became of the row; it is accounted for from now on.
-          record({ ...outcome, attempts: outcome.attempts + (inFlight ? 1 : 0), baseline: { ...baseline.values, ...appliedTo }, live: checked });
-          if (inFlight) sentLog?.settle(row.line);
+          record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked });
+          if (lost > 0) {
+            sentLog?.settle(row.line, lost);
+            this.#session.tally.countLostRequests(lost);
+          }
         },
         {
           guard: async () => {

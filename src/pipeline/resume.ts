@@ -43,7 +43,10 @@ export async function checkResume(folder: RunFolder, inputPath: string, options:
       same
         ? `${inputPath} has changed since the run in ${folder.path} started, so its rows no longer match what that run recorded.`
         : `${inputPath} is not the file the run in ${folder.path} was started with (${record.input.path}).`,
-      'Resume with the file exactly as it was, or start a new run (without --resume) for the changed file.',
+      // A run refused before sending (invalid rows, a plan not confirmed) is fixed by a new run, not resumed.
+      folder.sentAnything()
+        ? 'Resume with the file exactly as it was, or start a new run (without --resume) for the changed file.'
+        : 'That run sent nothing: start a new run (without --resume) with the file as it is now.',
     );
   }
   const target = options.send?.target.origin ?? null;

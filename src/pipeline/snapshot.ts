@@ -45,6 +45,16 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd);
+  try {
+    return await snapshotInto(folder, options, environment, { startedAt, now });
+  } finally {
+    folder.release();
+  }
+}
+
+/** takeSnapshot in the run folder this process holds. */
+async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<SnapshotResult> {
+  const { startedAt, now } = clock;
   const { send } = options;
   const settings: SnapshotSettings = {
     clients: options.clients,

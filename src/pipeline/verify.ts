@@ -58,7 +58,17 @@ export interface VerifyResult {
 export async function verifyRun(options: VerifyOptions, environment: { readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<VerifyResult> {
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
-  const folder = RunFolder.reopen(options.folder);
+  const folder = await RunFolder.reopen(options.folder, startedAt);
+  try {
+    return await verifyIn(folder, options, environment, { startedAt, now });
+  } finally {
+    folder.release();
+  }
+}
+
+/** verifyRun in the run folder this process holds. */
+async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<VerifyResult> {
+  const { startedAt, now } = clock;
   const record = await folder.readRecord();
   const { send } = options;
   if (record.target !== send.target.origin) {

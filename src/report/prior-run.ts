@@ -10,6 +10,12 @@ export interface PriorRun {
   readonly updated: LineSet;
   /** Lines handed to the API whose answer was never recorded: the API may have applied them. */
   readonly inFlight: LineSet;
+  /**
+   * The requests of a line in flight that no report records: one for each
+   * session that handed it to the API and died before its answer was written
+   * (more than one when a resumed session died with it in flight again).
+   */
+  lostRequests(line: number): number;
   /** Requests the recorded rows account for. */
   readonly requests: number;
 }
@@ -25,5 +31,5 @@ export function loadPriorRun(folder: string, columns: Columns, schema: ReportSch
   const unanswered = new LineCounts();
   const recorded = readRecordedLines(folder, columns, schema, (line) => unanswered.add(line, -1));
   readSentLog(folder, (line, change) => unanswered.add(line, change));
-  return { prior: { updated: recorded.withOutcome('updated'), inFlight: unanswered.positive(), requests: recorded.requests }, recorded };
+  return { prior: { updated: recorded.withOutcome('updated'), inFlight: unanswered.positive(), lostRequests: (line) => Math.max(0, unanswered.get(line)), requests: recorded.requests }, recorded };
 }

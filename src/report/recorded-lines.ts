@@ -64,6 +64,11 @@ export class LineCounts {
     this.#counts[line] = (this.#counts[line] as number) + change;
   }
 
+  /** The count of `line`; 0 for a line never counted. */
+  get(line: number): number {
+    return this.#counts[line] ?? 0;
+  }
+
   /** The lines whose count is above 0. */
   positive(): LineSet {
     const lines = new LineSet();

@@ -14,9 +14,9 @@ import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, typ
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
 
-/** A row that was in flight when the run died, as the resumed run records it: the lost request counts, and the report says so. */
-export function markResent(row: RowOutcome): RowOutcome {
-  return { ...row, attempts: row.attempts + 1, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
+/** A row that was in flight when the run died, as the resumed run records it: the `lost` requests count, and the report says so. */
+export function markResent(row: RowOutcome, lost: number): RowOutcome {
+  return { ...row, attempts: row.attempts + lost, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
 }
 
 /** Whether a row's record says it was resent after an interruption: the report is the only lasting record of it, and the note is ti-credits' own text. */
@@ -111,7 +111,9 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
     if (error instanceof TiError) throw error;
     throw damaged(path, (error as Error).message);
   }
-  if (end.complete < end.size) truncateSync(path, end.complete);
+  // Without a whole header (a byte order mark at most), the file is emptied: the resumed run starts it again.
+  const keep = records === 0 ? 0 : end.complete;
+  if (keep < end.size) truncateSync(path, keep);
   return recorded;
 }
 

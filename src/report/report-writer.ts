@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { AppendBatch, AppendFile } from './append-batch.js';
@@ -97,7 +98,9 @@ export class ReportWriter {
     this.#report = open(REPORT_FILE, append ? 'a' : 'wx', this.#onRecord !== undefined);
     this.#failed = open(FAILED_FILE, append ? 'w' : 'wx', false);
     const bom = options.excel === true ? UTF8_BOM : '';
-    if (!append) this.#report.append(bom + csvText([reportHeader(this.#schema, columns)]));
+    // A resumed run whose earlier session died before its report had a whole header (killed while the file was
+    // validated, a power cut) finds it empty once read back: it starts it, or every later resume would refuse it.
+    if (!append || fstatSync(this.#report.fd).size === 0) this.#report.append(bom + csvText([reportHeader(this.#schema, columns)]));
     this.#failed.append(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
     // The headers at once: a report cut short must still say what its columns are.
     this.#report.flush();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
@@ -15,8 +15,9 @@ import type { RecordedLines } from './recorded-lines.js';
 import { compactReport, saysResent, type InputRows } from './recorded-report.js';
 import { ReportWriter } from './report-writer.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
+import { RunLock } from './run-lock.js';
 import type { ReportSchema } from './schema.js';
-import { SentLog } from './sent-log.js';
+import { rewriteSentLog, SENT_FILE, SentLog } from './sent-log.js';
 import { SummaryCheckpoints } from './summary-checkpoints.js';
 import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
 import { syncEvery } from './sync-cadence.js';
@@ -42,10 +43,13 @@ export class RunFolder {
   readonly #appends = new AppendBatch(syncEvery(SYNC_INTERVAL_MS));
   /** A resumed run's index of report.csv: where each line's latest record is. */
   #recorded: RecordedLines | undefined;
+  /** This process's hold on the folder, from opening to `release`. */
+  readonly #lock: RunLock;
 
-  private constructor(path: string, resumed: boolean) {
+  private constructor(path: string, resumed: boolean, lock: RunLock) {
     this.path = path;
     this.resumed = resumed;
+    this.#lock = lock;
   }
 
   /**
@@ -54,12 +58,24 @@ export class RunFolder {
    * is refused rather than mixed.
    */
   static async create(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<RunFolder> {
-    return new RunFolder(await createFolder(out, inputPath, now, cwd), false);
+    const path = await createFolder(out, inputPath, now, cwd);
+    return new RunFolder(path, false, RunLock.acquire(path, now));
   }
 
-  /** The folder of an interrupted run, to go on in. */
-  static reopen(path: string): RunFolder {
-    return new RunFolder(path, true);
+  /**
+   * The folder of an earlier run, to go on in (--resume) or add to (verify),
+   * once it is known to hold a run and taken for this process: a folder
+   * another live process holds is refused (RunFolderBusy) before anything is
+   * read or written there.
+   */
+  static async reopen(path: string, now: Date): Promise<RunFolder> {
+    await readRunRecord(path);
+    return new RunFolder(path, true, RunLock.acquire(path, now));
+  }
+
+  /** Frees the folder for another process; every way a command ends calls it. */
+  release(): void {
+    this.#lock.release();
   }
 
   /** run.log; `scrub` is applied to each line written (see openRunLog). */
@@ -115,6 +131,11 @@ export class RunFolder {
     return existsSync(join(this.path, BASELINE_FILE));
   }
 
+  /** Whether an earlier session handed any row to the API: sent.log journals each before its first request. */
+  sentAnything(): boolean {
+    return existsSync(join(this.path, SENT_FILE)) && statSync(join(this.path, SENT_FILE)).size > 0;
+  }
+
   /** sent.log: every row handed to the API, before its first request. */
   openSentLog(): SentLog {
     return new SentLog(this.path, this.#appends);
@@ -137,8 +158,14 @@ export class RunFolder {
    * input again, when the rewrite needs rows' cells as read (see compactReport).
    */
   async compactReport(readRows: () => Promise<InputRows>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
-    if (this.#recorded === undefined) throw new Error('a report is compacted after loadPrior read it back');
-    await compactReport(this.#recorded, this.path, columns, options, readRows);
+    const recorded = this.#recorded;
+    if (recorded === undefined) throw new Error('a report is compacted after loadPrior read it back');
+    await compactReport(recorded, this.path, columns, options, readRows);
+    rewriteSentLog(this.path, (visit) =>
+      recorded.each((line, { attempts }) => {
+        if (attempts > 0) visit(line);
+      }),
+    );
   }
 
   /** report.xlsx and failed.xlsx, from report.csv and failed.csv once they are complete (--excel). */

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, truncateSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendBatch, AppendFile } from './append-batch.js';
 
@@ -29,9 +29,9 @@ export class SentLog {
     return this.#batch.written();
   }
 
-  /** The request of `line` lost in an earlier interruption is now in the report. */
-  settle(line: number): void {
-    this.#file.append(`-${line}\n`);
+  /** The `lost` requests of `line` in earlier interruptions are now in the report. */
+  settle(line: number, lost: number): void {
+    for (let request = 0; request < lost; request++) this.#file.append(`-${line}\n`);
     this.#batch.schedule();
   }
 
@@ -97,4 +97,39 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
     closeSync(fd);
   }
   if (complete < size) truncateSync(path, complete);
+}
+
+/**
+ * Writes sent.log anew to match a compacted report.csv: one entry for each
+ * line in `answered` (those whose one record now counts a request). Without
+ * it, a row sent in several sessions is journalled several times but has one
+ * record once compacted, and the next resume would take it for a row in
+ * flight. Replaced whole (a leftover `.tmp` is overwritten); a crash before
+ * the rename leaves the longer log, which can only flag a row too many.
+ */
+export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void): void {
+  const path = join(folder, SENT_FILE);
+  const partial = `${path}.tmp`;
+  const fd = openSync(partial, 'w');
+  try {
+    let text = '';
+    answered((line) => {
+      text += `${line}\n`;
+      if (text.length >= READ_BYTES) {
+        writeAll(fd, text);
+        text = '';
+      }
+    });
+    writeAll(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(partial, path);
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written);
 }

@@ -28,6 +28,9 @@ export function errorShape(message: string): string {
   return status + message.slice(status.length).replace(UUIDS, '<id>').replace(NUMBERS, '<n>');
 }
 
+/** The key of `byStatus` for requests lost at an interruption (see countLostRequest). */
+export const LOST = 'lost';
+
 /** Running counts for the summary, fed as rows and requests finish. */
 export class Tally {
   readonly rows: Record<Outcome, number>;
@@ -77,6 +80,16 @@ export class Tally {
     this.requests++;
     const status = attempt.status === undefined ? 'network' : String(attempt.status);
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  /**
+   * Counts the requests of a row that was in flight when earlier sessions
+   * died: they left, but no session recorded their answer. The report counts
+   * them in the row's `attempts`; so do these counts, under `lost`.
+   */
+  countLostRequests(lost: number): void {
+    this.requests += lost;
+    this.byStatus[LOST] = (this.byStatus[LOST] ?? 0) + lost;
   }
 
   countRetry(cause: string): void {

@@ -88,7 +88,7 @@ describe('sent.log', () => {
     void log.record(2);
     void log.record(3);
     void log.record(3);
-    log.settle(3);
+    log.settle(3, 1);
     log.close();
     const path = join(dir, 'sent.log');
     const whole = await readFile(path, 'utf8');

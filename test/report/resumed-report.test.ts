@@ -123,9 +123,9 @@ function session(report: ReportWriter, sent: SentLog, todo: readonly CsvRecord[]
     const outcome = outcomeOf(record, columns, random, number);
     if (outcome.outcome !== 'invalid' && outcome.attempts > 0) void sent.record(record.line);
     if (index >= end - inFlight && outcome.outcome !== 'invalid' && outcome.attempts > 0) return;
-    const row = resentLines.has(record.line) ? markResent(outcome) : outcome;
+    const row = resentLines.has(record.line) ? markResent(outcome, 1) : outcome;
     report.write(row);
-    if (row !== outcome) sent.settle(record.line);
+    if (row !== outcome) sent.settle(record.line, 1);
   });
 }
 
@@ -142,7 +142,11 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   session(first.report, first.sent, records, columns, new Set(), random, 1, 0.8, 12);
   first.report.close();
   first.sent.close();
-  const afterFirst = RunFolder.reopen(dir).loadPrior(columns, ROW_REPORT);
+  // A run folder holds run.json: what it was started with (only its shape matters here).
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'apply', startedAt: '', input: { path: input, size: 0, sha256: '' }, target: null, options: {} }));
+  const reopened = await RunFolder.reopen(dir, new Date());
+  const afterFirst = reopened.loadPrior(columns, ROW_REPORT);
+  reopened.release();
   const second = { report: new ReportWriter(dir, columns, { batch, append: true, excel }), sent: new SentLog(dir, batch) };
   session(second.report, second.sent, records.filter((record) => !afterFirst.updated.has(record.line)), columns, new Set(afterFirst.inFlight), random, 2, 0.7, 9);
   second.report.close();
@@ -153,7 +157,7 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   appendFileSync(join(dir, 'sent.log'), `${spanning.line}\n${spanning.line + 1}`);
   appendFileSync(join(dir, 'sent.log'), Buffer.alloc(6));
 
-  const folder = RunFolder.reopen(dir);
+  const folder = await RunFolder.reopen(dir, new Date());
   const prior = folder.loadPrior(columns, ROW_REPORT);
   const report = folder.openReport(columns, { schema: ROW_REPORT, durable: true, excel });
   const sent = folder.openSentLog();
@@ -161,6 +165,7 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   report.close();
   sent.close();
   await folder.compactReport(async () => (await readDataRows(await openInput(input, {}))).batches, columns, { schema: ROW_REPORT, excel });
+  folder.release();
 
   const updated = [...prior.updated].sort((a, b) => a - b);
   return {

@@ -23,7 +23,14 @@ export async function verifyCommand(argv: Readonly<Record<string, unknown>>, io:
 export async function runVerify(options: VerifyOptions, json: boolean, io: CliIo, run?: RunResult): Promise<number> {
   const result = await verifyRun(options, { shutdown: io.shutdown });
   const { summary } = result;
-  if (run !== undefined && result.file !== undefined) await writeRunReport(RunFolder.reopen(run.folder), run.summary, run.plan, result.rows);
+  if (run !== undefined && result.file !== undefined) {
+    const folder = await RunFolder.reopen(run.folder, new Date());
+    try {
+      await writeRunReport(folder, run.summary, run.plan, result.rows);
+    } finally {
+      folder.release();
+    }
+  }
   if (summary.error !== null) io.stderr.write(formatError(summary.error));
   io.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : formatVerifySummary(result, io.cwd));
   if (summary.status === 'interrupted') return EXIT.interrupted;

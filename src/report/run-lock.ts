@@ -1,0 +1,172 @@
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TiError } from '../core/errors.js';
+
+export const LOCK_FILE = 'run.lock';
+
+/** Who holds a run folder, as its lock file says. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  /** When it took the folder (ISO 8601). */
+  readonly since: string;
+}
+
+/** A run folder another live process holds: refused before anything is read or written there. */
+export class RunFolderBusy extends TiError {
+  readonly folder: string;
+  /** Undefined only when the lock does not read (it kept changing hands while this process tried). */
+  readonly holder: LockHolder | undefined;
+
+  constructor(folder: string, holder: LockHolder | undefined) {
+    const who = holder === undefined ? 'another ti-credits process' : `ti-credits process ${holder.pid} on ${holder.host}, since ${holder.since}`;
+    super('invalid', `${folder} is in use by ${who}: one run folder is written by one process at a time.`, {
+      hint: `Wait for that process to end, or stop it. If it is gone (a machine since restarted, another host that died), delete ${join(folder, LOCK_FILE)} and try again.`,
+    });
+    this.folder = folder;
+    this.holder = holder;
+  }
+}
+
+/**
+ * The lock on a run folder: `run.lock`, holding the pid, host and start of
+ * the process that owns the folder. Sending a row twice is what it prevents,
+ * so it is ti-credits' own rather than a library's: proper-lockfile (the
+ * usual choice) says a lock is stale when its holder has not touched it for
+ * some seconds, which needs a timer to keep firing, yet the end of a resumed
+ * run compacts its report with synchronous reads that can hold the event
+ * loop longer than that (a second process would then send alongside); and
+ * it records no pid or host, so the second process could not say who holds
+ * the folder, and a killed run's lock would be taken over only once it had
+ * aged. Here a lock is stale exactly when its process is gone: same host and
+ * no such pid, or a file that does not read as a lock (a power cut). A lock
+ * of another host is never judged: it is refused, naming that host.
+ *
+ * The lock appears whole or not at all (written aside, then hard-linked into
+ * place, which fails if one exists), so a reader never sees half of it. A
+ * stale lock is taken over under `run.lock.takeover`, made the same way:
+ * two processes finding the same stale lock cannot both remove it, one of
+ * them after the other has taken the folder.
+ */
+export class RunLock {
+  readonly #path: string;
+  readonly #release = (): void => this.release();
+  #held = true;
+
+  private constructor(path: string) {
+    this.#path = path;
+    // Whatever way the process ends (a second Ctrl-C exits at once), the folder is left free.
+    process.once('exit', this.#release);
+  }
+
+  /** Takes `folder` for this process, or throws RunFolderBusy naming the live process that holds it. */
+  static acquire(folder: string, now: Date): RunLock {
+    const path = join(folder, LOCK_FILE);
+    const holder: LockHolder = { pid: process.pid, host: hostname(), since: now.toISOString() };
+    // A few rounds at most: each is lost only to another process freeing or taking over the folder meanwhile.
+    for (let round = 0; round < 3; round++) {
+      if (createWhole(path, holder)) return new RunLock(path);
+      const found = readHolder(path);
+      if (found !== undefined && !isGone(found)) throw new RunFolderBusy(folder, found);
+      if (takeOver(path, holder)) return new RunLock(path);
+    }
+    const last = readHolder(path);
+    throw new RunFolderBusy(folder, last !== undefined && !isGone(last) ? last : undefined);
+  }
+
+  /** Frees the folder; once, whichever exit path calls it. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    process.removeListener('exit', this.#release);
+    unlinkQuietly(this.#path);
+  }
+}
+
+/**
+ * Replaces the stale lock at `path` with `holder`'s, under the takeover
+ * lock; false when the lock was freed meanwhile or a takeover left by a
+ * dead process was cleared (try again). A live process taking it over, or
+ * holding it by now, is named.
+ */
+function takeOver(path: string, holder: LockHolder): boolean {
+  const folder = dirname(path);
+  const takeover = `${path}.takeover`;
+  if (!createWhole(takeover, holder)) {
+    const taking = readHolder(takeover);
+    if (taking !== undefined && !isGone(taking)) throw new RunFolderBusy(folder, taking);
+    // A takeover whose process died, or one that does not read (appearing whole, it was cut by a power cut), is
+    // cleared; one gone meanwhile was finished, and the next round meets the lock it left.
+    if (taking !== undefined || (existsSync(takeover) && readHolder(takeover) === undefined)) unlinkQuietly(takeover);
+    return false;
+  }
+  try {
+    // Under the takeover lock, the lock is still the stale one, unless the folder was taken meanwhile.
+    const current = readHolder(path);
+    if (current !== undefined && !isGone(current)) throw new RunFolderBusy(folder, current);
+    unlinkQuietly(path);
+    return createWhole(path, holder);
+  } finally {
+    unlinkQuietly(takeover);
+  }
+}
+
+/** Creates `path` holding `holder`, whole, unless it exists; false if it does. */
+function createWhole(path: string, holder: LockHolder): boolean {
+  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(aside, 'wx');
+  try {
+    writeSync(fd, `${JSON.stringify(holder)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(aside, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkQuietly(aside);
+  }
+}
+
+/** The holder a lock file names; undefined when it is gone or does not read as a lock. */
+function readHolder(path: string): LockHolder | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const holder = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof holder.pid !== 'number' || typeof holder.host !== 'string' || typeof holder.since !== 'string') return undefined;
+    return { pid: holder.pid, host: holder.host, since: holder.since };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that wrote `holder` is known to be gone: on this host, and no process has its pid. */
+function isGone(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists, run by another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
