@@ -11,31 +11,42 @@ import { MOCK_API_KEY } from '../src/mock/server.js';
 import { mulberry32 } from '../src/mock/faults.js';
 import { RESENT_NOTE } from '../src/report/recorded-report.js';
 import { CLI, readSummary, writeRows } from './common.js';
+import { SOAK_CLIENT } from './soak-client.js';
 
 /**
- * `npm run soak:resume`: random SIGKILL/--resume sequences of a blind `apply`
- * against the mock in its own process (bench/soak-mock.ts). Each repetition
+ * `npm run soak:resume`: random SIGKILL/--resume sequences of `apply`
+ * against the mock in its own process (bench/soak-mock.ts), blind and
+ * reading before writing (SOAK_MODES, default both). Each repetition
  * sends a fresh file, kills the command line 1 to 3 times at random moments
  * (any of them may land while the file is validated, mid-send or while the
  * report is rewritten), then resumes it to its end, and checks what the
  * issue asks: no row recorded `updated` applied twice unflagged, no row
  * missing from the report, requests.sent equal to the report's attempts, the
  * requests the mock received beside them, the server state equal to the CSV.
+ * Reading before writing, a row in flight at a kill is settled by the check
+ * just before its next request (found holding its target, it is not sent
+ * again), so no row should be applied twice at all; requests.sent also
+ * counts the reads, of which a killed session's last second goes uncounted
+ * (summary.json is rewritten once a second), so the PUTs are compared.
  *
  * SOAK_RUNS (default 20) repetitions, SOAK_ROWS rows each (default 300),
  * stopping early once SOAK_SECONDS (default 240) have passed; SOAK_SEED seeds
  * the kill moments.
  */
 const RUNS = Number(process.env.SOAK_RUNS ?? 20);
+const MODES = (process.env.SOAK_MODES ?? 'blind,live').split(',') as Mode[];
 const ROWS = Number(process.env.SOAK_ROWS ?? 300);
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 240);
 const LATENCY_MS = 10;
 const random = mulberry32(Number(process.env.SOAK_SEED ?? 12));
 const SOAK_MOCK = fileURLToPath(new URL('./soak-mock.js', import.meta.url));
 
+type Mode = 'blind' | 'live';
+
 interface MockStats {
   readonly received: Record<string, number>;
   readonly applied: Record<string, number>;
+  readonly reads: number;
   readonly balances: Record<string, number | null>;
 }
 
@@ -49,6 +60,7 @@ interface Totals {
   sent: number;
   attempts: number;
   received: number;
+  reads: number;
   mismatchedSent: number;
   stateWrong: number;
   notCompleted: number;
@@ -94,14 +106,14 @@ async function runCli(args: readonly string[], cwd: string, killAfterMs?: number
   return { code, signal, stderr };
 }
 
-async function repetition(totals: Totals): Promise<void> {
+async function repetition(mode: Mode, totals: Totals): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ti-credits-soak-'));
   const mock = await SoakMock.start(ROWS);
   try {
     const input = join(dir, 'input.csv');
     await writeRows(input, ROWS);
     const folder = join(dir, 'run');
-    const args = ['apply', '--blind', '--yes', input, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
+    const args = ['apply', ...(mode === 'blind' ? ['--blind'] : ['--client', SOAK_CLIENT]), '--yes', input, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
     // A fresh run of ROWS rows takes about ROWS × LATENCY_MS / 4 plus start-up: kills land anywhere in it.
     const span = 300 + (ROWS * LATENCY_MS) / 4;
     const kills = 1 + Math.floor(random() * 3);
@@ -143,7 +155,9 @@ async function repetition(totals: Totals): Promise<void> {
     totals.sent += summary.requests.sent;
     totals.attempts += attempts;
     totals.received += received;
-    if (summary.requests.sent !== attempts) totals.mismatchedSent++;
+    totals.reads += stats.reads;
+    // Reading before writing, requests.sent counts the reads too, not all of them from a killed session: the PUTs are compared.
+    if (mode === 'blind' ? summary.requests.sent !== attempts : received > attempts) totals.mismatchedSent++;
     if (summary.status !== 'completed' || report.length !== ROWS) totals.notCompleted++;
   } finally {
     await mock.stop();
@@ -151,23 +165,30 @@ async function repetition(totals: Totals): Promise<void> {
   }
 }
 
-const totals: Totals = { runs: 0, kills: 0, appliedTwiceUnflagged: 0, missing: 0, appliedTwiceFlagged: 0, flagged: 0, sent: 0, attempts: 0, received: 0, mismatchedSent: 0, stateWrong: 0, notCompleted: 0 };
-const started = performance.now();
-for (let run = 0; run < RUNS && performance.now() - started < SECONDS * 1000; run++) await repetition(totals);
 const line = (label: string, value: number | string): string => `  ${label.padEnd(66)} ${String(value)}`;
-const report = [
-  `soak:resume: ${totals.runs} of ${RUNS} repetitions of ${ROWS} rows, ${totals.kills} SIGKILLs, ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  line('rows applied twice yet recorded updated unflagged (must be 0)', totals.appliedTwiceUnflagged),
-  line('rows missing from the final report (must be 0)', totals.missing),
-  line('rows applied twice while in flight, flagged', totals.appliedTwiceFlagged),
-  line('rows flagged resent after interruption', totals.flagged),
-  line('requests.sent (summary.json, all runs)', totals.sent),
-  line('sum of the reports\' attempts', totals.attempts),
-  line('requests the mock received', totals.received),
-  line('runs whose requests.sent differs from their attempts (must be 0)', totals.mismatchedSent),
-  line('batches not holding the CSV\'s value (must be 0)', totals.stateWrong),
-  line('runs not completed with one line per row (must be 0)', totals.notCompleted),
-];
-process.stdout.write(`${report.join('\n')}\n`);
-const failed = totals.appliedTwiceUnflagged + totals.missing + totals.mismatchedSent + totals.stateWrong + totals.notCompleted > 0;
+let failed = false;
+const started = performance.now();
+for (const mode of MODES) {
+  const totals: Totals = { runs: 0, kills: 0, appliedTwiceUnflagged: 0, missing: 0, appliedTwiceFlagged: 0, flagged: 0, sent: 0, attempts: 0, received: 0, reads: 0, mismatchedSent: 0, stateWrong: 0, notCompleted: 0 };
+  const modeStarted = performance.now();
+  // The time bound is shared: each mode gets its part of what is left.
+  const deadline = modeStarted + (SECONDS * 1000 - (modeStarted - started)) / (MODES.length - MODES.indexOf(mode));
+  for (let run = 0; run < RUNS && performance.now() < deadline; run++) await repetition(mode, totals);
+  const report = [
+    `soak:resume, ${mode === 'blind' ? 'apply --blind' : 'apply reading before writing (--client)'}: ${totals.runs} of ${RUNS} repetitions of ${ROWS} rows, ${totals.kills} SIGKILLs, ${((performance.now() - modeStarted) / 1000).toFixed(1)} s`,
+    line('rows applied twice yet recorded updated unflagged (must be 0)', totals.appliedTwiceUnflagged),
+    line('rows missing from the final report (must be 0)', totals.missing),
+    line('rows applied twice while in flight, flagged', totals.appliedTwiceFlagged),
+    line('rows flagged resent after interruption', totals.flagged),
+    line('requests.sent (summary.json, all runs)', totals.sent),
+    line("sum of the reports' attempts", totals.attempts),
+    line('PUTs the mock received', totals.received),
+    ...(mode === 'live' ? [line('GETs the mock received (reads)', totals.reads)] : []),
+    line(mode === 'blind' ? 'runs whose requests.sent differs from their attempts (must be 0)' : 'runs whose PUTs received exceed their attempts (must be 0)', totals.mismatchedSent),
+    line("batches not holding the CSV's value (must be 0)", totals.stateWrong),
+    line('runs not completed with one line per row (must be 0)', totals.notCompleted),
+  ];
+  process.stdout.write(`${report.join('\n')}\n`);
+  if (totals.appliedTwiceUnflagged + totals.missing + totals.mismatchedSent + totals.stateWrong + totals.notCompleted > 0) failed = true;
+}
 process.exitCode = failed ? 1 : 0;
