@@ -14,6 +14,8 @@ export const EXIT = {
   stopped: 3,
   /** A bug in ti-credits. */
   internal: 70,
+  /** The run folder could not be written (disk full, read-only): the run stopped; --resume finishes it. EX_IOERR of sysexits.h, beside 70. */
+  unwritable: 74,
   /** The user interrupted the run (Ctrl-C, SIGTERM): 128 + SIGINT, as shells expect. */
   interrupted: 130,
 } as const;
@@ -26,6 +28,7 @@ const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' 
     [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
+    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): the run stopped at the first failed write; once it can be written, --resume finishes it'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   plan: [
@@ -34,12 +37,14 @@ const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' 
     [EXIT.refused, 'no plan to approve: invalid rows, usage, configuration, or the live values could not be read'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+    [EXIT.unwritable, 'the plan folder could not be written (disk full, read-only): no plan to approve'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   validate: [
     [EXIT.ok, 'every row is valid'],
     [EXIT.refused, 'some rows are invalid, or the file or the options cannot be used'],
     [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): the report is incomplete'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   snapshot: [
@@ -48,6 +53,7 @@ const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' 
     [EXIT.refused, 'nothing was read: usage or configuration'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): no snapshot'],
+    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): no snapshot'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   verify: [
@@ -56,6 +62,7 @@ const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' 
     [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
+    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): no verify.csv'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   mock: [
@@ -79,12 +86,14 @@ export function exitCodeForError(kind: ErrorKind): number {
     case 'rejected':
     case 'transient':
       return EXIT.notAllUpdated;
+    case 'unwritable':
+      return EXIT.unwritable;
   }
 }
 
 export function exitCodeForRun(summary: Summary): number {
   if (summary.status === 'refused') return exitCodeForError((summary.error?.kind as ErrorKind | undefined) ?? 'invalid');
-  if (summary.status === 'stopped') return EXIT.stopped;
+  if (summary.status === 'stopped') return summary.error?.kind === 'unwritable' ? EXIT.unwritable : EXIT.stopped;
   if (summary.status === 'interrupted') return EXIT.interrupted;
   const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {

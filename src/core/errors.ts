@@ -13,7 +13,13 @@ export type ErrorKind =
   /** The API refused the key (401, 403); no further request can succeed. */
   | 'auth'
   /** The run had to stop early for a reason other than the key. */
-  | 'aborted';
+  | 'aborted'
+  /**
+   * The run folder could not be written (a full disk, a read-only one): the
+   * run stopped at the first failed write, since a row sent then could not
+   * be recorded. What was written stands, and --resume finishes the run.
+   */
+  | 'unwritable';
 
 export class TiError extends Error {
   readonly kind: ErrorKind;

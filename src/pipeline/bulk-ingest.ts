@@ -7,7 +7,7 @@ import { type ApiError, TiError } from '../core/errors.js';
 import { keyScrubber } from '../core/secret.js';
 import type { ReadPosition } from '../read/csv-records.js';
 import { openInput, readDataRows, readRowsFrom, type InputRecord, type InputSource } from '../read/data-rows.js';
-import { assertUnchanged, fingerprintFile } from '../read/file-stamp.js';
+import { assertUnchanged, fingerprintFile, isUnchanged } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
 import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
 import { keyKind } from '../send/api-target.js';
@@ -152,7 +152,7 @@ async function ingestInto(folder: RunFolder, source: InputSource, options: RunOp
   if (ingest.plan !== undefined) session.planned(planFacts(ingest.plan));
   const summary = await session.finish();
   // What the run did, for whoever approved it: every apply that may have sent something.
-  if (sends && summary.status !== 'refused') await writeRunReport(folder, summary, ingest.plan);
+  if (sends && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, ingest.plan);
   return { folder: folder.path, summary, tally: session.tally, preview: ingest.preview, plan: ingest.plan, undo: ingest.undo, keyAccepted: ingest.keyAccepted };
 }
 
@@ -196,7 +196,8 @@ async function openRunFolder(options: RunOptions, inputPath: string, startedAt: 
     }
   } catch (error) {
     folder.release();
-    throw error;
+    if (error instanceof TiError) throw error;
+    throw folder.fail(error);
   }
   return folder;
 }
@@ -226,6 +227,8 @@ class Ingest {
   readonly #planProblems = new Map<number, string>();
   /** Every row of the sending pass has been handed to the send stage: stopping now would skip none. */
   #allSubmitted = false;
+  /** The pass that sends has begun: a change of the file found now stops a run that may have sent rows. */
+  #sending = false;
 
   constructor(session: RunSession, options: RunOptions, environment: RunEnvironment, schema: ReportSchema) {
     this.#session = session;
@@ -296,6 +299,7 @@ class Ingest {
           this.#discardReport();
         }
         if (mode.kind === 'send' && send !== undefined && executorModule !== undefined) {
+          this.#sending = true;
           sentLog = session.folder.openSentLog();
           this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
           session.startCheckpoints();
@@ -322,8 +326,9 @@ class Ingest {
         }
       }
       after = { source, scan, prior, sent: mode.kind === 'send' };
-    } catch (error) {
-      if (!(error instanceof TiError)) throw error;
+    } catch (caught) {
+      // A write the run folder refused has stopped the run already (see RunFolder.fail); anything else not a TiError is a bug.
+      const error = caught instanceof TiError ? caught : session.folder.fail(caught);
       if (!session.signal.aborted && sentLog === undefined) {
         // A file refused while it is read (broken quoting halfway down) leaves no report: the rows
         // before the problem would look like the whole file.
@@ -334,11 +339,33 @@ class Ingest {
       // Rows already in flight still get their line in the report before it closes.
       await this.#executor?.drain().catch(() => {});
       await session.stopCheckpoints();
-      this.#report?.close();
-      sentLog?.close();
+      this.#closing(() => this.#report?.close());
+      this.#closing(() => sentLog?.close());
       this.#executor?.close();
     }
-    if (after === undefined) return;
+    // A folder that can no longer be written keeps what it holds: the resume that finishes the run writes the rest.
+    if (after === undefined || session.folder.failure !== undefined) return;
+    try {
+      await this.#finishFiles(after, guard);
+    } catch (error) {
+      if (error instanceof TiError) throw error;
+      session.folder.fail(error);
+    }
+  }
+
+  /** Closes a file of the run folder; one the disk refuses to finish stops the run (see RunFolder.fail). */
+  #closing(close: () => void): void {
+    try {
+      close();
+    } catch (error) {
+      this.#session.folder.fail(error);
+    }
+  }
+
+  /** The files written once every row has its outcome: undo.csv, a resumed run's report compacted, the Excel copies. */
+  async #finishFiles(after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean }, guard: LiveGuard | undefined): Promise<void> {
+    const session = this.#session;
+    const options = this.#options;
     // What the run changed, and how to put it back: written however the run ended, rewritten by a resume.
     if (after.sent && guard !== undefined) await this.#writeUndo(after.source, after.scan, after.prior);
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
@@ -603,8 +630,13 @@ class Ingest {
   async #eachVerdict(source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: Settled): Promise<void> {
     const leading = source.kind === 'csv' ? settled?.leading : undefined;
     if (leading !== undefined) this.#session.tally.countUpdatedEarlier(leading.rows);
-    const batches = leading === undefined || source.kind !== 'csv' ? (await readDataRows(source)).batches : readRowsFrom(source, leading.from);
+    // Only the bytes validated are read: rows appended since are never seen, let alone sent.
+    const size = scan.stamp.size;
+    const batches = leading === undefined || source.kind !== 'csv' ? (await readDataRows(source, size)).batches : readRowsFrom(source, leading.from, size);
     for await (const batch of batches) {
+      // A batch is read before its rows are handed on: the file found unchanged now was unchanged when it was read,
+      // the last batch's included, so the pass needs no check of its own at its end.
+      await this.#checkUnchanged(source, scan);
       for (const record of batch) {
         if (settled?.has(record.line) === true) {
           this.#session.tally.countRow({ line: record.line, outcome: 'updated', cells: record.cells, attempts: 0 });
@@ -613,6 +645,22 @@ class Ingest {
         const pending = onRow(validateRow(scan.columns, record, this.#options.rules, scan.duplicates));
         if (pending !== undefined) await pending;
       }
+    }
+  }
+
+  /**
+   * Stops the run at once if the file is no longer the one validated (rows
+   * appended, or edited in place): a row sent must be a row validated. The
+   * pass goes on only to report the rows left, none of them sent.
+   */
+  async #checkUnchanged(source: InputSource, scan: Scan): Promise<void> {
+    const session = this.#session;
+    if (session.signal.aborted || (await isUnchanged(source.path, scan.stamp))) return;
+    const hint = 'Leave the file alone while a run reads it. --resume refuses a changed file: put the rows not updated (failed.csv) in a new file and run apply on it.';
+    if (this.#sending) {
+      session.stop(new TiError('aborted', `${source.path} changed while its rows were being sent (rows added, or edited): sending stopped at once, since only the rows validated may be sent; the rows not sent are reported skipped.`, { hint }), 'stopped');
+    } else {
+      session.stop(new TiError('invalid', `${source.path} changed while it was being read (rows added, or edited); nothing was sent.`, { hint: 'Save the file, close the program editing it and run again.' }), 'refused');
     }
   }
 

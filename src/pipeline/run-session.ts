@@ -55,6 +55,8 @@ export class RunSession<O = RecordedOptions> {
     this.startedAt = clock.startedAt;
     this.#now = clock.now;
     this.#tally = new Tally(facts.outcomes);
+    // The first write to the folder that fails stops the run at once: a row sent after it could not be recorded.
+    folder.onFailure((error) => this.stop(error, 'stopped'));
   }
 
   /** Aborted once the run stops, for whatever reason; its reason is the error that stopped it. */
@@ -111,10 +113,7 @@ export class RunSession<O = RecordedOptions> {
 
   /** Keeps summary.json current while rows are sent, so that a killed run's counts survive it. */
   startCheckpoints(): void {
-    this.#checkpoints = this.folder.checkpoints(
-      () => this.summary('running'),
-      (error) => this.log.logger.warn({ event: 'checkpoint-failed', error: String(error) }, 'summary.json could not be updated'),
-    );
+    this.#checkpoints = this.folder.checkpoints(() => this.summary('running'));
     this.#checkpoints.start();
   }
 
@@ -142,10 +141,20 @@ export class RunSession<O = RecordedOptions> {
     });
   }
 
-  /** Writes the final summary.json and closes the log. */
+  /**
+   * Writes the final summary.json and closes the log. A folder that can no
+   * longer be written gets neither: the summary is still returned, to print.
+   */
   async finish(): Promise<Summary<O>> {
-    const summary = this.summary();
-    await this.folder.writeSummary(summary, this.#facts.summaryFile);
+    let summary = this.summary();
+    if (this.folder.failure === undefined) {
+      try {
+        await this.folder.writeSummary(summary, this.#facts.summaryFile);
+      } catch (error) {
+        this.folder.fail(error);
+        summary = this.summary();
+      }
+    }
     this.log.logger.info({ event: 'end', summary }, 'run finished');
     await this.log.close();
     return summary;

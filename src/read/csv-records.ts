@@ -121,14 +121,16 @@ class LineNumberingParser extends Parser {
  * batches, with constant memory: the caller's pace holds the file stream back.
  * The layout comes from `sniffLayout`, once for every pass. Given `from` (a
  * batch's end, from an earlier pass over the same UTF-8 file), the records
- * after it.
+ * after it; given `size`, none of the bytes beyond it (what was validated).
  */
-export async function* readCsvBatches(path: string, layout: CsvLayout, from?: ReadPosition): AsyncGenerator<RecordBatch> {
+export async function* readCsvBatches(path: string, layout: CsvLayout, from?: ReadPosition, size?: number): AsyncGenerator<RecordBatch> {
   const utf8 = layout.encoding === 'utf-8';
   if (from !== undefined && !utf8) throw new Error('only a UTF-8 file is read from a position');
   const start = from?.byte ?? 0;
   const parser = new LineNumberingParser(layout.delimiter, { line: from?.line ?? 0, byte: utf8 ? Math.max(start, layout.bomBytes) : undefined });
-  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, start }), decodingStream(layout, start), parser, () => {
+  // `end` is inclusive; a bound of 0 bytes reads nothing, as an empty stream would.
+  const bounds = size === undefined ? { start } : { start, end: size - 1 };
+  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, ...bounds }), decodingStream(layout, start), parser, () => {
     // Errors surface through the iteration below.
   });
   try {

@@ -86,9 +86,12 @@ export interface DataRows {
  * Opens one pass over the input. The header is read here, once, so that no
  * pass has to tell it from the rows; the rows stream in constant memory at the
  * caller's pace, and stopping early (a `break`, a throw) closes the file.
+ * Given `size`, a CSV file is read no further than that many bytes: a pass
+ * after the validating one reads only what it validated. (A workbook is read
+ * whole through its zip directory; its stamp is what tells it changed.)
  */
-export async function readDataRows(source: InputSource): Promise<DataRows> {
-  const records: AsyncGenerator<InputBatch> = source.kind === 'csv' ? readCsvBatches(source.path, source.layout) : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
+export async function readDataRows(source: InputSource, size?: number): Promise<DataRows> {
+  const records: AsyncGenerator<InputBatch> = source.kind === 'csv' ? readCsvBatches(source.path, source.layout, undefined, size) : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
   let first: InputBatch = [];
   for (;;) {
     const next = await records.next();
@@ -112,8 +115,8 @@ export async function readDataRows(source: InputSource): Promise<DataRows> {
  * The data records of a CSV file after `from`, the end of a batch an earlier
  * pass over the same file handed on (a UTF-8 file's: see RecordBatch).
  */
-export function readRowsFrom(source: InputSource & { readonly kind: 'csv' }, from: ReadPosition): AsyncIterable<InputBatch> {
-  return readCsvBatches(source.path, source.layout, from);
+export function readRowsFrom(source: InputSource & { readonly kind: 'csv' }, from: ReadPosition, size?: number): AsyncIterable<InputBatch> {
+  return readCsvBatches(source.path, source.layout, from, size);
 }
 
 async function* remaining(rest: InputBatch, records: AsyncGenerator<InputBatch>): AsyncGenerator<InputBatch> {

@@ -8,13 +8,15 @@ import { describeFileError } from './read-errors.js';
 export interface FileStamp {
   readonly size: number;
   readonly modifiedMs: number;
+  /** The file itself: a file saved over by another (an editor's rename) is another file. */
+  readonly inode: number;
 }
 
 export async function stampFile(path: string): Promise<FileStamp> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return { size: info.size, modifiedMs: info.mtimeMs };
+    return { size: info.size, modifiedMs: info.mtimeMs, inode: info.ino };
   } catch (error) {
     throw describeFileError(path, error);
   }
@@ -45,12 +47,27 @@ export async function assertRegularFile(path: string): Promise<void> {
 
 /** The rows sent must be the rows validated: refuse if the file changed in between. */
 export async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
-  const now = await stampFile(path);
-  if (now.size !== stamp.size || now.modifiedMs !== stamp.modifiedMs) {
+  if (!(await isUnchanged(path, stamp))) {
     throw new TiError('invalid', `${path} changed while it was being validated.`, {
       hint: 'Save the file, close the program editing it and run again.',
     });
   }
+}
+
+/**
+ * Whether the file is still as `stamp` found it: the same file, the same
+ * size, not written since (any write moves its modification time, an edit
+ * that keeps the size too).
+ */
+export async function isUnchanged(path: string, stamp: FileStamp): Promise<boolean> {
+  let now: FileStamp;
+  try {
+    now = await stampFile(path);
+  } catch {
+    // Gone or unreadable: not the file validated.
+    return false;
+  }
+  return now.size === stamp.size && now.modifiedMs === stamp.modifiedMs && now.inode === stamp.inode;
 }
 
 /** A file's content identity: what tells a resumed run it is given the same file. */

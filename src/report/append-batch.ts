@@ -14,6 +14,8 @@ export class AppendFile {
   /** Bytes in the file once what is pending is written; counted only when `track` asks for offsets. */
   #end: number;
   readonly #track: boolean;
+  /** Set once a write of its batch failed: what is appended after is dropped, never held. */
+  #dropping = false;
 
   /** `track`: `append` returns the byte offset of each text, at the cost of counting its bytes. */
   constructor(path: string, flags: 'wx' | 'w' | 'a', track = false) {
@@ -35,6 +37,7 @@ export class AppendFile {
   /** Gathers `text`; returns the byte offset it will have in the file (0 unless tracking). */
   append(text: string): number {
     const at = this.#end;
+    if (this.#dropping) return at;
     if (this.#track) this.#end += Buffer.byteLength(text);
     this.#pending += text;
     this.#pendingLength += text.length;
@@ -61,11 +64,24 @@ export class AppendFile {
     closeSync(this.fd);
   }
 
+  /** Forgets what is pending and drops every later append: the folder can no longer be written. */
+  drop(): void {
+    this.#dropping = true;
+    this.#pending = '';
+    this.#pendingLength = 0;
+  }
+
   discard(): void {
     this.#pending = '';
     this.#pendingLength = 0;
     closeSync(this.fd);
     unlinkSync(this.#path);
+  }
+
+  /** Closes the file without writing or syncing anything more: its folder can no longer be written. */
+  closeUnwritten(): void {
+    this.drop();
+    closeSync(this.fd);
   }
 }
 
@@ -88,13 +104,24 @@ export class AppendFile {
  */
 export class AppendBatch {
   readonly #sync: (fd: number) => void;
+  readonly #onFailure: (error: unknown) => void;
+  /** The first write that failed: nothing is written after it. */
+  #failure: unknown;
   readonly #files: { readonly file: AppendFile; readonly rank: number }[] = [];
   #scheduled = false;
-  #written: { promise: Promise<void>; resolve: () => void } | undefined;
+  #written: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
 
-  /** `sync` is handed each file written, to decide when to force it to disk. */
-  constructor(sync: (fd: number) => void) {
+  /**
+   * `sync` is handed each file written, to decide when to force it to disk.
+   * `onFailure` is told of the first write that fails, before anyone waiting
+   * on `written` learns of it: a journal entry that did not reach the disk
+   * must hold its request back.
+   */
+  constructor(sync: (fd: number) => void, onFailure: (error: unknown) => void = (error) => {
+    throw error;
+  }) {
     this.#sync = sync;
+    this.#onFailure = onFailure;
   }
 
   /** Opens a file whose appends this batch writes. */
@@ -112,33 +139,48 @@ export class AppendBatch {
     setImmediate(() => this.flush());
   }
 
-  /** Resolves once everything appended so far is written. */
+  /** Resolves once everything appended so far is written; rejects if it cannot be. */
   written(): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     this.schedule();
     if (this.#written === undefined) {
       let resolve = (): void => {};
-      const promise = new Promise<void>((done) => (resolve = done));
-      this.#written = { promise, resolve };
+      let reject = (_error: unknown): void => {};
+      const promise = new Promise<void>((done, fail) => {
+        resolve = done;
+        reject = fail;
+      });
+      this.#written = { promise, resolve, reject };
     }
     return this.#written.promise;
   }
 
   flush(): void {
     this.#scheduled = false;
-    for (const { file } of this.#files) {
-      if (file.pendingLength === 0) continue;
-      file.flush();
-      this.#sync(file.fd);
-    }
+    if (this.#failure !== undefined) return;
     const waiting = this.#written;
     this.#written = undefined;
+    try {
+      for (const { file } of this.#files) {
+        if (file.pendingLength === 0) continue;
+        file.flush();
+        this.#sync(file.fd);
+      }
+    } catch (error) {
+      this.#failure = error;
+      for (const { file } of this.#files) file.drop();
+      this.#onFailure(error);
+      waiting?.reject(error);
+      return;
+    }
     waiting?.resolve();
   }
 
   /** Writes what `file` has gathered, forces it to disk, and stops writing it. */
   close(file: AppendFile): void {
     this.#leave(file);
-    file.close(true);
+    if (this.#failure === undefined) file.close(true);
+    else file.closeUnwritten();
   }
 
   /** Throws `file` away, unwritten appends included. */

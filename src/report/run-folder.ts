@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import type { PlanDocument, ReportDocument } from './plan-document.js';
@@ -22,6 +22,7 @@ import { SummaryCheckpoints } from './summary-checkpoints.js';
 import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
 import { syncEvery } from './sync-cadence.js';
 import type { RequestCounts } from '../core/run-facts.js';
+import { isWriteFailure, unwritableFolder, writeFailureCause } from './write-failure.js';
 
 /**
  * Report lines and sent.log reach the disk at least this often while sending,
@@ -40,7 +41,10 @@ export class RunFolder {
   /** Whether this folder holds an earlier session of the same run. */
   readonly resumed: boolean;
   /** Every append while rows are sent, written once per turn of the event loop and forced to disk once per interval. */
-  readonly #appends = new AppendBatch(syncEvery(SYNC_INTERVAL_MS));
+  readonly #appends = new AppendBatch(syncEvery(SYNC_INTERVAL_MS), (error) => this.fail(error));
+  /** The first write to the folder that failed, as the error that stops the run. */
+  #failure: TiError | undefined;
+  #onFailure: ((error: TiError) => void) | undefined;
   /** A resumed run's index of report.csv: where each line's latest record is. */
   #recorded: RecordedLines | undefined;
   /** This process's hold on the folder, from opening to `release`. */
@@ -59,6 +63,7 @@ export class RunFolder {
    */
   static async create(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<RunFolder> {
     const path = await createFolder(out, inputPath, now, cwd);
+    await assertWritable(path);
     return new RunFolder(path, false, RunLock.acquire(path, now));
   }
 
@@ -70,6 +75,7 @@ export class RunFolder {
    */
   static async reopen(path: string, now: Date): Promise<RunFolder> {
     await readRunRecord(path);
+    await assertWritable(path);
     return new RunFolder(path, true, RunLock.acquire(path, now));
   }
 
@@ -78,9 +84,36 @@ export class RunFolder {
     this.#lock.release();
   }
 
-  /** run.log; `scrub` is applied to each line written (see openRunLog). */
+  /** The first write to the folder that failed, once one has. */
+  get failure(): TiError | undefined {
+    return this.#failure;
+  }
+
+  /** Tells `listener` (the run's session) of the first write to the folder that fails. */
+  onFailure(listener: (error: TiError) => void): void {
+    this.#onFailure = listener;
+  }
+
+  /**
+   * Records that a write to the folder failed and returns the error that
+   * stops the run; a failure that is not the disk's is a bug, thrown on.
+   */
+  fail(error: unknown): TiError {
+    if (this.#failure !== undefined) return this.#failure;
+    if (!isWriteFailure(error)) throw error;
+    const failure = unwritableFolder(this.path, error);
+    this.#failure = failure;
+    this.#onFailure?.(failure);
+    return failure;
+  }
+
+  /** run.log; `scrub` is applied to each line written (see openRunLog). A failed write stops the run. */
   openLog(level: LogLevel, scrub?: (line: string) => string): RunLog {
-    return openRunLog(join(this.path, 'run.log'), level, scrub);
+    try {
+      return openRunLog(join(this.path, 'run.log'), level, scrub, (error) => this.fail(error));
+    } catch (error) {
+      throw this.fail(error);
+    }
   }
 
   readRecord(): Promise<RunRecord> {
@@ -174,8 +207,8 @@ export class RunFolder {
   }
 
   /** Rewrites summary.json every SYNC_INTERVAL_MS with `current()` while started. */
-  checkpoints(current: () => Summary<unknown>, onError: (error: unknown) => void): SummaryCheckpoints {
-    return new SummaryCheckpoints(this.path, current, onError, SYNC_INTERVAL_MS);
+  checkpoints(current: () => Summary<unknown>): SummaryCheckpoints {
+    return new SummaryCheckpoints(this.path, current, (error) => this.fail(error), SYNC_INTERVAL_MS);
   }
 
   /** summary.json, or `file` for a command that adds to a run folder without replacing its summary (verify.json). */
@@ -207,7 +240,7 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
       await mkdir(folder);
       return folder;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new TiError('invalid', `cannot create the report folder ${folder}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new TiError('invalid', `cannot create the report folder ${folder}: ${isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message}; nothing was sent.`);
     }
   }
 }
@@ -216,6 +249,43 @@ async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
-    throw new TiError('invalid', `cannot create the report folder ${shown}: ${(error as Error).message}`, { hint: 'Choose a folder ti-credits can write to with --out.' });
+    const cause = await realMkdirFailure(folder, error);
+    const said = isWriteFailure(cause) ? writeFailureCause(cause) : (cause as Error).message;
+    throw new TiError('invalid', `cannot create the report folder ${shown}: ${said}; nothing was sent.`, { hint: 'Choose a folder ti-credits can write to with --out.' });
+  }
+}
+
+/**
+ * Refuses, before anything is sent, a folder a file cannot be created in
+ * (read-only, or not the user's): found out later, it would stop the run
+ * halfway; and before the folder's lock is taken, which is a write too.
+ * Root writes through permissions, so only a write tells.
+ */
+async function assertWritable(folder: string): Promise<void> {
+  const probe = join(folder, '.ti-credits-write-test');
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+    await rm(probe);
+  } catch (error) {
+    if (!isWriteFailure(error)) throw error;
+    throw new TiError('invalid', `The run folder ${folder} cannot be written: ${writeFailureCause(error)}; nothing was sent.`, { hint: 'Choose a folder ti-credits can write to with --out, or run it from one.' });
+  }
+}
+
+/**
+ * A recursive mkdir on a read-only disk says ENOENT (the parent it tried
+ * first is missing) where the cause is that nothing can be created: the
+ * first missing folder, created alone, gives the real reason.
+ */
+async function realMkdirFailure(folder: string, error: unknown): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  let missing = folder;
+  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+  try {
+    await mkdir(missing);
+    await rm(missing, { recursive: true });
+    return error;
+  } catch (first) {
+    return first;
   }
 }

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { cli, ids, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
+
+/**
+ * The input file changed while its rows are sent (issue 12, point 7): the
+ * rows sent must be the rows validated. The change lands when the mock has
+ * received its third update, never at a time.
+ */
+const startMock = mockStarter();
+
+/** Enough rows that the sending pass is still reading the file when the change lands (it reads a few 64 KB chunks ahead). */
+const ROWS = 8000;
+
+function balances(rowIds: readonly string[]): string {
+  return `id,currentBalance\n${rowIds.map((id, index) => `${id},${100000 + index}`).join('\n')}\n`;
+}
+
+const FAST = ['--blind', '--yes', '--rate', '1000000', '--burst', '100'];
+
+describe('an input file that changes while it is sent', () => {
+  it('stops at once when rows are appended, never sending one, and reports the rest skipped', async () => {
+    const rowIds = ids(ROWS);
+    const added = ids(1)[0] ?? '';
+    const cwd = await tempDir();
+    const input = await writeCsv(cwd, balances(rowIds));
+    let puts = 0;
+    const mock = await startMock([...rowIds, added], {
+      onRequest: (request) => {
+        // Line 2's id again with another balance, and a row of an id the file never named.
+        if (request.method === 'PUT' && ++puts === 3) appendFileSync(input, `${rowIds[0]},777777\n${added},5\n`);
+      },
+    });
+    const run = await cli(['apply', input, '--base-url', mock.origin, ...FAST], { cwd });
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /changed while its rows were being sent \(rows added, or edited\): sending stopped at once/);
+    const sent = mock.requests.filter((request) => request.method === 'PUT');
+    assert.ok(sent.length < ROWS, `${sent.length} rows sent`);
+    assert.ok(sent.every((request) => request.id !== added && (request.body as { currentBalance: number }).currentBalance !== 777777));
+    assert.equal(mock.store.get(rowIds[0] ?? '')?.currentBalance, 100000);
+    const summary = await readSummary(cwd);
+    assert.equal(summary.status, 'stopped');
+    assert.equal(summary.rows.total, ROWS);
+    const report = await readReport(cwd);
+    assert.equal(report.length, ROWS);
+    assert.equal(report.filter((row) => row.outcome === 'updated').length, sent.length);
+    assert.ok(report.filter((row) => row.outcome === 'skipped').every((row) => /the run stopped: .* changed while its rows were being sent/.test(row.error ?? '')));
+  });
+
+  it('stops at once when a row is edited in place (same size), never sending the edited row', async () => {
+    const rowIds = ids(ROWS);
+    const cwd = await tempDir();
+    const text = balances(rowIds);
+    const input = await writeCsv(cwd, text);
+    // The balance of a row near the end, rewritten digit for digit: the file keeps its size.
+    const edited = ROWS - 10;
+    const at = text.indexOf(`${rowIds[edited]},`) + (rowIds[edited] ?? '').length + 1;
+    let puts = 0;
+    const mock = await startMock(rowIds, {
+      onRequest: (request) => {
+        if (request.method !== 'PUT' || ++puts !== 3) return;
+        const fd = openSync(input, 'r+');
+        writeSync(fd, '999999', at);
+        closeSync(fd);
+      },
+    });
+    const run = await cli(['apply', input, '--base-url', mock.origin, ...FAST], { cwd });
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /changed while its rows were being sent/);
+    const sent = mock.requests.filter((request) => request.method === 'PUT');
+    assert.ok(sent.length < ROWS, `${sent.length} rows sent`);
+    assert.ok(sent.every((request) => (request.body as { currentBalance: number }).currentBalance !== 999999));
+    assert.equal(mock.store.get(rowIds[edited] ?? '')?.currentBalance, 100);
+  });
+});
