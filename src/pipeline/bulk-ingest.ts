@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
-import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import type { CreditBatch, CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { type ApiError, TiError } from '../core/errors.js';
 import { keyScrubber } from '../core/secret.js';
 import type { ReadPosition } from '../read/csv-records.js';
@@ -17,7 +17,7 @@ import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import { PlanFile, type FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import { LineSet } from '../report/recorded-lines.js';
-import { markResent } from '../report/recorded-report.js';
+import { markResent, updatedRows } from '../report/recorded-report.js';
 import type { ReportWriter } from '../report/report-writer.js';
 import { RunFolder } from '../report/run-folder.js';
 import { forWorkbook, GUARDED_REPORT, ROW_REPORT, type ReportSchema } from '../report/schema.js';
@@ -221,8 +221,6 @@ class Ingest {
   keyAccepted = false;
   #report: ReportWriter | undefined;
   #executor: Executor | undefined;
-  /** Lines this session recorded `updated`, for the undo file. */
-  readonly #updated = new Set<number>();
   /** Why the plan found valid rows invalid against the live values, by line: few, and reported by the outcome pass. */
   readonly #planProblems = new Map<number, string>();
   /** Every row of the sending pass has been handed to the send stage: stopping now would skip none. */
@@ -362,12 +360,10 @@ class Ingest {
     }
   }
 
-  /** The files written once every row has its outcome: undo.csv, a resumed run's report compacted, the Excel copies. */
+  /** The files written once every row has its outcome: a resumed run's report compacted, undo.csv, the Excel copies. */
   async #finishFiles(after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean }, guard: LiveGuard | undefined): Promise<void> {
     const session = this.#session;
     const options = this.#options;
-    // What the run changed, and how to put it back: written however the run ended, rewritten by a resume.
-    if (after.sent && guard !== undefined) await this.#writeUndo(after.source, after.scan, after.prior);
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
     if (session.folder.resumed) {
       const { source, scan } = after;
@@ -375,6 +371,8 @@ class Ingest {
       await session.folder.compactReport(async () => asReported((await readDataRows(source)).batches, scan.columns, options.rules), scan.columns, { schema: this.#schema, excel: options.excel });
       session.log.logger.info({ event: 'compacted', durationMs: Math.round(performance.now() - started) }, 'report.csv rewritten with one record per row');
     }
+    // What the run changed, and how to put it back: written however the run ended, rewritten by a resume.
+    if (after.sent && guard !== undefined) await this.#writeUndo();
     if (options.excel && this.#report !== undefined) await session.folder.writeExcelCopies(after.scan.columns, this.#schema, inputSheetValues(after.scan.columns, options.rules));
   }
 
@@ -683,7 +681,6 @@ class Ingest {
         sentLog?.settle(row.line, lost);
         session.tally.countLostRequests(lost);
       }
-      if (row.outcome === 'updated') this.#updated.add(row.line);
       session.tally.countRow(row);
       progress?.finish(row);
       const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error };
@@ -823,31 +820,31 @@ class Ingest {
   }
 
   /**
-   * undo.csv, for every row the run updated (in any session): read in file
-   * order with its baseline, the changes it made set back. Its own pass over
-   * the file, at the end, since the rows updated are known only then.
+   * undo.csv, for every row the run updated (in any session), in the
+   * report's order: the changes it made set back. Made from what the run
+   * recorded (report.csv's `sent` and `baseline.*`, the client from
+   * baseline.csv), never from the input read again: a file edited since the
+   * rows were sent would put back other values, and a row found invalid now
+   * (an expiry passed since) was updated all the same.
    */
-  async #writeUndo(source: InputSource, scan: Scan, prior: PriorRun | undefined): Promise<void> {
+  async #writeUndo(): Promise<void> {
     const session = this.#session;
     const undo = new UndoFile(session.folder.path);
-    const baselines = new BaselineCursor(session.folder.path);
     try {
-      for await (const batch of (await readDataRows(source)).batches) {
-        for (const record of batch) {
-          if (!this.#updated.has(record.line) && prior?.updated.has(record.line) !== true) continue;
-          const verdict = validateRow(scan.columns, record, this.#options.rules, scan.duplicates);
-          const baseline = await baselines.at(record.line);
-          if (!verdict.valid || baseline === undefined) continue;
-          undo.add({ id: verdict.row.id, clientId: baseline.clientId, ...undoOf(changesOf(baseline.values, verdict.row)) });
-        }
+      for await (const row of updatedRows(session.folder.path)) {
+        const changes = (Object.keys(row.written) as UpdatableField[]).map((field) => {
+          const before = row.baseline[field];
+          // Every field a reading run sends has its baseline beside it: one missing is a report not written by this run.
+          if (before === undefined) throw new Error(`report.csv line ${row.line}: ${field} was written without its baseline`);
+          return { field, before, after: row.written[field] };
+        });
+        undo.add({ id: row.id, clientId: row.clientId ?? '', ...undoOf(changes) });
       }
       undo.commit();
       this.undo = join(session.folder.path, UNDO_FILE);
     } catch (error) {
       undo.discard();
       throw error;
-    } finally {
-      await baselines.close();
     }
   }
 

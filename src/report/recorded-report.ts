@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseAsync } from 'csv-parse';
-import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
+import { BASELINE_COLUMN_PREFIX, ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import { TiError } from '../core/errors.js';
@@ -10,7 +10,7 @@ import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
-import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
+import { GUARDED_REPORT, INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
 
@@ -327,23 +327,38 @@ export interface UpdatedRow {
   readonly id: string;
   readonly clientId: string | undefined;
   readonly written: CreditBatchUpdate;
+  /**
+   * What the fields written held before (`baseline.*`): the plan's values, or
+   * for a balance adjusted by a delta, the live balance the delta was added
+   * to. Empty for a blind run, which read nothing.
+   */
+  readonly baseline: CreditBatchUpdate;
+}
+
+/** The rows a finished run updated, from its report.csv (see updatedRows), all at once. */
+export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
+  const rows: UpdatedRow[] = [];
+  for await (const row of updatedRows(folder)) rows.push(row);
+  return rows;
 }
 
 /**
- * The rows a finished run updated, from its report.csv: their id and
- * clientId (input columns, any letter case), what was sent; a client the
- * report does not name is taken from baseline.csv when the run wrote one.
+ * The rows a finished run updated, from its report.csv, in its order: their
+ * id and clientId (input columns, any letter case), what was sent, and the
+ * baseline it replaced; a client the report does not name is taken from
+ * baseline.csv when the run wrote one.
  */
-export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
+export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
   const clients = await baselineClients(folder);
-  const rows: UpdatedRow[] = [];
   // A run refused before it read a row has no report, and updated nothing.
-  if (!existsSync(join(folder, REPORT_FILE))) return rows;
-  let header: { line: number; outcome: number; sent: number; id: number; clientId: number } | undefined;
+  if (!existsSync(join(folder, REPORT_FILE))) return;
+  let header: { line: number; outcome: number; sent: number; id: number; clientId: number; baseline: { readonly at: number; readonly column: OwnColumn }[] } | undefined;
   for await (const record of createReadStream(join(folder, REPORT_FILE)).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
     if (header === undefined) {
       const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
-      header = { line: at('line'), outcome: at('outcome'), sent: at('sent'), id: at('id'), clientId: at('clientId') };
+      // The baseline cells are read back as the schema that wrote them reads them (a name starting with `=` was written `'=`).
+      const baseline = GUARDED_REPORT.columns.flatMap((column) => (column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && at(column.name) >= 0 ? [{ at: at(column.name), column }] : []));
+      header = { line: at('line'), outcome: at('outcome'), sent: at('sent'), id: at('id'), clientId: at('clientId'), baseline };
       if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(join(folder, REPORT_FILE), 'it lacks the line, outcome, sent or id column');
       continue;
     }
@@ -356,10 +371,13 @@ export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
     } catch {
       throw damaged(join(folder, REPORT_FILE), `the sent cell of line ${line} is not JSON`);
     }
+    const before: RecordedOutcome = {};
+    for (const { at, column } of header.baseline) {
+      if (!column.read(record[at] ?? '', before)) throw damaged(join(folder, REPORT_FILE), `the ${column.name} cell of line ${line} is not one ti-credits wrote`);
+    }
     const clientCell = header.clientId < 0 ? '' : (record[header.clientId] ?? '').trim();
-    rows.push({ line, id: (record[header.id] ?? '').trim(), clientId: clientCell === '' ? clients.get(line) : clientCell, written });
+    yield { line, id: (record[header.id] ?? '').trim(), clientId: clientCell === '' ? clients.get(line) : clientCell, written, baseline: before.baseline ?? {} };
   }
-  return rows;
 }
 
 /** The client of each line baseline.csv records; empty when the run wrote none (a blind run). */

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { cli, ids, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import { CreditBatchStore } from '../../src/mock/store.js';
+import { cli, ids, mockStarter, readCsvFile, readReport, readSummary, runFolder, tempDir, writeCsv } from '../helpers.js';
 
 /**
  * The input file changed while its rows are sent (issue 12, point 7): the
@@ -9,6 +13,8 @@ import { cli, ids, mockStarter, readReport, readSummary, tempDir, writeCsv } fro
  * received its third update, never at a time.
  */
 const startMock = mockStarter();
+const mocks: MockApi[] = [];
+after(() => Promise.all(mocks.map((mock) => mock.close())));
 
 /** Enough rows that the sending pass is still reading the file when the change lands (it reads a few 64 KB chunks ahead). */
 const ROWS = 8000;
@@ -72,5 +78,35 @@ describe('an input file that changes while it is sent', () => {
     assert.ok(sent.length < ROWS, `${sent.length} rows sent`);
     assert.ok(sent.every((request) => (request.body as { currentBalance: number }).currentBalance !== 999999));
     assert.equal(mock.store.get(rowIds[edited] ?? '')?.currentBalance, 100);
+  });
+  it('writes undo.csv from what was sent and the values it replaced, never from the file edited since', async () => {
+    const rowIds = ids(ROWS);
+    const client = randomUUID();
+    const cwd = await tempDir();
+    const text = balances(rowIds);
+    const input = await writeCsv(cwd, text);
+    // Line 2's balance (100000, sent among the first rows), rewritten digit for digit once it is on its way.
+    const at = text.indexOf(`${rowIds[0]},`) + (rowIds[0] ?? '').length + 1;
+    let puts = 0;
+    const store = new CreditBatchStore(rowIds.map((id, index) => ({ id, clientId: client, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' })));
+    const mock = await startMockApi({
+      store,
+      onRequest: (request) => {
+        if (request.method !== 'PUT' || ++puts !== 3) return;
+        const fd = openSync(input, 'r+');
+        writeSync(fd, '999999', at);
+        closeSync(fd);
+      },
+    });
+    mocks.push(mock);
+    const run = await cli(['apply', input, '--client', client, '--base-url', mock.origin, '--yes', '--rate', '1000000', '--burst', '100'], { cwd });
+    assert.equal(run.code, 3, run.stderr);
+    const updated = (await readReport(cwd)).filter((row) => row.outcome === 'updated').map((row) => row.id ?? '');
+    assert.ok(updated.includes(rowIds[0] ?? ''), 'line 2 was sent before the edit');
+    const undo = await readCsvFile(join(await runFolder(cwd), 'undo.csv'));
+    assert.deepEqual(undo.map((row) => row.id).sort(), [...updated].sort());
+    // 100 before, 100000 written: the edited 999999 would make it -999899.
+    assert.equal(undo.find((row) => row.id === rowIds[0])?.currentBalanceDelta, '-99900');
+    assert.ok(undo.every((row) => row.currentBalanceDelta === `-${99900 + rowIds.indexOf(row.id ?? '')}`));
   });
 });
