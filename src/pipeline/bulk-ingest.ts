@@ -209,6 +209,34 @@ interface ClientsNamed {
   withoutClient: number;
 }
 
+/** How a run is wired, settled before its first pass: whether it reads before writing, and how it sends. */
+interface Wiring {
+  readonly guardOptions: GuardOptions | undefined;
+  /** Checking only and not reading, the validating pass writes the report as it goes. */
+  readonly reportWhileScanning: boolean;
+  /** How to send, for a run that makes requests (a dry run reading before writing reads). */
+  readonly send: SendOptions | undefined;
+  readonly executorModule: Promise<typeof import('../send/executor.js')> | undefined;
+}
+
+/** What the validating pass found. */
+interface Validated {
+  readonly scan: Scan;
+  readonly prior: PriorRun | undefined;
+  readonly planner: PlanBuilder | undefined;
+  readonly named: ClientsNamed;
+  readonly earlier: EarlierRows;
+}
+
+/** A run whose rows all have their outcome: what the files written at its end need. */
+interface Finished {
+  readonly source: InputSource;
+  readonly scan: Scan;
+  readonly prior: PriorRun | undefined;
+  readonly sent: boolean;
+  readonly guard: LiveGuard | undefined;
+}
+
 /** One run of `bulkIngest`, stage by stage; the session holds what the stages share. */
 class Ingest {
   readonly #session: RunSession;
@@ -227,6 +255,9 @@ class Ingest {
   #allSubmitted = false;
   /** The pass that sends has begun: a change of the file found now stops a run that may have sent rows. */
   #sending = false;
+  /** sent.log, open while rows are sent. */
+  #sentLog: SentLog | undefined;
+  #progress: SendProgressCounter | undefined;
 
   constructor(session: RunSession, options: RunOptions, environment: RunEnvironment, schema: ReportSchema) {
     this.#session = session;
@@ -240,115 +271,141 @@ class Ingest {
     const options = this.#options;
     const guardOptions = guardOf(options);
     const checkOnly = options.send === undefined || options.dryRun;
-    // Reading before writing, a dry run reads too: its report is written by the plan pass, once the live values are known.
-    const reportWhileScanning = checkOnly && guardOptions === undefined;
     const send = options.send !== undefined && (!options.dryRun || guardOptions !== undefined) ? options.send : undefined;
-    // The HTTP side (got) is loaded only by runs that make requests, and while the file is validated rather than after.
-    const executorModule = send === undefined ? undefined : import('../send/executor.js');
+    const wiring: Wiring = {
+      guardOptions,
+      // Reading before writing, a dry run reads too: its report is written by the plan pass, once the live values are known.
+      reportWhileScanning: checkOnly && guardOptions === undefined,
+      send,
+      // The HTTP side (got) is loaded only by runs that make requests, and while the file is validated rather than after.
+      executorModule: send === undefined ? undefined : import('../send/executor.js'),
+    };
     // A failed load surfaces where it is awaited; a refused file never awaits it.
-    executorModule?.catch(() => {});
-    let sentLog: SentLog | undefined;
-    let guard: LiveGuard | undefined;
-    let after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean } | undefined;
-    let progress: SendProgressCounter | undefined;
+    wiring.executorModule?.catch(() => {});
+    let after: Finished | undefined;
     try {
-      const { scan, prior, planner, named, earlier } = await this.#validate(source, reportWhileScanning);
+      const validated = await this.#validate(source, wiring.reportWhileScanning);
+      const { scan, prior } = validated;
       if (prior !== undefined) session.tally.addEarlierRequests(await session.folder.earlierRequests(prior.requests));
-      let mode = this.#decide(scan);
-      if (options.command === 'apply' && guardOptions === undefined && scan.columns.delta !== undefined && mode.kind !== 'refuse') {
-        mode = this.#refuse(
-          new TiError('invalid', 'Nothing was sent: a currentBalanceDelta column adds to the live balances, which --blind does not read.', { hint: 'Leave out --blind; the balances are then read just before each row is sent.' }),
-          'not sent: a delta needs the live balance',
-        );
-      }
-      // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
-      // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
-      const keyFailure = options.dryRun && options.send !== undefined && !options.offline ? await this.#checkKey(options.send) : undefined;
-      if (keyFailure !== undefined) {
-        const refused = this.#refuse(keyFailure, 'not checked against the live values: the key was not accepted');
-        if (!reportWhileScanning) mode = refused;
-      }
-      const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-      const plans = options.command === 'apply' && keyFailure === undefined && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
-      // Reading before writing, a file refused for its invalid rows is still read against the live values: every
-      // problem of the file (an id not among its client's, a guardrail crossed) is then reported at once.
-      const checksLive = options.command === 'apply' && hasInvalidRows && mode.kind === 'refuse' && !options.dryRun;
-      if ((plans || checksLive) && guardOptions !== undefined && send !== undefined && executorModule !== undefined) {
-        const unknown = this.#unknownClients(named, guardOptions);
-        if (unknown !== undefined) {
-          mode = this.#refuse(unknown, 'not sent: the client of some rows is unknown');
-        } else {
-          this.#executor = openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
-          const read = await this.#readLive(this.#executor, scan, [...named.clients, ...guardOptions.clients], guardOptions);
-          if (read instanceof TiError) mode = this.#refuse(read, 'not sent: the live values could not be read');
-          else {
-            guard = read.guard;
-            mode = await this.#planAgainstLive(source, scan, prior, read, mode);
-          }
-        }
-      } else if (plans) {
-        mode = await this.#confirm(this.#planBlind(planner, prior, scan) ?? (await this.#replan(source, scan, prior)), mode);
-      }
+      const { mode, guard } = await this.#settleMode(source, validated, wiring);
       // One more pass gives every row its outcome: sending waits for the whole file to be known; and
       // a repeated id makes rows invalid that the validating pass, not knowing it yet, reported valid.
-      if (mode.kind !== 'check' || (reportWhileScanning && scan.duplicates.size > 0)) {
-        if (mode.kind === 'check') {
-          session.log.logger.info({ event: 'report-again', duplicateIds: scan.duplicates.size }, 'ids repeat: writing the report again');
-          this.#discardReport();
-        }
-        if (mode.kind === 'send' && send !== undefined && executorModule !== undefined) {
-          this.#sending = true;
-          sentLog = session.folder.openSentLog();
-          this.#executor ??= openExecutor((await executorModule).Executor, session, send, (line) => progress?.retry(line), () => !this.#allSubmitted);
-          session.startCheckpoints();
-        }
-        await assertUnchanged(source.path, scan.stamp);
-        const executor = this.#executor;
-        if (mode.kind === 'send' && executor !== undefined) {
-          progress = new SendProgressCounter(this.plan?.rows ?? 0, () => ({ pauseLeftMs: executor.pauseLeftMs, ratePerMinute: executor.pacing.ratePerMinute }));
-          this.#environment.onSendStart?.(progress);
-        }
-        const record = this.#startReport(scan.columns, mode, guard === undefined ? prior : undefined, sentLog, progress);
-        const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
-        try {
-          // Only checking stops at a stop; a pass that sends or refuses reports every row, skipped if need be.
-          const handle =
-            guard === undefined
-              ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind === 'check')
-              : this.#checkedRowHandler(mode, record, prior, baselines, mode.kind === 'send' ? this.#sendChecked(guard, record, sentLog, prior) : undefined);
-          await this.#eachVerdict(source, scan, handle, settledEarlier(prior, earlier, scan));
-          this.#allSubmitted = true;
-          await this.#executor?.drain();
-        } finally {
-          await baselines?.close();
-        }
-      }
-      after = { source, scan, prior, sent: mode.kind === 'send' };
+      if (mode.kind !== 'check' || (wiring.reportWhileScanning && scan.duplicates.size > 0)) await this.#outcomePass(source, validated, mode, guard, wiring);
+      after = { source, scan, prior, sent: mode.kind === 'send', guard };
     } catch (caught) {
       // A write the run folder refused has stopped the run already (see RunFolder.fail); anything else not a TiError is a bug.
       const error = caught instanceof TiError ? caught : session.folder.fail(caught);
-      if (!session.signal.aborted && sentLog === undefined) {
+      if (!session.signal.aborted && this.#sentLog === undefined) {
         // A file refused while it is read (broken quoting halfway down) leaves no report: the rows
         // before the problem would look like the whole file.
         this.#discardReport();
       }
-      if (!session.signal.aborted) session.stop(error, session.tally.requests > 0 && sentLog !== undefined ? 'stopped' : 'refused');
+      if (!session.signal.aborted) session.stop(error, session.tally.requests > 0 && this.#sentLog !== undefined ? 'stopped' : 'refused');
     } finally {
       // Rows already in flight still get their line in the report before it closes.
       await this.#executor?.drain().catch(() => {});
       await session.stopCheckpoints();
       this.#closing(() => this.#report?.close());
-      this.#closing(() => sentLog?.close());
+      this.#closing(() => this.#sentLog?.close());
       this.#executor?.close();
     }
     // A folder that can no longer be written keeps what it holds: the resume that finishes the run writes the rest.
     if (after === undefined || session.folder.failure !== undefined) return;
     try {
-      await this.#finishFiles(after, guard);
+      await this.#finishFiles(after);
     } catch (error) {
       if (error instanceof TiError) throw error;
       session.folder.fail(error);
     }
+  }
+
+  /**
+   * What becomes of the valid rows: from what the validating pass found and
+   * what the user asked, then, for an `apply`, the key checked (a dry run),
+   * the live values read and the plan made against them (or the blind plan),
+   * and the plan confirmed. The live guard comes with it when rows are to be
+   * checked before they are sent.
+   */
+  async #settleMode(source: InputSource, validated: Validated, wiring: Wiring): Promise<{ mode: Mode; guard: LiveGuard | undefined }> {
+    const options = this.#options;
+    const { scan, prior, planner, named } = validated;
+    const { guardOptions, reportWhileScanning } = wiring;
+    let mode = this.#decide(scan);
+    if (options.command === 'apply' && guardOptions === undefined && scan.columns.delta !== undefined && mode.kind !== 'refuse') {
+      mode = this.#refuse(
+        new TiError('invalid', 'Nothing was sent: a currentBalanceDelta column adds to the live balances, which --blind does not read.', { hint: 'Leave out --blind; the balances are then read just before each row is sent.' }),
+        'not sent: a delta needs the live balance',
+      );
+    }
+    // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
+    // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
+    const keyFailure = options.dryRun && options.send !== undefined && !options.offline ? await this.#checkKey(options.send) : undefined;
+    if (keyFailure !== undefined) {
+      const refused = this.#refuse(keyFailure, 'not checked against the live values: the key was not accepted');
+      if (!reportWhileScanning) mode = refused;
+    }
+    const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
+    const plans = options.command === 'apply' && keyFailure === undefined && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
+    // Reading before writing, a file refused for its invalid rows is still read against the live values: every
+    // problem of the file (an id not among its client's, a guardrail crossed) is then reported at once.
+    const checksLive = options.command === 'apply' && hasInvalidRows && mode.kind === 'refuse' && !options.dryRun;
+    if ((plans || checksLive) && guardOptions !== undefined && wiring.send !== undefined) {
+      const unknown = this.#unknownClients(named, guardOptions);
+      if (unknown !== undefined) return { mode: this.#refuse(unknown, 'not sent: the client of some rows is unknown'), guard: undefined };
+      const read = await this.#readLive(await this.#sendStage(wiring), scan, [...named.clients, ...guardOptions.clients], guardOptions);
+      if (read instanceof TiError) return { mode: this.#refuse(read, 'not sent: the live values could not be read'), guard: undefined };
+      return { mode: await this.#planAgainstLive(source, scan, prior, read, mode), guard: read.guard };
+    }
+    if (plans) mode = await this.#confirm(this.#planBlind(planner, prior, scan) ?? (await this.#replan(source, scan, prior)), mode);
+    return { mode, guard: undefined };
+  }
+
+  /**
+   * The pass that gives every row its outcome: sent (journalled in sent.log
+   * first, checked against the live values when there are any), skipped
+   * when the run refuses to send, or reported again once repeated ids are
+   * known.
+   */
+  async #outcomePass(source: InputSource, validated: Validated, mode: Mode, guard: LiveGuard | undefined, wiring: Wiring): Promise<void> {
+    const session = this.#session;
+    const { scan, prior, earlier } = validated;
+    if (mode.kind === 'check') {
+      session.log.logger.info({ event: 'report-again', duplicateIds: scan.duplicates.size }, 'ids repeat: writing the report again');
+      this.#discardReport();
+    }
+    const executor = mode.kind === 'send' && wiring.send !== undefined ? await this.#sendStage(wiring) : undefined;
+    if (executor !== undefined) {
+      this.#sending = true;
+      this.#sentLog = session.folder.openSentLog();
+      session.startCheckpoints();
+    }
+    await assertUnchanged(source.path, scan.stamp);
+    if (executor !== undefined) {
+      this.#progress = new SendProgressCounter(this.plan?.rows ?? 0, () => ({ pauseLeftMs: executor.pauseLeftMs, ratePerMinute: executor.pacing.ratePerMinute }));
+      this.#environment.onSendStart?.(this.#progress);
+    }
+    const sentLog = this.#sentLog;
+    const record = this.#startReport(scan.columns, mode, guard === undefined ? prior : undefined, sentLog, this.#progress);
+    const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
+    try {
+      // Only checking stops at a stop; a pass that sends or refuses reports every row, skipped if need be.
+      const handle =
+        guard === undefined
+          ? this.#rowHandler(mode.kind === 'send' ? this.#sendBlind(record, sentLog) : mode, record, prior, mode.kind === 'check')
+          : this.#checkedRowHandler(mode, record, prior, baselines, mode.kind === 'send' ? this.#sendChecked(guard, record, sentLog, prior) : undefined);
+      await this.#eachVerdict(source, scan, handle, settledEarlier(prior, earlier, scan));
+      this.#allSubmitted = true;
+      await this.#executor?.drain();
+    } finally {
+      await baselines?.close();
+    }
+  }
+
+  /** The send stage, opened once for the run (the live read and the sending share its pace), wired to its counts, log and progress. */
+  async #sendStage(wiring: Wiring): Promise<Executor> {
+    if (wiring.send === undefined || wiring.executorModule === undefined) throw new Error('a run that makes requests has send options');
+    this.#executor ??= openExecutor((await wiring.executorModule).Executor, this.#session, wiring.send, (line) => this.#progress?.retry(line), () => !this.#allSubmitted);
+    return this.#executor;
   }
 
   /** Closes a file of the run folder; one the disk refuses to finish stops the run (see RunFolder.fail). */
@@ -361,7 +418,7 @@ class Ingest {
   }
 
   /** The files written once every row has its outcome: a resumed run's report compacted, undo.csv, the Excel copies. */
-  async #finishFiles(after: { source: InputSource; scan: Scan; prior: PriorRun | undefined; sent: boolean }, guard: LiveGuard | undefined): Promise<void> {
+  async #finishFiles(after: Finished): Promise<void> {
     const session = this.#session;
     const options = this.#options;
     // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
@@ -372,7 +429,7 @@ class Ingest {
       session.log.logger.info({ event: 'compacted', durationMs: Math.round(performance.now() - started) }, 'report.csv rewritten with one record per row');
     }
     // What the run changed, and how to put it back: written however the run ended, rewritten by a resume.
-    if (after.sent && guard !== undefined) await this.#writeUndo();
+    if (after.sent && after.guard !== undefined) await this.#writeUndo();
     if (options.excel && this.#report !== undefined) await session.folder.writeExcelCopies(after.scan.columns, this.#schema, inputSheetValues(after.scan.columns, options.rules));
   }
 
@@ -383,7 +440,7 @@ class Ingest {
    * first learns what its earlier sessions did, since rows they updated are
    * not part of the plan.
    */
-  async #validate(source: InputSource, reportWhileScanning: boolean): Promise<{ scan: Scan; prior: PriorRun | undefined; planner: PlanBuilder | undefined; named: ClientsNamed; earlier: EarlierRows }> {
+  async #validate(source: InputSource, reportWhileScanning: boolean): Promise<Validated> {
     const session = this.#session;
     const options = this.#options;
     let prior: PriorRun | undefined;
