@@ -127,8 +127,10 @@ export async function* readCsvBatches(path: string, layout: CsvLayout, from?: Re
   const utf8 = layout.encoding === 'utf-8';
   if (from !== undefined && !utf8) throw new Error('only a UTF-8 file is read from a position');
   const start = from?.byte ?? 0;
+  // Nothing lies between the start and the bound: a resumed run whose earlier sessions updated every row begins at the end.
+  if (size !== undefined && start >= size) return;
   const parser = new LineNumberingParser(layout.delimiter, { line: from?.line ?? 0, byte: utf8 ? Math.max(start, layout.bomBytes) : undefined });
-  // `end` is inclusive; a bound of 0 bytes reads nothing, as an empty stream would.
+  // `end` is inclusive.
   const bounds = size === undefined ? { start } : { start, end: size - 1 };
   pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, ...bounds }), decodingStream(layout, start), parser, () => {
     // Errors surface through the iteration below.

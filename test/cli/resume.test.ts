@@ -143,6 +143,19 @@ describe('resume', () => {
     assert.deepEqual(summary.requests.byStatus, { 200: 3, 503: 1 });
   });
 
+  it('of a run that already updated every row: sends nothing, and ends completed with the same report', async () => {
+    const rows = ids(3);
+    const { mock, dir, folder, args } = await balanceRun(rows, {}, []);
+    assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 0);
+    const before = await readCsvFile(join(folder, 'report.csv'));
+    const resumed = await cli([...args, '--resume', folder], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(mock.requests.length, 3);
+    assert.deepEqual(await readCsvFile(join(folder, 'report.csv')), before);
+    const summary = await summaryOf(folder);
+    assert.deepEqual([summary.status, summary.rows.updated, summary.requests.sent], ['completed', 3, 3]);
+  });
+
   it('tolerates a last report line cut short by a crash: that row counts as in flight, is sent again and flagged', async () => {
     const rows = ids(3);
     const { mock, dir, folder, args } = await balanceRun(rows, {}, ['--concurrency', '1']);
