@@ -165,9 +165,13 @@ async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInf
   const cells = new CellReader(path, parts, strings);
   const hidden: Hidden = { rows: [], columns: new Set() };
   let width: number | undefined;
+  let previous = 0;
   for await (const rows of sheetRows(path, parts, sheet, xml)) {
     const batch: WorkbookRecord[] = [];
     for (const row of rows) {
+      // Excel writes rows in ascending order, each once; a file that does not is not one the person saw as it reads.
+      if (!Number.isSafeInteger(row.line) || row.line <= previous) throw describeDamagedWorkbook(path, `the rows of the sheet ${JSON.stringify(sheet.name)} are not in order (row ${String(row.line)} comes after row ${previous})`);
+      previous = row.line;
       const record = toRecord(row, width ?? 0, cells);
       if (record === undefined) continue;
       width ??= record.cells.length;

@@ -404,6 +404,11 @@ describe('telling a workbook by its content', () => {
     assert.match((await refusal(readSheet(unknownString, 'changes'))).message, /strings\.xlsx cannot be read as an Excel workbook: cell B1 refers to shared string "7", which the workbook does not have\./);
     const badNumber = await craftWorkbook(dir, sheet('<row r="1"><c r="A1"><v>12,5</v></c></row>'), 'number.xlsx');
     assert.match((await refusal(readSheet(badNumber, 'changes'))).message, /cell A1 holds "12,5" as a number\./);
+    const row = (line: number): string => `<row r="${line}"><c r="A${line}" t="s"><v>0</v></c></row>`;
+    const backwards = await craftWorkbook(dir, sheet(row(1) + row(3) + row(2)), 'backwards.xlsx');
+    assert.match((await refusal(readSheet(backwards, 'changes'))).message, /backwards\.xlsx cannot be read as an Excel workbook: the rows of the sheet "changes" are not in order \(row 2 comes after row 3\)\./);
+    const twice = await craftWorkbook(dir, sheet(row(1) + row(2) + row(2)), 'twice.xlsx');
+    assert.match((await refusal(readSheet(twice, 'changes'))).message, /row 2 comes after row 2/);
     const badXml = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>R&D</t></is></c></row>'), 'xml.xlsx');
     const xmlError = await refusal(readSheet(badXml, 'changes'));
     assert.match(xmlError.message, /xml\.xlsx cannot be read as an Excel workbook: the sheet "changes" is not well-formed XML \(unclosed tag: t\)\./);
