@@ -8,6 +8,12 @@ import { describeFileError } from './read-errors.js';
 export interface FileStamp {
   readonly size: number;
   readonly modifiedMs: number;
+  /**
+   * When the file's content or attributes last changed, as the file system
+   * keeps it: a tool can set the modification time back after a write
+   * (`touch -r`, `cp --preserve=timestamps`, `rsync -t`), never this.
+   */
+  readonly changedMs: number;
   /** The file itself: a file saved over by another (an editor's rename) is another file. */
   readonly inode: number;
 }
@@ -16,7 +22,7 @@ export async function stampFile(path: string): Promise<FileStamp> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return { size: info.size, modifiedMs: info.mtimeMs, inode: info.ino };
+    return { size: info.size, modifiedMs: info.mtimeMs, changedMs: info.ctimeMs, inode: info.ino };
   } catch (error) {
     throw describeFileError(path, error);
   }
@@ -56,8 +62,8 @@ export async function assertUnchanged(path: string, stamp: FileStamp): Promise<v
 
 /**
  * Whether the file is still as `stamp` found it: the same file, the same
- * size, not written since (any write moves its modification time, an edit
- * that keeps the size too).
+ * size, not written since (any write moves its change time, an edit that
+ * keeps the size and sets the modification time back too).
  */
 export async function isUnchanged(path: string, stamp: FileStamp): Promise<boolean> {
   let now: FileStamp;
@@ -67,7 +73,7 @@ export async function isUnchanged(path: string, stamp: FileStamp): Promise<boole
     // Gone or unreadable: not the file validated.
     return false;
   }
-  return now.size === stamp.size && now.modifiedMs === stamp.modifiedMs && now.inode === stamp.inode;
+  return now.size === stamp.size && now.modifiedMs === stamp.modifiedMs && now.changedMs === stamp.changedMs && now.inode === stamp.inode;
 }
 
 /** A file's content identity: what tells a resumed run it is given the same file. */

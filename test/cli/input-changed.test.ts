@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startMockApi, type MockApi } from '../../src/mock/server.js';
@@ -22,6 +22,8 @@ const ROWS = 8000;
 function balances(rowIds: readonly string[]): string {
   return `id,currentBalance\n${rowIds.map((id, index) => `${id},${100000 + index}`).join('\n')}\n`;
 }
+
+const WHOLE_SECOND = new Date('2026-11-01T00:00:00.000Z');
 
 const FAST = ['--blind', '--yes', '--rate', '1000000', '--burst', '100'];
 
@@ -54,13 +56,15 @@ describe('an input file that changes while it is sent', () => {
     assert.ok(report.filter((row) => row.outcome === 'skipped').every((row) => /the run stopped: .* changed while its rows were being sent/.test(row.error ?? '')));
   });
 
-  it('stops at once when a row is edited in place (same size), never sending the edited row', async () => {
+  it('stops at once when a row is edited in place (same size, the modification time set back), never sending the edited row', async () => {
     const rowIds = ids(ROWS);
     const cwd = await tempDir();
     const text = balances(rowIds);
     const input = await writeCsv(cwd, text);
     // The balance of a row near the end, rewritten digit for digit: the file keeps its size.
     const edited = ROWS - 10;
+    // A time the file system keeps exactly, so that setting it back leaves the modification time as validated.
+    utimesSync(input, WHOLE_SECOND, WHOLE_SECOND);
     const at = text.indexOf(`${rowIds[edited]},`) + (rowIds[edited] ?? '').length + 1;
     let puts = 0;
     const mock = await startMock(rowIds, {
@@ -69,6 +73,8 @@ describe('an input file that changes while it is sent', () => {
         const fd = openSync(input, 'r+');
         writeSync(fd, '999999', at);
         closeSync(fd);
+        // As `cp --preserve=timestamps` or `rsync -t` would leave it: the modification time set back.
+        utimesSync(input, WHOLE_SECOND, WHOLE_SECOND);
       },
     });
     const run = await cli(['apply', input, '--base-url', mock.origin, ...FAST], { cwd });
