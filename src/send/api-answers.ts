@@ -85,6 +85,13 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
     if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
       throw new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${batch.clientId} among those of client ${clientId}`, { status: 200 });
     }
+    // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
+    for (const field of ['currentBalance', 'allocatedCredits'] as const) {
+      const value: unknown = batch[field];
+      if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+        throw new ApiError('rejected', `the API listed credit batch ${batch.id} with ${field} ${JSON.stringify(value)}, not a whole number of credits`, { status: 200 });
+      }
+    }
   }
   const info = list.pageInfo ?? {};
   return {

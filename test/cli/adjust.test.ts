@@ -105,6 +105,19 @@ describe('adjustments: currentBalanceDelta', () => {
     assert.equal(puts(mock).length, 0);
   });
 
+  it('refuses a delta that would take the balance beyond the largest whole number sent exactly (2^53 − 1)', async () => {
+    const { mock, batches } = await mockOf([Number.MAX_SAFE_INTEGER - 1]);
+    const [a] = batches as [CreditBatch];
+    const dir = await tempDir();
+    const file = await csv(dir, `id,clientId,currentBalanceDelta\n${a.id},${CLIENT},+2\n`);
+    const run = await cli(['apply', file, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(run.code, 2, run.stderr + run.stdout);
+    const [row] = await readCsvFile(join(dir, 'run', 'report.csv'));
+    assert.equal(row?.outcome, 'invalid');
+    assert.match(row?.error ?? '', /currentBalanceDelta \+?2 would take the balance of .* from 9007199254740990 beyond 9007199254740991/);
+    assert.equal(puts(mock).length, 0);
+  });
+
   it('is refused with --blind: a delta needs the live balance', async () => {
     const { mock, batches } = await mockOf([100]);
     const dir = await tempDir();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { FaultOptions } from '../../src/mock/faults.js';
@@ -38,6 +39,20 @@ function executorFor(mock: MockApi, events: ConstructorParameters<typeof Executo
     circuitBreaker: 10,
   };
   return new Executor(options, new AbortController().signal, events);
+}
+
+/** A server answering each page of a client's list with `pages[page - 1]` (its batches), the last page saying there is no more. */
+async function listServer(pages: readonly (readonly Record<string, unknown>[])[]): Promise<{ origin: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+    const creditBatches = pages[page - 1] ?? [];
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches, pageInfo: { perPage: 1, hasMore: page < pages.length } } } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  return { origin: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, server };
 }
 
 const idsOf = (batches: readonly CreditBatch[]): string[] => batches.map((batch) => batch.id).sort();
@@ -93,6 +108,28 @@ describe('reading the credit batches of one client (the worked example of a new 
       assert.equal(result.kind, 'failed', JSON.stringify(paging));
       assert.match(result.kind === 'failed' ? result.error.message : '', /listed \d credit batches for client .* but said it has \d/);
     }
+  });
+
+  it('refuses a batch listed twice with different values, and a balance that is not a whole number of credits', async () => {
+    const id = randomUUID();
+    const batch = (currentBalance: unknown): Record<string, unknown> => ({ id, clientId: CLIENT, name: 'A', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance });
+    const cases: [readonly (readonly Record<string, unknown>[])[], RegExp][] = [
+      [[[batch(1000)], [batch(1777)]], /listed credit batch .* twice, with different values/],
+      [[[batch(1000.5)]], /with currentBalance 1000.5, not a whole number of credits/],
+      [[[batch(null)]], /with currentBalance null, not a whole number of credits/],
+    ];
+    for (const [pages, message] of cases) {
+      const { origin } = await listServer(pages);
+      const executor = executorFor({ origin } as MockApi);
+      const result = await readClientBatches(executor, CLIENT);
+      executor.close();
+      assert.match(result.kind === 'failed' ? result.error.message : `not refused: ${result.kind}`, message);
+    }
+    const { origin } = await listServer([[batch(1000)], [batch(1000)]]);
+    const executor = executorFor({ origin } as MockApi);
+    const same = await readClientBatches(executor, CLIENT);
+    executor.close();
+    assert.deepEqual(same.kind === 'done' ? same.value.map((listed) => listed.currentBalance) : same.kind, [1000]);
   });
 
   it('reads one credit account of the client when asked', async () => {

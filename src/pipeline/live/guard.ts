@@ -79,6 +79,11 @@ export class LiveGuard {
     if (below !== undefined) {
       return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(below.before)} to ${String(below.after)}, below 0` };
     }
+    // Beyond 2^53 − 1 a balance is no longer a whole number JSON carries exactly: it would be sent rounded, as a cell holding it is refused.
+    const beyond = changes.find((change) => change.delta !== undefined && !Number.isSafeInteger(change.after));
+    if (beyond !== undefined) {
+      return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(beyond.before)} beyond 9007199254740991, the largest whole number sent exactly` };
+    }
     if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
     const over = rowOverLimit(changes, limits);
     if (over !== undefined) return { kind: 'invalid', problem: over };

@@ -1,4 +1,4 @@
-import type { CreditBatch } from '../../core/credit-batch.js';
+import { UPDATABLE_FIELDS, type CreditBatch } from '../../core/credit-batch.js';
 import { ApiError } from '../../core/errors.js';
 import { readBatchPage, type BatchPage } from '../../send/api-answers.js';
 import type { BatchPageQuery } from '../../send/api-client.js';
@@ -21,9 +21,10 @@ const MAX_PAGES = 100_000;
  * pace, retries, 429 pauses and circuit breaker with its writes: they spend
  * the same per-key limit. The documentation's pages disagree on paging, so
  * the pages are read defensively: from page 1, until `hasMore` is false or a
- * page is empty, a batch listed twice counted once, and a count that
- * disagrees with the `total` the API gave refused, since a list that changed
- * while it was read cannot be trusted for a check.
+ * page is empty, a batch listed twice counted once (refused if listed with
+ * other values), and a count that disagrees with the `total` the API gave
+ * refused, since a list that changed while it was read cannot be trusted for
+ * a check.
  */
 export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly CreditBatch[]>> {
   const batches = new Map<string, CreditBatch>();
@@ -36,7 +37,19 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
     attempts += result.attempts;
     const { creditBatches, hasMore } = result.value;
     total ??= result.value.total;
-    for (const batch of creditBatches) batches.set(batch.id.toLowerCase(), batch);
+    for (const batch of creditBatches) {
+      const key = batch.id.toLowerCase();
+      const earlier = batches.get(key);
+      // Listed twice with other values, the batch changed while the list was read: neither value can be trusted as its baseline.
+      if (earlier !== undefined && UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field])) {
+        const error = new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${clientId} twice, with different values; the list may have changed while it was read`, {
+          status: 200,
+          hint: 'Run the command again; if it persists, the API is answering inconsistently.',
+        });
+        return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
+      }
+      batches.set(key, batch);
+    }
     finished = creditBatches.length === 0 || hasMore !== true;
   }
   if (!finished) {
