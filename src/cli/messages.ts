@@ -349,8 +349,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   const topErrors = [...tally.errors.values()].sort((a, b) => b.times - a.times).slice(0, 3);
   if (topErrors.length > 0) {
     lines.push('Most frequent errors:');
-    // A shape seen once is shown as it was: its id is the one to look up.
-    for (const { shape, example, times } of topErrors) lines.push(`  ${count(times)} × ${times === 1 ? example : shape}`);
+    // A shape seen once is shown as it was (its id is the one to look up); a group, as what its messages share.
+    for (const { shown, times } of topErrors) lines.push(`  ${count(times)} × ${shown}`);
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;

@@ -12,6 +12,8 @@ export interface ErrorGroup {
   readonly shape: string;
   /** The first message of the shape, as it was. */
   readonly example: string;
+  /** The messages of the group as one: what they all say, with `<id>` or `<n>` only where they differ. */
+  shown: string;
   times: number;
 }
 
@@ -26,6 +28,21 @@ const NUMBERS = /\d+(?:\.\d+)?/g;
 export function errorShape(message: string): string {
   const status = /^\d{3}: /.exec(message)?.[0] ?? '';
   return status + message.slice(status.length).replace(UUIDS, '<id>').replace(NUMBERS, '<n>');
+}
+
+/** An id or a number, or the placeholder already shown for one: the parts in which messages of one shape may differ. */
+const VARYING = /(<id>|<n>|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+(?:\.\d+)?)/i;
+
+/**
+ * Two messages of one shape as one: each id or number they share kept as it
+ * is, the others shown as `<id>` or `<n>` ("the API answered 200 but …"
+ * stays so; "Credit batch <id> not found" shows which part is the row's).
+ */
+function mergeShown(shown: string, message: string): string {
+  const ours = shown.split(VARYING);
+  const theirs = message.split(VARYING);
+  // split with a capture alternates text and the parts matched: the odd entries are ids, numbers or placeholders.
+  return ours.map((part, index) => (index % 2 === 0 || part === theirs[index] ? part : part === '<id>' || part.includes('-') ? '<id>' : '<n>')).join('');
 }
 
 /** The key of `byStatus` for requests lost at an interruption (see countLostRequest). */
@@ -62,11 +79,13 @@ export class Tally {
     const shape = errorShape(message);
     const key = `${status ?? 'no answer'} ${shape}`;
     const group = this.errors.get(key);
-    if (group !== undefined) group.times++;
-    else if (this.errors.size < ERRORS_KEPT) this.errors.set(key, { shape, example: message, times: 1 });
+    if (group !== undefined) {
+      group.times++;
+      group.shown = mergeShown(group.shown, message);
+    } else if (this.errors.size < ERRORS_KEPT) this.errors.set(key, { shape, example: message, shown: message, times: 1 });
     else {
       const other = this.errors.get('other');
-      if (other === undefined) this.errors.set('other', { shape: 'other errors', example: 'other errors', times: 1 });
+      if (other === undefined) this.errors.set('other', { shape: 'other errors', example: 'other errors', shown: 'other errors', times: 1 });
       else other.times++;
     }
   }
