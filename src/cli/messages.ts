@@ -93,6 +93,8 @@ export interface PlanContext {
   readonly maxStalenessMs: number | undefined;
   /** The guardrails in force. */
   readonly limits: Limits | undefined;
+  /** Whether the valid rows go without the invalid ones; without it, a file with an invalid row sends nothing. */
+  readonly skipInvalid: boolean;
 }
 
 const signed = (n: bigint | number): string => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${(n < 0 ? -n : n).toLocaleString('en-US')}`;
@@ -135,7 +137,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const notSent = [
     changes !== undefined && changes.unchanged > 0 ? `${plural(changes.unchanged, 'row')} already as asked (unchanged)` : '',
     changes !== undefined && changes.drifted > 0 ? `${plural(changes.drifted, 'row')} whose batch changed since the file was prepared (drifted)` : '',
-    plan.invalid > 0 ? `${plural(plan.invalid, 'invalid row')} (--skip-invalid)` : '',
+    plan.invalid > 0 ? `${plural(plan.invalid, 'invalid row')}${facts.skipInvalid ? ' (--skip-invalid)' : ', and without --skip-invalid no row is sent while one is invalid'}` : '',
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
@@ -257,13 +259,12 @@ export interface Reissue {
 /** Where a saved plan is, its id, and how it is sent once approved. */
 export function formatSavedPlan(result: RunResult, cwd: string): string {
   const folder = relative(cwd, result.folder) || result.folder;
-  return [
-    `Saved plan: ${folder} (plan.json, plan.html, plan.csv)`,
-    `  id ${result.plan?.saved ?? ''}`,
-    'Once approved, send exactly this plan with:',
-    `  ti-credits apply --plan ${shellWord(folder)}`,
-    '',
-  ].join('\n');
+  const saved = [`Saved plan: ${folder} (plan.json, plan.html, plan.csv)`, `  id ${result.plan?.saved ?? ''}`];
+  // A plan of a file with invalid rows, made without --skip-invalid, is one apply --plan would refuse: it is not offered.
+  if ((result.summary.rows.invalid ?? 0) > 0 && result.summary.options.skipInvalid !== true) {
+    return [...saved, 'It cannot be sent as it is: fix the invalid rows (report.csv says why) and make the plan again, or make it with --skip-invalid.', ''].join('\n');
+  }
+  return [...saved, 'Once approved, send exactly this plan with:', `  ti-credits apply --plan ${shellWord(folder)}`, ''].join('\n');
 }
 
 /** What `verify` found. */
@@ -295,8 +296,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits } = summary.options;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits) }).trimEnd());
+      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);

@@ -346,9 +346,10 @@ class Ingest {
     }
     const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
     const plans = options.command === 'apply' && keyFailure === undefined && (mode.kind === 'send' || (options.dryRun && (!hasInvalidRows || options.skipInvalid)));
-    // Reading before writing, a file refused for its invalid rows is still read against the live values: every
-    // problem of the file (an id not among its client's, a guardrail crossed) is then reported at once.
-    const checksLive = options.command === 'apply' && hasInvalidRows && mode.kind === 'refuse' && !options.dryRun;
+    // Reading before writing, a file refused for its invalid rows, or checked by a dry run, is still read against the
+    // live values: every problem of the file (an id not among its client's, a guardrail crossed) is then reported at
+    // once, and a dry run's report, which waits for the live values, is written.
+    const checksLive = options.command === 'apply' && hasInvalidRows && keyFailure === undefined && (mode.kind === 'refuse' || options.dryRun);
     if ((plans || checksLive) && guardOptions !== undefined && wiring.send !== undefined) {
       const unknown = this.#unknownClients(named, guardOptions);
       if (unknown !== undefined) return { mode: this.#refuse(unknown, 'not sent: the client of some rows is unknown'), guard: undefined };

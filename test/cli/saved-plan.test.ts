@@ -59,6 +59,29 @@ describe('plan', () => {
     const run = await cli(['plan', csv, '--base-url', mock.origin, '--rate', '0'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
   });
+
+  it('of a file with an invalid row: reports every row against the live values, exits 2, and does not offer the plan to send', async () => {
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 3 }, () => ({ id: randomUUID(), clientId: CLIENT, currentBalance: 100 }));
+    const mock = await startMockApi({ store: new CreditBatchStore(seed) });
+    mocks.push(mock);
+    const dir = await tempDir();
+    const csv = join(dir, 'one-bad.csv');
+    await writeFile(csv, `id,clientId,currentBalance\n${seed[0]?.id},${CLIENT},5000\n${seed[1]?.id},${CLIENT},\n${seed[2]?.id},${CLIENT},100\n`);
+    const folder = join(dir, 'plan');
+    const run = await cli(['plan', csv, '--base-url', mock.origin, '--rate', '0', '--out', folder], { cwd: dir });
+    assert.equal(run.code, 2, run.stderr + run.stdout);
+    assert.equal(puts(mock).length, 0);
+    assert.match(run.stdout, /Dry run: 3 rows in one-bad\.csv: 1 valid, 1 unchanged, 1 invalid\./);
+    assert.match(run.stdout, /Not sent: 1 row already as asked \(unchanged\); 1 invalid row, and without --skip-invalid no row is sent while one is invalid\./);
+    assert.match(run.stdout, /It cannot be sent as it is: fix the invalid rows/);
+    assert.doesNotMatch(run.stdout, /apply --plan/);
+    const report = (await readCsvFile(join(folder, 'report.csv'))).map((row) => [row.line, row.outcome]);
+    assert.deepEqual(report, [
+      ['2', 'valid'],
+      ['3', 'invalid'],
+      ['4', 'unchanged'],
+    ]);
+  });
 });
 
 describe('apply --plan', () => {
