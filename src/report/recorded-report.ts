@@ -355,10 +355,10 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
   let header: { line: number; outcome: number; sent: number; id: number; clientId: number; baseline: { readonly at: number; readonly column: OwnColumn }[] } | undefined;
   for await (const record of createReadStream(join(folder, REPORT_FILE)).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
     if (header === undefined) {
-      const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
+      const { own, input } = headerLookups(record);
       // The baseline cells are read back as the schema that wrote them reads them (a name starting with `=` was written `'=`).
-      const baseline = GUARDED_REPORT.columns.flatMap((column) => (column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && at(column.name) >= 0 ? [{ at: at(column.name), column }] : []));
-      header = { line: at('line'), outcome: at('outcome'), sent: at('sent'), id: at('id'), clientId: at('clientId'), baseline };
+      const baseline = GUARDED_REPORT.columns.flatMap((column) => (column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && own(column.name) >= 0 ? [{ at: own(column.name), column }] : []));
+      header = { line: own('line'), outcome: own('outcome'), sent: own('sent'), id: input('id'), clientId: input('clientId'), baseline };
       if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(join(folder, REPORT_FILE), 'it lacks the line, outcome, sent or id column');
       continue;
     }
@@ -378,6 +378,19 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
     const clientCell = header.clientId < 0 ? '' : (record[header.clientId] ?? '').trim();
     yield { line, id: (record[header.id] ?? '').trim(), clientId: clientCell === '' ? clients.get(line) : clientCell, written, baseline: before.baseline ?? {} };
   }
+}
+
+/**
+ * Where a report's columns are: ti-credits' own by their exact names (an
+ * input column may be called `Sent` or `Baseline.name`, carried as a note,
+ * never to be read for what ti-credits wrote), the input's by name in any
+ * letter case, as the input's header is read.
+ */
+function headerLookups(header: readonly string[]): { own: (name: string) => number; input: (name: string) => number } {
+  return {
+    own: (name) => header.indexOf(name),
+    input: (name) => header.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase()),
+  };
 }
 
 /** The client of each line baseline.csv records; empty when the run wrote none (a blind run). */
@@ -407,8 +420,8 @@ export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
   let header: { line: number; outcome: number; error: number; id: number } | undefined;
   for await (const record of createReadStream(path).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
     if (header === undefined) {
-      const at = (name: string): number => record.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase());
-      header = { line: at('line'), outcome: at('outcome'), error: at('error'), id: at('id') };
+      const { own, input } = headerLookups(record);
+      header = { line: own('line'), outcome: own('outcome'), error: own('error'), id: input('id') };
       continue;
     }
     const outcome = record[header.outcome] ?? '';

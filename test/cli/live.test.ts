@@ -316,6 +316,30 @@ describe('undo', () => {
   });
 });
 
+describe('undo and verify, with notes named like the report\'s own columns', () => {
+  it('read what ti-credits wrote, never a note called Sent or Baseline.currentBalance', async () => {
+    const w = await world(1, 3);
+    const dir = await tempDir();
+    const [a, b, c] = w.batches as [CreditBatch, CreditBatch, CreditBatch];
+    const client = w.clients[0] ?? '';
+    const file = join(dir, 'notes.csv');
+    await writeFile(
+      file,
+      `id,clientId,currentBalance,Sent,Baseline.currentBalance\n${a.id},${client},5000,{},1\n${b.id},${client},6000,"{""currentBalance"":1000}",2\n${c.id},${client},7000,yes,x\n`,
+    );
+    const run = await cli(['apply', '--yes', file, ...base(w.mock), '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const undo = await readCsvFile(join(dir, 'run', 'undo.csv'));
+    // Rows finish, and so are reported and undone, in the order their answers come.
+    assert.deepEqual(
+      undo.map((row) => [row.id, row.currentBalanceDelta]).sort(),
+      [a, b, c].map((batch, index) => [batch.id, String(batch.currentBalance - (5000 + 1000 * index))]).sort(),
+    );
+    const verified = await cli(['verify', join(dir, 'run'), '--base-url', w.mock.origin], { cwd: dir });
+    assert.equal(verified.code, 0, verified.stderr + verified.stdout);
+  });
+});
+
 describe('resume, reading before it writes', () => {
   it('after kill -9, resolves the rows in flight by reading: none sent twice, every balance right', async () => {
     const w = await world(2, 20, { faults: { latencyMs: 30 } });
