@@ -45,11 +45,7 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd);
-  try {
-    return await snapshotInto(folder, options, environment, { startedAt, now });
-  } finally {
-    folder.release();
-  }
+  return folder.hold(() => snapshotInto(folder, options, environment, { startedAt, now }));
 }
 
 /** takeSnapshot in the run folder this process holds. */

@@ -59,11 +59,7 @@ export async function verifyRun(options: VerifyOptions, environment: { readonly 
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const folder = await RunFolder.reopen(options.folder, startedAt);
-  try {
-    return await verifyIn(folder, options, environment, { startedAt, now });
-  } finally {
-    folder.release();
-  }
+  return folder.hold(() => verifyIn(folder, options, environment, { startedAt, now }));
 }
 
 /** verifyRun in the run folder this process holds. */

@@ -84,6 +84,15 @@ export class RunFolder {
     this.#lock.release();
   }
 
+  /** Runs `work` in the folder this process holds, and frees the folder however `work` ends. */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
   /** The first write to the folder that failed, once one has. */
   get failure(): TiError | undefined {
     return this.#failure;

@@ -25,11 +25,7 @@ export async function runVerify(options: VerifyOptions, json: boolean, io: CliIo
   const { summary } = result;
   if (run !== undefined && result.file !== undefined) {
     const folder = await RunFolder.reopen(run.folder, new Date());
-    try {
-      await writeRunReport(folder, run.summary, run.plan, result.rows);
-    } finally {
-      folder.release();
-    }
+    await folder.hold(() => writeRunReport(folder, run.summary, run.plan, result.rows));
   }
   if (summary.error !== null) io.stderr.write(formatError(summary.error));
   io.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : formatVerifySummary(result, io.cwd));
