@@ -119,11 +119,7 @@ export async function bulkIngest(options: RunOptions, environment: RunEnvironmen
   const source = await openInput(inputPath, options.read);
   await readColumns(source, options.extraColumns);
   const folder = await openRunFolder(options, inputPath, startedAt, environment.cwd, sends);
-  try {
-    return await ingestInto(folder, source, options, environment, { inputPath, startedAt, now, sends });
-  } finally {
-    folder.release();
-  }
+  return folder.hold(() => ingestInto(folder, source, options, environment, { inputPath, startedAt, now, sends }));
 }
 
 /** bulkIngest in the run folder this process holds. */
@@ -253,9 +249,7 @@ class Ingest {
   readonly #planProblems = new Map<number, string>();
   /** Every row of the sending pass has been handed to the send stage: stopping now would skip none. */
   #allSubmitted = false;
-  /** The pass that sends has begun: a change of the file found now stops a run that may have sent rows. */
-  #sending = false;
-  /** sent.log, open while rows are sent. */
+  /** sent.log, opened as the pass that sends begins: from then on the run may have sent rows. */
   #sentLog: SentLog | undefined;
   #progress: SendProgressCounter | undefined;
 
@@ -376,7 +370,6 @@ class Ingest {
     }
     const executor = mode.kind === 'send' && wiring.send !== undefined ? await this.#sendStage(wiring) : undefined;
     if (executor !== undefined) {
-      this.#sending = true;
       this.#sentLog = session.folder.openSentLog();
       session.startCheckpoints();
     }
@@ -713,7 +706,8 @@ class Ingest {
     const session = this.#session;
     if (session.signal.aborted || (await isUnchanged(source.path, scan.stamp))) return;
     const hint = 'Leave the file alone while a run reads it. --resume refuses a changed file: put the rows not updated (failed.csv) in a new file and run apply on it.';
-    if (this.#sending) {
+    // Once the pass that sends has begun, a change stops a run that may have sent rows.
+    if (this.#sentLog !== undefined) {
       session.stop(new TiError('aborted', `${source.path} changed while its rows were being sent (rows added, or edited): sending stopped at once, since only the rows validated may be sent; the rows not sent are reported skipped.`, { hint }), 'stopped');
     } else {
       session.stop(new TiError('invalid', `${source.path} changed while it was being read (rows added, or edited); nothing was sent.`, { hint: 'Save the file, close the program editing it and run again.' }), 'refused');
