@@ -10,6 +10,7 @@ import { runCli } from '../src/cli/program.js';
 import type { CreditBatch } from '../src/core/credit-batch.js';
 import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../src/mock/server.js';
 import { CreditBatchStore } from '../src/mock/store.js';
+import { PACE_FILE } from '../src/report/pace-memory.js';
 
 export const KEY = MOCK_API_KEY;
 
@@ -82,9 +83,9 @@ export async function cli(args: readonly string[], options: { cwd: string; env?:
   return { code, stdout, stderr };
 }
 
-/** The single run folder under `<cwd>/reports`. */
+/** The single run folder under `<cwd>/reports` (beside it, the pace memory, pace.json). */
 export async function runFolder(cwd: string): Promise<string> {
-  const entries = await readdir(join(cwd, 'reports'));
+  const entries = (await readdir(join(cwd, 'reports'))).filter((entry) => entry !== PACE_FILE);
   if (entries.length !== 1) throw new Error(`expected one run folder, found ${entries.length}`);
   return join(cwd, 'reports', entries[0] ?? '');
 }

@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
 import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
 import type { Limits } from '../pipeline/run-options.js';
@@ -72,13 +73,15 @@ export function formatInternalError(error: unknown, withStack: boolean): string 
 }
 
 /**
- * How long sending takes at the pace allowed, said before it starts: the
- * rate limit, not the client, sets it. The first `burst` rows go at once.
+ * How long sending takes at the pace it will have, said before it starts:
+ * the rate limit, not the client, sets it, and the reads of the live values
+ * still to come share it with the writes. The first `burst` go at once.
  */
-export function formatEstimate(rows: number, ratePerMinute: number, burst: number): string {
-  if (ratePerMinute <= 0) return `${plural(rows, 'row')} at the pace the API's rate-limit headers allow.`;
-  const ms = (Math.max(0, rows - burst) / ratePerMinute) * 60_000;
-  return `${plural(rows, 'row')} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
+export function formatEstimate(rows: number, reads: number, ratePerMinute: number, burst: number): string {
+  const what = reads > 0 ? `${plural(rows, 'row')} and ${plural(reads, 'read')} of the live values` : plural(rows, 'row');
+  if (ratePerMinute <= 0) return `${what} at the pace the API allows.`;
+  const ms = (Math.max(0, rows + reads - burst) / ratePerMinute) * 60_000;
+  return `${what} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
 }
 
 const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key (ti_test_…)', unknown: 'a key that is neither ti_live_ nor ti_test_' } as const;
@@ -87,8 +90,11 @@ const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key
 export interface PlanContext {
   readonly target: string;
   readonly keyKind: keyof typeof KEY_KINDS;
+  /** The pace sending will have: the API's limit if an answer has stated it, else where the pace starts. */
   readonly ratePerMinute: number;
   readonly burst: number;
+  /** A dry run: the live values are read again by the run that sends, before it sends. */
+  readonly dryRun?: boolean;
   /** Reading before writing: how fresh the live values must be when a row is checked; undefined for --blind. */
   readonly maxStalenessMs: number | undefined;
   /** The guardrails in force. */
@@ -150,8 +156,21 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   }
   const guardrails = formatLimits(facts.limits);
   if (guardrails !== undefined) lines.push(`  Guardrails: ${guardrails}.`);
-  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst)}`);
+  lines.push(`  ${formatEstimate(plan.rows, readsAhead(plan, facts), facts.ratePerMinute, facts.burst)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The reads of the live values a run will make besides its writes: a dry
+ * run's first reading again, and, over a run longer than --max-staleness, a
+ * client's values read again each time they grow that old.
+ */
+function readsAhead(plan: Plan, facts: PlanContext): number {
+  const reads = plan.changes?.readRequests ?? 0;
+  if (reads === 0 || facts.ratePerMinute <= 0) return 0;
+  const writingMs = (plan.rows / facts.ratePerMinute) * 60_000;
+  const again = facts.maxStalenessMs === undefined || facts.maxStalenessMs <= 0 ? 0 : reads * Math.floor(writingMs / facts.maxStalenessMs);
+  return (facts.dryRun === true ? reads : 0) + again;
 }
 
 /** The guardrails in force, in words; undefined when none is. */
@@ -178,11 +197,20 @@ export interface ProgressFacts {
   readonly failed: number;
   readonly retrying: number;
   readonly pauseLeftMs: number;
+  /** The pace sending keeps now, and what set it. */
+  readonly pacing: Pick<PacingStats, 'ratePerMinute' | 'learnedRatePerMinute' | 'throttled'>;
 }
 
 export function formatProgressCounts(facts: ProgressFacts): string {
   const left = facts.timeLeftMs === undefined ? 'time left unknown' : `about ${formatDuration(facts.timeLeftMs)} left`;
-  return `${count(Math.round(facts.rowsPerMinute))} rows/min, ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
+  return `${count(Math.round(facts.rowsPerMinute))} rows/min (${formatPace(facts.pacing)}), ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
+}
+
+/** The pace in force and what set it: the API's stated limit, its 429s, or neither yet. */
+export function formatPace(pacing: ProgressFacts['pacing']): string {
+  if (pacing.ratePerMinute <= 0) return 'unpaced';
+  const source = pacing.throttled ? ', learned from 429s' : pacing.learnedRatePerMinute !== null ? ", the API's limit" : '';
+  return `pace ${count(pacing.ratePerMinute)}/min${source}`;
 }
 
 /** The parts of the progress bar's line that a narrow terminal can do without, least important first. */
@@ -222,7 +250,7 @@ function progressBarLine(facts: ProgressFacts, kept: ReadonlySet<ProgressPart>, 
     joined(' ', part('bar', draw.bar(facts.total > 0 ? facts.done / facts.total : 0)), `${count(facts.done)}/${count(facts.total)} rows`),
     joined(
       '; ',
-      joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min`), part('timeLeft', left)),
+      joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min (${formatPace(facts.pacing)})`), part('timeLeft', left)),
       joined(', ', part('updated', `${count(facts.updated)} updated`), part('failed', `${count(facts.failed)} failed`), part('retrying', `${count(facts.retrying)} retrying`)),
     ),
     part('pause', pause === '' ? '' : draw.pause(pause)),
@@ -280,6 +308,19 @@ export function formatVerifySummary(result: VerifyResult, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * How the run's pace came to be, when the API set it: by stating its limit,
+ * or, stating none, by answering 429; undefined when the pace was the one told.
+ */
+function formatPaceLearned(pacing: PacingStats, told: number | null | undefined, start: number | undefined): string | undefined {
+  const rate = `${count(pacing.ratePerMinute)} requests/min`;
+  const ceiling = told === null || told === undefined || told === 0 ? undefined : `--rate ${count(told)}`;
+  if (pacing.learnedRatePerMinute === null) return undefined;
+  if (pacing.throttled) return `Paced at ${rate} at the end, learned from the API's 429s (it stated no limit${ceiling === undefined ? '' : `; ${ceiling}`}); the next run against it starts there.`;
+  if (pacing.ratePerMinute === (told ?? start)) return undefined;
+  return `Paced at ${rate}, following the API's X-RateLimit-Limit${ceiling === undefined ? '' : ` (${ceiling})`}.`;
+}
+
 /** The terminal summary of a finished run. */
 export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
@@ -296,8 +337,9 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid }).trimEnd());
+      const { keyKind = 'unknown', burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
+      const ratePerMinute = summary.pacing?.ratePerMinute ?? summary.options.startRatePerMinute ?? summary.options.ratePerMinute ?? 0;
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, dryRun: summary.dryRun, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -338,9 +380,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     ];
     const width = Math.max(...table.map(([label]) => label.length));
     lines.push('', ...table.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), '');
-    if (pacing !== null && summary.options.ratePerMinute !== undefined && summary.options.ratePerMinute !== pacing.ratePerMinute) {
-      lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(summary.options.ratePerMinute)}).`);
-    }
+    const paced = pacing === null ? undefined : formatPaceLearned(pacing, summary.options.ratePerMinute, summary.options.startRatePerMinute);
+    if (paced !== undefined) lines.push(paced);
   }
 
   if (tally.problems.length > 0) {

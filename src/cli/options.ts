@@ -5,6 +5,7 @@ import type { Options } from 'yargs';
 import { TiError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../report/log.js';
 import { readPlanDocument } from '../report/plan-document.js';
+import { recallPace, reportsRoot, type RememberedPace } from '../report/pace-memory.js';
 import { readRunRecord, type RecordedOptions } from '../report/run-record.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
@@ -89,7 +90,7 @@ export const pacingOptions = {
   concurrency: { ...NUMBER, describe: `Requests in flight at once [default: ${DEFAULTS.concurrency}]` },
   rate: {
     ...NUMBER,
-    describe: `Requests per minute: 120 on Standard plans, 600 on Enterprise; lowered to the API's X-RateLimit-Limit when that is lower; 0 follows the API's headers alone [default: ${DEFAULTS.rate}]`,
+    describe: `Most requests per minute (120 on Standard plans, 600 on Enterprise); below it the pace follows the API's limit, stated in X-RateLimit-Limit or shown by its 429s; 0 sets no ceiling [default: none: start at ${DEFAULTS.rate}, or at the pace the last run against the target learned, and follow the API]`,
   },
   burst: { ...NUMBER, describe: `Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise [default: ${DEFAULTS.burst}]` },
   retries: { ...NUMBER, describe: `Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead) [default: ${DEFAULTS.retries}]` },
@@ -157,6 +158,8 @@ export const mockOptions = {
   'random-seed': { ...NUMBER, describe: 'Seed for the random faults, to repeat a run exactly [default: 1]' },
   'rate-limit': { ...NUMBER, describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit [default: 0]' },
   burst: { ...NUMBER, describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
+  'rate-limit-headers': { type: 'boolean', default: true, describe: 'State --rate-limit in X-RateLimit-* headers, as the API documents; --no-rate-limit-headers answers as a gateway that strips them' },
+  'retry-after-zero': { type: 'boolean', default: false, describe: 'Answer a request beyond --rate-limit 429 with Retry-After: 0, whatever the wait' },
   'per-page': { ...NUMBER, describe: `Credit batches (or clients) per page of a list answer [default: ${MOCK_PER_PAGE}]` },
   'redeem-rate': { ...NUMBER, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run [default: 0]' },
 } as const satisfies Record<string, Options>;
@@ -227,14 +230,17 @@ export interface ApplyContext {
  * Where to send, with which key, at which pace: checked once, for every
  * command that talks to the API; and the file the key was read from, if any.
  */
-async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
+async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv: Raw, env: Env, fromConfig: TargetDefaults, cwd: string, paceRoot: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
   const origin = resolveOrigin(argv, env, fromConfig);
   const key = await resolveApiKey(argv, env, fromConfig, cwd);
+  const told = argv.rate === undefined ? undefined : integer(command, argv, 'rate', 0, 0, 1_000_000);
+  const remembered = await recallPace(paceRoot, origin);
   const send: SendOptions = {
     target: { origin, apiKey: key.apiKey },
     concurrency: integer(command, argv, 'concurrency', DEFAULTS.concurrency, 1, 64),
-    ratePerMinute: integer(command, argv, 'rate', DEFAULTS.rate, 0, 1_000_000),
-    burst: integer(command, argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
+    ...startingPace(told, remembered),
+    maxRatePerMinute: told,
+    burst: argv.burst === undefined ? (remembered?.burst ?? DEFAULTS.burst) : integer(command, argv, 'burst', DEFAULTS.burst, 1, 1_000_000),
     learnBurst: argv.burst === undefined,
     timeoutMs: integer(command, argv, 'timeout', DEFAULTS.timeoutMs, 100, 600_000),
     maxThrottleWaitMs: integer(command, argv, 'max-throttle-wait', DEFAULTS.maxThrottleWaitS, 1, 86_400) * 1000,
@@ -247,6 +253,16 @@ async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv
     },
   };
   return { send, keyFile: key.file };
+}
+
+/**
+ * Where the pace starts: at what the last run against the target learned
+ * (never above --rate), else at --rate, else at 120 (the Standard plan's
+ * limit), from which the API's limit takes it up or down.
+ */
+function startingPace(told: number | undefined, remembered: RememberedPace | undefined): Pick<SendOptions, 'ratePerMinute' | 'rateFrom'> {
+  if (remembered !== undefined && (told === undefined || told === 0 || remembered.ratePerMinute < told)) return { ratePerMinute: remembered.ratePerMinute, rateFrom: 'remembered' };
+  return told === undefined ? { ratePerMinute: DEFAULTS.rate, rateFrom: 'guessed' } : { ratePerMinute: told, rateFrom: 'told' };
 }
 
 export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
@@ -272,7 +288,7 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
         ? flags
         : { ...flags, csv: flags.csv ?? record.input.path, ...recordedArgv(record.options, context.typed) };
   const inputPath = inputFile(argv, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
-  const { send, keyFile } = await resolveSendOptions('apply', argv, env, context.fromConfig ?? {}, context.cwd);
+  const { send, keyFile } = await resolveSendOptions('apply', argv, env, context.fromConfig ?? {}, context.cwd, reportsRoot(resume ?? optionalString(argv, 'out'), context.cwd));
   const dryRun = argv['dry-run'] === true;
   const offline = argv.offline === true;
   if (offline && !dryRun) throw new TiError('invalid', '--offline applies to --dry-run only.', { hint: 'A run that sends needs the API; add --dry-run to check the file without it.' });
@@ -344,7 +360,7 @@ export async function resolveSnapshotOptions(argv: Raw, env: Env, cwd: string, f
   if (clients.length === 0) throw new TiError('invalid', 'snapshot needs at least one --client.', { hint: 'Pass --client <id> for each client whose credit batches to write.' });
   const account = optionalString(argv, 'credit-account');
   if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
-  const { send, keyFile } = await resolveSendOptions('snapshot', argv, env, fromConfig, cwd);
+  const { send, keyFile } = await resolveSendOptions('snapshot', argv, env, fromConfig, cwd, reportsRoot(optionalString(argv, 'out'), cwd));
   return { clients, creditAccountId: account, outDir: optionalString(argv, 'out'), logLevel: argv['log-level'] as LogLevel, send, apiKeyFile: keyFile };
 }
 
@@ -375,7 +391,7 @@ export interface VerifyCommandOptions {
 export async function resolveVerifyOptions(argv: Raw, env: Env, cwd: string, recordedTarget: string | null, fromConfig: TargetDefaults = {}): Promise<VerifyCommandOptions> {
   const named = optionalString(argv, 'base-url') ?? optionalString(argv, 'instance') ?? nonEmpty(env.TI_BASE_URL) ?? nonEmpty(env.TI_INSTANCE) ?? fromConfig['base-url'] ?? fromConfig.instance;
   const defaults: TargetDefaults = named === undefined && recordedTarget !== null ? { ...fromConfig, 'base-url': recordedTarget } : fromConfig;
-  const { send, keyFile } = await resolveSendOptions('verify', argv, env, defaults, cwd);
+  const { send, keyFile } = await resolveSendOptions('verify', argv, env, defaults, cwd, reportsRoot(requiredString(argv, 'folder'), cwd));
   return { folder: resolve(cwd, requiredString(argv, 'folder')), clients: clientIds(argv, 'client'), logLevel: argv['log-level'] as LogLevel, send, apiKeyFile: keyFile };
 }
 
@@ -399,7 +415,8 @@ const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof Reco
   { flag: 'base-url', key: 'target', typed: (options) => options.target },
   { flag: 'api-key-file', key: 'apiKeyFile', typed: (options) => options.apiKeyFile ?? undefined },
   { flag: 'concurrency', key: 'concurrency', typed: (options) => digits(options.concurrency), default: String(DEFAULTS.concurrency) },
-  { flag: 'rate', key: 'ratePerMinute', typed: (options) => digits(options.ratePerMinute), default: String(DEFAULTS.rate) },
+  // Not given, it is null: a resumed run follows the API's limit as the run did.
+  { flag: 'rate', key: 'ratePerMinute', typed: (options) => digits(options.ratePerMinute ?? undefined) },
   { flag: 'burst', key: 'burst', typed: (options) => digits(options.burst), default: String(DEFAULTS.burst) },
   { flag: 'timeout', key: 'timeoutMs', typed: (options) => digits(options.timeoutMs), default: String(DEFAULTS.timeoutMs) },
   { flag: 'retries', key: 'retries', typed: (options) => digits(options.retries), default: String(DEFAULTS.retries) },
@@ -573,7 +590,7 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
   return {
     host,
     port: integer('mock', argv, 'port', DEFAULTS.mockPort, 0, 65_535),
-    rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
+    rateLimit: perMinute === 0 ? undefined : { perMinute, burst, ...(argv['rate-limit-headers'] === false ? { headers: false } : {}), ...(argv['retry-after-zero'] === true ? { retryAfter: 'zero' } : {}) },
     seedPath: optionalString(argv, 'seed'),
     autoCreate: argv['auto-create'] === true,
     perPage: argv['per-page'] === undefined ? undefined : integer('mock', argv, 'per-page', MOCK_PER_PAGE, 1, 100_000),

@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { CreditBatch, CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { type ApiError, TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
 import { keyScrubber } from '../core/secret.js';
 import type { ReadPosition } from '../read/csv-records.js';
 import { openInput, readDataRows, readRowsFrom, type InputRecord, type InputSource } from '../read/data-rows.js';
@@ -76,8 +77,9 @@ export interface RunEnvironment {
    * Shown the plan once the file is validated, before anything is sent. It
    * resolves with the reason nothing may be sent (the operator said no, or no
    * one could be asked), or undefined to go ahead. Absent: sending goes ahead.
+   * `pacing`: the send stage's, when it has read the live values already.
    */
-  readonly confirm?: (plan: Plan) => Promise<TiError | undefined>;
+  readonly confirm?: (plan: Plan, pacing: PacingStats | undefined) => Promise<TiError | undefined>;
   /** Told as sending begins, with where it stands, kept current until the run ends. */
   readonly onSendStart?: (progress: SendProgress) => void;
   /**
@@ -375,7 +377,7 @@ class Ingest {
     }
     await assertUnchanged(source.path, scan.stamp);
     if (executor !== undefined) {
-      this.#progress = new SendProgressCounter(this.plan?.rows ?? 0, () => ({ pauseLeftMs: executor.pauseLeftMs, ratePerMinute: executor.pacing.ratePerMinute }));
+      this.#progress = new SendProgressCounter(this.plan?.rows ?? 0, executor);
       this.#environment.onSendStart?.(this.#progress);
     }
     const sentLog = this.#sentLog;
@@ -660,7 +662,7 @@ class Ingest {
       else return this.#refuse(over, 'not sent: the plan goes beyond a guardrail');
     }
     if (mode.kind !== 'send') return mode;
-    const declined = await this.#environment.confirm?.(plan);
+    const declined = await this.#environment.confirm?.(plan, this.#executor?.pacing);
     // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
     if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
     if (declined === undefined) return mode;

@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import type { CommandName } from '../core/command.js';
 import { ApiError, TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
 import type { RunLog } from '../report/log.js';
 import type { Outcome } from '../report/outcome.js';
+import { rememberPace } from '../report/pace-memory.js';
 import type { RunFolder } from '../report/run-folder.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import type { SummaryCheckpoints } from '../report/summary-checkpoints.js';
@@ -155,8 +157,20 @@ export class RunSession<O = RecordedOptions> {
         summary = this.summary();
       }
     }
+    await this.#rememberPace(summary);
     this.log.logger.info({ event: 'end', summary }, 'run finished');
     await this.log.close();
     return summary;
+  }
+
+  /**
+   * What the run learned of the API's limit, kept beside the run folders
+   * (report/pace-memory.ts) for the next run against the same target to start from.
+   */
+  async #rememberPace({ pacing, finishedAt }: Summary<O>): Promise<void> {
+    const { target } = this.#facts;
+    if (pacing === null || pacing.learnedRatePerMinute === null || target === undefined) return;
+    const pace = { ratePerMinute: pacing.learnedRatePerMinute, burst: pacing.learnedBurst, stated: !pacing.throttled, learnedAt: finishedAt };
+    await rememberPace(dirname(this.folder.path), target, pace);
   }
 }

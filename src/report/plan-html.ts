@@ -128,7 +128,7 @@ function guardrails(plan: PlanDocument): string {
     ${options.blind === undefined ? '' : setting('--blind', options.blind ? 'yes: written without reading the live values first' : 'no: each batch is read before it is written')}
     ${options.maxStalenessMs === undefined || options.maxStalenessMs === null ? '' : setting('--max-staleness', `${groupDigits(Math.round(options.maxStalenessMs / 1000))} s`)}
     ${options.clients === undefined || options.clients.length === 0 ? '' : setting('--client', options.clients.join(', '))}
-    ${options.ratePerMinute === undefined ? '' : setting('--rate', options.ratePerMinute === 0 ? '0: the pace is left to the API’s headers' : `${groupDigits(options.ratePerMinute)} requests a minute`)}
+    ${options.ratePerMinute === undefined ? '' : setting('--rate', options.ratePerMinute === null ? 'not given: the pace follows the API’s limit' : options.ratePerMinute === 0 ? '0: the pace is left to the API' : `at most ${groupDigits(options.ratePerMinute)} requests a minute`)}
   </dl>`;
 }
 

@@ -26,7 +26,10 @@ export interface SendingSettings {
   /** Where the key was read from: a file's path, or null for the TI_API_KEY environment variable. Never the key. */
   readonly apiKeyFile: string | null;
   readonly concurrency: number;
-  readonly ratePerMinute: number;
+  /** --rate as given: the most requests per minute; null when not given, the API's limit setting the pace (a run.json written before holds a number). */
+  readonly ratePerMinute: number | null;
+  /** Where the pace started: what the last run against the target learned (never above --rate), else --rate, else 120. */
+  readonly startRatePerMinute?: number;
   readonly burst: number;
   readonly timeoutMs: number;
   readonly retries: number;

@@ -58,7 +58,7 @@ describe('apply', () => {
     const summary = await readSummary(dir);
     assert.deepEqual(summary.rows, { total: 3, updated: 3, failed: 0, invalid: 0, skipped: 0, valid: 0 });
     assert.deepEqual(summary.requests, { sent: 3, throttled: 0, retries: 0, retriesByCause: {}, byStatus: { 200: 3 } });
-    assert.deepEqual(summary.pacing, { ratePerMinute: 0, pauses: 0, pausedMs: 0 });
+    assert.deepEqual(summary.pacing, { ratePerMinute: 0, learnedRatePerMinute: null, learnedBurst: null, throttled: false, pauses: 0, pausedMs: 0 });
     assert.match(run.stdout, /Updated 3 of 3 rows/);
   });
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseBaseUrl, resolveApplyOptions, resolveMockOptions, resolveValidateOptions } from '../../src/cli/options.js';
 import { TiError } from '../../src/core/errors.js';
+import { rememberPace } from '../../src/report/pace-memory.js';
+import { tempDir } from '../helpers.js';
 
 describe('base URL', () => {
   it('keeps only the origin, with or without /incoming/v2', () => {
@@ -57,6 +61,36 @@ describe('apply options', () => {
     assert.deepEqual([enterprise?.ratePerMinute, enterprise?.burst, enterprise?.maxThrottleWaitMs, enterprise?.circuitBreaker], [600, 100, 60_000, 0]);
     await assert.rejects(resolve({ instance: 'a', burst: '0' }), /--burst must be a whole number from 1/);
     await assert.rejects(resolve({ instance: 'a', 'max-throttle-wait': '0' }), /--max-throttle-wait must be a whole number from 1/);
+  });
+});
+
+describe('where the pace starts', () => {
+  const ACME = 'https://acme.thoughtindustries.com';
+  const pace = async (cwd: string, argv: Record<string, unknown> = {}): Promise<unknown[]> => {
+    const options = await resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, { TI_API_KEY: 'ti_test_k' }, new Date(), { cwd, typed: new Set() });
+    const send = options.send;
+    return [send?.ratePerMinute, send?.maxRatePerMinute, send?.rateFrom, send?.burst, send?.learnBurst];
+  };
+  it('without --rate, at 120 with no ceiling; with it, at --rate, a ceiling', async () => {
+    const cwd = await tempDir();
+    assert.deepEqual(await pace(cwd), [120, undefined, 'guessed', 20, true]);
+    assert.deepEqual(await pace(cwd, { rate: '600', burst: '100' }), [600, 600, 'told', 100, false]);
+    assert.deepEqual(await pace(cwd, { rate: '0' }), [0, 0, 'told', 20, true]);
+  });
+  it('where the last run against the same target left it (pace.json beside the run folders), never above --rate', async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, 'reports'));
+    await mkdir(join(cwd, 'elsewhere'));
+    await rememberPace(join(cwd, 'reports'), ACME, { ratePerMinute: 540, burst: 1, stated: false, learnedAt: '2026-11-24T12:00:00.000Z' });
+    assert.deepEqual(await pace(cwd), [540, undefined, 'remembered', 1, true]);
+    assert.deepEqual(await pace(cwd, { rate: '100000' }), [540, 100_000, 'remembered', 1, true]);
+    assert.deepEqual(await pace(cwd, { rate: '0', burst: '10' }), [540, 0, 'remembered', 10, false]);
+    assert.deepEqual(await pace(cwd, { rate: '300' }), [300, 300, 'told', 1, true]);
+    // Another target, or run folders kept elsewhere (--out), remember nothing of it.
+    assert.deepEqual(await pace(cwd, { instance: 'globex' }), [120, undefined, 'guessed', 20, true]);
+    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-1' }), [120, undefined, 'guessed', 20, true]);
+    await rememberPace(join(cwd, 'elsewhere'), ACME, { ratePerMinute: 600, burst: 100, stated: true, learnedAt: '2026-11-24T12:00:00.000Z' });
+    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-2' }), [600, undefined, 'remembered', 100, true]);
   });
 });
 

@@ -59,7 +59,7 @@ describe('at a terminal', () => {
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Plan: update 3 credit batches on /);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
-    assert.match(run.output, /[\u2588\u2591]+\S* \d\/3 rows \| \d+ rows\/min, /);
+    assert.match(run.output, /[\u2588\u2591]+\S* \d\/3 rows \| \d+ rows\/min \([^)]*\), /);
     assert.match(run.output, SGR_COLOUR);
     assert.match(run.output, /Updated 3 of 3 rows/);
     assert.equal(mock.requests.length, 3);

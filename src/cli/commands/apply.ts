@@ -28,11 +28,11 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, give
     const result = await bulkIngest(options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
-      confirm: async (plan) => {
+      confirm: async (plan, pacing) => {
         if (send === undefined) return undefined;
         const willAsk = !operator.yes && io.terminal !== undefined;
         if (!operator.quiet || willAsk) {
-          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid }));
+          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: pacing?.ratePerMinute ?? send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid }));
         }
         if (operator.yes) return undefined;
         if (io.terminal === undefined) {

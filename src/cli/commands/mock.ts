@@ -27,7 +27,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
     [
       `Mock Thought Industries API listening on ${mock.origin}`,
       `  ${store.size} credit batches${options.autoCreate ? ' (unknown ids are created on first update)' : ''}; accepted key: ${MOCK_API_KEY}`,
-      ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
+      ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}${options.rateLimit.headers === false ? ', not stated in headers' : ''}${options.rateLimit.retryAfter === 'zero' ? ', Retry-After: 0' : ''}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
