@@ -36,6 +36,17 @@ const FASTEST = 1_000_000;
 const FIRST_GUESS = 120;
 /** The first 429 of a run measures what was accepted since its first request, which the server's burst inflates: over no less than this. */
 const FIRST_SPAN_MS = 1000;
+/** How far back the requests actually sent are counted, when the pace was far above them. */
+const RECENT_MS = 1000;
+
+/**
+ * Below a request a second, how much slower the pace moves: the times above
+ * are counted in requests' intervals rather than seconds, or a pace of a few
+ * requests a minute would probe past the limit between two of its requests.
+ */
+function slower(ratePerMinute: number): number {
+  return Math.max(1, 60 / ratePerMinute);
+}
 
 type Phase =
   /** No pace: requests go as fast as the workers send them. */
@@ -67,6 +78,8 @@ export class AdaptivePace {
   #sending = 0;
   #lastTurn: number | undefined;
   #firstTurn: number | undefined;
+  /** When the requests of the last RECENT_MS were let through. */
+  readonly #recent: number[] = [];
   #accepted = 0;
   /** The last 429 that taught something: when, and what had been accepted by then. */
   #reference: { readonly at: number; readonly accepted: number } | undefined;
@@ -97,10 +110,11 @@ export class AdaptivePace {
       case 'held':
         return phase.rate;
       case 'doubling':
-        return this.#bounded(phase.from * 2 ** (elapsed / DOUBLING_MS));
+        return this.#bounded(phase.from * 2 ** (elapsed / (DOUBLING_MS * slower(phase.from))));
       case 'probing': {
-        if (elapsed < RECOVERY_MS) return this.#bounded(phase.from + ((phase.to - phase.from) * elapsed) / RECOVERY_MS);
-        const seconds = (elapsed - RECOVERY_MS) / 1000;
+        const recovery = RECOVERY_MS * slower(phase.to);
+        if (elapsed < recovery) return this.#bounded(phase.from + ((phase.to - phase.from) * elapsed) / recovery);
+        const seconds = (elapsed - recovery) / 1000 / slower(phase.to);
         return this.#bounded(phase.to * (1 + CUBIC * seconds ** 3));
       }
     }
@@ -124,6 +138,8 @@ export class AdaptivePace {
   /** A request let through at `now`; `waited`: the pace held it back, so that time counts as sending time. */
   turn(now: number, waited: boolean): void {
     this.#firstTurn ??= now;
+    this.#recent.push(now);
+    while ((this.#recent[0] ?? now) <= now - RECENT_MS) this.#recent.shift();
     const rate = this.ratePerMinute;
     // A gap longer than a couple of intervals is not sending time: the run was busy elsewhere.
     if (waited && this.#lastTurn !== undefined && rate > 0) this.#sending += Math.min(now - this.#lastTurn, Math.max(1000, 120_000 / rate));
@@ -150,7 +166,7 @@ export class AdaptivePace {
     this.#reference = { at: now, accepted: this.#accepted };
     if (!cut) return;
     this.#lowered = true;
-    const current = this.ratePerMinute;
+    const current = this.#sentAt(now);
     const since = this.#sending;
     if (this.#phase.kind === 'doubling' || this.#phase.kind === 'probing') {
       // The pace was ours and held requests back: the limit lies between the floor and it.
@@ -160,6 +176,21 @@ export class AdaptivePace {
       const from = floor > 0 ? (current > 0 ? Math.min(floor, current) : floor) : CUT * (current > 0 ? current : FIRST_GUESS);
       this.#phase = { kind: 'doubling', from: this.#bounded(from), since };
     }
+  }
+
+  /**
+   * The pace a 429 came at: the pace set, or, when requests went out at well
+   * under half of it (a pause, the workers, one round per pause of an API
+   * refusing everything), the pace they actually went at, which the cut is
+   * taken from.
+   */
+  #sentAt(now: number): number {
+    const pace = this.ratePerMinute;
+    // Sending for less than that, the count says nothing of a pace.
+    if (this.#firstTurn === undefined || now - this.#firstTurn < RECENT_MS) return pace;
+    while ((this.#recent[0] ?? now) <= now - RECENT_MS) this.#recent.shift();
+    const sent = (this.#recent.length * 60_000) / RECENT_MS;
+    return sent > 0 && (pace === 0 || sent < pace / 2) ? sent : pace;
   }
 
   #bounded(rate: number): number {

@@ -29,11 +29,8 @@ describe('a 429 that asks for no wait (issue 13, point 11)', { concurrency: true
       for (const row of report) assert.match(row.error ?? '', /kept throttling requests \(429\).*longer than --max-throttle-wait allows one row \(2 s\)/);
       // A pause of at least a second per 429, charged to the row: at most 1 + 2 s / 1 s requests for each.
       assert.ok(server.requests.length <= rows.length * 3, `${server.requests.length} requests for ${rows.length} rows`);
+      // That they come one round per pause, never faster, test/send/throttle.test.ts shows on virtual time.
       for (const row of report) assert.ok(Number(row.attempts) <= 3, `line ${row.line}: ${row.attempts} attempts`);
-      // Requests come in one round per pause, never faster: no second holds more than two rounds.
-      const times = server.requests.map((request) => request.at).sort((a, b) => a - b);
-      const busiestSecond = Math.max(...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length));
-      assert.ok(busiestSecond <= 2 * concurrency, `${busiestSecond} requests in one second`);
     });
   }
 });

@@ -95,4 +95,25 @@ describe('the adaptive pace (429s without a stated limit)', () => {
     assert.equal(Math.round(pace.floorRate ?? 0), 603);
     assert.equal(Math.round(pace.ratePerMinute), 603);
   });
+
+  it('cuts from the pace requests actually went at when that was well under the pace set (the workers, or pauses, held them back)', () => {
+    const pace = new AdaptivePace({ start: 6000, ceiling: Number.POSITIVE_INFINITY, from: 'remembered' });
+    for (let at = 0; at < 2000; at += 250) {
+      pace.turn(at, false);
+      pace.accepted();
+    }
+    pace.refused(2000, true);
+    // Three went out in the last second, all accepted: 180 a minute, not 70% of 6,000.
+    assert.equal(pace.ratePerMinute, 180);
+  });
+
+  it("below a request a second, moves in requests' intervals rather than seconds", () => {
+    const pace = new AdaptivePace({ start: 30, ceiling: Number.POSITIVE_INFINITY, from: 'guessed' });
+    pace.turn(0, true);
+    // Doubled after four seconds of sending at 60 a minute and more; at 30, after two intervals of 2 s.
+    pace.turn(2000, true);
+    assert.ok(Math.abs(pace.ratePerMinute - 30 * Math.SQRT2) < 1e-9);
+    pace.turn(4000, true);
+    assert.equal(pace.ratePerMinute, 60);
+  });
 });

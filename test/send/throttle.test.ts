@@ -241,6 +241,16 @@ describe('throttle, when 429s come without a stated limit', () => {
   });
 });
 
+describe('whole runs on virtual time against a server that refuses nearly everything with Retry-After: 0', () => {
+  it('sends one round of requests per pause of a second at most, never faster, and lowers the pace until the 429s are rare', async () => {
+    const run = await simulateRun({ rows: 8, server: { perMinute: 2, burst: 1, headers: false, retryAfter: 'zero' }, throttle: { ratePerMinute: 100_000, burst: 20 } });
+    const busiestSecond = Math.max(...run.refusedAt.map((start) => run.refusedAt.filter((at) => at >= start && at < start + 1000).length));
+    assert.ok(busiestSecond <= 2 * 4, `${busiestSecond} answered 429 in one second`);
+    assert.ok(run.refused < 40, `${run.refused} answered 429 for 8 rows`);
+    assert.ok(run.throttle.ratePerMinute < 10, `paced at ${run.throttle.ratePerMinute}/min at the end`);
+  });
+});
+
 describe('whole runs on virtual time against a server of 600 a minute', () => {
   const ROWS = 300;
   for (const burst of [5, 20]) {
