@@ -36,8 +36,9 @@ const FASTEST = 1_000_000;
 const FIRST_GUESS = 120;
 /** The first 429 of a run measures what was accepted since its first request, which the server's burst inflates: over no less than this. */
 const FIRST_SPAN_MS = 1000;
-/** How far back the requests actually sent are counted, when the pace was far above them. */
+/** How far back the requests actually sent are counted, when the pace was far above them, and at most how many. */
 const RECENT_MS = 1000;
+const RECENT_KEPT = 512;
 
 /**
  * Below a request a second, how much slower the pace moves: the times above
@@ -78,8 +79,9 @@ export class AdaptivePace {
   #sending = 0;
   #lastTurn: number | undefined;
   #firstTurn: number | undefined;
-  /** When the requests of the last RECENT_MS were let through. */
-  readonly #recent: number[] = [];
+  /** When the last RECENT_KEPT requests were let through, a ring: kept on the hot path without allocating. */
+  readonly #recent = new Float64Array(RECENT_KEPT).fill(Number.NEGATIVE_INFINITY);
+  #turns = 0;
   #accepted = 0;
   /** The last 429 that taught something: when, and what had been accepted by then. */
   #reference: { readonly at: number; readonly accepted: number } | undefined;
@@ -138,8 +140,7 @@ export class AdaptivePace {
   /** A request let through at `now`; `waited`: the pace held it back, so that time counts as sending time. */
   turn(now: number, waited: boolean): void {
     this.#firstTurn ??= now;
-    this.#recent.push(now);
-    while ((this.#recent[0] ?? now) <= now - RECENT_MS) this.#recent.shift();
+    this.#recent[this.#turns++ % RECENT_KEPT] = now;
     const rate = this.ratePerMinute;
     // A gap longer than a couple of intervals is not sending time: the run was busy elsewhere.
     if (waited && this.#lastTurn !== undefined && rate > 0) this.#sending += Math.min(now - this.#lastTurn, Math.max(1000, 120_000 / rate));
@@ -188,8 +189,7 @@ export class AdaptivePace {
     const pace = this.ratePerMinute;
     // Sending for less than that, the count says nothing of a pace.
     if (this.#firstTurn === undefined || now - this.#firstTurn < RECENT_MS) return pace;
-    while ((this.#recent[0] ?? now) <= now - RECENT_MS) this.#recent.shift();
-    const sent = (this.#recent.length * 60_000) / RECENT_MS;
+    const sent = (this.#recent.filter((at) => at > now - RECENT_MS).length * 60_000) / RECENT_MS;
     return sent > 0 && (pace === 0 || sent < pace / 2) ? sent : pace;
   }
 
