@@ -35,7 +35,7 @@ export const DEFAULTS = {
   timeoutMs: 30_000,
   mockPort: 4010,
   progressIntervalS: 30,
-  maxStalenessS: 600,
+  maxStalenessS: 30,
   maxPlanAgeS: 86_400,
 } as const;
 
@@ -106,7 +106,7 @@ export const pacingOptions = {
 export const applyOptions = {
   client: { type: 'string', array: true, describe: 'A client whose credit batches the file holds, for rows without a clientId column; repeat for several [default: the clientId column]' },
   blind: { type: 'boolean', default: false, describe: 'Send without reading the live values first: no check for rows changed since the file was prepared, no unchanged rows skipped, no undo.csv' },
-  'max-staleness': { ...NUMBER, describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again [default: ${DEFAULTS.maxStalenessS}]` },
+  'max-staleness': { ...NUMBER, describe: `Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again. Values read before the plan was confirmed never serve [default: ${DEFAULTS.maxStalenessS}]` },
   'max-balance-change': { ...NUMBER, describe: 'Guardrail: a row changing a balance by more credits than this, either way, is invalid [default: no limit]' },
   'max-total-change': { ...NUMBER, describe: 'Guardrail: a run whose balance changes add up to more credits than this (each counted either way) is refused before anything is sent [default: no limit]' },
   'max-rows': { ...NUMBER, describe: 'Guardrail: a run that would send more rows than this is refused before anything is sent [default: no limit]' },

@@ -38,6 +38,8 @@ export const API_COLUMN_PREFIX = 'api.';
 /** The values a change was made from, and the values it was checked against: columns of a report. */
 export const BASELINE_COLUMN_PREFIX = 'baseline.';
 export const LIVE_COLUMN_PREFIX = 'live.';
+/** How old, in ms, the live values a row was checked against were when its request left. */
+export const READ_AGE_COLUMN = 'readAgeMs';
 /** The credit batch as the API returned it; its id is the row's own. */
 export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 
@@ -45,7 +47,7 @@ export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 export function isReportOnlyColumn(name: string): boolean {
   return (
     name !== ERROR_COLUMN &&
-    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || name === READ_AGE_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
   );
 }
 

@@ -596,7 +596,8 @@ class Ingest {
       });
       next = this.#refuse(error, 'not sent because other rows of the file are invalid');
     }
-    return this.#confirm(plan, next);
+    // Confirmed, the plan's reads are spent: every row is checked against values read from now on.
+    return this.#confirm(plan, next, () => read.live.readAfter());
   }
 
   /**
@@ -649,7 +650,7 @@ class Ingest {
    * Records the plan, holds it to the run-wide guardrails, and asks the
    * operator's word on it; a plan over a guardrail, or declined, sends nothing.
    */
-  async #confirm(plan: Plan, mode: Mode): Promise<Mode> {
+  async #confirm(plan: Plan, mode: Mode, onConfirmed?: () => void): Promise<Mode> {
     const session = this.#session;
     this.plan = plan;
     session.log.logger.info({ event: 'plan', plan: planFacts(plan) }, 'plan');
@@ -663,7 +664,10 @@ class Ingest {
     const declined = await this.#environment.confirm?.(plan);
     // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
     if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
-    if (declined === undefined) return mode;
+    if (declined === undefined) {
+      onConfirmed?.();
+      return mode;
+    }
     session.refuse(declined);
     session.log.logger.warn({ event: 'not-confirmed', error: declined.message }, 'plan not confirmed');
     return { kind: 'refuse', reason: 'not sent: the plan was not confirmed' };
@@ -837,6 +841,10 @@ class Ingest {
       // The body is settled by the check just before the request: a balance adjusted by a delta is adjusted from the balance read then.
       const change: { line: number; id: string; body: CreditBatchUpdate } = { line: row.line, id: row.id, body: bodyOf(changes) };
       let live: CreditBatchUpdate | undefined;
+      // When the values the row is checked against were read, and how old they were when its request left.
+      let readAt: number | undefined;
+      let readAgeMs: number | undefined;
+      const age = (): number | undefined => (readAt === undefined ? undefined : Math.round(performance.now() - readAt));
       return executor.submit<Change, CreditBatch, GuardVerdict>(
         applyChange,
         change,
@@ -846,7 +854,7 @@ class Ingest {
           // What a delta was applied to is the balance just read: that is the baseline the report shows for it.
           const appliedTo = changes.some((entry) => entry.delta !== undefined) && checked?.currentBalance !== undefined && result.kind !== 'withheld' ? { currentBalance: checked.currentBalance } : {};
           // The request lost when the earlier session died counts, whatever became of the row; it is accounted for from now on.
-          record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked });
+          record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked, readAgeMs });
           if (lost > 0) {
             sentLog?.settle(row.line, lost);
             this.#session.tally.countLostRequests(lost);
@@ -855,12 +863,18 @@ class Ingest {
         {
           guard: async () => {
             const verdict = await guard.check(row.id, planned, inFlight);
+            if (verdict.kind !== 'unreadable') readAt = verdict.readAt;
+            readAgeMs = age();
             if (verdict.kind !== 'send') return verdict;
             change.body = verdict.body;
             live = verdict.live;
             return undefined;
           },
-          beforeFirstAttempt: () => sentLog?.record(row.line),
+          beforeFirstAttempt: async () => {
+            await sentLog?.record(row.line);
+            // Once journalled, the request leaves: this is the age of the values its body was made from.
+            readAgeMs = age();
+          },
         },
       );
     };

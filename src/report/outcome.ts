@@ -42,4 +42,10 @@ export interface RowOutcome {
   readonly baseline?: CreditBatchUpdate | undefined;
   /** What the batch held when the row was checked, just before it would be sent. */
   readonly live?: CreditBatchUpdate | undefined;
+  /**
+   * How old the live values the row was checked against were when its
+   * request left (or, not sent, when it was checked), in ms: the guard's
+   * freshness, auditable row by row.
+   */
+  readonly readAgeMs?: number | undefined;
 }

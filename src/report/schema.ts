@@ -1,4 +1,4 @@
-import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
@@ -210,6 +210,14 @@ export const ROW_REPORT: ReportSchema = {
  */
 export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN] as const;
 
+/** How old the live values a row was checked against were when its request left. */
+const readAgeColumn: OwnColumn = plain({
+  name: READ_AGE_COLUMN,
+  sheet: 'number',
+  write: (row) => (row.readAgeMs === undefined ? '' : String(row.readAgeMs)),
+  read: (cell, into) => cell === '' || readWhole(cell, (ms) => (into.readAgeMs = ms)),
+});
+
 const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'failed', 'invalid', 'skipped', 'valid'];
 
 /**
@@ -218,7 +226,7 @@ const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted',
  * against, so that a drifted row shows all three (the target is `sent`).
  */
 export const GUARDED_REPORT: ReportSchema = {
-  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), ...apiColumns],
+  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), readAgeColumn, ...apiColumns],
   outcomes: GUARDED_OUTCOMES,
   done: ['updated', 'valid', 'unchanged'],
 };

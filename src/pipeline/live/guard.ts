@@ -29,14 +29,14 @@ export type PlannedRow =
       readonly allocated?: number | undefined;
     };
 
-/** Why a change was not sent when its turn came, or that it had been applied already. */
+/** Why a change was not sent when its turn came, or that it had been applied already; `readAt`: when the values it was checked against were read. */
 export type GuardVerdict =
-  | { readonly kind: 'unchanged'; readonly live: CreditBatchUpdate }
+  | { readonly kind: 'unchanged'; readonly live: CreditBatchUpdate; readonly readAt: number }
   /** A delta that would take the balance, as it now is, below 0. */
-  | { readonly kind: 'below-zero'; readonly live: CreditBatchUpdate }
-  | { readonly kind: 'drifted'; readonly live: CreditBatchUpdate | undefined }
+  | { readonly kind: 'below-zero'; readonly live: CreditBatchUpdate; readonly readAt: number }
+  | { readonly kind: 'drifted'; readonly live: CreditBatchUpdate | undefined; readonly readAt: number }
   /** A row in flight when an earlier session died, found holding its target: the API applied it then. */
-  | { readonly kind: 'applied'; readonly live: CreditBatchUpdate }
+  | { readonly kind: 'applied'; readonly live: CreditBatchUpdate; readonly readAt: number }
   | { readonly kind: 'unreadable'; readonly error: ApiError };
 
 /**
@@ -94,16 +94,17 @@ export class LiveGuard {
 
   /**
    * The check made just before a change is sent, against values read no
-   * longer than --max-staleness ago: the body to send (a balance adjusted by
+   * longer than --max-staleness ago, and after the plan was confirmed: the body to send (a balance adjusted by
    * a delta is adjusted from the balance just read), else why not. A row that
    * was in flight when an earlier session died and now holds its target was
    * applied then.
    */
-  async check(id: string, planned: Extract<PlannedRow, { kind: 'change' }>, inFlight: boolean): Promise<GuardVerdict | { readonly kind: 'send'; readonly body: CreditBatchUpdate; readonly live: CreditBatchUpdate }> {
-    const failure = await this.#live.fresh(planned.clientId);
-    if (failure !== undefined) return { kind: 'unreadable', error: failure.error };
+  async check(id: string, planned: Extract<PlannedRow, { kind: 'change' }>, inFlight: boolean): Promise<GuardVerdict | { readonly kind: 'send'; readonly body: CreditBatchUpdate; readonly live: CreditBatchUpdate; readonly readAt: number }> {
+    const fresh = await this.#live.fresh(planned.clientId);
+    if ('error' in fresh) return { kind: 'unreadable', error: fresh.error };
+    const { at: readAt } = fresh;
     const batch: LiveBatch | undefined = this.#live.get(id);
-    if (batch === undefined) return { kind: 'drifted', live: undefined };
+    if (batch === undefined) return { kind: 'drifted', live: undefined, readAt };
     const live = valuesOf(
       planned.changes.map((change) => change.field),
       batch,
@@ -111,15 +112,15 @@ export class LiveGuard {
     switch (check(planned.changes, batch, inFlight)) {
       case 'send': {
         const body = bodyAgainst(planned.changes, batch);
-        if (body.currentBalance !== undefined && body.currentBalance < 0) return { kind: 'below-zero', live };
-        return { kind: 'send', body, live };
+        if (body.currentBalance !== undefined && body.currentBalance < 0) return { kind: 'below-zero', live, readAt };
+        return { kind: 'send', body, live, readAt };
       }
       case 'unchanged':
-        return { kind: 'unchanged', live };
+        return { kind: 'unchanged', live, readAt };
       case 'applied':
-        return { kind: 'applied', live };
+        return { kind: 'applied', live, readAt };
       case 'drifted':
-        return { kind: 'drifted', live };
+        return { kind: 'drifted', live, readAt };
     }
   }
 }

@@ -39,8 +39,10 @@ export class LiveBatches {
   /** Per client: its latest read (a sequence number) and when it was made. */
   readonly #reads = new Map<string, { readonly read: number; readonly at: number }>();
   /** A client being read again: every check that needs it waits for the same read. */
-  readonly #rereading = new Map<string, Promise<ReadFailure | undefined>>();
+  readonly #rereading = new Map<string, Promise<ReadFailure | { readonly at: number }>>();
   #sequence = 0;
+  /** Reads begun before this moment serve no check: see `readAfter`. */
+  #notBefore = Number.NEGATIVE_INFINITY;
   /** Requests spent reading, every page and retry counted. */
   requests = 0;
 
@@ -57,7 +59,8 @@ export class LiveBatches {
     let failure: ReadFailure | undefined;
     const worker = async (): Promise<void> => {
       for (let client = queue.shift(); client !== undefined && failure === undefined; client = queue.shift()) {
-        failure ??= await this.#read(client);
+        const read = await this.#read(client);
+        if ('error' in read) failure ??= read;
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -76,11 +79,25 @@ export class LiveBatches {
     return [...this.#reads.keys()];
   }
 
-  /** Makes sure the client's batches were read no longer than `maxStalenessMs` ago, reading them again if not. */
-  async fresh(clientId: string): Promise<ReadFailure | undefined> {
+  /**
+   * From now on, only reads begun after this moment serve a check. Called once
+   * the plan is confirmed: the time a person spends reading the plan at the
+   * question is time in which learners redeem credits, so values read for the
+   * plan are never those a row is sent against, however young.
+   */
+  readAfter(): void {
+    this.#notBefore = this.#now();
+  }
+
+  /**
+   * Makes sure the client's batches were read no longer than `maxStalenessMs`
+   * ago and after `readAfter`, reading them again if not. Resolves with when
+   * the read that serves was begun (on the `now` scale), or why it failed.
+   */
+  async fresh(clientId: string): Promise<ReadFailure | { readonly at: number }> {
     const key = clientId.toLowerCase();
     const last = this.#reads.get(key);
-    if (last !== undefined && this.#now() - last.at <= this.#maxStalenessMs) return undefined;
+    if (last !== undefined && last.at >= this.#notBefore && this.#now() - last.at <= this.#maxStalenessMs) return { at: last.at };
     let rereading = this.#rereading.get(key);
     if (rereading === undefined) {
       rereading = this.#read(clientId).finally(() => this.#rereading.delete(key));
@@ -89,13 +106,14 @@ export class LiveBatches {
     return rereading;
   }
 
-  async #read(clientId: string): Promise<ReadFailure | undefined> {
+  async #read(clientId: string): Promise<ReadFailure | { readonly at: number }> {
     const at = this.#now();
     const result = await readClientBatches(this.#executor, clientId);
     if (result.kind === 'done' || result.kind === 'failed') this.requests += result.attempts;
     if (result.kind === 'not-sent') return { clientId, error: new ApiError('aborted', result.reason) };
     if (result.kind === 'failed') return { clientId, error: result.error };
-    if (result.kind !== 'done') return undefined;
+    // Reads have no guard: nothing withholds them.
+    if (result.kind !== 'done') throw new Error('a read was withheld');
     const read = ++this.#sequence;
     const client = clientId.toLowerCase();
     for (const batch of result.value) {
@@ -104,6 +122,6 @@ export class LiveBatches {
       this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
     }
     this.#reads.set(client, { read, at });
-    return undefined;
+    return { at };
   }
 }
