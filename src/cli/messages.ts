@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { TiError } from '../core/errors.js';
-import type { RunResult } from '../pipeline/bulk-ingest.js';
+import type { RunResult } from '../pipeline/run.js';
 import type { Plan } from '../pipeline/plan.js';
 import type { Limits } from '../pipeline/run-options.js';
 import type { SnapshotResult } from '../pipeline/snapshot.js';
@@ -375,7 +375,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
 
 /** The summary's counts per outcome, 0 for the outcomes this run's rows could not have. */
 export function rowCounts(summary: Pick<Summary<unknown>, 'rows'>): Record<Outcome, number> & { readonly total: number } {
-  return { updated: 0, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, holds: 0, changed: 0, ...summary.rows };
+  return { updated: 0, unchanged: 0, drifted: 0, uncertain: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, holds: 0, changed: 0, ...summary.rows };
 }
 
 /** `path` as a command typed in `cwd` names it. */

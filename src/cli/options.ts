@@ -9,6 +9,7 @@ import { readRunRecord, type RecordedOptions } from '../report/run-record.js';
 import type { FaultOptions } from '../mock/faults.js';
 import type { RateLimitOptions } from '../mock/rate-limit.js';
 import { MOCK_PER_PAGE } from '../mock/paging.js';
+import type { RunMode } from '../pipeline/mode.js';
 import type { RunOptions } from '../pipeline/run-options.js';
 import type { SendOptions } from '../send/options.js';
 import type { InputChoice } from '../read/data-rows.js';
@@ -165,23 +166,28 @@ export const mockOptions = {
 type Raw = Readonly<Record<string, unknown>>;
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function resolveValidateOptions(argv: Raw, now: Date): RunOptions {
+/** A run over a file, as the command line settles it: what it does, and with what. */
+export interface FileRun {
+  readonly mode: RunMode;
+  readonly options: RunOptions;
+}
+
+export function resolveValidateOptions(argv: Raw, now: Date): FileRun {
   return {
-    command: 'validate',
-    inputPath: inputFile(argv, 'Name the file to check: ti-credits validate <file.csv>.'),
-    outDir: optionalString(argv, 'out'),
-    logLevel: argv['log-level'] as LogLevel,
-    skipInvalid: false,
-    dryRun: false,
-    offline: false,
-    resume: undefined,
-    read: resolveInputChoice(argv),
-    rules: resolveRules(argv, now),
-    extraColumns: stringList(argv, 'extra-column'),
-    excel: argv.excel === true,
-    send: undefined,
-    guard: undefined,
-    limits: {},
+    mode: { kind: 'validate' },
+    options: {
+      inputPath: inputFile(argv, 'Name the file to check: ti-credits validate <file.csv>.'),
+      outDir: optionalString(argv, 'out'),
+      logLevel: argv['log-level'] as LogLevel,
+      skipInvalid: false,
+      read: resolveInputChoice(argv),
+      rules: resolveRules(argv, now),
+      extraColumns: stringList(argv, 'extra-column'),
+      excel: argv.excel === true,
+      send: undefined,
+      guard: undefined,
+      limits: {},
+    },
   };
 }
 
@@ -249,7 +255,7 @@ async function resolveSendOptions(command: 'apply' | 'snapshot' | 'verify', argv
   return { send, keyFile: key.file };
 }
 
-export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
+export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<FileRun> {
   const resume = optionalString(flags, 'resume');
   const planFolder = optionalString(flags, 'plan');
   if (planFolder !== undefined) {
@@ -298,36 +304,40 @@ export async function resolveApplyOptions(flags: Raw, env: Env, now: Date, conte
   if (offline && clients.length > 0) {
     throw new TiError('invalid', '--offline cannot be combined with --client: an offline dry run reads no client.', { hint: 'Leave out --offline to check the plan against the live values of those clients.' });
   }
+  const mode: RunMode =
+    saved !== undefined && planFolder !== undefined
+      ? { kind: 'apply-plan', plan: { folder: resolve(context.cwd, planFolder), document: saved, maxAgeMs: integer('apply', argv, 'max-plan-age', DEFAULTS.maxPlanAgeS, 0, 31_536_000) * 1000 } }
+      : resume !== undefined
+        ? { kind: 'resume', folder: resume }
+        : dryRun
+          ? { kind: 'dry-run', offline }
+          : { kind: 'apply' };
   return {
-    command: 'apply',
-    inputPath,
-    outDir: optionalString(argv, 'out'),
-    logLevel: argv['log-level'] as LogLevel,
-    skipInvalid: argv['skip-invalid'] === true,
-    dryRun,
-    offline,
-    resume,
-    read: resolveInputChoice(argv),
-    rules: resolveRules(argv, now),
-    extraColumns: stringList(argv, 'extra-column'),
-    excel: argv.excel === true,
-    send,
-    // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
-    guard: blind || offline ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
-    apiKeyFile: keyFile,
-    limits,
-    ...(saved === undefined || planFolder === undefined
-      ? {}
-      : { fromPlan: { folder: resolve(context.cwd, planFolder), document: saved, maxAgeMs: integer('apply', argv, 'max-plan-age', DEFAULTS.maxPlanAgeS, 0, 31_536_000) * 1000 } }),
+    mode,
+    options: {
+      inputPath,
+      outDir: optionalString(argv, 'out'),
+      logLevel: argv['log-level'] as LogLevel,
+      skipInvalid: argv['skip-invalid'] === true,
+      read: resolveInputChoice(argv),
+      rules: resolveRules(argv, now),
+      extraColumns: stringList(argv, 'extra-column'),
+      excel: argv.excel === true,
+      send,
+      // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
+      guard: blind || offline ? undefined : { clients, maxStalenessMs: integer('apply', argv, 'max-staleness', DEFAULTS.maxStalenessS, 0, 86_400) * 1000 },
+      apiKeyFile: keyFile,
+      limits,
+    },
   };
 }
 
 /** `plan`: apply's options for a dry run whose folder becomes a saved plan, made against the live values. */
-export async function resolvePlanOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<RunOptions> {
+export async function resolvePlanOptions(flags: Raw, env: Env, now: Date, context: ApplyContext): Promise<FileRun> {
   const refused = (['blind', 'offline', 'resume', 'plan'] as const).find((name) => flags[name] !== undefined && flags[name] !== false);
   if (refused !== undefined) throw new TiError('invalid', `plan cannot take --${refused}: a plan is made against the live values, for a new run.`, { hint: 'Leave it out.' });
-  const options = await resolveApplyOptions({ ...flags, 'dry-run': true, 'require-approved-plan': false }, env, now, context);
-  return { ...options, savePlan: true };
+  const { options } = await resolveApplyOptions({ ...flags, 'dry-run': true, 'require-approved-plan': false }, env, now, context);
+  return { mode: { kind: 'plan' }, options };
 }
 
 export interface SnapshotCommandOptions {

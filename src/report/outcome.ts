@@ -11,9 +11,12 @@ import type { ErrorKind } from '../core/errors.js';
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
  * - `unchanged`: the batch already holds every value the row asks for; never sent.
  * - `drifted`: the batch changed since the file was prepared (or since the plan read it); never sent.
+ * - `uncertain`: a delta whose request may have been applied (its answer was
+ *   lost) on a batch that has moved since: never sent again, never in
+ *   failed.csv; a person must look (see MAY_HAVE_BEEN_APPLIED).
  * - `holds`, `changed`: `verify` only: the batch still holds what the run wrote, or no longer does.
  */
-export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'holds' | 'changed';
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'uncertain' | 'holds' | 'changed';
 
 /**
  * The start of the error of a row sent whole whose answer never arrived

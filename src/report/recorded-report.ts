@@ -79,9 +79,9 @@ function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
  * new records can follow it. Anything else amiss (a header not this file's,
  * a record with the wrong number of cells or a cell ti-credits could not
  * have written) means the file cannot be trusted, and the run is not
- * resumed. `onAnswered(line)` is told of every record with a request.
+ * resumed. `onAnswered(line, error)` is told of every record with a request.
  */
-export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number) => void = () => {}): RecordedLines {
+export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number, error: string | undefined) => void = () => {}): RecordedLines {
   const path = join(folder, REPORT_FILE);
   const recorded = new RecordedLines(schema.outcomes);
   const layout = recordLayout(schema, columns);
@@ -104,7 +104,7 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
       const { line, outcome, attempts } = row;
       if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE) throw damaged(path, `record ${records} is not one ti-credits wrote`);
       recorded.add(line, offset, after - start, outcome, attempts, saysResent(row.error));
-      if (attempts > 0) onAnswered(line);
+      if (attempts > 0) onAnswered(line, row.error);
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return recorded;

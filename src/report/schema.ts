@@ -218,7 +218,7 @@ const readAgeColumn: OwnColumn = plain({
   read: (cell, into) => cell === '' || readWhole(cell, (ms) => (into.readAgeMs = ms)),
 });
 
-const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'failed', 'invalid', 'skipped', 'valid'];
+const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'uncertain', 'failed', 'invalid', 'skipped', 'valid'];
 
 /**
  * report.csv of `apply` when it reads before it writes: the row report, plus
@@ -228,7 +228,8 @@ const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted',
 export const GUARDED_REPORT: ReportSchema = {
   columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), readAgeColumn, ...apiColumns],
   outcomes: GUARDED_OUTCOMES,
-  done: ['updated', 'valid', 'unchanged'],
+  // An uncertain row is not one to send again: failed.csv is a file to re-send.
+  done: ['updated', 'valid', 'unchanged', 'uncertain'],
 };
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendBatch, AppendFile } from './append-batch.js';
 
@@ -12,6 +12,12 @@ const SENT_RANK = 1;
  * request. A row listed here more often than report.csv has an answer for it
  * was in flight when the process died: the API may have applied it. Once a
  * resumed run has recorded that, `-<line>` settles the lost request.
+ *
+ * Before each request that adds a delta to a balance, `@<line> <from> <to>`
+ * journals the balance the request was made from and the one it sets: what
+ * tells, once its answer is lost, whether it was applied (the batch holds
+ * `to`), not applied (`from`), or cannot be told (anything else). Such
+ * entries count no request.
  */
 export class SentLog {
   readonly #batch: AppendBatch;
@@ -29,6 +35,12 @@ export class SentLog {
     return this.#batch.written();
   }
 
+  /** Journals that the next request of `line` sets a balance of `from` to `to`; resolves once written, when it may leave. */
+  recordBalance(line: number, from: number, to: number): Promise<void> {
+    this.#file.append(`${BALANCE_MARK}${line} ${from} ${to}\n`);
+    return this.#batch.written();
+  }
+
   /** The `lost` requests of `line` in earlier interruptions are now in the report. */
   settle(line: number, lost: number): void {
     for (let request = 0; request < lost; request++) this.#file.append(`-${line}\n`);
@@ -41,6 +53,7 @@ export class SentLog {
 }
 
 const READ_BYTES = 1 << 20;
+const BALANCE_MARK = '@';
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
@@ -99,6 +112,33 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
   if (complete < size) truncateSync(path, complete);
 }
 
+/** The balance a request set, from what, as journalled before it left. */
+export interface SentBalance {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The last balance journalled for each of `lines` (see SentLog): a few
+ * lines, those whose last request may have landed unanswered. Reads the
+ * file as lines, since such entries are rare beside the line numbers.
+ */
+export function readSentBalances(folder: string, wanted: (line: number) => boolean): Map<number, SentBalance> {
+  const balances = new Map<number, SentBalance>();
+  let text: string;
+  try {
+    text = readFileSync(join(folder, SENT_FILE), 'latin1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return balances;
+    throw error;
+  }
+  for (const match of text.matchAll(/^@(\d+) (\d+) (\d+)$/gm)) {
+    const [line, from, to] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (Number.isSafeInteger(line) && Number.isSafeInteger(from) && Number.isSafeInteger(to) && wanted(line)) balances.set(line, { from, to });
+  }
+  return balances;
+}
+
 /**
  * Writes sent.log anew to match a compacted report.csv: one entry for each
  * line in `answered` (those whose one record now counts a request). Without
@@ -107,7 +147,7 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
  * flight. Replaced whole (a leftover `.tmp` is overwritten); a crash before
  * the rename leaves the longer log, which can only flag a row too many.
  */
-export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void): void {
+export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void, balances: ReadonlyMap<number, SentBalance> = new Map()): void {
   const path = join(folder, SENT_FILE);
   const partial = `${path}.tmp`;
   const fd = openSync(partial, 'w');
@@ -120,6 +160,8 @@ export function rewriteSentLog(folder: string, answered: (visit: (line: number) 
         text = '';
       }
     });
+    // The balances of rows still unsettled outlive the rewrite: the next resume settles them by these.
+    for (const [line, { from, to }] of balances) text += `${BALANCE_MARK}${line} ${from} ${to}\n`;
     writeAll(fd, text);
     fsyncSync(fd);
   } finally {

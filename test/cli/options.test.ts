@@ -25,7 +25,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() });
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -61,7 +61,7 @@ describe('apply options', () => {
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z'));
+  const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z')).options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });

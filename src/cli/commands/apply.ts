@@ -1,6 +1,7 @@
 import { TiError } from '../../core/errors.js';
 import { keyScrubber } from '../../core/secret.js';
-import { bulkIngest } from '../../pipeline/bulk-ingest.js';
+import { isDryRun } from '../../pipeline/mode.js';
+import { runFile } from '../../pipeline/run.js';
 import { keyKind } from '../../send/api-target.js';
 import type { ConfigFile } from '../config-file.js';
 import { askYesNo } from '../confirm.js';
@@ -13,19 +14,20 @@ import { finishRun } from './run-command.js';
 import { runVerify } from './verify.js';
 
 export async function applyCommand(argv: Readonly<Record<string, unknown>>, given: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
-  const options = await resolveApplyOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const { mode, options } = await resolveApplyOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const dryRun = isDryRun(mode);
   // Whatever the API said reaches stdout and stderr through here, the key scrubbed from it in every form.
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
   const operator = resolveOperatorOptions(argv, io.env, io.terminal);
   const send = options.send;
-  const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
+  const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
   // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
   const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
-    const result = await bulkIngest(options, {
+    const result = await runFile(mode, options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
       confirm: async (plan) => {
@@ -51,7 +53,7 @@ export async function applyCommand(argv: Readonly<Record<string, unknown>>, give
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
     const code = finishRun(result, argv.json === true, io, { yes: operator.yes || io.terminal === undefined });
     const { summary } = result;
-    const sentSomething = summary.status !== 'refused' && !options.dryRun && (summary.rows.updated ?? 0) > 0;
+    const sentSomething = summary.status !== 'refused' && !dryRun && (summary.rows.updated ?? 0) > 0;
     if (argv.verify !== true || send === undefined || !sentSomething || code === EXIT.interrupted) return code;
     const verified = await runVerify({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, argv.json === true, io, result);
     // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.

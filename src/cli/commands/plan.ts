@@ -1,5 +1,5 @@
 import { keyScrubber } from '../../core/secret.js';
-import { bulkIngest } from '../../pipeline/bulk-ingest.js';
+import { runFile } from '../../pipeline/run.js';
 import type { ConfigFile } from '../config-file.js';
 import { EXIT, exitCodeForRun } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -14,10 +14,10 @@ import { finishRun } from './run-command.js';
  * drifted), 2 when the plan cannot be made or the file has invalid rows.
  */
 export async function planCommand(argv: Readonly<Record<string, unknown>>, given: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
-  const options = await resolvePlanOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const { mode, options } = await resolvePlanOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
-  const result = await bulkIngest(options, { cwd: io.cwd, shutdown: io.shutdown });
+  const result = await runFile(mode, options, { cwd: io.cwd, shutdown: io.shutdown });
   const code = finishRun(result, argv.json === true, io);
   if (result.plan?.saved === undefined) return code;
   if (argv.json !== true) io.stdout.write(formatSavedPlan(result, io.cwd));

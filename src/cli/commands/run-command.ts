@@ -1,4 +1,4 @@
-import type { RunResult } from '../../pipeline/bulk-ingest.js';
+import type { RunResult } from '../../pipeline/run.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError, formatRunSummary, type Reissue } from '../messages.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { readRunRecord } from '../../report/run-record.js';
-import type { RunResult } from '../../pipeline/bulk-ingest.js';
+import type { RunResult } from '../../pipeline/run.js';
 import { writeRunReport } from '../../pipeline/report-document.js';
 import { verifyRun, type VerifyOptions } from '../../pipeline/verify.js';
 import { RunFolder } from '../../report/run-folder.js';

@@ -5,7 +5,7 @@ import type { CreditBatch } from '../../core/credit-batch.js';
  * checked against, and its client. The API's other fields (status, dates,
  * account) would more than double the memory a million batches take.
  */
-export type LiveBatch = Pick<CreditBatch, 'id' | 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'clientId'>;
+export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits'>>;
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
@@ -89,15 +89,26 @@ export class LiveBatches {
     this.#notBefore = this.#now();
   }
 
+  /** Now, on the scale of the reads' times. */
+  now(): number {
+    return this.#now();
+  }
+
+  /** Whether values read at `at` may still serve a check: read after `readAfter`, and young enough. */
+  isFresh(at: number): boolean {
+    return at >= this.#notBefore && this.#now() - at <= this.#maxStalenessMs;
+  }
+
   /**
    * Makes sure the client's batches were read no longer than `maxStalenessMs`
-   * ago and after `readAfter`, reading them again if not. Resolves with when
+   * ago, after `readAfter`, and after `notBefore` (a request whose fate a
+   * read must tell), reading them again if not. Resolves with when
    * the read that serves was begun (on the `now` scale), or why it failed.
    */
-  async fresh(clientId: string): Promise<ReadFailure | { readonly at: number }> {
+  async fresh(clientId: string, notBefore = Number.NEGATIVE_INFINITY): Promise<ReadFailure | { readonly at: number }> {
     const key = clientId.toLowerCase();
     const last = this.#reads.get(key);
-    if (last !== undefined && last.at >= this.#notBefore && this.#now() - last.at <= this.#maxStalenessMs) return { at: last.at };
+    if (last !== undefined && this.isFresh(last.at) && last.at >= notBefore) return { at: last.at };
     let rereading = this.#rereading.get(key);
     if (rereading === undefined) {
       rereading = this.#read(clientId).finally(() => this.#rereading.delete(key));
