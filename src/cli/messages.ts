@@ -13,7 +13,7 @@ import { FAILED_FILE, REPORT_FILE } from '../report/report-writer.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import type { Summary } from '../report/summary.js';
 import { API_PATH } from '../send/api-target.js';
-import { flagOf, recordedFlags, shellWord } from './options.js';
+import { flagOf, recordedFlags, shellWord } from './flags/recorded.js';
 
 /** Everything ti-credits says to a person. The engine returns facts; the words live here. */
 
@@ -27,7 +27,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 
-export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to quit at once).\n';
+export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to stop waiting: the run still ends with its summary, undo.csv and the resume command).\n';
 
 export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: string | null | undefined }): string {
   const { message, hint } = error instanceof ResumeMismatch ? describeMismatch(error) : error;

@@ -4,7 +4,9 @@ export type Fault =
   /** Drops the connection without an answer, before the update is applied. */
   | { readonly kind: 'reset' }
   /** Answers normally, this much later. */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** Handles the request (an update is applied), then drops the connection instead of answering: the API acted, and the client never hears of it. */
+  | { readonly kind: 'lost' };
 
 /**
  * Ways a list answer can be wrong, for tests of a client that reads pages

@@ -117,7 +117,13 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     if (record) requests.push(seen);
     options.onRequest?.(seen);
     let rateHeaders: Readonly<Record<string, string>> = {};
+    let loseAnswer = false;
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      if (loseAnswer) {
+        seen.answer = 'reset';
+        request.socket.destroy();
+        return;
+      }
       seen.answer = status;
       send(response, status, body, { ...rateHeaders, ...headers });
     };
@@ -143,6 +149,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       return;
     }
     if (fault?.kind === 'status') return answer(fault.status, fault.body ?? { error: 'injected_fault', message: `Injected ${fault.status}` }, { ...fault.headers });
+    loseAnswer = fault?.kind === 'lost';
     const delay = (fault?.kind === 'delay' ? fault.ms : 0) + faults.latencyMs;
     if (delay > 0) await sleep(delay);
 

@@ -5,6 +5,7 @@ import type { RowOutcome } from '../report/outcome.js';
 import type { PriorRun } from '../report/prior-run.js';
 import { markResent } from '../report/recorded-report.js';
 import type { ReportWriter } from '../report/report-writer.js';
+import type { RecordedOptions } from '../report/run-record.js';
 import type { ReportSchema } from '../report/schema.js';
 import type { SentLog } from '../report/sent-log.js';
 import type { RunMode } from './mode.js';
@@ -74,12 +75,12 @@ export class RunContext {
   /** How the live values are read before writing; undefined when they are not. */
   readonly guard: GuardOptions | undefined;
   /** The send stage; undefined for a run that makes no request. */
-  readonly sendStage: SendStage | undefined;
+  readonly sendStage: SendStage<RecordedOptions> | undefined;
   #report: ReportWriter | undefined;
   #sentLog: SentLog | undefined;
   #progress: SendProgressCounter | undefined;
 
-  constructor(session: RunSession, mode: RunMode, options: RunOptions, environment: RunEnvironment, schema: ReportSchema, sendStage: SendStage | undefined) {
+  constructor(session: RunSession, mode: RunMode, options: RunOptions, environment: RunEnvironment, schema: ReportSchema, sendStage: SendStage<RecordedOptions> | undefined) {
     this.session = session;
     this.mode = mode;
     this.options = options;

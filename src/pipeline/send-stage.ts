@@ -13,7 +13,6 @@ import type { RunSession } from './run-session.js';
 export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void, itemsLeft: () => boolean = () => true, hardStop?: AbortSignal): Executor {
   const { logger } = session.log;
   const executor: Executor = new ExecutorClass(send, session.signal, {
-    ...(hardStop === undefined ? {} : { abandon: hardStop }),
     onAttempt: (attempt) => recordAttempt(session, attempt),
     onRetry: (retry) => {
       session.tally.countRetry(retry.cause);
@@ -36,6 +35,8 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
     },
   });
   session.pacedBy(() => executor.pacing);
+  // Asked a second time to stop, the run does not wait for the answers still to come: their rows stay in flight, for a resume to settle.
+  hardStop?.addEventListener('abort', () => executor.abandon(), { once: true });
   return executor;
 }
 
@@ -51,8 +52,8 @@ export function recordAttempt<O>(session: RunSession<O>, attempt: AttemptRecord)
  * (got) is loaded only by runs that make requests, and while the file is
  * validated rather than after.
  */
-export class SendStage {
-  readonly #session: RunSession;
+export class SendStage<O = unknown> {
+  readonly #session: RunSession<O>;
   readonly #send: SendOptions;
   readonly #module: Promise<typeof import('../send/executor.js')>;
   readonly #hardStop: AbortSignal | undefined;
@@ -60,7 +61,7 @@ export class SendStage {
   #allSubmitted = false;
   #onRetrying: ((line: number) => void) | undefined;
 
-  constructor(session: RunSession, send: SendOptions, hardStop?: AbortSignal) {
+  constructor(session: RunSession<O>, send: SendOptions, hardStop?: AbortSignal) {
     this.#session = session;
     this.#send = send;
     this.#hardStop = hardStop;

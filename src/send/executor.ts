@@ -133,6 +133,16 @@ export class Executor {
     this.#client.close();
   }
 
+  /**
+   * Gives up on the requests in flight: their connections are closed, so
+   * that each ends now as a request whose answer was lost (the API may have
+   * acted on it). Called once the run is stopping and the operator will not
+   * wait for them.
+   */
+  abandon(): void {
+    this.#client.close();
+  }
+
   async #attempt<I, T, W>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W>): Promise<SendResult<T, W>> {
     const signal = this.#signal;
     const { line, id } = operation.describe(item);

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { resolveApplyOptions } from '../../src/cli/options.js';
+import { apply } from '../../src/cli/commands/apply.js';
+import { resolveApplyRun } from '../../src/cli/file-run.js';
+import { Flags } from '../../src/cli/flags/spec.js';
+
+const resolveApplyOptions = (argv: Record<string, unknown>, env: Record<string, string>, now: Date, context: { cwd: string; typed: Set<string> }): ReturnType<typeof resolveApplyRun> => resolveApplyRun(new Flags('apply', argv, apply.flags), env, now, context);
 import { runFile } from '../../src/pipeline/run.js';
 import { ids, KEY, mockStarter, readCsvFile, requestsFor, tempDir, writeCsv } from '../helpers.js';
 
