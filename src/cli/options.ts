@@ -159,6 +159,7 @@ export const mockOptions = {
   burst: { ...NUMBER, describe: 'Requests a key may send at once before --rate-limit applies [default: 20]' },
   'per-page': { ...NUMBER, describe: `Credit batches (or clients) per page of a list answer [default: ${MOCK_PER_PAGE}]` },
   'redeem-rate': { ...NUMBER, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run [default: 0]' },
+  'slip-redemption': { ...NUMBER, describe: 'Credits a learner redeems from a batch just before the first PUT of it is applied: a redemption between the last read and the write, which the write sets the balance over, for trying reconciliation [default: none]' },
 } as const satisfies Record<string, Options>;
 
 /** Raw values as yargs hands them over. */
@@ -561,6 +562,8 @@ export interface MockCommandOptions {
   readonly perPage: number | undefined;
   /** 0: no redemptions. */
   readonly redeemPerMinute: number;
+  /** Credits redeemed just before each PUT is applied; undefined when not given. */
+  readonly slipRedemption: number | undefined;
 }
 
 export function resolveMockOptions(argv: Raw): MockCommandOptions {
@@ -578,6 +581,7 @@ export function resolveMockOptions(argv: Raw): MockCommandOptions {
     autoCreate: argv['auto-create'] === true,
     perPage: argv['per-page'] === undefined ? undefined : integer('mock', argv, 'per-page', MOCK_PER_PAGE, 1, 100_000),
     redeemPerMinute: integer('mock', argv, 'redeem-rate', 0, 0, 1_000_000),
+    slipRedemption: argv['slip-redemption'] === undefined ? undefined : integer('mock', argv, 'slip-redemption', 1, 1, 1_000_000),
     faults: {
       errorRate: share(argv, 'error-rate'),
       ...(argv['error-retry-after'] === undefined ? {} : { errorRetryAfterSeconds: integer('mock', argv, 'error-retry-after', 0, 0, 86_400) }),

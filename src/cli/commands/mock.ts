@@ -18,6 +18,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.perPage === undefined ? {} : { perPage: options.perPage }),
     redeemPerMinute: options.redeemPerMinute,
+    ...(options.slipRedemption === undefined ? {} : { slipRedemptions: { credits: options.slipRedemption } }),
     recordRequests: false,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new TiError('invalid', `port ${options.port} is already in use.`, { hint: 'Pass another --port, or --port 0 for any free one.' });
@@ -30,6 +31,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
       ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
+      ...(options.slipRedemption === undefined ? [] : [`  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',
