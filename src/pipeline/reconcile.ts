@@ -75,7 +75,9 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
       continue;
     }
     const key = write.id.toLowerCase();
-    windows.set(key, [...(windows.get(key) ?? []), { write, after, until }]);
+    const ofBatch = windows.get(key);
+    if (ofBatch === undefined) windows.set(key, [{ write, after, until }]);
+    else ofBatch.push({ write, after, until });
   }
 
   const rows = new Map<ReconcileWrite, { credits: number; actions: OverwrittenAction[] }>();
@@ -99,9 +101,14 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
           problem('was listed twice with different values');
           continue;
         }
-        const at = action.timestamp === undefined ? undefined : parseServerTime(action.timestamp);
+        const { timestamp } = action;
+        if (timestamp === undefined) {
+          problem('has no timestamp');
+          continue;
+        }
+        const at = parseServerTime(timestamp);
         if (at === undefined) {
-          problem(action.timestamp === undefined ? 'has no timestamp' : `has the timestamp ${quoted(action.timestamp)}, not an ISO 8601 time with its offset`);
+          problem(`has the timestamp ${quoted(timestamp)}, not an ISO 8601 time with its offset`);
           continue;
         }
         if (!(after < at && at <= until)) continue;
@@ -113,7 +120,7 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
         if (amount === 0) continue;
         const row = rows.get(write) ?? { credits: 0, actions: [] };
         row.credits += role === 'source' ? -amount : amount;
-        row.actions.push({ id: action.id, actionType: action.actionType, amount, role, timestamp: action.timestamp ?? '' });
+        row.actions.push({ id: action.id, actionType: action.actionType, amount, role, timestamp });
         rows.set(write, row);
       }
     }
@@ -226,10 +233,15 @@ export interface ReconcileOptions {
  */
 export async function reconcile(executor: Executor, writes: readonly ReconcileWrite[], options: ReconcileOptions = {}): Promise<Reconciliation> {
   const { accounts, unknown } = accountsOf(writes);
+  // Only the actions on a batch written to are kept once a list is read: a ledger holds every action its account ever had.
+  const written = new Set(writes.filter(setsBalance).map((write) => write.id.toLowerCase()));
   const actions: CreditAction[] = [];
+  let checked = 0;
   let requests = 0;
   let listsLeft = accounts.length * CREDIT_ACTION_TYPES.length;
   for (const account of accounts) {
+    // An action is of one account: one listed under both types is counted once.
+    const read = new Set<string>();
     for (const actionType of CREDIT_ACTION_TYPES) {
       const result = await readCreditActions(executor, account, actionType, options.maxPages === undefined ? {} : { maxPages: options.maxPages });
       const what = `the ${actionType} actions of credit account ${account.creditAccountId} of client ${account.clientId}`;
@@ -240,14 +252,20 @@ export async function reconcile(executor: Executor, writes: readonly ReconcileWr
         return { kind: 'not-checked', reason: `${what} could not be read: ${error?.message ?? 'the request was withheld'}`, error, requests };
       }
       requests += result.attempts;
-      actions.push(...result.value);
+      for (const action of result.value) {
+        const key = action.id.toLowerCase();
+        if (!read.has(key)) {
+          read.add(key);
+          checked++;
+        }
+        if ((action.source !== undefined && written.has(action.source.toLowerCase())) || (action.target !== undefined && written.has(action.target.toLowerCase()))) actions.push(action);
+      }
       listsLeft--;
       options.onList?.({ account, actionType, actions: result.value.length, listsLeft });
     }
   }
   const found = findOverwritten(writes, actions);
   const noAccount = unknown.map((write): Unreconciled => ({ line: write.line, id: write.id, reason: "its batch's credit account is not known, so its ledger was not read" }));
-  const checked = new Set(actions.map((action) => action.id.toLowerCase())).size;
   return {
     kind: 'checked',
     checked,
