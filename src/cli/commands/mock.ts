@@ -25,6 +25,13 @@ const mockFlags = {
   burst: { type: 'number', default: 20, min: 1, max: 1_000_000, describe: 'Requests a key may send at once before --rate-limit applies' },
   'per-page': { type: 'number', min: 1, max: 100_000, describe: 'Credit batches (or clients) per page of a list answer', defaultText: String(MOCK_PER_PAGE) },
   'redeem-rate': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run' },
+  'slip-redemption': {
+    type: 'number',
+    min: 1,
+    max: 1_000_000,
+    describe: 'Credits a learner redeems from a batch just before the first PUT of it is applied: a redemption between the last read and the write, which the write sets the balance over, for trying reconciliation',
+    defaultText: 'none',
+  },
 } as const satisfies FlagSpecs;
 
 export const mock: Command = {
@@ -59,6 +66,8 @@ export interface MockCommandOptions {
   readonly perPage: number | undefined;
   /** 0: no redemptions. */
   readonly redeemPerMinute: number;
+  /** Credits redeemed just before each batch's first PUT is applied; undefined when not given. */
+  readonly slipRedemption: number | undefined;
 }
 
 export function resolveMockOptions(flags: Flags): MockCommandOptions {
@@ -76,6 +85,7 @@ export function resolveMockOptions(flags: Flags): MockCommandOptions {
     autoCreate: flags.boolean('auto-create'),
     perPage: flags.optionalNumber('per-page'),
     redeemPerMinute: flags.number('redeem-rate'),
+    slipRedemption: flags.optionalNumber('slip-redemption'),
     faults: {
       errorRate: flags.share('error-rate'),
       ...(flags.given('error-retry-after') ? { errorRetryAfterSeconds: flags.number('error-retry-after') } : {}),
@@ -104,6 +114,7 @@ async function runMock(input: CommandInput): Promise<CommandResult> {
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.perPage === undefined ? {} : { perPage: options.perPage }),
     redeemPerMinute: options.redeemPerMinute,
+    ...(options.slipRedemption === undefined ? {} : { slipRedemptions: { credits: options.slipRedemption } }),
     recordRequests: false,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new TiError('invalid', `port ${options.port} is already in use.`, { hint: 'Pass another --port, or --port 0 for any free one.' });
@@ -116,6 +127,7 @@ async function runMock(input: CommandInput): Promise<CommandResult> {
       ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
+      ...(options.slipRedemption === undefined ? [] : [`  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',
