@@ -76,6 +76,8 @@ export function exitCodeForRun(summary: Summary): number {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
     return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
+  // A write that overwrote a redemption needs its correction applied: the run is not done.
+  if ((summary.reconciliation?.overwritten ?? 0) > 0) return EXIT.notAllUpdated;
   // A row already as asked needed nothing: it counts as done.
   return rows.updated + rows.unchanged === rows.total ? EXIT.ok : EXIT.notAllUpdated;
 }

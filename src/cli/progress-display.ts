@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { SendProgress } from '../pipeline/send-progress.js';
 import type { Terminal } from './io.js';
-import { formatProgressBar, formatProgressLine, type ProgressDrawing, type ProgressFacts } from './messages.js';
+import { formatProgressBar, formatProgressLine, type ProgressDrawing, type ProgressFacts } from './views/progress.js';
 import { PaceEstimate } from './pace-estimate.js';
 
 /** Shows sending as it goes: a bar on a terminal, a plain line now and then anywhere else. */

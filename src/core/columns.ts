@@ -40,6 +40,10 @@ export const BASELINE_COLUMN_PREFIX = 'baseline.';
 export const LIVE_COLUMN_PREFIX = 'live.';
 /** How old, in ms, the live values a row was checked against were when its request left. */
 export const READ_AGE_COLUMN = 'readAgeMs';
+/** The batch's updatedAt as read before its write, where the window reconciliation looks in begins. */
+export const READ_UPDATED_AT_COLUMN = 'readUpdatedAt';
+/** The credits a write overwrote, as correction.csv gives them back. */
+export const CORRECTION_COLUMN = 'correction';
 /** The credit batch as the API returned it; its id is the row's own. */
 export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 
@@ -47,7 +51,7 @@ export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 export function isReportOnlyColumn(name: string): boolean {
   return (
     name !== ERROR_COLUMN &&
-    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || name === READ_AGE_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || name === READ_AGE_COLUMN || name === READ_UPDATED_AT_COLUMN || name === CORRECTION_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
   );
 }
 

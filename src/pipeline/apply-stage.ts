@@ -5,7 +5,7 @@ import { BaselineCursor, type Baseline } from '../report/baseline-file.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
-import type { SentBalance, SentLog } from '../report/sent-log.js';
+import type { SentLog, SentRequest } from '../report/sent-log.js';
 import type { Executor } from '../send/executor.js';
 import type { SendResult } from '../send/operation.js';
 import type { RowVerdict, ValidRow } from '../validate/row.js';
@@ -184,14 +184,16 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
     const planned = { clientId: baseline.clientId, changes };
     const lost = prior?.inFlight.has(row.line) === true ? prior.lostRequests(row.line) : 0;
     const delta = changes.some((change) => change.delta !== undefined);
-    let landed: Landed | undefined = prior?.mayHaveLanded.has(row.line) === true ? { balance: prior.sentBalance(row.line) } : undefined;
+    const earlier = prior?.mayHaveLanded.has(row.line) === true ? prior.sentRequest(row.line) : undefined;
+    let landed: Landed | undefined = prior?.mayHaveLanded.has(row.line) === true ? { balance: earlier?.balance } : undefined;
     // The body is settled by the check just before each request: a balance adjusted by a delta is adjusted from the balance read then.
     const change: { line: number; id: string; body: CreditBatchUpdate } = { line: row.line, id: row.id, body: bodyOf(changes) };
     let live: CreditBatchUpdate | undefined;
     let readAt: number | undefined;
     let readAgeMs: number | undefined;
+    let readUpdatedAt: string | undefined = earlier?.readUpdatedAt;
     /** The balance the last request was made from and set (a delta's): what tells, if its answer is lost, whether it landed. */
-    let sent: SentBalance | undefined = landed?.balance;
+    let sent: SentRequest['balance'] = landed?.balance;
     let journalled = true;
     const age = (): number | undefined => (readAt === undefined ? undefined : Math.max(0, Math.round(guard.now() - readAt)));
     const check = async (notBefore?: number): Promise<GuardVerdict | undefined> => {
@@ -202,10 +204,9 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
       if (verdict.kind !== 'send') return verdict;
       change.body = verdict.body;
       live = verdict.live;
-      if (delta && verdict.live.currentBalance !== undefined && verdict.body.currentBalance !== undefined) {
-        sent = { from: verdict.live.currentBalance, to: verdict.body.currentBalance };
-        journalled = false;
-      }
+      readUpdatedAt = verdict.updatedAt;
+      sent = delta && verdict.live.currentBalance !== undefined && verdict.body.currentBalance !== undefined ? { from: verdict.live.currentBalance, to: verdict.body.currentBalance } : undefined;
+      journalled = false;
       return undefined;
     };
     return executor.submit<Change, CreditBatch, GuardVerdict>(
@@ -220,7 +221,7 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
         // The baseline the report shows for a delta is the balance it was added to, so that undo.csv takes back exactly the delta.
         const appliedTo = delta && sent !== undefined && (outcome.outcome === 'updated' || outcome.outcome === 'uncertain') ? { currentBalance: sent.from } : {};
         // The requests lost when the earlier sessions died count, whatever became of the row; they are accounted for from now on.
-        record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked, readAgeMs });
+        record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked, readAgeMs, readUpdatedAt });
         if (lost > 0) {
           sentLog.settle(row.line, lost);
           context.session.tally.countLostRequests(lost);
@@ -236,8 +237,8 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
           return check();
         },
         beforeAttempt: async (attempt) => {
-          if (sent !== undefined && !journalled) {
-            await sentLog.recordBalance(row.line, sent.from, sent.to);
+          if (!journalled) {
+            await sentLog.recordRequest(row.line, { balance: sent, readUpdatedAt });
             journalled = true;
           }
           if (attempt.number === 1) await sentLog.record(row.line);
@@ -248,7 +249,7 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
     );
 
     /** What became of a delta whose last request may have landed, by a read made after it. */
-    async function settle(result: Extract<SendResult<CreditBatch, GuardVerdict>, { kind: 'failed' }>, balance: SentBalance): Promise<SendResult<CreditBatch, GuardVerdict>> {
+    async function settle(result: Extract<SendResult<CreditBatch, GuardVerdict>, { kind: 'failed' }>, balance: NonNullable<SentRequest['balance']>): Promise<SendResult<CreditBatch, GuardVerdict>> {
       landed = { balance };
       const verdict = await check(guard.now());
       if (verdict === undefined) return result;

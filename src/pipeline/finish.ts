@@ -2,19 +2,21 @@ import { join } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { UpdatableField } from '../core/credit-batch.js';
 import { readDataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
-import { updatedRows } from '../report/recorded-report.js';
+import { updatedRows } from '../report/report-rows.js';
 import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
 import { rowTexts } from '../validate/row.js';
 import type { FieldRules } from '../validate/rules.js';
 import type { Scan } from '../validate/scan.js';
 import { inputSheetValues } from '../validate/sheet-values.js';
 import { undoOf } from './live/values.js';
+import { reconcileFolder } from './reconcile-folder.js';
 import type { RunContext } from './run-context.js';
 
 /**
  * The files written once every row has its outcome: a resumed run's report
- * compacted, undo.csv (a run that sent, reading before writing), the Excel
- * copies. Returns undo.csv's path when written.
+ * compacted, the writes reconciled against the credit ledger (report.csv
+ * marked, correction.csv), undo.csv (a run that sent, reading before
+ * writing), the Excel copies. Returns undo.csv's path when written.
  */
 export async function finishFiles(context: RunContext, source: InputSource, scan: Scan, sent: boolean): Promise<string | undefined> {
   const { session, options } = context;
@@ -24,10 +26,26 @@ export async function finishFiles(context: RunContext, source: InputSource, scan
     await session.folder.compactReport(async () => asReported((await readDataRows(source)).batches, scan.columns, options.rules), scan.columns, { schema: context.schema, excel: options.excel });
     session.log.logger.info({ event: 'compacted', durationMs: Math.round(performance.now() - started) }, 'report.csv rewritten with one record per row');
   }
+  if (sent && context.guard?.reconcile === true) await reconcileRun(context);
   // What the run changed, and how to put it back: written however the run ended, rewritten by a resume.
   const undo = sent && context.guard !== undefined ? await writeUndo(context) : undefined;
   if (options.excel && context.reporting) await session.folder.writeExcelCopies(scan.columns, context.schema, inputSheetValues(scan.columns, options.rules));
   return undo;
+}
+
+/**
+ * The run's writes reconciled against the credit ledger, once the run has
+ * completed: one stopped or interrupted has rows unsettled, and is
+ * reconciled by `verify` once it is finished.
+ */
+async function reconcileRun(context: RunContext): Promise<void> {
+  const { session, options } = context;
+  if (options.send === undefined) return;
+  if (session.status !== 'completed') {
+    session.reconciled({ checked: null, reason: `the run ended ${session.status} before every row was settled; ti-credits verify reconciles it once it is finished`, requests: 0 });
+    return;
+  }
+  session.reconciled(await reconcileFolder(session, options.send, session.folder.path));
 }
 
 /**

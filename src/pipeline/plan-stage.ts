@@ -107,7 +107,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
             break;
           }
           planner.send(bodyOf(planned.changes));
-          changes.change(row, planned.changes, planned.allocated);
+          changes.change(row, planned.changes, planned.allocated, planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase());
           planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
           if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
       }

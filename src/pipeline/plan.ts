@@ -60,6 +60,8 @@ export interface ChangeFigures {
   /** Over the rows that change expiresOn. */
   readonly expiry: { readonly later: number; readonly earlier: number };
   readonly renamed: number;
+  /** Credit accounts a balance is written to: their ledgers are read when the run is reconciled. */
+  readonly accounts: number;
 }
 
 /** How many of the largest balance changes the plan shows. */
@@ -138,6 +140,7 @@ export class ChangeBuilder {
   #later = 0;
   #earlier = 0;
   #renamed = 0;
+  readonly #accounts = new Set<string>();
 
   unchanged(): void {
     this.#unchanged++;
@@ -147,10 +150,15 @@ export class ChangeBuilder {
     this.#drifted++;
   }
 
-  /** A row that will be sent, with what it changes; `allocated`: the credits already allocated from its batch. */
-  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number): void {
+  /**
+   * A row that will be sent, with what it changes; `allocated`: the credits
+   * already allocated from its batch; `account`: its client's and credit
+   * account's ids, as one key.
+   */
+  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number, account?: string): void {
     for (const { field, before, after } of changes) {
       if (field === 'currentBalance') {
+        if (account !== undefined) this.#accounts.add(account);
         const from = Number(before);
         const to = Number(after);
         this.#balanceBefore += BigInt(from);
@@ -185,6 +193,7 @@ export class ChangeBuilder {
       belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
       expiry: { later: this.#later, earlier: this.#earlier },
       renamed: this.#renamed,
+      accounts: this.#accounts.size,
     };
   }
 

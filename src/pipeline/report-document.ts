@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { ReportDocument } from '../report/plan-document.js';
-import { readProblemRows } from '../report/recorded-report.js';
+import { readProblemRows } from '../report/report-rows.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { Summary } from '../report/summary.js';
 import type { Plan } from './plan.js';

@@ -55,6 +55,8 @@ export interface GuardOptions {
   readonly clients: readonly string[];
   /** Oldest a client's live values may be when a row of it is checked, just before its request. */
   readonly maxStalenessMs: number;
+  /** Once sent, read the credit ledger for what the writes overwrote between their read and their PUT (--no-reconcile: not). */
+  readonly reconcile: boolean;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */
@@ -79,6 +81,7 @@ export function describeOptions(mode: RunMode, options: RunOptions): RecordedOpt
           blind: options.guard === undefined,
           clients: options.guard?.clients ?? [],
           maxStalenessMs: options.guard?.maxStalenessMs ?? null,
+          reconcile: options.guard?.reconcile ?? false,
           limits: {
             maxBalanceChange: options.limits.maxBalanceChange ?? null,
             maxTotalChange: options.limits.maxTotalChange ?? null,

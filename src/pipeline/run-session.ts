@@ -43,6 +43,7 @@ export class RunSession<O = RecordedOptions> {
   #checkpoints: SummaryCheckpoints | undefined;
   #plan: Readonly<Record<string, unknown>> | null = null;
   #snapshot: Summary['snapshot'];
+  #reconciliation: Summary['reconciliation'];
 
   constructor(
     folder: RunFolder,
@@ -107,6 +108,11 @@ export class RunSession<O = RecordedOptions> {
     this.#snapshot = snapshot;
   }
 
+  /** What reconciling the run against the credit ledger found, for summary.json. */
+  reconciled(reconciliation: NonNullable<Summary['reconciliation']>): void {
+    this.#reconciliation = reconciliation;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
@@ -139,6 +145,7 @@ export class RunSession<O = RecordedOptions> {
       error: status === 'running' ? undefined : this.#failure,
       plan: this.#plan,
       ...(this.#snapshot === undefined ? {} : { snapshot: this.#snapshot }),
+      ...(this.#reconciliation === undefined ? {} : { reconciliation: this.#reconciliation }),
     });
   }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
-import { readUpdatedRows, type UpdatedRow } from '../report/recorded-report.js';
+import { readUpdatedRows, type UpdatedRow } from '../report/report-rows.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
@@ -13,6 +13,7 @@ import type { SendOptions } from '../send/options.js';
 import { sameValue } from './live/values.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { sendingSettings } from './run-options.js';
+import { reconcileFolder } from './reconcile-folder.js';
 import { inSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
 
@@ -25,6 +26,8 @@ export interface VerifyOptions {
   readonly logLevel: LogLevel;
   /** The file the key was read from, recorded (never the key); undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** Reconcile the run's writes against the credit ledger too (see reconcile-folder.ts). */
+  readonly reconcile: boolean;
 }
 
 export type VerifySettings = SendingSettings & { readonly folder: string; readonly clients: readonly string[] };
@@ -118,6 +121,14 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
         }
         out.commit();
         file = join(folder.path, VERIFY_FILE);
+      }
+      if (options.reconcile && !session.signal.aborted) {
+        // A blind run read nothing before it wrote: where a write's window begins is not known.
+        session.reconciled(
+          record.options.blind === false
+            ? await reconcileFolder(session, send, folder.path)
+            : { checked: null, reason: 'the run was sent blind (--blind): it read nothing before writing, so the moment each write could have overwritten from is not known', requests: 0 },
+        );
       }
     } finally {
       stage.close();

@@ -51,4 +51,12 @@ export interface RowOutcome {
    * freshness, auditable row by row.
    */
   readonly readAgeMs?: number | undefined;
+  /** The batch's updatedAt as listed by the read its last request was made from (server time): the ledger is reconciled from there. */
+  readonly readUpdatedAt?: string | undefined;
+  /**
+   * Credits the write overwrote, as the credit ledger shows (the delta
+   * correction.csv gives back: a redemption of 7 written over is −7); set
+   * once the run is reconciled, on the rows that overwrote something.
+   */
+  readonly correction?: number | undefined;
 }

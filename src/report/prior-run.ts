@@ -3,7 +3,7 @@ import { ANSWER_LOST_NOTE } from './outcome.js';
 import { LineCounts, LineSet, type RecordedLines } from './recorded-lines.js';
 import { readRecordedLines } from './recorded-report.js';
 import type { ReportSchema } from './schema.js';
-import { readSentBalances, readSentLog, type SentBalance } from './sent-log.js';
+import { readSentLog, readSentRequests, type SentRequest } from './sent-log.js';
 
 /** What an interrupted run already did, as the resumed run needs it: sets of line numbers, a bit a line. */
 export interface PriorRun {
@@ -23,8 +23,8 @@ export interface PriorRun {
    * (more than one when a resumed session died with it in flight again).
    */
   lostRequests(line: number): number;
-  /** For a line of `mayHaveLanded` adjusted by a delta: the balance its last request was made from and set, as journalled. */
-  sentBalance(line: number): SentBalance | undefined;
+  /** For a line of `mayHaveLanded`: what its last request was made from, as journalled. */
+  sentRequest(line: number): SentRequest | undefined;
   /** Requests the recorded rows account for. */
   readonly requests: number;
 }
@@ -51,14 +51,14 @@ export function loadPriorRun(folder: string, columns: Columns, schema: ReportSch
   for (const line of inFlight) mayHaveLanded.add(line);
   for (const line of uncertain) mayHaveLanded.add(line);
   for (const line of answerLost) if (failed.has(line)) mayHaveLanded.add(line);
-  const balances = mayHaveLanded.size === 0 ? new Map<number, SentBalance>() : readSentBalances(folder, (line) => mayHaveLanded.has(line));
+  const requests = mayHaveLanded.size === 0 ? new Map<number, SentRequest>() : readSentRequests(folder, (line) => mayHaveLanded.has(line));
   return {
     prior: {
       updated: recorded.withOutcome('updated'),
       inFlight,
       mayHaveLanded,
       lostRequests: (line) => Math.max(0, unanswered.get(line)),
-      sentBalance: (line) => balances.get(line),
+      sentRequest: (line) => requests.get(line),
       requests: recorded.requests,
     },
     recorded,

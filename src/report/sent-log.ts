@@ -13,11 +13,14 @@ const SENT_RANK = 1;
  * was in flight when the process died: the API may have applied it. Once a
  * resumed run has recorded that, `-<line>` settles the lost request.
  *
- * Before each request that adds a delta to a balance, `@<line> <from> <to>`
- * journals the balance the request was made from and the one it sets: what
- * tells, once its answer is lost, whether it was applied (the batch holds
- * `to`), not applied (`from`), or cannot be told (anything else). Such
- * entries count no request.
+ * Reading before writing, before each request whose body was made from a
+ * new read, `@<line> <from> <to> <updatedAt>` journals what it was made
+ * from: for a balance adjusted by a delta, the balance it was added to and
+ * the one it sets (what tells, once its answer is lost, whether it was
+ * applied: the batch holds `to`; not applied: `from`; or cannot be told:
+ * anything else), `-` for other rows; and the batch's updatedAt as that read
+ * listed it, where the credit ledger is reconciled from (`-` when unknown).
+ * Such entries count no request.
  */
 export class SentLog {
   readonly #batch: AppendBatch;
@@ -35,9 +38,9 @@ export class SentLog {
     return this.#batch.written();
   }
 
-  /** Journals that the next request of `line` sets a balance of `from` to `to`; resolves once written, when it may leave. */
-  recordBalance(line: number, from: number, to: number): Promise<void> {
-    this.#file.append(`${BALANCE_MARK}${line} ${from} ${to}\n`);
+  /** Journals what the next request of `line` was made from (see the class); resolves once written, when it may leave. */
+  recordRequest(line: number, request: SentRequest): Promise<void> {
+    this.#file.append(requestEntry(line, request));
     return this.#batch.written();
   }
 
@@ -53,7 +56,7 @@ export class SentLog {
 }
 
 const READ_BYTES = 1 << 20;
-const BALANCE_MARK = '@';
+const REQUEST_MARK = '@';
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
@@ -112,31 +115,40 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
   if (complete < size) truncateSync(path, complete);
 }
 
-/** The balance a request set, from what, as journalled before it left. */
-export interface SentBalance {
-  readonly from: number;
-  readonly to: number;
+/** What a request was made from, as journalled before it left (see SentLog). */
+export interface SentRequest {
+  /** For a balance adjusted by a delta: the balance it was added to, and the one the request set. */
+  readonly balance: { readonly from: number; readonly to: number } | undefined;
+  /** The batch's updatedAt as the read the request was made from listed it. */
+  readonly readUpdatedAt: string | undefined;
+}
+
+function requestEntry(line: number, { balance, readUpdatedAt }: SentRequest): string {
+  return `${REQUEST_MARK}${line} ${balance === undefined ? '- -' : `${balance.from} ${balance.to}`} ${readUpdatedAt === undefined || /\s/.test(readUpdatedAt) || readUpdatedAt === '' ? '-' : readUpdatedAt}\n`;
 }
 
 /**
- * The last balance journalled for each of `lines` (see SentLog): a few
- * lines, those whose last request may have landed unanswered. Reads the
- * file as lines, since such entries are rare beside the line numbers.
+ * The last request journalled for each of `lines` (see SentLog): the lines
+ * whose last request may have landed unanswered. Reads the file as lines,
+ * since the few lines asked for are found by a pattern.
  */
-export function readSentBalances(folder: string, wanted: (line: number) => boolean): Map<number, SentBalance> {
-  const balances = new Map<number, SentBalance>();
+export function readSentRequests(folder: string, wanted: (line: number) => boolean): Map<number, SentRequest> {
+  const requests = new Map<number, SentRequest>();
   let text: string;
   try {
     text = readFileSync(join(folder, SENT_FILE), 'latin1');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return balances;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return requests;
     throw error;
   }
-  for (const match of text.matchAll(/^@(\d+) (\d+) (\d+)$/gm)) {
-    const [line, from, to] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (Number.isSafeInteger(line) && Number.isSafeInteger(from) && Number.isSafeInteger(to) && wanted(line)) balances.set(line, { from, to });
+  for (const match of text.matchAll(/^@(\d+) (?:(\d+) (\d+)|- -) (\S+)$/gm)) {
+    const line = Number(match[1]);
+    if (!Number.isSafeInteger(line) || !wanted(line)) continue;
+    const [from, to] = [Number(match[2]), Number(match[3])];
+    const balance = match[2] === undefined || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) ? undefined : { from, to };
+    requests.set(line, { balance, readUpdatedAt: match[4] === '-' ? undefined : match[4] });
   }
-  return balances;
+  return requests;
 }
 
 /**
@@ -147,7 +159,7 @@ export function readSentBalances(folder: string, wanted: (line: number) => boole
  * flight. Replaced whole (a leftover `.tmp` is overwritten); a crash before
  * the rename leaves the longer log, which can only flag a row too many.
  */
-export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void, balances: ReadonlyMap<number, SentBalance> = new Map()): void {
+export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void, requests: ReadonlyMap<number, SentRequest> = new Map()): void {
   const path = join(folder, SENT_FILE);
   const partial = `${path}.tmp`;
   const fd = openSync(partial, 'w');
@@ -160,8 +172,8 @@ export function rewriteSentLog(folder: string, answered: (visit: (line: number) 
         text = '';
       }
     });
-    // The balances of rows still unsettled outlive the rewrite: the next resume settles them by these.
-    for (const [line, { from, to }] of balances) text += `${BALANCE_MARK}${line} ${from} ${to}\n`;
+    // What the last requests of rows still unsettled were made from outlives the rewrite: the next resume settles them by it.
+    for (const [line, request] of requests) text += requestEntry(line, request);
     writeAll(fd, text);
     fsyncSync(fd);
   } finally {

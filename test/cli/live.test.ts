@@ -42,7 +42,8 @@ async function world(clientCount: number, perClient: number, options: Omit<MockO
 
 const base = (mock: MockApi): string[] => ['--base-url', mock.origin, '--rate', '0', '--retry-delay', '1'];
 const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'PUT');
-const gets = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'GET');
+/** The reads of credit batch lists (the credit ledger read to reconcile a run is not one). */
+const gets = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/creditBatches'));
 
 /** Takes a snapshot of every client of `w` into `<dir>/snap`; returns snapshot.csv's path. */
 async function snapshot(w: World, dir: string): Promise<string> {

@@ -64,7 +64,7 @@ describe('a delta whose answer was lost', () => {
     const csv = await deltaFile(dir, ids, 100);
     const folder = join(dir, 'run');
     await killOnceLanded(mock, id, 5100, ['apply', csv, '--yes', '--out', folder, ...args(mock)], dir);
-    assert.match(await readFile(join(folder, 'sent.log'), 'utf8'), /^@2 5000 5100$/m, 'the balance journalled before the request left');
+    assert.match(await readFile(join(folder, 'sent.log'), 'utf8'), /^@2 5000 5100 \S+Z$/m, 'the balance journalled before the request left');
     mock.store.redeem(id, 1, new Date());
 
     for (const session of [1, 2]) {

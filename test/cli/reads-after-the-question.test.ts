@@ -78,7 +78,7 @@ describe('values read after the question', () => {
     await writeFile(csv, `id,clientId,currentBalanceDelta\n${batches.map((batch) => `${batch.id},${CLIENT},10`).join('\n')}\n`);
     const run = await cli(['apply', csv, '--yes', '--base-url', mock.origin, '--rate', '0', '--max-staleness', '20', '--out', 'run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    const gets = mock.requests.filter((request) => request.method === 'GET');
+    const gets = mock.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/creditBatches'));
     const firstPut = mock.requests.findIndex((request) => request.method === 'PUT');
     assert.equal(gets.length, 2, 'one read for the plan, one after it was confirmed');
     assert.equal(mock.requests[firstPut - 1]?.method, 'GET', 'the read that serves the rows comes after the plan, just before the first PUT');

@@ -13,7 +13,8 @@ import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
 import type { CliIo } from '../io.js';
-import { CONFIRM_QUESTION, formatPlan, STOPPING } from '../messages.js';
+import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
+import { formatPlan } from '../views/plan.js';
 import { runResult } from './run-result.js';
 
 export const apply: Command = {
@@ -76,7 +77,8 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
     const sentSomething = summary.status !== 'refused' && !dryRun && (summary.rows.updated ?? 0) > 0;
     if (!input.flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
     const { verifyFolder } = await import('./verify.js');
-    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, io, result);
+    // The run has just reconciled its writes: verify only reads them back.
+    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false }, io, result);
     return {
       // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
       exit: ran.exit === EXIT.ok ? verified.exit : ran.exit,
@@ -101,7 +103,7 @@ async function confirmPlan(plan: Plan, options: RunOptions, operator: ReturnType
   if (send === undefined) return undefined;
   const willAsk = !operator.yes && io.terminal !== undefined;
   if (!operator.quiet || willAsk) {
-    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid }));
+    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {

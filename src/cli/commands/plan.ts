@@ -7,7 +7,8 @@ import { configFlags, reportFlags } from '../flags/output.js';
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
-import { formatSavedPlan, rowCounts } from '../messages.js';
+import { rowCounts } from '../messages.js';
+import { formatSavedPlan } from '../views/plan.js';
 import { runResult } from './run-result.js';
 
 /**

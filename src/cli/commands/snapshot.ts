@@ -6,7 +6,7 @@ import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { uuids, UUID, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags } from '../flags/target.js';
-import { formatSnapshotSummary } from '../messages.js';
+import { formatSnapshotSummary } from '../views/summary.js';
 
 /** What `snapshot` reads. */
 const snapshotFlags = {

@@ -6,18 +6,20 @@ import type { VerifyOptions } from '../../pipeline/verify.js';
 import { readRunRecord } from '../../report/run-record.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { guardFlags } from '../flags/guard.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { nonEmpty, uuids, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags, type TargetDefaults } from '../flags/target.js';
 import type { CliIo } from '../io.js';
-import { formatVerifySummary } from '../messages.js';
+import { formatVerifySummary } from '../views/summary.js';
 
 /** What `verify` reads. */
 const verifyFlags = {
   client: { type: 'list', describe: 'A client whose credit batches the run updated, for a run whose rows do not say theirs (a blind run without a clientId column)' },
   json: { ...reportFlags.json, describe: 'Print verify.json to stdout instead of the human summary' },
   'log-level': { ...reportFlags['log-level'], describe: 'Detail of the lines added to run.log' },
+  reconcile: { ...guardFlags.reconcile, describe: "Also read the credit ledger for what the run's writes overwrote between their read and their PUT, and write correction.csv to give it back (--no-reconcile skips it)" },
 } as const satisfies FlagSpecs;
 
 export const verify: Command = {
@@ -30,7 +32,7 @@ export const verify: Command = {
   notes: [KEY_NOTE],
   exits: [
     [EXIT.ok, 'every row the run updated still holds what it wrote'],
-    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which)'],
+    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which), or a write overwrote a redemption (correction.csv gives it back)'],
     [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
@@ -53,7 +55,7 @@ async function runVerifyCommand(input: CommandInput): Promise<CommandResult> {
   const given = flags.string('base-url') ?? flags.string('instance') ?? nonEmpty(io.env.TI_BASE_URL) ?? nonEmpty(io.env.TI_INSTANCE) ?? fromConfig['base-url'] ?? fromConfig.instance;
   const defaults: TargetDefaults = given === undefined && record.target !== null ? { ...fromConfig, 'base-url': record.target } : fromConfig;
   const { send, keyFile } = await resolveSendOptions(flags, io.env, defaults, io.cwd);
-  return verifyFolder({ folder, clients: uuids(flags, 'client', 'client'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile }, io);
+  return verifyFolder({ folder, clients: uuids(flags, 'client', 'client'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reconcile: flags.raw.reconcile !== false }, io);
 }
 
 /**
@@ -68,6 +70,7 @@ export async function verifyFolder(options: VerifyOptions, io: CliIo, run?: RunR
     const { rewriteRunReport } = await import('../../pipeline/report-document.js');
     await rewriteRunReport(run, result.rows);
   }
-  const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : (summary.rows.changed ?? 0) > 0 ? EXIT.notAllUpdated : EXIT.ok;
+  const overwritten = (summary.reconciliation?.overwritten ?? 0) > 0;
+  const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : (summary.rows.changed ?? 0) > 0 || overwritten ? EXIT.notAllUpdated : EXIT.ok;
   return { exit, error: summary.error, text: formatVerifySummary(result, io.cwd), json: summary, scrub: keyScrubber(options.send.target.apiKey) };
 }

@@ -22,6 +22,11 @@ export const guardFlags = {
     max: 86_400,
     describe: "Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again. Values read before the plan was confirmed never serve",
   },
+  reconcile: {
+    type: 'boolean',
+    default: true,
+    describe: 'Once sent, read the credit ledger of every credit account written to and report any redemption the writes overwrote between their last read and their PUT, with correction.csv to give it back (--no-reconcile skips it)',
+  },
 } as const satisfies FlagSpecs;
 
 /** How much one run may change: a row over a per-row limit is invalid, a run over a run-wide limit refused. */
@@ -36,7 +41,8 @@ export const guardrailFlags = {
 export function resolveGuard(flags: Flags, reads: boolean): GuardOptions | undefined {
   const clients = uuids(flags, 'client', 'client');
   if (!reads) return undefined;
-  return { clients, maxStalenessMs: flags.number('max-staleness') * 1000 };
+  // yargs reads --no-reconcile as reconcile false; absent, it is on.
+  return { clients, maxStalenessMs: flags.number('max-staleness') * 1000, reconcile: flags.raw.reconcile !== false };
 }
 
 export function resolveLimits(flags: Flags): Limits {

@@ -8,7 +8,7 @@ import type { Raw } from './spec.js';
  * value as typed: how a resumed run takes its options back, and how a
  * printed command says them again. `default` is the value that needs no flag.
  */
-const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof RecordedOptions; readonly typed: (options: RecordedOptions) => Typed; readonly default?: string }[] = [
+const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof RecordedOptions; readonly typed: (options: RecordedOptions) => Typed; readonly default?: string; readonly onByDefault?: boolean }[] = [
   { flag: 'base-url', key: 'target', typed: (options) => options.target },
   { flag: 'api-key-file', key: 'apiKeyFile', typed: (options) => options.apiKeyFile ?? undefined },
   { flag: 'concurrency', key: 'concurrency', typed: (options) => digits(options.concurrency), default: String(pacingFlags.concurrency.default) },
@@ -34,6 +34,8 @@ const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof Reco
     typed: (options) => digits(options.maxStalenessMs === null || options.maxStalenessMs === undefined ? undefined : options.maxStalenessMs / 1000),
     default: String(guardFlags['max-staleness'].default),
   },
+  // A run.json written before reconciliation records none: such a run was not reconciled.
+  { flag: 'reconcile', key: 'reconcile', typed: (options) => (options.blind === true ? undefined : (options.reconcile ?? false)), onByDefault: true },
   { flag: 'max-balance-change', key: 'limits', typed: (options) => digits(options.limits?.maxBalanceChange ?? undefined) },
   { flag: 'max-total-change', key: 'limits', typed: (options) => digits(options.limits?.maxTotalChange ?? undefined) },
   { flag: 'max-rows', key: 'limits', typed: (options) => digits(options.limits?.maxRows ?? undefined) },
@@ -80,9 +82,14 @@ export function recordedArgv(options: RecordedOptions, typed: ReadonlySet<string
  */
 export function recordedFlags(options: RecordedOptions, omit: readonly string[]): string[] {
   const words: string[] = [];
-  for (const { flag, typed, default: fallback } of RECORDED_FLAGS) {
+  for (const { flag, typed, default: fallback, onByDefault } of RECORDED_FLAGS) {
     if (omit.includes(flag)) continue;
     const value = typed(options);
+    // A switch on by default is said only when it was turned off.
+    if (onByDefault === true) {
+      if (value === false) words.push(`--no-${flag}`);
+      continue;
+    }
     if (value === undefined || value === false || value === fallback) continue;
     if (value === true) words.push(`--${flag}`);
     else for (const item of typeof value === 'string' ? [value] : value) words.push(`--${flag} ${shellWord(FLAG_WORDS[item] ?? item)}`);

@@ -27,6 +27,8 @@ export type PlannedRow =
       readonly live: CreditBatchUpdate | undefined;
       /** The credits already allocated from the batch, as read for the plan. */
       readonly allocated?: number | undefined;
+      /** The batch's credit account, whose ledger records its redemptions. */
+      readonly creditAccountId?: string | undefined;
     };
 
 /**
@@ -52,6 +54,8 @@ export interface Cleared {
   readonly body: CreditBatchUpdate;
   readonly live: CreditBatchUpdate;
   readonly readAt: number;
+  /** The batch's own updatedAt as that read listed it (server time): where the window a write may overwrite begins. */
+  readonly updatedAt: string | undefined;
 }
 
 /**
@@ -94,7 +98,7 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   if (over !== undefined) return { kind: 'invalid', problem: over };
   const verdict = check(changes, batch);
   if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
-  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits };
+  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId };
 }
 
 /**
@@ -155,7 +159,7 @@ export class LiveGuard {
       case 'send': {
         const body = bodyAgainst(planned.changes, batch);
         if (body.currentBalance !== undefined && body.currentBalance < 0) return { kind: 'below-zero', live, readAt };
-        return { kind: 'send', body, live, readAt };
+        return { kind: 'send', body, live, readAt, updatedAt: batch.updatedAt };
       }
       case 'unchanged':
         return { kind: 'unchanged', live, readAt };

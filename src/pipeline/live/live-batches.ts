@@ -2,10 +2,11 @@ import type { CreditBatch } from '../../core/credit-batch.js';
 
 /**
  * What is kept of a live credit batch: the values a row can change or be
- * checked against, and its client. The API's other fields (status, dates,
- * account) would more than double the memory a million batches take.
+ * checked against, its client, and, for the credit ledger to be reconciled
+ * after sending, its credit account and when it last changed. The API's
+ * other fields would more than double the memory a million batches take.
  */
-export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits'>>;
+export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
@@ -129,7 +130,16 @@ export class LiveBatches {
     const client = clientId.toLowerCase();
     for (const batch of result.value) {
       if (!this.#keep(batch.id)) continue;
-      const kept: LiveBatch = { id: batch.id, name: batch.name, expiresOn: batch.expiresOn, currentBalance: batch.currentBalance, allocatedCredits: batch.allocatedCredits, clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId };
+      const kept: LiveBatch = {
+        id: batch.id,
+        name: batch.name,
+        expiresOn: batch.expiresOn,
+        currentBalance: batch.currentBalance,
+        allocatedCredits: batch.allocatedCredits,
+        updatedAt: batch.updatedAt,
+        creditAccountId: batch.creditAccountId,
+        clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
+      };
       this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
     }
     this.#reads.set(client, { read, at });
