@@ -158,7 +158,7 @@ async function confirmUnchanged(guard: LiveGuard, row: ValidRow, baseline: Basel
   const fields = Object.keys(row.body) as UpdatableField[];
   if (fields.length === 0) return unchangedOutcome(row, baseline.values, undefined);
   const readFrom = guard.now();
-  const verdict = await guard.confirmUnchanged(row.id, baseline.clientId, fields, row.body);
+  const verdict = await guard.confirmUnchanged(row.id, { clientId: baseline.clientId, creditAccountId: row.creditAccountId }, fields, row.body);
   const readAgeMs = verdict.kind === 'unreadable' ? undefined : Math.max(0, Math.round(readFrom - verdict.readAt));
   switch (verdict.kind) {
     case 'unchanged':
@@ -181,7 +181,7 @@ async function confirmUnchanged(guard: LiveGuard, row: ValidRow, baseline: Basel
 function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, record: Record, prior: PriorRun | undefined): (row: ValidRow, baseline: Baseline, changes: readonly FieldChange[]) => Promise<void> {
   const { executor, sentLog } = sending;
   return (row, baseline, changes) => {
-    const planned = { clientId: baseline.clientId, changes };
+    const planned = { clientId: baseline.clientId, changes, creditAccountId: row.creditAccountId };
     const lost = prior?.inFlight.has(row.line) === true ? prior.lostRequests(row.line) : 0;
     const delta = changes.some((change) => change.delta !== undefined);
     const earlier = prior?.mayHaveLanded.has(row.line) === true ? prior.sentRequest(row.line) : undefined;

@@ -13,6 +13,7 @@ import type { Executor } from '../send/executor.js';
 import type { ValidRow } from '../validate/row.js';
 import { LiveGuard, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
+import { ReadScopes } from './live/read-scopes.js';
 import { bodyOf } from './live/values.js';
 import { eachVerdict } from './passes.js';
 import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
@@ -22,9 +23,10 @@ import { driftedOutcome, invalidOutcome, unchangedOutcome, validOutcome } from '
 import { planTotals, SavedPlanRows } from './saved-plan.js';
 import type { Scanned } from './scan-stage.js';
 
-/** The live values read, and the guard that checks rows against them. */
+/** The live values read, how they are read again, and the guard that checks rows against them. */
 export interface LiveRead {
   readonly live: LiveBatches;
+  readonly scopes: ReadScopes;
   readonly guard: LiveGuard;
 }
 
@@ -44,16 +46,18 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   if (guardOptions === undefined) throw new Error('the live values are read only by a run that reads before writing');
   const { scan, named } = scanned;
   const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
-  const unique = [...new Set([...named.clients, ...guardOptions.clients].map((client) => client.toLowerCase()))];
-  const failure = await live.readAll(unique, options.send?.concurrency ?? 1);
-  session.log.logger.info({ event: 'live-read', clients: unique.length, requests: live.requests, error: failure?.error.message }, 'live values read');
+  const scopes = new ReadScopes(named.clients, guardOptions.clients);
+  const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
+  const failure = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
+  session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: failure?.error.message }, 'live values read');
   if (failure !== undefined) {
     if (failure.error.kind === 'auth' || failure.error.kind === 'aborted') return failure.error;
     return new TiError('invalid', `Nothing was sent: the credit batches of client ${failure.clientId} could not be read (${failure.error.message}).`, {
       hint: 'Check the client id; if the API was unavailable, run the command again.',
     });
   }
-  return { live, guard: new LiveGuard(live, guardOptions.clients) };
+  scopes.narrow((clientId) => live.shapeOf(clientId));
+  return { live, scopes, guard: new LiveGuard(live, guardOptions.clients, scopes) };
 }
 
 /**
@@ -122,7 +126,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   } finally {
     await recorded?.close();
   }
-  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
+  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
   const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
   return { plan, problems, preview };
 }

@@ -181,6 +181,30 @@ describe('apply, reading before it writes', () => {
     assert.equal(gets(mock).length, 4);
   });
 
+  it('reads a large client again by the credit account its rows name, once the plan has shown that costs fewer pages, and says where the reading stands', async () => {
+    const clientId = randomUUID();
+    const [small, large] = [randomUUID(), randomUUID()];
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 31 }, (_, index) => ({ id: randomUUID(), clientId, creditAccountId: index === 0 ? small : large, currentBalance: 100, expiresOn: '2027-12-31T23:59:59.000Z' }));
+    const mock = await startMockApi({ perPage: 3, faults: { latencyMs: 150 }, store: new CreditBatchStore(seed) });
+    mocks.push(mock);
+    const [row] = seed as [Partial<CreditBatch>];
+    const dir = await tempDir();
+    const csv = join(dir, 'one.csv');
+    await writeFile(csv, `id,clientId,creditAccountId,currentBalanceDelta\n${row.id},${clientId},${small},5\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(mock), '--out', join(dir, 'run'), '--progress-interval', '1', '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const reads = gets(mock);
+    // The plan reads the client whole (31 batches, 3 a page); the check before the PUT reads only the account of the row.
+    assert.equal(reads.filter((request) => request.query.creditAccountId === undefined).length, 11);
+    assert.deepEqual(
+      reads.filter((request) => request.query.creditAccountId !== undefined).map((request) => request.query.creditAccountId),
+      [small],
+    );
+    assert.equal(mock.store.get(row.id ?? '')?.currentBalance, 105);
+    assert.match(run.stderr, /Reading the live values: 0\/1 list read, \d+ pages?, \d+ credit batch/);
+    assert.doesNotMatch(run.stderr, /Carried to the report, not sent/, 'the credit account is read, not a note');
+  });
+
   it('refuses, before any PUT, a row whose id is not among its client\'s batches', async () => {
     const w = await world(2, 3);
     const dir = await tempDir();

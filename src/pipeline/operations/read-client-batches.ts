@@ -26,7 +26,13 @@ const MAX_PAGES = 100_000;
  * refused, since a list that changed while it was read cannot be trusted for
  * a check.
  */
-export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly CreditBatch[]>> {
+/** One page as it was read: its batches, and how many the list says it holds in all. */
+export interface PageRead {
+  readonly batches: readonly CreditBatch[];
+  readonly total: number | undefined;
+}
+
+export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly CreditBatch[]>> {
   const batches = new Map<string, CreditBatch>();
   let attempts = 0;
   let total: number | undefined;
@@ -34,6 +40,7 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
   for (let page = 1; page <= MAX_PAGES && !finished; page++) {
     const result = await executor.perform(readBatchPageOperation, { clientId, creditAccountId, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
+    onPage?.({ batches: result.value.creditBatches, total: result.value.total });
     attempts += result.attempts;
     const { creditBatches, hasMore } = result.value;
     total ??= result.value.total;
