@@ -51,19 +51,26 @@ export async function applyStage(context: RunContext, source: InputSource, scann
     context.showProgress(progress);
   }
   const record = context.startReport(scan.columns, decision.kind === 'send', guard === undefined ? prior : undefined);
-  const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
-  try {
-    const sending = executor !== undefined && sentLog !== undefined ? { executor, sentLog } : undefined;
-    const handle =
-      guard === undefined || baselines === undefined
-        ? blindRows(context, decision, record, prior, preview, sending)
-        : checkedRows(context, decision, record, prior, baselines, decided.problems, guard, sending);
-    await eachVerdict(context, source, scan, handle, settledEarlier(prior, earlier, scan));
-    context.sendStage?.submittedAll();
-    await context.sendStage?.drain();
-  } finally {
-    await baselines?.close();
+  const sending = executor !== undefined && sentLog !== undefined ? { executor, sentLog } : undefined;
+  const settled = settledEarlier(prior, earlier, scan);
+  if (guard === undefined) {
+    await eachVerdict(context, source, scan, blindRows(context, decision, record, prior, preview, sending), settled);
+  } else {
+    // Sending, a file that interleaves its clients goes client by client (see SendOrder); otherwise in one pass.
+    const passes = decision.kind === 'send' ? (decided.order?.passes ?? 1) : 1;
+    for (let index = 0; index < passes; index++) {
+      const pass = passes === 1 ? undefined : { index, takes: (line: number) => decided.order?.passOf(line) === index };
+      if (pass !== undefined) session.log.logger.info({ event: 'pass', pass: index + 1, passes }, 'sending the rows of the next clients');
+      const baselines = new BaselineCursor(session.folder.path);
+      try {
+        await eachVerdict(context, source, scan, checkedRows(context, decision, record, prior, baselines, decided.problems, guard, sending), settled, pass);
+      } finally {
+        await baselines.close();
+      }
+    }
   }
+  context.sendStage?.submittedAll();
+  await context.sendStage?.drain();
   return preview;
 }
 

@@ -19,6 +19,7 @@ import { eachVerdict } from './passes.js';
 import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
 import { PREVIEW_ROWS, type Preview, type RunContext } from './run-context.js';
 import { describeOptions } from './run-options.js';
+import { SendOrder } from './send-order.js';
 import { driftedOutcome, invalidOutcome, unchangedOutcome, validOutcome } from './row-outcome.js';
 import { planTotals, SavedPlanRows } from './saved-plan.js';
 import type { Scanned } from './scan-stage.js';
@@ -37,6 +38,8 @@ export interface LivePlan {
   readonly problems: ReadonlyMap<number, string>;
   /** A dry run's first would-be requests. */
   readonly preview: readonly Preview[];
+  /** The passes the rows are sent in (see SendOrder). */
+  readonly order: SendOrder;
 }
 
 /** Reads the live credit batches of every client the rows name, keeping those of the file's ids. */
@@ -81,6 +84,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
   const problems = new Map<number, string>();
   const preview: Preview[] = [];
+  const order = new SendOrder();
   try {
     await eachVerdict(context, source, scan, async (verdict) => {
       if (!verdict.valid) {
@@ -94,7 +98,10 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
       if (prior?.updated.has(row.line) === true) return;
       const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
       const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
-      if (planned.kind !== 'invalid') baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+      if (planned.kind !== 'invalid') {
+        baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+        order.note(row.line, planned.clientId);
+      }
       saved?.add(row, planned);
       const outcome = planOutcome(row, planned);
       switch (planned.kind) {
@@ -126,9 +133,10 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   } finally {
     await recorded?.close();
   }
+  order.settle();
   const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
   const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
-  return { plan, problems, preview };
+  return { plan, problems, preview, order };
 }
 
 /** A row as the plan pass reports it, for a dry run. */

@@ -205,6 +205,26 @@ describe('apply, reading before it writes', () => {
     assert.doesNotMatch(run.stderr, /Carried to the report, not sent/, 'the credit account is read, not a note');
   });
 
+  it('sends a file that interleaves its clients client by client, so that each client is read again only while its own rows go', async () => {
+    const w = await world(3, 4);
+    const dir = await tempDir();
+    // Row by row: client 0, 1, 2, 0, 1, 2…
+    const interleaved = [0, 1, 2, 3].flatMap((index) => w.clients.map((client) => w.mock.store.listByClient(client)[index] as CreditBatch));
+    const csv = join(dir, 'interleaved.csv');
+    await writeFile(csv, `id,clientId,currentBalanceDelta\n${interleaved.map((batch) => `${batch.id},${batch.clientId},1`).join('\n')}\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(w.mock), '--concurrency', '1', '--out', join(dir, 'run'), '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const clientOf = new Map(w.batches.map((batch) => [batch.id, batch.clientId]));
+    assert.deepEqual(
+      puts(w.mock).map((request) => clientOf.get(request.id ?? '')),
+      w.clients.flatMap((client) => [client, client, client, client]),
+    );
+    assert.deepEqual(
+      w.batches.map((batch) => w.mock.store.get(batch.id)?.currentBalance),
+      w.batches.map((batch) => batch.currentBalance + 1),
+    );
+  });
+
   it('refuses, before any PUT, a row whose id is not among its client\'s batches', async () => {
     const w = await world(2, 3);
     const dir = await tempDir();
