@@ -61,7 +61,8 @@ export async function scanStage(context: RunContext, source: InputSource, report
       const report = reportWhileScanning ? checkingReport(context, columns, preview) : undefined;
       return (verdict) => {
         blind?.count(verdict, prior);
-        if (verdict.valid) {
+        // A client whose rows the earlier sessions all updated is not read again: nothing of it is sent.
+        if (verdict.valid && prior?.updated.has(verdict.row.line) !== true) {
           if (verdict.row.clientId === undefined) withoutClient++;
           else nameClient(clients, verdict.row.clientId.toLowerCase(), verdict.row.creditAccountId?.toLowerCase());
         }

@@ -39,6 +39,20 @@ async function summaryOf(folder: string): Promise<Record<string, any>> {
 const applied = (mock: MockApi, id: string): number => requestsFor(mock, id).filter((request) => request.answer === 200).length;
 
 describe('resume', () => {
+  it('declined, counts the rows the earlier sessions updated as updated, not as skipped', async () => {
+    const rows = ids(6);
+    const failing = rows.slice(4);
+    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } }, ['--retries', '0']);
+    const first = await cli([...args, '--out', folder], { cwd: dir });
+    assert.equal(first.code, 1, first.stderr);
+    // Without --yes and with no terminal to ask on, the resume sends nothing.
+    const declined = await cli(['apply', '--resume', folder, '--base-url', mock.origin], { cwd: dir });
+    assert.equal(declined.code, 2, declined.stderr + declined.stdout);
+    assert.match(declined.stdout, /^Nothing was sent; the report lists the 2 rows it would have sent as skipped \(4 rows were updated by the run's earlier sessions\)\./);
+    const summary = await summaryOf(folder);
+    assert.deepEqual([summary.rows.updated, summary.rows.skipped], [4, 2]);
+  });
+
   it('after kill -9: sends no row recorded updated again, resends and flags the rows in flight, and leaves every batch right', async () => {
     const rows = ids(40);
     const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 40 } }, ['--concurrency', '4']);

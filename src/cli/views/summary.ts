@@ -70,10 +70,10 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }
   } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
-    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.total > 0 ? `; the report lists the ${plural(rows.total, 'row')} as skipped` : ''}.`);
+    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
   } else if (summary.status === 'refused') {
-    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
-    else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
+    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent${earlier(rows.updated)}.`);
+    else if (rows.total > 0) lines.push(`Nothing was sent${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
   } else {
     const parts = [
       rows.unchanged > 0 ? `${count(rows.unchanged)} unchanged (already as asked)` : '',
@@ -138,6 +138,11 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A resumed run that sent nothing this time says what its earlier sessions updated. */
+function earlier(updated: number): string {
+  return updated > 0 ? ` (${plural(updated, 'row was', 'rows were')} updated by the run's earlier sessions)` : '';
 }
 
 /** What reconciling the writes against the credit ledger found, in words; none when it was not attempted. */
