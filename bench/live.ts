@@ -143,8 +143,9 @@ try {
         process.stderr.write(`apply run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent - puts} reads for ${puts} PUTs, wall/PUT-only floor ${ratios.at(-1)?.toFixed(3)}, ${summary.requests.throttled} answered 429\n`);
         const folder = join(dir, `apply-${run}`);
         const verify = await runNode([CLI, 'verify', folder, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+        if (verify.code !== 0) throw new Error(`verify exited ${verify.code}:\n${verify.stderr}\n${verify.stdout}`);
         const verified = JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8')) as Summary<unknown>;
-        if (verify.code !== 0 || verified.rows.holds !== rows) throw new Error(`verify exited ${verify.code} with ${verified.rows.holds} rows holding:\n${verify.stderr}`);
+        if (verified.rows.holds !== rows) throw new Error(`verify found ${verified.rows.holds} rows holding`);
         verifyRequests.push(verified.requests.sent);
         verifySeconds.push(verified.wallTimeMs / 1000);
       } finally {

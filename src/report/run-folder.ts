@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -277,7 +278,8 @@ async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
  * Root writes through permissions, so only a write tells.
  */
 async function assertWritable(folder: string): Promise<void> {
-  const probe = join(folder, '.ti-credits-write-test');
+  // A name of this process's own: two processes probing one folder at once (two resumes) must not meet on it.
+  const probe = join(folder, `.ti-credits-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(probe, '', { flag: 'wx' });
     await rm(probe);
