@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import type { Options } from 'yargs';
 import { TiError } from '../core/errors.js';
+import { MIN_KEY_LENGTH } from '../core/secret.js';
 import { LOG_LEVELS, type LogLevel } from '../report/log.js';
 import { readPlanDocument } from '../report/plan-document.js';
 import { readRunRecord, type RecordedOptions } from '../report/run-record.js';
@@ -700,6 +701,11 @@ async function resolveApiKey(argv: Raw, env: Env, fromConfig: TargetDefaults, cw
   if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
   if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
   if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
+  if (key.length < MIN_KEY_LENGTH) {
+    throw new TiError('invalid', `${source} holds ${key.length} characters, too few for an API key (ti-credits takes keys of ${MIN_KEY_LENGTH} characters or more; Thought Industries keys are longer).`, {
+      hint: 'Copy the whole key from Thought Industries (Settings › Security).',
+    });
+  }
   return { apiKey: key, file };
 }
 

@@ -156,12 +156,12 @@ describe('apply', () => {
   });
 
   for (const [status, env] of [
-    [401, { TI_API_KEY: 'ti_test_wrong_key' }],
-    [403, { TI_API_KEY: 'ti_test_read_only' }],
+    [401, { TI_API_KEY: 'ti_test_wrong_key_0123456789' }],
+    [403, { TI_API_KEY: 'ti_test_read_only_0123456789' }],
   ] as const) {
     it(`stops at once when the key is refused (${status}): exit 3, at most --concurrency requests, the rest skipped`, async () => {
       const all = ids(30);
-      const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only'] });
+      const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only_0123456789'] });
       const dir = await tempDir();
       const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},5`).join('\n')}\n`);
       const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
@@ -255,7 +255,7 @@ describe('apply', () => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
     for (const [key, message] of [
-      ['ti_live_wrong', /^error: the API rejected the key \(401: /],
+      ['ti_live_wrong_0123456789abcdef', /^error: the API rejected the key \(401: /],
       ['ti_live_read_only', /^error: the API key is not allowed to use the API \(403: /],
     ] as const) {
       const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
@@ -273,7 +273,7 @@ describe('apply', () => {
       assert.deepEqual([row?.outcome, row?.error], ['skipped', 'not checked against the live values: the key was not accepted']);
     }
     // Planned blind, the rows were checked as the file was read, and are reported valid.
-    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' } });
     assert.equal(blind.code, 3, blind.stderr);
     assert.match(blind.stdout, /Dry run: 1 row in .*: 1 valid\.\n/);
   });
@@ -283,7 +283,7 @@ describe('apply', () => {
     const mock = await mockWith([a]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
-    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\nNothing was sent\.\n/);
     const alone = await cli(['apply', csv, ...fast(mock), '--offline', '--yes'], { cwd: dir });
