@@ -251,12 +251,12 @@ describe('apply', () => {
 
   it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
     const [a] = ids(1) as [string];
-    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only'] });
+    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only_0123456789'] });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
     for (const [key, message] of [
       ['ti_live_wrong_0123456789abcdef', /^error: the API rejected the key \(401: /],
-      ['ti_live_read_only', /^error: the API key is not allowed to use the API \(403: /],
+      ['ti_live_read_only_0123456789', /^error: the API key is not allowed to use the API \(403: /],
     ] as const) {
       const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
       assert.equal(run.code, 3, run.stderr);
