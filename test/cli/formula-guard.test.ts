@@ -98,4 +98,27 @@ describe('cells a person may open are guarded against formulas, and read back ex
     assert.match(snap.stderr, new RegExp(`The credit batch ${ids[1]} of client ${CLIENT} cannot be written to snapshot\\.csv so that it reads back as the API gave it: its name holds a NUL character; no snapshot was written\\.`));
     assert.equal(existsSync(join(dir, 'snap', 'snapshot.csv')), false);
   });
+
+  it('reads the guard the same way in the user\'s own file: one apostrophe before = + - @ or a tab is the guard, any other is text', async () => {
+    const { mock, ids } = await mockOf(['a', 'b', 'c', 'd']);
+    const dir = await tempDir();
+    const names = ["'Tis the season", "''=kept with its apostrophe", "'=SUM(A1)", "'-Legacy"];
+    const file = join(dir, 'names.csv');
+    await writeFile(file, csvText([['id', 'name'], ...ids.map((id, index) => [id, names[index] ?? ''])]));
+    const run = await cli(['apply', '--blind', '--skip-invalid', '--yes', file, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(
+      puts(mock).map((request) => [request.id, request.body]).sort(),
+      [
+        [ids[0], { name: "'Tis the season" }],
+        [ids[1], { name: "'=kept with its apostrophe" }],
+        [ids[3], { name: '-Legacy' }],
+      ].sort(),
+    );
+    const report = await readCsvFile(join(dir, 'run', 'report.csv'));
+    assert.match(report.find((row) => row.id === ids[2])?.error ?? '', /name "=SUM\(A1\)" is a spreadsheet formula/);
+    // The report holds each name as the file did: guarded where it needs to be.
+    assert.deepEqual(report.map((row) => row.name).sort(), [...names].sort());
+  });
 });
+
