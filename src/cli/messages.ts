@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { TiError } from '../core/errors.js';
+import { previewJson } from '../core/preview.js';
 import type { RunResult } from '../pipeline/bulk-ingest.js';
 import type { Plan } from '../pipeline/plan.js';
 import type { Limits } from '../pipeline/run-options.js';
@@ -141,7 +142,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
-  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => JSON.stringify(name)).join(', ')}.`);
+  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => previewJson(name)).join(', ')}.`);
   if (changes === undefined) {
     lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
   } else {
@@ -274,7 +275,7 @@ export function formatVerifySummary(result: VerifyResult, cwd: string): string {
   if (result.file === undefined) return `Nothing was verified (${plural(summary.requests.sent, 'request')}).\n`;
   const lines = [`Verified ${plural(rows.total, 'row')} the run in ${relative(cwd, result.folder) || result.folder} updated: ${count(rows.holds)} ${rows.holds === 1 ? 'holds' : 'hold'}, ${count(rows.changed)} changed since (${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}).`];
   const changed = result.rows.filter((row) => row.result === 'changed').slice(0, 5);
-  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${JSON.stringify(row.written)}, now ${row.live === null ? 'not listed for its client' : JSON.stringify(row.live)}`);
+  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${previewJson(row.written)}, now ${row.live === null ? 'not listed for its client' : previewJson(row.live)}`);
   if (rows.changed > changed.length) lines.push(`  … and ${plural(rows.changed - changed.length, 'more row')} in verify.csv.`);
   lines.push(`File: ${relative(cwd, result.file) || result.file}`);
   return `${lines.join('\n')}\n`;
@@ -302,7 +303,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
       for (const request of result.preview) {
-        lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${JSON.stringify(request.body)}`);
+        lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${previewJson(request.body)}`);
       }
       lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import type { CreditBatch } from '../core/credit-batch.js';
 import { ApiError } from '../core/errors.js';
+import { previewJson } from '../core/preview.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -89,7 +90,7 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
     for (const field of ['currentBalance', 'allocatedCredits'] as const) {
       const value: unknown = batch[field];
       if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-        throw new ApiError('rejected', `the API listed credit batch ${batch.id} with ${field} ${JSON.stringify(value)}, not a whole number of credits`, { status: 200 });
+        throw new ApiError('rejected', `the API listed credit batch ${batch.id} with ${field} ${previewJson(value)}, not a whole number of credits`, { status: 200 });
       }
     }
   }

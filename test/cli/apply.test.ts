@@ -249,6 +249,17 @@ describe('apply', () => {
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
   });
 
+  it('--dry-run shows a long name cut, never whole (issue 26)', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const name = `Big ${'n'.repeat(900_000)}`;
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name\n${a},${name}\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr.slice(0, 500));
+    assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"Big ${'n'.repeat(76)}…"}`), run.stdout.slice(0, 2000));
+    assert.ok(run.stdout.length + run.stderr.length < 5_000, `${run.stdout.length + run.stderr.length} characters printed`);
+  });
+
   it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only_0123456789'] });
