@@ -10,6 +10,7 @@ export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
   describe: (query) => ({ id: query.clientId }),
   request: (client, query) => client.listCreditBatches(query),
   read: (response, query) => readBatchPage(response, query.clientId),
+  reads: true,
 };
 
 /** A page cap no real client reaches: a server whose `hasMore` never turns false must not keep a run reading. */
