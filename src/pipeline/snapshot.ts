@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CreditBatch } from '../core/credit-batch.js';
+import type { ListedBatch } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { keyScrubber } from '../core/secret.js';
 import type { LogLevel } from '../report/log.js';
@@ -100,7 +100,7 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
 }
 
 /** A snapshot is an input of `apply`: a batch it cannot write so that it reads back as read refuses it whole, as a missing client would. */
-function refuseUnwritable(batches: readonly CreditBatch[], clientId: string): TiError | undefined {
+function refuseUnwritable(batches: readonly ListedBatch[], clientId: string): TiError | undefined {
   for (const batch of batches) {
     const problem = describeUnwritable(batch);
     if (problem === undefined) continue;

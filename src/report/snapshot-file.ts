@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BEFORE_PREFIX } from '../core/columns.js';
-import { CREDIT_BATCH_FIELDS, UPDATABLE_FIELDS, type CreditBatch } from '../core/credit-batch.js';
+import { CREDIT_BATCH_FIELDS, UPDATABLE_FIELDS, type CreditBatch, type ListedBatch } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const SNAPSHOT_FILE = 'snapshot.csv';
@@ -24,7 +24,7 @@ export class SnapshotFile {
     this.#file = new AtomicCsvFile(join(folder, SNAPSHOT_FILE), ['id', ...UPDATABLE_FIELDS, ...CONTEXT_FIELDS, ...UPDATABLE_FIELDS.map((field) => `${BEFORE_PREFIX}${field}`)]);
   }
 
-  add(batch: CreditBatch): void {
+  add(batch: ListedBatch): void {
     const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
     const updatable = UPDATABLE_FIELDS.map((field) => text(batch[field]));
     this.#file.add([batch.id, ...updatable, ...CONTEXT_FIELDS.map((field) => text(batch[field])), ...updatable]);
@@ -51,7 +51,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * undefined: a text holding a NUL (which no CSV file ti-credits reads may
  * hold) or half of a UTF-16 surrogate pair (which UTF-8 cannot carry).
  */
-export function describeUnwritable(batch: CreditBatch): string | undefined {
+export function describeUnwritable(batch: ListedBatch): string | undefined {
   for (const field of CREDIT_BATCH_FIELDS) {
     const value: unknown = batch[field];
     if (typeof value !== 'string') continue;

@@ -1,5 +1,5 @@
 import type { CreditBatchUpdate } from '../../core/credit-batch.js';
-import type { ApiError } from '../../core/errors.js';
+import { ApiError } from '../../core/errors.js';
 import type { Baseline } from '../../report/baseline-file.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { ValidRow } from '../../validate/row.js';
@@ -68,6 +68,8 @@ export class LiveGuard {
     }
     // A balance adjusted by a delta is adjusted from the live one; the file's before.currentBalance says nothing of it.
     const fields = [...(Object.keys(row.body) as (keyof CreditBatchUpdate)[]), ...(row.delta === undefined ? [] : ['currentBalance' as const])];
+    const missing = fields.find((field) => batch[field] === undefined);
+    if (missing !== undefined) return { kind: 'invalid', problem: missingField(row.id, missing) };
     const fromFile = valuesOf(
       fields.filter((field) => row.delta === undefined || field !== 'currentBalance'),
       row.before,
@@ -104,6 +106,8 @@ export class LiveGuard {
     if (failure !== undefined) return { kind: 'unreadable', error: failure.error };
     const batch: LiveBatch | undefined = this.#live.get(id);
     if (batch === undefined) return { kind: 'drifted', live: undefined };
+    const missing = planned.changes.find((change) => batch[change.field] === undefined);
+    if (missing !== undefined) return { kind: 'unreadable', error: new ApiError('rejected', missingField(id, missing.field), { status: 200 }) };
     const live = valuesOf(
       planned.changes.map((change) => change.field),
       batch,
@@ -122,4 +126,9 @@ export class LiveGuard {
         return { kind: 'drifted', live };
     }
   }
+}
+
+/** A batch listed without a field the row changes: nothing is checked, or sent, against a value the API did not give. */
+function missingField(id: string, field: keyof CreditBatchUpdate): string {
+  return `the API listed credit batch ${id} without its ${field}, which the row changes, so the row cannot be checked against it`;
 }

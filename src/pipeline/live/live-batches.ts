@@ -1,11 +1,12 @@
-import type { CreditBatch } from '../../core/credit-batch.js';
+import type { ListedBatch } from '../../core/credit-batch.js';
 
 /**
  * What is kept of a live credit batch: the values a row can change or be
- * checked against, and its client. The API's other fields (status, dates,
- * account) would more than double the memory a million batches take.
+ * checked against (each absent when the API did not give it), and its
+ * client. The API's other fields (status, dates, account) would more than
+ * double the memory a million batches take.
  */
-export type LiveBatch = Pick<CreditBatch, 'id' | 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'clientId'>;
+export type LiveBatch = Pick<ListedBatch, 'id' | 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'clientId'>;
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
@@ -100,7 +101,11 @@ export class LiveBatches {
     const client = clientId.toLowerCase();
     for (const batch of result.value) {
       if (!this.#keep(batch.id)) continue;
-      const kept: LiveBatch = { id: batch.id, name: batch.name, expiresOn: batch.expiresOn, currentBalance: batch.currentBalance, allocatedCredits: batch.allocatedCredits, clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId };
+      const kept: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { id: batch.id, allocatedCredits: batch.allocatedCredits, clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId };
+      // A value the API did not give stays absent: never read as one.
+      if (batch.name !== undefined) kept.name = batch.name;
+      if (batch.expiresOn !== undefined) kept.expiresOn = batch.expiresOn;
+      if (batch.currentBalance !== undefined) kept.currentBalance = batch.currentBalance;
       this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
     }
     this.#reads.set(client, { read, at });
