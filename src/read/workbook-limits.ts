@@ -43,11 +43,12 @@ export const MAX_TEXT_RUN = 1_048_576;
  * nothing), and never past MAX_INFLATED_BYTES. Sheets written by Excel,
  * LibreOffice and exceljs compress 8 to 20 times (formatted empty cells,
  * indented XML and shared formulas among them); a deflate bomb reaches about
- * 1,000. The XML reader takes about 30 ms per MB of elements, so a file of
- * 2 MB inflating 50 times is read in about 3 s (Apache POI allows 100: 6 s a
- * pass, and `apply` reads a sheet two or three times).
+ * 1,000. The XML reader takes about 40 ms per MB of empty elements, and a
+ * sheet may be read three times (its first row to choose it, the validating
+ * pass, the sending pass): at 25 times, a file of 2 MB costs about 2 s a
+ * pass (Apache POI allows 100: 8 s a pass).
  */
-export const MAX_INFLATE_RATIO = 50;
+export const MAX_INFLATE_RATIO = 25;
 export const RATIO_FREE_BYTES = 1024 * 1024;
 export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
 

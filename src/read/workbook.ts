@@ -49,15 +49,24 @@ const LISTED = 10;
  * with a header: with two, or none, which one is meant is not certain.
  */
 export async function chooseSheet(path: string, choice: SheetChoice): Promise<string> {
+  return (await settleSheet(path, choice)).name;
+}
+
+/**
+ * chooseSheet, and the header row it read to choose the sheet (none when
+ * the sheet was named): a later pass need not read the sheet again up to it,
+ * which in a sheet whose header lies after megabytes of XML is most of it.
+ */
+export async function settleSheet(path: string, choice: SheetChoice): Promise<{ readonly name: string; readonly header: WorkbookRecord | undefined }> {
   const parts = await openWorkbook(path);
   const strings = new SharedStrings(parts);
-  const withHeader: SheetInfo[] = [];
+  const withHeader: { readonly sheet: SheetInfo; readonly header: WorkbookRecord }[] = [];
   try {
-    if (choice.sheet !== undefined) return namedSheet(path, parts, choice.sheet).name;
+    if (choice.sheet !== undefined) return { name: namedSheet(path, parts, choice.sheet).name, header: undefined };
     for (const sheet of parts.sheets) {
       if (sheet.hidden) continue;
       const first = await firstRecord(path, parts, sheet, strings);
-      if (first !== undefined && choice.isHeader(first.cells)) withHeader.push(sheet);
+      if (first !== undefined && choice.isHeader(first.cells)) withHeader.push({ sheet, header: first });
     }
   } catch (error) {
     throw describeWorkbookError(path, error);
@@ -72,11 +81,11 @@ export async function chooseSheet(path: string, choice: SheetChoice): Promise<st
     });
   }
   if (withHeader.length > 1) {
-    throw new TiError('invalid', `${path} has ${withHeader.length} sheets that start with a header row (${listSheets(withHeader)}), so which one holds the changes is not certain.`, {
-      hint: `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(chosen.name)}.`,
+    throw new TiError('invalid', `${path} has ${withHeader.length} sheets that start with a header row (${listSheets(withHeader.map(({ sheet }) => sheet))}), so which one holds the changes is not certain.`, {
+      hint: `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(chosen.sheet.name)}.`,
     });
   }
-  return chosen.name;
+  return { name: chosen.sheet.name, header: chosen.header };
 }
 
 /**
