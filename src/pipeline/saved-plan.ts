@@ -5,7 +5,7 @@ import type { PlanRow, PlanTotals } from '../report/plan-document.js';
 import type { InvalidRow, ValidRow } from '../validate/row.js';
 import type { PlannedRow } from './live/guard.js';
 import type { Plan } from './plan.js';
-import type { SavedPlan } from './run-options.js';
+import type { SavedPlan } from './mode.js';
 
 /** The rows of a saved plan, gathered by the plan pass in file order. */
 export class SavedPlanRows {

@@ -17,7 +17,7 @@ import { ReportWriter } from './report-writer.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
 import { RunLock } from './run-lock.js';
 import type { ReportSchema } from './schema.js';
-import { rewriteSentLog, SENT_FILE, SentLog } from './sent-log.js';
+import { readSentRequests, rewriteSentLog, SENT_FILE, SentLog } from './sent-log.js';
 import { SummaryCheckpoints } from './summary-checkpoints.js';
 import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
 import { syncEvery } from './sync-cadence.js';
@@ -203,10 +203,16 @@ export class RunFolder {
     const recorded = this.#recorded;
     if (recorded === undefined) throw new Error('a report is compacted after loadPrior read it back');
     await compactReport(recorded, this.path, columns, options, readRows);
-    rewriteSentLog(this.path, (visit) =>
-      recorded.each((line, { attempts }) => {
-        if (attempts > 0) visit(line);
-      }),
+    // A row still uncertain is settled by a later resume from the balance its last request journalled.
+    const uncertain = options.schema.outcomes.includes('uncertain') ? recorded.withOutcome('uncertain') : undefined;
+    const unsettled = uncertain === undefined || uncertain.size === 0 ? undefined : readSentRequests(this.path, (line) => uncertain.has(line));
+    rewriteSentLog(
+      this.path,
+      (visit) =>
+        recorded.each((line, { attempts }) => {
+          if (attempts > 0) visit(line);
+        }),
+      unsettled,
     );
   }
 

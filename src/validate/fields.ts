@@ -36,6 +36,13 @@ export function parseClientId(cell: string): Parsed<string> {
   return fail(`clientId ${showCell(cell)} is not a client id; expected a UUID such as ${UUID_EXAMPLE}`);
 }
 
+/** A `creditAccountId` cell: the UUID of the credit account the row's batch is in. */
+export function parseCreditAccountId(cell: string): Parsed<string> {
+  const id = cell.trim();
+  if (UUID.test(id)) return ok(id);
+  return fail(`creditAccountId ${showCell(cell)} is not a credit account id; expected a UUID such as ${UUID_EXAMPLE}`);
+}
+
 /** The error values a spreadsheet cell shows in place of a value (`#N/A`, `#REF!`...), which an export writes as text. */
 const SPREADSHEET_ERRORS = new Set(['#N/A', '#REF!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!', '#GETTING_DATA']);
 

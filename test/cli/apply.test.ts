@@ -299,7 +299,7 @@ describe('apply', () => {
     assert.match(run.stdout, /\nNothing was sent\.\n/);
     const alone = await cli(['apply', csv, ...fast(mock), '--offline', '--yes'], { cwd: dir });
     assert.equal(alone.code, 2);
-    assert.match(alone.stderr, /--offline applies to --dry-run only/);
+    assert.match(alone.stderr, /--offline needs --dry-run: a run that sends needs the API/);
     assert.equal(mock.requests.length, 0);
   });
 
@@ -430,7 +430,7 @@ describe('apply refuses, before any connection', () => {
     assert.ok(!run.stderr.includes('ti_live_secret'));
   });
   it('no instance at all', () => refused([], { TI_API_KEY: KEY }, /No Thought Industries instance was given/));
-  it('both --instance and --base-url', () => refused(['--instance', 'acme', '--base-url', 'https://x.example'], { TI_API_KEY: KEY }, /Both --instance and --base-url/));
+  it('both --instance and --base-url', () => refused(['--instance', 'acme', '--base-url', 'https://x.example'], { TI_API_KEY: KEY }, /--instance cannot be combined with --base-url/));
   it('an instance that is a URL', () => refused(['--instance', 'acme.thoughtindustries.com'], { TI_API_KEY: KEY }, /is not an instance name/));
   it('a malformed number', () => refused(['--instance', 'acme', '--concurrency', '1e3'], { TI_API_KEY: KEY }, /--concurrency must be a whole number from 1 to 64, not "1e3"/));
   it('an unknown option', () => refused(['--instance', 'acme', '--retrys', '3'], { TI_API_KEY: KEY }, /Unknown argument: retrys/));

@@ -21,13 +21,14 @@ const mocks: MockApi[] = [];
 after(() => Promise.all(mocks.map((mock) => mock.close())));
 
 const CLIENT = randomUUID();
+const ACCOUNT = randomUUID();
 const NAMES = ['=HYPERLINK("http://evil.example","x")', '+1 plan', '-Legacy', '@home', '\tTabbed', "'=quoted", "'Tis the season"];
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]\d+(?:\.\d+)?$/;
 
 async function mockOf(names: readonly string[]): Promise<{ mock: MockApi; ids: string[] }> {
   const ids = names.map(() => randomUUID());
-  const seed: Partial<CreditBatch>[] = names.map((name, index) => ({ id: ids[index] ?? '', clientId: CLIENT, name, status: index === 0 ? '=cmd|calc' : 'active', creditAccountId: '-acct', currentBalance: 100 + index, expiresOn: '2027-12-31T23:59:59.000Z' }));
+  const seed: Partial<CreditBatch>[] = names.map((name, index) => ({ id: ids[index] ?? '', clientId: CLIENT, name, status: index === 0 ? '=cmd|calc' : 'active', creditAccountId: ACCOUNT, currentBalance: 100 + index, expiresOn: '2027-12-31T23:59:59.000Z' }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
   mocks.push(mock);
   return { mock, ids };

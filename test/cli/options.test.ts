@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBaseUrl, resolveApplyOptions, resolveMockOptions, resolveValidateOptions } from '../../src/cli/options.js';
+import { apply } from '../../src/cli/commands/apply.js';
+import { mock, resolveMockOptions as resolveMock } from '../../src/cli/commands/mock.js';
+import { validate } from '../../src/cli/commands/validate.js';
+import { resolveApplyRun, resolveValidateRun } from '../../src/cli/file-run.js';
+import { Flags } from '../../src/cli/flags/spec.js';
+import { parseBaseUrl } from '../../src/cli/flags/target.js';
 import { TiError } from '../../src/core/errors.js';
 
 describe('base URL', () => {
@@ -25,7 +30,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() });
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) => resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -61,7 +66,7 @@ describe('apply options', () => {
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z'));
+  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z')).options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });
@@ -93,6 +98,8 @@ describe('reading options', () => {
     }
   });
 });
+
+const resolveMockOptions = (argv: Record<string, unknown>): ReturnType<typeof resolveMock> => resolveMock(new Flags('mock', argv, mock.flags));
 
 describe('mock options', () => {
   it('throttles only when --rate-limit is given, with a burst of 20 unless told', () => {

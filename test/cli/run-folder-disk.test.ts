@@ -151,7 +151,8 @@ describe('a run folder that cannot be written', () => {
       void seen.then(() => child.kill('SIGTERM'));
     });
     assert.equal(run.signal, null);
-    assert.equal(run.code, 130, run.stderr);
+    // The second signal abandons the request in flight; the run ends as what stopped it first, the disk (74).
+    assert.equal(run.code, 74, run.stderr);
     assert.equal(api.requests.length, 1);
   });
 });

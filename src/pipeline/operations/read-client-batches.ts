@@ -39,7 +39,13 @@ const INCONSISTENT = 'Run the command again; if it persists, the API is answerin
  * `total` needs (at the page size the API gave, or its first page's), or
  * MAX_PAGES without a `total`.
  */
-export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly ListedBatch[]>> {
+/** One page as it was read: its batches, and how many the list says it holds in all. */
+export interface PageRead {
+  readonly batches: readonly ListedBatch[];
+  readonly total: number | undefined;
+}
+
+export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly ListedBatch[]>> {
   const batches = new Map<string, ListedBatch>();
   let attempts = 0;
   let total: number | undefined;
@@ -49,6 +55,7 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
   for (let page = 1; ; page++) {
     const result = await executor.perform(readBatchPageOperation, { clientId, creditAccountId, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
+    onPage?.({ batches: result.value.creditBatches, total: result.value.total });
     attempts += result.attempts;
     const { creditBatches, hasMore } = result.value;
     if (page === 1) {
