@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { previewJson } from '../../core/preview.js';
 import type { Limits } from '../../pipeline/run-options.js';
 import type { Plan } from '../../pipeline/plan.js';
 import type { RunResult } from '../../pipeline/run.js';
@@ -83,7 +84,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
-  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => JSON.stringify(name)).join(', ')}.`);
+  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => previewJson(name)).join(', ')}.`);
   if (changes === undefined) {
     lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
   } else {

@@ -195,16 +195,17 @@ export class LiveBatches {
         const account = batch.creditAccountId?.toLowerCase();
         if (account !== undefined) shape.byAccount.set(account, (shape.byAccount.get(account) ?? 0) + 1);
         if (!this.#keep(batch.id)) continue;
-        const listed: LiveBatch = {
+        const listed: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = {
           id: batch.id,
-          name: batch.name,
-          expiresOn: batch.expiresOn,
-          currentBalance: batch.currentBalance,
           allocatedCredits: batch.allocatedCredits,
           updatedAt: batch.updatedAt,
           creditAccountId: batch.creditAccountId,
           clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
         };
+        // A value the API did not give stays absent: never read as one.
+        if (batch.name !== undefined) listed.name = batch.name;
+        if (batch.expiresOn !== undefined) listed.expiresOn = batch.expiresOn;
+        if (batch.currentBalance !== undefined) listed.currentBalance = batch.currentBalance;
         kept.push({ batch: listed, scope: key, read, at: pageAt });
       }
       pageAt = this.#now();
