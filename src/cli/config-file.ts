@@ -1,18 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
-import { REPEATABLE_OPTIONS, type TargetDefaults } from './options.js';
+import type { TargetDefaults } from './flags/target.js';
 import { closestName } from './suggest.js';
 
 /** Looked for, in this order, in the working folder when --config is not given. */
 export const CONFIG_FILES = ['ti-credits.config.json', '.ti-creditsrc'] as const;
 
-/**
- * Options that belong to one run, never to a file every run reads: a config
- * file saying `yes` would send without asking, `out` would collide on the
- * second run, `resume` would resume the same run forever.
- */
-const PER_RUN = new Set(['yes', 'resume', 'plan', 'out', 'dry-run', 'offline', 'config', 'help', 'version']);
+/** What a config file may hold, as the command registry declares it. */
+export interface ConfigKeys {
+  /** Every key a config file may set. */
+  readonly known: readonly string[];
+  /** Those given as a list. */
+  readonly repeatable: readonly string[];
+  /**
+   * Options that belong to one run, never to a file every run reads: a config
+   * file saying `yes` would send without asking, `out` would collide on the
+   * second run, `resume` would resume the same run forever.
+   */
+  readonly perRun: readonly string[];
+}
+
 const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
 
 export interface ConfigFile {
@@ -29,7 +37,7 @@ export interface ConfigFile {
  * key is refused with the closest known one, since a misspelt option would
  * otherwise be silently ignored.
  */
-export async function loadConfig(explicit: string | undefined, cwd: string, known: readonly string[]): Promise<ConfigFile | undefined> {
+export async function loadConfig(explicit: string | undefined, cwd: string, keys: ConfigKeys): Promise<ConfigFile | undefined> {
   const candidates = explicit === undefined ? CONFIG_FILES.map((name) => resolve(cwd, name)) : [resolve(cwd, explicit)];
   for (const path of candidates) {
     let text: string;
@@ -39,12 +47,14 @@ export async function loadConfig(explicit: string | undefined, cwd: string, know
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && explicit === undefined) continue;
       throw new TiError('invalid', `The config file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path given to --config.' });
     }
-    return parseConfig(path, text, known);
+    return parseConfig(path, text, keys);
   }
   return undefined;
 }
 
-function parseConfig(path: string, text: string, known: readonly string[]): ConfigFile {
+function parseConfig(path: string, text: string, keys: ConfigKeys): ConfigFile {
+  const { known, repeatable } = keys;
+  const perRun = new Set([...keys.perRun, 'help', 'version']);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -63,17 +73,17 @@ function parseConfig(path: string, text: string, known: readonly string[]): Conf
         hint: 'Remove it, put the key in a file readable only by you, and name that file with "apiKeyFile" (or set TI_API_KEY).',
       });
     }
-    if (PER_RUN.has(key)) throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
+    if (perRun.has(key)) throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
     if (!known.includes(key)) {
       const near = closestName(key, known);
       throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
     }
-    if (REPEATABLE_OPTIONS.includes(key) && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    if (repeatable.includes(key) && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
       options[key] = value as string[];
       continue;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${REPEATABLE_OPTIONS.includes(key) ? ', or a list of strings' : ''}.`);
+      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${repeatable.includes(key) ? ', or a list of strings' : ''}.`);
     }
     if (TARGET_KEYS.has(key)) {
       // A key file is found from the config file that names it, wherever the command runs.

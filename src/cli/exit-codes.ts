@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../core/errors.js';
 import type { Summary } from '../report/summary.js';
+import { EXPECTED_HEADER } from '../validate/header.js';
 import { rowCounts } from './messages.js';
 
 /** The exit codes, the contract scripts rely on. */
@@ -20,60 +21,35 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** The codes each command can end with, and what each means there: its --help lists these and no others. */
-const EXIT_MEANINGS: Readonly<Record<'apply' | 'plan' | 'validate' | 'snapshot' | 'verify' | 'mock', readonly (readonly [number, string])[]>> = {
-  apply: [
-    [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
-    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, or invalid and skipped)'],
-    [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
-    [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
+/** Exit codes whose meaning is the same for every command that can end with them. */
+export const STANDARD_EXITS = {
+  /** A run that sends: interrupted, the folder unwritable, a bug. */
+  interruptedSending: [
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
     [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): the run stopped at the first failed write; once it can be written, --resume finishes it'],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
-  plan: [
-    [EXIT.ok, 'nothing would change: every row is already as asked; the plan is saved all the same'],
-    [EXIT.notAllUpdated, 'the plan changes something, or some rows drifted: it is saved, for approval'],
-    [EXIT.refused, 'no plan to approve: invalid rows, usage, configuration, or the live values could not be read'],
-    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
-    [EXIT.interrupted, 'interrupted (Ctrl-C)'],
-    [EXIT.unwritable, 'the plan folder could not be written (disk full, read-only): no plan to approve'],
-    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
-  ],
-  validate: [
-    [EXIT.ok, 'every row is valid'],
-    [EXIT.refused, 'some rows are invalid, or the file or the options cannot be used'],
-    [EXIT.interrupted, 'interrupted (Ctrl-C)'],
-    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): the report is incomplete'],
-    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
-  ],
-  snapshot: [
-    [EXIT.ok, 'snapshot.csv was written, every batch of every client named'],
-    [EXIT.notAllUpdated, 'no snapshot: a client\'s batches could not be read whole (the API kept failing, or answered inconsistently)'],
-    [EXIT.refused, 'nothing was read: usage or configuration'],
-    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
-    [EXIT.interrupted, 'interrupted (Ctrl-C): no snapshot'],
-    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): no snapshot'],
-    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
-  ],
-  verify: [
-    [EXIT.ok, 'every row the run updated still holds what it wrote'],
-    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which)'],
-    [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
-    [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
-    [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
-    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): no verify.csv'],
-    [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
-  ],
-  mock: [
-    [EXIT.ok, 'stopped with Ctrl-C'],
-    [EXIT.refused, 'an option cannot be used, or the port is already in use'],
-    [EXIT.internal, 'an internal error (a bug): please report it'],
-  ],
-};
+  internal: [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
+} as const satisfies Record<string, readonly (readonly [number, string])[] | readonly [number, string]>;
 
-export function exitCodeTable(command: keyof typeof EXIT_MEANINGS): string {
-  return EXIT_MEANINGS[command].map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n');
+/** The exit codes in general, as the root --help lists them; each command's --help says what they mean for it. */
+export const GENERAL_EXITS: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'done: every row updated, valid or already as asked'],
+  [EXIT.notAllUpdated, 'done, but some rows were not updated (or would change, for plan)'],
+  [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
+  [EXIT.stopped, 'stopped: the key was refused, or the API could not be reached safely'],
+  [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+  [EXIT.unwritable, 'the run folder could not be written (disk full, read-only)'],
+  [EXIT.internal, 'an internal error (a bug)'],
+];
+
+/** What a command that reads a file says of it in --help. */
+export const FILE_NOTE = `The file is an Excel workbook (.xlsx) or a CSV file, whose first row is the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
+export const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never from a flag.';
+
+/** A command's exit codes as its --help lists them. */
+export function exitCodeTable(exits: readonly (readonly [number, string])[]): string {
+  return exits.map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n');
 }
 
 export function exitCodeForError(kind: ErrorKind): number {
@@ -100,6 +76,8 @@ export function exitCodeForRun(summary: Summary): number {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
     return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
+  // A write that overwrote a redemption needs its correction applied: the run is not done.
+  if ((summary.reconciliation?.overwritten ?? 0) > 0) return EXIT.notAllUpdated;
   // A row already as asked needed nothing: it counts as done.
   return rows.updated + rows.unchanged === rows.total ? EXIT.ok : EXIT.notAllUpdated;
 }

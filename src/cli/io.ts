@@ -6,6 +6,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted when the user asks the process to stop (Ctrl-C, SIGTERM). */
   readonly shutdown: AbortSignal;
+  /** Aborted when the user asks again (a second Ctrl-C): requests in flight are abandoned, and the run ends at once with its files written. */
+  readonly hardStop?: AbortSignal | undefined;
   /**
    * Present when a person is at a terminal (stdin and stderr both TTYs): a
    * progress bar can be drawn and a question asked. Absent under cron, CI or

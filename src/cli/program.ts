@@ -1,109 +1,69 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { TiError } from '../core/errors.js';
-import { EXPECTED_HEADER } from '../validate/header.js';
-import { EXIT, exitCodeForError, exitCodeTable } from './exit-codes.js';
+import type { Command, CommandResult } from './command.js';
+import { COMMANDS, commandNamed } from './commands/index.js';
+import { loadConfig, type ConfigFile, type ConfigKeys } from './config-file.js';
+import { EXIT, exitCodeForError, exitCodeTable, GENERAL_EXITS } from './exit-codes.js';
+import { typedOptions } from './flags/recorded.js';
+import { Flags, toYargs } from './flags/spec.js';
+import { refuseKeyFlag } from './flags/target.js';
 import type { CliIo } from './io.js';
-import { loadConfig, type ConfigFile } from './config-file.js';
 import { formatError, formatInternalError } from './messages.js';
-import { configOption, mockOptions, operatorOptions, pacingOptions, readingOptions, refuseKeyFlag, reportOptions, sendOptions, snapshotOptions, targetOptions, typedOptions, verifyOptions } from './options.js';
 import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const FILE_NOTE = `The file is an Excel workbook (.xlsx) or a CSV file, whose first row is the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
-const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never from a flag.';
-const epilogue = (command: Parameters<typeof exitCodeTable>[0], ...notes: string[]): string => [...notes, `Exit codes:\n${exitCodeTable(command)}`].join('\n\n');
-
-/** The commands, and the names yargs answers to besides them. */
-const COMMANDS = ['apply', 'plan', 'validate', 'snapshot', 'verify', 'mock'] as const;
+/** Names yargs answers to besides the commands. */
 const OTHER_NAMES = ['help', 'completion'];
 
-/** The options of each command that reads a file, by name: what a config file may set for it. */
-const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  apply: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions }),
-  plan: Object.keys({ ...sendOptions, ...readingOptions, ...reportOptions }),
-  validate: Object.keys({ ...readingOptions, ...reportOptions }),
-  snapshot: Object.keys({ ...targetOptions, ...pacingOptions, ...snapshotOptions }),
-  verify: Object.keys({ ...targetOptions, ...pacingOptions, ...verifyOptions }),
-};
+/** The flags of a command a config file may set: those not per run. */
+export function configurableFlags(command: Command): string[] {
+  return command.configurable ? Object.entries(command.flags).flatMap(([name, spec]) => (spec.perRun === true ? [] : [name])) : [];
+}
 
-function buildParser(args: readonly string[], config: ConfigFile | undefined, command: string | undefined): Argv {
-  const known = command === undefined ? [] : (COMMAND_OPTIONS[command] ?? []);
-  // A config file may serve both commands: each takes the keys it knows.
+/** What a config file may hold: the flags of every command, as declared. */
+function configKeys(): ConfigKeys {
+  const flags = COMMANDS.filter((command) => command.configurable).flatMap((command) => Object.entries(command.flags));
+  const names = (keep: (spec: (typeof flags)[number][1]) => boolean): string[] => [...new Set(flags.filter(([, spec]) => keep(spec)).map(([name]) => name))];
+  return { known: names((spec) => spec.perRun !== true), repeatable: names((spec) => spec.type === 'list'), perRun: names((spec) => spec.perRun === true) };
+}
+
+/** A command's --help epilogue: its notes, then the exit codes it can end with. */
+function epilogue(command: Command): string {
+  return [...(command.notes ?? []), `Exit codes:\n${exitCodeTable(command.exits)}`].join('\n\n');
+}
+
+/** The parser, built from the command registry: each command with exactly its own flags. */
+function buildParser(args: readonly string[], config: ConfigFile | undefined, named: Command | undefined): Argv {
+  // A config file may serve several commands: each takes the keys it knows.
+  const known = named === undefined ? [] : configurableFlags(named);
   const defaults = Object.fromEntries(Object.entries(config?.options ?? {}).filter(([key]) => known.includes(key)));
-  return yargs([...args])
+  let parser = yargs([...args])
     .config(defaults)
     .scriptName('ti-credits')
-    .usage('$0 <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.')
-    .command('apply [csv]', 'Validate the whole file, then update every credit batch it lists', (y) =>
-      y
-        .usage('$0 apply <csv> [options]\n$0 apply --resume <run folder> [options]')
-        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume)' })
-        .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...operatorOptions, ...configOption })
-        .example('TI_API_KEY=ti_live_… $0 apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com')
-        .example('$0 apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too')
-        .example('$0 apply rollover.csv --instance acme --timezone America/New_York --yes', 'Quarterly rollover: dates alone expire at the end of the day in New York; no question asked (cron, CI)')
-        .example('$0 apply export.csv --instance acme --encoding windows-1252 --date-format DD/MM/YYYY', "Excel's plain CSV from a European locale")
-        .example('$0 apply adjustments.csv --instance acme --dry-run', 'Validate, check the key and show the requests; change nothing')
-        .example('$0 apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)')
-        .example('$0 apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update')
-        .example('$0 apply --resume reports/<run>', 'Continue an interrupted run, with the file and options it was started with')
-        .epilogue(epilogue('apply', FILE_NOTE, KEY_NOTE)),
-    )
-    .command('plan [csv]', 'Make a saved plan of the file against the live values, for a second person to approve and apply --plan to send', (y) =>
-      y
-        .usage('$0 plan <csv> [options]')
-        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file of changes' })
-        .options({ ...sendOptions, ...readingOptions, ...reportOptions, ...configOption })
-        .example('$0 plan adjustments.csv --instance acme', 'Write plan.json, plan.html and plan.csv in a new folder; send nothing')
-        .example('$0 apply --plan reports/<time>-adjustments --instance acme', 'Once approved: send exactly that plan')
-        .epilogue(epilogue('plan', FILE_NOTE, KEY_NOTE)),
-    )
-    .command('validate [csv]', 'Check every row of the file and write the report; needs no API key', (y) =>
-      y
-        .usage('$0 validate <csv> [options]')
-        .positional('csv', { type: 'string', describe: 'Excel workbook (.xlsx) or CSV file to check' })
-        .options({ ...readingOptions, ...reportOptions, ...configOption })
-        .example('$0 validate adjustments.xlsx', 'Report every problem in the workbook, naming each cell (C7)')
-        .example('$0 validate adjustments.csv', 'Report every problem in the file, with its line number')
-        .example('$0 validate export.csv --delimiter semicolon --thousands-separator .', 'A semicolon-separated export with balances grouped like 1.250')
-        .epilogue(epilogue('validate', FILE_NOTE)),
-    )
-    .command('snapshot', "Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply", (y) =>
-      y
-        .options({ ...targetOptions, ...pacingOptions, ...snapshotOptions, ...configOption })
-        .example('$0 snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns")
-        .example('$0 apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values')
-        .epilogue(epilogue('snapshot', KEY_NOTE)),
-    )
-    .command('verify [folder]', 'Read back every row a run updated and check that its batch still holds what was written', (y) =>
-      y
-        .usage('$0 verify <run folder> [options]')
-        .positional('folder', { type: 'string', describe: 'The folder of a finished apply run' })
-        .options({ ...targetOptions, ...pacingOptions, ...verifyOptions, ...configOption })
-        .example('$0 verify reports/<run>', 'Check the run against the instance it sent to; writes verify.csv in its folder')
-        .epilogue(epilogue('verify', KEY_NOTE)),
-    )
-    .command('mock', 'Serve a local Thought Industries-compatible API to try ti-credits on', (y) =>
-      y
-        .options(mockOptions)
-        .example('$0 mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010')
-        .example('$0 mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx')
-        .example('$0 mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min')
-        .example('$0 mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5')
-        .epilogue(epilogue('mock', 'Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>')),
-    )
+    .usage('ti-credits <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.');
+  for (const command of COMMANDS) {
+    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}]`;
+    parser = parser.command(name, command.summary, (y) => {
+      let built = y.usage(command.usage.join('\n'));
+      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', describe: command.positional.describe });
+      built = built.options(Object.fromEntries(Object.entries(command.flags).map(([flag, spec]) => [flag, toYargs(spec)])));
+      for (const [line, meaning] of command.examples) built = built.example(line, meaning);
+      return built.epilogue(epilogue(command));
+    });
+  }
+  return parser
     .completion('completion', 'Print a script that completes ti-credits commands and options in bash or zsh: ti-credits completion >> ~/.bashrc')
-    .example('$0 validate adjustments.csv', 'Check a file; no API key needed')
-    .example('TI_API_KEY=ti_live_… $0 apply adjustments.csv --instance acme', 'Check the file, then update every batch it lists')
-    .example('$0 help apply', 'All the options of apply (or: $0 apply --help)')
-    .demandCommand(1, 'Name a command: apply, validate, snapshot or mock.')
+    .example('ti-credits validate adjustments.csv', 'Check a file; no API key needed')
+    .example('TI_API_KEY=ti_live_… ti-credits apply adjustments.csv --instance acme', 'Check the file, then update every batch it lists')
+    .example('ti-credits help apply', 'All the options of apply (or: ti-credits apply --help)')
+    .demandCommand(1, `Name a command: ${COMMANDS.map((command) => command.name).join(', ')}.`)
     .strict()
     .help()
     .alias('h', 'help')
     .version(VERSION)
-    .epilogue(epilogue('apply', FILE_NOTE, KEY_NOTE))
+    .epilogue(`Exit codes (each command's --help says what they mean for it):\n${exitCodeTable(GENERAL_EXITS)}`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false);
 }
@@ -115,42 +75,29 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
   const debug = args.some((arg, index) => arg === '--log-level=debug' || (arg === '--log-level' && args[index + 1] === 'debug'));
   try {
     refuseKeyFlag(args);
-    const command = args.find((arg) => !arg.startsWith('-'));
-    if (command !== undefined && command === args[0]) refuseUnknownCommand(command);
-    const config = command !== undefined && command in COMMAND_OPTIONS ? await loadConfig(configFlag(args), io.cwd, COMMAND_OPTIONS.apply ?? []) : undefined;
+    const name = args.find((arg) => !arg.startsWith('-'));
+    if (name !== undefined && name === args[0]) refuseUnknownCommand(name);
+    const named = name === undefined ? undefined : commandNamed(name);
+    const config = named?.configurable === true ? await loadConfig(configFlag(args), io.cwd, configKeys()) : undefined;
     let failure: Error | undefined;
     let argv: Record<string, unknown> = {};
     let output = '';
-    buildParser(args, config, command).parse([...args], {}, (error, parsed, text) => {
+    buildParser(args, config, named).parse([...args], {}, (error, parsed, text) => {
       failure = error ?? undefined;
       argv = parsed as Record<string, unknown>;
       output = text;
     });
     if (failure !== undefined) {
-      const named = command !== undefined && (COMMANDS as readonly string[]).includes(command) ? ` ${command}` : '';
-      throw new TiError('invalid', (failure as Error).message, { hint: `${suggestFlags(args, command)}Run ti-credits${named} --help for the options.` });
+      throw new TiError('invalid', (failure as Error).message, { hint: `${suggestFlags(args, named)}Run ti-credits${named === undefined ? '' : ` ${named.name}`} --help for the options.` });
     }
     if (output !== '') {
       io.stdout.write(`${output}\n`);
       return EXIT.ok;
     }
-    // Each command loads only what it runs: validating a million rows need not carry the progress bar or the mock's server.
-    switch ((argv._ as unknown[])[0]) {
-      case 'apply':
-        return await (await import('./commands/apply.js')).applyCommand(argv, io, config, typedOptions(args));
-      case 'plan':
-        return await (await import('./commands/plan.js')).planCommand(argv, io, config, typedOptions(args));
-      case 'validate':
-        return await (await import('./commands/validate.js')).validateCommand(argv, io);
-      case 'snapshot':
-        return await (await import('./commands/snapshot.js')).snapshotCommand(argv, io, config);
-      case 'verify':
-        return await (await import('./commands/verify.js')).verifyCommand(argv, io, config);
-      case 'mock':
-        return await (await import('./commands/mock.js')).mockCommand(argv, io);
-      default:
-        throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
-    }
+    const command = commandNamed(String((argv._ as unknown[])[0]));
+    if (command === undefined) throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
+    const result = await command.run({ flags: new Flags(command.name, argv, command.flags), io, config, typed: typedOptions(args) });
+    return render(result, argv.json === true, io);
   } catch (error) {
     if (error instanceof TiError) {
       io.stderr.write(formatError(error));
@@ -161,12 +108,22 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
   }
 }
 
+/** How every command ends: the error, if any, on stderr; the summary (or its JSON) on stdout; the exit code. */
+function render(result: CommandResult, json: boolean, io: CliIo): number {
+  const scrub = result.scrub ?? ((text: string): string => text);
+  if (result.error !== undefined && result.error !== null) io.stderr.write(scrub(formatError(result.error)));
+  const text = json && result.json !== undefined ? `${JSON.stringify(result.json, null, 2)}\n` : result.text;
+  if (text !== '') io.stdout.write(scrub(text));
+  return result.exit;
+}
+
 /** A mistyped command, named back with the one meant, before yargs calls it and the file "unknown arguments". */
-function refuseUnknownCommand(command: string): void {
-  if ((COMMANDS as readonly string[]).includes(command) || OTHER_NAMES.includes(command)) return;
-  const near = closestName(command, COMMANDS);
-  throw new TiError('invalid', `There is no ti-credits command "${command}".`, {
-    hint: `${near === undefined ? '' : `Did you mean ti-credits ${near}? `}The commands are ${COMMANDS.join(', ')}; run ti-credits --help.`,
+function refuseUnknownCommand(name: string): void {
+  const names = COMMANDS.map((command) => command.name);
+  if (names.includes(name) || OTHER_NAMES.includes(name)) return;
+  const near = closestName(name, names);
+  throw new TiError('invalid', `There is no ti-credits command "${name}".`, {
+    hint: `${near === undefined ? '' : `Did you mean ti-credits ${near}? `}The commands are ${names.join(', ')}; run ti-credits --help.`,
   });
 }
 
@@ -177,9 +134,8 @@ function configFlag(args: readonly string[]): string | undefined {
 }
 
 /** "Did you mean --rate?" for each flag the command does not know but nearly does. */
-function suggestFlags(args: readonly string[], command: string | undefined): string {
-  const own = command === 'mock' ? Object.keys(mockOptions) : command === undefined ? [] : (COMMAND_OPTIONS[command] ?? []);
-  const known = [...own, ...(command !== undefined && command in COMMAND_OPTIONS ? ['config'] : []), 'help', 'version'];
+function suggestFlags(args: readonly string[], named: Command | undefined): string {
+  const known = [...Object.keys(named?.flags ?? {}), 'help', 'version'];
   const suggestions = args
     .filter((arg) => arg.startsWith('--'))
     .map((arg) => arg.slice(2).split('=')[0] ?? '')

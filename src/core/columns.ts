@@ -17,6 +17,8 @@ export interface Columns {
   readonly delta?: number | undefined;
   /** The `clientId` column: which client's batches a row's id is among. */
   readonly clientId?: number | undefined;
+  /** The `creditAccountId` column: which of its client's credit accounts the batch is in (a snapshot has one): the live values are then read by account. */
+  readonly creditAccountId?: number | undefined;
   /** The `before.<field>` columns: the values the file was prepared from (a snapshot carries them). */
   readonly before: { readonly [F in UpdatableField]?: number };
   /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
@@ -25,6 +27,7 @@ export interface Columns {
 
 export const ERROR_COLUMN = 'error';
 export const CLIENT_COLUMN = 'clientId';
+export const CREDIT_ACCOUNT_COLUMN = 'creditAccountId';
 /** A signed number of credits added to the live balance, instead of a balance set outright. */
 export const DELTA_COLUMN = 'currentBalanceDelta';
 /** `before.name`, `before.expiresOn`, `before.currentBalance`: the value a field held when the file was prepared. */
@@ -38,6 +41,12 @@ export const API_COLUMN_PREFIX = 'api.';
 /** The values a change was made from, and the values it was checked against: columns of a report. */
 export const BASELINE_COLUMN_PREFIX = 'baseline.';
 export const LIVE_COLUMN_PREFIX = 'live.';
+/** How old, in ms, the live values a row was checked against were when its request left. */
+export const READ_AGE_COLUMN = 'readAgeMs';
+/** The batch's updatedAt as read before its write, where the window reconciliation looks in begins. */
+export const READ_UPDATED_AT_COLUMN = 'readUpdatedAt';
+/** The credits a write overwrote, as correction.csv gives them back. */
+export const CORRECTION_COLUMN = 'correction';
 /** The credit batch as the API returned it; its id is the row's own. */
 export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 
@@ -45,7 +54,7 @@ export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 export function isReportOnlyColumn(name: string): boolean {
   return (
     name !== ERROR_COLUMN &&
-    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || name === READ_AGE_COLUMN || name === READ_UPDATED_AT_COLUMN || name === CORRECTION_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
   );
 }
 

@@ -25,12 +25,15 @@ export class TiError extends Error {
   readonly kind: ErrorKind;
   /** What the user can do about it, as one sentence. */
   readonly hint: string | undefined;
+  /** Its stable code in the catalogue of words (core/words/), e.g. TIC-PLAN-TOO-OLD. */
+  readonly code: string | undefined;
 
-  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; code?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TiError';
     this.kind = kind;
     this.hint = options.hint;
+    this.code = options.code;
   }
 }
 

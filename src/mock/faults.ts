@@ -4,12 +4,14 @@ export type Fault =
   /** Drops the connection without an answer, before the update is applied. */
   | { readonly kind: 'reset' }
   /** Answers normally, this much later. */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** Handles the request (an update is applied), then drops the connection instead of answering: the API acted, and the client never hears of it. */
+  | { readonly kind: 'lost' };
 
 /**
  * Ways a list answer can be wrong, for tests of a client that reads pages
- * defensively. Each applies to every list the mock answers (credit batches and
- * clients); no command-line flag sets them.
+ * defensively. Each applies to every list the mock answers (credit batches,
+ * clients and credit actions); no command-line flag sets them.
  */
 export interface PagingFaults {
   /** Added to every list's `total` (which never goes below 0), so that it disagrees with the items the pages hold. */
@@ -26,7 +28,8 @@ export interface FaultOptions {
   /**
    * Faults used up one per request, in order, keyed by what the request
    * names: the credit batch id of a PUT, the clientId of a credit batch list,
-   * `clients` for the client list, `ping` for the ping.
+   * the creditAccountId of a credit action list, `clients` for the client
+   * list, `ping` for the ping.
    */
   readonly script?: Readonly<Record<string, readonly Fault[]>>;
   /** Share of requests answered with one of `errorStatuses` (default 500, 502, 503, 504). */

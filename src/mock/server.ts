@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CREDIT_ACTION_TYPES, type CreditActionType } from '../core/credit-action.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
+import type { LedgerOrder } from './ledger.js';
 import { MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { Redemptions, redemptionInterval } from './redemptions.js';
@@ -21,6 +23,8 @@ export interface MockOptions {
    * ping included, so that a client checking its key learns it cannot be used.
    */
   readonly forbiddenKeys?: readonly string[];
+  /** Endpoints every accepted key is refused (403) on, as a key without that permission is: `['actions']` for one that may not read the credit ledger. */
+  readonly forbiddenRoutes?: readonly MockRouteKind[];
   readonly store?: CreditBatchStore;
   readonly faults?: FaultOptions;
   /** Throttle each key as the API does (429 with Retry-After); unlimited when absent. */
@@ -31,6 +35,22 @@ export interface MockOptions {
   readonly perPage?: number;
   /** Credits learners redeem per minute from random active batches (see Redemptions), seeded by `faults.randomSeed`; none when absent or 0. */
   readonly redeemPerMinute?: number;
+  /**
+   * How the credit ledger is listed, where the documentation leaves it open:
+   * the order of its actions (oldest first when absent), and its `pageInfo`
+   * as this endpoint's page documents it (`perPage`, `cursor`, `total`,
+   * `hasMore`; the default) or cursor-only, as the Pagination page describes
+   * (`cursor`, `hasMore`).
+   */
+  readonly ledger?: { readonly order?: LedgerOrder; readonly pageInfo?: 'documented' | 'cursor-only' };
+  /**
+   * A learner redeems `credits` from a batch just before the first PUT of it
+   * is applied (of the `ids` given, or of any batch): a redemption that lands
+   * between the client's last read and its write, which the write then sets
+   * the balance over. The redemption is in the ledger, as any other. Once per
+   * batch, so that the correction sent afterwards lands as it would live.
+   */
+  readonly slipRedemptions?: { readonly credits: number; readonly ids?: readonly string[] };
   /** Called as each request arrives, before it is handled: a test may change the store just before a given request is answered. */
   readonly onRequest?: (request: MockRequest) => void;
 }
@@ -67,11 +87,15 @@ export interface MockApi {
 type Route =
   | { readonly kind: 'update'; readonly method: 'PUT'; readonly id: string }
   | { readonly kind: 'list'; readonly method: 'GET'; readonly clientId: string }
+  | { readonly kind: 'actions'; readonly method: 'GET'; readonly clientId: string; readonly creditAccountId: string }
   | { readonly kind: 'clients'; readonly method: 'GET' }
   | { readonly kind: 'ping'; readonly method: 'GET' };
 
 const UPDATE_ROUTE = /^\/incoming\/v2\/clients\/creditBatches\/([^/]+)$/;
 const LIST_ROUTE = /^\/incoming\/v2\/clients\/([^/]+)\/creditBatches$/;
+const ACTIONS_ROUTE = /^\/incoming\/v2\/clients\/([^/]+)\/creditAccount\/([^/]+)\/creditActions$/;
+
+export type MockRouteKind = Route['kind'];
 
 /** Larger than any credit batch; the mock refuses it the way the API refuses impossible values. */
 export const MOCK_MAX_BALANCE = 1_000_000_000;
@@ -82,6 +106,13 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
   const faults = new FaultPlan(options.faults);
   const apiKeys = new Set(options.apiKeys ?? [MOCK_API_KEY]);
   const forbiddenKeys = new Set(options.forbiddenKeys ?? []);
+  const forbiddenRoutes = new Set(options.forbiddenRoutes ?? []);
+  const ledgerOrder = options.ledger?.order ?? 'oldest-first';
+  const cursorOnly = options.ledger?.pageInfo === 'cursor-only';
+  const slip = options.slipRedemptions;
+  if (slip !== undefined && (!Number.isSafeInteger(slip.credits) || slip.credits < 1)) throw new RangeError(`slipRedemptions.credits must be a whole number of 1 or more, not ${slip.credits}`);
+  const slipIds = slip?.ids === undefined ? undefined : new Set(slip.ids.map((id) => id.toLowerCase()));
+  const slipped = new Set<string>();
   const requests: MockRequest[] = [];
   const record = options.recordRequests ?? true;
   const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
@@ -117,7 +148,13 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     if (record) requests.push(seen);
     options.onRequest?.(seen);
     let rateHeaders: Readonly<Record<string, string>> = {};
+    let loseAnswer = false;
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      if (loseAnswer) {
+        seen.answer = 'reset';
+        request.socket.destroy();
+        return;
+      }
       seen.answer = status;
       send(response, status, body, { ...rateHeaders, ...headers });
     };
@@ -127,6 +164,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (key !== undefined && forbiddenKeys.has(key)) return answer(403, { error: 'forbidden', message: FORBIDDEN[route.kind] });
     if (key === undefined || !apiKeys.has(key)) return answer(401, { error: 'unauthorized', message: 'Invalid or missing API key' });
+    if (forbiddenRoutes.has(route.kind)) return answer(403, { error: 'forbidden', message: FORBIDDEN[route.kind] });
     const rate = limiter?.take(key);
     if (rate !== undefined) {
       rateHeaders = rate.headers;
@@ -143,6 +181,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       return;
     }
     if (fault?.kind === 'status') return answer(fault.status, fault.body ?? { error: 'injected_fault', message: `Injected ${fault.status}` }, { ...fault.headers });
+    loseAnswer = fault?.kind === 'lost';
     const delay = (fault?.kind === 'delay' ? fault.ms : 0) + faults.latencyMs;
     if (delay > 0) await sleep(delay);
 
@@ -165,12 +204,33 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
           data: { APICreditBatchesByClientAndCreditAccount: { clientId: route.clientId, creditAccountId: query.creditAccountId ?? null, creditBatches: items, pageInfo } },
         });
       }
+      case 'actions': {
+        // An account the mock knows nothing of is an empty ledger, as an unknown client is an empty list.
+        const query = actionsQuery(route.clientId, params);
+        if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
+        const { items, pageInfo } = pageOf(store.ledger.listing(route.clientId, route.creditAccountId, query.actionType, ledgerOrder), query.page, perPage, faults.paging);
+        return answer(200, {
+          data: {
+            APICreditActionsByClientIdAndAccountIdAndActionType: {
+              clientId: route.clientId,
+              creditAccountId: route.creditAccountId,
+              creditActions: items,
+              pageInfo: cursorOnly ? { cursor: pageInfo.cursor, hasMore: pageInfo.hasMore } : pageInfo,
+            },
+          },
+        });
+      }
       case 'update': {
         if (seen.body === undefined) return answer(400, { error: 'bad_request', message: 'The body is not valid JSON' });
         const problem = checkUpdate(seen.body);
         if (problem !== undefined) return answer(problem.status, { error: problem.status === 400 ? 'bad_request' : 'unprocessable_entity', message: problem.message });
         const existing = store.get(route.id);
         if (existing?.status === 'archived') return answer(409, { error: 'conflict', message: `Credit batch ${route.id} is archived and cannot be changed` });
+        const batchKey = route.id.toLowerCase();
+        if (slip !== undefined && existing !== undefined && (slipIds?.has(batchKey) ?? true) && !slipped.has(batchKey)) {
+          slipped.add(batchKey);
+          store.redeem(route.id, slip.credits, new Date());
+        }
         const updated = store.update(route.id, seen.body as CreditBatchUpdate, new Date());
         if (updated === undefined) return answer(404, { error: 'not_found', message: `Credit batch ${route.id} not found` });
         return answer(200, { data: { UpdateCreditBatch: updated } });
@@ -204,6 +264,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
 const FORBIDDEN: Readonly<Record<Route['kind'], string>> = {
   update: 'This API key may not update credit batches',
   list: 'This API key may not read credit batches',
+  actions: 'This API key may not read credit actions',
   clients: 'This API key may not read clients',
   ping: 'This API key may not use the API',
 };
@@ -220,6 +281,9 @@ function routeOf(path: string): Route | undefined {
   if (id !== undefined) return { kind: 'update', method: 'PUT', id };
   const clientId = decode(LIST_ROUTE.exec(path)?.[1]);
   if (clientId !== undefined) return { kind: 'list', method: 'GET', clientId };
+  const actions = ACTIONS_ROUTE.exec(path);
+  const [actionsClient, account] = [decode(actions?.[1]), decode(actions?.[2])];
+  if (actionsClient !== undefined && account !== undefined) return { kind: 'actions', method: 'GET', clientId: actionsClient, creditAccountId: account };
   return undefined;
 }
 
@@ -239,6 +303,8 @@ function faultKey(route: Route): string {
       return route.id;
     case 'list':
       return route.clientId;
+    case 'actions':
+      return route.creditAccountId;
     case 'clients':
     case 'ping':
       return route.kind;
@@ -262,6 +328,22 @@ function listQuery(pathClientId: string, params: URLSearchParams): { creditAccou
   const page = pageNumber(params);
   if (typeof page === 'string') return page;
   return { creditAccountId: accounts[0], page };
+}
+
+/** The query of a credit ledger list, or why it is refused: `clientId` as for a credit batch list, and `actionType`, which the API requires. */
+function actionsQuery(pathClientId: string, params: URLSearchParams): { actionType: CreditActionType; page: number } | string {
+  const clientIds = params.getAll('clientId');
+  if (clientIds.length === 0 || clientIds[0] === '') return 'The clientId query parameter is required';
+  if (clientIds.length > 1) return 'clientId may be given only once';
+  if (clientIds[0]?.toLowerCase() !== pathClientId.toLowerCase()) return `The clientId query parameter (${clientIds[0]}) differs from the client in the path (${pathClientId})`;
+  const types = params.getAll('actionType');
+  if (types.length === 0) return 'The actionType query parameter is required';
+  if (types.length > 1) return 'actionType may be given only once';
+  const actionType = CREDIT_ACTION_TYPES.find((type) => type === types[0]);
+  if (actionType === undefined) return `actionType must be ${CREDIT_ACTION_TYPES.join(' or ')}, not "${types[0] ?? ''}"`;
+  const page = pageNumber(params);
+  if (typeof page === 'string') return page;
+  return { actionType, page };
 }
 
 /** The `page` parameter (1 when absent), or why it is refused. */

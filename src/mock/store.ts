@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
+import { CreditLedger } from './ledger.js';
 
 /** A client as the mock's client list shows it. */
 export interface MockClient {
@@ -36,6 +37,18 @@ export class CreditBatchStore {
   readonly #clientIds = new Map<string, string>();
   /** When set, an unknown id is created by its first update instead of answering 404. */
   readonly autoCreate: boolean;
+  /** Every redemption and every credit given, as the API's credit ledger records them. */
+  readonly ledger = new CreditLedger();
+  /**
+   * The last moment an event was stamped with, in ms. Each event (an update,
+   * a redemption, credits given) is stamped at least 1 ms after the one
+   * before, and after every time the seed holds, so that the server's times
+   * order its events as they happened: a redemption just before a read, or
+   * just after a write, is told apart from one between them by its time, as
+   * the API's reconciliation needs. It keeps to the wall clock while events
+   * come fewer than 1,000 a second.
+   */
+  #clock = Number.NEGATIVE_INFINITY;
 
   constructor(seed: readonly Partial<CreditBatch>[] = [], options: { autoCreate?: boolean } = {}) {
     this.autoCreate = options.autoCreate ?? false;
@@ -43,7 +56,10 @@ export class CreditBatchStore {
       if (typeof batch.id !== 'string') throw new TiError('invalid', 'every credit batch in the mock seed needs an id');
       // Two batches of one id would leave the lists unable to say which one the API holds.
       if (this.get(batch.id) !== undefined) throw new TiError('invalid', `the mock seed holds credit batch ${batch.id} more than once`);
-      this.#add(complete(batch.id, batch));
+      const added = complete(batch.id, batch);
+      this.#add(added);
+      const updatedAt = Date.parse(added.updatedAt);
+      if (updatedAt > this.#clock) this.#clock = updatedAt;
     }
   }
 
@@ -55,9 +71,10 @@ export class CreditBatchStore {
   update(id: string, change: CreditBatchUpdate, now: Date): CreditBatch | undefined {
     const existing = this.get(id);
     if (existing === undefined && !this.autoCreate) return undefined;
+    const at = this.#stamp(now);
     const base = existing ?? complete(id, {}, now);
-    const updated: CreditBatch = { ...base, ...change, updatedAt: now.toISOString() };
-    if (updated.status !== 'archived') updated.status = Date.parse(updated.expiresOn) < now.getTime() ? 'expired' : 'active';
+    const updated: CreditBatch = { ...base, ...change, updatedAt: at };
+    if (updated.status !== 'archived') updated.status = Date.parse(updated.expiresOn) < Date.parse(at) ? 'expired' : 'active';
     if (existing === undefined) this.#add(updated);
     else this.#batches.set(id.toLowerCase(), updated);
     return updated;
@@ -66,16 +83,37 @@ export class CreditBatchStore {
   /**
    * A learner's redemption: lowers the balance by `credits` (never below 0)
    * and bumps updatedAt, whatever the batch's status, so that a test may
-   * change a batch behind the client's back at the moment it chooses.
-   * Undefined when the id is unknown.
+   * change a batch behind the client's back at the moment it chooses. The
+   * credits taken are recorded in the ledger as a debit with the batch as its
+   * source. Undefined when the id is unknown.
    */
   redeem(id: string, credits: number, now: Date): CreditBatch | undefined {
     if (!Number.isSafeInteger(credits) || credits < 0) throw new RangeError(`credits to redeem must be a whole number of 0 or more, not ${credits}`);
     const existing = this.get(id);
     if (existing === undefined) return undefined;
-    const redeemed: CreditBatch = { ...existing, currentBalance: Math.max(0, existing.currentBalance - credits), updatedAt: now.toISOString() };
+    const at = this.#stamp(now);
+    const redeemed: CreditBatch = { ...existing, currentBalance: Math.max(0, existing.currentBalance - credits), updatedAt: at };
     this.#batches.set(id.toLowerCase(), redeemed);
+    const taken = existing.currentBalance - redeemed.currentBalance;
+    if (taken > 0) this.ledger.recordRedemption(existing, taken, existing.currentBalance, at);
     return redeemed;
+  }
+
+  /**
+   * Credits given to a batch from its credit account (a redemption refunded,
+   * an allocation): raises the balance by `credits` and bumps updatedAt,
+   * recorded in the ledger as a credit with the batch as its target. A test
+   * hook, as `redeem` is. Undefined when the id is unknown.
+   */
+  credit(id: string, credits: number, now: Date): CreditBatch | undefined {
+    if (!Number.isSafeInteger(credits) || credits < 1) throw new RangeError(`credits to give must be a whole number of 1 or more, not ${credits}`);
+    const existing = this.get(id);
+    if (existing === undefined) return undefined;
+    const at = this.#stamp(now);
+    const credited: CreditBatch = { ...existing, currentBalance: existing.currentBalance + credits, updatedAt: at };
+    this.#batches.set(id.toLowerCase(), credited);
+    this.ledger.recordCredit(existing, credits, existing.currentBalance, at);
+    return credited;
   }
 
   /** A client's batches, optionally of one credit account, oldest first (createdAt, then id): the order the list endpoint pages through. */
@@ -114,6 +152,12 @@ export class CreditBatchStore {
 
   all(): CreditBatch[] {
     return [...this.#batches.values()];
+  }
+
+  /** `now`, or 1 ms after the last event if that is not later: the time of a new event. */
+  #stamp(now: Date): string {
+    this.#clock = Math.max(now.getTime(), this.#clock + 1);
+    return new Date(this.#clock).toISOString();
   }
 
   #add(batch: CreditBatch): void {

@@ -41,6 +41,8 @@ export interface ChangeFigures {
   readonly drifted: number;
   /** Requests spent reading the live values for the plan. */
   readonly readRequests: number;
+  /** Requests one read of every client again takes while sending (by credit account where that is fewer): what each refresh costs. */
+  readonly rereadRequests: number;
   /**
    * Over the rows that change currentBalance: the sums before and after (as
    * planned, for the balances adjusted by a delta), the credits added and
@@ -60,6 +62,8 @@ export interface ChangeFigures {
   /** Over the rows that change expiresOn. */
   readonly expiry: { readonly later: number; readonly earlier: number };
   readonly renamed: number;
+  /** Credit accounts a balance is written to: their ledgers are read when the run is reconciled. */
+  readonly accounts: number;
 }
 
 /** How many of the largest balance changes the plan shows. */
@@ -101,12 +105,13 @@ export class PlanBuilder {
   }
 
   build(alreadyUpdated: number, columns: Columns, changes?: ChangeFigures): Plan {
-    // The columns read: the id, the fields, a balance's delta, the client and the values the file was prepared from.
+    // The columns read: the id, the fields, a balance's delta, the client and credit account, and the values the file was prepared from.
     const read = new Set<number>([
       columns.id,
       ...Object.values(columns.fields),
       ...Object.values(columns.before),
       ...(columns.clientId === undefined ? [] : [columns.clientId]),
+      ...(columns.creditAccountId === undefined ? [] : [columns.creditAccountId]),
       ...(columns.delta === undefined ? [] : [columns.delta]),
     ]);
     return {
@@ -138,6 +143,7 @@ export class ChangeBuilder {
   #later = 0;
   #earlier = 0;
   #renamed = 0;
+  readonly #accounts = new Set<string>();
 
   unchanged(): void {
     this.#unchanged++;
@@ -147,10 +153,15 @@ export class ChangeBuilder {
     this.#drifted++;
   }
 
-  /** A row that will be sent, with what it changes; `allocated`: the credits already allocated from its batch. */
-  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number): void {
+  /**
+   * A row that will be sent, with what it changes; `allocated`: the credits
+   * already allocated from its batch; `account`: its client's and credit
+   * account's ids, as one key.
+   */
+  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number, account?: string): void {
     for (const { field, before, after } of changes) {
       if (field === 'currentBalance') {
+        if (account !== undefined) this.#accounts.add(account);
         const from = Number(before);
         const to = Number(after);
         this.#balanceBefore += BigInt(from);
@@ -176,15 +187,17 @@ export class ChangeBuilder {
     }
   }
 
-  build(readRequests: number): ChangeFigures {
+  build(readRequests: number, rereadRequests: number): ChangeFigures {
     return {
       unchanged: this.#unchanged,
       drifted: this.#drifted,
       readRequests,
+      rereadRequests,
       balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
       belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
       expiry: { later: this.#later, earlier: this.#earlier },
       renamed: this.#renamed,
+      accounts: this.#accounts.size,
     };
   }
 

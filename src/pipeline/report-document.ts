@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { ReportDocument } from '../report/plan-document.js';
-import { readProblemRows } from '../report/recorded-report.js';
-import type { RunFolder } from '../report/run-folder.js';
+import { readProblemRows } from '../report/report-rows.js';
+import { RunFolder } from '../report/run-folder.js';
 import type { Summary } from '../report/summary.js';
 import type { Plan } from './plan.js';
 import type { VerifiedRow } from './verify.js';
@@ -30,4 +30,10 @@ export async function writeRunReport(folder: RunFolder, summary: Summary<unknown
     verify: verified === undefined ? null : { holds, changed: verified.length - holds, rows: verified.map(({ line, id, result, written, live }) => ({ line, id, result, written, live })) },
   };
   await folder.writeReportHtml(document);
+}
+
+/** report.html of a finished run written again, in the run's folder, once `verify` has checked it. */
+export async function rewriteRunReport(run: { readonly folder: string; readonly summary: Summary<unknown>; readonly plan: Plan | undefined }, verified: readonly VerifiedRow[]): Promise<void> {
+  const folder = await RunFolder.reopen(run.folder, new Date());
+  await folder.hold(() => writeRunReport(folder, run.summary, run.plan, verified));
 }

@@ -3,6 +3,7 @@ import { TiError } from '../core/errors.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { READING_SETTINGS, RUN_FILE, type ReadingSettings } from '../report/run-record.js';
 import type { RunFolder } from '../report/run-folder.js';
+import type { RunMode } from './mode.js';
 import { describeOptions, type RunOptions } from './run-options.js';
 
 /**
@@ -33,7 +34,7 @@ export class ResumeMismatch extends TiError {
  * invalid rows, read the same way. Nothing is written before these checks
  * pass, so a refused resume leaves the folder as it was.
  */
-export async function checkResume(folder: RunFolder, inputPath: string, options: RunOptions): Promise<void> {
+export async function checkResume(folder: RunFolder, inputPath: string, mode: RunMode, options: RunOptions): Promise<void> {
   const record = await folder.readRecord();
   const refuse = (message: string, hint: string): TiError => new TiError('invalid', message, { hint });
   const { size, sha256 } = await fingerprintFile(inputPath);
@@ -53,7 +54,7 @@ export async function checkResume(folder: RunFolder, inputPath: string, options:
   if (target !== record.target) {
     throw refuse(`The run in ${folder.path} sent to ${String(record.target)}, not ${String(target)}.`, `Resume it with --base-url ${String(record.target)} (or the --instance it was started with).`);
   }
-  const current = describeOptions(options);
+  const current = describeOptions(mode, options);
   if (record.options.skipInvalid !== current.skipInvalid) throw new ResumeMismatch(folder.path, 'skipInvalid', record.options.skipInvalid, current.skipInvalid);
   // Reading before writing, the baselines recorded are what the rest is checked against; sent blind, nothing was recorded.
   if ((record.options.blind ?? true) !== current.blind) throw new ResumeMismatch(folder.path, 'blind', record.options.blind ?? true, current.blind);

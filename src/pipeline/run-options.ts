@@ -1,27 +1,22 @@
-import type { FileCommand } from '../core/command.js';
 import type { InputChoice } from '../read/data-rows.js';
 import type { LogLevel } from '../report/log.js';
-import type { PlanDocument } from '../report/plan-document.js';
 import type { RecordedOptions, SendingSettings } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
 import type { SendOptions } from '../send/options.js';
 import type { FieldRules } from '../validate/rules.js';
+import { commandOf, isDryRun, type RunMode } from './mode.js';
 
-/** Everything one run needs to know, resolved and checked once by the command line. */
+/**
+ * Everything one run over a file needs to know besides its mode (mode.ts),
+ * resolved and checked once by the command line.
+ */
 export interface RunOptions {
-  readonly command: FileCommand;
   readonly inputPath: string;
   /** The run folder; undefined picks `reports/<UTC time>-<input name>/`. */
   readonly outDir: string | undefined;
   readonly logLevel: LogLevel;
   /** Send the valid rows even though some rows are invalid. */
   readonly skipInvalid: boolean;
-  /** Validate and show what would be sent, send nothing. */
-  readonly dryRun: boolean;
-  /** A dry run that does not check the key with GET /ping either. */
-  readonly offline: boolean;
-  /** The folder of an interrupted run to continue: its updated rows are not sent again. */
-  readonly resume: string | undefined;
   /** The encoding and delimiter of a CSV file, or the sheet of a workbook, that the user named; the rest is read from the file. */
   readonly read: InputChoice;
   /** How to read dates and numbers that could mean more than one thing. */
@@ -30,25 +25,14 @@ export interface RunOptions {
   readonly extraColumns: readonly string[];
   /** For Excel: report.csv and failed.csv with a UTF-8 byte order mark, and report.xlsx and failed.xlsx, typed. */
   readonly excel: boolean;
-  /** Absent for `validate`; for `apply --dry-run` it is checked, and used only to read. */
+  /** Where and how requests go; undefined for `validate`. A dry run uses it only to read. */
   readonly send: SendOptions | undefined;
-  /** How `apply` reads the live values before it writes; undefined for `validate` and `--blind`. */
+  /** How the live values are read before writing; undefined when they are not (validate, --blind, --offline). */
   readonly guard: GuardOptions | undefined;
-  /** The guardrails of `apply`: how much one run may change; each undefined when not set. */
+  /** The guardrails: how much one run may change; each undefined when not set. */
   readonly limits: Limits;
   /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
-  /** `plan`: the dry run's folder is a plan folder (plan.json, plan.html, a copy of the input) a second person approves. */
-  readonly savePlan?: boolean | undefined;
-  /** `apply --plan`: the saved plan sent, exactly: its input copy, its baselines. */
-  readonly fromPlan?: SavedPlan | undefined;
-}
-
-export interface SavedPlan {
-  readonly folder: string;
-  readonly document: PlanDocument;
-  /** Oldest the plan may be when it is sent. */
-  readonly maxAgeMs: number;
 }
 
 /**
@@ -71,14 +55,16 @@ export interface GuardOptions {
   readonly clients: readonly string[];
   /** Oldest a client's live values may be when a row of it is checked, just before its request. */
   readonly maxStalenessMs: number;
+  /** Once sent, read the credit ledger for what the writes overwrote between their read and their PUT (--no-reconcile: not). */
+  readonly reconcile: boolean;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */
-export function describeOptions(options: RunOptions): RecordedOptions {
+export function describeOptions(mode: RunMode, options: RunOptions): RecordedOptions {
   const { send, rules } = options;
   return {
     skipInvalid: options.skipInvalid,
-    dryRun: options.dryRun,
+    dryRun: isDryRun(mode),
     out: options.outDir ?? null,
     logLevel: options.logLevel,
     excel: options.excel,
@@ -90,11 +76,12 @@ export function describeOptions(options: RunOptions): RecordedOptions {
     dateFormat: rules.dateFormat?.text ?? null,
     thousandsSeparator: rules.thousandsSeparator ?? null,
     allowPastExpiry: rules.allowPastExpiry,
-    ...(options.command === 'apply'
+    ...(commandOf(mode) === 'apply'
       ? {
           blind: options.guard === undefined,
           clients: options.guard?.clients ?? [],
           maxStalenessMs: options.guard?.maxStalenessMs ?? null,
+          reconcile: options.guard?.reconcile ?? false,
           limits: {
             maxBalanceChange: options.limits.maxBalanceChange ?? null,
             maxTotalChange: options.limits.maxTotalChange ?? null,
@@ -104,7 +91,7 @@ export function describeOptions(options: RunOptions): RecordedOptions {
         }
       : {}),
     extraColumns: [...options.extraColumns],
-    ...(options.fromPlan === undefined ? {} : { planId: options.fromPlan.document.id }),
+    ...(mode.kind === 'apply-plan' ? { planId: mode.plan.document.id } : {}),
     ...(send === undefined ? {} : sendingSettings(send, options.apiKeyFile)),
   };
 }

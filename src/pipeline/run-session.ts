@@ -2,7 +2,8 @@ import { dirname } from 'node:path';
 import type { CommandName } from '../core/command.js';
 import { ApiError, TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
-import type { RunLog } from '../report/log.js';
+import { keyScrubber } from '../core/secret.js';
+import type { LogLevel, RunLog } from '../report/log.js';
 import type { Outcome } from '../report/outcome.js';
 import { rememberPace } from '../report/pace-memory.js';
 import type { RunFolder } from '../report/run-folder.js';
@@ -44,6 +45,7 @@ export class RunSession<O = RecordedOptions> {
   #checkpoints: SummaryCheckpoints | undefined;
   #plan: Readonly<Record<string, unknown>> | null = null;
   #snapshot: Summary['snapshot'];
+  #reconciliation: Summary['reconciliation'];
 
   constructor(
     folder: RunFolder,
@@ -108,9 +110,19 @@ export class RunSession<O = RecordedOptions> {
     this.#snapshot = snapshot;
   }
 
+  /** What reconciling the run against the credit ledger found, for summary.json. */
+  reconciled(reconciliation: NonNullable<Summary['reconciliation']>): void {
+    this.#reconciliation = reconciliation;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
+  }
+
+  /** How sending has been paced so far; undefined before it began. */
+  get pacing(): PacingStats | undefined {
+    return this.#pacing?.();
   }
 
   /** Keeps summary.json current while rows are sent, so that a killed run's counts survive it. */
@@ -140,6 +152,7 @@ export class RunSession<O = RecordedOptions> {
       error: status === 'running' ? undefined : this.#failure,
       plan: this.#plan,
       ...(this.#snapshot === undefined ? {} : { snapshot: this.#snapshot }),
+      ...(this.#reconciliation === undefined ? {} : { reconciliation: this.#reconciliation }),
     });
   }
 
@@ -172,5 +185,38 @@ export class RunSession<O = RecordedOptions> {
     if (pacing === null || pacing.learnedRatePerMinute === null || target === undefined) return;
     const pace = { ratePerMinute: pacing.learnedRatePerMinute, burst: pacing.learnedBurst, stated: !pacing.throttled, learnedAt: finishedAt };
     await rememberPace(dirname(this.folder.path), target, pace);
+  }
+}
+
+/** How a session begins: its log, what stops it, and the first line it logs. */
+export interface SessionStart {
+  readonly logLevel: LogLevel;
+  /** The key whose every form run.log must never hold; undefined for a run that makes no request. */
+  readonly apiKey: string | undefined;
+  readonly startedAt: Date;
+  readonly now: () => Date;
+  /** Aborted when the operator asks to stop (Ctrl-C). */
+  readonly shutdown?: AbortSignal | undefined;
+  /** What the run says when the operator stops it. */
+  readonly interrupted: string;
+  /** The first entry of run.log: what the run was started with. */
+  readonly start: Record<string, unknown>;
+}
+
+/**
+ * The prologue every command that leaves a run folder shares: in the folder
+ * this process holds, run.log opened (the key scrubbed from it), the
+ * session, the operator's Ctrl-C turned into an interruption of the session,
+ * the start logged; then `work`, and the listener removed however it ends.
+ */
+export async function inSession<O, T>(folder: RunFolder, facts: SessionFacts<O>, start: SessionStart, work: (session: RunSession<O>) => Promise<T>): Promise<T> {
+  const session = new RunSession<O>(folder, folder.openLog(start.logLevel, start.apiKey === undefined ? undefined : keyScrubber(start.apiKey)), facts, { startedAt: start.startedAt, now: start.now });
+  const interrupt = (): void => session.stop(new TiError('aborted', start.interrupted), 'interrupted');
+  start.shutdown?.addEventListener('abort', interrupt, { once: true });
+  session.log.logger.info({ event: 'start', command: facts.command, ...start.start }, `${facts.command} started`);
+  try {
+    return await work(session);
+  } finally {
+    start.shutdown?.removeEventListener('abort', interrupt);
   }
 }

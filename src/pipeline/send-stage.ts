@@ -10,7 +10,7 @@ import type { RunSession } from './run-session.js';
  * `itemsLeft` says whether items remain to be handed to it: a tripped circuit
  * breaker stops the run only then.
  */
-export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void, itemsLeft: () => boolean = () => true): Executor {
+export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void, itemsLeft: () => boolean = () => true, hardStop?: AbortSignal): Executor {
   const { logger } = session.log;
   const executor: Executor = new ExecutorClass(send, session.signal, {
     onAttempt: (attempt) => recordAttempt(session, attempt),
@@ -36,6 +36,8 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
     },
   });
   session.pacedBy(() => executor.pacing);
+  // Asked a second time to stop, the run does not wait for the answers still to come: their rows stay in flight, for a resume to settle.
+  hardStop?.addEventListener('abort', () => executor.abandon(), { once: true });
   return executor;
 }
 
@@ -43,4 +45,57 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
 export function recordAttempt<O>(session: RunSession<O>, attempt: AttemptRecord): void {
   session.tally.countAttempt(attempt);
   session.log.rows.info({ event: 'attempt', ...attempt }, 'request');
+}
+
+/**
+ * A run's send stage, opened once and on first use: the live read and the
+ * sending share its pace, its counts and its circuit breaker. The HTTP side
+ * (got) is loaded only by runs that make requests, and while the file is
+ * validated rather than after.
+ */
+export class SendStage<O = unknown> {
+  readonly #session: RunSession<O>;
+  readonly #send: SendOptions;
+  readonly #module: Promise<typeof import('../send/executor.js')>;
+  readonly #hardStop: AbortSignal | undefined;
+  #executor: Executor | undefined;
+  #allSubmitted = false;
+  #onRetrying: ((line: number) => void) | undefined;
+
+  constructor(session: RunSession<O>, send: SendOptions, hardStop?: AbortSignal) {
+    this.#session = session;
+    this.#send = send;
+    this.#hardStop = hardStop;
+    this.#module = import('../send/executor.js');
+    // A failed load surfaces where it is awaited; a refused file never awaits it.
+    this.#module.catch(() => {});
+  }
+
+  async open(): Promise<Executor> {
+    this.#executor ??= openExecutor((await this.#module).Executor, this.#session, this.#send, (line) => this.#onRetrying?.(line), () => !this.#allSubmitted, this.#hardStop);
+    return this.#executor;
+  }
+
+  /** Told of each row waiting to be tried again, for the progress shown. */
+  onRetrying(listener: (line: number) => void): void {
+    this.#onRetrying = listener;
+  }
+
+  /** Every item has been handed over: a tripped circuit breaker then stops nothing, since none would be skipped. */
+  submittedAll(): void {
+    this.#allSubmitted = true;
+  }
+
+  /** Waits for every item handed over to have its result. */
+  async drain(): Promise<void> {
+    await this.#executor?.drain();
+  }
+
+  get executor(): Executor | undefined {
+    return this.#executor;
+  }
+
+  close(): void {
+    this.#executor?.close();
+  }
 }

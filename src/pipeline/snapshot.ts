@@ -1,17 +1,17 @@
 import { join } from 'node:path';
+import type { ListedBatch } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
-import { keyScrubber } from '../core/secret.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
-import { SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
+import { describeUnwritable, SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { sendingSettings } from './run-options.js';
-import { RunSession } from './run-session.js';
-import { openExecutor } from './send-stage.js';
+import { inSession } from './run-session.js';
+import { SendStage } from './send-stage.js';
 
 export interface SnapshotOptions {
   readonly clients: readonly string[];
@@ -50,7 +50,6 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
 
 /** takeSnapshot in the run folder this process holds. */
 async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<SnapshotResult> {
-  const { startedAt, now } = clock;
   const { send } = options;
   const settings: SnapshotSettings = {
     clients: options.clients,
@@ -59,36 +58,52 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
     logLevel: options.logLevel,
     ...sendingSettings(send, options.apiKeyFile),
   };
-  const session = new RunSession(folder, folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)), { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] }, { startedAt, now });
-  const interrupt = (): void => session.stop(new TiError('aborted', 'The snapshot was interrupted.'), 'interrupted');
-  environment.shutdown?.addEventListener('abort', interrupt, { once: true });
-  session.log.logger.info({ event: 'start', command: 'snapshot', options: settings }, 'snapshot started');
-  const { Executor } = await import('../send/executor.js');
-  const executor = openExecutor(Executor, session, send);
-  const file = new SnapshotFile(folder.path);
-  let written = false;
-  try {
-    for (const clientId of options.clients) {
-      const result = await readClientBatches(executor, clientId, options.creditAccountId);
-      if (result.kind === 'failed') {
-        const { error } = result;
-        session.stop(error.kind === 'auth' || error.kind === 'aborted' ? error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${error.message}.`, { hint: 'Check the client id; if the API was unavailable, run the command again.' }), 'refused');
+  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] } as const;
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings } };
+  return inSession(folder, facts, start, async (session) => {
+    const stage = new SendStage(session, send);
+    const executor = await stage.open();
+    const file = new SnapshotFile(folder.path);
+    let written = false;
+    try {
+      for (const clientId of options.clients) {
+        const result = await readClientBatches(executor, clientId, options.creditAccountId);
+        if (result.kind === 'failed') {
+          const { error } = result;
+          session.stop(error.kind === 'auth' || error.kind === 'aborted' ? error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${error.message}.`, { hint: 'Check the client id; if the API was unavailable, run the command again.' }), 'refused');
+        }
+        if (result.kind !== 'done') break;
+        const unwritable = refuseUnwritable(result.value, clientId);
+        if (unwritable !== undefined) {
+          session.stop(unwritable, 'refused');
+          break;
+        }
+        for (const batch of result.value) file.add(batch);
+        session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, requests: result.attempts }, 'client read');
       }
-      if (result.kind !== 'done') break;
-      for (const batch of result.value) file.add(batch);
-      session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, requests: result.attempts }, 'client read');
+      if (!session.signal.aborted) {
+        file.commit();
+        written = true;
+      }
+    } finally {
+      if (!written) file.discard();
+      stage.close();
     }
-    if (!session.signal.aborted) {
-      file.commit();
-      written = true;
-    }
-  } finally {
-    if (!written) file.discard();
-    executor.close();
-    environment.shutdown?.removeEventListener('abort', interrupt);
+    const path = join(folder.path, SNAPSHOT_FILE);
+    session.snapshotted({ clients: options.clients.length, batches: written ? file.rows : 0, file: written ? path : null });
+    const summary = await session.finish();
+    return { folder: folder.path, file: written ? path : undefined, summary, tally: session.tally };
+  });
+}
+
+/** A snapshot is an input of `apply`: a batch it cannot write so that it reads back as read refuses it whole, as a missing client would. */
+function refuseUnwritable(batches: readonly ListedBatch[], clientId: string): TiError | undefined {
+  for (const batch of batches) {
+    const problem = describeUnwritable(batch);
+    if (problem === undefined) continue;
+    return new TiError('invalid', `The credit batch ${batch.id.slice(0, 80)} of client ${clientId} cannot be written to snapshot.csv so that it reads back as the API gave it: ${problem}; no snapshot was written.`, {
+      hint: 'Correct that batch in Thought Industries, then take the snapshot again.',
+    });
   }
-  const path = join(folder.path, SNAPSHOT_FILE);
-  session.snapshotted({ clients: options.clients.length, batches: written ? file.rows : 0, file: written ? path : null });
-  const summary = await session.finish();
-  return { folder: folder.path, file: written ? path : undefined, summary, tally: session.tally };
+  return undefined;
 }

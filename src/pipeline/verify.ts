@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import type { CreditBatchUpdate, ListedBatch } from '../core/credit-batch.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
-import { keyScrubber } from '../core/secret.js';
-import { readUpdatedRows, type UpdatedRow } from '../report/recorded-report.js';
+import { readUpdatedRows, type UpdatedRow } from '../report/report-rows.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
@@ -14,8 +13,9 @@ import type { SendOptions } from '../send/options.js';
 import { sameValue } from './live/values.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { sendingSettings } from './run-options.js';
-import { RunSession } from './run-session.js';
-import { openExecutor } from './send-stage.js';
+import { reconcileFolder } from './reconcile-folder.js';
+import { inSession } from './run-session.js';
+import { SendStage } from './send-stage.js';
 
 export interface VerifyOptions {
   /** The run folder to verify. */
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly logLevel: LogLevel;
   /** The file the key was read from, recorded (never the key); undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** Reconcile the run's writes against the credit ledger too (see reconcile-folder.ts). */
+  readonly reconcile: boolean;
 }
 
 export type VerifySettings = SendingSettings & { readonly folder: string; readonly clients: readonly string[] };
@@ -64,7 +66,6 @@ export async function verifyRun(options: VerifyOptions, environment: { readonly 
 
 /** verifyRun in the run folder this process holds. */
 async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<VerifyResult> {
-  const { startedAt, now } = clock;
   const record = await folder.readRecord();
   const { send } = options;
   if (record.target !== send.target.origin) {
@@ -90,53 +91,54 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
       hint: 'Pass --client <id> for each client whose batches the run updated.',
     });
   }
-  const session = new RunSession(
-    folder,
-    folder.openLog(options.logLevel, keyScrubber(send.target.apiKey)),
-    { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json' },
-    { startedAt, now },
-  );
-  const interrupt = (): void => session.stop(new TiError('aborted', 'The verification was interrupted.'), 'interrupted');
-  environment.shutdown?.addEventListener('abort', interrupt, { once: true });
-  session.log.logger.info({ event: 'start', command: 'verify', rows: updated.length, options: settings }, 'verify started');
-  const { Executor } = await import('../send/executor.js');
-  const executor = openExecutor(Executor, session, send);
-  const verified: VerifiedRow[] = [];
-  let file: string | undefined;
-  try {
-    const live = new Map<string, CreditBatch>();
-    const wanted = new Set(updated.map((row) => row.id.toLowerCase()));
-    const clients = [...new Set([...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])), ...(unknown.length > 0 ? options.clients : [])])];
-    for (const clientId of clients) {
-      const result = await readClientBatches(executor, clientId);
-      if (result.kind !== 'done') {
-        if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${result.error.message}.`), 'refused');
-        break;
+  const facts = { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json' } as const;
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The verification was interrupted.', start: { rows: updated.length, options: settings } };
+  return inSession(folder, facts, start, async (session) => {
+    const stage = new SendStage(session, send);
+    const executor = await stage.open();
+    const verified: VerifiedRow[] = [];
+    let file: string | undefined;
+    try {
+      const live = new Map<string, ListedBatch>();
+      const wanted = new Set(updated.map((row) => row.id.toLowerCase()));
+      const clients = [...new Set([...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])), ...(unknown.length > 0 ? options.clients : [])])];
+      for (const clientId of clients) {
+        const result = await readClientBatches(executor, clientId);
+        if (result.kind !== 'done') {
+          if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${result.error.message}.`), 'refused');
+          break;
+        }
+        for (const batch of result.value) if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });
       }
-      for (const batch of result.value) if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });
-    }
-    if (!session.signal.aborted) {
-      const out = new VerifyFile(folder.path);
-      for (const row of updated) {
-        const batch = live.get(row.id.toLowerCase());
-        const checked = check(row, batch);
-        verified.push(checked);
-        out.add(checked);
-        session.tally.countRow({ line: row.line, outcome: checked.result, cells: [], attempts: 0 });
+      if (!session.signal.aborted) {
+        const out = new VerifyFile(folder.path);
+        for (const row of updated) {
+          const batch = live.get(row.id.toLowerCase());
+          const checked = check(row, batch);
+          verified.push(checked);
+          out.add(checked);
+          session.tally.countRow({ line: row.line, outcome: checked.result, cells: [], attempts: 0 });
+        }
+        out.commit();
+        file = join(folder.path, VERIFY_FILE);
       }
-      out.commit();
-      file = join(folder.path, VERIFY_FILE);
+      if (options.reconcile && !session.signal.aborted) {
+        // A blind run read nothing before it wrote: where a write's window begins is not known.
+        session.reconciled(
+          record.options.blind === false
+            ? await reconcileFolder(session, send, folder.path)
+            : { checked: null, reason: 'the run was sent blind (--blind): it read nothing before writing, so the moment each write could have overwritten from is not known', requests: 0 },
+        );
+      }
+    } finally {
+      stage.close();
     }
-  } finally {
-    executor.close();
-    environment.shutdown?.removeEventListener('abort', interrupt);
-  }
-  const summary = await session.finish();
-  return { folder: folder.path, file, summary, tally: session.tally, rows: verified };
+    const summary = await session.finish();
+    return { folder: folder.path, file, summary, tally: session.tally, rows: verified };
+  });
 }
-
 /** Whether the batch holds, field by field, what the row wrote. */
-function check(row: UpdatedRow, batch: CreditBatch | undefined): VerifiedRow {
+function check(row: UpdatedRow, batch: ListedBatch | undefined): VerifiedRow {
   const clientId = batch?.clientId ?? row.clientId ?? '';
   if (batch === undefined) return { line: row.line, id: row.id, clientId, result: 'changed', written: row.written, live: null };
   const fields = UPDATABLE_FIELDS.filter((field) => row.written[field] !== undefined);

@@ -11,9 +11,12 @@ import type { ErrorKind } from '../core/errors.js';
  * - `valid`: `validate` and `--dry-run` only: would be sent as shown.
  * - `unchanged`: the batch already holds every value the row asks for; never sent.
  * - `drifted`: the batch changed since the file was prepared (or since the plan read it); never sent.
+ * - `uncertain`: a delta whose request may have been applied (its answer was
+ *   lost) on a batch that has moved since: never sent again, never in
+ *   failed.csv; a person must look (see MAY_HAVE_BEEN_APPLIED).
  * - `holds`, `changed`: `verify` only: the batch still holds what the run wrote, or no longer does.
  */
-export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'holds' | 'changed';
+export type Outcome = 'updated' | 'failed' | 'invalid' | 'skipped' | 'valid' | 'unchanged' | 'drifted' | 'uncertain' | 'holds' | 'changed';
 
 /**
  * The start of the error of a row sent whole whose answer never arrived
@@ -42,4 +45,18 @@ export interface RowOutcome {
   readonly baseline?: CreditBatchUpdate | undefined;
   /** What the batch held when the row was checked, just before it would be sent. */
   readonly live?: CreditBatchUpdate | undefined;
+  /**
+   * How old the live values the row was checked against were when its
+   * request left (or, not sent, when it was checked), in ms: the guard's
+   * freshness, auditable row by row.
+   */
+  readonly readAgeMs?: number | undefined;
+  /** The batch's updatedAt as listed by the read its last request was made from (server time): the ledger is reconciled from there. */
+  readonly readUpdatedAt?: string | undefined;
+  /**
+   * Credits the write overwrote, as the credit ledger shows (the delta
+   * correction.csv gives back: a redemption of 7 written over is −7); set
+   * once the run is reconciled, on the rows that overwrote something.
+   */
+  readonly correction?: number | undefined;
 }

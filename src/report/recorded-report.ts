@@ -1,16 +1,13 @@
-import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseAsync } from 'csv-parse';
-import { BASELINE_COLUMN_PREFIX, ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
-import type { CreditBatchUpdate } from '../core/credit-batch.js';
-import { BASELINE_FILE } from './baseline-file.js';
+import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
-import { GUARDED_REPORT, INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
+import { INPUT_COLUMNS, neutraliseFormula, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
 
@@ -79,9 +76,9 @@ function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
  * new records can follow it. Anything else amiss (a header not this file's,
  * a record with the wrong number of cells or a cell ti-credits could not
  * have written) means the file cannot be trusted, and the run is not
- * resumed. `onAnswered(line)` is told of every record with a request.
+ * resumed. `onAnswered(line, error)` is told of every record with a request.
  */
-export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number) => void = () => {}): RecordedLines {
+export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number, error: string | undefined) => void = () => {}): RecordedLines {
   const path = join(folder, REPORT_FILE);
   const recorded = new RecordedLines(schema.outcomes);
   const layout = recordLayout(schema, columns);
@@ -104,7 +101,7 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
       const { line, outcome, attempts } = row;
       if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE) throw damaged(path, `record ${records} is not one ti-credits wrote`);
       recorded.add(line, offset, after - start, outcome, attempts, saysResent(row.error));
-      if (attempts > 0) onAnswered(line);
+      if (attempts > 0) onAnswered(line, row.error);
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return recorded;
@@ -198,7 +195,7 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
         if (done.has(outcome)) return;
       }
       if (cells !== undefined && !fitsHeader(columns, cells)) {
-        failed.text(csvText([[...cells, error ?? cellAt(bytes, start, ends, layout.error)]]));
+        failed.text(csvText([[...cells.map(neutraliseFormula), error ?? cellAt(bytes, start, ends, layout.error)]]));
         return;
       }
       // The input's cells as the report holds them, and the comma after them.
@@ -319,114 +316,4 @@ class OutputFile {
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
   }
-}
-
-/** A row a run recorded `updated`, with what it wrote and, where known, its client. */
-export interface UpdatedRow {
-  readonly line: number;
-  readonly id: string;
-  readonly clientId: string | undefined;
-  readonly written: CreditBatchUpdate;
-  /**
-   * What the fields written held before (`baseline.*`): the plan's values, or
-   * for a balance adjusted by a delta, the live balance the delta was added
-   * to. Empty for a blind run, which read nothing.
-   */
-  readonly baseline: CreditBatchUpdate;
-}
-
-/** The rows a finished run updated, from its report.csv (see updatedRows), all at once. */
-export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
-  const rows: UpdatedRow[] = [];
-  for await (const row of updatedRows(folder)) rows.push(row);
-  return rows;
-}
-
-/**
- * The rows a finished run updated, from its report.csv, in its order: their
- * id and clientId (input columns, any letter case), what was sent, and the
- * baseline it replaced; a client the report does not name is taken from
- * baseline.csv when the run wrote one.
- */
-export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
-  const clients = await baselineClients(folder);
-  // A run refused before it read a row has no report, and updated nothing.
-  if (!existsSync(join(folder, REPORT_FILE))) return;
-  let header: { line: number; outcome: number; sent: number; id: number; clientId: number; baseline: { readonly at: number; readonly column: OwnColumn }[] } | undefined;
-  for await (const record of createReadStream(join(folder, REPORT_FILE)).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
-    if (header === undefined) {
-      const { own, input } = headerLookups(record);
-      // The baseline cells are read back as the schema that wrote them reads them (a name starting with `=` was written `'=`).
-      const baseline = GUARDED_REPORT.columns.flatMap((column) => (column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && own(column.name) >= 0 ? [{ at: own(column.name), column }] : []));
-      header = { line: own('line'), outcome: own('outcome'), sent: own('sent'), id: input('id'), clientId: input('clientId'), baseline };
-      if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(join(folder, REPORT_FILE), 'it lacks the line, outcome, sent or id column');
-      continue;
-    }
-    if (record[header.outcome] !== 'updated') continue;
-    const line = Number(record[header.line]);
-    const sent = record[header.sent] ?? '';
-    let written: CreditBatchUpdate;
-    try {
-      written = JSON.parse(sent === '' ? '{}' : sent) as CreditBatchUpdate;
-    } catch {
-      throw damaged(join(folder, REPORT_FILE), `the sent cell of line ${line} is not JSON`);
-    }
-    const before: RecordedOutcome = {};
-    for (const { at, column } of header.baseline) {
-      if (!column.read(record[at] ?? '', before)) throw damaged(join(folder, REPORT_FILE), `the ${column.name} cell of line ${line} is not one ti-credits wrote`);
-    }
-    const clientCell = header.clientId < 0 ? '' : (record[header.clientId] ?? '').trim();
-    yield { line, id: (record[header.id] ?? '').trim(), clientId: clientCell === '' ? clients.get(line) : clientCell, written, baseline: before.baseline ?? {} };
-  }
-}
-
-/**
- * Where a report's columns are: ti-credits' own by their exact names (an
- * input column may be called `Sent` or `Baseline.name`, carried as a note,
- * never to be read for what ti-credits wrote), the input's by name in any
- * letter case, as the input's header is read.
- */
-function headerLookups(header: readonly string[]): { own: (name: string) => number; input: (name: string) => number } {
-  return {
-    own: (name) => header.indexOf(name),
-    input: (name) => header.findIndex((cell) => cell.trim().toLowerCase() === name.toLowerCase()),
-  };
-}
-
-/** The client of each line baseline.csv records; empty when the run wrote none (a blind run). */
-async function baselineClients(folder: string): Promise<Map<number, string>> {
-  const clients = new Map<number, string>();
-  const path = join(folder, BASELINE_FILE);
-  if (!existsSync(path)) return clients;
-  for await (const record of createReadStream(path).pipe(parseAsync({ from_line: 2 })) as AsyncIterable<string[]>) {
-    clients.set(Number(record[0]), record[2] ?? '');
-  }
-  return clients;
-}
-
-/** A row of a finished run not updated (nor already as asked), with why, from its report.csv. */
-export interface ProblemRow {
-  readonly line: number;
-  readonly id: string;
-  readonly outcome: string;
-  readonly error: string;
-}
-
-/** Every row of a finished run's report.csv that is neither updated nor unchanged, in the report's order. */
-export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
-  const rows: ProblemRow[] = [];
-  const path = join(folder, REPORT_FILE);
-  if (!existsSync(path)) return rows;
-  let header: { line: number; outcome: number; error: number; id: number } | undefined;
-  for await (const record of createReadStream(path).pipe(parseAsync({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
-    if (header === undefined) {
-      const { own, input } = headerLookups(record);
-      header = { line: own('line'), outcome: own('outcome'), error: own('error'), id: input('id') };
-      continue;
-    }
-    const outcome = record[header.outcome] ?? '';
-    if (outcome === 'updated' || outcome === 'unchanged') continue;
-    rows.push({ line: Number(record[header.line]), id: (record[header.id] ?? '').trim(), outcome, error: record[header.error] ?? '' });
-  }
-  return rows;
 }

@@ -51,6 +51,8 @@ export type RecordedOptions = ReadingSettings &
     readonly blind?: boolean;
     readonly clients?: readonly string[];
     readonly maxStalenessMs?: number | null;
+    /** Whether the writes were reconciled against the credit ledger once sent. */
+    readonly reconcile?: boolean;
     /** `apply`'s guardrails, null where not set. */
     readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
     /** `apply --plan`: the id of the saved plan sent. */

@@ -1,5 +1,6 @@
-import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, CORRECTION_COLUMN, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, READ_UPDATED_AT_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
+import { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
 /**
@@ -44,22 +45,8 @@ export interface ReportSchema {
   readonly done: readonly Outcome[];
 }
 
-/**
- * A spreadsheet runs a cell that starts with one of these as a formula.
- * Text ti-credits writes itself (messages, the API's values) is prefixed with
- * an apostrophe, which spreadsheets read as "this is text"; the user's own
- * columns are written back exactly, so that failed.csv re-runs unchanged.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEUTRALISED = /^'[=+\-@\t\r]/;
-
-export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
-
-export function restoreFormula(cell: string): string {
-  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
-}
+// Text ti-credits writes itself (messages, the API's values) is guarded against spreadsheets' formulas; so are the user's cells, read back exactly.
+export { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 
 /** Reads a cell that holds a whole number into `set`; false when it holds anything else. */
 function readWhole(cell: string, set: (value: number) => void): boolean {
@@ -210,7 +197,39 @@ export const ROW_REPORT: ReportSchema = {
  */
 export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN] as const;
 
-const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'failed', 'invalid', 'skipped', 'valid'];
+/** How old the live values a row was checked against were when its request left. */
+const readAgeColumn: OwnColumn = plain({
+  name: READ_AGE_COLUMN,
+  sheet: 'number',
+  write: (row) => (row.readAgeMs === undefined ? '' : String(row.readAgeMs)),
+  read: (cell, into) => cell === '' || readWhole(cell, (ms) => (into.readAgeMs = ms)),
+});
+
+/** The batch's updatedAt as read before its write (server time), as the API wrote it. */
+const readUpdatedAtColumn: OwnColumn = {
+  name: READ_UPDATED_AT_COLUMN,
+  sheet: 'moment',
+  write: (row) => (row.readUpdatedAt === undefined ? '' : neutraliseFormula(row.readUpdatedAt)),
+  read: (cell, into) => {
+    if (cell !== '') into.readUpdatedAt = restoreFormula(cell);
+    return true;
+  },
+};
+
+/** The credits a write overwrote, signed as correction.csv gives them back. */
+const correctionColumn: OwnColumn = plain({
+  name: CORRECTION_COLUMN,
+  sheet: 'number',
+  write: (row) => (row.correction === undefined ? '' : row.correction > 0 ? `+${row.correction}` : String(row.correction)),
+  read: (cell, into) => {
+    if (cell === '') return true;
+    if (!/^[+-]?\d{1,15}$/.test(cell)) return false;
+    into.correction = Number(cell);
+    return true;
+  },
+});
+
+const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted', 'uncertain', 'failed', 'invalid', 'skipped', 'valid'];
 
 /**
  * report.csv of `apply` when it reads before it writes: the row report, plus
@@ -218,9 +237,10 @@ const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted',
  * against, so that a drifted row shows all three (the target is `sent`).
  */
 export const GUARDED_REPORT: ReportSchema = {
-  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), ...apiColumns],
+  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), readAgeColumn, readUpdatedAtColumn, correctionColumn, ...apiColumns],
   outcomes: GUARDED_OUTCOMES,
-  done: ['updated', 'valid', 'unchanged'],
+  // An uncertain row is not one to send again: failed.csv is a file to re-send.
+  done: ['updated', 'valid', 'unchanged', 'uncertain'],
 };
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendBatch, AppendFile } from './append-batch.js';
 
@@ -12,6 +12,15 @@ const SENT_RANK = 1;
  * request. A row listed here more often than report.csv has an answer for it
  * was in flight when the process died: the API may have applied it. Once a
  * resumed run has recorded that, `-<line>` settles the lost request.
+ *
+ * Reading before writing, before each request whose body was made from a
+ * new read, `@<line> <from> <to> <updatedAt>` journals what it was made
+ * from: for a balance adjusted by a delta, the balance it was added to and
+ * the one it sets (what tells, once its answer is lost, whether it was
+ * applied: the batch holds `to`; not applied: `from`; or cannot be told:
+ * anything else), `-` for other rows; and the batch's updatedAt as that read
+ * listed it, where the credit ledger is reconciled from (`-` when unknown).
+ * Such entries count no request.
  */
 export class SentLog {
   readonly #batch: AppendBatch;
@@ -29,6 +38,12 @@ export class SentLog {
     return this.#batch.written();
   }
 
+  /** Journals what the next request of `line` was made from (see the class); resolves once written, when it may leave. */
+  recordRequest(line: number, request: SentRequest): Promise<void> {
+    this.#file.append(requestEntry(line, request));
+    return this.#batch.written();
+  }
+
   /** The `lost` requests of `line` in earlier interruptions are now in the report. */
   settle(line: number, lost: number): void {
     for (let request = 0; request < lost; request++) this.#file.append(`-${line}\n`);
@@ -41,6 +56,7 @@ export class SentLog {
 }
 
 const READ_BYTES = 1 << 20;
+const REQUEST_MARK = '@';
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
@@ -99,6 +115,42 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
   if (complete < size) truncateSync(path, complete);
 }
 
+/** What a request was made from, as journalled before it left (see SentLog). */
+export interface SentRequest {
+  /** For a balance adjusted by a delta: the balance it was added to, and the one the request set. */
+  readonly balance: { readonly from: number; readonly to: number } | undefined;
+  /** The batch's updatedAt as the read the request was made from listed it. */
+  readonly readUpdatedAt: string | undefined;
+}
+
+function requestEntry(line: number, { balance, readUpdatedAt }: SentRequest): string {
+  return `${REQUEST_MARK}${line} ${balance === undefined ? '- -' : `${balance.from} ${balance.to}`} ${readUpdatedAt === undefined || /\s/.test(readUpdatedAt) || readUpdatedAt === '' ? '-' : readUpdatedAt}\n`;
+}
+
+/**
+ * The last request journalled for each of `lines` (see SentLog): the lines
+ * whose last request may have landed unanswered. Reads the file as lines,
+ * since the few lines asked for are found by a pattern.
+ */
+export function readSentRequests(folder: string, wanted: (line: number) => boolean): Map<number, SentRequest> {
+  const requests = new Map<number, SentRequest>();
+  let text: string;
+  try {
+    text = readFileSync(join(folder, SENT_FILE), 'latin1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return requests;
+    throw error;
+  }
+  for (const match of text.matchAll(/^@(\d+) (?:(\d+) (\d+)|- -) (\S+)$/gm)) {
+    const line = Number(match[1]);
+    if (!Number.isSafeInteger(line) || !wanted(line)) continue;
+    const [from, to] = [Number(match[2]), Number(match[3])];
+    const balance = match[2] === undefined || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) ? undefined : { from, to };
+    requests.set(line, { balance, readUpdatedAt: match[4] === '-' ? undefined : match[4] });
+  }
+  return requests;
+}
+
 /**
  * Writes sent.log anew to match a compacted report.csv: one entry for each
  * line in `answered` (those whose one record now counts a request). Without
@@ -107,7 +159,7 @@ export function readSentLog(folder: string, onEntry: (line: number, change: 1 | 
  * flight. Replaced whole (a leftover `.tmp` is overwritten); a crash before
  * the rename leaves the longer log, which can only flag a row too many.
  */
-export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void): void {
+export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void, requests: ReadonlyMap<number, SentRequest> = new Map()): void {
   const path = join(folder, SENT_FILE);
   const partial = `${path}.tmp`;
   const fd = openSync(partial, 'w');
@@ -120,6 +172,8 @@ export function rewriteSentLog(folder: string, answered: (visit: (line: number) 
         text = '';
       }
     });
+    // What the last requests of rows still unsettled were made from outlives the rewrite: the next resume settles them by it.
+    for (const [line, request] of requests) text += requestEntry(line, request);
     writeAll(fd, text);
     fsyncSync(fd);
   } finally {

@@ -45,6 +45,13 @@ export interface Summary<O = RecordedOptions> {
   readonly peakRssBytes: number;
   /** What `snapshot` wrote; absent for other commands. */
   readonly snapshot?: { readonly clients: number; readonly batches: number; readonly file: string | null };
+  /**
+   * The run's writes reconciled against the credit ledger (apply reading
+   * before writing, verify): `checked`, the actions read, is null when the
+   * ledger could not be read whole, and `reason` says why. Absent when not
+   * attempted (a blind run, --no-reconcile).
+   */
+  readonly reconciliation?: Readonly<Record<string, unknown>> & { readonly checked: number | null; readonly overwritten?: number };
 }
 
 export interface SummaryFacts<O> {
@@ -61,6 +68,7 @@ export interface SummaryFacts<O> {
   readonly options: O;
   readonly plan: Readonly<Record<string, unknown>> | null;
   readonly snapshot?: Summary['snapshot'];
+  readonly reconciliation?: Summary['reconciliation'];
   readonly folder: string;
 }
 
@@ -91,6 +99,7 @@ export function summarize<O>(facts: SummaryFacts<O>): Summary<O> {
     // resourceUsage reports kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     ...(facts.snapshot === undefined ? {} : { snapshot: facts.snapshot }),
+    ...(facts.reconciliation === undefined ? {} : { reconciliation: facts.reconciliation }),
   };
 }
 

@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
-import type { CreditBatch } from '../core/credit-batch.js';
+import type { CreditAction, CreditActionType } from '../core/credit-action.js';
+import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import { ApiError } from '../core/errors.js';
+import { clip, previewJson } from '../core/preview.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -59,17 +61,22 @@ export function readUpdatedBatch(response: ApiResponse, id: string): CreditBatch
 
 /** One page of a client's credit batches, as `GET /clients/:clientId/creditBatches` answers it. */
 export interface BatchPage {
-  readonly creditBatches: readonly CreditBatch[];
+  readonly creditBatches: readonly ListedBatch[];
   /** The count of all the client's matching batches, when the answer says. */
   readonly total: number | undefined;
   /** Whether a later page has batches, when the answer says. */
   readonly hasMore: boolean | undefined;
+  /** How many batches a page holds, when the answer says. */
+  readonly perPage: number | undefined;
 }
 
 /**
  * Reads a page defensively: the documentation's pages disagree on the paging
  * shape, so `pageInfo` may lack a field (left undefined, for the caller to do
- * without) but a batch without an id, or for another client, is refused.
+ * without) but a batch without an id, or for another client, is refused. A
+ * field a batch lacks, or holds as null, is absent from it (a ListedBatch):
+ * never read as a value; one of the wrong kind (a name that is not text, a
+ * balance that is not a whole number of credits) is refused, never guessed at.
  */
 export function readBatchPage(response: ApiResponse, clientId: string): BatchPage {
   const body = parseJson(response.body);
@@ -80,25 +87,42 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
   if (list === undefined || !Array.isArray(list.creditBatches)) {
     throw new ApiError('rejected', `the API answered 200 without the credit batches of client ${clientId}`, { status: 200 });
   }
-  for (const batch of list.creditBatches as Partial<CreditBatch>[]) {
-    if (typeof batch?.id !== 'string') throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
-    if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
-      throw new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${batch.clientId} among those of client ${clientId}`, { status: 200 });
-    }
-    // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
-    for (const field of ['currentBalance', 'allocatedCredits'] as const) {
-      const value: unknown = batch[field];
-      if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-        throw new ApiError('rejected', `the API listed credit batch ${batch.id} with ${field} ${JSON.stringify(value)}, not a whole number of credits`, { status: 200 });
-      }
+  const creditBatches = (list.creditBatches as unknown[]).map((listed) => readListedBatch(listed, clientId));
+  const info = list.pageInfo ?? {};
+  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
+  return {
+    creditBatches,
+    total: count(info.total),
+    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
+    perPage: count(info.perPage) || undefined,
+  };
+}
+
+/** One batch of a list: its fields without those that are null. */
+function readListedBatch(listed: unknown, clientId: string): ListedBatch {
+  if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
+    throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
+  }
+  const batch = Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) as Record<string, unknown> & { id: string };
+  const id = clip(batch.id);
+  if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
+    throw new ApiError('rejected', `the API listed credit batch ${id} of client ${clip(batch.clientId)} among those of client ${clientId}`, { status: 200 });
+  }
+  for (const field of ['name', 'expiresOn'] as const) {
+    const value = batch[field];
+    if (value !== undefined && typeof value !== 'string') throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not text`, { status: 200 });
+  }
+  if (typeof batch.expiresOn === 'string' && Number.isNaN(Date.parse(batch.expiresOn))) {
+    throw new ApiError('rejected', `the API listed credit batch ${id} with expiresOn ${previewJson(batch.expiresOn)}, not a moment`, { status: 200 });
+  }
+  // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
+  for (const field of ['currentBalance', 'allocatedCredits'] as const) {
+    const value = batch[field];
+    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+      throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not a whole number of credits`, { status: 200 });
     }
   }
-  const info = list.pageInfo ?? {};
-  return {
-    creditBatches: list.creditBatches as CreditBatch[],
-    total: typeof info.total === 'number' && Number.isSafeInteger(info.total) && info.total >= 0 ? info.total : undefined,
-    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
-  };
+  return batch as unknown as ListedBatch;
 }
 
 /** Whether `GET /ping` accepted the key; throws the ApiError any other answer stands for. */
@@ -109,6 +133,100 @@ export function readPing(response: ApiResponse): void {
   if ((body as { valid?: unknown } | undefined)?.valid !== true) {
     throw new ApiError('auth', 'the API did not confirm the key (GET /ping answered without "valid": true)', { status: 200, hint: 'Check TI_API_KEY or --api-key-file.' });
   }
+}
+
+/** One page of a credit account's ledger, as `GET /clients/:id/creditAccount/:creditAccountId/creditActions` answers it. */
+export interface CreditActionPage {
+  readonly creditActions: readonly CreditAction[];
+  /** The count of all the account's actions of the type asked for, when the answer says. */
+  readonly total: number | undefined;
+  /** Whether a later page has actions, when the answer says. */
+  readonly hasMore: boolean | undefined;
+  /** Actions a page holds, when the answer says. */
+  readonly perPage: number | undefined;
+}
+
+/**
+ * Reads a page of the ledger defensively. The paging is read in either shape
+ * the documentation gives: this endpoint's `pageInfo` (`perPage`, `cursor`,
+ * `total`, `hasMore`), any field of which may be missing, as in the
+ * cursor-only `pageInfo` of the Pagination page; or that page's `meta`
+ * (`perPage`, `totalCount`, `nextCursor`). An action that is not an object,
+ * has no id, is another client's, or holds a field of another type than the
+ * documented one makes the page unreadable; a field merely absent (or null)
+ * is left undefined, for the caller to decide whether it needed it.
+ */
+export function readCreditActionPage(response: ApiResponse, query: { readonly clientId: string; readonly creditAccountId: string; readonly actionType: CreditActionType }): CreditActionPage {
+  const body = parseJson(response.body);
+  const failure = answerFailure(response, 'read the credit ledger (credit actions)', body);
+  if (failure !== undefined) throw failure;
+  const { clientId, creditAccountId, actionType } = query;
+  const whose = `credit account ${creditAccountId} of client ${clientId}`;
+  const list = (body as { data?: { APICreditActionsByClientIdAndAccountIdAndActionType?: Record<string, unknown> } } | undefined)?.data?.APICreditActionsByClientIdAndAccountIdAndActionType;
+  if (typeof list !== 'object' || list === null || !Array.isArray(list.creditActions)) throw ledgerRefused(`the API answered 200 without the ${actionType} actions of ${whose}`);
+  for (const [field, asked] of [['clientId', clientId], ['creditAccountId', creditAccountId]] as const) {
+    const said = list[field];
+    if (typeof said === 'string' && said.toLowerCase() !== asked.toLowerCase()) throw ledgerRefused(`the API answered with the credit actions of ${field} ${said} when asked for those of ${whose}`);
+  }
+  const creditActions = (list.creditActions as unknown[]).map((item) => readCreditAction(item, actionType, clientId, whose));
+  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
+  const info = objectOrEmpty(list.pageInfo);
+  const meta = objectOrEmpty((body as { meta?: unknown }).meta);
+  const nextCursor = meta.nextCursor;
+  const perPage = count(info.perPage) ?? count(meta.perPage);
+  return {
+    creditActions,
+    total: count(info.total) ?? count(meta.totalCount),
+    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
+    // The documentation's example says perPage 0: a page size that cannot be is no page size.
+    perPage: perPage === 0 ? undefined : perPage,
+  };
+}
+
+function readCreditAction(item: unknown, actionType: CreditActionType, clientId: string, whose: string): CreditAction {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw ledgerRefused(`the API listed a ${actionType} action of ${whose} that is not an object (${shown(item)})`);
+  const fields = item as Record<string, unknown>;
+  const id = fields.id;
+  if (typeof id !== 'string' || id === '') throw ledgerRefused(`the API listed a ${actionType} action of ${whose} without an id`);
+  const typed = <T>(name: string, type: 'string' | 'number'): T | undefined => {
+    const value = fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === type && (type === 'string' || Number.isFinite(value))) return value as T;
+    throw ledgerRefused(`the API listed ${actionType} action ${id} of ${whose} with ${name} ${shown(value)}, not ${type === 'string' ? 'text' : 'a number'}`);
+  };
+  const text = (name: string): string | undefined => typed<string>(name, 'string');
+  const number = (name: string): number | undefined => typed<number>(name, 'number');
+  const client = text('client');
+  if (client !== undefined && client.toLowerCase() !== clientId.toLowerCase()) throw ledgerRefused(`the API listed ${actionType} action ${id} of client ${client} among those of ${whose}`);
+  return {
+    id,
+    actionType,
+    action: text('action'),
+    amount: number('amount'),
+    source: text('source'),
+    sourceType: text('sourceType'),
+    target: text('target'),
+    targetType: text('targetType'),
+    timestamp: text('timestamp'),
+    sourceBalanceIn: number('sourceBalanceIn'),
+    sourceBalanceOut: number('sourceBalanceOut'),
+    targetBalanceIn: number('targetBalanceIn'),
+    targetBalanceOut: number('targetBalanceOut'),
+  };
+}
+
+function ledgerRefused(message: string): ApiError {
+  return new ApiError('rejected', message, { status: 200 });
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** A value of an answer as a message may quote it: short, whatever the answer held. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** Network codes after which the same request cannot work by waiting: the address or its certificate is wrong. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError } from 'got';
+import type { CreditActionType } from '../core/credit-action.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { keyScrubber } from '../core/secret.js';
 import { API_PATH, type ApiTarget } from './api-target.js';
@@ -43,6 +44,15 @@ export interface BatchPageQuery {
   readonly page: number;
 }
 
+/** Which page of one credit account's ledger, of one action type, to read. */
+export interface CreditActionQuery {
+  readonly clientId: string;
+  readonly creditAccountId: string;
+  readonly actionType: CreditActionType;
+  /** 1-based. */
+  readonly page: number;
+}
+
 /**
  * The API's endpoints, one method each. Every method resolves with the answer
  * whatever its status, and rejects only when no complete answer arrived
@@ -55,6 +65,8 @@ export interface ApiClient {
   putCreditBatch(id: string, body: CreditBatchUpdate): Promise<ApiResponse>;
   /** `GET /clients/:clientId/creditBatches`: one page of a client's credit batches. */
   listCreditBatches(query: BatchPageQuery): Promise<ApiResponse>;
+  /** `GET /clients/:clientId/creditAccount/:creditAccountId/creditActions`: one page of a credit account's ledger. */
+  listCreditActions(query: CreditActionQuery): Promise<ApiResponse>;
   /** `GET /ping`: whether the key is accepted, at the cost of one request. */
   ping(): Promise<ApiResponse>;
   /** Closes the kept-alive connections so the process can exit. */
@@ -138,6 +150,10 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
       exchange('GET', `clients/${encodeURIComponent(clientId)}/creditBatches`, {
         // The documented form repeats the client in the query, as the path already names it.
         searchParams: { clientId, ...(creditAccountId === undefined ? {} : { creditAccountId }), page: String(page) },
+      }),
+    listCreditActions: ({ clientId, creditAccountId, actionType, page }) =>
+      exchange('GET', `clients/${encodeURIComponent(clientId)}/creditAccount/${encodeURIComponent(creditAccountId)}/creditActions`, {
+        searchParams: { clientId, actionType, page: String(page) },
       }),
     ping: () => exchange('GET', 'ping'),
     close() {

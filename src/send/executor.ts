@@ -27,19 +27,32 @@ export interface ExecutorEvents {
   readonly onCircuitOpen?: (error: ApiError, consecutiveFailures: number) => void;
 }
 
+/** Where an item's requests stand, as its hooks are told before each one. */
+export interface AttemptContext {
+  /** 1 for the first request, 2 for the first retry… */
+  readonly number: number;
+  /**
+   * Whether an earlier request of the item may have been acted on: it left
+   * whole and no answer came back, or a 5xx came back (a gateway's 502/504
+   * says nothing of what the API behind it did).
+   */
+  readonly mayHaveLanded: boolean;
+}
+
 export interface PerformHooks<W = never> {
   /**
-   * A last check of whether the item should be sent at all, made as late as
-   * possible: once its first turn is granted, just before its first request.
-   * A value withholds the item; undefined lets it go.
+   * A last check of whether the item should be sent, made as late as
+   * possible: once its turn is granted, just before each request (the first,
+   * and each retry: time passes in a backoff too). A value withholds the
+   * item; undefined lets the request go.
    */
-  readonly guard?: () => Promise<W | undefined>;
+  readonly guard?: (attempt: AttemptContext) => Promise<W | undefined>;
   /**
-   * Called once, just before the item's first request: from then on the API
-   * may have acted on it. The request waits for what it returns to resolve
-   * (the item's journal entry written).
+   * Called just before each request, after the guard: from then on the API
+   * may act on it. The request waits for what it returns to resolve (the
+   * item's journal entry written).
    */
-  readonly beforeFirstAttempt?: () => void | Promise<void>;
+  readonly beforeAttempt?: (attempt: AttemptContext) => void | Promise<void>;
 }
 
 /** Carries a guard's verdict out of the retry loop, which ends at any error that is not an ApiError. */
@@ -88,9 +101,10 @@ export class Executor {
   /**
    * Queues one item, at most `concurrency` in flight; resolves once there is
    * room for the next, so that a caller reading a file waits rather than
-   * queueing it whole. `onDone` is given the item's result.
+   * queueing it whole. `onDone` is given the item's result; the item holds
+   * its place until what `onDone` returns resolves.
    */
-  submit<I, T, W = never>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T, W>) => void, hooks: PerformHooks<W> = {}): Promise<void> {
+  submit<I, T, W = never>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T, W>) => void | Promise<void>, hooks: PerformHooks<W> = {}): Promise<void> {
     return this.#dispatcher.submit(async () => onDone(await this.perform(operation, item, hooks)));
   }
 
@@ -108,7 +122,7 @@ export class Executor {
   async perform<I, T, W = never>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W> = {}): Promise<SendResult<T, W>> {
     const result = await this.#attempt(operation, item, hooks);
     if (result.kind === 'failed' && stopsTheRun(result.error)) this.#events.onFatal?.(result.error);
-    if (this.#breaker.record(result)) this.#openCircuit(result);
+    if (this.#breaker.record(result, operation.reads === true)) this.#openCircuit(result);
     return result;
   }
 
@@ -133,6 +147,16 @@ export class Executor {
     this.#client.close();
   }
 
+  /**
+   * Gives up on the requests in flight: their connections are closed, so
+   * that each ends now as a request whose answer was lost (the API may have
+   * acted on it). Called once the run is stopping and the operator will not
+   * wait for them.
+   */
+  abandon(): void {
+    this.#client.close();
+  }
+
   async #attempt<I, T, W>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W>): Promise<SendResult<T, W>> {
     const signal = this.#signal;
     const { line, id } = operation.describe(item);
@@ -142,6 +166,7 @@ export class Executor {
     // The pause the last 429 imposed, not yet charged to this item.
     let owedMs = 0;
     let answerLost = false;
+    let mayHaveLanded = false;
     let lastError: ApiError | undefined;
     let lastHeaders: ApiResponse['headers'] = {};
     if (signal.aborted) return { kind: 'not-sent', reason: notSent(signal) };
@@ -154,11 +179,12 @@ export class Executor {
       if (turn === undefined) throw throttledTooLong(lastError, maxThrottleWaitMs);
       throttledMs += Math.max(turn.pausedMs, owedMs);
       owedMs = 0;
-      if (attempts === 0 && hooks.guard !== undefined) {
-        const withheld = await hooks.guard();
+      const context: AttemptContext = { number: attempts + 1, mayHaveLanded };
+      if (hooks.guard !== undefined) {
+        const withheld = await hooks.guard(context);
         if (withheld !== undefined) throw new Withheld(withheld);
       }
-      if (attempts === 0) await hooks.beforeFirstAttempt?.();
+      await hooks.beforeAttempt?.(context);
       attempts++;
       const started = this.#clock.now();
       const record = (status: number | undefined, error?: ApiError): void =>
@@ -169,6 +195,7 @@ export class Executor {
       } catch (error) {
         lastError = classifyNetworkError(error);
         answerLost ||= lastError.answerLost;
+        mayHaveLanded ||= lastError.answerLost;
         lastHeaders = {};
         record(undefined, lastError);
         throw lastError;
@@ -181,6 +208,7 @@ export class Executor {
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         lastError = error;
+        mayHaveLanded ||= error.status !== undefined && error.status >= 500;
         lastHeaders = response.headers;
         record(error.status, error);
         throw error;
@@ -202,22 +230,22 @@ export class Executor {
       });
       return { kind: 'done', value, attempts, status };
     } catch (error) {
-      if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W };
-      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost };
+      if (error instanceof Withheld) return { kind: 'withheld', detail: error.detail as W, attempts };
+      if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost, mayHaveLanded };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
       const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
-      return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost };
+      return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost, mayHaveLanded };
     }
   }
 
   #openCircuit(last: SendResult<unknown, unknown>): void {
-    const rows = this.#breaker.consecutiveFailures;
+    const failures = this.#breaker.consecutiveFailures;
     const said = last.kind === 'failed' ? last.error.message : 'no answer';
-    const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${said}); the API looks unavailable`, {
+    const error = new ApiError('aborted', `${this.#breaker.describeFailures()} after every retry (the last: ${said}); the API looks unavailable`, {
       hint: 'Once the API answers again, continue the run with the --resume command below.',
     });
-    this.#events.onCircuitOpen?.(error, rows);
+    this.#events.onCircuitOpen?.(error, failures);
   }
 }
 

@@ -12,6 +12,8 @@ export interface Operation<I, T> {
   request(client: ApiClient, item: I): Promise<ApiResponse>;
   /** The value a 200 carries; throws the ApiError any other answer (or an unexpected 200) stands for. */
   read(response: ApiResponse, item: I): T;
+  /** True for a request that changes nothing (a read): what fails is then a read, never a row sent. */
+  readonly reads?: boolean;
 }
 
 /** What became of one item handed to the send stage; `W` is what a guard may withhold it with. */
@@ -23,9 +25,10 @@ export type SendResult<T, W = never> =
    * before another attempt could be made (the error is then the last one).
    * `answerLost` when some attempt reached the API whole but its answer was
    * lost (see ApiError.answerLost): the API may have acted on the item.
+   * `mayHaveLanded`: that, or some attempt was answered 5xx (see AttemptContext).
    */
-  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean; readonly answerLost: boolean }
+  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean; readonly answerLost: boolean; readonly mayHaveLanded?: boolean }
   /** Never sent: the run stopped first. */
   | { readonly kind: 'not-sent'; readonly reason: string }
-  /** Never sent: the item's guard, checked just before its first request, withheld it. */
-  | { readonly kind: 'withheld'; readonly detail: W };
+  /** Not sent (again): the item's guard, checked just before a request, withheld it; `attempts` made before that. */
+  | { readonly kind: 'withheld'; readonly detail: W; readonly attempts: number };

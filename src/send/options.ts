@@ -1,3 +1,4 @@
+import type { PacingStats } from '../core/run-facts.js';
 import type { ApiTarget } from './api-target.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -29,4 +30,15 @@ export interface SendOptions {
   readonly maxThrottleWaitMs: number;
   /** Consecutive items failing after every retry that stop the run; 0 never stops it. */
   readonly circuitBreaker: number;
+}
+
+/**
+ * The options of a later executor on the same key, in the same run (the
+ * credit ledger read once the writes are sent): it starts at the pace the
+ * first one ended at, with the burst it learned, rather than learning them
+ * again from the API's answers, or its 429s.
+ */
+export function continuing(send: SendOptions, pacing: PacingStats | undefined): SendOptions {
+  if (pacing === undefined || pacing.learnedRatePerMinute === null || pacing.ratePerMinute <= 0) return send;
+  return { ...send, ratePerMinute: pacing.ratePerMinute, rateFrom: 'remembered', ...(pacing.learnedBurst === null ? {} : { burst: pacing.learnedBurst }) };
 }

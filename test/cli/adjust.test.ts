@@ -171,6 +171,6 @@ describe('guardrails', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', await csv(dir, `id,currentBalance\n${randomUUID()},5\n`), '--base-url', 'http://127.0.0.1:9', '--max-balance-change', '10'], { cwd: dir });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /--max-balance-change measures changes against the live values, which --blind does not read/);
+    assert.match(run.stderr, /--blind cannot be combined with --max-balance-change: it measures changes against the live values, which --blind does not read/);
   });
 });

@@ -25,7 +25,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
     for (const args of [['help', 'apply'], ['apply', '-h']]) {
       const run = await cli(args, { cwd: dir });
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^ti-credits apply <csv> \[options\]\n/);
+      assert.match(run.stdout, /^ti-credits apply <file> \[options\]\n/);
       assert.match(run.stdout, /--rate/);
     }
   });

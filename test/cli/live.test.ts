@@ -42,7 +42,8 @@ async function world(clientCount: number, perClient: number, options: Omit<MockO
 
 const base = (mock: MockApi): string[] => ['--base-url', mock.origin, '--rate', '0', '--retry-delay', '1'];
 const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'PUT');
-const gets = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'GET');
+/** The reads of credit batch lists (the credit ledger read to reconcile a run is not one). */
+const gets = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/creditBatches'));
 
 /** Takes a snapshot of every client of `w` into `<dir>/snap`; returns snapshot.csv's path. */
 async function snapshot(w: World, dir: string): Promise<string> {
@@ -101,7 +102,8 @@ describe('apply, reading before it writes', () => {
     const run = await cli(['apply', '--yes', file, ...base(w.mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.equal(puts(w.mock).length, 0);
-    assert.equal(w.mock.requests.length - before, 4, 'one list read of two pages per client');
+    // Read for the plan, then again once it is confirmed: a row is called unchanged only against values read after the question.
+    assert.equal(w.mock.requests.length - before, 8, 'two list reads of two pages per client');
     const report = await reportOf(join(dir, 'run'));
     assert.deepEqual(new Set(report.map((row) => row.outcome)), new Set(['unchanged']));
     assert.equal(report.length, 10);
@@ -177,6 +179,50 @@ describe('apply, reading before it writes', () => {
     assert.equal(mock.store.get(last.id)?.currentBalance, last.currentBalance - 1);
     // Read once for the plan, then again before each of the three rows (--max-staleness 0).
     assert.equal(gets(mock).length, 4);
+  });
+
+  it('reads a large client again by the credit account its rows name, once the plan has shown that costs fewer pages, and says where the reading stands', async () => {
+    const clientId = randomUUID();
+    const [small, large] = [randomUUID(), randomUUID()];
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 31 }, (_, index) => ({ id: randomUUID(), clientId, creditAccountId: index === 0 ? small : large, currentBalance: 100, expiresOn: '2027-12-31T23:59:59.000Z' }));
+    const mock = await startMockApi({ perPage: 3, faults: { latencyMs: 150 }, store: new CreditBatchStore(seed) });
+    mocks.push(mock);
+    const [row] = seed as [Partial<CreditBatch>];
+    const dir = await tempDir();
+    const csv = join(dir, 'one.csv');
+    await writeFile(csv, `id,clientId,creditAccountId,currentBalanceDelta\n${row.id},${clientId},${small},5\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(mock), '--out', join(dir, 'run'), '--progress-interval', '1', '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const reads = gets(mock);
+    // The plan reads the client whole (31 batches, 3 a page); the check before the PUT reads only the account of the row.
+    assert.equal(reads.filter((request) => request.query.creditAccountId === undefined).length, 11);
+    assert.deepEqual(
+      reads.filter((request) => request.query.creditAccountId !== undefined).map((request) => request.query.creditAccountId),
+      [small],
+    );
+    assert.equal(mock.store.get(row.id ?? '')?.currentBalance, 105);
+    assert.match(run.stderr, /Reading the live values: 0\/1 list read, \d+ pages?, \d+ credit batch/);
+    assert.doesNotMatch(run.stderr, /Carried to the report, not sent/, 'the credit account is read, not a note');
+  });
+
+  it('sends a file that interleaves its clients client by client, so that each client is read again only while its own rows go', async () => {
+    const w = await world(3, 4);
+    const dir = await tempDir();
+    // Row by row: client 0, 1, 2, 0, 1, 2…
+    const interleaved = [0, 1, 2, 3].flatMap((index) => w.clients.map((client) => w.mock.store.listByClient(client)[index] as CreditBatch));
+    const csv = join(dir, 'interleaved.csv');
+    await writeFile(csv, `id,clientId,currentBalanceDelta\n${interleaved.map((batch) => `${batch.id},${batch.clientId},1`).join('\n')}\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(w.mock), '--concurrency', '1', '--out', join(dir, 'run'), '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const clientOf = new Map(w.batches.map((batch) => [batch.id, batch.clientId]));
+    assert.deepEqual(
+      puts(w.mock).map((request) => clientOf.get(request.id ?? '')),
+      w.clients.flatMap((client) => [client, client, client, client]),
+    );
+    assert.deepEqual(
+      w.batches.map((batch) => w.mock.store.get(batch.id)?.currentBalance),
+      w.batches.map((batch) => batch.currentBalance + 1),
+    );
   });
 
   it('refuses, before any PUT, a row whose id is not among its client\'s batches', async () => {

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseBaseUrl, resolveApplyOptions, resolveMockOptions, resolveValidateOptions } from '../../src/cli/options.js';
+import { apply } from '../../src/cli/commands/apply.js';
+import { mock, resolveMockOptions as resolveMock } from '../../src/cli/commands/mock.js';
+import { validate } from '../../src/cli/commands/validate.js';
+import { resolveApplyRun, resolveValidateRun } from '../../src/cli/file-run.js';
+import { Flags } from '../../src/cli/flags/spec.js';
+import { parseBaseUrl } from '../../src/cli/flags/target.js';
 import { TiError } from '../../src/core/errors.js';
 import { rememberPace } from '../../src/report/pace-memory.js';
 import { tempDir } from '../helpers.js';
@@ -29,7 +34,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', ...argv }, env, new Date(), { cwd: process.cwd(), typed: new Set() });
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) => resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -39,13 +44,13 @@ describe('apply options', () => {
     );
   });
   it('prefers flags to the environment', async () => {
-    const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' });
+    const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' });
     assert.equal(options.send?.target.origin, 'https://flag.example');
-    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
+    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
   });
   it('refuses a key that could not be one', async () => {
-    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k' }), /starts with "Bearer"/);
-    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'ti_test k' }), /spaces or characters/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k_0123456789abcdef' }), /starts with "Bearer"/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'ti_test k_0123456789abcdef' }), /spaces or characters/);
     await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: '  ' }), /is empty/);
   });
   it('parses numbers strictly', async () => {
@@ -67,7 +72,7 @@ describe('apply options', () => {
 describe('where the pace starts', () => {
   const ACME = 'https://acme.thoughtindustries.com';
   const pace = async (cwd: string, argv: Record<string, unknown> = {}): Promise<unknown[]> => {
-    const options = await resolveApplyOptions({ csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, { TI_API_KEY: 'ti_test_k' }, new Date(), { cwd, typed: new Set() });
+    const { options } = await resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, apply.flags), { TI_API_KEY: 'ti_test_k_0123456789abcdef' }, new Date(), { cwd, typed: new Set() });
     const send = options.send;
     return [send?.ratePerMinute, send?.maxRatePerMinute, send?.rateFrom, send?.burst, send?.learnBurst];
   };
@@ -95,7 +100,7 @@ describe('where the pace starts', () => {
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateOptions({ csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, new Date('2026-11-24T00:00:00Z'));
+  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z')).options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });
@@ -127,6 +132,8 @@ describe('reading options', () => {
     }
   });
 });
+
+const resolveMockOptions = (argv: Record<string, unknown>): ReturnType<typeof resolveMock> => resolveMock(new Flags('mock', argv, mock.flags));
 
 describe('mock options', () => {
   it('throttles only when --rate-limit is given, with a burst of 20 unless told', () => {

@@ -113,6 +113,21 @@ describe('apply --plan', () => {
     );
   });
 
+  it('reports as drifted, not unchanged, a row the plan found already as asked whose batch moved since', async () => {
+    const { mock, dir, folder, batches } = await planned();
+    // The fourth row asks for the balance the batch held when the plan was made: unchanged then, moved now.
+    mock.store.redeem(batches[3]?.id ?? '', 7, new Date());
+    const run = await cli(['apply', '--plan', folder, '--yes', '--out', join(dir, 'sent')], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.deepEqual(
+      puts(mock).map((request) => request.id),
+      batches.slice(0, 3).map((batch) => batch.id),
+    );
+    const report = await readCsvFile(join(dir, 'sent', 'report.csv'));
+    const moved = report.find((row) => row.id === batches[3]?.id);
+    assert.deepEqual([moved?.outcome, moved?.['baseline.currentBalance'], moved?.['live.currentBalance']], ['drifted', '100', '93']);
+  });
+
   it('refuses a plan altered since it was made, made for another target, or too old: nothing sent, no run folder', async () => {
     const { mock, dir, folder } = await planned();
     const path = join(folder, 'plan.json');
@@ -141,7 +156,8 @@ describe('apply --plan', () => {
 
     const old = await cli(['apply', '--plan', folder, '--yes', '--max-plan-age', '0'], { cwd: dir });
     assert.equal(old.code, 2);
-    assert.match(old.stderr, /longer ago than --max-plan-age allows/);
+    // In the unit that shows it (issue 26): never "0 h ago, longer ago than --max-plan-age allows (0 h)".
+    assert.match(old.stderr, /, (\d+ min )?\d+ s ago, longer ago than --max-plan-age allows \(0 s\); nothing was sent\./);
 
     assert.equal(puts(mock).length, 0);
     assert.deepEqual(await reports(), []);

@@ -1,53 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { ids, KEY, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
-
-/**
- * The real command in a pseudo-terminal, through util-linux's `script` (part
- * of Debian's essential bsdutils): stdin and stderr are TTYs there, as for a
- * person at a terminal, so the plan is asked about and the bar is drawn.
- */
+import { ids, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
+import { CTRL_C, inTerminal } from '../pty.js';
 
 const startMock = mockStarter();
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const shellWord = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
 const SGR_COLOUR = /\x1b\[(3\d|9\d)m/;
-
-/** The environment of the machine running the tests, less what decides colour: each test sets that itself. */
-function plainEnv(): Record<string, string | undefined> {
-  const { NO_COLOR, FORCE_COLOR, NODE_DISABLE_COLORS, CI, ...rest } = process.env;
-  return { ...rest, TI_API_KEY: KEY, TERM: 'xterm-256color' };
-}
-
-/** Types `answer` at once and, if given, Ctrl-C once the output matches `interruptWhen`; the terminal is `columns` wide. */
-function inTerminal(args: readonly string[], cwd: string, answer: string, env: Record<string, string>, interruptWhen?: RegExp, columns = 120): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const command = `stty cols ${columns} rows 24; ${[process.execPath, MAIN, ...args].map(shellWord).join(' ')}`;
-    const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-      cwd,
-      env: { ...plainEnv(), ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let interrupted = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (interruptWhen !== undefined && !interrupted && interruptWhen.test(output)) {
-        interrupted = true;
-        // The terminal turns ^C into SIGINT for the command, as a keyboard does.
-        child.stdin.write('\x03');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    // Typed ahead: the terminal holds the line until the question reads it. stdin stays open, as a keyboard does.
-    child.stdin.write(answer);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 describe('at a terminal', () => {
   it('asks to confirm the plan, then draws a progress bar in colour', async () => {
@@ -55,7 +13,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 200 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, 'y\n', {});
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], dir, { typeAhead: 'y\n' });
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Plan: update 3 credit batches on /);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
@@ -70,7 +28,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin], dir, 'n\n', { NO_COLOR: '1' });
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin], dir, { typeAhead: 'n\n', env: { NO_COLOR: '1' } });
     assert.equal(run.code, 2, run.output);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
     assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
@@ -84,11 +42,11 @@ describe('at a terminal', () => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows[0]},5\n`);
     const args = ['apply', '--blind', csv, '--base-url', mock.origin, '--yes'];
-    const underCi = await inTerminal(args, dir, '', { CI: 'true' });
+    const underCi = await inTerminal(args, dir, { env: { CI: 'true' } });
     assert.equal(underCi.code, 0, underCi.output);
     assert.match(underCi.output, /1\/1 rows/);
     assert.doesNotMatch(underCi.output, SGR_COLOUR);
-    const forced = await inTerminal([...args, '--out', 'forced'], dir, '', { CI: 'true', FORCE_COLOR: '1' });
+    const forced = await inTerminal([...args, '--out', 'forced'], dir, { env: { CI: 'true', FORCE_COLOR: '1' } });
     assert.equal(forced.code, 0, forced.output);
     assert.match(forced.output, SGR_COLOUR);
   });
@@ -98,7 +56,7 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 150 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, / [1-9]\d*\/30 rows \|/);
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, { cues: [{ when: / [1-9]\d*\/30 rows \|/, then: () => CTRL_C }] });
     assert.equal(run.code, 130, run.output);
     const stopping = run.output.indexOf('Stopping: no new row will be sent');
     assert.ok(stopping > 0, run.output);
@@ -115,10 +73,10 @@ describe('at a terminal', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, '', {}, /Send these changes\? \[y\/N\] $/);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, { cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }] });
     assert.equal(run.code, 130, run.output);
     const after = run.output.slice(run.output.indexOf('[y/N]'));
-    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows as skipped\./);
+    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows it would have sent as skipped\./);
     assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped/);
     assert.equal(mock.requests.length, 0);
     assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);
@@ -133,7 +91,7 @@ describe('at a terminal', () => {
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind', '--rate', '0', '--concurrency', '1', '--yes'], dir, '', {}, undefined, 80);
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind', '--rate', '0', '--concurrency', '1', '--yes'], dir, { columns: 80 });
     assert.equal(run.code, 1, run.output);
     const drawn = run.output
       .split(/\r|\n|\x1b\[\d*G/)

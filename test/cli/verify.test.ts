@@ -34,8 +34,8 @@ describe('verify', () => {
     const rows = await readCsvFile(join(folder, 'verify.csv'));
     assert.deepEqual(new Set(rows.map((row) => row.result)), new Set(['holds']));
     assert.equal(rows.length, 6);
-    // One list read per client for the plan, one per client to verify (6 batches, 2 a page: 2 pages each).
-    assert.equal(mock.requests.filter((request) => request.method === 'GET').length, 8);
+    // One list read per client for the plan, one per client once the plan is confirmed, one per client to verify (6 batches, 2 a page: 2 pages each).
+    assert.equal(mock.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/creditBatches')).length, 12);
     const verify = JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8'));
     assert.deepEqual([verify.command, verify.rows.holds, verify.rows.changed], ['verify', 6, 0]);
     const summary = JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8'));

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { resolveMockOptions } from '../../src/cli/options.js';
+import { mock, resolveMockOptions as resolveMock } from '../../src/cli/commands/mock.js';
+import { Flags } from '../../src/cli/flags/spec.js';
+
+const resolveMockOptions = (argv: Record<string, unknown>): ReturnType<typeof resolveMock> => resolveMock(new Flags('mock', argv, mock.flags));
 import { runCli } from '../../src/cli/program.js';
 import { call, listPath } from './http.js';
 

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { resolveApplyOptions } from '../../src/cli/options.js';
-import { bulkIngest } from '../../src/pipeline/bulk-ingest.js';
+import { apply } from '../../src/cli/commands/apply.js';
+import { resolveApplyRun } from '../../src/cli/file-run.js';
+import { Flags } from '../../src/cli/flags/spec.js';
+
+const resolveApplyOptions = (argv: Record<string, unknown>, env: Record<string, string>, now: Date, context: { cwd: string; typed: Set<string> }): ReturnType<typeof resolveApplyRun> => resolveApplyRun(new Flags('apply', argv, apply.flags), env, now, context);
+import { runFile } from '../../src/pipeline/run.js';
 import { ids, KEY, mockStarter, readCsvFile, requestsFor, tempDir, writeCsv } from '../helpers.js';
 
 const mockWith = mockStarter();
@@ -17,7 +21,8 @@ describe('a resumed run judges every row again', () => {
     const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'skip-invalid': true, 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<void> => {
       const now = new Date(at);
-      await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) }), { cwd: dir, now: () => now });
+      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) });
+      await runFile(mode, options, { cwd: dir, now: () => now });
     };
 
     await run('2026-12-01T00:00:00.000Z', { out: folder });
@@ -42,9 +47,10 @@ describe('a resumed run judges every row again', () => {
     const csv = await writeCsv(dir, `id,name,currentBalance\n${rows.map((id, index) => `${id},"Batch ${index}, renamed for the migration",${index}`).join('\n')}\n`);
     const folder = join(dir, 'run');
     const now = new Date('2026-12-01T00:00:00.000Z');
-    const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof bulkIngest>>> => {
+    const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof runFile>>> => {
       const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'circuit-breaker': '0', 'log-level': 'info', ...more };
-      return bulkIngest(await resolveApplyOptions(argv, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys(argv)) }), { cwd: dir, now: () => now });
+      const { mode, options } = await resolveApplyOptions(argv, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys(argv)) });
+      return runFile(mode, options, { cwd: dir, now: () => now });
     };
 
     assert.equal((await run({ out: folder })).tally.rows.failed, 600);
@@ -65,7 +71,8 @@ describe('a resumed run judges every row again', () => {
     const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<string> => {
       const now = new Date(at);
-      return (await bulkIngest(await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) }), { cwd: dir, now: () => now })).summary.status;
+      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) });
+      return (await runFile(mode, options, { cwd: dir, now: () => now })).summary.status;
     };
 
     assert.equal(await run('2026-12-01T00:00:00.000Z', { out: folder }), 'completed');

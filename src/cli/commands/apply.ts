@@ -1,63 +1,121 @@
 import { TiError } from '../../core/errors.js';
+import type { PacingStats } from '../../core/run-facts.js';
 import { keyScrubber } from '../../core/secret.js';
-import { bulkIngest } from '../../pipeline/bulk-ingest.js';
+import type { Plan } from '../../pipeline/plan.js';
+import type { RunOptions } from '../../pipeline/run-options.js';
 import { keyKind } from '../../send/api-target.js';
-import type { ConfigFile } from '../config-file.js';
+import type { Command, CommandInput, CommandResult } from '../command.js';
 import { askYesNo } from '../confirm.js';
+import { EXIT, FILE_NOTE, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { resolveApplyRun, runFlags } from '../file-run.js';
+import { guardFlags, guardrailFlags } from '../flags/guard.js';
+import { configFlags, operatorFlags, reportFlags, resolveOperatorOptions } from '../flags/output.js';
+import { pacingFlags } from '../flags/pacing.js';
+import { readingFlags } from '../flags/reading.js';
+import { targetFlags } from '../flags/target.js';
 import type { CliIo } from '../io.js';
-import { CONFIRM_QUESTION, formatPlan, STOPPING } from '../messages.js';
-import { resolveApplyOptions, resolveOperatorOptions } from '../options.js';
-import { createProgressDisplay } from '../progress-display.js';
-import { EXIT } from '../exit-codes.js';
-import { finishRun } from './run-command.js';
-import { runVerify } from './verify.js';
+import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
+import { formatPlan } from '../views/plan.js';
+import { runResult } from './run-result.js';
 
-export async function applyCommand(argv: Readonly<Record<string, unknown>>, given: CliIo, config: ConfigFile | undefined, typed: ReadonlySet<string>): Promise<number> {
-  const options = await resolveApplyOptions(argv, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+export const apply: Command = {
+  name: 'apply',
+  summary: 'Validate the whole file, then update every credit batch it lists',
+  usage: ['ti-credits apply <file> [options]', 'ti-credits apply --plan <plan folder> [options]', 'ti-credits apply --resume <run folder> [options]'],
+  positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume or --plan)' },
+  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...readingFlags, ...reportFlags, ...operatorFlags, ...configFlags },
+  examples: [
+    ['TI_API_KEY=ti_live_… ti-credits apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com'],
+    ['ti-credits apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too'],
+    ['ti-credits apply rollover.csv --instance acme --timezone America/New_York --yes', 'Quarterly rollover: dates alone expire at the end of the day in New York; no question asked (cron, CI)'],
+    ['ti-credits apply export.csv --instance acme --encoding windows-1252 --date-format DD/MM/YYYY', "Excel's plain CSV from a European locale"],
+    ['ti-credits apply adjustments.csv --instance acme --dry-run', 'Validate, check the key and show the requests; change nothing'],
+    ['ti-credits apply migration.csv --base-url https://learn.example.com --rate 600 --burst 100', 'A custom domain on an Enterprise plan (600 requests/min, bursts of 100)'],
+    ['ti-credits apply --plan reports/<time>-adjustments --instance acme', 'Send a saved plan once it is approved, exactly as it was made'],
+    ['ti-credits apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update'],
+    ['ti-credits apply --resume reports/<run>', 'Continue an interrupted run, with the file and options it was started with'],
+  ],
+  notes: [FILE_NOTE, KEY_NOTE],
+  exits: [
+    [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, uncertain, or invalid and skipped)'],
+    [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
+    [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
+    ...STANDARD_EXITS.interruptedSending,
+  ],
+  configurable: true,
+  run: runApply,
+};
+
+async function runApply(input: CommandInput): Promise<CommandResult> {
+  const { io: given, typed, config } = input;
+  const { runFile } = await import('../../pipeline/run.js');
+  const { mode, options } = await resolveApplyRun(input.flags, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const dryRun = mode.kind === 'dry-run';
   // Whatever the API said reaches stdout and stderr through here, the key scrubbed from it in every form.
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
-  const operator = resolveOperatorOptions(argv, io.env, io.terminal);
-  const send = options.send;
-  const display = operator.quiet || options.dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
+  const operator = resolveOperatorOptions(input.flags, io.env, io.terminal);
+  const { createProgressDisplay, showReading } = await import('../progress-display.js');
+  const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
   // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
   const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
-    const result = await bulkIngest(options, {
+    const result = await runFile(mode, options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
-      confirm: async (plan, pacing) => {
-        if (send === undefined) return undefined;
-        const willAsk = !operator.yes && io.terminal !== undefined;
-        if (!operator.quiet || willAsk) {
-          io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: pacing?.ratePerMinute ?? send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid }));
-        }
-        if (operator.yes) return undefined;
-        if (io.terminal === undefined) {
-          return new TiError('invalid', 'Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on.', {
-            hint: 'Check the plan above, then run the same command with --yes (as scripts, cron jobs and CI must).',
-          });
-        }
-        asking = true;
-        const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => (asking = false));
-        if (yes) return undefined;
-        return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
-      },
+      ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
+      confirm: (plan, pacing) => confirmPlan(plan, pacing, options, operator, io, (value) => (asking = value)),
       onSendStart: (progress) => display?.start(progress),
+      onReadStart: (progress, pace) => (operator.quiet ? () => {} : showReading(io, operator.progressIntervalMs, progress, pace)),
     });
     display?.stop();
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
-    const code = finishRun(result, argv.json === true, io, { yes: operator.yes || io.terminal === undefined });
+    const ran = runResult(result, io.cwd, { yes: operator.yes || io.terminal === undefined });
     const { summary } = result;
-    const sentSomething = summary.status !== 'refused' && !options.dryRun && (summary.rows.updated ?? 0) > 0;
-    if (argv.verify !== true || send === undefined || !sentSomething || code === EXIT.interrupted) return code;
-    const verified = await runVerify({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile }, argv.json === true, io, result);
-    // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
-    return code === EXIT.ok ? verified : code;
+    const send = options.send;
+    const sentSomething = summary.status !== 'refused' && !dryRun && (summary.rows.updated ?? 0) > 0;
+    if (!input.flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
+    const { verifyFolder } = await import('./verify.js');
+    // The run has just reconciled its writes: verify only reads them back.
+    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false }, io, result);
+    return {
+      // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
+      exit: ran.exit === EXIT.ok ? verified.exit : ran.exit,
+      error: ran.error ?? verified.error,
+      text: `${ran.text}${verified.text}`,
+      json: { ...(ran.json as object), verify: verified.json },
+      scrub,
+    };
   } finally {
     display?.stop();
     io.shutdown.removeEventListener('abort', sayStopping);
   }
+}
+
+/**
+ * Shows the plan and asks the operator's word on it: undefined to go ahead,
+ * or why nothing may be sent. Off a terminal no one can answer, so --yes is
+ * the only way to send.
+ */
+async function confirmPlan(plan: Plan, pacing: PacingStats | undefined, options: RunOptions, operator: ReturnType<typeof resolveOperatorOptions>, io: CliIo, asking: (value: boolean) => void): Promise<TiError | undefined> {
+  const send = options.send;
+  if (send === undefined) return undefined;
+  const willAsk = !operator.yes && io.terminal !== undefined;
+  if (!operator.quiet || willAsk) {
+    // The pace the reads of the live values have found, or, sending blind, where it starts.
+    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: pacing?.ratePerMinute ?? send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
+  }
+  if (operator.yes) return undefined;
+  if (io.terminal === undefined) {
+    return new TiError('invalid', 'Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on.', {
+      hint: 'Check the plan above, then run the same command with --yes (as scripts, cron jobs and CI must).',
+    });
+  }
+  asking(true);
+  const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => asking(false));
+  if (yes) return undefined;
+  return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
 }

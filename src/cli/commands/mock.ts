@@ -1,13 +1,114 @@
 import { once } from 'node:events';
 import { TiError } from '../../core/errors.js';
-import { startMockApi, MOCK_API_KEY } from '../../mock/server.js';
-import { CreditBatchStore, loadSeed } from '../../mock/store.js';
-import type { CliIo } from '../io.js';
-import { resolveMockOptions } from '../options.js';
+import type { FaultOptions } from '../../mock/faults.js';
+import { MOCK_PER_PAGE } from '../../mock/paging.js';
+import type { RateLimitOptions } from '../../mock/rate-limit.js';
+import type { Command, CommandInput, CommandResult } from '../command.js';
+import { EXIT, STANDARD_EXITS } from '../exit-codes.js';
+import type { FlagSpecs, Flags } from '../flags/spec.js';
+import { isLoopback } from '../flags/target.js';
+
+/** How the local mock API behaves. */
+const mockFlags = {
+  port: { type: 'number', default: 4010, min: 0, max: 65_535, describe: 'Port to listen on; 0 picks a free one' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
+  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
+  'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
+  'error-rate': { type: 'share', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1', defaultText: '0' },
+  'error-retry-after': { type: 'number', default: 0, min: 0, max: 86_400, describe: 'Seconds of Retry-After sent with those 5xx answers', defaultText: 'none' },
+  'reset-rate': { type: 'share', describe: 'Share of requests whose connection is dropped', defaultText: '0' },
+  'slow-rate': { type: 'share', describe: "Share of requests answered --slow-ms late, e.g. beyond the client's --timeout", defaultText: '0' },
+  'slow-ms': { type: 'number', default: 60_000, min: 0, max: 600_000, describe: 'Milliseconds a slow answer takes' },
+  latency: { type: 'number', default: 0, min: 0, max: 600_000, describe: 'Milliseconds added to every answer' },
+  'random-seed': { type: 'number', default: 1, min: 0, max: 2 ** 32 - 1, describe: 'Seed for the random faults, to repeat a run exactly' },
+  'rate-limit': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit' },
+  burst: { type: 'number', default: 20, min: 1, max: 1_000_000, describe: 'Requests a key may send at once before --rate-limit applies' },
+  'rate-limit-headers': { type: 'boolean', default: true, describe: 'State --rate-limit in X-RateLimit-* headers, as the API documents; --no-rate-limit-headers answers as a gateway that strips them' },
+  'retry-after-zero': { type: 'boolean', default: false, describe: 'Answer a request beyond --rate-limit 429 with Retry-After: 0, whatever the wait' },
+  'per-page': { type: 'number', min: 1, max: 100_000, describe: 'Credit batches (or clients) per page of a list answer', defaultText: String(MOCK_PER_PAGE) },
+  'redeem-rate': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run' },
+  'slip-redemption': {
+    type: 'number',
+    min: 1,
+    max: 1_000_000,
+    describe: 'Credits a learner redeems from a batch just before the first PUT of it is applied: a redemption between the last read and the write, which the write sets the balance over, for trying reconciliation',
+    defaultText: 'none',
+  },
+} as const satisfies FlagSpecs;
+
+export const mock: Command = {
+  name: 'mock',
+  summary: 'Serve a local Thought Industries-compatible API to try ti-credits on',
+  usage: ['ti-credits mock [options]'],
+  flags: mockFlags,
+  examples: [
+    ['ti-credits mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010'],
+    ['ti-credits mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx'],
+    ['ti-credits mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min'],
+    ['ti-credits mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5'],
+  ],
+  notes: ['Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>'],
+  exits: [
+    [EXIT.ok, 'stopped with Ctrl-C'],
+    [EXIT.refused, 'an option cannot be used, or the port is already in use'],
+    STANDARD_EXITS.internal,
+  ],
+  configurable: false,
+  run: runMock,
+};
+
+export interface MockCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly seedPath: string | undefined;
+  readonly autoCreate: boolean;
+  readonly faults: FaultOptions;
+  readonly rateLimit: RateLimitOptions | undefined;
+  /** Undefined when not given, so that the startup lines mention only what was asked for. */
+  readonly perPage: number | undefined;
+  /** 0: no redemptions. */
+  readonly redeemPerMinute: number;
+  /** Credits redeemed just before each batch's first PUT is applied; undefined when not given. */
+  readonly slipRedemption: number | undefined;
+}
+
+export function resolveMockOptions(flags: Flags): MockCommandOptions {
+  const host = flags.string('host') ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
+  }
+  const perMinute = flags.number('rate-limit');
+  const burst = flags.number('burst');
+  return {
+    host,
+    port: flags.number('port'),
+    rateLimit:
+      perMinute === 0
+        ? undefined
+        : { perMinute, burst, ...(flags.raw['rate-limit-headers'] === false ? { headers: false } : {}), ...(flags.boolean('retry-after-zero') ? { retryAfter: 'zero' as const } : {}) },
+    seedPath: flags.string('seed'),
+    autoCreate: flags.boolean('auto-create'),
+    perPage: flags.optionalNumber('per-page'),
+    redeemPerMinute: flags.number('redeem-rate'),
+    slipRedemption: flags.optionalNumber('slip-redemption'),
+    faults: {
+      errorRate: flags.share('error-rate'),
+      ...(flags.given('error-retry-after') ? { errorRetryAfterSeconds: flags.number('error-retry-after') } : {}),
+      resetRate: flags.share('reset-rate'),
+      slowRate: flags.share('slow-rate'),
+      slowMs: flags.number('slow-ms'),
+      latencyMs: flags.number('latency'),
+      randomSeed: flags.number('random-seed'),
+    },
+  };
+}
 
 /** Serves the local mock API until the process is asked to stop. */
-export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const options = resolveMockOptions(argv);
+async function runMock(input: CommandInput): Promise<CommandResult> {
+  const { io } = input;
+  const options = resolveMockOptions(input.flags);
+  const { startMockApi, MOCK_API_KEY } = await import('../../mock/server.js');
+  const { CreditBatchStore, loadSeed } = await import('../../mock/store.js');
   const seed = options.seedPath === undefined ? [] : await loadSeed(options.seedPath);
   const store = new CreditBatchStore(seed, { autoCreate: options.autoCreate });
   const mock = await startMockApi({
@@ -18,6 +119,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.perPage === undefined ? {} : { perPage: options.perPage }),
     redeemPerMinute: options.redeemPerMinute,
+    ...(options.slipRedemption === undefined ? {} : { slipRedemptions: { credits: options.slipRedemption } }),
     recordRequests: false,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new TiError('invalid', `port ${options.port} is already in use.`, { hint: 'Pass another --port, or --port 0 for any free one.' });
@@ -30,6 +132,7 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
       ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}${options.rateLimit.headers === false ? ', not stated in headers' : ''}${options.rateLimit.retryAfter === 'zero' ? ', Retry-After: 0' : ''}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
+      ...(options.slipRedemption === undefined ? [] : [`  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',
@@ -37,5 +140,5 @@ export async function mockCommand(argv: Readonly<Record<string, unknown>>, io: C
   );
   if (!io.shutdown.aborted) await once(io.shutdown, 'abort');
   await mock.close();
-  return 0;
+  return { exit: EXIT.ok, text: '' };
 }

@@ -33,29 +33,44 @@ export function changesOf(baseline: CreditBatchUpdate, row: { readonly body: Cre
 }
 
 /**
- * What a change comes to against what the batch holds now:
- * - `send`: every field it sets still holds its baseline (a balance it adjusts
- *   is adjusted from whatever the batch holds);
- * - `unchanged`: every field it changes already holds its target;
- * - `applied`: the same, for a row whose request was in flight when an
- *   earlier session died: that request made the change;
- * - `drifted`: anything else: the batch moved since the baseline was taken.
- *   A balance adjusted by a row in flight counts as moved unless it holds
- *   exactly its baseline (not applied) or its baseline plus the delta
- *   (applied): anything else cannot tell whether the delta was applied, and
- *   sending it again could apply it twice.
+ * A change an earlier request may have applied: its answer was lost, in this
+ * session or one that died. `balance`, for a balance adjusted by a delta:
+ * what that request added the delta to and what it set (the journal's
+ * record of it, or, for a journal that has none, the plan's).
  */
-export type Check = 'send' | 'unchanged' | 'applied' | 'drifted';
+export interface Landed {
+  readonly balance: { readonly from: number; readonly to: number } | undefined;
+}
 
-export function check(changes: readonly FieldChange[], live: CreditBatchUpdate, inFlight = false): Check {
+/**
+ * What a change comes to against what the batch holds now:
+ * - `send`: every field it sets still holds its baseline (a balance it
+ *   adjusts is adjusted from whatever the batch holds, unless it may have
+ *   landed: then it must hold what that request was made from);
+ * - `unchanged`: every field it changes already holds its target;
+ * - `applied`: the same, for a change that may have landed: it did;
+ * - `uncertain`: a delta that may have landed, on a balance that holds
+ *   neither what the request was made from nor what it set: learners
+ *   redeemed meanwhile, and applied or not cannot be told; sending it again
+ *   could apply it twice;
+ * - `drifted`: anything else: the batch moved since the baseline was taken.
+ */
+export type Check = 'send' | 'unchanged' | 'applied' | 'uncertain' | 'drifted';
+
+export function check(changes: readonly FieldChange[], live: CreditBatchUpdate, landed?: Landed): Check {
   const states = changes.map((change) => {
-    if (change.delta !== undefined && !inFlight) return 'pending';
+    if (change.delta !== undefined) {
+      if (landed === undefined) return 'pending';
+      const { from, to } = landed.balance ?? { from: Number(change.before), to: Number(change.after) };
+      return live.currentBalance === from ? 'pending' : live.currentBalance === to ? 'done' : 'moved';
+    }
     if (sameValue(change.field, live[change.field], change.before)) return 'pending';
     if (sameValue(change.field, live[change.field], change.after)) return 'done';
     return 'moved';
   });
   if (states.every((state) => state === 'pending')) return 'send';
-  if (states.every((state) => state === 'done')) return inFlight ? 'applied' : 'unchanged';
+  if (states.every((state) => state === 'done')) return landed === undefined ? 'unchanged' : 'applied';
+  if (landed !== undefined && changes.some((change) => change.delta !== undefined)) return 'uncertain';
   return 'drifted';
 }
 

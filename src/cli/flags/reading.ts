@@ -1,0 +1,73 @@
+import { IANAZone } from 'luxon';
+import { TiError } from '../../core/errors.js';
+import type { InputChoice } from '../../read/data-rows.js';
+import type { Delimiter } from '../../read/layout.js';
+import { encodingName } from '../../read/text-encoding.js';
+import { DATE_ONLY_MEANINGS, defaultRules, parseDateFormat, type DateOnlyMeaning, type FieldRules } from '../../validate/rules.js';
+import type { FlagSpecs, Flags } from './spec.js';
+
+/** How a file is read: every command that reads one. */
+export const readingFlags = {
+  encoding: { type: 'string', describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le", defaultText: 'utf-8' },
+  delimiter: { type: 'string', describe: 'comma, semicolon or tab', defaultText: 'detected from the header line' },
+  sheet: { type: 'string', describe: 'The sheet of an Excel workbook to read', defaultText: 'the one sheet whose first row is the header' },
+  'date-only': { type: 'string', choices: DATE_ONLY_MEANINGS, default: 'end-of-day', describe: 'What an expiresOn date without a time means: the last or the first moment of that day' },
+  timezone: { type: 'string', default: 'UTC', describe: 'IANA time zone in which an expiresOn date without a time is read, e.g. America/New_York' },
+  'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD…', defaultText: 'ISO 8601 only' },
+  'allow-past-expiry': { type: 'boolean', default: false, describe: 'Accept expiresOn dates already past (which expire the credits at once)' },
+  'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space', defaultText: 'digits only' },
+  'extra-column': {
+    type: 'list',
+    describe: 'Carry this column to the report as a note, unread, though its name resembles a column ti-credits reads (e.g. "Current Balance"); give it once per column',
+  },
+} as const satisfies FlagSpecs;
+
+const DELIMITER_NAMES: Readonly<Record<string, Delimiter>> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', tab: '\t', '\\t': '\t' };
+const SEPARATOR_NAMES: Readonly<Record<string, string>> = { ',': ',', '.': '.', "'": "'", ' ': ' ', space: ' ' };
+
+export function resolveInputChoice(flags: Flags): InputChoice {
+  const label = flags.string('encoding');
+  const encoding = label === undefined ? undefined : encodingName(label);
+  if (label !== undefined && encoding === undefined) {
+    throw new TiError('invalid', `--encoding "${label}" is not an encoding ti-credits knows.`, { hint: 'Use a standard name such as utf-8, windows-1252, latin1, iso-8859-15 or utf-16le.' });
+  }
+  // Not trimmed: a tab is whitespace.
+  const delimiterText = flags.verbatim('delimiter');
+  const delimiter = delimiterText === undefined ? undefined : DELIMITER_NAMES[delimiterText.toLowerCase()];
+  if (delimiterText !== undefined && delimiter === undefined) {
+    throw new TiError('invalid', `--delimiter "${delimiterText}" is not one ti-credits reads.`, { hint: 'Use comma, semicolon or tab.' });
+  }
+  if (Array.isArray(flags.raw.sheet)) throw new TiError('invalid', '--sheet was given more than once.', { hint: 'Give --sheet once: the changes are read from one sheet.' });
+  // Not trimmed either: a sheet's name is matched as its tab shows it, spaces included.
+  const sheet = flags.verbatim('sheet');
+  if (sheet === '') throw new TiError('invalid', '--sheet was given no name.', { hint: 'Give the name of the sheet as its tab shows it, in quotes if it has spaces.' });
+  return { encoding, delimiter, sheet };
+}
+
+export function resolveRules(flags: Flags, now: Date): FieldRules {
+  const timezone = flags.string('timezone') ?? 'UTC';
+  if (!IANAZone.isValidZone(timezone)) {
+    throw new TiError('invalid', `--timezone "${timezone}" is not a time zone.`, { hint: 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.' });
+  }
+  const formatText = flags.string('date-format');
+  const dateFormat = formatText === undefined ? undefined : parseDateFormat(formatText);
+  if (formatText !== undefined && dateFormat === undefined) {
+    throw new TiError('invalid', `--date-format "${formatText}" is not a format ti-credits reads.`, {
+      hint: 'Write DD, MM and YYYY once each, separated by /, . or -, e.g. MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY or YYYY/MM/DD.',
+    });
+  }
+  const separatorText = flags.verbatim('thousands-separator');
+  const thousandsSeparator = separatorText === undefined ? undefined : SEPARATOR_NAMES[separatorText.toLowerCase()];
+  if (separatorText !== undefined && thousandsSeparator === undefined) {
+    throw new TiError('invalid', `--thousands-separator "${separatorText}" is not one ti-credits reads.`, { hint: 'Use ",", ".", "\'" or space.' });
+  }
+  return {
+    ...defaultRules(now),
+    dateOnly: (flags.string('date-only') as DateOnlyMeaning | undefined) ?? 'end-of-day',
+    timezone,
+    dateFormat,
+    thousandsSeparator,
+    allowPastExpiry: flags.boolean('allow-past-expiry'),
+  };
+}
+

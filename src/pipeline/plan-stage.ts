@@ -1,0 +1,204 @@
+import { copyFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { TiError } from '../core/errors.js';
+import type { InputSource } from '../read/data-rows.js';
+import { fingerprintFile } from '../read/file-stamp.js';
+import { BASELINE_FILE, BaselineCursor, BaselineWriter } from '../report/baseline-file.js';
+import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
+import { PlanFile } from '../report/plan-file.js';
+import type { RowOutcome } from '../report/outcome.js';
+import { keyKind } from '../send/api-target.js';
+import type { Executor } from '../send/executor.js';
+import type { ValidRow } from '../validate/row.js';
+import { LiveGuard, type PlannedRow } from './live/guard.js';
+import { LiveBatches } from './live/live-batches.js';
+import { ReadScopes } from './live/read-scopes.js';
+import { bodyOf } from './live/values.js';
+import { eachVerdict } from './passes.js';
+import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
+import { PREVIEW_ROWS, type Preview, type RunContext } from './run-context.js';
+import { describeOptions } from './run-options.js';
+import { SendOrder } from './send-order.js';
+import { driftedOutcome, invalidOutcome, unchangedOutcome, validOutcome } from './row-outcome.js';
+import { planTotals, SavedPlanRows } from './saved-plan.js';
+import type { Scanned } from './scan-stage.js';
+
+/** The live values read, how they are read again, and the guard that checks rows against them. */
+export interface LiveRead {
+  readonly live: LiveBatches;
+  readonly scopes: ReadScopes;
+  readonly guard: LiveGuard;
+}
+
+/** What the plan pass found against the live values. */
+export interface LivePlan {
+  readonly plan: Plan;
+  /** Valid rows the plan found invalid against the live values (not among their client's batches, past a guardrail): few, by line. */
+  readonly problems: ReadonlyMap<number, string>;
+  /** A dry run's first would-be requests. */
+  readonly preview: readonly Preview[];
+  /** The passes the rows are sent in (see SendOrder). */
+  readonly order: SendOrder;
+}
+
+/** Reads the live credit batches of every client the rows name, keeping those of the file's ids. */
+export async function readLive(context: RunContext, executor: Executor, scanned: Scanned): Promise<LiveRead | TiError> {
+  const { session, options } = context;
+  const guardOptions = context.guard;
+  if (guardOptions === undefined) throw new Error('the live values are read only by a run that reads before writing');
+  const { scan, named } = scanned;
+  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
+  const scopes = new ReadScopes(named.clients, guardOptions.clients);
+  const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
+  const failure = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
+  session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: failure?.error.message }, 'live values read');
+  if (failure !== undefined) {
+    if (failure.error.kind === 'auth' || failure.error.kind === 'aborted') return failure.error;
+    return new TiError('invalid', `Nothing was sent: the credit batches of client ${failure.clientId} could not be read (${failure.error.message}).`, {
+      hint: 'Check the client id; if the API was unavailable, run the command again.',
+    });
+  }
+  scopes.narrow((clientId) => live.shapeOf(clientId));
+  return { live, scopes, guard: new LiveGuard(live, guardOptions.clients, scopes) };
+}
+
+/**
+ * The plan pass, reading before writing: every row against the live
+ * values. It records each row's baseline (baseline.csv, before anything is
+ * sent: a resumed run and the undo file use these values, never later ones)
+ * and each change old → new (plan.csv). A dry run's report is written here.
+ * A resumed run, or a saved plan, takes the baselines recorded then: the
+ * plan applied is the plan that was made.
+ */
+export async function planAgainstLive(context: RunContext, source: InputSource, scanned: Scanned, read: LiveRead): Promise<LivePlan> {
+  const { session, options, mode } = context;
+  const { scan, prior } = scanned;
+  const planner = new PlanBuilder();
+  const changes = new ChangeBuilder();
+  // Baselines recorded by an earlier session (or a saved plan) are the run's; a session that died before recording them sent nothing.
+  const recorded = (mode.kind === 'resume' || mode.kind === 'apply-plan') && session.folder.hasBaselines() ? new BaselineCursor(session.folder.path) : undefined;
+  const baselines = recorded === undefined ? new BaselineWriter(session.folder.path) : undefined;
+  const saved = mode.kind === 'plan' ? new SavedPlanRows() : undefined;
+  const planFile = new PlanFile(session.folder.path);
+  const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
+  const problems = new Map<number, string>();
+  const preview: Preview[] = [];
+  const order = new SendOrder();
+  try {
+    await eachVerdict(context, source, scan, async (verdict) => {
+      if (!verdict.valid) {
+        const problem = verdict.row.problems.join('; ');
+        planner.invalid();
+        saved?.invalid(verdict.row, scan.columns, problem);
+        record?.(invalidOutcome(verdict.row, problem));
+        return;
+      }
+      const { row } = verdict;
+      if (prior?.updated.has(row.line) === true) return;
+      const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
+      const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
+      if (planned.kind !== 'invalid') {
+        baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+        order.note(row.line, planned.clientId);
+      }
+      saved?.add(row, planned);
+      const outcome = planOutcome(row, planned);
+      switch (planned.kind) {
+        case 'invalid':
+          planner.invalid();
+          problems.set(row.line, planned.problem);
+          break;
+        case 'unchanged':
+          changes.unchanged();
+          break;
+        case 'change':
+          if (planned.drifted) {
+            changes.drifted();
+            break;
+          }
+          planner.send(bodyOf(planned.changes));
+          changes.change(row, planned.changes, planned.allocated, planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase());
+          planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
+          if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
+      }
+      record?.(outcome);
+    });
+    baselines?.commit();
+    planFile.commit();
+  } catch (error) {
+    baselines?.discard();
+    planFile.discard();
+    throw error;
+  } finally {
+    await recorded?.close();
+  }
+  order.settle();
+  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
+  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
+  return { plan, problems, preview, order };
+}
+
+/** A row as the plan pass reports it, for a dry run. */
+function planOutcome(row: ValidRow, planned: PlannedRow): RowOutcome {
+  switch (planned.kind) {
+    case 'invalid':
+      return invalidOutcome(row, planned.problem);
+    case 'unchanged':
+      return unchangedOutcome(row, planned.baseline, planned.live);
+    case 'change':
+      return planned.drifted ? driftedOutcome(row, bodyOf(planned.changes), planned.baseline, planned.live) : validOutcome(row, bodyOf(planned.changes), { baseline: planned.baseline, live: planned.live });
+  }
+}
+
+/** A row of a saved plan or a resumed run with no baseline recorded: its batch was not among its client's, or it was invalid against it. */
+export function notPlanned(row: ValidRow): string {
+  const client = row.clientId === undefined ? 'the clients read' : `client ${row.clientId}`;
+  return `id ${row.id} is not a credit batch of ${client}, or the plan found it invalid; check the id and the client`;
+}
+
+/**
+ * `plan`: the dry run's folder becomes a plan folder a second person
+ * approves: a copy of the input (what `apply --plan` reads, never the
+ * original again), plan.json with every row's baseline and target and the
+ * plan's id, and plan.html.
+ */
+async function savePlan(context: RunContext, source: InputSource, scanned: Scanned, plan: Plan, rows: SavedPlanRows): Promise<PlanDocument> {
+  const { session, options } = context;
+  const folder = session.folder;
+  const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
+  await copyFile(source.path, join(folder.path, copy));
+  const { size, sha256 } = await fingerprintFile(source.path);
+  const send = options.send;
+  const document = await writePlanDocument(folder.path, {
+    version: 1,
+    madeAt: session.startedAt.toISOString(),
+    madeBy: userInfo().username,
+    target: send?.target.origin ?? '',
+    keyKind: keyKind(send?.target.apiKey ?? ''),
+    input: { name: basename(source.path), sha256, size, copy },
+    baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
+    options: describeOptions(context.mode, options),
+    totals: planTotals(plan, scanned.scan.rows),
+    rows: rows.rows,
+  });
+  await folder.writePlanHtml(document);
+  session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
+  return document;
+}
+
+/**
+ * The blind plan: the figures the validating pass gathered, or, when an id
+ * repeats, counted again in a pass of its own, since the rows a repeated id
+ * makes invalid were counted as valid.
+ */
+export async function blindPlan(context: RunContext, source: InputSource, scanned: Scanned): Promise<Plan> {
+  const { scan, prior, blind } = scanned;
+  if (blind !== undefined && scan.duplicates.size === 0) return blind.build(prior?.updated.size ?? 0, scan.columns);
+  const builder = new PlanBuilder();
+  await eachVerdict(context, source, scan, (verdict) => {
+    builder.count(verdict, prior);
+    return undefined;
+  });
+  return builder.build(prior?.updated.size ?? 0, scan.columns);
+}
