@@ -2,6 +2,7 @@ import { keyScrubber } from '../../core/secret.js';
 import { TiError } from '../../core/errors.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { uuids, UUID, type FlagSpecs } from '../flags/spec.js';
@@ -21,7 +22,7 @@ export const snapshot: Command = {
   name: 'snapshot',
   summary: 'Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply',
   usage: ['ti-credits snapshot --client <id> [options]'],
-  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...reportsFlags, ...configFlags },
   examples: [
     ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns"],
     ['ti-credits apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values'],
@@ -49,7 +50,7 @@ async function runSnapshot(input: CommandInput): Promise<CommandResult> {
   if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
   const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd);
   const { takeSnapshot } = await import('../../pipeline/snapshot.js');
-  const result = await takeSnapshot({ clients, creditAccountId: account, outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile }, { cwd: io.cwd, shutdown: io.shutdown });
+  const result = await takeSnapshot({ clients, creditAccountId: account, outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reports: reportsRoot(flags, io.cwd, input.typed) }, { cwd: io.cwd, shutdown: io.shutdown });
   const { summary } = result;
   const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : EXIT.ok;
   return { exit, error: summary.error, text: formatSnapshotSummary(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };
