@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +28,7 @@ interface Holder {
  */
 export async function withLedgerLock<T>(root: string, work: () => Promise<T>): Promise<T | typeof BUSY> {
   const path = join(root, LEDGER_LOCK);
+  mkdirSync(root, { recursive: true });
   const deadline = Date.now() + WAIT_MS;
   for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
     if (take(path)) break;
