@@ -10,7 +10,8 @@ import { SENT_FILE } from '../report/sent-log.js';
 import type { Summary } from '../report/summary.js';
 import { checkApproval } from './approvals.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { RunLedger } from '../report/ledger/run-ledger.js';
+import type { LedgerKeys } from '../report/ledger/ledger-index.js';
+import { RunLedger, type LedgerGuard } from '../report/ledger/run-ledger.js';
 import { keyKind } from '../send/api-target.js';
 import type { RunMode } from './mode.js';
 import type { LedgerOptions, RunOptions } from './run-options.js';
@@ -55,11 +56,16 @@ export interface FileRunFacts {
  * is recorded (see `refuseRepeat`).
  */
 export async function checkFileRun(ledger: RunLedger, options: LedgerOptions, run: FileRunFacts): Promise<OnRecord> {
-  const { state } = await ledger.read();
+  const state = await ledger.lookup(keysOf(run));
   refuseRepeat(ledger, state, run, options.again);
   const appliedBefore = run.mode.kind === 'resume' ? [] : appliesOf(ledger, state, run).map((record) => ({ id: record.id, startedAt: record.startedAt, updated: record.counts?.updated ?? null }));
   const approval = run.mode.kind === 'apply-plan' ? ((await checkApproval(ledger, state, run.mode.plan, options)) ?? null) : undefined;
   return { appliedBefore, approval };
+}
+
+/** What the ledger is asked about a run over a file: the runs of its content, and of the plan it sends. */
+function keysOf(run: FileRunFacts): LedgerKeys {
+  return { inputs: [run.sha256], plans: run.mode.kind === 'apply-plan' ? [run.mode.plan.document.id] : [] };
 }
 
 /**
@@ -146,11 +152,11 @@ export function newRecord(ledger: RunLedger, folder: string, facts: Pick<LedgerR
  * `check`, under the ledger's lock), its end as it ends; the folder keeps
  * its own copy of the record (ledger-record.json), for a rebuild.
  */
-export function recordedSession(ledger: RunLedger, folder: string, start: LedgerRecord, check?: (state: LedgerState) => void): SessionLedger {
+export function recordedSession(ledger: RunLedger, folder: string, start: LedgerRecord, guard?: LedgerGuard): SessionLedger {
   let record = start;
   return {
     async begin() {
-      await ledger.start(record, check);
+      await ledger.start(record, guard);
       await writeFolderRecord(folder, record);
     },
     end: async (summary) => {
@@ -165,7 +171,7 @@ export function resumedSession(ledger: RunLedger, folder: string, command: Ledge
   let record: LedgerRecord | undefined;
   return {
     async begin() {
-      const inLedger = (await ledger.read()).state.records.get(id);
+      const inLedger = (await ledger.lookup({ ids: [id] })).records.get(id);
       const known = inLedger ?? (await recordsFromFolder(folder, id)).find((kept) => kept.command === command);
       if (known === undefined) return;
       record = { ...known, status: 'running', finishedAt: null, sessions: known.sessions + 1 };
@@ -233,7 +239,7 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
         again: settings.again ?? null,
         selfApproved: mode.kind === 'apply-plan' ? (settings.selfApproved ?? null) : null,
       });
-      const session = recordedSession(ledger, folder, record, (state) => refuseRepeat(ledger, state, facts, settings.again));
+      const session = recordedSession(ledger, folder, record, { keys: keysOf(facts), check: (state) => refuseRepeat(ledger, state, facts, settings.again) });
       return {
         begin: () =>
           session.begin().catch((error: unknown) => {

@@ -68,24 +68,26 @@ describe('ledger.jsonl', () => {
     assert.equal((await ledger.records()).records.find((entry) => entry.id === 'four')?.status, 'completed');
   });
 
-  it('keeps an index of what it has read, used while it matches the ledger and rebuilt when it does not', async () => {
+  it('answers a lookup through its index and the lines appended since, and reads the ledger whole when the index does not match it', async () => {
     const root = await tempDir();
     const ledger = new RunLedger(root);
-    for (let index = 0; index < 200; index++) await ledger.start(record(`run-${String(index).padStart(3, '0')}`));
+    const sha = (n: number): string => n.toString(16).padStart(64, '0');
+    for (let n = 0; n < 200; n++) await ledger.start({ ...record(`run-${String(n).padStart(3, '0')}`), input: { path: '/data/f.csv', sha256: sha(n), delta: true } });
     await readLedger(root);
-    const index = JSON.parse(await readFile(join(root, LEDGER_INDEX), 'utf8'));
+    assert.equal(JSON.parse(await readFile(join(root, LEDGER_INDEX), 'utf8')).size, (await readFile(join(root, LEDGER_FILE))).length);
+    await ledger.end('run-001', end);
+    await ledger.start({ ...record('late'), input: { path: '/data/f.csv', sha256: sha(1), delta: true } });
+    const found = await ledger.lookup({ inputs: [sha(1)] });
+    assert.deepEqual([...found.records.values()].map((entry) => [entry.id, entry.status]).sort(), [['late', 'running'], ['run-001', 'completed']]);
+    // Another line made to claim the same content, in place: the index, which still matches the ledger where it ends, does not point to it.
     const text = await readFile(join(root, LEDGER_FILE), 'utf8');
-    assert.equal(index.size, Buffer.byteLength(text));
-    // A line the index covers is not read again: changed in place, the index's version stands.
-    await writeFile(join(root, LEDGER_FILE), text.replace('"operator":"dana"', '"operator":"anna"'));
-    assert.equal((await ledger.records()).records.filter((entry) => entry.operator === 'anna').length, 0);
-    // The line the index ends on changed, the index no longer matches: the ledger is read whole again.
-    const changed = text.replace('"operator":"dana"', '"operator":"anna"');
-    const last = changed.lastIndexOf('"operator":"dana"');
-    await writeFile(join(root, LEDGER_FILE), `${changed.slice(0, last)}"operator":"eric"${changed.slice(last + '"operator":"dana"'.length)}`);
-    const reread = (await ledger.records()).records;
-    assert.equal(reread.filter((entry) => entry.operator === 'anna').length, 1);
-    assert.equal(reread.filter((entry) => entry.operator === 'eric').length, 1);
+    const line = text.split('\n').find((entry) => entry.includes('"run-005"')) ?? '';
+    await writeFile(join(root, LEDGER_FILE), text.replace(line, line.replace(sha(5), sha(1))));
+    assert.deepEqual([...(await ledger.lookup({ inputs: [sha(1)] })).records.keys()].sort(), ['late', 'run-001']);
+    // The index no longer matching (the ledger replaced by a shorter one), the ledger is read whole.
+    const lines = (await readFile(join(root, LEDGER_FILE), 'utf8')).split('\n').filter((entry) => entry !== '');
+    await writeFile(join(root, LEDGER_FILE), `${lines.slice(0, 10).join('\n')}\n`);
+    assert.deepEqual([...(await ledger.lookup({ inputs: [sha(1)] })).records.keys()].sort(), ['run-001', 'run-005']);
   });
 
   it('takes appends from many writers at once, each line whole', async () => {

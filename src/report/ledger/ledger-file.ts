@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Approval } from './approval.js';
-import { emptyState, foldEvent, isLedgerEvent, type LedgerEvent, type LedgerRecord, type LedgerState } from './record.js';
+import { IndexBuilder, idsFor, isLedgerIndex, linesOf, type LedgerIndex, type LedgerKeys } from './ledger-index.js';
+import { emptyState, foldEvent, isLedgerEvent, type LedgerEvent, type LedgerState } from './record.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 export const LEDGER_INDEX = 'ledger.index.json';
 
-/** How far past its index the ledger may grow before a reader writes the index again. */
+/** How far past its index the ledger may grow before a lookup writes the index again. */
 const INDEX_EVERY_BYTES = 64 * 1024;
 
 /** Every line starts so: where a line glued after a torn one is found again. */
@@ -18,23 +18,6 @@ const LINE_START = '{"v":1,';
 export interface LedgerRead {
   readonly state: LedgerState;
   readonly damaged: number;
-}
-
-/**
- * ledger.index.json: the state of the ledger's first `size` bytes, so that a
- * reader reads only what was appended since. It is a cache: checked against
- * the ledger's bytes where it ends (the last line it covers), it is rebuilt
- * from the ledger whenever it does not match (missing, older, a ledger
- * replaced), and a reader that cannot write it (a read-only copy) does without.
- */
-interface LedgerIndex {
-  readonly v: 1;
-  readonly size: number;
-  readonly tailLength: number;
-  readonly tail: string;
-  readonly damaged: number;
-  readonly records: readonly LedgerRecord[];
-  readonly approvals: readonly Approval[];
 }
 
 /**
@@ -60,29 +43,94 @@ export async function appendEvents(root: string, events: readonly LedgerEvent[])
   }
 }
 
-/** Reads the ledger of `root`: from its index on, or whole when the index does not match it. An absent ledger is empty. */
+/** Reads the whole ledger of `root` (and writes its index on the way); an absent ledger is empty. */
 export async function readLedger(root: string): Promise<LedgerRead> {
   const path = join(root, LEDGER_FILE);
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), damaged: 0 };
-    throw error;
-  }
-  const index = await usableIndex(root, size);
   const state = emptyState();
-  if (index !== undefined) {
-    for (const record of index.records) state.records.set(record.id, record);
-    for (const approval of index.approvals) foldEvent(state, { v: 1, t: 'approve', approval });
-  }
-  const from = index?.size ?? 0;
-  const read = await readLines(path, from, (line) => foldEvent(state, line));
-  const damaged = (index?.damaged ?? 0) + read.damaged;
-  if (index === undefined || read.covered - from >= INDEX_EVERY_BYTES) await writeIndex(root, state, read, damaged);
-  // Beyond the index: a last line complete but for its line break is read all the same.
+  if (!(await exists(path))) return { state, damaged: 0 };
+  const builder = new IndexBuilder();
+  const read = await scanLines(path, 0, (event, offset, length) => {
+    foldEvent(state, event);
+    builder.add(event, offset, length);
+  });
+  await writeIndex(root, builder.build(read.covered, read.tail, read.tailLength));
   if (read.unended !== undefined) foldEvent(state, read.unended);
-  return { state, damaged };
+  return { state, damaged: read.damaged };
+}
+
+/**
+ * The runs and approvals the keys name, and nothing else: read through the
+ * index (and the lines appended since it was written), so that a check
+ * before a run costs the same for a ledger of ten runs or of ten thousand.
+ */
+export async function lookupLedger(root: string, keys: LedgerKeys): Promise<LedgerState> {
+  const path = join(root, LEDGER_FILE);
+  if (!(await exists(path))) return emptyState();
+  const index = await usableIndex(root, (await stat(path)).size);
+  // No index that matches (a first lookup, a ledger replaced, a read-only copy): one pass over the whole ledger answers.
+  if (index === undefined) return only((await readLedger(root)).state, keys);
+  const wanted = { ids: idsFor(index, keys), inputs: new Set(keys.inputs), plans: new Set(keys.plans) };
+  const appended: { readonly event: LedgerEvent; readonly offset: number; readonly length: number }[] = [];
+  const since: LedgerEvent[] = [];
+  const read = await scanLines(path, index.size, (event, offset, length) => {
+    appended.push({ event, offset, length });
+    if (named(event, wanted)) since.push(event);
+  });
+  // Grown well past its index, the ledger gets it again: the index copied into a builder only then, which costs.
+  if (read.covered - index.size >= INDEX_EVERY_BYTES) {
+    const builder = new IndexBuilder(index);
+    for (const { event, offset, length } of appended) builder.add(event, offset, length);
+    await writeIndex(root, builder.build(read.covered, read.tail, read.tailLength));
+  }
+  // The lines the index knows of, read where they are; then those appended since, in order.
+  const indexed = linesOf(index, wanted.ids, keys.plans ?? []);
+  const state = emptyState();
+  const handle = await open(path, 'r');
+  try {
+    for (const [offset, length] of indexed) {
+      const bytes = Buffer.alloc(length);
+      await handle.read(bytes, 0, length, offset);
+      const event = parseLine(bytes.toString('utf8').trim())?.event;
+      if (event !== undefined) foldEvent(state, event);
+    }
+  } finally {
+    await handle.close();
+  }
+  for (const event of since) foldEvent(state, event);
+  if (read.unended !== undefined && named(read.unended, wanted)) foldEvent(state, read.unended);
+  return state;
+}
+
+/** The part of a whole ledger's state the keys name. */
+function only(whole: LedgerState, keys: LedgerKeys): LedgerState {
+  const state = emptyState();
+  for (const record of whole.records.values()) {
+    const named = keys.ids?.includes(record.id) === true || (record.input !== null && keys.inputs?.includes(record.input.sha256) === true) || (record.planId !== null && keys.plans?.includes(record.planId) === true);
+    if (named) state.records.set(record.id, record);
+  }
+  for (const plan of keys.plans ?? []) {
+    const approvals = whole.approvals.get(plan);
+    if (approvals !== undefined) state.approvals.set(plan, approvals);
+  }
+  return state;
+}
+
+/** Whether a line is about what a lookup asks for; a run found by its content or its plan is wanted whole from then on. */
+function named(event: LedgerEvent, wanted: { readonly ids: Set<string>; readonly inputs: Set<string>; readonly plans: Set<string> }): boolean {
+  switch (event.t) {
+    case 'start': {
+      const { record } = event;
+      if ((record.input !== null && wanted.inputs.has(record.input.sha256)) || (record.planId !== null && wanted.plans.has(record.planId))) wanted.ids.add(record.id);
+      return wanted.ids.has(record.id);
+    }
+    case 'approve':
+      return wanted.plans.has(event.approval.planId);
+    case 'end':
+      if (typeof event.end.planId === 'string' && wanted.plans.has(event.end.planId)) wanted.ids.add(event.id);
+      return wanted.ids.has(event.id);
+    case 'resume':
+      return wanted.ids.has(event.id);
+  }
 }
 
 /** Replaces the ledger with these events, whole (a rebuild); the index goes with the ledger it described. */
@@ -100,33 +148,32 @@ export async function replaceLedger(root: string, events: readonly LedgerEvent[]
 interface LinesRead {
   /** Bytes up to the end of the last whole line. */
   readonly covered: number;
-  /** The last whole line, with its line break: what the index checks the ledger against. */
-  readonly tail: Buffer | undefined;
+  /** The SHA-256 of the last whole line (with its line break), and its length: what an index checks the ledger against. */
+  readonly tail: string;
+  readonly tailLength: number;
   readonly damaged: number;
   /** A last line without its line break that reads whole. */
   readonly unended: LedgerEvent | undefined;
 }
 
-/** Each whole line from byte `from` on, parsed; a damaged line is recovered where a line was glued after it, else skipped. */
-async function readLines(path: string, from: number, onEvent: (event: LedgerEvent) => void): Promise<LinesRead> {
+/** Each whole line from byte `from` on, parsed, with where it is; a damaged line is recovered where a line was glued after it, else skipped. */
+async function scanLines(path: string, from: number, onEvent: (event: LedgerEvent, offset: number, length: number) => void): Promise<LinesRead> {
   let covered = from;
   let damaged = 0;
   let tail: Buffer | undefined;
   let pending: Buffer = Buffer.alloc(0);
-  const take = (line: Buffer): void => {
-    const text = line.toString('utf8').trim();
-    if (text === '') return;
-    const event = parseLine(text);
-    if (event === undefined || event.recovered) damaged++;
-    if (event !== undefined) onEvent(event.event);
-  };
   for await (const chunk of createReadStream(path, { start: from })) {
     pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
     let start = 0;
     for (let end = pending.indexOf(0x0a, start); end >= 0; end = pending.indexOf(0x0a, start)) {
       const line = pending.subarray(start, end + 1);
-      take(line);
-      tail = Buffer.from(line);
+      const text = line.toString('utf8').trim();
+      if (text !== '') {
+        const parsed = parseLine(text);
+        if (parsed === undefined || parsed.recovered) damaged++;
+        if (parsed !== undefined) onEvent(parsed.event, covered, line.length);
+      }
+      tail = line;
       covered += line.length;
       start = end + 1;
     }
@@ -135,7 +182,7 @@ async function readLines(path: string, from: number, onEvent: (event: LedgerEven
   // A last line without its line break is a write cut short, or one still being made by another process: never covered,
   // nor counted as damaged until a later line follows it.
   const unended = pending.length === 0 ? undefined : parseLine(pending.toString('utf8').trim());
-  return { covered, tail, damaged, unended: unended?.recovered === false ? unended.event : undefined };
+  return { covered, tail: tail === undefined ? '' : digest(tail), tailLength: tail?.length ?? 0, damaged, unended: unended?.recovered === false ? unended.event : undefined };
 }
 
 function parseLine(text: string): { readonly event: LedgerEvent; readonly recovered: boolean } | undefined {
@@ -157,14 +204,13 @@ function tryParse(text: string): LedgerEvent | undefined {
 }
 
 async function usableIndex(root: string, size: number): Promise<LedgerIndex | undefined> {
-  let index: LedgerIndex;
+  let index: unknown;
   try {
-    index = JSON.parse(await readFile(join(root, LEDGER_INDEX), 'utf8')) as LedgerIndex;
+    index = JSON.parse(await readFile(join(root, LEDGER_INDEX), 'utf8'));
   } catch {
     return undefined;
   }
-  if (index.v !== 1 || !Number.isSafeInteger(index.size) || index.size > size || !Number.isSafeInteger(index.tailLength) || index.tailLength > index.size) return undefined;
-  if (!Array.isArray(index.records) || !Array.isArray(index.approvals)) return undefined;
+  if (!isLedgerIndex(index) || index.size > size || index.tailLength > index.size) return undefined;
   if (index.size === 0) return index;
   const handle = await open(join(root, LEDGER_FILE), 'r');
   try {
@@ -176,23 +222,24 @@ async function usableIndex(root: string, size: number): Promise<LedgerIndex | un
   }
 }
 
-/** Writes the index, whole, beside the ledger; a ledger that cannot be written beside (a read-only copy) is read whole each time. */
-async function writeIndex(root: string, state: LedgerState, read: LinesRead, damaged: number): Promise<void> {
-  const index: LedgerIndex = {
-    v: 1,
-    size: read.covered,
-    tailLength: read.tail?.length ?? 0,
-    tail: read.tail === undefined ? '' : digest(read.tail),
-    damaged,
-    records: [...state.records.values()],
-    approvals: [...state.approvals.values()].flat(),
-  };
+/** Writes the index, whole, beside the ledger; where it cannot be written (a read-only copy), lookups read the ledger whole. */
+async function writeIndex(root: string, index: LedgerIndex): Promise<void> {
   const aside = join(root, `${LEDGER_INDEX}.${process.pid}.${Math.random().toString(36).slice(2)}`);
   try {
     await writeFile(aside, JSON.stringify(index));
     await rename(aside, join(root, LEDGER_INDEX));
   } catch {
     await rm(aside, { force: true }).catch(() => undefined);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
 

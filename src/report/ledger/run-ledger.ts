@@ -4,7 +4,8 @@ import { LEDGER_WORDS } from '../../core/words/ledger.js';
 import { isWriteFailure, writeFailureCause } from '../write-failure.js';
 import { isHeld } from '../run-lock.js';
 import type { Approval } from './approval.js';
-import { appendEvents, LEDGER_FILE, readLedger, replaceLedger, type LedgerRead } from './ledger-file.js';
+import { appendEvents, LEDGER_FILE, lookupLedger, readLedger, replaceLedger, type LedgerRead } from './ledger-file.js';
+import type { LedgerKeys } from './ledger-index.js';
 import { BUSY, LEDGER_LOCK, withLedgerLock } from './ledger-lock.js';
 import { recordsOf, type LedgerEvent, type LedgerRecord, type LedgerState, type RecordEnd } from './record.js';
 
@@ -27,8 +28,14 @@ export class RunLedger {
     return join(this.root, LEDGER_FILE);
   }
 
+  /** The whole ledger, read line by line. */
   read(): Promise<LedgerRead> {
     return readLedger(this.root);
+  }
+
+  /** Only the runs and approvals the keys name, through the index: what a check before a run reads. */
+  lookup(keys: LedgerKeys): Promise<LedgerState> {
+    return lookupLedger(this.root, keys);
   }
 
   /** Every run recorded, newest first; `damaged`: lines a write cut short (skipped, or recovered). */
@@ -49,14 +56,14 @@ export class RunLedger {
   }
 
   /**
-   * Under the ledger's lock: `check` given the ledger as it stands (it
-   * throws to refuse), then `events` appended. A check and the record that
-   * answers it for the next run are one step: of two runs of one file
-   * started together, the second sees the first.
+   * Under the ledger's lock: the guard's check given the runs its keys name,
+   * as the ledger holds them (it throws to refuse), then `events` appended.
+   * A check and the record that answers it for the next run are one step: of
+   * two runs of one file started together, the second sees the first.
    */
-  async append(events: readonly LedgerEvent[], check?: (state: LedgerState) => void): Promise<void> {
+  async append(events: readonly LedgerEvent[], guard?: LedgerGuard): Promise<void> {
     const done = await withLedgerLock(this.root, async () => {
-      if (check !== undefined) check((await this.read()).state);
+      if (guard !== undefined) guard.check(await this.lookup(guard.keys));
       await appendEvents(this.root, events);
     }).catch((error: unknown) => {
       if (isWriteFailure(error)) throw failure(LEDGER_WORDS, 'TIC-LEDGER-UNWRITABLE', { root: this.root, cause: writeFailureCause(error) });
@@ -65,8 +72,8 @@ export class RunLedger {
     if (done === BUSY) throw failure(LEDGER_WORDS, 'TIC-LEDGER-BUSY', { root: this.root, lock: join(this.root, LEDGER_LOCK) });
   }
 
-  start(record: LedgerRecord, check?: (state: LedgerState) => void): Promise<void> {
-    return this.append([{ v: 1, t: 'start', record }], check);
+  start(record: LedgerRecord, guard?: LedgerGuard): Promise<void> {
+    return this.append([{ v: 1, t: 'start', record }], guard);
   }
 
   resume(id: string, at: string): Promise<void> {
@@ -97,4 +104,10 @@ export class RunLedger {
     if (record.status !== 'running') return record.status;
     return isHeld(this.folderOf(record)) ? 'running' : 'unfinished';
   }
+}
+
+/** What a run is checked against as it is recorded: the runs the keys name. */
+export interface LedgerGuard {
+  readonly keys: LedgerKeys;
+  check(state: LedgerState): void;
 }
