@@ -116,7 +116,7 @@ function said(record: LedgerRecord): EarlierRun {
   if (record.status === 'running') return { id: record.id, when: displayTime(record.startedAt), sent: 'it never recorded its end, and may have sent rows' };
   const updated = record.counts?.updated ?? 0;
   const net = record.balance?.net;
-  const credits = net === undefined || net === null ? '' : `, net ${Number(net) > 0 ? '+' : ''}${String(net)} credits`;
+  const credits = net === undefined || net === null ? '' : `, net ${Number(net) > 0 ? '+' : ''}${Number(net).toLocaleString('en-US')} credits`;
   return { id: record.id, when: displayTime(record.startedAt), sent: `${updated} row${updated === 1 ? '' : 's'} updated${credits}, ${record.status}` };
 }
 

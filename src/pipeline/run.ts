@@ -187,7 +187,8 @@ async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: stri
     return folder;
   }
   if (mode.kind === 'apply-plan') checkSavedPlan(mode.plan, options.send?.target.origin, startedAt);
-  const folder = await RunFolder.create(options.outDir, inputPath, startedAt, cwd, options.ledger?.root);
+  // A saved plan's run is named after the file the plan was made from, not its copy (input.csv).
+  const folder = await RunFolder.create(options.outDir, mode.kind === 'apply-plan' ? mode.plan.document.input.name : inputPath, startedAt, cwd, options.ledger?.root);
   try {
     // A saved plan's changes are made from its baselines, never from values read later.
     if (mode.kind === 'apply-plan') await folder.adoptBaselines(mode.plan.folder);

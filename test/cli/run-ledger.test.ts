@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
@@ -185,6 +185,30 @@ describe('runs', () => {
     const lines = (await readFile(join(dir, 'reports', 'ledger.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
     assert.equal(lines.length, 4, 'a start and an end each, every line whole');
     for (const line of lines) JSON.parse(line);
+  });
+});
+
+describe('the reports folder', () => {
+  it('is where --reports (or reports in a config file, from the config file) says: the run folders and the ledger; copied elsewhere, its ledger reads the same and still refuses a delta applied', async () => {
+    const { mock, ids } = await world([100]);
+    const dir = await tempDir();
+    const file = await deltas(dir, ids, 1);
+    await mkdir(join(dir, 'team'));
+    await writeFile(join(dir, 'team', 'ti-credits.config.json'), JSON.stringify({ reports: '../shared/ti-reports' }));
+    const run = await cli(['apply', file, ...base(mock), '--config', 'team/ti-credits.config.json'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /run folder {2}shared\/ti-reports\/\d{8}T\d{6}Z-top-up\n/);
+    const [recorded] = await runsJson(dir, '--reports', 'shared/ti-reports');
+    assert.equal(recorded?.status, 'completed');
+
+    await cp(join(dir, 'shared', 'ti-reports'), join(dir, 'copied'), { recursive: true });
+    await rm(join(dir, 'shared'), { recursive: true });
+    assert.deepEqual(await runsJson(dir, '--reports', 'copied'), [recorded]);
+    const shown = await cli(['runs', 'show', recorded?.id, '--reports', 'copied'], { cwd: dir });
+    assert.match(shown.stdout, new RegExp(`folder {8}copied/${recorded?.id}\n {2}files {9}.*report\\.csv`));
+    const again = await cli(['apply', file, ...base(mock), '--reports', 'copied'], { cwd: dir });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, new RegExp(`by run ${recorded?.id} on`));
   });
 });
 

@@ -37,6 +37,15 @@ const signed = (value: number | string): string => {
   return text.startsWith('-') ? `−${digits}` : text === '0' ? '±0' : `+${digits}`;
 };
 
+/** A count of rows sent for the table: none for a plan, which sends nothing. */
+const counted = (run: ListedRun, outcome: string): string => {
+  const value = run.record.counts?.[outcome];
+  return value === undefined || run.record.command === 'plan' ? '' : count(value);
+};
+
+/** `2025-07-01 09:00:05 UTC` from an ISO time. */
+const second = (iso: string): string => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
+
 /** The host of an origin, the part people name an instance by. */
 const host = (origin: string | null): string => (origin === null ? '' : origin.replace(/^https?:\/\//, ''));
 
@@ -53,8 +62,8 @@ const COLUMNS: readonly Column[] = [
   { label: 'run', cell: (run) => run.record.id, min: 18 },
   { label: 'command', cell: (run) => run.record.command },
   { label: 'status', cell: (run) => run.status },
-  { label: 'updated', cell: (run) => (run.record.counts?.updated === undefined ? '' : count(run.record.counts.updated)), right: true },
-  { label: 'failed', cell: (run) => (run.record.counts?.failed === undefined ? '' : count(run.record.counts.failed)), right: true },
+  { label: 'updated', cell: (run) => counted(run, 'updated'), right: true },
+  { label: 'failed', cell: (run) => counted(run, 'failed'), right: true },
   { label: 'net', cell: (run) => (run.record.balance === null ? '' : signed(run.record.balance.net)), right: true },
   { label: 'instance', cell: (run) => host(run.record.instance), min: 12 },
   { label: 'operator', cell: (run) => run.record.operator ?? '', min: 8 },
@@ -106,7 +115,7 @@ export function formatRunsTable(list: RunList, width: number, cwd: string): stri
       })
       .join('  ')
       .trimEnd();
-  return [line(columns.map((column) => column.label)), ...cells.map(line), ...notes, `${plural(list.runs.length, 'run')}; ti-credits runs show <run> for one; ledger: ${where}`, ''].join('\n');
+  return [line(columns.map((column) => column.label)), ...cells.map(line), ...notes, `${plural(list.runs.length, 'run')} in ${where}; ti-credits runs show <run> for one`, ''].join('\n');
 }
 
 /** An approval in words: who, as which OS user, when, the short code, whether its signature was checked. */
@@ -124,8 +133,8 @@ export function formatRunShow(shown: ShownRun, cwd: string): string {
     ['status', status === 'unfinished' ? 'unfinished (its process ended without recording its end: killed, or the machine stopped)' : status],
     ['instance', `${record.instance ?? '(none)'}${record.keyKind === null ? '' : ` (${record.keyKind} key)`}`],
     ['operator', record.operator ?? '(not recorded: a run folder from before the ledger)'],
-    ['started', `${minute(record.startedAt)} UTC`],
-    ['finished', record.finishedAt === null ? '(not recorded)' : `${minute(record.finishedAt)} UTC${record.sessions > 1 ? ` (${record.sessions} sessions)` : ''}`],
+    ['started', second(record.startedAt)],
+    ['finished', record.finishedAt === null ? '(not recorded)' : `${second(record.finishedAt)}${record.sessions > 1 ? ` (${record.sessions} sessions)` : ''}`],
   ];
   if (record.input !== null) rows.push(['input', `${record.input.path}${record.input.delta ? ' (currentBalanceDelta)' : ''}`], ['input sha256', record.input.sha256]);
   if (record.planId !== null) rows.push(['plan', `${record.planId.slice(0, 8)} (${record.planId})`], ['approval', record.approval === null ? 'none on record' : formatApproval(record.approval)]);
