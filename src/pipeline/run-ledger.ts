@@ -27,6 +27,8 @@ export interface EarlierApply {
 export interface OnRecord {
   /** Earlier applies of the same file's content to the same instance: an absolute-value file sent again is harmless, but said. */
   readonly appliedBefore: readonly EarlierApply[];
+  /** Whether the file holds currentBalanceDelta cells: applied again (--again, or a dry run), it adds again. */
+  readonly delta: boolean;
   /** The approval of the saved plan being sent (`apply --plan`) that counts, or null when none does; undefined for any other run. */
   readonly approval: ApprovalSeen | null | undefined;
 }
@@ -60,7 +62,7 @@ export async function checkFileRun(ledger: RunLedger, options: LedgerOptions, ru
   refuseRepeat(ledger, state, run, options.again);
   const appliedBefore = run.mode.kind === 'resume' ? [] : appliesOf(ledger, state, run).map((record) => ({ id: record.id, startedAt: record.startedAt, updated: record.counts?.updated ?? null }));
   const approval = run.mode.kind === 'apply-plan' ? ((await checkApproval(ledger, state, run.mode.plan, options)) ?? null) : undefined;
-  return { appliedBefore, approval };
+  return { appliedBefore, approval, delta: run.delta };
 }
 
 /** What the ledger is asked about a run over a file: the runs of its content, and of the plan it sends. */

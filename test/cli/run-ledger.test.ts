@@ -66,6 +66,9 @@ describe('a delta is applied once', () => {
     assert.match(second.stderr, new RegExp(`already applied to ${mock.origin.replace(/[.]/g, '\\.')} by run ${earlier} on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC \\(2 rows updated, net \\+20 credits, completed\\)`));
     assert.match(second.stderr, /--again "<reason>"/);
     assert.deepEqual(balances(mock, ids), [110, 210]);
+    const empty = await cli(['apply', file, ...base(mock), '--again', ' '], { cwd: dir });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /--again needs a reason, which the run ledger records/);
 
     // The same bytes under another name are the same file.
     const copy = join(dir, 'renamed.csv');
@@ -73,6 +76,10 @@ describe('a delta is applied once', () => {
     assert.equal((await cli(['apply', copy, ...base(mock)], { cwd: dir })).code, 2);
     assert.equal(mock.requests.length, requests);
 
+    // A dry run is not refused: its plan says what applying it again would do.
+    const dry = await cli(['apply', file, ...base(mock), '--dry-run'], { cwd: dir });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`This file was applied by run ${earlier} on .* \\(2 rows updated\\); its deltas applied again add to those balances a second time \\(apply refuses it without --again\\)\\.`));
     const again = await cli(['apply', copy, ...base(mock), '--again', 'the first top-up was for last quarter'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(balances(mock, ids), [120, 220]);

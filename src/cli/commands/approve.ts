@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { TiError } from '../../core/errors.js';
 import { failure } from '../../core/words.js';
 import { LEDGER_WORDS } from '../../core/words/ledger.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
@@ -44,7 +43,7 @@ async function runApprove(input: CommandInput): Promise<CommandResult> {
   const { flags, io, typed } = input;
   flags.checkRelations();
   const named = flags.string('folder');
-  if (named === undefined) throw new TiError('invalid', 'No plan folder was given.', { hint: 'Name the folder ti-credits plan wrote: ti-credits approve reports/<time>-<file name> --as "<name>".' });
+  if (named === undefined) throw failure(LEDGER_WORDS, 'TIC-APPROVE-NO-FOLDER', {});
   const by = flags.string('as');
   if (by === undefined) throw failure(LEDGER_WORDS, 'TIC-APPROVE-NO-NAME', {});
   const folder = resolve(io.cwd, named);

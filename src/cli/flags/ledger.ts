@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { TiError } from '../../core/errors.js';
 import { failure } from '../../core/words.js';
 import { LEDGER_WORDS } from '../../core/words/ledger.js';
 import type { LedgerOptions } from '../../pipeline/run-options.js';
@@ -94,6 +93,6 @@ export async function resolveLedgerOptions(flags: Flags, cwd: string, typed: Rea
 function reason(flags: Flags, name: string): string | undefined {
   const given = flags.verbatim(name);
   if (given === undefined) return undefined;
-  if (given.trim() === '') throw new TiError('invalid', `--${name} needs a reason, which the run ledger records.`, { hint: `e.g. --${name} "the first run was made against the sandbox by mistake".` });
+  if (given.trim() === '') throw failure(LEDGER_WORDS, 'TIC-REASON-EMPTY', { flag: name });
   return given.trim();
 }

@@ -150,7 +150,8 @@ export function formatRunShow(shown: ShownRun, cwd: string): string {
 /** What the ledger says of a run about to start, as lines of its plan. */
 export function formatOnRecord(onRecord: OnRecord | undefined): string[] {
   if (onRecord === undefined) return [];
-  const lines = onRecord.appliedBefore.map((earlier) => `  This file was applied by run ${earlier.id} on ${minute(earlier.startedAt)} UTC${earlier.updated === null ? '' : ` (${plural(earlier.updated, 'row')} updated)`}; its absolute values sent again leave those rows unchanged.`);
+  const again = onRecord.delta ? 'its deltas applied again add to those balances a second time (apply refuses it without --again)' : 'its absolute values sent again leave those rows unchanged';
+  const lines = onRecord.appliedBefore.map((earlier) => `  This file was applied by run ${earlier.id} on ${minute(earlier.startedAt)} UTC${earlier.updated === null ? '' : ` (${plural(earlier.updated, 'row')} updated)`}; ${again}.`);
   if (onRecord.approval !== undefined) lines.push(onRecord.approval === null ? '  Approval: none on record for this plan.' : `  Approved by ${formatApproval(onRecord.approval)}.`);
   return lines;
 }

@@ -85,6 +85,18 @@ export const LEDGER_WORDS = defineWords({
     message: () => 'Nothing was approved: say who approves, with --as "<name>".',
     hint: () => 'e.g. ti-credits approve reports/<time>-adjustments --as "Dana Scully (finance)".',
   },
+  'TIC-APPROVE-NO-FOLDER': {
+    kind: 'invalid',
+    title: 'approve without a plan folder',
+    message: () => 'Nothing was approved: no plan folder was given.',
+    hint: () => 'Name the folder ti-credits plan wrote: ti-credits approve reports/<time>-<file name> --as "<name>".',
+  },
+  'TIC-REASON-EMPTY': {
+    kind: 'invalid',
+    title: '--again or --self-approved given no reason',
+    message: (facts: { readonly flag: string }) => `--${facts.flag} needs a reason, which the run ledger records.`,
+    hint: (facts: { readonly flag: string }) => `e.g. --${facts.flag} "the first run was made against the sandbox by mistake".`,
+  },
   'TIC-LEDGER-BUSY': {
     kind: 'invalid',
     title: 'the run ledger was held by another process too long',
