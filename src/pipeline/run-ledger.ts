@@ -3,16 +3,16 @@ import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { failure } from '../core/words.js';
 import { LEDGER_WORDS, type EarlierRun } from '../core/words/ledger.js';
+import { fingerprintFile } from '../read/file-stamp.js';
 import { displayTime } from '../report/html-page.js';
 import { endOf, recordsFromFolder, verifyId, writeFolderRecord } from '../report/ledger/folder-record.js';
+import type { LedgerKeys } from '../report/ledger/ledger-index.js';
 import type { ApprovalSeen, LedgerCommand, LedgerRecord, LedgerState } from '../report/ledger/record.js';
+import { RunLedger, type LedgerGuard } from '../report/ledger/run-ledger.js';
 import { SENT_FILE } from '../report/sent-log.js';
 import type { Summary } from '../report/summary.js';
-import { checkApproval } from './approvals.js';
-import { fingerprintFile } from '../read/file-stamp.js';
-import type { LedgerKeys } from '../report/ledger/ledger-index.js';
-import { RunLedger, type LedgerGuard } from '../report/ledger/run-ledger.js';
 import { keyKind } from '../send/api-target.js';
+import { checkApproval } from './approvals.js';
 import type { RunMode } from './mode.js';
 import type { LedgerOptions, RunOptions } from './run-options.js';
 
@@ -60,7 +60,7 @@ export interface FileRunFacts {
 export async function checkFileRun(ledger: RunLedger, options: LedgerOptions, run: FileRunFacts): Promise<OnRecord> {
   const state = await ledger.lookup(keysOf(run));
   refuseRepeat(ledger, state, run, options.again);
-  const appliedBefore = run.mode.kind === 'resume' ? [] : appliesOf(ledger, state, run).map((record) => ({ id: record.id, startedAt: record.startedAt, updated: record.counts?.updated ?? null }));
+  const appliedBefore = appliesOf(ledger, state, run).map((record) => ({ id: record.id, startedAt: record.startedAt, updated: record.counts?.updated ?? null }));
   const approval = run.mode.kind === 'apply-plan' ? ((await checkApproval(ledger, state, run.mode.plan, options)) ?? null) : undefined;
   return { appliedBefore, approval, delta: run.delta };
 }
@@ -198,8 +198,8 @@ async function ended(ledger: RunLedger, folder: string, record: LedgerRecord, su
 /** The ledger's part in a run over a file, once checked. */
 export interface FileRunLedger {
   readonly onRecord: OnRecord;
-  /** The input's SHA-256 and size, read once for the check and for run.json. */
-  readonly fingerprint: { readonly size: number; readonly sha256: string };
+  /** The input's SHA-256 and size, read once for the check and for run.json; undefined for a resume, which checks its own. */
+  readonly fingerprint: { readonly size: number; readonly sha256: string } | undefined;
   /** The session's record, for a run the ledger keeps (apply, plan); undefined for a dry run. */
   session(folder: string, startedAt: Date): SessionLedger | undefined;
   /** Whether the run was refused as it was being recorded (a run of the same file recorded meanwhile): its new folder holds nothing. */
@@ -215,6 +215,8 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
   const settings = options.ledger;
   if (settings === undefined || mode.kind === 'validate') return undefined;
   const ledger = new RunLedger(settings.root);
+  // A resume is the run it continues: nothing to check, and checkResume reads the file's SHA-256 itself.
+  if (mode.kind === 'resume') return { onRecord: { appliedBefore: [], approval: undefined, delta }, fingerprint: undefined, refusedAtStart: false, session: (folder, startedAt) => resumedSession(ledger, folder, 'apply', startedAt) };
   const fingerprint = await fingerprintFile(inputPath);
   const target = options.send?.target.origin;
   const facts: FileRunFacts = { mode, target, sha256: fingerprint.sha256, delta, cwd };
@@ -227,7 +229,6 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
       return refusedAtStart;
     },
     session(folder, startedAt) {
-      if (mode.kind === 'resume') return resumedSession(ledger, folder, 'apply', startedAt);
       if (mode.kind === 'dry-run') return undefined;
       const record = newRecord(ledger, folder, {
         command: mode.kind === 'plan' ? 'plan' : 'apply',
