@@ -7,8 +7,8 @@ export const LEDGER_LOCK = 'ledger.lock';
 
 /** Longest a lock is held: a few reads and one append. Older, its holder is taken for dead, on any host. */
 const STALE_MS = 30_000;
-/** How long a writer waits for another to finish before giving up. */
-const WAIT_MS = 15_000;
+/** How long a writer waits for others to finish before giving up: longer than a lock takes to go stale, so that a dead writer's lock is always taken over in time. */
+const WAIT_MS = 45_000;
 
 interface Holder {
   readonly pid: number;
@@ -30,7 +30,7 @@ export async function withLedgerLock<T>(root: string, work: () => Promise<T>): P
   const path = join(root, LEDGER_LOCK);
   mkdirSync(root, { recursive: true });
   const deadline = Date.now() + WAIT_MS;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     if (take(path)) break;
     if (isStale(path)) {
       unlinkQuietly(path);
