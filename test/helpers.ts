@@ -10,7 +10,6 @@ import { runCli } from '../src/cli/program.js';
 import type { CreditBatch } from '../src/core/credit-batch.js';
 import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../src/mock/server.js';
 import { CreditBatchStore } from '../src/mock/store.js';
-import { PACE_FILE } from '../src/report/pace-memory.js';
 
 export const KEY = MOCK_API_KEY;
 
@@ -83,9 +82,9 @@ export async function cli(args: readonly string[], options: { cwd: string; env?:
   return { code, stdout, stderr };
 }
 
-/** The single run folder under `<cwd>/reports` (beside it, the pace memory, pace.json). */
+/** The single run folder under `<cwd>/reports` (beside the run ledger's files). */
 export async function runFolder(cwd: string): Promise<string> {
-  const entries = (await readdir(join(cwd, 'reports'))).filter((entry) => entry !== PACE_FILE);
+  const entries = (await readdir(join(cwd, 'reports'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   if (entries.length !== 1) throw new Error(`expected one run folder, found ${entries.length}`);
   return join(cwd, 'reports', entries[0] ?? '');
 }

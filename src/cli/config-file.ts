@@ -22,6 +22,8 @@ export interface ConfigKeys {
 }
 
 const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
+/** Paths a config file gives, found from the config file that names them (as apiKeyFile is), wherever the command runs. */
+const PATH_KEYS = new Set(['reports', 'approval-key-file']);
 
 export interface ConfigFile {
   readonly path: string;
@@ -89,7 +91,7 @@ function parseConfig(path: string, text: string, keys: ConfigKeys): ConfigFile {
       // A key file is found from the config file that names it, wherever the command runs.
       target[key] = key === 'api-key-file' ? resolve(dirname(path), String(value)) : String(value);
     } else {
-      options[key] = value;
+      options[key] = PATH_KEYS.has(key) && typeof value === 'string' ? resolve(dirname(path), value) : value;
     }
   }
   return { path, options, target: { ...target, source: path } };

@@ -2,10 +2,10 @@ import { join, resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
 import type { RunMode } from '../pipeline/mode.js';
 import type { RunOptions } from '../pipeline/run-options.js';
-import { reportsRoot } from '../report/pace-memory.js';
 import { readPlanDocument } from '../report/plan-document.js';
 import { readRunRecord } from '../report/run-record.js';
 import { resolveGuard, resolveLimits } from './flags/guard.js';
+import { resolveLedgerOptions } from './flags/ledger.js';
 import { logLevelOf } from './flags/output.js';
 import { resolveSendOptions } from './flags/pacing.js';
 import { resolveInputChoice, resolveRules } from './flags/reading.js';
@@ -61,7 +61,7 @@ export const runFlags = {
   verify: { type: 'boolean', default: false, describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)' },
 } as const satisfies FlagSpecs;
 
-export function resolveValidateRun(flags: Flags, now: Date): FileRun {
+export function resolveValidateRun(flags: Flags, now: Date, cwd: string): FileRun {
   return {
     mode: { kind: 'validate' },
     options: {
@@ -76,6 +76,8 @@ export function resolveValidateRun(flags: Flags, now: Date): FileRun {
       send: undefined,
       guard: undefined,
       limits: {},
+      // A validate leaves a run folder under the reports root, and nothing in the run ledger.
+      ledger: { root: resolve(cwd, flags.string('reports') ?? 'reports'), again: undefined, selfApproved: undefined, requireApproval: false, approvalKey: undefined },
     },
   };
 }
@@ -104,7 +106,9 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
         ? typedFlags
         : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed) });
   const inputPath = inputFile(flags, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
-  const { send, keyFile } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, reportsRoot(resume ?? flags.string('out'), context.cwd));
+  const ledger = await resolveLedgerOptions(flags, context.cwd, context.typed, resume ?? planFolder);
+  // The pace the last run against the target learned is kept in the reports root, beside the run ledger.
+  const { send, keyFile } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, ledger.root);
   const dryRun = flags.boolean('dry-run');
   const offline = flags.boolean('offline');
   const mode: RunMode =
@@ -131,6 +135,7 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
       guard: resolveGuard(flags, !flags.boolean('blind') && !offline),
       apiKeyFile: keyFile,
       limits: resolveLimits(flags),
+      ledger,
     },
   };
 }

@@ -3,6 +3,7 @@ import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '.
 import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import type { RowVerdict } from '../validate/row.js';
+import type { OnRecord } from './run-ledger.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
 export interface Plan {
@@ -24,6 +25,8 @@ export interface Plan {
   readonly changes: ChangeFigures | undefined;
   /** The columns carried to the report but never sent, by their names in the header. */
   readonly notes: readonly string[];
+  /** What the run ledger says of it: the same file applied before, the approval of the saved plan sent. */
+  readonly onRecord?: OnRecord | undefined;
 }
 
 /** One of the largest balance changes, shown in the plan. */

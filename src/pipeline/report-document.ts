@@ -23,6 +23,7 @@ export async function writeRunReport(folder: RunFolder, summary: Summary<unknown
     finishedAt: summary.finishedAt,
     status: summary.status,
     planId: plan?.saved ?? null,
+    approval: plan?.onRecord?.approval ?? null,
     rows: { ...summary.rows },
     requests: { sent: summary.requests.sent, retries: summary.requests.retries, throttled: summary.requests.throttled },
     balance: balance === undefined ? null : { before: balance.before.toString(), after: balance.after.toString(), net: (balance.after - balance.before).toString() },

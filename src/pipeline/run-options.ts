@@ -1,4 +1,5 @@
 import type { InputChoice } from '../read/data-rows.js';
+import type { ApprovalKey } from '../report/ledger/approval.js';
 import type { LogLevel } from '../report/log.js';
 import type { RecordedOptions, SendingSettings } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
@@ -33,7 +34,24 @@ export interface RunOptions {
   readonly limits: Limits;
   /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** The run ledger: where it is, and what it is told; undefined: none kept, run folders under reports/. */
+  readonly ledger?: LedgerOptions | undefined;
 }
+
+/** How a run meets the run ledger, as the command line settles it. */
+export interface LedgerOptions {
+  /** The reports root: the folder of the run folders (when --out is not given), and of the ledger. */
+  readonly root: string;
+  /** `--again`: apply a file or a plan already applied, for this reason (recorded). */
+  readonly again: string | undefined;
+  /** `--self-approved`: the person applying a plan may be its approver, for this reason (recorded). */
+  readonly selfApproved: string | undefined;
+  /** `--require-approved-plan`: send only a saved plan approved by another OS user. */
+  readonly requireApproval: boolean;
+  /** The team's approval key, when it sets one: approvals are then signed, and checked. */
+  readonly approvalKey: ApprovalKey | undefined;
+}
+
 
 /**
  * What a run may change at most. A row over a per-row limit is invalid, with

@@ -9,6 +9,7 @@ import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
 import { readClientBatches } from './operations/read-client-batches.js';
+import { readingSession } from './run-ledger.js';
 import { sendingSettings } from './run-options.js';
 import { inSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
@@ -22,6 +23,8 @@ export interface SnapshotOptions {
   readonly send: SendOptions;
   /** The file the key was read from, recorded in summary.json (never the key); undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** The reports root: where the folder goes without `outDir`, and the run ledger; undefined: reports/, no ledger. */
+  readonly reports?: string | undefined;
 }
 
 /** A snapshot's options as its summary.json records them: everything but the key. */
@@ -44,7 +47,7 @@ export interface SnapshotResult {
 export async function takeSnapshot(options: SnapshotOptions, environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<SnapshotResult> {
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
-  const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd);
+  const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd, options.reports);
   return folder.hold(() => snapshotInto(folder, options, environment, { startedAt, now }));
 }
 
@@ -58,8 +61,9 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
     logLevel: options.logLevel,
     ...sendingSettings(send, options.apiKeyFile),
   };
-  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] } as const;
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings } };
+  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
+  const ledger = readingSession(options.reports, folder.path, { command: 'snapshot', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings }, ledger };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 /**
- * The pace each target's last run learned, kept in the reports root (the
- * folder that holds the run folders) so that the next run against the same
- * target starts from it: a --rate told too high, or an API that states no
- * limit, costs one run a few seconds of 429s, not every run. Keyed by the
- * target's origin; it never holds the key, nor anything of it.
+ * The pace each target's last run learned, kept in the reports root (where
+ * the run folders and the run ledger are: --reports) so that the next run
+ * against the same target starts from it: a --rate told too high, or an API
+ * that states no limit, costs one run a few seconds of 429s, not every run.
+ * Keyed by the target's origin; it never holds the key, nor anything of it.
  *
  * A memory, not a record: a file that cannot be read, or an entry that does
  * not make sense, is as if absent, and a write that fails is left at that.
@@ -27,11 +27,6 @@ export interface RememberedPace {
 
 interface PaceFile {
   readonly targets: Readonly<Record<string, RememberedPace>>;
-}
-
-/** Where a run folder's pace memory lives: beside it, in the folder that holds it (`reports/` unless --out names another). */
-export function reportsRoot(out: string | undefined, cwd: string): string {
-  return out === undefined ? resolve(cwd, 'reports') : dirname(resolve(cwd, out));
 }
 
 /** What the last run against `origin` learned; undefined when nothing usable is remembered. */

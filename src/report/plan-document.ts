@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { writeJsonAtomically } from './atomic-file.js';
+import type { ApprovalSeen } from './ledger/record.js';
 import type { RecordedOptions } from './run-record.js';
 
 export const PLAN_JSON = 'plan.json';
@@ -88,6 +89,8 @@ export interface ReportDocument {
   readonly status: string;
   /** The saved plan sent (`apply --plan`), if one was. */
   readonly planId: string | null;
+  /** The approval of that plan on record when it was sent; absent or null when none was. */
+  readonly approval?: ApprovalSeen | null;
   /** Rows per outcome, and `total`. */
   readonly rows: Readonly<Record<string, number>>;
   readonly requests: { readonly sent: number; readonly retries: number; readonly throttled: number };

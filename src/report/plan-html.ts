@@ -1,4 +1,6 @@
 import { card, displayTime, escapeHtml as e, groupDigits, plural, renderPage } from './html-page.js';
+import { approvalHtml } from './ledger/approval-html.js';
+import type { ApprovalSeen } from './ledger/record.js';
 import type { PlanDocument } from './plan-document.js';
 
 /**
@@ -7,8 +9,8 @@ import type { PlanDocument } from './plan-document.js';
  * guardrails) is written out here; its script checks in the reader's browser
  * that the totals tie out, from the rows themselves, and draws the tables.
  */
-export function renderPlanHtml(plan: PlanDocument): string {
-  return renderPage({ title: `Plan ${plan.id.slice(0, 12)} for ${plan.target}`, body: planBody(plan), data: plan, script: PLAN_SCRIPT });
+export function renderPlanHtml(plan: PlanDocument, approval?: ApprovalSeen): string {
+  return renderPage({ title: `Plan ${plan.id.slice(0, 12)} for ${plan.target}`, body: planBody(plan, approval), data: plan, script: PLAN_SCRIPT });
 }
 
 const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
@@ -17,7 +19,7 @@ const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   unknown: '<span class="badge warn" data-testid="key-kind">key of unknown kind</span>',
 };
 
-function planBody(plan: PlanDocument): string {
+function planBody(plan: PlanDocument, approval: ApprovalSeen | undefined): string {
   const { totals } = plan;
   const { balance } = totals;
   const net = balance.net.startsWith('-') ? groupDigits(balance.net) : `+${groupDigits(balance.net)}`;
@@ -33,6 +35,7 @@ function planBody(plan: PlanDocument): string {
   <h2>Plan id</h2>
   <p class="id-box" data-testid="plan-id">${e(plan.id)}</p>
   <p class="hint"><code>ti-credits apply --plan</code> shows this id before it sends anything: approve only if it is the same, character for character.</p>
+  ${approvalHtml(approval, plan.id, 'plan')}
 
   <div id="verdict" class="verdict pending" data-testid="tie-out" data-verdict="pending">Checking the totals…</div>
   <noscript><p class="error-banner">Scripts are off: the totals below are as written in the plan, not checked, and the tables of rows are not shown.</p></noscript>

@@ -1,4 +1,5 @@
 import { card, displayTime, escapeHtml as e, groupDigits, plural, renderPage } from './html-page.js';
+import { approvalHtml } from './ledger/approval-html.js';
 import type { ReportDocument } from './plan-document.js';
 
 /**
@@ -56,6 +57,7 @@ function reportBody(report: ReportDocument): string {
   <p class="id-box" data-testid="plan-id">${e(report.planId)}</p>
   <p class="hint">The id of the plan approved (plan.html shows the same id); the run sent exactly that plan.</p>`
   }
+  ${approvalHtml(report.approval ?? undefined, report.planId, 'report')}
   <div id="verdict" class="verdict pending" data-testid="tie-out" data-verdict="pending">Checking the figures…</div>
   <noscript><p class="error-banner">Scripts are off: the figures below are as written, not checked, and the tables of rows are not shown.</p></noscript>
 

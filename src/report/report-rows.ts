@@ -64,6 +64,8 @@ export interface UpdatedRow {
   /** The updatedAt and creditAccountId the write's answer gave (api.*). */
   readonly writtenUpdatedAt: string | undefined;
   readonly creditAccountId: string | undefined;
+  /** The batch's name as the write's answer gave it (api.name). */
+  readonly batchName: string | undefined;
 }
 
 /** The rows a finished run updated, from its report.csv (see updatedRows), all at once. */
@@ -82,7 +84,7 @@ export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
 export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
   const clients = await baselineClients(folder);
   let header:
-    | { line: number; outcome: number; sent: number; id: number; clientId: number; readUpdatedAt: number; writtenUpdatedAt: number; creditAccountId: number; baseline: { readonly at: number; readonly column: OwnColumn }[] }
+    | { line: number; outcome: number; sent: number; id: number; clientId: number; readUpdatedAt: number; writtenUpdatedAt: number; creditAccountId: number; batchName: number; baseline: { readonly at: number; readonly column: OwnColumn }[] }
     | undefined;
   for await (const { lookups, record } of reportRecords(folder)) {
     if (header === undefined) {
@@ -98,6 +100,7 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
         readUpdatedAt: own(READ_UPDATED_AT_COLUMN),
         writtenUpdatedAt: own(`${API_COLUMN_PREFIX}updatedAt`),
         creditAccountId: own(`${API_COLUMN_PREFIX}creditAccountId`),
+        batchName: own(`${API_COLUMN_PREFIX}name`),
         baseline,
       };
       if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(folder, 'it lacks the line, outcome, sent or id column');
@@ -128,6 +131,7 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
       readUpdatedAt: own(header.readUpdatedAt),
       writtenUpdatedAt: own(header.writtenUpdatedAt),
       creditAccountId: own(header.creditAccountId),
+      batchName: own(header.batchName),
     };
   }
 }

@@ -84,6 +84,12 @@ export class RunLock {
   }
 }
 
+/** Whether a live process holds `folder` (one whose lock a killed process left behind does not). */
+export function isHeld(folder: string): boolean {
+  const holder = readHolder(join(folder, LOCK_FILE));
+  return holder !== undefined && !isGone(holder);
+}
+
 /**
  * Replaces the stale lock at `path` with `holder`'s, under the takeover
  * lock; false when the lock was freed meanwhile or a takeover left by a

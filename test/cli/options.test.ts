@@ -82,7 +82,7 @@ describe('where the pace starts', () => {
     assert.deepEqual(await pace(cwd, { rate: '600', burst: '100' }), [600, 600, 'told', 100, false]);
     assert.deepEqual(await pace(cwd, { rate: '0' }), [0, 0, 'told', 20, true]);
   });
-  it('where the last run against the same target left it (pace.json beside the run folders), never above --rate', async () => {
+  it('where the last run against the same target left it (pace.json in the reports root), never above --rate', async () => {
     const cwd = await tempDir();
     await mkdir(join(cwd, 'reports'));
     await mkdir(join(cwd, 'elsewhere'));
@@ -91,16 +91,17 @@ describe('where the pace starts', () => {
     assert.deepEqual(await pace(cwd, { rate: '100000' }), [540, 100_000, 'remembered', 1, true]);
     assert.deepEqual(await pace(cwd, { rate: '0', burst: '10' }), [540, 0, 'remembered', 10, false]);
     assert.deepEqual(await pace(cwd, { rate: '300' }), [300, 300, 'told', 1, true]);
-    // Another target, or run folders kept elsewhere (--out), remember nothing of it.
+    // A run folder put elsewhere (--out) still has the reports root's memory; another target, or another reports root, has none of it.
+    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-1' }), [540, undefined, 'remembered', 1, true]);
     assert.deepEqual(await pace(cwd, { instance: 'globex' }), [120, undefined, 'guessed', 20, true]);
-    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-1' }), [120, undefined, 'guessed', 20, true]);
+    assert.deepEqual(await pace(cwd, { reports: 'elsewhere' }), [120, undefined, 'guessed', 20, true]);
     await rememberPace(join(cwd, 'elsewhere'), ACME, { ratePerMinute: 600, burst: 100, stated: true, learnedAt: '2026-11-24T12:00:00.000Z' });
-    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-2' }), [600, undefined, 'remembered', 100, true]);
+    assert.deepEqual(await pace(cwd, { reports: 'elsewhere' }), [600, undefined, 'remembered', 100, true]);
   });
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z')).options;
+  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z'), '/').options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACE_FILE, recallPace, rememberPace, reportsRoot, type RememberedPace } from '../../src/report/pace-memory.js';
+import { PACE_FILE, recallPace, rememberPace, type RememberedPace } from '../../src/report/pace-memory.js';
 import { tempDir } from '../helpers.js';
 
 const ACME = 'https://acme.thoughtindustries.com';
@@ -54,11 +54,5 @@ describe('the pace memory (pace.json)', () => {
     assert.deepEqual(await readdir(dir), ['reports']);
     assert.equal(await readFile(root, 'utf8'), 'not a folder');
     assert.equal(await recallPace(root, ACME), undefined);
-  });
-
-  it('lives in the folder that holds the run folders: reports/ in the working folder, or beside the folder --out names', () => {
-    assert.equal(reportsRoot(undefined, '/work/finance'), '/work/finance/reports');
-    assert.equal(reportsRoot('runs/today', '/work/finance'), '/work/finance/runs');
-    assert.equal(reportsRoot('/tmp/run-1', '/work/finance'), '/tmp');
   });
 });

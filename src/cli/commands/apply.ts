@@ -9,6 +9,7 @@ import { askYesNo } from '../confirm.js';
 import { EXIT, FILE_NOTE, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { resolveApplyRun, runFlags } from '../file-run.js';
 import { guardFlags, guardrailFlags } from '../flags/guard.js';
+import { approvalKeyFlags, onceFlags, reportsFlags } from '../flags/ledger.js';
 import { configFlags, operatorFlags, reportFlags, resolveOperatorOptions } from '../flags/output.js';
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
@@ -23,7 +24,7 @@ export const apply: Command = {
   summary: 'Validate the whole file, then update every credit batch it lists',
   usage: ['ti-credits apply <file> [options]', 'ti-credits apply --plan <plan folder> [options]', 'ti-credits apply --resume <run folder> [options]'],
   positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume or --plan)' },
-  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...readingFlags, ...reportFlags, ...operatorFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...onceFlags, ...readingFlags, ...reportFlags, ...reportsFlags, ...approvalKeyFlags, ...operatorFlags, ...configFlags },
   examples: [
     ['TI_API_KEY=ti_live_… ti-credits apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com'],
     ['ti-credits apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too'],
@@ -80,7 +81,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
     if (!input.flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
     const { verifyFolder } = await import('./verify.js');
     // The run has just reconciled its writes: verify only reads them back.
-    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false }, io, result);
+    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false, reports: options.ledger?.root }, io, result);
     return {
       // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
       exit: ran.exit === EXIT.ok ? verified.exit : ran.exit,

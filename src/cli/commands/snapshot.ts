@@ -1,8 +1,8 @@
 import { keyScrubber } from '../../core/secret.js';
 import { TiError } from '../../core/errors.js';
-import { reportsRoot } from '../../report/pace-memory.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { uuids, UUID, type FlagSpecs } from '../flags/spec.js';
@@ -22,7 +22,7 @@ export const snapshot: Command = {
   name: 'snapshot',
   summary: 'Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply',
   usage: ['ti-credits snapshot --client <id> [options]'],
-  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...reportsFlags, ...configFlags },
   examples: [
     ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns"],
     ['ti-credits apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values'],
@@ -48,9 +48,10 @@ async function runSnapshot(input: CommandInput): Promise<CommandResult> {
   if (clients.length === 0) throw new TiError('invalid', 'snapshot needs at least one --client.', { hint: 'Pass --client <id> for each client whose credit batches to write.' });
   const account = flags.string('credit-account');
   if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
-  const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd, reportsRoot(flags.string('out'), io.cwd));
+  const reports = reportsRoot(flags, io.cwd, input.typed);
+  const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd, reports);
   const { takeSnapshot } = await import('../../pipeline/snapshot.js');
-  const result = await takeSnapshot({ clients, creditAccountId: account, outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile }, { cwd: io.cwd, shutdown: io.shutdown });
+  const result = await takeSnapshot({ clients, creditAccountId: account, outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reports }, { cwd: io.cwd, shutdown: io.shutdown });
   const { summary } = result;
   const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : EXIT.ok;
   return { exit, error: summary.error, text: formatSnapshotSummary(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };

@@ -6,6 +6,7 @@ import type { RunResult } from '../../pipeline/run.js';
 import type { RecordedOptions } from '../../report/run-record.js';
 import { shellWord } from '../flags/recorded.js';
 import { count, formatDuration, plural } from '../messages.js';
+import { formatOnRecord } from './runs.js';
 
 /**
  * How long sending takes at the pace it will have, said before it starts:
@@ -50,6 +51,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const checked = changes === undefined ? '' : ', checked against their live values';
   const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
   if (plan.saved !== undefined) lines.push(`  Saved plan id: ${plan.saved}`);
+  lines.push(...formatOnRecord(plan.onRecord));
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
   if (changes === undefined) {
     if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);

@@ -134,20 +134,24 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
-  if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
-    // run.json holds the file, the target and the options: the folder is all a resume needs.
+  const resumable = (summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null;
+  if (resumable) {
+    // The one next step, first: run.json holds the file, the target and the options, so the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
     lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
+    if (rows.failed > 0) lines.push(`  The resume sends again the ${plural(rows.failed, 'row')} that failed too; do not send failed.csv as well.`);
   }
   if (rows.uncertain > 0) {
     lines.push(`Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`);
   }
   lines.push(...reconciliationLines(summary.reconciliation, cwd, folder, summary.target));
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
-  const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
+  // Only rows that really failed (or are invalid) are offered to send again: a drifted row is no failure, and rows a
+  // resume will send must not be sent by a second command too.
+  const toFix = rows.failed + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
-  if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  if (toFix > 0 && !resumable && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
