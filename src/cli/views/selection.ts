@@ -1,4 +1,5 @@
 import type { ClientList } from '../../pipeline/clients.js';
+import type { SnapshotSettings } from '../../pipeline/snapshot.js';
 import { plural } from '../messages.js';
 
 /**
@@ -22,4 +23,13 @@ export function formatClients(list: ClientList): string {
   const head = `${plural(list.clients.length, 'client')}${matching} on ${list.target} (${plural(list.requests, 'request')})${list.clients.length === 0 ? '.' : ':'}`;
   const sorted = [...list.clients].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '', 'en', { sensitivity: 'base' }) || (a.id < b.id ? -1 : 1));
   return `${[head, ...sorted.map((client) => `  ${client.id}  ${client.name === undefined ? '(no name)' : printable(client.name)}`)].join('\n')}\n`;
+}
+
+/** What the filters of a snapshot kept, in words: `, those expiring from … to … (zone) with status active`; empty without filters. */
+export function selectionWords(options: Pick<SnapshotSettings, 'expiringBetween' | 'statuses' | 'timezone'>): string {
+  const parts = [
+    options.expiringBetween === undefined || options.expiringBetween === null ? '' : ` expiring from ${options.expiringBetween[0]} to ${options.expiringBetween[1]} (${options.timezone ?? 'UTC'})`,
+    options.statuses === undefined || options.statuses === null ? '' : ` with status ${options.statuses.join(' or ')}`,
+  ].join('');
+  return parts === '' ? '' : `, those${parts}`;
 }

@@ -10,6 +10,7 @@ import { API_PATH } from '../../send/api-target.js';
 import { recordedFlags, shellWord } from '../flags/recorded.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
+import { selectionWords } from './selection.js';
 
 /** What `snapshot` wrote, or why it wrote nothing. */
 export function formatSnapshotSummary(result: SnapshotResult, cwd: string): string {
@@ -17,7 +18,8 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   const snapshot = summary.snapshot;
   const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
   if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
-  return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
+  const batches = snapshot.listed === undefined ? plural(snapshot.batches, 'credit batch', 'credit batches') : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
+  return `Snapshot: ${batches} of ${plural(snapshot.clients, 'client')}${selectionWords(summary.options)} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
 /**
