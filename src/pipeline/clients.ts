@@ -1,4 +1,5 @@
 import { ApiError, TiError } from '../core/errors.js';
+import type { AttemptRecord } from '../core/run-facts.js';
 import { failure } from '../core/words.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import type { ClientSummary } from '../send/clients-answer.js';
@@ -19,9 +20,12 @@ export interface ClientList {
 /**
  * `clients`: every client of the instance, id and name, read through a send
  * stage of its own (paced and retried as any read). It writes nothing: a
- * listing, like `git ls-remote`, leaves no run folder.
+ * listing, like `git ls-remote`, leaves no run folder. A run reading the
+ * list for names alone reads it this way too, so that a key that may not
+ * read clients (403) costs it the names, not the run; `onAttempt` counts the
+ * requests in the run's figures.
  */
-export async function listClients(send: SendOptions, query: string | undefined, signal: AbortSignal): Promise<ClientList> {
+export async function listClients(send: SendOptions, query: string | undefined, signal: AbortSignal, onAttempt?: (attempt: AttemptRecord) => void): Promise<ClientList> {
   const { Executor } = await import('../send/executor.js');
   let requests = 0;
   let fatal: ApiError | undefined;
@@ -29,7 +33,10 @@ export async function listClients(send: SendOptions, query: string | undefined, 
   const onAbort = (): void => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   const executor: Executor = new Executor(send, stop.signal, {
-    onAttempt: () => void requests++,
+    onAttempt: (attempt) => {
+      requests++;
+      onAttempt?.(attempt);
+    },
     onFatal: (error) => {
       fatal ??= error;
       stop.abort(error);

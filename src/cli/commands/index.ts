@@ -3,6 +3,7 @@ import { apply } from './apply.js';
 import { clients } from './clients.js';
 import { mock } from './mock.js';
 import { plan } from './plan.js';
+import { rollover } from './rollover.js';
 import { snapshot } from './snapshot.js';
 import { validate } from './validate.js';
 import { verify } from './verify.js';
@@ -12,7 +13,7 @@ import { verify } from './verify.js';
  * only its declarations and a `run` that loads what it runs when it runs:
  * listing the commands loads no pipeline.
  */
-export const COMMANDS: readonly Command[] = [apply, plan, validate, clients, snapshot, verify, mock];
+export const COMMANDS: readonly Command[] = [apply, plan, validate, clients, snapshot, rollover, verify, mock];
 
 export function commandNamed(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -170,7 +170,7 @@ function pathFrom(cwd: string, path: string): string {
   return shellWord(relative(cwd, path) || path);
 }
 
-function targetFlag(origin: string): string {
+export function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
   return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }

@@ -35,6 +35,12 @@ export const SELECTION_WORDS = defineWords({
     message: (facts: { readonly command: string }) => `${facts.command} needs the clients whose credit batches to read.`,
     hint: () => 'Pass --client <id> for each (ti-credits clients lists them), or --all-clients for every client of the instance.',
   },
+  'TIC-FLAG-NEEDED': {
+    kind: 'invalid',
+    title: 'A flag a command cannot do without is missing',
+    message: (facts: { readonly command: string; readonly flag: string; readonly why: string }) => `${facts.command} needs ${facts.flag}: ${facts.why}.`,
+    hint: (facts: { readonly command: string }) => `Run ti-credits ${facts.command} --help for an example.`,
+  },
   'TIC-ROLLOVER-TO-PAST': {
     kind: 'invalid',
     title: 'A rollover to a date already past',
