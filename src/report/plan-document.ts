@@ -35,6 +35,8 @@ export interface PlanDocument {
   readonly totals: PlanTotals;
   /** Every data row of the input, in file order. */
   readonly rows: readonly PlanRow[];
+  /** Earlier runs that applied the same file, as the run ledger records them (issue 23); absent when there is no ledger. */
+  readonly appliedBefore?: readonly { readonly folder: string; readonly finishedAt: string; readonly updated: number }[];
 }
 
 export interface PlanTotals {
@@ -49,6 +51,10 @@ export interface PlanTotals {
   readonly renamed: number;
   /** Requests spent reading the live values for the plan. */
   readonly readRequests: number;
+  /** Rows ending below the credits already allocated from their batch. */
+  readonly belowAllocated?: number;
+  /** Rows moving the expiry of a batch whose status is not active later, making its credits usable again. */
+  readonly revived?: number;
 }
 
 export interface PlanRow {
@@ -62,6 +68,14 @@ export interface PlanRow {
   readonly live: CreditBatchUpdate | null;
   /** Why an invalid row is invalid. */
   readonly problem: string | null;
+  /** The batch's name as read for the plan, shown beside its id; null when not read. */
+  readonly name?: string | null;
+  /** Its client's name, when the plan read the client list. */
+  readonly clientName?: string | null;
+  /** The batch's status as read (active, expired…): a change moving a batch not active later revives it. */
+  readonly status?: string | null;
+  /** The credits already allocated from the batch, as read: a balance set below them is flagged. */
+  readonly allocated?: number | null;
 }
 
 export interface PlanChange {

@@ -103,7 +103,7 @@ async function confirmPlan(plan: Plan, options: RunOptions, operator: ReturnType
   if (send === undefined) return undefined;
   const willAsk = !operator.yes && io.terminal !== undefined;
   if (!operator.quiet || willAsk) {
-    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
+    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true, timezone: options.rules.timezone, cwd: io.cwd }));
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {

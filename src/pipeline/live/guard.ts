@@ -17,8 +17,8 @@ import { bodyAgainst, changesOf, check, sameValue, valuesOf, type Landed } from 
  */
 export type PlannedRow =
   | { readonly kind: 'invalid'; readonly problem: string }
-  | { readonly kind: 'unchanged'; readonly clientId: string; readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined }
-  | {
+  | ({ readonly kind: 'unchanged'; readonly clientId: string; readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined } & BatchFacts)
+  | ({
       readonly kind: 'change';
       readonly clientId: string;
       readonly baseline: CreditBatchUpdate;
@@ -29,7 +29,13 @@ export type PlannedRow =
       readonly allocated?: number | undefined;
       /** The batch's credit account, whose ledger records its redemptions. */
       readonly creditAccountId?: string | undefined;
-    };
+    } & BatchFacts);
+
+/** What a plan says of a batch besides its values: its name, beside its id, and its status, for a change that would revive it. */
+export interface BatchFacts {
+  readonly name?: string | undefined;
+  readonly status?: string | undefined;
+}
 
 /**
  * Why a change was not sent when its turn came, or that it had been applied
@@ -93,12 +99,13 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   if (beyond !== undefined) {
     return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(beyond.before)} beyond 9007199254740991, the largest whole number sent exactly` };
   }
-  if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
+  const facts: BatchFacts = { name: batch.name, status: batch.status };
+  if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };
   const over = rowOverLimit(changes, limits);
   if (over !== undefined) return { kind: 'invalid', problem: over };
   const verdict = check(changes, batch);
-  if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
-  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId };
+  if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };
+  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId, ...facts };
 }
 
 /**

@@ -2,11 +2,13 @@ import type { CreditBatch } from '../../core/credit-batch.js';
 
 /**
  * What is kept of a live credit batch: the values a row can change or be
- * checked against, its client, and, for the credit ledger to be reconciled
+ * checked against, its client, its status (a plan flags a change that
+ * revives a batch not active), and, for the credit ledger to be reconciled
  * after sending, its credit account and when it last changed. The API's
- * other fields would more than double the memory a million batches take.
+ * other fields would more than double the memory a million batches take; a
+ * status is one of a few words, held once (`statusOf`).
  */
-export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
+export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId' | 'status'>>;
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
@@ -140,9 +142,23 @@ export class LiveBatches {
         creditAccountId: batch.creditAccountId,
         clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
       };
+      const status = statusOf(batch.status);
+      if (status !== undefined) kept.status = status;
       this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
     }
     this.#reads.set(client, { read, at });
     return { at };
   }
+}
+
+/** Each status as one string, however many batches hold it: a million batches share a few words. */
+const STATUSES = new Map<string, string>();
+
+function statusOf(status: string | undefined): string | undefined {
+  if (typeof status !== 'string') return undefined;
+  const known = STATUSES.get(status);
+  if (known !== undefined) return known;
+  // A status is a word of the API's; an answer inventing a new one for every batch is not kept in memory forever.
+  if (STATUSES.size < 64) STATUSES.set(status, status);
+  return status;
 }
