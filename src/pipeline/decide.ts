@@ -7,6 +7,7 @@ import { checksOnly } from './mode.js';
 import { checkKey } from './operations/check-key.js';
 import { blindPlan, planAgainstLive, readLive } from './plan-stage.js';
 import { planFacts, type Plan } from './plan.js';
+import type { BatchNames } from './report-document.js';
 import type { Preview, RunContext } from './run-context.js';
 import type { Scanned } from './scan-stage.js';
 
@@ -33,6 +34,8 @@ export interface Decided {
   readonly preview: readonly Preview[] | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
   readonly keyAccepted: boolean;
+  /** The names of the batches read (and of their clients, when the client list was read), for report.html. */
+  readonly names?: BatchNames | undefined;
 }
 
 /**
@@ -80,7 +83,11 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
     }
     // Confirmed, the plan's reads are spent: every row is checked against values read from now on.
     decision = await confirm(context, plan, decision, () => read.live.readAfter());
-    return { decision, plan, guard: read.guard, problems, preview, keyAccepted };
+    const names: BatchNames = (id) => {
+      const batch = read.guard.batch(id);
+      return batch === undefined ? undefined : { name: batch.name, clientName: read.clientNames.get(batch.clientId.toLowerCase()) };
+    };
+    return { decision, plan, guard: read.guard, problems, preview, keyAccepted, names };
   }
   if (!planning) return { ...none, decision, keyAccepted };
   const plan = await blindPlan(context, source, scanned);

@@ -3,7 +3,6 @@ import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '.
 import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import type { RowVerdict } from '../validate/row.js';
-import type { BatchFacts } from './live/guard.js';
 import { isActive } from './selection.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
@@ -72,6 +71,12 @@ export interface ListedChange {
   readonly clientId?: string | undefined;
   readonly clientName?: string | undefined;
   readonly changes: readonly FieldChange[];
+}
+
+/** What a plan says of a batch besides its values: its name, beside its id, and its status, for a change that would revive it. */
+export interface BatchFacts {
+  readonly name?: string | undefined;
+  readonly status?: string | undefined;
 }
 
 /** What the plan knows of the row being added up besides its changes. */

@@ -12,7 +12,7 @@ import { decide, type Decided } from './decide.js';
 import { finishFiles } from './finish.js';
 import { commandOf, isDryRun, makesRequests, sends, type RunMode } from './mode.js';
 import { planFacts, type Plan } from './plan.js';
-import { writeRunReport } from './report-document.js';
+import { writeRunReport, type BatchNames } from './report-document.js';
 import { checkResume } from './resume.js';
 import { RunContext, type Preview, type RunEnvironment } from './run-context.js';
 import { describeOptions, type RunOptions } from './run-options.js';
@@ -36,6 +36,8 @@ export interface RunResult {
   readonly undo: string | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
   readonly keyAccepted: boolean;
+  /** The names of the batches the run read, for report.html written again once verified. */
+  readonly names?: BatchNames | undefined;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         if (result.decided?.plan !== undefined) session.planned(planFacts(result.decided.plan));
         const summary = await session.finish();
         // What the run did, for whoever approved it: every apply that may have sent something.
-        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, result.decided?.plan);
+        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, result.decided?.plan, undefined, result.decided?.names);
         return {
           folder: folder.path,
           summary,
@@ -89,6 +91,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
           plan: result.decided?.plan,
           undo: result.undo,
           keyAccepted: result.decided?.keyAccepted ?? false,
+          names: result.decided?.names,
         };
       },
     ),

@@ -106,10 +106,28 @@ export interface ReportDocument {
   readonly rows: Readonly<Record<string, number>>;
   readonly requests: { readonly sent: number; readonly retries: number; readonly throttled: number };
   readonly balance: { readonly before: string; readonly after: string; readonly net: string } | null;
-  /** Every row not updated (nor unchanged), with why. */
-  readonly problems: readonly { readonly line: number; readonly id: string; readonly outcome: string; readonly error: string }[];
+  /** Every row not updated (nor unchanged), with why; a drifted row with what the change was made from (baseline), what the batch held (live) and what was asked (target). */
+  readonly problems: readonly ReportProblem[];
   /** What `verify` found, when it ran. */
-  readonly verify: { readonly holds: number; readonly changed: number; readonly rows: readonly { readonly line: number; readonly id: string; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[] } | null;
+  readonly verify: {
+    readonly holds: number;
+    readonly changed: number;
+    readonly rows: readonly { readonly line: number; readonly id: string; readonly name?: string | null; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[];
+  } | null;
+}
+
+/** A row of a finished run that was not updated, with why. */
+export interface ReportProblem {
+  readonly line: number;
+  readonly id: string;
+  readonly outcome: string;
+  readonly error: string;
+  /** The batch's name, and its client's, as the run read them; absent when it read none. */
+  readonly name?: string | null;
+  readonly clientName?: string | null;
+  readonly baseline?: CreditBatchUpdate | null;
+  readonly live?: CreditBatchUpdate | null;
+  readonly target?: CreditBatchUpdate | null;
 }
 
 /** The plan's id: the SHA-256 of its content as canonical JSON (keys sorted at every level). */

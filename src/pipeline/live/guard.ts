@@ -3,6 +3,7 @@ import type { ApiError } from '../../core/errors.js';
 import type { Baseline } from '../../report/baseline-file.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { ValidRow } from '../../validate/row.js';
+import type { BatchFacts } from '../plan.js';
 import type { Limits } from '../run-options.js';
 import { rowOverLimit } from './limits.js';
 import type { LiveBatch, LiveBatches } from './live-batches.js';
@@ -31,11 +32,6 @@ export type PlannedRow =
       readonly creditAccountId?: string | undefined;
     } & BatchFacts);
 
-/** What a plan says of a batch besides its values: its name, beside its id, and its status, for a change that would revive it. */
-export interface BatchFacts {
-  readonly name?: string | undefined;
-  readonly status?: string | undefined;
-}
 
 /**
  * Why a change was not sent when its turn came, or that it had been applied
@@ -121,6 +117,11 @@ export class LiveGuard {
   constructor(live: LiveBatches, namedClients: readonly string[]) {
     this.#live = live;
     this.#named = new Set(namedClients.map((client) => client.toLowerCase()));
+  }
+
+  /** The batch as last read, for what a report says of it (its name); undefined when its client's latest read did not list it. */
+  batch(id: string): LiveBatch | undefined {
+    return this.#live.get(id);
   }
 
   /** The row against the batch as last read (see planRow). */
