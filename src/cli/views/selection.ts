@@ -1,4 +1,9 @@
+import { join, relative } from 'node:path';
+import { say } from '../../core/words.js';
+import { SELECTION_WORDS } from '../../core/words/selection.js';
 import type { ClientList } from '../../pipeline/clients.js';
+import type { RunResult } from '../../pipeline/run.js';
+import { REPORT_FILE } from '../../report/report-writer.js';
 import type { SnapshotSettings } from '../../pipeline/snapshot.js';
 import { plural } from '../messages.js';
 
@@ -32,4 +37,10 @@ export function selectionWords(options: Pick<SnapshotSettings, 'expiringBetween'
     options.statuses === undefined || options.statuses === null ? '' : ` with status ${options.statuses.join(' or ')}`,
   ].join('');
   return parts === '' ? '' : `, those${parts}`;
+}
+
+/** A run the operator ended at the question, by answering no or with Ctrl-C: that nothing was sent, and where the report is; never a command that sends. */
+export function formatCancelled(result: RunResult, cwd: string): string {
+  const report = (result.summary.rows.total ?? 0) > 0 ? `Report: ${relative(cwd, join(result.folder, REPORT_FILE)) || REPORT_FILE} (every row skipped)\n` : '';
+  return `${say(SELECTION_WORDS, 'TIC-CANCELLED', {}).message}\n${report}`;
 }
