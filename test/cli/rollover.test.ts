@@ -49,7 +49,7 @@ describe('ti-credits rollover (issue 24)', () => {
     assert.match(run.stdout, /^Rollover: 4 credit batches of 3 clients expiring from 2027-01-01 to 2027-06-30 \(America\/New_York\) move to the end of 2027-03-31: 2027-03-31 23:59:59 America\/New_York \(2027-04-01T03:59:59\.999Z\)\.\n/);
     assert.match(run.stdout, /\n {2}Acme Corp \(1ff579ba…\): 2 batches, expiring 2027-03-31 19:59:59 → 2027-03-31 23:59:59\n/);
     assert.match(run.stdout, /\n {2}Left out, not moved: 2 batches already expiring later \(a rollover never moves an expiry earlier\)\.\n {4}Globex \(3f82bdfb…\): Credit batch 3 \(9531985d…\) expires 2027-06-30 19:59:59, later already\n/);
-    assert.match(run.stdout, /\nNext, .*\n {2}ti-credits plan q\/rollover\.csv --base-url http:\/\/127\.0\.0\.1:\d+\n$/);
+    assert.match(run.stdout, /\nNext, .*\n {2}ti-credits plan q\/rollover\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --timezone America\/New_York\n$/);
     assert.equal(mock.requests.filter((request) => request.method !== 'GET').length, 0, 'rollover sends nothing');
 
     const applied = await cli(['apply', join(dir, 'q', 'rollover.csv'), ...base(mock), '--yes'], { cwd: dir });

@@ -53,7 +53,8 @@ export function formatRollover(result: RolloverResult, cwd: string): string {
   if (facts.file !== null) lines.push(`File: ${where(facts.file)}`);
   if (facts.leftOutFile !== null) lines.push(`Left out: ${where(facts.leftOutFile)}`);
   if (facts.file !== null && summary.target !== null) {
-    lines.push('Next, the plan of the file against the live values (it sends nothing; apply --plan sends it once approved):', `  ti-credits plan ${shellWord(where(facts.file))} ${targetFlag(summary.target)}`);
+    const zone = timezone === 'UTC' ? '' : ` --timezone ${shellWord(timezone)}`;
+    lines.push('Next, the plan of the file against the live values (it sends nothing; apply --plan sends it once approved):', `  ti-credits plan ${shellWord(where(facts.file))} ${targetFlag(summary.target)}${zone}`);
   }
   return `${lines.join('\n')}\n`;
 }
