@@ -197,6 +197,8 @@ async function savePlan(context: RunContext, source: InputSource, scanned: Scann
     options: describeOptions(context.mode, options),
     totals: planTotals(plan, scanned.scan.rows),
     rows: rows.rows,
+    // What the run ledger knows of this file sent before, when there is one, goes to the approver too.
+    ...(plan.appliedBefore === undefined ? {} : { appliedBefore: plan.appliedBefore }),
   });
   await folder.writePlanHtml(document);
   session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
