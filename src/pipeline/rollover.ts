@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { CreditBatch } from '../core/credit-batch.js';
 import { failure } from '../core/words.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import type { LogLevel } from '../report/log.js';
 import { LEFT_OUT_FILE, LeftOutFile, ROLLOVER_FILE, RolloverFile, type LeftOutReason } from '../report/rollover-file.js';
 import { RunFolder } from '../report/run-folder.js';
+import { describeUnwritable } from '../report/snapshot-file.js';
 import type { SendingSettings } from '../report/run-record.js';
 import type { Summary } from '../report/summary.js';
 import type { SendOptions } from '../send/options.js';
@@ -147,18 +147,26 @@ export async function rollOver(options: RolloverOptions, environment: { readonly
           listed += read.value.length;
           const clientName = names.get(clientId.toLowerCase());
           for (const batch of read.value) {
-            if (!expiresWithin(window, batch.expiresOn)) continue;
-            const reason = leftOutFor(batch, targetMs, options.includeInactive);
+            const { expiresOn } = batch;
+            // A batch listed without its expiry expires within no window: it is not guessed into one.
+            if (expiresOn === undefined || !expiresWithin(window, expiresOn)) continue;
+            const unwritable = describeUnwritable(batch);
+            if (unwritable !== undefined) {
+              session.stop(failure(SELECTION_WORDS, 'TIC-ROLLOVER-UNWRITABLE', { id: batch.id.slice(0, 80), clientId, problem: unwritable }), 'refused');
+              break;
+            }
+            const reason = leftOutFor(expiresOn, batch.status, targetMs, options.includeInactive);
             if (reason !== undefined) {
               leftOut[reason]++;
-              leftOutFile.add(batch, reason);
-              if (firstLeftOut.length < LEFT_OUT_SHOWN) firstLeftOut.push({ clientId, clientName, id: batch.id, name: batch.name, status: batch.status, expiresOn: batch.expiresOn, reason });
+              leftOutFile.add({ ...batch, expiresOn }, reason);
+              if (firstLeftOut.length < LEFT_OUT_SHOWN) firstLeftOut.push({ clientId, clientName, id: batch.id, name: batch.name, status: batch.status, expiresOn, reason });
               continue;
             }
-            file.add(batch, options.target);
-            const move = moves.get(clientId) ?? { name: clientName, batches: 0, earliest: batch.expiresOn, latest: batch.expiresOn };
-            moves.set(clientId, { ...move, batches: move.batches + 1, earliest: earlier(move.earliest, batch.expiresOn), latest: later(move.latest, batch.expiresOn) });
+            file.add({ ...batch, expiresOn }, options.target);
+            const move = moves.get(clientId) ?? { name: clientName, batches: 0, earliest: expiresOn, latest: expiresOn };
+            moves.set(clientId, { ...move, batches: move.batches + 1, earliest: earlier(move.earliest, expiresOn), latest: later(move.latest, expiresOn) });
           }
+          if (session.signal.aborted) break;
           session.log.logger.info({ event: 'client-read', clientId, batches: read.value.length, requests: read.attempts }, 'client read');
         }
         if (!session.signal.aborted) {
@@ -206,11 +214,11 @@ async function namesOf(session: RunSession<RolloverSettings>, send: SendOptions)
 }
 
 /** Why a batch within the window is not moved: it would move earlier, it expires then already, or (unless asked) it is not active. */
-function leftOutFor(batch: Pick<CreditBatch, 'expiresOn' | 'status'>, targetMs: number, includeInactive: boolean): LeftOutReason | undefined {
-  const at = Date.parse(batch.expiresOn);
+function leftOutFor(expiresOn: string, status: string | undefined, targetMs: number, includeInactive: boolean): LeftOutReason | undefined {
+  const at = Date.parse(expiresOn);
   if (at > targetMs) return 'earlier';
   if (at === targetMs) return 'already';
-  if (!includeInactive && !isActive(batch.status)) return 'inactive';
+  if (!includeInactive && !isActive(status)) return 'inactive';
   return undefined;
 }
 

@@ -1,5 +1,3 @@
-import type { CreditBatch } from '../core/credit-batch.js';
-
 /**
  * Which credit batches a command keeps of those it reads: expiring within a
  * window of calendar days, and of some statuses. `snapshot` writes those it
@@ -31,7 +29,7 @@ export function expiresWithin(window: ExpiryWindow, expiresOn: string | undefine
 }
 
 /** Whether a batch is one the selection keeps. */
-export function selects(selection: BatchSelection, batch: Pick<CreditBatch, 'expiresOn' | 'status'>): boolean {
+export function selects(selection: BatchSelection, batch: { readonly expiresOn?: string | undefined; readonly status?: unknown }): boolean {
   if (selection.window !== undefined && !expiresWithin(selection.window, batch.expiresOn)) return false;
   return selection.statuses === undefined || selection.statuses.has(String(batch.status ?? '').toLowerCase());
 }

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { TiError } from '../core/errors.js';
+import type { ListedBatch } from '../core/credit-batch.js';
+import { TiError, type ApiError } from '../core/errors.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
-import { SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
+import { describeUnwritable, SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
 import { failure } from '../core/words.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
-import type { ApiError } from '../core/errors.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { readClients } from './operations/read-clients.js';
 import { filters, selects, type BatchSelection } from './selection.js';
@@ -105,6 +105,11 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
         if (result.kind !== 'done') break;
         listed += result.value.length;
         const kept = result.value.filter((batch) => selects(selection, batch));
+        const unwritable = refuseUnwritable(kept, clientId);
+        if (unwritable !== undefined) {
+          session.stop(unwritable, 'refused');
+          break;
+        }
         for (const batch of kept) file.add(batch);
         session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, kept: kept.length, requests: result.attempts }, 'client read');
       }
@@ -126,4 +131,16 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
 /** What stops a read that failed: the API's own error when no request can succeed (the key, the address), else `unreadable` of its message. */
 export function stopFor(error: ApiError, unreadable: (reason: string) => TiError): TiError {
   return error.kind === 'auth' || error.kind === 'aborted' ? error : unreadable(error.message);
+}
+
+/** A snapshot is an input of `apply`: a batch it cannot write so that it reads back as read refuses it whole, as a missing client would. */
+function refuseUnwritable(batches: readonly ListedBatch[], clientId: string): TiError | undefined {
+  for (const batch of batches) {
+    const problem = describeUnwritable(batch);
+    if (problem === undefined) continue;
+    return new TiError('invalid', `The credit batch ${batch.id.slice(0, 80)} of client ${clientId} cannot be written to snapshot.csv so that it reads back as the API gave it: ${problem}; no snapshot was written.`, {
+      hint: 'Correct that batch in Thought Industries, then take the snapshot again.',
+    });
+  }
+  return undefined;
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
-import { neutraliseFormula } from './schema.js';
 
 export const PLAN_FILE = 'plan.csv';
 
@@ -49,7 +48,7 @@ export class PlanFile {
   }
 
   add(row: { readonly line: number; readonly id: string; readonly clientId: string; readonly name?: string | undefined; readonly clientName?: string | undefined }, changes: readonly FieldChange[]): void {
-    const text = (value: unknown): string => neutraliseFormula(value === undefined || value === null ? '' : String(value));
+    const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
     for (const change of changes) {
       this.#file.add([String(row.line), row.id, text(row.name), row.clientId, text(row.clientName), change.field, text(change.before), text(change.after), describeChange(change)]);
     }

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { BEFORE_PREFIX, CLIENT_COLUMN } from '../core/columns.js';
-import type { CreditBatch } from '../core/credit-batch.js';
+import type { ListedBatch } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
-import { neutraliseFormula } from './schema.js';
 
 export const ROLLOVER_FILE = 'rollover.csv';
 export const LEFT_OUT_FILE = 'left-out.csv';
@@ -15,7 +14,8 @@ export const LEFT_OUT_FILE = 'left-out.csv';
  * than moved. The batch's `name`, for the person reading the file, goes with
  * `before.name` holding the same: the row renames nothing, and a batch
  * renamed since keeps its new name. Values are written as the API gave them,
- * never reshaped, as in snapshot.csv.
+ * never reshaped, as in snapshot.csv (a cell a spreadsheet would run as a
+ * formula guarded, and read back as it was: AtomicCsvFile).
  */
 export class RolloverFile {
   readonly #file: AtomicCsvFile;
@@ -25,7 +25,7 @@ export class RolloverFile {
     this.#file = new AtomicCsvFile(join(folder, ROLLOVER_FILE), ['id', CLIENT_COLUMN, 'name', 'expiresOn', `${BEFORE_PREFIX}name`, `${BEFORE_PREFIX}expiresOn`]);
   }
 
-  add(batch: Pick<CreditBatch, 'id' | 'clientId' | 'name' | 'expiresOn'>, expiresOn: string): void {
+  add(batch: Pick<ListedBatch, 'id' | 'clientId' | 'name'> & { readonly expiresOn: string }, expiresOn: string): void {
     const name = batch.name ?? '';
     this.#file.add([batch.id, batch.clientId, name, expiresOn, name, batch.expiresOn]);
     this.#rows++;
@@ -49,8 +49,7 @@ export type LeftOutReason = 'earlier' | 'already' | 'inactive';
 
 /**
  * left-out.csv: the batches within the window that a rollover did not move,
- * each with why. A report, never an input: the API's text is guarded against
- * spreadsheets' formulas.
+ * each with why.
  */
 export class LeftOutFile {
   readonly #file: AtomicCsvFile;
@@ -59,9 +58,8 @@ export class LeftOutFile {
     this.#file = new AtomicCsvFile(join(folder, LEFT_OUT_FILE), ['id', CLIENT_COLUMN, 'name', 'status', 'expiresOn', 'reason']);
   }
 
-  add(batch: Pick<CreditBatch, 'id' | 'clientId' | 'name' | 'status' | 'expiresOn'>, reason: LeftOutReason): void {
-    const text = (value: string | undefined): string => neutraliseFormula(value ?? '');
-    this.#file.add([batch.id, batch.clientId, text(batch.name), text(batch.status), text(batch.expiresOn), reason]);
+  add(batch: Pick<ListedBatch, 'id' | 'clientId' | 'name' | 'status'> & { readonly expiresOn: string }, reason: LeftOutReason): void {
+    this.#file.add([batch.id, batch.clientId, batch.name ?? '', typeof batch.status === 'string' ? batch.status : '', batch.expiresOn, reason]);
   }
 
   commit(): void {

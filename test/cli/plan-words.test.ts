@@ -71,10 +71,10 @@ describe('a plan a person reads (issue 24)', () => {
     const builder = new ChangeBuilder();
     const change = (line: number): void => builder.change({ line, id: `id-${line}` }, [{ field: 'currentBalance', before: 1, after: 2 }]);
     for (let line = 2; line < 2 + LISTED_MAX; line++) change(line);
-    assert.equal(builder.build(0).listed?.length, LISTED_MAX);
+    assert.equal(builder.build(0, 0).listed?.length, LISTED_MAX);
     change(1000);
     change(1001);
-    assert.equal(builder.build(0).listed, undefined);
-    assert.equal(builder.build(0).balance.up, LISTED_MAX + 2);
+    assert.equal(builder.build(0, 0).listed, undefined);
+    assert.equal(builder.build(0, 0).balance.up, LISTED_MAX + 2);
   });
 });

@@ -58,7 +58,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
   const operator = resolveOperatorOptions(input.flags, io.env, io.terminal);
-  const { createProgressDisplay } = await import('../progress-display.js');
+  const { createProgressDisplay, showReading } = await import('../progress-display.js');
   const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
   /** How the operator ended the run at the question, if they did: nothing was sent, and no command that sends is offered. */
@@ -80,6 +80,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
         return refusal;
       },
       onSendStart: (progress) => display?.start(progress),
+      onReadStart: (progress, pace) => (operator.quiet ? () => {} : showReading(io, operator.progressIntervalMs, progress, pace)),
     });
     display?.stop();
     if (cancelled !== undefined) return { exit: cancelled === 'declined' ? EXIT.refused : EXIT.interrupted, text: formatCancelled(result, io.cwd), json: result.summary, scrub };

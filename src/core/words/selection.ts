@@ -47,6 +47,12 @@ export const SELECTION_WORDS = defineWords({
     message: (facts: { readonly to: string; readonly moment: string }) => `--to ${facts.to} is already past (${facts.moment}): moving expiries there would expire the credits at once.`,
     hint: () => 'Give the last day the credits should be usable, e.g. the end of next quarter.',
   },
+  'TIC-ROLLOVER-UNWRITABLE': {
+    kind: 'invalid',
+    title: 'A batch a rollover would write cannot read back as the API gave it',
+    message: (facts: { readonly id: string; readonly clientId: string; readonly problem: string }) => `The credit batch ${facts.id} of client ${facts.clientId} cannot be written to rollover.csv so that it reads back as the API gave it: ${facts.problem}; no rollover.csv was written.`,
+    hint: () => 'Correct that batch in Thought Industries, then run the rollover again.',
+  },
   'TIC-CLIENTS-UNREADABLE': {
     kind: 'invalid',
     title: "The instance's client list could not be read",
