@@ -256,7 +256,7 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
 }
 
 /** The session of `snapshot` or `verify` as the ledger of `root` records it; undefined when no ledger is kept. */
-export function readingSession(root: string | undefined, folder: string, facts: { readonly command: 'snapshot' | 'verify'; readonly instance: string; readonly apiKey: string; readonly startedAt: Date }): SessionLedger | undefined {
+export function readingSession(root: string | undefined, folder: string, facts: { readonly command: 'snapshot' | 'rollover' | 'verify'; readonly instance: string; readonly apiKey: string; readonly startedAt: Date }): SessionLedger | undefined {
   if (root === undefined) return undefined;
   const ledger = new RunLedger(root);
   const id = facts.command === 'verify' ? verifyId(ledger.idOf(folder)) : undefined;

@@ -75,6 +75,8 @@ export interface GuardOptions {
   readonly maxStalenessMs: number;
   /** Once sent, read the credit ledger for what the writes overwrote between their read and their PUT (--no-reconcile: not). */
   readonly reconcile: boolean;
+  /** Read the client list too, for the clients' names beside their ids (--client-names). */
+  readonly clientNames?: boolean;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */

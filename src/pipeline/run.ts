@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
 import { openInput, type InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { RunFolder } from '../report/run-folder.js';
@@ -13,7 +14,7 @@ import { decide, type Decided } from './decide.js';
 import { finishFiles } from './finish.js';
 import { commandOf, isDryRun, makesRequests, sends, type RunMode } from './mode.js';
 import { planFacts, type Plan } from './plan.js';
-import { writeRunReport } from './report-document.js';
+import { writeRunReport, type BatchNames } from './report-document.js';
 import { checkResume } from './resume.js';
 import { RunContext, type Preview, type RunEnvironment } from './run-context.js';
 import { fileRunLedger } from './run-ledger.js';
@@ -38,6 +39,8 @@ export interface RunResult {
   readonly undo: string | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
   readonly keyAccepted: boolean;
+  /** The names of the batches the run read, for report.html written again once verified. */
+  readonly names?: BatchNames | undefined;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   // What the ledger says of the run is shown with its plan: an approval, the same file applied before.
   const onRecord = history?.onRecord;
   const confirm = environment.confirm;
-  const told: RunEnvironment = onRecord === undefined || confirm === undefined ? environment : { ...environment, confirm: (plan, pacing) => confirm({ ...plan, onRecord }, pacing) };
+  const told: RunEnvironment = { ...environment, history: onRecord, ...(onRecord === undefined || confirm === undefined ? {} : { confirm: (plan: Plan, pacing: PacingStats | undefined) => confirm({ ...plan, onRecord }, pacing) }) };
   const run = folder.hold(() =>
     inSession(
       folder,
@@ -90,7 +93,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         if (result.decided?.plan !== undefined) session.planned(planFacts(result.decided.plan));
         const summary = await session.finish();
         // What the run did, for whoever approved it: every apply that may have sent something.
-        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, plan);
+        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, plan, undefined, result.decided?.names);
         return {
           folder: folder.path,
           summary,
@@ -99,6 +102,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
           plan,
           undo: result.undo,
           keyAccepted: result.decided?.keyAccepted ?? false,
+          names: result.decided?.names,
         };
       },
     ),

@@ -1,5 +1,7 @@
 import { TiError } from '../../core/errors.js';
 import type { PacingStats } from '../../core/run-facts.js';
+import { failure } from '../../core/words.js';
+import { SELECTION_WORDS } from '../../core/words/selection.js';
 import { keyScrubber } from '../../core/secret.js';
 import type { Plan } from '../../pipeline/plan.js';
 import type { RunOptions } from '../../pipeline/run-options.js';
@@ -17,6 +19,7 @@ import { targetFlags } from '../flags/target.js';
 import type { CliIo } from '../io.js';
 import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
 import { formatPlan } from '../views/plan.js';
+import { formatCancelled } from '../views/selection.js';
 import { runResult } from './run-result.js';
 
 export const apply: Command = {
@@ -39,8 +42,8 @@ export const apply: Command = {
   notes: [FILE_NOTE, KEY_NOTE],
   exits: [
     [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
-    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, uncertain, or invalid and skipped)'],
-    [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, uncertain, or invalid and skipped); --dry-run: some would not be (drifted, or invalid with --skip-invalid)'],
+    [EXIT.refused, 'nothing was sent: usage, configuration, invalid input, or the plan answered no at the question'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     ...STANDARD_EXITS.interruptedSending,
   ],
@@ -60,19 +63,29 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const { createProgressDisplay, showReading } = await import('../progress-display.js');
   const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
+  /** How the operator ended the run at the question, if they did: nothing was sent, and no command that sends is offered. */
+  let cancelled: 'declined' | 'interrupted' | undefined;
   // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
-  const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
+  const sayStopping = (): void => {
+    if (asking) cancelled = 'interrupted';
+    void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
+  };
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
     const result = await runFile(mode, options, {
       cwd: io.cwd,
       shutdown: io.shutdown,
       ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
-      confirm: (plan, pacing) => confirmPlan(plan, pacing, options, operator, io, (value) => (asking = value)),
+      confirm: async (plan, pacing) => {
+        const refusal = await confirmPlan(plan, pacing, options, operator, io, (value) => (asking = value));
+        if (refusal?.code === 'TIC-CANCELLED') cancelled ??= 'declined';
+        return refusal;
+      },
       onSendStart: (progress) => display?.start(progress),
       onReadStart: (progress, pace) => (operator.quiet ? () => {} : showReading(io, operator.progressIntervalMs, progress, pace)),
     });
     display?.stop();
+    if (cancelled !== undefined) return { exit: cancelled === 'declined' ? EXIT.refused : EXIT.interrupted, text: formatCancelled(result, io.cwd), json: result.summary, scrub };
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
     const ran = runResult(result, io.cwd, { yes: operator.yes || io.terminal === undefined });
     const { summary } = result;
@@ -107,7 +120,7 @@ async function confirmPlan(plan: Plan, pacing: PacingStats | undefined, options:
   const willAsk = !operator.yes && io.terminal !== undefined;
   if (!operator.quiet || willAsk) {
     // The pace the reads of the live values have found, or, sending blind, where it starts.
-    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: pacing?.ratePerMinute ?? send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
+    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: pacing?.ratePerMinute ?? send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true, timezone: options.rules.timezone, cwd: io.cwd }));
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {
@@ -117,6 +130,6 @@ async function confirmPlan(plan: Plan, pacing: PacingStats | undefined, options:
   }
   asking(true);
   const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => asking(false));
-  if (yes) return undefined;
-  return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
+  if (yes || io.shutdown.aborted) return undefined;
+  return failure(SELECTION_WORDS, 'TIC-CANCELLED', {});
 }

@@ -1,8 +1,10 @@
 import type { Command } from '../command.js';
 import { apply } from './apply.js';
 import { approve } from './approve.js';
+import { clients } from './clients.js';
 import { mock } from './mock.js';
 import { plan } from './plan.js';
+import { rollover } from './rollover.js';
 import { runs } from './runs.js';
 import { snapshot } from './snapshot.js';
 import { validate } from './validate.js';
@@ -13,7 +15,7 @@ import { verify } from './verify.js';
  * only its declarations and a `run` that loads what it runs when it runs:
  * listing the commands loads no pipeline.
  */
-export const COMMANDS: readonly Command[] = [apply, plan, approve, validate, snapshot, verify, runs, mock];
+export const COMMANDS: readonly Command[] = [apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, mock];
 
 export function commandNamed(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -12,6 +12,7 @@ import { API_PATH } from '../../send/api-target.js';
 import { recordedFlags, shellWord } from '../flags/recorded.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
+import { selectionWords } from './selection.js';
 
 /** What `snapshot` wrote, or why it wrote nothing. */
 export function formatSnapshotSummary(result: SnapshotResult, cwd: string): string {
@@ -19,7 +20,8 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   const snapshot = summary.snapshot;
   const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
   if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
-  return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
+  const batches = snapshot.listed === undefined ? plural(snapshot.batches, 'credit batch', 'credit batches') : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
+  return `Snapshot: ${batches} of ${plural(snapshot.clients, 'client')}${selectionWords(summary.options)} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
 /**
@@ -77,7 +79,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       // The pace the dry run's requests found, or, when it made none, where the pace starts.
       const ratePerMinute = summary.pacing?.ratePerMinute ?? summary.options.startRatePerMinute ?? summary.options.ratePerMinute ?? 0;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile }).trimEnd());
+      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -193,7 +195,7 @@ function pathFrom(cwd: string, path: string): string {
   return shellWord(relative(cwd, path) || path);
 }
 
-function targetFlag(origin: string): string {
+export function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
   return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }

@@ -115,8 +115,8 @@ async function derived(folder: string, id: string): Promise<LedgerRecord[]> {
     records.push({ ...base, command: 'plan', instance: plan.target, keyKind: plan.keyKind, operator: plan.madeBy, input: { path: summary?.input ?? plan.input.name, sha256: plan.input.sha256, delta }, planId: plan.id, startedAt: plan.madeAt });
   } else if (run?.command === 'apply') {
     records.push({ ...base, command: 'apply', instance: run.target, keyKind: run.options.keyKind ?? null, operator: null, input: { path: run.input.path, sha256: run.input.sha256, delta: await reportHasDelta(folder) }, planId: run.options.planId ?? null, startedAt: run.startedAt });
-  } else if (summary?.command === 'snapshot') {
-    records.push({ ...base, command: 'snapshot', instance: summary.target, keyKind: summary.options.keyKind ?? null, operator: null, input: null, planId: null, startedAt: summary.startedAt });
+  } else if (summary?.command === 'snapshot' || summary?.command === 'rollover') {
+    records.push({ ...base, command: summary.command, instance: summary.target, keyKind: summary.options.keyKind ?? null, operator: null, input: null, planId: null, startedAt: summary.startedAt });
   }
   const verify = await readJson<Summary>(join(folder, VERIFY_SUMMARY_FILE));
   if (verify !== undefined && records[0]?.command === 'apply') {

@@ -40,7 +40,7 @@ export interface LedgerRecord {
   readonly selfApproved: string | null;
 }
 
-export type LedgerCommand = 'apply' | 'plan' | 'snapshot' | 'verify';
+export type LedgerCommand = 'apply' | 'plan' | 'snapshot' | 'rollover' | 'verify';
 
 /** An approval as a run saw it: who, when, the short code, and whether its signature was checked. */
 export interface ApprovalSeen {
