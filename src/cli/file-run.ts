@@ -103,7 +103,7 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
         ? typedFlags
         : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed) });
   const inputPath = inputFile(flags, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
-  const { send, keyFile } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd);
+  const { send, keyFile, keySource } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd);
   const dryRun = flags.boolean('dry-run');
   const offline = flags.boolean('offline');
   const mode: RunMode =
@@ -129,6 +129,8 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
       // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
       guard: resolveGuard(flags, !flags.boolean('blind') && !offline),
       apiKeyFile: keyFile,
+      keySource: keySource.kind,
+      profile: context.fromConfig?.profile?.name,
       limits: resolveLimits(flags),
     },
   };

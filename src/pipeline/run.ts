@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { openInput, type InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { RunFolder } from '../report/run-folder.js';
+import { RunFolder, type LockWait } from '../report/run-folder.js';
 import { forWorkbook, GUARDED_REPORT, ROW_REPORT } from '../report/schema.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
@@ -53,7 +53,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   // before its first row is read leaves no folder behind, only the error.
   const source = await openInput(inputPath, options.read);
   await readColumns(source, options.extraColumns);
-  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd);
+  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, { ms: environment.lockWaitMs ?? 0, signal: environment.shutdown });
   const recorded = describeOptions(mode, options);
   const reportSchema = options.guard === undefined || mode.kind === 'validate' ? ROW_REPORT : GUARDED_REPORT;
   // A workbook's report also says which of a row's cells held formulas.
@@ -159,10 +159,10 @@ function stopFor(context: RunContext, session: RunSession, caught: unknown): voi
  * proved to be the same run. A run that sends records what it was started
  * with (run.json, the input's SHA-256 among it) before the first request.
  */
-async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string): Promise<RunFolder> {
+async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string, lockWait: LockWait): Promise<RunFolder> {
   if (mode.kind === 'resume') {
-    // Taken before it is checked: a second process on the folder is refused at once, having read and written nothing.
-    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt);
+    // Taken before it is checked: a second process on the folder is refused (or waits, --lock-timeout), having read and written nothing.
+    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt, lockWait);
     try {
       await checkResume(folder, inputPath, mode, options);
     } catch (error) {

@@ -37,7 +37,7 @@ describe('the API key, echoed back by a hostile server (issue 13, point 13)', ()
       const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
       const outputs: string[] = [];
       for (const extra of [['--log-level', 'trace'], ['--json', '--out', 'json-run']]) {
-        const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
+        const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
         assert.equal(run.code, 3, run.stderr);
         outputs.push(run.stdout, run.stderr);
       }

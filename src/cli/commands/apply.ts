@@ -12,7 +12,9 @@ import { configFlags, operatorFlags, reportFlags, resolveOperatorOptions } from 
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
+import { approvedPlanRefusal, holdingPlan, notifyFlags, unattendedFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
+import { askInstanceName, checkConfirmInstance, isLiveTarget, type ProfileFacts } from '../live-target.js';
 import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
 import { formatPlan } from '../views/plan.js';
 import { runResult } from './run-result.js';
@@ -22,7 +24,7 @@ export const apply: Command = {
   summary: 'Validate the whole file, then update every credit batch it lists',
   usage: ['ti-credits apply <file> [options]', 'ti-credits apply --plan <plan folder> [options]', 'ti-credits apply --resume <run folder> [options]'],
   positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume or --plan)' },
-  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...readingFlags, ...reportFlags, ...operatorFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...readingFlags, ...reportFlags, ...operatorFlags, ...unattendedFlags, ...notifyFlags, ...configFlags },
   examples: [
     ['TI_API_KEY=ti_live_… ti-credits apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com'],
     ['ti-credits apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too'],
@@ -33,6 +35,7 @@ export const apply: Command = {
     ['ti-credits apply --plan reports/<time>-adjustments --instance acme', 'Send a saved plan once it is approved, exactly as it was made'],
     ['ti-credits apply reports/<run>/failed.csv --instance acme', 'Send again the rows an earlier run did not update'],
     ['ti-credits apply --resume reports/<run>', 'Continue an interrupted run, with the file and options it was started with'],
+    ['ti-credits apply --plan approved/q3 --profile live --non-interactive --confirm-instance acme --notify https://hooks.slack.com/services/…', 'From cron, systemd or CI: send an approved plan to the live profile, asking nothing, and post how it ended'],
   ],
   notes: [FILE_NOTE, KEY_NOTE],
   exits: [
@@ -48,13 +51,20 @@ export const apply: Command = {
 
 async function runApply(input: CommandInput): Promise<CommandResult> {
   const { io: given, typed, config } = input;
+  // With no one to ask, nothing is asked: only an approved plan goes, as if confirmed with --yes.
+  const unattended = input.flags.boolean('non-interactive');
+  const flags = unattended ? input.flags.with({ yes: true }) : input.flags;
   const { runFile } = await import('../../pipeline/run.js');
-  const { mode, options } = await resolveApplyRun(input.flags, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const { mode, options } = await resolveApplyRun(flags, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
   const dryRun = mode.kind === 'dry-run';
+  const refusal = unattended ? await approvedPlanRefusal(mode, given.cwd) : undefined;
+  if (refusal !== undefined) throw refusal;
+  const profile = config?.profile;
+  if (options.send !== undefined && !dryRun) checkConfirmInstance(flags.string('confirm-instance'), flags.boolean('yes'), options.send.target.origin, profile, options.send.target.apiKey);
   // Whatever the API said reaches stdout and stderr through here, the key scrubbed from it in every form.
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
-  const operator = resolveOperatorOptions(input.flags, io.env, io.terminal);
+  const operator = resolveOperatorOptions(flags, io.env, io.terminal);
   const { createProgressDisplay } = await import('../progress-display.js');
   const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
@@ -62,20 +72,24 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
-    const result = await runFile(mode, options, {
-      cwd: io.cwd,
-      shutdown: io.shutdown,
-      ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
-      confirm: (plan) => confirmPlan(plan, options, operator, io, (value) => (asking = value)),
-      onSendStart: (progress) => display?.start(progress),
-    });
+    const lockWaitMs = flags.number('lock-timeout') * 1000;
+    const result = await holdingPlan(mode, lockWaitMs, io.shutdown, () =>
+      runFile(mode, options, {
+        cwd: io.cwd,
+        shutdown: io.shutdown,
+        ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
+        confirm: (plan) => confirmPlan(plan, options, profile, operator, io, (value) => (asking = value)),
+        onSendStart: (progress) => display?.start(progress),
+        lockWaitMs,
+      }),
+    );
     display?.stop();
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
     const ran = runResult(result, io.cwd, { yes: operator.yes || io.terminal === undefined });
     const { summary } = result;
     const send = options.send;
     const sentSomething = summary.status !== 'refused' && !dryRun && (summary.rows.updated ?? 0) > 0;
-    if (!input.flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
+    if (!flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
     const { verifyFolder } = await import('./verify.js');
     // The run has just reconciled its writes: verify only reads them back.
     const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false }, io, result);
@@ -96,14 +110,14 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
 /**
  * Shows the plan and asks the operator's word on it: undefined to go ahead,
  * or why nothing may be sent. Off a terminal no one can answer, so --yes is
- * the only way to send.
+ * the only way to send. A live target is confirmed by typing its name.
  */
-async function confirmPlan(plan: Plan, options: RunOptions, operator: ReturnType<typeof resolveOperatorOptions>, io: CliIo, asking: (value: boolean) => void): Promise<TiError | undefined> {
+async function confirmPlan(plan: Plan, options: RunOptions, profile: ProfileFacts | undefined, operator: ReturnType<typeof resolveOperatorOptions>, io: CliIo, asking: (value: boolean) => void): Promise<TiError | undefined> {
   const send = options.send;
   if (send === undefined) return undefined;
   const willAsk = !operator.yes && io.terminal !== undefined;
   if (!operator.quiet || willAsk) {
-    io.stderr.write(formatPlan(plan, { target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
+    io.stderr.write(formatPlan(plan, { profile: profile?.name, target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {
@@ -112,6 +126,7 @@ async function confirmPlan(plan: Plan, options: RunOptions, operator: ReturnType
     });
   }
   asking(true);
+  if (isLiveTarget(profile, send.target.apiKey)) return askInstanceName(io.terminal, send.target.origin, io.shutdown).finally(() => asking(false));
   const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => asking(false));
   if (yes) return undefined;
   return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });

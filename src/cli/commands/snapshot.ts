@@ -6,6 +6,7 @@ import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { uuids, UUID, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags } from '../flags/target.js';
+import { notifyFlags } from '../flags/unattended.js';
 import { formatSnapshotSummary } from '../views/summary.js';
 
 /** What `snapshot` reads. */
@@ -21,7 +22,7 @@ export const snapshot: Command = {
   name: 'snapshot',
   summary: 'Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply',
   usage: ['ti-credits snapshot --client <id> [options]'],
-  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...notifyFlags, ...configFlags },
   examples: [
     ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns"],
     ['ti-credits apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values'],

@@ -60,7 +60,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     if (result.plan !== undefined && summary.target !== null) {
       const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile }).trimEnd());
+      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
