@@ -100,7 +100,7 @@ describe('whoami', () => {
     const { mock, dir } = await setUp(async (origin, folder) => ({ profiles: { sandbox: { baseUrl: origin, live: false, keyCommand: await keyProgram(folder, KEY) } } }));
     const run = await cli(['whoami'], { cwd: dir, env: NO_KEYRING });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`^Target: {3}${mock.origin.replaceAll('.', '\\.')} \\(not live "127\\.0\\.0\\.1"\\)\\nProfile: {2}sandbox \\(live: false\\) from .*ti-credits\\.config\\.json\\nKey: {6}a sandbox key \\(ti_test_…\\), from the keyCommand \\(.*\\) in .*\\nChecked: {2}the API accepted the key`));
+    assert.match(run.stdout, new RegExp(`^Target: {3}${mock.origin.replaceAll('.', '\\.')} \\(instance "127\\.0\\.0\\.1"; not live\\)\\nProfile: {2}sandbox \\(live: false\\) from .*ti-credits\\.config\\.json\\nKey: {6}a sandbox key \\(ti_test_…\\), from the keyCommand \\(.*\\) in .*\\nChecked: {2}the API accepted the key`));
     const json = JSON.parse((await cli(['whoami', '--json'], { cwd: dir, env: NO_KEYRING })).stdout);
     assert.deepEqual([json.profile.name, json.keyKind, json.keySource.kind, json.accepted], ['sandbox', 'test', 'command', true]);
     assert.deepEqual(mock.requests.map((request) => request.path), ['/incoming/v2/ping', '/incoming/v2/ping']);

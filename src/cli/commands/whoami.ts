@@ -49,7 +49,7 @@ async function runWhoami(input: CommandInput): Promise<CommandResult> {
     accepted: refused === undefined,
   };
   const lines = [
-    `Target:   ${origin} (${live ? 'live: sending asks for the name' : 'not live'} "${facts.instance}")`,
+    `Target:   ${origin} (instance "${facts.instance}"; ${live ? 'live: sending there asks for its name' : 'not live'})`,
     `Profile:  ${profile === undefined ? 'none' : `${profile.name} (live: ${String(profile.live)}) from ${config?.path ?? 'the config file'}`}`,
     `Key:      ${KEY_KIND_WORDS[kind]}, from ${keySource.label.replace(/^The /, 'the ')}`,
     `Checked:  ${refused === undefined ? 'the API accepted the key (GET /incoming/v2/ping)' : 'the API did not accept the key (the error above says why)'}`,
