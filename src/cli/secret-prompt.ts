@@ -14,9 +14,6 @@ export function askSecret(terminal: Terminal, question: string, signal: AbortSig
   const input = terminal.input as NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown; isRaw?: boolean };
   if (typeof input.setRawMode !== 'function' || signal.aborted) return Promise.resolve(undefined);
   const wasRaw = input.isRaw === true;
-  terminal.output.write(question);
-  input.setRawMode(true);
-  input.resume();
   return new Promise((resolve) => {
     let typed = '';
     const finish = (value: string | undefined): void => {
@@ -37,8 +34,12 @@ export function askSecret(terminal: Terminal, question: string, signal: AbortSig
         else if (character >= ' ' && typed.length < MAX_KEY_INPUT) typed += character;
       }
     }
+    // Echo off and listening before the question shows: a key typed as soon as it appears is neither echoed nor lost.
+    input.setRawMode?.(true);
     input.on('data', onData);
+    input.resume();
     signal.addEventListener('abort', onAbort, { once: true });
+    terminal.output.write(question);
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -284,7 +285,8 @@ async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
  * Root writes through permissions, so only a write tells.
  */
 async function assertWritable(folder: string): Promise<void> {
-  const probe = join(folder, '.ti-credits-write-test');
+  // A name of its own: two commands opening the same folder at once (two resumes, one refused by the lock) must not collide here first.
+  const probe = join(folder, `.ti-credits-write-test-${process.pid}-${randomUUID().slice(0, 8)}`);
   try {
     await writeFile(probe, '', { flag: 'wx' });
     await rm(probe);

@@ -108,6 +108,18 @@ describe('profiles: a live target', () => {
     assert.equal(mock.store.get(id)?.currentBalance, 5);
   });
 
+  it('prints the commands that finish the run with its profile and, beside --yes, the instance name', async () => {
+    const { dir, csv } = await setUp((origin) => ({ profiles: { live: { baseUrl: origin, live: true } } }), { apiKeys: [LIVE_KEY] });
+    await writeFile(csv, `${await readFile(csv, 'utf8')}${ids(1)[0]},7\n`);
+    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv], { cwd: dir, env: { TI_API_KEY: LIVE_KEY } });
+    assert.equal(run.code, 1, run.stderr);
+    const printed = /Rows not updated: .*\n {2}(ti-credits apply .*)\n/.exec(run.stdout)?.[1] ?? '';
+    assert.match(printed, / --profile live --confirm-instance 127\.0\.0\.1 --yes$/);
+    const again = await cli(printed.split(' ').slice(1), { cwd: dir, env: { TI_API_KEY: LIVE_KEY } });
+    assert.equal(again.code, 1, again.stderr);
+    assert.doesNotMatch(again.stderr, /--confirm-instance/);
+  });
+
   it('is any target reached with a production key, profile or not', async () => {
     const rows = ids(1);
     const mock = await startMock(rows, { apiKeys: [LIVE_KEY] });

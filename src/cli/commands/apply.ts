@@ -14,7 +14,7 @@ import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
 import { approvedPlanRefusal, holdingPlan, notifyFlags, unattendedFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
-import { askInstanceName, checkConfirmInstance, isLiveTarget, type ProfileFacts } from '../live-target.js';
+import { askInstanceName, checkConfirmInstance, confirmationName, isLiveTarget, type ProfileFacts } from '../live-target.js';
 import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
 import { formatPlan } from '../views/plan.js';
 import { runResult } from './run-result.js';
@@ -121,8 +121,9 @@ async function confirmPlan(plan: Plan, options: RunOptions, profile: ProfileFact
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {
+    const live = isLiveTarget(profile, send.target.apiKey) ? ` --confirm-instance ${confirmationName(send.target.origin)}` : '';
     return new TiError('invalid', 'Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on.', {
-      hint: 'Check the plan above, then run the same command with --yes (as scripts, cron jobs and CI must).',
+      hint: `Check the plan above, then run the same command with --yes${live} (as scripts, cron jobs and CI must).`,
     });
   }
   asking(true);

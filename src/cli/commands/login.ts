@@ -68,7 +68,8 @@ async function runLogin(input: CommandInput): Promise<CommandResult> {
   else if (io.terminal !== undefined) typed = await askSecret(io.terminal, `API key for ${origin} (not shown as you type): `, io.shutdown);
   else throw failure(PROFILE_WORDS, 'TIC-LOGIN-NEEDS-INPUT', {});
   if (io.shutdown.aborted) return { exit: EXIT.interrupted, text: 'Nothing was stored.\n' };
-  const apiKey = checkKeyText(typed ?? '', flags.boolean('stdin') ? 'What was piped to --stdin' : 'The key typed');
+  if (typed === undefined) throw failure(PROFILE_WORDS, 'TIC-LOGIN-NO-KEY', { from: flags.boolean('stdin') ? 'piped to --stdin (or more than 64 KiB was)' : 'typed (Ctrl-C or Ctrl-D)' });
+  const apiKey = checkKeyText(typed, flags.boolean('stdin') ? 'What was piped to --stdin' : 'The key typed');
   const scrub = keyScrubber(apiKey);
   checkKeyEnvironment(config?.profile, apiKey, { kind: 'keyring', label: 'The key given' });
   if (flags.raw.check !== false) {

@@ -8,6 +8,7 @@ import { FAILED_WORKBOOK, REPORT_WORKBOOK } from '../../report/excel-copies.js';
 import { FAILED_FILE, REPORT_FILE } from '../../report/report-writer.js';
 import { API_PATH } from '../../send/api-target.js';
 import { recordedFlags, shellWord } from '../flags/recorded.js';
+import { confirmationName } from '../live-target.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
 
@@ -121,7 +122,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     // run.json holds the file, the target and the options: the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
+    lines.push(`  ${['ti-credits apply --resume', pathFrom(cwd, folder), ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   if (rows.uncertain > 0) {
     lines.push(`Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`);
@@ -135,9 +136,16 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
-    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What a printed command needs to go where this run went: its profile, and beside --yes on a live target, the instance's name. */
+function profileWords(summary: RunResult['summary'], reissue: Reissue): string[] {
+  const words = summary.options.profile === undefined ? [] : [`--profile ${shellWord(summary.options.profile)}`];
+  if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null) words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
+  return words;
 }
 
 /** What reconciling the writes against the credit ledger found, in words; none when it was not attempted. */

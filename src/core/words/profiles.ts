@@ -112,6 +112,12 @@ export const PROFILE_WORDS = defineWords({
     message: () => 'login reads the key from the terminal, without echoing it, and there is no terminal here.',
     hint: () => 'Pipe the key in with --stdin (e.g. op read op://vault/ti/credential | ti-credits login --stdin), or run login at a terminal.',
   },
+  'TIC-LOGIN-NO-KEY': {
+    kind: 'invalid',
+    title: 'login was given no key',
+    message: (facts: { readonly from: string }) => `No key was ${facts.from}; nothing was stored.`,
+    hint: () => 'Run ti-credits login again and paste the key from Thought Industries, then press Enter.',
+  },
   'TIC-NOT-APPROVED': {
     kind: 'invalid',
     title: '--non-interactive without an approved plan',
