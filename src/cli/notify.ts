@@ -185,7 +185,8 @@ async function notifyAll(urls: readonly string[], notice: RunNotice, io: CliIo, 
       return { url: webhookOrigin(url), delivered: sent.delivered, attempts: sent.attempts, status: sent.status ?? null, error: sent.error ?? null };
     }),
   );
-  const recorded = notice.folder === null ? false : await (await import('../report/run-notes.js')).recordNotifications(notice.folder, outcomes);
+  // verify adds to the folder of the run it checks: its own summary is verify.json.
+  const recorded = notice.folder === null ? false : await (await import('../report/run-notes.js')).recordNotifications(notice.folder, outcomes, notice.command === 'verify' ? 'verify.json' : undefined);
   for (const outcome of outcomes.filter((item) => !item.delivered)) {
     io.stderr.write(`warning: the notification to ${outcome.url} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'try' : 'tries'} (${outcome.error ?? 'unknown'}); the run is as it ended${recorded ? ', and run.log and summary.json say so' : ''}.\n`);
   }

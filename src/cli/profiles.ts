@@ -53,7 +53,7 @@ const PROFILE_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 export function readProfiles(path: string, value: unknown, read: (name: string, body: Readonly<Record<string, unknown>>) => ConfigEntries): Record<string, ProfileEntry> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TiError('invalid', `The config file ${path} sets "profiles" to something other than an object of profiles by name.`, { hint: 'e.g. "profiles": {"sandbox": {"instance": "acme-sandbox", "live": false}, "live": {"instance": "acme", "live": true}}.' });
+    throw failure(PROFILE_WORDS, 'TIC-PROFILES-INVALID', { config: path });
   }
   const profiles: Record<string, ProfileEntry> = {};
   for (const [name, body] of Object.entries(value)) {

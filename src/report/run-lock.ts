@@ -126,9 +126,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 function unlockable(folder: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') return error;
-  return new TiError('invalid', `${folder} cannot be written (${code}): its run.lock, which keeps a second process out while this one works there, cannot be made.`, {
-    hint: 'Work on a copy of the folder in a place you can write to.',
-  });
+  return failure(PROFILE_WORDS, 'TIC-FOLDER-UNLOCKABLE', { folder, code });
 }
 
 /**

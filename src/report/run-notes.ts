@@ -19,12 +19,13 @@ const NOTE_LOCK_WAIT_MS = 5000;
 
 /**
  * Adds to a finished run's folder how the notifications of its end went: a
- * line of run.log each, and `notify` in summary.json. They are sent once the
+ * line of run.log each, and `notify` in summary.json (verify.json for
+ * `verify`, which adds to a run's folder). They are sent once the
  * run has ended (its outcome is the news), so they are written after it,
  * under the folder's lock again. False when the folder could not be taken or
  * written: the notes are then only printed.
  */
-export async function recordNotifications(folder: string, outcomes: readonly NotifyOutcome[]): Promise<boolean> {
+export async function recordNotifications(folder: string, outcomes: readonly NotifyOutcome[], summaryFile = SUMMARY_FILE): Promise<boolean> {
   let lock: RunLock;
   try {
     lock = await RunLock.acquireWithin(folder, () => new Date(), NOTE_LOCK_WAIT_MS);
@@ -38,7 +39,7 @@ export async function recordNotifications(folder: string, outcomes: readonly Not
       else log.logger.warn({ event: 'notify', ...outcome }, 'notification failed; the run is as it ended');
     }
     await log.close();
-    const path = join(folder, SUMMARY_FILE);
+    const path = join(folder, summaryFile);
     const summary = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     await writeJsonAtomically(path, { ...summary, notify: outcomes });
     return true;

@@ -39,6 +39,12 @@ export const PROFILE_WORDS = defineWords({
     message: (facts: { readonly config: string; readonly name: string; readonly why: string }) => `The profile "${facts.name}" in ${facts.config} ${facts.why}.`,
     hint: () => 'A profile is an object such as {"instance": "acme", "live": true, "keyCommand": ["op", "read", "op://vault/ti/credential"]}; see docs/guide/profiles.md.',
   },
+  'TIC-PROFILES-INVALID': {
+    kind: 'invalid',
+    title: '"profiles" in the config file is not an object of profiles',
+    message: (facts: { readonly config: string }) => `The config file ${facts.config} sets "profiles" to something other than an object of profiles by name.`,
+    hint: () => 'e.g. "profiles": {"sandbox": {"instance": "acme-sandbox", "live": false}, "live": {"instance": "acme", "live": true}}.',
+  },
   'TIC-WRONG-ENVIRONMENT-KEY': {
     kind: 'invalid',
     title: 'A sandbox key for a live profile, or a live key for a sandbox one',
@@ -129,6 +135,12 @@ export const PROFILE_WORDS = defineWords({
     title: 'A run folder was still in use after --lock-timeout',
     message: (facts: { readonly busy: string; readonly waited: string }) => `${facts.busy.replace(/\.$/, '')}; waited ${facts.waited} (--lock-timeout).`,
     hint: () => 'Wait for that process to end, or give a longer --lock-timeout; a folder held by a process that is gone is taken over at once.',
+  },
+  'TIC-FOLDER-UNLOCKABLE': {
+    kind: 'invalid',
+    title: 'A folder where run.lock cannot be made',
+    message: (facts: { readonly folder: string; readonly code: string }) => `${facts.folder} cannot be written (${facts.code}): its run.lock, which keeps a second process out while this one works there, cannot be made.`,
+    hint: () => 'Work on a copy of the folder in a place you can write to.',
   },
   'TIC-NOTIFY-URL': {
     kind: 'invalid',
