@@ -129,6 +129,11 @@ export function cpuProbe(file: string): { readonly nodeArgs: readonly string[]; 
   return { nodeArgs: ['--import', CPU_PROBE], env: { ...process.env, BENCH_CPU_FILE: file } };
 }
 
+/** What the probe wrote: CPU microseconds, user and system together, and the peak RSS in bytes. */
+export async function readProbe(file: string): Promise<{ readonly cpuMicros: number; readonly peakRssBytes: number }> {
+  return JSON.parse(await readFile(file, 'utf8')) as { cpuMicros: number; peakRssBytes: number };
+}
+
 /** What the probe wrote: CPU microseconds, user and system together. */
 export async function readCpu(file: string): Promise<number> {
   return (JSON.parse(await readFile(file, 'utf8')) as { cpuMicros: number }).cpuMicros;

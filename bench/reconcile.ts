@@ -1,4 +1,4 @@
-import type { CreditBatch } from '../src/core/credit-batch.js';
+import type { CreditBatch, ListedBatch } from '../src/core/credit-batch.js';
 import { MOCK_API_KEY, startMockApi } from '../src/mock/server.js';
 import { CreditBatchStore } from '../src/mock/store.js';
 import { readClientBatches } from '../src/pipeline/operations/read-client-batches.js';
@@ -57,7 +57,7 @@ for (const ledger of LEDGERS) {
   try {
     // The run: every client read, then every row written, the updatedAt before and after kept.
     const run = executorFor(mock.origin, 8);
-    const read = new Map<string, CreditBatch>();
+    const read = new Map<string, ListedBatch>();
     for (let client = 0; client < CLIENTS; client++) {
       const listed = await readClientBatches(run, `c0000000-0000-4000-8000-${hex(client)}`);
       if (listed.kind !== 'done') throw new Error(`the batches of client ${client} could not be read`);

@@ -14,13 +14,22 @@ import { runCli } from './program.js';
  * set outright, expiry dates, a name), apply it — seeing the plan as changes,
  * a balance set outright on a batch a learner spent from meanwhile left alone
  * as drifted while a delta adds to whatever the batch holds, and retries
- * riding out a 503 and a dropped connection — verify it, then undo it.
+ * riding out a 503 and a dropped connection — verify it, find in the credit
+ * ledger a redemption that landed between a read and its write and give it
+ * back, then undo the run.
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const seed = await loadSeed(`${root}fixtures/sample-seed.json`);
 const clients = [...new Set(seed.map((batch) => batch.clientId ?? ''))];
 const ids = seed.map((batch) => batch.id ?? '');
+/** The batch a learner redeems from in the last instant before its PUT, once the demo has picked it. */
+let slipInto: string | undefined;
 const mock = await startMockApi({
+  onRequest: (request) => {
+    if (request.method !== 'PUT' || slipInto === undefined || request.id !== slipInto) return;
+    mock.store.redeem(slipInto, 3, new Date());
+    slipInto = undefined;
+  },
   store: new CreditBatchStore(seed),
   perPage: 3,
   faults: {
@@ -61,15 +70,19 @@ const edited = join(folder, 'edited.csv');
 await writeFile(edited, stringify(snapshot, { header: true }));
 process.stdout.write(`   Wrote ${shown(edited)}.\n`);
 
-const [topped, set] = [snapshot[0]?.id ?? '', snapshot[2]?.id ?? ''];
+const [topped, slipped, set] = [snapshot[0]?.id ?? '', snapshot[1]?.id ?? '', snapshot[2]?.id ?? ''];
 mock.store.redeem(topped, 5, new Date());
 mock.store.redeem(set, 5, new Date());
-process.stdout.write(`\n3. Meanwhile learners redeem 5 credits from batch ${topped.slice(0, 8)}… (topped up by a delta) and 5 from ${set.slice(0, 8)}… (set outright).\n`);
+slipInto = slipped;
+process.stdout.write(`\n3. Meanwhile learners redeem 5 credits from batch ${topped.slice(0, 8)}… (topped up by a delta) and 5 from ${set.slice(0, 8)}… (set outright);\n   and one redeems 3 from ${slipped.slice(0, 8)}… in the last instant between its read and its write, which no check can see.\n`);
 
-process.stdout.write('\n4. Apply the edited file and verify it: the plan shows old → new; the delta adds to what the batch holds now, keeping the redemption;\n   the balance set outright is left alone (drifted), since writing it would erase the redemption; a 503 and a dropped connection are retried.\n');
+process.stdout.write('\n4. Apply the edited file and verify it: the plan shows old → new; the delta adds to what the batch holds now, keeping the redemption;\n   the balance set outright is left alone (drifted), since writing it would erase the redemption; a 503 and a dropped connection are retried;\n   afterwards the credit ledger shows the redemption the write set the balance over, and correction.csv gives it back.\n');
 code = (await run(['apply', edited, '--yes', '--verify', '--out', join(folder, 'apply')])) || code;
 
-process.stdout.write('\n5. Undo the run: names and dates go back to what they were; balances are taken back by what the run added, so redemptions made since survive.\n');
+process.stdout.write('\n5. Give back what the write overwrote: correction.csv is a file of deltas like any other.\n');
+await run(['apply', join(folder, 'apply', 'correction.csv'), '--yes', '--out', join(folder, 'correction')]);
+
+process.stdout.write('\n6. Undo the run: names and dates go back to what they were; balances are taken back by what the run added, so redemptions made since survive.\n');
 await run(['apply', join(folder, 'apply', 'undo.csv'), '--yes', '--out', join(folder, 'undo')]);
 
 await mock.close();

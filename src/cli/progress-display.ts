@@ -1,8 +1,9 @@
 import { styleText } from 'node:util';
 import cliProgress from 'cli-progress';
+import type { ReadProgress } from '../pipeline/live/live-batches.js';
 import type { SendProgress } from '../pipeline/send-progress.js';
 import type { Terminal } from './io.js';
-import { formatProgressBar, formatProgressLine, type ProgressDrawing, type ProgressFacts } from './views/progress.js';
+import { formatProgressBar, formatProgressLine, formatReading, type ProgressDrawing, type ProgressFacts } from './views/progress.js';
 import { PaceEstimate } from './pace-estimate.js';
 
 /** Shows sending as it goes: a bar on a terminal, a plain line now and then anywhere else. */
@@ -122,4 +123,28 @@ class BarDisplay implements ProgressDisplay {
     this.#bar?.stop();
     this.#bar = undefined;
   }
+}
+
+/** How often the line saying where the reading stands is redrawn on a terminal. */
+const READ_REFRESH_MS = 250;
+
+/**
+ * Shows the live values being read for the plan: on a terminal, one line
+ * redrawn in place, cleared once they are read (the plan says what they
+ * cost); off a terminal, a line every interval, for a read that is long.
+ */
+export function showReading(where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } }, intervalMs: number, progress: ReadProgress, pace: () => number): () => void {
+  const terminal = where.terminal;
+  if (terminal === undefined) {
+    const timer = setInterval(() => where.stderr.write(`${formatReading(progress, pace())}\n`), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+  const draw = (): void => void terminal.output.write(`\r\x1b[2K${formatReading(progress, pace()).slice(0, (terminal.output.columns ?? 80) - 1)}`);
+  const timer = setInterval(draw, READ_REFRESH_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    terminal.output.write('\r\x1b[2K');
+  };
 }

@@ -17,6 +17,8 @@ export interface Columns {
   readonly delta?: number | undefined;
   /** The `clientId` column: which client's batches a row's id is among. */
   readonly clientId?: number | undefined;
+  /** The `creditAccountId` column: which of its client's credit accounts the batch is in (a snapshot has one): the live values are then read by account. */
+  readonly creditAccountId?: number | undefined;
   /** The `before.<field>` columns: the values the file was prepared from (a snapshot carries them). */
   readonly before: { readonly [F in UpdatableField]?: number };
   /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
@@ -25,6 +27,7 @@ export interface Columns {
 
 export const ERROR_COLUMN = 'error';
 export const CLIENT_COLUMN = 'clientId';
+export const CREDIT_ACCOUNT_COLUMN = 'creditAccountId';
 /** A signed number of credits added to the live balance, instead of a balance set outright. */
 export const DELTA_COLUMN = 'currentBalanceDelta';
 /** `before.name`, `before.expiresOn`, `before.currentBalance`: the value a field held when the file was prepared. */

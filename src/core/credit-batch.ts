@@ -30,6 +30,14 @@ export interface CreditBatch {
   allocatedCredits: number;
 }
 
+/**
+ * A credit batch as a list answer gives it. The fields a row can change may
+ * be missing from it (absent, or null in the answer): they are then absent
+ * here, never guessed at, so that a row changing one can be told apart from
+ * a row changing a value the batch holds.
+ */
+export type ListedBatch = Omit<CreditBatch, UpdatableField> & Partial<Pick<CreditBatch, UpdatableField>>;
+
 export const CREDIT_BATCH_FIELDS = [
   'id',
   'name',

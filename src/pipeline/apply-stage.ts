@@ -51,19 +51,26 @@ export async function applyStage(context: RunContext, source: InputSource, scann
     context.showProgress(progress);
   }
   const record = context.startReport(scan.columns, decision.kind === 'send', guard === undefined ? prior : undefined);
-  const baselines = guard === undefined ? undefined : new BaselineCursor(session.folder.path);
-  try {
-    const sending = executor !== undefined && sentLog !== undefined ? { executor, sentLog } : undefined;
-    const handle =
-      guard === undefined || baselines === undefined
-        ? blindRows(context, decision, record, prior, preview, sending)
-        : checkedRows(context, decision, record, prior, baselines, decided.problems, guard, sending);
-    await eachVerdict(context, source, scan, handle, settledEarlier(prior, earlier, scan));
-    context.sendStage?.submittedAll();
-    await context.sendStage?.drain();
-  } finally {
-    await baselines?.close();
+  const sending = executor !== undefined && sentLog !== undefined ? { executor, sentLog } : undefined;
+  const settled = settledEarlier(prior, earlier, scan);
+  if (guard === undefined) {
+    await eachVerdict(context, source, scan, blindRows(context, decision, record, prior, preview, sending), settled);
+  } else {
+    // Sending, a file that interleaves its clients goes client by client (see SendOrder); otherwise in one pass.
+    const passes = decision.kind === 'send' ? (decided.order?.passes ?? 1) : 1;
+    for (let index = 0; index < passes; index++) {
+      const pass = passes === 1 ? undefined : { index, takes: (line: number) => decided.order?.passOf(line) === index };
+      if (pass !== undefined) session.log.logger.info({ event: 'pass', pass: index + 1, passes }, 'sending the rows of the next clients');
+      const baselines = new BaselineCursor(session.folder.path);
+      try {
+        await eachVerdict(context, source, scan, checkedRows(context, decision, record, prior, baselines, decided.problems, guard, sending), settled, pass);
+      } finally {
+        await baselines.close();
+      }
+    }
   }
+  context.sendStage?.submittedAll();
+  await context.sendStage?.drain();
   return preview;
 }
 
@@ -158,7 +165,7 @@ async function confirmUnchanged(guard: LiveGuard, row: ValidRow, baseline: Basel
   const fields = Object.keys(row.body) as UpdatableField[];
   if (fields.length === 0) return unchangedOutcome(row, baseline.values, undefined);
   const readFrom = guard.now();
-  const verdict = await guard.confirmUnchanged(row.id, baseline.clientId, fields, row.body);
+  const verdict = await guard.confirmUnchanged(row.id, { clientId: baseline.clientId, creditAccountId: row.creditAccountId }, fields, row.body);
   const readAgeMs = verdict.kind === 'unreadable' ? undefined : Math.max(0, Math.round(readFrom - verdict.readAt));
   switch (verdict.kind) {
     case 'unchanged':
@@ -181,7 +188,7 @@ async function confirmUnchanged(guard: LiveGuard, row: ValidRow, baseline: Basel
 function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, record: Record, prior: PriorRun | undefined): (row: ValidRow, baseline: Baseline, changes: readonly FieldChange[]) => Promise<void> {
   const { executor, sentLog } = sending;
   return (row, baseline, changes) => {
-    const planned = { clientId: baseline.clientId, changes };
+    const planned = { clientId: baseline.clientId, changes, creditAccountId: row.creditAccountId };
     const lost = prior?.inFlight.has(row.line) === true ? prior.lostRequests(row.line) : 0;
     const delta = changes.some((change) => change.delta !== undefined);
     const earlier = prior?.mayHaveLanded.has(row.line) === true ? prior.sentRequest(row.line) : undefined;

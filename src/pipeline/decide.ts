@@ -9,6 +9,7 @@ import { blindPlan, planAgainstLive, readLive } from './plan-stage.js';
 import { planFacts, type Plan } from './plan.js';
 import type { Preview, RunContext } from './run-context.js';
 import type { Scanned } from './scan-stage.js';
+import type { SendOrder } from './send-order.js';
 
 /**
  * What becomes of the valid rows in the pass that gives every row its
@@ -33,6 +34,8 @@ export interface Decided {
   readonly preview: readonly Preview[] | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
   readonly keyAccepted: boolean;
+  /** The passes rows are sent in, reading before writing; undefined: one, in the file's order. */
+  readonly order: SendOrder | undefined;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
   let decision: Decision = checksOnly(mode) ? { kind: 'check' } : hasInvalidRows && !options.skipInvalid ? { kind: 'refuse', reason: 'not sent because other rows of the file are invalid' } : { kind: 'send' };
   session.log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode: mode.kind, decision: decision.kind }, 'file validated');
   if (decision.kind === 'refuse') session.refuse(invalidRowsError());
-  const none: Decided = { decision, plan: undefined, guard: undefined, problems: new Map(), preview: undefined, keyAccepted: false };
+  const none: Decided = { decision, plan: undefined, guard: undefined, problems: new Map(), preview: undefined, keyAccepted: false, order: undefined };
   if (mode.kind === 'validate') return none;
   if (context.guard === undefined && scan.columns.delta !== undefined && decision.kind !== 'refuse') {
     decision = refuse(context, new TiError('invalid', 'Nothing was sent: a currentBalanceDelta column adds to the live balances, which --blind does not read.', { hint: 'Leave out --blind; the balances are then read just before each row is sent.' }), 'not sent: a delta needs the live balance');
@@ -73,14 +76,14 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
     if (unknown !== undefined) return { ...none, keyAccepted, decision: refuse(context, unknown, 'not sent: the client of some rows is unknown') };
     const read = await readLive(context, await context.sendStage.open(), scanned);
     if (read instanceof TiError) return { ...none, keyAccepted, decision: refuse(context, read, 'not sent: the live values could not be read') };
-    const { plan, problems, preview } = await planAgainstLive(context, source, scanned, read);
+    const { plan, problems, preview, order } = await planAgainstLive(context, source, scanned, read);
     // A dry run has written its report already; its invalid rows decide its exit code, as any dry run's.
     if (problems.size > 0 && !options.skipInvalid && !checksOnly(mode) && decision.kind === 'send') {
       decision = refuse(context, missingRowsError(problems.size), 'not sent because other rows of the file are invalid');
     }
     // Confirmed, the plan's reads are spent: every row is checked against values read from now on.
     decision = await confirm(context, plan, decision, () => read.live.readAfter());
-    return { decision, plan, guard: read.guard, problems, preview, keyAccepted };
+    return { decision, plan, guard: read.guard, problems, preview, keyAccepted, order };
   }
   if (!planning) return { ...none, decision, keyAccepted };
   const plan = await blindPlan(context, source, scanned);

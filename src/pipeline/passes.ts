@@ -35,6 +35,12 @@ export function settledEarlier(prior: PriorRun | undefined, earlier: EarlierRows
   return { has: (line) => prior.updated.has(line) && !earlier.nowInvalid.has(line), leading: earlier.leading };
 }
 
+/** One of several passes over the file: the rows it takes (see SendOrder). */
+export interface Pass {
+  readonly index: number;
+  takes(line: number): boolean;
+}
+
 /**
  * A pass that reads the file again and gives each row its final verdict.
  * `onRow` returns a promise only when it must be waited for (a row handed
@@ -42,11 +48,13 @@ export function settledEarlier(prior: PriorRun | undefined, earlier: EarlierRows
  * `settled` are counted updated without a verdict, and when the file
  * begins with them, without being read (see settledEarlier). Only the bytes
  * validated are read: rows appended since are never seen, let alone sent.
+ * One of several passes (`pass`) takes only its rows, the others untouched.
  */
-export async function eachVerdict(context: RunContext, source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: Settled): Promise<void> {
+export async function eachVerdict(context: RunContext, source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: Settled, pass?: Pass): Promise<void> {
   const { session } = context;
   const leading = source.kind === 'csv' ? settled?.leading : undefined;
-  if (leading !== undefined) session.tally.countUpdatedEarlier(leading.rows);
+  // Counted once, by the first pass: later passes skip the same rows.
+  if (leading !== undefined && (pass === undefined || pass.index === 0)) session.tally.countUpdatedEarlier(leading.rows);
   const size = scan.stamp.size;
   const batches = leading === undefined || source.kind !== 'csv' ? (await readDataRows(source, size)).batches : readRowsFrom(source, leading.from, size);
   for await (const batch of batches) {
@@ -54,6 +62,7 @@ export async function eachVerdict(context: RunContext, source: InputSource, scan
     // the last batch's included, so the pass needs no check of its own at its end.
     await stopIfChanged(context, source, scan);
     for (const record of batch) {
+      if (pass !== undefined && !pass.takes(record.line)) continue;
       if (settled?.has(record.line) === true) {
         session.tally.countRow({ line: record.line, outcome: 'updated', cells: record.cells, attempts: 0 });
         continue;

@@ -13,18 +13,21 @@ import type { Executor } from '../send/executor.js';
 import type { ValidRow } from '../validate/row.js';
 import { LiveGuard, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
+import { ReadScopes } from './live/read-scopes.js';
 import { bodyOf } from './live/values.js';
 import { eachVerdict } from './passes.js';
 import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
 import { PREVIEW_ROWS, type Preview, type RunContext } from './run-context.js';
 import { describeOptions } from './run-options.js';
+import { SendOrder } from './send-order.js';
 import { driftedOutcome, invalidOutcome, unchangedOutcome, validOutcome } from './row-outcome.js';
 import { planTotals, SavedPlanRows } from './saved-plan.js';
 import type { Scanned } from './scan-stage.js';
 
-/** The live values read, and the guard that checks rows against them. */
+/** The live values read, how they are read again, and the guard that checks rows against them. */
 export interface LiveRead {
   readonly live: LiveBatches;
+  readonly scopes: ReadScopes;
   readonly guard: LiveGuard;
 }
 
@@ -35,6 +38,8 @@ export interface LivePlan {
   readonly problems: ReadonlyMap<number, string>;
   /** A dry run's first would-be requests. */
   readonly preview: readonly Preview[];
+  /** The passes the rows are sent in (see SendOrder). */
+  readonly order: SendOrder;
 }
 
 /** Reads the live credit batches of every client the rows name, keeping those of the file's ids. */
@@ -44,16 +49,18 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   if (guardOptions === undefined) throw new Error('the live values are read only by a run that reads before writing');
   const { scan, named } = scanned;
   const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
-  const unique = [...new Set([...named.clients, ...guardOptions.clients].map((client) => client.toLowerCase()))];
-  const failure = await live.readAll(unique, options.send?.concurrency ?? 1);
-  session.log.logger.info({ event: 'live-read', clients: unique.length, requests: live.requests, error: failure?.error.message }, 'live values read');
+  const scopes = new ReadScopes(named.clients, guardOptions.clients);
+  const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
+  const failure = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
+  session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: failure?.error.message }, 'live values read');
   if (failure !== undefined) {
     if (failure.error.kind === 'auth' || failure.error.kind === 'aborted') return failure.error;
     return new TiError('invalid', `Nothing was sent: the credit batches of client ${failure.clientId} could not be read (${failure.error.message}).`, {
       hint: 'Check the client id; if the API was unavailable, run the command again.',
     });
   }
-  return { live, guard: new LiveGuard(live, guardOptions.clients) };
+  scopes.narrow((clientId) => live.shapeOf(clientId));
+  return { live, scopes, guard: new LiveGuard(live, guardOptions.clients, scopes) };
 }
 
 /**
@@ -77,6 +84,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
   const problems = new Map<number, string>();
   const preview: Preview[] = [];
+  const order = new SendOrder();
   try {
     await eachVerdict(context, source, scan, async (verdict) => {
       if (!verdict.valid) {
@@ -90,7 +98,10 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
       if (prior?.updated.has(row.line) === true) return;
       const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
       const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
-      if (planned.kind !== 'invalid') baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+      if (planned.kind !== 'invalid') {
+        baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
+        order.note(row.line, planned.clientId);
+      }
       saved?.add(row, planned);
       const outcome = planOutcome(row, planned);
       switch (planned.kind) {
@@ -122,9 +133,10 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   } finally {
     await recorded?.close();
   }
-  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests));
+  order.settle();
+  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
   const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
-  return { plan, problems, preview };
+  return { plan, problems, preview, order };
 }
 
 /** A row as the plan pass reports it, for a dry run. */

@@ -41,6 +41,8 @@ export interface ChangeFigures {
   readonly drifted: number;
   /** Requests spent reading the live values for the plan. */
   readonly readRequests: number;
+  /** Requests one read of every client again takes while sending (by credit account where that is fewer): what each refresh costs. */
+  readonly rereadRequests: number;
   /**
    * Over the rows that change currentBalance: the sums before and after (as
    * planned, for the balances adjusted by a delta), the credits added and
@@ -103,12 +105,13 @@ export class PlanBuilder {
   }
 
   build(alreadyUpdated: number, columns: Columns, changes?: ChangeFigures): Plan {
-    // The columns read: the id, the fields, a balance's delta, the client and the values the file was prepared from.
+    // The columns read: the id, the fields, a balance's delta, the client and credit account, and the values the file was prepared from.
     const read = new Set<number>([
       columns.id,
       ...Object.values(columns.fields),
       ...Object.values(columns.before),
       ...(columns.clientId === undefined ? [] : [columns.clientId]),
+      ...(columns.creditAccountId === undefined ? [] : [columns.creditAccountId]),
       ...(columns.delta === undefined ? [] : [columns.delta]),
     ]);
     return {
@@ -184,11 +187,12 @@ export class ChangeBuilder {
     }
   }
 
-  build(readRequests: number): ChangeFigures {
+  build(readRequests: number, rereadRequests: number): ChangeFigures {
     return {
       unchanged: this.#unchanged,
       drifted: this.#drifted,
       readRequests,
+      rereadRequests,
       balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
       belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
       expiry: { later: this.#later, earlier: this.#earlier },

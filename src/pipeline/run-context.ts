@@ -9,6 +9,7 @@ import type { RecordedOptions } from '../report/run-record.js';
 import type { ReportSchema } from '../report/schema.js';
 import type { SentLog } from '../report/sent-log.js';
 import type { RunMode } from './mode.js';
+import type { ReadProgress } from './live/live-batches.js';
 import type { Plan } from './plan.js';
 import type { GuardOptions, RunOptions } from './run-options.js';
 import type { RunSession } from './run-session.js';
@@ -25,14 +26,6 @@ export interface Preview {
 /** How many would-be requests a dry run shows. */
 export const PREVIEW_ROWS = 5;
 
-/** Where live values are being read, as the terminal shows it while it waits. */
-export interface ReadProgress {
-  readonly clients: number;
-  readonly clientsRead: number;
-  readonly pages: number;
-  readonly batches: number;
-}
-
 /** What a run over a file is given besides its mode and options: the world around it. */
 export interface RunEnvironment {
   readonly cwd: string;
@@ -45,8 +38,12 @@ export interface RunEnvironment {
   readonly confirm?: (plan: Plan) => Promise<TiError | undefined>;
   /** Told as sending begins, with where it stands, kept current until the run ends. */
   readonly onSendStart?: (progress: SendProgress) => void;
-  /** Told as the live values begin to be read, with where the reading stands, kept current until it ends. */
-  readonly onReadStart?: (progress: ReadProgress) => void;
+  /**
+   * Told as the live values begin to be read for the plan, with where the
+   * reading stands (kept current) and the pace requests go at; what it
+   * returns is called once they are read.
+   */
+  readonly onReadStart?: (progress: ReadProgress, pace: () => number) => () => void;
   /**
    * Aborted when the user asks to stop (Ctrl-C). No new row is sent; rows in
    * flight finish and are recorded; the rest are reported `skipped`.

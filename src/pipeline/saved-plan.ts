@@ -66,8 +66,22 @@ export function checkSavedPlan(plan: SavedPlan, target: string | undefined, now:
   }
   const ageMs = now.getTime() - Date.parse(document.madeAt);
   if (!(ageMs <= plan.maxAgeMs)) {
-    throw new TiError('invalid', `The plan in ${plan.folder} was made at ${document.madeAt}, ${Math.round(ageMs / 3_600_000)} h ago, longer ago than --max-plan-age allows (${Math.round(plan.maxAgeMs / 3_600_000)} h); nothing was sent.`, {
+    // The age rounded up to the second: a limit is whole seconds, so the age shown is always past the one shown.
+    const limitS = Math.round(plan.maxAgeMs / 1000);
+    const limit = limitS < 60 ? `${limitS} s` : `${limitS} s, ${describeSeconds(limitS)}`;
+    throw new TiError('invalid', `The plan in ${plan.folder} was made at ${document.madeAt}, ${describeSeconds(Math.ceil(ageMs / 1000))} ago, longer ago than --max-plan-age allows (${limit}); nothing was sent.`, {
       hint: 'Make the plan again, so that it is checked against the values the batches hold now, and have it approved again.',
     });
   }
+}
+
+/** A whole number of seconds in the units that show it exactly: `45 s`, `2 min 5 s`, `25 h`, `1 h 0 min 12 s`. */
+function describeSeconds(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  const parts = [hours > 0 ? `${hours} h` : '', hours > 0 || minutes > 0 ? `${minutes} min` : '', `${rest} s`].filter((part) => part !== '');
+  // Trailing zero parts say nothing: 25 h, not 25 h 0 min 0 s.
+  while (parts.length > 1 && /^0 /.test(parts.at(-1) ?? '')) parts.pop();
+  return parts.join(' ');
 }

@@ -10,9 +10,13 @@ import { PlanBuilder } from './plan.js';
 import { PREVIEW_ROWS, type Preview, type RunContext } from './run-context.js';
 import { invalidOutcome, validOutcome } from './row-outcome.js';
 
-/** Which clients the valid rows name. */
+/**
+ * Which clients the valid rows name, by lower-case id: each with the credit
+ * accounts its rows name, or null when some row of it names none (the
+ * client is then read whole).
+ */
 export interface ClientsNamed {
-  readonly clients: ReadonlySet<string>;
+  readonly clients: ReadonlyMap<string, ReadonlySet<string> | null>;
   /** Valid rows without a clientId cell: their client must come from --client. */
   readonly withoutClient: number;
 }
@@ -41,7 +45,7 @@ export async function scanStage(context: RunContext, source: InputSource, report
   const { session, options } = context;
   let prior: PriorRun | undefined;
   const blind = commandOf(context.mode) === 'apply' ? new PlanBuilder() : undefined;
-  const clients = new Set<string>();
+  const clients = new Map<string, Set<string> | null>();
   let withoutClient = 0;
   const nowInvalid = new LineSet();
   let leading: EarlierRows['leading'];
@@ -57,9 +61,10 @@ export async function scanStage(context: RunContext, source: InputSource, report
       const report = reportWhileScanning ? checkingReport(context, columns, preview) : undefined;
       return (verdict) => {
         blind?.count(verdict, prior);
-        if (verdict.valid) {
+        // A client whose rows the earlier sessions all updated is not read again: nothing of it is sent.
+        if (verdict.valid && prior?.updated.has(verdict.row.line) !== true) {
           if (verdict.row.clientId === undefined) withoutClient++;
-          else clients.add(verdict.row.clientId.toLowerCase());
+          else nameClient(clients, verdict.row.clientId.toLowerCase(), verdict.row.creditAccountId?.toLowerCase());
         }
         const updatedEarlier = prior?.updated.has(verdict.row.line) === true;
         if (!verdict.valid && updatedEarlier) nowInvalid.add(verdict.row.line);
@@ -73,6 +78,13 @@ export async function scanStage(context: RunContext, source: InputSource, report
     },
   });
   return { scan, prior, blind, named: { clients, withoutClient }, earlier: { nowInvalid, leading }, preview };
+}
+
+function nameClient(clients: Map<string, Set<string> | null>, client: string, account: string | undefined): void {
+  const accounts = clients.get(client);
+  if (account === undefined) clients.set(client, null);
+  else if (accounts === undefined) clients.set(client, new Set([account]));
+  else accounts?.add(account);
 }
 
 function loadPrior(context: RunContext, columns: Columns): PriorRun {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import type { ListedBatch } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
-import { SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
+import { describeUnwritable, SNAPSHOT_FILE, SnapshotFile } from '../report/snapshot-file.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
@@ -72,6 +73,11 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
           session.stop(error.kind === 'auth' || error.kind === 'aborted' ? error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${error.message}.`, { hint: 'Check the client id; if the API was unavailable, run the command again.' }), 'refused');
         }
         if (result.kind !== 'done') break;
+        const unwritable = refuseUnwritable(result.value, clientId);
+        if (unwritable !== undefined) {
+          session.stop(unwritable, 'refused');
+          break;
+        }
         for (const batch of result.value) file.add(batch);
         session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, requests: result.attempts }, 'client read');
       }
@@ -88,4 +94,16 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
     const summary = await session.finish();
     return { folder: folder.path, file: written ? path : undefined, summary, tally: session.tally };
   });
+}
+
+/** A snapshot is an input of `apply`: a batch it cannot write so that it reads back as read refuses it whole, as a missing client would. */
+function refuseUnwritable(batches: readonly ListedBatch[], clientId: string): TiError | undefined {
+  for (const batch of batches) {
+    const problem = describeUnwritable(batch);
+    if (problem === undefined) continue;
+    return new TiError('invalid', `The credit batch ${batch.id.slice(0, 80)} of client ${clientId} cannot be written to snapshot.csv so that it reads back as the API gave it: ${problem}; no snapshot was written.`, {
+      hint: 'Correct that batch in Thought Industries, then take the snapshot again.',
+    });
+  }
+  return undefined;
 }

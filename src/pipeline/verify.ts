@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import type { CreditBatchUpdate, ListedBatch } from '../core/credit-batch.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { readUpdatedRows, type UpdatedRow } from '../report/report-rows.js';
@@ -99,7 +99,7 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
     const verified: VerifiedRow[] = [];
     let file: string | undefined;
     try {
-      const live = new Map<string, CreditBatch>();
+      const live = new Map<string, ListedBatch>();
       const wanted = new Set(updated.map((row) => row.id.toLowerCase()));
       const clients = [...new Set([...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])), ...(unknown.length > 0 ? options.clients : [])])];
       for (const clientId of clients) {
@@ -138,7 +138,7 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
   });
 }
 /** Whether the batch holds, field by field, what the row wrote. */
-function check(row: UpdatedRow, batch: CreditBatch | undefined): VerifiedRow {
+function check(row: UpdatedRow, batch: ListedBatch | undefined): VerifiedRow {
   const clientId = batch?.clientId ?? row.clientId ?? '';
   if (batch === undefined) return { line: row.line, id: row.id, clientId, result: 'changed', written: row.written, live: null };
   const fields = UPDATABLE_FIELDS.filter((field) => row.written[field] !== undefined);

@@ -5,6 +5,7 @@ import type { NumberShown } from './number-format.js';
 import type { SharedStrings } from './shared-strings.js';
 import { restoreEscapedCharacters, type SheetCellXml } from './sheet-xml.js';
 import { cellAddress, type WorkbookCell } from './workbook-cell.js';
+import { count, MAX_CELL_CHARS } from './workbook-limits.js';
 import { describeDamagedWorkbook, type WorkbookParts } from './workbook-parts.js';
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -29,6 +30,14 @@ export class CellReader {
 
   read(xml: SheetCellXml, row: number): WorkbookCell {
     const address = cellAddress(xml.column, row);
+    const cell = this.#read(xml, address);
+    if ((cell.kind === 'text' || cell.kind === 'error' || cell.kind === 'formula-without-result') && cell.text.length > MAX_CELL_CHARS) {
+      throw this.#damaged(address, `holds ${count(cell.text.length)} characters, more than the ${count(MAX_CELL_CHARS)} Excel lets a cell hold`);
+    }
+    return cell;
+  }
+
+  #read(xml: SheetCellXml, address: string): WorkbookCell {
     const { value } = xml;
     const formula = xml.formula !== undefined;
     // A formula's value is the result cached when the workbook was last calculated; one never calculated has none.

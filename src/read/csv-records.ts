@@ -2,11 +2,17 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, Parser, type Options } from 'csv-parse';
 import { TiError } from '../core/errors.js';
+import { restoreFormula } from '../core/formula-guard.js';
 import { describeDelimiter, type CsvLayout } from './layout.js';
 import { describeEncodingProblem, describeFileError, lineAt } from './read-errors.js';
 import { decodingStream, EncodingError } from './text-encoding.js';
 
-/** One CSV record as it stands in the file: its cells, untouched, and where it starts. */
+/**
+ * One CSV record: its cells as the file means them, and where it starts. A
+ * cell guarded against spreadsheets' formulas (`'=x`, as ti-credits writes
+ * one) is read as the text it guards (`=x`; see core/formula-guard.ts);
+ * every other cell as it stands.
+ */
 export interface CsvRecord {
   /** 1-based line of the file on which the record starts (the header is line 1). */
   readonly line: number;
@@ -82,8 +88,10 @@ class LineNumberingParser extends Parser {
       this.#pushBatch();
       return super.push(null);
     }
-    for (const cell of record) {
+    for (let index = 0; index < record.length; index++) {
+      const cell = record[index] as string;
       if (cell.includes('\r\n')) this.#crlfCountedTwice += cell.split('\r\n').length - 1;
+      record[index] = restoreFormula(cell);
     }
     const { lines, empty_lines: emptyLines } = this.info;
     const line = this.#lastEndLine + 1 + (emptyLines - this.#lastEmptyLines);

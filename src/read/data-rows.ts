@@ -18,7 +18,10 @@ export interface InputChoice extends LayoutChoice {
  * layout (from its first bytes), or an Excel workbook and the sheet to read.
  * Which of the two a file is, its content says, never its name.
  */
-export type InputSource = { readonly kind: 'csv'; readonly path: string; readonly layout: CsvLayout } | { readonly kind: 'workbook'; readonly path: string; readonly sheet: string };
+export type InputSource =
+  | { readonly kind: 'csv'; readonly path: string; readonly layout: CsvLayout }
+  /** `header`: the header row, when choosing the sheet read it (see settleSheet). */
+  | { readonly kind: 'workbook'; readonly path: string; readonly sheet: string; readonly header?: WorkbookRecord | undefined };
 
 /**
  * One record of the input: a line of a CSV file, or a row of a sheet, which
@@ -47,8 +50,9 @@ export async function openInput(path: string, choice: InputChoice): Promise<Inpu
         });
       }
       // Loaded only for a workbook: reading a CSV file need not carry the zip and XML readers.
-      const { chooseSheet } = await import('./workbook.js');
-      return { kind: 'workbook', path, sheet: await chooseSheet(path, { sheet: choice.sheet, isHeader: isChangesHeader }) };
+      const { settleSheet } = await import('./workbook.js');
+      const { name, header } = await settleSheet(path, { sheet: choice.sheet, isHeader: isChangesHeader });
+      return { kind: 'workbook', path, sheet: name, header };
     }
     case 'xls':
     case 'zip':

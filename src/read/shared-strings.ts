@@ -1,4 +1,5 @@
 import { restoreEscapedCharacters } from './sheet-xml.js';
+import { count, DamagedPart, ESCAPE_LENGTH, MAX_CELL_CHARS, MAX_SHARED_STRINGS } from './workbook-limits.js';
 import { utf8Decoder, type WorkbookParts } from './workbook-parts.js';
 import { XmlReader } from './xml-reader.js';
 
@@ -8,19 +9,23 @@ import { XmlReader } from './xml-reader.js';
  * out. They are read as far as needed: to the end before a sheet is read,
  * since any of its cells may refer to any of them, and only as far as the
  * first rows need to choose the sheet. What has been read is held in memory,
- * as UTF-8 bytes (StringTable), outside V8's heap.
+ * as UTF-8 bytes (StringTable), outside V8's heap: a string no longer than
+ * a cell may be, and no more strings than MAX_SHARED_STRINGS.
  *
  * exceljs's stream reader reads a string with a phonetic guide (the reading
  * Japanese Excel keeps with a name typed in kanji) as the reading alone,
  * and keeps the whitespace between the tags of an indented part.
  */
 export class SharedStrings {
-  readonly #strings = new StringTable();
+  readonly #strings: StringTable;
   #chunks: AsyncGenerator<Buffer> | undefined;
   readonly #reader: XmlReader;
   readonly #decoder = utf8Decoder();
 
   constructor(parts: WorkbookParts) {
+    const part = parts.sharedStringsPart ?? 'the shared strings';
+    // Their text is shorter than the part: room for it all at once, which the system backs with memory only as it is written.
+    this.#strings = new StringTable(parts.sharedStringsPart === undefined ? 0 : parts.archive.inflatedSize(parts.sharedStringsPart));
     this.#chunks = parts.sharedStringsPart === undefined ? undefined : parts.archive.chunks(parts.sharedStringsPart);
     const strings = this.#strings;
     let current: string | undefined;
@@ -36,14 +41,19 @@ export class SharedStrings {
         if (name === 't') collecting = false;
         else if (name === 'rPh') phonetic = false;
         else if (name === 'si' && current !== undefined) {
-          strings.push(restoreEscapedCharacters(current));
+          const text = restoreEscapedCharacters(current);
+          if (text.length > MAX_CELL_CHARS) throw tooLong(part, strings.size);
+          if (strings.size >= MAX_SHARED_STRINGS) throw new DamagedPart(`${part} holds more than ${count(MAX_SHARED_STRINGS)} strings, more than a sheet can refer to`);
+          strings.push(text);
           current = undefined;
         }
       },
       text(text) {
-        if (collecting) current += text;
+        if (!collecting || current === undefined) return;
+        current += text;
+        if (current.length > ESCAPE_LENGTH * MAX_CELL_CHARS) throw tooLong(part, strings.size);
       },
-    });
+    }, part);
   }
 
   /** The string at `index`, once read; undefined when the workbook has none there. */
@@ -72,6 +82,10 @@ export class SharedStrings {
   }
 }
 
+function tooLong(part: string, index: number): DamagedPart {
+  return new DamagedPart(`shared string ${index} of ${part} is longer than ${count(MAX_CELL_CHARS)} characters, the most Excel lets a cell hold`);
+}
+
 /**
  * Strings by number, kept as UTF-8 bytes in one buffer with their offsets.
  * A workbook's shared strings are most of what a large sheet holds (each id
@@ -82,11 +96,15 @@ export class SharedStrings {
  * Each `get` decodes a new string, which dies young with the row.
  */
 class StringTable {
-  #bytes = Buffer.allocUnsafe(64 * 1024);
+  #bytes: Buffer;
   #used = 0;
   /** Where string `i` starts (`i`) and ends (`i + 1`) in #bytes. */
   #offsets = new Uint32Array(1024);
   #size = 0;
+
+  constructor(capacity: number) {
+    this.#bytes = Buffer.allocUnsafe(Math.max(64 * 1024, capacity));
+  }
 
   get size(): number {
     return this.#size;

@@ -1,3 +1,5 @@
+import { cellAddress } from './workbook-cell.js';
+import { count, DamagedPart, ESCAPE_LENGTH, LAST_CELL, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROW_CHARS, MAX_ROWS } from './workbook-limits.js';
 import { xmlBoolean, type XmlAttributes, type XmlHandler } from './xml-reader.js';
 
 /**
@@ -7,6 +9,13 @@ import { xmlBoolean, type XmlAttributes, type XmlHandler } from './xml-reader.js
  * formula's cached TRUE as the number 1 and its cached error as no value,
  * keeps only the last run of rich inline text and decodes entities in
  * inline text twice (`&amp;lt;` becomes `<`).
+ *
+ * What a part could hold without bound is refused as it is met (a
+ * DamagedPart, see workbook-limits.ts): a row or cell beyond Excel's last
+ * cell, the cells of a row out of order (so a row has at most one cell per
+ * column), a cell or row with more text than any can hold, more column
+ * ranges than columns. Hidden columns are kept as one flag per column, and
+ * only the first merged ranges, as many as a message lists.
  */
 
 /** A cell element, before shared strings and number formats give it a meaning. */
@@ -30,21 +39,26 @@ export interface SheetRowXml {
   readonly cells: readonly SheetCellXml[];
 }
 
-/** A run of columns `<cols>` hides, 0-based and inclusive. */
-export interface ColumnRange {
-  readonly first: number;
-  readonly last: number;
-}
+/** The merged ranges kept to name in a message (it lists ten); the others are counted. */
+const MERGES_KEPT = 10;
 
 export class SheetXmlReader implements XmlHandler {
   /** Rows completed since the caller last took them. */
   rows: SheetRowXml[] = [];
-  readonly hiddenColumns: ColumnRange[] = [];
-  /** Merged ranges, as written (`A8:B8`). */
+  /** One flag per column: 1 when `<cols>` hides it. */
+  readonly hiddenColumns = new Uint8Array(MAX_COLUMNS);
+  hidesColumns = false;
+  /** The first merged ranges, as written (`A8:B8`), and how many there are. */
   readonly merges: string[] = [];
+  mergeCount = 0;
 
   #row: { line: number; hidden: boolean; cells: SheetCellXml[] } | undefined;
   #lastRow = 0;
+  /** The column of the row's last cell element, -1 before its first. */
+  #lastColumn = -1;
+  /** The characters of text the row's cells hold so far, as written. */
+  #rowChars = 0;
+  #columnRanges = 0;
   #cell: { column: number; style: number; type: string; formula: string | undefined; value: string | undefined } | undefined;
   /** Whether the text met now is the cell's value (`<v>`, or a `<t>` of its inline string). */
   #collecting = false;
@@ -57,23 +71,33 @@ export class SheetXmlReader implements XmlHandler {
   open(name: string, attributes: XmlAttributes): void {
     switch (name) {
       case 'col':
+        // A range per column at most: ranges never overlap.
+        if (++this.#columnRanges > MAX_COLUMNS) throw new DamagedPart(`more than ${count(MAX_COLUMNS)} column ranges are described, more than the sheet has columns`);
         if (xmlBoolean(attributes['hidden']) || Number(attributes['width']) === 0) {
-          this.hiddenColumns.push({ first: Number(attributes['min']) - 1, last: Number(attributes['max']) - 1 });
+          const first = Math.max(1, Number(attributes['min']));
+          const last = Math.min(MAX_COLUMNS, Number(attributes['max']));
+          // A range outside the sheet's columns (or not numbers) hides none of them.
+          if (first <= last) {
+            this.hiddenColumns.fill(1, first - 1, last);
+            this.hidesColumns = true;
+          }
         }
         break;
       case 'row': {
         // `r` may be left out, meaning the row after the previous one.
         const reference = attributes['r'];
         const line = reference === undefined ? this.#lastRow + 1 : Number(reference);
+        if (line > MAX_ROWS) throw new DamagedPart(`row ${clip(reference ?? String(line))} lies beyond Excel's last row, ${count(MAX_ROWS)}`);
         this.#lastRow = line;
+        this.#lastColumn = -1;
+        this.#rowChars = 0;
         this.#row = { line, hidden: xmlBoolean(attributes['hidden']) || Number(attributes['ht']) === 0, cells: [] };
         break;
       }
       case 'c': {
         if (this.#row === undefined) break;
-        const previous = this.#row.cells.at(-1);
-        const reference = attributes['r'];
-        const column = reference === undefined ? (previous === undefined ? 0 : previous.column + 1) : columnOf(reference);
+        const column = this.#column(attributes['r'], this.#row.line);
+        this.#lastColumn = column;
         this.#cell = { column, style: Number(attributes['s'] ?? 0), type: attributes['t'] ?? 'n', formula: undefined, value: undefined };
         break;
       }
@@ -103,16 +127,39 @@ export class SheetXmlReader implements XmlHandler {
         break;
       case 'mergeCell': {
         const range = attributes['ref'];
-        if (range !== undefined) this.merges.push(range);
+        if (range === undefined) break;
+        if (this.mergeCount++ < MERGES_KEPT) this.merges.push(clip(range));
         break;
       }
     }
   }
 
   text(text: string): void {
-    if (this.#cell === undefined) return;
-    if (this.#collecting) this.#cell.value += text;
-    else if (this.#inFormula) this.#cell.formula += text;
+    const cell = this.#cell;
+    if (cell === undefined) return;
+    if (this.#collecting) cell.value += text;
+    else if (this.#inFormula) cell.formula += text;
+    else return;
+    this.#rowChars += text.length;
+    if ((cell.value?.length ?? 0) > ESCAPE_LENGTH * MAX_CELL_CHARS || (cell.formula?.length ?? 0) > ESCAPE_LENGTH * MAX_CELL_CHARS) {
+      throw new DamagedPart(`cell ${cellAddress(cell.column, this.#row?.line ?? 0)} holds more than ${count(MAX_CELL_CHARS)} characters, the most Excel lets a cell hold`);
+    }
+    if (this.#rowChars > ESCAPE_LENGTH * MAX_ROW_CHARS) throw tooMuchText(this.#row?.line ?? 0);
+  }
+
+  /** The 0-based column of a cell element; a cell without `r` is the one after the previous. */
+  #column(reference: string | undefined, line: number): number {
+    let column: number;
+    if (reference === undefined) column = this.#lastColumn + 1;
+    else {
+      const letters = /^[A-Za-z]+(?=\d+$)/.exec(reference)?.[0];
+      if (letters === undefined) throw new DamagedPart(`a cell of row ${line} has the reference ${JSON.stringify(clip(reference))}, which is not a cell address`);
+      column = letters.length > 3 ? MAX_COLUMNS : columnOf(letters);
+    }
+    const address = reference === undefined ? cellAddress(Math.min(column, MAX_COLUMNS), line) : clip(reference);
+    if (column >= MAX_COLUMNS) throw new DamagedPart(`cell ${address} lies beyond Excel's last cell, ${LAST_CELL}`);
+    if (column <= this.#lastColumn) throw new DamagedPart(`the cells of row ${line} are not in order (${address} comes after ${cellAddress(this.#lastColumn, line)})`);
+    return column;
   }
 
   close(name: string): void {
@@ -141,6 +188,16 @@ export class SheetXmlReader implements XmlHandler {
         break;
     }
   }
+}
+
+/** Why a row is refused for the text it holds. */
+export function tooMuchText(line: number): DamagedPart {
+  return new DamagedPart(`row ${line} holds more than ${count(MAX_ROW_CHARS)} characters of text, more than a row of changes can need`);
+}
+
+/** A reference as a message shows it: a reference long enough to be an attack is cut. */
+function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
 }
 
 /** The 0-based column of a cell reference such as `C7` (2) or `AA10` (26). */

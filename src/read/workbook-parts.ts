@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { BUILT_IN_FORMATS, numberShown, type NumberShown } from './number-format.js';
 import { describeFileError } from './read-errors.js';
+import { DamagedPart } from './workbook-limits.js';
 import { xmlBoolean, XmlError, XmlReader, type XmlAttributes, type XmlHandler } from './xml-reader.js';
 import { ZipArchive, ZipError } from './zip-archive.js';
 
@@ -58,7 +59,7 @@ export async function openWorkbook(path: string): Promise<WorkbookParts> {
     const { sheets, date1904 } = readWorkbook(workbook, relationships);
     const stylesPart = partOf('styles');
     const styles = stylesPart === undefined ? undefined : await archive.read(stylesPart, MAX_PART_BYTES);
-    return { archive, sheets, date1904, styles: styles === undefined ? [] : readStyles(styles), sharedStringsPart: partOf('sharedStrings') };
+    return { archive, sheets, date1904, styles: stylesPart === undefined || styles === undefined ? [] : readStyles(stylesPart, styles), sharedStringsPart: partOf('sharedStrings') };
   } catch (error) {
     await archive.close();
     throw describeWorkbookError(path, error);
@@ -68,7 +69,7 @@ export async function openWorkbook(path: string): Promise<WorkbookParts> {
 /** Says why a workbook cannot be read: the file's own fault, or the error of a part that cannot be read. */
 export function describeWorkbookError(path: string, error: unknown): TiError {
   if (error instanceof TiError) return error;
-  if (error instanceof ZipError || error instanceof XmlError) return describeDamagedWorkbook(path, error.message);
+  if (error instanceof ZipError || error instanceof XmlError || error instanceof DamagedPart) return describeDamagedWorkbook(path, error.message);
   return describeFileError(path, error);
 }
 
@@ -100,7 +101,7 @@ interface Relationship {
 function readRelationships(bytes: Buffer | undefined): ReadonlyMap<string, Relationship> {
   const relationships = new Map<string, Relationship>();
   if (bytes === undefined) return relationships;
-  scan(bytes, {
+  scan(WORKBOOK_RELATIONSHIPS, bytes, {
     open(name, attributes) {
       if (name !== 'Relationship' || attributes['TargetMode'] === 'External') return;
       const id = attributes['Id'];
@@ -116,7 +117,7 @@ function readRelationships(bytes: Buffer | undefined): ReadonlyMap<string, Relat
 function readWorkbook(bytes: Buffer, relationships: ReadonlyMap<string, Relationship>): { sheets: SheetInfo[]; date1904: boolean } {
   const sheets: SheetInfo[] = [];
   let date1904 = false;
-  scan(bytes, {
+  scan(WORKBOOK, bytes, {
     open(name, attributes) {
       if (name === 'workbookPr') date1904 = xmlBoolean(attributes['date1904']);
       const sheetName = attributes['name'];
@@ -136,12 +137,12 @@ function relationshipId(attributes: XmlAttributes): string | undefined {
   return key === undefined ? undefined : attributes[key];
 }
 
-function readStyles(bytes: Buffer): NumberShown[] {
+function readStyles(part: string, bytes: Buffer): NumberShown[] {
   const codes = new Map(BUILT_IN_FORMATS);
   const formats: number[] = [];
   // Formats and cell styles are read only from their own lists: differential formats (conditional formatting) have others.
   let within: string | undefined;
-  scan(bytes, {
+  scan(part, bytes, {
     open(name, attributes) {
       if (name === 'numFmts' || name === 'cellXfs') within = name;
       else if (name === 'numFmt' && within === 'numFmts') {
@@ -165,9 +166,9 @@ function readStyles(bytes: Buffer): NumberShown[] {
   });
 }
 
-function scan(bytes: Buffer, handler: Partial<Pick<XmlHandler, 'open' | 'close'>>): void {
+function scan(part: string, bytes: Buffer, handler: Partial<Pick<XmlHandler, 'open' | 'close'>>): void {
   const decoder = utf8Decoder();
-  const reader = new XmlReader({ open: handler.open ?? (() => {}), close: handler.close ?? (() => {}), text: () => {} });
+  const reader = new XmlReader({ open: handler.open ?? (() => {}), close: handler.close ?? (() => {}), text: () => {} }, part);
   reader.write(decoder.decode(bytes));
   reader.write(decoder.decode());
   reader.end();

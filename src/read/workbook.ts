@@ -1,8 +1,9 @@
 import { TiError } from '../core/errors.js';
 import { CellReader } from './cell-reader.js';
 import { SharedStrings } from './shared-strings.js';
-import { SheetXmlReader, type SheetRowXml } from './sheet-xml.js';
+import { SheetXmlReader, tooMuchText, type SheetCellXml, type SheetRowXml } from './sheet-xml.js';
 import { canonicalText, cellAddress, type WorkbookCell } from './workbook-cell.js';
+import { count, DamagedPart, MAX_ROW_CHARS, SHEET_CHARS_PER_FILE_BYTE, sheetCharsAllowed } from './workbook-limits.js';
 import { describeDamagedWorkbook, describeWorkbookError, openWorkbook, utf8Decoder, type SheetInfo, type WorkbookParts } from './workbook-parts.js';
 import { XmlError, XmlReader } from './xml-reader.js';
 
@@ -48,15 +49,24 @@ const LISTED = 10;
  * with a header: with two, or none, which one is meant is not certain.
  */
 export async function chooseSheet(path: string, choice: SheetChoice): Promise<string> {
+  return (await settleSheet(path, choice)).name;
+}
+
+/**
+ * chooseSheet, and the header row it read to choose the sheet (none when
+ * the sheet was named): a later pass need not read the sheet again up to it,
+ * which in a sheet whose header lies after megabytes of XML is most of it.
+ */
+export async function settleSheet(path: string, choice: SheetChoice): Promise<{ readonly name: string; readonly header: WorkbookRecord | undefined }> {
   const parts = await openWorkbook(path);
   const strings = new SharedStrings(parts);
-  const withHeader: SheetInfo[] = [];
+  const withHeader: { readonly sheet: SheetInfo; readonly header: WorkbookRecord }[] = [];
   try {
-    if (choice.sheet !== undefined) return namedSheet(path, parts, choice.sheet).name;
+    if (choice.sheet !== undefined) return { name: namedSheet(path, parts, choice.sheet).name, header: undefined };
     for (const sheet of parts.sheets) {
       if (sheet.hidden) continue;
       const first = await firstRecord(path, parts, sheet, strings);
-      if (first !== undefined && choice.isHeader(first.cells)) withHeader.push(sheet);
+      if (first !== undefined && choice.isHeader(first.cells)) withHeader.push({ sheet, header: first });
     }
   } catch (error) {
     throw describeWorkbookError(path, error);
@@ -71,11 +81,11 @@ export async function chooseSheet(path: string, choice: SheetChoice): Promise<st
     });
   }
   if (withHeader.length > 1) {
-    throw new TiError('invalid', `${path} has ${withHeader.length} sheets that start with a header row (${listSheets(withHeader)}), so which one holds the changes is not certain.`, {
-      hint: `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(chosen.name)}.`,
+    throw new TiError('invalid', `${path} has ${withHeader.length} sheets that start with a header row (${listSheets(withHeader.map(({ sheet }) => sheet))}), so which one holds the changes is not certain.`, {
+      hint: `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(chosen.sheet.name)}.`,
     });
   }
-  return chosen.name;
+  return { name: chosen.sheet.name, header: chosen.header };
 }
 
 /**
@@ -127,9 +137,10 @@ function listSheets(sheets: readonly SheetInfo[]): string {
   return listSome(sheets.map((sheet) => `${JSON.stringify(sheet.name)}${sheet.hidden ? ' (hidden)' : ''}`));
 }
 
-function listSome(items: readonly string[]): string {
+/** The first items, and how many more of `total` there are. */
+function listSome(items: readonly string[], total = items.length): string {
   const shown = items.slice(0, LISTED).join(', ');
-  return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
+  return total > LISTED ? `${shown} and ${total - LISTED} more` : shown;
 }
 
 /** What the sheet hides where it holds values, gathered while it is read. */
@@ -140,7 +151,7 @@ interface Hidden {
 
 /** The rows of a sheet's XML as they are read, in batches of about BATCH_CHARS of it. */
 async function* sheetRows(path: string, parts: WorkbookParts, sheet: SheetInfo, xml: SheetXmlReader): AsyncGenerator<SheetRowXml[]> {
-  const reader = new XmlReader(xml);
+  const reader = new XmlReader(xml, sheet.part);
   const decoder = utf8Decoder();
   try {
     for await (const chunk of parts.archive.chunks(sheet.part)) {
@@ -155,15 +166,25 @@ async function* sheetRows(path: string, parts: WorkbookParts, sheet: SheetInfo, 
     reader.write(decoder.decode());
     reader.end();
   } catch (error) {
+    if (error instanceof DamagedPart) throw describeDamagedWorkbook(path, `in the sheet ${JSON.stringify(sheet.name)}, ${error.message}`);
     if (error instanceof XmlError) throw describeDamagedWorkbook(path, `the sheet ${JSON.stringify(sheet.name)} is not well-formed XML (${error.message})`);
     throw error;
   }
+}
+
+/** The characters of text a sheet's cells may still spell out (see sheetCharsAllowed). */
+interface TextBudget {
+  left: number;
 }
 
 async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInfo, strings: SharedStrings): AsyncGenerator<WorkbookRecord[]> {
   const xml = new SheetXmlReader();
   const cells = new CellReader(path, parts, strings);
   const hidden: Hidden = { rows: [], columns: new Set() };
+  const budget: TextBudget = { left: sheetCharsAllowed(parts.archive.size) };
+  const filledColumn = (column: number): void => {
+    if (xml.hiddenColumns[column] === 1) hidden.columns.add(column);
+  };
   let width: number | undefined;
   let previous = 0;
   for await (const rows of sheetRows(path, parts, sheet, xml)) {
@@ -172,49 +193,73 @@ async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInf
       // Excel writes rows in ascending order, each once; a file that does not is not one the person saw as it reads.
       if (!Number.isSafeInteger(row.line) || row.line <= previous) throw describeDamagedWorkbook(path, `the rows of the sheet ${JSON.stringify(sheet.name)} are not in order (row ${String(row.line)} comes after row ${previous})`);
       previous = row.line;
-      const record = toRecord(row, width ?? 0, cells);
+      const record = toRecord(path, sheet, row, width, cells, budget, xml.hidesColumns ? filledColumn : undefined);
       if (record === undefined) continue;
       width ??= record.cells.length;
       if (row.hidden) hidden.rows.push(row.line);
-      if (xml.hiddenColumns.length > 0) {
-        for (const [column, cell] of record.typed.entries()) {
-          if (cell.kind !== 'empty' && xml.hiddenColumns.some((range) => column >= range.first && column <= range.last)) hidden.columns.add(column);
-        }
-      }
       batch.push(record);
     }
     if (batch.length > 0) yield batch;
   }
-  refuseHidden(path, sheet, hidden, xml.merges);
+  refuseHidden(path, sheet, hidden, xml.merges, xml.mergeCount);
 }
 
 /** The first record of a sheet, reading only as many shared strings as its rows up to it refer to. */
 async function firstRecord(path: string, parts: WorkbookParts, sheet: SheetInfo, strings: SharedStrings): Promise<WorkbookRecord | undefined> {
   const cells = new CellReader(path, parts, strings);
+  const budget: TextBudget = { left: sheetCharsAllowed(parts.archive.size) };
   for await (const rows of sheetRows(path, parts, sheet, new SheetXmlReader())) {
     for (const row of rows) {
-      await strings.readUpTo(Math.max(0, ...row.cells.map((cell) => (cell.type === 's' ? Number(cell.value) + 1 : 0))));
-      const record = toRecord(row, 0, cells);
+      let needed = 0;
+      for (const cell of row.cells) if (cell.type === 's') needed = Math.max(needed, Number(cell.value) + 1);
+      await strings.readUpTo(needed);
+      const record = toRecord(path, sheet, row, undefined, cells, budget);
       if (record !== undefined) return record;
     }
   }
   return undefined;
 }
 
-/** A row as a record, or undefined when every cell of it is empty. */
-function toRecord(row: SheetRowXml, width: number, cells: CellReader): WorkbookRecord | undefined {
+/**
+ * A row as a record, or undefined when every cell of it is empty. A data
+ * row is as wide as the header (`width`), and beyond it holds only its cells
+ * that hold something, each naming its address: an empty cell is never made
+ * for every column up to a far one. The header (no `width`) reaches its last
+ * cell that holds something. `filled` hears of each column holding a value.
+ */
+function toRecord(path: string, sheet: SheetInfo, row: SheetRowXml, width: number | undefined, reader: CellReader, budget: TextBudget, filled?: (column: number) => void): WorkbookRecord | undefined {
+  const read = row.cells.map((xml) => reader.read(xml, row.line));
+  let last = -1;
+  for (const [index, cell] of read.entries()) {
+    if (cell.kind === 'empty') continue;
+    const column = (row.cells[index] as SheetCellXml).column;
+    last = column;
+    filled?.(column);
+  }
+  if (last < 0) return undefined;
+  const dense = width ?? last + 1;
   const typed: WorkbookCell[] = [];
   const empty = (column: number): WorkbookCell => ({ kind: 'empty', address: cellAddress(column, row.line), formula: false });
-  let filled = false;
-  for (const xml of row.cells) {
-    while (typed.length < xml.column) typed.push(empty(typed.length));
-    const cell = cells.read(xml, row.line);
-    typed[xml.column] = cell;
-    if (cell.kind !== 'empty') filled = true;
+  for (const [index, cell] of read.entries()) {
+    const column = (row.cells[index] as SheetCellXml).column;
+    if (column < dense) {
+      while (typed.length < column) typed.push(empty(typed.length));
+      typed.push(cell);
+    } else if (cell.kind !== 'empty') {
+      while (typed.length < dense) typed.push(empty(typed.length));
+      typed.push(cell);
+    }
   }
-  if (!filled) return undefined;
-  while (typed.length < width) typed.push(empty(typed.length));
-  return { line: row.line, cells: typed.map(canonicalText), typed };
+  while (typed.length < dense) typed.push(empty(typed.length));
+  const texts = typed.map(canonicalText);
+  let chars = 0;
+  for (const text of texts) chars += text.length;
+  if (chars > MAX_ROW_CHARS) throw describeDamagedWorkbook(path, `in the sheet ${JSON.stringify(sheet.name)}, ${tooMuchText(row.line).message}`);
+  budget.left -= chars;
+  if (budget.left < 0) {
+    throw describeDamagedWorkbook(path, `the cells of the sheet ${JSON.stringify(sheet.name)} spell out more than ${count(SHEET_CHARS_PER_FILE_BYTE)} characters of text for each byte of the file (row ${row.line} passes it), which only a file built to exhaust memory does`);
+  }
+  return { line: row.line, cells: texts, typed };
 }
 
 /**
@@ -223,14 +268,14 @@ function toRecord(row: SheetRowXml, width: number, cells: CellReader): WorkbookR
  * and hides nothing. Merged cells always count: the cell a merge shows may
  * not be the one that holds the value.
  */
-function refuseHidden(path: string, sheet: SheetInfo, hidden: Hidden, merges: readonly string[]): void {
+function refuseHidden(path: string, sheet: SheetInfo, hidden: Hidden, merges: readonly string[], mergeCount: number): void {
   const problems: string[] = [];
   if (hidden.rows.length > 0) problems.push(`${hidden.rows.length === 1 ? 'row' : 'rows'} ${listSome(hidden.rows.map(String))} ${hidden.rows.length === 1 ? 'is' : 'are'} hidden`);
   if (hidden.columns.size > 0) {
     const columns = [...hidden.columns].sort((a, b) => a - b).map((column) => cellAddress(column, 1).slice(0, -1));
     problems.push(`${columns.length === 1 ? 'column' : 'columns'} ${listSome(columns)} ${columns.length === 1 ? 'is' : 'are'} hidden`);
   }
-  if (merges.length > 0) problems.push(`cells ${listSome(merges)} ${merges.length === 1 ? 'are' : 'are each'} merged`);
+  if (mergeCount > 0) problems.push(`cells ${listSome(merges, mergeCount)} ${mergeCount === 1 ? 'are' : 'are each'} merged`);
   if (problems.length === 0) return;
   throw new TiError('invalid', `The sheet ${JSON.stringify(sheet.name)} of ${path} does not show everything it holds: ${problems.join('; ')}.`, {
     hint: 'Unhide those rows and columns and unmerge those cells in Excel or LibreOffice, so that what is sent is what the sheet shows, then save and run again.',

@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { count, DamagedPart, MAX_TEXT_RUN } from './workbook-limits.js';
 
 /**
  * The XML of a workbook's parts, read as a stream of events by saxes:
@@ -12,6 +13,9 @@ import { SaxesParser } from 'saxes';
  * entities and character references and refuses any other entity; it never
  * expands entities a document type declaration defines, and a workbook part
  * never has one, so one is refused outright.
+ *
+ * saxes holds the text between two tags whole before it hands it on, so a
+ * run of text longer than MAX_TEXT_RUN is refused before saxes sees it.
  */
 
 export interface XmlHandler {
@@ -29,8 +33,13 @@ export class XmlError extends Error {}
 
 export class XmlReader {
   readonly #parser: SaxesParser<{ readonly xmlns: false; readonly position: false }>;
+  readonly #part: string;
+  /** Characters written since the last `<`. */
+  #run = 0;
 
-  constructor(handler: XmlHandler) {
+  /** `part` names the part read, in messages. */
+  constructor(handler: XmlHandler, part: string) {
+    this.#part = part;
     // Without positions saxes reads a sheet about a third faster; a damaged part is refused whole, so where matters little.
     const parser = new SaxesParser({ xmlns: false, position: false });
     parser.on('opentag', (tag) => handler.open(localName(tag.name), tag.attributes));
@@ -47,6 +56,20 @@ export class XmlReader {
   }
 
   write(chunk: string): void {
+    const first = chunk.indexOf('<');
+    if (first < 0) this.#run += chunk.length;
+    else {
+      this.#run += first;
+      // Within a chunk no longer than the bound, no run between two of its tags can pass it.
+      for (let at = first; chunk.length > MAX_TEXT_RUN && this.#run <= MAX_TEXT_RUN; ) {
+        const next = chunk.indexOf('<', at + 1);
+        if (next < 0) break;
+        this.#run = Math.max(this.#run, next - at - 1);
+        at = next;
+      }
+      if (this.#run <= MAX_TEXT_RUN) this.#run = chunk.length - chunk.lastIndexOf('<') - 1;
+    }
+    if (this.#run > MAX_TEXT_RUN) throw new DamagedPart(`${this.#part} holds more than ${count(MAX_TEXT_RUN)} characters between two tags, more than any cell holds`);
     this.#parser.write(chunk);
   }
 

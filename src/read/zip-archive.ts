@@ -1,6 +1,7 @@
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { count, MAX_INFLATE_RATIO, MAX_INFLATED_BYTES, RATIO_FREE_BYTES } from './workbook-limits.js';
 
 /**
  * A zip archive read through its central directory, the index at its end:
@@ -11,7 +12,10 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
  * archive's structure, reads zip64, refuses offsets and sizes outside the
  * file and checks each entry inflates to the size the directory gives.
  * It leaves the CRC-32 to its caller, so it is checked here as the bytes
- * go by: a damaged workbook is refused, never read around.
+ * go by: a damaged workbook is refused, never read around. An entry is
+ * inflated only when the size the directory gives is one a workbook part may
+ * have (see workbook-limits.ts); yauzl stops an entry the moment it inflates
+ * past that size, so a directory understating it gains nothing.
  *
  * Reading the zip front to back instead, as exceljs's stream reader does,
  * depends on the order of the entries (a sheet before the shared strings it
@@ -58,6 +62,16 @@ export class ZipArchive {
     return this.#entries.has(name);
   }
 
+  /** The size an entry inflates to, as the directory gives it (and yauzl holds it to); 0 for an entry the archive lacks. */
+  inflatedSize(name: string): number {
+    return this.#entries.get(name)?.uncompressedSize ?? 0;
+  }
+
+  /** The size of the file, in bytes. */
+  get size(): number {
+    return this.#zip.fileSize;
+  }
+
   async close(): Promise<void> {
     this.#zip.close();
   }
@@ -82,6 +96,8 @@ export class ZipArchive {
     if (entry === undefined) throw new ZipError(`it has no ${name}`);
     if (entry.isEncrypted()) throw new ZipError(`${name} is encrypted`);
     if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) throw new ZipError(`${name} is compressed with method ${entry.compressionMethod}, which workbooks do not use`);
+    const inflation = describeInflation(entry);
+    if (inflation !== undefined) throw new ZipError(inflation);
     let raw;
     try {
       raw = await this.#zip.openReadStreamPromise(entry);
@@ -121,6 +137,15 @@ class Checked extends Transform {
     if (this.#crc !== this.#entry.crc32) return callback(new ZipError(`${this.#entry.fileName} is damaged: its content does not match the checksum the archive gives`));
     callback();
   }
+}
+
+/** Why an entry would inflate to more than a workbook part may, or undefined when it would not. */
+function describeInflation(entry: Entry): string | undefined {
+  const inflated = entry.uncompressedSize;
+  const ratio = inflated / Math.max(1, entry.compressedSize);
+  if (inflated <= MAX_INFLATED_BYTES && (inflated <= RATIO_FREE_BYTES || ratio <= MAX_INFLATE_RATIO)) return undefined;
+  const limit = `a workbook part may inflate to at most ${MAX_INFLATE_RATIO} times its size, and to ${count(MAX_INFLATED_BYTES / (1024 * 1024))} MiB`;
+  return `${entry.fileName} would inflate to ${count(inflated)} bytes from ${count(entry.compressedSize)} (${count(Math.round(ratio))} times its size), where ${limit}; it looks built to exhaust memory (a zip bomb)`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { renameSync } from 'node:fs';
+import { neutraliseFormula } from '../core/formula-guard.js';
 import { AppendFile } from './append-batch.js';
 import { csvText } from './csv-text.js';
 
@@ -9,7 +10,9 @@ const BATCH_RECORDS = 256;
  * A CSV file that appears whole or not at all: written to `<path>.tmp`,
  * forced to disk and renamed into place by `commit`. A reader (or a resumed
  * run) never sees half of it; a `.tmp` left by a process that died is
- * replaced by the next writer.
+ * replaced by the next writer. Every cell is guarded against spreadsheets'
+ * formulas (see core/formula-guard.ts): these files are opened by people, and
+ * read back by ti-credits, which takes the guard off.
  */
 export class AtomicCsvFile {
   readonly #path: string;
@@ -22,8 +25,8 @@ export class AtomicCsvFile {
     this.#file.append(preamble + csvText([[...header]]));
   }
 
-  add(record: string[]): void {
-    this.#records.push(record);
+  add(record: readonly string[]): void {
+    this.#records.push(record.map(neutraliseFormula));
     if (this.#records.length >= BATCH_RECORDS) this.#flush();
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
+import { restoreFormula } from '../core/formula-guard.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const BASELINE_FILE = 'baseline.csv';
@@ -88,7 +89,7 @@ export class BaselineCursor {
       this.#next = undefined;
       return;
     }
-    const [line = '', id = '', clientId = '', name = '', expiresOn = '', balance = ''] = result.value;
+    const [line = '', id = '', clientId = '', name = '', expiresOn = '', balance = ''] = result.value.map(restoreFormula);
     if (!/^\d+$/.test(line) || (balance !== '' && !/^\d+$/.test(balance))) {
       throw new TiError('invalid', `${this.#path} is damaged (a record reads ${JSON.stringify(result.value)}), so the run cannot go on safely.`, { hint: 'Start a new run for the rows not updated (failed.csv).' });
     }

@@ -39,7 +39,7 @@ export async function writeExcelCopies(folder: string, columns: Columns, schema:
   const carried = columns.carried;
   const inputOf = (cells: readonly string[], from: number): readonly SheetValue[] => {
     const input: string[] = new Array<string>(columns.names.length).fill('');
-    carried.forEach((index, k) => (input[index] = cells[from + k] ?? ''));
+    carried.forEach((index, k) => (input[index] = restoreFormula(cells[from + k] ?? '')));
     const typed = inputValues(input);
     return carried.map((index) => typed[index]);
   };
@@ -63,7 +63,7 @@ export async function writeExcelCopies(folder: string, columns: Columns, schema:
     if (cells.length === carried.length) return [...inputOf(cells, 0), error];
     // A row with the wrong number of cells goes back as text, its message beyond the error column: a row
     // with a value in a column the header does not name is refused, as its CSV line is, never re-read shifted.
-    const values: SheetValue[] = cells.map((cell) => (cell === '' ? undefined : cell));
+    const values: SheetValue[] = cells.map((cell) => (cell === '' ? undefined : restoreFormula(cell)));
     while (values.length < carried.length + 1) values.push(undefined);
     values.push(error);
     return values;

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
-import { neutraliseFormula } from './schema.js';
 
 export const PLAN_FILE = 'plan.csv';
 
@@ -46,7 +45,7 @@ export class PlanFile {
 
   add(row: { readonly line: number; readonly id: string; readonly clientId: string }, changes: readonly FieldChange[]): void {
     for (const change of changes) {
-      this.#file.add([String(row.line), row.id, row.clientId, change.field, neutraliseFormula(String(change.before ?? '')), neutraliseFormula(String(change.after ?? '')), describeChange(change)]);
+      this.#file.add([String(row.line), row.id, row.clientId, change.field, String(change.before ?? ''), String(change.after ?? ''), describeChange(change)]);
     }
   }
 

@@ -7,7 +7,7 @@ import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
-import { INPUT_COLUMNS, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
+import { INPUT_COLUMNS, neutraliseFormula, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
 export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
 
@@ -195,7 +195,7 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
         if (done.has(outcome)) return;
       }
       if (cells !== undefined && !fitsHeader(columns, cells)) {
-        failed.text(csvText([[...cells, error ?? cellAt(bytes, start, ends, layout.error)]]));
+        failed.text(csvText([[...cells.map(neutraliseFormula), error ?? cellAt(bytes, start, ends, layout.error)]]));
         return;
       }
       // The input's cells as the report holds them, and the comma after them.

@@ -115,12 +115,13 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
     for (const { at, column } of header.baseline) {
       if (!column.read(record[at] ?? '', before)) throw damaged(folder, `the ${column.name} cell of line ${line} is not one ti-credits wrote`);
     }
-    const clientCell = header.clientId < 0 ? '' : (record[header.clientId] ?? '').trim();
+    // Every cell is guarded against spreadsheets' formulas, the input's too (see core/formula-guard.ts).
+    const clientCell = header.clientId < 0 ? '' : restoreFormula(record[header.clientId] ?? '').trim();
     // ti-credits' own cells, written with a leading apostrophe where a spreadsheet would take them for a formula.
     const own = (at: number): string | undefined => (at < 0 || (record[at] ?? '') === '' ? undefined : restoreFormula(record[at] ?? ''));
     yield {
       line,
-      id: (record[header.id] ?? '').trim(),
+      id: restoreFormula(record[header.id] ?? '').trim(),
       clientId: clientCell === '' ? clients.get(line) : clientCell,
       written,
       baseline: before.baseline ?? {},
@@ -137,7 +138,7 @@ async function baselineClients(folder: string): Promise<Map<number, string>> {
   const path = join(folder, BASELINE_FILE);
   if (!existsSync(path)) return clients;
   for await (const record of createReadStream(path).pipe(parseAsync({ from_line: 2 })) as AsyncIterable<string[]>) {
-    clients.set(Number(record[0]), record[2] ?? '');
+    clients.set(Number(record[0]), restoreFormula(record[2] ?? ''));
   }
   return clients;
 }
@@ -158,7 +159,7 @@ export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
     header ??= { line: lookups.own('line'), outcome: lookups.own('outcome'), error: lookups.own('error'), id: lookups.input('id') };
     const outcome = record[header.outcome] ?? '';
     if (outcome === 'updated' || outcome === 'unchanged') continue;
-    rows.push({ line: Number(record[header.line]), id: (record[header.id] ?? '').trim(), outcome, error: record[header.error] ?? '' });
+    rows.push({ line: Number(record[header.line]), id: restoreFormula(record[header.id] ?? '').trim(), outcome, error: restoreFormula(record[header.error] ?? '') });
   }
   return rows;
 }

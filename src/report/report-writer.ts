@@ -46,7 +46,8 @@ const REPORT_RANK = 0;
 
 /**
  * The line of `row` in a report of `schema`: its own columns and the input's
- * cells as given; csvText's, built without a record's worth of arrays (a
+ * cells as given, guarded against spreadsheets' formulas as every cell is (a
+ * CSV file reads them back as they were); csvText's, built without a record's worth of arrays (a
  * million rows are validated through here).
  */
 function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): string {
@@ -55,7 +56,8 @@ function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): st
   for (const column of schema.columns) {
     if (column === INPUT_COLUMNS) {
       for (const index of columns.carried) {
-        line += first ? csvCell(row.cells[index] ?? '') : `,${csvCell(row.cells[index] ?? '')}`;
+        const cell = csvCell(neutraliseFormula(row.cells[index] ?? ''));
+        line += first ? cell : `,${cell}`;
         first = false;
       }
       continue;
@@ -70,7 +72,7 @@ function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): st
 /** The record of `row` in failed.csv: its cells, ready to send again, and why it was not done. */
 function failedRecord(columns: Columns, row: RowOutcome): string[] {
   // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
-  const cells = fitsHeader(columns, row.cells) ? columns.carried.map((index) => row.cells[index] ?? '') : [...row.cells];
+  const cells = (fitsHeader(columns, row.cells) ? columns.carried.map((index) => row.cells[index] ?? '') : [...row.cells]).map(neutraliseFormula);
   cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
   return cells;
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, realpath, rm, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
@@ -269,13 +269,87 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
 }
 
 async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    const cause = await realMkdirFailure(folder, error);
-    const said = isWriteFailure(cause) ? writeFailureCause(cause) : (cause as Error).message;
-    throw new TiError('invalid', `cannot create the report folder ${shown}: ${said}; nothing was sent.`, { hint: 'Choose a folder ti-credits can write to with --out.' });
+  const refusal = (said: string): TiError => new TiError('invalid', `cannot create the report folder ${shown}: ${said}; nothing was sent.`, { hint: 'Choose a folder on a disk ti-credits can write to with --out.' });
+  const existing = nearestExisting(folder);
+  const place = await describeUnusablePlace(existing);
+  if (place !== undefined) throw refusal(place);
+  // One folder at a time from the one that exists: the first that cannot be made says why (a recursive mkdir on a
+  // read-only disk says ENOENT for its parent instead), and nothing can loop (Node's recursive mkdir does on /proc).
+  const missing: string[] = [];
+  for (let at = folder; at !== existing; at = dirname(at)) missing.unshift(at);
+  for (const each of missing) {
+    try {
+      await mkdir(each);
+    } catch (error) {
+      // Made meanwhile by another run (two runs making reports/ at once): it is there, as wanted.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(each, { throwIfNoEntry: false })?.isDirectory() === true) continue;
+      throw refusal(isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message);
+    }
   }
+}
+
+/** The folder itself if it exists, else the nearest of its parents that does (a parent that is a file included). */
+function nearestExisting(folder: string): string {
+  let at = folder;
+  while (dirname(at) !== at && !exists(at)) at = dirname(at);
+  return at;
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Folders of the kernel's, not of files: /proc, /sys and /dev show the
+ * system's state (writing there changes it, or does nothing, or hangs), and
+ * so do the file systems of these types, wherever they are mounted (a
+ * container may mount the host's /proc elsewhere).
+ */
+const KERNEL_FOLDERS = ['/proc', '/sys', '/dev'];
+const KERNEL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x1cd1, 'devpts'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'],
+  [0x62656570, 'configfs'],
+  [0xde5e81e4, 'efivarfs'],
+  [0x65735543, 'fusectl'],
+  [0x42494e4d, 'binfmt_misc'],
+  [0x19800202, 'mqueue'],
+  [0x6e736673, 'nsfs'],
+  [0xf97cff8c, 'selinuxfs'],
+]);
+
+/**
+ * Why the folder a run folder would be made in (`existing`, its nearest
+ * existing ancestor) cannot hold one, or undefined. Decided from what the
+ * place is, after symbolic links are followed, rather than by trying: a
+ * write under /proc can hang rather than fail.
+ */
+async function describeUnusablePlace(existing: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(existing);
+  } catch (error) {
+    return isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message;
+  }
+  if (!statSync(real).isDirectory()) return `${existing} is a file, not a folder`;
+  const kernel = KERNEL_FOLDERS.find((root) => real === root || real.startsWith(`${root}/`));
+  if (kernel !== undefined) return `it lies under ${kernel}, where the system shows its state rather than keeping files`;
+  if (process.platform !== 'linux') return undefined;
+  const type = KERNEL_FILE_SYSTEMS.get((await statfs(real)).type >>> 0);
+  return type === undefined ? undefined : `it lies on a ${type} file system, where the system shows its state rather than keeping files`;
 }
 
 /**
@@ -285,31 +359,13 @@ async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
  * Root writes through permissions, so only a write tells.
  */
 async function assertWritable(folder: string): Promise<void> {
-  // A name of its own: two commands opening the same folder at once (two resumes, one refused by the lock) must not collide here first.
-  const probe = join(folder, `.ti-credits-write-test-${process.pid}-${randomUUID().slice(0, 8)}`);
+  // A name of this process's own: two processes probing one folder at once (two resumes) must not meet on it.
+  const probe = join(folder, `.ti-credits-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(probe, '', { flag: 'wx' });
     await rm(probe);
   } catch (error) {
     if (!isWriteFailure(error)) throw error;
     throw new TiError('invalid', `The run folder ${folder} cannot be written: ${writeFailureCause(error)}; nothing was sent.`, { hint: 'Choose a folder ti-credits can write to with --out, or run it from one.' });
-  }
-}
-
-/**
- * A recursive mkdir on a read-only disk says ENOENT (the parent it tried
- * first is missing) where the cause is that nothing can be created: the
- * first missing folder, created alone, gives the real reason.
- */
-async function realMkdirFailure(folder: string, error: unknown): Promise<unknown> {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
-  let missing = folder;
-  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
-  try {
-    await mkdir(missing);
-    await rm(missing, { recursive: true });
-    return error;
-  } catch (first) {
-    return first;
   }
 }

@@ -1,5 +1,6 @@
 import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, CORRECTION_COLUMN, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, READ_UPDATED_AT_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
+import { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 import type { Outcome, RowOutcome } from './outcome.js';
 
 /**
@@ -44,22 +45,8 @@ export interface ReportSchema {
   readonly done: readonly Outcome[];
 }
 
-/**
- * A spreadsheet runs a cell that starts with one of these as a formula.
- * Text ti-credits writes itself (messages, the API's values) is prefixed with
- * an apostrophe, which spreadsheets read as "this is text"; the user's own
- * columns are written back exactly, so that failed.csv re-runs unchanged.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEUTRALISED = /^'[=+\-@\t\r]/;
-
-export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
-
-export function restoreFormula(cell: string): string {
-  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
-}
+// Text ti-credits writes itself (messages, the API's values) is guarded against spreadsheets' formulas; so are the user's cells, read back exactly.
+export { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 
 /** Reads a cell that holds a whole number into `set`; false when it holds anything else. */
 function readWhole(cell: string, set: (value: number) => void): boolean {

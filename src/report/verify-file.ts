@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
-import { neutraliseFormula } from './schema.js';
 
 export const VERIFY_FILE = 'verify.csv';
 
@@ -18,7 +17,7 @@ export class VerifyFile {
   }
 
   add(row: { readonly line: number; readonly id: string; readonly clientId: string; readonly result: string; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }): void {
-    const cell = (values: CreditBatchUpdate | null, field: (typeof UPDATABLE_FIELDS)[number]): string => (values?.[field] === undefined ? '' : neutraliseFormula(String(values[field])));
+    const cell = (values: CreditBatchUpdate | null, field: (typeof UPDATABLE_FIELDS)[number]): string => (values?.[field] === undefined ? '' : String(values[field]));
     this.#file.add([String(row.line), row.id, row.clientId, row.result, ...UPDATABLE_FIELDS.map((field) => cell(row.written, field)), ...UPDATABLE_FIELDS.map((field) => cell(row.live, field))]);
   }
 

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import type { CreditAction, CreditActionType } from '../core/credit-action.js';
-import type { CreditBatch } from '../core/credit-batch.js';
+import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import { ApiError } from '../core/errors.js';
+import { clip, previewJson } from '../core/preview.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -60,17 +61,22 @@ export function readUpdatedBatch(response: ApiResponse, id: string): CreditBatch
 
 /** One page of a client's credit batches, as `GET /clients/:clientId/creditBatches` answers it. */
 export interface BatchPage {
-  readonly creditBatches: readonly CreditBatch[];
+  readonly creditBatches: readonly ListedBatch[];
   /** The count of all the client's matching batches, when the answer says. */
   readonly total: number | undefined;
   /** Whether a later page has batches, when the answer says. */
   readonly hasMore: boolean | undefined;
+  /** How many batches a page holds, when the answer says. */
+  readonly perPage: number | undefined;
 }
 
 /**
  * Reads a page defensively: the documentation's pages disagree on the paging
  * shape, so `pageInfo` may lack a field (left undefined, for the caller to do
- * without) but a batch without an id, or for another client, is refused.
+ * without) but a batch without an id, or for another client, is refused. A
+ * field a batch lacks, or holds as null, is absent from it (a ListedBatch):
+ * never read as a value; one of the wrong kind (a name that is not text, a
+ * balance that is not a whole number of credits) is refused, never guessed at.
  */
 export function readBatchPage(response: ApiResponse, clientId: string): BatchPage {
   const body = parseJson(response.body);
@@ -81,25 +87,42 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
   if (list === undefined || !Array.isArray(list.creditBatches)) {
     throw new ApiError('rejected', `the API answered 200 without the credit batches of client ${clientId}`, { status: 200 });
   }
-  for (const batch of list.creditBatches as Partial<CreditBatch>[]) {
-    if (typeof batch?.id !== 'string') throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
-    if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
-      throw new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${batch.clientId} among those of client ${clientId}`, { status: 200 });
-    }
-    // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
-    for (const field of ['currentBalance', 'allocatedCredits'] as const) {
-      const value: unknown = batch[field];
-      if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-        throw new ApiError('rejected', `the API listed credit batch ${batch.id} with ${field} ${JSON.stringify(value)}, not a whole number of credits`, { status: 200 });
-      }
+  const creditBatches = (list.creditBatches as unknown[]).map((listed) => readListedBatch(listed, clientId));
+  const info = list.pageInfo ?? {};
+  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
+  return {
+    creditBatches,
+    total: count(info.total),
+    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
+    perPage: count(info.perPage) || undefined,
+  };
+}
+
+/** One batch of a list: its fields without those that are null. */
+function readListedBatch(listed: unknown, clientId: string): ListedBatch {
+  if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
+    throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
+  }
+  const batch = Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) as Record<string, unknown> & { id: string };
+  const id = clip(batch.id);
+  if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
+    throw new ApiError('rejected', `the API listed credit batch ${id} of client ${clip(batch.clientId)} among those of client ${clientId}`, { status: 200 });
+  }
+  for (const field of ['name', 'expiresOn'] as const) {
+    const value = batch[field];
+    if (value !== undefined && typeof value !== 'string') throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not text`, { status: 200 });
+  }
+  if (typeof batch.expiresOn === 'string' && Number.isNaN(Date.parse(batch.expiresOn))) {
+    throw new ApiError('rejected', `the API listed credit batch ${id} with expiresOn ${previewJson(batch.expiresOn)}, not a moment`, { status: 200 });
+  }
+  // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
+  for (const field of ['currentBalance', 'allocatedCredits'] as const) {
+    const value = batch[field];
+    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+      throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not a whole number of credits`, { status: 200 });
     }
   }
-  const info = list.pageInfo ?? {};
-  return {
-    creditBatches: list.creditBatches as CreditBatch[],
-    total: typeof info.total === 'number' && Number.isSafeInteger(info.total) && info.total >= 0 ? info.total : undefined,
-    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
-  };
+  return batch as unknown as ListedBatch;
 }
 
 /** Whether `GET /ping` accepted the key; throws the ApiError any other answer stands for. */

@@ -2,7 +2,9 @@ import type { SendResult } from './operation.js';
 
 /**
  * Notices when the API has stopped answering usefully: `threshold` items in a
- * row (in the order they finish) failing after all their retries. An item the
+ * row (in the order they finish) failing after all their retries, rows sent
+ * and reads alike (the API is as unavailable to both), told apart in what it
+ * says. An item the
  * API answered or refused on its merits (404, 422...) shows it is up, and
  * starts the count again; an item never sent (the run stopped, or a guard
  * withheld it) says nothing either way.
@@ -11,23 +13,36 @@ import type { SendResult } from './operation.js';
 export class CircuitBreaker {
   readonly #threshold: number;
   #consecutive = 0;
+  /** How many of the consecutive failures were reads (requests that change nothing); the others were rows sent. */
+  #reads = 0;
 
   constructor(threshold: number) {
     this.#threshold = threshold;
   }
 
-  /** Counts a finished item; true for the one item that trips the breaker. */
-  record(result: SendResult<unknown, unknown>): boolean {
+  /** Counts a finished item (`read`: a request that changes nothing); true for the one item that trips the breaker. */
+  record(result: SendResult<unknown, unknown>, read = false): boolean {
     if (result.kind === 'done' || (result.kind === 'failed' && result.error.kind === 'rejected')) {
       this.#consecutive = 0;
+      this.#reads = 0;
       return false;
     }
     if (result.kind !== 'failed' || result.error.kind !== 'transient') return false;
     this.#consecutive++;
+    if (read) this.#reads++;
     return this.#consecutive === this.#threshold;
   }
 
   get consecutiveFailures(): number {
     return this.#consecutive;
+  }
+
+  /** The consecutive failures as a message names them: rows sent, reads, or both. */
+  describeFailures(): string {
+    const reads = this.#reads;
+    const rows = this.#consecutive - reads;
+    if (reads === 0) return `the last ${rows} rows sent all failed`;
+    if (rows === 0) return `the last ${reads} ${reads === 1 ? 'read' : 'reads'} of the API all failed (no row was sent)`;
+    return `the last ${this.#consecutive} requests all failed (${rows} ${rows === 1 ? 'row' : 'rows'} sent, ${reads} ${reads === 1 ? 'read' : 'reads'})`;
   }
 }

@@ -1,14 +1,15 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+
 /**
- * Runs tasks at most `concurrency` at a time while keeping the queue short:
- * `submit` starts the task and resolves only once there is room for the
- * next, so the caller (the CSV stream) waits instead of queueing a million
- * rows in memory. A task settling wakes the one producer waiting for room:
- * one promise per task, where racing every task in flight (as a queue of
- * p-limit tasks watched with Promise.race did) cost a reaction per task in
- * flight for every row.
+ * Runs tasks at most `concurrency` at a time (p-limit keeps the bound) while
+ * keeping the queue short: `submit` resolves only once there is room for
+ * the next, so the caller (the CSV stream) waits instead of queueing a
+ * million rows in memory. A task settling wakes the one producer waiting
+ * for room: one promise per task, never a race over every task in flight.
  */
 export class Dispatcher {
   readonly #concurrency: number;
+  readonly #limit: LimitFunction;
   readonly #unsettled = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   /** The first task that threw (a bug), kept for drain() even once settled. */
@@ -16,11 +17,11 @@ export class Dispatcher {
 
   constructor(concurrency: number) {
     this.#concurrency = concurrency;
+    this.#limit = pLimit(concurrency);
   }
 
   submit(task: () => Promise<void>): Promise<void> {
-    if (this.#unsettled.size >= this.#concurrency) return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.submit(task));
-    const running: Promise<void> = task()
+    const running: Promise<void> = this.#limit(task)
       // A task that throws is a bug; drain() reports it. Until then it must not crash the process unobserved.
       .catch((error: unknown) => {
         this.#failure ??= { error };

@@ -116,7 +116,7 @@ export class Executor {
   async perform<I, T, W = never>(operation: Operation<I, T>, item: I, hooks: PerformHooks<W> = {}): Promise<SendResult<T, W>> {
     const result = await this.#attempt(operation, item, hooks);
     if (result.kind === 'failed' && stopsTheRun(result.error)) this.#events.onFatal?.(result.error);
-    if (this.#breaker.record(result)) this.#openCircuit(result);
+    if (this.#breaker.record(result, operation.reads === true)) this.#openCircuit(result);
     return result;
   }
 
@@ -226,12 +226,12 @@ export class Executor {
   }
 
   #openCircuit(last: SendResult<unknown, unknown>): void {
-    const rows = this.#breaker.consecutiveFailures;
+    const failures = this.#breaker.consecutiveFailures;
     const said = last.kind === 'failed' ? last.error.message : 'no answer';
-    const error = new ApiError('aborted', `the last ${rows} rows sent all failed after every retry (the last: ${said}); the API looks unavailable`, {
+    const error = new ApiError('aborted', `${this.#breaker.describeFailures()} after every retry (the last: ${said}); the API looks unavailable`, {
       hint: 'Once the API answers again, continue the run with the --resume command below.',
     });
-    this.#events.onCircuitOpen?.(error, rows);
+    this.#events.onCircuitOpen?.(error, failures);
   }
 }
 

@@ -12,6 +12,8 @@ export interface Operation<I, T> {
   request(client: ApiClient, item: I): Promise<ApiResponse>;
   /** The value a 200 carries; throws the ApiError any other answer (or an unexpected 200) stands for. */
   read(response: ApiResponse, item: I): T;
+  /** True for a request that changes nothing (a read): what fails is then a read, never a row sent. */
+  readonly reads?: boolean;
 }
 
 /** What became of one item handed to the send stage; `W` is what a guard may withhold it with. */

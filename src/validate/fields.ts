@@ -1,3 +1,5 @@
+import { previewJson } from '../core/preview.js';
+
 /**
  * One pure parser per updatable field. Each takes a cell that is not empty
  * (an empty cell means "leave this field alone" and never reaches here) and
@@ -10,9 +12,9 @@ export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
-/** Shows a cell in a message: quoted so spaces are visible, clipped so a stray paragraph stays readable. */
+/** Shows a cell in a message: quoted so spaces are visible, clipped so a stray paragraph stays readable, what would reorder the message escaped. */
 export function showCell(cell: string): string {
-  return JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
+  return previewJson(cell, 40);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,12 +36,48 @@ export function parseClientId(cell: string): Parsed<string> {
   return fail(`clientId ${showCell(cell)} is not a client id; expected a UUID such as ${UUID_EXAMPLE}`);
 }
 
+/** A `creditAccountId` cell: the UUID of the credit account the row's batch is in. */
+export function parseCreditAccountId(cell: string): Parsed<string> {
+  const id = cell.trim();
+  if (UUID.test(id)) return ok(id);
+  return fail(`creditAccountId ${showCell(cell)} is not a credit account id; expected a UUID such as ${UUID_EXAMPLE}`);
+}
+
 /** The error values a spreadsheet cell shows in place of a value (`#N/A`, `#REF!`...), which an export writes as text. */
 const SPREADSHEET_ERRORS = new Set(['#N/A', '#REF!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!', '#GETTING_DATA']);
 
 /**
+ * Characters that are not text: C0 and C1 controls, and those that change
+ * how the text around them is shown rather than adding to it: the
+ * directional marks, embeddings, overrides and isolates (a right-to-left
+ * override shows `cba` for `abc`, in plan.html and Thought Industries alike)
+ * and the line and paragraph separators.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const CONTROL_NAMES: Readonly<Record<string, string>> = {
+  '000A': ', a line break',
+  '000D': ', a line break',
+  '0009': ', a tab',
+  '2028': ', a line separator',
+  '2029': ', a paragraph separator',
+  '200E': ', a left-to-right mark',
+  '200F': ', a right-to-left mark',
+  '061C': ', an Arabic letter mark',
+  '202A': ', a left-to-right embedding',
+  '202B': ', a right-to-left embedding',
+  '202C': ', a pop directional formatting',
+  '202D': ', a left-to-right override',
+  '202E': ', a right-to-left override',
+  '2066': ', a left-to-right isolate',
+  '2067': ', a right-to-left isolate',
+  '2068': ', a first strong isolate',
+  '2069': ', a pop directional isolate',
+};
+
+/**
  * A name is sent as the user typed it, trimmed. A control character (a line
- * break inside a quoted cell, a tab) or the replacement character (text
+ * break inside a quoted cell, a tab, a character that reorders the text as it
+ * is shown, such as a right-to-left override) or the replacement character (text
  * already damaged by a wrong conversion) is refused rather than sent; so is
  * what a spreadsheet left in place of a value: a formula (`=UPPER(A2)`, as
  * LibreOffice's CSV export writes formulas when asked to, and as failed.csv
@@ -53,10 +91,10 @@ export function parseName(cell: string): Parsed<string> {
   if (SPREADSHEET_ERRORS.has(name.toUpperCase())) {
     return fail(`name ${showCell(cell)} is the error a spreadsheet cell showed in place of a value; correct that cell so that it shows the name`);
   }
-  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(name);
+  const control = CONTROL.exec(name);
   if (control !== null) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return fail(`name ${showCell(cell)} contains a control character (U+${code}${code === '000A' || code === '000D' ? ', a line break' : code === '0009' ? ', a tab' : ''}) at position ${control.index + 1}; remove it`);
+    return fail(`name ${showCell(cell)} contains a control character (U+${code}${CONTROL_NAMES[code] ?? ''}) at position ${control.index + 1}; remove it`);
   }
   const replacement = name.indexOf('\ufffd');
   if (replacement >= 0) {

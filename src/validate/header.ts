@@ -1,4 +1,4 @@
-import { BEFORE_PREFIX, CLIENT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import { BEFORE_PREFIX, CLIENT_COLUMN, CREDIT_ACCOUNT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { editDistance } from '../core/edit-distance.js';
 import { TiError } from '../core/errors.js';
@@ -16,6 +16,7 @@ export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
 const READ_NAMES: readonly { readonly name: string; readonly typos: number }[] = [
   { name: 'id', typos: 0 },
   { name: CLIENT_COLUMN, typos: 0 },
+  { name: CREDIT_ACCOUNT_COLUMN, typos: 0 },
   { name: DELTA_COLUMN, typos: 2 },
   ...UPDATABLE_FIELDS.flatMap((field) => [
     { name: field, typos: field.length >= 6 ? 2 : 1 },
@@ -73,6 +74,7 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
     if (beforeIndex >= 0) before[field] = beforeIndex;
   }
   const clientId = keys.indexOf(CLIENT_COLUMN.toLowerCase());
+  const creditAccountId = keys.indexOf(CREDIT_ACCOUNT_COLUMN.toLowerCase());
   const delta = keys.indexOf(DELTA_COLUMN.toLowerCase());
   if (Object.keys(fields).length === 0 && delta < 0) problems.push(`there is no column to change: name at least one of ${[...UPDATABLE_FIELDS, DELTA_COLUMN].join(', ')}`);
   const read = new Set<string>([...READ_NAMES.map(({ name }) => name.toLowerCase()), ERROR_COLUMN]);
@@ -107,6 +109,7 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
     id,
     fields,
     ...(clientId < 0 ? {} : { clientId }),
+    ...(creditAccountId < 0 ? {} : { creditAccountId }),
     ...(delta < 0 ? {} : { delta }),
     before,
     carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),

@@ -1,5 +1,5 @@
 import { parseExpiresOn, readMoment } from './expires-on.js';
-import { parseBalanceDelta, parseClientId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
+import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
 import type { FieldRules } from './rules.js';
 
 /**
@@ -27,6 +27,7 @@ export interface RowCells {
   /** Credits to add to the balance read just before the request: signed. */
   currentBalanceDelta(index: number): Parsed<number>;
   clientId(index: number): Parsed<string>;
+  creditAccountId(index: number): Parsed<string>;
   /** The `before.*` cells: a name exactly as written, a moment past or not, a balance. */
   beforeName(index: number): Parsed<string>;
   beforeExpiresOn(index: number): Parsed<string>;
@@ -94,6 +95,10 @@ export class TextCells implements RowCells {
 
   clientId(index: number): Parsed<string> {
     return parseClientId(this.#at(index));
+  }
+
+  creditAccountId(index: number): Parsed<string> {
+    return parseCreditAccountId(this.#at(index));
   }
 
   beforeName(index: number): Parsed<string> {

@@ -14,6 +14,8 @@ export interface ValidRow {
   readonly cells: readonly string[];
   /** The client whose batches the id is among, when the row says (a `clientId` column). */
   readonly clientId?: string | undefined;
+  /** The credit account the batch is in, when the row says (a `creditAccountId` column). */
+  readonly creditAccountId?: string | undefined;
   /** What each field held when the file was prepared, where the row says (`before.*` columns): the baseline of a change. */
   readonly before: CreditBatchUpdate;
   /** Credits to add to the live balance (`currentBalanceDelta`), instead of a balance in `body`. */
@@ -90,6 +92,12 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
     if (parsed.ok) clientId = parsed.value;
     else problems.push(parsed.problem);
   }
+  let creditAccountId: string | undefined;
+  if (columns.creditAccountId !== undefined && !read.isEmpty(columns.creditAccountId)) {
+    const parsed = read.creditAccountId(columns.creditAccountId);
+    if (parsed.ok) creditAccountId = parsed.value;
+    else problems.push(parsed.problem);
+  }
   if (!hasName && !hasExpiry && !hasBalance && !hasDelta) {
     const named = [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])];
     problems.push(`nothing to change: ${named.join(', ')} ${named.length > 1 ? 'are all' : 'is'} empty`);
@@ -101,7 +109,10 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
   }
 
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
-  return { valid: true, row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), before, ...(delta === undefined ? {} : { delta }), ...formulas } };
+  return {
+    valid: true,
+    row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), ...(creditAccountId === undefined ? {} : { creditAccountId }), before, ...(delta === undefined ? {} : { delta }), ...formulas },
+  };
 }
 
 /** A record's cells as the report and failed.csv write them: a sheet row's as text that reads back to the same values. */

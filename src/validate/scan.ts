@@ -75,6 +75,8 @@ export async function scanInput(source: InputSource, options: ScanOptions): Prom
  * further: what a run makes sure of before it writes anything.
  */
 export async function readColumns(source: InputSource, extraColumns: readonly string[]): Promise<Columns> {
+  // A sheet chosen by its header was read up to it already.
+  if (source.kind === 'workbook' && source.header !== undefined) return readHeader(source.path, source.header, extraColumns);
   const { rows, columns } = await openColumns(source, extraColumns);
   await rows.close();
   return columns;

@@ -3,7 +3,7 @@ import type { Columns } from '../core/columns.js';
 import { canonicalText, decimalText, type DateCell, type FilledCell, type WorkbookCell } from '../read/workbook-cell.js';
 import type { WorkbookRecord } from '../read/workbook.js';
 import { parseExpiresOn, readMoment } from './expires-on.js';
-import { parseBalanceDelta, parseClientId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
+import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
 import type { RowCells } from './row-cells.js';
 import type { FieldRules } from './rules.js';
 
@@ -38,6 +38,11 @@ export function parseNameCell(cell: FilledCell): Parsed<string> {
 export function parseClientIdCell(cell: FilledCell): Parsed<string> {
   if (cell.kind === 'text') return fromText(cell, 'clientId', parseClientId);
   return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; a client id is a UUID typed as text`);
+}
+
+export function parseCreditAccountIdCell(cell: FilledCell): Parsed<string> {
+  if (cell.kind === 'text') return fromText(cell, 'creditAccountId', parseCreditAccountId);
+  return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; a credit account id is a UUID typed as text`);
 }
 
 /**
@@ -179,6 +184,10 @@ export class WorkbookCells implements RowCells {
 
   clientId(index: number): Parsed<string> {
     return parseClientIdCell(this.#cell(index));
+  }
+
+  creditAccountId(index: number): Parsed<string> {
+    return parseCreditAccountIdCell(this.#cell(index));
   }
 
   /** The name as it was, exactly as typed, spaces and all: compared, never sent. */

@@ -156,12 +156,12 @@ describe('apply', () => {
   });
 
   for (const [status, env] of [
-    [401, { TI_API_KEY: 'ti_test_wrong_key' }],
-    [403, { TI_API_KEY: 'ti_test_read_only' }],
+    [401, { TI_API_KEY: 'ti_test_wrong_key_0123456789' }],
+    [403, { TI_API_KEY: 'ti_test_read_only_0123456789' }],
   ] as const) {
     it(`stops at once when the key is refused (${status}): exit 3, at most --concurrency requests, the rest skipped`, async () => {
       const all = ids(30);
-      const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only'] });
+      const mock = await mockWith(all, { forbiddenKeys: ['ti_test_read_only_0123456789'] });
       const dir = await tempDir();
       const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},5`).join('\n')}\n`);
       const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--concurrency', '3'], { cwd: dir, env });
@@ -249,14 +249,25 @@ describe('apply', () => {
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
   });
 
+  it('--dry-run shows a long name cut, never whole (issue 26)', async () => {
+    const [a] = ids(1) as [string];
+    const mock = await mockWith([a]);
+    const dir = await tempDir();
+    const name = `Big ${'n'.repeat(900_000)}`;
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name\n${a},${name}\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr.slice(0, 500));
+    assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"Big ${'n'.repeat(76)}…"}`), run.stdout.slice(0, 2000));
+    assert.ok(run.stdout.length + run.stderr.length < 5_000, `${run.stdout.length + run.stderr.length} characters printed`);
+  });
+
   it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
     const [a] = ids(1) as [string];
-    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only'] });
+    const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only_0123456789'] });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
     for (const [key, message] of [
-      ['ti_live_wrong', /^error: the API rejected the key \(401: /],
-      ['ti_live_read_only', /^error: the API key is not allowed to use the API \(403: /],
+      ['ti_live_wrong_0123456789abcdef', /^error: the API rejected the key \(401: /],
+      ['ti_live_read_only_0123456789', /^error: the API key is not allowed to use the API \(403: /],
     ] as const) {
       const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
       assert.equal(run.code, 3, run.stderr);
@@ -273,7 +284,7 @@ describe('apply', () => {
       assert.deepEqual([row?.outcome, row?.error], ['skipped', 'not checked against the live values: the key was not accepted']);
     }
     // Planned blind, the rows were checked as the file was read, and are reported valid.
-    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' } });
     assert.equal(blind.code, 3, blind.stderr);
     assert.match(blind.stdout, /Dry run: 1 row in .*: 1 valid\.\n/);
   });
@@ -283,7 +294,7 @@ describe('apply', () => {
     const mock = await mockWith([a]);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${a},9\n`);
-    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong' } });
+    const run = await cli(['apply', csv, ...fast(mock), '--dry-run', '--offline'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\nNothing was sent\.\n/);
     const alone = await cli(['apply', csv, ...fast(mock), '--offline', '--yes'], { cwd: dir });

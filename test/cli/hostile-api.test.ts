@@ -157,3 +157,29 @@ describe('answers too large (issue 13, point 12)', () => {
     assert.ok(growth < 100 * 1024 * 1024, `peak RSS ${Math.round(flooded.peakRssBytes / 1e6)} MB against ${Math.round(baseline.peakRssBytes / 1e6)} MB for ordinary answers`);
   });
 });
+
+describe('a list whose batches lack the fields rows change (issue 21)', () => {
+  it('sends nothing against a value the API did not give, and does not crash', async () => {
+    const client = '0d0c0b0a-0000-4000-8000-000000000001';
+    const [noBalance, nullName, nullBalance] = ids(3) as [string, string, string];
+    const server = await hostileServer((request, response) => {
+      if (request.method === 'PUT') return void response.writeHead(500).end();
+      if (request.url?.includes('/ping') === true) return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: true }));
+      const creditBatches = [
+        { id: noBalance, clientId: client, name: 'a', expiresOn: '2027-01-01T00:00:00.000Z' },
+        { id: nullName, clientId: client, name: null, expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: 5 },
+        { id: nullBalance, clientId: client, name: 'c', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: null },
+      ];
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: client, creditBatches, pageInfo: { perPage: 100, total: 3, hasMore: false } } } }));
+    });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,name,currentBalance,currentBalanceDelta\n${noBalance},,,+500\n${nullName},Renamed,,\n${nullBalance},,40,\n`);
+    for (const extra of [[], ['--skip-invalid']]) {
+      const run = await cli(['apply', '--yes', csv, '--client', client, '--base-url', server.origin, '--rate', '0', '--retries', '0', ...extra], { cwd: dir });
+      assert.ok(run.code !== 0 && run.code !== 70, `exit ${run.code}: ${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /internal error/);
+    }
+    assert.equal(server.requests.filter((request) => request.method === 'PUT').length, 0);
+  });
+});
+

@@ -6,7 +6,7 @@ import { cli, ids, readReport, runFolder, tempDir, writeCsv } from '../helpers.j
 import { hostileServer } from '../hostile-server.js';
 
 /** Keys as a real instance might issue them, with the characters JSON and URLs escape. */
-const KEYS = ['ti_live_S"EC\\RET', 'ti_test_a\\"b/c%d'];
+const KEYS = ['ti_live_S"EC\\RET_0123456789', 'ti_test_a\\"b/c%d_0123456789'];
 
 /** Every way the key could appear in a text. */
 function disguises(key: string): string[] {
@@ -64,11 +64,59 @@ describe('the API key, echoed back by a hostile server (issue 13, point 13)', ()
         ['--base-url', key],
         ['--instance', key],
       ]) {
-        const run = await cli(['apply', '--yes', csv, ...args], { cwd: dir, env: { TI_API_KEY: 'ti_test_other' } });
+        const run = await cli(['apply', '--yes', csv, ...args], { cwd: dir, env: { TI_API_KEY: 'ti_test_other_0123456789abcdef' } });
         assert.equal(run.code, 2, run.stderr);
         for (const form of disguises(key)) assert.ok(!run.stderr.includes(form) && !run.stdout.includes(form), `${args.join(' ')} echoed as ${form}: ${run.stderr}`);
         assert.match(run.stderr, /not repeated here, in case it is a key/);
       }
     }
   });
+
+  it('never reaches a file or the output base64-, hex- or HTML-encoded either (issue 26)', async () => {
+    const key = 'ti_live_Q9x&<z>"k\'7m2Lp4Rw8Tt';
+    const bytes = Buffer.from(key);
+    const forms = [bytes.toString('base64'), bytes.toString('hex'), Buffer.from(`me:${key}`).toString('base64'), key.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;'), [...key].map((character) => `&#${character.charCodeAt(0)};`).join('')];
+    const rows = ids(forms.length);
+    const server = await hostileServer((request, response) => {
+      const index = rows.findIndex((id) => request.url?.endsWith(id));
+      const form = forms[index] ?? '';
+      if (index % 2 === 0) response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `bad key ${form}` }));
+      else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[index], name: `owned by ${form}` } } }));
+    });
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
+    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--log-level', 'trace', '--excel'], { cwd: dir, env: { TI_API_KEY: key } });
+    assert.equal(run.code, 1, run.stderr);
+    const folder = await runFolder(dir);
+    const texts: [string, string][] = [['stdout', run.stdout], ['stderr', run.stderr]];
+    for (const name of await readdir(folder)) if (!name.endsWith('.xlsx')) texts.push([name, await readFile(join(folder, name), 'utf8')]);
+    assert.ok(texts.some(([name]) => name === 'report.html'));
+    for (const [where, text] of texts) for (const form of [...forms, key]) assert.ok(!text.includes(form), `${where} holds the key as ${form}`);
+    const report = await readReport(dir);
+    assert.deepEqual(report.map((row) => row.error?.includes('[redacted]') || row['api.name']?.includes('[redacted]')), forms.map(() => true));
+  });
+
+  it('takes a key of 40 KB without building a pattern of it, and never prints it', async () => {
+    const key = `ti_live_${'(.*+?[]{}|^$'.repeat(3700)}`;
+    const server = await hostileServer((_request, response) => response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown key ${key}` })));
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
+    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], { cwd: dir, env: { TI_API_KEY: key } });
+    // Node's HTTP server refuses a header that long (431) before any handler sees it: the row fails, and the run ends as it should, not as a bug (70).
+    assert.equal(run.code, 1, run.stderr.slice(0, 500));
+    assert.equal((await readReport(dir))[0]?.httpStatus, '431');
+    const folder = await runFolder(dir);
+    const texts = [run.stdout, run.stderr];
+    for (const name of await readdir(folder)) texts.push(await readFile(join(folder, name), 'utf8'));
+    for (const text of texts) assert.ok(!text.includes(key.slice(8, 200)));
+  });
+
+  it('refuses a key too short to be one, saying the rule and not the key', async () => {
+    const dir = await tempDir();
+    const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
+    const run = await cli(['apply', '--yes', csv, '--base-url', 'http://127.0.0.1:9'], { cwd: dir, env: { TI_API_KEY: 'e' } });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /TI_API_KEY holds 1 characters, too few for an API key \(ti-credits takes keys of 20 characters or more; Thought Industries keys are longer\)\./);
+  });
 });
+

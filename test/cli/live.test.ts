@@ -181,6 +181,50 @@ describe('apply, reading before it writes', () => {
     assert.equal(gets(mock).length, 4);
   });
 
+  it('reads a large client again by the credit account its rows name, once the plan has shown that costs fewer pages, and says where the reading stands', async () => {
+    const clientId = randomUUID();
+    const [small, large] = [randomUUID(), randomUUID()];
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 31 }, (_, index) => ({ id: randomUUID(), clientId, creditAccountId: index === 0 ? small : large, currentBalance: 100, expiresOn: '2027-12-31T23:59:59.000Z' }));
+    const mock = await startMockApi({ perPage: 3, faults: { latencyMs: 150 }, store: new CreditBatchStore(seed) });
+    mocks.push(mock);
+    const [row] = seed as [Partial<CreditBatch>];
+    const dir = await tempDir();
+    const csv = join(dir, 'one.csv');
+    await writeFile(csv, `id,clientId,creditAccountId,currentBalanceDelta\n${row.id},${clientId},${small},5\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(mock), '--out', join(dir, 'run'), '--progress-interval', '1', '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const reads = gets(mock);
+    // The plan reads the client whole (31 batches, 3 a page); the check before the PUT reads only the account of the row.
+    assert.equal(reads.filter((request) => request.query.creditAccountId === undefined).length, 11);
+    assert.deepEqual(
+      reads.filter((request) => request.query.creditAccountId !== undefined).map((request) => request.query.creditAccountId),
+      [small],
+    );
+    assert.equal(mock.store.get(row.id ?? '')?.currentBalance, 105);
+    assert.match(run.stderr, /Reading the live values: 0\/1 list read, \d+ pages?, \d+ credit batch/);
+    assert.doesNotMatch(run.stderr, /Carried to the report, not sent/, 'the credit account is read, not a note');
+  });
+
+  it('sends a file that interleaves its clients client by client, so that each client is read again only while its own rows go', async () => {
+    const w = await world(3, 4);
+    const dir = await tempDir();
+    // Row by row: client 0, 1, 2, 0, 1, 2…
+    const interleaved = [0, 1, 2, 3].flatMap((index) => w.clients.map((client) => w.mock.store.listByClient(client)[index] as CreditBatch));
+    const csv = join(dir, 'interleaved.csv');
+    await writeFile(csv, `id,clientId,currentBalanceDelta\n${interleaved.map((batch) => `${batch.id},${batch.clientId},1`).join('\n')}\n`);
+    const run = await cli(['apply', '--yes', csv, ...base(w.mock), '--concurrency', '1', '--out', join(dir, 'run'), '--no-reconcile'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const clientOf = new Map(w.batches.map((batch) => [batch.id, batch.clientId]));
+    assert.deepEqual(
+      puts(w.mock).map((request) => clientOf.get(request.id ?? '')),
+      w.clients.flatMap((client) => [client, client, client, client]),
+    );
+    assert.deepEqual(
+      w.batches.map((batch) => w.mock.store.get(batch.id)?.currentBalance),
+      w.batches.map((batch) => batch.currentBalance + 1),
+    );
+  });
+
   it('refuses, before any PUT, a row whose id is not among its client\'s batches', async () => {
     const w = await world(2, 3);
     const dir = await tempDir();

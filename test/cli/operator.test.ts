@@ -18,7 +18,7 @@ describe('the plan and its confirmation', () => {
     assert.match(run.stderr, /^Plan: update 2 credit batches on http:\/\/127\.0\.0\.1:\d+ with a sandbox key \(ti_test_…\)\.\n/);
     assert.match(run.stderr, /error: Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on\.\n {2}Check the plan above, then run the same command with --yes/);
     assert.equal(mock.requests.length, 0);
-    assert.match(run.stdout, /^Nothing was sent; the report lists the 2 rows as skipped\.\nReport: reports\/\S+\/report\.csv\n$/);
+    assert.match(run.stdout, /^Nothing was sent; the report lists the 2 rows it would have sent as skipped\.\nReport: reports\/\S+\/report\.csv\n$/);
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.error]), [['skipped', 'not sent: the plan was not confirmed'], ['skipped', 'not sent: the plan was not confirmed']]);
     assert.equal((await readSummary(dir)).status, 'refused');
   });

@@ -30,7 +30,7 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k' }) => resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) => resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
@@ -40,13 +40,13 @@ describe('apply options', () => {
     );
   });
   it('prefers flags to the environment', async () => {
-    const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' });
+    const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' });
     assert.equal(options.send?.target.origin, 'https://flag.example');
-    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
+    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
   });
   it('refuses a key that could not be one', async () => {
-    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k' }), /starts with "Bearer"/);
-    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'ti_test k' }), /spaces or characters/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k_0123456789abcdef' }), /starts with "Bearer"/);
+    await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'ti_test k_0123456789abcdef' }), /spaces or characters/);
     await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: '  ' }), /is empty/);
   });
   it('parses numbers strictly', async () => {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { Fault } from '../../src/mock/faults.js';
+import { startMockApi } from '../../src/mock/server.js';
+import { CreditBatchStore } from '../../src/mock/store.js';
 import { cli, ids, readCsvFile, readLog, readReport, readSummary, requestsFor, mockStarter, runFolder, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
 const mockWith = mockStarter();
@@ -152,6 +156,24 @@ describe('pacing to the rate limit', () => {
 });
 
 describe('circuit breaker', () => {
+  it('says reads, not rows sent, when what failed were the reads that check each row before it is sent (issue 26)', async () => {
+    const client = randomUUID();
+    const rows = ids(6);
+    const seed: Partial<CreditBatch>[] = rows.map((id) => ({ id, clientId: client, currentBalance: 100, name: 'n', expiresOn: '2027-01-01T00:00:00.000Z' }));
+    // The plan's read is answered; every read after it fails.
+    const faults = { script: { [client]: [{ kind: 'delay', ms: 0 } as Fault, ...Array.from({ length: 20 }, (): Fault => ({ kind: 'status', status: 503 }))] } };
+    const mock = await startMockApi({ store: new CreditBatchStore(seed), faults });
+    after(() => mock.close());
+    const dir = await tempDir();
+    const run = await cli(
+      ['apply', '--yes', await csvOf(dir, rows), '--client', client, '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--max-staleness', '0', '--circuit-breaker', '3'],
+      { cwd: dir },
+    );
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /the last 3 reads of the API all failed \(no row was sent\) after every retry \(the last: 503: /);
+    assert.equal(mock.requests.filter((request) => request.method === 'PUT').length, 0);
+  });
+
   it('stops the run when the API answers nothing but 503: exit 3, the rest skipped and never sent', async () => {
     const rows = ids(20);
     const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [503] } });

@@ -39,6 +39,20 @@ async function summaryOf(folder: string): Promise<Record<string, any>> {
 const applied = (mock: MockApi, id: string): number => requestsFor(mock, id).filter((request) => request.answer === 200).length;
 
 describe('resume', () => {
+  it('declined, counts the rows the earlier sessions updated as updated, not as skipped', async () => {
+    const rows = ids(6);
+    const failing = rows.slice(4);
+    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } }, ['--retries', '0']);
+    const first = await cli([...args, '--out', folder], { cwd: dir });
+    assert.equal(first.code, 1, first.stderr);
+    // Without --yes and with no terminal to ask on, the resume sends nothing.
+    const declined = await cli(['apply', '--resume', folder, '--base-url', mock.origin], { cwd: dir });
+    assert.equal(declined.code, 2, declined.stderr + declined.stdout);
+    assert.match(declined.stdout, /^Nothing was sent; the report lists the 2 rows it would have sent as skipped \(4 rows were updated by the run's earlier sessions\)\./);
+    const summary = await summaryOf(folder);
+    assert.deepEqual([summary.rows.updated, summary.rows.skipped], [4, 2]);
+  });
+
   it('after kill -9: sends no row recorded updated again, resends and flags the rows in flight, and leaves every batch right', async () => {
     const rows = ids(40);
     const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 40 } }, ['--concurrency', '4']);
@@ -50,7 +64,8 @@ describe('resume', () => {
 
     const before = await recordsIn(folder);
     const updatedBefore = new Set(before.filter((row) => row.outcome === 'updated').map((row) => row.id));
-    const seenBefore = new Set(mock.requests.map((request) => request.id));
+    // Handed to the API before the kill: journalled in sent.log before their first request (which may still have been on its way to the mock).
+    const journalled = new Set((await readFile(join(folder, 'sent.log'), 'utf8')).split('\n').filter((line) => /^\d+$/.test(line)).map((line) => rows[Number(line) - 2]));
     assert.ok(updatedBefore.size > 0 && updatedBefore.size < 40, `${updatedBefore.size} rows recorded before the kill`);
 
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
@@ -68,7 +83,7 @@ describe('resume', () => {
     for (const id of rows) {
       if (requestsFor(mock, id).length > 1) assert.ok(flagged.has(id), `row ${id} was sent twice but not flagged`);
     }
-    for (const id of flagged) assert.ok(seenBefore.has(id ?? '') && !updatedBefore.has(id ?? ''), `row ${id} flagged, though never sent before the kill or recorded updated`);
+    for (const id of flagged) assert.ok(journalled.has(id ?? '') && !updatedBefore.has(id ?? ''), `row ${id} flagged, though never handed to the API before the kill, or recorded updated`);
     const summary = await summaryOf(folder);
     assert.deepEqual([summary.status, summary.rows.total, summary.rows.updated], ['completed', 40, 40]);
     assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);

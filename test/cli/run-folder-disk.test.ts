@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fullDisk, readOnlyFolder } from '../disk/disk.js';
-import { ids, mockStarter, readCsvFile, tempDir, writeCsv } from '../helpers.js';
+import { cli, ids, mockStarter, readCsvFile, tempDir, writeCsv } from '../helpers.js';
 import { hostileServer } from '../hostile-server.js';
 
 /**
@@ -28,6 +28,27 @@ async function journalled(folder: string): Promise<Set<number>> {
 }
 
 describe('a run folder that cannot be written', () => {
+  it('refuses at once an --out where the system shows its state rather than keeping files, a link to one included (issue 26)', { timeout: 30_000, skip: process.platform !== 'linux' }, async () => {
+    const cwd = await tempDir();
+    const input = await writeCsv(cwd, balances(ids(1)));
+    symlinkSync('/proc/self', join(cwd, 'looks-ordinary'));
+    for (const [out, under] of [
+      ['/proc/1/xx', '/proc'],
+      ['/sys/kernel/ti-credits', '/sys'],
+      ['/dev/ti-credits/run', '/dev'],
+      [join(cwd, 'looks-ordinary', 'run'), '/proc'],
+    ] as const) {
+      const run = await cli(['validate', input, '--out', out], { cwd });
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stderr.split('\n')[0], `error: cannot create the report folder ${out}: it lies under ${under}, where the system shows its state rather than keeping files; nothing was sent.`);
+    }
+    const file = join(cwd, 'a-file');
+    writeFileSync(file, '');
+    const underFile = await cli(['validate', input, '--out', join(file, 'run')], { cwd });
+    assert.equal(underFile.code, 2, underFile.stderr);
+    assert.match(underFile.stderr, /--out .*a-file\/run cannot be used: ENOTDIR/);
+  });
+
   it('refuses a read-only --out in one sentence, exit 2, before anything is sent (apply and validate)', async (t) => {
     const disk = await readOnlyFolder();
     t.diagnostic(`read-only folder by ${disk.how}`);

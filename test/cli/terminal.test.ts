@@ -76,7 +76,7 @@ describe('at a terminal', () => {
     const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, { cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }] });
     assert.equal(run.code, 130, run.output);
     const after = run.output.slice(run.output.indexOf('[y/N]'));
-    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows as skipped\./);
+    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows it would have sent as skipped\./);
     assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped/);
     assert.equal(mock.requests.length, 0);
     assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
-import type { CreditBatch } from '../../src/core/credit-batch.js';
+import type { CreditBatch, ListedBatch } from '../../src/core/credit-batch.js';
 import type { FaultOptions } from '../../src/mock/faults.js';
 import { MOCK_API_KEY, startMockApi, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { readClientBatches } from '../../src/pipeline/operations/read-client-batches.js';
+import { MAX_PAGES, readClientBatches } from '../../src/pipeline/operations/read-client-batches.js';
 import { Executor } from '../../src/send/executor.js';
+import type { SendResult } from '../../src/send/operation.js';
 import type { SendOptions } from '../../src/send/options.js';
+import { hostileServer } from '../hostile-server.js';
 
 const CLIENT = randomUUID();
 const OTHER = randomUUID();
@@ -55,7 +57,7 @@ async function listServer(pages: readonly (readonly Record<string, unknown>[])[]
   return { origin: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, server };
 }
 
-const idsOf = (batches: readonly CreditBatch[]): string[] => batches.map((batch) => batch.id).sort();
+const idsOf = (batches: readonly { readonly id: string }[]): string[] => batches.map((batch) => batch.id).sort();
 
 describe('reading the credit batches of one client (the worked example of a new operation)', () => {
   it('reads every page, from page 1 until hasMore is false, and holds exactly what the mock holds', async () => {
@@ -116,7 +118,9 @@ describe('reading the credit batches of one client (the worked example of a new 
     const cases: [readonly (readonly Record<string, unknown>[])[], RegExp][] = [
       [[[batch(1000)], [batch(1777)]], /listed credit batch .* twice, with different values/],
       [[[batch(1000.5)]], /with currentBalance 1000.5, not a whole number of credits/],
-      [[[batch(null)]], /with currentBalance null, not a whole number of credits/],
+      [[[batch('1000')]], /with currentBalance "1000", not a whole number of credits/],
+      [[[{ ...batch(1), name: 5 }]], /with name 5, not text/],
+      [[[{ ...batch(1), expiresOn: 'soon' }]], /with expiresOn "soon", not a moment/],
     ];
     for (const [pages, message] of cases) {
       const { origin } = await listServer(pages);
@@ -147,4 +151,80 @@ describe('reading the credit batches of one client (the worked example of a new 
     assert.deepEqual(idsOf(result.kind === 'done' ? result.value : []), [seed[0]?.id, seed[1]?.id].sort());
     assert.equal(mock.requests[0]?.query.creditAccountId, account);
   });
+
+  it('reads a batch lacking name, expiresOn or currentBalance, or holding null for them, with those fields absent, never as values (issue 21)', async () => {
+    const [nulls, absent, nullClient] = [randomUUID(), randomUUID(), randomUUID()];
+    const { origin } = await listServer([
+      [
+        { id: nulls, clientId: CLIENT, name: null, expiresOn: null, currentBalance: null, allocatedCredits: null },
+        { id: absent, clientId: CLIENT },
+        { id: nullClient, clientId: null, name: 'Kept', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: 7 },
+      ],
+    ]);
+    const executor = executorFor({ origin } as MockApi);
+    const result = await readClientBatches(executor, CLIENT);
+    executor.close();
+    assert.equal(result.kind, 'done', result.kind === 'failed' ? result.error.message : result.kind);
+    const listed = result.kind === 'done' ? result.value : [];
+    assert.deepEqual(listed.map((batch) => Object.keys(batch).sort()), [['clientId', 'id'], ['clientId', 'id'], ['currentBalance', 'expiresOn', 'id', 'name']]);
+    assert.deepEqual(listed.map((batch) => [batch.name, batch.expiresOn, batch.currentBalance]), [
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+      ['Kept', '2027-01-01T00:00:00.000Z', 7],
+    ]);
+  });
 });
+
+/** A server answering page `n` of CLIENT's list with `answer(n)`, and counting the pages asked for. */
+async function pagedServer(answer: (page: number) => { readonly creditBatches: readonly Record<string, unknown>[]; readonly pageInfo: Record<string, unknown> }): Promise<{ origin: string; pages: () => number }> {
+  const server = await hostileServer((request, response) => {
+    const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, ...answer(page) } } }));
+  });
+  return { origin: server.origin, pages: () => server.requests.length };
+}
+
+const listed = (id: string): Record<string, unknown> => ({ id, clientId: CLIENT, name: 'n', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: 1 });
+
+async function readFrom(origin: string): Promise<SendResult<readonly ListedBatch[]>> {
+  const executor = executorFor({ origin } as MockApi);
+  try {
+    return await readClientBatches(executor, CLIENT);
+  } finally {
+    executor.close();
+  }
+}
+
+describe('a list that never ends is stopped as soon as it shows it (issue 21)', () => {
+  it('stops at the same page answered again with hasMore: true, or a page of batches listed already', async () => {
+    const first = [listed(randomUUID()), listed(randomUUID())];
+    const same = await pagedServer(() => ({ creditBatches: first, pageInfo: { perPage: 2, hasMore: true } }));
+    const again = await readFrom(same.origin);
+    assert.match(again.kind === 'failed' ? again.error.message : again.kind, new RegExp(`^the API answered page 2 of the credit batches of client ${CLIENT} with the very batches of page 1, yet said more were to come; reading stopped there rather than go round$`));
+    assert.equal(same.pages(), 2);
+    const shuffled = await pagedServer((page) => ({ creditBatches: page === 1 ? first : [...first].reverse(), pageInfo: { hasMore: true } }));
+    const reordered = await readFrom(shuffled.origin);
+    assert.match(reordered.kind === 'failed' ? reordered.error.message : reordered.kind, /page 2 .* with only batches it had listed already, yet said more were to come/);
+    assert.equal(shuffled.pages(), 2);
+  });
+
+  it('stops once the batches pass the total the API gave, or the pages pass those the total needs', async () => {
+    const beyond = await pagedServer(() => ({ creditBatches: [listed(randomUUID()), listed(randomUUID())], pageInfo: { perPage: 2, total: 5, hasMore: true } }));
+    const over = await readFrom(beyond.origin);
+    assert.match(over.kind === 'failed' ? over.error.message : over.kind, /^the API listed more credit batches for client .* than the 5 it said it has \(6 by page 3\)/);
+    assert.equal(beyond.pages(), 3);
+    // One new batch a page, half a page each: within the total, but more pages than 5 batches at 2 a page need (3, and a margin of 2).
+    const trickle = await pagedServer(() => ({ creditBatches: [listed(randomUUID())], pageInfo: { perPage: 2, total: 5, hasMore: true } }));
+    const slow = await readFrom(trickle.origin);
+    assert.match(slow.kind === 'failed' ? slow.error.message : slow.kind, /still said more credit batches of client .* were to come after 5 pages, more than the 5 batches it said it has need/);
+    assert.equal(trickle.pages(), 5);
+  });
+
+  it('stops at MAX_PAGES when no total bounds the list, each page bringing new batches', async () => {
+    const endless = await pagedServer(() => ({ creditBatches: [listed(randomUUID())], pageInfo: { hasMore: true } }));
+    const result = await readFrom(endless.origin);
+    assert.match(result.kind === 'failed' ? result.error.message : result.kind, new RegExp(`were to come after ${MAX_PAGES} pages, the most ti-credits reads for one client; reading stopped there rather than go on without end$`));
+    assert.equal(endless.pages(), MAX_PAGES);
+  });
+});
+

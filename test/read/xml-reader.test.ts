@@ -23,7 +23,7 @@ function read(chunks: readonly string[], wanted: readonly string[] = []): string
     text: (piece: string) => {
       text = (text ?? '') + piece;
     },
-  });
+  }, 'xl/worksheets/sheet1.xml');
   for (const chunk of chunks) reader.write(chunk);
   reader.end();
   return events;
@@ -83,7 +83,7 @@ describe('xml reader', () => {
       },
       close() {},
       text() {},
-    }).write(`<e a="1 &amp; 2" b='say "hi"' r:id="rId3"/>`);
+    }, 'xl/workbook.xml').write(`<e a="1 &amp; 2" b='say "hi"' r:id="rId3"/>`);
     assert.deepEqual({ ...all }, { a: '1 & 2', b: 'say "hi"', 'r:id': 'rId3' });
   });
 

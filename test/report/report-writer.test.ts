@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AppendBatch } from '../../src/report/append-batch.js';
 import { ReportWriter } from '../../src/report/report-writer.js';
+import { openInput, readDataRows } from '../../src/read/data-rows.js';
 import { readHeader } from '../../src/validate/header.js';
 import { readCsvFile, tempDir } from '../helpers.js';
 
@@ -76,21 +77,28 @@ describe('report writer', () => {
     writer.close();
   });
 
-  it('neutralises formulas in the text it writes itself, and writes the user\'s cells back exactly', async () => {
+  it('guards every cell against spreadsheets\' formulas, the user\'s too, as a CSV file reads them back exactly (issue 26)', async () => {
     const dir = await tempDir();
-    const writer = new ReportWriter(dir, columns);
+    const withNote = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance', 'note'] });
+    const writer = new ReportWriter(dir, withNote);
     const result = { id: ID, name: '=HYPERLINK("http://x")', expiresOn: '2027-01-01T00:00:00.000Z', startingBalance: 10, currentBalance: -5, clientId: '@c', status: '+s', createdAt: '\tx', updatedAt: '\ry', creditAccountId: 'z', allocatedCredits: 3 };
     writer.write({ line: 2, outcome: 'updated', cells: [ID, '=HYPERLINK("http://x")', '5', ''], attempts: 1, httpStatus: 200, result });
-    writer.write({ line: 3, outcome: 'failed', cells: [ID, '@SUM(A1)', '-5', ''], attempts: 1, httpStatus: 422, error: '-1 is not allowed' });
+    writer.write({ line: 3, outcome: 'failed', cells: [ID, '@SUM(A1)', '-5', "'=already guarded"], attempts: 1, httpStatus: 422, error: '-1 is not allowed' });
     writer.close();
     const [updated, failed] = await readCsvFile(join(dir, 'report.csv'));
-    assert.equal(updated?.name, '=HYPERLINK("http://x")');
+    assert.equal(updated?.name, '\'=HYPERLINK("http://x")');
     assert.deepEqual(
       [updated?.['api.name'], updated?.['api.currentBalance'], updated?.['api.clientId'], updated?.['api.status'], updated?.['api.createdAt'], updated?.['api.updatedAt'], updated?.['api.creditAccountId']],
-      ['\'=HYPERLINK("http://x")', "'-5", "'@c", "'+s", "'\tx", "'\ry", 'z'],
+      ['\'=HYPERLINK("http://x")', '-5', "'@c", "'+s", "'\tx", "'\ry", 'z'],
     );
     assert.equal(failed?.error, "'-1 is not allowed");
-    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: '@SUM(A1)', currentBalance: '-5', error: "'-1 is not allowed" }]);
+    // A plain signed number is a number to a spreadsheet, not a formula: left as it is.
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: "'@SUM(A1)", currentBalance: '-5', note: "''=already guarded", error: "'-1 is not allowed" }]);
+    // Read as an input, failed.csv gives back the very cells the row had.
+    const rows = await readDataRows(await openInput(join(dir, 'failed.csv'), {}));
+    const records = [];
+    for await (const batch of rows.batches) records.push(...batch.map((record) => record.cells));
+    assert.deepEqual(records, [[ID, '@SUM(A1)', '-5', "'=already guarded", "-1 is not allowed"]]);
   });
 
   it('starts both files with a UTF-8 byte order mark only for Excel', async () => {

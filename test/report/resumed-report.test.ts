@@ -34,6 +34,9 @@ import { tempDir } from '../helpers.js';
  * csv-parse, compacted by reading the input again) made of these very files:
  * this test was run on that code to take them. Any change to how a resumed
  * run reads its report back or rewrites it that moves one byte fails here.
+ * Since issue 26 the input's cells are guarded against spreadsheets'
+ * formulas as ti-credits' own are (`'=SUM(A50)`): the digests were taken
+ * again, and the files compared with that code's, differing only there.
  */
 interface Expected {
   readonly updated: number;
@@ -185,8 +188,8 @@ describe('a resumed run of 100,000 rows', () => {
       updatedDigest: '4ab88eaa3d47902ed57bb081a6ddb5305017c3296b7897736836b4c83935801e',
       inFlight: [23, 92230, 92231, 92232, 92236, 92240, 92241, 92243, 92245, 92249],
       requests: 212539,
-      report: 'b68b0a17fe655c32a4b37fe3eccb5c7997b37bdac211fdcd87c4f5e08d014f44',
-      failed: '5befa0f6e63242a67daae811c7e613578c9c81fb227c1ec01b35e42e91b2df72',
+      report: 'e2b32615b5ef2795c088902b4daa2f223a94c3ac5ba52b2cdfacaec951e61689',
+      failed: '2842ae19ad4d95ac8d26a928c4631c2cde8d056ef4ca0fac9a324fff085a04db',
     });
   });
   it('does the same with --excel (a byte order mark before the header)', async () => {
@@ -195,7 +198,7 @@ describe('a resumed run of 100,000 rows', () => {
       updatedDigest: 'd59108e22b4d0ce44816f624a5a7c3132284f0a366a61ffc92daaa72d31644bc',
       inFlight: [23, 1831, 1835, 1836, 1837, 1845, 1846, 1847, 1855, 1856],
       requests: 4265,
-      report: '81ea9a4aef494d5cf9f3c384417aa8d7c3f6b6a4ae177b09052dddbc43e88da3',
+      report: 'ffbdc1fd5673b9245be84edd951a75f8618abc484eb7e12eeb367a2b31076a1b',
       failed: '20a612b7e2cfa6f63318e12313b1323f11f3763e377acf8e6cb7fb2992a166d8',
     });
   });

@@ -39,4 +39,18 @@ describe('circuit breaker', () => {
     const breaker = new CircuitBreaker(0);
     assert.ok(Array.from({ length: 100 }, () => breaker.record(exhausted)).every((tripped) => !tripped));
   });
+  it('says what failed: rows sent, reads of the API (when no row was sent), or both (issue 26)', () => {
+    const rows = new CircuitBreaker(3);
+    [exhausted, exhausted, exhausted].forEach((result) => rows.record(result));
+    assert.equal(rows.describeFailures(), 'the last 3 rows sent all failed');
+    const reads = new CircuitBreaker(3);
+    assert.deepEqual([exhausted, exhausted, exhausted].map((result) => reads.record(result, true)), [false, false, true]);
+    assert.equal(reads.describeFailures(), 'the last 3 reads of the API all failed (no row was sent)');
+    const both = new CircuitBreaker(3);
+    both.record(exhausted, true);
+    both.record(row('updated'));
+    [true, false, true].forEach((read) => both.record(exhausted, read));
+    assert.equal(both.describeFailures(), 'the last 3 requests all failed (1 row sent, 2 reads)');
+  });
 });
+

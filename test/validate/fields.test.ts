@@ -30,6 +30,34 @@ describe('name', () => {
     assert.match(problemOf(parseName('Acme\tLtd')), /U\+0009, a tab/);
     assert.match(problemOf(parseName('Acme\u0085')), /U\+0085/);
   });
+  it('refuses the characters that reorder or break the text shown, as controls, the message escaping them (issue 26)', () => {
+    const cases: [string, string][] = [
+      ['\u202e', 'a right-to-left override'],
+      ['\u202a', 'a left-to-right embedding'],
+      ['\u202b', 'a right-to-left embedding'],
+      ['\u202c', 'a pop directional formatting'],
+      ['\u202d', 'a left-to-right override'],
+      ['\u2066', 'a left-to-right isolate'],
+      ['\u2067', 'a right-to-left isolate'],
+      ['\u2068', 'a first strong isolate'],
+      ['\u2069', 'a pop directional isolate'],
+      ['\u200e', 'a left-to-right mark'],
+      ['\u200f', 'a right-to-left mark'],
+      ['\u2028', 'a line separator'],
+      ['\u2029', 'a paragraph separator'],
+    ];
+    for (const [character, what] of cases) {
+      const code = character.charCodeAt(0).toString(16).toUpperCase();
+      const problem = problemOf(parseName(`Acme${character}gpj.exe`));
+      assert.equal(problem, `name "Acme\\u${code}gpj.exe" contains a control character (U+${code}, ${what}) at position 5; remove it`);
+      assert.ok(!problem.includes(character), 'the message shows the character as an escape, never as itself');
+    }
+  });
+  it('shows a long cell cut in a message', () => {
+    const problem = problemOf(parseName(`${'x'.repeat(900_000)}\u0007`));
+    assert.ok(problem.length < 200, `${problem.length} characters`);
+    assert.match(problem, /^name "x{40}…" contains a control character \(U\+0007\) at position 900001; remove it$/);
+  });
   it('refuses a replacement character, the trace of text already garbled', () => {
     assert.match(problemOf(parseName('Soci\ufffdt\ufffd')), /damaged by a wrong encoding/);
   });

@@ -65,7 +65,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
   const operator = resolveOperatorOptions(flags, io.env, io.terminal);
-  const { createProgressDisplay } = await import('../progress-display.js');
+  const { createProgressDisplay, showReading } = await import('../progress-display.js');
   const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
   // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
@@ -80,6 +80,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
         ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
         confirm: (plan) => confirmPlan(plan, options, profile, operator, io, (value) => (asking = value)),
         onSendStart: (progress) => display?.start(progress),
+        onReadStart: (progress, pace) => (operator.quiet ? () => {} : showReading(io, operator.progressIntervalMs, progress, pace)),
         lockWaitMs,
       }),
     );

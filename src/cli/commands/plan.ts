@@ -3,7 +3,7 @@ import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForRun, FILE_NOTE, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { resolvePlanRun, runFlags } from '../file-run.js';
 import { guardFlags, guardrailFlags } from '../flags/guard.js';
-import { configFlags, reportFlags } from '../flags/output.js';
+import { configFlags, operatorFlags, reportFlags } from '../flags/output.js';
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
@@ -47,7 +47,8 @@ async function runPlan(input: CommandInput): Promise<CommandResult> {
   const { runFile } = await import('../../pipeline/run.js');
   const { mode, options } = await resolvePlanRun(input.flags, io.env, new Date(), { cwd: io.cwd, typed, fromConfig: config?.target });
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
-  const result = await runFile(mode, options, { cwd: io.cwd, shutdown: io.shutdown });
+  const { showReading } = await import('../progress-display.js');
+  const result = await runFile(mode, options, { cwd: io.cwd, shutdown: io.shutdown, onReadStart: (progress, pace) => showReading(io, operatorFlags['progress-interval'].default * 1000, progress, pace) });
   const ran = runResult(result, io.cwd);
   if (result.plan?.saved === undefined) return { ...ran, scrub };
   const text = `${ran.text}${formatSavedPlan(result, io.cwd)}`;

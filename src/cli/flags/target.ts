@@ -1,4 +1,5 @@
 import { TiError } from '../../core/errors.js';
+import { MIN_KEY_LENGTH } from '../../core/secret.js';
 import { API_PATH } from '../../send/api-target.js';
 import { findKey, type KeySource } from './key-source.js';
 import { nonEmpty, type Env, type FlagSpecs, type Flags } from './spec.js';
@@ -116,5 +117,10 @@ export function checkKeyText(text: string, source: string): string {
   if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
   if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
   if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
+  if (key.length < MIN_KEY_LENGTH) {
+    throw new TiError('invalid', `${source} holds ${key.length} characters, too few for an API key (ti-credits takes keys of ${MIN_KEY_LENGTH} characters or more; Thought Industries keys are longer).`, {
+      hint: 'Copy the whole key from Thought Industries (Settings › Security).',
+    });
+  }
   return key;
 }

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { previewJson } from '../../core/preview.js';
 import type { Limits } from '../../pipeline/run-options.js';
 import type { Plan } from '../../pipeline/plan.js';
 import type { RunResult } from '../../pipeline/run.js';
@@ -10,10 +11,15 @@ import { count, formatDuration, plural } from '../messages.js';
  * How long sending takes at the pace allowed, said before it starts: the
  * rate limit, not the client, sets it. The first `burst` rows go at once.
  */
-export function formatEstimate(rows: number, ratePerMinute: number, burst: number): string {
-  if (ratePerMinute <= 0) return `${plural(rows, 'row')} at the pace the API's rate-limit headers allow.`;
-  const ms = (Math.max(0, rows - burst) / ratePerMinute) * 60_000;
-  return `${plural(rows, 'row')} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
+export function formatEstimate(rows: number, ratePerMinute: number, burst: number, reads?: { readonly pagesPerRead: number; readonly maxStalenessMs: number }): string {
+  const what = plural(rows, 'row');
+  if (ratePerMinute <= 0) return `${what} at the pace the API's rate-limit headers allow.`;
+  const sendingMs = (Math.max(0, rows - burst) / ratePerMinute) * 60_000;
+  // The live values are read again once the plan is confirmed, and again whenever they grow older than --max-staleness while rows go.
+  const rereads = reads === undefined || reads.pagesPerRead === 0 ? 0 : reads.pagesPerRead * Math.max(1, Math.ceil(sendingMs / Math.max(1, reads.maxStalenessMs)));
+  const ms = (Math.max(0, rows + rereads - burst) / ratePerMinute) * 60_000;
+  const withReads = rereads === 0 ? what : `${what} and about ${plural(rereads, 'read')} of the live values`;
+  return `${withReads} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
 }
 
 const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key (ti_test_…)', unknown: 'a key that is neither ti_live_ nor ti_test_' } as const;
@@ -81,7 +87,7 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
-  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => JSON.stringify(name)).join(', ')}.`);
+  if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => previewJson(name)).join(', ')}.`);
   if (changes === undefined) {
     lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
   } else {
@@ -95,7 +101,13 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   }
   const guardrails = formatLimits(facts.limits);
   if (guardrails !== undefined) lines.push(`  Guardrails: ${guardrails}.`);
-  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst)}`);
+  if (changes !== undefined && changes.readRequests >= 20 && changes.readRequests > 5 * Math.max(1, plan.rows)) {
+    lines.push(
+      `  Reading the live values took ${plural(changes.readRequests, 'request')} for ${plural(plan.rows, 'row')}: the clients hold many more credit batches than the file changes. A creditAccountId column (a snapshot has one) lets a client be read again by credit account only.`,
+    );
+  }
+  const reads = changes === undefined || facts.maxStalenessMs === undefined ? undefined : { pagesPerRead: changes.rereadRequests, maxStalenessMs: facts.maxStalenessMs };
+  lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst, reads)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import type { ReadProgress } from '../../pipeline/live/live-batches.js';
 import { count, formatDuration, plural } from '../messages.js';
 
 /** Where sending stands, as one line: the progress bar's words, and what is printed every --progress-interval off a terminal. */
@@ -72,3 +73,10 @@ export function formatProgressLine(facts: ProgressFacts): string {
   return `progress: ${count(facts.done)}/${plural(facts.total, 'row')}${share}, ${formatProgressCounts(facts)}${pause === '' ? '' : `; ${pause}`}\n`;
 }
 
+
+/** Where reading the live values stands, as one line: what was read, and the time left at the pace when the lists' totals tell it. */
+export function formatReading(progress: ReadProgress, ratePerMinute: number): string {
+  const { scopes, scopesRead, pages, batches, pagesKnown } = progress;
+  const left = pagesKnown > pages && ratePerMinute > 0 ? `; about ${formatDuration(((pagesKnown - pages) / ratePerMinute) * 60_000)} left${scopesRead + 1 < scopes ? ' for the lists begun' : ''}` : '';
+  return `Reading the live values: ${count(scopesRead)}/${plural(scopes, 'list')} read, ${plural(pages, 'page')}, ${plural(batches, 'credit batch', 'credit batches')}${left}`;
+}

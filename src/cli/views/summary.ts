@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { previewJson } from '../../core/preview.js';
 import type { ReconciliationFacts } from '../../pipeline/reconcile-folder.js';
 import type { RunResult } from '../../pipeline/run.js';
 import type { Summary } from '../../report/summary.js';
@@ -36,7 +37,7 @@ export function formatVerifySummary(result: VerifyResult, cwd: string): string {
   if (result.file === undefined) return `Nothing was verified (${plural(summary.requests.sent, 'request')}).\n`;
   const lines = [`Verified ${plural(rows.total, 'row')} the run in ${relative(cwd, result.folder) || result.folder} updated: ${count(rows.holds)} ${rows.holds === 1 ? 'holds' : 'hold'}, ${count(rows.changed)} changed since (${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}).`];
   const changed = result.rows.filter((row) => row.result === 'changed').slice(0, 5);
-  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${JSON.stringify(row.written)}, now ${row.live === null ? 'not listed for its client' : JSON.stringify(row.live)}`);
+  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${previewJson(row.written)}, now ${row.live === null ? 'not listed for its client' : previewJson(row.live)}`);
   if (rows.changed > changed.length) lines.push(`  … and ${plural(rows.changed - changed.length, 'more row')} in verify.csv.`);
   lines.push(`File: ${relative(cwd, result.file) || result.file}`);
   lines.push(...reconciliationLines(summary.reconciliation, cwd, result.folder, summary.target));
@@ -66,15 +67,15 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
       for (const request of result.preview) {
-        lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${JSON.stringify(request.body)}`);
+        lines.push(`  line ${request.line}: PUT ${API_PATH}/clients/creditBatches/${request.id} ${previewJson(request.body)}`);
       }
       lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }
   } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
-    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.total > 0 ? `; the report lists the ${plural(rows.total, 'row')} as skipped` : ''}.`);
+    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
   } else if (summary.status === 'refused') {
-    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent.`);
-    else if (rows.total > 0) lines.push(`Nothing was sent; the report lists the ${plural(rows.total, 'row')} as skipped.`);
+    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent${earlier(rows.updated)}.`);
+    else if (rows.total > 0) lines.push(`Nothing was sent${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
   } else {
     const parts = [
       rows.unchanged > 0 ? `${count(rows.unchanged)} unchanged (already as asked)` : '',
@@ -146,6 +147,11 @@ function profileWords(summary: RunResult['summary'], reissue: Reissue): string[]
   const words = summary.options.profile === undefined ? [] : [`--profile ${shellWord(summary.options.profile)}`];
   if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null) words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
   return words;
+}
+
+/** A resumed run that sent nothing this time says what its earlier sessions updated. */
+function earlier(updated: number): string {
+  return updated > 0 ? ` (${plural(updated, 'row was', 'rows were')} updated by the run's earlier sessions)` : '';
 }
 
 /** What reconciling the writes against the credit ledger found, in words; none when it was not attempted. */

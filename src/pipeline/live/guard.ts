@@ -6,6 +6,7 @@ import type { ValidRow } from '../../validate/row.js';
 import type { Limits } from '../run-options.js';
 import { rowOverLimit } from './limits.js';
 import type { LiveBatch, LiveBatches } from './live-batches.js';
+import type { ReadScopes } from './read-scopes.js';
 import { bodyAgainst, changesOf, check, sameValue, valuesOf, type Landed } from './values.js';
 
 /**
@@ -68,9 +69,11 @@ export interface Cleared {
  */
 export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: ReadonlySet<string>, recorded: Baseline | undefined, limits: Limits): PlannedRow {
   const belongs = batch !== undefined && (row.clientId === undefined ? named.has(batch.clientId.toLowerCase()) : batch.clientId.toLowerCase() === row.clientId.toLowerCase());
-  if (batch === undefined || !belongs) {
+  const inAccount = row.creditAccountId === undefined || batch?.creditAccountId?.toLowerCase() === row.creditAccountId.toLowerCase();
+  if (batch === undefined || !belongs || !inAccount) {
     const clients = row.clientId === undefined ? [...named] : [row.clientId];
-    return { kind: 'invalid', problem: `id ${row.id} is not a credit batch of client ${clients.join(' or ')}; check the id and the client` };
+    const account = row.creditAccountId === undefined ? '' : `'s credit account ${row.creditAccountId}`;
+    return { kind: 'invalid', problem: `id ${row.id} is not a credit batch of client ${clients.join(' or ')}${account}; check the id, the client${account === '' ? '' : ' and the credit account'}` };
   }
   // A balance adjusted by a delta is adjusted from the live one; the file's before.currentBalance says nothing of it.
   const fields = [...(Object.keys(row.body) as (keyof CreditBatchUpdate)[]), ...(row.delta === undefined ? [] : ['currentBalance' as const])];
@@ -111,9 +114,12 @@ export class LiveGuard {
   /** The clients named with --client, for rows without a clientId cell. */
   readonly #named: ReadonlySet<string>;
 
-  constructor(live: LiveBatches, namedClients: readonly string[]) {
+  readonly #scopes: ReadScopes;
+
+  constructor(live: LiveBatches, namedClients: readonly string[], scopes: ReadScopes) {
     this.#live = live;
     this.#named = new Set(namedClients.map((client) => client.toLowerCase()));
+    this.#scopes = scopes;
   }
 
   /** The row against the batch as last read (see planRow). */
@@ -143,8 +149,8 @@ export class LiveGuard {
    * only values read after that moment tell (those read before the request
    * cannot say what became of it).
    */
-  async check(id: string, planned: Pick<Extract<PlannedRow, { kind: 'change' }>, 'clientId' | 'changes'>, landed?: Landed, notBefore?: number): Promise<GuardVerdict | Cleared> {
-    const fresh = await this.#live.fresh(planned.clientId, notBefore);
+  async check(id: string, planned: Pick<Extract<PlannedRow, { kind: 'change' }>, 'clientId' | 'changes' | 'creditAccountId'>, landed?: Landed, notBefore?: number): Promise<GuardVerdict | Cleared> {
+    const fresh = await this.#live.fresh(this.#scopes.of(planned.clientId, planned.creditAccountId), id, notBefore);
     if ('error' in fresh) return { kind: 'unreadable', error: fresh.error };
     const { at: readAt } = fresh;
     const batch: LiveBatch | undefined = this.#live.get(id);
@@ -177,8 +183,8 @@ export class LiveGuard {
    * again against a fresh read as any change is: the batch may have moved
    * since (an approved plan is sent hours later), and then the row drifted.
    */
-  async confirmUnchanged(id: string, clientId: string, fields: readonly UpdatableField[], target: CreditBatchUpdate): Promise<GuardVerdict> {
-    const fresh = await this.#live.fresh(clientId);
+  async confirmUnchanged(id: string, scope: { readonly clientId: string; readonly creditAccountId: string | undefined }, fields: readonly UpdatableField[], target: CreditBatchUpdate): Promise<GuardVerdict> {
+    const fresh = await this.#live.fresh(this.#scopes.of(scope.clientId, scope.creditAccountId), id);
     if ('error' in fresh) return { kind: 'unreadable', error: fresh.error };
     const { at: readAt } = fresh;
     const batch = this.#live.get(id);

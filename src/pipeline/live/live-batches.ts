@@ -1,4 +1,7 @@
 import type { CreditBatch } from '../../core/credit-batch.js';
+import { ApiError } from '../../core/errors.js';
+import type { Executor } from '../../send/executor.js';
+import { readClientBatches } from '../operations/read-client-batches.js';
 
 /**
  * What is kept of a live credit batch: the values a row can change or be
@@ -7,9 +10,6 @@ import type { CreditBatch } from '../../core/credit-batch.js';
  * other fields would more than double the memory a million batches take.
  */
 export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
-import { ApiError } from '../../core/errors.js';
-import type { Executor } from '../../send/executor.js';
-import { readClientBatches } from '../operations/read-client-batches.js';
 
 /** A client's batches could not be read: nothing that depends on them can be checked. */
 export interface ReadFailure {
@@ -17,19 +17,56 @@ export interface ReadFailure {
   readonly error: ApiError;
 }
 
+/**
+ * What is read at once: a client's batches, or only those of one of its
+ * credit accounts when every row of the client names its account (the list
+ * endpoint takes one): a client of thousands of batches is then read a
+ * fraction at a time.
+ */
+export interface ReadScope {
+  readonly clientId: string;
+  readonly creditAccountId?: string | undefined;
+}
+
+/** Where reading the live values stands, kept current as pages come in. */
+export interface ReadProgress {
+  /** Scopes (clients, or credit accounts) to read, and read whole so far. */
+  readonly scopes: number;
+  readonly scopesRead: number;
+  readonly pages: number;
+  readonly batches: number;
+  /** Pages the scopes begun say they hold in all (from each list's total); more may come from scopes not begun. */
+  readonly pagesKnown: number;
+}
+
+/** How large a client is, as a whole read of it found: what decides whether it is read again by credit account. */
+export interface ClientShape {
+  readonly pages: number;
+  /** The most batches one page held: the list's page size. */
+  readonly perPage: number;
+  readonly byAccount: ReadonlyMap<string, number>;
+}
+
 interface Entry {
   readonly batch: LiveBatch;
-  /** The client it was listed for. */
-  readonly client: string;
-  /** The read of its client it came from: an entry from an older read of that client is gone. */
+  /** The scope it was listed in. */
+  readonly scope: string;
+  /** The read of its scope it came from: an entry from an older read of that scope is gone. */
   readonly read: number;
+  /** When the request of the page that listed it began: how old its values are. */
+  readonly at: number;
 }
+
+const scopeKey = (scope: ReadScope): string => (scope.creditAccountId === undefined ? scope.clientId.toLowerCase() : `${scope.clientId.toLowerCase()}/${scope.creditAccountId.toLowerCase()}`);
 
 /**
  * The live credit batches of the clients a file names, read through the send
- * stage, and read again when a check needs them fresher than
- * `maxStalenessMs`. Only the batches `keep` accepts are held: a client may
- * have many more batches than the file names.
+ * stage (a scope at a time: a client, or one of its credit accounts), and
+ * read again when a check needs a batch fresher than `maxStalenessMs`. A
+ * batch is as old as the request of the page that listed it, so that the
+ * last pages of a long read are not taken for as old as its first. Only the
+ * batches `keep` accepts are held: a client may have many more batches than
+ * the file names.
  */
 export class LiveBatches {
   readonly #executor: Executor;
@@ -37,15 +74,18 @@ export class LiveBatches {
   readonly #now: () => number;
   readonly #keep: (id: string) => boolean;
   readonly #batches = new Map<string, Entry>();
-  /** Per client: its latest read (a sequence number) and when it was made. */
+  /** Per scope: its latest read (a sequence number) and when it began. */
   readonly #reads = new Map<string, { readonly read: number; readonly at: number }>();
-  /** A client being read again: every check that needs it waits for the same read. */
+  /** A scope being read again: every check that needs it waits for the same read. */
   readonly #rereading = new Map<string, Promise<ReadFailure | { readonly at: number }>>();
   #sequence = 0;
   /** Reads begun before this moment serve no check: see `readAfter`. */
   #notBefore = Number.NEGATIVE_INFINITY;
   /** Requests spent reading, every page and retry counted. */
   requests = 0;
+  readonly #progress = { scopes: 0, scopesRead: 0, pages: 0, batches: 0, pagesKnown: 0 };
+  /** What a client's whole read found: its pages, the most batches a page held, and its batches by credit account. */
+  readonly #shapes = new Map<string, ClientShape>();
 
   constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean }) {
     this.#executor = executor;
@@ -54,13 +94,19 @@ export class LiveBatches {
     this.#keep = options.keep;
   }
 
-  /** Reads each client's batches, a few clients at once; the first failure, if any. */
-  async readAll(clients: Iterable<string>, concurrency: number): Promise<ReadFailure | undefined> {
-    const queue = [...clients];
+  /** Where the reading stands (the same object, kept current). */
+  get progress(): ReadProgress {
+    return this.#progress;
+  }
+
+  /** Reads each scope's batches, a few at once; the first failure, if any. */
+  async readAll(scopes: readonly ReadScope[], concurrency: number): Promise<ReadFailure | undefined> {
+    const queue = [...scopes];
+    this.#progress.scopes += queue.length;
     let failure: ReadFailure | undefined;
     const worker = async (): Promise<void> => {
-      for (let client = queue.shift(); client !== undefined && failure === undefined; client = queue.shift()) {
-        const read = await this.#read(client);
+      for (let scope = queue.shift(); scope !== undefined && failure === undefined; scope = queue.shift()) {
+        const read = await this.#read(scope);
         if ('error' in read) failure ??= read;
       }
     };
@@ -68,16 +114,11 @@ export class LiveBatches {
     return failure;
   }
 
-  /** The batch as last read, or undefined when its client's latest read did not list it. */
+  /** The batch as last read, or undefined when its scope's latest read did not list it. */
   get(id: string): LiveBatch | undefined {
     const entry = this.#batches.get(id.toLowerCase());
     if (entry === undefined) return undefined;
-    return this.#reads.get(entry.client)?.read === entry.read ? entry.batch : undefined;
-  }
-
-  /** The clients read so far. */
-  get clients(): readonly string[] {
-    return [...this.#reads.keys()];
+    return this.#reads.get(entry.scope)?.read === entry.read ? entry.batch : undefined;
   }
 
   /**
@@ -88,6 +129,11 @@ export class LiveBatches {
    */
   readAfter(): void {
     this.#notBefore = this.#now();
+  }
+
+  /** What the latest whole read of a client found of its size, or undefined when it was not read whole. */
+  shapeOf(clientId: string): ClientShape | undefined {
+    return this.#shapes.get(clientId.toLowerCase());
   }
 
   /** Now, on the scale of the reads' times. */
@@ -101,48 +147,79 @@ export class LiveBatches {
   }
 
   /**
-   * Makes sure the client's batches were read no longer than `maxStalenessMs`
+   * Makes sure batch `id` of `scope` was read no longer than `maxStalenessMs`
    * ago, after `readAfter`, and after `notBefore` (a request whose fate a
-   * read must tell), reading them again if not. Resolves with when
-   * the read that serves was begun (on the `now` scale), or why it failed.
+   * read must tell), reading its scope again if not. Resolves with when the
+   * values that serve were read (on the `now` scale), or why they could not be.
    */
-  async fresh(clientId: string, notBefore = Number.NEGATIVE_INFINITY): Promise<ReadFailure | { readonly at: number }> {
-    const key = clientId.toLowerCase();
+  async fresh(scope: ReadScope, id: string, notBefore = Number.NEGATIVE_INFINITY): Promise<ReadFailure | { readonly at: number }> {
+    const key = scopeKey(scope);
     const last = this.#reads.get(key);
-    if (last !== undefined && this.isFresh(last.at) && last.at >= notBefore) return { at: last.at };
+    const entry = this.#batches.get(id.toLowerCase());
+    // Listed by the latest read: as old as its page; not listed by it: as old as that read.
+    const at = last === undefined ? undefined : entry !== undefined && entry.read === last.read ? entry.at : last.at;
+    if (at !== undefined && this.isFresh(at) && at >= notBefore) return { at };
     let rereading = this.#rereading.get(key);
     if (rereading === undefined) {
-      rereading = this.#read(clientId).finally(() => this.#rereading.delete(key));
+      this.#progress.scopes++;
+      rereading = this.#read(scope).finally(() => this.#rereading.delete(key));
       this.#rereading.set(key, rereading);
     }
-    return rereading;
+    const read = await rereading;
+    if ('error' in read) return read;
+    const reread = this.#batches.get(id.toLowerCase());
+    return { at: reread !== undefined && reread.read === this.#reads.get(key)?.read ? reread.at : read.at };
   }
 
-  async #read(clientId: string): Promise<ReadFailure | { readonly at: number }> {
+  async #read(scope: ReadScope): Promise<ReadFailure | { readonly at: number }> {
+    const { clientId } = scope;
     const at = this.#now();
-    const result = await readClientBatches(this.#executor, clientId);
+    const key = scopeKey(scope);
+    const client = clientId.toLowerCase();
+    const read = ++this.#sequence;
+    const kept: Entry[] = [];
+    let pageAt = at;
+    let expected: number | undefined;
+    const shape = { pages: 0, perPage: 0, byAccount: new Map<string, number>() };
+    const result = await readClientBatches(this.#executor, clientId, scope.creditAccountId, (page) => {
+      this.#progress.pages++;
+      this.#progress.batches += page.batches.length;
+      // The first page says how many pages the list holds; it is counted once, for the time left.
+      if (expected === undefined && page.total !== undefined && page.batches.length > 0) {
+        expected = Math.ceil(page.total / page.batches.length);
+        this.#progress.pagesKnown += expected;
+      }
+      shape.pages++;
+      shape.perPage = Math.max(shape.perPage, page.batches.length);
+      for (const batch of page.batches) {
+        const account = batch.creditAccountId?.toLowerCase();
+        if (account !== undefined) shape.byAccount.set(account, (shape.byAccount.get(account) ?? 0) + 1);
+        if (!this.#keep(batch.id)) continue;
+        const listed: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = {
+          id: batch.id,
+          allocatedCredits: batch.allocatedCredits,
+          updatedAt: batch.updatedAt,
+          creditAccountId: batch.creditAccountId,
+          clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
+        };
+        // A value the API did not give stays absent: never read as one.
+        if (batch.name !== undefined) listed.name = batch.name;
+        if (batch.expiresOn !== undefined) listed.expiresOn = batch.expiresOn;
+        if (batch.currentBalance !== undefined) listed.currentBalance = batch.currentBalance;
+        kept.push({ batch: listed, scope: key, read, at: pageAt });
+      }
+      pageAt = this.#now();
+    });
     if (result.kind === 'done' || result.kind === 'failed') this.requests += result.attempts;
     if (result.kind === 'not-sent') return { clientId, error: new ApiError('aborted', result.reason) };
     if (result.kind === 'failed') return { clientId, error: result.error };
     // Reads have no guard: nothing withholds them.
     if (result.kind !== 'done') throw new Error('a read was withheld');
-    const read = ++this.#sequence;
-    const client = clientId.toLowerCase();
-    for (const batch of result.value) {
-      if (!this.#keep(batch.id)) continue;
-      const kept: LiveBatch = {
-        id: batch.id,
-        name: batch.name,
-        expiresOn: batch.expiresOn,
-        currentBalance: batch.currentBalance,
-        allocatedCredits: batch.allocatedCredits,
-        updatedAt: batch.updatedAt,
-        creditAccountId: batch.creditAccountId,
-        clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
-      };
-      this.#batches.set(batch.id.toLowerCase(), { batch: kept, client, read });
-    }
-    this.#reads.set(client, { read, at });
+    // A list that failed halfway is forgotten whole: a batch listed again with other values is not taken on trust.
+    for (const entry of kept) this.#batches.set(entry.batch.id.toLowerCase(), entry);
+    this.#reads.set(key, { read, at });
+    if (scope.creditAccountId === undefined) this.#shapes.set(client, shape);
+    this.#progress.scopesRead++;
     return { at };
   }
 }

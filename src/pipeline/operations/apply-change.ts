@@ -1,5 +1,6 @@
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../../core/credit-batch.js';
 import { ApiError } from '../../core/errors.js';
+import { previewJson } from '../../core/preview.js';
 import { readUpdatedBatch } from '../../send/api-answers.js';
 import type { Operation } from '../../send/operation.js';
 import { sameValue } from '../live/values.js';
@@ -23,7 +24,7 @@ export const applyChange: Operation<Change, CreditBatch> = {
     const batch = readUpdatedBatch(response, change.id);
     const differs = UPDATABLE_FIELDS.filter((field) => change.body[field] !== undefined && !sameValue(field, batch[field], change.body[field]));
     if (differs.length > 0) {
-      const held = differs.map((field) => `${field} ${JSON.stringify(batch[field] ?? null)} where ${JSON.stringify(change.body[field])} was sent`).join(', ');
+      const held = differs.map((field) => `${field} ${previewJson(batch[field] ?? null)} where ${previewJson(change.body[field])} was sent`).join(', ');
       throw new ApiError('rejected', `the API answered 200 but holds ${held}; check the batch in Thought Industries`, { status: 200 });
     }
     return batch;

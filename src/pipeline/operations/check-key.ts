@@ -10,6 +10,7 @@ export const pingOperation: Operation<undefined, void> = {
   describe: () => ({ id: 'ping' }),
   request: (client) => client.ping(),
   read: (response) => readPing(response),
+  reads: true,
 };
 
 /**

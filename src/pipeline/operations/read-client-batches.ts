@@ -1,5 +1,6 @@
-import { UPDATABLE_FIELDS, type CreditBatch } from '../../core/credit-batch.js';
+import { UPDATABLE_FIELDS, type ListedBatch } from '../../core/credit-batch.js';
 import { ApiError } from '../../core/errors.js';
+import { clip } from '../../core/preview.js';
 import { readBatchPage, type BatchPage } from '../../send/api-answers.js';
 import type { BatchPageQuery } from '../../send/api-client.js';
 import type { Executor } from '../../send/executor.js';
@@ -10,10 +11,18 @@ export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
   describe: (query) => ({ id: query.clientId }),
   request: (client, query) => client.listCreditBatches(query),
   read: (response, query) => readBatchPage(response, query.clientId),
+  reads: true,
 };
 
-/** A page cap no real client reaches: a server whose `hasMore` never turns false must not keep a run reading. */
-const MAX_PAGES = 100_000;
+/**
+ * The most pages read for one client: 200,000 batches at the mock's 100 a
+ * page, far past any real client; with a `total`, the pages it needs.
+ */
+export const MAX_PAGES = 2_000;
+/** Pages read past those the API's `total` needs: a batch added while the list is read may push one over. */
+const PAGE_MARGIN = 2;
+
+const INCONSISTENT = 'Run the command again; if it persists, the API is answering inconsistently.';
 
 /**
  * Every credit batch of one client (of one credit account, if given), read
@@ -24,44 +33,65 @@ const MAX_PAGES = 100_000;
  * page is empty, a batch listed twice counted once (refused if listed with
  * other values), and a count that disagrees with the `total` the API gave
  * refused, since a list that changed while it was read cannot be trusted for
- * a check.
+ * a check. A list that never ends is refused as soon as it shows it: a page
+ * that brings no batch not listed before (the same page again) while more
+ * are said to come, more batches than the `total`, more pages than the
+ * `total` needs (at the page size the API gave, or its first page's), or
+ * MAX_PAGES without a `total`.
  */
-export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly CreditBatch[]>> {
-  const batches = new Map<string, CreditBatch>();
+/** One page as it was read: its batches, and how many the list says it holds in all. */
+export interface PageRead {
+  readonly batches: readonly ListedBatch[];
+  readonly total: number | undefined;
+}
+
+export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly ListedBatch[]>> {
+  const batches = new Map<string, ListedBatch>();
   let attempts = 0;
   let total: number | undefined;
-  let finished = false;
-  for (let page = 1; page <= MAX_PAGES && !finished; page++) {
+  let pages = MAX_PAGES;
+  let previous: readonly string[] = [];
+  const refuse = (message: string): SendResult<readonly ListedBatch[]> => ({ kind: 'failed', error: new ApiError('rejected', message, { status: 200, hint: INCONSISTENT }), attempts, interrupted: false, answerLost: false });
+  for (let page = 1; ; page++) {
     const result = await executor.perform(readBatchPageOperation, { clientId, creditAccountId, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
+    onPage?.({ batches: result.value.creditBatches, total: result.value.total });
     attempts += result.attempts;
     const { creditBatches, hasMore } = result.value;
-    total ??= result.value.total;
+    if (page === 1) {
+      total = result.value.total;
+      const perPage = result.value.perPage ?? creditBatches.length;
+      if (total !== undefined && perPage > 0) pages = Math.min(MAX_PAGES, Math.ceil(total / perPage) + PAGE_MARGIN);
+    }
+    let added = 0;
     for (const batch of creditBatches) {
       const key = batch.id.toLowerCase();
       const earlier = batches.get(key);
       // Listed twice with other values, the batch changed while the list was read: neither value can be trusted as its baseline.
       if (earlier !== undefined && UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field])) {
-        const error = new ApiError('rejected', `the API listed credit batch ${batch.id} of client ${clientId} twice, with different values; the list may have changed while it was read`, {
-          status: 200,
-          hint: 'Run the command again; if it persists, the API is answering inconsistently.',
-        });
-        return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
+        return refuse(`the API listed credit batch ${clip(batch.id)} of client ${clientId} twice, with different values; the list may have changed while it was read`);
       }
+      if (earlier === undefined) added++;
       batches.set(key, batch);
     }
-    finished = creditBatches.length === 0 || hasMore !== true;
-  }
-  if (!finished) {
-    const error = new ApiError('rejected', `the API still had more credit batches for client ${clientId} after ${MAX_PAGES} pages`, { status: 200 });
-    return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
+    const ids = creditBatches.map((batch) => batch.id.toLowerCase());
+    const more = creditBatches.length > 0 && hasMore === true;
+    if (more && added === 0) {
+      const same = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
+      return refuse(`the API answered page ${page} of the credit batches of client ${clientId} with ${same ? `the very batches of page ${page - 1}` : 'only batches it had listed already'}, yet said more were to come; reading stopped there rather than go round`);
+    }
+    if (total !== undefined && batches.size > total) {
+      return refuse(`the API listed more credit batches for client ${clientId} than the ${total} it said it has (${batches.size} by page ${page}); the list may have changed while it was read`);
+    }
+    if (!more) break;
+    if (page >= pages) {
+      const why = total === undefined ? `${MAX_PAGES} pages, the most ti-credits reads for one client` : `${page} pages, more than the ${total} batches it said it has need`;
+      return refuse(`the API still said more credit batches of client ${clientId} were to come after ${why}; reading stopped there rather than go on without end`);
+    }
+    previous = ids;
   }
   if (total !== undefined && total !== batches.size) {
-    const error = new ApiError('rejected', `the API listed ${batches.size} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`, {
-      status: 200,
-      hint: 'Run the command again; if it persists, the API is answering inconsistently.',
-    });
-    return { kind: 'failed', error, attempts, interrupted: false, answerLost: false };
+    return refuse(`the API listed ${batches.size} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`);
   }
   return { kind: 'done', value: [...batches.values()], attempts, status: 200 };
 }
