@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +61,12 @@ async function webhook(): Promise<{ url: string; notices: Record<string, any>[] 
  * sends to the mock (with a key file, as on a server), a plan approved in
  * `plan`, `logs/`, and `bin/` holding `ti-credits` and `npx ti-credits`.
  */
-async function server(options: { rows: number; latencyMs?: number; keyFile: boolean; plan: string; concurrency?: number }) {
+async function server(options: { rows: number; holdAt?: number; keyFile: boolean; plan: string; concurrency?: number }) {
   const client = randomUUID();
   const seed: Partial<CreditBatch>[] = Array.from({ length: options.rows }, (_, index) => ({ id: randomUUID(), clientId: client, currentBalance: 100, name: `Batch ${index}` }));
-  const mock = await startMockApi({ apiKeys: [LIVE_KEY], store: new CreditBatchStore(seed), ...(options.latencyMs === undefined ? {} : { faults: { latencyMs: options.latencyMs } }) });
+  // One answer held back long enough for the test to cut the run while it waits, whatever the machine's load.
+  const held = options.holdAt === undefined ? undefined : seed[options.holdAt]?.id;
+  const mock = await startMockApi({ apiKeys: [LIVE_KEY], store: new CreditBatchStore(seed), ...(held === undefined ? {} : { faults: { script: { [held]: [{ kind: 'delay', ms: 15_000 }] } } }) });
   mocks.push(mock);
   const root = await tempDir();
   await mkdir(join(root, 'logs'));
@@ -85,14 +88,28 @@ async function server(options: { rows: number; latencyMs?: number; keyFile: bool
   return { mock, root, env, tiCredits, puts: () => mock.requests.filter((request) => request.method === 'PUT') };
 }
 
-function run(file: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function run(file: string, args: readonly string[], cwd: string, env: Record<string, string>, onStart?: (pid: number) => void): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) onStart?.(child.pid);
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+/** Once `reached`, SIGINT to the `timeout` the shell `shell()` runs, as timeout's clock would send it. */
+async function limitReached(shell: () => number, reached: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 1200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!reached()) continue;
+    const children = readFileSync(`/proc/${shell()}/task/${shell()}/children`, 'utf8').trim().split(/\s+/);
+    const timer = children.find((pid) => pid !== '' && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'timeout');
+    if (timer === undefined) continue;
+    process.kill(Number(timer), 'SIGINT');
+    return;
+  }
 }
 
 /** The doc's own words, with the test's instance, folder and webhook in place of acme's. */
@@ -144,9 +161,9 @@ describe('docs/guide/unattended.md, run as written', () => {
     assert.deepEqual(hook.notices.map((notice) => notice.status), ['completed']);
   });
 
-  it('GitHub Actions: the first job is stopped by its time limit and exits 130; the next job resumes the same run folder; no row is sent twice', async () => {
+  it('GitHub Actions: the first job is stopped by its time limit (SIGINT from timeout) and exits 130; the next job resumes the same run folder; no row is sent twice', async () => {
     const rows = 40;
-    const { root, env, mock, puts } = await server({ rows, latencyMs: 250, keyFile: false, plan: 'plans/q3', concurrency: 1 });
+    const { root, env, mock, puts } = await server({ rows, holdAt: 3, keyFile: false, plan: 'plans/q3', concurrency: 1 });
     const hook = await webhook();
     const workflow = await block(/^# \.github\/workflows\/apply-approved-plan\.yml$/);
     // Each job's `run: |` step with id `run`, by job.
@@ -165,15 +182,20 @@ describe('docs/guide/unattended.md, run as written', () => {
     assert.deepEqual([...scripts.keys()], ['apply', 'resume-1', 'resume-2']);
     assert.match(workflow, /^ {4}if: needs\.apply\.outputs\.exit == '130'$/m);
     const output = join(root, 'github-output');
-    // The first job's time limit shortened from 5h30m to cut the run midway, as a long one would be; the next job's left long enough to finish.
-    const step = async (name: string, limit: string) =>
-      run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', localized(scripts.get(name) ?? '', root, hook.url).replace('5h30m', limit)], root, { ...env, TI_API_KEY: LIVE_KEY, NOTIFY: hook.url, PLAN: 'q3', GITHUB_OUTPUT: output });
-    const first = await step('apply', '5s');
+    // The time limit fires while the fourth row's answer is awaited: the test sends timeout the SIGINT its own
+    // clock would send at 330m (on a loaded machine a shortened limit could fire before the first row, or after the last).
+    const step = async (name: string, cut?: () => boolean) => {
+      let shell = 0;
+      const ran = run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', localized(scripts.get(name) ?? '', root, hook.url)], root, { ...env, TI_API_KEY: LIVE_KEY, NOTIFY: hook.url, PLAN: 'q3', GITHUB_OUTPUT: output }, (pid) => (shell = pid));
+      if (cut !== undefined) void limitReached(() => shell, cut);
+      return ran;
+    };
+    const first = await step('apply', () => puts().length >= 4);
     assert.equal(first.code, 0, first.output);
     assert.match(await readFile(output, 'utf8'), /^exit=130$/m);
     const sentFirst = puts().length;
     assert.ok(sentFirst > 0 && sentFirst < rows, `the first job sent ${sentFirst} of ${rows}`);
-    const second = await step('resume-1', '10m');
+    const second = await step('resume-1');
     assert.equal(second.code, 0, second.output);
     assert.deepEqual((await readFile(output, 'utf8')).trim().split('\n'), ['exit=130', 'exit=0'], 'resume-2 runs only after an exit of 130');
     const sentIds = puts().map((request) => request.id);

@@ -60,7 +60,8 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const refusal = unattended ? await approvedPlanRefusal(mode, given.cwd) : undefined;
   if (refusal !== undefined) throw refusal;
   const profile = config?.profile;
-  if (options.send !== undefined && !dryRun) checkConfirmInstance(flags.string('confirm-instance'), flags.boolean('yes'), options.send.target.origin, profile, options.send.target.apiKey);
+  // A dry run sends nothing, so needs no name; one it is given must still be the target's.
+  if (options.send !== undefined) checkConfirmInstance(flags.string('confirm-instance'), flags.boolean('yes') && !dryRun, options.send.target.origin, profile, options.send.target.apiKey);
   // Whatever the API said reaches stdout and stderr through here, the key scrubbed from it in every form.
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const io: CliIo = { ...given, stdout: { write: (text) => given.stdout.write(scrub(text)) }, stderr: { write: (text) => given.stderr.write(scrub(text)) } };
