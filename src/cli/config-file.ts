@@ -24,6 +24,9 @@ export interface ConfigKeys {
   readonly perRun: readonly string[];
 }
 
+/** Paths a config file gives, found from the config file that names them (as apiKeyFile is), wherever the command runs. */
+const PATH_KEYS = new Set(['reports', 'approval-key-file']);
+
 export interface ConfigFile {
   readonly path: string;
   /** Options for yargs, below the flags in precedence. */
@@ -111,7 +114,7 @@ function readEntries(path: string, entries: Readonly<Record<string, unknown>>, k
     if (key === 'instance' || key === 'base-url') target[key] = String(value);
     // A key file is found from the config file that names it, wherever the command runs.
     else if (key === 'api-key-file') target[key] = resolve(dirname(path), String(value));
-    else options[key] = value;
+    else options[key] = PATH_KEYS.has(key) && typeof value === 'string' ? resolve(dirname(path), value) : value;
   }
   return { options, target, live };
 }

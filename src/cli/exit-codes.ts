@@ -74,7 +74,8 @@ export function exitCodeForRun(summary: Summary): number {
   const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
-    return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
+    // With --skip-invalid the real run sends the valid rows and ends 1 for the invalid ones: its dry run says as much.
+    return refusedByApply ? EXIT.refused : rows.drifted > 0 || rows.invalid > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
   // A write that overwrote a redemption needs its correction applied: the run is not done.
   if ((summary.reconciliation?.overwritten ?? 0) > 0) return EXIT.notAllUpdated;

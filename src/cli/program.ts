@@ -46,10 +46,10 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, na
     .scriptName('ti-credits')
     .usage('ti-credits <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.');
   for (const command of COMMANDS) {
-    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}]`;
+    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}${command.positional.variadic === true ? '..' : ''}]`;
     parser = parser.command(name, command.summary, (y) => {
       let built = y.usage(command.usage.join('\n'));
-      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', describe: command.positional.describe });
+      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', array: command.positional.variadic === true, describe: command.positional.describe });
       built = built.options(Object.fromEntries(Object.entries(command.flags).map(([flag, spec]) => [flag, toYargs(spec)])));
       for (const [line, meaning] of command.examples) built = built.example(line, meaning);
       return built.epilogue(epilogue(command));

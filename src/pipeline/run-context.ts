@@ -11,6 +11,7 @@ import type { SentLog } from '../report/sent-log.js';
 import type { RunMode } from './mode.js';
 import type { ReadProgress } from './live/live-batches.js';
 import type { Plan } from './plan.js';
+import type { OnRecord } from './run-ledger.js';
 import type { GuardOptions, RunOptions } from './run-options.js';
 import type { RunSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
@@ -44,6 +45,8 @@ export interface RunEnvironment {
    * returns is called once they are read.
    */
   readonly onReadStart?: (progress: ReadProgress, pace: () => number) => () => void;
+  /** What the run ledger says of this run before it starts: the same file applied before, the approval of a saved plan. */
+  readonly history?: OnRecord | undefined;
   /**
    * Aborted when the user asks to stop (Ctrl-C). No new row is sent; rows in
    * flight finish and are recorded; the rest are reported `skipped`.

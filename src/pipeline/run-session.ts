@@ -9,6 +9,7 @@ import type { RecordedOptions } from '../report/run-record.js';
 import type { SummaryCheckpoints } from '../report/summary-checkpoints.js';
 import { summarize, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
+import type { SessionLedger } from './run-ledger.js';
 
 /** What the summary says of the run, known from the start. */
 export interface SessionFacts<O> {
@@ -44,6 +45,7 @@ export class RunSession<O = RecordedOptions> {
   #plan: Readonly<Record<string, unknown>> | null = null;
   #snapshot: Summary['snapshot'];
   #reconciliation: Summary['reconciliation'];
+  #ledger: SessionLedger | undefined;
 
   constructor(
     folder: RunFolder,
@@ -113,6 +115,11 @@ export class RunSession<O = RecordedOptions> {
     this.#reconciliation = reconciliation;
   }
 
+  /** The run ledger's record of this session, completed when it finishes. */
+  recordedIn(ledger: SessionLedger): void {
+    this.#ledger = ledger;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
@@ -164,6 +171,8 @@ export class RunSession<O = RecordedOptions> {
       }
     }
     this.log.logger.info({ event: 'end', summary }, 'run finished');
+    // The run has ended whatever the ledger says: a ledger that cannot be completed is said in run.log, and `runs --rebuild` mends it.
+    await this.#ledger?.end(summary).catch((error: unknown) => this.log.logger.warn({ event: 'ledger', error: (error as Error).message }, 'the run ledger could not record the end of the run'));
     await this.log.close();
     return summary;
   }
@@ -182,6 +191,8 @@ export interface SessionStart {
   readonly interrupted: string;
   /** The first entry of run.log: what the run was started with. */
   readonly start: Record<string, unknown>;
+  /** The run ledger's record of the session, for a run the ledger keeps: begun before `work`, which it may refuse. */
+  readonly ledger?: SessionLedger | undefined;
 }
 
 /**
@@ -192,6 +203,13 @@ export interface SessionStart {
  */
 export async function inSession<O, T>(folder: RunFolder, facts: SessionFacts<O>, start: SessionStart, work: (session: RunSession<O>) => Promise<T>): Promise<T> {
   const session = new RunSession<O>(folder, folder.openLog(start.logLevel, start.apiKey === undefined ? undefined : keyScrubber(start.apiKey)), facts, { startedAt: start.startedAt, now: start.now });
+  if (start.ledger !== undefined) {
+    await start.ledger.begin().catch(async (error: unknown) => {
+      await session.log.close();
+      throw error;
+    });
+    session.recordedIn(start.ledger);
+  }
   const interrupt = (): void => session.stop(new TiError('aborted', start.interrupted), 'interrupted');
   start.shutdown?.addEventListener('abort', interrupt, { once: true });
   session.log.logger.info({ event: 'start', command: facts.command, ...start.start }, `${facts.command} started`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, realpath, rm, statfs, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import type { PlanDocument, ReportDocument } from './plan-document.js';
@@ -64,12 +64,12 @@ export class RunFolder {
   }
 
   /**
-   * A new folder. The default, `reports/<UTC time>-<input name>/`, never
+   * A new folder. The default, `<reports root>/<UTC time>-<input name>/`, never
    * collides with an earlier run; an explicit `out` that already holds files
    * is refused rather than mixed.
    */
-  static async create(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<RunFolder> {
-    const path = await createFolder(out, inputPath, now, cwd);
+  static async create(out: string | undefined, inputPath: string, now: Date, cwd: string, root = resolve(cwd, 'reports')): Promise<RunFolder> {
+    const path = await createFolder(out, inputPath, now, cwd, root);
     await assertWritable(path);
     return new RunFolder(path, false, RunLock.acquire(path, now));
   }
@@ -240,7 +240,7 @@ export class RunFolder {
   }
 }
 
-async function createFolder(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<string> {
+async function createFolder(out: string | undefined, inputPath: string, now: Date, cwd: string, root: string): Promise<string> {
   if (out !== undefined) {
     const folder = resolve(cwd, out);
     const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
@@ -255,8 +255,8 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
   }
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const name = basename(inputPath, extname(inputPath)).replace(/[^\w.-]+/g, '_');
-  const base = resolve(cwd, 'reports', `${stamp}-${name}`);
-  await mkdirOrExplain(resolve(cwd, 'reports'), 'reports');
+  const base = join(root, `${stamp}-${name}`);
+  await mkdirOrExplain(root, relative(cwd, root) || root);
   for (let suffix = 1; ; suffix++) {
     const folder = suffix === 1 ? base : `${base}-${suffix}`;
     try {

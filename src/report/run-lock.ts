@@ -108,6 +108,12 @@ export class RunLock {
   }
 }
 
+/** Whether a live process holds `folder` (one whose lock a killed process left behind does not). */
+export function isHeld(folder: string): boolean {
+  const holder = readHolder(join(folder, LOCK_FILE));
+  return holder !== undefined && !isGone(holder);
+}
+
 /** How often a folder held by another process is looked at again while waiting for it. */
 const LOCK_POLL_MS = 1000;
 

@@ -4,6 +4,8 @@ import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import { ApiError } from '../core/errors.js';
 import { clip, previewJson } from '../core/preview.js';
+import { say } from '../core/words.js';
+import { SELECTION_WORDS } from '../core/words/selection.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -254,6 +256,12 @@ export function classifyNetworkError(error: unknown): ApiError {
     return new ApiError('transient', `the API did not answer in time (${error.message})`, { cause: error, answerLost });
   }
   const code = error.code;
+  // Refused, the connection found no server at all at the address: waiting will not bring one, as for a host that does not exist.
+  if (code === 'ECONNREFUSED') {
+    const origin = error.options?.url instanceof URL ? error.options.url.origin : 'the address given';
+    const said = say(SELECTION_WORDS, 'TIC-NOTHING-ANSWERS', { origin });
+    return new ApiError('aborted', said.message, { code: said.code, ...(said.hint === undefined ? {} : { hint: said.hint }), cause: error });
+  }
   if (HOST_NOT_FOUND.has(code)) {
     return new ApiError('aborted', `the host ${host} does not exist`, { hint: 'Check --instance (the name in https://<name>.thoughtindustries.com) or --base-url.', cause: error });
   }

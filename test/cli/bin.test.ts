@@ -16,7 +16,7 @@ describe('the ti-credits command', () => {
   it('is what `npx ti-credits` runs, with help listing the exit codes', async () => {
     const { stdout } = await exec('npx', ['--no-install', 'ti-credits', '--help'], { cwd: root });
     assert.match(stdout, /ti-credits apply \[csv\]/);
-    assert.match(stdout, /Exit codes \(each command's --help says what they mean for it\):\n  0 /);
+    assert.match(stdout, /Exit codes \(each command's --help says what they mean for it\):\n {2}0 /);
   });
   it('exits with the code of the outcome', async () => {
     const [a, b] = ids(2) as [string, string];

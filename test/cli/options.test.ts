@@ -66,7 +66,7 @@ describe('apply options', () => {
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z')).options;
+  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z'), '/').options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
+import { signApproval } from '../../src/report/ledger/approval.js';
+import { RunLedger } from '../../src/report/ledger/run-ledger.js';
+import type { PlanDocument } from '../../src/report/plan-document.js';
 import { RunLock } from '../../src/report/run-lock.js';
 import { cli, KEY, tempDir } from '../helpers.js';
 
@@ -32,13 +35,21 @@ async function planned(profile: { live: boolean; key: string }, mockOptions: Omi
   return { mock, dir, csv, env, folder: join(dir, 'plan') };
 }
 
+/** The plan in `<dir>/plan` approved by another OS user, as their `ti-credits approve` records it in the run ledger. */
+async function approvedByAnother(dir: string): Promise<void> {
+  const plan = JSON.parse(await readFile(join(dir, 'plan', 'plan.json'), 'utf8')) as PlanDocument;
+  const approval = signApproval({ planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: 'plan' }, undefined);
+  await new RunLedger(join(dir, 'reports')).approve(approval);
+}
+
 describe('apply --non-interactive', () => {
   it('refuses a file given directly, and a resumed run that did not send a plan: nothing sent', async () => {
     const { mock, dir, csv, env } = await planned({ live: false, key: KEY });
+    const folders = await readdir(join(dir, 'reports'));
     const direct = await cli(['apply', csv, '--non-interactive'], { cwd: dir, env });
     assert.equal(direct.code, 2);
     assert.match(direct.stderr, /^error: Nothing was sent: --non-interactive sends only an approved plan, and a file given directly is not a plan anyone approved\.\n {2}Make a plan with ti-credits plan <file>/);
-    assert.equal(existsSync(join(dir, 'reports')), false);
+    assert.deepEqual(await readdir(join(dir, 'reports')), folders, 'no run folder');
     const byHand = await cli(['apply', csv, '--yes', '--out', 'by-hand'], { cwd: dir, env });
     assert.equal(byHand.code, 0, byHand.stderr);
     const before = puts(mock).length;
@@ -48,8 +59,17 @@ describe('apply --non-interactive', () => {
     assert.equal(puts(mock).length, before);
   });
 
+  it('refuses a saved plan with no approval on record, as --require-approved-plan does: nothing sent', async () => {
+    const { mock, dir, env } = await planned({ live: false, key: KEY });
+    const run = await cli(['apply', '--plan', 'plan', '--non-interactive'], { cwd: dir, env });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /needs an approval on record for the plan [0-9a-f]{8}/);
+    assert.equal(puts(mock).length, 0);
+  });
+
   it('sends an approved plan asking nothing, with no terminal and no --yes', async () => {
     const { mock, dir, env } = await planned({ live: false, key: KEY });
+    await approvedByAnother(dir);
     const run = await cli(['apply', '--plan', 'plan', '--non-interactive'], { cwd: dir, env });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(puts(mock).length, 3);
@@ -58,6 +78,7 @@ describe('apply --non-interactive', () => {
 
   it('on a live target, needs --confirm-instance naming it', async () => {
     const { mock, dir, env } = await planned({ live: true, key: LIVE_KEY });
+    await approvedByAnother(dir);
     const bare = await cli(['apply', '--plan', 'plan', '--non-interactive'], { cwd: dir, env });
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /the profile "p" is live, and --yes alone does not send to a live target\.\n {2}Add --confirm-instance 127\.0\.0\.1/);
@@ -69,6 +90,7 @@ describe('apply --non-interactive', () => {
 
   it('refuses a plan older than --max-plan-age, as an attended run does', async () => {
     const { mock, dir, env } = await planned({ live: false, key: KEY });
+    await approvedByAnother(dir);
     const run = await cli(['apply', '--plan', 'plan', '--non-interactive', '--max-plan-age', '0'], { cwd: dir, env });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /longer ago than --max-plan-age allows/);
@@ -77,6 +99,7 @@ describe('apply --non-interactive', () => {
 
   it('waits up to --lock-timeout for a plan folder another process holds, then gives up, nothing sent', async () => {
     const { mock, dir, env, folder } = await planned({ live: false, key: KEY });
+    await approvedByAnother(dir);
     const lock = RunLock.acquire(folder, new Date());
     try {
       const atOnce = await cli(['apply', '--plan', 'plan', '--non-interactive'], { cwd: dir, env });
@@ -96,6 +119,7 @@ describe('apply --non-interactive', () => {
     const stopped = new AbortController();
     let armed = false;
     const { mock, dir, env, folder } = await planned({ live: false, key: KEY }, { onRequest: () => armed && stopped.abort() });
+    await approvedByAnother(dir);
     armed = true;
     let lock = RunLock.acquire(folder, new Date());
     setTimeout(() => lock.release(), 1000);

@@ -5,11 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import { signApproval } from '../../src/report/ledger/approval.js';
+import { RunLedger } from '../../src/report/ledger/run-ledger.js';
+import type { PlanDocument } from '../../src/report/plan-document.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { cli, tempDir } from '../helpers.js';
 
@@ -78,6 +82,9 @@ async function server(options: { rows: number; holdAt?: number; keyFile: boolean
   await writeFile(csv, `id,clientId,currentBalance\n${seed.map((batch) => `${batch.id},${client},150`).join('\n')}\n`);
   const made = await cli(['plan', csv, '--out', options.plan], { cwd: root, env: { TI_API_KEY: LIVE_KEY } });
   assert.equal(made.code, 1, made.stderr);
+  // Approved by another OS user, as their `ti-credits approve` records it in the run ledger.
+  const plan = JSON.parse(await readFile(join(root, options.plan, 'plan.json'), 'utf8')) as PlanDocument;
+  await new RunLedger(join(root, 'reports')).approve(signApproval({ planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: options.plan }, undefined));
   const tiCredits = join(root, 'bin', 'ti-credits');
   await writeFile(tiCredits, `#!/bin/sh\nexec '${process.execPath}' '${MAIN}' "$@"\n`);
   await writeFile(join(root, 'bin', 'npx'), `#!/bin/sh\n[ "$1" = ti-credits ] && shift\nexec '${process.execPath}' '${MAIN}' "$@"\n`);
@@ -128,9 +135,10 @@ describe('docs/guide/unattended.md, run as written', () => {
     assert.ok(mock.store.all().every((batch) => batch.currentBalance === 150));
     assert.match(await readFile(join(root, 'logs', 'ti-credits.log'), 'utf8'), /Updated 3 of 3 rows/);
     assert.deepEqual(hook.notices.map((notice) => [notice.status, notice.profile, notice.exitCode]), [['completed', 'live', 0]]);
-    // Fired again once the plan is older than --max-plan-age (0 here, 24 h by default): refused, and told.
-    const again = await run('/bin/sh', ['-c', localized(command, root, hook.url).replace(' >> ', ' --max-plan-age 0 >> ')], root, env);
+    // Fired again: the plan is spent, refused, and told.
+    const again = await run('/bin/sh', ['-c', localized(command, root, hook.url)], root, env);
     assert.equal(again.code, 2);
+    assert.match(await readFile(join(root, 'logs', 'ti-credits.log'), 'utf8'), /TIC-PLAN-ALREADY-APPLIED|already applied/);
     assert.equal(puts().length, 3);
     assert.equal(hook.notices.at(-1)?.status, 'refused');
   });

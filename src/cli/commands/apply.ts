@@ -1,4 +1,6 @@
 import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { SELECTION_WORDS } from '../../core/words/selection.js';
 import { keyScrubber } from '../../core/secret.js';
 import type { Plan } from '../../pipeline/plan.js';
 import type { RunOptions } from '../../pipeline/run-options.js';
@@ -8,15 +10,17 @@ import { askYesNo } from '../confirm.js';
 import { EXIT, FILE_NOTE, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { resolveApplyRun, runFlags } from '../file-run.js';
 import { guardFlags, guardrailFlags } from '../flags/guard.js';
+import { approvalKeyFlags, onceFlags, reportsFlags } from '../flags/ledger.js';
 import { configFlags, operatorFlags, reportFlags, resolveOperatorOptions } from '../flags/output.js';
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
-import { approvedPlanRefusal, holdingPlan, notifyFlags, unattendedFlags } from '../flags/unattended.js';
+import { approvedPlanRefusal, holdingPlan, notifyFlags, requiringApproval, unattendedFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
 import { askInstanceName, checkConfirmInstance, confirmationName, isLiveTarget, type ProfileFacts } from '../live-target.js';
 import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
 import { formatPlan } from '../views/plan.js';
+import { formatCancelled } from '../views/selection.js';
 import { runResult } from './run-result.js';
 
 export const apply: Command = {
@@ -24,7 +28,7 @@ export const apply: Command = {
   summary: 'Validate the whole file, then update every credit batch it lists',
   usage: ['ti-credits apply <file> [options]', 'ti-credits apply --plan <plan folder> [options]', 'ti-credits apply --resume <run folder> [options]'],
   positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file: one row per credit batch to change (not needed with --resume or --plan)' },
-  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...readingFlags, ...reportFlags, ...operatorFlags, ...unattendedFlags, ...notifyFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...guardFlags, ...guardrailFlags, ...runFlags, ...onceFlags, ...readingFlags, ...reportFlags, ...reportsFlags, ...approvalKeyFlags, ...operatorFlags, ...unattendedFlags, ...notifyFlags, ...configFlags },
   examples: [
     ['TI_API_KEY=ti_live_… ti-credits apply adjustments.xlsx --instance acme', 'Show the plan, ask to confirm it, then update the batches listed in the workbook on https://acme.thoughtindustries.com'],
     ['ti-credits apply quarter.xlsx --sheet "Q3 rollover" --instance acme --excel', 'Read one sheet of a workbook with several; write report.xlsx and failed.xlsx too'],
@@ -40,8 +44,8 @@ export const apply: Command = {
   notes: [FILE_NOTE, KEY_NOTE],
   exits: [
     [EXIT.ok, 'every row was updated or already as asked (--dry-run: every row is valid and the API accepts the key)'],
-    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, uncertain, or invalid and skipped)'],
-    [EXIT.refused, 'nothing was sent: usage, configuration or invalid input'],
+    [EXIT.notAllUpdated, 'the run finished but some rows were not updated (failed, drifted, uncertain, or invalid and skipped); --dry-run: some would not be (drifted, or invalid with --skip-invalid)'],
+    [EXIT.refused, 'nothing was sent: usage, configuration, invalid input, or the plan answered no at the question'],
     [EXIT.stopped, 'sending was stopped: key refused (401/403), a redirect, an unknown host, an untrusted certificate, or the API down (--circuit-breaker); rows not sent are skipped'],
     ...STANDARD_EXITS.interruptedSending,
   ],
@@ -55,10 +59,12 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const unattended = input.flags.boolean('non-interactive');
   const flags = unattended ? input.flags.with({ yes: true }) : input.flags;
   const { runFile } = await import('../../pipeline/run.js');
-  const { mode, options } = await resolveApplyRun(flags, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const resolved = await resolveApplyRun(flags, given.env, new Date(), { cwd: given.cwd, typed, fromConfig: config?.target });
+  const { mode } = resolved;
   const dryRun = mode.kind === 'dry-run';
   const refusal = unattended ? await approvedPlanRefusal(mode, given.cwd) : undefined;
   if (refusal !== undefined) throw refusal;
+  const options = unattended ? requiringApproval(resolved.options) : resolved.options;
   const profile = config?.profile;
   // A dry run sends nothing, so needs no name; one it is given must still be the target's.
   if (options.send !== undefined) checkConfirmInstance(flags.string('confirm-instance'), flags.boolean('yes') && !dryRun, options.send.target.origin, profile, options.send.target.apiKey);
@@ -69,8 +75,13 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
   const { createProgressDisplay, showReading } = await import('../progress-display.js');
   const display = operator.quiet || dryRun ? undefined : createProgressDisplay(io, { intervalMs: operator.progressIntervalMs, color: operator.color });
   let asking = false;
+  /** How the operator ended the run at the question, if they did: nothing was sent, and no command that sends is offered. */
+  let cancelled: 'declined' | 'interrupted' | undefined;
   // At the question nothing is in flight: the line is ended, and the summary says nothing was sent.
-  const sayStopping = (): void => void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
+  const sayStopping = (): void => {
+    if (asking) cancelled = 'interrupted';
+    void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
+  };
   io.shutdown.addEventListener('abort', sayStopping, { once: true });
   try {
     const lockWaitMs = flags.number('lock-timeout') * 1000;
@@ -79,13 +90,18 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
         cwd: io.cwd,
         shutdown: io.shutdown,
         ...(io.hardStop === undefined ? {} : { hardStop: io.hardStop }),
-        confirm: (plan) => confirmPlan(plan, options, profile, operator, io, (value) => (asking = value)),
+        confirm: async (plan) => {
+          const refusal = await confirmPlan(plan, options, profile, operator, io, (value) => (asking = value));
+          if (refusal?.code === 'TIC-CANCELLED') cancelled ??= 'declined';
+          return refusal;
+        },
         onSendStart: (progress) => display?.start(progress),
         onReadStart: (progress, pace) => (operator.quiet ? () => {} : showReading(io, operator.progressIntervalMs, progress, pace)),
         lockWaitMs,
       }),
     );
     display?.stop();
+    if (cancelled !== undefined) return { exit: cancelled === 'declined' ? EXIT.refused : EXIT.interrupted, text: formatCancelled(result, io.cwd), json: result.summary, scrub };
     // Off a terminal nobody answers a question: the commands printed next must not ask one.
     const ran = runResult(result, io.cwd, { yes: operator.yes || io.terminal === undefined });
     const { summary } = result;
@@ -94,7 +110,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
     if (!flags.boolean('verify') || send === undefined || !sentSomething || ran.exit === EXIT.interrupted) return { ...ran, scrub };
     const { verifyFolder } = await import('./verify.js');
     // The run has just reconciled its writes: verify only reads them back.
-    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false }, io, result);
+    const verified = await verifyFolder({ folder: result.folder, send, clients: options.guard?.clients ?? [], logLevel: options.logLevel, apiKeyFile: options.apiKeyFile, reconcile: false, reports: options.ledger?.root }, io, result);
     return {
       // The run's own code says what happened to it; a clean run whose writes did not hold says so instead.
       exit: ran.exit === EXIT.ok ? verified.exit : ran.exit,
@@ -119,7 +135,7 @@ async function confirmPlan(plan: Plan, options: RunOptions, profile: ProfileFact
   if (send === undefined) return undefined;
   const willAsk = !operator.yes && io.terminal !== undefined;
   if (!operator.quiet || willAsk) {
-    io.stderr.write(formatPlan(plan, { profile: profile?.name, target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true }));
+    io.stderr.write(formatPlan(plan, { profile: profile?.name, target: send.target.origin, keyKind: keyKind(send.target.apiKey), ratePerMinute: send.ratePerMinute, burst: send.burst, maxStalenessMs: options.guard?.maxStalenessMs, limits: options.limits, skipInvalid: options.skipInvalid, reconcile: options.guard?.reconcile === true, timezone: options.rules.timezone, cwd: io.cwd }));
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {
@@ -131,6 +147,6 @@ async function confirmPlan(plan: Plan, options: RunOptions, profile: ProfileFact
   asking(true);
   if (isLiveTarget(profile, send.target.apiKey)) return askInstanceName(io.terminal, send.target.origin, io.shutdown).finally(() => asking(false));
   const yes = await askYesNo(io.terminal, CONFIRM_QUESTION, io.shutdown).finally(() => asking(false));
-  if (yes) return undefined;
-  return new TiError('invalid', 'Nothing was sent: the plan was not confirmed.', { hint: 'Run the command again and answer y to send it.' });
+  if (yes || io.shutdown.aborted) return undefined;
+  return failure(SELECTION_WORDS, 'TIC-CANCELLED', {});
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { TiError } from '../../core/errors.js';
 import type { FaultOptions } from '../../mock/faults.js';
 import { MOCK_PER_PAGE } from '../../mock/paging.js';
@@ -12,7 +13,13 @@ import { isLoopback } from '../flags/target.js';
 const mockFlags = {
   port: { type: 'number', default: 4010, min: 0, max: 65_535, describe: 'Port to listen on; 0 picks a free one' },
   host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
-  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
+  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with (each may name its client: clientName)' },
+  sample: {
+    type: 'boolean',
+    default: false,
+    describe: 'Start with the sample instance the package ships: 12 credit batches of 3 named clients, those the README walks through',
+    conflicts: { seed: 'each gives the batches the mock starts with' },
+  },
   'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
   'error-rate': { type: 'share', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1', defaultText: '0' },
   'error-retry-after': { type: 'number', default: 0, min: 0, max: 86_400, describe: 'Seconds of Retry-After sent with those 5xx answers', defaultText: 'none' },
@@ -40,7 +47,8 @@ export const mock: Command = {
   usage: ['ti-credits mock [options]'],
   flags: mockFlags,
   examples: [
-    ['ti-credits mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010'],
+    ['ti-credits mock --sample', 'Serve the sample instance the README walks through on http://127.0.0.1:4010, from any folder'],
+    ['ti-credits mock --seed batches.json', 'Serve the credit batches of a seed file of your own'],
     ['ti-credits mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx'],
     ['ti-credits mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min'],
     ['ti-credits mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5'],
@@ -70,7 +78,11 @@ export interface MockCommandOptions {
   readonly slipRedemption: number | undefined;
 }
 
+/** The sample instance's seed, as the installed package ships it (package.json "files"). */
+export const SAMPLE_SEED = fileURLToPath(new URL('../../../../fixtures/sample-seed.json', import.meta.url));
+
 export function resolveMockOptions(flags: Flags): MockCommandOptions {
+  flags.checkRelations();
   const host = flags.string('host') ?? '127.0.0.1';
   if (!isLoopback(host)) {
     throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
@@ -81,7 +93,7 @@ export function resolveMockOptions(flags: Flags): MockCommandOptions {
     host,
     port: flags.number('port'),
     rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
-    seedPath: flags.string('seed'),
+    seedPath: flags.boolean('sample') ? SAMPLE_SEED : flags.string('seed'),
     autoCreate: flags.boolean('auto-create'),
     perPage: flags.optionalNumber('per-page'),
     redeemPerMinute: flags.number('redeem-rate'),

@@ -3,6 +3,7 @@ import type { TiError } from '../../core/errors.js';
 import { failure } from '../../core/words.js';
 import { PROFILE_WORDS } from '../../core/words/profiles.js';
 import type { RunMode } from '../../pipeline/mode.js';
+import type { RunOptions } from '../../pipeline/run-options.js';
 import { RunLock } from '../../report/run-lock.js';
 import { readRunRecord } from '../../report/run-record.js';
 import type { FlagSpecs } from './spec.js';
@@ -40,11 +41,13 @@ export const notifyFlags = {
 
 /**
  * Whether a run may be sent with no one to ask: the one place that says
- * what an approved plan is. Until the ledger records approvals (issue 23),
- * it is `--require-approved-plan`'s rule: a saved plan (`apply --plan`),
- * whose id `checkSavedPlan` holds to its content, target and age; or the
- * continuation (`--resume`) of a run that sent one. A file given directly
- * was approved by no one.
+ * what an approved plan is for `--non-interactive`. A saved plan (`apply
+ * --plan`), whose id `checkSavedPlan` holds to its content, target and age,
+ * with an approval on record for that exact id by another OS user (or
+ * `--self-approved`), as `--require-approved-plan` requires it (the run
+ * ledger's `checkApproval`, through `requiringApproval`); or the
+ * continuation (`--resume`) of a run that sent one, approved when it began.
+ * A file given directly was approved by no one.
  */
 export async function approvedPlanRefusal(mode: RunMode, cwd: string): Promise<TiError | undefined> {
   if (mode.kind === 'apply-plan') return undefined;
@@ -54,6 +57,11 @@ export async function approvedPlanRefusal(mode: RunMode, cwd: string): Promise<T
     return failure(PROFILE_WORDS, 'TIC-NOT-APPROVED', { what: `the run in ${mode.folder} was started from a file, not from a saved plan` });
   }
   return failure(PROFILE_WORDS, 'TIC-NOT-APPROVED', { what: 'a file given directly is not a plan anyone approved' });
+}
+
+/** The run's options with an approval on record required of the plan it sends, as --require-approved-plan requires one. */
+export function requiringApproval(options: RunOptions): RunOptions {
+  return options.ledger === undefined ? options : { ...options, ledger: { ...options.ledger, requireApproval: true } };
 }
 
 /**

@@ -12,6 +12,7 @@ import { recordedFlags, shellWord } from '../flags/recorded.js';
 import { confirmationName } from '../live-target.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
+import { selectionWords } from './selection.js';
 
 /** What `snapshot` wrote, or why it wrote nothing. */
 export function formatSnapshotSummary(result: SnapshotResult, cwd: string): string {
@@ -19,7 +20,8 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   const snapshot = summary.snapshot;
   const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
   if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
-  return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
+  const batches = snapshot.listed === undefined ? plural(snapshot.batches, 'credit batch', 'credit batches') : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
+  return `Snapshot: ${batches} of ${plural(snapshot.clients, 'client')}${selectionWords(summary.options)} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
 /**
@@ -62,7 +64,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     if (result.plan !== undefined && summary.target !== null) {
       const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile }).trimEnd());
+      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -120,20 +122,24 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
-  if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
-    // run.json holds the file, the target and the options: the folder is all a resume needs.
+  const resumable = (summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null;
+  if (resumable) {
+    // The one next step, first: run.json holds the file, the target and the options, so the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
     lines.push(`  ${['ti-credits apply --resume', pathFrom(cwd, folder), ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    if (rows.failed > 0) lines.push(`  The resume sends again the ${plural(rows.failed, 'row')} that failed too; do not send failed.csv as well.`);
   }
   if (rows.uncertain > 0) {
     lines.push(`Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`);
   }
   lines.push(...reconciliationLines(summary.reconciliation, cwd, folder, summary.target));
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
-  const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
+  // Only rows that really failed (or are invalid) are offered to send again: a drifted row is no failure, and rows a
+  // resume will send must not be sent by a second command too.
+  const toFix = rows.failed + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
-  if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  if (toFix > 0 && !resumable && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
@@ -182,7 +188,7 @@ function pathFrom(cwd: string, path: string): string {
   return shellWord(relative(cwd, path) || path);
 }
 
-function targetFlag(origin: string): string {
+export function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
   return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }
