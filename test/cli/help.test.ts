@@ -33,7 +33,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
   it('suggests the command meant when one is mistyped', async () => {
     const run = await cli(['aply', 'x.csv'], { cwd: await tempDir() });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help.\n');
+    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help.\n');
   });
 
   it('says in plain words that the file is missing', async () => {
