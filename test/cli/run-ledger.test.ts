@@ -80,6 +80,15 @@ describe('a delta is applied once', () => {
     const dry = await cli(['apply', file, ...base(mock), '--dry-run'], { cwd: dir });
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, new RegExp(`This file was applied by run ${earlier} on .* \\(2 rows updated\\); its deltas applied again add to those balances a second time \\(apply refuses it without --again\\)\\.`));
+    // A plan of it carries the word to whoever approves it, in plan.json and plan.html.
+    const planned = await cli(['plan', file, ...base(mock).filter((arg) => arg !== '--yes'), '--out', 'the-plan'], { cwd: dir });
+    assert.equal(planned.code, 1, planned.stderr);
+    const document = JSON.parse(await readFile(join(dir, 'the-plan', 'plan.json'), 'utf8'));
+    assert.deepEqual(
+      document.appliedBefore.map((earlier: { run: string; updated: number }) => [earlier.run, earlier.updated]),
+      [[earlier, 2]],
+    );
+    assert.match(await readFile(join(dir, 'the-plan', 'plan.html'), 'utf8'), /data-testid="warning-applied"/);
     const again = await cli(['apply', copy, ...base(mock), '--again', 'the first top-up was for last quarter'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(balances(mock, ids), [120, 220]);

@@ -66,7 +66,7 @@ describe('plan.html warnings and names (issue 24)', () => {
     }
     assert.match((await warnings.getByTestId('warning-drifted').textContent()) ?? '', /^1 row drifted: their batch changed since the file was prepared/);
     assert.match((await warnings.getByTestId('warning-guardrail-run').textContent()) ?? '', /Over a guardrail: it sends 4 rows, more than --max-rows allows \(3\); apply --plan refuses to send it\./);
-    assert.match((await warnings.getByTestId('warning-applied').textContent()) ?? '', /Already applied: this file was sent before, by the run in reports\/20261201T100000Z-q1/);
+    assert.match((await warnings.getByTestId('warning-applied').textContent()) ?? '', /Already applied: this file was sent before, by run 20261201T100000Z-q1 \(started 2026-12-01T10:00:00.000Z, 4 rows updated\)/);
     assert.deepEqual(await warnings.getByTestId('table-warn-revived').getByTestId('row').locator('td').allTextContents(), ['4', id(4), 'Old onboarding', 'Globex', 'expired', '2026-09-30 23:59:59', '2027-03-31 23:59:59']);
     assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'ties');
     assert.deepEqual(
