@@ -108,7 +108,7 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
   const inputPath = inputFile(flags, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
   const ledger = await resolveLedgerOptions(flags, context.cwd, context.typed, resume ?? planFolder);
   // The pace the last run against the target learned is kept in the reports root, beside the run ledger.
-  const { send, keyFile } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, ledger.root);
+  const { send, keyFile, keySource } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, ledger.root);
   const dryRun = flags.boolean('dry-run');
   const offline = flags.boolean('offline');
   const mode: RunMode =
@@ -134,6 +134,8 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
       // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
       guard: resolveGuard(flags, !flags.boolean('blind') && !offline),
       apiKeyFile: keyFile,
+      keySource: keySource.kind,
+      profile: context.fromConfig?.profile?.name,
       limits: resolveLimits(flags),
       ledger,
     },

@@ -10,6 +10,8 @@ import { Flags, toYargs } from './flags/spec.js';
 import { refuseKeyFlag } from './flags/target.js';
 import type { CliIo } from './io.js';
 import { formatError, formatInternalError } from './messages.js';
+import { runNotified } from './notify.js';
+import { chooseProfile, profileChoice } from './profiles.js';
 import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -78,7 +80,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     const name = args.find((arg) => !arg.startsWith('-'));
     if (name !== undefined && name === args[0]) refuseUnknownCommand(name);
     const named = name === undefined ? undefined : commandNamed(name);
-    const config = named?.configurable === true ? await loadConfig(configFlag(args), io.cwd, configKeys()) : undefined;
+    // The profile chosen is laid over the file before the parser takes its options: flags > environment > profile > file > defaults.
+    const config = named?.configurable === true ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags) : undefined;
     let failure: Error | undefined;
     let argv: Record<string, unknown> = {};
     let output = '';
@@ -96,7 +99,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     }
     const command = commandNamed(String((argv._ as unknown[])[0]));
     if (command === undefined) throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
-    const result = await command.run({ flags: new Flags(command.name, argv, command.flags), io, config, typed: typedOptions(args) });
+    const flags = new Flags(command.name, argv, command.flags);
+    const result = await runNotified(command, flags, io, config, () => command.run({ flags, io, config, typed: typedOptions(args) }));
     return render(result, argv.json === true, io);
   } catch (error) {
     if (error instanceof TiError) {

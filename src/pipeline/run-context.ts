@@ -61,6 +61,8 @@ export interface RunEnvironment {
    * and the run ends at once with its files written.
    */
   readonly hardStop?: AbortSignal;
+  /** How long a resumed run waits for its folder while another live process holds it (--lock-timeout); 0 refuses at once. */
+  readonly lockWaitMs?: number;
 }
 
 /**

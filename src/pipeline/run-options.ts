@@ -34,6 +34,10 @@ export interface RunOptions {
   readonly limits: Limits;
   /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** Where the key came from (environment, keyring, command, file), never the key: recorded for whoever audits the run. */
+  readonly keySource?: 'environment' | 'keyring' | 'command' | 'file' | undefined;
+  /** The config file's profile the run uses, if any. */
+  readonly profile?: string | undefined;
   /** The run ledger: where it is, and what it is told; undefined: none kept, run folders under reports/. */
   readonly ledger?: LedgerOptions | undefined;
 }
@@ -113,6 +117,8 @@ export function describeOptions(mode: RunMode, options: RunOptions): RecordedOpt
     extraColumns: [...options.extraColumns],
     ...(mode.kind === 'apply-plan' ? { planId: mode.plan.document.id } : {}),
     ...(send === undefined ? {} : sendingSettings(send, options.apiKeyFile)),
+    ...(options.keySource === undefined ? {} : { keySource: options.keySource }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
   };
 }
 

@@ -4,7 +4,7 @@ import { TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
 import { openInput, type InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { RunFolder } from '../report/run-folder.js';
+import { RunFolder, type LockWait } from '../report/run-folder.js';
 import { forWorkbook, GUARDED_REPORT, ROW_REPORT } from '../report/schema.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
@@ -60,7 +60,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   const columns = await readColumns(source, options.extraColumns);
   // The run ledger's word comes before anything is written: a plan, or a file of deltas, already applied is refused.
   const history = await fileRunLedger(mode, options, inputPath, columns.delta !== undefined, environment.cwd);
-  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, history?.fingerprint);
+  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, history?.fingerprint, { ms: environment.lockWaitMs ?? 0, signal: environment.shutdown });
   const recorded = describeOptions(mode, options);
   const reportSchema = options.guard === undefined || mode.kind === 'validate' ? ROW_REPORT : GUARDED_REPORT;
   // A workbook's report also says which of a row's cells held formulas.
@@ -178,10 +178,10 @@ function stopFor(context: RunContext, session: RunSession, caught: unknown): voi
  * proved to be the same run. A run that sends records what it was started
  * with (run.json, the input's SHA-256 among it) before the first request.
  */
-async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string, fingerprint: { readonly size: number; readonly sha256: string } | undefined): Promise<RunFolder> {
+async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string, fingerprint: { readonly size: number; readonly sha256: string } | undefined, lockWait: LockWait): Promise<RunFolder> {
   if (mode.kind === 'resume') {
-    // Taken before it is checked: a second process on the folder is refused at once, having read and written nothing.
-    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt);
+    // Taken before it is checked: a second process on the folder is refused (or waits, --lock-timeout), having read and written nothing.
+    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt, lockWait);
     try {
       await checkResume(folder, inputPath, mode, options);
     } catch (error) {

@@ -31,6 +31,12 @@ import { isWriteFailure, unwritableFolder, writeFailureCause } from './write-fai
  */
 export const SYNC_INTERVAL_MS = 1000;
 
+/** How long to wait for a folder another live process holds, and what stops the wait. */
+export interface LockWait {
+  readonly ms: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * The folder a run writes into, and every file in it: the one place that
  * knows their names, how each is opened, and how durable each must be. Any
@@ -74,10 +80,11 @@ export class RunFolder {
    * another live process holds is refused (RunFolderBusy) before anything is
    * read or written there.
    */
-  static async reopen(path: string, now: Date): Promise<RunFolder> {
+  static async reopen(path: string, now: Date, wait: LockWait = { ms: 0 }): Promise<RunFolder> {
     await readRunRecord(path);
     await assertWritable(path);
-    return new RunFolder(path, true, RunLock.acquire(path, now));
+    // An unattended run may wait (--lock-timeout) for another process to finish in the folder.
+    return new RunFolder(path, true, wait.ms > 0 ? await RunLock.acquireWithin(path, () => new Date(), wait.ms, wait.signal) : RunLock.acquire(path, now));
   }
 
   /** Frees the folder for another process; every way a command ends calls it. */

@@ -59,6 +59,10 @@ export type RecordedOptions = ReadingSettings &
     readonly planId?: string;
     /** Columns carried as notes though their names resemble a field's (--extra-column). */
     readonly extraColumns: readonly string[];
+    /** Where the key came from: the environment, the OS keyring, a keyCommand or a file. Never the key. */
+    readonly keySource?: 'environment' | 'keyring' | 'command' | 'file';
+    /** The config file's profile the run used. */
+    readonly profile?: string;
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

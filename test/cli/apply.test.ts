@@ -334,7 +334,7 @@ describe('apply', () => {
     const mock = await mockWith([a]);
     const dir = await tempDir();
     const keyFile = join(dir, 'key');
-    await writeFile(keyFile, `${KEY}\n`);
+    await writeFile(keyFile, `${KEY}\n`, { mode: 0o600 });
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n`);
     const run = await cli(['apply', '--blind', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
     assert.equal(run.code, 0, run.stderr);
@@ -391,7 +391,7 @@ describe('apply', () => {
       const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
       outputs.push(run.stdout, run.stderr);
     }
-    const wrong = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    const wrong = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
     outputs.push(wrong.stdout, wrong.stderr);
     const entries = await readdir(join(dir, 'reports'), { withFileTypes: true });
     const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);

@@ -135,7 +135,7 @@ describe('config file', () => {
   it('is read from --config, with a key file named relative to it', async () => {
     const { mock, dir, csv } = await setUp('{"rate": "not a number"}');
     await mkdir(join(dir, 'team'));
-    await writeFile(join(dir, 'team', 'key.txt'), 'ti_test_local_mock_key\n');
+    await writeFile(join(dir, 'team', 'key.txt'), 'ti_test_local_mock_key\n', { mode: 0o600 });
     await writeFile(join(dir, 'team', 'settings.json'), JSON.stringify({ baseUrl: mock.origin, apiKeyFile: 'key.txt', dateFormat: 'DD/MM/YYYY', rate: 0 }));
     const run = await cli(['apply', '--blind', '--yes', csv, '--config', 'team/settings.json'], { cwd: dir, env: {} });
     assert.equal(run.code, 0, run.stderr);

@@ -9,6 +9,7 @@ import { readingFlags } from '../flags/reading.js';
 import { resolveClientChoice, resolveSelection, resolveTimezone, selectionFlags } from '../flags/selection.js';
 import { UUID, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags } from '../flags/target.js';
+import { notifyFlags } from '../flags/unattended.js';
 import { formatSnapshotSummary } from '../views/summary.js';
 
 /** What `snapshot` reads. */
@@ -28,7 +29,7 @@ export const snapshot: Command = {
   name: 'snapshot',
   summary: 'Write every credit batch of the clients named to snapshot.csv, ready to edit and give to apply',
   usage: ['ti-credits snapshot --client <id>… [options]', 'ti-credits snapshot --all-clients [--expiring-between <from> <to>] [--status <status>]… [options]'],
-  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...reportsFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
   examples: [
     ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns"],
     ['ti-credits snapshot --all-clients --expiring-between 2027-01-01 2027-03-31 --timezone America/New_York --status active --instance acme', 'The active batches of every client that expire in the first quarter of 2027, New York time'],

@@ -12,6 +12,7 @@ import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { nonEmpty, uuids, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags, type TargetDefaults } from '../flags/target.js';
+import { notifyFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
 import { formatVerifySummary } from '../views/summary.js';
 
@@ -28,7 +29,7 @@ export const verify: Command = {
   summary: 'Read back every row a run updated and check that its batch still holds what was written',
   usage: ['ti-credits verify <run folder> [options]'],
   positional: { name: 'folder', describe: 'The folder of a finished apply run' },
-  flags: { ...targetFlags, ...pacingFlags, ...verifyFlags, ...reportsFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...verifyFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
   examples: [['ti-credits verify reports/<run>', 'Check the run against the instance it sent to; writes verify.csv in its folder']],
   notes: [KEY_NOTE],
   exits: [

@@ -1,5 +1,7 @@
 import { recallPace, type RememberedPace } from '../../report/pace-memory.js';
 import type { SendOptions } from '../../send/options.js';
+import { checkKeyEnvironment } from '../live-target.js';
+import type { KeySource } from './key-source.js';
 import { resolveApiKey, resolveOrigin, type TargetDefaults } from './target.js';
 import type { Env, FlagSpecs, Flags } from './spec.js';
 
@@ -32,11 +34,14 @@ export const pacingFlags = {
  * Where to send, with which key, at which pace: checked once, for every
  * command that talks to the API; and the file the key was read from, if any.
  */
-export async function resolveSendOptions(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string, paceRoot: string): Promise<{ send: SendOptions; keyFile: string | undefined }> {
+export async function resolveSendOptions(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string, paceRoot: string | undefined): Promise<{ send: SendOptions; keyFile: string | undefined; keySource: KeySource }> {
   const origin = resolveOrigin(flags, env, fromConfig);
-  const key = await resolveApiKey(flags, env, fromConfig, cwd);
+  const key = await resolveApiKey(flags, env, fromConfig, cwd, origin);
+  // Before any request: a sandbox key on a live profile, or the reverse, is the wrong environment.
+  checkKeyEnvironment(fromConfig.profile, key.apiKey, key.source);
   const told = flags.optionalNumber('rate');
-  const remembered = await recallPace(paceRoot, origin);
+  // A command that leaves no run folder (whoami) has no reports root: it starts from no memory.
+  const remembered = paceRoot === undefined ? undefined : await recallPace(paceRoot, origin);
   const send: SendOptions = {
     target: { origin, apiKey: key.apiKey },
     concurrency: flags.number('concurrency'),
@@ -54,7 +59,7 @@ export async function resolveSendOptions(flags: Flags, env: Env, fromConfig: Tar
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
     },
   };
-  return { send, keyFile: key.file };
+  return { send, keyFile: key.file, keySource: key.source };
 }
 
 /**

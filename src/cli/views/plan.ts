@@ -31,6 +31,8 @@ const KEY_KINDS = { live: 'a production key (ti_live_…)', test: 'a sandbox key
 
 /** The facts of a run a plan is shown with. */
 export interface PlanContext {
+  /** The config file's profile the run uses, if any. */
+  readonly profile?: string | undefined;
   readonly target: string;
   readonly keyKind: keyof typeof KEY_KINDS;
   /** The pace sending will have: the API's limit if an answer has stated it, else where the pace starts. */
@@ -85,7 +87,8 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const { changes } = plan;
   const timezone = facts.timezone ?? 'UTC';
   const checked = changes === undefined ? '' : ', checked against their live values';
-  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
+  const profile = facts.profile === undefined ? '' : ` (profile ${facts.profile})`;
+  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target}${profile} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
   if (plan.saved !== undefined) lines.push(`  Saved plan id: ${plan.saved}`);
   lines.push(...formatOnRecord(plan.onRecord));
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);

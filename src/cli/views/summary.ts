@@ -10,6 +10,7 @@ import { FAILED_WORKBOOK, REPORT_WORKBOOK } from '../../report/excel-copies.js';
 import { FAILED_FILE, REPORT_FILE } from '../../report/report-writer.js';
 import { API_PATH } from '../../send/api-target.js';
 import { recordedFlags, shellWord } from '../flags/recorded.js';
+import { confirmationName } from '../live-target.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
 import { selectionWords } from './selection.js';
@@ -79,7 +80,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       // The pace the dry run's requests found, or, when it made none, where the pace starts.
       const ratePerMinute = summary.pacing?.ratePerMinute ?? summary.options.startRatePerMinute ?? summary.options.ratePerMinute ?? 0;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
+      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -140,7 +141,7 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   if (resumable) {
     // The one next step, first: run.json holds the file, the target and the options, so the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
+    lines.push(`  ${['ti-credits apply --resume', pathFrom(cwd, folder), ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
     if (rows.failed > 0) lines.push(`  The resume sends again the ${plural(rows.failed, 'row')} that failed too; do not send failed.csv as well.`);
   }
   if (rows.uncertain > 0) {
@@ -157,9 +158,16 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
-    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What a printed command needs to go where this run went: its profile, and beside --yes on a live target, the instance's name. */
+function profileWords(summary: RunResult['summary'], reissue: Reissue): string[] {
+  const words = summary.options.profile === undefined ? [] : [`--profile ${shellWord(summary.options.profile)}`];
+  if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null) words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
+  return words;
 }
 
 /** A resumed run that sent nothing this time says what its earlier sessions updated. */
