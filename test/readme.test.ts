@@ -52,7 +52,8 @@ export function walkthroughSteps(readme: string): Step[] {
 function normal(line: string): string {
   return line
     .replace(/\b\d+(\.\d+)? s\b/g, 'N s')
-    .replace(/reports\/\d{8}T\d{6}Z-/g, 'reports/TIME-')
+    // Two runs of one file in the same second get folders -2, -3… apart: the name is the time and the file's, whichever.
+    .replace(/reports\/\d{8}T\d{6}Z-([\w.-]+?)(-\d+)?\//g, 'reports/TIME-$1/')
     .replace(/(\[y\/N\]).*$/, '$1')
     .trimEnd();
 }
