@@ -1,18 +1,24 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../src/cli/command.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
-import { GENERAL_EXITS } from '../src/cli/exit-codes.js';
+import { exitCodeForError, GENERAL_EXITS } from '../src/cli/exit-codes.js';
 import type { FlagSpec } from '../src/cli/flags/spec.js';
+import { CATALOGUES } from '../src/core/words/index.js';
+import type { WordEntry } from '../src/core/words.js';
 
 /**
  * docs/reference.md, rendered from the command registry: the same
- * declarations --help is built from, so the two cannot disagree. `npm run
- * docs:reference` writes it; a test fails when the file is not what this
- * renders.
+ * declarations --help is built from, so the two cannot disagree; and the
+ * table of codes in docs/guide/exit-codes-and-error-codes.md, rendered from
+ * the catalogues of words, between its markers. `npm run docs:reference`
+ * writes both; a test fails when either is not what this renders.
  */
 
 export const REFERENCE_FILE = fileURLToPath(new URL('../../docs/reference.md', import.meta.url));
+export const CODES_PAGE = fileURLToPath(new URL('../../docs/guide/exit-codes-and-error-codes.md', import.meta.url));
+const CODES_START = '<!-- The table of codes: generated from the catalogues of words (src/core/words/index.ts) by `npm run docs:reference`; a test fails when it is out of date. -->';
+const CODES_END = '<!-- End of the table of codes. -->';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
@@ -75,4 +81,32 @@ export function renderReference(): string {
   ].join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) writeFileSync(REFERENCE_FILE, renderReference());
+/** What a code leads to: a row problem (the row is not sent, the run goes on), or the exit code its kind of error ends a command with. */
+function kindOf(entry: WordEntry<never>): string {
+  return entry.kind === 'row' ? 'row problem' : `exit ${exitCodeForError(entry.kind)}`;
+}
+
+/** Every catalogue's codes, one table each, in the order CATALOGUES lists them. */
+export function renderCodes(): string {
+  return CATALOGUES.flatMap(({ name, words }) => [
+    `### ${name}`,
+    '',
+    '| code | kind | meaning |',
+    '|---|---|---|',
+    ...Object.entries(words).map(([code, entry]) => `| \`${code}\` | ${kindOf(entry)} | ${cell(entry.title)} |`),
+    '',
+  ]).join('\n');
+}
+
+/** The page with its table of codes as the catalogues render it; the rest of the page as written. */
+export function withCodes(page: string): string {
+  const start = page.indexOf(CODES_START);
+  const end = page.indexOf(CODES_END);
+  if (start < 0 || end < start) throw new Error(`${CODES_PAGE} has lost the markers of its table of codes`);
+  return `${page.slice(0, start + CODES_START.length)}\n\n${renderCodes()}\n${page.slice(end)}`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(REFERENCE_FILE, renderReference());
+  writeFileSync(CODES_PAGE, withCodes(readFileSync(CODES_PAGE, 'utf8')));
+}

@@ -38,6 +38,14 @@ export interface CommandInput {
   readonly typed: ReadonlySet<string>;
 }
 
+/** What went wrong, as a command hands it over: a TiError, or summary.json's `error`; `code` is its code in the table of codes. */
+export interface CommandError {
+  readonly message: string;
+  readonly hint?: string | null | undefined;
+  readonly code?: string | null | undefined;
+  readonly kind?: string | undefined;
+}
+
 /**
  * How a command ends, rendered in one place (program.ts): the error, if
  * any, on stderr; then the human summary, or with --json the document, on
@@ -45,7 +53,7 @@ export interface CommandInput {
  */
 export interface CommandResult {
   readonly exit: number;
-  readonly error?: { readonly message: string; readonly hint?: string | null | undefined } | null | undefined;
+  readonly error?: CommandError | null | undefined;
   readonly text: string;
   /** What --json prints instead of `text`; absent for a command without --json. */
   readonly json?: unknown;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { CONFIG_WORDS } from '../core/words/config.js';
 import { parseKeyCommand } from './flags/key-source.js';
 import type { TargetDefaults } from './flags/target.js';
 import type { ProfileFacts } from './live-target.js';
@@ -53,7 +54,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string, keys
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && explicit === undefined) continue;
-      throw new TiError('invalid', `The config file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Check the path given to --config.' });
+      throw failure(CONFIG_WORDS, 'TIC-CONFIG-UNREADABLE', { path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
     }
     return parseConfig(path, text, keys);
   }
@@ -65,10 +66,10 @@ function parseConfig(path: string, text: string, keys: ConfigKeys): ConfigFile {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new TiError('invalid', `The config file ${path} is not valid JSON: ${(error as Error).message}.`, { hint: 'It holds one JSON object, e.g. {"instance": "acme", "rate": 600}.' });
+    throw failure(CONFIG_WORDS, 'TIC-CONFIG-NOT-JSON', { path, reason: (error as Error).message });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TiError('invalid', `The config file ${path} must hold one JSON object.`, { hint: 'e.g. {"instance": "acme", "rate": 600}.' });
+    throw failure(CONFIG_WORDS, 'TIC-CONFIG-NOT-OBJECT', { path });
   }
   const { options, target } = readEntries(path, parsed as Record<string, unknown>, keys);
   const profiles = readProfiles(path, (parsed as Record<string, unknown>).profiles, (name, body) => readEntries(path, body, keys, name));
@@ -86,9 +87,7 @@ function readEntries(path: string, entries: Readonly<Record<string, unknown>>, k
   for (const [rawKey, value] of Object.entries(entries)) {
     const key = rawKey.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     if (key === 'api-key' || key === 'key' || key === 'token') {
-      throw new TiError('invalid', `${where} holds an API key ("${rawKey}"); ti-credits never reads a key from a config file.`, {
-        hint: 'Remove it, and store the key with ti-credits login, or name a keyCommand or a file readable only by you ("apiKeyFile"); or set TI_API_KEY.',
-      });
+      throw failure(CONFIG_WORDS, 'TIC-CONFIG-HOLDS-KEY', { where, key: rawKey });
     }
     if (key === 'profiles' && profile === undefined) continue;
     if (key === 'live' && profile !== undefined) {
@@ -99,17 +98,16 @@ function readEntries(path: string, entries: Readonly<Record<string, unknown>>, k
       target['key-command'] = parseKeyCommand(value, profile === undefined ? path : `profile "${profile}" of ${path}`);
       continue;
     }
-    if (perRun.has(key)) throw new TiError('invalid', `${where} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
+    if (perRun.has(key)) throw failure(CONFIG_WORDS, 'TIC-CONFIG-PER-RUN', { where, key: rawKey, flag: key });
     if (!known.includes(key)) {
-      const near = closestName(key, known);
-      throw new TiError('invalid', `${where} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
+      throw failure(CONFIG_WORDS, 'TIC-CONFIG-UNKNOWN-OPTION', { where, key: rawKey, near: closestName(key, known) });
     }
     if (repeatable.includes(key) && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
       options[key] = value as string[];
       continue;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new TiError('invalid', `${where} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${repeatable.includes(key) ? ', or a list of strings' : ''}.`);
+      throw failure(CONFIG_WORDS, 'TIC-CONFIG-VALUE', { where, key: rawKey, value: JSON.stringify(value), list: repeatable.includes(key) });
     }
     if (key === 'instance' || key === 'base-url') target[key] = String(value);
     // A key file is found from the config file that names it, wherever the command runs.

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { OPTION_WORDS } from '../core/words/options.js';
 import type { RunMode } from '../pipeline/mode.js';
 import type { RunOptions } from '../pipeline/run-options.js';
 import { readPlanDocument } from '../report/plan-document.js';
@@ -65,7 +66,7 @@ export function resolveValidateRun(flags: Flags, now: Date, cwd: string): FileRu
   return {
     mode: { kind: 'validate' },
     options: {
-      inputPath: inputFile(flags, 'Name the file to check: ti-credits validate <file.csv>.'),
+      inputPath: inputFile(flags, false),
       outDir: flags.string('out'),
       logLevel: logLevelOf(flags),
       skipInvalid: false,
@@ -87,12 +88,10 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
   const resume = typedFlags.string('resume');
   const planFolder = typedFlags.string('plan');
   if (planFolder !== undefined && typedFlags.string('csv') !== undefined) {
-    throw new TiError('invalid', '--plan cannot be combined with a file: a saved plan is sent as it was made, from the copy of the input it holds.', { hint: 'Give --plan the plan folder alone, with the target and --yes as needed.' });
+    throw failure(OPTION_WORDS, 'TIC-PLAN-WITH-FILE', {});
   }
   if (planFolder === undefined && typedFlags.boolean('require-approved-plan') && !typedFlags.boolean('dry-run')) {
-    throw new TiError('invalid', 'Nothing was sent: --require-approved-plan allows only a saved plan to be sent.', {
-      hint: 'Make a plan with ti-credits plan <file>, have it approved, then send it with ti-credits apply --plan <plan folder>.',
-    });
+    throw failure(OPTION_WORDS, 'TIC-PLAN-REQUIRED', {});
   }
   const saved = planFolder === undefined ? undefined : await readPlanDocument(resolve(context.cwd, planFolder));
   // A resumed run is the run it continues: its run.json stands for every option not typed again,
@@ -105,7 +104,7 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
       : record === undefined
         ? typedFlags
         : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed) });
-  const inputPath = inputFile(flags, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
+  const inputPath = inputFile(flags, true);
   const ledger = await resolveLedgerOptions(flags, context.cwd, context.typed, resume ?? planFolder);
   // The pace the last run against the target learned is kept in the reports root, beside the run ledger.
   const { send, keyFile, keySource } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, ledger.root);
@@ -149,8 +148,8 @@ export async function resolvePlanRun(flags: Flags, env: Env, now: Date, context:
 }
 
 /** The file named after the command; yargs takes it as optional, so that its absence is said in plain words. */
-function inputFile(flags: Flags, hint: string): string {
+function inputFile(flags: Flags, sends: boolean): string {
   const path = flags.string('csv');
-  if (path === undefined) throw new TiError('invalid', 'No CSV file was given.', { hint });
+  if (path === undefined) throw failure(OPTION_WORDS, 'TIC-NO-FILE', { sends });
   return path;
 }

@@ -1,4 +1,4 @@
-import type { TiError } from '../core/errors.js';
+import type { CommandError } from './command.js';
 import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import type { Summary } from '../report/summary.js';
@@ -21,9 +21,25 @@ export function formatDuration(ms: number): string {
 
 export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to stop waiting: the run still ends with its summary, undo.csv and the resume command).\n';
 
-export function formatError(error: Pick<TiError, 'message'> & { readonly hint?: string | null | undefined }): string {
+/**
+ * An error as the terminal shows it: the message, then the hint, which ends
+ * with the code in brackets (a line of its own when there is no hint), for
+ * the table of codes in docs/guide/exit-codes-and-error-codes.md.
+ */
+export function formatError(error: CommandError): string {
+  const { message, hint, code } = wordsOf(error);
+  const last = [hint, code === null ? null : `[${code}]`].filter((part) => part !== null).join(' ');
+  return `error: ${message}\n${last === '' ? '' : `  ${last}\n`}`;
+}
+
+/** An error as every command's --json says it, summary.json's `error` alike: the code null when it has none. */
+export function errorJson(error: CommandError): { readonly kind: string | null; readonly code: string | null; readonly message: string; readonly hint: string | null } {
+  return { kind: error.kind ?? null, ...wordsOf(error) };
+}
+
+function wordsOf(error: CommandError): { readonly code: string | null; readonly message: string; readonly hint: string | null } {
   const { message, hint } = error instanceof ResumeMismatch ? describeMismatch(error) : error;
-  return `error: ${message}\n${hint === undefined || hint === null ? '' : `  ${hint}\n`}`;
+  return { code: error.code ?? null, message, hint: hint ?? null };
 }
 
 /** A resume refused for another setting than the run's, in the flags the user types. */

@@ -104,7 +104,7 @@ interface SummaryLike {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly wallTimeMs?: number;
-  readonly error?: { readonly message: string } | null;
+  readonly error?: { readonly message: string; readonly code?: string | null } | null;
   readonly plan?: { readonly changes?: { readonly balance?: { readonly net?: string } } | null } | null;
   readonly options?: { readonly blind?: boolean };
 }
@@ -131,7 +131,7 @@ async function noticeOf(base: { command: string; profile: string | null; started
     finishedAt: summary.finishedAt ?? finishedAt.toISOString(),
     folder,
     report,
-    error: message === null ? null : { code: ending.error?.code ?? null, message },
+    error: message === null ? null : { code: ending.error?.code ?? ending.result?.error?.code ?? summary.error?.code ?? null, message },
   };
   return { text: noticeText(notice), ...notice };
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { TiError } from '../core/errors.js';
-import type { Command, CommandResult } from './command.js';
+import { failure } from '../core/words.js';
+import { OPTION_WORDS } from '../core/words/options.js';
+import type { Command, CommandError, CommandResult } from './command.js';
 import { COMMANDS, commandNamed } from './commands/index.js';
 import { loadConfig, type ConfigFile, type ConfigKeys } from './config-file.js';
 import { EXIT, exitCodeForError, exitCodeTable, GENERAL_EXITS } from './exit-codes.js';
@@ -9,7 +11,7 @@ import { typedOptions } from './flags/recorded.js';
 import { Flags, toYargs } from './flags/spec.js';
 import { refuseKeyFlag } from './flags/target.js';
 import type { CliIo } from './io.js';
-import { formatError, formatInternalError } from './messages.js';
+import { errorJson, formatError, formatInternalError } from './messages.js';
 import { runNotified } from './notify.js';
 import { chooseProfile, profileChoice } from './profiles.js';
 import { closestName } from './suggest.js';
@@ -75,36 +77,36 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
   // `ti-credits help apply` is `ti-credits apply --help`, as in git and npm.
   const args = given[0] === 'help' ? [...given.slice(1, 2), '--help'] : given;
   const debug = args.some((arg, index) => arg === '--log-level=debug' || (arg === '--log-level' && args[index + 1] === 'debug'));
+  const name = args.find((arg) => !arg.startsWith('-'));
+  const named = name === undefined ? undefined : commandNamed(name);
+  let argv: Record<string, unknown> = {};
   try {
     refuseKeyFlag(args);
-    const name = args.find((arg) => !arg.startsWith('-'));
     if (name !== undefined && name === args[0]) refuseUnknownCommand(name);
-    const named = name === undefined ? undefined : commandNamed(name);
     // The profile chosen is laid over the file before the parser takes its options: flags > environment > profile > file > defaults.
     const config = named?.configurable === true ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags) : undefined;
-    let failure: Error | undefined;
-    let argv: Record<string, unknown> = {};
+    let refused: Error | undefined;
     let output = '';
     buildParser(args, config, named).parse([...args], {}, (error, parsed, text) => {
-      failure = error ?? undefined;
+      refused = error ?? undefined;
       argv = parsed as Record<string, unknown>;
       output = text;
     });
-    if (failure !== undefined) {
-      throw new TiError('invalid', (failure as Error).message, { hint: `${suggestFlags(args, named)}Run ti-credits${named === undefined ? '' : ` ${named.name}`} --help for the options.` });
-    }
+    if (refused !== undefined) throw failure(OPTION_WORDS, 'TIC-USAGE', { said: (refused as Error).message, command: named?.name, near: suggestFlags(args, named) });
     if (output !== '') {
       io.stdout.write(`${output}\n`);
       return EXIT.ok;
     }
     const command = commandNamed(String((argv._ as unknown[])[0]));
-    if (command === undefined) throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
+    if (command === undefined) throw unknownCommand(String((argv._ as unknown[])[0]));
     const flags = new Flags(command.name, argv, command.flags);
     const result = await runNotified(command, flags, io, config, () => command.run({ flags, io, config, typed: typedOptions(args) }));
     return render(result, argv.json === true, io);
   } catch (error) {
     if (error instanceof TiError) {
       io.stderr.write(formatError(error));
+      // A script that asked for JSON reads what went wrong from stdout too, by its code.
+      if (jsonAsked(args, argv, named)) io.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
       return exitCodeForError(error.kind);
     }
     io.stderr.write(formatInternalError(error, debug));
@@ -115,20 +117,45 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
 /** How every command ends: the error, if any, on stderr; the summary (or its JSON) on stdout; the exit code. */
 function render(result: CommandResult, json: boolean, io: CliIo): number {
   const scrub = result.scrub ?? ((text: string): string => text);
-  if (result.error !== undefined && result.error !== null) io.stderr.write(scrub(formatError(result.error)));
-  const text = json && result.json !== undefined ? `${JSON.stringify(result.json, null, 2)}\n` : result.text;
+  const error = result.error ?? undefined;
+  if (error !== undefined) io.stderr.write(scrub(formatError(error)));
+  const document = json ? withError(result.json, error) : undefined;
+  const text = document !== undefined ? `${JSON.stringify(document, null, 2)}\n` : result.text;
   if (text !== '') io.stdout.write(scrub(text));
   return result.exit;
 }
 
+/**
+ * What --json prints: the command's document, whose `error` (summary.json's)
+ * carries the code; a command whose document has no `error` of its own, or
+ * no document, gets one, so that every command's JSON says what went wrong
+ * the same way.
+ */
+function withError(document: unknown, error: CommandError | undefined): unknown {
+  if (error === undefined) return document;
+  if (document === undefined) return { error: errorJson(error) };
+  if (typeof document === 'object' && document !== null && !Array.isArray(document) && !('error' in document)) return { ...document, error: errorJson(error) };
+  return document;
+}
+
+/** Whether --json was asked for, by a command that takes it, even when the command line could not be read whole. */
+function jsonAsked(args: readonly string[], argv: Readonly<Record<string, unknown>>, named: Command | undefined): boolean {
+  if (named !== undefined && !('json' in named.flags)) return false;
+  if (typeof argv.json === 'boolean') return argv.json;
+  const typed = args.slice(0, args.includes('--') ? args.indexOf('--') : args.length).filter((arg) => /^--(no-)?json(=|$)/.test(arg));
+  const last = typed[typed.length - 1];
+  return last === '--json' || last === '--json=true';
+}
+
 /** A mistyped command, named back with the one meant, before yargs calls it and the file "unknown arguments". */
 function refuseUnknownCommand(name: string): void {
+  if (COMMANDS.some((command) => command.name === name) || OTHER_NAMES.includes(name)) return;
+  throw unknownCommand(name);
+}
+
+function unknownCommand(name: string): TiError {
   const names = COMMANDS.map((command) => command.name);
-  if (names.includes(name) || OTHER_NAMES.includes(name)) return;
-  const near = closestName(name, names);
-  throw new TiError('invalid', `There is no ti-credits command "${name}".`, {
-    hint: `${near === undefined ? '' : `Did you mean ti-credits ${near}? `}The commands are ${names.join(', ')}; run ti-credits --help.`,
-  });
+  return failure(OPTION_WORDS, 'TIC-UNKNOWN-COMMAND', { name, near: closestName(name, names), names });
 }
 
 function configFlag(args: readonly string[]): string | undefined {
@@ -137,14 +164,13 @@ function configFlag(args: readonly string[]): string | undefined {
   return args.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
 }
 
-/** "Did you mean --rate?" for each flag the command does not know but nearly does. */
-function suggestFlags(args: readonly string[], named: Command | undefined): string {
+/** Each flag the command does not know but nearly does, with the one meant ("did you mean --rate?"). */
+function suggestFlags(args: readonly string[], named: Command | undefined): (readonly [string, string])[] {
   const known = [...Object.keys(named?.flags ?? {}), 'help', 'version'];
-  const suggestions = args
+  return args
     .filter((arg) => arg.startsWith('--'))
     .map((arg) => arg.slice(2).split('=')[0] ?? '')
     .filter((name) => !known.includes(name) && !known.includes(name.replace(/^no-/, '')))
     .map((name) => [name, closestName(name, known)] as const)
     .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
-  return suggestions.map(([typed, near]) => `--${typed}: did you mean --${near}? `).join('');
 }

@@ -37,7 +37,8 @@ export interface Summary<O = RecordedOptions> {
   };
   /** How sending was paced; null when nothing was sent. */
   readonly pacing: PacingStats | null;
-  readonly error: { readonly kind: string; readonly message: string; readonly hint: string | null } | null;
+  /** `code`: its code in the table of codes (docs/guide/exit-codes-and-error-codes.md), null when it has none. */
+  readonly error: { readonly kind: string; readonly code: string | null; readonly message: string; readonly hint: string | null } | null;
   readonly options: O;
   /** What `apply` planned (and, reading before writing, the plan as changes); null for other runs. */
   readonly plan: Readonly<Record<string, unknown>> | null;
@@ -92,7 +93,7 @@ export function summarize<O>(facts: SummaryFacts<O>): Summary<O> {
       byStatus: { ...tally.byStatus },
     },
     pacing: facts.pacing ?? null,
-    error: error === undefined ? null : { kind: error.kind, message: error.message, hint: error.hint ?? null },
+    error: error === undefined ? null : { kind: error.kind, code: error.code ?? null, message: error.message, hint: error.hint ?? null },
     options: facts.options,
     plan: facts.plan,
     folder: facts.folder,

@@ -33,7 +33,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
   it('suggests the command meant when one is mistyped', async () => {
     const run = await cli(['aply', 'x.csv'], { cwd: await tempDir() });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help.\n');
+    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help. [TIC-UNKNOWN-COMMAND]\n');
   });
 
   it('says in plain words that the file is missing', async () => {
@@ -52,7 +52,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
     assert.match(optionBlock((await cli(['mock', '--help'], { cwd: dir })).stdout, '--port'), /\[number\]/);
     const run = await cli(['apply', 'x.csv', '--instance', 'acme', '--rate', '1e3'], { cwd: dir, env: { TI_API_KEY: KEY } });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: --rate must be a whole number from 0 to 1000000, not "1e3".\n  Run ti-credits apply --help for what --rate means.\n');
+    assert.equal(run.stderr, 'error: --rate must be a whole number from 0 to 1000000, not "1e3".\n  Run ti-credits apply --help for what --rate means. [TIC-FLAG-NUMBER]\n');
     const mock = await cli(['mock', '--port', '80.5'], { cwd: dir });
     assert.match(mock.stderr, /Run ti-credits mock --help for what --port means/);
   });

@@ -95,7 +95,7 @@ describe('errors a user can cause', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', 'x.csv', '--instance', 'acme', '--rat', '600', '--dry-runn'], { cwd: dir });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^error: Unknown arguments: rat, dry-runn.*\n {2}--rat: did you mean --rate\? --dry-runn: did you mean --dry-run\? Run ti-credits apply --help for the options\.\n$/);
+    assert.match(run.stderr, /^error: Unknown arguments: rat, dry-runn.*\n {2}--rat: did you mean --rate\? --dry-runn: did you mean --dry-run\? Run ti-credits apply --help for the options\. \[TIC-USAGE\]\n$/);
   });
   it('shows a bug without its stack trace unless --log-level debug', () => {
     const error = new Error('boom');

@@ -1,6 +1,7 @@
-import { TiError } from '../../core/errors.js';
+import type { TiError } from '../../core/errors.js';
 import type { PacingStats } from '../../core/run-facts.js';
 import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import { SELECTION_WORDS } from '../../core/words/selection.js';
 import { keyScrubber } from '../../core/secret.js';
 import type { Plan } from '../../pipeline/plan.js';
@@ -141,10 +142,7 @@ async function confirmPlan(plan: Plan, pacing: PacingStats | undefined, options:
   }
   if (operator.yes) return undefined;
   if (io.terminal === undefined) {
-    const live = isLiveTarget(profile, send.target.apiKey) ? ` --confirm-instance ${confirmationName(send.target.origin)}` : '';
-    return new TiError('invalid', 'Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on.', {
-      hint: `Check the plan above, then run the same command with --yes${live} (as scripts, cron jobs and CI must).`,
-    });
+    return failure(OPTION_WORDS, 'TIC-CONFIRM-NO-TERMINAL', { liveName: isLiveTarget(profile, send.target.apiKey) ? confirmationName(send.target.origin) : undefined });
   }
   asking(true);
   if (isLiveTarget(profile, send.target.apiKey)) return askInstanceName(io.terminal, send.target.origin, io.shutdown).finally(() => asking(false));

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import type { FaultOptions } from '../../mock/faults.js';
 import { MOCK_PER_PAGE } from '../../mock/paging.js';
 import type { RateLimitOptions } from '../../mock/rate-limit.js';
@@ -87,7 +88,7 @@ export function resolveMockOptions(flags: Flags): MockCommandOptions {
   flags.checkRelations();
   const host = flags.string('host') ?? '127.0.0.1';
   if (!isLoopback(host)) {
-    throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
+    throw failure(OPTION_WORDS, 'TIC-MOCK-NOT-LOOPBACK', { host });
   }
   const perMinute = flags.number('rate-limit');
   const burst = flags.number('burst');
@@ -134,7 +135,7 @@ async function runMock(input: CommandInput): Promise<CommandResult> {
     ...(options.slipRedemption === undefined ? {} : { slipRedemptions: { credits: options.slipRedemption } }),
     recordRequests: false,
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new TiError('invalid', `port ${options.port} is already in use.`, { hint: 'Pass another --port, or --port 0 for any free one.' });
+    if (error.code === 'EADDRINUSE') throw failure(OPTION_WORDS, 'TIC-MOCK-PORT-IN-USE', { port: options.port });
     throw error;
   });
   io.stdout.write(

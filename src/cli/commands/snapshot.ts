@@ -1,5 +1,6 @@
 import { keyScrubber } from '../../core/secret.js';
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { reportsFlags, reportsRoot } from '../flags/ledger.js';
@@ -57,7 +58,7 @@ async function runSnapshot(input: CommandInput): Promise<CommandResult> {
   const timezone = resolveTimezone(flags);
   const selection = resolveSelection(flags, timezone);
   const account = flags.string('credit-account');
-  if (account !== undefined && !UUID.test(account)) throw new TiError('invalid', `--credit-account "${account}" is not a credit account id.`, { hint: 'Give the UUID of the credit account.' });
+  if (account !== undefined && !UUID.test(account)) throw failure(OPTION_WORDS, 'TIC-NOT-AN-ID', { flag: 'credit-account', text: account, what: 'credit account' });
   const reports = reportsRoot(flags, io.cwd, input.typed);
   const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd, reports);
   const { takeSnapshot } = await import('../../pipeline/snapshot.js');

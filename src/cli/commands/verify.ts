@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { keyScrubber } from '../../core/secret.js';
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import type { RunResult } from '../../pipeline/run.js';
 import type { VerifyOptions } from '../../pipeline/verify.js';
 import { readRunRecord } from '../../report/run-record.js';
@@ -49,7 +50,7 @@ async function runVerifyCommand(input: CommandInput): Promise<CommandResult> {
   const { flags, io, config } = input;
   flags.checkRelations();
   const named = flags.string('folder');
-  if (named === undefined) throw new TiError('invalid', 'No run folder was given.', { hint: 'Name the folder of a finished apply run: ti-credits verify reports/<run>.' });
+  if (named === undefined) throw failure(OPTION_WORDS, 'TIC-NO-RUN-FOLDER', {});
   const folder = resolve(io.cwd, named);
   const record = await readRunRecord(folder);
   const fromConfig: TargetDefaults = config?.target ?? {};

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import type { InputChoice } from '../../read/data-rows.js';
 import type { Delimiter } from '../../read/layout.js';
 import { encodingName } from '../../read/text-encoding.js';
@@ -29,37 +30,35 @@ export function resolveInputChoice(flags: Flags): InputChoice {
   const label = flags.string('encoding');
   const encoding = label === undefined ? undefined : encodingName(label);
   if (label !== undefined && encoding === undefined) {
-    throw new TiError('invalid', `--encoding "${label}" is not an encoding ti-credits knows.`, { hint: 'Use a standard name such as utf-8, windows-1252, latin1, iso-8859-15 or utf-16le.' });
+    throw failure(OPTION_WORDS, 'TIC-ENCODING-UNKNOWN', { label });
   }
   // Not trimmed: a tab is whitespace.
   const delimiterText = flags.verbatim('delimiter');
   const delimiter = delimiterText === undefined ? undefined : DELIMITER_NAMES[delimiterText.toLowerCase()];
   if (delimiterText !== undefined && delimiter === undefined) {
-    throw new TiError('invalid', `--delimiter "${delimiterText}" is not one ti-credits reads.`, { hint: 'Use comma, semicolon or tab.' });
+    throw failure(OPTION_WORDS, 'TIC-DELIMITER-UNKNOWN', { text: delimiterText });
   }
-  if (Array.isArray(flags.raw.sheet)) throw new TiError('invalid', '--sheet was given more than once.', { hint: 'Give --sheet once: the changes are read from one sheet.' });
+  if (Array.isArray(flags.raw.sheet)) throw failure(OPTION_WORDS, 'TIC-FLAG-TWICE', { flag: 'sheet', why: 'the changes are read from one sheet' });
   // Not trimmed either: a sheet's name is matched as its tab shows it, spaces included.
   const sheet = flags.verbatim('sheet');
-  if (sheet === '') throw new TiError('invalid', '--sheet was given no name.', { hint: 'Give the name of the sheet as its tab shows it, in quotes if it has spaces.' });
+  if (sheet === '') throw failure(OPTION_WORDS, 'TIC-SHEET-NO-NAME', {});
   return { encoding, delimiter, sheet };
 }
 
 export function resolveRules(flags: Flags, now: Date): FieldRules {
   const timezone = flags.string('timezone') ?? 'UTC';
   if (!IANAZone.isValidZone(timezone)) {
-    throw new TiError('invalid', `--timezone "${timezone}" is not a time zone.`, { hint: 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.' });
+    throw failure(OPTION_WORDS, 'TIC-TIMEZONE-UNKNOWN', { timezone });
   }
   const formatText = flags.string('date-format');
   const dateFormat = formatText === undefined ? undefined : parseDateFormat(formatText);
   if (formatText !== undefined && dateFormat === undefined) {
-    throw new TiError('invalid', `--date-format "${formatText}" is not a format ti-credits reads.`, {
-      hint: 'Write DD, MM and YYYY once each, separated by /, . or -, e.g. MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY or YYYY/MM/DD.',
-    });
+    throw failure(OPTION_WORDS, 'TIC-DATE-FORMAT-UNKNOWN', { text: formatText });
   }
   const separatorText = flags.verbatim('thousands-separator');
   const thousandsSeparator = separatorText === undefined ? undefined : SEPARATOR_NAMES[separatorText.toLowerCase()];
   if (separatorText !== undefined && thousandsSeparator === undefined) {
-    throw new TiError('invalid', `--thousands-separator "${separatorText}" is not one ti-credits reads.`, { hint: 'Use ",", ".", "\'" or space.' });
+    throw failure(OPTION_WORDS, 'TIC-THOUSANDS-SEPARATOR-UNKNOWN', { text: separatorText });
   }
   return {
     ...defaultRules(now),

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
-import { TiError } from '../../core/errors.js';
 import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 import { SELECTION_WORDS } from '../../core/words/selection.js';
 import type { BatchSelection, ExpiryWindow } from '../../pipeline/selection.js';
 import { uuids, type FlagSpecs, type Flags } from './spec.js';
@@ -39,7 +39,7 @@ export function resolveClientChoice(flags: Flags): ClientChoice {
 export function resolveTimezone(flags: Flags): string {
   const timezone = flags.string('timezone') ?? 'UTC';
   if (!IANAZone.isValidZone(timezone)) {
-    throw new TiError('invalid', `--timezone "${timezone}" is not a time zone.`, { hint: 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.' });
+    throw failure(OPTION_WORDS, 'TIC-TIMEZONE-UNKNOWN', { timezone });
   }
   return timezone;
 }

@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { OPTION_WORDS } from '../../core/words/options.js';
 
 /**
  * A flag as a command declares it: what --help says of it, and the rules its
@@ -104,7 +105,7 @@ export class Flags {
   string(name: string): string | undefined {
     const value = this.raw[name];
     if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) throw invalid(`--${name} was given more than once.`, `Give --${name} once.`);
+    if (Array.isArray(value)) throw failure(OPTION_WORDS, 'TIC-FLAG-TWICE', { flag: name });
     return nonEmpty(String(value));
   }
 
@@ -112,7 +113,7 @@ export class Flags {
   verbatim(name: string): string | undefined {
     const value = this.raw[name];
     if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) throw invalid(`--${name} was given more than once.`, `Give --${name} once.`);
+    if (Array.isArray(value)) throw failure(OPTION_WORDS, 'TIC-FLAG-TWICE', { flag: name });
     return String(value);
   }
 
@@ -128,7 +129,7 @@ export class Flags {
     const value = this.raw[name];
     if (value === undefined || value === null) return undefined;
     const values = (Array.isArray(value) ? value : [value]).map((item) => String(item).trim());
-    if (values.length !== 2) throw invalid(`--${name} takes two values, given once.`, `Run ti-credits ${this.command} --help for what --${name} means.`);
+    if (values.length !== 2) throw failure(OPTION_WORDS, 'TIC-FLAG-PAIR', { flag: name, command: this.command });
     return [values[0] ?? '', values[1] ?? ''];
   }
 
@@ -149,7 +150,7 @@ export class Flags {
     const text = String(raw).trim();
     const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw invalid(`--${name} must be a whole number from ${min} to ${max}, not "${text}".`, `Run ti-credits ${this.command} --help for what --${name} means.`);
+      throw failure(OPTION_WORDS, 'TIC-FLAG-NUMBER', { flag: name, min, max, text, command: this.command });
     }
     return value;
   }
@@ -160,7 +161,7 @@ export class Flags {
     if (raw === undefined) return 0;
     const text = String(raw).trim();
     const value = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-    if (Number.isNaN(value)) throw invalid(`--${name} must be a share between 0 and 1, e.g. 0.05, not "${text}".`, `Run ti-credits ${this.command} --help for what --${name} means.`);
+    if (Number.isNaN(value)) throw failure(OPTION_WORDS, 'TIC-FLAG-SHARE', { flag: name, text, command: this.command });
     return value;
   }
 
@@ -173,10 +174,10 @@ export class Flags {
     for (const [name, spec] of Object.entries(this.#specs)) {
       if (!this.given(name)) continue;
       for (const [other, why] of Object.entries(spec.conflicts ?? {})) {
-        if (this.given(other)) throw invalid(`--${name} cannot be combined with --${other}: ${why}.`, `Leave out --${name} or --${other}.`);
+        if (this.given(other)) throw failure(OPTION_WORDS, 'TIC-FLAGS-CONFLICT', { flag: name, other, why });
       }
       for (const [other, why] of Object.entries(spec.requires ?? {})) {
-        if (!this.given(other)) throw invalid(`--${name} needs --${other}: ${why}.`, `Add --${other}, or leave out --${name}.`);
+        if (!this.given(other)) throw failure(OPTION_WORDS, 'TIC-FLAG-REQUIRES', { flag: name, other, why });
       }
     }
   }
@@ -192,16 +193,12 @@ export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function invalid(message: string, hint: string): TiError {
-  return new TiError('invalid', message, { hint });
-}
-
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The ids a repeatable flag names, each a UUID, each once, in lower case. */
 export function uuids(flags: Flags, name: string, what: string): string[] {
   const values = flags.list(name);
   const wrong = values.find((value) => !UUID.test(value));
-  if (wrong !== undefined) throw invalid(`--${name} "${wrong}" is not a ${what} id.`, `Give the UUID of the ${what}, e.g. 92276658-1e27-41c0-8a6a-63ec24ede6a4.`);
+  if (wrong !== undefined) throw failure(OPTION_WORDS, 'TIC-NOT-AN-ID', { flag: name, text: wrong, what });
   return [...new Set(values.map((value) => value.toLowerCase()))];
 }

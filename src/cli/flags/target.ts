@@ -1,4 +1,5 @@
-import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { TARGET_WORDS } from '../../core/words/target.js';
 import { MIN_KEY_LENGTH } from '../../core/secret.js';
 import { API_PATH } from '../../send/api-target.js';
 import { findKey, type KeySource } from './key-source.js';
@@ -34,43 +35,31 @@ export function resolveOrigin(flags: Flags, env: Env, fromConfig: TargetDefaults
   const baseEnv = nonEmpty(env.TI_BASE_URL);
   const instanceEnv = nonEmpty(env.TI_INSTANCE);
   if (baseEnv !== undefined && instanceEnv !== undefined) {
-    throw new TiError('invalid', 'Both TI_INSTANCE and TI_BASE_URL are set.', { hint: 'Unset one of them, or pass --instance or --base-url to choose.' });
+    throw failure(TARGET_WORDS, 'TIC-TARGET-TWICE', { config: undefined });
   }
   if (baseEnv !== undefined) return parseBaseUrl(baseEnv, 'TI_BASE_URL');
   if (instanceEnv !== undefined) return instanceOrigin(instanceEnv, 'TI_INSTANCE');
   const baseConfig = fromConfig['base-url'];
   const instanceConfig = fromConfig.instance;
   if (baseConfig !== undefined && instanceConfig !== undefined) {
-    throw new TiError('invalid', `${fromConfig.source ?? 'The config file'} sets both instance and base-url.`, { hint: 'Keep one of them.' });
+    throw failure(TARGET_WORDS, 'TIC-TARGET-TWICE', { config: fromConfig.source ?? 'The config file' });
   }
   if (baseConfig !== undefined) return parseBaseUrl(baseConfig, `base-url in ${fromConfig.source ?? 'the config file'}`);
   if (instanceConfig !== undefined) return instanceOrigin(instanceConfig, `instance in ${fromConfig.source ?? 'the config file'}`);
-  throw new TiError('invalid', 'No Thought Industries instance was given.', {
-    hint: 'Pass --instance <name> for https://<name>.thoughtindustries.com, or --base-url <address> for a custom domain (or set TI_INSTANCE / TI_BASE_URL).',
-  });
+  throw failure(TARGET_WORDS, 'TIC-NO-INSTANCE', {});
 }
 
 /** Refuses a key given on the command line before yargs can echo it in an "unknown argument" message. */
 export function refuseKeyFlag(args: readonly string[]): void {
   if (args.some((arg) => /^--api-?key(=|$)/i.test(arg))) {
-    throw new TiError('invalid', 'ti-credits does not take the API key as a command-line flag, where shell history and the process list would keep it.', {
-      hint: 'Set the TI_API_KEY environment variable, or put the key in a file and pass --api-key-file <path>.',
-    });
+    throw failure(TARGET_WORDS, 'TIC-KEY-AS-FLAG', {});
   }
 }
 
-/**
- * Said instead of the value of --instance, --base-url or --api-key-file when
- * it is refused: a key pasted there by mistake must not be echoed into a
- * terminal's scrollback, a CI log or a cron mail.
- */
-const NOT_ECHOED = 'the value is not repeated here, in case it is a key pasted by mistake';
-
 function instanceOrigin(name: string, source: string): string {
   if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)) return `https://${name.toLowerCase()}.thoughtindustries.com`;
-  throw new TiError('invalid', `${source} is not an instance name.`, {
-    hint: `Give only the name, e.g. acme for https://acme.thoughtindustries.com; for any other address use --base-url (${NOT_ECHOED}).`,
-  });
+  // The value is not repeated in the refusal: a key pasted there by mistake must not be echoed.
+  throw failure(TARGET_WORDS, 'TIC-INSTANCE-INVALID', { source });
 }
 
 /** Accepts an origin, optionally followed by /incoming/v2; plain http only to this machine. */
@@ -79,24 +68,20 @@ export function parseBaseUrl(text: string, source: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new TiError('invalid', `${source} is not a web address.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
+    throw failure(TARGET_WORDS, 'TIC-BASE-URL-INVALID', { source, problem: 'not-an-address', apiPath: API_PATH });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TiError('invalid', `${source} must start with https://.`, { hint: `Write it in full, e.g. https://learn.example.com (${NOT_ECHOED}).` });
+    throw failure(TARGET_WORDS, 'TIC-BASE-URL-INVALID', { source, problem: 'scheme', apiPath: API_PATH });
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TiError('invalid', `${source} must not contain a user name or password.`, { hint: 'The API key is the only credential; set it with TI_API_KEY.' });
+    throw failure(TARGET_WORDS, 'TIC-BASE-URL-INVALID', { source, problem: 'credentials', apiPath: API_PATH });
   }
   const path = url.pathname.replace(/\/+$/, '');
   if (url.search !== '' || url.hash !== '' || (path !== '' && path !== API_PATH)) {
-    throw new TiError('invalid', `${source} must be the instance's address alone, with no query (?…), fragment (#…) or other path.`, {
-      hint: `e.g. https://learn.example.com, optionally followed by ${API_PATH}; the key is read from TI_API_KEY or --api-key-file, never from the address (${NOT_ECHOED}).`,
-    });
+    throw failure(TARGET_WORDS, 'TIC-BASE-URL-INVALID', { source, problem: 'not-alone', apiPath: API_PATH });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new TiError('invalid', `${source} uses plain http://, which would send the API key across the network unencrypted.`, {
-      hint: 'Use https://; plain http:// is accepted only for this machine (localhost, 127.0.0.1, ::1), e.g. the local mock.',
-    });
+    throw failure(TARGET_WORDS, 'TIC-BASE-URL-INSECURE', { source });
   }
   return url.origin;
 }
@@ -114,13 +99,9 @@ export async function resolveApiKey(flags: Flags, env: Env, fromConfig: TargetDe
 /** A key as read from `source`, trimmed, held to what a key may look like. */
 export function checkKeyText(text: string, source: string): string {
   const key = text.trim();
-  if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
-  if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
-  if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
-  if (key.length < MIN_KEY_LENGTH) {
-    throw new TiError('invalid', `${source} holds ${key.length} characters, too few for an API key (ti-credits takes keys of ${MIN_KEY_LENGTH} characters or more; Thought Industries keys are longer).`, {
-      hint: 'Copy the whole key from Thought Industries (Settings › Security).',
-    });
-  }
+  if (key === '') throw failure(TARGET_WORDS, 'TIC-KEY-MALFORMED', { source, problem: 'empty' });
+  if (/^bearer\s/i.test(key)) throw failure(TARGET_WORDS, 'TIC-KEY-MALFORMED', { source, problem: 'bearer' });
+  if (/[^\x21-\x7e]/.test(key)) throw failure(TARGET_WORDS, 'TIC-KEY-MALFORMED', { source, problem: 'characters' });
+  if (key.length < MIN_KEY_LENGTH) throw failure(TARGET_WORDS, 'TIC-KEY-MALFORMED', { source, problem: 'short', length: key.length, min: MIN_KEY_LENGTH });
   return key;
 }

@@ -2,6 +2,9 @@ import { LEDGER_WORDS } from './ledger.js';
 import { PROFILE_WORDS } from './profiles.js';
 import { SELECTION_WORDS } from './selection.js';
 import type { WordEntry } from '../words.js';
+import { OPTION_WORDS } from './options.js';
+import { CONFIG_WORDS } from './config.js';
+import { TARGET_WORDS } from './target.js';
 
 /**
  * Every catalogue of words, in the order the table of codes lists them
@@ -12,4 +15,7 @@ export const CATALOGUES: readonly { readonly name: string; readonly words: Reado
   { name: 'The run ledger, approvals and files applied once', words: LEDGER_WORDS },
   { name: 'Profiles and keys', words: PROFILE_WORDS },
   { name: 'Selecting batches and rollovers', words: SELECTION_WORDS },
+  { name: 'The command line: commands, flags and their values', words: OPTION_WORDS },
+  { name: 'The config file', words: CONFIG_WORDS },
+  { name: 'Where requests go, and the text of the key', words: TARGET_WORDS },
 ];
