@@ -1,6 +1,10 @@
 import { LEDGER_WORDS } from './ledger.js';
 import { PROFILE_WORDS } from './profiles.js';
 import { SELECTION_WORDS } from './selection.js';
+import { API_WORDS } from './api.js';
+import { RUN_WORDS } from './run.js';
+import { RUN_FOLDER_WORDS } from './run-folder.js';
+import { MOCK_WORDS } from './mock.js';
 import type { WordEntry } from '../words.js';
 
 /**
@@ -12,4 +16,8 @@ export const CATALOGUES: readonly { readonly name: string; readonly words: Reado
   { name: 'The run ledger, approvals and files applied once', words: LEDGER_WORDS },
   { name: 'Profiles and keys', words: PROFILE_WORDS },
   { name: 'Selecting batches and rollovers', words: SELECTION_WORDS },
+  { name: 'The API: statuses, answers, network', words: API_WORDS },
+  { name: 'A run: refusals, resumes, saved plans, guardrails', words: RUN_WORDS },
+  { name: 'The run folder and the files it holds', words: RUN_FOLDER_WORDS },
+  { name: 'The local mock API', words: MOCK_WORDS },
 ];
