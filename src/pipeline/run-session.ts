@@ -91,7 +91,7 @@ export class RunSession<O = RecordedOptions> {
     if (this.#stop.signal.aborted) return;
     this.#status = status;
     this.#failure = error;
-    this.log.logger.error({ event: 'stop', status, kind: error.kind, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
+    this.log.logger.error({ event: 'stop', status, kind: error.kind, code: error.code, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
     this.#stop.abort(error);
   }
 
