@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../src/cli/command.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
-import { exitCodeForError, GENERAL_EXITS } from '../src/cli/exit-codes.js';
+import { EXIT, exitCodeForError, GENERAL_EXITS } from '../src/cli/exit-codes.js';
 import type { FlagSpec } from '../src/cli/flags/spec.js';
 import { CATALOGUES } from '../src/core/words/index.js';
 import type { WordEntry } from '../src/core/words.js';
@@ -82,8 +82,11 @@ export function renderReference(): string {
 }
 
 /** What a code leads to: a row problem (the row is not sent, the run goes on), or the exit code its kind of error ends a command with. */
-function kindOf(entry: WordEntry<never>): string {
-  return entry.kind === 'row' ? 'row problem' : `exit ${exitCodeForError(entry.kind)}`;
+function kindOf(code: string, entry: WordEntry<never>): string {
+  if (entry.kind === 'row') return 'row problem';
+  // Ctrl-C stops a run (kind aborted) but ends it with the shell's code for an interruption, not with 3.
+  if (code === 'TIC-INTERRUPTED') return `exit ${EXIT.interrupted}`;
+  return `exit ${entry.kind === 'internal' ? EXIT.internal : exitCodeForError(entry.kind)}`;
 }
 
 /** Every catalogue's codes, one table each, in the order CATALOGUES lists them. */
@@ -93,7 +96,7 @@ export function renderCodes(): string {
     '',
     '| code | kind | meaning |',
     '|---|---|---|',
-    ...Object.entries(words).map(([code, entry]) => `| \`${code}\` | ${kindOf(entry)} | ${cell(entry.title)} |`),
+    ...Object.entries(words).map(([code, entry]) => `| \`${code}\` | ${kindOf(code, entry)} | ${cell(entry.title)} |`),
     '',
   ]).join('\n');
 }

@@ -3,6 +3,7 @@ import { ResumeMismatch } from '../pipeline/resume.js';
 import type { Outcome } from '../report/outcome.js';
 import type { Summary } from '../report/summary.js';
 import { flagOf } from './flags/recorded.js';
+import { InternalError } from '../core/errors.js';
 
 /**
  * The words every view shares: numbers, durations, errors. The engine
@@ -66,7 +67,9 @@ function describeSetting(value: unknown): string {
 export function formatInternalError(error: unknown, withStack: boolean): string {
   const text = error instanceof Error ? (withStack ? (error.stack ?? error.message) : error.message) : String(error);
   const more = withStack ? '' : ' Run the same command with --log-level debug to see where it happened.';
-  return `internal error: ${text}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.${more}\n`;
+  // A bug the code foresaw carries a code: the person reporting it quotes it.
+  const code = error instanceof InternalError ? ` [${error.code}]` : '';
+  return `internal error: ${text}\nThis is a bug in ti-credits; please report it with the run.log of the run folder.${more}${code}\n`;
 }
 
 export const CONFIRM_QUESTION = 'Send these changes? [y/N] ';

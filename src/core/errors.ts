@@ -37,8 +37,13 @@ export class TiError extends Error {
   }
 }
 
-/** A failed exchange with the API, with what the retry policy needs to know. */
+/**
+ * A failed exchange with the API, with what the retry policy needs to know.
+ * It always carries its code (core/words/api.ts): a row that fails with it
+ * reports that code.
+ */
 export class ApiError extends TiError {
+  declare readonly code: string;
   /** The HTTP status, absent when no response arrived (network error, timeout). */
   readonly status: number | undefined;
   /** How long the server asked us to wait before trying again. */
@@ -59,7 +64,7 @@ export class ApiError extends TiError {
   constructor(
     kind: ErrorKind,
     message: string,
-    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean; answerLost?: boolean; code?: string } = {},
+    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean; answerLost?: boolean; code: string },
   ) {
     super(kind, message, details);
     this.name = 'ApiError';
@@ -67,6 +72,21 @@ export class ApiError extends TiError {
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = kind === 'transient' && details.final !== true;
     this.answerLost = details.answerLost === true;
+  }
+}
+
+/**
+ * A bug in ti-credits: what "cannot happen" happened. Deliberately not a
+ * TiError, so that nothing takes it for a failure a person caused and acts
+ * on its kind; its code is what a person quotes when reporting it.
+ */
+export class InternalError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'InternalError';
+    this.code = code;
   }
 }
 

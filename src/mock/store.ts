@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { MOCK_WORDS } from '../core/words/mock.js';
 import { CreditLedger } from './ledger.js';
 
 /** A client as the mock's client list shows it. */
@@ -55,10 +56,10 @@ export class CreditBatchStore {
   constructor(seed: readonly SeedBatch[] = [], options: { autoCreate?: boolean } = {}) {
     this.autoCreate = options.autoCreate ?? false;
     for (const batch of seed) {
-      if (typeof batch.id !== 'string') throw new TiError('invalid', 'every credit batch in the mock seed needs an id');
+      if (typeof batch.id !== 'string') throw failure(MOCK_WORDS, 'TIC-MOCK-SEED-NO-ID', {});
       if (typeof batch.clientName === 'string' && typeof batch.clientId === 'string') this.#clientNames.set(batch.clientId.toLowerCase(), batch.clientName);
       // Two batches of one id would leave the lists unable to say which one the API holds.
-      if (this.get(batch.id) !== undefined) throw new TiError('invalid', `the mock seed holds credit batch ${batch.id} more than once`);
+      if (this.get(batch.id) !== undefined) throw failure(MOCK_WORDS, 'TIC-MOCK-SEED-DUPLICATE', { id: batch.id });
       const added = complete(batch.id, batch);
       this.#add(added);
       const updatedAt = Date.parse(added.updatedAt);
@@ -210,8 +211,8 @@ export async function loadSeed(path: string): Promise<SeedBatch[]> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new TiError('invalid', `the mock seed ${path} cannot be read: ${(error as Error).message}`, { hint: 'Give a JSON file holding an array of credit batches.' });
+    throw failure(MOCK_WORDS, 'TIC-MOCK-SEED-UNREADABLE', { path, detail: (error as Error).message });
   }
-  if (!Array.isArray(parsed)) throw new TiError('invalid', `the mock seed ${path} is not a JSON array of credit batches`);
+  if (!Array.isArray(parsed)) throw failure(MOCK_WORDS, 'TIC-MOCK-SEED-NOT-ARRAY', { path });
   return parsed as SeedBatch[];
 }

@@ -1,4 +1,6 @@
 import type { CreditBatch, CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
+import { bug } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import { assertUnchanged } from '../read/file-stamp.js';
 import { BaselineCursor, type Baseline } from '../report/baseline-file.js';
@@ -100,7 +102,7 @@ function blindRows(context: RunContext, decision: Decision, record: Record, prio
     }
     switch (decision.kind) {
       case 'send':
-        if (sending === undefined) throw new Error('a run that sends has a send stage and a sent.log');
+        if (sending === undefined) throw bug(RUN_WORDS, 'TIC-INTERNAL-NO-SEND-STAGE', {});
         return sending.executor.submit(updateCreditBatch, row, (result) => record(sentOutcome(row, row.body, result)), {
           beforeAttempt: (attempt) => (attempt.number === 1 ? sending.sentLog.record(row.line) : undefined),
         });

@@ -1,6 +1,7 @@
-import { ApiError, TiError } from '../core/errors.js';
+import type { ApiError } from '../core/errors.js';
 import type { AttemptRecord } from '../core/run-facts.js';
 import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import type { ClientSummary } from '../send/clients-answer.js';
 import type { Executor } from '../send/executor.js';
@@ -45,7 +46,7 @@ export async function listClients(send: SendOptions, query: string | undefined, 
   try {
     const result = await readClients(executor, { query });
     if (result.kind === 'done') return { target: send.target.origin, query: query ?? null, clients: result.value, requests };
-    if (signal.aborted) throw new TiError('aborted', 'Interrupted: the list of clients was not read whole.');
+    if (signal.aborted) throw failure(RUN_WORDS, 'TIC-INTERRUPTED', { work: 'clients' });
     const error = fatal ?? (result.kind === 'failed' ? result.error : undefined);
     if (error !== undefined && (error.kind === 'auth' || error.kind === 'aborted')) throw error;
     throw failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason: error?.message ?? (result.kind === 'not-sent' ? result.reason : 'the read was stopped') });

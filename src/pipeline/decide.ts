@@ -1,4 +1,6 @@
 import { ApiError, TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import type { Executor } from '../send/executor.js';
 import type { LiveGuard } from './live/guard.js';
@@ -59,7 +61,7 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
   const none: Decided = { decision, plan: undefined, guard: undefined, problems: new Map(), preview: undefined, keyAccepted: false, order: undefined };
   if (mode.kind === 'validate') return none;
   if (context.guard === undefined && scan.columns.delta !== undefined && decision.kind !== 'refuse') {
-    decision = refuse(context, new TiError('invalid', 'Nothing was sent: a currentBalanceDelta column adds to the live balances, which --blind does not read.', { hint: 'Leave out --blind; the balances are then read just before each row is sent.' }), 'not sent: a delta needs the live balance');
+    decision = refuse(context, failure(RUN_WORDS, 'TIC-DELTA-NEEDS-LIVE-VALUES', {}), 'not sent: a delta needs the live balance');
   }
   // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
   // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
@@ -148,19 +150,13 @@ async function confirm(context: RunContext, plan: Plan, decision: Decision, onCo
 function unknownClients(scanned: Scanned, namedClients: readonly string[]): TiError | undefined {
   const { withoutClient } = scanned.named;
   if (withoutClient === 0 || namedClients.length > 0) return undefined;
-  return new TiError('invalid', `Nothing was sent: ${withoutClient === 1 ? '1 row does' : `${withoutClient.toLocaleString('en-US')} rows do`} not say which client its credit batch belongs to, so its live values cannot be read.`, {
-    hint: 'Add a clientId column (a snapshot has one), or pass --client <id> for each client whose batches the file holds; --blind sends without reading, as ti-credits did before.',
-  });
+  return failure(RUN_WORDS, 'TIC-ROWS-WITHOUT-CLIENT', { rows: withoutClient });
 }
 
 function invalidRowsError(): TiError {
-  return new TiError('invalid', 'Nothing was sent: some rows of the file are invalid.', {
-    hint: 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
-  });
+  return failure(RUN_WORDS, 'TIC-FILE-HAS-INVALID-ROWS', {});
 }
 
 function missingRowsError(rows: number): TiError {
-  return new TiError('invalid', `Nothing was sent: ${rows === 1 ? '1 row names' : `${rows.toLocaleString('en-US')} rows name`} a credit batch that is not among its client's.`, {
-    hint: 'Fix the ids (or clients) marked invalid in report.csv, or pass --skip-invalid to send the other rows.',
-  });
+  return failure(RUN_WORDS, 'TIC-FILE-HAS-UNKNOWN-BATCHES', { rows });
 }

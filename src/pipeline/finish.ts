@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import type { UpdatableField } from '../core/credit-batch.js';
+import { bug } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import { readDataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
 import { updatedRows } from '../report/report-rows.js';
 import { UNDO_FILE, UndoFile } from '../report/undo-file.js';
@@ -64,7 +66,7 @@ async function writeUndo(context: RunContext): Promise<string> {
       const changes = (Object.keys(row.written) as UpdatableField[]).map((field) => {
         const before = row.baseline[field];
         // Every field a reading run sends has its baseline beside it: one missing is a report not written by this run.
-        if (before === undefined) throw new Error(`report.csv line ${row.line}: ${field} was written without its baseline`);
+        if (before === undefined) throw bug(RUN_WORDS, 'TIC-INTERNAL-NO-BASELINE', { line: row.line, field });
         return { field, before, after: row.written[field] };
       });
       undo.add({ id: row.id, clientId: row.clientId ?? '', ...undoOf(changes) });

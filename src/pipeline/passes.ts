@@ -1,4 +1,5 @@
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import type { ReadPosition } from '../read/csv-records.js';
 import { readDataRows, readRowsFrom, type InputSource } from '../read/data-rows.js';
 import { isUnchanged } from '../read/file-stamp.js';
@@ -81,11 +82,10 @@ export async function eachVerdict(context: RunContext, source: InputSource, scan
 async function stopIfChanged(context: RunContext, source: InputSource, scan: Scan): Promise<void> {
   const { session } = context;
   if (session.signal.aborted || (await isUnchanged(source.path, scan.stamp))) return;
-  const hint = 'Leave the file alone while a run reads it. --resume refuses a changed file: put the rows not updated (failed.csv) in a new file and run apply on it.';
   // Once the pass that sends has begun, a change stops a run that may have sent rows.
   if (context.sentLog !== undefined) {
-    session.stop(new TiError('aborted', `${source.path} changed while its rows were being sent (rows added, or edited): sending stopped at once, since only the rows validated may be sent; the rows not sent are reported skipped.`, { hint }), 'stopped');
+    session.stop(failure(RUN_WORDS, 'TIC-INPUT-CHANGED-WHILE-SENDING', { path: source.path }), 'stopped');
   } else {
-    session.stop(new TiError('invalid', `${source.path} changed while it was being read (rows added, or edited); nothing was sent.`, { hint: 'Save the file, close the program editing it and run again.' }), 'refused');
+    session.stop(failure(RUN_WORDS, 'TIC-INPUT-CHANGED-BEFORE-SENDING', { path: source.path }), 'refused');
   }
 }

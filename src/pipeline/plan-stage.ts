@@ -1,7 +1,9 @@
 import { copyFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { bug, failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter } from '../report/baseline-file.js';
@@ -52,18 +54,16 @@ export interface LivePlan {
 export async function readLive(context: RunContext, executor: Executor, scanned: Scanned): Promise<LiveRead | TiError> {
   const { session, options } = context;
   const guardOptions = context.guard;
-  if (guardOptions === undefined) throw new Error('the live values are read only by a run that reads before writing');
+  if (guardOptions === undefined) throw bug(RUN_WORDS, 'TIC-INTERNAL-NO-GUARD', {});
   const { scan, named } = scanned;
   const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
   const scopes = new ReadScopes(named.clients, guardOptions.clients);
   const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
-  const failure = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
-  session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: failure?.error.message }, 'live values read');
-  if (failure !== undefined) {
-    if (failure.error.kind === 'auth' || failure.error.kind === 'aborted') return failure.error;
-    return new TiError('invalid', `Nothing was sent: the credit batches of client ${failure.clientId} could not be read (${failure.error.message}).`, {
-      hint: 'Check the client id; if the API was unavailable, run the command again.',
-    });
+  const unread = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
+  session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: unread?.error.message }, 'live values read');
+  if (unread !== undefined) {
+    if (unread.error.kind === 'auth' || unread.error.kind === 'aborted') return unread.error;
+    return failure(RUN_WORDS, 'TIC-LIVE-VALUES-UNREADABLE', { clientId: unread.clientId, reason: unread.error.message });
   }
   scopes.narrow((clientId) => live.shapeOf(clientId));
   const names = guardOptions.clientNames === true ? await readClientNames(context) : { names: new Map<string, string>(), requests: 0 };

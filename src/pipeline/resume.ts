@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
+import { failure, say } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { READING_SETTINGS, RUN_FILE, type ReadingSettings } from '../report/run-record.js';
+import { READING_SETTINGS, type ReadingSettings } from '../report/run-record.js';
 import type { RunFolder } from '../report/run-folder.js';
 import type { RunMode } from './mode.js';
 import { describeOptions, type RunOptions } from './run-options.js';
@@ -18,9 +20,8 @@ export class ResumeMismatch extends TiError {
   readonly current: unknown;
 
   constructor(folder: string, setting: ResumeMismatch['setting'], recorded: unknown, current: unknown) {
-    super('invalid', `The run in ${folder} was started with ${setting} ${JSON.stringify(recorded)}, not ${JSON.stringify(current)}.`, {
-      hint: `Resume it with the same settings as recorded in its ${RUN_FILE}, so that every row means what it meant then.`,
-    });
+    const { message, hint } = say(RUN_WORDS, 'TIC-RESUME-SETTING-DIFFERS', { folder, setting, recorded: JSON.stringify(recorded), current: JSON.stringify(current) });
+    super('invalid', message, { code: 'TIC-RESUME-SETTING-DIFFERS', ...(hint === undefined ? {} : { hint }) });
     this.folder = folder;
     this.setting = setting;
     this.recorded = recorded;
@@ -36,23 +37,14 @@ export class ResumeMismatch extends TiError {
  */
 export async function checkResume(folder: RunFolder, inputPath: string, mode: RunMode, options: RunOptions): Promise<void> {
   const record = await folder.readRecord();
-  const refuse = (message: string, hint: string): TiError => new TiError('invalid', message, { hint });
   const { size, sha256 } = await fingerprintFile(inputPath);
   if (sha256 !== record.input.sha256 || size !== record.input.size) {
     const same = resolve(record.input.path) === inputPath;
-    throw refuse(
-      same
-        ? `${inputPath} has changed since the run in ${folder.path} started, so its rows no longer match what that run recorded.`
-        : `${inputPath} is not the file the run in ${folder.path} was started with (${record.input.path}).`,
-      // A run refused before sending (invalid rows, a plan not confirmed) is fixed by a new run, not resumed.
-      folder.sentAnything()
-        ? 'Resume with the file exactly as it was, or start a new run (without --resume) for the changed file.'
-        : 'That run sent nothing: start a new run (without --resume) with the file as it is now.',
-    );
+    throw failure(RUN_WORDS, 'TIC-RESUME-OTHER-FILE', { input: inputPath, folder: folder.path, recorded: same ? undefined : record.input.path, sentAnything: folder.sentAnything() });
   }
   const target = options.send?.target.origin ?? null;
   if (target !== record.target) {
-    throw refuse(`The run in ${folder.path} sent to ${String(record.target)}, not ${String(target)}.`, `Resume it with --base-url ${String(record.target)} (or the --instance it was started with).`);
+    throw failure(RUN_WORDS, 'TIC-RESUME-OTHER-TARGET', { folder: folder.path, recorded: String(record.target), target: String(target) });
   }
   const current = describeOptions(mode, options);
   if (record.options.skipInvalid !== current.skipInvalid) throw new ResumeMismatch(folder.path, 'skipInvalid', record.options.skipInvalid, current.skipInvalid);

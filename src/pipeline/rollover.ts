@@ -122,7 +122,7 @@ export async function rollOver(options: RolloverOptions, environment: { readonly
     };
     const facts = { command: 'rollover', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
     const ledger = readingSession(options.reports, folder.path, { command: 'rollover', instance: send.target.origin, apiKey: send.target.apiKey, startedAt });
-    const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, startedAt, now, shutdown: environment.shutdown, interrupted: 'The rollover was interrupted.', start: { options: settings }, ledger };
+    const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, startedAt, now, shutdown: environment.shutdown, interrupted: 'rollover' as const, start: { options: settings }, ledger };
     return inSession(folder, facts, start, async (session) => {
       const stage = new SendStage(session, send);
       const executor = await stage.open();

@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
 import type { CommandName } from '../core/command.js';
-import { ApiError, TiError } from '../core/errors.js';
+import { ApiError, type TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
 import { keyScrubber } from '../core/secret.js';
+import { failure } from '../core/words.js';
+import { RUN_WORDS, type InterruptedWork } from '../core/words/run.js';
 import type { LogLevel, RunLog } from '../report/log.js';
 import type { Outcome } from '../report/outcome.js';
 import { rememberPace } from '../report/pace-memory.js';
@@ -89,7 +91,7 @@ export class RunSession<O = RecordedOptions> {
     if (this.#stop.signal.aborted) return;
     this.#status = status;
     this.#failure = error;
-    this.log.logger.error({ event: 'stop', status, kind: error.kind, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
+    this.log.logger.error({ event: 'stop', status, kind: error.kind, code: error.code, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
     this.#stop.abort(error);
   }
 
@@ -208,8 +210,8 @@ export interface SessionStart {
   readonly now: () => Date;
   /** Aborted when the operator asks to stop (Ctrl-C). */
   readonly shutdown?: AbortSignal | undefined;
-  /** What the run says when the operator stops it. */
-  readonly interrupted: string;
+  /** What the operator stops with Ctrl-C, as the words of TIC-INTERRUPTED name it. */
+  readonly interrupted: InterruptedWork;
   /** The first entry of run.log: what the run was started with. */
   readonly start: Record<string, unknown>;
   /** The run ledger's record of the session, for a run the ledger keeps: begun before `work`, which it may refuse. */
@@ -231,7 +233,7 @@ export async function inSession<O, T>(folder: RunFolder, facts: SessionFacts<O>,
     });
     session.recordedIn(start.ledger);
   }
-  const interrupt = (): void => session.stop(new TiError('aborted', start.interrupted), 'interrupted');
+  const interrupt = (): void => session.stop(failure(RUN_WORDS, 'TIC-INTERRUPTED', { work: start.interrupted }), 'interrupted');
   start.shutdown?.addEventListener('abort', interrupt, { once: true });
   session.log.logger.info({ event: 'start', command: facts.command, ...start.start }, `${facts.command} started`);
   try {

@@ -79,7 +79,7 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         startedAt,
         now,
         shutdown: environment.shutdown,
-        interrupted: 'The run was interrupted.',
+        interrupted: 'run',
         start: { dryRun: isDryRun(mode), mode: mode.kind, input: inputPath, options: recorded },
         ledger: history?.session(folder.path, startedAt),
       },

@@ -1,5 +1,6 @@
 import type { Columns } from '../core/columns.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import { describeChange } from '../report/plan-file.js';
 import type { PlanRow, PlanTotals } from '../report/plan-document.js';
 import type { InvalidRow, ValidRow } from '../validate/row.js';
@@ -64,18 +65,14 @@ export function planTotals(plan: Plan, rows: number): PlanTotals {
 export function checkSavedPlan(plan: SavedPlan, target: string | undefined, now: Date): void {
   const { document } = plan;
   if (target !== document.target) {
-    throw new TiError('invalid', `The plan in ${plan.folder} was made for ${document.target}, not ${String(target)}; nothing was sent.`, {
-      hint: `Send it to ${document.target}, or make a plan for the other instance.`,
-    });
+    throw failure(RUN_WORDS, 'TIC-PLAN-OTHER-TARGET', { folder: plan.folder, madeFor: document.target, target: String(target) });
   }
   const ageMs = now.getTime() - Date.parse(document.madeAt);
   if (!(ageMs <= plan.maxAgeMs)) {
     // The age rounded up to the second: a limit is whole seconds, so the age shown is always past the one shown.
     const limitS = Math.round(plan.maxAgeMs / 1000);
     const limit = limitS < 60 ? `${limitS} s` : `${limitS} s, ${describeSeconds(limitS)}`;
-    throw new TiError('invalid', `The plan in ${plan.folder} was made at ${document.madeAt}, ${describeSeconds(Math.ceil(ageMs / 1000))} ago, longer ago than --max-plan-age allows (${limit}); nothing was sent.`, {
-      hint: 'Make the plan again, so that it is checked against the values the batches hold now, and have it approved again.',
-    });
+    throw failure(RUN_WORDS, 'TIC-PLAN-TOO-OLD', { folder: plan.folder, madeAt: document.madeAt, age: describeSeconds(Math.ceil(ageMs / 1000)), limit });
   }
 }
 

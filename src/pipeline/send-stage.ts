@@ -29,7 +29,7 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
     onFatal: (error) => session.stop(error, 'stopped'),
     onCircuitOpen: (error, consecutiveFailures) => {
       const left = itemsLeft();
-      logger.error({ event: 'circuit-breaker', consecutiveFailures, error: error.message, itemsLeft: left }, 'circuit breaker tripped');
+      logger.error({ event: 'circuit-breaker', consecutiveFailures, code: error.code, error: error.message, itemsLeft: left }, 'circuit breaker tripped');
       // With every item already handed over, a stop would skip none: the run ends as it is, each item
       // with its own outcome, rather than say it was stopped (exit 3) when every one was tried.
       if (left) session.stop(error, 'stopped');

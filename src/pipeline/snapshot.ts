@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ListedBatch } from '../core/credit-batch.js';
-import { TiError, type ApiError } from '../core/errors.js';
+import type { ApiError, TiError } from '../core/errors.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
@@ -9,6 +9,7 @@ import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
 import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { readingSession } from './run-ledger.js';
@@ -87,7 +88,7 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
   };
   const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
   const ledger = readingSession(options.reports, folder.path, { command: 'snapshot', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings }, ledger };
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'snapshot' as const, start: { options: settings }, ledger };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
@@ -142,9 +143,7 @@ function refuseUnwritable(batches: readonly ListedBatch[], clientId: string): Ti
   for (const batch of batches) {
     const problem = describeUnwritable(batch);
     if (problem === undefined) continue;
-    return new TiError('invalid', `The credit batch ${batch.id.slice(0, 80)} of client ${clientId} cannot be written to snapshot.csv so that it reads back as the API gave it: ${problem}; no snapshot was written.`, {
-      hint: 'Correct that batch in Thought Industries, then take the snapshot again.',
-    });
+    return failure(RUN_WORDS, 'TIC-SNAPSHOT-UNWRITABLE', { id: batch.id.slice(0, 80), clientId, problem });
   }
   return undefined;
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { CreditBatchUpdate, ListedBatch } from '../core/credit-batch.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_WORDS } from '../core/words/run.js';
+import { SELECTION_WORDS } from '../core/words/selection.js';
 import { readUpdatedRows, type UpdatedRow } from '../report/report-rows.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
@@ -72,15 +74,11 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
   const record = await folder.readRecord();
   const { send } = options;
   if (record.target !== send.target.origin) {
-    throw new TiError('invalid', `The run in ${options.folder} sent to ${String(record.target)}, not ${send.target.origin}: its rows cannot be checked there.`, {
-      hint: `Verify it against ${String(record.target)}, the target it was sent to (the default when no target is given).`,
-    });
+    throw failure(RUN_WORDS, 'TIC-VERIFY-OTHER-TARGET', { folder: options.folder, recorded: String(record.target), target: send.target.origin });
   }
   const status = await readSummaryStatus(options.folder);
   if (status === 'running' || status === undefined) {
-    throw new TiError('invalid', `The run in ${options.folder} has not finished: it is still sending, or it was killed before it could end.`, {
-      hint: 'Wait for it to end, or continue it with apply --resume, then verify it.',
-    });
+    throw failure(RUN_WORDS, 'TIC-VERIFY-UNFINISHED', { folder: options.folder });
   }
   const settings: VerifySettings = {
     folder: options.folder,
@@ -90,13 +88,11 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
   const updated = await readUpdatedRows(options.folder);
   const unknown = updated.filter((row) => row.clientId === undefined);
   if (unknown.length > 0 && options.clients.length === 0) {
-    throw new TiError('invalid', `${unknown.length === 1 ? '1 row' : `${unknown.length.toLocaleString('en-US')} rows`} of the run in ${options.folder} do not say which client their batch belongs to.`, {
-      hint: 'Pass --client <id> for each client whose batches the run updated.',
-    });
+    throw failure(RUN_WORDS, 'TIC-VERIFY-ROWS-WITHOUT-CLIENT', { rows: unknown.length, folder: options.folder });
   }
   const facts = { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json', paceRoot: options.reports } as const;
   const ledger = readingSession(options.reports, folder.path, { command: 'verify', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The verification was interrupted.', start: { rows: updated.length, options: settings }, ledger };
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'verification' as const, start: { rows: updated.length, options: settings }, ledger };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
@@ -109,7 +105,7 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
       for (const clientId of clients) {
         const result = await readClientBatches(executor, clientId);
         if (result.kind !== 'done') {
-          if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${result.error.message}.`), 'refused');
+          if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason: result.error.message }), 'refused');
           break;
         }
         for (const batch of result.value) if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });

@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
 import { restoreFormula } from '../core/formula-guard.js';
+import { failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
 
 export const BASELINE_FILE = 'baseline.csv';
@@ -82,7 +83,7 @@ export class BaselineCursor {
     try {
       result = await this.#records.next();
     } catch (error) {
-      throw new TiError('invalid', `${this.#path} cannot be read back (${(error as Error).message}), so the run cannot go on safely.`, { hint: 'Start a new run for the rows not updated (failed.csv).' });
+      throw failure(RUN_FOLDER_WORDS, 'TIC-BASELINE-DAMAGED', { path: this.#path, why: (error as Error).message });
     }
     if (result.done === true) {
       this.#done = true;
@@ -91,7 +92,7 @@ export class BaselineCursor {
     }
     const [line = '', id = '', clientId = '', name = '', expiresOn = '', balance = ''] = result.value.map(restoreFormula);
     if (!/^\d+$/.test(line) || (balance !== '' && !/^\d+$/.test(balance))) {
-      throw new TiError('invalid', `${this.#path} is damaged (a record reads ${JSON.stringify(result.value)}), so the run cannot go on safely.`, { hint: 'Start a new run for the rows not updated (failed.csv).' });
+      throw failure(RUN_FOLDER_WORDS, 'TIC-BASELINE-DAMAGED', { path: this.#path, record: JSON.stringify(result.value) });
     }
     const values: CreditBatchUpdate = {};
     if (name !== '') values.name = name;

@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS, type Alteration } from '../core/words/run-folder.js';
 import { writeJsonAtomically } from './atomic-file.js';
 import type { ApprovalSeen } from './ledger/record.js';
 import type { RecordedOptions } from './run-record.js';
@@ -170,20 +172,15 @@ export async function readPlanDocument(folder: string): Promise<PlanDocument> {
     document = JSON.parse(await readFile(path, 'utf8')) as PlanDocument;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new TiError('invalid', missing ? `${folder} is not a plan folder: it has no ${PLAN_JSON}.` : `${path} cannot be read: ${(error as Error).message}.`, {
-      hint: 'Give --plan the folder ti-credits plan wrote (reports/<time>-<file name>), as its approver received it.',
-    });
+    throw failure(RUN_FOLDER_WORDS, 'TIC-PLAN-FOLDER-UNREADABLE', missing ? { folder, missing, file: PLAN_JSON } : { folder, missing, path, detail: (error as Error).message });
   }
   const { id, ...content } = document;
-  const altered = (what: string): TiError =>
-    new TiError('invalid', `The plan in ${folder} was altered since it was made (${what}), so it is not the plan that was approved; nothing was sent.`, {
-      hint: 'Make the plan again with ti-credits plan, and have it approved again.',
-    });
-  if (document.version !== 1 || typeof id !== 'string' || planId(content) !== id) throw altered('its content no longer matches its id');
+  const altered = (how: Alteration): TiError => failure(RUN_FOLDER_WORDS, 'TIC-PLAN-ALTERED', { folder, ...how });
+  if (document.version !== 1 || typeof id !== 'string' || planId(content) !== id) throw altered({ altered: 'content' });
   // The copy is a file of the plan folder: a name that reaches elsewhere is no plan ti-credits wrote.
-  if (!/^[\w.-]+$/.test(document.input.copy) || document.input.copy.startsWith('.')) throw altered(`it names ${JSON.stringify(document.input.copy)} as its input copy`);
-  if ((await sha256File(join(folder, document.input.copy))) !== document.input.sha256) throw altered(`${document.input.copy} is not the input it was made from`);
-  if ((await sha256File(join(folder, 'baseline.csv'))) !== document.baselineSha256) throw altered('baseline.csv is not the one it recorded');
+  if (!/^[\w.-]+$/.test(document.input.copy) || document.input.copy.startsWith('.')) throw altered({ altered: 'copy-name', copy: document.input.copy });
+  if ((await sha256File(join(folder, document.input.copy))) !== document.input.sha256) throw altered({ altered: 'copy', copy: document.input.copy });
+  if ((await sha256File(join(folder, 'baseline.csv'))) !== document.baselineSha256) throw altered({ altered: 'baseline' });
   return document;
 }
 

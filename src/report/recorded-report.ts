@@ -2,6 +2,8 @@ import { closeSync, openSync, readSync, renameSync, truncateSync, writeSync } fr
 import { join } from 'node:path';
 import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
+import { bug, failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
@@ -49,7 +51,7 @@ function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
   }
   const place = (name: string): { column: OwnColumn; index: number } => {
     const found = places.get(name);
-    if (found === undefined) throw new Error(`a report read back needs a ${name} column`);
+    if (found === undefined) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-REPORT-COLUMN', { name });
     return found;
   };
   const readBack = READ_BACK.map(place);
@@ -115,9 +117,7 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
 }
 
 function damaged(path: string, why: string): TiError {
-  return new TiError('invalid', `${path} cannot be read back (${why}), so the run cannot be resumed safely.`, {
-    hint: 'Send the rows not updated (failed.csv, and the rows report.csv does not list) in a new run instead.',
-  });
+  return failure(RUN_FOLDER_WORDS, 'TIC-REPORT-UNREADABLE', { path, why });
 }
 
 /** The input's rows, read again, in file order. */
@@ -272,7 +272,7 @@ class RecordReader {
     let read = 0;
     while (read < length) {
       const got = readSync(this.#fd, bytes, read, length - read, offset + read);
-      if (got === 0) throw new Error(`report.csv ends before the record at byte ${offset}`);
+      if (got === 0) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-REPORT-SHORT', { offset });
       read += got;
     }
   }

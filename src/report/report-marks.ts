@@ -2,6 +2,8 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CORRECTION_COLUMN, ERROR_COLUMN } from '../core/columns.js';
+import { bug } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { csvText } from './csv-text.js';
 import { REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, locateCells, scanRecords } from './report-records.js';
@@ -33,7 +35,7 @@ export function markOverwritten(folder: string, marks: ReadonlyMap<number, Overw
         if (offset > 0) writeAll(fd, Buffer.from(UTF8_BOM));
         const header = (parse(bytes.subarray(start, end)) as string[][])[0] ?? [];
         columns = { line: header.indexOf('line'), error: header.indexOf(ERROR_COLUMN), correction: header.indexOf(CORRECTION_COLUMN), cells: header.length };
-        if (columns.line < 0 || columns.error < 0 || columns.correction < 0) throw new Error(`${path} has no line, ${ERROR_COLUMN} or ${CORRECTION_COLUMN} column to mark`);
+        if (columns.line < 0 || columns.error < 0 || columns.correction < 0) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-MARK-COLUMNS', { path, columns: `line, ${ERROR_COLUMN} or ${CORRECTION_COLUMN}` });
         ends = new Int32Array(columns.cells);
         writeAll(fd, bytes.subarray(start, end));
         return;

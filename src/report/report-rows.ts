@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { parse as parseAsync } from 'csv-parse';
 import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN, SENT_COLUMN } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import { REPORT_FILE } from './report-writer.js';
 import { GUARDED_REPORT, INPUT_COLUMNS, restoreFormula, type OwnColumn, type RecordedOutcome } from './schema.js';
@@ -42,9 +44,7 @@ async function* reportRecords(folder: string): AsyncGenerator<{ readonly lookups
 }
 
 function damaged(folder: string, why: string): TiError {
-  return new TiError('invalid', `${join(folder, REPORT_FILE)} cannot be read back (${why}), so the run cannot be resumed safely.`, {
-    hint: 'Send the rows not updated (failed.csv, and the rows report.csv does not list) in a new run instead.',
-  });
+  return failure(RUN_FOLDER_WORDS, 'TIC-REPORT-UNREADABLE', { path: join(folder, REPORT_FILE), why });
 }
 
 /** A row a run recorded `updated`, with what it wrote and, where known, its client. */

@@ -7,7 +7,7 @@ import { BASELINE_FILE } from './baseline-file.js';
 import type { PlanDocument, ReportDocument } from './plan-document.js';
 import { renderPlanHtml } from './plan-html.js';
 import { renderReportHtml } from './report-html.js';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
 import { writeExcelCopies, type InputValues } from './excel-copies.js';
 import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { AppendBatch } from './append-batch.js';
@@ -23,6 +23,8 @@ import { SummaryCheckpoints } from './summary-checkpoints.js';
 import { readEarlierRequests, writeSummary, type Summary } from './summary.js';
 import { syncEvery } from './sync-cadence.js';
 import type { RequestCounts } from '../core/run-facts.js';
+import { bug, failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { isWriteFailure, unwritableFolder, writeFailureCause } from './write-failure.js';
 
 /**
@@ -209,7 +211,7 @@ export class RunFolder {
    */
   async compactReport(readRows: () => Promise<InputRows>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
     const recorded = this.#recorded;
-    if (recorded === undefined) throw new Error('a report is compacted after loadPrior read it back');
+    if (recorded === undefined) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-COMPACT-UNLOADED', {});
     await compactReport(recorded, this.path, columns, options, readRows);
     // A row still uncertain is settled by a later resume from the balance its last request journalled.
     const uncertain = options.schema.outcomes.includes('uncertain') ? recorded.withOutcome('uncertain') : undefined;
@@ -245,10 +247,10 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
     const folder = resolve(cwd, out);
     const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
-      throw new TiError('invalid', `--out ${out} cannot be used: ${error.message}`, { hint: 'Choose a folder ti-credits can create and write to.' });
+      throw failure(RUN_FOLDER_WORDS, 'TIC-OUT-UNUSABLE', { out, detail: error.message });
     });
     if (entries.length > 0) {
-      throw new TiError('invalid', `--out ${out} already holds files, perhaps an earlier run's report.`, { hint: 'Choose a new folder, or leave out --out to get one under reports/.' });
+      throw failure(RUN_FOLDER_WORDS, 'TIC-OUT-NOT-EMPTY', { out });
     }
     await mkdirOrExplain(folder, out);
     return folder;
@@ -263,13 +265,13 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
       await mkdir(folder);
       return folder;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new TiError('invalid', `cannot create the report folder ${folder}: ${isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message}; nothing was sent.`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-NOT-CREATED', { folder, cause: isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message });
     }
   }
 }
 
 async function mkdirOrExplain(folder: string, shown: string): Promise<void> {
-  const refusal = (said: string): TiError => new TiError('invalid', `cannot create the report folder ${shown}: ${said}; nothing was sent.`, { hint: 'Choose a folder on a disk ti-credits can write to with --out.' });
+  const refusal = (cause: string): TiError => failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-NOT-CREATED', { folder: shown, cause });
   const existing = nearestExisting(folder);
   const place = await describeUnusablePlace(existing);
   if (place !== undefined) throw refusal(place);
@@ -366,6 +368,6 @@ async function assertWritable(folder: string): Promise<void> {
     await rm(probe);
   } catch (error) {
     if (!isWriteFailure(error)) throw error;
-    throw new TiError('invalid', `The run folder ${folder} cannot be written: ${writeFailureCause(error)}; nothing was sent.`, { hint: 'Choose a folder ti-credits can write to with --out, or run it from one.' });
+    throw failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-NOT-WRITABLE', { folder, cause: writeFailureCause(error) });
   }
 }

@@ -2,8 +2,9 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, unl
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
-import { failure } from '../core/words.js';
+import { failure, say } from '../core/words.js';
 import { PROFILE_WORDS } from '../core/words/profiles.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -22,10 +23,8 @@ export class RunFolderBusy extends TiError {
   readonly holder: LockHolder | undefined;
 
   constructor(folder: string, holder: LockHolder | undefined) {
-    const who = holder === undefined ? 'another ti-credits process' : `ti-credits process ${holder.pid} on ${holder.host}, since ${holder.since}`;
-    super('invalid', `${folder} is in use by ${who}: one run folder is written by one process at a time.`, {
-      hint: `Wait for that process to end, or stop it. If it is gone (a machine since restarted, another host that died), delete ${join(folder, LOCK_FILE)} and try again.`,
-    });
+    const { code, message, hint } = say(RUN_FOLDER_WORDS, 'TIC-FOLDER-IN-USE', { folder, holder, lock: join(folder, LOCK_FILE) });
+    super('invalid', message, { code, ...(hint === undefined ? {} : { hint }) });
     this.folder = folder;
     this.holder = holder;
   }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMMANDS, type FileCommand } from '../core/command.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { writeJsonAtomically } from './atomic-file.js';
 
 export const RUN_FILE = 'run.json';
@@ -89,17 +90,13 @@ export async function readRunRecord(folder: string): Promise<RunRecord> {
     text = await readFile(join(folder, RUN_FILE), 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new TiError('invalid', missing ? `${folder} is not a run folder: it has no ${RUN_FILE}.` : `${join(folder, RUN_FILE)} cannot be read: ${(error as Error).message}`, {
-      hint: 'Give --resume the folder of the interrupted run, as printed when it stopped (reports/<time>-<file name>).',
-    });
+    throw failure(RUN_FOLDER_WORDS, 'TIC-RUN-FOLDER-UNREADABLE', missing ? { folder, missing, file: RUN_FILE } : { folder, missing, path: join(folder, RUN_FILE), detail: (error as Error).message });
   }
   try {
     const record = JSON.parse(text) as RunRecord;
     if (typeof record.input?.sha256 !== 'string' || !(COMMANDS as readonly string[]).includes(record.command) || typeof record.options !== 'object' || record.options === null) throw new Error('fields missing');
     return record;
   } catch {
-    throw new TiError('invalid', `${join(folder, RUN_FILE)} is damaged, so the run cannot be resumed safely.`, {
-      hint: 'Send the rows not updated (failed.csv, and the rows report.csv does not list) in a new run instead.',
-    });
+    throw failure(RUN_FOLDER_WORDS, 'TIC-RUN-RECORD-DAMAGED', { path: join(folder, RUN_FILE) });
   }
 }

@@ -1,4 +1,6 @@
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 
 /**
  * Why the operating system refuses a write, by the code it gives: what a
@@ -31,8 +33,5 @@ export function writeFailureCause(error: NodeJS.ErrnoException): string {
  * after it could not be recorded. What was written before stands.
  */
 export function unwritableFolder(folder: string, error: NodeJS.ErrnoException): TiError {
-  return new TiError('unwritable', `The run folder ${folder} could not be written: ${writeFailureCause(error)}. The run stopped at the first failed write, so that nothing was sent that could not be recorded.`, {
-    hint: 'Free some space on that disk (or make the folder writable), then continue the run with apply --resume <run folder> (a validate or a dry run is simply run again).',
-    cause: error,
-  });
+  return failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-WRITE-FAILED', { folder, cause: writeFailureCause(error) }, error);
 }

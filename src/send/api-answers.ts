@@ -2,9 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
-import { ApiError } from '../core/errors.js';
+import type { ApiError } from '../core/errors.js';
 import { clip, previewJson } from '../core/preview.js';
-import { say } from '../core/words.js';
+import { apiFailure, type FactsOf } from '../core/words.js';
+import { API_WORDS } from '../core/words/api.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -15,8 +16,23 @@ import { parseRetryAfter } from './retry-after.js';
  * one reader per endpoint; how a status is classified is common to all.
  */
 
-/** Statuses worth another try: the request may well succeed later unchanged. */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * The code of each status a person acts on differently; any other is
+ * TIC-API-STATUS. The transient ones (408, 429, 5XX) are worth another try:
+ * the request may well succeed later unchanged.
+ */
+const CODE_OF_STATUS = new Map<number, 'TIC-API-400' | 'TIC-API-404' | 'TIC-API-408' | 'TIC-API-409' | 'TIC-API-422' | 'TIC-API-429' | 'TIC-API-5XX'>([
+  [400, 'TIC-API-400'],
+  [404, 'TIC-API-404'],
+  [408, 'TIC-API-408'],
+  [409, 'TIC-API-409'],
+  [422, 'TIC-API-422'],
+  [429, 'TIC-API-429'],
+  [500, 'TIC-API-5XX'],
+  [502, 'TIC-API-5XX'],
+  [503, 'TIC-API-5XX'],
+  [504, 'TIC-API-5XX'],
+]);
 
 /**
  * The failure a non-200 answer stands for, or undefined for a 200.
@@ -28,22 +44,16 @@ export function answerFailure(response: ApiResponse, permission: string, body: u
   const message = apiMessage(body, response.body, status);
   if (status >= 300 && status < 400) {
     const location = response.headers.location;
-    return new ApiError('aborted', `the server answered ${status} redirecting to ${String(location ?? 'another address')}; ti-credits does not follow redirects, which would send the API key elsewhere`, {
-      status,
-      hint: 'Point --base-url or --instance at the address the API is served from.',
-    });
+    return apiFailure(API_WORDS, 'TIC-API-REDIRECT', { status, location: String(location ?? 'another address') }, { status });
   }
-  if (status === 401) {
-    return new ApiError('auth', `the API rejected the key (401: ${message})`, { status, hint: 'Check TI_API_KEY or --api-key-file: the key may be mistyped, revoked, or for another instance.' });
-  }
-  if (status === 403) {
-    return new ApiError('auth', `the API key is not allowed to ${permission} (403: ${message})`, { status, hint: `Use a key with permission to ${permission}.` });
-  }
-  if (TRANSIENT_STATUSES.has(status)) {
+  if (status === 401) return apiFailure(API_WORDS, 'TIC-API-401', { message }, { status });
+  if (status === 403) return apiFailure(API_WORDS, 'TIC-API-403', { permission, message }, { status });
+  const code = CODE_OF_STATUS.get(status) ?? 'TIC-API-STATUS';
+  if (API_WORDS[code].kind === 'transient') {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], body, Date.now());
-    return new ApiError('transient', `${status}: ${message}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+    return apiFailure(API_WORDS, code, { status, message }, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
   }
-  return new ApiError('rejected', `${status}: ${message}`, { status });
+  return apiFailure(API_WORDS, code, { status, message }, { status });
 }
 
 /** The credit batch a 200 to `PUT /clients/creditBatches/:id` holds; throws the ApiError any other answer stands for. */
@@ -53,10 +63,10 @@ export function readUpdatedBatch(response: ApiResponse, id: string): CreditBatch
   if (failure !== undefined) throw failure;
   const batch = (body as { data?: { UpdateCreditBatch?: Partial<CreditBatch> } } | undefined)?.data?.UpdateCreditBatch;
   if (typeof batch?.id !== 'string') {
-    throw new ApiError('rejected', 'the API answered 200 but without the updated credit batch; check the row in Thought Industries before sending it again', { status: 200 });
+    throw apiFailure(API_WORDS, 'TIC-API-UPDATE-UNCONFIRMED', { answer: 'no-batch' }, { status: 200 });
   }
   if (batch.id.toLowerCase() !== id.toLowerCase()) {
-    throw new ApiError('rejected', `the API answered 200 for credit batch ${batch.id} instead of ${id}; check both in Thought Industries before sending the row again`, { status: 200 });
+    throw apiFailure(API_WORDS, 'TIC-API-UPDATE-UNCONFIRMED', { answer: 'other-batch', answered: batch.id, id }, { status: 200 });
   }
   return batch as CreditBatch;
 }
@@ -87,7 +97,7 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
   const list = (body as { data?: { APICreditBatchesByClientAndCreditAccount?: { creditBatches?: unknown; pageInfo?: Record<string, unknown> } } } | undefined)?.data
     ?.APICreditBatchesByClientAndCreditAccount;
   if (list === undefined || !Array.isArray(list.creditBatches)) {
-    throw new ApiError('rejected', `the API answered 200 without the credit batches of client ${clientId}`, { status: 200 });
+    throw unreadable({ fault: 'missing', what: `the credit batches of client ${clientId}` });
   }
   const creditBatches = (list.creditBatches as unknown[]).map((listed) => readListedBatch(listed, clientId));
   const info = list.pageInfo ?? {};
@@ -103,25 +113,25 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
 /** One batch of a list: its fields without those that are null. */
 function readListedBatch(listed: unknown, clientId: string): ListedBatch {
   if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
-    throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
+    throw unreadable({ fault: 'no-id', item: `a credit batch of client ${clientId}` });
   }
   const batch = Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) as Record<string, unknown> & { id: string };
   const id = clip(batch.id);
   if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
-    throw new ApiError('rejected', `the API listed credit batch ${id} of client ${clip(batch.clientId)} among those of client ${clientId}`, { status: 200 });
+    throw unreadable({ fault: 'elsewhere', item: `credit batch ${id}`, owner: `client ${clip(batch.clientId)}`, asked: `client ${clientId}` });
   }
   for (const field of ['name', 'expiresOn'] as const) {
     const value = batch[field];
-    if (value !== undefined && typeof value !== 'string') throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not text`, { status: 200 });
+    if (value !== undefined && typeof value !== 'string') throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field, value: previewJson(value), expected: 'text' });
   }
   if (typeof batch.expiresOn === 'string' && Number.isNaN(Date.parse(batch.expiresOn))) {
-    throw new ApiError('rejected', `the API listed credit batch ${id} with expiresOn ${previewJson(batch.expiresOn)}, not a moment`, { status: 200 });
+    throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field: 'expiresOn', value: previewJson(batch.expiresOn), expected: 'a moment' });
   }
   // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.
   for (const field of ['currentBalance', 'allocatedCredits'] as const) {
     const value = batch[field];
     if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-      throw new ApiError('rejected', `the API listed credit batch ${id} with ${field} ${previewJson(value)}, not a whole number of credits`, { status: 200 });
+      throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field, value: previewJson(value), expected: 'a whole number of credits' });
     }
   }
   return batch as unknown as ListedBatch;
@@ -133,7 +143,7 @@ export function readPing(response: ApiResponse): void {
   const failure = answerFailure(response, 'use the API', body);
   if (failure !== undefined) throw failure;
   if ((body as { valid?: unknown } | undefined)?.valid !== true) {
-    throw new ApiError('auth', 'the API did not confirm the key (GET /ping answered without "valid": true)', { status: 200, hint: 'Check TI_API_KEY or --api-key-file.' });
+    throw apiFailure(API_WORDS, 'TIC-API-KEY-UNCONFIRMED', {}, { status: 200 });
   }
 }
 
@@ -165,10 +175,10 @@ export function readCreditActionPage(response: ApiResponse, query: { readonly cl
   const { clientId, creditAccountId, actionType } = query;
   const whose = `credit account ${creditAccountId} of client ${clientId}`;
   const list = (body as { data?: { APICreditActionsByClientIdAndAccountIdAndActionType?: Record<string, unknown> } } | undefined)?.data?.APICreditActionsByClientIdAndAccountIdAndActionType;
-  if (typeof list !== 'object' || list === null || !Array.isArray(list.creditActions)) throw ledgerRefused(`the API answered 200 without the ${actionType} actions of ${whose}`);
+  if (typeof list !== 'object' || list === null || !Array.isArray(list.creditActions)) throw unreadable({ fault: 'missing', what: `the ${actionType} actions of ${whose}` });
   for (const [field, asked] of [['clientId', clientId], ['creditAccountId', creditAccountId]] as const) {
     const said = list[field];
-    if (typeof said === 'string' && said.toLowerCase() !== asked.toLowerCase()) throw ledgerRefused(`the API answered with the credit actions of ${field} ${said} when asked for those of ${whose}`);
+    if (typeof said === 'string' && said.toLowerCase() !== asked.toLowerCase()) throw unreadable({ fault: 'other-list', what: 'the credit actions', field, said, asked: whose });
   }
   const creditActions = (list.creditActions as unknown[]).map((item) => readCreditAction(item, actionType, clientId, whose));
   const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
@@ -186,20 +196,20 @@ export function readCreditActionPage(response: ApiResponse, query: { readonly cl
 }
 
 function readCreditAction(item: unknown, actionType: CreditActionType, clientId: string, whose: string): CreditAction {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw ledgerRefused(`the API listed a ${actionType} action of ${whose} that is not an object (${shown(item)})`);
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw unreadable({ fault: 'not-object', item: `a ${actionType} action of ${whose}`, value: shown(item) });
   const fields = item as Record<string, unknown>;
   const id = fields.id;
-  if (typeof id !== 'string' || id === '') throw ledgerRefused(`the API listed a ${actionType} action of ${whose} without an id`);
+  if (typeof id !== 'string' || id === '') throw unreadable({ fault: 'no-id', item: `a ${actionType} action of ${whose}` });
   const typed = <T>(name: string, type: 'string' | 'number'): T | undefined => {
     const value = fields[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value === type && (type === 'string' || Number.isFinite(value))) return value as T;
-    throw ledgerRefused(`the API listed ${actionType} action ${id} of ${whose} with ${name} ${shown(value)}, not ${type === 'string' ? 'text' : 'a number'}`);
+    throw unreadable({ fault: 'wrong-type', item: `${actionType} action ${id} of ${whose}`, field: name, value: shown(value), expected: type === 'string' ? 'text' : 'a number' });
   };
   const text = (name: string): string | undefined => typed<string>(name, 'string');
   const number = (name: string): number | undefined => typed<number>(name, 'number');
   const client = text('client');
-  if (client !== undefined && client.toLowerCase() !== clientId.toLowerCase()) throw ledgerRefused(`the API listed ${actionType} action ${id} of client ${client} among those of ${whose}`);
+  if (client !== undefined && client.toLowerCase() !== clientId.toLowerCase()) throw unreadable({ fault: 'elsewhere', item: `${actionType} action ${id}`, owner: `client ${client}`, asked: whose });
   return {
     id,
     actionType,
@@ -217,8 +227,9 @@ function readCreditAction(item: unknown, actionType: CreditActionType, clientId:
   };
 }
 
-function ledgerRefused(message: string): ApiError {
-  return new ApiError('rejected', message, { status: 200 });
+/** A 200 that does not read as the API documents it: refused, never guessed at. */
+export function unreadable(facts: FactsOf<(typeof API_WORDS)['TIC-API-ANSWER-UNREADABLE']>): ApiError {
+  return apiFailure(API_WORDS, 'TIC-API-ANSWER-UNREADABLE', facts, { status: 200 });
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {
@@ -242,33 +253,32 @@ const TLS_FAILURE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF
  */
 export function classifyNetworkError(error: unknown): ApiError {
   if (error instanceof AnswerTooLarge) {
-    return new ApiError('transient', `the answer was larger than ${MAX_ANSWER_BYTES / (1024 * 1024)} MB (a credit batch takes under 1 KB), so it was cut off unread: the server is not answering as the API does`, {
-      ...(error.status === undefined ? {} : { status: error.status }),
-      final: true,
-      answerLost: true,
-      cause: error,
-    });
+    return apiFailure(
+      API_WORDS,
+      'TIC-API-ANSWER-TOO-LARGE',
+      { megabytes: MAX_ANSWER_BYTES / (1024 * 1024) },
+      { ...(error.status === undefined ? {} : { status: error.status }), final: true, answerLost: true, cause: error },
+    );
   }
   if (!(error instanceof RequestError)) throw error;
   const host = error.options?.url instanceof URL ? error.options.url.host : 'the API host';
   const answerLost = error.timings?.upload !== undefined;
   if (error instanceof TimeoutError) {
-    return new ApiError('transient', `the API did not answer in time (${error.message})`, { cause: error, answerLost });
+    return apiFailure(API_WORDS, 'TIC-API-TIMEOUT', { detail: error.message }, { cause: error, answerLost });
   }
   const code = error.code;
   // Refused, the connection found no server at all at the address: waiting will not bring one, as for a host that does not exist.
   if (code === 'ECONNREFUSED') {
     const origin = error.options?.url instanceof URL ? error.options.url.origin : 'the address given';
-    const said = say(SELECTION_WORDS, 'TIC-NOTHING-ANSWERS', { origin });
-    return new ApiError('aborted', said.message, { code: said.code, ...(said.hint === undefined ? {} : { hint: said.hint }), cause: error });
+    return apiFailure(SELECTION_WORDS, 'TIC-NOTHING-ANSWERS', { origin }, { cause: error });
   }
   if (HOST_NOT_FOUND.has(code)) {
-    return new ApiError('aborted', `the host ${host} does not exist`, { hint: 'Check --instance (the name in https://<name>.thoughtindustries.com) or --base-url.', cause: error });
+    return apiFailure(API_WORDS, 'TIC-API-HOST-UNKNOWN', { host }, { cause: error });
   }
   if (TLS_FAILURE.test(code)) {
-    return new ApiError('aborted', `the secure connection to ${host} failed (${code}); its certificate cannot be trusted`, { hint: 'Check --base-url; ti-credits never sends the key over an untrusted connection.', cause: error });
+    return apiFailure(API_WORDS, 'TIC-API-TLS-UNTRUSTED', { host, code }, { cause: error });
   }
-  return new ApiError('transient', `network error (${code}): ${error.message}`, { cause: error, answerLost });
+  return apiFailure(API_WORDS, 'TIC-API-NETWORK', { code, detail: error.message }, { cause: error, answerLost });
 }
 
 /** What a failure is counted under in summary.json: its HTTP status, `timeout`, or the network error's code. */

@@ -37,12 +37,8 @@ export class CircuitBreaker {
     return this.#consecutive;
   }
 
-  /** The consecutive failures as a message names them: rows sent, reads, or both. */
-  describeFailures(): string {
-    const reads = this.#reads;
-    const rows = this.#consecutive - reads;
-    if (reads === 0) return `the last ${rows} rows sent all failed`;
-    if (rows === 0) return `the last ${reads} ${reads === 1 ? 'read' : 'reads'} of the API all failed (no row was sent)`;
-    return `the last ${this.#consecutive} requests all failed (${rows} ${rows === 1 ? 'row' : 'rows'} sent, ${reads} ${reads === 1 ? 'read' : 'reads'})`;
+  /** The consecutive failures, told apart: rows sent and reads. */
+  get failures(): { readonly rows: number; readonly reads: number } {
+    return { rows: this.#consecutive - this.#reads, reads: this.#reads };
   }
 }

@@ -1,6 +1,5 @@
-import { ApiError } from '../core/errors.js';
 import type { ApiResponse } from './api-client.js';
-import { answerFailure } from './api-answers.js';
+import { answerFailure, unreadable } from './api-answers.js';
 
 /** A client as ti-credits keeps it: its id and name, nothing of the large record the API lists. */
 export interface ClientSummary {
@@ -34,12 +33,12 @@ export function readClientPage(response: ApiResponse): ClientPage {
   const failure = answerFailure(response, 'read clients', body);
   if (failure !== undefined) throw failure;
   const list = objectOrEmpty(objectOrEmpty(objectOrEmpty(body).data).Clients);
-  if (!Array.isArray(list.clients)) throw refused('the API answered 200 without the list of clients');
+  if (!Array.isArray(list.clients)) throw unreadable({ fault: 'missing', what: 'the list of clients' });
   const clients = (list.clients as unknown[]).map((item): ClientSummary => {
     const fields = objectOrEmpty(item);
     const { id, name } = fields;
-    if (typeof id !== 'string' || id.trim() === '') throw refused('the API listed a client without an id');
-    if (name !== undefined && name !== null && typeof name !== 'string') throw refused(`the API listed client ${id} with a name that is not text`);
+    if (typeof id !== 'string' || id.trim() === '') throw unreadable({ fault: 'no-id', item: 'a client' });
+    if (name !== undefined && name !== null && typeof name !== 'string') throw unreadable({ fault: 'not-typed', item: `client ${id}`, field: 'name', expected: 'text' });
     return { id, name: typeof name === 'string' ? name : undefined };
   });
   const info = objectOrEmpty(list.pageInfo);
@@ -68,10 +67,6 @@ export function readClientPage(response: ApiResponse): ClientPage {
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
-function refused(message: string): ApiError {
-  return new ApiError('rejected', message, { status: 200 });
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {

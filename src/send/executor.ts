@@ -1,5 +1,7 @@
 import { ApiError, TiError } from '../core/errors.js';
 import type { AttemptRecord, PacingStats, RetryRecord } from '../core/run-facts.js';
+import { apiFailure } from '../core/words.js';
+import { API_WORDS } from '../core/words/api.js';
 import { createApiClient, type ApiClient, type ApiResponse } from './api-client.js';
 import { classifyNetworkError, failureCause } from './api-answers.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -234,7 +236,8 @@ export class Executor {
       if (error instanceof ApiError) return { kind: 'failed', error, attempts, interrupted: false, answerLost, mayHaveLanded };
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
-      const interrupted = new ApiError(lastError.kind, `${lastError.message}; not tried again because ${stopReason(signal)}`, { ...(lastError.status === undefined ? {} : { status: lastError.status }) });
+      // Only a failure worth another try waits for one, so what the stop cut short is always transient.
+      const interrupted = apiFailure(API_WORDS, 'TIC-API-NOT-RETRIED', { failure: lastError.message, reason: stopReason(signal) }, lastError.status === undefined ? {} : { status: lastError.status });
       return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost, mayHaveLanded };
     }
   }
@@ -242,19 +245,15 @@ export class Executor {
   #openCircuit(last: SendResult<unknown, unknown>): void {
     const failures = this.#breaker.consecutiveFailures;
     const said = last.kind === 'failed' ? last.error.message : 'no answer';
-    const error = new ApiError('aborted', `${this.#breaker.describeFailures()} after every retry (the last: ${said}); the API looks unavailable`, {
-      hint: 'Once the API answers again, continue the run with the --resume command below.',
-    });
+    const error = apiFailure(API_WORDS, 'TIC-API-UNAVAILABLE', { ...this.#breaker.failures, last: said });
     this.#events.onCircuitOpen?.(error, failures);
   }
 }
 
 /** The item has waited out its allowance of 429 pauses: it fails now, and may be sent again later. */
 function throttledTooLong(lastError: ApiError | undefined, maxThrottleWaitMs: number): ApiError {
-  const allowance = `--max-throttle-wait allows one row (${Math.round(maxThrottleWaitMs / 1000)} s)`;
   const throttled = lastError?.status === 429;
-  const said = throttled ? ` (${lastError.message})` : '';
-  return new ApiError('transient', `the API kept throttling requests (429)${said} for longer than ${allowance}`, { ...(throttled ? { status: 429 } : {}), final: true });
+  return apiFailure(API_WORDS, 'TIC-API-THROTTLED-TOO-LONG', { failure: throttled ? lastError.message : undefined, seconds: Math.round(maxThrottleWaitMs / 1000) }, { ...(throttled ? { status: 429 } : {}), final: true });
 }
 
 function stopReason(signal: AbortSignal): string {

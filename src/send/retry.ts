@@ -1,5 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { ApiError } from '../core/errors.js';
+import { apiFailure } from '../core/words.js';
+import { API_WORDS } from '../core/words/api.js';
 import { systemClock, type Clock } from './clock.js';
 
 export interface RetryPolicy {
@@ -42,9 +44,7 @@ export function decide(error: ApiError, context: DecisionContext): RetryDecision
   if (error.status === 429 && context.throttled) return { action: 'throttled' };
   if (context.retriesUsed >= context.policy.retries) return { action: 'fail', error };
   if (error.retryAfterMs !== undefined && error.retryAfterMs > context.policy.maxRetryAfterMs) {
-    const waited = new ApiError('transient', `${error.message}; the API asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s before trying again, longer than ti-credits waits for one row`, {
-      ...(error.status === undefined ? {} : { status: error.status }),
-    });
+    const waited = apiFailure(API_WORDS, 'TIC-API-WAIT-TOO-LONG', { failure: error.message, seconds: Math.ceil(error.retryAfterMs / 1000) }, error.status === undefined ? {} : { status: error.status });
     return { action: 'fail', error: waited };
   }
   return { action: 'backoff', delayMs: retryDelay(error, context.retriesUsed + 1, context.policy) };

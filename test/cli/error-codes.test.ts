@@ -61,7 +61,7 @@ describe('the code of an error, wherever it is read (issue 22 §3)', () => {
     assert.equal(run.code, 3, run.stderr);
     const printed = jsonOf(run.stdout);
     assert.deepEqual([printed.status, printed.error.kind], ['refused', 'auth']);
-    assert.ok('code' in printed.error, JSON.stringify(printed.error));
+    assert.equal(printed.error.code, 'TIC-API-401', JSON.stringify(printed.error));
     assert.deepEqual((await readSummary(dir)).error, printed.error);
     const whoami = await cli(['whoami', '--base-url', mock.origin, '--json'], { cwd: dir, env });
     assert.equal(whoami.code, 3, whoami.stderr);

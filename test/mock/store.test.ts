@@ -81,7 +81,7 @@ describe('mock store lists', () => {
   });
 
   it('refuses a seed holding an id twice', () => {
-    assert.throws(() => new CreditBatchStore([{ id: 'x' }, { id: 'X' }]), /holds credit batch X more than once/);
+    assert.throws(() => new CreditBatchStore([{ id: 'x' }, { id: 'X' }]), { code: 'TIC-MOCK-SEED-DUPLICATE', message: /holds credit batch X more than once/ });
   });
 });
 

@@ -26,4 +26,13 @@ describe('a saved plan too old to send says how old, in the unit that shows it (
     assert.match(refusal(90_000_000, 86_400), /, 25 h ago, longer ago than --max-plan-age allows \(86400 s, 24 h\);/);
     assert.equal(refusal(86_400_000, 86_400), 'sent');
   });
+
+  it('refuses under TIC-PLAN-TOO-OLD, and a plan made for another instance under TIC-PLAN-OTHER-TARGET (issue 22 §3)', () => {
+    const document = { target: TARGET, madeAt: MADE } as PlanDocument;
+    assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 0 }, TARGET, new Date(Date.parse(MADE) + 1000)), { code: 'TIC-PLAN-TOO-OLD', kind: 'invalid' });
+    assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 60_000 }, 'https://other.thoughtindustries.com', new Date(MADE)), {
+      code: 'TIC-PLAN-OTHER-TARGET',
+      message: /was made for https:\/\/acme\.thoughtindustries\.com, not https:\/\/other/,
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, type ErrorKind } from '../../src/core/errors.js';
+import { say } from '../../src/core/words.js';
+import { API_WORDS } from '../../src/core/words/api.js';
 import { CircuitBreaker } from '../../src/send/circuit-breaker.js';
 import type { SendResult } from '../../src/send/operation.js';
 
@@ -9,7 +11,7 @@ const row = (outcome: 'updated' | 'failed' | 'skipped', errorKind: ErrorKind = '
   outcome === 'updated'
     ? { kind: 'done', value: undefined, attempts: 1, status: 200 }
     : outcome === 'failed'
-      ? { kind: 'failed', error: new ApiError(errorKind, 'x'), attempts: 1, interrupted: false, answerLost: false }
+      ? { kind: 'failed', error: new ApiError(errorKind, 'x', { code: 'TIC-API-NETWORK' }), attempts: 1, interrupted: false, answerLost: false }
       : { kind: 'not-sent', reason: 'the run stopped' };
 const exhausted = row('failed', 'transient');
 
@@ -42,15 +44,16 @@ describe('circuit breaker', () => {
   it('says what failed: rows sent, reads of the API (when no row was sent), or both (issue 26)', () => {
     const rows = new CircuitBreaker(3);
     [exhausted, exhausted, exhausted].forEach((result) => rows.record(result));
-    assert.equal(rows.describeFailures(), 'the last 3 rows sent all failed');
+    const said = (breaker: CircuitBreaker): string => say(API_WORDS, 'TIC-API-UNAVAILABLE', { ...breaker.failures, last: '503: down' }).message;
+    assert.equal(said(rows), 'the last 3 rows sent all failed after every retry (the last: 503: down); the API looks unavailable');
     const reads = new CircuitBreaker(3);
     assert.deepEqual([exhausted, exhausted, exhausted].map((result) => reads.record(result, true)), [false, false, true]);
-    assert.equal(reads.describeFailures(), 'the last 3 reads of the API all failed (no row was sent)');
+    assert.equal(said(reads), 'the last 3 reads of the API all failed (no row was sent) after every retry (the last: 503: down); the API looks unavailable');
     const both = new CircuitBreaker(3);
     both.record(exhausted, true);
     both.record(row('updated'));
     [true, false, true].forEach((read) => both.record(exhausted, read));
-    assert.equal(both.describeFailures(), 'the last 3 requests all failed (1 row sent, 2 reads)');
+    assert.equal(said(both), 'the last 3 requests all failed (1 row sent, 2 reads) after every retry (the last: 503: down); the API looks unavailable');
   });
 });
 

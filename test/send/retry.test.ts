@@ -21,7 +21,7 @@ describe('retries', () => {
     let calls = 0;
     const { result } = await onVirtualTime(async () => {
       calls++;
-      if (calls < 3) throw new ApiError('transient', '503: busy', { status: 503 });
+      if (calls < 3) throw new ApiError('transient', '503: busy', { status: 503, code: 'TIC-API-5XX' });
       return 'done';
     }, policy);
     assert.equal(await result, 'done');
@@ -31,7 +31,7 @@ describe('retries', () => {
     let calls = 0;
     const { result } = await onVirtualTime(async () => {
       calls++;
-      throw new ApiError('transient', `503: attempt ${calls}`, { status: 503 });
+      throw new ApiError('transient', `503: attempt ${calls}`, { status: 503, code: 'TIC-API-5XX' });
     }, policy);
     await assert.rejects(result, /503: attempt 4/);
     assert.equal(calls, 4);
@@ -41,7 +41,7 @@ describe('retries', () => {
       let calls = 0;
       const { result, clock } = await onVirtualTime(async () => {
         calls++;
-        throw new ApiError(kind, '404: not found', { status: 404 });
+        throw new ApiError(kind, '404: not found', { status: 404, code: 'TIC-API-404' });
       }, policy);
       await assert.rejects(result, (error: unknown) => error instanceof ApiError && error.kind === kind);
       assert.deepEqual([calls, clock.now()], [1, 0]);
@@ -53,7 +53,7 @@ describe('retries', () => {
     const result = withRetries(
       async () => {
         starts.push(clock.now());
-        if (starts.length === 1) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 300 });
+        if (starts.length === 1) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 300, code: 'TIC-API-429' });
         return true;
       },
       policy,
@@ -67,7 +67,7 @@ describe('retries', () => {
     let calls = 0;
     const { result, clock } = await onVirtualTime(async () => {
       calls++;
-      throw new ApiError('transient', '429: slow down', { status: 429, retryAfterMs: 3_600_000 });
+      throw new ApiError('transient', '429: slow down', { status: 429, retryAfterMs: 3_600_000, code: 'TIC-API-429' });
     }, policy);
     await assert.rejects(result, /asked to wait 3600 s/);
     assert.deepEqual([calls, clock.now()], [1, 0]);
@@ -79,7 +79,7 @@ describe('retries', () => {
     const run = withRetries(
       async () => {
         calls++;
-        throw new ApiError('transient', '503', { status: 503, retryAfterMs: 5000 });
+        throw new ApiError('transient', '503', { status: 503, retryAfterMs: 5000, code: 'TIC-API-5XX' });
       },
       policy,
       { signal: stop.signal, clock },
@@ -109,7 +109,7 @@ describe('retries', () => {
     let calls = 0;
     const { result } = await onVirtualTime(
       async () => {
-        if (++calls < 3) throw new ApiError('transient', 'x', { retryAfterMs: 10 });
+        if (++calls < 3) throw new ApiError('transient', 'x', { retryAfterMs: 10, code: 'TIC-API-NETWORK' });
         return 1;
       },
       policy,
@@ -125,38 +125,39 @@ describe('backoff', () => {
   const wide: RetryPolicy = { retries: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 60_000 };
   it('spreads delays over [0, base * 2^(n-1)), capped', () => {
     for (const [attempt, ceiling] of [[1, 100], [2, 200], [3, 400], [5, 1000], [9, 1000]] as const) {
-      const delays = Array.from({ length: 200 }, () => retryDelay(new ApiError('transient', 'x'), attempt, wide));
+      const delays = Array.from({ length: 200 }, () => retryDelay(new ApiError('transient', 'x', { code: 'TIC-API-NETWORK' }), attempt, wide));
       assert.ok(delays.every((delay) => delay >= 0 && delay <= ceiling), `attempt ${attempt}`);
       assert.ok(Math.max(...delays) > ceiling / 2, `attempt ${attempt} uses the whole range`);
       assert.ok(Math.min(...delays) < ceiling / 2, `attempt ${attempt} uses the whole range`);
     }
   });
   it('never waits less than Retry-After', () => {
-    assert.ok(retryDelay(new ApiError('transient', 'x', { retryAfterMs: 2000 }), 1, wide) >= 2000);
+    assert.ok(retryDelay(new ApiError('transient', 'x', { retryAfterMs: 2000, code: 'TIC-API-NETWORK' }), 1, wide) >= 2000);
   });
 });
 
 describe('the retry decision', () => {
   const context = { retriesUsed: 0, policy, throttled: true };
   it('stops the run on a refused key, a redirect, an unknown host', () => {
-    for (const kind of ['auth', 'aborted'] as const) assert.equal(decide(new ApiError(kind, 'x'), context).action, 'stop');
+    for (const kind of ['auth', 'aborted'] as const) assert.equal(decide(new ApiError(kind, 'x', { code: 'TIC-API-401' }), context).action, 'stop');
   });
   it('fails the request, not the run, when the API refuses it on its merits or it may not be tried again', () => {
-    assert.equal(decide(new ApiError('rejected', '404', { status: 404 }), context).action, 'fail');
-    assert.equal(decide(new ApiError('transient', 'waited too long', { status: 429, final: true }), context).action, 'fail');
-    assert.equal(decide(new ApiError('transient', '503', { status: 503 }), { ...context, retriesUsed: 3 }).action, 'fail');
+    assert.equal(decide(new ApiError('rejected', '404', { status: 404, code: 'TIC-API-404' }), context).action, 'fail');
+    assert.equal(decide(new ApiError('transient', 'waited too long', { status: 429, final: true, code: 'TIC-API-429' }), context).action, 'fail');
+    assert.equal(decide(new ApiError('transient', '503', { status: 503, code: 'TIC-API-5XX' }), { ...context, retriesUsed: 3 }).action, 'fail');
   });
   it('pauses every request on a 429 without spending a retry, even once the retries are spent', () => {
-    assert.deepEqual(decide(new ApiError('transient', '429', { status: 429 }), { ...context, retriesUsed: 3 }), { action: 'throttled' });
+    assert.deepEqual(decide(new ApiError('transient', '429', { status: 429, code: 'TIC-API-429' }), { ...context, retriesUsed: 3 }), { action: 'throttled' });
   });
   it('backs a 429 off like any fault where no throttle shares the pace', () => {
-    const decision = decide(new ApiError('transient', '429', { status: 429, retryAfterMs: 300 }), { ...context, throttled: false });
+    const decision = decide(new ApiError('transient', '429', { status: 429, retryAfterMs: 300, code: 'TIC-API-429' }), { ...context, throttled: false });
     assert.deepEqual(decision, { action: 'backoff', delayMs: 300 });
   });
   it('fails rather than waits for a Retry-After beyond the longest wait allowed', () => {
-    const decision = decide(new ApiError('transient', '503: down', { status: 503, retryAfterMs: 3_600_000 }), context);
+    const decision = decide(new ApiError('transient', '503: down', { status: 503, retryAfterMs: 3_600_000, code: 'TIC-API-5XX' }), context);
     assert.equal(decision.action, 'fail');
     assert.match(decision.action === 'fail' ? decision.error.message : '', /^503: down; the API asked to wait 3600 s/);
+    assert.equal(decision.action === 'fail' ? decision.error.code : '', 'TIC-API-WAIT-TOO-LONG');
   });
 });
 
@@ -169,7 +170,7 @@ describe('retries with a throttle', () => {
     const result = await withRetries(
       async () => {
         calls++;
-        if (calls <= 3) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 5000 });
+        if (calls <= 3) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 5000, code: 'TIC-API-429' });
         return 'done';
       },
       { ...policy, retries: 0 },
@@ -184,7 +185,7 @@ describe('retries with a throttle', () => {
     const run = withRetries(
       async () => {
         const status = failures[calls++];
-        throw new ApiError('transient', `${status}: x`, { status: status ?? 0, retryAfterMs: 10 });
+        throw new ApiError('transient', `${status}: x`, { status: status ?? 0, retryAfterMs: 10, code: status === 429 ? 'TIC-API-429' : 'TIC-API-5XX' });
       },
       { ...policy, retries: 2 },
       { clock, onThrottled: () => {} },

@@ -1,4 +1,6 @@
 import { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { RUN_WORDS } from '../../core/words/run.js';
 import { keyScrubber } from '../../core/secret.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
@@ -48,7 +50,7 @@ async function runClients(input: CommandInput): Promise<CommandResult> {
     const list = await listClients(send, flags.string('match'), io.shutdown);
     return { exit: EXIT.ok, text: formatClients(list), json: { ...list, clients: list.clients.map(({ id, name }) => ({ id, name: name ?? null })) }, scrub };
   } catch (error) {
-    if (io.shutdown.aborted) return { exit: EXIT.interrupted, error: { message: 'Interrupted: the list of clients was not read whole.' }, text: '', scrub };
+    if (io.shutdown.aborted) return { exit: EXIT.interrupted, error: failure(RUN_WORDS, 'TIC-INTERRUPTED', { work: 'clients' }), text: '', scrub };
     // Said through the result, so that whatever the API answered is scrubbed of the key like any output.
     if (error instanceof TiError) return { exit: exitCodeForError(error.kind), error, text: '', scrub };
     throw error;

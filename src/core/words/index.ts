@@ -1,6 +1,10 @@
 import { LEDGER_WORDS } from './ledger.js';
 import { PROFILE_WORDS } from './profiles.js';
 import { SELECTION_WORDS } from './selection.js';
+import { API_WORDS } from './api.js';
+import { RUN_WORDS } from './run.js';
+import { RUN_FOLDER_WORDS } from './run-folder.js';
+import { MOCK_WORDS } from './mock.js';
 import type { WordEntry } from '../words.js';
 import { OPTION_WORDS } from './options.js';
 import { CONFIG_WORDS } from './config.js';
@@ -18,4 +22,8 @@ export const CATALOGUES: readonly { readonly name: string; readonly words: Reado
   { name: 'The command line: commands, flags and their values', words: OPTION_WORDS },
   { name: 'The config file', words: CONFIG_WORDS },
   { name: 'Where requests go, and the text of the key', words: TARGET_WORDS },
+  { name: 'The API: statuses, answers, network', words: API_WORDS },
+  { name: 'A run: refusals, resumes, saved plans, guardrails', words: RUN_WORDS },
+  { name: 'The run folder and the files it holds', words: RUN_FOLDER_WORDS },
+  { name: 'The local mock API', words: MOCK_WORDS },
 ];

@@ -1,4 +1,6 @@
-import { TiError } from '../../core/errors.js';
+import type { TiError } from '../../core/errors.js';
+import { failure } from '../../core/words.js';
+import { RUN_WORDS } from '../../core/words/run.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { Plan } from '../plan.js';
 import type { Limits } from '../run-options.js';
@@ -28,15 +30,11 @@ export function balanceChange(change: FieldChange): number {
 /** Why a run's plan goes beyond a run-wide guardrail, or undefined: nothing of such a run is sent. */
 export function runOverLimit(plan: Plan, limits: Limits): TiError | undefined {
   if (limits.maxRows !== undefined && plan.rows > limits.maxRows) {
-    return new TiError('invalid', `Nothing was sent: the plan sends ${plan.rows.toLocaleString('en-US')} rows, more than --max-rows allows (${limits.maxRows.toLocaleString('en-US')}).`, {
-      hint: 'Split the file, or raise --max-rows if the run is meant to be that large.',
-    });
+    return failure(RUN_WORDS, 'TIC-OVER-MAX-ROWS', { rows: plan.rows, limit: limits.maxRows });
   }
   const moved = plan.changes === undefined ? 0n : plan.changes.balance.added + plan.changes.balance.removed;
   if (limits.maxTotalChange !== undefined && moved > BigInt(limits.maxTotalChange)) {
-    return new TiError('invalid', `Nothing was sent: the plan's balance changes add up to ${moved.toLocaleString('en-US')} credits, more than --max-total-change allows (${limits.maxTotalChange.toLocaleString('en-US')}).`, {
-      hint: 'Check the balances in the file (plan.csv lists every change), or raise --max-total-change if the run is meant to move that much.',
-    });
+    return failure(RUN_WORDS, 'TIC-OVER-MAX-TOTAL-CHANGE', { credits: moved, limit: limits.maxTotalChange });
   }
   return undefined;
 }

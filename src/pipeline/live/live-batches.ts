@@ -1,5 +1,7 @@
 import type { CreditBatch } from '../../core/credit-batch.js';
-import { ApiError } from '../../core/errors.js';
+import type { ApiError } from '../../core/errors.js';
+import { apiFailure, bug } from '../../core/words.js';
+import { RUN_WORDS } from '../../core/words/run.js';
 import type { Executor } from '../../send/executor.js';
 import { readClientBatches } from '../operations/read-client-batches.js';
 
@@ -218,10 +220,10 @@ export class LiveBatches {
       pageAt = this.#now();
     });
     if (result.kind === 'done' || result.kind === 'failed') this.requests += result.attempts;
-    if (result.kind === 'not-sent') return { clientId, error: new ApiError('aborted', result.reason) };
+    if (result.kind === 'not-sent') return { clientId, error: apiFailure(RUN_WORDS, 'TIC-READ-NOT-MADE', { reason: result.reason }) };
     if (result.kind === 'failed') return { clientId, error: result.error };
     // Reads have no guard: nothing withholds them.
-    if (result.kind !== 'done') throw new Error('a read was withheld');
+    if (result.kind !== 'done') throw bug(RUN_WORDS, 'TIC-INTERNAL-READ-WITHHELD', {});
     // A list that failed halfway is forgotten whole: a batch listed again with other values is not taken on trust.
     for (const entry of kept) this.#batches.set(entry.batch.id.toLowerCase(), entry);
     this.#reads.set(key, { read, at });

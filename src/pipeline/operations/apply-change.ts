@@ -1,6 +1,7 @@
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../../core/credit-batch.js';
-import { ApiError } from '../../core/errors.js';
 import { previewJson } from '../../core/preview.js';
+import { apiFailure } from '../../core/words.js';
+import { API_WORDS } from '../../core/words/api.js';
 import { readUpdatedBatch } from '../../send/api-answers.js';
 import type { Operation } from '../../send/operation.js';
 import { sameValue } from '../live/values.js';
@@ -24,8 +25,8 @@ export const applyChange: Operation<Change, CreditBatch> = {
     const batch = readUpdatedBatch(response, change.id);
     const differs = UPDATABLE_FIELDS.filter((field) => change.body[field] !== undefined && !sameValue(field, batch[field], change.body[field]));
     if (differs.length > 0) {
-      const held = differs.map((field) => `${field} ${previewJson(batch[field] ?? null)} where ${previewJson(change.body[field])} was sent`).join(', ');
-      throw new ApiError('rejected', `the API answered 200 but holds ${held}; check the batch in Thought Industries`, { status: 200 });
+      const held = differs.map((field) => ({ field, held: previewJson(batch[field] ?? null), sent: previewJson(change.body[field]) }));
+      throw apiFailure(API_WORDS, 'TIC-API-UPDATE-UNCONFIRMED', { answer: 'other-values', differs: held }, { status: 200 });
     }
     return batch;
   },

@@ -1,4 +1,6 @@
-import { ApiError } from '../../core/errors.js';
+import type { ApiError } from '../../core/errors.js';
+import { apiFailure } from '../../core/words.js';
+import { API_WORDS } from '../../core/words/api.js';
 import { readPing } from '../../send/api-answers.js';
 import type { Executor } from '../../send/executor.js';
 import type { SendOptions } from '../../send/options.js';
@@ -27,10 +29,7 @@ export async function checkKey(executor: Executor): Promise<ApiError | undefined
   if (result.kind !== 'failed') return undefined;
   const { error } = result;
   if (stopsTheRun(error)) return error;
-  return new ApiError('aborted', `the key could not be checked: GET /ping failed (${error.message})`, {
-    ...(error.status === undefined ? {} : { status: error.status }),
-    hint: 'Check --instance or --base-url, and that the API is up; or pass --offline to check the file alone.',
-  });
+  return apiFailure(API_WORDS, 'TIC-API-KEY-UNCHECKED', { failure: error.message }, error.status === undefined ? {} : { status: error.status });
 }
 
 /** The same check outside any run (`whoami`, `login`): one GET /ping, retried as any request, nothing written. */

@@ -1,6 +1,7 @@
 import { UPDATABLE_FIELDS, type ListedBatch } from '../../core/credit-batch.js';
-import { ApiError } from '../../core/errors.js';
 import { clip } from '../../core/preview.js';
+import { apiFailure, type FactsOf } from '../../core/words.js';
+import { API_WORDS } from '../../core/words/api.js';
 import { readBatchPage, type BatchPage } from '../../send/api-answers.js';
 import type { BatchPageQuery } from '../../send/api-client.js';
 import type { Executor } from '../../send/executor.js';
@@ -21,8 +22,6 @@ export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
 export const MAX_PAGES = 2_000;
 /** Pages read past those the API's `total` needs: a batch added while the list is read may push one over. */
 const PAGE_MARGIN = 2;
-
-const INCONSISTENT = 'Run the command again; if it persists, the API is answering inconsistently.';
 
 /**
  * Every credit batch of one client (of one credit account, if given), read
@@ -51,7 +50,13 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
   let total: number | undefined;
   let pages = MAX_PAGES;
   let previous: readonly string[] = [];
-  const refuse = (message: string): SendResult<readonly ListedBatch[]> => ({ kind: 'failed', error: new ApiError('rejected', message, { status: 200, hint: INCONSISTENT }), attempts, interrupted: false, answerLost: false });
+  const refuse = (finding: FactsOf<(typeof API_WORDS)['TIC-API-BATCHES-INCONSISTENT']>): SendResult<readonly ListedBatch[]> => ({
+    kind: 'failed',
+    error: apiFailure(API_WORDS, 'TIC-API-BATCHES-INCONSISTENT', finding, { status: 200 }),
+    attempts,
+    interrupted: false,
+    answerLost: false,
+  });
   for (let page = 1; ; page++) {
     const result = await executor.perform(readBatchPageOperation, { clientId, creditAccountId, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
@@ -69,7 +74,7 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
       const earlier = batches.get(key);
       // Listed twice with other values, the batch changed while the list was read: neither value can be trusted as its baseline.
       if (earlier !== undefined && UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field])) {
-        return refuse(`the API listed credit batch ${clip(batch.id)} of client ${clientId} twice, with different values; the list may have changed while it was read`);
+        return refuse({ finding: 'listed-twice', clientId, id: clip(batch.id) });
       }
       if (earlier === undefined) added++;
       batches.set(key, batch);
@@ -78,20 +83,19 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
     const more = creditBatches.length > 0 && hasMore === true;
     if (more && added === 0) {
       const same = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
-      return refuse(`the API answered page ${page} of the credit batches of client ${clientId} with ${same ? `the very batches of page ${page - 1}` : 'only batches it had listed already'}, yet said more were to come; reading stopped there rather than go round`);
+      return refuse({ finding: 'page-repeated', clientId, page, samePage: same });
     }
     if (total !== undefined && batches.size > total) {
-      return refuse(`the API listed more credit batches for client ${clientId} than the ${total} it said it has (${batches.size} by page ${page}); the list may have changed while it was read`);
+      return refuse({ finding: 'over-total', clientId, listed: batches.size, total, page });
     }
     if (!more) break;
     if (page >= pages) {
-      const why = total === undefined ? `${MAX_PAGES} pages, the most ti-credits reads for one client` : `${page} pages, more than the ${total} batches it said it has need`;
-      return refuse(`the API still said more credit batches of client ${clientId} were to come after ${why}; reading stopped there rather than go on without end`);
+      return refuse({ finding: 'no-end', clientId, page, total, maxPages: MAX_PAGES });
     }
     previous = ids;
   }
   if (total !== undefined && total !== batches.size) {
-    return refuse(`the API listed ${batches.size} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`);
+    return refuse({ finding: 'count', clientId, listed: batches.size, total });
   }
   return { kind: 'done', value: [...batches.values()], attempts, status: 200 };
 }

@@ -1,4 +1,5 @@
-import { ApiError } from '../../core/errors.js';
+import { apiFailure, type FactsOf } from '../../core/words.js';
+import { API_WORDS } from '../../core/words/api.js';
 import type { ClientPageQuery } from '../../send/api-client.js';
 import { readClientPage, type ClientPage, type ClientSummary } from '../../send/clients-answer.js';
 import type { Executor } from '../../send/executor.js';
@@ -38,15 +39,15 @@ export async function readClients(executor: Executor, options: { readonly query?
   const clients = new Map<string, ClientSummary>();
   let attempts = 0;
   let total: number | undefined;
-  const fail = (message: string): SendResult<readonly ClientSummary[]> => ({
+  const fail = (finding: FactsOf<(typeof API_WORDS)['TIC-API-CLIENTS-INCONSISTENT']>): SendResult<readonly ClientSummary[]> => ({
     kind: 'failed',
-    error: new ApiError('rejected', message, { status: 200, hint: 'Run the command again; if it persists, the API is answering inconsistently.' }),
+    error: apiFailure(API_WORDS, 'TIC-API-CLIENTS-INCONSISTENT', finding, { status: 200 }),
     attempts,
     interrupted: false,
     answerLost: false,
   });
   for (let page = 1; ; page++) {
-    if (page > MAX_CLIENT_PAGES) return fail(`the API still had more clients after ${MAX_CLIENT_PAGES} pages`);
+    if (page > MAX_CLIENT_PAGES) return fail({ finding: 'no-end', maxPages: MAX_CLIENT_PAGES });
     const result = await executor.perform(readClientPageOperation, { page, count, query: options.query });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
     attempts += result.attempts;
@@ -60,19 +61,19 @@ export async function readClients(executor: Executor, options: { readonly query?
         clients.set(key, client);
         added++;
       } else if (earlier.name !== client.name) {
-        return fail(`the API listed client ${client.id} twice, with different names; the list may have changed while it was read`);
+        return fail({ finding: 'listed-twice', id: client.id });
       }
     }
     const reachedTotal = total !== undefined && clients.size >= total;
     if (listed.length === 0 || hasMore === false) break;
     if (added === 0) {
       if (reachedTotal) break;
-      return fail(`page ${page} of the clients listed only clients already read${hasMore === true ? ' though the API said there were more' : ''}; the list cannot be read whole`);
+      return fail({ finding: 'page-repeated', page, saidMore: hasMore === true });
     }
     if (hasMore === undefined && (reachedTotal || (perPage !== undefined && listed.length < perPage))) break;
   }
   if (total !== undefined && total !== clients.size) {
-    return fail(`the API listed ${clients.size} clients but said it has ${total}; the list may have changed while it was read`);
+    return fail({ finding: 'count', listed: clients.size, total });
   }
   return { kind: 'done', value: [...clients.values()], attempts, status: 200 };
 }

@@ -1,5 +1,6 @@
 import type { CreditAction, CreditActionType } from '../../core/credit-action.js';
-import { ApiError } from '../../core/errors.js';
+import { apiFailure } from '../../core/words.js';
+import { API_WORDS, type LedgerFinding } from '../../core/words/api.js';
 import { readCreditActionPage, type CreditActionPage } from '../../send/api-answers.js';
 import type { CreditActionQuery } from '../../send/api-client.js';
 import type { Executor } from '../../send/executor.js';
@@ -57,18 +58,18 @@ export async function readCreditActions(
   let firstTotal: number | undefined;
   let largestTotal: number | undefined;
   let pageSize: number | undefined;
-  const fail = (message: string): SendResult<readonly CreditAction[]> => ({
+  const fail = (finding: LedgerFinding): SendResult<readonly CreditAction[]> => ({
     kind: 'failed',
-    error: new ApiError('rejected', message, { status: 200, hint: 'Run the reconciliation again (ti-credits verify); if it persists, the API is answering inconsistently.' }),
+    error: apiFailure(API_WORDS, 'TIC-API-LEDGER-INCONSISTENT', { ...finding, actionType, whose }, { status: 200 }),
     attempts,
     interrupted: false,
     answerLost: false,
   });
 
   for (let page = 1; ; page++) {
-    if (page > maxPages) return fail(`the API still had more ${actionType} actions for ${whose} after ${maxPages} pages`);
+    if (page > maxPages) return fail({ finding: 'no-end', maxPages });
     if (largestTotal !== undefined && pageSize !== undefined && page > Math.ceil(largestTotal / pageSize) + 1) {
-      return fail(`the API said ${whose} has ${largestTotal} ${actionType} actions, yet still listed more after ${page - 1} pages of ${pageSize}`);
+      return fail({ finding: 'past-total', total: largestTotal, pages: page - 1, pageSize });
     }
     const result = await executor.perform(readCreditActionPageOperation, { clientId, creditAccountId, actionType, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
@@ -85,19 +86,19 @@ export async function readCreditActions(
         actions.set(key, action);
         added++;
       } else if (JSON.stringify(earlier) !== JSON.stringify(action)) {
-        return fail(`the API listed ${actionType} action ${action.id} of ${whose} twice, with different values; the ledger may have changed while it was read`);
+        return fail({ finding: 'listed-twice', id: action.id });
       }
     }
     const reachedTotal = firstTotal !== undefined && actions.size >= firstTotal;
     if (creditActions.length === 0 || hasMore === false) break;
     if (added === 0) {
       if (reachedTotal) break;
-      return fail(`page ${page} of the ${actionType} actions of ${whose} listed only actions already read${hasMore === true ? ' though the API said there were more' : ''}; the ledger cannot be read whole`);
+      return fail({ finding: 'page-repeated', page, saidMore: hasMore === true });
     }
     if (hasMore === undefined && (reachedTotal || (perPage !== undefined && creditActions.length < perPage))) break;
   }
   if (firstTotal !== undefined && actions.size < firstTotal) {
-    return fail(`the API listed ${actions.size} ${actionType} actions for ${whose} but said it has ${firstTotal}; some were not listed`);
+    return fail({ finding: 'short', listed: actions.size, total: firstTotal });
   }
   return { kind: 'done', value: [...actions.values()], attempts, status: 200 };
 }

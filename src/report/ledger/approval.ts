@@ -1,6 +1,8 @@
 import { createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bug } from '../../core/words.js';
+import { RUN_FOLDER_WORDS } from '../../core/words/run-folder.js';
 import { writeJsonAtomically } from '../atomic-file.js';
 
 /** The file in a plan folder that holds its approvals, beside plan.json. */
@@ -68,7 +70,7 @@ export function signApproval(approval: Omit<Approval, 'signature'>, key: Approva
   if (key === undefined) return { ...approval, signature: null };
   const text = signedText(approval);
   if (key.kind === 'hmac-sha256') return { ...approval, signature: { alg: key.kind, value: createHmac('sha256', key.secret).update(text).digest('base64') } };
-  if (key.privateKey === undefined) throw new Error('an Ed25519 public key cannot sign');
+  if (key.privateKey === undefined) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-PUBLIC-KEY-SIGNS', {});
   return { ...approval, signature: { alg: key.kind, value: sign(null, text, key.privateKey).toString('base64') } };
 }
 
