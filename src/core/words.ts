@@ -39,10 +39,10 @@ export function say<T extends Record<string, WordEntry<never>>, C extends keyof 
   return { code, message: entry.message(facts), hint: entry.hint?.(facts) };
 }
 
-/** A catalogue's error for given facts, of its entry's kind, carrying its code. */
-export function failure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(catalogue: T, code: C, facts: FactsOf<T[C]>): TiError {
+/** A catalogue's error for given facts, of its entry's kind, carrying its code; `cause`, the error it explains, if any. */
+export function failure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(catalogue: T, code: C, facts: FactsOf<T[C]>, cause?: unknown): TiError {
   const entry = catalogue[code] as unknown as WordEntry<FactsOf<T[C]>>;
   if (entry.kind === 'row') throw new Error(`${code} is a row problem, not an error`);
   const { message, hint } = say(catalogue, code, facts);
-  return new TiError(entry.kind, message, { code, ...(hint === undefined ? {} : { hint }) });
+  return new TiError(entry.kind, message, { code, ...(hint === undefined ? {} : { hint }), ...(cause === undefined ? {} : { cause }) });
 }

@@ -1,6 +1,9 @@
 import { LEDGER_WORDS } from './ledger.js';
 import { PROFILE_WORDS } from './profiles.js';
 import { SELECTION_WORDS } from './selection.js';
+import { FILE_WORDS } from './files.js';
+import { OUTCOME_WORDS } from './outcomes.js';
+import { ROW_WORDS } from './rows.js';
 import type { WordEntry } from '../words.js';
 
 /**
@@ -12,4 +15,7 @@ export const CATALOGUES: readonly { readonly name: string; readonly words: Reado
   { name: 'The run ledger, approvals and files applied once', words: LEDGER_WORDS },
   { name: 'Profiles and keys', words: PROFILE_WORDS },
   { name: 'Selecting batches and rollovers', words: SELECTION_WORDS },
+  { name: 'The input file: its encoding, workbook and header', words: FILE_WORDS },
+  { name: 'Row problems (report.csv and failed.csv, code column)', words: ROW_WORDS },
+  { name: 'Rows not updated: drifted, uncertain, skipped', words: OUTCOME_WORDS },
 ];
