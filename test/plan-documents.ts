@@ -20,11 +20,11 @@ export function row(
   clientId: string | null,
   state: PlanRow['state'],
   changes: readonly PlanChange[],
-  extra: { live?: CreditBatchUpdate; problem?: string } & Pick<PlanRow, 'name' | 'clientName' | 'status' | 'allocated'> = {},
+  extra: { live?: CreditBatchUpdate; problem?: string; code?: string } & Pick<PlanRow, 'name' | 'clientName' | 'status' | 'allocated'> = {},
 ): PlanRow {
   const live = extra.live ?? (state === 'invalid' ? null : Object.fromEntries(changes.map((entry) => [entry.field, entry.before])));
   const facts = Object.fromEntries((['name', 'clientName', 'status', 'allocated'] as const).flatMap((key) => (extra[key] === undefined ? [] : [[key, extra[key]]])));
-  return { line, id, clientId, state, changes, live, problem: extra.problem ?? null, ...facts };
+  return { line, id, clientId, state, changes, live, problem: extra.problem ?? null, ...(extra.code === undefined ? {} : { code: extra.code }), ...facts };
 }
 
 export const OPTIONS: RecordedOptions = {

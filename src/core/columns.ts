@@ -21,11 +21,13 @@ export interface Columns {
   readonly creditAccountId?: number | undefined;
   /** The `before.<field>` columns: the values the file was prepared from (a snapshot carries them). */
   readonly before: { readonly [F in UpdatableField]?: number };
-  /** Columns written back to the report and failed.csv: all but an `error` column left by an earlier run. */
+  /** Columns written back to the report and failed.csv: all but the `error` column (and the `code` column after it) left by an earlier run. */
   readonly carried: readonly number[];
 }
 
 export const ERROR_COLUMN = 'error';
+/** The stable codes of what `error` says (core/words/), right after it in report.csv and failed.csv. */
+export const CODE_COLUMN = 'code';
 export const CLIENT_COLUMN = 'clientId';
 export const CREDIT_ACCOUNT_COLUMN = 'creditAccountId';
 /** A signed number of credits added to the live balance, instead of a balance set outright. */

@@ -1,5 +1,5 @@
 import type { CreditBatch, CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
-import { bug } from '../core/words.js';
+import { bug, type Said } from '../core/words.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import { assertUnchanged } from '../read/file-stamp.js';
@@ -91,7 +91,7 @@ function blindRows(context: RunContext, decision: Decision, record: Record, prio
   return (verdict) => {
     if (decision.kind === 'check') session.signal.throwIfAborted();
     if (!verdict.valid) {
-      record(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
+      record(invalidOutcome(verdict.row, verdict.row.problems));
       return undefined;
     }
     const { row } = verdict;
@@ -130,7 +130,7 @@ function checkedRows(
   record: Record,
   prior: PriorRun | undefined,
   baselines: BaselineCursor,
-  problems: ReadonlyMap<number, string>,
+  problems: ReadonlyMap<number, Said>,
   guard: LiveGuard,
   sending: Sending | undefined,
 ): (verdict: RowVerdict) => Promise<void> {
@@ -138,7 +138,7 @@ function checkedRows(
   const send = sending === undefined ? undefined : sendChecked(context, sending, guard, record, prior);
   return async (verdict) => {
     if (!verdict.valid) {
-      record(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
+      record(invalidOutcome(verdict.row, verdict.row.problems));
       return;
     }
     const { row } = verdict;
@@ -148,7 +148,7 @@ function checkedRows(
     }
     const baseline = await baselines.at(row.line);
     if (baseline === undefined) {
-      record(invalidOutcome(row, problems.get(row.line) ?? notPlanned(row)));
+      record(invalidOutcome(row, [problems.get(row.line) ?? notPlanned(row)]));
       return;
     }
     const changes = changesOf(baseline.values, row);

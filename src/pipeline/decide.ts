@@ -1,5 +1,6 @@
 import { ApiError, TiError } from '../core/errors.js';
-import { failure } from '../core/words.js';
+import { failure, say, type Said } from '../core/words.js';
+import { OUTCOME_WORDS } from '../core/words/outcomes.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import type { Executor } from '../send/executor.js';
@@ -22,7 +23,14 @@ import type { SendOrder } from './send-order.js';
  *   invalid, a guardrail, the plan was not confirmed);
  * - `send`: they are sent.
  */
-export type Decision = { readonly kind: 'check' } | { readonly kind: 'refuse'; readonly reason: string } | { readonly kind: 'send' };
+export type Decision = { readonly kind: 'check' } | { readonly kind: 'refuse'; readonly reason: Said } | { readonly kind: 'send' };
+
+/** Why the valid rows of a refused run are skipped, under its code. */
+type SkipCode = Extract<keyof typeof OUTCOME_WORDS, `TIC-SKIPPED-${string}`>;
+
+function skip(code: Exclude<SkipCode, 'TIC-SKIPPED-RUN-STOPPED'>): Said {
+  return say(OUTCOME_WORDS, code, {});
+}
 
 /** The plan, and what was decided of it. */
 export interface Decided {
@@ -32,7 +40,7 @@ export interface Decided {
   /** The live values, to check each row against as it is sent; undefined when the run does not read them. */
   readonly guard: LiveGuard | undefined;
   /** Valid rows the plan found invalid against the live values, by line. */
-  readonly problems: ReadonlyMap<number, string>;
+  readonly problems: ReadonlyMap<number, Said>;
   /** A dry run's first would-be requests, when the plan pass reported them. */
   readonly preview: readonly Preview[] | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
@@ -55,13 +63,13 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
   const { session, options, mode } = context;
   const { scan } = scanned;
   const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-  let decision: Decision = checksOnly(mode) ? { kind: 'check' } : hasInvalidRows && !options.skipInvalid ? { kind: 'refuse', reason: 'not sent because other rows of the file are invalid' } : { kind: 'send' };
+  let decision: Decision = checksOnly(mode) ? { kind: 'check' } : hasInvalidRows && !options.skipInvalid ? { kind: 'refuse', reason: skip('TIC-SKIPPED-INVALID-ROWS') } : { kind: 'send' };
   session.log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode: mode.kind, decision: decision.kind }, 'file validated');
   if (decision.kind === 'refuse') session.refuse(invalidRowsError());
   const none: Decided = { decision, plan: undefined, guard: undefined, problems: new Map(), preview: undefined, keyAccepted: false, order: undefined };
   if (mode.kind === 'validate') return none;
   if (context.guard === undefined && scan.columns.delta !== undefined && decision.kind !== 'refuse') {
-    decision = refuse(context, failure(RUN_WORDS, 'TIC-DELTA-NEEDS-LIVE-VALUES', {}), 'not sent: a delta needs the live balance');
+    decision = refuse(context, failure(RUN_WORDS, 'TIC-DELTA-NEEDS-LIVE-VALUES', {}), skip('TIC-SKIPPED-DELTA-BLIND'));
   }
   // A dry run checks the key before anything else is asked of the API; refused, nothing more is. Its rows are
   // reported all the same: as checked while scanning, or skipped where their report waited for the live values.
@@ -70,7 +78,7 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
     const failure = await checkKeyOnce(context);
     keyAccepted = failure === undefined && !session.signal.aborted;
     if (failure !== undefined) {
-      const refused = refuse(context, failure, 'not checked against the live values: the key was not accepted');
+      const refused = refuse(context, failure, skip('TIC-SKIPPED-KEY-REFUSED'));
       return { ...none, decision: reportWhileScanning ? decision : refused };
     }
   }
@@ -78,13 +86,13 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
   const checksLive = hasInvalidRows && (decision.kind === 'refuse' || checksOnly(mode));
   if (context.guard !== undefined && context.sendStage !== undefined && (planning || checksLive)) {
     const unknown = unknownClients(scanned, context.guard.clients);
-    if (unknown !== undefined) return { ...none, keyAccepted, decision: refuse(context, unknown, 'not sent: the client of some rows is unknown') };
+    if (unknown !== undefined) return { ...none, keyAccepted, decision: refuse(context, unknown, skip('TIC-SKIPPED-CLIENT-UNKNOWN')) };
     const read = await readLive(context, await context.sendStage.open(), scanned);
-    if (read instanceof TiError) return { ...none, keyAccepted, decision: refuse(context, read, 'not sent: the live values could not be read') };
+    if (read instanceof TiError) return { ...none, keyAccepted, decision: refuse(context, read, skip('TIC-SKIPPED-LIVE-UNREAD')) };
     const { plan, problems, preview, order } = await planAgainstLive(context, source, scanned, read);
     // A dry run has written its report already; its invalid rows decide its exit code, as any dry run's.
     if (problems.size > 0 && !options.skipInvalid && !checksOnly(mode) && decision.kind === 'send') {
-      decision = refuse(context, missingRowsError(problems.size), 'not sent because other rows of the file are invalid');
+      decision = refuse(context, missingRowsError(problems.size), skip('TIC-SKIPPED-INVALID-ROWS'));
     }
     // Confirmed, the plan's reads are spent: every row is checked against values read from now on.
     decision = await confirm(context, plan, decision, () => read.live.readAfter());
@@ -113,7 +121,7 @@ async function checkKeyOnce(context: RunContext): Promise<ApiError | undefined> 
 }
 
 /** Ends the run before anything is sent; its rows are still reported, `skipped` for `reason`. */
-function refuse(context: RunContext, error: TiError, reason: string): Decision {
+function refuse(context: RunContext, error: TiError, reason: Said): Decision {
   context.session.refuse(error);
   context.session.log.logger.warn({ event: 'refused', error: error.message }, 'nothing will be sent');
   return { kind: 'refuse', reason };
@@ -131,19 +139,19 @@ async function confirm(context: RunContext, plan: Plan, decision: Decision, onCo
   if (over !== undefined) {
     // A dry run has written its report; it only says the run would be refused.
     if (checksOnly(context.mode)) session.refuse(over);
-    else return refuse(context, over, 'not sent: the plan goes beyond a guardrail');
+    else return refuse(context, over, skip('TIC-SKIPPED-GUARDRAIL'));
   }
   if (decision.kind !== 'send') return decision;
   const declined = await context.environment.confirm?.(plan, context.sendStage?.executor?.pacing);
   // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
-  if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
+  if (session.signal.aborted) return { kind: 'refuse', reason: skip('TIC-SKIPPED-INTERRUPTED') };
   if (declined === undefined) {
     onConfirmed?.();
     return decision;
   }
   session.refuse(declined);
   session.log.logger.warn({ event: 'not-confirmed', error: declined.message }, 'plan not confirmed');
-  return { kind: 'refuse', reason: 'not sent: the plan was not confirmed' };
+  return { kind: 'refuse', reason: skip('TIC-SKIPPED-NOT-CONFIRMED') };
 }
 
 /** Rows whose client cannot be known: no clientId cell, and no --client to look their id up in. */

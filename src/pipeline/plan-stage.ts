@@ -2,7 +2,8 @@ import { copyFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { TiError } from '../core/errors.js';
-import { bug, failure } from '../core/words.js';
+import { bug, failure, say, type Said } from '../core/words.js';
+import { OUTCOME_WORDS } from '../core/words/outcomes.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
@@ -43,7 +44,7 @@ export interface LiveRead {
 export interface LivePlan {
   readonly plan: Plan;
   /** Valid rows the plan found invalid against the live values (not among their client's batches, past a guardrail): few, by line. */
-  readonly problems: ReadonlyMap<number, string>;
+  readonly problems: ReadonlyMap<number, Said>;
   /** A dry run's first would-be requests. */
   readonly preview: readonly Preview[];
   /** The passes the rows are sent in (see SendOrder). */
@@ -107,16 +108,15 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const saved = mode.kind === 'plan' ? new SavedPlanRows() : undefined;
   const planFile = new PlanFile(session.folder.path);
   const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
-  const problems = new Map<number, string>();
+  const problems = new Map<number, Said>();
   const preview: Preview[] = [];
   const order = new SendOrder();
   try {
     await eachVerdict(context, source, scan, async (verdict) => {
       if (!verdict.valid) {
-        const problem = verdict.row.problems.join('; ');
         planner.invalid();
-        saved?.invalid(verdict.row, scan.columns, problem);
-        record?.(invalidOutcome(verdict.row, problem));
+        saved?.invalid(verdict.row, scan.columns);
+        record?.(invalidOutcome(verdict.row, verdict.row.problems));
         return;
       }
       const { row } = verdict;
@@ -174,7 +174,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
 function planOutcome(row: ValidRow, planned: PlannedRow): RowOutcome {
   switch (planned.kind) {
     case 'invalid':
-      return invalidOutcome(row, planned.problem);
+      return invalidOutcome(row, [planned.problem]);
     case 'unchanged':
       return unchangedOutcome(row, planned.baseline, planned.live);
     case 'change':
@@ -183,9 +183,8 @@ function planOutcome(row: ValidRow, planned: PlannedRow): RowOutcome {
 }
 
 /** A row of a saved plan or a resumed run with no baseline recorded: its batch was not among its client's, or it was invalid against it. */
-export function notPlanned(row: ValidRow): string {
-  const client = row.clientId === undefined ? 'the clients read' : `client ${row.clientId}`;
-  return `id ${row.id} is not a credit batch of ${client}, or the plan found it invalid; check the id and the client`;
+export function notPlanned(row: ValidRow): Said {
+  return say(OUTCOME_WORDS, 'TIC-NOT-PLANNED', { id: row.id, clientId: row.clientId });
 }
 
 /**

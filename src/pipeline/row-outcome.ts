@@ -1,4 +1,6 @@
 import type { CreditBatch, CreditBatchUpdate } from '../core/credit-batch.js';
+import { say, type FactsOf, type Said } from '../core/words.js';
+import { OUTCOME_WORDS } from '../core/words/outcomes.js';
 import { ANSWER_LOST_NOTE, type RowOutcome } from '../report/outcome.js';
 import type { SendResult } from '../send/operation.js';
 import type { InvalidRow, ValidRow } from '../validate/row.js';
@@ -9,12 +11,10 @@ import type { GuardVerdict } from './live/guard.js';
  * a plan's word or a send result becomes a `RowOutcome`.
  */
 
-export const DRIFTED = 'drifted: the batch no longer holds the values this row was prepared from (baseline), so sending it would overwrite a change made since; see live';
-
 export const APPLIED_EARLIER = 'applied by an earlier request whose answer was lost (in flight when a session died, or timed out): the batch holds the values it sent, so it was not sent again';
 
-export const MAY_HAVE_BEEN_APPLIED =
-  'may have been applied: a request adding this delta left but its answer was lost, and the batch now holds neither the balance the delta was added to nor that balance plus the delta (learners redeemed meanwhile), so it is not sent again; look the batch up in Thought Industries (its credit ledger shows whether the change landed) and correct it by hand if needed';
+/** A failed row's code: its error's, or the generic one for an error that has none. */
+const SEND_FAILED = 'TIC-SEND-FAILED';
 
 type Row = ValidRow | InvalidRow;
 
@@ -22,8 +22,9 @@ function base(row: Row): Pick<RowOutcome, 'line' | 'cells' | 'formulas'> {
   return { line: row.line, cells: row.cells, formulas: row.formulas };
 }
 
-export function invalidOutcome(row: Row, problem: string): RowOutcome {
-  return { ...base(row), outcome: 'invalid', attempts: 0, error: problem, errorKind: 'invalid' };
+/** A row never sent for its problems: every one in `error`, their codes in `code`, in the same order. */
+export function invalidOutcome(row: Row, problems: readonly Said[]): RowOutcome {
+  return { ...base(row), outcome: 'invalid', attempts: 0, error: problems.map((problem) => problem.message).join('; '), code: problems.map((problem) => problem.code).join(' '), errorKind: 'invalid' };
 }
 
 /** A row validate or a dry run found valid: it would be sent with `body`. */
@@ -32,8 +33,8 @@ export function validOutcome(row: ValidRow, body: CreditBatchUpdate, compared?: 
 }
 
 /** A valid row not sent because the run will send nothing (`reason`), or stopped first. */
-export function skippedOutcome(row: ValidRow, body: CreditBatchUpdate | undefined, reason: string | undefined, baseline?: CreditBatchUpdate): RowOutcome {
-  return { ...base(row), outcome: 'skipped', attempts: 0, sent: body, baseline, error: reason };
+export function skippedOutcome(row: ValidRow, body: CreditBatchUpdate | undefined, reason: Said | undefined, baseline?: CreditBatchUpdate): RowOutcome {
+  return { ...base(row), outcome: 'skipped', attempts: 0, sent: body, baseline, error: reason?.message, code: reason?.code };
 }
 
 export function unchangedOutcome(row: ValidRow, baseline: CreditBatchUpdate, live: CreditBatchUpdate | undefined): RowOutcome {
@@ -42,7 +43,7 @@ export function unchangedOutcome(row: ValidRow, baseline: CreditBatchUpdate, liv
 
 /** A row whose batch moved since the values it was prepared from, found by the plan. */
 export function driftedOutcome(row: ValidRow, body: CreditBatchUpdate, baseline: CreditBatchUpdate, live: CreditBatchUpdate | undefined): RowOutcome {
-  return { ...base(row), outcome: 'drifted', attempts: 0, sent: body, baseline, live, error: DRIFTED };
+  return { ...base(row), outcome: 'drifted', attempts: 0, sent: body, baseline, live, ...said('TIC-DRIFTED', { unlisted: false }) };
 }
 
 /** A row the earlier sessions of a resumed run settled, counted as they recorded it. */
@@ -58,10 +59,10 @@ export function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: Send
       return { ...sent, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };
     case 'failed': {
       const error = result.answerLost ? `${ANSWER_LOST_NOTE}; ${result.error.message}` : result.error.message;
-      return { ...sent, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error, errorKind: result.error.kind };
+      return { ...sent, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error, code: result.error.code ?? SEND_FAILED, errorKind: result.error.kind };
     }
     case 'not-sent':
-      return { ...sent, outcome: 'skipped', attempts: 0, error: result.reason };
+      return { ...sent, outcome: 'skipped', attempts: 0, ...said('TIC-SKIPPED-RUN-STOPPED', { reason: result.reason }) };
     case 'withheld':
       return withheldOutcome(sent, result.detail, result.attempts);
   }
@@ -75,14 +76,20 @@ function withheldOutcome(sent: Pick<RowOutcome, 'line' | 'cells' | 'formulas' | 
     case 'applied':
       return { ...sent, outcome: 'updated', attempts, error: APPLIED_EARLIER };
     case 'drifted':
-      return { ...sent, outcome: 'drifted', attempts, error: verdict.live === undefined ? `${DRIFTED}: the batch is no longer listed for its client` : DRIFTED };
+      return { ...sent, outcome: 'drifted', attempts, ...said('TIC-DRIFTED', { unlisted: verdict.live === undefined }) };
     case 'uncertain':
-      return { ...sent, outcome: 'uncertain', attempts, error: MAY_HAVE_BEEN_APPLIED };
+      return { ...sent, outcome: 'uncertain', attempts, ...said('TIC-UNCERTAIN', {}) };
     case 'below-zero':
-      return { ...sent, outcome: 'failed', attempts, error: `not sent: the delta would take the balance, now ${String(verdict.live.currentBalance)}, below 0`, errorKind: 'rejected' };
+      return { ...sent, outcome: 'failed', attempts, ...said('TIC-DELTA-BELOW-ZERO', { now: String(verdict.live.currentBalance) }), errorKind: 'rejected' };
     case 'missing-field':
-      return { ...sent, outcome: 'failed', attempts, error: `not sent: the API listed the batch without its ${verdict.field}, so the change cannot be checked against it`, errorKind: 'rejected' };
+      return { ...sent, outcome: 'failed', attempts, ...said('TIC-BATCH-FIELD-MISSING', { field: verdict.field }), errorKind: 'rejected' };
     case 'unreadable':
-      return { ...sent, outcome: 'failed', attempts, error: `not sent: its client's batches could not be read again to check it (${verdict.error.message})`, errorKind: verdict.error.kind };
+      return { ...sent, outcome: 'failed', attempts, ...said('TIC-RECHECK-FAILED', { why: verdict.error.message }), errorKind: verdict.error.kind };
   }
+}
+
+/** An outcome's words, as a report's `error` and `code` cells. */
+function said<C extends keyof typeof OUTCOME_WORDS & string>(code: C, facts: FactsOf<(typeof OUTCOME_WORDS)[C]>): Pick<RowOutcome, 'error' | 'code'> {
+  const { message } = say(OUTCOME_WORDS, code, facts);
+  return { error: message, code };
 }

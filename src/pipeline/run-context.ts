@@ -140,7 +140,7 @@ export class RunContext {
       }
       session.tally.countRow(row);
       this.#progress?.finish(row);
-      const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error };
+      const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error, code: row.code };
       // Validating a million rows should not write a million log lines; the report has them.
       if (durable || row.outcome === 'invalid') session.log.rows.info(entry, 'row');
       else session.log.rows.debug(entry, 'row');

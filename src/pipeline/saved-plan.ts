@@ -15,7 +15,7 @@ export class SavedPlanRows {
   /** A valid row as planned against its batch; `clientName`, when the plan read the client list. */
   add(row: ValidRow, planned: PlannedRow, clientName?: string): void {
     if (planned.kind === 'invalid') {
-      this.rows.push({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem });
+      this.rows.push({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem.message, code: planned.problem.code });
       return;
     }
     const facts = { name: planned.name ?? null, clientName: clientName ?? null, status: planned.status ?? null, allocated: planned.kind === 'change' ? (planned.allocated ?? null) : null };
@@ -27,9 +27,11 @@ export class SavedPlanRows {
     this.rows.push({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null, ...facts });
   }
 
-  invalid(row: InvalidRow, columns: Columns, problem: string): void {
+  invalid(row: InvalidRow, columns: Columns): void {
     const id = row.cells[columns.id]?.trim();
-    this.rows.push({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem });
+    const problem = row.problems.map((said) => said.message).join('; ');
+    const code = row.problems.map((said) => said.code).join(' ');
+    this.rows.push({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem, code });
   }
 }
 

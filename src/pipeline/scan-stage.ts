@@ -100,7 +100,7 @@ function checkingReport(context: RunContext, columns: Columns, preview: Preview[
   return (verdict) => {
     context.session.signal.throwIfAborted();
     if (!verdict.valid) {
-      record(invalidOutcome(verdict.row, verdict.row.problems.join('; ')));
+      record(invalidOutcome(verdict.row, verdict.row.problems));
       return;
     }
     const { row } = verdict;

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, Parser, type Options } from 'csv-parse';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
 import { restoreFormula } from '../core/formula-guard.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { describeDelimiter, type CsvLayout } from './layout.js';
 import { describeEncodingProblem, describeFileError, lineAt } from './read-errors.js';
 import { decodingStream, EncodingError } from './text-encoding.js';
@@ -157,21 +159,17 @@ async function describeReadError(path: string, error: unknown, pendingLine: numb
   if (error instanceof CsvError) {
     const reported = (error as unknown as { lines?: unknown }).lines;
     const line = typeof reported === 'number' ? reported : pendingLine;
-    const hint = 'Fix the quoting on that line (a double quote inside a field is written twice: "") and run again.';
     switch (error.code) {
       case 'CSV_QUOTE_NOT_CLOSED':
-        return new TiError('invalid', `${path}: the quoted field starting on line ${pendingLine} is never closed.`, { hint, cause: error });
+        return failure(FILE_WORDS, 'TIC-CSV-QUOTE-NOT-CLOSED', { path, line: pendingLine }, error);
       case 'CSV_MAX_RECORD_SIZE':
-        return new TiError('invalid', `${path}: the record starting on line ${pendingLine} is larger than 1 MB, which usually means a quote is never closed.`, { hint, cause: error });
+        return failure(FILE_WORDS, 'TIC-CSV-RECORD-TOO-LARGE', { path, line: pendingLine }, error);
       case 'INVALID_OPENING_QUOTE':
-        return new TiError('invalid', `${path}: line ${line} has a double quote inside a field that does not start with one.`, { hint, cause: error });
+        return failure(FILE_WORDS, 'TIC-CSV-QUOTE-INSIDE-FIELD', { path, line }, error);
       case 'CSV_INVALID_CLOSING_QUOTE':
-        return new TiError('invalid', `${path}: line ${line} has text right after a closing double quote.`, { hint, cause: error });
+        return failure(FILE_WORDS, 'TIC-CSV-TEXT-AFTER-QUOTE', { path, line }, error);
       default:
-        return new TiError('invalid', `${path}: line ${line} cannot be read as CSV (${error.message}).`, {
-          hint: `Fields are read as separated by ${describeDelimiter(layout.delimiter)}; if that is wrong, pass --delimiter. ${hint}`,
-          cause: error,
-        });
+        return failure(FILE_WORDS, 'TIC-CSV-UNREADABLE', { path, line, why: error.message, delimiter: describeDelimiter(layout.delimiter) }, error);
     }
   }
   return describeFileError(path, error);

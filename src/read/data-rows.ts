@@ -1,6 +1,7 @@
 import { DELTA_COLUMN } from '../core/columns.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { readCsvBatches, type CsvRecord, type ReadPosition } from './csv-records.js';
 import { assertRegularFile } from './file-stamp.js';
 import { sniffLayout, type CsvLayout, type LayoutChoice } from './layout.js';
@@ -45,9 +46,7 @@ export async function openInput(path: string, choice: InputChoice): Promise<Inpu
     case 'xlsx': {
       const layoutFlags = [choice.encoding === undefined ? '' : '--encoding', choice.delimiter === undefined ? '' : '--delimiter'].filter((flag) => flag !== '');
       if (layoutFlags.length > 0) {
-        throw new TiError('invalid', `${path} is an Excel workbook, so ${layoutFlags.join(' and ')} ${layoutFlags.length > 1 ? 'do' : 'does'} not apply: its text is Unicode and its cells are apart.`, {
-          hint: `Leave out ${layoutFlags.join(' and ')} (from the command and the config file) for a workbook; they are for CSV files.`,
-        });
+        throw failure(FILE_WORDS, 'TIC-WORKBOOK-CSV-OPTIONS', { path, flags: layoutFlags });
       }
       // Loaded only for a workbook: reading a CSV file need not carry the zip and XML readers.
       const { settleSheet } = await import('./workbook.js');
@@ -59,9 +58,7 @@ export async function openInput(path: string, choice: InputChoice): Promise<Inpu
       throw describeUnsupportedFile(path, kind);
     case 'other':
       if (choice.sheet !== undefined) {
-        throw new TiError('invalid', `--sheet ${JSON.stringify(choice.sheet)} names a sheet of a workbook, but ${path} is not an Excel workbook: it is read as a CSV file.`, {
-          hint: 'Leave out --sheet for a CSV file, or give the .xlsx workbook itself.',
-        });
+        throw failure(FILE_WORDS, 'TIC-SHEET-FOR-CSV', { path, sheet: choice.sheet });
       }
       return { kind: 'csv', path, layout: await sniffLayout(path, choice) };
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { describeFileError } from './read-errors.js';
 
 /** Enough of a file's identity to notice that it was edited between two reads. */
@@ -45,18 +46,14 @@ export async function assertRegularFile(path: string): Promise<void> {
   if (info.isDirectory()) throw describeFileError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   if (!info.isFile()) {
     const what = info.isFIFO() ? 'a pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
-    throw new TiError('invalid', `${path} is ${what}, not a file: ti-credits reads its input more than once (validating it all before sending anything), which a stream cannot give.`, {
-      hint: 'Save the rows to a file first (redirect what produces them: > rows.csv), and give that file.',
-    });
+    throw failure(FILE_WORDS, 'TIC-INPUT-NOT-A-FILE', { path, what });
   }
 }
 
 /** The rows sent must be the rows validated: refuse if the file changed in between. */
 export async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
   if (!(await isUnchanged(path, stamp))) {
-    throw new TiError('invalid', `${path} changed while it was being validated.`, {
-      hint: 'Save the file, close the program editing it and run again.',
-    });
+    throw failure(FILE_WORDS, 'TIC-INPUT-CHANGED', { path });
   }
 }
 

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { describeEncodingProblem, describeFileError } from './read-errors.js';
 import { chooseEncoding, EncodingError, type EncodingName } from './text-encoding.js';
 
@@ -77,9 +78,7 @@ export function detectDelimiter(path: string, header: string): Delimiter {
   const winners = scored.filter((entry) => entry.known === best && best > 1);
   if (winners.length === 1 && winners[0] !== undefined) return winners[0].delimiter;
   if (winners.length > 1) {
-    throw new TiError('invalid', `${path}: the header line can be split at ${winners.map((entry) => describeDelimiter(entry.delimiter)).join(' or ')} equally well, so the delimiter is not certain.`, {
-      hint: 'Pass --delimiter with the one the file uses (comma, semicolon or tab).',
-    });
+    throw failure(FILE_WORDS, 'TIC-DELIMITER-UNCERTAIN', { path, delimiters: winners.map((entry) => describeDelimiter(entry.delimiter)) });
   }
   return ',';
 }

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import type { EncodingProblem } from './text-encoding.js';
 
 /** The sentences for a file that cannot be read at all: the user's file, the user's words. */
@@ -7,10 +9,10 @@ import type { EncodingProblem } from './text-encoding.js';
 /** Turns a failed file operation into a sentence about the user's file. */
 export function describeFileError(path: string, error: unknown): TiError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new TiError('invalid', `${path}: no such file.`, { hint: 'Check the path and run again.', cause: error });
-  if (code === 'EISDIR') return new TiError('invalid', `${path} is a folder, not a file.`, { hint: 'Give the path of the CSV file or the workbook itself.', cause: error });
-  if (code === 'EACCES' || code === 'EPERM') return new TiError('invalid', `${path} cannot be read: permission denied.`, { hint: 'Check the file permissions.', cause: error });
-  return new TiError('invalid', `${path} cannot be read: ${(error as Error).message}`, { cause: error });
+  if (code === 'ENOENT') return failure(FILE_WORDS, 'TIC-FILE-NOT-FOUND', { path }, error);
+  if (code === 'EISDIR') return failure(FILE_WORDS, 'TIC-FILE-IS-FOLDER', { path }, error);
+  if (code === 'EACCES' || code === 'EPERM') return failure(FILE_WORDS, 'TIC-FILE-NO-PERMISSION', { path }, error);
+  return failure(FILE_WORDS, 'TIC-FILE-UNREADABLE', { path, why: (error as Error).message }, error);
 }
 
 /** Says why a file cannot be read as text, and what to do. `line` is where it shows, when known. */
@@ -18,22 +20,12 @@ export function describeEncodingProblem(path: string, detail: EncodingProblem, l
   const where = line === undefined ? '' : ` (line ${line})`;
   switch (detail.problem) {
     case 'bom-mismatch':
-      return new TiError('invalid', `${path} starts with a ${detail.bomEncoding ?? ''} byte order mark, but --encoding says ${detail.encoding}.`, {
-        hint: 'Leave out --encoding: the byte order mark says how the file is encoded.',
-      });
+      return failure(FILE_WORDS, 'TIC-ENCODING-BOM-MISMATCH', { path, bom: detail.bomEncoding ?? '', encoding: detail.encoding });
     case 'nul':
-      return new TiError('invalid', `${path} contains NUL bytes${where}, which a CSV file in ${detail.encoding} never has.`, {
-        hint: 'If it is UTF-16 without a byte order mark, pass --encoding utf-16le; otherwise it is not a CSV file: export the sheet as CSV UTF-8.',
-      });
+      return failure(FILE_WORDS, 'TIC-ENCODING-NUL', { path, where, encoding: detail.encoding });
     case 'invalid-bytes':
-      if (detail.encoding === 'utf-8') {
-        return new TiError('invalid', `${path} is not UTF-8 text: bytes${where} are not valid UTF-8, so names would be garbled.`, {
-          hint: 'The file was saved in a legacy encoding (Excel\'s plain "CSV" format uses windows-1252 on Western systems): pass --encoding windows-1252, or save it again as "CSV UTF-8".',
-        });
-      }
-      return new TiError('invalid', `${path} is not valid ${detail.encoding} text.`, {
-        hint: 'Pass the --encoding the file was saved in, or save it again as "CSV UTF-8".',
-      });
+      if (detail.encoding === 'utf-8') return failure(FILE_WORDS, 'TIC-ENCODING-NOT-UTF8', { path, where });
+      return failure(FILE_WORDS, 'TIC-ENCODING-INVALID', { path, encoding: detail.encoding });
   }
 }
 

@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
-import { TiError } from '../core/errors.js';
+import type { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { describeFileError } from './read-errors.js';
 
 /**
@@ -35,13 +37,9 @@ export async function isWorkbook(path: string): Promise<boolean> {
 /** Why a file that is a spreadsheet, but not one ti-credits reads, is refused, and what to do. */
 export function describeUnsupportedFile(path: string, kind: 'xls' | 'zip'): TiError {
   if (kind === 'xls') {
-    return new TiError('invalid', `${path} is a legacy Excel workbook (.xls) or a password-protected one, which ti-credits does not read.`, {
-      hint: 'Open it in Excel or LibreOffice and save it as "Excel Workbook (.xlsx)" without a password, then run again with that file.',
-    });
+    return failure(FILE_WORDS, 'TIC-WORKBOOK-LEGACY', { path });
   }
-  return new TiError('invalid', `${path} is a zip archive but not an Excel workbook (it has no ${WORKBOOK_PART}), or a damaged one.`, {
-    hint: 'Open the sheet in Excel or LibreOffice and save it as "Excel Workbook (.xlsx)", then run again with that file.',
-  });
+  return failure(FILE_WORDS, 'TIC-ZIP-NOT-WORKBOOK', { path, part: WORKBOOK_PART });
 }
 
 async function readHead(path: string, length: number): Promise<Uint8Array> {

@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { BUILT_IN_FORMATS, numberShown, type NumberShown } from './number-format.js';
 import { describeFileError } from './read-errors.js';
 import { DamagedPart } from './workbook-limits.js';
@@ -74,9 +76,7 @@ export function describeWorkbookError(path: string, error: unknown): TiError {
 }
 
 export function describeDamagedWorkbook(path: string, problem: string): TiError {
-  return new TiError('invalid', `${path} cannot be read as an Excel workbook: ${problem}.`, {
-    hint: 'Open it in Excel or LibreOffice and save it again as "Excel Workbook (.xlsx)", then run again.',
-  });
+  return failure(FILE_WORDS, 'TIC-WORKBOOK-DAMAGED', { path, problem });
 }
 
 /** A strict UTF-8 decoder for chunks of a part, which fails as XML that cannot be read. */

@@ -1,4 +1,5 @@
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import { CellReader } from './cell-reader.js';
 import { SharedStrings } from './shared-strings.js';
 import { SheetXmlReader, tooMuchText, type SheetCellXml, type SheetRowXml } from './sheet-xml.js';
@@ -76,14 +77,10 @@ export async function settleSheet(path: string, choice: SheetChoice): Promise<{ 
   }
   const [chosen] = withHeader;
   if (chosen === undefined) {
-    throw new TiError('invalid', `No sheet of ${path} starts with a header row (its sheets: ${listSheets(parts.sheets)}).`, {
-      hint: 'Pass --sheet with the name of the sheet holding the changes, whose first row must name the columns, e.g. id,name,expiresOn,currentBalance.',
-    });
+    throw failure(FILE_WORDS, 'TIC-SHEET-NO-HEADER', { path, sheets: listSheets(parts.sheets) });
   }
   if (withHeader.length > 1) {
-    throw new TiError('invalid', `${path} has ${withHeader.length} sheets that start with a header row (${listSheets(withHeader.map(({ sheet }) => sheet))}), so which one holds the changes is not certain.`, {
-      hint: `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(chosen.sheet.name)}.`,
-    });
+    throw failure(FILE_WORDS, 'TIC-SHEET-WHICH', { path, count: withHeader.length, sheets: listSheets(withHeader.map(({ sheet }) => sheet)), first: chosen.sheet.name });
   }
   return { name: chosen.sheet.name, header: chosen.header };
 }
@@ -120,14 +117,10 @@ export async function* readWorkbookBatches(path: string, options: { readonly she
 function namedSheet(path: string, parts: WorkbookParts, name: string): SheetInfo {
   const sheet = parts.sheets.find((candidate) => candidate.name === name) ?? parts.sheets.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (sheet === undefined) {
-    throw new TiError('invalid', `${path} has no sheet named ${JSON.stringify(name)}; its sheets are ${listSheets(parts.sheets)}.`, {
-      hint: 'Pass --sheet with one of those names, in quotes if it has spaces.',
-    });
+    throw failure(FILE_WORDS, 'TIC-SHEET-UNKNOWN', { path, sheet: name, sheets: listSheets(parts.sheets) });
   }
   if (sheet.hidden) {
-    throw new TiError('invalid', `The sheet ${JSON.stringify(sheet.name)} of ${path} is hidden, so what it holds is not what the person editing the workbook sees.`, {
-      hint: 'Unhide it in Excel or LibreOffice (right-click a sheet tab, Unhide), save, and run again.',
-    });
+    throw failure(FILE_WORDS, 'TIC-SHEET-HIDDEN', { path, sheet: sheet.name });
   }
   return sheet;
 }
@@ -277,7 +270,5 @@ function refuseHidden(path: string, sheet: SheetInfo, hidden: Hidden, merges: re
   }
   if (mergeCount > 0) problems.push(`cells ${listSome(merges, mergeCount)} ${mergeCount === 1 ? 'are' : 'are each'} merged`);
   if (problems.length === 0) return;
-  throw new TiError('invalid', `The sheet ${JSON.stringify(sheet.name)} of ${path} does not show everything it holds: ${problems.join('; ')}.`, {
-    hint: 'Unhide those rows and columns and unmerge those cells in Excel or LibreOffice, so that what is sent is what the sheet shows, then save and run again.',
-  });
+  throw failure(FILE_WORDS, 'TIC-SHEET-HIDES-CELLS', { path, sheet: sheet.name, problems });
 }

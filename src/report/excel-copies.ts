@@ -58,14 +58,15 @@ export async function writeExcelCopies(folder: string, columns: Columns, schema:
     return values;
   });
   await copy(Excel, join(folder, FAILED_FILE), join(folder, FAILED_WORKBOOK), 'failed', (record) => {
-    const cells = record.slice(0, -1);
-    const error = restoreFormula(record.at(-1) ?? '');
-    if (cells.length === carried.length) return [...inputOf(cells, 0), error];
+    // The last two cells say why: the error, and its code.
+    const cells = record.slice(0, -2);
+    const said: SheetValue[] = [restoreFormula(record.at(-2) ?? ''), (record.at(-1) ?? '') === '' ? undefined : record.at(-1)];
+    if (cells.length === carried.length) return [...inputOf(cells, 0), ...said];
     // A row with the wrong number of cells goes back as text, its message beyond the error column: a row
     // with a value in a column the header does not name is refused, as its CSV line is, never re-read shifted.
     const values: SheetValue[] = cells.map((cell) => (cell === '' ? undefined : restoreFormula(cell)));
-    while (values.length < carried.length + 1) values.push(undefined);
-    values.push(error);
+    while (values.length < carried.length + 2) values.push(undefined);
+    values.push(...said);
     return values;
   });
 }

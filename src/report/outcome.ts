@@ -36,6 +36,13 @@ export interface RowOutcome {
   readonly attempts: number;
   readonly httpStatus?: number | undefined;
   readonly error?: string | undefined;
+  /**
+   * The stable code of what `error` says (core/words/): an invalid row's
+   * problems' codes, in the order `error` says them, separated by a space; a
+   * failed row's error's; a drifted, uncertain or skipped row's outcome's.
+   * Absent for a row updated or unchanged.
+   */
+  readonly code?: string | undefined;
   readonly errorKind?: ErrorKind | undefined;
   /** The body sent, or that would be sent. */
   readonly sent?: CreditBatchUpdate | undefined;

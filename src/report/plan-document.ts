@@ -71,6 +71,8 @@ export interface PlanRow {
   readonly live: CreditBatchUpdate | null;
   /** Why an invalid row is invalid. */
   readonly problem: string | null;
+  /** The codes of its problems (core/words/), in the order `problem` says them; absent from a plan made before rows had codes. */
+  readonly code?: string;
   /** The batch's name as read for the plan, shown beside its id; null when not read. */
   readonly name?: string | null;
   /** Its client's name, when the plan read the client list. */
@@ -127,6 +129,8 @@ export interface ReportProblem {
   readonly id: string;
   readonly outcome: string;
   readonly error: string;
+  /** The codes of what `error` says (core/words/); empty when the report has none. */
+  readonly code?: string;
   /** The batch's name, and its client's, as the run read them; absent when it read none. */
   readonly name?: string | null;
   readonly clientName?: string | null;

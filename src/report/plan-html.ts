@@ -143,7 +143,7 @@ const PLAN_SCRIPT = String.raw`
 /** A row's changes laid out by field, for the tables. */
 function toView(row) {
   const view = {
-    line: row.line, id: row.id, clientId: row.clientId, state: row.state, problem: row.problem, live: row.live, changes: row.changes,
+    line: row.line, id: row.id, clientId: row.clientId, state: row.state, problem: row.problem, code: row.code ?? null, live: row.live, changes: row.changes,
     name: row.name ?? null, clientName: row.clientName ?? null, status: row.status ?? null, allocated: row.allocated ?? null,
     balanceBefore: null, balanceAfter: null, balanceChange: null, delta: null,
     expiresBefore: null, expiresAfter: null, moved: null, movedText: null, nameBefore: null, nameAfter: null,
@@ -341,6 +341,7 @@ run((plan) => {
 
   place('invalid-table', 'invalid', byLine.concat([
     { key: 'problem', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.problem },
+    { key: 'code', label: 'Code', kind: 'code', value: (row) => row.code },
   ]), inState('invalid'), 'None.');
 
   place('unchanged-table', 'unchanged', byLine.concat([

@@ -1,13 +1,13 @@
-import { closeSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
+import { CODE_COLUMN, ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import { bug, failure } from '../core/words.js';
 import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
-import { FAILED_FILE, REPORT_FILE, UTF8_BOM } from './report-writer.js';
+import { FAILED_FILE, failedHeader, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
 import { INPUT_COLUMNS, neutraliseFormula, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
 
@@ -32,6 +32,8 @@ interface RecordLayout {
   readonly attempts: number;
   readonly error: number;
   readonly errorColumn: OwnColumn;
+  /** The `code` cell, right after `error`. */
+  readonly code: number;
   /** The first of the input's cells, and how many there are. */
   readonly input: number;
   readonly inputCells: number;
@@ -63,6 +65,7 @@ function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
     attempts,
     error: error.index,
     errorColumn: error.column,
+    code: place(CODE_COLUMN).index,
     input,
     inputCells: columns.carried.length,
     located: Math.max(...readBack.map((cell) => cell.index), input + columns.carried.length - 1) + 1,
@@ -84,6 +87,7 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
   const path = join(folder, REPORT_FILE);
   const recorded = new RecordedLines(schema.outcomes);
   const layout = recordLayout(schema, columns);
+  addCodeColumn(path, schema, columns, layout);
   const header = Buffer.from(csvText([reportHeader(schema, columns)]));
   let records = 0;
   let end: ScanEnd;
@@ -115,6 +119,62 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
   if (keep < end.size) truncateSync(path, keep);
   return recorded;
 }
+
+/**
+ * A report written before reports had a `code` column (by an earlier
+ * version, its run resumed now) is rewritten with an empty one after
+ * `error`, so that the records the resumed run appends are of its shape;
+ * the codes of the rows it recorded are not known, and stay empty. Written
+ * beside it and renamed over it: a crash leaves one or the other whole. A
+ * record cut short at its end is left out, as reading it back would drop it.
+ * Any other header is left for the read-back to judge.
+ */
+function addCodeColumn(path: string, schema: ReportSchema, columns: Columns, layout: RecordLayout): void {
+  const earlier: ReportSchema = { ...schema, columns: schema.columns.filter((column) => column === INPUT_COLUMNS || column.name !== CODE_COLUMN) };
+  const header = Buffer.from(csvText([reportHeader(earlier, columns)]));
+  if (!startsWithHeader(path, header)) return;
+  const partial = `${path}.tmp`;
+  const output = new OutputFile(partial);
+  try {
+    let first = true;
+    scanRecords(path, layout.error + 1, ({ bytes, start, end, offset, cells, ends }) => {
+      if (first) {
+        first = false;
+        output.text(`${offset > 0 ? UTF8_BOM : ''}${csvText([reportHeader(schema, columns)])}`);
+        return;
+      }
+      // The empty code cell goes where the cell after `error` began; a record too short for it is copied as it is, and refused when read back.
+      const at = cells > layout.error ? (ends[layout.error] as number) : end;
+      output.bytes(bytes, start, at);
+      if (at < end) output.text(',');
+      output.bytes(bytes, at, end);
+    });
+  } finally {
+    output.close(true);
+  }
+  renameSync(partial, path);
+}
+
+/** Whether the file starts with `header`, a byte order mark aside. */
+function startsWithHeader(path: string, header: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    // No report: nothing to rewrite, and nothing for the read-back to read.
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(header.length + UTF8_BOM_BYTES);
+    const read = readSync(fd, head, 0, head.length, 0);
+    const bom = read >= UTF8_BOM_BYTES && head.subarray(0, UTF8_BOM_BYTES).equals(Buffer.from(UTF8_BOM)) ? UTF8_BOM_BYTES : 0;
+    return read >= bom + header.length && head.subarray(bom, bom + header.length).equals(header);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UTF8_BOM_BYTES = Buffer.byteLength(UTF8_BOM);
 
 function damaged(path: string, why: string): TiError {
   return failure(RUN_FOLDER_WORDS, 'TIC-REPORT-UNREADABLE', { path, why });
@@ -152,7 +212,7 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
   try {
     const bom = options.excel ? UTF8_BOM : '';
     report.text(bom + csvText([reportHeader(schema, columns)]));
-    failed.text(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
+    failed.text(bom + csvText([failedHeader(columns)]));
     const ends = new Int32Array(layout.located);
     const done = new Set(schema.done);
     const emit = (line: number, { offset, length, outcome, attempts, resent, several }: RecordedLine, cells: readonly string[] | undefined): void => {
@@ -195,13 +255,15 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
         if (done.has(outcome)) return;
       }
       if (cells !== undefined && !fitsHeader(columns, cells)) {
-        failed.text(csvText([[...cells.map(neutraliseFormula), error ?? cellAt(bytes, start, ends, layout.error)]]));
+        failed.text(csvText([[...cells.map(neutraliseFormula), error ?? cellAt(bytes, start, ends, layout.error), cellAt(bytes, start, ends, layout.code)]]));
         return;
       }
       // The input's cells as the report holds them, and the comma after them.
       if (layout.inputCells > 0) failed.bytes(bytes, cellStart(start, ends, layout.input), (ends[layout.input + layout.inputCells - 1] as number) + 1);
       if (errorCell === undefined) failed.bytes(bytes, errorFrom, errorTo);
       else failed.text(errorCell);
+      // The code cell, with the comma before it: a code is never quoted.
+      failed.bytes(bytes, ends[layout.error] as number, ends[layout.code] as number);
       failed.text('\n');
     };
     if (recorded.count('invalid') === 0) recorded.each((line, state) => emit(line, state, undefined));
@@ -302,8 +364,10 @@ class OutputFile {
     else this.#used += this.#buffer.write(text, this.#used);
   }
 
-  close(): void {
+  /** `sync`: flushed to the disk before it is closed, for a file renamed over one that must not be lost. */
+  close(sync = false): void {
     this.#write();
+    if (sync) fsyncSync(this.#fd);
     closeSync(this.#fd);
   }
 

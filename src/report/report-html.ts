@@ -166,6 +166,7 @@ run((report) => {
     { key: 'client', label: 'Client', kind: 'text', value: (row) => (row.clientName === undefined ? null : row.clientName) },
     { key: 'outcome', label: 'Outcome', kind: 'code', value: (row) => row.outcome },
     { key: 'error', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.error },
+    { key: 'code', label: 'Code', kind: 'code', value: (row) => row.code || null },
   ], report.problems.some((row) => row.baseline || row.live || row.target) ? compared : []), report.problems, 'None: every row was updated or already held what it asked.');
   if (problems !== null) {
     const outcomes = [...new Set(report.problems.map((row) => row.outcome))].sort();

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseAsync } from 'csv-parse';
-import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN, SENT_COLUMN } from '../core/columns.js';
+import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, CODE_COLUMN, ERROR_COLUMN, LIVE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN, SENT_COLUMN } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
 import type { TiError } from '../core/errors.js';
 import { failure } from '../core/words.js';
@@ -153,6 +153,8 @@ export interface ProblemRow {
   readonly id: string;
   readonly outcome: string;
   readonly error: string;
+  /** The codes of what `error` says; empty in a report written before reports had them. */
+  readonly code: string;
   readonly baseline?: CreditBatchUpdate | null;
   readonly live?: CreditBatchUpdate | null;
   readonly target?: CreditBatchUpdate | null;
@@ -166,12 +168,13 @@ export interface ProblemRow {
  */
 export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
   const rows: ProblemRow[] = [];
-  let header: { line: number; outcome: number; error: number; id: number; sent: number; baseline: ValueCells; live: ValueCells } | undefined;
+  let header: { line: number; outcome: number; error: number; code: number; id: number; sent: number; baseline: ValueCells; live: ValueCells } | undefined;
   for await (const { lookups, record } of reportRecords(folder)) {
     header ??= {
       line: lookups.own('line'),
       outcome: lookups.own('outcome'),
-      error: lookups.own('error'),
+      error: lookups.own(ERROR_COLUMN),
+      code: lookups.own(CODE_COLUMN),
       id: lookups.input('id'),
       sent: lookups.own(SENT_COLUMN),
       baseline: valueCells(lookups, BASELINE_COLUMN_PREFIX),
@@ -179,7 +182,13 @@ export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
     };
     const outcome = record[header.outcome] ?? '';
     if (outcome === 'updated' || outcome === 'unchanged') continue;
-    const row: ProblemRow = { line: Number(record[header.line]), id: restoreFormula(record[header.id] ?? '').trim(), outcome, error: restoreFormula(record[header.error] ?? '') };
+    const row: ProblemRow = {
+      line: Number(record[header.line]),
+      id: restoreFormula(record[header.id] ?? '').trim(),
+      outcome,
+      error: restoreFormula(record[header.error] ?? ''),
+      code: header.code < 0 ? '' : (record[header.code] ?? ''),
+    };
     if (outcome !== 'drifted' && outcome !== 'uncertain') rows.push(row);
     else rows.push({ ...row, baseline: valuesIn(record, header.baseline), live: valuesIn(record, header.live), target: sentIn(record[header.sent]) });
   }

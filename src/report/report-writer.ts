@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
+import { CODE_COLUMN, ERROR_COLUMN, fitsHeader, type Columns } from '../core/columns.js';
 import { AppendBatch, AppendFile } from './append-batch.js';
 import { csvCell, csvText } from './csv-text.js';
 import type { RowOutcome } from './outcome.js';
@@ -69,11 +69,16 @@ function reportLine(schema: ReportSchema, columns: Columns, row: RowOutcome): st
   return `${line}\n`;
 }
 
+/** The header of failed.csv: the input's columns, then why each row was not done, in words and by code. */
+export function failedHeader(columns: Columns): string[] {
+  return [...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN, CODE_COLUMN];
+}
+
 /** The record of `row` in failed.csv: its cells, ready to send again, and why it was not done. */
 function failedRecord(columns: Columns, row: RowOutcome): string[] {
   // A row with the wrong number of cells goes back as it came, so that it is refused again rather than re-read shifted.
   const cells = (fitsHeader(columns, row.cells) ? columns.carried.map((index) => row.cells[index] ?? '') : [...row.cells]).map(neutraliseFormula);
-  cells.push(row.error === undefined ? '' : neutraliseFormula(row.error));
+  cells.push(row.error === undefined ? '' : neutraliseFormula(row.error), row.code ?? '');
   return cells;
 }
 
@@ -103,7 +108,7 @@ export class ReportWriter {
     // A resumed run whose earlier session died before its report had a whole header (killed while the file was
     // validated, a power cut) finds it empty once read back: it starts it, or every later resume would refuse it.
     if (!append || fstatSync(this.#report.fd).size === 0) this.#report.append(bom + csvText([reportHeader(this.#schema, columns)]));
-    this.#failed.append(bom + csvText([[...columns.carried.map((index) => columns.names[index] ?? ''), ERROR_COLUMN]]));
+    this.#failed.append(bom + csvText([failedHeader(columns)]));
     // The headers at once: a report cut short must still say what its columns are.
     this.#report.flush();
     this.#failed.flush();

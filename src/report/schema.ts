@@ -1,4 +1,4 @@
-import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, CORRECTION_COLUMN, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, READ_UPDATED_AT_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
+import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, CODE_COLUMN, CORRECTION_COLUMN, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, READ_UPDATED_AT_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 import type { Outcome, RowOutcome } from './outcome.js';
@@ -98,8 +98,24 @@ function statusColumns(outcomes: readonly Outcome[]): OwnColumn[] {
         return true;
       },
     },
+    codeColumn,
   ];
 }
+
+/** Codes as the catalogue of words spells them, one or more separated by a space: never quoted, never taken for a formula. */
+const CODES = /^TIC-[A-Z0-9]+(-[A-Z0-9]+)*( TIC-[A-Z0-9]+(-[A-Z0-9]+)*)*$/;
+
+/** The codes of what `error` says; a report written before this column existed has none (see readRecordedLines). */
+const codeColumn: OwnColumn = plain({
+  name: CODE_COLUMN,
+  write: (row) => row.code ?? '',
+  read: (cell, into) => {
+    if (cell === '') return true;
+    if (!CODES.test(cell)) return false;
+    into.code = cell;
+    return true;
+  },
+});
 
 /** The body's keys, which JSON.stringify writes as they are. */
 const PLAIN_KEYS: ReadonlySet<string> = new Set(UPDATABLE_FIELDS);
@@ -195,7 +211,7 @@ export const ROW_REPORT: ReportSchema = {
  * whether it was resent). The others are copied as written when the report
  * is compacted, never parsed.
  */
-export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN] as const;
+export const READ_BACK = ['line', 'outcome', 'attempts', ERROR_COLUMN, CODE_COLUMN] as const;
 
 /** How old the live values a row was checked against were when its request left. */
 const readAgeColumn: OwnColumn = plain({

@@ -57,7 +57,7 @@ export class Tally {
   readonly retriesByCause: Record<string, number> = {};
   /** Requests by HTTP status; `network` for those that got no answer. */
   readonly byStatus: Record<string, number> = {};
-  /** The first invalid rows, as `line N: problem` lines. */
+  /** The first invalid rows, as `line N: problem [CODE]` lines. */
   readonly problems: string[] = [];
   /** The final word on each failed row, grouped by status and shape. */
   readonly errors = new Map<string, ErrorGroup>();
@@ -70,7 +70,7 @@ export class Tally {
   countRow(row: RowOutcome): void {
     this.rows[row.outcome]++;
     if (row.outcome === 'invalid' && this.problems.length < PROBLEMS_KEPT && row.error !== undefined) {
-      this.problems.push(`line ${row.line}: ${row.error}`);
+      this.problems.push(`line ${row.line}: ${row.error}${row.code === undefined || row.code === '' ? '' : ` [${row.code}]`}`);
     }
     if (row.outcome === 'failed' && row.error !== undefined) this.#countError(row.httpStatus, row.error);
   }

@@ -1,5 +1,5 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
-import { showCell, type Parsed } from './fields.js';
+import { refuse, showCell, type Parsed } from './fields.js';
 import { parseDateFormat, type DateFormat, type FieldRules } from './rules.js';
 
 /**
@@ -14,10 +14,8 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The form ti-credits sends, and the one most files hold: read without capturing its parts. */
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ISO_EXAMPLE = '2027-03-31T23:59:59Z';
 
 const ok = (value: string): Parsed<string> => ({ ok: true, value });
-const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
 /**
  * Returns the moment to send, in UTC to the millisecond, or why the cell
@@ -26,11 +24,7 @@ const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
  */
 export function parseExpiresOn(cell: string, rules: FieldRules, current?: string): Parsed<string> {
   const parsed = readMoment(cell, rules);
-  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current) {
-    return fail(
-      `expiresOn ${showCell(cell)} is in the past (${parsed.value}); expiring credits early cannot be undone for the learners, so check the date, or pass --allow-past-expiry if that is the intent`,
-    );
-  }
+  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current) return refuse('TIC-DATE-PAST', { cell: showCell(cell), moment: parsed.value });
   return parsed;
 }
 
@@ -46,7 +40,7 @@ export function readMoment(cell: string, rules: FieldRules): Parsed<string> {
     const display = readDisplayDate(text, rules.dateFormat);
     if (display !== undefined) return readDate(cell, display.year, display.month, display.day, rules);
   }
-  return fail(describeNonIsoDate(cell, text, rules.dateFormat));
+  return describeNonIsoDate(cell, text, rules.dateFormat);
 }
 
 /**
@@ -70,9 +64,7 @@ export function readExpiry(cell: string, rules: FieldRules): { readonly kind: 'd
 
 function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   const fraction = match[7] ?? '';
-  if (fraction.length > 3 && /[1-9]/.test(fraction.slice(3))) {
-    return fail(`expiresOn ${showCell(cell)} is more precise than a millisecond; round it to at most 3 decimals of a second`);
-  }
+  if (fraction.length > 3 && /[1-9]/.test(fraction.slice(3))) return refuse('TIC-DATE-TOO-PRECISE', { cell: showCell(cell) });
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
@@ -81,9 +73,7 @@ function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   const hour = Number(match[4]);
   const minute = Number(match[5]);
   const second = match[6] === undefined ? 0 : Number(match[6]);
-  if (hour > 23 || minute > 59 || second > 59) {
-    return fail(`expiresOn ${showCell(cell)} is not a real time of day; hours go to 23, minutes and seconds to 59`);
-  }
+  if (hour > 23 || minute > 59 || second > 59) return refuse('TIC-TIME-NOT-REAL', { cell: showCell(cell) });
   const milliseconds = fraction.slice(0, 3).padEnd(3, '0');
   if (match[8] === undefined) {
     // Already UTC: the digits are the answer, which keeps the common case of a million-row file off the date library.
@@ -91,9 +81,7 @@ function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   }
   const offsetHours = Number(match[9]);
   const offsetRest = match[10] === undefined ? 0 : Number(match[10]);
-  if (offsetHours > 23 || offsetRest > 59) {
-    return fail(`expiresOn ${showCell(cell)} has an impossible time zone offset; write Z for UTC or an offset such as +02:00`);
-  }
+  if (offsetHours > 23 || offsetRest > 59) return refuse('TIC-DATE-OFFSET-IMPOSSIBLE', { cell: showCell(cell) });
   const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
   const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: Number(milliseconds) }, { zone: FixedOffsetZone.instance(offset) });
   return ok(moment.toUTC().toISO() ?? '');
@@ -140,9 +128,9 @@ function daysIn(year: number, month: number): number {
 }
 
 function checkDay(cell: string, year: number, month: number, day: number): Parsed<never> | undefined {
-  if (month < 1 || month > 12) return fail(`expiresOn ${showCell(cell)} has month ${month}, which does not exist`);
+  if (month < 1 || month > 12) return refuse('TIC-DATE-NOT-REAL', { cell: showCell(cell), month });
   const last = daysIn(year, month);
-  if (day < 1 || day > last) return fail(`expiresOn ${showCell(cell)} is not a real date: month ${month} of ${year} has ${last} days`);
+  if (day < 1 || day > last) return refuse('TIC-DATE-NOT-REAL', { cell: showCell(cell), month, year, days: last });
   return undefined;
 }
 
@@ -159,22 +147,14 @@ function readDisplayDate(text: string, format: DateFormat): { year: number; mont
   return { year: values.year ?? 0, month: values.month ?? 0, day: values.day ?? 0 };
 }
 
-function describeNonIsoDate(cell: string, text: string, format: DateFormat | undefined): string {
-  const shown = `expiresOn ${showCell(cell)}`;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
-    return `${shown} has no time zone; add Z for UTC (${ISO_EXAMPLE}) or an offset such as +02:00`;
-  }
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(text)) {
-    return `${shown} separates date and time with a space; write it as ISO 8601 with a T and a time zone, e.g. ${ISO_EXAMPLE}, or give the date alone (2027-03-31)`;
-  }
-  if (format !== undefined) {
-    return `${shown} is neither ISO 8601 (2027-03-31 or ${ISO_EXAMPLE}) nor a date in the --date-format ${format.text}`;
-  }
-  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(text)) return describeDisplayDate(shown, text);
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    return `${shown} looks like a spreadsheet date serial number; format the column as a date in ISO 8601 (YYYY-MM-DD) before exporting, e.g. 2027-03-31`;
-  }
-  return `${shown} is not a date; expected ISO 8601, e.g. 2027-03-31 or ${ISO_EXAMPLE}`;
+function describeNonIsoDate(cell: string, text: string, format: DateFormat | undefined): Parsed<never> {
+  const shown = { cell: showCell(cell) };
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) return refuse('TIC-DATE-NO-ZONE', shown);
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(text)) return refuse('TIC-DATE-SPACE', shown);
+  if (format !== undefined) return refuse('TIC-DATE-NOT-IN-FORMAT', { ...shown, format: format.text });
+  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(text)) return describeDisplayDate(shown.cell, text);
+  if (/^\d+(\.\d+)?$/.test(text)) return refuse('TIC-DATE-SERIAL', shown);
+  return refuse('TIC-DATE-NOT-A-DATE', shown);
 }
 
 /** The display formats people use, each with the separator the cell has. */
@@ -186,7 +166,7 @@ const DISPLAY_ORDERS = ['MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY/MM/DD'] as const;
  * 12/31/2027 suggests MM/DD/YYYY alone, and 03/04/2027, which is a real date
  * either way, names both and leaves the choice to whoever knows the column.
  */
-function describeDisplayDate(shown: string, text: string): string {
+function describeDisplayDate(shown: string, text: string): Parsed<never> {
   const separator = /[/.-]/.exec(text)?.[0] ?? '/';
   const fits = DISPLAY_ORDERS.map((order) => order.replaceAll('/', separator))
     .map((name) => parseDateFormat(name))
@@ -196,11 +176,8 @@ function describeDisplayDate(shown: string, text: string): string {
       return date !== undefined && checkDay(text, date.year, date.month, date.day) === undefined;
     })
     .map((format) => `--date-format ${format.text}`);
-  const display = `${shown} is a spreadsheet display date, which reads differently from country to country`;
-  if (fits.length === 0) {
-    const year = /(^|[/.-])\d{4}($|[/.-])/.test(text) ? '' : ' (the year must have four digits)';
-    return `${display}, and is not a real date in any format ti-credits reads${year}; write it as ISO 8601 (2027-03-31)`;
-  }
-  if (fits.length === 1) return `${display}; write it as ISO 8601 (2027-03-31), or pass ${fits[0]}, the only format in which it is a real date`;
-  return `${display}, and it is a real date in more than one format (${fits.join(' or ')}); write it as ISO 8601 (2027-03-31), or pass the one the column uses`;
+  const [only] = fits;
+  if (only === undefined) return refuse('TIC-DATE-DISPLAY-NOT-REAL', { cell: shown, shortYear: !/(^|[/.-])\d{4}($|[/.-])/.test(text) });
+  if (fits.length === 1) return refuse('TIC-DATE-NEEDS-FORMAT', { cell: shown, format: only });
+  return refuse('TIC-DATE-AMBIGUOUS', { cell: shown, formats: fits });
 }

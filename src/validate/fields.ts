@@ -1,16 +1,33 @@
 import { previewJson } from '../core/preview.js';
+import { say, type FactsOf, type Said } from '../core/words.js';
+import { ROW_WORDS } from '../core/words/rows.js';
 
 /**
  * One pure parser per updatable field. Each takes a cell that is not empty
  * (an empty cell means "leave this field alone" and never reaches here) and
  * either returns the value to send or says, in words a spreadsheet user
- * understands, why the cell cannot be sent and what to write instead.
+ * understands, why the cell cannot be sent and what to write instead: a
+ * problem of the catalogue of row words (core/words/rows.ts), under its code.
  */
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Said };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
+
+/** A row problem of the catalogue (core/words/rows.ts), said for these facts. */
+export function rowProblem<C extends keyof typeof ROW_WORDS & string>(code: C, facts: FactsOf<(typeof ROW_WORDS)[C]>): Said {
+  return say(ROW_WORDS, code, facts);
+}
+
+/** A row problem, as a failed parse. */
+export function refuse<C extends keyof typeof ROW_WORDS & string>(code: C, facts: FactsOf<(typeof ROW_WORDS)[C]>): Parsed<never> {
+  return { ok: false, problem: rowProblem(code, facts) };
+}
+
+/** A problem said of a part of the row (`cell C7: `, `before.name: `): the same problem, under the same code. */
+export function within(where: string, problem: Said): Said {
+  return { ...problem, message: `${where}${problem.message}` };
+}
 
 /** Shows a cell in a message: quoted so spaces are visible, clipped so a stray paragraph stays readable, what would reorder the message escaped. */
 export function showCell(cell: string): string {
@@ -18,29 +35,26 @@ export function showCell(cell: string): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_EXAMPLE = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 
 export function parseId(cell: string): Parsed<string> {
   const id = cell.trim();
   if (UUID.test(id)) return ok(id);
-  if (id.startsWith('{') && id.endsWith('}') && UUID.test(id.slice(1, -1))) {
-    return fail(`id ${showCell(cell)} is wrapped in braces; write the UUID alone, e.g. ${UUID_EXAMPLE}`);
-  }
-  return fail(`id ${showCell(cell)} is not a credit batch id; expected a UUID such as ${UUID_EXAMPLE}`);
+  if (id.startsWith('{') && id.endsWith('}') && UUID.test(id.slice(1, -1))) return refuse('TIC-ID-BRACES', { cell: showCell(cell) });
+  return refuse('TIC-ID-NOT-UUID', { cell: showCell(cell) });
 }
 
 /** A `clientId` cell: the UUID of the client whose batches the row's id is among. */
 export function parseClientId(cell: string): Parsed<string> {
   const id = cell.trim();
   if (UUID.test(id)) return ok(id);
-  return fail(`clientId ${showCell(cell)} is not a client id; expected a UUID such as ${UUID_EXAMPLE}`);
+  return refuse('TIC-CLIENT-ID-NOT-UUID', { cell: showCell(cell) });
 }
 
 /** A `creditAccountId` cell: the UUID of the credit account the row's batch is in. */
 export function parseCreditAccountId(cell: string): Parsed<string> {
   const id = cell.trim();
   if (UUID.test(id)) return ok(id);
-  return fail(`creditAccountId ${showCell(cell)} is not a credit account id; expected a UUID such as ${UUID_EXAMPLE}`);
+  return refuse('TIC-ACCOUNT-ID-NOT-UUID', { cell: showCell(cell) });
 }
 
 /** The error values a spreadsheet cell shows in place of a value (`#N/A`, `#REF!`...), which an export writes as text. */
@@ -85,21 +99,15 @@ const CONTROL_NAMES: Readonly<Record<string, string>> = {
  */
 export function parseName(cell: string): Parsed<string> {
   const name = cell.trim();
-  if (name.startsWith('=')) {
-    return fail(`name ${showCell(cell)} is a spreadsheet formula, not the text it calculates; let Excel or LibreOffice calculate it (open and save the file), or type the name itself`);
-  }
-  if (SPREADSHEET_ERRORS.has(name.toUpperCase())) {
-    return fail(`name ${showCell(cell)} is the error a spreadsheet cell showed in place of a value; correct that cell so that it shows the name`);
-  }
+  if (name.startsWith('=')) return refuse('TIC-FORMULA-NOT-CALCULATED', { cell: showCell(cell) });
+  if (SPREADSHEET_ERRORS.has(name.toUpperCase())) return refuse('TIC-SPREADSHEET-ERROR', { cell: showCell(cell) });
   const control = CONTROL.exec(name);
   if (control !== null) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return fail(`name ${showCell(cell)} contains a control character (U+${code}${CONTROL_NAMES[code] ?? ''}) at position ${control.index + 1}; remove it`);
+    return refuse('TIC-NAME-CONTROL-CHARACTER', { cell: showCell(cell), character: `U+${code}${CONTROL_NAMES[code] ?? ''}`, position: control.index + 1 });
   }
   const replacement = name.indexOf('\ufffd');
-  if (replacement >= 0) {
-    return fail(`name ${showCell(cell)} contains "\ufffd" at position ${replacement + 1}, the mark of text damaged by a wrong encoding; retype the name`);
-  }
+  if (replacement >= 0) return refuse('TIC-NAME-DAMAGED-TEXT', { cell: showCell(cell), position: replacement + 1 });
   return ok(name);
 }
 
@@ -117,26 +125,23 @@ export function parseCurrentBalance(cell: string, thousandsSeparator?: string): 
   if (digits !== undefined) {
     const value = Number(digits);
     if (Number.isSafeInteger(value)) return ok(value);
-    return fail(`currentBalance ${showCell(cell)} is larger than the largest balance that can be sent exactly (${Number.MAX_SAFE_INTEGER})`);
+    return refuse('TIC-BALANCE-TOO-LARGE', { cell: showCell(cell) });
   }
-  const shown = `currentBalance ${showCell(cell)}`;
-  if (/^-\s*\d/.test(text)) return fail(`${shown} is negative; a balance must be 0 or more`);
-  if (/^\+\d+$/.test(text)) return fail(`${shown} has a plus sign; write the digits only, e.g. ${text.slice(1)}`);
+  const shown = { cell: showCell(cell) };
+  if (/^-\s*\d/.test(text)) return refuse('TIC-BALANCE-NEGATIVE', shown);
+  if (/^\+\d+$/.test(text)) return refuse('TIC-BALANCE-PLUS-SIGN', { ...shown, digits: text.slice(1) });
   const grouped = /^\d{1,3}([,.' \u00a0\u202f])\d{3}(\1\d{3})*$/.exec(text);
   if (grouped !== null && grouped[1] !== undefined) {
     const separator = SEPARATOR_NAMES[grouped[1]] ?? JSON.stringify(grouped[1]);
+    const digits = text.replace(/\D/g, '');
+    if (thousandsSeparator !== undefined) return refuse('TIC-BALANCE-SEPARATOR-MISMATCH', { ...shown, separator, digits });
     const flag = `--thousands-separator ${grouped[1] === "'" ? '"\'"' : /\s/.test(grouped[1]) ? 'space' : grouped[1]}`;
-    if (thousandsSeparator !== undefined) {
-      return fail(`${shown} is grouped with ${separator}, not the --thousands-separator given; write the digits only, e.g. ${text.replace(/\D/g, '')}`);
-    }
-    const maybeDecimal = grouped[1] === ',' || grouped[1] === '.' ? ` or a decimal ${grouped[1] === '.' ? 'point' : 'comma'}` : '';
-    return fail(`${shown} has ${separator}, which could be a thousands separator${maybeDecimal}; write the digits only (${text.replace(/\D/g, '')}), or pass ${flag} if the column groups thousands that way`);
+    const decimal = grouped[1] === '.' ? 'point' : grouped[1] === ',' ? 'comma' : undefined;
+    return refuse('TIC-BALANCE-SEPARATOR-AMBIGUOUS', { ...shown, separator, decimal, digits, flag });
   }
-  if (/^\d*[.,]\d+$/.test(text)) return fail(`${shown} is not a whole number; a balance is a whole number of credits`);
-  if (/^\d+(\.\d+)?e[+-]?\d+$/i.test(text)) {
-    return fail(`${shown} is in scientific notation; format the column as a plain number so every digit is exported`);
-  }
-  return fail(`${shown} is not a whole number written with digits; expected e.g. 1250`);
+  if (/^\d*[.,]\d+$/.test(text)) return refuse('TIC-BALANCE-NOT-WHOLE', shown);
+  if (/^\d+(\.\d+)?e[+-]?\d+$/i.test(text)) return refuse('TIC-BALANCE-SCIENTIFIC', shown);
+  return refuse('TIC-BALANCE-NOT-A-NUMBER', shown);
 }
 
 /**
@@ -148,9 +153,7 @@ export function parseBalanceDelta(cell: string, thousandsSeparator?: string): Pa
   const text = cell.trim();
   const sign = /^[+\-\u2212]/.exec(text)?.[0];
   const magnitude = parseCurrentBalance(sign === undefined ? text : text.slice(1), thousandsSeparator);
-  if (!magnitude.ok) {
-    return fail(`currentBalanceDelta ${showCell(cell)} is not a whole number of credits with an optional sign; expected e.g. +500 or -200 (${magnitude.problem.replace(/^currentBalance "[^"]*" /, '')})`);
-  }
+  if (!magnitude.ok) return refuse('TIC-DELTA-INVALID', { cell: showCell(cell), why: magnitude.problem.message.replace(/^currentBalance "[^"]*" /, '') });
   return ok(sign === undefined || sign === '+' ? magnitude.value : -magnitude.value);
 }
 

@@ -1,7 +1,8 @@
-import { BEFORE_PREFIX, CLIENT_COLUMN, CREDIT_ACCOUNT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import { BEFORE_PREFIX, CLIENT_COLUMN, CODE_COLUMN, CREDIT_ACCOUNT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { editDistance } from '../core/edit-distance.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import type { InputRecord } from '../read/data-rows.js';
 
 export const EXPECTED_HEADER = 'id,name,expiresOn,currentBalance';
@@ -79,19 +80,19 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
   while (width > 0 && all[width - 1] === '') width--;
   const names = all.slice(0, width);
   const keys = names.map((name) => name.toLowerCase());
+  const code = earlierCode(names);
   const problems: string[] = [];
   const seen = new Map<string, number>();
   keys.forEach((key, index) => {
     if (key === '') problems.push(`column ${index + 1} has no name`);
+    if (index === code) return;
     const earlier = seen.get(key);
     if (earlier !== undefined && key !== '') problems.push(`column "${names[index] ?? ''}" appears twice (columns ${earlier + 1} and ${index + 1})`);
     seen.set(key, index);
   });
   const reportColumns = names.filter(isReportOnlyColumn);
   if (reportColumns.length > 0) {
-    throw new TiError('invalid', `${path} looks like a ti-credits report (it has the column${reportColumns.length > 1 ? 's' : ''} ${reportColumns.map((n) => `"${n}"`).join(', ')}), not a list of changes.`, {
-      hint: 'To send again the rows that were not updated, use failed.csv from the same run folder.',
-    });
+    throw failure(FILE_WORDS, 'TIC-INPUT-IS-REPORT', { path, columns: reportColumns });
   }
   const id = keys.indexOf('id');
   if (id < 0) problems.push('there is no "id" column');
@@ -129,15 +130,9 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
     );
   });
   if (problems.length > 0) {
-    const onlyResemblances = resemblances === problems.length;
-    const workbook = 'typed' in header;
-    throw new TiError('invalid', `The header (${workbook ? 'row' : 'line'} ${header.line}) of ${path} cannot be used: ${problems.join('; ')}.`, {
-      hint: onlyResemblances
-        ? `A column is read only under its exact name (${READ_NAMES.map(({ name }) => name).join(', ')}, in any case); other columns are carried to the report unsent.`
-        : workbook
-          ? `The first row of the sheet must name the columns, e.g. ${EXPECTED_HEADER.split(',').join(', ')}; if another sheet holds the changes, pass --sheet with its name.`
-          : `The first line must name the columns, e.g. ${EXPECTED_HEADER}; if it does, check the delimiter (--delimiter) and the encoding (--encoding).`,
-    });
+    const facts = { path, unit: 'typed' in header ? ('row' as const) : ('line' as const), line: header.line, problems, example: EXPECTED_HEADER };
+    if (resemblances === problems.length) throw failure(FILE_WORDS, 'TIC-HEADER-LOOKALIKE', { ...facts, names: READ_NAMES.map(({ name }) => name) });
+    throw failure(FILE_WORDS, 'TIC-HEADER-UNUSABLE', facts);
   }
   return {
     names,
@@ -147,6 +142,17 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
     ...(creditAccountId < 0 ? {} : { creditAccountId }),
     ...(delta < 0 ? {} : { delta }),
     before,
-    carried: names.flatMap((name, index) => (name === ERROR_COLUMN ? [] : [index])),
+    carried: names.flatMap((name, index) => (name === ERROR_COLUMN || index === code ? [] : [index])),
   };
+}
+
+/**
+ * Where a failed.csv given again has the `code` column it writes right
+ * after `error`: what an earlier run said of each row, like `error` never
+ * carried (the report says it anew); -1 when there is none. A `code`
+ * column anywhere else is the user's own, carried as any other.
+ */
+function earlierCode(names: readonly string[]): number {
+  const error = names.indexOf(ERROR_COLUMN);
+  return error >= 0 && names[error + 1] === CODE_COLUMN ? error + 1 : -1;
 }

@@ -1,5 +1,6 @@
 import { parseExpiresOn, readMoment } from './expires-on.js';
-import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
+import type { Said } from '../core/words.js';
+import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, refuse, rowProblem, showCell, type Parsed } from './fields.js';
 import type { FieldRules } from './rules.js';
 
 /**
@@ -17,7 +18,7 @@ export interface RowCells {
   /** Whether the cell holds nothing: the field is left as it is. A column the header does not have holds nothing. */
   isEmpty(index: number | undefined): boolean;
   /** Why a record has cells the header does not name, or misses some. */
-  describeWidth(width: number): string;
+  describeWidth(width: number): Said;
   id(index: number): Parsed<string>;
   /** `kept`: the `before.name` of the row; a name equal to it changes nothing and is taken as it is, spaces and all. */
   name(index: number, kept: string | undefined): Parsed<string>;
@@ -65,7 +66,7 @@ export class TextCells implements RowCells {
     return index === undefined || this.#at(index) === '';
   }
 
-  describeWidth(width: number): string {
+  describeWidth(width: number): Said {
     return describeCellCount(this.texts, width);
   }
 
@@ -120,12 +121,10 @@ export class TextCells implements RowCells {
 
 /** A cell of spaces is neither a value nor clearly "leave alone"; the user must say which. */
 function blank(column: string, cell: string): Parsed<never> | undefined {
-  return cell.trim() === '' ? { ok: false, problem: `${column} contains only spaces; leave the cell empty to keep the current value` } : undefined;
+  return cell.trim() === '' ? refuse('TIC-CELL-ONLY-SPACES', { column }) : undefined;
 }
 
-function describeCellCount(cells: readonly string[], expected: number): string {
-  const counted = `the row has ${cells.length} cell${cells.length === 1 ? '' : 's'} but the header has ${expected}`;
-  if (cells.length < expected) return `${counted}; add the missing cells (an empty cell keeps the current value)`;
-  const extra = cells.slice(expected).filter((cell) => cell !== '').map(showCell).join(', ');
-  return `${counted} (extra: ${extra}); a value containing the delimiter must be enclosed in double quotes`;
+function describeCellCount(cells: readonly string[], expected: number): Said {
+  const extra = cells.length < expected ? [] : cells.slice(expected).filter((cell) => cell !== '').map(showCell);
+  return rowProblem('TIC-ROW-WIDTH', { cells: cells.length, header: expected, extra });
 }

@@ -1,7 +1,9 @@
 import { fitsHeader, type Columns } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import type { Said } from '../core/words.js';
 import type { InputRecord } from '../read/data-rows.js';
 import type { DuplicateIds } from './duplicate-ids.js';
+import { rowProblem, within } from './fields.js';
 import { TextCells, type RowCells } from './row-cells.js';
 import type { FieldRules } from './rules.js';
 import { WorkbookCells } from './workbook-cells.js';
@@ -27,8 +29,8 @@ export interface ValidRow {
 export interface InvalidRow {
   readonly line: number;
   readonly cells: readonly string[];
-  /** Every problem the row has, each a sentence saying what to write instead. */
-  readonly problems: readonly string[];
+  /** Every problem the row has, each under its code and in a sentence saying what to write instead. */
+  readonly problems: readonly Said[];
   readonly formulas?: readonly string[];
 }
 
@@ -48,13 +50,13 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
   const read: RowCells = 'typed' in record ? new WorkbookCells(columns, record, rules) : new TextCells(record.cells, rules);
   const cells = read.texts;
   const formulas = read.formulas.length > 0 ? { formulas: read.formulas } : NO_FORMULAS;
-  const invalid = (problems: string[]): RowVerdict => ({ valid: false, row: { line, cells, problems, ...formulas } });
+  const invalid = (problems: Said[]): RowVerdict => ({ valid: false, row: { line, cells, problems, ...formulas } });
 
   if (!fitsHeader(columns, record.cells)) return invalid([read.describeWidth(columns.names.length)]);
 
-  const problems: string[] = [];
+  const problems: Said[] = [];
   const id = read.isEmpty(columns.id) ? undefined : read.id(columns.id);
-  if (id === undefined) problems.push('id is empty; every row needs the id of the credit batch to change');
+  if (id === undefined) problems.push(rowProblem('TIC-ID-EMPTY', {}));
   else if (!id.ok) problems.push(id.problem);
 
   const before = readBefore(columns, read, problems);
@@ -83,7 +85,7 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
   if (columns.delta !== undefined && hasDelta) {
     const parsed = read.currentBalanceDelta(columns.delta);
     if (!parsed.ok) problems.push(parsed.problem);
-    else if (hasBalance) problems.push('currentBalance and currentBalanceDelta are both filled in; a row sets the balance or adds to it, not both: empty one of them');
+    else if (hasBalance) problems.push(rowProblem('TIC-BALANCE-AND-DELTA', {}));
     else delta = parsed.value;
   }
   let clientId: string | undefined;
@@ -99,13 +101,12 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
     else problems.push(parsed.problem);
   }
   if (!hasName && !hasExpiry && !hasBalance && !hasDelta) {
-    const named = [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])];
-    problems.push(`nothing to change: ${named.join(', ')} ${named.length > 1 ? 'are all' : 'is'} empty`);
+    problems.push(rowProblem('TIC-NOTHING-TO-CHANGE', { columns: [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])] }));
   }
 
   if (id?.ok === true && duplicates !== undefined) {
     const others = duplicates.otherLines(id.value, line);
-    if (others !== undefined && others.length > 0) problems.push(describeDuplicate(id.value, others, read.unit));
+    if (others !== undefined && others.length > 0) problems.push(rowProblem('TIC-ID-DUPLICATE', { id: id.value, others, unit: read.unit }));
   }
 
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
@@ -121,29 +122,23 @@ export function rowTexts(columns: Columns, record: InputRecord, rules: FieldRule
 }
 
 /** The `before.*` cells: a name exactly as written, a moment, a balance; an empty cell says nothing. */
-function readBefore(columns: Columns, read: RowCells, problems: string[]): CreditBatchUpdate {
+function readBefore(columns: Columns, read: RowCells, problems: Said[]): CreditBatchUpdate {
   const before: CreditBatchUpdate = {};
   const { name, expiresOn, currentBalance } = columns.before;
   if (name !== undefined && !read.isEmpty(name)) {
     const parsed = read.beforeName(name);
     if (parsed.ok) before.name = parsed.value;
-    else problems.push(`before.name: ${parsed.problem}`);
+    else problems.push(within('before.name: ', parsed.problem));
   }
   if (expiresOn !== undefined && !read.isEmpty(expiresOn)) {
     const parsed = read.beforeExpiresOn(expiresOn);
     if (parsed.ok) before.expiresOn = parsed.value;
-    else problems.push(`before.expiresOn: ${parsed.problem}`);
+    else problems.push(within('before.expiresOn: ', parsed.problem));
   }
   if (currentBalance !== undefined && !read.isEmpty(currentBalance)) {
     const parsed = read.beforeCurrentBalance(currentBalance);
     if (parsed.ok) before.currentBalance = parsed.value;
-    else problems.push(`before.currentBalance: ${parsed.problem}`);
+    else problems.push(within('before.currentBalance: ', parsed.problem));
   }
   return before;
-}
-
-function describeDuplicate(id: string, others: readonly number[], unit: 'line' | 'row'): string {
-  const shown = others.slice(0, 5).join(', ');
-  const more = others.length > 5 ? ` and ${others.length - 5} more` : '';
-  return `id ${id} also appears on ${unit}${others.length > 1 ? 's' : ''} ${shown}${more}; a credit batch may appear only once in a file, so merge those rows`;
 }

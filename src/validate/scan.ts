@@ -1,6 +1,7 @@
 import type { Columns } from '../core/columns.js';
 import { fitsHeader } from '../core/columns.js';
-import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { FILE_WORDS } from '../core/words/files.js';
 import type { ReadPosition } from '../read/csv-records.js';
 import { readDataRows, type DataRows, type InputRecord, type InputSource } from '../read/data-rows.js';
 import { stampFile, type FileStamp } from '../read/file-stamp.js';
@@ -88,7 +89,7 @@ async function openColumns(source: InputSource, extraColumns: readonly string[] 
   const rows = await readDataRows(source);
   if (rows.header === undefined) {
     const what = source.kind === 'workbook' ? `The sheet ${JSON.stringify(source.sheet)} of ${path}` : path;
-    throw new TiError('invalid', `${what} is empty.`, { hint: `The first ${source.kind === 'workbook' ? 'row' : 'line'} must name the columns, e.g. ${EXPECTED_HEADER}.` });
+    throw failure(FILE_WORDS, 'TIC-INPUT-EMPTY', { what, unit: source.kind === 'workbook' ? 'row' : 'line', example: EXPECTED_HEADER });
   }
   try {
     return { rows, columns: readHeader(path, rows.header, extraColumns) };

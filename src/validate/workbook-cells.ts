@@ -3,7 +3,8 @@ import type { Columns } from '../core/columns.js';
 import { canonicalText, decimalText, type DateCell, type FilledCell, type WorkbookCell } from '../read/workbook-cell.js';
 import type { WorkbookRecord } from '../read/workbook.js';
 import { parseExpiresOn, readMoment } from './expires-on.js';
-import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, showCell, type Parsed } from './fields.js';
+import type { Said } from '../core/words.js';
+import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, refuse, rowProblem, showCell, within, type Parsed } from './fields.js';
 import type { RowCells } from './row-cells.js';
 import type { FieldRules } from './rules.js';
 
@@ -18,31 +19,27 @@ import type { FieldRules } from './rules.js';
  */
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
 type TextCell = Extract<WorkbookCell, { kind: 'text' }>;
 
 export function parseIdCell(cell: FilledCell): Parsed<string> {
   if (cell.kind === 'text') return fromText(cell, 'id', parseId);
-  return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; a credit batch id is a UUID typed as text`);
+  return unusable(cell) ?? refuse('TIC-CELL-NOT-TEXT', { address: cell.address, holds: describeValue(cell), column: 'id' });
 }
 
 export function parseNameCell(cell: FilledCell): Parsed<string> {
   if (cell.kind === 'text') return fromText(cell, 'name', parseName);
-  return (
-    unusable(cell) ??
-    fail(`cell ${cell.address} holds ${describeValue(cell)}; a name must be text in the sheet: type it with an apostrophe before it ('${canonicalText(cell)}), or format the cell as Text and type it again`)
-  );
+  return unusable(cell) ?? refuse('TIC-CELL-NOT-TEXT', { address: cell.address, holds: describeValue(cell), column: 'name', typed: canonicalText(cell) });
 }
 
 export function parseClientIdCell(cell: FilledCell): Parsed<string> {
   if (cell.kind === 'text') return fromText(cell, 'clientId', parseClientId);
-  return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; a client id is a UUID typed as text`);
+  return unusable(cell) ?? refuse('TIC-CELL-NOT-TEXT', { address: cell.address, holds: describeValue(cell), column: 'clientId' });
 }
 
 export function parseCreditAccountIdCell(cell: FilledCell): Parsed<string> {
   if (cell.kind === 'text') return fromText(cell, 'creditAccountId', parseCreditAccountId);
-  return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; a credit account id is a UUID typed as text`);
+  return unusable(cell) ?? refuse('TIC-CELL-NOT-TEXT', { address: cell.address, holds: describeValue(cell), column: 'creditAccountId' });
 }
 
 /**
@@ -71,9 +68,9 @@ function readExpiresOnCell(cell: FilledCell, rules: FieldRules, parse: (text: st
       return moment.ok ? withAddress(cell, parse(moment.value)) : moment;
     }
     case 'number':
-      return fail(`cell ${cell.address} holds the number ${decimalText(cell.value)}, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant`);
+      return refuse('TIC-DATE-SERIAL', { address: cell.address, number: decimalText(cell.value) });
     default:
-      return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}, not a date; type the day the credits expire, e.g. 2027-03-31`);
+      return unusable(cell) ?? refuse('TIC-DATE-NOT-A-DATE', { address: cell.address, holds: describeValue(cell) });
   }
 }
 
@@ -83,15 +80,15 @@ export function parseCurrentBalanceCell(cell: FilledCell, rules: FieldRules): Pa
     case 'text':
       return fromText(cell, 'currentBalance', (text) => parseCurrentBalance(text, rules.thousandsSeparator));
     case 'number': {
-      const shown = `cell ${cell.address} holds ${decimalText(cell.value)}`;
-      if (cell.value < 0) return fail(`${shown}; a balance must be 0 or more`);
-      if (!Number.isInteger(cell.value)) return fail(`${shown}, which is not a whole number of credits (its format may show it rounded); type the whole number`);
-      if (cell.value > Number.MAX_SAFE_INTEGER) return fail(`${shown}, which is larger than the largest balance that can be sent exactly (${Number.MAX_SAFE_INTEGER})`);
+      const shown = { address: cell.address, holds: decimalText(cell.value) };
+      if (cell.value < 0) return refuse('TIC-BALANCE-NEGATIVE', shown);
+      if (!Number.isInteger(cell.value)) return refuse('TIC-BALANCE-NOT-WHOLE', shown);
+      if (cell.value > Number.MAX_SAFE_INTEGER) return refuse('TIC-BALANCE-TOO-LARGE', shown);
       // -0 is a number a cell can hold; the balance is 0.
       return ok(cell.value + 0);
     }
     default:
-      return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}, not a number of credits; type the balance as a whole number, e.g. 1250`);
+      return unusable(cell) ?? refuse('TIC-BALANCE-NOT-A-NUMBER', { address: cell.address, holds: describeValue(cell) });
   }
 }
 
@@ -101,13 +98,13 @@ export function parseBalanceDeltaCell(cell: FilledCell, rules: FieldRules): Pars
     case 'text':
       return fromText(cell, 'currentBalanceDelta', (text) => parseBalanceDelta(text, rules.thousandsSeparator));
     case 'number': {
-      const shown = `cell ${cell.address} holds ${decimalText(cell.value)}`;
-      if (!Number.isInteger(cell.value)) return fail(`${shown}, which is not a whole number of credits (its format may show it rounded); type the whole number`);
-      if (Math.abs(cell.value) > Number.MAX_SAFE_INTEGER) return fail(`${shown}, which is larger than the largest change that can be sent exactly (${Number.MAX_SAFE_INTEGER})`);
+      const shown = { address: cell.address, holds: decimalText(cell.value) };
+      if (!Number.isInteger(cell.value)) return refuse('TIC-DELTA-INVALID', { ...shown, problem: 'fraction' });
+      if (Math.abs(cell.value) > Number.MAX_SAFE_INTEGER) return refuse('TIC-DELTA-INVALID', { ...shown, problem: 'too-large' });
       return ok(cell.value + 0);
     }
     default:
-      return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}, not a number of credits; type the change as a whole number, e.g. 500 or -200`);
+      return unusable(cell) ?? refuse('TIC-DELTA-INVALID', { address: cell.address, holds: describeValue(cell), problem: 'not-a-number' });
   }
 }
 
@@ -154,11 +151,9 @@ export class WorkbookCells implements RowCells {
   }
 
   /** A sheet row is as wide as its sheet: only a value in a column the header does not name makes it too wide. */
-  describeWidth(width: number): string {
+  describeWidth(width: number): Said {
     const beyond = this.#record.typed.slice(width).filter((cell): cell is FilledCell => cell.kind !== 'empty');
-    const shown = beyond.slice(0, 3).map((cell) => `${cell.address} (${showCell(canonicalText(cell))})`);
-    const more = beyond.length > 3 ? ` and ${beyond.length - 3} more` : '';
-    return `${beyond.length === 1 ? 'cell' : 'cells'} ${shown.join(', ')}${more} ${beyond.length === 1 ? 'is' : 'are'} in a column the header does not name; name the column in the header, or clear the ${beyond.length === 1 ? 'cell' : 'cells'}`;
+    return rowProblem('TIC-ROW-WIDTH', { beyond: beyond.slice(0, 3).map((cell) => `${cell.address} (${showCell(canonicalText(cell))})`), count: beyond.length });
   }
 
   id(index: number): Parsed<string> {
@@ -194,7 +189,7 @@ export class WorkbookCells implements RowCells {
   beforeName(index: number): Parsed<string> {
     const cell = this.#cell(index);
     if (cell.kind === 'text') return ok(cell.text);
-    return unusable(cell) ?? fail(`cell ${cell.address} holds ${describeValue(cell)}; the name as it was must be text in the sheet, as the name is`);
+    return unusable(cell) ?? refuse('TIC-CELL-NOT-TEXT', { address: cell.address, holds: describeValue(cell), column: 'before.name' });
   }
 
   beforeExpiresOn(index: number): Parsed<string> {
@@ -249,30 +244,27 @@ function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
     if (moment.getUTCDate() === day) return ok(moment.toISOString());
   }
   const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
-  const shown = `cell ${cell.address}: expiresOn ${JSON.stringify(canonicalText(cell))}`;
-  if (!moment.isValid) return fail(`${shown} is not a real date; type the day the credits expire`);
-  const exactly = 'type it as text with its offset instead, e.g. 2027-03-31T12:00:00-04:00';
-  if (moment.hour !== hour || moment.minute !== minute) return fail(`${shown} is a time the clocks of ${zone} skip when they go forward; ${exactly}`);
-  if (moment.getPossibleOffsets().length > 1) return fail(`${shown} is a time the clocks of ${zone} show twice when they go back; ${exactly}`);
+  const shown = { address: cell.address, shown: JSON.stringify(canonicalText(cell)) };
+  if (!moment.isValid) return refuse('TIC-DATE-NOT-REAL', shown);
+  if (moment.hour !== hour || moment.minute !== minute) return refuse('TIC-TIME-SKIPPED', { ...shown, zone });
+  if (moment.getPossibleOffsets().length > 1) return refuse('TIC-TIME-REPEATED', { ...shown, zone });
   return ok(moment.toISO() ?? '');
 }
 
 /** A cell the same CSV parser reads; a cell of spaces alone is refused, as in a CSV, not read as empty. */
 function fromText<T>(cell: TextCell, column: string, parse: (text: string) => Parsed<T>): Parsed<T> {
-  if (cell.text.trim() === '') return fail(`cell ${cell.address}: ${column} contains only spaces; leave the cell empty to keep the current value`);
+  if (cell.text.trim() === '') return { ok: false, problem: within(`cell ${cell.address}: `, rowProblem('TIC-CELL-ONLY-SPACES', { column })) };
   return withAddress(cell, parse(cell.text));
 }
 
 function withAddress<T>(cell: FilledCell, parsed: Parsed<T>): Parsed<T> {
-  return parsed.ok ? parsed : fail(`cell ${cell.address}: ${parsed.problem}`);
+  return parsed.ok ? parsed : { ok: false, problem: within(`cell ${cell.address}: `, parsed.problem) };
 }
 
 /** Refuses a cell that holds no value to send, whatever the column. */
 function unusable(cell: FilledCell): Parsed<never> | undefined {
-  if (cell.kind === 'formula-without-result') {
-    return fail(`cell ${cell.address} is a formula with no calculated value; open and save the workbook in Excel or LibreOffice so that it is calculated`);
-  }
-  if (cell.kind === 'error') return fail(`cell ${cell.address} shows the error ${cell.text}${cell.formula ? ' from its formula' : ''}; correct it so that the cell shows a value`);
+  if (cell.kind === 'formula-without-result') return refuse('TIC-FORMULA-NOT-CALCULATED', { address: cell.address });
+  if (cell.kind === 'error') return refuse('TIC-SPREADSHEET-ERROR', { address: cell.address, error: cell.text, formula: cell.formula });
   return undefined;
 }
 

@@ -148,6 +148,7 @@ describe('apply, reading before it writes', () => {
     const failed = await readCsvFile(join(dir, 'run', 'failed.csv'));
     assert.deepEqual(failed.map((record) => record.id), [spent.id]);
     assert.match(failed[0]?.error ?? '', /^drifted: /);
+    assert.deepEqual([row?.code, failed[0]?.code], ['TIC-DRIFTED', 'TIC-DRIFTED']);
     assert.match(run.stderr, /1 row whose batch changed since the file was prepared \(drifted\)/);
   });
 

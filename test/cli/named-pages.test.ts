@@ -66,6 +66,7 @@ describe('names in plan.csv, plan.html and report.html, from real commands (issu
       'Initech',
       'drifted',
       (await readCsvFile(join(dir, 'sent', 'report.csv'))).find((entry) => entry.id === INITECH_BATCH)?.error ?? '',
+      'TIC-DRIFTED',
       'currentBalance 3,120',
       'currentBalance 3,100',
       'currentBalance 980',

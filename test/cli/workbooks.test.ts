@@ -255,7 +255,8 @@ describe('workbooks written by a program (exceljs)', () => {
     const sentFirst = requestsFor(missing, ID(1))[0]?.body;
     assert.deepEqual(sentFirst, { name: 'Acme', expiresOn: '2027-03-31T16:00:00.000Z', currentBalance: 5 });
     const failed = await readFile(join(dir, 'run', 'failed.csv'), 'utf8');
-    assert.equal(failed.split('\n')[1], `${ID(1)},Acme,2027-03-31T12:00:00.000-04:00,5,404: Credit batch ${ID(1)} not found`);
+    // The error's code last (the table of codes lists it).
+    assert.match(failed.split('\n')[1] ?? '', new RegExp(`^${ID(1)},Acme,2027-03-31T12:00:00\\.000-04:00,5,404: Credit batch ${ID(1)} not found,TIC-[A-Z0-9-]+$`));
     const command = /\n {2}ti-credits apply (\S+failed\.csv) (.*)\n/.exec(run.stdout);
     assert.match(command?.[2] ?? '', /--timezone America\/New_York/);
     assert.doesNotMatch(command?.[2] ?? '', /--sheet/, 'failed.csv has no sheets');
@@ -322,21 +323,23 @@ describe('--excel', () => {
     assert.deepEqual(sentToAbsent, { name: 'Globex', expiresOn: '2027-06-30T15:30:00.000Z', currentBalance: 40 });
 
     const report = await sheetOf(join(dir, 'run', 'report.xlsx'), 'report');
-    assert.deepEqual(report[0]?.cells.slice(0, 11), ['line', 'outcome', 'httpStatus', 'attempts', 'error', 'id', 'name', 'expiresOn', 'currentBalance', 'note', 'formulaCells']);
-    const updated = report.find((record) => record.cells[5] === present);
-    assert.deepEqual(kinds(updated).slice(0, 10), ['number', 'text', 'number', 'number', 'empty', 'text', 'text', 'date', 'number', 'text']);
+    assert.deepEqual(report[0]?.cells.slice(0, 12), ['line', 'outcome', 'httpStatus', 'attempts', 'error', 'code', 'id', 'name', 'expiresOn', 'currentBalance', 'note', 'formulaCells']);
+    const updated = report.find((record) => record.cells[6] === present);
+    assert.deepEqual(kinds(updated).slice(0, 11), ['number', 'text', 'number', 'number', 'empty', 'empty', 'text', 'text', 'date', 'number', 'text']);
+    assert.deepEqual(report.find((record) => record.cells[7] === 'Initech')?.cells.slice(4, 6), ['cell D4 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number', 'TIC-BALANCE-NOT-WHOLE']);
     const apiExpires = updated?.cells[report[0]?.cells.indexOf('api.expiresOn') ?? -1];
     assert.equal(apiExpires, '2027-03-31T21:59:59.999', 'the API\'s moment, in UTC');
 
     const failedXlsx = join(dir, 'run', 'failed.xlsx');
     const [failedHeader, ...failedRows] = await sheetOf(failedXlsx, 'failed');
-    assert.deepEqual(failedHeader?.cells, [...HEADER, 'note', 'error']);
+    assert.deepEqual(failedHeader?.cells, [...HEADER, 'note', 'error', 'code']);
     const globex = failedRows.find((record) => record.cells[0] === absent);
     const initech = failedRows.find((record) => record.cells[1] === 'Initech');
     assert.deepEqual(globex?.cells.slice(0, 5), [absent, 'Globex', '2027-06-30T17:30:00', '40', '2024']);
     assert.deepEqual(kinds(globex).slice(0, 5), ['text', 'text', 'date', 'number', 'text']);
     assert.deepEqual(initech?.cells.slice(1, 4), ['Initech', '', '12.5']);
     assert.deepEqual(kinds(initech).slice(0, 4), ['text', 'text', 'empty', 'text'], 'a balance the rules refuse stays text');
+    assert.equal(initech?.cells.at(-1), 'TIC-BALANCE-NOT-WHOLE');
 
     const fixed = await startMock([absent]);
     const again = await cli(['apply', '--blind', '--yes', failedXlsx, ...base(fixed), ...options, '--out', join(dir, 'again')], { cwd: dir });

@@ -30,7 +30,7 @@ interface Change {
 const FIELDS = ['name', 'expiresOn', 'currentBalance'] as const;
 
 function value<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) assert.fail(parsed.problem);
+  if (!parsed.ok) assert.fail(parsed.problem.message);
   return parsed.value;
 }
 

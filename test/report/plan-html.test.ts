@@ -33,7 +33,7 @@ function testPlan(): PlanDocument {
     const client = CLIENTS[n % 3] as string;
     const balance = 100 + ((n * 37) % 900);
     if (n % 93 === 10) rows.push(row(line, batchId(n), client, 'drifted', [change('currentBalance', balance, balance + 50)], { live: { currentBalance: balance - 7 } }));
-    else if (n % 93 === 20) rows.push(row(line, batchId(n), n === 20 ? null : client, 'invalid', [], { problem: n === 20 ? `name too long: ${PAYLOAD}` : 'currentBalanceDelta -5000 would take the balance below 0' }));
+    else if (n % 93 === 20) rows.push(row(line, batchId(n), n === 20 ? null : client, 'invalid', [], { problem: n === 20 ? `name too long: ${PAYLOAD}` : 'currentBalanceDelta -5000 would take the balance below 0', code: n === 20 ? 'TIC-NAME-CONTROL-CHARACTER' : 'TIC-DELTA-BELOW-ZERO' }));
     else if (n % 93 === 30) rows.push(row(line, batchId(n), client, 'unchanged', [], { live: { currentBalance: balance } }));
     else {
       const kind = n % 5;
@@ -277,6 +277,7 @@ describe('plan.html in Chromium', () => {
     ]);
     const invalid = page.getByTestId('table-invalid');
     assert.deepEqual(await invalid.locator('tbody tr td:nth-child(5)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.problem));
+    assert.deepEqual(await invalid.locator('tbody tr td:nth-child(6)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.code), 'each with its code');
     assert.equal(await page.locator('#drifted').getByTestId('table-changes').count(), 0, 'in a section of their own');
   });
 

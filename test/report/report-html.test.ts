@@ -26,10 +26,10 @@ function testReport(): ReportDocument {
       const written = { currentBalance: 100 + n };
       verified.push({ line, id: batchId(n), name: `Batch ${n}`, result: n === 17 || n === 500 ? 'changed' : 'holds', written, live: n === 17 ? { currentBalance: 60 } : n === 500 ? null : written });
     } else if (n < 750) continue;
-    else if (n < 917) problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'failed', error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative' });
+    else if (n < 917) problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'failed', error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative', code: 'TIC-API-422' });
     else {
       const values = { baseline: { currentBalance: 100 }, live: { currentBalance: 90 }, target: { currentBalance: 150 } };
-      problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'drifted', error: 'the batch moved since the plan read it: currentBalance 90, not 100', ...values });
+      problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'drifted', error: 'the batch moved since the plan read it: currentBalance 90, not 100', code: 'TIC-DRIFTED', ...values });
     }
   }
   return reportDocument({
@@ -147,7 +147,7 @@ describe('report.html in Chromium', () => {
   it('names each row not updated beside its id, and shows a drifted row with what it was made from, what the batch held and what was asked', async () => {
     const { page } = await open(report, 'report.html');
     const table = page.getByTestId('table-problems');
-    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Line', 'Batch id', 'Name', 'Client', 'Outcome', 'Why', 'Made from', 'Live', 'Asked']);
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Line', 'Batch id', 'Name', 'Client', 'Outcome', 'Why', 'Code', 'Made from', 'Live', 'Asked']);
     await page.getByTestId('outcome-filter').selectOption('drifted');
     assert.deepEqual(await table.getByTestId('row').first().locator('td').allTextContents(), [
       '919',
@@ -156,6 +156,7 @@ describe('report.html in Chromium', () => {
       'Acme Corp',
       'drifted',
       'the batch moved since the plan read it: currentBalance 90, not 100',
+      'TIC-DRIFTED',
       'currentBalance 100',
       'currentBalance 90',
       'currentBalance 150',

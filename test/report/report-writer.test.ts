@@ -28,39 +28,44 @@ describe('report writer', () => {
     const text = await readFile(join(dir, 'report.csv'), 'utf8');
     assert.equal(
       text.split('\n')[0],
-      'line,outcome,httpStatus,attempts,error,id,name,currentBalance,sent,api.name,api.expiresOn,api.startingBalance,api.currentBalance,api.clientId,api.status,api.createdAt,api.updatedAt,api.creditAccountId,api.allocatedCredits',
+      'line,outcome,httpStatus,attempts,error,code,id,name,currentBalance,sent,api.name,api.expiresOn,api.startingBalance,api.currentBalance,api.clientId,api.status,api.createdAt,api.updatedAt,api.creditAccountId,api.allocatedCredits',
     );
     const [row] = await readCsvFile(join(dir, 'report.csv'));
     assert.equal(row?.name, 'Acme, "Inc"');
     assert.equal(row?.sent, '{"name":"Acme, \\"Inc\\"","currentBalance":5}');
     assert.equal(row?.['api.allocatedCredits'], '3');
     assert.equal(row?.error, '');
+    assert.equal(row?.code, '', 'an updated row has no code');
     assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), []);
   });
 
-  it('puts every row not updated into failed.csv, ready to re-run, with its error last', async () => {
+  it('puts every row not updated into failed.csv, ready to re-run, with its error and then its code last', async () => {
     const dir = await tempDir();
     const writer = new ReportWriter(dir, columns);
-    writer.write({ line: 2, outcome: 'failed', cells: [ID, 'Name\nwith newline', '5', ''], attempts: 1, httpStatus: 404, error: '404: not found' });
-    writer.write({ line: 3, outcome: 'invalid', cells: [ID, ' spaced ', '1,000', ''], attempts: 0, error: 'currentBalance "1,000" uses "," as a thousands separator' });
-    writer.write({ line: 4, outcome: 'skipped', cells: [ID, '', '7', ''], attempts: 0, error: 'not sent' });
+    writer.write({ line: 2, outcome: 'failed', cells: [ID, 'Name\nwith newline', '5', ''], attempts: 1, httpStatus: 404, error: '404: not found', code: 'TIC-API-404' });
+    writer.write({ line: 3, outcome: 'invalid', cells: [ID, ' spaced ', '1,000', ''], attempts: 0, error: 'currentBalance "1,000" uses "," as a thousands separator', code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE' });
+    writer.write({ line: 4, outcome: 'skipped', cells: [ID, '', '7', ''], attempts: 0, error: 'not sent', code: 'TIC-SKIPPED-INVALID-ROWS' });
     writer.write({ line: 5, outcome: 'valid', cells: [ID, '', '8', ''], attempts: 0 });
     writer.close();
-    assert.equal((await readFile(join(dir, 'failed.csv'), 'utf8')).split('\n')[0], 'id,name,currentBalance,error');
+    assert.equal((await readFile(join(dir, 'failed.csv'), 'utf8')).split('\n')[0], 'id,name,currentBalance,error,code');
     assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [
-      { id: ID, name: 'Name\nwith newline', currentBalance: '5', error: '404: not found' },
-      { id: ID, name: ' spaced ', currentBalance: '1,000', error: 'currentBalance "1,000" uses "," as a thousands separator' },
-      { id: ID, name: '', currentBalance: '7', error: 'not sent' },
+      { id: ID, name: 'Name\nwith newline', currentBalance: '5', error: '404: not found', code: 'TIC-API-404' },
+      { id: ID, name: ' spaced ', currentBalance: '1,000', error: 'currentBalance "1,000" uses "," as a thousands separator', code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE' },
+      { id: ID, name: '', currentBalance: '7', error: 'not sent', code: 'TIC-SKIPPED-INVALID-ROWS' },
     ]);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'report.csv'))).map((row) => [row.line, row.code]),
+      [['2', 'TIC-API-404'], ['3', 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE'], ['4', 'TIC-SKIPPED-INVALID-ROWS'], ['5', '']],
+    );
   });
 
   it('writes a row with the wrong number of cells back as it came, so a re-run refuses it again', async () => {
     const dir = await tempDir();
     const writer = new ReportWriter(dir, readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance'] }), { batch: new AppendBatch(() => {}) });
-    writer.write({ line: 2, outcome: 'invalid', cells: [ID, 'Smith', ' John', '5'], attempts: 0, error: 'the row has 4 cells but the header has 3' });
+    writer.write({ line: 2, outcome: 'invalid', cells: [ID, 'Smith', ' John', '5'], attempts: 0, error: 'the row has 4 cells but the header has 3', code: 'TIC-ROW-WIDTH' });
     writer.close();
     const lines = (await readFile(join(dir, 'failed.csv'), 'utf8')).trim().split('\n');
-    assert.equal(lines[1], `${ID},Smith, John,5,the row has 4 cells but the header has 3`);
+    assert.equal(lines[1], `${ID},Smith, John,5,the row has 4 cells but the header has 3,TIC-ROW-WIDTH`);
   });
 
   it('when durable, has the header at once and every finished row written by the end of the turn of the event loop it finished in, one write for all', async () => {
@@ -93,12 +98,12 @@ describe('report writer', () => {
     );
     assert.equal(failed?.error, "'-1 is not allowed");
     // A plain signed number is a number to a spreadsheet, not a formula: left as it is.
-    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: "'@SUM(A1)", currentBalance: '-5', note: "''=already guarded", error: "'-1 is not allowed" }]);
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: "'@SUM(A1)", currentBalance: '-5', note: "''=already guarded", error: "'-1 is not allowed", code: '' }]);
     // Read as an input, failed.csv gives back the very cells the row had.
     const rows = await readDataRows(await openInput(join(dir, 'failed.csv'), {}));
     const records = [];
     for await (const batch of rows.batches) records.push(...batch.map((record) => record.cells));
-    assert.deepEqual(records, [[ID, '@SUM(A1)', '-5', "'=already guarded", "-1 is not allowed"]]);
+    assert.deepEqual(records, [[ID, '@SUM(A1)', '-5', "'=already guarded", "-1 is not allowed", '']]);
   });
 
   it('starts both files with a UTF-8 byte order mark only for Excel', async () => {

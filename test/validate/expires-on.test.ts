@@ -6,9 +6,9 @@ import { defaultRules, parseDateFormat, type FieldRules } from '../../src/valida
 const rules = defaultRules(new Date('2026-11-24T12:00:00Z'));
 const withRules = (changes: Partial<FieldRules>): FieldRules => ({ ...rules, ...changes });
 
-function problemOf(result: { ok: boolean; problem?: string }): string {
+function problemOf(result: { ok: boolean; problem?: { readonly message: string } }): string {
   assert.equal(result.ok, false, 'expected the cell to be refused');
-  return result.problem ?? '';
+  return result.problem?.message ?? '';
 }
 
 describe('expiresOn, an exact moment', () => {
@@ -33,7 +33,7 @@ describe('expiresOn, an exact moment', () => {
       // A leading space keeps a cell off the quick path; it is trimmed, and only the message shows it.
       const general = parseExpiresOn(` ${cell}`, rules);
       const quick = parseExpiresOn(cell, rules);
-      assert.deepEqual(quick, general.ok ? general : { ok: false, problem: general.problem.replace(JSON.stringify(` ${cell}`), JSON.stringify(cell)) }, cell);
+      assert.deepEqual(quick, general.ok ? general : { ok: false, problem: { ...general.problem, message: general.problem.message.replace(JSON.stringify(` ${cell}`), JSON.stringify(cell)) } }, cell);
     }
   });
   it('is taken as it is, whatever --timezone and --date-only say', () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCurrentBalance, parseId, parseName } from '../../src/validate/fields.js';
 
-function problemOf(result: { ok: boolean; problem?: string }): string {
+function problemOf(result: { ok: boolean; problem?: { readonly message: string } }): string {
   assert.equal(result.ok, false, 'expected the cell to be refused');
-  return result.problem ?? '';
+  return result.problem?.message ?? '';
 }
 
 describe('id', () => {

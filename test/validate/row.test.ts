@@ -12,7 +12,12 @@ const row = (...cells: string[]) => validateRow(columns, { line: 7, cells }, rul
 
 function problems(verdict: ReturnType<typeof validateRow>): readonly string[] {
   assert.equal(verdict.valid, false, 'expected the row to be invalid');
-  return verdict.valid ? [] : verdict.row.problems;
+  return verdict.valid ? [] : verdict.row.problems.map((problem) => problem.message);
+}
+
+function codes(verdict: ReturnType<typeof validateRow>): readonly string[] {
+  assert.equal(verdict.valid, false, 'expected the row to be invalid');
+  return verdict.valid ? [] : verdict.row.problems.map((problem) => problem.code);
 }
 
 describe('row', () => {
@@ -40,6 +45,17 @@ describe('row', () => {
     assert.match(found[0] ?? '', /id "nope"/);
     assert.match(found[1] ?? '', /expiresOn/);
     assert.match(found[2] ?? '', /currentBalance/);
+  });
+  it('says each problem under its code, in the order it says them', () => {
+    assert.deepEqual(codes(row('nope', '', '03/31/2027', '1,000', '')), ['TIC-ID-NOT-UUID', 'TIC-DATE-NEEDS-FORMAT', 'TIC-BALANCE-SEPARATOR-AMBIGUOUS']);
+    assert.deepEqual(codes(row('', '', '03/04/2027', '', '')), ['TIC-ID-EMPTY', 'TIC-DATE-AMBIGUOUS']);
+    assert.deepEqual(codes(row(ID, '', '', '', 'note')), ['TIC-NOTHING-TO-CHANGE']);
+    assert.deepEqual(codes(row(ID, 'Acme')), ['TIC-ROW-WIDTH']);
+  });
+  it('says a before.* cell\'s problem under the code of the same problem in its field', () => {
+    const withBefore = readHeader('in.csv', { line: 1, cells: ['id', 'currentBalance', 'before.currentBalance'] });
+    const verdict = validateRow(withBefore, { line: 4, cells: [ID, '5', '1.5'] }, rules);
+    assert.deepEqual(verdict.valid ? [] : verdict.row.problems, [{ code: 'TIC-BALANCE-NOT-WHOLE', message: 'before.currentBalance: currentBalance "1.5" is not a whole number; a balance is a whole number of credits', hint: undefined }]);
   });
   it('refuses a row with too many cells, naming the extra ones', () => {
     assert.match(problems(row(ID, 'Acme', ' Inc', '', '5', 'note'))[0] ?? '', /has 6 cells but the header has 5 \(extra: "note"\); a value containing the delimiter must be enclosed in double quotes/);

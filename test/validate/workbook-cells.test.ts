@@ -26,7 +26,7 @@ function date(day: string, time?: string, address = 'C2'): DateCell {
 
 function problemOf(result: Parsed<unknown>): string {
   assert.equal(result.ok, false, 'expected the cell to be refused');
-  return result.ok ? '' : result.problem;
+  return result.ok ? '' : result.problem.message;
 }
 
 describe('id and name cells', () => {

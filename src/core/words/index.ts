@@ -5,6 +5,9 @@ import { API_WORDS } from './api.js';
 import { RUN_WORDS } from './run.js';
 import { RUN_FOLDER_WORDS } from './run-folder.js';
 import { MOCK_WORDS } from './mock.js';
+import { FILE_WORDS } from './files.js';
+import { OUTCOME_WORDS } from './outcomes.js';
+import { ROW_WORDS } from './rows.js';
 import type { WordEntry } from '../words.js';
 import { OPTION_WORDS } from './options.js';
 import { CONFIG_WORDS } from './config.js';
@@ -26,4 +29,7 @@ export const CATALOGUES: readonly { readonly name: string; readonly words: Reado
   { name: 'A run: refusals, resumes, saved plans, guardrails', words: RUN_WORDS },
   { name: 'The run folder and the files it holds', words: RUN_FOLDER_WORDS },
   { name: 'The local mock API', words: MOCK_WORDS },
+  { name: 'The input file: its encoding, workbook and header', words: FILE_WORDS },
+  { name: 'Row problems (report.csv and failed.csv, code column)', words: ROW_WORDS },
+  { name: 'Rows not updated: drifted, uncertain, skipped', words: OUTCOME_WORDS },
 ];

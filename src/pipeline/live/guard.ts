@@ -1,5 +1,7 @@
 import type { CreditBatchUpdate, UpdatableField } from '../../core/credit-batch.js';
 import type { ApiError } from '../../core/errors.js';
+import { say, type Said } from '../../core/words.js';
+import { OUTCOME_WORDS } from '../../core/words/outcomes.js';
 import type { Baseline } from '../../report/baseline-file.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { ValidRow } from '../../validate/row.js';
@@ -18,7 +20,7 @@ import { bodyAgainst, changesOf, check, sameValue, valuesOf, type Landed } from 
  *   batch no longer held the baseline as it was last read.
  */
 export type PlannedRow =
-  | { readonly kind: 'invalid'; readonly problem: string }
+  | { readonly kind: 'invalid'; readonly problem: Said }
   | ({ readonly kind: 'unchanged'; readonly clientId: string; readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined } & BatchFacts)
   | ({
       readonly kind: 'change';
@@ -73,15 +75,13 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   const belongs = batch !== undefined && (row.clientId === undefined ? named.has(batch.clientId.toLowerCase()) : batch.clientId.toLowerCase() === row.clientId.toLowerCase());
   const inAccount = row.creditAccountId === undefined || batch?.creditAccountId?.toLowerCase() === row.creditAccountId.toLowerCase();
   if (batch === undefined || !belongs || !inAccount) {
-    const clients = row.clientId === undefined ? [...named] : [row.clientId];
-    const account = row.creditAccountId === undefined ? '' : `'s credit account ${row.creditAccountId}`;
-    return { kind: 'invalid', problem: `id ${row.id} is not a credit batch of client ${clients.join(' or ')}${account}; check the id, the client${account === '' ? '' : ' and the credit account'}` };
+    return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-BATCH-NOT-FOUND', { id: row.id, clients: row.clientId === undefined ? [...named] : [row.clientId], account: row.creditAccountId }) };
   }
   // A balance adjusted by a delta is adjusted from the live one; the file's before.currentBalance says nothing of it.
   const fields = [...(Object.keys(row.body) as (keyof CreditBatchUpdate)[]), ...(row.delta === undefined ? [] : ['currentBalance' as const])];
   // A field the list left out (or gave as null) is no value to compare with, nor to add a delta to: never guessed.
   const missing = fields.find((field) => batch[field] === undefined);
-  if (missing !== undefined) return { kind: 'invalid', problem: `the API listed credit batch ${row.id} without its ${missing}, so this row cannot be checked against it; it is not sent` };
+  if (missing !== undefined) return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-BATCH-FIELD-MISSING', { id: row.id, field: missing }) };
   const fromFile = valuesOf(
     fields.filter((field) => row.delta === undefined || field !== 'currentBalance'),
     row.before,
@@ -91,12 +91,12 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   const changes = changesOf(baseline, row);
   const below = changes.find((change) => change.delta !== undefined && Number(change.after) < 0);
   if (below !== undefined) {
-    return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(below.before)} to ${String(below.after)}, below 0` };
+    return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-DELTA-BELOW-ZERO', { id: row.id, delta: row.delta, before: String(below.before), after: String(below.after) }) };
   }
   // Beyond 2^53 − 1 a balance is no longer a whole number JSON carries exactly: it would be sent rounded, as a cell holding it is refused.
   const beyond = changes.find((change) => change.delta !== undefined && !Number.isSafeInteger(change.after));
   if (beyond !== undefined) {
-    return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(beyond.before)} beyond 9007199254740991, the largest whole number sent exactly` };
+    return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-DELTA-BEYOND-LARGEST', { id: row.id, delta: row.delta, before: String(beyond.before) }) };
   }
   const facts: BatchFacts = { name: batch.name, status: batch.status };
   if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };

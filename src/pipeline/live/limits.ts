@@ -1,5 +1,6 @@
 import type { TiError } from '../../core/errors.js';
-import { failure } from '../../core/words.js';
+import { failure, say, type Said } from '../../core/words.js';
+import { OUTCOME_WORDS } from '../../core/words/outcomes.js';
 import { RUN_WORDS } from '../../core/words/run.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { Plan } from '../plan.js';
@@ -8,15 +9,15 @@ import type { Limits } from '../run-options.js';
 const DAY_MS = 86_400_000;
 
 /** Why a row's changes go beyond a per-row guardrail, or undefined. */
-export function rowOverLimit(changes: readonly FieldChange[], limits: Limits): string | undefined {
+export function rowOverLimit(changes: readonly FieldChange[], limits: Limits): Said | undefined {
   for (const change of changes) {
     if (change.field === 'currentBalance' && limits.maxBalanceChange !== undefined) {
       const moved = Math.abs(balanceChange(change));
-      if (moved > limits.maxBalanceChange) return `the balance would change by ${moved.toLocaleString('en-US')} credits, more than --max-balance-change allows (${limits.maxBalanceChange.toLocaleString('en-US')})`;
+      if (moved > limits.maxBalanceChange) return say(OUTCOME_WORDS, 'TIC-OVER-MAX-BALANCE-CHANGE', { moved, limit: limits.maxBalanceChange });
     }
     if (change.field === 'expiresOn' && limits.maxExpiryMoveDays !== undefined) {
       const days = Math.abs(Date.parse(String(change.after)) - Date.parse(String(change.before))) / DAY_MS;
-      if (days > limits.maxExpiryMoveDays) return `expiresOn would move by ${days.toFixed(1)} days, more than --max-expiry-move allows (${limits.maxExpiryMoveDays})`;
+      if (days > limits.maxExpiryMoveDays) return say(OUTCOME_WORDS, 'TIC-OVER-MAX-EXPIRY-MOVE', { days, limit: limits.maxExpiryMoveDays });
     }
   }
   return undefined;
