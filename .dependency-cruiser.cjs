@@ -7,6 +7,9 @@
  *   core ← send             ├─ pipeline ← cli
  *   core ← report ──────────┘
  *   core ← mock (an edge: only the CLI and the tests start it)
+ *
+ * src/report/page/ is the pages' script, run in the browser: it imports only
+ * its siblings, and the rest imports only its types.
  */
 const floors = {
   core: ['core'],
@@ -28,6 +31,20 @@ module.exports = {
       from: { path: `^src/${floor}/` },
       to: { path: '^src/', pathNot: `^src/(${allowed.join('|')})/` },
     })),
+    {
+      name: 'page-imports-only-page',
+      comment: "src/report/page/ is the pages' script, run by the reader's browser from the page itself: it may import only its siblings, never Node nor a package.",
+      severity: 'error',
+      from: { path: '^src/report/page/' },
+      to: { pathNot: '^src/report/page/' },
+    },
+    {
+      name: 'only-types-from-page',
+      comment: "Node's code may import only types from src/report/page/: its modules run in the browser, embedded by report/page-script.ts.",
+      severity: 'error',
+      from: { pathNot: '^src/report/page/' },
+      to: { path: '^src/report/page/', dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     // TypeScript 7 has no JavaScript API to parse with; swc reads the sources, type-only imports included.

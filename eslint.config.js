@@ -46,6 +46,23 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
+    // The pages' script runs in the reader's browser, from a file, offline: it builds elements from data, never markup from text, and loads nothing.
+    files: ['src/report/page/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'setHTMLUnsafe', 'createContextualFragment'].map((property) => ({ property, message: 'Build elements with h() and textContent: no value may become markup.' })),
+        ...['write', 'writeln'].map((property) => ({ object: 'document', property, message: 'Build elements with h() and textContent: no value may become markup.' })),
+        { object: 'navigator', property: 'sendBeacon', message: 'The page loads and sends nothing.' },
+      ],
+      'no-restricted-globals': ['error', ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'Worker', 'SharedWorker'].map((name) => ({ name, message: 'The page loads and sends nothing.' }))],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'The page loads nothing: its modules are embedded in it (report/page-script.ts).' }],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
     // Tests read JSON documents (summary.json, plan.json) whose shape is what they check.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

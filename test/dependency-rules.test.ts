@@ -46,6 +46,20 @@ describe('npm run check:deps', () => {
     assert.match(result.output, /send-imports-only-core-send: src\/send\/b\.ts → src\/report\/outcome\.ts/);
   });
 
+  it("fails the pages' script importing Node or anything outside src/report/page/, and a value imported from it", async () => {
+    const result = await checkDeps({
+      'src/core/a.ts': 'export type A = number;\n',
+      'src/report/page/data.ts': 'export interface Data { readonly a: number }\n',
+      'src/report/page/runtime.ts': "import { readFileSync } from 'node:fs';\nimport type { A } from '../../core/a.js';\nimport type { Data } from './data.js';\nexport const read = (data: Data): A => readFileSync(String(data.a)).length;\n",
+      'src/report/html-page.ts': "import type { Data } from './page/data.js';\nimport { read } from './page/runtime.js';\nexport const page = (data: Data): number => read(data);\n",
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.output, /page-imports-only-page: src\/report\/page\/runtime\.ts → (node:)?fs\n/);
+    assert.match(result.output, /page-imports-only-page: src\/report\/page\/runtime\.ts → src\/core\/a\.ts/);
+    assert.match(result.output, /only-types-from-page: src\/report\/html-page\.ts → src\/report\/page\/runtime\.ts/);
+    assert.doesNotMatch(result.output, /data\.ts/, 'types within the page, and imported from it, pass');
+  });
+
   it('fails an import cycle within a floor', async () => {
     const result = await checkDeps({
       'src/report/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",

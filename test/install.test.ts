@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import type * as PlanHtml from '../src/report/plan-html.js';
+import { launchChromium, openFile } from './browser.js';
 import { readCsvFile, runFolder, tempDir } from './helpers.js';
+import { change, planDocument, row } from './plan-documents.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,6 +36,7 @@ describe('installing ti-credits for use outside the clone (issue 13, point 9)', 
     const files = manifest.files.map((file) => file.path);
     assert.ok(files.includes('dist/src/cli/main.js'), 'the command itself is packed');
     assert.ok(files.includes('fixtures/sample-seed.json'), 'the sample instance of `mock --sample` is packed (issue 24)');
+    assert.ok(files.includes('dist/page/plan.js') && files.includes('dist/page/runtime.js'), "the pages' script, which plan.html and report.html embed, is packed");
     assert.ok(!files.some((path) => path.startsWith('dist/test/') || path.startsWith('src/') || path.endsWith('.map')), 'only the built command is packed');
 
     // The tarball is installed as `npm install --global` lays it out (the package under lib/node_modules, its
@@ -56,6 +60,22 @@ describe('installing ti-credits for use outside the clone (issue 13, point 9)', 
     const validated = await exec(bin, ['validate', join(root, 'fixtures', 'sample.csv')], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
     assert.match(validated.stdout, /^Validated: 12 rows in .*sample\.csv: 12 valid\./);
     assert.equal((await readCsvFile(join(await runFolder(elsewhere), 'report.csv'))).length, 12);
+
+    // plan.html from the installed package alone: its script read from the package's dist/page and embedded, the page drawn and checked in Chromium.
+    const { renderPlanHtml } = (await import(pathToFileURL(join(installed, 'dist', 'src', 'report', 'plan-html.js')).href)) as typeof PlanHtml;
+    const planHtml = join(elsewhere, 'plan.html');
+    await writeFile(planHtml, renderPlanHtml(planDocument([row(2, 'batch-1', null, 'change', [change('currentBalance', 100, 250)])])));
+    const browser = await launchChromium();
+    try {
+      const { page, requests, complaints } = await openFile(browser, planHtml);
+      assert.equal(await page.locator('html').getAttribute('data-ready'), 'true');
+      assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'ties');
+      assert.deepEqual(await page.getByTestId('table-changes').getByTestId('row').locator('td').first().textContent(), '2');
+      assert.deepEqual(requests, [pathToFileURL(planHtml).href]);
+      assert.deepEqual(complaints, []);
+    } finally {
+      await browser.close();
+    }
 
     // The walkthrough's mock, from the installed package alone: the sample instance it ships.
     const sample = spawn(bin, ['mock', '--sample', '--port', '0'], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });

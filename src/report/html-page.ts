@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PAGE_RUNTIME } from './html-runtime.js';
+import type { PageData } from './page/data.js';
+import { pageScript, type PageName } from './page-script.js';
 
 /**
  * The frame shared by plan.html and report.html: one self-contained file an
@@ -145,14 +146,14 @@ footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); 
 }
 `;
 
-export interface PageParts {
+export interface PageParts<P extends PageName> {
   readonly title: string;
   /** The page's HTML, every value in it escaped. */
   readonly body: string;
-  /** The document the page shows, read by its script. */
-  readonly data: unknown;
-  /** The page's own script, run after the shared runtime (html-runtime.ts). */
-  readonly script: string;
+  /** Which page it is: its script is the entry of that name in src/report/page/. */
+  readonly page: P;
+  /** The document the page shows, of the type its script reads. */
+  readonly data: PageData[P];
 }
 
 /**
@@ -161,9 +162,8 @@ export interface PageParts {
  * by their hashes: the page can make no request even if a value in the data
  * were to get past the escaping, nor run a script injected that way.
  */
-export function renderPage(parts: PageParts): string {
-  // One function around both parts, so that neither leaves a global behind.
-  const script = `\n(() => {\n${PAGE_RUNTIME}\n${parts.script}\n})();\n`;
+export function renderPage<P extends PageName>(parts: PageParts<P>): string {
+  const script = pageScript(parts.page);
   const policy = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(PAGE_CSS)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -6,7 +6,8 @@ import type { PlanDocument } from './plan-document.js';
  * its rows, so that whoever approves the plan from the page alone sees what
  * the person who made it saw. The list is written out here, from the plan's
  * totals, so that it reads (and prints) with scripts off; the page script
- * draws each warning's rows and checks their count against the total.
+ * (page/plan-warnings.ts) draws each warning's rows and checks their count
+ * against the total.
  */
 
 /** Why a run-wide guardrail refuses this plan, in words; none when it is within them. */
@@ -49,54 +50,3 @@ export function warningsSection(plan: PlanDocument): string {
   ${items.length === 0 ? '<p class="muted" data-testid="no-warnings">None: no row ends below its allocated credits, moves an expiry earlier or revives a batch, none drifted, and the plan is within its guardrails.</p>' : `<ul class="warnings">\n    ${items.join('\n    ')}\n  </ul>`}
 </section>`;
 }
-
-/** The warnings' part of the page script: which rows each warning holds, the checks of their counts, their tables. */
-export const WARNINGS_SCRIPT = String.raw`
-const PER_ROW_GUARDRAIL = /--max-(balance-change|expiry-move)\b/;
-
-/** The rows of each warning, from the rows of the plan as the tables show them. */
-function warningRows(rows) {
-  const changing = rows.filter((row) => row.state === 'change');
-  const later = (row) => row.expiresAfter !== null && Date.parse(row.expiresAfter) > Date.parse(row.expiresBefore);
-  return {
-    'below-allocated': changing.filter((row) => row.allocated !== null && row.balanceAfter !== null && row.balanceAfter < row.allocated),
-    earlier: changing.filter((row) => row.expiresAfter !== null && Date.parse(row.expiresAfter) < Date.parse(row.expiresBefore)),
-    revived: changing.filter((row) => row.status !== null && String(row.status).toLowerCase() !== 'active' && later(row)),
-    'guardrail-rows': rows.filter((row) => row.state === 'invalid' && PER_ROW_GUARDRAIL.test(row.problem || '')),
-  };
-}
-
-/** Each warning's count, as the plan states it, against its rows counted here. */
-function warningChecks(plan, rows) {
-  const found = warningRows(rows);
-  const checks = [sameCheck('Rows moving an expiry earlier, listed', plan.totals.expiry.earlier, found.earlier.length)];
-  if (plan.totals.belowAllocated !== undefined) checks.push(sameCheck('Rows ending below their allocated credits, listed', plan.totals.belowAllocated, found['below-allocated'].length));
-  if (plan.totals.revived !== undefined) checks.push(sameCheck('Rows reviving a batch not active, listed', plan.totals.revived, found.revived.length));
-  return checks;
-}
-
-function drawWarnings(rows, byLine) {
-  const found = warningRows(rows);
-  const columns = {
-    'below-allocated': [
-      { key: 'allocated', label: 'Allocated', kind: 'number', value: (row) => row.allocated, cell: (row) => grouped(row.allocated) },
-      { key: 'balance-before', label: 'Balance', kind: 'number', value: (row) => row.balanceBefore, cell: (row) => grouped(row.balanceBefore) },
-      { key: 'balance-after', label: 'New balance', kind: 'number', className: 'after', value: (row) => row.balanceAfter, cell: (row) => grouped(row.balanceAfter) },
-    ],
-    earlier: [
-      { key: 'expires-before', label: 'Expires (UTC)', kind: 'code', value: (row) => row.expiresBefore, cell: (row) => stamp(row.expiresBefore) },
-      { key: 'expires-after', label: 'New expiry (UTC)', kind: 'code', className: 'after', value: (row) => row.expiresAfter, cell: (row) => stamp(row.expiresAfter) },
-      { key: 'moved', label: 'Moved', kind: 'number', value: (row) => row.moved, cell: (row) => row.movedText },
-    ],
-    revived: [
-      { key: 'status', label: 'Status', kind: 'code', value: (row) => row.status },
-      { key: 'expires-before', label: 'Expires (UTC)', kind: 'code', value: (row) => row.expiresBefore, cell: (row) => stamp(row.expiresBefore) },
-      { key: 'expires-after', label: 'New expiry (UTC)', kind: 'code', className: 'after', value: (row) => row.expiresAfter, cell: (row) => stamp(row.expiresAfter) },
-    ],
-    'guardrail-rows': [{ key: 'problem', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.problem }],
-  };
-  for (const [key, extra] of Object.entries(columns)) {
-    if (document.getElementById('warn-' + key + '-table') !== null) place('warn-' + key + '-table', 'warn-' + key, byLine.concat(extra), found[key], 'None.');
-  }
-}
-`;

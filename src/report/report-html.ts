@@ -10,7 +10,7 @@ import type { ReportDocument } from './plan-document.js';
  * script checks the figures and draws the tables.
  */
 export function renderReportHtml(report: ReportDocument): string {
-  return renderPage({ title: `Run ${report.status}${report.target === null ? '' : ` on ${report.target}`}, ${displayTime(report.startedAt)}`, body: reportBody(report), data: report, script: REPORT_SCRIPT });
+  return renderPage({ title: `Run ${report.status}${report.target === null ? '' : ` on ${report.target}`}, ${displayTime(report.startedAt)}`, body: reportBody(report), page: 'report', data: report });
 }
 
 /** The outcomes in the order a reader looks for them; any other the report holds follows. */
@@ -118,70 +118,3 @@ function reportBody(report: ReportDocument): string {
   <p>Written by ti-credits at the end of the run. This file loads nothing from anywhere: no script, font, image or style outside it.</p>
 </footer>`;
 }
-
-/** The report's part of the page script (html-runtime.ts holds what both pages share). */
-const REPORT_SCRIPT = String.raw`
-/** The figures the report states, checked against each other and against the rows it lists, in whole numbers of any size. */
-function reportChecks(report) {
-  const counts = Object.entries(report.rows).filter(([outcome]) => outcome !== 'total');
-  let sum = 0n;
-  for (const [, count] of counts) sum += big(count) === null ? 0n : big(count);
-  const checks = [
-    {
-      label: 'Rows per outcome add up to the rows in the file',
-      ok: big(report.rows.total) !== null && sum === big(report.rows.total),
-      detail: counts.map(([outcome, count]) => grouped(count) + ' ' + outcome).join(' + ') + (sum === big(report.rows.total) ? ' = ' : ' = ' + grouped(sum) + ', not ') + grouped(report.rows.total),
-    },
-  ];
-  const notUpdated = (report.rows.total || 0) - (report.rows.updated || 0) - (report.rows.unchanged || 0);
-  checks.push(sameCheck('Rows not updated, each listed with why', notUpdated, report.problems.length));
-  if (report.balance !== null) checks.push(sumCheck('Balance before + net change = balance after', report.balance.before, report.balance.net, report.balance.after));
-  if (report.verify !== null) {
-    const holds = report.verify.rows.filter((row) => row.result === 'holds').length;
-    checks.push(sameCheck('Rows verify found holding, listed', report.verify.holds, holds));
-    checks.push(sameCheck('Rows verify found changed, listed', report.verify.changed, report.verify.rows.length - holds));
-  }
-  return checks;
-}
-
-const byLine = [
-  { key: 'line', label: 'Line', kind: 'number', value: (row) => row.line },
-  { key: 'id', label: 'Batch id', kind: 'code', value: (row) => row.id },
-  { key: 'name', label: 'Name', kind: 'text', className: 'name', value: (row) => (row.name === undefined ? null : row.name) },
-];
-/** A row the run compared with its batch: what the change was made from, what the batch held, what was asked. */
-const compared = [
-  { key: 'baseline', label: 'Made from', kind: 'text', className: 'wrap', value: (row) => values(row.baseline) },
-  { key: 'live', label: 'Live', kind: 'text', className: 'wrap', value: (row) => values(row.live) },
-  { key: 'target', label: 'Asked', kind: 'text', className: 'wrap', value: (row) => values(row.target) },
-];
-
-run((report) => {
-  showChecks(reportChecks(report), {
-    ties: 'Figures tie out \u2014 checked in this page: the rows per outcome add up, every row not updated is listed' + (report.balance === null ? '' : ', and balance before + net change = balance after') + '.',
-    doesNotTie: 'These figures do NOT tie out \u2014 check this run before relying on it',
-  });
-
-  const problems = place('problems-table', 'problems', byLine.concat([
-    { key: 'client', label: 'Client', kind: 'text', value: (row) => (row.clientName === undefined ? null : row.clientName) },
-    { key: 'outcome', label: 'Outcome', kind: 'code', value: (row) => row.outcome },
-    { key: 'error', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.error },
-    { key: 'code', label: 'Code', kind: 'code', value: (row) => row.code || null },
-  ], report.problems.some((row) => row.baseline || row.live || row.target) ? compared : []), report.problems, 'None: every row was updated or already held what it asked.');
-  if (problems !== null) {
-    const outcomes = [...new Set(report.problems.map((row) => row.outcome))].sort();
-    const choose = h('select', { 'data-testid': 'outcome-filter', 'aria-label': 'Outcome', onchange: () => problems.setFilter(choose.value === '*' ? null : (row) => row.outcome === choose.value) }, [
-      h('option', { value: '*', text: 'Every outcome' }),
-      ...outcomes.map((outcome) => h('option', { value: outcome, text: outcome })),
-    ]);
-    document.getElementById('problems-table').prepend(h('div', { class: 'tools' }, [h('label', {}, ['Outcome ', choose])]));
-  }
-
-  if (report.verify !== null) {
-    const written = { key: 'written', label: 'Written', kind: 'text', className: 'wrap', value: (row) => values(row.written) };
-    const live = { key: 'live', label: 'Live now', kind: 'text', className: 'wrap', value: (row) => (row.live === null ? 'not found' : values(row.live)) };
-    place('verify-changed-table', 'verify-changed', byLine.concat([written, live]), report.verify.rows.filter((row) => row.result !== 'holds'), 'None: every batch holds what was written.');
-    place('verify-holds-table', 'verify-holds', byLine.concat([written]), report.verify.rows.filter((row) => row.result === 'holds'), 'None.');
-  }
-});
-`;
