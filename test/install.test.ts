@@ -26,7 +26,7 @@ function npmEnv(): NodeJS.ProcessEnv {
   );
 }
 
-describe('installing ti-credits for use outside the clone (issue 13, point 9)', () => {
+describe('installing ti-credits for use outside the clone', () => {
   it('packs, installs from the tarball into a prefix of its own, and runs from another folder', async () => {
     const work = await tempDir();
     // dist/ is already built by `npm test`; --ignore-scripts keeps `prepare` from rebuilding it under the other tests' feet.

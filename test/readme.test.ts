@@ -64,7 +64,7 @@ before(async () => {
 });
 after(() => mock.close());
 
-describe("the README's walkthrough (issue 24)", () => {
+describe("the README's walkthrough", () => {
   it('runs as written, in order, from an empty folder, printing what the README shows', async () => {
     const steps = walkthroughSteps(await readFile(join(ROOT, 'README.md'), 'utf8'));
     assert.deepEqual(

@@ -251,7 +251,7 @@ describe('apply', () => {
     assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
   });
 
-  it('--dry-run shows a long name cut, never whole (issue 26)', async () => {
+  it('--dry-run shows a long name cut, never whole', async () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
@@ -262,7 +262,7 @@ describe('apply', () => {
     assert.ok(run.stdout.length + run.stderr.length < 5_000, `${run.stdout.length + run.stderr.length} characters printed`);
   });
 
-  it('--dry-run refuses a key the API refuses: exit 3, every row still reported (issue 13, point 10)', async () => {
+  it('--dry-run refuses a key the API refuses: exit 3, every row still reported', async () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a], { forbiddenKeys: ['ti_live_read_only_0123456789'] });
     const dir = await tempDir();
@@ -495,7 +495,7 @@ describe('validate', () => {
   });
 });
 
-describe('a refusal before the first row is read (issue 13, point 4)', () => {
+describe('a refusal before the first row is read', () => {
   it('leaves no run folder: a missing file, a folder, an empty file, a header it cannot use', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'a folder.csv'));
@@ -516,7 +516,7 @@ describe('a refusal before the first row is read (issue 13, point 4)', () => {
       }
     }
   });
-  it('refuses at once a pipe, a device or anything else that is not a regular file (issue 12, point 8)', async () => {
+  it('refuses at once a pipe, a device or anything else that is not a regular file', async () => {
     const dir = await tempDir();
     execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
     await symlink('/dev/zero', join(dir, 'zero.csv'));

@@ -8,7 +8,7 @@ import { clientBatches } from '../mock/http.js';
 const CLIENTS = ['aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002', 'cccccccc-0000-4000-8000-000000000003'];
 const NAMES = ['Umbrella', 'Acme Corp', 'Globex \u001b[31mred'];
 
-describe('ti-credits clients (issue 24)', () => {
+describe('ti-credits clients', () => {
   it('lists every client over several pages, by name, with its id; --json for a script', async () => {
     const mock = await startMockApi({ store: new CreditBatchStore(CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string })))), perPage: 2 });
     try {

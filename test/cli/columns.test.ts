@@ -6,7 +6,7 @@ import { cli, ids, mockStarter, readReport, requestsFor, tempDir, writeCsv } fro
 
 const startMock = mockStarter();
 
-describe('columns whose names resemble a field (issue 13, point 1)', () => {
+describe('columns whose names resemble a field', () => {
   it('refuse a misspelt balance column: exit 2, nothing sent, where a clean exit 0 would have changed no balance', async () => {
     const rows = ids(2);
     const mock = await startMock(rows);

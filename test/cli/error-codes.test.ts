@@ -12,7 +12,7 @@ function jsonOf(stdout: string): Record<string, any> {
   return JSON.parse(stdout) as Record<string, any>;
 }
 
-describe('the code of an error, wherever it is read (issue 22 §3)', () => {
+describe('the code of an error, wherever it is read', () => {
   it('--json: a usage error is a document holding the error and its code, as stderr says it', async () => {
     const dir = await tempDir();
     for (const [args, code] of [

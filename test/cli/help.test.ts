@@ -14,7 +14,7 @@ function optionBlock(help: string, flag: string): string {
 /** The exit codes listed at the end of a --help. */
 const exitCodes = (help: string): string[] => [...(help.split('Exit codes:\n')[1] ?? '').matchAll(/^ {2}(\d+) /gm)].map((match) => match[1] ?? '');
 
-describe('the command line as a newcomer types it (issue 13, point 6)', () => {
+describe('the command line as a newcomer types it', () => {
   it('takes -h and `help <command>` as --help', async () => {
     const dir = await tempDir();
     for (const args of [['-h'], ['help']]) {

@@ -9,7 +9,7 @@ async function csvOf(dir: string, rows: readonly string[]): Promise<string> {
   return writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
 }
 
-describe('a 429 that asks for no wait (issue 13, point 11)', { concurrency: true }, () => {
+describe('a 429 that asks for no wait', { concurrency: true }, () => {
   const past = new Date(Date.now() - 3_600_000).toUTCString();
   for (const retryAfter of ['0', '1.5', past]) {
     it(`Retry-After: ${retryAfter} still waits the API's pace, each retry counts against --max-throttle-wait, and the run ends`, async () => {
@@ -37,7 +37,7 @@ describe('a 429 that asks for no wait (issue 13, point 11)', { concurrency: true
 
 const ANSWER_LOST = /^the API may have applied this row: the answer was lost; /;
 
-describe('answers cut short (issue 13, point 14)', () => {
+describe('answers cut short', () => {
   it('marks a row whose connection closed mid-answer, or whose answer came after --timeout, in report.csv and failed.csv; not a refused one', async () => {
     const [cut, late, refused] = ids(3) as [string, string, string];
     const server = await hostileServer((request, response) => {
@@ -65,7 +65,7 @@ describe('answers cut short (issue 13, point 14)', () => {
     assert.deepEqual([cut, late, refused].map((id) => marked.get(id)), [true, true, false]);
   });
 
-  it('does not mark a row whose connection was refused: the request never left; nothing answering there, the run stops (issue 24)', async () => {
+  it('does not mark a row whose connection was refused: the request never left; nothing answering there, the run stops', async () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, ids(2)), '--base-url', 'http://127.0.0.1:9', '--rate', '0', '--retries', '3', '--concurrency', '1'], { cwd: dir });
     assert.equal(run.code, 3, run.stderr);
@@ -122,7 +122,7 @@ function pour(response: ServerResponse, bytes: number | undefined): void {
 /** The id at the end of a PUT's path. */
 const idIn = (url: string | undefined): string => url?.split('/').pop() ?? '';
 
-describe('answers too large (issue 13, point 12)', () => {
+describe('answers too large', () => {
   it('cuts off a body that never ends at 1 MB and fails the row with a clear message, without retrying it', async () => {
     const server = await hostileServer((_request, response) => pour(response, undefined));
     const dir = await tempDir();
@@ -159,7 +159,7 @@ describe('answers too large (issue 13, point 12)', () => {
   });
 });
 
-describe('a list whose batches lack the fields rows change (issue 21)', () => {
+describe('a list whose batches lack the fields rows change', () => {
   it('sends nothing against a value the API did not give, and does not crash', async () => {
     const client = '0d0c0b0a-0000-4000-8000-000000000001';
     const [noBalance, nullName, nullBalance] = ids(3) as [string, string, string];

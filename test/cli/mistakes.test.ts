@@ -5,7 +5,7 @@ import { cli, ids, mockStarter, tempDir, writeCsv } from '../helpers.js';
 const startMock = mockStarter();
 
 /** The mistakes newcomers were seen making, each met with words that say what to do (issue 24). */
-describe('messages for the mistakes seen (issue 24)', () => {
+describe('messages for the mistakes seen', () => {
   it('a dry run with --skip-invalid and invalid rows exits 1, as the real run does', async () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await startMock([a, b]);

@@ -26,7 +26,7 @@ after(async () => {
   await mock.close();
 });
 
-describe('names in plan.csv, plan.html and report.html, from real commands (issue 24)', () => {
+describe('names in plan.csv, plan.html and report.html, from real commands', () => {
   it('names every batch and client in the plan, and every row not updated in the report, a drifted one with its three values', async () => {
     const dir = await tempDir();
     const base = ['--base-url', mock.origin, '--rate', '0'];

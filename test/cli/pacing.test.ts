@@ -227,7 +227,7 @@ describe('the pace a run learns, and the next run starts from', () => {
 });
 
 describe('circuit breaker', () => {
-  it('says reads, not rows sent, when what failed were the reads that check each row before it is sent (issue 26)', async () => {
+  it('says reads, not rows sent, when what failed were the reads that check each row before it is sent', async () => {
     const client = randomUUID();
     const rows = ids(6);
     const seed: Partial<CreditBatch>[] = rows.map((id) => ({ id, clientId: client, currentBalance: 100, name: 'n', expiresOn: '2027-01-01T00:00:00.000Z' }));

@@ -20,7 +20,7 @@ async function mockOf(seed: readonly SeedBatch[]): Promise<MockApi> {
 
 const base = (mock: MockApi): string[] => ['--base-url', mock.origin, '--rate', '0'];
 
-describe('a plan a person reads (issue 24)', () => {
+describe('a plan a person reads', () => {
   it('flags rows that move an expiry earlier and rows that revive a batch not active, whatever file they come from, and lists each change in --timezone', async () => {
     const mock = await mockOf(await loadSeed(join(ROOT, 'fixtures', 'sample-seed.json')));
     const dir = await tempDir();

@@ -37,7 +37,7 @@ async function summaryIn(folder: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as Record<string, any>;
 }
 
-describe('commands printed to finish a run (issue 13, point 2)', () => {
+describe('commands printed to finish a run', () => {
   it('the resume command, pasted, continues with the options the run was started with, needing none repeated', async () => {
     const rows = ids(24);
     const stop = new AbortController();

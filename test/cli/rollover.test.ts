@@ -34,7 +34,7 @@ const ids = {
   b12: '6b4cb242-4a23-4596-a217-beaddbc496cb',
 };
 
-describe('ti-credits rollover (issue 24)', () => {
+describe('ti-credits rollover', () => {
   it('moves every batch expiring within the days to the end of --to, never one earlier, and applies end to end', async () => {
     const mock = await sample();
     const dir = await tempDir();

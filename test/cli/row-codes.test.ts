@@ -14,7 +14,7 @@ const fast = (mock: MockApi) => ['--base-url', mock.origin, '--rate', '0', '--re
  * failed.csv's `code` column right after `error`: what a finance user looks
  * up in the table of codes and a script acts on.
  */
-describe('the codes of row problems in report.csv and failed.csv (issue 22)', () => {
+describe('the codes of row problems in report.csv and failed.csv', () => {
   it('gives each invalid row the codes of its problems, in the order its error says them, and each valid row not sent the reason it was skipped', async () => {
     const [a, b, c] = ids(3) as [string, string, string];
     const mock = await mockWith([a, b, c]);

@@ -28,7 +28,7 @@ async function journalled(folder: string): Promise<Set<number>> {
 }
 
 describe('a run folder that cannot be written', () => {
-  it('refuses at once an --out where the system shows its state rather than keeping files, a link to one included (issue 26)', { timeout: 30_000, skip: process.platform !== 'linux' }, async () => {
+  it('refuses at once an --out where the system shows its state rather than keeping files, a link to one included', { timeout: 30_000, skip: process.platform !== 'linux' }, async () => {
     const cwd = await tempDir();
     const input = await writeCsv(cwd, balances(ids(1)));
     symlinkSync('/proc/self', join(cwd, 'looks-ordinary'));

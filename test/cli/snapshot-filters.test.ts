@@ -38,7 +38,7 @@ async function mockOf(): Promise<MockApi> {
 
 const base = (mock: MockApi): string[] => ['--base-url', mock.origin, '--rate', '0'];
 
-describe('snapshot --all-clients with filters (issue 24)', () => {
+describe('snapshot --all-clients with filters', () => {
   it('keeps exactly the batches expiring within the days given in --timezone, both ends included, across clients and pages', async () => {
     const mock = await mockOf();
     const dir = await tempDir();

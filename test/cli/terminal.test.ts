@@ -74,7 +74,7 @@ describe('at a terminal', () => {
     assert.ok(mock.requests.length < 30);
   });
 
-  it('on Ctrl-C at the question, says nothing was sent and exits 130, offering no command that sends (issue 13, point 3; issue 24)', async () => {
+  it('on Ctrl-C at the question, says nothing was sent and exits 130, offering no command that sends', async () => {
     const rows = ids(2);
     const mock = await startMockApi({ store: new CreditBatchStore(rows.map((id) => ({ id, clientId: CLIENT_OF_MOCK, currentBalance: 100 }))) });
     const dir = await tempDir();
@@ -90,7 +90,7 @@ describe('at a terminal', () => {
     assert.equal((await readSummary(dir)).status, 'interrupted');
   });
 
-  it('fits the bar to an 80-column terminal, keeping the failed count and the rate-limit pause (issue 13, point 7)', async () => {
+  it('fits the bar to an 80-column terminal, keeping the failed count and the rate-limit pause', async () => {
     const rows = ids(12);
     const [missing, throttled] = [rows[1] ?? '', rows[3] ?? ''];
     const mock = await startMock(rows.filter((id) => id !== missing), {

@@ -25,7 +25,7 @@ function echoes(key: string): [string, string][] {
   ];
 }
 
-describe('the key scrubbed from any text (issue 26)', () => {
+describe('the key scrubbed from any text', () => {
   it('replaces its base64, hex and HTML forms, wherever they stand in the text', () => {
     const scrub = keyScrubber(KEY);
     for (const [what, form] of echoes(KEY)) {

@@ -49,7 +49,7 @@ describe('mock command', () => {
     assert.match(stdout, /\n {2}12 credit batches; accepted key: ti_test_local_mock_key\n {2}Lists: 3 per page\n {2}Learners redeem 60 credits\/min from random active batches\n/);
   });
 
-  it('serves the sample instance the package ships with --sample, its clients named (issue 24)', async () => {
+  it('serves the sample instance the package ships with --sample, its clients named', async () => {
     const { code, stdout } = await serve(['--sample'], async (origin) => {
       const { body } = await call(origin, '/incoming/v2/clients');
       assert.deepEqual(body.data.Clients.clients.map((client: { name: string }) => client.name), ['Acme Corp', 'Globex', 'Initech']);

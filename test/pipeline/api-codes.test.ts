@@ -46,7 +46,7 @@ function failedWith(result: SendResult<unknown>): ApiError {
   return result.kind === 'failed' ? result.error : assert.fail();
 }
 
-describe('every failure of a request carries the code of what the API answered (issue 22 §3)', () => {
+describe('every failure of a request carries the code of what the API answered', () => {
   it('a 422 of the mock (a balance over its limit) fails the row with TIC-API-422, sent once, the batch untouched', async () => {
     const [id] = ids(1) as [string];
     const mock = await mockWith([id]);

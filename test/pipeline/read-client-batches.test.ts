@@ -154,7 +154,7 @@ describe('reading the credit batches of one client (the worked example of a new 
     assert.equal(mock.requests[0]?.query.creditAccountId, account);
   });
 
-  it('reads a batch lacking name, expiresOn or currentBalance, or holding null for them, with those fields absent, never as values (issue 21)', async () => {
+  it('reads a batch lacking name, expiresOn or currentBalance, or holding null for them, with those fields absent, never as values', async () => {
     const [nulls, absent, nullClient] = [randomUUID(), randomUUID(), randomUUID()];
     const { origin } = await listServer([
       [
@@ -197,7 +197,7 @@ async function readFrom(origin: string): Promise<SendResult<readonly ListedBatch
   }
 }
 
-describe('a list that never ends is stopped as soon as it shows it (issue 21)', () => {
+describe('a list that never ends is stopped as soon as it shows it', () => {
   it('stops at the same page answered again with hasMore: true, or a page of batches listed already', async () => {
     const first = [listed(randomUUID()), listed(randomUUID())];
     const same = await pagedServer(() => ({ creditBatches: first, pageInfo: { perPage: 2, hasMore: true } }));

@@ -17,7 +17,7 @@ function refusal(afterMs: number, maxAgeS: number): string {
   return 'sent';
 }
 
-describe('a saved plan too old to send says how old, in the unit that shows it (issue 26)', () => {
+describe('a saved plan too old to send says how old, in the unit that shows it', () => {
   it('says seconds, minutes and hours as they are, the age always past the limit shown', () => {
     assert.equal(refusal(300, 0), `The plan in plan was made at ${MADE}, 1 s ago, longer ago than --max-plan-age allows (0 s); nothing was sent.`);
     assert.equal(refusal(12_300, 10), `The plan in plan was made at ${MADE}, 13 s ago, longer ago than --max-plan-age allows (10 s); nothing was sent.`);
@@ -27,7 +27,7 @@ describe('a saved plan too old to send says how old, in the unit that shows it (
     assert.equal(refusal(86_400_000, 86_400), 'sent');
   });
 
-  it('refuses under TIC-PLAN-TOO-OLD, and a plan made for another instance under TIC-PLAN-OTHER-TARGET (issue 22 §3)', () => {
+  it('refuses under TIC-PLAN-TOO-OLD, and a plan made for another instance under TIC-PLAN-OTHER-TARGET', () => {
     const document = { target: TARGET, madeAt: MADE } as PlanDocument;
     assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 0 }, TARGET, new Date(Date.parse(MADE) + 1000)), { code: 'TIC-PLAN-TOO-OLD', kind: 'invalid' });
     assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 60_000 }, 'https://other.thoughtindustries.com', new Date(MADE)), {

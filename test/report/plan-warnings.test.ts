@@ -37,7 +37,7 @@ function warnedPlan(): PlanDocument {
 
 const linesOf = async (table: Locator): Promise<number[]> => (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
 
-describe('plan.html warnings and names (issue 24)', () => {
+describe('plan.html warnings and names', () => {
   let browser: Browser;
   let folder: string;
   const plan = warnedPlan();

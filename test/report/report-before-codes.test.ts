@@ -32,7 +32,7 @@ function oldRunFolder(dir: string, bom: string): string {
   return input;
 }
 
-describe('a run whose report was written before reports had a code column (issue 22)', () => {
+describe('a run whose report was written before reports had a code column', () => {
   for (const bom of ['', '\ufeff']) {
     it(`resumes: what it recorded reads back, its rows get an empty code, the rows sent now their codes${bom === '' ? '' : ' (--excel, a byte order mark first)'}`, async () => {
       const dir = await tempDir();

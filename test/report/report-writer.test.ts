@@ -82,7 +82,7 @@ describe('report writer', () => {
     writer.close();
   });
 
-  it('guards every cell against spreadsheets\' formulas, the user\'s too, as a CSV file reads them back exactly (issue 26)', async () => {
+  it('guards every cell against spreadsheets\' formulas, the user\'s too, as a CSV file reads them back exactly', async () => {
     const dir = await tempDir();
     const withNote = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance', 'note'] });
     const writer = new ReportWriter(dir, withNote);

@@ -9,7 +9,7 @@ import { readRunRecord } from '../../src/report/run-record.js';
 import { unwritableFolder } from '../../src/report/write-failure.js';
 import { tempDir } from '../helpers.js';
 
-describe('the run folder says what is wrong with it under a code (issue 22 §3)', () => {
+describe('the run folder says what is wrong with it under a code', () => {
   it('a folder without run.json is TIC-RUN-FOLDER-UNREADABLE; a damaged run.json, TIC-RUN-RECORD-DAMAGED', async () => {
     const dir = await tempDir();
     await assert.rejects(readRunRecord(dir), { code: 'TIC-RUN-FOLDER-UNREADABLE', kind: 'invalid', message: `${dir} is not a run folder: it has no run.json.` });

@@ -41,7 +41,7 @@ describe('circuit breaker', () => {
     const breaker = new CircuitBreaker(0);
     assert.ok(Array.from({ length: 100 }, () => breaker.record(exhausted)).every((tripped) => !tripped));
   });
-  it('says what failed: rows sent, reads of the API (when no row was sent), or both (issue 26)', () => {
+  it('says what failed: rows sent, reads of the API (when no row was sent), or both', () => {
     const rows = new CircuitBreaker(3);
     [exhausted, exhausted, exhausted].forEach((result) => rows.record(result));
     const said = (breaker: CircuitBreaker): string => say(API_WORDS, 'TIC-API-UNAVAILABLE', { ...breaker.failures, last: '503: down' }).message;

@@ -30,7 +30,7 @@ describe('name', () => {
     assert.match(problemOf(parseName('Acme\tLtd')), /U\+0009, a tab/);
     assert.match(problemOf(parseName('Acme\u0085')), /U\+0085/);
   });
-  it('refuses the characters that reorder or break the text shown, as controls, the message escaping them (issue 26)', () => {
+  it('refuses the characters that reorder or break the text shown, as controls, the message escaping them', () => {
     const cases: [string, string][] = [
       ['\u202e', 'a right-to-left override'],
       ['\u202a', 'a left-to-right embedding'],

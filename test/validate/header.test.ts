@@ -63,7 +63,7 @@ describe('header', () => {
 });
 
 describe('a column named like one ti-credits sends', () => {
-  it('is refused, naming the field it resembles; misspelt, the rename alone is suggested (issue 24)', () => {
+  it('is refused, naming the field it resembles; misspelt, the rename alone is suggested', () => {
     const misspelt = refusal(['id', 'name', 'expiresOn', 'currentBalence']);
     assert.match(misspelt.message, /column 4 "currentBalence" looks like currentBalance misspelt: rename it currentBalance\.$/);
     assert.doesNotMatch(misspelt.message, /--extra-column/);
@@ -77,7 +77,7 @@ describe('a column named like one ti-credits sends', () => {
     assert.match(refusal(['id', 'Client ID', 'name']).message, /"Client ID" looks like clientId/);
     assert.match(refusal(['id', 'name', 'before.nmae']).message, /"before.nmae" looks like before.name/);
   });
-  it('takes what finance sheets call a column for it: rename it, or carry it as a note (issue 24)', () => {
+  it('takes what finance sheets call a column for it: rename it, or carry it as a note', () => {
     const finance = refusal(['ID', 'Batch Name', 'Expiry Date', 'Balance']).message;
     assert.match(finance, /column 2 "Batch Name" looks like name: rename it name if it holds the values to send, or pass --extra-column "Batch Name" to carry it as a note/);
     assert.match(finance, /column 3 "Expiry Date" looks like expiresOn: rename it expiresOn if it holds the values to send/);
