@@ -5,8 +5,9 @@ import { TiError } from '../core/errors.js';
 import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter } from '../report/baseline-file.js';
-import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
+import { sha256File } from '../report/plan-document.js';
 import { PlanFile } from '../report/plan-file.js';
+import { writePlanFiles } from '../report/plan-rows.js';
 import type { RowOutcome } from '../report/outcome.js';
 import { keyKind } from '../send/api-target.js';
 import type { Executor } from '../send/executor.js';
@@ -48,7 +49,7 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   const guardOptions = context.guard;
   if (guardOptions === undefined) throw new Error('the live values are read only by a run that reads before writing');
   const { scan, named } = scanned;
-  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
+  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id), expected: scan.rows });
   const scopes = new ReadScopes(named.clients, guardOptions.clients);
   const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
   const failure = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
@@ -79,7 +80,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   // Baselines recorded by an earlier session (or a saved plan) are the run's; a session that died before recording them sent nothing.
   const recorded = (mode.kind === 'resume' || mode.kind === 'apply-plan') && session.folder.hasBaselines() ? new BaselineCursor(session.folder.path) : undefined;
   const baselines = recorded === undefined ? new BaselineWriter(session.folder.path) : undefined;
-  const saved = mode.kind === 'plan' ? new SavedPlanRows() : undefined;
+  const saved = mode.kind === 'plan' ? new SavedPlanRows(session.folder.path) : undefined;
   const planFile = new PlanFile(session.folder.path);
   const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
   const problems = new Map<number, string>();
@@ -129,13 +130,14 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   } catch (error) {
     baselines?.discard();
     planFile.discard();
+    saved?.rows.discard();
     throw error;
   } finally {
     await recorded?.close();
   }
   order.settle();
   const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
-  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
+  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: await savePlan(context, source, scanned, built, saved) };
   return { plan, problems, preview, order };
 }
 
@@ -163,28 +165,37 @@ export function notPlanned(row: ValidRow): string {
  * original again), plan.json with every row's baseline and target and the
  * plan's id, and plan.html.
  */
-async function savePlan(context: RunContext, source: InputSource, scanned: Scanned, plan: Plan, rows: SavedPlanRows): Promise<PlanDocument> {
+async function savePlan(context: RunContext, source: InputSource, scanned: Scanned, plan: Plan, saved: SavedPlanRows): Promise<string> {
   const { session, options } = context;
   const folder = session.folder;
-  const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
-  await copyFile(source.path, join(folder.path, copy));
-  const { size, sha256 } = await fingerprintFile(source.path);
-  const send = options.send;
-  const document = await writePlanDocument(folder.path, {
-    version: 1,
-    madeAt: session.startedAt.toISOString(),
-    madeBy: userInfo().username,
-    target: send?.target.origin ?? '',
-    keyKind: keyKind(send?.target.apiKey ?? ''),
-    input: { name: basename(source.path), sha256, size, copy },
-    baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
-    options: describeOptions(context.mode, options),
-    totals: planTotals(plan, scanned.scan.rows),
-    rows: rows.rows,
-  });
-  await folder.writePlanHtml(document);
-  session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
-  return document;
+  const { rows } = saved;
+  try {
+    rows.close();
+    const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
+    await copyFile(source.path, join(folder.path, copy));
+    const { size, sha256 } = await fingerprintFile(source.path);
+    const send = options.send;
+    const id = await writePlanFiles(
+      folder.path,
+      {
+        version: 1,
+        madeAt: session.startedAt.toISOString(),
+        madeBy: userInfo().username,
+        target: send?.target.origin ?? '',
+        keyKind: keyKind(send?.target.apiKey ?? ''),
+        input: { name: basename(source.path), sha256, size, copy },
+        baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
+        options: describeOptions(context.mode, options),
+        totals: planTotals(plan, scanned.scan.rows),
+      },
+      rows,
+    );
+    session.log.logger.info({ event: 'plan-saved', id }, 'plan saved');
+    return id;
+  } catch (error) {
+    rows.discard();
+    throw error;
+  }
 }
 
 /**

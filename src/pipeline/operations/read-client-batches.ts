@@ -5,6 +5,7 @@ import { readBatchPage, type BatchPage } from '../../send/api-answers.js';
 import type { BatchPageQuery } from '../../send/api-client.js';
 import type { Executor } from '../../send/executor.js';
 import type { Operation, SendResult } from '../../send/operation.js';
+import { IdTable } from '../live/id-table.js';
 
 /** One page of a client's credit batches. */
 export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
@@ -47,11 +48,62 @@ export interface PageRead {
 
 export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly ListedBatch[]>> {
   const batches = new Map<string, ListedBatch>();
+  const result = await listClientBatches(executor, clientId, creditAccountId, {
+    size: () => batches.size,
+    note: (batch) => {
+      const key = batch.id.toLowerCase();
+      const earlier = batches.get(key);
+      batches.set(key, batch);
+      return earlier === undefined ? 'new' : UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field]) ? 'differs' : 'same';
+    },
+  }, onPage);
+  return result.kind === 'done' ? { ...result, value: [...batches.values()] } : result;
+}
+
+/**
+ * The same reading, each page handed to `onPage` and nothing kept of the
+ * batches but what tells a batch listed twice: its id and a 64-bit
+ * fingerprint of the values a row can change (two different sets of values
+ * share one about once in 10^19), where holding every batch of a client of
+ * a hundred thousand took hundreds of megabytes. Done: how many batches.
+ */
+export async function eachClientBatch(executor: Executor, clientId: string, creditAccountId: string | undefined, onPage: (page: PageRead) => void): Promise<SendResult<number>> {
+  const ids = new IdTable();
+  let prints = new Uint32Array(2 * 1024);
+  const result = await listClientBatches(executor, clientId, creditAccountId, {
+    size: () => ids.size,
+    note: (batch) => {
+      const known = ids.size;
+      const number = ids.add(batch.id);
+      const [high, low] = fingerprint(batch);
+      if (number === known) {
+        if (2 * number + 2 > prints.length) {
+          const grown = new Uint32Array(prints.length * 2);
+          grown.set(prints);
+          prints = grown;
+        }
+        prints[2 * number] = high;
+        prints[2 * number + 1] = low;
+        return 'new';
+      }
+      return prints[2 * number] === high && prints[2 * number + 1] === low ? 'same' : 'differs';
+    },
+  }, onPage);
+  return result.kind === 'done' ? { ...result, value: ids.size } : result;
+}
+
+/** The batches listed so far: how many, and whether one is new, listed before with the same values, or with others. */
+interface Listed {
+  size(): number;
+  note(batch: ListedBatch): 'new' | 'same' | 'differs';
+}
+
+async function listClientBatches<T>(executor: Executor, clientId: string, creditAccountId: string | undefined, listed: Listed, onPage?: (page: PageRead) => void): Promise<SendResult<T | undefined>> {
   let attempts = 0;
   let total: number | undefined;
   let pages = MAX_PAGES;
   let previous: readonly string[] = [];
-  const refuse = (message: string): SendResult<readonly ListedBatch[]> => ({ kind: 'failed', error: new ApiError('rejected', message, { status: 200, hint: INCONSISTENT }), attempts, interrupted: false, answerLost: false });
+  const refuse = (message: string): SendResult<T | undefined> => ({ kind: 'failed', error: new ApiError('rejected', message, { status: 200, hint: INCONSISTENT }), attempts, interrupted: false, answerLost: false });
   for (let page = 1; ; page++) {
     const result = await executor.perform(readBatchPageOperation, { clientId, creditAccountId, page });
     if (result.kind !== 'done') return result.kind === 'failed' ? { ...result, attempts: attempts + result.attempts } : result;
@@ -65,33 +117,82 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
     }
     let added = 0;
     for (const batch of creditBatches) {
-      const key = batch.id.toLowerCase();
-      const earlier = batches.get(key);
+      const seen = listed.note(batch);
       // Listed twice with other values, the batch changed while the list was read: neither value can be trusted as its baseline.
-      if (earlier !== undefined && UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field])) {
+      if (seen === 'differs') {
         return refuse(`the API listed credit batch ${clip(batch.id)} of client ${clientId} twice, with different values; the list may have changed while it was read`);
       }
-      if (earlier === undefined) added++;
-      batches.set(key, batch);
+      if (seen === 'new') added++;
     }
-    const ids = creditBatches.map((batch) => batch.id.toLowerCase());
     const more = creditBatches.length > 0 && hasMore === true;
     if (more && added === 0) {
+      const ids = creditBatches.map((batch) => batch.id.toLowerCase());
       const same = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
       return refuse(`the API answered page ${page} of the credit batches of client ${clientId} with ${same ? `the very batches of page ${page - 1}` : 'only batches it had listed already'}, yet said more were to come; reading stopped there rather than go round`);
     }
-    if (total !== undefined && batches.size > total) {
-      return refuse(`the API listed more credit batches for client ${clientId} than the ${total} it said it has (${batches.size} by page ${page}); the list may have changed while it was read`);
+    if (total !== undefined && listed.size() > total) {
+      return refuse(`the API listed more credit batches for client ${clientId} than the ${total} it said it has (${listed.size()} by page ${page}); the list may have changed while it was read`);
     }
     if (!more) break;
     if (page >= pages) {
       const why = total === undefined ? `${MAX_PAGES} pages, the most ti-credits reads for one client` : `${page} pages, more than the ${total} batches it said it has need`;
       return refuse(`the API still said more credit batches of client ${clientId} were to come after ${why}; reading stopped there rather than go on without end`);
     }
-    previous = ids;
+    previous = creditBatches.map((batch) => batch.id.toLowerCase());
   }
-  if (total !== undefined && total !== batches.size) {
-    return refuse(`the API listed ${batches.size} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`);
+  if (total !== undefined && total !== listed.size()) {
+    return refuse(`the API listed ${listed.size()} credit batches for client ${clientId} but said it has ${total}; the list may have changed while it was read`);
   }
-  return { kind: 'done', value: [...batches.values()], attempts, status: 200 };
+  return { kind: 'done', value: undefined, attempts, status: 200 };
+}
+
+/**
+ * A 64-bit fingerprint of the values of a batch a row can change, as two
+ * words (murmur3's mixing, two seeds); each value is marked by its kind, so
+ * that a value absent, a number and a text never share one by their form.
+ */
+function fingerprint(batch: ListedBatch): [number, number] {
+  let high = 0x5bd1e995;
+  let low = 0x27d4eb2f;
+  for (const field of UPDATABLE_FIELDS) {
+    const value = batch[field];
+    if (typeof value === 'number') {
+      // A balance is a safe whole number (api-answers.ts refuses any other): its two 32-bit halves say it whole.
+      const words = [1, Math.floor(value / 2 ** 32), value >>> 0];
+      for (const word of words) {
+        high = mix(high, word);
+        low = mix(low, word);
+      }
+    } else if (typeof value === 'string') {
+      high = mix(high, 2);
+      low = mix(low, 2);
+      for (let index = 0; index < value.length; index++) {
+        const code = value.charCodeAt(index);
+        high = mix(high, code);
+        low = mix(low, code);
+      }
+      high = mix(high, value.length);
+      low = mix(low, value.length);
+    } else {
+      high = mix(high, 3);
+      low = mix(low, 3);
+    }
+  }
+  return [finish(high), finish(low)];
+}
+
+function mix(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

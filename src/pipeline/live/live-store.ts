@@ -1,0 +1,342 @@
+import type { LiveBatch } from './live-batches.js';
+import { IdTable } from './id-table.js';
+
+/** Texts many batches share (clients, credit accounts), each kept once. */
+export class Interned {
+  readonly #numbers = new Map<string, number>();
+  readonly #texts: string[] = [];
+
+  number(text: string): number {
+    let number = this.#numbers.get(text);
+    if (number === undefined) {
+      number = this.#texts.length;
+      this.#texts.push(text);
+      this.#numbers.set(text, number);
+    }
+    return number;
+  }
+
+  text(number: number): string {
+    return this.#texts[number] as string;
+  }
+}
+
+// Which fields an entry holds, and how its texts are kept.
+const NAME = 1;
+const EXPIRES = 2;
+const UPDATED = 4;
+const BALANCE = 8;
+const ALLOCATED = 16;
+const ACCOUNT = 32;
+/** The expiry (or updatedAt) kept as text, not as a moment: not in the one form a moment is written back in. */
+const EXPIRES_TEXT = 64;
+const UPDATED_TEXT = 128;
+/** The entry's texts kept as UTF-16 (two bytes a character), not as Latin-1 (one). */
+const WIDE = 256;
+
+const FIRST_CAPACITY = 1024;
+
+/**
+ * Credit batches by id, in columns of typed arrays: about 90 bytes a batch
+ * where objects and strings took about 400, and nothing for the garbage
+ * collector to trace. Each entry also says which read listed it and when
+ * (see LiveBatches). Every value comes back exactly as it was stored: a field
+ * absent stays absent; an expiry or updatedAt in the form
+ * `YYYY-MM-DDTHH:mm:ss.sssZ` is kept as its moment, which writes it back in
+ * that very form, any other text as text; texts beyond Latin-1 are kept as
+ * UTF-16, so that no character (a lone surrogate included) is changed.
+ */
+export class LiveStore {
+  readonly #ids: IdTable;
+  readonly #interned: Interned;
+  #capacity: number;
+  #read: Uint32Array;
+  #at: Float64Array;
+  #balance: Float64Array;
+  #allocated: Float64Array;
+  #expires: Float64Array;
+  #updated: Float64Array;
+  #client: Uint32Array;
+  #account: Uint32Array;
+  #flags: Uint16Array;
+  /** Where an entry's texts begin in `#text`, and how many bytes they take. */
+  #textAt: Uint32Array;
+  #textLength: Uint32Array;
+  #text = Buffer.allocUnsafe(64 * 1024);
+  #textUsed = 0;
+  /** Bytes of `#text` no entry uses any more: its texts were replaced by longer ones. */
+  #garbage = 0;
+
+  /**
+   * `expected`: the most entries it will likely hold (the rows of the file),
+   * room for which is made at once: growing columns of a million entries
+   * held the old and the new copy together, and left the allocator
+   * fragmented. Room not written to takes no memory: the system gives
+   * large zeroed allocations page by page, as they are first written.
+   */
+  constructor(interned = new Interned(), expected = 0) {
+    this.#interned = interned;
+    const capacity = Math.max(FIRST_CAPACITY, expected);
+    this.#ids = new IdTable(capacity);
+    this.#capacity = capacity;
+    this.#read = new Uint32Array(capacity);
+    this.#at = new Float64Array(capacity);
+    this.#balance = new Float64Array(capacity);
+    this.#allocated = new Float64Array(capacity);
+    this.#expires = new Float64Array(capacity);
+    this.#updated = new Float64Array(capacity);
+    this.#client = new Uint32Array(capacity);
+    this.#account = new Uint32Array(capacity);
+    this.#flags = new Uint16Array(capacity);
+    this.#textAt = new Uint32Array(capacity);
+    this.#textLength = new Uint32Array(capacity);
+  }
+
+  /** Whether `id` has an entry (as any read listed it, that read kept or not). */
+  has(id: string): boolean {
+    return this.#ids.find(id) >= 0;
+  }
+
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  /** The entry of `id`, or -1. */
+  find(id: string): number {
+    return this.#ids.find(id);
+  }
+
+  readOf(entry: number): number {
+    return this.#read[entry] as number;
+  }
+
+  atOf(entry: number): number {
+    return this.#at[entry] as number;
+  }
+
+  /** Stores the batch of `id` as listed by read `read`, its page requested at `at`, in place of what was stored of it. */
+  set(id: string, batch: LiveBatch, read: number, at: number): void {
+    const entry = this.#entry(id);
+    this.#read[entry] = read;
+    this.#at[entry] = at;
+    this.#client[entry] = this.#interned.number(batch.clientId);
+    let flags = 0;
+    if (batch.currentBalance !== undefined) {
+      flags |= BALANCE;
+      this.#balance[entry] = batch.currentBalance;
+    }
+    if (batch.allocatedCredits !== undefined) {
+      flags |= ALLOCATED;
+      this.#allocated[entry] = batch.allocatedCredits;
+    }
+    if (batch.creditAccountId !== undefined) {
+      flags |= ACCOUNT;
+      this.#account[entry] = this.#interned.number(batch.creditAccountId);
+    }
+    const texts: string[] = [];
+    if (batch.name !== undefined) {
+      flags |= NAME;
+      texts.push(batch.name);
+    }
+    if (batch.expiresOn !== undefined) {
+      flags |= EXPIRES;
+      const moment = momentOf(batch.expiresOn);
+      if (moment === undefined) {
+        flags |= EXPIRES_TEXT;
+        texts.push(batch.expiresOn);
+      } else this.#expires[entry] = moment;
+    }
+    if (batch.updatedAt !== undefined) {
+      flags |= UPDATED;
+      const moment = momentOf(batch.updatedAt);
+      if (moment === undefined) {
+        flags |= UPDATED_TEXT;
+        texts.push(batch.updatedAt);
+      } else this.#updated[entry] = moment;
+    }
+    if (texts.some((text) => BEYOND_LATIN1.test(text))) flags |= WIDE;
+    this.#flags[entry] = flags;
+    this.#writeTexts(entry, texts, (flags & WIDE) !== 0 ? 'utf16le' : 'latin1');
+  }
+
+  /** The batch of an entry, as it was stored. */
+  batchOf(entry: number): LiveBatch {
+    const flags = this.#flags[entry] as number;
+    const batch: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { clientId: this.#interned.text(this.#client[entry] as number) };
+    if ((flags & ALLOCATED) !== 0) batch.allocatedCredits = this.#allocated[entry] as number;
+    if ((flags & ACCOUNT) !== 0) batch.creditAccountId = this.#interned.text(this.#account[entry] as number);
+    const texts = this.#readTexts(entry, flags);
+    let next = 0;
+    if ((flags & NAME) !== 0) batch.name = texts[next++] as string;
+    if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#expires[entry] as number).toISOString();
+    if ((flags & BALANCE) !== 0) batch.currentBalance = this.#balance[entry] as number;
+    if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#updated[entry] as number).toISOString();
+    return batch;
+  }
+
+  /**
+   * Stores every entry of `other` (made with the same Interned), in place of
+   * what was stored of its ids: a read is gathered apart and kept only once
+   * it is whole.
+   */
+  merge(other: LiveStore): void {
+    for (let from = 0; from < other.size; from++) {
+      const entry = this.#ids.adopt(other.#ids, from);
+      if (entry >= this.#capacity) this.#grow();
+      this.#read[entry] = other.#read[from] as number;
+      this.#at[entry] = other.#at[from] as number;
+      this.#balance[entry] = other.#balance[from] as number;
+      this.#allocated[entry] = other.#allocated[from] as number;
+      this.#expires[entry] = other.#expires[from] as number;
+      this.#updated[entry] = other.#updated[from] as number;
+      this.#client[entry] = other.#client[from] as number;
+      this.#account[entry] = other.#account[from] as number;
+      this.#flags[entry] = other.#flags[from] as number;
+      const at = other.#textAt[from] as number;
+      const length = other.#textLength[from] as number;
+      const place = this.#placeText(entry, length);
+      other.#text.copy(this.#text, place, at, at + length);
+    }
+  }
+
+  #entry(id: string): number {
+    const entry = this.#ids.add(id);
+    if (entry >= this.#capacity) this.#grow();
+    return entry;
+  }
+
+  /** Where an entry's `length` bytes of text go: in its old place when they fit there. */
+  #placeText(entry: number, length: number): number {
+    const old = this.#textLength[entry] as number;
+    this.#textLength[entry] = 0;
+    if (length <= old) {
+      this.#garbage += old - length;
+      this.#textLength[entry] = length;
+      return this.#textAt[entry] as number;
+    }
+    this.#garbage += old;
+    const at = this.#reserve(length);
+    this.#textAt[entry] = at;
+    this.#textLength[entry] = length;
+    return at;
+  }
+
+  #grow(): void {
+    const capacity = Math.ceil(this.#capacity * 1.5);
+    const grown = <T extends Uint32Array | Float64Array | Uint16Array>(old: T, make: new (size: number) => T): T => {
+      const array = new make(capacity);
+      array.set(old);
+      return array;
+    };
+    this.#read = grown(this.#read, Uint32Array);
+    this.#at = grown(this.#at, Float64Array);
+    this.#balance = grown(this.#balance, Float64Array);
+    this.#allocated = grown(this.#allocated, Float64Array);
+    this.#expires = grown(this.#expires, Float64Array);
+    this.#updated = grown(this.#updated, Float64Array);
+    this.#client = grown(this.#client, Uint32Array);
+    this.#account = grown(this.#account, Uint32Array);
+    this.#flags = grown(this.#flags, Uint16Array);
+    this.#textAt = grown(this.#textAt, Uint32Array);
+    this.#textLength = grown(this.#textLength, Uint32Array);
+    this.#capacity = capacity;
+  }
+
+  /** An entry's texts, each after its length in bytes (four bytes). */
+  #writeTexts(entry: number, texts: readonly string[], encoding: 'latin1' | 'utf16le'): void {
+    const perChar = encoding === 'latin1' ? 1 : 2;
+    let length = 0;
+    for (const text of texts) length += 4 + text.length * perChar;
+    let at = this.#placeText(entry, length);
+    for (const text of texts) {
+      this.#text.writeUInt32LE(text.length * perChar, at);
+      at += 4 + this.#text.write(text, at + 4, encoding);
+    }
+  }
+
+  #readTexts(entry: number, flags: number): string[] {
+    const texts: string[] = [];
+    const encoding = (flags & WIDE) !== 0 ? 'utf16le' : 'latin1';
+    let at = this.#textAt[entry] as number;
+    const end = at + (this.#textLength[entry] as number);
+    while (at < end) {
+      const length = this.#text.readUInt32LE(at);
+      texts.push(this.#text.toString(encoding, at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    return texts;
+  }
+
+  /** Room for `length` bytes of text at the end, the texts compacted first when most of what is held is garbage. */
+  #reserve(length: number): number {
+    if (this.#garbage > 1024 * 1024 && this.#garbage > this.#textUsed / 2) this.#compact();
+    if (this.#textUsed + length > this.#text.length) {
+      const size = Math.max(this.#textUsed + length, Math.ceil(this.#text.length * 1.5));
+      if (size > MAX_TEXT) throw new Error(`the texts of the live credit batches would take more than ${MAX_TEXT} bytes`);
+      const grown = Buffer.allocUnsafe(size);
+      this.#text.copy(grown, 0, 0, this.#textUsed);
+      this.#text = grown;
+    }
+    const at = this.#textUsed;
+    this.#textUsed += length;
+    return at;
+  }
+
+  #compact(): void {
+    const text = Buffer.allocUnsafe(Math.max(64 * 1024, this.#textUsed - this.#garbage));
+    let used = 0;
+    for (let entry = 0; entry < this.#ids.size; entry++) {
+      const length = this.#textLength[entry] as number;
+      const at = this.#textAt[entry] as number;
+      this.#text.copy(text, used, at, at + length);
+      this.#textAt[entry] = used;
+      used += length;
+    }
+    this.#text = text;
+    this.#textUsed = used;
+    this.#garbage = 0;
+  }
+}
+
+/** A Buffer's length is a 32-bit count of bytes. */
+const MAX_TEXT = 2 ** 32 - 1;
+
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * The moment of `text` when it is in exactly the form toISOString writes
+ * (`2027-03-31T23:59:59.000Z`, years 1000 to 9999), so that the moment
+ * gives it back character for character; undefined for any other text.
+ * Read by hand: Date.parse and toISOString for two fields of a million
+ * batches took longer than reading their pages.
+ */
+function momentOf(text: string): number | undefined {
+  if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  const milli = digits(text, 20, 23);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+/** The decimal number of the digits from `from` to `to`; -1 if any is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
