@@ -1,19 +1,24 @@
 import type { Columns } from '../core/columns.js';
 import { TiError } from '../core/errors.js';
 import { describeChange } from '../report/plan-file.js';
-import type { PlanRow, PlanTotals } from '../report/plan-document.js';
+import type { PlanTotals } from '../report/plan-document.js';
+import { PlanRows } from '../report/plan-rows.js';
 import type { InvalidRow, ValidRow } from '../validate/row.js';
 import type { PlannedRow } from './live/guard.js';
 import type { Plan } from './plan.js';
 import type { SavedPlan } from './mode.js';
 
-/** The rows of a saved plan, gathered by the plan pass in file order. */
+/** The rows of a saved plan, gathered by the plan pass in file order (written to the plan folder as they come: see PlanRows). */
 export class SavedPlanRows {
-  readonly rows: PlanRow[] = [];
+  readonly rows: PlanRows;
+
+  constructor(folder: string) {
+    this.rows = new PlanRows(folder);
+  }
 
   add(row: ValidRow, planned: PlannedRow): void {
     if (planned.kind === 'invalid') {
-      this.rows.push({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem });
+      this.rows.add({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem });
       return;
     }
     const changes =
@@ -21,12 +26,12 @@ export class SavedPlanRows {
         ? planned.changes.map((change) => ({ field: change.field, before: change.before ?? null, after: change.after ?? null, delta: change.delta ?? null, change: describeChange(change) }))
         : [];
     const state = planned.kind === 'unchanged' ? 'unchanged' : planned.drifted ? 'drifted' : 'change';
-    this.rows.push({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null });
+    this.rows.add({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null });
   }
 
   invalid(row: InvalidRow, columns: Columns, problem: string): void {
     const id = row.cells[columns.id]?.trim();
-    this.rows.push({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem });
+    this.rows.add({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem });
   }
 }
 

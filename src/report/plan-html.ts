@@ -1,4 +1,4 @@
-import { card, displayTime, escapeHtml as e, groupDigits, plural, renderPage } from './html-page.js';
+import { card, displayTime, escapeHtml as e, groupDigits, pageAround, plural, renderPage } from './html-page.js';
 import type { PlanDocument } from './plan-document.js';
 
 /**
@@ -8,8 +8,15 @@ import type { PlanDocument } from './plan-document.js';
  * that the totals tie out, from the rows themselves, and draws the tables.
  */
 export function renderPlanHtml(plan: PlanDocument): string {
-  return renderPage({ title: `Plan ${plan.id.slice(0, 12)} for ${plan.target}`, body: planBody(plan), data: plan, script: PLAN_SCRIPT });
+  return renderPage({ title: planTitle(plan), body: planBody(plan), data: plan, script: PLAN_SCRIPT });
 }
+
+/** plan.html around the plan's JSON, which the page embeds whole: for a plan whose rows are written a piece at a time. */
+export function planHtmlAround(plan: Omit<PlanDocument, 'rows'>): { readonly before: string; readonly after: string } {
+  return pageAround({ title: planTitle(plan), body: planBody(plan), script: PLAN_SCRIPT });
+}
+
+const planTitle = (plan: Omit<PlanDocument, 'rows'>): string => `Plan ${plan.id.slice(0, 12)} for ${plan.target}`;
 
 const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   live: '<span class="badge live" data-testid="key-kind">live key</span>',
@@ -17,7 +24,7 @@ const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   unknown: '<span class="badge warn" data-testid="key-kind">key of unknown kind</span>',
 };
 
-function planBody(plan: PlanDocument): string {
+function planBody(plan: Omit<PlanDocument, 'rows'>): string {
   const { totals } = plan;
   const { balance } = totals;
   const net = balance.net.startsWith('-') ? groupDigits(balance.net) : `+${groupDigits(balance.net)}`;
@@ -108,7 +115,7 @@ function planBody(plan: PlanDocument): string {
 </footer>`;
 }
 
-function guardrails(plan: PlanDocument): string {
+function guardrails(plan: Omit<PlanDocument, 'rows'>): string {
   const { options } = plan;
   const limits = options.limits;
   const limit = (flag: string, words: string, value: number | null | undefined, unit: string): string =>
