@@ -103,7 +103,7 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
   if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
     throw new ApiError('rejected', `the API listed a credit batch of client ${clientId} without an id`, { status: 200 });
   }
-  const batch = Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) as Record<string, unknown> & { id: string };
+  const batch = (hasNull(listed) ? Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) : listed) as Record<string, unknown> & { id: string };
   const id = clip(batch.id);
   if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
     throw new ApiError('rejected', `the API listed credit batch ${id} of client ${clip(batch.clientId)} among those of client ${clientId}`, { status: 200 });
@@ -123,6 +123,12 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
     }
   }
   return batch as unknown as ListedBatch;
+}
+
+/** Whether an object just parsed holds a field that is null: only then is it copied without them. */
+function hasNull(value: object): boolean {
+  for (const key in value) if ((value as Record<string, unknown>)[key] === null) return true;
+  return false;
 }
 
 /** Whether `GET /ping` accepted the key; throws the ApiError any other answer stands for. */
