@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
 import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { BASELINE_FILE, BaselineCursor, BaselineWriter } from '../report/baseline-file.js';
+import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
 import { sha256File } from '../report/plan-document.js';
 import { PlanFile } from '../report/plan-file.js';
 import { writePlanFiles } from '../report/plan-rows.js';
@@ -87,24 +87,13 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const preview: Preview[] = [];
   const order = new SendOrder();
   try {
-    await eachVerdict(context, source, scan, async (verdict) => {
-      if (!verdict.valid) {
-        const problem = verdict.row.problems.join('; ');
-        planner.invalid();
-        saved?.invalid(verdict.row, scan.columns, problem);
-        record?.(invalidOutcome(verdict.row, problem));
-        return;
-      }
-      const { row } = verdict;
-      if (prior?.updated.has(row.line) === true) return;
-      const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
+    const planOne = (row: ValidRow, baseline: Baseline | undefined): void => {
       const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
       if (planned.kind !== 'invalid') {
         baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
         order.note(row.line, planned.clientId);
       }
       saved?.add(row, planned);
-      const outcome = planOutcome(row, planned);
       switch (planned.kind) {
         case 'invalid':
           planner.invalid();
@@ -123,7 +112,25 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
           planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
           if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
       }
-      record?.(outcome);
+      record?.(planOutcome(row, planned));
+    };
+    await eachVerdict(context, source, scan, (verdict) => {
+      if (!verdict.valid) {
+        const problem = verdict.row.problems.join('; ');
+        planner.invalid();
+        saved?.invalid(verdict.row, scan.columns, problem);
+        record?.(invalidOutcome(verdict.row, problem));
+        return undefined;
+      }
+      const { row } = verdict;
+      if (prior?.updated.has(row.line) === true) return undefined;
+      // Only rows whose baselines were recorded wait, for them: the others are planned a batch at a time, with no promise
+      // per row (a promise per row kept every batch's records alive long enough to fill the old generation).
+      if (recorded === undefined) {
+        planOne(row, undefined);
+        return undefined;
+      }
+      return recorded.at(row.line).then((baseline) => planOne(row, baseline));
     });
     baselines?.commit();
     planFile.commit();

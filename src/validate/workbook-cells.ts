@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { luxon } from '../core/luxon.js';
 import type { Columns } from '../core/columns.js';
 import { canonicalText, decimalText, type DateCell, type FilledCell, type WorkbookCell } from '../read/workbook-cell.js';
 import type { WorkbookRecord } from '../read/workbook.js';
@@ -248,7 +248,7 @@ function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
     const moment = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
     if (moment.getUTCDate() === day) return ok(moment.toISOString());
   }
-  const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
+  const moment = luxon().DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
   const shown = `cell ${cell.address}: expiresOn ${JSON.stringify(canonicalText(cell))}`;
   if (!moment.isValid) return fail(`${shown} is not a real date; type the day the credits expire`);
   const exactly = 'type it as text with its offset instead, e.g. 2027-03-31T12:00:00-04:00';

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { luxon } from '../../core/luxon.js';
 import { TiError } from '../../core/errors.js';
 import type { InputChoice } from '../../read/data-rows.js';
 import type { Delimiter } from '../../read/layout.js';
@@ -46,7 +46,7 @@ export function resolveInputChoice(flags: Flags): InputChoice {
 
 export function resolveRules(flags: Flags, now: Date): FieldRules {
   const timezone = flags.string('timezone') ?? 'UTC';
-  if (!IANAZone.isValidZone(timezone)) {
+  if (timezone !== 'UTC' && !luxon().IANAZone.isValidZone(timezone)) {
     throw new TiError('invalid', `--timezone "${timezone}" is not a time zone.`, { hint: 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.' });
   }
   const formatText = flags.string('date-format');
