@@ -15,6 +15,8 @@ const AWKWARD: readonly LiveBatch[] = [
   { clientId: 'c2', name: 'Ünïcode in Latin-1 ÿ', expiresOn: '+275760-09-13T00:00:00.000Z', updatedAt: '0999-12-31T23:59:59.999Z' },
   { clientId: 'c2', name: 'x'.repeat(70_000), expiresOn: '2024-02-29T24:00:00.000Z', currentBalance: 5, updatedAt: '2026-13-01T00:00:00.000Z' },
   { clientId: 'c3', expiresOn: 'not a date at all', updatedAt: '2026-12-05T10:00:00.000+01:00', creditAccountId: 'A1' },
+  { clientId: 'c4', currentBalance: -0, allocatedCredits: 4_294_967_296 },
+  { clientId: 'c4', currentBalance: 4_294_967_295, allocatedCredits: 2.5 },
 ];
 
 describe('the live values kept in columns (LiveStore)', () => {
@@ -65,6 +67,15 @@ describe('the live values kept in columns (LiveStore)', () => {
     for (const [id, batch] of expected) assert.deepEqual(store.batchOf(store.find(id)), batch);
   });
 
+  it('keeps a balance beyond its column apart, and forgets it once replaced', () => {
+    const store = new LiveStore();
+    store.set(uuid(1), { clientId: 'c', currentBalance: 2 ** 40, allocatedCredits: 2 ** 33 }, 1, 0);
+    store.set(uuid(1), { clientId: 'c', currentBalance: 7 }, 2, 0);
+    assert.deepEqual(store.batchOf(store.find(uuid(1))), { clientId: 'c', currentBalance: 7 });
+    store.set(uuid(1), { clientId: 'c', allocatedCredits: 2 ** 33 }, 3, 0);
+    assert.deepEqual(store.batchOf(store.find(uuid(1))), { clientId: 'c', allocatedCredits: 2 ** 33 });
+  });
+
   it('grows past the room made at first', () => {
     const store = new LiveStore(new Interned(), 10);
     for (let index = 0; index < 5_000; index++) store.set(uuid(index), { clientId: 'c', currentBalance: index, name: `b${index}` }, 1, index);
@@ -76,13 +87,13 @@ describe('the live values kept in columns (LiveStore)', () => {
     const store = new LiveStore(interned);
     for (let index = 0; index < 10; index++) store.set(uuid(index), { clientId: 'c', name: `old ${index}`, currentBalance: index }, 1, 1);
     const read = new LiveStore(interned);
-    for (let index = 5; index < 15; index++) read.set(uuid(index), { clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z' }, 2, 2);
+    for (let index = 5; index < 15; index++) read.set(uuid(index), { clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index }, 2, 2);
     store.merge(read);
     assert.equal(store.size, 15);
     for (let index = 0; index < 15; index++) {
       const entry = store.find(uuid(index));
       if (index < 5) assert.deepEqual([store.batchOf(entry), store.readOf(entry)], [{ clientId: 'c', name: `old ${index}`, currentBalance: index }, 1]);
-      else assert.deepEqual([store.batchOf(entry), store.readOf(entry)], [{ clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z' }, 2]);
+      else assert.deepEqual([store.batchOf(entry), store.readOf(entry)], [{ clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index }, 2]);
     }
   });
 });

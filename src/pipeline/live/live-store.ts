@@ -33,13 +33,16 @@ const EXPIRES_TEXT = 64;
 const UPDATED_TEXT = 128;
 /** The entry's texts kept as UTF-16 (two bytes a character), not as Latin-1 (one). */
 const WIDE = 256;
+/** The balance (or the credits allocated) is not a whole number below 2^32: kept in #large, not in its column. */
+const BALANCE_LARGE = 512;
+const ALLOCATED_LARGE = 1024;
 
 const FIRST_CAPACITY = 1024;
 
 /**
- * Credit batches by id, in columns of typed arrays: about 90 bytes a batch
- * where objects and strings took about 400, and nothing for the garbage
- * collector to trace. Each entry also says which read listed it and when
+ * Credit batches by id, in columns of typed arrays: about 80 bytes a batch
+ * and its name, where objects and strings took about 400, and nothing for
+ * the garbage collector to trace. Each entry also says which read listed it and when
  * (see LiveBatches). Every value comes back exactly as it was stored: a field
  * absent stays absent; an expiry or updatedAt in the form
  * `YYYY-MM-DDTHH:mm:ss.sssZ` is kept as its moment, which writes it back in
@@ -52,8 +55,10 @@ export class LiveStore {
   #capacity: number;
   #read: Uint32Array;
   #at: Float64Array;
-  #balance: Float64Array;
-  #allocated: Float64Array;
+  #balance: Uint32Array;
+  #allocated: Uint32Array;
+  /** The values of BALANCE_LARGE and ALLOCATED_LARGE, by 2 × entry (+ 1 for the credits allocated). */
+  readonly #large = new Map<number, number>();
   #expires: Float64Array;
   #updated: Float64Array;
   #client: Uint32Array;
@@ -62,7 +67,7 @@ export class LiveStore {
   /** Where an entry's texts begin in `#text`, and how many bytes they take. */
   #textAt: Uint32Array;
   #textLength: Uint32Array;
-  #text = Buffer.allocUnsafe(64 * 1024);
+  #text: Buffer;
   #textUsed = 0;
   /** Bytes of `#text` no entry uses any more: its texts were replaced by longer ones. */
   #garbage = 0;
@@ -81,8 +86,8 @@ export class LiveStore {
     this.#capacity = capacity;
     this.#read = new Uint32Array(capacity);
     this.#at = new Float64Array(capacity);
-    this.#balance = new Float64Array(capacity);
-    this.#allocated = new Float64Array(capacity);
+    this.#balance = new Uint32Array(capacity);
+    this.#allocated = new Uint32Array(capacity);
     this.#expires = new Float64Array(capacity);
     this.#updated = new Float64Array(capacity);
     this.#client = new Uint32Array(capacity);
@@ -90,6 +95,8 @@ export class LiveStore {
     this.#flags = new Uint16Array(capacity);
     this.#textAt = new Uint32Array(capacity);
     this.#textLength = new Uint32Array(capacity);
+    // A name and its length take about 16 bytes: room for the texts too, grown (and copied) only for longer ones.
+    this.#text = Buffer.allocUnsafe(Math.max(64 * 1024, 16 * expected));
   }
 
   /** Whether `id` has an entry (as any read listed it, that read kept or not). */
@@ -121,14 +128,10 @@ export class LiveStore {
     this.#at[entry] = at;
     this.#client[entry] = this.#interned.number(batch.clientId);
     let flags = 0;
-    if (batch.currentBalance !== undefined) {
-      flags |= BALANCE;
-      this.#balance[entry] = batch.currentBalance;
-    }
-    if (batch.allocatedCredits !== undefined) {
-      flags |= ALLOCATED;
-      this.#allocated[entry] = batch.allocatedCredits;
-    }
+    if (batch.currentBalance !== undefined) flags |= BALANCE | this.#setCredits(this.#balance, entry, 0, batch.currentBalance, BALANCE_LARGE);
+    else this.#large.delete(2 * entry);
+    if (batch.allocatedCredits !== undefined) flags |= ALLOCATED | this.#setCredits(this.#allocated, entry, 1, batch.allocatedCredits, ALLOCATED_LARGE);
+    else this.#large.delete(2 * entry + 1);
     if (batch.creditAccountId !== undefined) {
       flags |= ACCOUNT;
       this.#account[entry] = this.#interned.number(batch.creditAccountId);
@@ -163,13 +166,13 @@ export class LiveStore {
   batchOf(entry: number): LiveBatch {
     const flags = this.#flags[entry] as number;
     const batch: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { clientId: this.#interned.text(this.#client[entry] as number) };
-    if ((flags & ALLOCATED) !== 0) batch.allocatedCredits = this.#allocated[entry] as number;
+    if ((flags & ALLOCATED) !== 0) batch.allocatedCredits = (flags & ALLOCATED_LARGE) !== 0 ? (this.#large.get(2 * entry + 1) as number) : (this.#allocated[entry] as number);
     if ((flags & ACCOUNT) !== 0) batch.creditAccountId = this.#interned.text(this.#account[entry] as number);
     const texts = this.#readTexts(entry, flags);
     let next = 0;
     if ((flags & NAME) !== 0) batch.name = texts[next++] as string;
     if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#expires[entry] as number).toISOString();
-    if ((flags & BALANCE) !== 0) batch.currentBalance = this.#balance[entry] as number;
+    if ((flags & BALANCE) !== 0) batch.currentBalance = (flags & BALANCE_LARGE) !== 0 ? (this.#large.get(2 * entry) as number) : (this.#balance[entry] as number);
     if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#updated[entry] as number).toISOString();
     return batch;
   }
@@ -191,12 +194,28 @@ export class LiveStore {
       this.#updated[entry] = other.#updated[from] as number;
       this.#client[entry] = other.#client[from] as number;
       this.#account[entry] = other.#account[from] as number;
-      this.#flags[entry] = other.#flags[from] as number;
+      const flags = other.#flags[from] as number;
+      this.#flags[entry] = flags;
+      for (const [field, large] of [[0, BALANCE_LARGE], [1, ALLOCATED_LARGE]] as const) {
+        if ((flags & large) !== 0) this.#large.set(2 * entry + field, other.#large.get(2 * from + field) as number);
+        else this.#large.delete(2 * entry + field);
+      }
       const at = other.#textAt[from] as number;
       const length = other.#textLength[from] as number;
       const place = this.#placeText(entry, length);
       other.#text.copy(this.#text, place, at, at + length);
     }
+  }
+
+  /** A whole number of credits in its column; any other number (beyond 2^32, -0) in #large: the flag that says which. */
+  #setCredits(column: Uint32Array, entry: number, field: 0 | 1, value: number, large: number): number {
+    if (Number.isInteger(value) && value >= 0 && value <= 0xffffffff && !Object.is(value, -0)) {
+      column[entry] = value;
+      this.#large.delete(2 * entry + field);
+      return 0;
+    }
+    this.#large.set(2 * entry + field, value);
+    return large;
   }
 
   #entry(id: string): number {
@@ -230,8 +249,8 @@ export class LiveStore {
     };
     this.#read = grown(this.#read, Uint32Array);
     this.#at = grown(this.#at, Float64Array);
-    this.#balance = grown(this.#balance, Float64Array);
-    this.#allocated = grown(this.#allocated, Float64Array);
+    this.#balance = grown(this.#balance, Uint32Array);
+    this.#allocated = grown(this.#allocated, Uint32Array);
     this.#expires = grown(this.#expires, Float64Array);
     this.#updated = grown(this.#updated, Float64Array);
     this.#client = grown(this.#client, Uint32Array);
@@ -242,15 +261,22 @@ export class LiveStore {
     this.#capacity = capacity;
   }
 
-  /** An entry's texts, each after its length in bytes (four bytes). */
+  /** An entry's texts, each after its length in bytes (seven bits a byte, the high bit set on all but the last). */
   #writeTexts(entry: number, texts: readonly string[], encoding: 'latin1' | 'utf16le'): void {
     const perChar = encoding === 'latin1' ? 1 : 2;
     let length = 0;
-    for (const text of texts) length += 4 + text.length * perChar;
+    for (const text of texts) length += prefixLength(text.length * perChar) + text.length * perChar;
     let at = this.#placeText(entry, length);
+    const bytes = this.#text;
     for (const text of texts) {
-      this.#text.writeUInt32LE(text.length * perChar, at);
-      at += 4 + this.#text.write(text, at + 4, encoding);
+      for (let left = text.length * perChar; ; left = Math.floor(left / 128)) {
+        if (left < 128) {
+          bytes[at++] = left;
+          break;
+        }
+        bytes[at++] = (left % 128) | 128;
+      }
+      at += bytes.write(text, at, encoding);
     }
   }
 
@@ -259,10 +285,16 @@ export class LiveStore {
     const encoding = (flags & WIDE) !== 0 ? 'utf16le' : 'latin1';
     let at = this.#textAt[entry] as number;
     const end = at + (this.#textLength[entry] as number);
+    const bytes = this.#text;
     while (at < end) {
-      const length = this.#text.readUInt32LE(at);
-      texts.push(this.#text.toString(encoding, at + 4, at + 4 + length));
-      at += 4 + length;
+      let length = 0;
+      for (let scale = 1; ; scale *= 128) {
+        const byte = bytes[at++] as number;
+        length += (byte & 127) * scale;
+        if (byte < 128) break;
+      }
+      texts.push(bytes.toString(encoding, at, at + length));
+      at += length;
     }
     return texts;
   }
@@ -296,6 +328,13 @@ export class LiveStore {
     this.#textUsed = used;
     this.#garbage = 0;
   }
+}
+
+/** The bytes the length of a text takes before it. */
+function prefixLength(length: number): number {
+  let bytes = 1;
+  for (let left = length; left >= 128; left = Math.floor(left / 128)) bytes++;
+  return bytes;
 }
 
 /** A Buffer's length is a 32-bit count of bytes. */

@@ -20,6 +20,8 @@ export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
  * page, far past any real client; with a `total`, the pages it needs.
  */
 export const MAX_PAGES = 2_000;
+/** The most batches room is made for at once, from what a list says it holds. */
+const MAX_PRESIZED = 1_000_000;
 /** Pages read past those the API's `total` needs: a batch added while the list is read may push one over. */
 const PAGE_MARGIN = 2;
 
@@ -68,9 +70,14 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
  * a hundred thousand took hundreds of megabytes. Done: how many batches.
  */
 export async function eachClientBatch(executor: Executor, clientId: string, creditAccountId: string | undefined, onPage: (page: PageRead) => void): Promise<SendResult<number>> {
-  const ids = new IdTable();
-  let prints = new Uint32Array(2 * 1024);
+  // Sized by the first page's total, when it gives one: growing tables of a hundred thousand ids left the allocator fragmented.
+  let ids = new IdTable(0);
+  let prints = new Uint32Array(0);
   const result = await listClientBatches(executor, clientId, creditAccountId, {
+    expect: (total) => {
+      ids = new IdTable(total);
+      prints = new Uint32Array(2 * Math.max(16, total));
+    },
     size: () => ids.size,
     note: (batch) => {
       const known = ids.size;
@@ -78,7 +85,7 @@ export async function eachClientBatch(executor: Executor, clientId: string, cred
       const [high, low] = fingerprint(batch);
       if (number === known) {
         if (2 * number + 2 > prints.length) {
-          const grown = new Uint32Array(prints.length * 2);
+          const grown = new Uint32Array(Math.max(2048, prints.length * 2));
           grown.set(prints);
           prints = grown;
         }
@@ -94,6 +101,8 @@ export async function eachClientBatch(executor: Executor, clientId: string, cred
 
 /** The batches listed so far: how many, and whether one is new, listed before with the same values, or with others. */
 interface Listed {
+  /** Told, before the first batch is noted, how many the list says it holds. */
+  expect?(total: number): void;
   size(): number;
   note(batch: ListedBatch): 'new' | 'same' | 'differs';
 }
@@ -114,6 +123,9 @@ async function listClientBatches<T>(executor: Executor, clientId: string, credit
       total = result.value.total;
       const perPage = result.value.perPage ?? creditBatches.length;
       if (total !== undefined && perPage > 0) pages = Math.min(MAX_PAGES, Math.ceil(total / perPage) + PAGE_MARGIN);
+      // Room for what the list says it holds, within what its pages can hold at the size the first one has: never
+      // more than a page's worth per page, whatever total or page size an answer claims; beyond, the tables grow.
+      listed.expect?.(Math.min(total ?? 0, pages * Math.max(1, creditBatches.length), MAX_PRESIZED));
     }
     let added = 0;
     for (const batch of creditBatches) {
