@@ -1,7 +1,7 @@
 import { ApiError, TiError } from '../core/errors.js';
 import type { AttemptRecord, PacingStats, RetryRecord } from '../core/run-facts.js';
 import { createApiClient, type ApiClient, type ApiResponse } from './api-client.js';
-import { classifyNetworkError, failureCause } from './api-answers.js';
+import { classifyNetworkError, failureCause } from './network-errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock } from './clock.js';
 import { Dispatcher } from './dispatcher.js';
