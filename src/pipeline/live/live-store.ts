@@ -1,5 +1,6 @@
 import type { LiveBatch } from './live-batches.js';
 import { IdTable } from './id-table.js';
+import { MomentText, momentOf } from './moments.js';
 
 /** Texts many batches share (clients, credit accounts), each kept once. */
 export class Interned {
@@ -69,6 +70,9 @@ export class LiveStore {
   #textLength: Uint32Array;
   #text: Buffer;
   #textUsed = 0;
+  /** The moments last written back as text, one per column: most of an expiry column is one moment. */
+  readonly #expiresText = new MomentText();
+  readonly #updatedText = new MomentText();
   /** Bytes of `#text` no entry uses any more: its texts were replaced by longer ones. */
   #garbage = 0;
 
@@ -171,9 +175,9 @@ export class LiveStore {
     const texts = this.#readTexts(entry, flags);
     let next = 0;
     if ((flags & NAME) !== 0) batch.name = texts[next++] as string;
-    if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#expires[entry] as number).toISOString();
+    if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : this.#expiresText.of(this.#expires[entry] as number);
     if ((flags & BALANCE) !== 0) batch.currentBalance = (flags & BALANCE_LARGE) !== 0 ? (this.#large.get(2 * entry) as number) : (this.#balance[entry] as number);
-    if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : new Date(this.#updated[entry] as number).toISOString();
+    if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : this.#updatedText.of(this.#updated[entry] as number);
     return batch;
   }
 
@@ -341,41 +345,3 @@ function prefixLength(length: number): number {
 const MAX_TEXT = 2 ** 32 - 1;
 
 const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
-
-/**
- * The moment of `text` when it is in exactly the form toISOString writes
- * (`2027-03-31T23:59:59.000Z`, years 1000 to 9999), so that the moment
- * gives it back character for character; undefined for any other text.
- * Read by hand: Date.parse and toISOString for two fields of a million
- * batches took longer than reading their pages.
- */
-function momentOf(text: string): number | undefined {
-  if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) {
-    return undefined;
-  }
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  const hour = digits(text, 11, 13);
-  const minute = digits(text, 14, 16);
-  const second = digits(text, 17, 19);
-  const milli = digits(text, 20, 23);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
-}
-
-/** The decimal number of the digits from `from` to `to`; -1 if any is not a digit. */
-function digits(text: string, from: number, to: number): number {
-  let value = 0;
-  for (let index = from; index < to; index++) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-function daysIn(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
