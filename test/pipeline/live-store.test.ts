@@ -38,9 +38,7 @@ describe('the live values kept in columns (LiveStore)', () => {
     const id = 'ABCDEF01-2345-4678-9ABC-DEF012345678';
     store.set(id, { clientId: 'c1', currentBalance: 3 }, 1, 0);
     assert.equal(store.find(id.toLowerCase()), store.find(id));
-    assert.ok(store.has(id.toLowerCase()));
     assert.equal(store.find(uuid(1)), -1);
-    assert.equal(store.has(uuid(1)), false);
   });
 
   it('keeps ids of any other shape too, letter case aside', () => {
@@ -74,6 +72,13 @@ describe('the live values kept in columns (LiveStore)', () => {
     assert.deepEqual(store.batchOf(store.find(uuid(1))), { clientId: 'c', currentBalance: 7 });
     store.set(uuid(1), { clientId: 'c', allocatedCredits: 2 ** 33 }, 3, 0);
     assert.deepEqual(store.batchOf(store.find(uuid(1))), { clientId: 'c', allocatedCredits: 2 ** 33 });
+  });
+
+  it('adds a batch only when nothing is stored of its id', () => {
+    const store = new LiveStore();
+    assert.equal(store.add(uuid(1), { clientId: 'c', name: 'first' }, 1, 0), true);
+    assert.equal(store.add(uuid(1).toUpperCase(), { clientId: 'c', name: 'second' }, 2, 0), false);
+    assert.deepEqual([store.batchOf(store.find(uuid(1))), store.readOf(store.find(uuid(1)))], [{ clientId: 'c', name: 'first' }, 1]);
   });
 
   it('grows past the room made at first', () => {

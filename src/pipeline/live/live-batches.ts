@@ -213,8 +213,7 @@ export class LiveBatches {
         if (batch.name !== undefined) listed.name = batch.name;
         if (batch.expiresOn !== undefined) listed.expiresOn = batch.expiresOn;
         if (batch.currentBalance !== undefined) listed.currentBalance = batch.currentBalance;
-        if (this.#batches.has(batch.id)) (kept ??= new LiveStore(this.#interned)).set(batch.id, listed, read, pageAt);
-        else this.#batches.set(batch.id, listed, read, pageAt);
+        if (!this.#batches.add(batch.id, listed, read, pageAt)) (kept ??= new LiveStore(this.#interned)).set(batch.id, listed, read, pageAt);
       }
       pageAt = this.#now();
     });

@@ -103,11 +103,6 @@ export class LiveStore {
     this.#text = Buffer.allocUnsafe(Math.max(64 * 1024, 16 * expected));
   }
 
-  /** Whether `id` has an entry (as any read listed it, that read kept or not). */
-  has(id: string): boolean {
-    return this.#ids.find(id) >= 0;
-  }
-
   get size(): number {
     return this.#ids.size;
   }
@@ -127,7 +122,19 @@ export class LiveStore {
 
   /** Stores the batch of `id` as listed by read `read`, its page requested at `at`, in place of what was stored of it. */
   set(id: string, batch: LiveBatch, read: number, at: number): void {
+    this.#write(this.#entry(id), batch, read, at);
+  }
+
+  /** Stores the batch of `id` as `set` does, only if nothing is stored of it; whether it was. */
+  add(id: string, batch: LiveBatch, read: number, at: number): boolean {
+    const known = this.#ids.size;
     const entry = this.#entry(id);
+    if (entry < known) return false;
+    this.#write(entry, batch, read, at);
+    return true;
+  }
+
+  #write(entry: number, batch: LiveBatch, read: number, at: number): void {
     this.#read[entry] = read;
     this.#at[entry] = at;
     this.#client[entry] = this.#interned.number(batch.clientId);
