@@ -15,6 +15,7 @@ import type { ValidRow } from '../validate/row.js';
 import { LiveGuard, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { ReadScopes } from './live/read-scopes.js';
+import { Collector } from './collect.js';
 import { bodyOf } from './live/values.js';
 import { eachVerdict } from './passes.js';
 import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
@@ -87,7 +88,9 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const preview: Preview[] = [];
   const order = new SendOrder();
   try {
+    const collector = new Collector(100_000);
     const planOne = (row: ValidRow, baseline: Baseline | undefined): void => {
+      collector.count(1);
       const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
       if (planned.kind !== 'invalid') {
         baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });

@@ -1,16 +1,10 @@
-import type { CreditBatch } from '../../core/credit-batch.js';
 import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { eachClientBatch } from '../operations/read-client-batches.js';
-import { Interned, LiveStore } from './live-store.js';
+import { Collector } from '../collect.js';
+import { Interned, LiveStore, type LiveBatch } from './live-store.js';
 
-/**
- * What is kept of a live credit batch (by its id): the values a row can
- * change or be checked against, its client, and, for the credit ledger to be
- * reconciled after sending, its credit account and when it last changed. The
- * API's other fields would more than double the memory a million batches take.
- */
-export type LiveBatch = Pick<CreditBatch, 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
+export type { LiveBatch } from './live-store.js';
 
 /** A client's batches could not be read: nothing that depends on them can be checked. */
 export interface ReadFailure {
@@ -85,6 +79,8 @@ export class LiveBatches {
   readonly #progress = { scopes: 0, scopesRead: 0, pages: 0, batches: 0, pagesKnown: 0 };
   /** What a client's whole read found: its pages, the most batches a page held, and its batches by credit account. */
   readonly #shapes = new Map<string, ClientShape>();
+  /** Every 50,000 batches listed, about 20 MB of answers: see Collector. */
+  readonly #collector = new Collector(50_000);
 
   /** `expected`: how many batches `keep` may accept, at most (the file's rows): room is made for them at once. */
   constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean; readonly expected?: number }) {
@@ -192,6 +188,7 @@ export class LiveBatches {
     const result = await eachClientBatch(this.#executor, clientId, scope.creditAccountId, (page) => {
       this.#progress.pages++;
       this.#progress.batches += page.batches.length;
+      this.#collector.count(page.batches.length);
       // The first page says how many pages the list holds; it is counted once, for the time left.
       if (expected === undefined && page.total !== undefined && page.batches.length > 0) {
         expected = Math.ceil(page.total / page.batches.length);

@@ -1,6 +1,14 @@
-import type { LiveBatch } from './live-batches.js';
+import type { CreditBatch } from '../../core/credit-batch.js';
 import { IdTable } from './id-table.js';
 import { MomentText, momentOf } from './moments.js';
+
+/**
+ * What is kept of a live credit batch (by its id): the values a row can
+ * change or be checked against, its client, and, for the credit ledger to be
+ * reconciled after sending, its credit account and when it last changed. The
+ * API's other fields would more than double the memory a million batches take.
+ */
+export type LiveBatch = Pick<CreditBatch, 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
 
 /** Texts many batches share (clients, credit accounts), each kept once. */
 export class Interned {
