@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IdTable } from '../../src/pipeline/live/id-table.js';
 import type { LiveBatch } from '../../src/pipeline/live/live-batches.js';
-import { Interned, LiveStore } from '../../src/pipeline/live/live-store.js';
+import { Interned } from '../../src/pipeline/live/interned.js';
+import { LiveStore } from '../../src/pipeline/live/live-store.js';
 
 const uuid = (index: number): string => `3f2a9c1e-5b7d-4e8f-9a0b-${index.toString(16).padStart(12, '0')}`;
 
@@ -22,15 +23,19 @@ const AWKWARD: readonly LiveBatch[] = [
 describe('the live values kept in columns (LiveStore)', () => {
   it('gives back every batch exactly as stored, field for field, absent fields absent', () => {
     const store = new LiveStore();
-    AWKWARD.forEach((batch, index) => store.set(uuid(index), batch, index + 1, 1000.5 + index));
+    AWKWARD.forEach((batch, index) => store.set(uuid(index), batch, index + 1, 2000 - index));
     AWKWARD.forEach((batch, index) => {
       const entry = store.find(uuid(index));
       assert.ok(entry >= 0);
       assert.deepEqual(store.batchOf(entry), batch, `batch ${index}`);
       assert.equal(store.readOf(entry), index + 1);
-      assert.equal(store.atOf(entry), 1000.5 + index);
+      assert.equal(store.pageOf(entry), 2000 - index);
     });
     assert.equal(store.size, AWKWARD.length);
+  });
+
+  it('refuses a page beyond those a list may have', () => {
+    assert.throws(() => new LiveStore().set(uuid(1), { clientId: 'c' }, 1, 65_536), /beyond the pages/);
   });
 
   it('finds an id whatever its letter case, and tells an id never stored', () => {

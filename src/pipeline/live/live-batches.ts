@@ -2,7 +2,8 @@ import { ApiError } from '../../core/errors.js';
 import type { Executor } from '../../send/executor.js';
 import { eachClientBatch } from '../operations/read-client-batches.js';
 import { Collector } from '../collect.js';
-import { Interned, LiveStore, type LiveBatch } from './live-store.js';
+import { Interned } from './interned.js';
+import { LiveStore, type LiveBatch } from './live-store.js';
 
 export type { LiveBatch } from './live-store.js';
 
@@ -69,6 +70,8 @@ export class LiveBatches {
   readonly #reads = new Map<string, { readonly read: number; readonly at: number }>();
   /** The latest read of each scope, by its number: a batch whose read is not among them is gone (its scope was read since, without it). */
   readonly #latest = new Set<number>();
+  /** When the request of each page of a read began, for the reads being made and the latest of each scope. */
+  readonly #pageTimes = new Map<number, number[]>();
   /** A scope being read again: every check that needs it waits for the same read. */
   readonly #rereading = new Map<string, Promise<ReadFailure | { readonly at: number }>>();
   #sequence = 0;
@@ -169,7 +172,7 @@ export class LiveBatches {
   /** When the page that listed batch `id` in read `read` was requested; undefined when that read did not list it. */
   #listedAt(id: string, read: number): number | undefined {
     const entry = this.#batches.find(id);
-    return entry >= 0 && this.#batches.readOf(entry) === read ? this.#batches.atOf(entry) : undefined;
+    return entry >= 0 && this.#batches.readOf(entry) === read ? this.#pageTimes.get(read)?.[this.#batches.pageOf(entry)] : undefined;
   }
 
   async #read(scope: ReadScope): Promise<ReadFailure | { readonly at: number }> {
@@ -182,7 +185,9 @@ export class LiveBatches {
     // fails halfway is forgotten whole. One held by no read is stored at once, under this read, which no check sees
     // before it is the latest read of its scope.
     let kept: LiveStore | undefined;
-    let pageAt = at;
+    // When the request of each page began: the first as the read did; each next one once the one before was handled.
+    const times = [at];
+    this.#pageTimes.set(read, times);
     let expected: number | undefined;
     const shape = { pages: 0, perPage: 0, byAccount: new Map<string, number>() };
     const result = await eachClientBatch(this.#executor, clientId, scope.creditAccountId, (page) => {
@@ -194,6 +199,7 @@ export class LiveBatches {
         expected = Math.ceil(page.total / page.batches.length);
         this.#progress.pagesKnown += expected;
       }
+      const pageOf = times.length - 1;
       shape.pages++;
       shape.perPage = Math.max(shape.perPage, page.batches.length);
       for (const batch of page.batches) {
@@ -210,11 +216,12 @@ export class LiveBatches {
         if (batch.name !== undefined) listed.name = batch.name;
         if (batch.expiresOn !== undefined) listed.expiresOn = batch.expiresOn;
         if (batch.currentBalance !== undefined) listed.currentBalance = batch.currentBalance;
-        if (!this.#batches.add(batch.id, listed, read, pageAt)) (kept ??= new LiveStore(this.#interned)).set(batch.id, listed, read, pageAt);
+        if (!this.#batches.add(batch.id, listed, read, pageOf)) (kept ??= new LiveStore(this.#interned)).set(batch.id, listed, read, pageOf);
       }
-      pageAt = this.#now();
+      times.push(this.#now());
     });
     if (result.kind === 'done' || result.kind === 'failed') this.requests += result.attempts;
+    if (result.kind !== 'done') this.#pageTimes.delete(read);
     if (result.kind === 'not-sent') return { clientId, error: new ApiError('aborted', result.reason) };
     if (result.kind === 'failed') return { clientId, error: result.error };
     // Reads have no guard: nothing withholds them.
@@ -222,7 +229,10 @@ export class LiveBatches {
     // A list that failed halfway is forgotten whole: a batch listed again with other values is not taken on trust.
     if (kept !== undefined) this.#batches.merge(kept);
     const replaced = this.#reads.get(key)?.read;
-    if (replaced !== undefined) this.#latest.delete(replaced);
+    if (replaced !== undefined) {
+      this.#latest.delete(replaced);
+      this.#pageTimes.delete(replaced);
+    }
     this.#reads.set(key, { read, at });
     this.#latest.add(read);
     if (scope.creditAccountId === undefined) this.#shapes.set(client, shape);

@@ -1,5 +1,6 @@
 import type { CreditBatch } from '../../core/credit-batch.js';
 import { IdTable } from './id-table.js';
+import { Interned } from './interned.js';
 import { MomentText, momentOf } from './moments.js';
 
 /**
@@ -10,25 +11,6 @@ import { MomentText, momentOf } from './moments.js';
  */
 export type LiveBatch = Pick<CreditBatch, 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
 
-/** Texts many batches share (clients, credit accounts), each kept once. */
-export class Interned {
-  readonly #numbers = new Map<string, number>();
-  readonly #texts: string[] = [];
-
-  number(text: string): number {
-    let number = this.#numbers.get(text);
-    if (number === undefined) {
-      number = this.#texts.length;
-      this.#texts.push(text);
-      this.#numbers.set(text, number);
-    }
-    return number;
-  }
-
-  text(number: number): string {
-    return this.#texts[number] as string;
-  }
-}
 
 // Which fields an entry holds, and how its texts are kept.
 const NAME = 1;
@@ -36,7 +18,6 @@ const EXPIRES = 2;
 const UPDATED = 4;
 const BALANCE = 8;
 const ALLOCATED = 16;
-const ACCOUNT = 32;
 /** The expiry (or updatedAt) kept as text, not as a moment: not in the one form a moment is written back in. */
 const EXPIRES_TEXT = 64;
 const UPDATED_TEXT = 128;
@@ -49,10 +30,10 @@ const ALLOCATED_LARGE = 1024;
 const FIRST_CAPACITY = 1024;
 
 /**
- * Credit batches by id, in columns of typed arrays: about 80 bytes a batch
+ * Credit batches by id, in columns of typed arrays: about 65 bytes a batch,
  * and its name, where objects and strings took about 400, and nothing for
- * the garbage collector to trace. Each entry also says which read listed it and when
- * (see LiveBatches). Every value comes back exactly as it was stored: a field
+ * the garbage collector to trace. Each entry also says which read listed it,
+ * and on which of its pages (see LiveBatches). Every value comes back exactly as it was stored: a field
  * absent stays absent; an expiry or updatedAt in the form
  * `YYYY-MM-DDTHH:mm:ss.sssZ` is kept as its moment, which writes it back in
  * that very form, any other text as text; texts beyond Latin-1 are kept as
@@ -63,19 +44,19 @@ export class LiveStore {
   readonly #interned: Interned;
   #capacity: number;
   #read: Uint32Array;
-  #at: Float64Array;
+  /** The page of its read that listed it (a list has at most MAX_PAGES). */
+  #page: Uint16Array;
   #balance: Uint32Array;
   #allocated: Uint32Array;
   /** The values of BALANCE_LARGE and ALLOCATED_LARGE, by 2 × entry (+ 1 for the credits allocated). */
   readonly #large = new Map<number, number>();
   #expires: Float64Array;
   #updated: Float64Array;
-  #client: Uint32Array;
-  #account: Uint32Array;
+  /** Its client and credit account, as a pair of Interned. */
+  #pair: Uint32Array;
   #flags: Uint16Array;
-  /** Where an entry's texts begin in `#text`, and how many bytes they take. */
+  /** Where an entry's texts begin in `#text` (as many as its flags say it has as texts, each after its length). */
   #textAt: Uint32Array;
-  #textLength: Uint32Array;
   #text: Buffer;
   #textUsed = 0;
   /** The moments last written back as text, one per column: most of an expiry column is one moment. */
@@ -97,16 +78,14 @@ export class LiveStore {
     this.#ids = new IdTable(capacity);
     this.#capacity = capacity;
     this.#read = new Uint32Array(capacity);
-    this.#at = new Float64Array(capacity);
+    this.#page = new Uint16Array(capacity);
     this.#balance = new Uint32Array(capacity);
     this.#allocated = new Uint32Array(capacity);
     this.#expires = new Float64Array(capacity);
     this.#updated = new Float64Array(capacity);
-    this.#client = new Uint32Array(capacity);
-    this.#account = new Uint32Array(capacity);
+    this.#pair = new Uint32Array(capacity);
     this.#flags = new Uint16Array(capacity);
     this.#textAt = new Uint32Array(capacity);
-    this.#textLength = new Uint32Array(capacity);
     // A name and its length take about 16 bytes: room for the texts too, grown (and copied) only for longer ones.
     this.#text = Buffer.allocUnsafe(Math.max(64 * 1024, 16 * expected));
   }
@@ -124,37 +103,35 @@ export class LiveStore {
     return this.#read[entry] as number;
   }
 
-  atOf(entry: number): number {
-    return this.#at[entry] as number;
+  pageOf(entry: number): number {
+    return this.#page[entry] as number;
   }
 
-  /** Stores the batch of `id` as listed by read `read`, its page requested at `at`, in place of what was stored of it. */
-  set(id: string, batch: LiveBatch, read: number, at: number): void {
-    this.#write(this.#entry(id), batch, read, at);
+  /** Stores the batch of `id` as listed by read `read` on its page `page`, in place of what was stored of it. */
+  set(id: string, batch: LiveBatch, read: number, page: number): void {
+    this.#write(this.#entry(id), batch, read, page);
   }
 
   /** Stores the batch of `id` as `set` does, only if nothing is stored of it; whether it was. */
-  add(id: string, batch: LiveBatch, read: number, at: number): boolean {
+  add(id: string, batch: LiveBatch, read: number, page: number): boolean {
     const known = this.#ids.size;
     const entry = this.#entry(id);
     if (entry < known) return false;
-    this.#write(entry, batch, read, at);
+    this.#write(entry, batch, read, page);
     return true;
   }
 
-  #write(entry: number, batch: LiveBatch, read: number, at: number): void {
+  #write(entry: number, batch: LiveBatch, read: number, page: number): void {
+    if (page > 0xffff) throw new Error(`page ${page} of a list is beyond the pages a list may have`);
+    const oldBytes = this.#textBytes(entry);
     this.#read[entry] = read;
-    this.#at[entry] = at;
-    this.#client[entry] = this.#interned.number(batch.clientId);
+    this.#page[entry] = page;
+    this.#pair[entry] = this.#interned.pair(batch.clientId, batch.creditAccountId);
     let flags = 0;
     if (batch.currentBalance !== undefined) flags |= BALANCE | this.#setCredits(this.#balance, entry, 0, batch.currentBalance, BALANCE_LARGE);
     else this.#large.delete(2 * entry);
     if (batch.allocatedCredits !== undefined) flags |= ALLOCATED | this.#setCredits(this.#allocated, entry, 1, batch.allocatedCredits, ALLOCATED_LARGE);
     else this.#large.delete(2 * entry + 1);
-    if (batch.creditAccountId !== undefined) {
-      flags |= ACCOUNT;
-      this.#account[entry] = this.#interned.number(batch.creditAccountId);
-    }
     const texts: string[] = [];
     if (batch.name !== undefined) {
       flags |= NAME;
@@ -178,15 +155,17 @@ export class LiveStore {
     }
     if (texts.some((text) => BEYOND_LATIN1.test(text))) flags |= WIDE;
     this.#flags[entry] = flags;
-    this.#writeTexts(entry, texts, (flags & WIDE) !== 0 ? 'utf16le' : 'latin1');
+    this.#writeTexts(entry, oldBytes, texts, (flags & WIDE) !== 0 ? 'utf16le' : 'latin1');
   }
 
   /** The batch of an entry, as it was stored. */
   batchOf(entry: number): LiveBatch {
     const flags = this.#flags[entry] as number;
-    const batch: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { clientId: this.#interned.text(this.#client[entry] as number) };
+    const pair = this.#pair[entry] as number;
+    const batch: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { clientId: this.#interned.clientOf(pair) };
     if ((flags & ALLOCATED) !== 0) batch.allocatedCredits = (flags & ALLOCATED_LARGE) !== 0 ? (this.#large.get(2 * entry + 1) as number) : (this.#allocated[entry] as number);
-    if ((flags & ACCOUNT) !== 0) batch.creditAccountId = this.#interned.text(this.#account[entry] as number);
+    const account = this.#interned.accountOf(pair);
+    if (account !== undefined) batch.creditAccountId = account;
     const texts = this.#readTexts(entry, flags);
     let next = 0;
     if ((flags & NAME) !== 0) batch.name = texts[next++] as string;
@@ -205,14 +184,14 @@ export class LiveStore {
     for (let from = 0; from < other.size; from++) {
       const entry = this.#ids.adopt(other.#ids, from);
       if (entry >= this.#capacity) this.#grow();
+      const oldBytes = this.#textBytes(entry);
       this.#read[entry] = other.#read[from] as number;
-      this.#at[entry] = other.#at[from] as number;
+      this.#page[entry] = other.#page[from] as number;
       this.#balance[entry] = other.#balance[from] as number;
       this.#allocated[entry] = other.#allocated[from] as number;
       this.#expires[entry] = other.#expires[from] as number;
       this.#updated[entry] = other.#updated[from] as number;
-      this.#client[entry] = other.#client[from] as number;
-      this.#account[entry] = other.#account[from] as number;
+      this.#pair[entry] = other.#pair[from] as number;
       const flags = other.#flags[from] as number;
       this.#flags[entry] = flags;
       for (const [field, large] of [[0, BALANCE_LARGE], [1, ALLOCATED_LARGE]] as const) {
@@ -220,8 +199,8 @@ export class LiveStore {
         else this.#large.delete(2 * entry + field);
       }
       const at = other.#textAt[from] as number;
-      const length = other.#textLength[from] as number;
-      const place = this.#placeText(entry, length);
+      const length = other.#textBytes(from);
+      const place = this.#placeText(entry, oldBytes, length);
       other.#text.copy(this.#text, place, at, at + length);
     }
   }
@@ -243,20 +222,36 @@ export class LiveStore {
     return entry;
   }
 
-  /** Where an entry's `length` bytes of text go: in its old place when they fit there. */
-  #placeText(entry: number, length: number): number {
-    const old = this.#textLength[entry] as number;
-    this.#textLength[entry] = 0;
+  /** Where an entry's `length` bytes of text go, its old ones taking `old`: in their place when they fit there. */
+  #placeText(entry: number, old: number, length: number): number {
     if (length <= old) {
       this.#garbage += old - length;
-      this.#textLength[entry] = length;
       return this.#textAt[entry] as number;
     }
     this.#garbage += old;
+    // Out of the compaction #reserve may do: its texts are about to be written elsewhere.
+    this.#textAt[entry] = NOWHERE;
     const at = this.#reserve(length);
     this.#textAt[entry] = at;
-    this.#textLength[entry] = length;
     return at;
+  }
+
+  /** The bytes an entry's texts take, as its flags say how many it has. */
+  #textBytes(entry: number): number {
+    const at = this.#textAt[entry] as number;
+    if (at === NOWHERE) return 0;
+    const flags = this.#flags[entry] as number;
+    let end = at;
+    for (let texts = textsOf(flags); texts > 0; texts--) {
+      let length = 0;
+      for (let scale = 1; ; scale *= 128) {
+        const byte = this.#text[end++] as number;
+        length += (byte & 127) * scale;
+        if (byte < 128) break;
+      }
+      end += length;
+    }
+    return end - at;
   }
 
   #grow(): void {
@@ -267,25 +262,23 @@ export class LiveStore {
       return array;
     };
     this.#read = grown(this.#read, Uint32Array);
-    this.#at = grown(this.#at, Float64Array);
+    this.#page = grown(this.#page, Uint16Array);
     this.#balance = grown(this.#balance, Uint32Array);
     this.#allocated = grown(this.#allocated, Uint32Array);
     this.#expires = grown(this.#expires, Float64Array);
     this.#updated = grown(this.#updated, Float64Array);
-    this.#client = grown(this.#client, Uint32Array);
-    this.#account = grown(this.#account, Uint32Array);
+    this.#pair = grown(this.#pair, Uint32Array);
     this.#flags = grown(this.#flags, Uint16Array);
     this.#textAt = grown(this.#textAt, Uint32Array);
-    this.#textLength = grown(this.#textLength, Uint32Array);
     this.#capacity = capacity;
   }
 
   /** An entry's texts, each after its length in bytes (seven bits a byte, the high bit set on all but the last). */
-  #writeTexts(entry: number, texts: readonly string[], encoding: 'latin1' | 'utf16le'): void {
+  #writeTexts(entry: number, old: number, texts: readonly string[], encoding: 'latin1' | 'utf16le'): void {
     const perChar = encoding === 'latin1' ? 1 : 2;
     let length = 0;
     for (const text of texts) length += prefixLength(text.length * perChar) + text.length * perChar;
-    let at = this.#placeText(entry, length);
+    let at = this.#placeText(entry, old, length);
     const bytes = this.#text;
     for (const text of texts) {
       for (let left = text.length * perChar; ; left = Math.floor(left / 128)) {
@@ -303,9 +296,8 @@ export class LiveStore {
     const texts: string[] = [];
     const encoding = (flags & WIDE) !== 0 ? 'utf16le' : 'latin1';
     let at = this.#textAt[entry] as number;
-    const end = at + (this.#textLength[entry] as number);
     const bytes = this.#text;
-    while (at < end) {
+    for (let left = textsOf(flags); left > 0; left--) {
       let length = 0;
       for (let scale = 1; ; scale *= 128) {
         const byte = bytes[at++] as number;
@@ -337,7 +329,8 @@ export class LiveStore {
     const text = Buffer.allocUnsafe(Math.max(64 * 1024, this.#textUsed - this.#garbage));
     let used = 0;
     for (let entry = 0; entry < this.#ids.size; entry++) {
-      const length = this.#textLength[entry] as number;
+      const length = this.#textBytes(entry);
+      if (length === 0) continue;
       const at = this.#textAt[entry] as number;
       this.#text.copy(text, used, at, at + length);
       this.#textAt[entry] = used;
@@ -348,6 +341,14 @@ export class LiveStore {
     this.#garbage = 0;
   }
 }
+
+/** How many of an entry's values are kept as texts. */
+function textsOf(flags: number): number {
+  return ((flags & NAME) !== 0 ? 1 : 0) + ((flags & EXPIRES_TEXT) !== 0 ? 1 : 0) + ((flags & UPDATED_TEXT) !== 0 ? 1 : 0);
+}
+
+/** An entry whose texts are being moved: none to count or copy. */
+const NOWHERE = 0xffffffff;
 
 /** The bytes the length of a text takes before it. */
 function prefixLength(length: number): number {
