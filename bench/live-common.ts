@@ -62,9 +62,9 @@ export async function writeInput(path: string, batches: readonly Batch[], rows: 
   await once(out, 'finish');
 }
 
-export async function cli(args: readonly string[], out: string, heapMb?: number): Promise<Summary> {
-  // Node's default heap limit, as a user runs it; a million rows' live values need more, and are given it.
-  const child = await runNode([...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), CLI, ...args, '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+/** The CLI (`cliPath`: another build's, to compare with) run as a user runs it, at Node's default heap limit unless `heapMb` says otherwise. */
+export async function cli(args: readonly string[], out: string, heapMb?: number, cliPath = CLI): Promise<Summary> {
+  const child = await runNode([...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), cliPath, ...args, '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
   if (child.code !== 0) throw new Error(`ti-credits ${args[0]} exited ${child.code}:\n${child.stderr}\n${child.stdout}`);
   return readSummary(out);
 }

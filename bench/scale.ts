@@ -15,6 +15,8 @@ import { cli, liveMock, writeInput } from './live-common.js';
  *   processes), and where the dry run's time goes, from run.log: the scan,
  *   the reads, the plan pass (`plan` logged once it is built);
  * - `plan` of the 100,000 rows: its peak RSS against the dry run's;
+ * - `apply` of the 100,000 rows, sending them unthrottled: peak RSS (issue 15's
+ *   target, at most 150 MB);
  * - the reads at the limit: the 100,000-row dry run against a mock limited to
  *   6,000/min with a burst of 100, told as much: its reads against their
  *   floor, (requests − burst) / rate.
@@ -22,12 +24,15 @@ import { cli, liveMock, writeInput } from './live-common.js';
  * the dry run's memory; the plan pass at most 25% of the run; the reads at
  * most 1.05× their floor.
  * BENCH_RUNS rounds (default 3) at 100,000 rows; BENCH_BIG_RUNS (default 1)
- * at 1,000,000 (0 leaves them out).
+ * at 1,000,000 (0 leaves them out). BENCH_BASELINE_CLI (another build's
+ * dist/src/cli/main.js) runs the same dry runs and plans with that build too,
+ * in the same rounds: before and after.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 1);
 const CLIENTS = 10;
 const PARSE = fileURLToPath(new URL('./parse-baseline.js', import.meta.url));
+const BASELINE_CLI = process.env.BENCH_BASELINE_CLI;
 
 /** Seconds from the run's start to each event run.log records, the first of each name. */
 async function phases(folder: string, summary: Summary): Promise<{ scan: number; reads: number; plan: number }> {
@@ -63,12 +68,15 @@ const lines: string[] = [];
 try {
   const results = new Map<string, Measured>();
   const plans = measured();
+  const before = { dry: new Map<number, Measured>(), plan: measured() };
   for (const [rows, rounds] of [
     [100_000, RUNS],
     [1_000_000, BIG_RUNS],
   ] as const) {
     const dry = measured();
     const parse = measured();
+    const dryBefore = measured();
+    before.dry.set(rows, dryBefore);
     for (let run = 0; run < rounds; run++) {
       const mock = await liveMock(CLIENTS, rows / CLIENTS, 100);
       try {
@@ -79,20 +87,22 @@ try {
         parse.wall.push(baseline.wallMs / 1000);
         parse.rss.push((JSON.parse(baseline.stdout) as { peakRssBytes: number }).peakRssBytes);
         const commands = rows === 100_000 ? (['dry-run', 'plan'] as const) : (['dry-run'] as const);
-        for (const command of commands) {
-          const out = join(dir, `${command}-${rows}-${run}`);
+        const builds = BASELINE_CLI === undefined ? (['this'] as const) : (['this', 'before'] as const);
+        for (const [command, build] of commands.flatMap((name) => builds.map((which) => [name, which] as const))) {
+          const out = join(dir, `${command}-${build}-${rows}-${run}`);
           const started = performance.now();
-          const summary = await cli(command === 'plan' ? ['plan', input, '--base-url', mock.origin, '--rate', '0'] : ['apply', '--dry-run', input, '--base-url', mock.origin, '--rate', '0'], out);
+          const args = command === 'plan' ? ['plan', input, '--base-url', mock.origin, '--rate', '0'] : ['apply', '--dry-run', input, '--base-url', mock.origin, '--rate', '0'];
+          const summary = await cli(args, out, undefined, build === 'before' ? BASELINE_CLI : undefined);
           const wall = (performance.now() - started) / 1000;
           if (summary.rows.valid !== rows) throw new Error(`${command} found ${summary.rows.valid} of ${rows} rows valid`);
-          const into = command === 'plan' ? plans : dry;
+          const into = build === 'before' ? (command === 'plan' ? before.plan : dryBefore) : command === 'plan' ? plans : dry;
           into.rss.push(summary.peakRssBytes);
           into.wall.push(wall);
           const phase = await phases(out, summary);
           into.scan.push(phase.scan);
           into.reads.push(phase.reads);
           into.plan.push(phase.plan);
-          process.stderr.write(`${command} ${round(rows)} rows, round ${run + 1}/${rounds}: ${mb(summary.peakRssBytes)}, ${wall.toFixed(1)} s (scan ${phase.scan.toFixed(1)}, reads ${phase.reads.toFixed(1)}, plan ${phase.plan.toFixed(1)}); csv-parse ${mb(parse.rss.at(-1) ?? 0)}, ${(parse.wall.at(-1) ?? 0).toFixed(1)} s\n`);
+          process.stderr.write(`${command}${build === 'before' ? ' (before)' : ''} ${round(rows)} rows, round ${run + 1}/${rounds}: ${mb(summary.peakRssBytes)}, ${wall.toFixed(1)} s (scan ${phase.scan.toFixed(1)}, reads ${phase.reads.toFixed(1)}, plan ${phase.plan.toFixed(1)}); csv-parse ${mb(parse.rss.at(-1) ?? 0)}, ${(parse.wall.at(-1) ?? 0).toFixed(1)} s\n`);
           await rm(out, { recursive: true, force: true });
         }
       } finally {
@@ -111,9 +121,33 @@ try {
       ...(rows === 100_000
         ? [`| plan (saved: plan.json, plan.html) | ${spreadMb(plans.rss)} | ${s(plans.wall)} | ${s(plans.scan)} | ${s(plans.reads)} | ${s(plans.plan)} | ${((100 * median(plans.plan)) / median(plans.wall)).toFixed(0)}% |`, `| ratio plan / dry run | ${(median(plans.rss) / median(dry.rss)).toFixed(2)}× | | | | | |`]
         : []),
+      ...(BASELINE_CLI === undefined
+        ? []
+        : [
+            `| before: apply --dry-run (${BASELINE_CLI}) | ${spreadMb(dryBefore.rss)} | ${s(dryBefore.wall)} | ${s(dryBefore.scan)} | ${s(dryBefore.reads)} | ${s(dryBefore.plan)} | ${((100 * median(dryBefore.plan)) / median(dryBefore.wall)).toFixed(0)}% |`,
+            ...(rows === 100_000 ? [`| before: plan | ${spreadMb(before.plan.rss)} | ${s(before.plan.wall)} | ${s(before.plan.scan)} | ${s(before.plan.reads)} | ${s(before.plan.plan)} | ${((100 * median(before.plan.plan)) / median(before.plan.wall)).toFixed(0)}% |`] : []),
+          ]),
       '',
     );
   }
+
+  // The whole apply, the rows sent as fast as the mock answers.
+  const applied: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const mock = await liveMock(CLIENTS, 100_000 / CLIENTS, 100);
+    try {
+      const input = join(dir, `apply-${run}.csv`);
+      await writeInput(input, mock.batches, 100_000);
+      const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', '0'], join(dir, `apply-${run}`));
+      if (summary.rows.updated !== 100_000) throw new Error(`apply updated ${summary.rows.updated} of 100,000 rows`);
+      applied.push(summary.peakRssBytes);
+      process.stderr.write(`apply 100,000 rows, round ${run + 1}/${RUNS}: ${mb(summary.peakRssBytes)}, ${(summary.wallTimeMs / 1000).toFixed(1)} s\n`);
+      await rm(join(dir, `apply-${run}`), { recursive: true, force: true });
+    } finally {
+      mock.stop();
+    }
+  }
+  lines.push(`apply of 100,000 rows over ${CLIENTS} clients, sent unthrottled, median (min–max) of ${RUNS}: peak RSS ${spreadMb(applied)}`, '');
 
   // The reads at the limit: what the pace allows, and nothing slower.
   const [rate, burst, rows] = [6000, 100, 100_000];
@@ -144,6 +178,7 @@ try {
     `target: plan within 1.2× the dry run's memory: ${small === undefined ? 'not measured' : `${(median(plans.rss) / median(small.rss)).toFixed(2)}×, ${median(plans.rss) <= 1.2 * median(small.rss) ? 'met' : 'MISSED'}`}`,
     ...[...results].map(([count, dry]) => `target: the plan pass at most 25% of the run, ${round(Number(count))} rows: ${((100 * median(dry.plan)) / median(dry.wall)).toFixed(0)}%, ${median(dry.plan) <= 0.25 * median(dry.wall) ? 'met' : 'MISSED'}`),
     `target: the reads at most 1.05× their floor at the limit: ${median(ratios).toFixed(3)}, ${median(ratios) <= 1.05 ? 'met' : 'MISSED'}`,
+    `target (issue 15): apply of 100,000 rows with live values within 150 MB: ${mb(median(applied))}, ${median(applied) <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}`,
     '',
   );
   process.stdout.write(lines.join('\n'));

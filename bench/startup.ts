@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { MOCK_API_KEY } from '../src/mock/server.js';
-import { CLI, cpuProbe, median, readCpu, readSummary, runNaiveLoop, runNode, RUNS, spawnMock } from './common.js';
+import { CLI, cpuProbe, median, readCpu, readSummary, runNaiveLoop, runNode, RUNS, spawnMock, writeRows } from './common.js';
 
 /**
  * Start-up (issue 25): a one-row `apply` as a user runs it, a whole process
@@ -13,7 +17,14 @@ import { CLI, cpuProbe, median, readCpu, readSummary, runNaiveLoop, runNode, RUN
  * client's batches read first, the ledger read after). Wall time and CPU
  * (user + system) of each process. Target: a one-row blind run in at most
  * 0.3 s.
+ * Then launch → first request of a fresh `apply --blind` of 1,000,000 rows
+ * (BENCH_FIRST_ROWS; 0 leaves it out), timed where the request lands (the
+ * mock of bench/mock-probe.ts), the run killed once it has; next to
+ * csv-parse alone reading the same file (parse-baseline.ts).
  */
+const FIRST_ROWS = Number(process.env.BENCH_FIRST_ROWS ?? 1_000_000);
+const PROBE = fileURLToPath(new URL('./mock-probe.js', import.meta.url));
+const PARSE = fileURLToPath(new URL('./parse-baseline.js', import.meta.url));
 const CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-000000000001';
 
@@ -61,7 +72,50 @@ try {
       '',
     ].join('\n'),
   );
+  if (FIRST_ROWS > 0) process.stdout.write(await firstRequest(dir));
 } finally {
   mock.stop();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Launch → first request of a fresh blind apply of FIRST_ROWS rows, against csv-parse alone reading the file. */
+async function firstRequest(folder: string): Promise<string> {
+  const input = join(folder, 'big.csv');
+  await writeRows(input, FIRST_ROWS);
+  const probe = spawn(process.execPath, [PROBE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: probe.stdout })[Symbol.asyncIterator]();
+  const next = async (word: string): Promise<string> => {
+    for (let line = await lines.next(); line.done !== true; line = await lines.next()) {
+      const [said = '', value = ''] = String(line.value).split(' ');
+      if (said === word) return value;
+    }
+    throw new Error(`the mock probe ended before saying ${word}`);
+  };
+  const origin = await next('listening');
+  const first: number[] = [];
+  const parse: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const baseline = await runNode([PARSE, input]);
+      if (baseline.code !== 0) throw new Error(`csv-parse failed: ${baseline.stderr}`);
+      parse.push(baseline.wallMs);
+      probe.stdin.write('arm\n');
+      const launched = Date.now();
+      const apply = spawn(process.execPath, [CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--out', join(folder, `big-${run}`)], { env: { ...process.env, TI_API_KEY: MOCK_API_KEY }, stdio: 'ignore' });
+      const arrived = Number(await next('first'));
+      apply.kill('SIGKILL');
+      await once(apply, 'close');
+      first.push(arrived - launched);
+      await rm(join(folder, `big-${run}`), { recursive: true, force: true });
+      process.stderr.write(`first request, round ${run + 1}/${RUNS}: ${first.at(-1)} ms after launch; csv-parse alone ${Math.round(baseline.wallMs)} ms\n`);
+    }
+  } finally {
+    probe.kill();
+  }
+  const sec = (values: readonly number[]): string => `${(median(values) / 1000).toFixed(1)} s (${(Math.min(...values) / 1000).toFixed(1)}–${(Math.max(...values) / 1000).toFixed(1)})`;
+  return [
+    '',
+    `fresh apply --blind of ${FIRST_ROWS.toLocaleString('en-US')} rows: launch → first request ${sec(first)}; csv-parse alone reading the file ${sec(parse)}; ratio ${(median(first) / median(parse)).toFixed(2)}`,
+    '',
+  ].join('\n');
 }

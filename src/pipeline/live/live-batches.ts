@@ -82,8 +82,8 @@ export class LiveBatches {
   readonly #progress = { scopes: 0, scopesRead: 0, pages: 0, batches: 0, pagesKnown: 0 };
   /** What a client's whole read found: its pages, the most batches a page held, and its batches by credit account. */
   readonly #shapes = new Map<string, ClientShape>();
-  /** Every 50,000 batches listed, about 20 MB of answers: see Collector. */
-  readonly #collector = new Collector(50_000);
+  /** Every 20,000 batches listed, about 9 MB of answers: see Collector. */
+  readonly #collector = new Collector(20_000);
 
   /** `expected`: how many batches `keep` may accept, at most (the file's rows): room is made for them at once. */
   constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean; readonly expected?: number }) {
