@@ -25,6 +25,7 @@ import { CLI, cpuProbe, median, readCpu, readSummary, runNaiveLoop, runNode, RUN
 const FIRST_ROWS = Number(process.env.BENCH_FIRST_ROWS ?? 1_000_000);
 const PROBE = fileURLToPath(new URL('./mock-probe.js', import.meta.url));
 const PARSE = fileURLToPath(new URL('./parse-baseline.js', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./import-floor.js', import.meta.url));
 const CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-000000000001';
 
@@ -38,14 +39,18 @@ try {
   const cpuFile = join(dir, 'cpu.json');
   const probe = cpuProbe(cpuFile);
   const env = { ...probe.env, TI_API_KEY: MOCK_API_KEY };
-  const times = { naive: [] as number[], blind: [] as number[], live: [] as number[] };
-  const cpus = { naive: [] as number[], blind: [] as number[], live: [] as number[] };
+  const times = { naive: [] as number[], blind: [] as number[], live: [] as number[], floor: [] as number[] };
+  const cpus = { naive: [] as number[], blind: [] as number[], live: [] as number[], floor: [] as number[] };
   await writeFile(join(dir, 'live.csv'), `id,clientId,currentBalance\n${ID},${CLIENT},10\n`);
   for (let run = 0; run < RUNS; run++) {
     const loop = await runNaiveLoop(input, mock.origin, 4, probe.nodeArgs, probe.env);
     if (loop.requests !== 1) throw new Error(`the naive loop sent ${loop.requests} requests`);
     times.naive.push(loop.wallMs);
     cpus.naive.push(await readCpu(cpuFile));
+    const floor = await runNode([...probe.nodeArgs, FLOOR], probe.env);
+    if (floor.code !== 0) throw new Error(`loading the libraries failed: ${floor.stderr}`);
+    times.floor.push(floor.wallMs);
+    cpus.floor.push(await readCpu(cpuFile));
     for (const kind of ['blind', 'live'] as const) {
       const out = join(dir, `${kind}-${run}`);
       const args = kind === 'blind' ? ['--blind', input] : [join(dir, 'live.csv')];
@@ -66,6 +71,7 @@ try {
       '| | wall | CPU | wall / naive loop |',
       '|---|---:|---:|---:|',
       `| got + p-limit + p-retry, one PUT (bench/naive-loop.ts) | ${s(times.naive)} | ${cpu(cpus.naive)} | 1.00 |`,
+      `| loading got, yargs, pino, csv-parse and p-retry, nothing else (bench/import-floor.ts) | ${s(times.floor)} | ${cpu(cpus.floor)} | ${(median(times.floor) / median(times.naive)).toFixed(2)} |`,
       `| ti-credits apply --blind | ${s(times.blind)} | ${cpu(cpus.blind)} | ${ratio('blind')} |`,
       `| ti-credits apply, reading before writing (1 list read, the PUT, 2 ledger reads) | ${s(times.live)} | ${cpu(cpus.live)} | ${ratio('live')} |`,
       `target: a one-row blind apply in at most 0.3 s: ${median(times.blind) <= 300 ? 'met' : 'MISSED'}`,
