@@ -92,7 +92,7 @@ try {
           const out = join(dir, `${command}-${build}-${rows}-${run}`);
           const started = performance.now();
           const args = command === 'plan' ? ['plan', input, '--base-url', mock.origin, '--rate', '0'] : ['apply', '--dry-run', input, '--base-url', mock.origin, '--rate', '0'];
-          const summary = await cli(args, out, undefined, build === 'before' ? BASELINE_CLI : undefined);
+          const summary = await cli(args, out, { cliPath: build === 'before' ? BASELINE_CLI : undefined, exits: command === 'plan' ? [1] : [0] });
           const wall = (performance.now() - started) / 1000;
           if (summary.rows.valid !== rows) throw new Error(`${command} found ${summary.rows.valid} of ${rows} rows valid`);
           const into = build === 'before' ? (command === 'plan' ? before.plan : dryBefore) : command === 'plan' ? plans : dry;

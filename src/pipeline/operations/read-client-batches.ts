@@ -48,7 +48,7 @@ export interface PageRead {
   readonly total: number | undefined;
 }
 
-export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly ListedBatch[]>> {
+export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly ListedBatch[]>> {
   const batches = new Map<string, ListedBatch>();
   const result = await listClientBatches(executor, clientId, creditAccountId, {
     size: () => batches.size,
@@ -58,7 +58,7 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
       batches.set(key, batch);
       return earlier === undefined ? 'new' : UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field]) ? 'differs' : 'same';
     },
-  }, onPage);
+  });
   return result.kind === 'done' ? { ...result, value: [...batches.values()] } : result;
 }
 
