@@ -30,6 +30,8 @@ const executorFor = (origin: string, concurrency: number): Executor =>
       target: { origin, apiKey: MOCK_API_KEY },
       concurrency,
       ratePerMinute: 0,
+      maxRatePerMinute: 0,
+      rateFrom: 'told',
       burst: 100,
       learnBurst: false,
       timeoutMs: 30_000,

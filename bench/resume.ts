@@ -57,17 +57,18 @@ class Probe {
 
   static async start(): Promise<Probe> {
     const child = spawn(process.execPath, [PROBE], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let probe: Probe | undefined;
+    // Lines may come before the probe is made (none do but `listening`); they are delivered once it is.
+    const made: { probe?: Probe } = {};
     const origin = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
         const [word = '', value = ''] = line.split(' ');
         if (word === 'listening') resolve(value);
-        else probe?.deliver(word, Number(value));
+        else made.probe?.deliver(word, Number(value));
       });
       child.once('exit', (code) => reject(new Error(`the mock probe exited with ${code}`)));
     });
-    probe = new Probe(child, origin);
-    return probe;
+    made.probe = new Probe(child, origin);
+    return made.probe;
   }
 
   deliver(word: string, value: number): void {

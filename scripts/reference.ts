@@ -21,6 +21,7 @@ function typeOf(spec: FlagSpec): string {
   if (spec.type === 'number') return spec.min === undefined && spec.max === undefined ? 'number' : `number ${spec.min ?? 0}–${spec.max ?? '…'}`;
   if (spec.type === 'share') return 'share 0–1';
   if (spec.type === 'list') return 'text, repeatable';
+  if (spec.type === 'pair') return 'two values';
   return spec.type === 'string' ? 'text' : 'switch';
 }
 

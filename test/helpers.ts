@@ -82,9 +82,9 @@ export async function cli(args: readonly string[], options: { cwd: string; env?:
   return { code, stdout, stderr };
 }
 
-/** The single run folder under `<cwd>/reports`. */
+/** The single run folder under `<cwd>/reports` (beside the run ledger's files). */
 export async function runFolder(cwd: string): Promise<string> {
-  const entries = await readdir(join(cwd, 'reports'));
+  const entries = (await readdir(join(cwd, 'reports'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   if (entries.length !== 1) throw new Error(`expected one run folder, found ${entries.length}`);
   return join(cwd, 'reports', entries[0] ?? '');
 }

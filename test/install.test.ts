@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ describe('installing ti-credits for use outside the clone (issue 13, point 9)', 
     assert.ok(manifest);
     const files = manifest.files.map((file) => file.path);
     assert.ok(files.includes('dist/src/cli/main.js'), 'the command itself is packed');
+    assert.ok(files.includes('fixtures/sample-seed.json'), 'the sample instance of `mock --sample` is packed (issue 24)');
     assert.ok(!files.some((path) => path.startsWith('dist/test/') || path.startsWith('src/') || path.endsWith('.map')), 'only the built command is packed');
 
     // The tarball is installed as `npm install --global` lays it out (the package under lib/node_modules, its
@@ -55,5 +56,18 @@ describe('installing ti-credits for use outside the clone (issue 13, point 9)', 
     const validated = await exec(bin, ['validate', join(root, 'fixtures', 'sample.csv')], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
     assert.match(validated.stdout, /^Validated: 12 rows in .*sample\.csv: 12 valid\./);
     assert.equal((await readCsvFile(join(await runFolder(elsewhere), 'report.csv'))).length, 12);
+
+    // The walkthrough's mock, from the installed package alone: the sample instance it ships.
+    const sample = spawn(bin, ['mock', '--sample', '--port', '0'], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
+    try {
+      let started = '';
+      for await (const chunk of sample.stdout) {
+        started += String(chunk);
+        if (started.includes('Press Ctrl-C')) break;
+      }
+      assert.match(started, /\n {2}12 credit batches; accepted key: /);
+    } finally {
+      sample.kill();
+    }
   });
 });

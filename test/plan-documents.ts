@@ -14,9 +14,17 @@ export function change(field: UpdatableField, before: string | number, after: st
   return { field, before, after, delta, change: describeChange({ field, before, after }) };
 }
 
-export function row(line: number, id: string, clientId: string | null, state: PlanRow['state'], changes: readonly PlanChange[], extra: { live?: CreditBatchUpdate; problem?: string } = {}): PlanRow {
+export function row(
+  line: number,
+  id: string,
+  clientId: string | null,
+  state: PlanRow['state'],
+  changes: readonly PlanChange[],
+  extra: { live?: CreditBatchUpdate; problem?: string } & Pick<PlanRow, 'name' | 'clientName' | 'status' | 'allocated'> = {},
+): PlanRow {
   const live = extra.live ?? (state === 'invalid' ? null : Object.fromEntries(changes.map((entry) => [entry.field, entry.before])));
-  return { line, id, clientId, state, changes, live, problem: extra.problem ?? null };
+  const facts = Object.fromEntries((['name', 'clientName', 'status', 'allocated'] as const).flatMap((key) => (extra[key] === undefined ? [] : [[key, extra[key]]])));
+  return { line, id, clientId, state, changes, live, problem: extra.problem ?? null, ...facts };
 }
 
 export const OPTIONS: RecordedOptions = {
@@ -61,6 +69,8 @@ export function totalsOf(rows: readonly PlanRow[], readRequests: number): PlanDo
   let later = 0;
   let earlier = 0;
   let renamed = 0;
+  let belowAllocated = 0;
+  let revived = 0;
   for (const entry of rows) {
     if (entry.state !== 'change') continue;
     for (const { field, before: from, after: to } of entry.changes) {
@@ -69,9 +79,12 @@ export function totalsOf(rows: readonly PlanRow[], readRequests: number): PlanDo
         after += BigInt(to as number);
         if (Number(to) > Number(from)) added += BigInt(Number(to) - Number(from));
         else removed += BigInt(Number(from) - Number(to));
+        if (typeof entry.allocated === 'number' && Number(to) < entry.allocated) belowAllocated++;
       } else if (field === 'expiresOn') {
-        if (Date.parse(String(to)) > Date.parse(String(from))) later++;
-        else earlier++;
+        if (Date.parse(String(to)) > Date.parse(String(from))) {
+          later++;
+          if (typeof entry.status === 'string' && entry.status !== 'active') revived++;
+        } else earlier++;
       } else renamed++;
     }
   }
@@ -85,6 +98,8 @@ export function totalsOf(rows: readonly PlanRow[], readRequests: number): PlanDo
     expiry: { later, earlier },
     renamed,
     readRequests,
+    belowAllocated,
+    revived,
   };
 }
 

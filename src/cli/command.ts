@@ -15,8 +15,8 @@ export interface Command {
   readonly summary: string;
   /** The usage lines of its --help. */
   readonly usage: readonly string[];
-  /** The value it takes after its name, if any. */
-  readonly positional?: { readonly name: string; readonly describe: string };
+  /** The value it takes after its name, if any; `variadic`: the words after its name, as a list (an action and its argument). */
+  readonly positional?: { readonly name: string; readonly describe: string; readonly variadic?: boolean };
   readonly flags: FlagSpecs;
   /** A command line and what it does; `ti-credits` is written out, never a placeholder. */
   readonly examples: readonly (readonly [string, string])[];

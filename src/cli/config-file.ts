@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
+import { parseKeyCommand } from './flags/key-source.js';
 import type { TargetDefaults } from './flags/target.js';
+import type { ProfileFacts } from './live-target.js';
+import { readProfiles, type ConfigEntries, type ProfileEntry } from './profiles.js';
 import { closestName } from './suggest.js';
 
 /** Looked for, in this order, in the working folder when --config is not given. */
@@ -21,7 +24,8 @@ export interface ConfigKeys {
   readonly perRun: readonly string[];
 }
 
-const TARGET_KEYS = new Set(['instance', 'base-url', 'api-key-file']);
+/** Paths a config file gives, found from the config file that names them (as apiKeyFile is), wherever the command runs. */
+const PATH_KEYS = new Set(['reports', 'approval-key-file']);
 
 export interface ConfigFile {
   readonly path: string;
@@ -29,6 +33,10 @@ export interface ConfigFile {
   readonly options: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   /** Where to send and the key file: below the environment too. */
   readonly target: TargetDefaults;
+  /** Its profiles by name (`profiles`), each laid over the file's own options when chosen (profiles.ts). */
+  readonly profiles: Readonly<Record<string, ProfileEntry>>;
+  /** The profile chosen and laid over the file's options, if any. */
+  readonly profile?: ProfileFacts | undefined;
 }
 
 /**
@@ -53,8 +61,6 @@ export async function loadConfig(explicit: string | undefined, cwd: string, keys
 }
 
 function parseConfig(path: string, text: string, keys: ConfigKeys): ConfigFile {
-  const { known, repeatable } = keys;
-  const perRun = new Set([...keys.perRun, 'help', 'version']);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -64,33 +70,51 @@ function parseConfig(path: string, text: string, keys: ConfigKeys): ConfigFile {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new TiError('invalid', `The config file ${path} must hold one JSON object.`, { hint: 'e.g. {"instance": "acme", "rate": 600}.' });
   }
+  const { options, target } = readEntries(path, parsed as Record<string, unknown>, keys);
+  const profiles = readProfiles(path, (parsed as Record<string, unknown>).profiles, (name, body) => readEntries(path, body, keys, name));
+  return { path, options, target: { ...target, source: path }, profiles };
+}
+
+/** The options and the target of the file, or of one of its profiles (`profile`, its name), key by key. */
+function readEntries(path: string, entries: Readonly<Record<string, unknown>>, keys: ConfigKeys, profile?: string): ConfigEntries {
+  const { known, repeatable } = keys;
+  const perRun = new Set([...keys.perRun, 'help', 'version']);
+  const where = profile === undefined ? `The config file ${path}` : `The profile "${profile}" in ${path}`;
   const options: Record<string, string | number | boolean | readonly string[]> = {};
-  const target: Record<string, string> = {};
-  for (const [rawKey, value] of Object.entries(parsed)) {
+  const target: { -readonly [K in keyof ConfigEntries['target']]: ConfigEntries['target'][K] } = {};
+  let live: unknown;
+  for (const [rawKey, value] of Object.entries(entries)) {
     const key = rawKey.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     if (key === 'api-key' || key === 'key' || key === 'token') {
-      throw new TiError('invalid', `The config file ${path} holds an API key ("${rawKey}"); ti-credits never reads a key from a config file.`, {
-        hint: 'Remove it, put the key in a file readable only by you, and name that file with "apiKeyFile" (or set TI_API_KEY).',
+      throw new TiError('invalid', `${where} holds an API key ("${rawKey}"); ti-credits never reads a key from a config file.`, {
+        hint: 'Remove it, and store the key with ti-credits login, or name a keyCommand or a file readable only by you ("apiKeyFile"); or set TI_API_KEY.',
       });
     }
-    if (perRun.has(key)) throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
+    if (key === 'profiles' && profile === undefined) continue;
+    if (key === 'live' && profile !== undefined) {
+      live = value;
+      continue;
+    }
+    if (key === 'key-command') {
+      target['key-command'] = parseKeyCommand(value, profile === undefined ? path : `profile "${profile}" of ${path}`);
+      continue;
+    }
+    if (perRun.has(key)) throw new TiError('invalid', `${where} sets "${rawKey}", which belongs to one run, not to a config file.`, { hint: `Remove it and pass --${key} on the command line when needed.` });
     if (!known.includes(key)) {
       const near = closestName(key, known);
-      throw new TiError('invalid', `The config file ${path} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
+      throw new TiError('invalid', `${where} sets "${rawKey}", which is not a ti-credits option.`, { hint: near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${near}"?` });
     }
     if (repeatable.includes(key) && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
       options[key] = value as string[];
       continue;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new TiError('invalid', `The config file ${path} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${repeatable.includes(key) ? ', or a list of strings' : ''}.`);
+      throw new TiError('invalid', `${where} sets "${rawKey}" to ${JSON.stringify(value)}; an option takes a string, a number or true/false${repeatable.includes(key) ? ', or a list of strings' : ''}.`);
     }
-    if (TARGET_KEYS.has(key)) {
-      // A key file is found from the config file that names it, wherever the command runs.
-      target[key] = key === 'api-key-file' ? resolve(dirname(path), String(value)) : String(value);
-    } else {
-      options[key] = value;
-    }
+    if (key === 'instance' || key === 'base-url') target[key] = String(value);
+    // A key file is found from the config file that names it, wherever the command runs.
+    else if (key === 'api-key-file') target[key] = resolve(dirname(path), String(value));
+    else options[key] = PATH_KEYS.has(key) && typeof value === 'string' ? resolve(dirname(path), value) : value;
   }
-  return { path, options, target: { ...target, source: path } };
+  return { options, target, live };
 }

@@ -7,15 +7,19 @@ import type { Terminal } from './io.js';
  * anywhere else (and, through `signal`, counts as no).
  */
 export async function askYesNo(terminal: Terminal, question: string, signal: AbortSignal): Promise<boolean> {
+  return /^\s*y(es)?\s*$/i.test((await askLine(terminal, question, signal)) ?? '');
+}
+
+/** Asks for one line on the terminal; undefined when none comes (Ctrl-D, Ctrl-C). */
+export async function askLine(terminal: Terminal, question: string, signal: AbortSignal): Promise<string | undefined> {
   const lines = createInterface({ input: terminal.input, output: terminal.output, terminal: false });
   try {
     terminal.output.write(question);
-    // Input that ends (Ctrl-D) is no answer, and no answer is a no.
-    const closed = new Promise<string>((resolve) => lines.once('close', () => resolve('')));
-    const answer = await Promise.race([lines.question('', { signal }), closed]);
-    return /^\s*y(es)?\s*$/i.test(answer);
+    // Input that ends (Ctrl-D) is no answer.
+    const closed = new Promise<undefined>((resolve) => lines.once('close', () => resolve(undefined)));
+    return await Promise.race([lines.question('', { signal }), closed]);
   } catch {
-    return false;
+    return undefined;
   } finally {
     lines.close();
   }

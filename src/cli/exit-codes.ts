@@ -45,7 +45,7 @@ export const GENERAL_EXITS: readonly (readonly [number, string])[] = [
 
 /** What a command that reads a file says of it in --help. */
 export const FILE_NOTE = `The file is an Excel workbook (.xlsx) or a CSV file, whose first row is the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
-export const KEY_NOTE = 'The API key is read from TI_API_KEY or --api-key-file, never from a flag.';
+export const KEY_NOTE = 'The API key is read from --api-key-file, else TI_API_KEY, else the OS keyring (ti-credits login), else the config file\'s keyCommand or apiKeyFile: never from a flag or the config file itself. ti-credits whoami says which.';
 
 /** A command's exit codes as its --help lists them. */
 export function exitCodeTable(exits: readonly (readonly [number, string])[]): string {
@@ -74,7 +74,8 @@ export function exitCodeForRun(summary: Summary): number {
   const rows = rowCounts(summary);
   if (summary.command === 'validate' || summary.dryRun) {
     const refusedByApply = rows.invalid > 0 && summary.options.skipInvalid !== true;
-    return refusedByApply ? EXIT.refused : rows.drifted > 0 ? EXIT.notAllUpdated : EXIT.ok;
+    // With --skip-invalid the real run sends the valid rows and ends 1 for the invalid ones: its dry run says as much.
+    return refusedByApply ? EXIT.refused : rows.drifted > 0 || rows.invalid > 0 ? EXIT.notAllUpdated : EXIT.ok;
   }
   // A write that overwrote a redemption needs its correction applied: the run is not done.
   if ((summary.reconciliation?.overwritten ?? 0) > 0) return EXIT.notAllUpdated;

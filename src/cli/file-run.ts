@@ -5,6 +5,7 @@ import type { RunOptions } from '../pipeline/run-options.js';
 import { readPlanDocument } from '../report/plan-document.js';
 import { readRunRecord } from '../report/run-record.js';
 import { resolveGuard, resolveLimits } from './flags/guard.js';
+import { resolveLedgerOptions } from './flags/ledger.js';
 import { logLevelOf } from './flags/output.js';
 import { resolveSendOptions } from './flags/pacing.js';
 import { resolveInputChoice, resolveRules } from './flags/reading.js';
@@ -60,7 +61,7 @@ export const runFlags = {
   verify: { type: 'boolean', default: false, describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)' },
 } as const satisfies FlagSpecs;
 
-export function resolveValidateRun(flags: Flags, now: Date): FileRun {
+export function resolveValidateRun(flags: Flags, now: Date, cwd: string): FileRun {
   return {
     mode: { kind: 'validate' },
     options: {
@@ -75,6 +76,8 @@ export function resolveValidateRun(flags: Flags, now: Date): FileRun {
       send: undefined,
       guard: undefined,
       limits: {},
+      // A validate leaves a run folder under the reports root, and nothing in the run ledger.
+      ledger: { root: resolve(cwd, flags.string('reports') ?? 'reports'), again: undefined, selfApproved: undefined, requireApproval: false, approvalKey: undefined },
     },
   };
 }
@@ -103,7 +106,9 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
         ? typedFlags
         : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed) });
   const inputPath = inputFile(flags, 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.');
-  const { send, keyFile } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd);
+  const ledger = await resolveLedgerOptions(flags, context.cwd, context.typed, resume ?? planFolder);
+  // The pace the last run against the target learned is kept in the reports root, beside the run ledger.
+  const { send, keyFile, keySource } = await resolveSendOptions(flags, env, context.fromConfig ?? {}, context.cwd, ledger.root);
   const dryRun = flags.boolean('dry-run');
   const offline = flags.boolean('offline');
   const mode: RunMode =
@@ -129,7 +134,10 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
       // Offline, a dry run reads nothing, the live values included: its plan is a blind one.
       guard: resolveGuard(flags, !flags.boolean('blind') && !offline),
       apiKeyFile: keyFile,
+      keySource: keySource.kind,
+      profile: context.fromConfig?.profile?.name,
       limits: resolveLimits(flags),
+      ledger,
     },
   };
 }

@@ -14,6 +14,8 @@ export interface CliIo {
    * a pipe, where neither would reach anyone.
    */
   readonly terminal?: Terminal | undefined;
+  /** Standard input, for a command that reads what is piped to it (`login --stdin`). */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
 }
 
 export interface Terminal {

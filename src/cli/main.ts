@@ -30,6 +30,7 @@ const code = await runCli(process.argv.slice(2), {
   shutdown: shutdown.signal,
   hardStop: hardStop.signal,
   terminal: process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
+  stdin: process.stdin,
 });
 // Let stdout drain when it is a pipe, then exit even if a kept-alive socket lingers.
 process.stdout.write('', () => process.exit(code));

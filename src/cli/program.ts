@@ -10,6 +10,8 @@ import { Flags, toYargs } from './flags/spec.js';
 import { refuseKeyFlag } from './flags/target.js';
 import type { CliIo } from './io.js';
 import { formatError, formatInternalError } from './messages.js';
+import { runNotified } from './notify.js';
+import { chooseProfile, profileChoice } from './profiles.js';
 import { closestName } from './suggest.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -44,10 +46,10 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, na
     .scriptName('ti-credits')
     .usage('ti-credits <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.');
   for (const command of COMMANDS) {
-    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}]`;
+    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}${command.positional.variadic === true ? '..' : ''}]`;
     parser = parser.command(name, command.summary, (y) => {
       let built = y.usage(command.usage.join('\n'));
-      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', describe: command.positional.describe });
+      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', array: command.positional.variadic === true, describe: command.positional.describe });
       built = built.options(Object.fromEntries(Object.entries(command.flags).map(([flag, spec]) => [flag, toYargs(spec)])));
       for (const [line, meaning] of command.examples) built = built.example(line, meaning);
       return built.epilogue(epilogue(command));
@@ -90,7 +92,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     const name = args.find((arg) => !arg.startsWith('-'));
     if (name !== undefined && name === args[0]) refuseUnknownCommand(name);
     const named = name === undefined ? undefined : commandNamed(name);
-    const config = named?.configurable === true ? await loadConfig(configFlag(args), io.cwd, configKeys()) : undefined;
+    // The profile chosen is laid over the file before the parser takes its options: flags > environment > profile > file > defaults.
+    const config = named?.configurable === true ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags) : undefined;
     let failure: Error | undefined;
     let argv: Record<string, unknown> = {};
     let output = '';
@@ -110,7 +113,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     }
     const command = commandNamed(String((argv._ as unknown[])[0]));
     if (command === undefined) throw new TiError('invalid', `Unknown command ${String((argv._ as unknown[])[0])}.`, { hint: 'Run ti-credits --help.' });
-    const result = await command.run({ flags: new Flags(command.name, argv, command.flags), io, config, typed: typedOptions(args) });
+    const flags = new Flags(command.name, argv, command.flags);
+    const result = await runNotified(command, flags, io, config, () => command.run({ flags, io, config, typed: typedOptions(args) }));
     return render(result, argv.json === true, io);
   } catch (error) {
     if (error instanceof TiError) {

@@ -24,7 +24,8 @@ export function createProgressDisplay(where: { readonly terminal?: Terminal | un
 function readFacts(progress: SendProgress, estimate: PaceEstimate): ProgressFacts {
   const done = progress.updated + progress.failed;
   estimate.observe(performance.now(), done);
-  const rowsPerMinute = estimate.rowsPerMinute(progress.ratePerMinute);
+  const { pacing } = progress;
+  const rowsPerMinute = estimate.rowsPerMinute(pacing.ratePerMinute);
   return {
     done,
     total: progress.total,
@@ -34,6 +35,7 @@ function readFacts(progress: SendProgress, estimate: PaceEstimate): ProgressFact
     failed: progress.failed,
     retrying: progress.retrying,
     pauseLeftMs: progress.pauseLeftMs,
+    pacing,
   };
 }
 

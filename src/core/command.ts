@@ -2,4 +2,4 @@
 export const COMMANDS = ['apply', 'validate'] as const;
 export type FileCommand = (typeof COMMANDS)[number];
 /** Every command that leaves a run folder. */
-export type CommandName = FileCommand | 'snapshot' | 'verify';
+export type CommandName = FileCommand | 'snapshot' | 'rollover' | 'verify';

@@ -59,7 +59,7 @@ export class ApiError extends TiError {
   constructor(
     kind: ErrorKind,
     message: string,
-    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean; answerLost?: boolean } = {},
+    details: { status?: number; retryAfterMs?: number; hint?: string; cause?: unknown; final?: boolean; answerLost?: boolean; code?: string } = {},
   ) {
     super(kind, message, details);
     this.name = 'ApiError';

@@ -33,8 +33,18 @@ export interface RetryRecord {
 
 /** How a run was paced, for summary.json. */
 export interface PacingStats {
-  /** Requests per minute at the end: --rate, or the server's lower limit. */
+  /** Requests per minute at the end: the API's limit as stated or learned, never above --rate; 0 if unpaced. */
   readonly ratePerMinute: number;
+  /**
+   * The API's limit as the run learned it: stated in its X-RateLimit-Limit,
+   * or, when it stated none, the pace its 429s left the run at; null when it
+   * said nothing either way. The next run against the same target starts from it.
+   */
+  readonly learnedRatePerMinute: number | null;
+  /** The API's burst as learned: from its first X-RateLimit-Remaining, or 1 once it answered 429 without stating a limit; null when unknown. */
+  readonly learnedBurst: number | null;
+  /** The API answered 429 without stating its limit: the pace was lowered for it, and learned from its refusals. */
+  readonly throttled: boolean;
   readonly pauses: number;
   readonly pausedMs: number;
 }

@@ -2,6 +2,13 @@
 export interface RateLimitOptions {
   readonly perMinute: number;
   readonly burst: number;
+  /**
+   * Whether answers state the limit in X-RateLimit-* headers, as TI's docs
+   * promise (the default); false answers as a gateway that strips them does.
+   */
+  readonly headers?: boolean;
+  /** What a 429's Retry-After says: the honest wait (the default), or 0, as some servers answer whatever the wait. */
+  readonly retryAfter?: 'honest' | 'zero';
 }
 
 /** What the limiter decided for one request: the headers every answer carries, and whether it may proceed. */
@@ -38,13 +45,16 @@ export class RateLimiter {
     this.#buckets.set(key, bucket);
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
-    const headers = {
-      'x-ratelimit-limit': String(perMinute),
-      'x-ratelimit-remaining': String(Math.floor(bucket.tokens)),
-      'x-ratelimit-reset': String(Math.ceil((now + (burst - bucket.tokens) / perMs) / 1000)),
-    };
+    const headers =
+      this.#options.headers === false
+        ? {}
+        : {
+            'x-ratelimit-limit': String(perMinute),
+            'x-ratelimit-remaining': String(Math.floor(bucket.tokens)),
+            'x-ratelimit-reset': String(Math.ceil((now + (burst - bucket.tokens) / perMs) / 1000)),
+          };
     if (allowed) return { allowed, headers };
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    const retryAfterSeconds = this.#options.retryAfter === 'zero' ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     return { allowed, headers: { ...headers, 'retry-after': String(retryAfterSeconds) }, retryAfterSeconds };
   }
 }

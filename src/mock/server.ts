@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CREDIT_ACTION_TYPES, type CreditActionType } from '../core/credit-action.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
+import { clientsAnswer, clientsQuery, type ClientsPaging } from './clients.js';
 import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
+import { parseJson, readBody, send } from './http-io.js';
 import type { LedgerOrder } from './ledger.js';
 import { MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -43,6 +45,8 @@ export interface MockOptions {
    * (`cursor`, `hasMore`).
    */
   readonly ledger?: { readonly order?: LedgerOrder; readonly pageInfo?: 'documented' | 'cursor-only' };
+  /** How the client list is paged: as its page documents it (`pageInfo`, the default), or with the `meta` object of the Pagination page. */
+  readonly clientsPaging?: ClientsPaging;
   /**
    * A learner redeems `credits` from a batch just before the first PUT of it
    * is applied (of the `ids` given, or of any batch): a redemption that lands
@@ -189,11 +193,9 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       case 'ping':
         return answer(200, { valid: true });
       case 'clients': {
-        // The docs' pages disagree on how this list is paged; it is paged here exactly as the credit batch list is.
-        const page = pageNumber(params);
-        if (typeof page === 'string') return answer(400, { error: 'bad_request', message: page });
-        const { items, pageInfo } = pageOf(store.clients(), page, perPage, faults.paging);
-        return answer(200, { data: { APIClients: { clients: items, pageInfo } } });
+        const query = clientsQuery(params);
+        if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
+        return answer(200, clientsAnswer(store.clients(), query, perPage, options.clientsPaging ?? 'documented', faults.paging));
       }
       case 'list': {
         // A client with no batches is an empty list: the docs do not say what the API answers for a client it does not know.
@@ -377,27 +379,4 @@ function checkUpdate(body: unknown): { status: 400 | 422; message: string } | un
     return { status: 422, message: `currentBalance may not exceed ${MOCK_MAX_BALANCE}` };
   }
   return undefined;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
 }

@@ -35,6 +35,8 @@ export class CreditBatchStore {
   readonly #lists = new Map<string, ListIndex>();
   /** Each client's id as the first of its batches spells it, by lower-case id. */
   readonly #clientIds = new Map<string, string>();
+  /** Client names a seed gives (a batch's `clientName`), by lower-case id. */
+  readonly #clientNames = new Map<string, string>();
   /** When set, an unknown id is created by its first update instead of answering 404. */
   readonly autoCreate: boolean;
   /** Every redemption and every credit given, as the API's credit ledger records them. */
@@ -50,10 +52,11 @@ export class CreditBatchStore {
    */
   #clock = Number.NEGATIVE_INFINITY;
 
-  constructor(seed: readonly Partial<CreditBatch>[] = [], options: { autoCreate?: boolean } = {}) {
+  constructor(seed: readonly SeedBatch[] = [], options: { autoCreate?: boolean } = {}) {
     this.autoCreate = options.autoCreate ?? false;
     for (const batch of seed) {
       if (typeof batch.id !== 'string') throw new TiError('invalid', 'every credit batch in the mock seed needs an id');
+      if (typeof batch.clientName === 'string' && typeof batch.clientId === 'string') this.#clientNames.set(batch.clientId.toLowerCase(), batch.clientName);
       // Two batches of one id would leave the lists unable to say which one the API holds.
       if (this.get(batch.id) !== undefined) throw new TiError('invalid', `the mock seed holds credit batch ${batch.id} more than once`);
       const added = complete(batch.id, batch);
@@ -140,10 +143,11 @@ export class CreditBatchStore {
 
   /**
    * Every client that has a batch, by id. The store knows clients only
-   * through their batches' clientIds, so a client's name is made from its id.
+   * through their batches' clientIds: a client the seed names no name for
+   * is named after its id.
    */
   clients(): MockClient[] {
-    return [...this.#clientIds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, id]) => ({ id, name: `Client ${id.slice(0, 8)}` }));
+    return [...this.#clientIds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, id]) => ({ id, name: this.#clientNames.get(key) ?? `Client ${id.slice(0, 8)}` }));
   }
 
   get size(): number {
@@ -175,6 +179,9 @@ export class CreditBatchStore {
   }
 }
 
+/** A credit batch of a seed, which may name its client as the client list shows it. */
+export type SeedBatch = Partial<CreditBatch> & { readonly clientName?: string };
+
 /** Which list: a client's, or one of its credit accounts'. */
 function listKey(clientId: string, creditAccountId?: string): string {
   return creditAccountId === undefined ? clientId.toLowerCase() : `${clientId.toLowerCase()}\u0000${creditAccountId.toLowerCase()}`;
@@ -197,8 +204,8 @@ function complete(id: string, batch: Partial<CreditBatch>, now = new Date('2026-
   };
 }
 
-/** Reads a seed file: a JSON array of credit batches, each with at least an id. */
-export async function loadSeed(path: string): Promise<Partial<CreditBatch>[]> {
+/** Reads a seed file: a JSON array of credit batches, each with at least an id, and optionally its client's name (`clientName`). */
+export async function loadSeed(path: string): Promise<SeedBatch[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -206,5 +213,5 @@ export async function loadSeed(path: string): Promise<Partial<CreditBatch>[]> {
     throw new TiError('invalid', `the mock seed ${path} cannot be read: ${(error as Error).message}`, { hint: 'Give a JSON file holding an array of credit batches.' });
   }
   if (!Array.isArray(parsed)) throw new TiError('invalid', `the mock seed ${path} is not a JSON array of credit batches`);
-  return parsed as Partial<CreditBatch>[];
+  return parsed as SeedBatch[];
 }

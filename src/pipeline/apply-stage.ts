@@ -46,7 +46,7 @@ export async function applyStage(context: RunContext, source: InputSource, scann
   const sentLog = executor === undefined ? undefined : context.startSending();
   await assertUnchanged(source.path, scan.stamp);
   if (executor !== undefined) {
-    const progress = new SendProgressCounter(decided.plan?.rows ?? 0, () => ({ pauseLeftMs: executor.pauseLeftMs, ratePerMinute: executor.pacing.ratePerMinute }));
+    const progress = new SendProgressCounter(decided.plan?.rows ?? 0, executor);
     context.sendStage?.onRetrying((line) => progress.retry(line));
     context.showProgress(progress);
   }

@@ -7,6 +7,7 @@ import { checksOnly } from './mode.js';
 import { checkKey } from './operations/check-key.js';
 import { blindPlan, planAgainstLive, readLive } from './plan-stage.js';
 import { planFacts, type Plan } from './plan.js';
+import type { BatchNames } from './report-document.js';
 import type { Preview, RunContext } from './run-context.js';
 import type { Scanned } from './scan-stage.js';
 import type { SendOrder } from './send-order.js';
@@ -36,6 +37,8 @@ export interface Decided {
   readonly keyAccepted: boolean;
   /** The passes rows are sent in, reading before writing; undefined: one, in the file's order. */
   readonly order: SendOrder | undefined;
+  /** The names of the batches read (and of their clients, when the client list was read), for report.html. */
+  readonly names?: BatchNames | undefined;
 }
 
 /**
@@ -83,7 +86,11 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
     }
     // Confirmed, the plan's reads are spent: every row is checked against values read from now on.
     decision = await confirm(context, plan, decision, () => read.live.readAfter());
-    return { decision, plan, guard: read.guard, problems, preview, keyAccepted, order };
+    const names: BatchNames = (id) => {
+      const batch = read.guard.batch(id);
+      return batch === undefined ? undefined : { name: batch.name, clientName: read.clientNames.get(batch.clientId.toLowerCase()) };
+    };
+    return { decision, plan, guard: read.guard, problems, preview, keyAccepted, order, names };
   }
   if (!planning) return { ...none, decision, keyAccepted };
   const plan = await blindPlan(context, source, scanned);
@@ -125,7 +132,7 @@ async function confirm(context: RunContext, plan: Plan, decision: Decision, onCo
     else return refuse(context, over, 'not sent: the plan goes beyond a guardrail');
   }
   if (decision.kind !== 'send') return decision;
-  const declined = await context.environment.confirm?.(plan);
+  const declined = await context.environment.confirm?.(plan, context.sendStage?.executor?.pacing);
   // Interrupted while the operator was asked: the run is `interrupted`, not refused, and its rows are reported.
   if (session.signal.aborted) return { kind: 'refuse', reason: 'not sent: the run was interrupted before sending began' };
   if (declined === undefined) {

@@ -6,12 +6,13 @@ import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
 import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
 import { sha256File } from '../report/plan-document.js';
-import { PlanFile } from '../report/plan-file.js';
+import { PLAN_FILE, PlanFile } from '../report/plan-file.js';
 import { writePlanFiles } from '../report/plan-rows.js';
 import type { RowOutcome } from '../report/outcome.js';
 import { keyKind } from '../send/api-target.js';
 import type { Executor } from '../send/executor.js';
 import type { ValidRow } from '../validate/row.js';
+import { clientNames, listClients } from './clients.js';
 import { LiveGuard, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { ReadScopes } from './live/read-scopes.js';
@@ -24,6 +25,7 @@ import { describeOptions } from './run-options.js';
 import { SendOrder } from './send-order.js';
 import { driftedOutcome, invalidOutcome, unchangedOutcome, validOutcome } from './row-outcome.js';
 import { planTotals, SavedPlanRows } from './saved-plan.js';
+import { recordAttempt } from './send-stage.js';
 import type { Scanned } from './scan-stage.js';
 
 /** The live values read, how they are read again, and the guard that checks rows against them. */
@@ -31,6 +33,10 @@ export interface LiveRead {
   readonly live: LiveBatches;
   readonly scopes: ReadScopes;
   readonly guard: LiveGuard;
+  /** Client names by lower-case id, when the run read the client list (--client-names); empty otherwise. */
+  readonly clientNames: ReadonlyMap<string, string>;
+  /** Requests spent reading the client list. */
+  readonly namesRequests: number;
 }
 
 /** What the plan pass found against the live values. */
@@ -62,7 +68,26 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
     });
   }
   scopes.narrow((clientId) => live.shapeOf(clientId));
-  return { live, scopes, guard: new LiveGuard(live, guardOptions.clients, scopes) };
+  const names = guardOptions.clientNames === true ? await readClientNames(context) : { names: new Map<string, string>(), requests: 0 };
+  return { live, scopes, guard: new LiveGuard(live, guardOptions.clients, scopes), clientNames: names.names, namesRequests: names.requests };
+}
+
+/**
+ * The clients' names, for the plan and the reports, through a send stage of
+ * its own (paced as the run's, counted in its figures): a key that may not
+ * read clients costs the run its names, never the run.
+ */
+async function readClientNames(context: RunContext): Promise<{ readonly names: ReadonlyMap<string, string>; readonly requests: number }> {
+  const { session, options } = context;
+  if (options.send === undefined) return { names: new Map(), requests: 0 };
+  try {
+    const list = await listClients(options.send, undefined, session.signal, (attempt) => recordAttempt(session, attempt));
+    session.log.logger.info({ event: 'clients-read', clients: list.clients.length, requests: list.requests }, 'client names read');
+    return { names: clientNames(list.clients), requests: list.requests };
+  } catch (error) {
+    session.log.logger.warn({ event: 'clients-unread', error: (error as Error).message }, 'client names not read');
+    return { names: new Map(), requests: 0 };
+  }
 }
 
 /**
@@ -96,7 +121,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
         baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
         order.note(row.line, planned.clientId);
       }
-      saved?.add(row, planned);
+      saved?.add(row, planned, planned.kind === 'invalid' ? undefined : read.clientNames.get(planned.clientId.toLowerCase()));
       switch (planned.kind) {
         case 'invalid':
           planner.invalid();
@@ -111,8 +136,11 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
             break;
           }
           planner.send(bodyOf(planned.changes));
-          changes.change(row, planned.changes, planned.allocated, planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase());
-          planFile.add({ line: row.line, id: row.id, clientId: planned.clientId }, planned.changes);
+          changes.change(
+            { line: row.line, id: row.id, clientId: planned.clientId, clientName: read.clientNames.get(planned.clientId.toLowerCase()), name: planned.name, status: planned.status, allocated: planned.allocated, account: planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase() },
+            planned.changes,
+          );
+          planFile.add({ line: row.line, id: row.id, clientId: planned.clientId, name: planned.name, clientName: read.clientNames.get(planned.clientId.toLowerCase()) }, planned.changes);
           if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
       }
       record?.(planOutcome(row, planned));
@@ -146,7 +174,10 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
     await recorded?.close();
   }
   order.settle();
-  const built = planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId))));
+  const built = {
+    ...planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests + read.namesRequests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId)))),
+    planFile: join(session.folder.path, PLAN_FILE),
+  };
   const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: await savePlan(context, source, scanned, built, saved) };
   return { plan, problems, preview, order };
 }
@@ -197,6 +228,8 @@ async function savePlan(context: RunContext, source: InputSource, scanned: Scann
         baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
         options: describeOptions(context.mode, options),
         totals: planTotals(plan, scanned.scan.rows),
+        // What the run ledger knows of this file sent before goes to the approver too.
+        ...(context.environment.history === undefined ? {} : { appliedBefore: context.environment.history.appliedBefore.map((earlier) => ({ run: earlier.id, startedAt: earlier.startedAt, updated: earlier.updated })) }),
       },
       rows,
     );

@@ -3,6 +3,8 @@ import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '.
 import type { FieldChange } from '../report/plan-file.js';
 import type { PriorRun } from '../report/prior-run.js';
 import type { RowVerdict } from '../validate/row.js';
+import type { OnRecord } from './run-ledger.js';
+import { isActive } from './selection.js';
 
 /** What a run will change, known before its first request: what the operator confirms. */
 export interface Plan {
@@ -24,14 +26,58 @@ export interface Plan {
   readonly changes: ChangeFigures | undefined;
   /** The columns carried to the report but never sent, by their names in the header. */
   readonly notes: readonly string[];
+  /** What the run ledger says of it: the same file applied before, the approval of the saved plan sent. */
+  readonly onRecord?: OnRecord | undefined;
+  /** plan.csv, where every change is listed old → new, when the plan was made against the live values. */
+  readonly planFile?: string | undefined;
 }
 
 /** One of the largest balance changes, shown in the plan. */
 export interface BalanceChange {
   readonly line: number;
   readonly id: string;
+  /** The batch's name as read, shown beside its id. */
+  readonly name?: string | undefined;
   readonly before: number;
   readonly after: number;
+}
+
+/** An expiry a row moves, shown in the plan: those moved earlier, and those of batches not active. */
+export interface ExpiryChange {
+  readonly line: number;
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly status?: string | undefined;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** A row to send as a plan of a few changes lists it in full. */
+export interface ListedChange {
+  readonly line: number;
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly clientId?: string | undefined;
+  readonly clientName?: string | undefined;
+  readonly changes: readonly FieldChange[];
+}
+
+/** What a plan says of a batch besides its values: its name, beside its id, and its status, for a change that would revive it. */
+export interface BatchFacts {
+  readonly name?: string | undefined;
+  readonly status?: string | undefined;
+}
+
+/** What the plan knows of the row being added up besides its changes. */
+export interface ChangedRow extends BatchFacts {
+  readonly line: number;
+  readonly id: string;
+  readonly clientId?: string | undefined;
+  readonly clientName?: string | undefined;
+  /** The credits already allocated from its batch. */
+  readonly allocated?: number | undefined;
+  /** Its client's and credit account's ids, as one key. */
+  readonly account?: string | undefined;
 }
 
 export interface ChangeFigures {
@@ -59,15 +105,22 @@ export interface ChangeFigures {
   };
   /** Rows whose planned balance falls below the credits already allocated from their batch. */
   readonly belowAllocated: { readonly rows: number; readonly first: readonly (BalanceChange & { readonly allocated: number })[] };
-  /** Over the rows that change expiresOn. */
-  readonly expiry: { readonly later: number; readonly earlier: number };
+  /** Over the rows that change expiresOn; the first moved earlier, whose credits expire sooner. */
+  readonly expiry: { readonly later: number; readonly earlier: number; readonly firstEarlier: readonly ExpiryChange[] };
+  /** Rows moving the expiry of a batch whose status is not active later: they make its credits usable again. */
+  readonly revived: { readonly rows: number; readonly first: readonly ExpiryChange[] };
   readonly renamed: number;
+  /** Every row to send, old → new, while there are at most LISTED_MAX; undefined beyond. */
+  readonly listed: readonly ListedChange[] | undefined;
   /** Credit accounts a balance is written to: their ledgers are read when the run is reconciled. */
   readonly accounts: number;
 }
 
-/** How many of the largest balance changes the plan shows. */
+/** How many of the largest balance changes (and of each kind of row flagged) the plan shows. */
 const LARGEST_SHOWN = 5;
+
+/** A plan of this many changes or fewer lists each of them; beyond, its totals and largest changes say it. */
+export const LISTED_MAX = 50;
 
 /** Adds up the rows to send, one at a time, in constant memory. */
 export class PlanBuilder {
@@ -142,8 +195,13 @@ export class ChangeBuilder {
   #largest: BalanceChange[] = [];
   #later = 0;
   #earlier = 0;
+  readonly #firstEarlier: ExpiryChange[] = [];
+  #revived = 0;
+  readonly #firstRevived: ExpiryChange[] = [];
   #renamed = 0;
   readonly #accounts = new Set<string>();
+  /** Held while there are at most LISTED_MAX rows; dropped for good at the next, so that a million-row plan holds none. */
+  #listed: ListedChange[] | undefined = [];
 
   unchanged(): void {
     this.#unchanged++;
@@ -153,12 +211,13 @@ export class ChangeBuilder {
     this.#drifted++;
   }
 
-  /**
-   * A row that will be sent, with what it changes; `allocated`: the credits
-   * already allocated from its batch; `account`: its client's and credit
-   * account's ids, as one key.
-   */
-  change(row: { readonly line: number; readonly id: string }, changes: readonly FieldChange[], allocated?: number, account?: string): void {
+  /** A row that will be sent, with what it changes. */
+  change(row: ChangedRow, changes: readonly FieldChange[]): void {
+    const { allocated, account, name, status } = row;
+    if (this.#listed !== undefined) {
+      if (this.#listed.length < LISTED_MAX) this.#listed.push({ line: row.line, id: row.id, name, clientId: row.clientId, clientName: row.clientName, changes });
+      else this.#listed = undefined;
+    }
     for (const { field, before, after } of changes) {
       if (field === 'currentBalance') {
         if (account !== undefined) this.#accounts.add(account);
@@ -173,14 +232,24 @@ export class ChangeBuilder {
           this.#down++;
           this.#removed += BigInt(from - to);
         }
-        this.#keepLargest({ line: row.line, id: row.id, before: from, after: to });
+        this.#keepLargest({ line: row.line, id: row.id, name, before: from, after: to });
         if (allocated !== undefined && to < allocated) {
           this.#belowAllocated++;
-          if (this.#firstBelow.length < LARGEST_SHOWN) this.#firstBelow.push({ line: row.line, id: row.id, before: from, after: to, allocated });
+          if (this.#firstBelow.length < LARGEST_SHOWN) this.#firstBelow.push({ line: row.line, id: row.id, name, before: from, after: to, allocated });
         }
       } else if (field === 'expiresOn') {
-        if (Date.parse(String(after)) > Date.parse(String(before))) this.#later++;
-        else this.#earlier++;
+        const moved: ExpiryChange = { line: row.line, id: row.id, name, status, before: String(before), after: String(after) };
+        if (Date.parse(String(after)) > Date.parse(String(before))) {
+          this.#later++;
+          // Moved later, an expiry of a batch not active makes its credits usable again: a revival, whatever file asked for it.
+          if (status !== undefined && !isActive(status)) {
+            this.#revived++;
+            if (this.#firstRevived.length < LARGEST_SHOWN) this.#firstRevived.push(moved);
+          }
+        } else {
+          this.#earlier++;
+          if (this.#firstEarlier.length < LARGEST_SHOWN) this.#firstEarlier.push(moved);
+        }
       } else {
         this.#renamed++;
       }
@@ -195,8 +264,10 @@ export class ChangeBuilder {
       rereadRequests,
       balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
       belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
-      expiry: { later: this.#later, earlier: this.#earlier },
+      expiry: { later: this.#later, earlier: this.#earlier, firstEarlier: [...this.#firstEarlier] },
+      revived: { rows: this.#revived, first: [...this.#firstRevived] },
       renamed: this.#renamed,
+      listed: this.#listed === undefined ? undefined : [...this.#listed],
       accounts: this.#accounts.size,
     };
   }

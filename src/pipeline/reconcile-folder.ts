@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CORRECTION_FILE, CorrectionFile } from '../report/correction-file.js';
 import { markOverwritten, type OverwriteMark } from '../report/report-marks.js';
 import { updatedRows } from '../report/report-rows.js';
-import type { SendOptions } from '../send/options.js';
+import { continuing, type SendOptions } from '../send/options.js';
 import { reconcile, type ReconcileWrite } from './reconcile.js';
 import type { RunSession } from './run-session.js';
 import { recordAttempt } from './send-stage.js';
@@ -51,7 +51,7 @@ export async function reconcileFolder<O>(session: RunSession<O>, send: SendOptio
   }
   if (writes.length === 0) return { checked: 0, accounts: 0, overwritten: 0, credits: 0, unreadable: 0, unreadableReasons: [], correction: null, requests: 0 };
   const { Executor } = await import('../send/executor.js');
-  const executor = new Executor(send, session.signal, {
+  const executor = new Executor(continuing(send, session.pacing), session.signal, {
     onAttempt: (attempt) => recordAttempt(session, attempt),
     onRetry: (retry) => session.tally.countRetry(retry.cause),
   });

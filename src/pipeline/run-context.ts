@@ -1,6 +1,7 @@
 import type { Columns } from '../core/columns.js';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { PriorRun } from '../report/prior-run.js';
 import { markResent } from '../report/recorded-report.js';
@@ -11,6 +12,7 @@ import type { SentLog } from '../report/sent-log.js';
 import type { RunMode } from './mode.js';
 import type { ReadProgress } from './live/live-batches.js';
 import type { Plan } from './plan.js';
+import type { OnRecord } from './run-ledger.js';
 import type { GuardOptions, RunOptions } from './run-options.js';
 import type { RunSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
@@ -34,8 +36,10 @@ export interface RunEnvironment {
    * Shown the plan once the file is validated, before anything is sent. It
    * resolves with the reason nothing may be sent (the operator said no, or no
    * one could be asked), or undefined to go ahead. Absent: sending goes ahead.
+   * `pacing`: the send stage's, when it has made requests already (the key
+   * checked, the live values read).
    */
-  readonly confirm?: (plan: Plan) => Promise<TiError | undefined>;
+  readonly confirm?: (plan: Plan, pacing: PacingStats | undefined) => Promise<TiError | undefined>;
   /** Told as sending begins, with where it stands, kept current until the run ends. */
   readonly onSendStart?: (progress: SendProgress) => void;
   /**
@@ -44,6 +48,8 @@ export interface RunEnvironment {
    * returns is called once they are read.
    */
   readonly onReadStart?: (progress: ReadProgress, pace: () => number) => () => void;
+  /** What the run ledger says of this run before it starts: the same file applied before, the approval of a saved plan. */
+  readonly history?: OnRecord | undefined;
   /**
    * Aborted when the user asks to stop (Ctrl-C). No new row is sent; rows in
    * flight finish and are recorded; the rest are reported `skipped`.
@@ -55,6 +61,8 @@ export interface RunEnvironment {
    * and the run ends at once with its files written.
    */
   readonly hardStop?: AbortSignal;
+  /** How long a resumed run waits for its folder while another live process holds it (--lock-timeout); 0 refuses at once. */
+  readonly lockWaitMs?: number;
 }
 
 /**

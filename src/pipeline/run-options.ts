@@ -1,4 +1,5 @@
 import type { InputChoice } from '../read/data-rows.js';
+import type { ApprovalKey } from '../report/ledger/approval.js';
 import type { LogLevel } from '../report/log.js';
 import type { RecordedOptions, SendingSettings } from '../report/run-record.js';
 import { keyKind } from '../send/api-target.js';
@@ -33,7 +34,28 @@ export interface RunOptions {
   readonly limits: Limits;
   /** The file the key was read from (absolute), if it was; undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** Where the key came from (environment, keyring, command, file), never the key: recorded for whoever audits the run. */
+  readonly keySource?: 'environment' | 'keyring' | 'command' | 'file' | undefined;
+  /** The config file's profile the run uses, if any. */
+  readonly profile?: string | undefined;
+  /** The run ledger: where it is, and what it is told; undefined: none kept, run folders under reports/. */
+  readonly ledger?: LedgerOptions | undefined;
 }
+
+/** How a run meets the run ledger, as the command line settles it. */
+export interface LedgerOptions {
+  /** The reports root: the folder of the run folders (when --out is not given), and of the ledger. */
+  readonly root: string;
+  /** `--again`: apply a file or a plan already applied, for this reason (recorded). */
+  readonly again: string | undefined;
+  /** `--self-approved`: the person applying a plan may be its approver, for this reason (recorded). */
+  readonly selfApproved: string | undefined;
+  /** `--require-approved-plan`: send only a saved plan approved by another OS user. */
+  readonly requireApproval: boolean;
+  /** The team's approval key, when it sets one: approvals are then signed, and checked. */
+  readonly approvalKey: ApprovalKey | undefined;
+}
+
 
 /**
  * What a run may change at most. A row over a per-row limit is invalid, with
@@ -57,6 +79,8 @@ export interface GuardOptions {
   readonly maxStalenessMs: number;
   /** Once sent, read the credit ledger for what the writes overwrote between their read and their PUT (--no-reconcile: not). */
   readonly reconcile: boolean;
+  /** Read the client list too, for the clients' names beside their ids (--client-names). */
+  readonly clientNames?: boolean;
 }
 
 /** The options as recorded in run.json, the log and summary.json: everything but the key. */
@@ -93,6 +117,8 @@ export function describeOptions(mode: RunMode, options: RunOptions): RecordedOpt
     extraColumns: [...options.extraColumns],
     ...(mode.kind === 'apply-plan' ? { planId: mode.plan.document.id } : {}),
     ...(send === undefined ? {} : sendingSettings(send, options.apiKeyFile)),
+    ...(options.keySource === undefined ? {} : { keySource: options.keySource }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
   };
 }
 
@@ -103,7 +129,8 @@ export function sendingSettings(send: SendOptions, apiKeyFile: string | undefine
     keyKind: keyKind(send.target.apiKey),
     apiKeyFile: apiKeyFile ?? null,
     concurrency: send.concurrency,
-    ratePerMinute: send.ratePerMinute,
+    ratePerMinute: send.maxRatePerMinute ?? null,
+    startRatePerMinute: send.ratePerMinute,
     burst: send.burst,
     timeoutMs: send.timeoutMs,
     retries: send.retry.retries,

@@ -1,14 +1,17 @@
+import { dirname } from 'node:path';
 import type { CommandName } from '../core/command.js';
 import { ApiError, TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
 import { keyScrubber } from '../core/secret.js';
 import type { LogLevel, RunLog } from '../report/log.js';
 import type { Outcome } from '../report/outcome.js';
+import { rememberPace } from '../report/pace-memory.js';
 import type { RunFolder } from '../report/run-folder.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import type { SummaryCheckpoints } from '../report/summary-checkpoints.js';
 import { summarize, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
+import type { SessionLedger } from './run-ledger.js';
 
 /** What the summary says of the run, known from the start. */
 export interface SessionFacts<O> {
@@ -21,6 +24,8 @@ export interface SessionFacts<O> {
   readonly outcomes: readonly Outcome[];
   /** Where the summary goes, when not summary.json: a command adding to another run's folder keeps that run's. */
   readonly summaryFile?: string;
+  /** Where the pace the run learned is kept for the next run (pace.json): the reports root; absent, the folder holding the run folder. */
+  readonly paceRoot?: string | undefined;
 }
 
 /**
@@ -44,6 +49,7 @@ export class RunSession<O = RecordedOptions> {
   #plan: Readonly<Record<string, unknown>> | null = null;
   #snapshot: Summary['snapshot'];
   #reconciliation: Summary['reconciliation'];
+  #ledger: SessionLedger | undefined;
 
   constructor(
     folder: RunFolder,
@@ -113,9 +119,19 @@ export class RunSession<O = RecordedOptions> {
     this.#reconciliation = reconciliation;
   }
 
+  /** The run ledger's record of this session, completed when it finishes. */
+  recordedIn(ledger: SessionLedger): void {
+    this.#ledger = ledger;
+  }
+
   /** Where sending's pace comes from, once sending has begun. */
   pacedBy(pacing: () => PacingStats): void {
     this.#pacing = pacing;
+  }
+
+  /** How sending has been paced so far; undefined before it began. */
+  get pacing(): PacingStats | undefined {
+    return this.#pacing?.();
   }
 
   /** Keeps summary.json current while rows are sent, so that a killed run's counts survive it. */
@@ -163,9 +179,23 @@ export class RunSession<O = RecordedOptions> {
         summary = this.summary();
       }
     }
+    await this.#rememberPace(summary);
     this.log.logger.info({ event: 'end', summary }, 'run finished');
+    // The run has ended whatever the ledger says: a ledger that cannot be completed is said in run.log, and `runs --rebuild` mends it.
+    await this.#ledger?.end(summary).catch((error: unknown) => this.log.logger.warn({ event: 'ledger', error: (error as Error).message }, 'the run ledger could not record the end of the run'));
     await this.log.close();
     return summary;
+  }
+
+  /**
+   * What the run learned of the API's limit, kept beside the run folders
+   * (report/pace-memory.ts) for the next run against the same target to start from.
+   */
+  async #rememberPace({ pacing, finishedAt }: Summary<O>): Promise<void> {
+    const { target } = this.#facts;
+    if (pacing === null || pacing.learnedRatePerMinute === null || target === undefined) return;
+    const pace = { ratePerMinute: pacing.learnedRatePerMinute, burst: pacing.learnedBurst, stated: !pacing.throttled, learnedAt: finishedAt };
+    await rememberPace(this.#facts.paceRoot ?? dirname(this.folder.path), target, pace);
   }
 }
 
@@ -182,6 +212,8 @@ export interface SessionStart {
   readonly interrupted: string;
   /** The first entry of run.log: what the run was started with. */
   readonly start: Record<string, unknown>;
+  /** The run ledger's record of the session, for a run the ledger keeps: begun before `work`, which it may refuse. */
+  readonly ledger?: SessionLedger | undefined;
 }
 
 /**
@@ -192,6 +224,13 @@ export interface SessionStart {
  */
 export async function inSession<O, T>(folder: RunFolder, facts: SessionFacts<O>, start: SessionStart, work: (session: RunSession<O>) => Promise<T>): Promise<T> {
   const session = new RunSession<O>(folder, folder.openLog(start.logLevel, start.apiKey === undefined ? undefined : keyScrubber(start.apiKey)), facts, { startedAt: start.startedAt, now: start.now });
+  if (start.ledger !== undefined) {
+    await start.ledger.begin().catch(async (error: unknown) => {
+      await session.log.close();
+      throw error;
+    });
+    session.recordedIn(start.ledger);
+  }
   const interrupt = (): void => session.stop(new TiError('aborted', start.interrupted), 'interrupted');
   start.shutdown?.addEventListener('abort', interrupt, { once: true });
   session.log.logger.info({ event: 'start', command: facts.command, ...start.start }, `${facts.command} started`);

@@ -1,8 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TiError } from '../core/errors.js';
+import type { PacingStats } from '../core/run-facts.js';
 import { openInput, type InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { RunFolder } from '../report/run-folder.js';
+import { RunFolder, type LockWait } from '../report/run-folder.js';
 import { forWorkbook, GUARDED_REPORT, ROW_REPORT } from '../report/schema.js';
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
@@ -12,9 +14,10 @@ import { decide, type Decided } from './decide.js';
 import { finishFiles } from './finish.js';
 import { commandOf, isDryRun, makesRequests, sends, type RunMode } from './mode.js';
 import { planFacts, type Plan } from './plan.js';
-import { writeRunReport } from './report-document.js';
+import { writeRunReport, type BatchNames } from './report-document.js';
 import { checkResume } from './resume.js';
 import { RunContext, type Preview, type RunEnvironment } from './run-context.js';
+import { fileRunLedger } from './run-ledger.js';
 import { describeOptions, type RunOptions } from './run-options.js';
 import { inSession, type RunSession } from './run-session.js';
 import { checkSavedPlan } from './saved-plan.js';
@@ -36,6 +39,8 @@ export interface RunResult {
   readonly undo: string | undefined;
   /** Whether a dry run's GET /ping found the key accepted (false when it was not checked, or refused). */
   readonly keyAccepted: boolean;
+  /** The names of the batches the run read, for report.html written again once verified. */
+  readonly names?: BatchNames | undefined;
 }
 
 /**
@@ -52,16 +57,22 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   // Nothing is written before the file is known to be one with a usable header: a run refused
   // before its first row is read leaves no folder behind, only the error.
   const source = await openInput(inputPath, options.read);
-  await readColumns(source, options.extraColumns);
-  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd);
+  const columns = await readColumns(source, options.extraColumns);
+  // The run ledger's word comes before anything is written: a plan, or a file of deltas, already applied is refused.
+  const history = await fileRunLedger(mode, options, inputPath, columns.delta !== undefined, environment.cwd);
+  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, history?.fingerprint, { ms: environment.lockWaitMs ?? 0, signal: environment.shutdown });
   const recorded = describeOptions(mode, options);
   const reportSchema = options.guard === undefined || mode.kind === 'validate' ? ROW_REPORT : GUARDED_REPORT;
   // A workbook's report also says which of a row's cells held formulas.
   const schema = source.kind === 'workbook' ? forWorkbook(reportSchema) : reportSchema;
-  return folder.hold(() =>
+  // What the ledger says of the run is shown with its plan: an approval, the same file applied before.
+  const onRecord = history?.onRecord;
+  const confirm = environment.confirm;
+  const told: RunEnvironment = { ...environment, history: onRecord, ...(onRecord === undefined || confirm === undefined ? {} : { confirm: (plan: Plan, pacing: PacingStats | undefined) => confirm({ ...plan, onRecord }, pacing) }) };
+  const run = folder.hold(() =>
     inSession(
       folder,
-      { command: commandOf(mode), dryRun: isDryRun(mode), input: inputPath, target: options.send?.target.origin, options: recorded, outcomes: schema.outcomes },
+      { command: commandOf(mode), dryRun: isDryRun(mode), input: inputPath, target: options.send?.target.origin, options: recorded, outcomes: schema.outcomes, paceRoot: options.ledger?.root },
       {
         logLevel: options.logLevel,
         apiKey: options.send?.target.apiKey,
@@ -70,29 +81,37 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         shutdown: environment.shutdown,
         interrupted: 'The run was interrupted.',
         start: { dryRun: isDryRun(mode), mode: mode.kind, input: inputPath, options: recorded },
+        ledger: history?.session(folder.path, startedAt),
       },
       async (session) => {
         session.log.logger.info({ event: 'input', kind: source.kind, ...(source.kind === 'workbook' ? { sheet: source.sheet } : { encoding: source.layout.encoding, delimiter: source.layout.delimiter }) }, 'input opened');
         // Requests are made by a run that sends, by a dry run reading the live values or checking the key.
         const sendStage = options.send !== undefined && makesRequests(mode) ? new SendStage(session, options.send, environment.hardStop) : undefined;
-        const context = new RunContext(session, mode, options, environment, schema, sendStage);
+        const context = new RunContext(session, mode, options, told, schema, sendStage);
         const result = await stages(context, source);
+        const plan = result.decided?.plan === undefined ? undefined : { ...result.decided.plan, onRecord };
         if (result.decided?.plan !== undefined) session.planned(planFacts(result.decided.plan));
         const summary = await session.finish();
         // What the run did, for whoever approved it: every apply that may have sent something.
-        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, result.decided?.plan);
+        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, plan, undefined, result.decided?.names);
         return {
           folder: folder.path,
           summary,
           tally: session.tally,
           preview: result.preview,
-          plan: result.decided?.plan,
+          plan,
           undo: result.undo,
           keyAccepted: result.decided?.keyAccepted ?? false,
+          names: result.decided?.names,
         };
       },
     ),
   );
+  // Refused as it was recorded (the same file recorded meanwhile by another run), the new folder holds nothing of use.
+  return run.catch(async (error: unknown) => {
+    if (history?.refusedAtStart === true && !folder.resumed) await rm(folder.path, { recursive: true, force: true });
+    throw error;
+  });
 }
 
 /** What the stages of one run hand back. */
@@ -159,10 +178,10 @@ function stopFor(context: RunContext, session: RunSession, caught: unknown): voi
  * proved to be the same run. A run that sends records what it was started
  * with (run.json, the input's SHA-256 among it) before the first request.
  */
-async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string): Promise<RunFolder> {
+async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string, fingerprint: { readonly size: number; readonly sha256: string } | undefined, lockWait: LockWait): Promise<RunFolder> {
   if (mode.kind === 'resume') {
-    // Taken before it is checked: a second process on the folder is refused at once, having read and written nothing.
-    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt);
+    // Taken before it is checked: a second process on the folder is refused (or waits, --lock-timeout), having read and written nothing.
+    const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt, lockWait);
     try {
       await checkResume(folder, inputPath, mode, options);
     } catch (error) {
@@ -172,13 +191,14 @@ async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: stri
     return folder;
   }
   if (mode.kind === 'apply-plan') checkSavedPlan(mode.plan, options.send?.target.origin, startedAt);
-  const folder = await RunFolder.create(options.outDir, inputPath, startedAt, cwd);
+  // A saved plan's run is named after the file the plan was made from, not its copy (input.csv).
+  const folder = await RunFolder.create(options.outDir, mode.kind === 'apply-plan' ? mode.plan.document.input.name : inputPath, startedAt, cwd, options.ledger?.root);
   try {
     // A saved plan's changes are made from its baselines, never from values read later.
     if (mode.kind === 'apply-plan') await folder.adoptBaselines(mode.plan.folder);
     if (sends(mode)) {
       // A pass of its own over the bytes: run.json must identify the file before anything is sent.
-      const { size, sha256 } = await fingerprintFile(inputPath);
+      const { size, sha256 } = fingerprint ?? (await fingerprintFile(inputPath));
       await folder.writeRecord({
         command: commandOf(mode),
         startedAt: startedAt.toISOString(),

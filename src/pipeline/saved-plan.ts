@@ -16,17 +16,19 @@ export class SavedPlanRows {
     this.rows = new PlanRows(folder);
   }
 
-  add(row: ValidRow, planned: PlannedRow): void {
+  /** A valid row as planned against its batch; `clientName`, when the plan read the client list. */
+  add(row: ValidRow, planned: PlannedRow, clientName?: string): void {
     if (planned.kind === 'invalid') {
       this.rows.add({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem });
       return;
     }
+    const facts = { name: planned.name ?? null, clientName: clientName ?? null, status: planned.status ?? null, allocated: planned.kind === 'change' ? (planned.allocated ?? null) : null };
     const changes =
       planned.kind === 'change'
         ? planned.changes.map((change) => ({ field: change.field, before: change.before ?? null, after: change.after ?? null, delta: change.delta ?? null, change: describeChange(change) }))
         : [];
     const state = planned.kind === 'unchanged' ? 'unchanged' : planned.drifted ? 'drifted' : 'change';
-    this.rows.add({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null });
+    this.rows.add({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null, ...facts });
   }
 
   invalid(row: InvalidRow, columns: Columns, problem: string): void {
@@ -55,6 +57,8 @@ export function planTotals(plan: Plan, rows: number): PlanTotals {
     expiry: { later: changes?.expiry.later ?? 0, earlier: changes?.expiry.earlier ?? 0 },
     renamed: changes?.renamed ?? 0,
     readRequests: changes?.readRequests ?? 0,
+    belowAllocated: changes?.belowAllocated.rows ?? 0,
+    revived: changes?.revived.rows ?? 0,
   };
 }
 

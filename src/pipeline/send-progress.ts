@@ -1,3 +1,4 @@
+import type { PacingStats } from '../core/run-facts.js';
 import type { RowOutcome } from '../report/outcome.js';
 
 /** Where sending stands, read by whoever shows progress; the pipeline keeps it current. */
@@ -10,8 +11,14 @@ export interface SendProgress {
   readonly retrying: number;
   /** How long every request is still held back by a 429, in ms; 0 when sending. */
   readonly pauseLeftMs: number;
-  /** The pace sending keeps, in requests per minute (0: the API's headers alone). */
-  readonly ratePerMinute: number;
+  /** The pace sending keeps, and what set it. */
+  readonly pacing: PacingStats;
+}
+
+/** Where sending's pause and pace are read from: the send stage. */
+interface PacingSource {
+  readonly pauseLeftMs: number;
+  readonly pacing: PacingStats;
 }
 
 export class SendProgressCounter implements SendProgress {
@@ -19,11 +26,11 @@ export class SendProgressCounter implements SendProgress {
   failed = 0;
   readonly total: number;
   readonly #retrying = new Set<number>();
-  readonly #pacing: () => { readonly pauseLeftMs: number; readonly ratePerMinute: number };
+  readonly #source: PacingSource;
 
-  constructor(total: number, pacing: () => { readonly pauseLeftMs: number; readonly ratePerMinute: number }) {
+  constructor(total: number, source: PacingSource) {
     this.total = total;
-    this.#pacing = pacing;
+    this.#source = source;
   }
 
   retry(line: number): void {
@@ -41,10 +48,10 @@ export class SendProgressCounter implements SendProgress {
   }
 
   get pauseLeftMs(): number {
-    return this.#pacing().pauseLeftMs;
+    return this.#source.pauseLeftMs;
   }
 
-  get ratePerMinute(): number {
-    return this.#pacing().ratePerMinute;
+  get pacing(): PacingStats {
+    return this.#source.pacing;
   }
 }

@@ -24,6 +24,7 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
       }
     },
     onPaceChange: (ratePerMinute, previous) => logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit"),
+    onPaceLowered: (ratePerMinute, previous) => logger.warn({ event: 'pace-lowered', ratePerMinute, previous }, 'pace lowered: the API answered 429 without stating its limit'),
     onBurstLearned: (burst) => logger.info({ event: 'burst', burst }, "burst set to the API's, from its first X-RateLimit-Remaining"),
     onFatal: (error) => session.stop(error, 'stopped'),
     onCircuitOpen: (error, consecutiveFailures) => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ListedBatch } from '../core/credit-batch.js';
-import { TiError } from '../core/errors.js';
+import { TiError, type ApiError } from '../core/errors.js';
 import type { LogLevel } from '../report/log.js';
 import { RunFolder } from '../report/run-folder.js';
 import type { SendingSettings } from '../report/run-record.js';
@@ -8,13 +8,24 @@ import { describeUnwritable, SNAPSHOT_FILE, SnapshotFile } from '../report/snaps
 import type { Summary } from '../report/summary.js';
 import type { Tally } from '../report/tally.js';
 import type { SendOptions } from '../send/options.js';
+import { failure } from '../core/words.js';
+import { SELECTION_WORDS } from '../core/words/selection.js';
 import { readClientBatches } from './operations/read-client-batches.js';
+import { readingSession } from './run-ledger.js';
+import { readClients } from './operations/read-clients.js';
+import { filters, selects, type BatchSelection } from './selection.js';
 import { sendingSettings } from './run-options.js';
 import { inSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
 
 export interface SnapshotOptions {
   readonly clients: readonly string[];
+  /** Every client of the instance, from its client list, rather than `clients`. */
+  readonly allClients?: boolean;
+  /** Which of the batches read are written; every one when absent. */
+  readonly selection?: BatchSelection;
+  /** The zone the selection's days are read in, for summary.json. */
+  readonly timezone?: string;
   readonly creditAccountId: string | undefined;
   /** The run folder; undefined picks `reports/<UTC time>-snapshot/`. */
   readonly outDir: string | undefined;
@@ -22,10 +33,21 @@ export interface SnapshotOptions {
   readonly send: SendOptions;
   /** The file the key was read from, recorded in summary.json (never the key); undefined when it came from the environment. */
   readonly apiKeyFile?: string | undefined;
+  /** The reports root: where the folder goes without `outDir`, and the run ledger; undefined: reports/, no ledger. */
+  readonly reports?: string | undefined;
 }
 
 /** A snapshot's options as its summary.json records them: everything but the key. */
-export type SnapshotSettings = SendingSettings & { readonly clients: readonly string[]; readonly creditAccountId: string | null; readonly out: string | null; readonly logLevel: string };
+export type SnapshotSettings = SendingSettings & {
+  readonly clients: readonly string[];
+  readonly allClients?: boolean;
+  readonly expiringBetween?: readonly [string, string] | null;
+  readonly statuses?: readonly string[] | null;
+  readonly timezone?: string;
+  readonly creditAccountId: string | null;
+  readonly out: string | null;
+  readonly logLevel: string;
+};
 
 export interface SnapshotResult {
   readonly folder: string;
@@ -44,42 +66,56 @@ export interface SnapshotResult {
 export async function takeSnapshot(options: SnapshotOptions, environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<SnapshotResult> {
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
-  const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd);
+  const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd, options.reports);
   return folder.hold(() => snapshotInto(folder, options, environment, { startedAt, now }));
 }
 
 /** takeSnapshot in the run folder this process holds. */
 async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<SnapshotResult> {
   const { send } = options;
+  const selection = options.selection ?? {};
   const settings: SnapshotSettings = {
     clients: options.clients,
+    allClients: options.allClients === true,
+    expiringBetween: selection.window === undefined ? null : [selection.window.from, selection.window.to],
+    statuses: selection.statuses === undefined ? null : [...selection.statuses],
+    timezone: options.timezone ?? 'UTC',
     creditAccountId: options.creditAccountId ?? null,
     out: options.outDir ?? null,
     logLevel: options.logLevel,
     ...sendingSettings(send, options.apiKeyFile),
   };
-  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [] } as const;
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings } };
+  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
+  const ledger = readingSession(options.reports, folder.path, { command: 'snapshot', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The snapshot was interrupted.', start: { options: settings }, ledger };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
     const file = new SnapshotFile(folder.path);
     let written = false;
+    let listed = 0;
+    let clients = options.clients;
     try {
-      for (const clientId of options.clients) {
+      if (options.allClients === true) {
+        const read = await readClients(executor);
+        if (read.kind === 'failed') session.stop(stopFor(read.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason })), 'refused');
+        clients = read.kind === 'done' ? read.value.map((client) => client.id) : [];
+        session.log.logger.info({ event: 'clients-read', clients: clients.length, requests: read.kind === 'done' ? read.attempts : undefined }, 'clients read');
+      }
+      for (const clientId of clients) {
+        if (session.signal.aborted) break;
         const result = await readClientBatches(executor, clientId, options.creditAccountId);
-        if (result.kind === 'failed') {
-          const { error } = result;
-          session.stop(error.kind === 'auth' || error.kind === 'aborted' ? error : new TiError('invalid', `The credit batches of client ${clientId} could not be read: ${error.message}.`, { hint: 'Check the client id; if the API was unavailable, run the command again.' }), 'refused');
-        }
+        if (result.kind === 'failed') session.stop(stopFor(result.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason })), 'refused');
         if (result.kind !== 'done') break;
-        const unwritable = refuseUnwritable(result.value, clientId);
+        listed += result.value.length;
+        const kept = result.value.filter((batch) => selects(selection, batch));
+        const unwritable = refuseUnwritable(kept, clientId);
         if (unwritable !== undefined) {
           session.stop(unwritable, 'refused');
           break;
         }
-        for (const batch of result.value) file.add(batch);
-        session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, requests: result.attempts }, 'client read');
+        for (const batch of kept) file.add(batch);
+        session.log.logger.info({ event: 'client-read', clientId, batches: result.value.length, kept: kept.length, requests: result.attempts }, 'client read');
       }
       if (!session.signal.aborted) {
         file.commit();
@@ -90,10 +126,15 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
       stage.close();
     }
     const path = join(folder.path, SNAPSHOT_FILE);
-    session.snapshotted({ clients: options.clients.length, batches: written ? file.rows : 0, file: written ? path : null });
+    session.snapshotted({ clients: clients.length, batches: written ? file.rows : 0, ...(filters(selection) ? { listed } : {}), file: written ? path : null });
     const summary = await session.finish();
     return { folder: folder.path, file: written ? path : undefined, summary, tally: session.tally };
   });
+}
+
+/** What stops a read that failed: the API's own error when no request can succeed (the key, the address), else `unreadable` of its message. */
+export function stopFor(error: ApiError, unreadable: (reason: string) => TiError): TiError {
+  return error.kind === 'auth' || error.kind === 'aborted' ? error : unreadable(error.message);
 }
 
 /** A snapshot is an input of `apply`: a batch it cannot write so that it reads back as read refuses it whole, as a missing client would. */

@@ -14,6 +14,7 @@ import { sameValue } from './live/values.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { sendingSettings } from './run-options.js';
 import { reconcileFolder } from './reconcile-folder.js';
+import { readingSession } from './run-ledger.js';
 import { inSession } from './run-session.js';
 import { SendStage } from './send-stage.js';
 
@@ -28,6 +29,8 @@ export interface VerifyOptions {
   readonly apiKeyFile?: string | undefined;
   /** Reconcile the run's writes against the credit ledger too (see reconcile-folder.ts). */
   readonly reconcile: boolean;
+  /** The reports root whose run ledger records the verify; undefined: none. */
+  readonly reports?: string | undefined;
 }
 
 export type VerifySettings = SendingSettings & { readonly folder: string; readonly clients: readonly string[] };
@@ -91,8 +94,9 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
       hint: 'Pass --client <id> for each client whose batches the run updated.',
     });
   }
-  const facts = { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json' } as const;
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The verification was interrupted.', start: { rows: updated.length, options: settings } };
+  const facts = { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json', paceRoot: options.reports } as const;
+  const ledger = readingSession(options.reports, folder.path, { command: 'verify', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
+  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'The verification was interrupted.', start: { rows: updated.length, options: settings }, ledger };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();

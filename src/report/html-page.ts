@@ -101,6 +101,10 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
 td.wrap { white-space: normal; min-width: 24em; }
+td.name { white-space: normal; min-width: 7em; max-width: 16em; overflow-wrap: anywhere; }
+ul.warnings { margin: 6px 0; padding-left: 0; list-style: none; }
+li.warning { margin: 6px 0; padding: 6px 10px; border-left: 6px solid var(--warn); background: var(--warn-bg); }
+li.warning.bad { border-left-color: var(--bad); background: var(--bad-bg); }
 thead th { position: sticky; top: 0; background: var(--soft); white-space: nowrap; }
 th.number, td.number { text-align: right; }
 td.code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 11.5px; }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
+import type { ApprovalSeen } from './ledger/record.js';
 import type { RecordedOptions } from './run-record.js';
 
 export const PLAN_JSON = 'plan.json';
@@ -34,6 +35,8 @@ export interface PlanDocument {
   readonly totals: PlanTotals;
   /** Every data row of the input, in file order. */
   readonly rows: readonly PlanRow[];
+  /** Earlier runs that applied the same file, as the run ledger records them: the run's id, when it started, the rows it updated. */
+  readonly appliedBefore?: readonly { readonly run: string; readonly startedAt: string; readonly updated: number | null }[];
 }
 
 export interface PlanTotals {
@@ -48,6 +51,10 @@ export interface PlanTotals {
   readonly renamed: number;
   /** Requests spent reading the live values for the plan. */
   readonly readRequests: number;
+  /** Rows ending below the credits already allocated from their batch. */
+  readonly belowAllocated?: number;
+  /** Rows moving the expiry of a batch whose status is not active later, making its credits usable again. */
+  readonly revived?: number;
 }
 
 export interface PlanRow {
@@ -61,6 +68,14 @@ export interface PlanRow {
   readonly live: CreditBatchUpdate | null;
   /** Why an invalid row is invalid. */
   readonly problem: string | null;
+  /** The batch's name as read for the plan, shown beside its id; null when not read. */
+  readonly name?: string | null;
+  /** Its client's name, when the plan read the client list. */
+  readonly clientName?: string | null;
+  /** The batch's status as read (active, expired…): a change moving a batch not active later revives it. */
+  readonly status?: string | null;
+  /** The credits already allocated from the batch, as read: a balance set below them is flagged. */
+  readonly allocated?: number | null;
 }
 
 export interface PlanChange {
@@ -87,14 +102,34 @@ export interface ReportDocument {
   readonly status: string;
   /** The saved plan sent (`apply --plan`), if one was. */
   readonly planId: string | null;
+  /** The approval of that plan on record when it was sent; absent or null when none was. */
+  readonly approval?: ApprovalSeen | null;
   /** Rows per outcome, and `total`. */
   readonly rows: Readonly<Record<string, number>>;
   readonly requests: { readonly sent: number; readonly retries: number; readonly throttled: number };
   readonly balance: { readonly before: string; readonly after: string; readonly net: string } | null;
-  /** Every row not updated (nor unchanged), with why. */
-  readonly problems: readonly { readonly line: number; readonly id: string; readonly outcome: string; readonly error: string }[];
+  /** Every row not updated (nor unchanged), with why; a drifted row with what the change was made from (baseline), what the batch held (live) and what was asked (target). */
+  readonly problems: readonly ReportProblem[];
   /** What `verify` found, when it ran. */
-  readonly verify: { readonly holds: number; readonly changed: number; readonly rows: readonly { readonly line: number; readonly id: string; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[] } | null;
+  readonly verify: {
+    readonly holds: number;
+    readonly changed: number;
+    readonly rows: readonly { readonly line: number; readonly id: string; readonly name?: string | null; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[];
+  } | null;
+}
+
+/** A row of a finished run that was not updated, with why. */
+export interface ReportProblem {
+  readonly line: number;
+  readonly id: string;
+  readonly outcome: string;
+  readonly error: string;
+  /** The batch's name, and its client's, as the run read them; absent when it read none. */
+  readonly name?: string | null;
+  readonly clientName?: string | null;
+  readonly baseline?: CreditBatchUpdate | null;
+  readonly live?: CreditBatchUpdate | null;
+  readonly target?: CreditBatchUpdate | null;
 }
 
 /** The plan's id: the SHA-256 of its content as canonical JSON (keys sorted at every level). */

@@ -35,17 +35,22 @@ export function describeChange(change: FieldChange): string {
   }
 }
 
-/** plan.csv: every change the plan makes, one line per field, old → new, in file order. */
+/**
+ * plan.csv: every change the plan makes, one line per field, old → new, in
+ * file order; beside each id, the batch's name as read, and its client's
+ * name when the run read the client list.
+ */
 export class PlanFile {
   readonly #file: AtomicCsvFile;
 
   constructor(folder: string) {
-    this.#file = new AtomicCsvFile(join(folder, PLAN_FILE), ['line', 'id', 'clientId', 'field', 'before', 'after', 'change']);
+    this.#file = new AtomicCsvFile(join(folder, PLAN_FILE), ['line', 'id', 'name', 'clientId', 'clientName', 'field', 'before', 'after', 'change']);
   }
 
-  add(row: { readonly line: number; readonly id: string; readonly clientId: string }, changes: readonly FieldChange[]): void {
+  add(row: { readonly line: number; readonly id: string; readonly clientId: string; readonly name?: string | undefined; readonly clientName?: string | undefined }, changes: readonly FieldChange[]): void {
+    const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
     for (const change of changes) {
-      this.#file.add([String(row.line), row.id, row.clientId, change.field, String(change.before ?? ''), String(change.after ?? ''), describeChange(change)]);
+      this.#file.add([String(row.line), row.id, text(row.name), row.clientId, text(row.clientName), change.field, text(change.before), text(change.after), describeChange(change)]);
     }
   }
 

@@ -1,5 +1,8 @@
 import { card, displayTime, escapeHtml as e, groupDigits, pageAround, plural, renderPage } from './html-page.js';
+import { approvalHtml } from './ledger/approval-html.js';
+import type { ApprovalSeen } from './ledger/record.js';
 import type { PlanDocument } from './plan-document.js';
+import { guardrailRows, WARNINGS_SCRIPT, warningsSection } from './plan-warnings.js';
 
 /**
  * plan.html: the plan as the person who approves it reads it, from plan.json
@@ -7,13 +10,17 @@ import type { PlanDocument } from './plan-document.js';
  * guardrails) is written out here; its script checks in the reader's browser
  * that the totals tie out, from the rows themselves, and draws the tables.
  */
-export function renderPlanHtml(plan: PlanDocument): string {
-  return renderPage({ title: planTitle(plan), body: planBody(plan), data: plan, script: PLAN_SCRIPT });
+export function renderPlanHtml(plan: PlanDocument, approval?: ApprovalSeen): string {
+  return renderPage({ title: planTitle(plan), body: planBody(plan, approval, guardrailRows(plan.rows)), data: plan, script: PAGE_SCRIPT });
 }
 
-/** plan.html around the plan's JSON, which the page embeds whole: for a plan whose rows are written a piece at a time. */
-export function planHtmlAround(plan: Omit<PlanDocument, 'rows'>): { readonly before: string; readonly after: string } {
-  return pageAround({ title: planTitle(plan), body: planBody(plan), script: PLAN_SCRIPT });
+/**
+ * plan.html around the plan's JSON, which the page embeds whole: for a plan
+ * whose rows are written a piece at a time (not yet approved), with the count
+ * of its rows past a per-row guardrail, counted as they are written.
+ */
+export function planHtmlAround(plan: Omit<PlanDocument, 'rows'>, guardrailRowCount: number): { readonly before: string; readonly after: string } {
+  return pageAround({ title: planTitle(plan), body: planBody(plan, undefined, guardrailRowCount), script: PAGE_SCRIPT });
 }
 
 const planTitle = (plan: Omit<PlanDocument, 'rows'>): string => `Plan ${plan.id.slice(0, 12)} for ${plan.target}`;
@@ -24,7 +31,7 @@ const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   unknown: '<span class="badge warn" data-testid="key-kind">key of unknown kind</span>',
 };
 
-function planBody(plan: Omit<PlanDocument, 'rows'>): string {
+function planBody(plan: Omit<PlanDocument, 'rows'>, approval: ApprovalSeen | undefined, guardrailRowCount: number): string {
   const { totals } = plan;
   const { balance } = totals;
   const net = balance.net.startsWith('-') ? groupDigits(balance.net) : `+${groupDigits(balance.net)}`;
@@ -40,9 +47,12 @@ function planBody(plan: Omit<PlanDocument, 'rows'>): string {
   <h2>Plan id</h2>
   <p class="id-box" data-testid="plan-id">${e(plan.id)}</p>
   <p class="hint"><code>ti-credits apply --plan</code> shows this id before it sends anything: approve only if it is the same, character for character.</p>
+  ${approvalHtml(approval, plan.id, 'plan')}
 
   <div id="verdict" class="verdict pending" data-testid="tie-out" data-verdict="pending">Checking the totals…</div>
   <noscript><p class="error-banner">Scripts are off: the totals below are as written in the plan, not checked, and the tables of rows are not shown.</p></noscript>
+
+  ${warningsSection(plan, guardrailRowCount)}
 
   <h2>Totals</h2>
   <div class="cards">
@@ -135,7 +145,7 @@ function guardrails(plan: Omit<PlanDocument, 'rows'>): string {
     ${options.blind === undefined ? '' : setting('--blind', options.blind ? 'yes: written without reading the live values first' : 'no: each batch is read before it is written')}
     ${options.maxStalenessMs === undefined || options.maxStalenessMs === null ? '' : setting('--max-staleness', `${groupDigits(Math.round(options.maxStalenessMs / 1000))} s`)}
     ${options.clients === undefined || options.clients.length === 0 ? '' : setting('--client', options.clients.join(', '))}
-    ${options.ratePerMinute === undefined ? '' : setting('--rate', options.ratePerMinute === 0 ? '0: the pace is left to the API’s headers' : `${groupDigits(options.ratePerMinute)} requests a minute`)}
+    ${options.ratePerMinute === undefined ? '' : setting('--rate', options.ratePerMinute === null ? 'not given: the pace follows the API’s limit' : options.ratePerMinute === 0 ? '0: the pace is left to the API' : `at most ${groupDigits(options.ratePerMinute)} requests a minute`)}
   </dl>`;
 }
 
@@ -145,6 +155,7 @@ const PLAN_SCRIPT = String.raw`
 function toView(row) {
   const view = {
     line: row.line, id: row.id, clientId: row.clientId, state: row.state, problem: row.problem, live: row.live, changes: row.changes,
+    name: row.name ?? null, clientName: row.clientName ?? null, status: row.status ?? null, allocated: row.allocated ?? null,
     balanceBefore: null, balanceAfter: null, balanceChange: null, delta: null,
     expiresBefore: null, expiresAfter: null, moved: null, movedText: null, nameBefore: null, nameAfter: null,
   };
@@ -165,6 +176,7 @@ function toView(row) {
       view.nameAfter = change.after;
     }
   }
+  if (view.name === null) view.name = view.nameBefore;
   return view;
 }
 
@@ -230,7 +242,7 @@ function perClient(rows) {
     const key = row.clientId === null ? '' : row.clientId;
     let client = clients.get(key);
     if (client === undefined) {
-      client = { clientId: row.clientId, rows: 0, change: 0, unchanged: 0, drifted: 0, invalid: 0, before: 0n, after: 0n, moved: 0, renamed: 0 };
+      client = { clientId: row.clientId, clientName: row.clientName, rows: 0, change: 0, unchanged: 0, drifted: 0, invalid: 0, before: 0n, after: 0n, moved: 0, renamed: 0 };
       clients.set(key, client);
     }
     client.rows++;
@@ -248,10 +260,15 @@ function perClient(rows) {
   return [...clients.values()].map((client) => Object.assign(client, { net: client.after - client.before }));
 }
 
+/** A client by name when the plan read the client list, else by id. */
+const clientColumn = { key: 'client', label: 'Client', kind: 'code', value: (row) => (row.clientName === null ? row.clientId : row.clientName), cell: (row) => (row.clientName === null ? row.clientId : h('span', { class: 'client-name', title: row.clientId, text: row.clientName })) };
+/** The batch's name, beside its id: the one a rename starts from. */
+const nameColumn = { key: 'name', label: 'Name', kind: 'text', className: 'name', value: (row) => row.name };
 const byLine = [
   { key: 'line', label: 'Line', kind: 'number', value: (row) => row.line },
   { key: 'id', label: 'Batch id', kind: 'code', value: (row) => row.id },
-  { key: 'client', label: 'Client', kind: 'code', value: (row) => row.clientId },
+  nameColumn,
+  clientColumn,
 ];
 
 /** The value of each field a row's changes name, before or after. */
@@ -262,17 +279,20 @@ function side(changes, which) {
 }
 
 run((plan) => {
-  showChecks(planChecks(plan), {
+  const rows = plan.rows.map(toView);
+  showChecks(planChecks(plan).concat(warningChecks(plan, rows)), {
     ties: 'Totals tie out \u2014 checked in this page: balance before + net change = balance after, and every figure matches the rows below.',
     doesNotTie: 'These totals do NOT tie out \u2014 do not approve this plan',
   });
-  const rows = plan.rows.map(toView);
   const inState = (state) => rows.filter((row) => row.state === state);
   const changing = inState('change');
 
   let client = null;
   let search = '';
-  const changes = place('changes-table', 'changes', byLine.concat([
+  // The names come first after the id, and wrap: at 1024 px a rename reads without scrolling the table.
+  const changes = place('changes-table', 'changes', byLine.slice(0, 3).concat([
+    { key: 'name-after', label: 'New name', kind: 'text', className: 'after name', value: (row) => row.nameAfter },
+    clientColumn,
     { key: 'balance-before', label: 'Balance', kind: 'number', value: (row) => row.balanceBefore, cell: (row) => (row.balanceBefore === null ? null : grouped(row.balanceBefore)) },
     { key: 'balance-after', label: 'New balance', kind: 'number', className: 'after', value: (row) => row.balanceAfter, cell: (row) => (row.balanceAfter === null ? null : grouped(row.balanceAfter)) },
     {
@@ -285,14 +305,13 @@ run((plan) => {
     { key: 'expires-before', label: 'Expires (UTC)', kind: 'code', value: (row) => row.expiresBefore, cell: (row) => (row.expiresBefore === null ? null : stamp(row.expiresBefore)) },
     { key: 'expires-after', label: 'New expiry (UTC)', kind: 'code', className: 'after', value: (row) => row.expiresAfter, cell: (row) => (row.expiresAfter === null ? null : stamp(row.expiresAfter)) },
     { key: 'moved', label: 'Moved', kind: 'number', value: (row) => row.moved, cell: (row) => row.movedText },
-    { key: 'name-before', label: 'Name', kind: 'text', value: (row) => row.nameBefore },
-    { key: 'name-after', label: 'New name', kind: 'text', className: 'after', value: (row) => row.nameAfter },
   ]), changing, 'No row changes anything: there is nothing to send.');
+  drawWarnings(rows, byLine);
 
   const clients = perClient(rows);
   const choose = h('select', { 'data-testid': 'client-filter', 'aria-label': 'Client', onchange: () => narrow(choose.value === '*' ? null : choose.value) }, [
     h('option', { value: '*', text: 'All clients' }),
-    ...clients.filter((entry) => entry.change > 0).map((entry) => h('option', { value: entry.clientId === null ? '' : entry.clientId, text: entry.clientId === null ? '(no client)' : entry.clientId })),
+    ...clients.filter((entry) => entry.change > 0).map((entry) => h('option', { value: entry.clientId === null ? '' : entry.clientId, text: entry.clientId === null ? '(no client)' : entry.clientName === null ? entry.clientId : entry.clientName + ' (' + entry.clientId + ')' })),
   ]);
   const find = h('input', { type: 'search', placeholder: 'Batch id, name or line', 'data-testid': 'search', 'aria-label': 'Find', oninput: () => { search = find.value.trim().toLowerCase(); narrow(client); } });
   function narrow(next) {
@@ -300,12 +319,12 @@ run((plan) => {
     choose.value = client === null ? '*' : client;
     changes.setFilter(client === null && search === '' ? null : (row) =>
       (client === null || (row.clientId === null ? '' : row.clientId) === client) &&
-      (search === '' || String(row.line) === search || String(row.id).toLowerCase().includes(search) || [row.nameBefore, row.nameAfter].some((name) => name !== null && String(name).toLowerCase().includes(search))));
+      (search === '' || String(row.line) === search || String(row.id).toLowerCase().includes(search) || [row.name, row.nameBefore, row.nameAfter].some((name) => name !== null && String(name).toLowerCase().includes(search))));
   }
   if (changes !== null) document.getElementById('changes-table').prepend(h('div', { class: 'tools' }, [h('label', {}, ['Client ', choose]), h('label', {}, ['Find ', find])]));
 
   place('clients-table', 'clients', [
-    { key: 'client', label: 'Client', kind: 'code', value: (entry) => entry.clientId, cell: (entry) => (entry.clientId === null ? h('span', { class: 'muted', text: '(no client)' }) : entry.clientId) },
+    { key: 'client', label: 'Client', kind: 'code', value: (entry) => entry.clientId, cell: (entry) => (entry.clientId === null ? h('span', { class: 'muted', text: '(no client)' }) : entry.clientName === null ? entry.clientId : entry.clientName + ' (' + entry.clientId + ')') },
     { key: 'rows', label: 'Rows', kind: 'number', value: (entry) => entry.rows, cell: (entry) => grouped(entry.rows) },
     { key: 'changing', label: 'Changing', kind: 'number', value: (entry) => entry.change, cell: (entry) => grouped(entry.change) },
     { key: 'unchanged', label: 'Unchanged', kind: 'number', value: (entry) => entry.unchanged, cell: (entry) => grouped(entry.unchanged) },
@@ -340,3 +359,5 @@ run((plan) => {
   ]), inState('unchanged'), 'None.');
 });
 `;
+
+const PAGE_SCRIPT = `${WARNINGS_SCRIPT}\n${PLAN_SCRIPT}`;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { escapeEmbedded } from './html-page.js';
 import { canonicalAround, canonicalJson, PLAN_JSON, type PlanDocument, type PlanRow } from './plan-document.js';
 import { planHtmlAround } from './plan-html.js';
+import { pastRowGuardrail } from './plan-warnings.js';
 
 /** Where the rows wait, one JSON text a line, until the plan's head is known. */
 const ROWS_FILE = 'plan-rows.tmp';
@@ -87,8 +88,11 @@ export async function writePlanFiles(folder: string, content: Omit<PlanDocument,
   const [canonicalBefore, canonicalAfter] = canonicalAround(content, 'rows');
   hash.update(`${canonicalBefore}[`);
   let first = true;
+  let guardrailed = 0;
   for await (const line of rows.lines()) {
-    hash.update(first ? canonicalJson(JSON.parse(line)) : `,${canonicalJson(JSON.parse(line))}`);
+    const row = JSON.parse(line) as PlanRow;
+    hash.update(first ? canonicalJson(row) : `,${canonicalJson(row)}`);
+    if (pastRowGuardrail(row)) guardrailed++;
     first = false;
   }
   hash.update(`]${canonicalAfter}`);
@@ -98,7 +102,7 @@ export async function writePlanFiles(folder: string, content: Omit<PlanDocument,
   // rows is the document's last field: what comes before its items, and after them, as JSON.stringify writes it.
   const pretty = JSON.stringify({ ...head, rows: [] }, null, 2);
   const compact = JSON.stringify({ ...head, rows: [] });
-  const page = planHtmlAround(head);
+  const page = planHtmlAround(head, guardrailed);
   const jsonPath = join(folder, PLAN_JSON);
   const json = createWriteStream(`${jsonPath}.tmp`);
   const html = createWriteStream(join(folder, 'plan.html'));

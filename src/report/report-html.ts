@@ -1,4 +1,5 @@
 import { card, displayTime, escapeHtml as e, groupDigits, plural, renderPage } from './html-page.js';
+import { approvalHtml } from './ledger/approval-html.js';
 import type { ReportDocument } from './plan-document.js';
 
 /**
@@ -36,6 +37,12 @@ function duration(from: string, to: string): string {
   return `${Math.floor(seconds / 3600)} h ${String(Math.floor(seconds / 60) % 60).padStart(2, '0')} min`;
 }
 
+/** The run's status, and when it completed with rows left not updated, how many: a run whose drifted rows were left alone is not all done. */
+function statusBadge(status: string, notUpdated: number): string {
+  if (status === 'completed' && notUpdated > 0) return `<span class="badge warn" data-testid="status">${e(`completed: ${plural(notUpdated, 'row')} not updated`)}</span>`;
+  return `<span class="badge ${STATUS_BADGES[status] ?? 'warn'}" data-testid="status">${e(status)}</span>`;
+}
+
 function reportBody(report: ReportDocument): string {
   const outcomes = [...OUTCOME_ORDER.filter((outcome) => outcome in report.rows), ...Object.keys(report.rows).filter((outcome) => outcome !== 'total' && !OUTCOME_ORDER.includes(outcome))];
   const notUpdated = (report.rows.total ?? 0) - (report.rows.updated ?? 0) - (report.rows.unchanged ?? 0);
@@ -43,7 +50,7 @@ function reportBody(report: ReportDocument): string {
   return `
 <header>
   <p class="eyebrow">ti-credits · what a run did</p>
-  <h1>Credit batch run: <span class="badge ${STATUS_BADGES[report.status] ?? 'warn'}" data-testid="status">${e(report.status)}</span></h1>
+  <h1>Credit batch run: ${statusBadge(report.status, notUpdated)}</h1>
   <p class="lede">Run by <strong data-testid="made-by">${e(report.madeBy)}</strong>, <time datetime="${e(report.startedAt)}">${e(displayTime(report.startedAt))}</time> to <time datetime="${e(report.finishedAt)}">${e(displayTime(report.finishedAt))}</time>${took === '' ? '' : ` (${e(took)})`},
   ${report.target === null ? 'sending nothing' : `against <strong class="code" data-testid="target">${e(report.target)}</strong>`}</p>
 </header>
@@ -56,6 +63,7 @@ function reportBody(report: ReportDocument): string {
   <p class="id-box" data-testid="plan-id">${e(report.planId)}</p>
   <p class="hint">The id of the plan approved (plan.html shows the same id); the run sent exactly that plan.</p>`
   }
+  ${approvalHtml(report.approval ?? undefined, report.planId, 'report')}
   <div id="verdict" class="verdict pending" data-testid="tie-out" data-verdict="pending">Checking the figures…</div>
   <noscript><p class="error-banner">Scripts are off: the figures below are as written, not checked, and the tables of rows are not shown.</p></noscript>
 
@@ -139,6 +147,13 @@ function reportChecks(report) {
 const byLine = [
   { key: 'line', label: 'Line', kind: 'number', value: (row) => row.line },
   { key: 'id', label: 'Batch id', kind: 'code', value: (row) => row.id },
+  { key: 'name', label: 'Name', kind: 'text', className: 'name', value: (row) => (row.name === undefined ? null : row.name) },
+];
+/** A row the run compared with its batch: what the change was made from, what the batch held, what was asked. */
+const compared = [
+  { key: 'baseline', label: 'Made from', kind: 'text', className: 'wrap', value: (row) => values(row.baseline) },
+  { key: 'live', label: 'Live', kind: 'text', className: 'wrap', value: (row) => values(row.live) },
+  { key: 'target', label: 'Asked', kind: 'text', className: 'wrap', value: (row) => values(row.target) },
 ];
 
 run((report) => {
@@ -148,9 +163,10 @@ run((report) => {
   });
 
   const problems = place('problems-table', 'problems', byLine.concat([
+    { key: 'client', label: 'Client', kind: 'text', value: (row) => (row.clientName === undefined ? null : row.clientName) },
     { key: 'outcome', label: 'Outcome', kind: 'code', value: (row) => row.outcome },
     { key: 'error', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.error },
-  ]), report.problems, 'None: every row was updated or already held what it asked.');
+  ], report.problems.some((row) => row.baseline || row.live || row.target) ? compared : []), report.problems, 'None: every row was updated or already held what it asked.');
   if (problems !== null) {
     const outcomes = [...new Set(report.problems.map((row) => row.outcome))].sort();
     const choose = h('select', { 'data-testid': 'outcome-filter', 'aria-label': 'Outcome', onchange: () => problems.setFilter(choose.value === '*' ? null : (row) => row.outcome === choose.value) }, [

@@ -1,8 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseAsync } from 'csv-parse';
-import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN } from '../core/columns.js';
-import type { CreditBatchUpdate } from '../core/credit-batch.js';
+import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN, SENT_COLUMN } from '../core/columns.js';
+import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
 import { TiError } from '../core/errors.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import { REPORT_FILE } from './report-writer.js';
@@ -64,6 +64,8 @@ export interface UpdatedRow {
   /** The updatedAt and creditAccountId the write's answer gave (api.*). */
   readonly writtenUpdatedAt: string | undefined;
   readonly creditAccountId: string | undefined;
+  /** The batch's name as the write's answer gave it (api.name). */
+  readonly batchName: string | undefined;
 }
 
 /** The rows a finished run updated, from its report.csv (see updatedRows), all at once. */
@@ -82,7 +84,7 @@ export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
 export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
   const clients = await baselineClients(folder);
   let header:
-    | { line: number; outcome: number; sent: number; id: number; clientId: number; readUpdatedAt: number; writtenUpdatedAt: number; creditAccountId: number; baseline: { readonly at: number; readonly column: OwnColumn }[] }
+    | { line: number; outcome: number; sent: number; id: number; clientId: number; readUpdatedAt: number; writtenUpdatedAt: number; creditAccountId: number; batchName: number; baseline: { readonly at: number; readonly column: OwnColumn }[] }
     | undefined;
   for await (const { lookups, record } of reportRecords(folder)) {
     if (header === undefined) {
@@ -98,6 +100,7 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
         readUpdatedAt: own(READ_UPDATED_AT_COLUMN),
         writtenUpdatedAt: own(`${API_COLUMN_PREFIX}updatedAt`),
         creditAccountId: own(`${API_COLUMN_PREFIX}creditAccountId`),
+        batchName: own(`${API_COLUMN_PREFIX}name`),
         baseline,
       };
       if (header.line < 0 || header.outcome < 0 || header.sent < 0 || header.id < 0) throw damaged(folder, 'it lacks the line, outcome, sent or id column');
@@ -128,6 +131,7 @@ export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
       readUpdatedAt: own(header.readUpdatedAt),
       writtenUpdatedAt: own(header.writtenUpdatedAt),
       creditAccountId: own(header.creditAccountId),
+      batchName: own(header.batchName),
     };
   }
 }
@@ -149,17 +153,63 @@ export interface ProblemRow {
   readonly id: string;
   readonly outcome: string;
   readonly error: string;
+  readonly baseline?: CreditBatchUpdate | null;
+  readonly live?: CreditBatchUpdate | null;
+  readonly target?: CreditBatchUpdate | null;
 }
 
-/** Every row of a finished run's report.csv that is neither updated nor unchanged, in the report's order. */
+/**
+ * Every row of a finished run's report.csv that is neither updated nor
+ * unchanged, in the report's order; a row the run compared with its batch
+ * (drifted, uncertain) with the values its report holds: what the change
+ * was made from, what the batch held, and what was asked.
+ */
 export async function readProblemRows(folder: string): Promise<ProblemRow[]> {
   const rows: ProblemRow[] = [];
-  let header: { line: number; outcome: number; error: number; id: number } | undefined;
+  let header: { line: number; outcome: number; error: number; id: number; sent: number; baseline: ValueCells; live: ValueCells } | undefined;
   for await (const { lookups, record } of reportRecords(folder)) {
-    header ??= { line: lookups.own('line'), outcome: lookups.own('outcome'), error: lookups.own('error'), id: lookups.input('id') };
+    header ??= {
+      line: lookups.own('line'),
+      outcome: lookups.own('outcome'),
+      error: lookups.own('error'),
+      id: lookups.input('id'),
+      sent: lookups.own(SENT_COLUMN),
+      baseline: valueCells(lookups, BASELINE_COLUMN_PREFIX),
+      live: valueCells(lookups, LIVE_COLUMN_PREFIX),
+    };
     const outcome = record[header.outcome] ?? '';
     if (outcome === 'updated' || outcome === 'unchanged') continue;
-    rows.push({ line: Number(record[header.line]), id: restoreFormula(record[header.id] ?? '').trim(), outcome, error: restoreFormula(record[header.error] ?? '') });
+    const row: ProblemRow = { line: Number(record[header.line]), id: restoreFormula(record[header.id] ?? '').trim(), outcome, error: restoreFormula(record[header.error] ?? '') };
+    if (outcome !== 'drifted' && outcome !== 'uncertain') rows.push(row);
+    else rows.push({ ...row, baseline: valuesIn(record, header.baseline), live: valuesIn(record, header.live), target: sentIn(record[header.sent]) });
   }
   return rows;
+}
+
+/** Where a report's cells of one set of values are (`baseline.name`…), by field; -1 when it has none. */
+type ValueCells = readonly (readonly [UpdatableField, number])[];
+
+function valueCells(lookups: Lookups, prefix: string): ValueCells {
+  return UPDATABLE_FIELDS.map((field) => [field, lookups.own(`${prefix}${field}`)] as const);
+}
+
+/** The values a row's cells hold, as the report wrote them; null when it holds none. */
+function valuesIn(record: readonly string[], cells: ValueCells): CreditBatchUpdate | null {
+  const values: Record<string, string | number> = {};
+  for (const [field, at] of cells) {
+    const cell = at < 0 ? '' : (record[at] ?? '');
+    if (cell === '') continue;
+    const text = restoreFormula(cell);
+    values[field] = field === 'currentBalance' && /^\d{1,16}$/.test(text) ? Number(text) : text;
+  }
+  return Object.keys(values).length === 0 ? null : (values as CreditBatchUpdate);
+}
+
+function sentIn(cell: string | undefined): CreditBatchUpdate | null {
+  if (cell === undefined || cell === '') return null;
+  try {
+    return JSON.parse(cell) as CreditBatchUpdate;
+  } catch {
+    return null;
+  }
 }

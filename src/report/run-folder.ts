@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, realpath, rm, statfs, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
 import type { ReportDocument } from './plan-document.js';
@@ -30,6 +30,12 @@ import { isWriteFailure, unwritableFolder, writeFailureCause } from './write-fai
  */
 export const SYNC_INTERVAL_MS = 1000;
 
+/** How long to wait for a folder another live process holds, and what stops the wait. */
+export interface LockWait {
+  readonly ms: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * The folder a run writes into, and every file in it: the one place that
  * knows their names, how each is opened, and how durable each must be. Any
@@ -57,12 +63,12 @@ export class RunFolder {
   }
 
   /**
-   * A new folder. The default, `reports/<UTC time>-<input name>/`, never
+   * A new folder. The default, `<reports root>/<UTC time>-<input name>/`, never
    * collides with an earlier run; an explicit `out` that already holds files
    * is refused rather than mixed.
    */
-  static async create(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<RunFolder> {
-    const path = await createFolder(out, inputPath, now, cwd);
+  static async create(out: string | undefined, inputPath: string, now: Date, cwd: string, root = resolve(cwd, 'reports')): Promise<RunFolder> {
+    const path = await createFolder(out, inputPath, now, cwd, root);
     await assertWritable(path);
     return new RunFolder(path, false, RunLock.acquire(path, now));
   }
@@ -73,10 +79,11 @@ export class RunFolder {
    * another live process holds is refused (RunFolderBusy) before anything is
    * read or written there.
    */
-  static async reopen(path: string, now: Date): Promise<RunFolder> {
+  static async reopen(path: string, now: Date, wait: LockWait = { ms: 0 }): Promise<RunFolder> {
     await readRunRecord(path);
     await assertWritable(path);
-    return new RunFolder(path, true, RunLock.acquire(path, now));
+    // An unattended run may wait (--lock-timeout) for another process to finish in the folder.
+    return new RunFolder(path, true, wait.ms > 0 ? await RunLock.acquireWithin(path, () => new Date(), wait.ms, wait.signal) : RunLock.acquire(path, now));
   }
 
   /** Frees the folder for another process; every way a command ends calls it. */
@@ -227,7 +234,7 @@ export class RunFolder {
   }
 }
 
-async function createFolder(out: string | undefined, inputPath: string, now: Date, cwd: string): Promise<string> {
+async function createFolder(out: string | undefined, inputPath: string, now: Date, cwd: string, root: string): Promise<string> {
   if (out !== undefined) {
     const folder = resolve(cwd, out);
     const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
@@ -242,8 +249,8 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
   }
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const name = basename(inputPath, extname(inputPath)).replace(/[^\w.-]+/g, '_');
-  const base = resolve(cwd, 'reports', `${stamp}-${name}`);
-  await mkdirOrExplain(resolve(cwd, 'reports'), 'reports');
+  const base = join(root, `${stamp}-${name}`);
+  await mkdirOrExplain(root, relative(cwd, root) || root);
   for (let suffix = 1; ; suffix++) {
     const folder = suffix === 1 ? base : `${base}-${suffix}`;
     try {

@@ -2,6 +2,8 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, unl
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
+import { failure } from '../core/words.js';
+import { PROFILE_WORDS } from '../core/words/profiles.js';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -75,6 +77,28 @@ export class RunLock {
     throw new RunFolderBusy(folder, last !== undefined && !isGone(last) ? last : undefined);
   }
 
+  /**
+   * Takes `folder`, waiting up to `waitMs` for the live process that holds
+   * it to free it (an unattended run started while another still works in
+   * the folder: --lock-timeout), looking again every second. Stops waiting
+   * when `signal` aborts. A folder whose lock file cannot be made (a
+   * read-only one) is refused as not writable.
+   */
+  static async acquireWithin(folder: string, now: () => Date, waitMs: number, signal?: AbortSignal): Promise<RunLock> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        return RunLock.acquire(folder, now());
+      } catch (error) {
+        if (!(error instanceof RunFolderBusy)) throw unlockable(folder, error);
+        const waited = Date.now() - started;
+        if (waitMs === 0) throw error;
+        if (waited >= waitMs || signal?.aborted === true) throw failure(PROFILE_WORDS, 'TIC-FOLDER-STILL-BUSY', { busy: error.message, waited: `${Math.round(waited / 1000)} s` });
+        await pause(Math.min(LOCK_POLL_MS, waitMs - waited), signal);
+      }
+    }
+  }
+
   /** Frees the folder; once, whichever exit path calls it. */
   release(): void {
     if (!this.#held) return;
@@ -82,6 +106,33 @@ export class RunLock {
     process.removeListener('exit', this.#release);
     unlinkQuietly(this.#path);
   }
+}
+
+/** Whether a live process holds `folder` (one whose lock a killed process left behind does not). */
+export function isHeld(folder: string): boolean {
+  const holder = readHolder(join(folder, LOCK_FILE));
+  return holder !== undefined && !isGone(holder);
+}
+
+/** How often a folder held by another process is looked at again while waiting for it. */
+const LOCK_POLL_MS = 1000;
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function unlockable(folder: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') return error;
+  return failure(PROFILE_WORDS, 'TIC-FOLDER-UNLOCKABLE', { folder, code });
 }
 
 /**

@@ -26,7 +26,10 @@ export interface SendingSettings {
   /** Where the key was read from: a file's path, or null for the TI_API_KEY environment variable. Never the key. */
   readonly apiKeyFile: string | null;
   readonly concurrency: number;
-  readonly ratePerMinute: number;
+  /** --rate as given: the most requests per minute; null when not given, the API's limit setting the pace (a run.json written before holds a number). */
+  readonly ratePerMinute: number | null;
+  /** Where the pace started: what the last run against the target learned (never above --rate), else --rate, else 120. */
+  readonly startRatePerMinute?: number;
   readonly burst: number;
   readonly timeoutMs: number;
   readonly retries: number;
@@ -56,6 +59,10 @@ export type RecordedOptions = ReadingSettings &
     readonly planId?: string;
     /** Columns carried as notes though their names resemble a field's (--extra-column). */
     readonly extraColumns: readonly string[];
+    /** Where the key came from: the environment, the OS keyring, a keyCommand or a file. Never the key. */
+    readonly keySource?: 'environment' | 'keyring' | 'command' | 'file';
+    /** The config file's profile the run used. */
+    readonly profile?: string;
   };
 
 /** The reading settings, by their key in run.json and summary.json. */

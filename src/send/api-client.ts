@@ -53,6 +53,16 @@ export interface CreditActionQuery {
   readonly page: number;
 }
 
+/** Which page of the instance's clients to read. */
+export interface ClientPageQuery {
+  /** 1-based. */
+  readonly page: number;
+  /** Clients a page should hold; the API may hold it to less. */
+  readonly count: number;
+  /** The documented `query`: clients whose name (or another indexed field) matches it. */
+  readonly query?: string | undefined;
+}
+
 /**
  * The API's endpoints, one method each. Every method resolves with the answer
  * whatever its status, and rejects only when no complete answer arrived
@@ -67,6 +77,8 @@ export interface ApiClient {
   listCreditBatches(query: BatchPageQuery): Promise<ApiResponse>;
   /** `GET /clients/:clientId/creditAccount/:creditAccountId/creditActions`: one page of a credit account's ledger. */
   listCreditActions(query: CreditActionQuery): Promise<ApiResponse>;
+  /** `GET /clients`: one page of the instance's clients. */
+  listClients(query: ClientPageQuery): Promise<ApiResponse>;
   /** `GET /ping`: whether the key is accepted, at the cost of one request. */
   ping(): Promise<ApiResponse>;
   /** Closes the kept-alive connections so the process can exit. */
@@ -160,6 +172,7 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
       exchange('GET', `clients/${encodeURIComponent(clientId)}/creditAccount/${encodeURIComponent(creditAccountId)}/creditActions`, {
         searchParams: { clientId, actionType, page: String(page) },
       }),
+    listClients: ({ page, count, query }) => exchange('GET', 'clients', { searchParams: { page: String(page), count: String(count), ...(query === undefined ? {} : { query }) } }),
     ping: () => exchange('GET', 'ping'),
     close() {
       agents.http.destroy();

@@ -17,6 +17,8 @@ export interface ExecutorEvents {
   readonly onRetry?: (retry: RetryRecord) => void;
   /** The pace now follows the server's X-RateLimit-Limit. */
   readonly onPaceChange?: (ratePerMinute: number, previous: number) => void;
+  /** The pace was lowered after a 429 that stated no limit. */
+  readonly onPaceLowered?: (ratePerMinute: number, previous: number) => void;
   /** The server's burst, learned from its first answer when --burst was not given. */
   readonly onBurstLearned?: (burst: number) => void;
   /** A failure after which no request can succeed: the run must stop. */
@@ -85,8 +87,12 @@ export class Executor {
     this.#client = createApiClient(options.target, { timeoutMs: options.timeoutMs, concurrency: options.concurrency });
     this.#dispatcher = new Dispatcher(options.concurrency);
     this.#throttle = new Throttle(
-      { ratePerMinute: options.ratePerMinute, burst: options.burst, learnBurst: options.learnBurst },
-      { ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }), ...(events.onBurstLearned === undefined ? {} : { onBurstLearned: events.onBurstLearned }) },
+      { ratePerMinute: options.ratePerMinute, maxRatePerMinute: options.maxRatePerMinute, startFrom: options.rateFrom, burst: options.burst, learnBurst: options.learnBurst },
+      {
+        ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }),
+        ...(events.onPaceLowered === undefined ? {} : { onPaceLowered: events.onPaceLowered }),
+        ...(events.onBurstLearned === undefined ? {} : { onBurstLearned: events.onBurstLearned }),
+      },
       clock,
     );
     this.#breaker = new CircuitBreaker(options.circuitBreaker);
@@ -121,7 +127,15 @@ export class Executor {
   }
 
   get pacing(): PacingStats {
-    return { ratePerMinute: this.#throttle.ratePerMinute, pauses: this.#throttle.pauses, pausedMs: this.#throttle.pausedMs };
+    const throttle = this.#throttle;
+    return {
+      ratePerMinute: Math.round(throttle.ratePerMinute),
+      learnedRatePerMinute: throttle.learnedRatePerMinute ?? null,
+      learnedBurst: throttle.learnedBurst ?? null,
+      throttled: throttle.throttled,
+      pauses: throttle.pauses,
+      pausedMs: throttle.pausedMs,
+    };
   }
 
   /** How long a 429 still holds every request back. */
@@ -186,7 +200,7 @@ export class Executor {
         record(undefined, lastError);
         throw lastError;
       }
-      this.#throttle.observe(readRateLimit(response.headers), turn);
+      this.#throttle.observe(readRateLimit(response.headers), turn, response.status);
       try {
         const value = operation.read(response, item);
         record(response.status);

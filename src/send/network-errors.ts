@@ -1,5 +1,7 @@
 import { RequestError, TimeoutError } from 'got';
 import { ApiError } from '../core/errors.js';
+import { say } from '../core/words.js';
+import { SELECTION_WORDS } from '../core/words/selection.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES } from './api-client.js';
 
 /**
@@ -33,6 +35,12 @@ export function classifyNetworkError(error: unknown): ApiError {
     return new ApiError('transient', `the API did not answer in time (${error.message})`, { cause: error, answerLost });
   }
   const code = error.code;
+  // Refused, the connection found no server at all at the address: waiting will not bring one, as for a host that does not exist.
+  if (code === 'ECONNREFUSED') {
+    const origin = error.options?.url instanceof URL ? error.options.url.origin : 'the address given';
+    const said = say(SELECTION_WORDS, 'TIC-NOTHING-ANSWERS', { origin });
+    return new ApiError('aborted', said.message, { code: said.code, ...(said.hint === undefined ? {} : { hint: said.hint }), cause: error });
+  }
   if (HOST_NOT_FOUND.has(code)) {
     return new ApiError('aborted', `the host ${host} does not exist`, { hint: 'Check --instance (the name in https://<name>.thoughtindustries.com) or --base-url.', cause: error });
   }

@@ -24,14 +24,44 @@ const READ_NAMES: readonly { readonly name: string; readonly typos: number }[] =
   ]),
 ];
 
-/** The name a column resembles: its letters alike once case, spaces, `_` and `-` are set aside, or within its typos. */
-function resembledName(name: string): string | undefined {
+/**
+ * What finance sheets call the columns ti-credits reads, by their letters
+ * (case, spaces, `_` and `-` set aside): a sheet exported from a finance
+ * system says `Balance` or `Expiry Date`, and a column left unsent for its
+ * name would let a run succeed while changing nothing.
+ */
+const FINANCE_NAMES: Readonly<Record<string, string>> = {
+  balance: 'currentBalance',
+  credits: 'currentBalance',
+  creditbalance: 'currentBalance',
+  newbalance: 'currentBalance',
+  remainingcredits: 'currentBalance',
+  availablecredits: 'currentBalance',
+  expiry: 'expiresOn',
+  expirydate: 'expiresOn',
+  expires: 'expiresOn',
+  expiration: 'expiresOn',
+  expirationdate: 'expiresOn',
+  expiredate: 'expiresOn',
+  validuntil: 'expiresOn',
+  batchname: 'name',
+  batchid: 'id',
+  creditbatchid: 'id',
+};
+
+/**
+ * The name a column resembles: `misspelt` when its letters are alike once
+ * case, spaces, `_` and `-` are set aside, or within its typos; `synonym`
+ * when it is what finance sheets call that column.
+ */
+function resembledName(name: string): { readonly name: string; readonly as: 'misspelt' | 'synonym' } | undefined {
   const letters = name.toLowerCase().replace(/[\s_-]+/g, '');
   for (const { name: known, typos } of READ_NAMES) {
     const target = known.toLowerCase();
-    if (letters === target || (typos > 0 && editDistance(letters, target) <= typos)) return known;
+    if (letters === target || (typos > 0 && editDistance(letters, target) <= typos)) return { name: known, as: 'misspelt' };
   }
-  return undefined;
+  const synonym = FINANCE_NAMES[letters];
+  return synonym === undefined ? undefined : { name: synonym, as: 'synonym' };
 }
 
 /**
@@ -91,7 +121,12 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
     const like = resembledName(name);
     if (like === undefined) return;
     resemblances++;
-    problems.push(`column ${index + 1} "${name}" looks like ${like}: rename it, or pass --extra-column "${name}" to carry it as a note`);
+    // A field's name misspelt is the field, meant to be sent: carrying it as a note would send nothing. A finance name may be either.
+    problems.push(
+      like.as === 'misspelt'
+        ? `column ${index + 1} "${name}" looks like ${like.name} misspelt: rename it ${like.name}`
+        : `column ${index + 1} "${name}" looks like ${like.name}: rename it ${like.name} if it holds the values to send, or pass --extra-column "${name}" to carry it as a note`,
+    );
   });
   if (problems.length > 0) {
     const onlyResemblances = resemblances === problems.length;

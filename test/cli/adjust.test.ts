@@ -71,7 +71,7 @@ describe('adjustments: currentBalanceDelta', () => {
     const run = await cli(['apply', file, ...base(mock), '--dry-run', '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /currentBalance: 3 rows, 600 → 950 credits \(net \+350: 500 added, 150 taken away\); 1 up, 2 down\./);
-    assert.match(run.stdout, new RegExp(`1 row ends below the credits already allocated from the batch: line 3 \\(${b.id.slice(0, 8)}…\\) 100 < 150\\.`));
+    assert.match(run.stdout, new RegExp(`1 row ends below the credits already allocated from the batch: line 3 \\(${b.name}, ${b.id.slice(0, 8)}…\\) 100 < 150\\.`));
     const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
     assert.deepEqual([summary.plan.changes.balance.added, summary.plan.changes.balance.removed, summary.plan.changes.balance.net], ['500', '150', '350']);
     assert.deepEqual(

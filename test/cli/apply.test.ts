@@ -58,7 +58,7 @@ describe('apply', () => {
     const summary = await readSummary(dir);
     assert.deepEqual(summary.rows, { total: 3, updated: 3, failed: 0, invalid: 0, skipped: 0, valid: 0 });
     assert.deepEqual(summary.requests, { sent: 3, throttled: 0, retries: 0, retriesByCause: {}, byStatus: { 200: 3 } });
-    assert.deepEqual(summary.pacing, { ratePerMinute: 0, pauses: 0, pausedMs: 0 });
+    assert.deepEqual(summary.pacing, { ratePerMinute: 0, learnedRatePerMinute: null, learnedBurst: null, throttled: false, pauses: 0, pausedMs: 0 });
     assert.match(run.stdout, /Updated 3 of 3 rows/);
   });
 
@@ -233,7 +233,7 @@ describe('apply', () => {
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /the quoted field starting on line 3 is never closed/);
     assert.equal(run.stdout, 'Nothing was sent: the error above must be fixed first.\n');
-    assert.deepEqual((await readdir(await runFolder(dir))).sort(), ['run.json', 'run.log', 'summary.json']);
+    assert.deepEqual((await readdir(await runFolder(dir))).sort(), ['ledger-record.json', 'run.json', 'run.log', 'summary.json']);
   });
 
   it('--dry-run validates and shows the requests, sending nothing', async () => {
@@ -308,8 +308,7 @@ describe('apply', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},9\n`);
     const run = await cli(['apply', csv, '--base-url', 'http://127.0.0.1:9', '--retries', '0', '--dry-run'], { cwd: dir });
     assert.equal(run.code, 3, run.stderr);
-    assert.match(run.stderr, /^error: the key could not be checked: GET \/ping failed \(network error \(ECONNREFUSED\)/);
-    assert.match(run.stderr, /pass --offline to check the file alone/);
+    assert.match(run.stderr, /^error: nothing answers at http:\/\/127\.0\.0\.1:9 — check --base-url\n/);
   });
 
   it('prints summary.json on stdout with --json', async () => {
@@ -335,7 +334,7 @@ describe('apply', () => {
     const mock = await mockWith([a]);
     const dir = await tempDir();
     const keyFile = join(dir, 'key');
-    await writeFile(keyFile, `${KEY}\n`);
+    await writeFile(keyFile, `${KEY}\n`, { mode: 0o600 });
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n`);
     const run = await cli(['apply', '--blind', '--yes', csv, '--api-key-file', keyFile, '--rate', '0'], { cwd: dir, env: { TI_BASE_URL: mock.origin } });
     assert.equal(run.code, 0, run.stderr);
@@ -392,16 +391,18 @@ describe('apply', () => {
       const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
       outputs.push(run.stdout, run.stderr);
     }
-    const wrong = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    const wrong = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
     outputs.push(wrong.stdout, wrong.stderr);
-    const folders = await readdir(join(dir, 'reports'));
+    const entries = await readdir(join(dir, 'reports'), { withFileTypes: true });
+    const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     assert.equal(folders.length, 4);
-    for (const folder of folders) {
-      for (const file of await readdir(join(dir, 'reports', folder))) {
-        const text = await readFile(join(dir, 'reports', folder, file), 'utf8');
-        assert.ok(!text.includes(KEY), `${folder}/${file} holds the key`);
-        assert.ok(!text.includes('ti_live_not_the_right_one'), `${folder}/${file} holds the wrong key`);
-      }
+    // The run folders, and the run ledger beside them.
+    const files = [...entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name), ...(await Promise.all(folders.map(async (folder) => (await readdir(join(dir, 'reports', folder))).map((file) => join(folder, file))))).flat()];
+    assert.ok(files.includes('ledger.jsonl'));
+    for (const file of files) {
+      const text = await readFile(join(dir, 'reports', file), 'utf8');
+      assert.ok(!text.includes(KEY), `${file} holds the key`);
+      assert.ok(!text.includes('ti_live_not_the_right_one'), `${file} holds the wrong key`);
     }
     assert.ok(outputs.every((text) => !text.includes(KEY) && !text.includes('ti_live_not_the_right_one')));
     assert.ok(outputs.join('').length > 0);

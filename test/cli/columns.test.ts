@@ -15,7 +15,7 @@ describe('columns whose names resemble a field (issue 13, point 1)', () => {
     for (const command of [['validate', csv], ['apply', '--yes', csv, '--base-url', mock.origin]]) {
       const run = await cli(command, { cwd: dir });
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, /column 4 "currentBalence" looks like currentBalance: rename it, or pass --extra-column "currentBalence" to carry it as a note/);
+      assert.match(run.stderr, /column 4 "currentBalence" looks like currentBalance misspelt: rename it currentBalance/);
     }
     assert.equal(mock.requests.length, 0);
   });

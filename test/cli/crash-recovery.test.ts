@@ -207,7 +207,8 @@ describe('a run folder can always be finished', () => {
 
 describe('one process per run folder', () => {
   it('two resumes started together: exactly one sends, the other is refused at once (exit 2) naming it, and writes nothing', async () => {
-    const run = await balanceRun(30, () => ({ faults: { latencyMs: 30 } }), ['--concurrency', '2']);
+    // Long enough a resume that the second process starts while the first still holds the folder, however loaded the machine.
+    const run = await balanceRun(30, () => ({ faults: { latencyMs: 150 } }), ['--concurrency', '2']);
     const killedPid = await killAfter(run, [...run.args, '--out', run.folder], 4);
     // The killed run's lock is left behind, naming a process that is gone: the next resume takes it over.
     assert.equal(JSON.parse(await readFile(join(run.folder, LOCK_FILE), 'utf8')).pid, killedPid);

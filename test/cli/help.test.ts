@@ -33,7 +33,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
   it('suggests the command meant when one is mistyped', async () => {
     const run = await cli(['aply', 'x.csv'], { cwd: await tempDir() });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, validate, snapshot, verify, mock; run ti-credits --help.\n');
+    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help.\n');
   });
 
   it('says in plain words that the file is missing', async () => {
@@ -72,7 +72,7 @@ describe('the command line as a newcomer types it (issue 13, point 6)', () => {
     assert.equal(script.code, 0);
     assert.match(script.stdout, /ti-credits --get-yargs-completions/);
     const commands = await cli(['--get-yargs-completions', 'ti-credits', ''], { cwd: dir });
-    assert.deepEqual(commands.stdout.trim().split('\n').slice(0, 6), ['apply', 'plan', 'validate', 'snapshot', 'verify', 'mock']);
+    assert.deepEqual(commands.stdout.trim().split('\n').slice(0, 13), ['apply', 'plan', 'approve', 'validate', 'clients', 'snapshot', 'rollover', 'verify', 'runs', 'login', 'logout', 'whoami', 'mock']);
     const options = await cli(['--get-yargs-completions', 'ti-credits', 'apply', '--'], { cwd: dir });
     assert.ok(options.stdout.split('\n').includes('--max-throttle-wait'), options.stdout);
   });

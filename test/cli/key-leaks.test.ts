@@ -37,7 +37,7 @@ describe('the API key, echoed back by a hostile server (issue 13, point 13)', ()
       const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
       const outputs: string[] = [];
       for (const extra of [['--log-level', 'trace'], ['--json', '--out', 'json-run']]) {
-        const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
+        const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
         assert.equal(run.code, 3, run.stderr);
         outputs.push(run.stdout, run.stderr);
       }
@@ -85,7 +85,7 @@ describe('the API key, echoed back by a hostile server (issue 13, point 13)', ()
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--log-level', 'trace', '--excel'], { cwd: dir, env: { TI_API_KEY: key } });
+    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--log-level', 'trace', '--excel'], { cwd: dir, env: { TI_API_KEY: key } });
     assert.equal(run.code, 1, run.stderr);
     const folder = await runFolder(dir);
     const texts: [string, string][] = [['stdout', run.stdout], ['stderr', run.stderr]];
@@ -101,7 +101,7 @@ describe('the API key, echoed back by a hostile server (issue 13, point 13)', ()
     const server = await hostileServer((_request, response) => response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown key ${key}` })));
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
-    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], { cwd: dir, env: { TI_API_KEY: key } });
+    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], { cwd: dir, env: { TI_API_KEY: key } });
     // Node's HTTP server refuses a header that long (431) before any handler sees it: the row fails, and the run ends as it should, not as a bug (70).
     assert.equal(run.code, 1, run.stderr.slice(0, 500));
     assert.equal((await readReport(dir))[0]?.httpStatus, '431');

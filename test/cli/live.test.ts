@@ -124,7 +124,7 @@ describe('apply, reading before it writes', () => {
     const plan = await readCsvFile(join(dir, 'run', 'plan.csv'));
     assert.equal(plan.length, 10);
     const first = w.batches[0] as CreditBatch;
-    assert.deepEqual(plan[0], { line: '2', id: first.id, clientId: w.clients[0], field: 'currentBalance', before: String(first.currentBalance), after: String(first.currentBalance + 50), change: '+50' });
+    assert.deepEqual(plan[0], { line: '2', id: first.id, name: first.name, clientId: w.clients[0], clientName: '', field: 'currentBalance', before: String(first.currentBalance), after: String(first.currentBalance + 50), change: '+50' });
     const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
     assert.deepEqual([summary.rows.updated, summary.rows.unchanged, summary.plan.changes.balance.net, summary.plan.changes.balance.up], [10, 10, '500', 10]);
     const before = w.batches.filter((_, index) => index % 2 === 0).reduce((sum, batch) => sum + batch.currentBalance, 0);

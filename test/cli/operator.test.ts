@@ -69,7 +69,7 @@ describe('progress and the result', () => {
     assert.equal(run.code, 1, run.stderr);
     const lines = run.stderr.split('\n').filter((line) => line.startsWith('progress: '));
     assert.ok(lines.length >= 2, run.stderr);
-    for (const line of lines) assert.match(line, /^progress: \d+\/24 rows \(\d+%\), \d+ rows\/min, (about [\d.]+ s left|time left unknown); \d+ updated, \d+ failed, \d+ retrying$/);
+    for (const line of lines) assert.match(line, /^progress: \d+\/24 rows \(\d+%\), \d+ rows\/min \((unpaced|pace [\d,]+\/min[^)]*)\), (about [\d.]+ s left|time left unknown); \d+ updated, \d+ failed, \d+ retrying$/);
     const done = lines.map((line) => Number(/^progress: (\d+)/.exec(line)?.[1]));
     assert.deepEqual(done, [...done].sort((a, b) => a - b), 'progress only goes forward');
     assert.match(run.stdout, /\n\n {2}updated {5}22\n {2}failed {6}2\n {2}requests {4}24 sent, 0 retries\n {2}wall time {3}[\d.]+ s\n {2}run folder {2}reports\/\S+\n\n/);
@@ -135,7 +135,7 @@ describe('config file', () => {
   it('is read from --config, with a key file named relative to it', async () => {
     const { mock, dir, csv } = await setUp('{"rate": "not a number"}');
     await mkdir(join(dir, 'team'));
-    await writeFile(join(dir, 'team', 'key.txt'), 'ti_test_local_mock_key\n');
+    await writeFile(join(dir, 'team', 'key.txt'), 'ti_test_local_mock_key\n', { mode: 0o600 });
     await writeFile(join(dir, 'team', 'settings.json'), JSON.stringify({ baseUrl: mock.origin, apiKeyFile: 'key.txt', dateFormat: 'DD/MM/YYYY', rate: 0 }));
     const run = await cli(['apply', '--blind', '--yes', csv, '--config', 'team/settings.json'], { cwd: dir, env: {} });
     assert.equal(run.code, 0, run.stderr);

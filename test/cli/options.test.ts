@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { apply } from '../../src/cli/commands/apply.js';
 import { mock, resolveMockOptions as resolveMock } from '../../src/cli/commands/mock.js';
@@ -7,6 +9,8 @@ import { resolveApplyRun, resolveValidateRun } from '../../src/cli/file-run.js';
 import { Flags } from '../../src/cli/flags/spec.js';
 import { parseBaseUrl } from '../../src/cli/flags/target.js';
 import { TiError } from '../../src/core/errors.js';
+import { rememberPace } from '../../src/report/pace-memory.js';
+import { tempDir } from '../helpers.js';
 
 describe('base URL', () => {
   it('keeps only the origin, with or without /incoming/v2', () => {
@@ -65,8 +69,39 @@ describe('apply options', () => {
   });
 });
 
+describe('where the pace starts', () => {
+  const ACME = 'https://acme.thoughtindustries.com';
+  const pace = async (cwd: string, argv: Record<string, unknown> = {}): Promise<unknown[]> => {
+    const { options } = await resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, apply.flags), { TI_API_KEY: 'ti_test_k_0123456789abcdef' }, new Date(), { cwd, typed: new Set() });
+    const send = options.send;
+    return [send?.ratePerMinute, send?.maxRatePerMinute, send?.rateFrom, send?.burst, send?.learnBurst];
+  };
+  it('without --rate, at 120 with no ceiling; with it, at --rate, a ceiling', async () => {
+    const cwd = await tempDir();
+    assert.deepEqual(await pace(cwd), [120, undefined, 'guessed', 20, true]);
+    assert.deepEqual(await pace(cwd, { rate: '600', burst: '100' }), [600, 600, 'told', 100, false]);
+    assert.deepEqual(await pace(cwd, { rate: '0' }), [0, 0, 'told', 20, true]);
+  });
+  it('where the last run against the same target left it (pace.json in the reports root), never above --rate', async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, 'reports'));
+    await mkdir(join(cwd, 'elsewhere'));
+    await rememberPace(join(cwd, 'reports'), ACME, { ratePerMinute: 540, burst: 1, stated: false, learnedAt: '2026-11-24T12:00:00.000Z' });
+    assert.deepEqual(await pace(cwd), [540, undefined, 'remembered', 1, true]);
+    assert.deepEqual(await pace(cwd, { rate: '100000' }), [540, 100_000, 'remembered', 1, true]);
+    assert.deepEqual(await pace(cwd, { rate: '0', burst: '10' }), [540, 0, 'remembered', 10, false]);
+    assert.deepEqual(await pace(cwd, { rate: '300' }), [300, 300, 'told', 1, true]);
+    // A run folder put elsewhere (--out) still has the reports root's memory; another target, or another reports root, has none of it.
+    assert.deepEqual(await pace(cwd, { out: 'elsewhere/run-1' }), [540, undefined, 'remembered', 1, true]);
+    assert.deepEqual(await pace(cwd, { instance: 'globex' }), [120, undefined, 'guessed', 20, true]);
+    assert.deepEqual(await pace(cwd, { reports: 'elsewhere' }), [120, undefined, 'guessed', 20, true]);
+    await rememberPace(join(cwd, 'elsewhere'), ACME, { ratePerMinute: 600, burst: 100, stated: true, learnedAt: '2026-11-24T12:00:00.000Z' });
+    assert.deepEqual(await pace(cwd, { reports: 'elsewhere' }), [600, undefined, 'remembered', 100, true]);
+  });
+});
+
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z')).options;
+  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z'), '/').options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });

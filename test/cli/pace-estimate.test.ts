@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PaceEstimate } from '../../src/cli/pace-estimate.js';
+import { formatEstimate } from '../../src/cli/views/plan.js';
+import { formatPace } from '../../src/cli/views/progress.js';
 
 describe('pace estimate', () => {
   it('uses the pace sending was told to keep until 5 s have been observed', () => {
@@ -21,5 +23,17 @@ describe('pace estimate', () => {
     assert.equal(PaceEstimate.timeLeftMs(1240, 120), 620_000);
     assert.equal(PaceEstimate.timeLeftMs(0, 0), 0);
     assert.equal(PaceEstimate.timeLeftMs(10, 0), undefined);
+  });
+});
+
+describe('the pace in words', () => {
+  it('says the pace in force and what set it', () => {
+    assert.equal(formatPace({ ratePerMinute: 0, learnedRatePerMinute: null, throttled: false }), 'unpaced');
+    assert.equal(formatPace({ ratePerMinute: 120, learnedRatePerMinute: null, throttled: false }), 'pace 120/min');
+    assert.equal(formatPace({ ratePerMinute: 600, learnedRatePerMinute: 600, throttled: false }), "pace 600/min, the API's limit");
+    assert.equal(formatPace({ ratePerMinute: 548, learnedRatePerMinute: 548, throttled: true }), 'pace 548/min, learned from 429s');
+  });
+  it('estimates an unpaced start at the pace the API allows, whatever tells it', () => {
+    assert.equal(formatEstimate(30, 0, 20), '30 rows at the pace the API allows.');
   });
 });

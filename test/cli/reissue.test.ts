@@ -67,7 +67,7 @@ describe('commands printed to finish a run (issue 13, point 2)', () => {
     const [known, missing] = ids(2) as [string, string];
     const mock = await startMock([known, missing], { faults: { script: { [missing]: [{ kind: 'status', status: 503 }] } } });
     const dir = await tempDir();
-    await writeFile(join(dir, 'the key.txt'), `${KEY}\n`);
+    await writeFile(join(dir, 'the key.txt'), `${KEY}\n`, { mode: 0o600 });
     // Read before written: each row names its client, whose live values are read first.
     const client = (id: string): string => mock.store.get(id)?.clientId ?? '';
     const csv = await writeCsv(dir, `id,clientId,currentBalance,Expires At\n${known},${client(known)},5,soon\n${missing},${client(missing)},6,later\n`);

@@ -123,7 +123,7 @@ describe('resume', () => {
       process.kill(pid, 'SIGINT');
     });
     assert.equal(interrupted.code, 130, interrupted.stderr);
-    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n  ti-credits apply --resume run --yes\n/);
+    assert.match(interrupted.stdout, /To continue where it stopped[^\n]*\n {2}ti-credits apply --resume run --yes\n/);
     const recorded = new Set((await recordsIn(folder)).filter((row) => row.outcome === 'updated').map((row) => row.id));
     assert.deepEqual(recorded, new Set(rows.filter((id) => applied(mock, id) === 1)));
     assert.equal((await summaryOf(folder)).status, 'interrupted');

@@ -132,7 +132,7 @@ describe('apply --plan', () => {
     const { mock, dir, folder } = await planned();
     const path = join(folder, 'plan.json');
     const original = await readFile(path, 'utf8');
-    const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports')) ? readdir(join(dir, 'reports')) : []);
+    const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports')) ? (await readdir(join(dir, 'reports'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
 
     const tampered = JSON.parse(original);
     tampered.rows[0].changes[0].after = 1_000_000;
@@ -170,7 +170,12 @@ describe('apply --plan', () => {
     assert.equal(direct.code, 2);
     assert.match(direct.stderr, /--require-approved-plan allows only a saved plan to be sent/);
     assert.equal(puts(mock).length, 0);
-    const approved = await cli(['apply', '--plan', folder, '--yes', '--out', join(dir, 'sent')], { cwd: dir });
+    // An approval on record is needed too, and by another OS user, unless the one applying says why not.
+    const unapproved = await cli(['apply', '--plan', folder, '--yes', '--out', join(dir, 'sent')], { cwd: dir });
+    assert.equal(unapproved.code, 2);
+    assert.match(unapproved.stderr, /needs an approval on record for the plan [0-9a-f]{8}/);
+    assert.equal((await cli(['approve', folder, '--as', 'Dana'], { cwd: dir })).code, 0);
+    const approved = await cli(['apply', '--plan', folder, '--yes', '--out', join(dir, 'sent'), '--self-approved', 'one person on call'], { cwd: dir });
     assert.equal(approved.code, 0, approved.stderr + approved.stdout);
     assert.equal(puts(mock).length, 3);
   });

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { startMockApi } from '../../src/mock/server.js';
+import { CreditBatchStore } from '../../src/mock/store.js';
 import { ids, mockStarter, readReport, readSummary, tempDir, writeCsv } from '../helpers.js';
 import { CTRL_C, inTerminal } from '../pty.js';
 
 const startMock = mockStarter();
 const SGR_COLOUR = /\x1b\[(3\d|9\d)m/;
+const CLIENT_OF_MOCK = randomUUID();
 
 describe('at a terminal', () => {
   it('asks to confirm the plan, then draws a progress bar in colour', async () => {
@@ -17,7 +21,7 @@ describe('at a terminal', () => {
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Plan: update 3 credit batches on /);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
-    assert.match(run.output, /[\u2588\u2591]+\S* \d\/3 rows \| \d+ rows\/min, /);
+    assert.match(run.output, /[\u2588\u2591]+\S* \d\/3 rows \| \d+ rows\/min \([^)]*\), /);
     assert.match(run.output, SGR_COLOUR);
     assert.match(run.output, /Updated 3 of 3 rows/);
     assert.equal(mock.requests.length, 3);
@@ -31,7 +35,9 @@ describe('at a terminal', () => {
     const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin], dir, { typeAhead: 'n\n', env: { NO_COLOR: '1' } });
     assert.equal(run.code, 2, run.output);
     assert.match(run.output, /Send these changes\? \[y\/N\] /);
-    assert.match(run.output, /error: Nothing was sent: the plan was not confirmed\./);
+    const after = run.output.slice(run.output.indexOf('[y/N]'));
+    assert.match(after, /Cancelled: nothing was sent\.\r?\nReport: reports\/\S+\/report\.csv \(every row skipped\)\r?\n/);
+    assert.doesNotMatch(after, /error:|ti-credits apply/);
     assert.doesNotMatch(run.output, SGR_COLOUR);
     assert.equal(mock.requests.length, 0);
   });
@@ -68,17 +74,18 @@ describe('at a terminal', () => {
     assert.ok(mock.requests.length < 30);
   });
 
-  it('on Ctrl-C at the question, says nothing was sent and exits 130 (issue 13, point 3)', async () => {
+  it('on Ctrl-C at the question, says nothing was sent and exits 130, offering no command that sends (issue 13, point 3; issue 24)', async () => {
     const rows = ids(2);
-    const mock = await startMock(rows);
+    const mock = await startMockApi({ store: new CreditBatchStore(rows.map((id) => ({ id, clientId: CLIENT_OF_MOCK, currentBalance: 100 }))) });
     const dir = await tempDir();
+    // Reading before writing: the live values were read (requests were made), and still nothing was sent.
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind'], dir, { cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }] });
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--client', CLIENT_OF_MOCK], dir, { cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }] }).finally(() => mock.close());
     assert.equal(run.code, 130, run.output);
     const after = run.output.slice(run.output.indexOf('[y/N]'));
-    assert.match(after, /Nothing was sent: the run was interrupted before sending began; the report lists the 2 rows it would have sent as skipped\./);
-    assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped/);
-    assert.equal(mock.requests.length, 0);
+    assert.match(after, /Cancelled: nothing was sent\./);
+    assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped|ti-credits apply|error:/);
+    assert.deepEqual(mock.requests.map((request) => request.method), ['GET']);
     assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);
     assert.equal((await readSummary(dir)).status, 'interrupted');
   });

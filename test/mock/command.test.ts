@@ -49,6 +49,18 @@ describe('mock command', () => {
     assert.match(stdout, /\n {2}12 credit batches; accepted key: ti_test_local_mock_key\n {2}Lists: 3 per page\n {2}Learners redeem 60 credits\/min from random active batches\n/);
   });
 
+  it('serves the sample instance the package ships with --sample, its clients named (issue 24)', async () => {
+    const { code, stdout } = await serve(['--sample'], async (origin) => {
+      const { body } = await call(origin, '/incoming/v2/clients');
+      assert.deepEqual(body.data.Clients.clients.map((client: { name: string }) => client.name), ['Acme Corp', 'Globex', 'Initech']);
+    });
+    assert.equal(code, 0);
+    assert.match(stdout, /\n {2}12 credit batches; accepted key: /);
+    const both = await serve(['--sample', '--seed', 'fixtures/sample-seed.json']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--sample cannot be combined with --seed: each gives the batches the mock starts with/);
+  });
+
   it('says nothing of lists or redemptions when not asked', async () => {
     const { code, stdout } = await serve([]);
     assert.equal(code, 0);

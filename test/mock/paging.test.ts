@@ -104,7 +104,8 @@ describe('mock paging faults', () => {
   it('apply to the client list too', async () => {
     const mock = await startMockApi({ store: new CreditBatchStore(clientBatches(CLIENT, 1)), faults: { paging: { totalSkew: 3, endlessHasMore: true } } });
     try {
-      assert.deepEqual((await call(mock.origin, '/incoming/v2/clients?page=2')).body.data.APIClients, { clients: [], pageInfo: { perPage: 100, cursor: '3', total: 4, hasMore: true } });
+      const { clients, pageInfo } = (await call(mock.origin, '/incoming/v2/clients?page=2')).body.data.Clients;
+      assert.deepEqual([clients, pageInfo], [[], { perPage: 100, currentPage: 2, total: 4, hasMore: true }]);
     } finally {
       await mock.close();
     }

@@ -125,32 +125,62 @@ describe('mock credit batch list', () => {
 });
 
 describe('mock client list', () => {
-  it('lists the clients of the batches, paged like the credit batch list', async () => {
-    const clients = ['dddddddd-0000-4000-8000-000000000004', 'aaaaaaaa-0000-4000-8000-000000000001', 'cccccccc-0000-4000-8000-000000000003'];
-    const mock = await startMockApi({ store: new CreditBatchStore(clients.flatMap((client) => clientBatches(client, 2))), perPage: 2 });
+  const clients = ['dddddddd-0000-4000-8000-000000000004', 'aaaaaaaa-0000-4000-8000-000000000001', 'cccccccc-0000-4000-8000-000000000003'];
+  const seed = clients.flatMap((client, index) => clientBatches(client, 2).map((batch) => ({ ...batch, ...(index === 0 ? {} : { clientName: `Named ${client.slice(0, 1)}` }) })));
+
+  it('lists the clients of the batches in the documented shape, named as the seed names them, `count` a page', async () => {
+    const mock = await startMockApi({ store: new CreditBatchStore(seed) });
+    try {
+      const first = await call(mock.origin, '/incoming/v2/clients?count=2');
+      const second = await call(mock.origin, '/incoming/v2/clients?count=2&page=2');
+      const list = first.body.data.Clients;
+      assert.deepEqual(Object.keys(list).sort(), ['aggregations', 'clients', 'pageInfo']);
+      assert.deepEqual(list.pageInfo, { perPage: 2, currentPage: 1, total: 3, hasMore: true });
+      assert.deepEqual(list.aggregations[0].buckets[0].count, 3);
+      assert.deepEqual(
+        list.clients.map((client: { id: string; name: string }) => [client.id, client.name]),
+        [
+          ['aaaaaaaa-0000-4000-8000-000000000001', 'Named a'],
+          ['cccccccc-0000-4000-8000-000000000003', 'Named c'],
+        ],
+      );
+      // Each record is the documented large one: what a client must not keep.
+      assert.deepEqual(Object.keys(list.clients[0]).sort(), ['appearance', 'courses', 'features', 'id', 'learningPaths', 'licenses', 'name', 'schoolName']);
+      assert.ok(JSON.stringify(list.clients[0]).length > 5000);
+      assert.deepEqual(second.body.data.Clients.pageInfo, { perPage: 2, currentPage: 2, total: 3, hasMore: false });
+      assert.deepEqual(second.body.data.Clients.clients.map((client: { name: string }) => client.name), ['Client dddddddd']);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('filters by the documented query, holds its own page size at most, and refuses a page or count that is not one', async () => {
+    const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: 2 });
+    try {
+      const matched = await call(mock.origin, '/incoming/v2/clients?query=NAMED%20C');
+      assert.deepEqual(matched.body.data.Clients.clients.map((client: { id: string }) => client.id), ['cccccccc-0000-4000-8000-000000000003']);
+      assert.deepEqual(matched.body.data.Clients.pageInfo, { perPage: 2, currentPage: 1, total: 1, hasMore: false });
+      assert.equal((await call(mock.origin, '/incoming/v2/clients?count=50')).body.data.Clients.pageInfo.perPage, 2, 'its own page size, not the count asked');
+      for (const [query, message] of [
+        ['page=0', 'page must be a whole number of 1 or more, not "0"'],
+        ['count=x', 'count must be a whole number of 1 or more, not "x"'],
+        ['page=1&page=2', 'page may be given only once'],
+      ]) {
+        assert.deepEqual(await call(mock.origin, `/incoming/v2/clients?${query}`).then(({ status, body }) => [status, body]), [400, { error: 'bad_request', message }]);
+      }
+      assert.equal((await call(mock.origin, '/incoming/v2/clients', { key: 'nope' })).status, 401);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("pages with the Pagination page's meta object when told to", async () => {
+    const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: 2, clientsPaging: 'meta' });
     try {
       const first = await call(mock.origin, '/incoming/v2/clients');
-      const second = await call(mock.origin, '/incoming/v2/clients?page=2');
-      assert.deepEqual(first.body, {
-        data: {
-          APIClients: {
-            clients: [
-              { id: 'aaaaaaaa-0000-4000-8000-000000000001', name: 'Client aaaaaaaa' },
-              { id: 'cccccccc-0000-4000-8000-000000000003', name: 'Client cccccccc' },
-            ],
-            pageInfo: { perPage: 2, cursor: '2', total: 3, hasMore: true },
-          },
-        },
-      });
-      assert.deepEqual(second.body.data.APIClients, {
-        clients: [{ id: 'dddddddd-0000-4000-8000-000000000004', name: 'Client dddddddd' }],
-        pageInfo: { perPage: 2, cursor: null, total: 3, hasMore: false },
-      });
-      assert.deepEqual(await call(mock.origin, '/incoming/v2/clients?page=0').then(({ status, body }) => [status, body]), [
-        400,
-        { error: 'bad_request', message: 'page must be a whole number of 1 or more, not "0"' },
-      ]);
-      assert.equal((await call(mock.origin, '/incoming/v2/clients', { key: 'nope' })).status, 401);
+      assert.deepEqual(first.body.meta, { page: 1, perPage: 2, totalCount: 3, totalPages: 2, nextCursor: '2' });
+      assert.equal(first.body.data.Clients.pageInfo, undefined);
+      assert.equal((await call(mock.origin, '/incoming/v2/clients?page=2')).body.meta.nextCursor, null);
     } finally {
       await mock.close();
     }
@@ -159,7 +189,7 @@ describe('mock client list', () => {
   it('holds 100 a page unless told otherwise', async () => {
     const mock = await startMockApi();
     try {
-      assert.deepEqual((await call(mock.origin, '/incoming/v2/clients')).body.data.APIClients, { clients: [], pageInfo: { perPage: 100, cursor: null, total: 0, hasMore: false } });
+      assert.deepEqual((await call(mock.origin, '/incoming/v2/clients')).body.data.Clients.pageInfo, { perPage: 100, currentPage: 1, total: 0, hasMore: false });
     } finally {
       await mock.close();
     }

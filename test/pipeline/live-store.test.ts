@@ -10,12 +10,12 @@ const uuid = (index: number): string => `3f2a9c1e-5b7d-4e8f-9a0b-${index.toStrin
 /** Batches holding every kind of value the store keeps apart: absent fields, texts beyond Latin-1, moments in and out of toISOString's form. */
 const AWKWARD: readonly LiveBatch[] = [
   { clientId: 'c1' },
-  { clientId: 'c1', name: '', expiresOn: '2027-03-31T23:59:59.000Z', currentBalance: 0, allocatedCredits: 0, updatedAt: '2026-12-05T10:00:00.123Z', creditAccountId: 'a1' },
+  { clientId: 'c1', name: '', expiresOn: '2027-03-31T23:59:59.000Z', currentBalance: 0, allocatedCredits: 0, updatedAt: '2026-12-05T10:00:00.123Z', creditAccountId: 'a1', status: 'active' },
   { clientId: 'C1', name: 'Crédit ✓ 名前 \u{1F600}', expiresOn: '2027-03-31T23:59:59Z', currentBalance: 9_007_199_254_740_991, updatedAt: '2026-12-05T10:00:00.123456789Z' },
-  { clientId: 'c2', name: `lone ${'\ud800'} surrogate`, expiresOn: '2027-02-29T00:00:00.000Z', allocatedCredits: 12 },
+  { clientId: 'c2', name: `lone ${'\ud800'} surrogate`, expiresOn: '2027-02-29T00:00:00.000Z', allocatedCredits: 12, status: 'expired' },
   { clientId: 'c2', name: 'Ünïcode in Latin-1 ÿ', expiresOn: '+275760-09-13T00:00:00.000Z', updatedAt: '0999-12-31T23:59:59.999Z' },
   { clientId: 'c2', name: 'x'.repeat(70_000), expiresOn: '2024-02-29T24:00:00.000Z', currentBalance: 5, updatedAt: '2026-13-01T00:00:00.000Z' },
-  { clientId: 'c3', expiresOn: 'not a date at all', updatedAt: '2026-12-05T10:00:00.000+01:00', creditAccountId: 'A1' },
+  { clientId: 'c3', expiresOn: 'not a date at all', updatedAt: '2026-12-05T10:00:00.000+01:00', creditAccountId: 'A1', status: '' },
   { clientId: 'c4', currentBalance: -0, allocatedCredits: 4_294_967_296 },
   { clientId: 'c4', currentBalance: 4_294_967_295, allocatedCredits: 2.5 },
 ];
@@ -32,6 +32,20 @@ describe('the live values kept in columns (LiveStore)', () => {
       assert.equal(store.pageOf(entry), 2000 - index);
     });
     assert.equal(store.size, AWKWARD.length);
+  });
+
+  it('numbers the first 256 statuses and keeps any further one as text, each given back as stored', () => {
+    const interned = new Interned();
+    const store = new LiveStore(interned);
+    const statuses = Array.from({ length: 300 }, (_, index) => (index % 2 === 0 ? `status ${index}` : `état ✓ ${index}`));
+    statuses.forEach((status, index) => store.set(uuid(index), { clientId: 'c', name: `n${index}`, updatedAt: 'when', status }, 1, 0));
+    assert.equal(interned.statusNumber('another'), undefined);
+    statuses.forEach((status, index) => assert.deepEqual(store.batchOf(store.find(uuid(index))), { clientId: 'c', name: `n${index}`, updatedAt: 'when', status }));
+    const read = new LiveStore(interned);
+    read.set(uuid(0), { clientId: 'c', status: statuses[299] as string }, 2, 0);
+    read.set(uuid(1), { clientId: 'c', status: statuses[3] as string }, 2, 0);
+    store.merge(read);
+    assert.deepEqual([store.batchOf(store.find(uuid(0))), store.batchOf(store.find(uuid(1)))], [{ clientId: 'c', status: statuses[299] }, { clientId: 'c', status: statuses[3] }]);
   });
 
   it('refuses a page beyond those a list may have', () => {

@@ -33,6 +33,8 @@ function executorFor(mock: MockApi, events: ConstructorParameters<typeof Executo
     target: { origin: mock.origin, apiKey: MOCK_API_KEY },
     concurrency: 2,
     ratePerMinute: 0,
+    maxRatePerMinute: 0,
+    rateFrom: 'told',
     burst: 20,
     learnBurst: false,
     timeoutMs: 5000,

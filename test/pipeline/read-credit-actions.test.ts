@@ -34,6 +34,8 @@ function executorFor(origin: string, events: ConstructorParameters<typeof Execut
       target: { origin, apiKey: MOCK_API_KEY },
       concurrency: 1,
       ratePerMinute: 0,
+      maxRatePerMinute: 0,
+      rateFrom: 'told',
       burst: 20,
       learnBurst: false,
       timeoutMs: 5000,

@@ -154,6 +154,8 @@ function executorFor(mock: MockApi, signal = new AbortController().signal): Exec
       target: { origin: mock.origin, apiKey: MOCK_API_KEY },
       concurrency: 1,
       ratePerMinute: 0,
+      maxRatePerMinute: 0,
+      rateFrom: 'told',
       burst: 20,
       learnBurst: false,
       timeoutMs: 5000,

@@ -128,7 +128,7 @@ describe('plan.html in Chromium', () => {
       assert.equal(await attribute(page.getByTestId(`table-${table}`), 'data-total'), String(rows.length), table);
       assert.deepEqual(await lines(page.getByTestId(`table-${table}`)), rows.slice(0, 200).map((entry) => entry.line), table);
     }
-    assert.equal(await page.locator('.paged tbody tr').count(), 200 + 4 + 5 + 5 + 5, 'one page of changes, the clients (three and "no client"), and the rows set apart');
+    assert.equal(await page.locator('section.rows .paged tbody tr').count(), 200 + 4 + 5 + 5 + 5, 'one page of changes, the clients (three and "no client"), and the rows set apart');
 
     await page.screenshot({ path: join(folder, 'plan.png'), fullPage: true });
     assert.deepEqual([...(await readFile(join(folder, 'plan.png'))).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG under the run folder');
@@ -191,13 +191,13 @@ describe('plan.html in Chromium', () => {
         .map((entry) => entry.line);
 
     await table.getByTestId('sort-balance-change').click();
-    assert.equal(await table.locator('th').nth(5).getAttribute('aria-sort'), 'ascending');
+    assert.equal(await table.locator('th').nth(7).getAttribute('aria-sort'), 'ascending');
     assert.deepEqual(await lines(table), byChange(1).slice(0, 200));
-    const shown = (await table.locator('tbody tr td:nth-child(6)').allTextContents()).map((text) => Number(text.replace(/delta$/, '').replace(/[,+]/g, '')));
+    const shown = (await table.locator('tbody tr td:nth-child(8)').allTextContents()).map((text) => Number(text.replace(/delta$/, '').replace(/[,+]/g, '')));
     assert.deepEqual(shown, [...shown].sort((a, b) => a - b), 'the Change column reads in ascending order');
 
     await table.getByTestId('sort-balance-change').click();
-    assert.equal(await table.locator('th').nth(5).getAttribute('aria-sort'), 'descending');
+    assert.equal(await table.locator('th').nth(7).getAttribute('aria-sort'), 'descending');
     assert.deepEqual(await lines(table), byChange(-1).slice(0, 200));
 
     await table.getByTestId('sort-id').click();
@@ -257,7 +257,7 @@ describe('plan.html in Chromium', () => {
     const changes = page.getByTestId('table-changes');
     await clients.getByTestId('row').filter({ hasText: CLIENTS[1] as string }).getByTestId('show-client').click();
     assert.equal(await changes.getAttribute('data-total'), String(inState(plan, 'change').filter((entry) => entry.clientId === CLIENTS[1]).length));
-    assert.deepEqual(new Set(await changes.locator('tbody tr td:nth-child(3)').allTextContents()), new Set([CLIENTS[1]]));
+    assert.deepEqual(new Set(await changes.locator('tbody tr td:nth-child(5)').allTextContents()), new Set([CLIENTS[1]]));
 
     await page.getByTestId('client-filter').selectOption('*');
     assert.equal(await changes.getAttribute('data-total'), '450');
@@ -270,13 +270,13 @@ describe('plan.html in Chromium', () => {
     const drifted = page.getByTestId('table-drifted');
     const first = inState(plan, 'drifted')[0] as PlanRow;
     const cells = await drifted.getByTestId('row').first().locator('td').allTextContents();
-    assert.deepEqual(cells.slice(3), [
+    assert.deepEqual(cells.slice(4), [
       `currentBalance ${(first.changes[0]?.before as number).toLocaleString('en-US')}`,
       `currentBalance ${(first.live?.currentBalance as number).toLocaleString('en-US')}`,
       `currentBalance ${(first.changes[0]?.after as number).toLocaleString('en-US')}`,
     ]);
     const invalid = page.getByTestId('table-invalid');
-    assert.deepEqual(await invalid.locator('tbody tr td:nth-child(4)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.problem));
+    assert.deepEqual(await invalid.locator('tbody tr td:nth-child(5)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.problem));
     assert.equal(await page.locator('#drifted').getByTestId('table-changes').count(), 0, 'in a section of their own');
   });
 
@@ -287,9 +287,9 @@ describe('plan.html in Chromium', () => {
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
     assert.equal(await page.locator('img').count(), 0);
     const changes = page.getByTestId('table-changes');
-    assert.equal(await changes.getByTestId('row').filter({ has: page.locator('td:nth-child(1)', { hasText: /^5$/ }) }).locator('td:nth-child(11)').textContent(), PAYLOAD);
+    assert.equal(await changes.getByTestId('row').filter({ has: page.locator('td:nth-child(1)', { hasText: /^5$/ }) }).locator('td:nth-child(4)').textContent(), PAYLOAD);
     assert.equal(await page.getByTestId('made-by').textContent(), plan.madeBy);
-    assert.equal(await page.getByTestId('table-invalid').getByTestId('row').first().locator('td:nth-child(4)').textContent(), `name too long: ${PAYLOAD}`);
+    assert.equal(await page.getByTestId('table-invalid').getByTestId('row').first().locator('td:nth-child(5)').textContent(), `name too long: ${PAYLOAD}`);
     assert.deepEqual(requests, [pathToFileURL(join(folder, 'plan.html')).href]);
     assert.deepEqual(complaints, []);
   });

@@ -23,7 +23,11 @@ async function writtenFrom(plan: PlanDocument): Promise<{ id: string; json: stri
   return { id, json: await readFile(join(folder, 'plan.json'), 'utf8'), html: await readFile(join(folder, 'plan.html'), 'utf8'), files: (await readdir(folder)).sort() };
 }
 
-/** Rows of every state, with texts that JSON, the canonical form and the HTML page each escape: quotes, `</script>`, line ends, U+2028, a lone surrogate, non-Latin text. */
+/**
+ * Rows of every state, with texts that JSON, the canonical form and the HTML page each escape: quotes, `</script>`, line ends,
+ * U+2028, a lone surrogate, non-Latin text; names, statuses and allocations as read, and rows past a per-row guardrail, which
+ * plan.html's warnings count.
+ */
 function awkwardRows(count: number): PlanRow[] {
   const rows: PlanRow[] = [];
   for (let index = 0; index < count; index++) {
@@ -31,7 +35,14 @@ function awkwardRows(count: number): PlanRow[] {
     const client = `c000000${index % 3}-0000-4000-8000-000000000000`;
     switch (index % 5) {
       case 0:
-        rows.push(row(index + 2, id, client, 'change', [change('currentBalance', 100 + index, 250 + index), change('expiresOn', '2027-03-31T23:59:59.000Z', '2027-06-30T23:59:59.000Z')]));
+        rows.push(
+          row(index + 2, id, client, 'change', [change('currentBalance', 100 + index, 250 + index), change('expiresOn', '2027-03-31T23:59:59.000Z', '2027-06-30T23:59:59.000Z')], {
+            name: `Batch ${index} ✓`,
+            clientName: 'Acme "Learning" <Co>',
+            status: index % 10 === 0 ? 'expired' : 'active',
+            allocated: index,
+          }),
+        );
         break;
       case 1:
         rows.push(row(index + 2, id, client, 'change', [change('name', 'Old "name" </script><!--', `Neu\u2028\u2029 ${'\ud800'} ✓ 名前 \n & <b>`)]));
@@ -43,7 +54,7 @@ function awkwardRows(count: number): PlanRow[] {
         rows.push(row(index + 2, id, client, 'drifted', [change('currentBalance', 7, 9, 2)], { live: { currentBalance: 8 } }));
         break;
       default:
-        rows.push({ ...row(index + 2, id, null, 'invalid', [], { problem: 'currentBalance "-5" is below 0 </script>' }), id: null });
+        rows.push({ ...row(index + 2, id, null, 'invalid', [], { problem: index % 10 === 4 ? 'the balance moves by 9000, more than --max-balance-change allows (5000)' : 'currentBalance "-5" is below 0 </script>' }), id: null });
     }
   }
   return rows;
@@ -52,12 +63,15 @@ function awkwardRows(count: number): PlanRow[] {
 describe('plan.json and plan.html written a row at a time (PlanRows)', () => {
   for (const count of [0, 1, 7, 2_500]) {
     it(`writes the very bytes and id of the whole document, ${count} rows`, async () => {
-      const plan = planDocument(awkwardRows(count));
+      const { rows, ...head } = planDocument(awkwardRows(count), { appliedBefore: [{ run: '2026-12-01T10-00-00', startedAt: '2026-12-01T10:00:00.000Z', updated: count }] });
+      // Rows come last in plan.json, as the plan pass writes it.
+      const plan: PlanDocument = { ...head, rows };
       const written = await writtenFrom(plan);
       assert.equal(written.id, plan.id);
       assert.equal(written.id, planId((({ id: _id, ...content }) => content)(plan)));
       assert.equal(written.json, `${JSON.stringify(plan, null, 2)}\n`);
       assert.equal(written.html, renderPlanHtml(plan));
+      if (count > 4) assert.match(written.html, /data-testid="warning-guardrail-rows" data-count="[1-9]/);
       assert.deepEqual(JSON.parse(written.json), JSON.parse(JSON.stringify(plan)));
       // The rows' file is gone once the plan is written: the folder holds the plan, nothing half made.
       assert.deepEqual(written.files, ['plan.html', 'plan.json']);

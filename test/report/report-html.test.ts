@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
-import type { ReportDocument } from '../../src/report/plan-document.js';
+import type { ReportDocument, ReportProblem } from '../../src/report/plan-document.js';
 import { renderReportHtml } from '../../src/report/report-html.js';
 import { launchChromium, openFile, type Browser, type OpenedPage } from '../browser.js';
 import { tempDir } from '../helpers.js';
@@ -18,16 +18,19 @@ const batchId = (n: number): string => `3f2a9c1e-5b7d-4e8f-9a0b-${n.toString(16)
 
 /** 1,000 rows: 700 updated (2 of which verify finds changed since), 50 unchanged, 167 failed and 83 drifted, listed with why. */
 function testReport(): ReportDocument {
-  const problems: { line: number; id: string; outcome: string; error: string }[] = [];
+  const problems: ReportProblem[] = [];
   const verified: NonNullable<ReportDocument['verify']>['rows'][number][] = [];
   for (let n = 0; n < 1000; n++) {
     const line = n + 2;
     if (n < 700) {
       const written = { currentBalance: 100 + n };
-      verified.push({ line, id: batchId(n), result: n === 17 || n === 500 ? 'changed' : 'holds', written, live: n === 17 ? { currentBalance: 60 } : n === 500 ? null : written });
+      verified.push({ line, id: batchId(n), name: `Batch ${n}`, result: n === 17 || n === 500 ? 'changed' : 'holds', written, live: n === 17 ? { currentBalance: 60 } : n === 500 ? null : written });
     } else if (n < 750) continue;
-    else if (n < 917) problems.push({ line, id: batchId(n), outcome: 'failed', error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative' });
-    else problems.push({ line, id: batchId(n), outcome: 'drifted', error: 'the batch moved since the plan read it: currentBalance 90, not 100' });
+    else if (n < 917) problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'failed', error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative' });
+    else {
+      const values = { baseline: { currentBalance: 100 }, live: { currentBalance: 90 }, target: { currentBalance: 150 } };
+      problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'drifted', error: 'the batch moved since the plan read it: currentBalance 90, not 100', ...values });
+    }
   }
   return reportDocument({
     planId: PLAN_ID,
@@ -63,7 +66,9 @@ describe('report.html in Chromium', () => {
 
   it('shows the status, the saved plan sent, the rows per outcome, the requests and the balances of the report', async () => {
     const { page, requests, complaints } = await open(report, 'report.html');
-    assert.equal(await page.getByTestId('status').textContent(), 'completed');
+    // Completed, yet not every row was updated: the badge says so, in the colour of a warning.
+    assert.equal(await page.getByTestId('status').textContent(), 'completed: 250 rows not updated');
+    assert.equal(await page.getByTestId('status').getAttribute('class'), 'badge warn');
     assert.equal(await page.getByTestId('plan-id').textContent(), PLAN_ID);
     assert.equal(await page.getByTestId('target').textContent(), report.target);
     assert.equal(await page.getByTestId('made-by').textContent(), report.madeBy);
@@ -136,15 +141,33 @@ describe('report.html in Chromium', () => {
 
     await page.getByTestId('outcome-filter').selectOption('failed');
     assert.equal(await table.getAttribute('data-total'), '167');
-    assert.deepEqual(new Set(await table.locator('tbody tr td:nth-child(3)').allTextContents()), new Set(['failed']));
+    assert.deepEqual(new Set(await table.locator('tbody tr td:nth-child(5)').allTextContents()), new Set(['failed']));
+  });
+
+  it('names each row not updated beside its id, and shows a drifted row with what it was made from, what the batch held and what was asked', async () => {
+    const { page } = await open(report, 'report.html');
+    const table = page.getByTestId('table-problems');
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Line', 'Batch id', 'Name', 'Client', 'Outcome', 'Why', 'Made from', 'Live', 'Asked']);
+    await page.getByTestId('outcome-filter').selectOption('drifted');
+    assert.deepEqual(await table.getByTestId('row').first().locator('td').allTextContents(), [
+      '919',
+      batchId(917),
+      'Batch 917',
+      'Acme Corp',
+      'drifted',
+      'the batch moved since the plan read it: currentBalance 90, not 100',
+      'currentBalance 100',
+      'currentBalance 90',
+      'currentBalance 150',
+    ]);
   });
 
   it('sets apart the rows verify found changed since written, with the value written and the live one', async () => {
     const { page } = await open(report, 'report.html');
     const changed = page.getByTestId('table-verify-changed');
     assert.deepEqual(await changed.getByTestId('row').evaluateAll((rows) => rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))), [
-      ['19', batchId(17), 'currentBalance 117', 'currentBalance 60'],
-      ['502', batchId(500), 'currentBalance 600', 'not found'],
+      ['19', batchId(17), 'Batch 17', 'currentBalance 117', 'currentBalance 60'],
+      ['502', batchId(500), 'Batch 500', 'currentBalance 600', 'not found'],
     ]);
     assert.equal(await page.getByTestId('table-verify-holds').getAttribute('data-total'), '698');
   });
@@ -156,7 +179,7 @@ describe('report.html in Chromium', () => {
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
     assert.equal(await page.locator('img').count(), 0);
     const table = page.getByTestId('table-problems');
-    assert.equal(await table.locator('tr[data-line="802"] td:nth-child(4)').textContent(), `422: ${PAYLOAD}`);
+    assert.equal(await table.locator('tr[data-line="802"] td:nth-child(6)').textContent(), `422: ${PAYLOAD}`);
     assert.deepEqual(requests, [pathToFileURL(join(folder, 'report.html')).href]);
     assert.deepEqual(complaints, []);
   });
@@ -164,6 +187,7 @@ describe('report.html in Chromium', () => {
   it('says so when no saved plan was sent, no balance changed, nothing failed and verify did not run', async () => {
     const plain = reportDocument({ rows: { updated: 3, total: 3 }, requests: { sent: 3, retries: 0, throttled: 0 } });
     const { page, complaints } = await open(plain, 'report-plain.html');
+    assert.deepEqual([await page.getByTestId('status').textContent(), await page.getByTestId('status').getAttribute('class')], ['completed', 'badge ok']);
     assert.equal(await page.getByTestId('plan-id').count(), 0);
     assert.equal(await page.getByTestId('plan-id-none').isVisible(), true);
     assert.equal(await page.getByTestId('no-balance').isVisible(), true);

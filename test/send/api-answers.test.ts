@@ -60,13 +60,15 @@ describe('reading an answer', () => {
 
 describe('classifying network errors', () => {
   const requestError = (code: string) => new RequestError('boom', Object.assign(new Error('boom'), { code }), undefined as never);
-  it('retries resets, refusals and lookups that may pass', () => {
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']) assert.equal(classifyNetworkError(requestError(code)).kind, 'transient', code);
+  it('retries resets and lookups that may pass', () => {
+    for (const code of ['ECONNRESET', 'EPIPE', 'EAI_AGAIN']) assert.equal(classifyNetworkError(requestError(code)).kind, 'transient', code);
   });
-  it('stops the run for an unknown host or an untrusted certificate', () => {
-    for (const code of ['ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+  it('stops the run for an unknown host, nothing answering at the address, or an untrusted certificate', () => {
+    for (const code of ['ENOTFOUND', 'ECONNREFUSED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
       assert.equal(classifyNetworkError(requestError(code)).kind, 'aborted', code);
     }
+    const refused = classifyNetworkError(requestError('ECONNREFUSED'));
+    assert.deepEqual([refused.message, refused.code], ['nothing answers at the address given — check --base-url', 'TIC-NOTHING-ANSWERS']);
   });
   it('rethrows what is not a request error: a bug must not pass for a network fault', () => {
     assert.throws(() => classifyNetworkError(new TypeError('bug')), TypeError);

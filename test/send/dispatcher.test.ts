@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { Dispatcher } from '../../src/send/dispatcher.js';
 
@@ -15,7 +15,8 @@ describe('dispatcher', () => {
       await dispatcher.submit(async () => {
         running++;
         maxRunning = Math.max(maxRunning, running);
-        await sleep(2);
+        // Settles on a later turn of the event loop, after the producer has tried to submit more.
+        await nextTurn();
         running--;
         finished++;
       });

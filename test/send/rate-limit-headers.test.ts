@@ -29,7 +29,7 @@ describe('how long a 429 pauses every request', () => {
     assert.equal(throttlePauseMs(undefined, {}, NOW, 0), DEFAULT_THROTTLE_PAUSE_MS);
     assert.equal(throttlePauseMs(undefined, { 'x-ratelimit-reset': 'soon' }, NOW, 0), DEFAULT_THROTTLE_PAUSE_MS);
   });
-  it('is never shorter than the floor the throttle sets, whatever the answer asked for (issue 13, point 11)', () => {
+  it('is never shorter than the floor the throttle sets, whatever the answer asked for', () => {
     assert.equal(throttlePauseMs(0, {}, NOW, 1000), 1000);
     assert.equal(throttlePauseMs(undefined, { 'x-ratelimit-reset': String(NOW / 1000 - 10) }, NOW, 500), 500);
     assert.equal(throttlePauseMs(2000, {}, NOW, 1000), 2000);

@@ -1,83 +1,96 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/core/errors.js';
-import { decide, retryDelay, withRetries, type RetryPolicy } from '../../src/send/retry.js';
+import { decide, retryDelay, withRetries, type RetryHooks, type RetryPolicy } from '../../src/send/retry.js';
 import { FakeClock } from '../fake-clock.js';
 
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10_000 };
 
+/** Runs `withRetries` on virtual time: its backoffs pass as the clock is moved, not as the machine waits. */
+async function onVirtualTime<T>(attempt: (attemptNumber: number) => Promise<T>, retryPolicy: RetryPolicy, hooks: Omit<RetryHooks, 'clock'> = {}): Promise<{ result: Promise<T>; clock: FakeClock }> {
+  const clock = new FakeClock();
+  const result = withRetries(attempt, retryPolicy, { ...hooks, clock });
+  // Settled or not, the run's outcome is read by the test; a rejection is not left unhandled meanwhile.
+  result.catch(() => {});
+  await clock.runUntil();
+  return { result, clock };
+}
+
 describe('retries', () => {
   it('retries a transient failure until it succeeds', async () => {
     let calls = 0;
-    const result = await withRetries(async () => {
+    const { result } = await onVirtualTime(async () => {
       calls++;
       if (calls < 3) throw new ApiError('transient', '503: busy', { status: 503 });
       return 'done';
     }, policy);
-    assert.equal(result, 'done');
+    assert.equal(await result, 'done');
     assert.equal(calls, 3);
   });
   it('gives up after `retries` further attempts with the last failure', async () => {
     let calls = 0;
-    await assert.rejects(
-      withRetries(async () => {
-        calls++;
-        throw new ApiError('transient', `503: attempt ${calls}`, { status: 503 });
-      }, policy),
-      /503: attempt 4/,
-    );
+    const { result } = await onVirtualTime(async () => {
+      calls++;
+      throw new ApiError('transient', `503: attempt ${calls}`, { status: 503 });
+    }, policy);
+    await assert.rejects(result, /503: attempt 4/);
     assert.equal(calls, 4);
   });
   for (const kind of ['rejected', 'auth', 'aborted', 'invalid'] as const) {
     it(`does not retry a ${kind} failure`, async () => {
       let calls = 0;
-      await assert.rejects(
-        withRetries(async () => {
-          calls++;
-          throw new ApiError(kind, '404: not found', { status: 404 });
-        }, policy),
-        (error: unknown) => error instanceof ApiError && error.kind === kind,
-      );
-      assert.equal(calls, 1);
+      const { result, clock } = await onVirtualTime(async () => {
+        calls++;
+        throw new ApiError(kind, '404: not found', { status: 404 });
+      }, policy);
+      await assert.rejects(result, (error: unknown) => error instanceof ApiError && error.kind === kind);
+      assert.deepEqual([calls, clock.now()], [1, 0]);
     });
   }
-  it('waits at least what Retry-After asks before the next attempt', async () => {
+  it('waits what Retry-After asks before the next attempt', async () => {
+    const clock = new FakeClock();
     const starts: number[] = [];
-    await withRetries(async () => {
-      starts.push(performance.now());
-      if (starts.length === 1) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 300 });
-      return true;
-    }, policy);
-    assert.ok((starts[1] ?? 0) - (starts[0] ?? 0) >= 295, `waited ${(starts[1] ?? 0) - (starts[0] ?? 0)} ms`);
-  });
-  it('fails the row instead of waiting longer than allowed', async () => {
-    let calls = 0;
-    const started = performance.now();
-    await assert.rejects(
-      withRetries(async () => {
-        calls++;
-        throw new ApiError('transient', '429: slow down', { status: 429, retryAfterMs: 3_600_000 });
-      }, policy),
-      /asked to wait 3600 s/,
+    const result = withRetries(
+      async () => {
+        starts.push(clock.now());
+        if (starts.length === 1) throw new ApiError('transient', '429', { status: 429, retryAfterMs: 300 });
+        return true;
+      },
+      policy,
+      { clock },
     );
-    assert.equal(calls, 1);
-    assert.ok(performance.now() - started < 1000);
+    await clock.runUntil();
+    assert.equal(await result, true);
+    assert.deepEqual(starts, [0, 300]);
+  });
+  it('fails the row at once instead of waiting longer than allowed', async () => {
+    let calls = 0;
+    const { result, clock } = await onVirtualTime(async () => {
+      calls++;
+      throw new ApiError('transient', '429: slow down', { status: 429, retryAfterMs: 3_600_000 });
+    }, policy);
+    await assert.rejects(result, /asked to wait 3600 s/);
+    assert.deepEqual([calls, clock.now()], [1, 0]);
   });
   it('stops waiting as soon as the run is stopped', async () => {
+    const clock = new FakeClock();
     const stop = new AbortController();
     let calls = 0;
-    const started = performance.now();
     const run = withRetries(
       async () => {
         calls++;
         throw new ApiError('transient', '503', { status: 503, retryAfterMs: 5000 });
       },
       policy,
-      { signal: stop.signal, onRetry: () => setTimeout(() => stop.abort(new Error('stopped')), 20) },
+      { signal: stop.signal, clock },
     );
-    await assert.rejects(run);
-    assert.equal(calls, 1);
-    assert.ok(performance.now() - started < 2000);
+    const settled = assert.rejects(run);
+    await clock.runUntil(20);
+    stop.abort(new Error('stopped'));
+    await settled;
+    // The wait of 5 s was given up 20 ms into it, and nothing more was sent.
+    await clock.runUntil();
+    assert.deepEqual([calls, clock.now()], [1, 20]);
   });
   it('still delivers a success that arrives after the run was stopped', async () => {
     const stop = new AbortController();
@@ -87,14 +100,14 @@ describe('retries', () => {
         return 'applied';
       },
       policy,
-      { signal: stop.signal },
+      { signal: stop.signal, clock: new FakeClock() },
     );
     assert.equal(result, 'applied');
   });
   it('tells the caller about each retry and its delay', async () => {
     const seen: [number, number][] = [];
     let calls = 0;
-    await withRetries(
+    const { result } = await onVirtualTime(
       async () => {
         if (++calls < 3) throw new ApiError('transient', 'x', { retryAfterMs: 10 });
         return 1;
@@ -102,6 +115,7 @@ describe('retries', () => {
       policy,
       { onRetry: (_error, attempt, delay) => seen.push([attempt, delay]) },
     );
+    assert.equal(await result, 1);
     assert.deepEqual(seen.map(([attempt]) => attempt), [1, 2]);
     assert.ok(seen.every(([, delay]) => delay >= 10));
   });

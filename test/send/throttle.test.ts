@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Throttle, type Turn } from '../../src/send/throttle.js';
 import { FakeClock } from '../fake-clock.js';
+import { simulateRun } from './simulated-run.js';
 
 const never = new AbortController().signal;
 
@@ -165,7 +166,7 @@ describe('throttle', () => {
     await assert.rejects(held, { name: 'AbortError' });
   });
 
-  it('never pauses for less than a second after a 429 until the API says its limit, then one interval of its pace (issue 13, point 11)', async () => {
+  it('never pauses for less than a second after a 429 until the API says its limit, then one interval of its pace', async () => {
     const clock = new FakeClock();
     const fast = new Throttle({ ratePerMinute: 100_000, burst: 20 }, {}, clock);
     assert.equal(fast.minPauseMs, 1000);
@@ -177,3 +178,114 @@ describe('throttle', () => {
   });
 });
 
+
+describe('throttle, when 429s come without a stated limit', () => {
+  it('after a pause, resumes one interval after it, without the burst its bucket would have saved up meanwhile', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 6000, burst: 20 }, {}, clock);
+    throttle.pause(1000);
+    assert.deepEqual(await turnTimes(throttle, clock, 3), [1010, 1020, 1030]);
+  });
+
+  it('puts a 429 from a request that rode a burst down to the burst: no burst again, the pace kept; the next 429 lowers the pace, once for the requests already on their way', async () => {
+    const clock = new FakeClock();
+    const lowered: [number, number][] = [];
+    const throttle = new Throttle({ ratePerMinute: 1200, burst: 20 }, { onPaceLowered: (rate, previous) => lowered.push([rate, previous]) }, clock);
+    const burst = (await Promise.all(Array.from({ length: 6 }, () => throttle.turn(never)))) as Turn[];
+    assert.ok(burst.every((turn) => turn.saved === true));
+    for (const turn of burst.slice(0, 5)) throttle.observe({}, turn, 200);
+    throttle.observe({}, burst[5] as Turn, 429);
+    assert.deepEqual([throttle.ratePerMinute, throttle.throttled, lowered], [1200, true, []]);
+    throttle.pause(throttle.minPauseMs);
+    // A bucket of one: one request every 50 ms once the second is over.
+    const paced = Promise.all(Array.from({ length: 3 }, () => throttle.turn(never)));
+    await clock.runUntil();
+    const turns = (await paced) as Turn[];
+    assert.equal(clock.now(), 1150);
+    assert.ok(turns.every((turn) => turn.saved === false));
+    throttle.observe({}, turns[1] as Turn, 429);
+    throttle.observe({}, turns[0] as Turn, 429);
+    throttle.observe({}, turns[2] as Turn, 429);
+    assert.equal(lowered.length, 1);
+    assert.ok(throttle.ratePerMinute < 1200);
+  });
+
+  it('follows a limit stated in X-RateLimit-Limit once an answer gives one, whatever the 429s taught, and stops learning from them', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle({ ratePerMinute: 6000, burst: 2 }, {}, clock);
+    const first = (await throttle.turn(never)) as Turn;
+    throttle.observe({}, first, 429);
+    throttle.pause(1000);
+    const waiting = throttle.turn(never);
+    await clock.runUntil();
+    const second = (await waiting) as Turn;
+    throttle.observe({}, second, 429);
+    assert.ok(throttle.ratePerMinute < 6000);
+    throttle.observe({ limit: 3000 }, second, 200);
+    assert.deepEqual([throttle.ratePerMinute, throttle.learnedRatePerMinute, throttle.throttled], [3000, 3000, false]);
+    const later = throttle.turn(never);
+    await clock.runUntil();
+    throttle.observe({}, (await later) as Turn, 429);
+    assert.equal(throttle.ratePerMinute, 3000);
+  });
+
+  it('without --rate, follows X-RateLimit-Limit above where it started; --rate stays a ceiling', async () => {
+    const clock = new FakeClock();
+    const changes: [number, number][] = [];
+    const untold = new Throttle({ ratePerMinute: 120, maxRatePerMinute: undefined, startFrom: 'guessed', burst: 20 }, { onPaceChange: (rate, previous) => changes.push([rate, previous]) }, clock);
+    untold.observe({ limit: 600 }, (await untold.turn(never)) as Turn, 200);
+    assert.deepEqual([untold.ratePerMinute, changes], [600, [[600, 120]]]);
+    const told = new Throttle({ ratePerMinute: 300, burst: 20 }, {}, clock);
+    told.observe({ limit: 600 }, (await told.turn(never)) as Turn, 200);
+    assert.equal(told.ratePerMinute, 300);
+  });
+});
+
+describe('whole runs on virtual time against a server that refuses nearly everything with Retry-After: 0', () => {
+  it('sends one round of requests per pause of a second at most, never faster, and lowers the pace until the 429s are rare', async () => {
+    const run = await simulateRun({ rows: 8, server: { perMinute: 2, burst: 1, headers: false, retryAfter: 'zero' }, throttle: { ratePerMinute: 100_000, burst: 20 } });
+    const busiestSecond = Math.max(...run.refusedAt.map((start) => run.refusedAt.filter((at) => at >= start && at < start + 1000).length));
+    assert.ok(busiestSecond <= 2 * 4, `${busiestSecond} answered 429 in one second`);
+    assert.ok(run.refused < 40, `${run.refused} answered 429 for 8 rows`);
+    assert.ok(run.throttle.ratePerMinute < 10, `paced at ${run.throttle.ratePerMinute}/min at the end`);
+  });
+});
+
+describe('whole runs on virtual time against a server of 600 a minute', () => {
+  const ROWS = 300;
+  for (const burst of [5, 20]) {
+    for (const retryAfter of ['honest', 'zero'] as const) {
+      for (const [told, throttle] of [
+        ['--rate 100000', { ratePerMinute: 100_000 }],
+        ['--rate 1200', { ratePerMinute: 1200 }],
+        ['no --rate', { ratePerMinute: 120, maxRatePerMinute: undefined, startFrom: 'guessed' }],
+        ['--rate 0', { ratePerMinute: 0 }],
+      ] as const) {
+        it(`without rate-limit headers (burst ${burst}, Retry-After ${retryAfter}), ${told}: at most 10% of the rows answered 429, most in the first seconds, and at most 1.35 times the ideal`, async () => {
+          const run = await simulateRun({ rows: ROWS, server: { perMinute: 600, burst, headers: false, retryAfter }, throttle: { ...throttle, burst: 20, learnBurst: true } });
+          assert.ok(run.refused <= ROWS * 0.1, `${run.refused} answered 429`);
+          assert.ok(run.refusedAt.filter((at) => at > 10_000).length <= 3, `429s at ${run.refusedAt.join(', ')} ms`);
+          assert.ok(run.wallMs <= 1.35 * run.idealMs, `${run.wallMs} ms against an ideal of ${run.idealMs}`);
+          assert.equal(run.throttle.throttled, true);
+          // The pace the run settled on, which the next run starts from: within a quarter of the limit.
+          const learned = run.throttle.learnedRatePerMinute ?? 0;
+          assert.ok(learned >= 450 && learned <= 750, `learned ${learned}/min`);
+        });
+      }
+    }
+    it(`without rate-limit headers (burst ${burst}), the next run, starting from the pace the first learned: a few 429s and near the ideal`, async () => {
+      const server = { perMinute: 600, burst, headers: false };
+      const first = await simulateRun({ rows: ROWS, server, throttle: { ratePerMinute: 100_000, burst: 20, learnBurst: true } });
+      const learned = first.throttle.learnedRatePerMinute ?? 0;
+      const next = await simulateRun({ rows: ROWS, server, throttle: { ratePerMinute: learned, maxRatePerMinute: 100_000, startFrom: 'remembered', burst: first.throttle.learnedBurst ?? 20, learnBurst: true } });
+      assert.ok(next.refused <= Math.min(3, first.refused), `${next.refused} answered 429, ${first.refused} the first time`);
+      assert.ok(next.wallMs <= 1.15 * next.idealMs, `${next.wallMs} ms against an ideal of ${next.idealMs}`);
+    });
+    it(`with rate-limit headers (burst ${burst}), --rate 100000: no 429 and the ideal time`, async () => {
+      const run = await simulateRun({ rows: ROWS, server: { perMinute: 600, burst }, throttle: { ratePerMinute: 100_000, burst: 20, learnBurst: true } });
+      assert.equal(run.refused, 0);
+      assert.ok(run.wallMs <= 1.01 * run.idealMs, `${run.wallMs} ms against an ideal of ${run.idealMs}`);
+      assert.deepEqual([run.throttle.learnedRatePerMinute, run.throttle.throttled], [600, false]);
+    });
+  }
+});

@@ -63,9 +63,10 @@ describe('header', () => {
 });
 
 describe('a column named like one ti-credits sends', () => {
-  it('is refused, naming the field it resembles and the way to carry it', () => {
+  it('is refused, naming the field it resembles; misspelt, the rename alone is suggested (issue 24)', () => {
     const misspelt = refusal(['id', 'name', 'expiresOn', 'currentBalence']);
-    assert.match(misspelt.message, /column 4 "currentBalence" looks like currentBalance: rename it, or pass --extra-column "currentBalence" to carry it as a note/);
+    assert.match(misspelt.message, /column 4 "currentBalence" looks like currentBalance misspelt: rename it currentBalance\.$/);
+    assert.doesNotMatch(misspelt.message, /--extra-column/);
     assert.match(misspelt.hint ?? '', /read only under its exact name/);
     const reformatted = refusal(['ID', 'Name', 'Expires On', 'Current Balance']).message;
     assert.match(reformatted, /column 3 "Expires On" looks like expiresOn/);
@@ -75,6 +76,15 @@ describe('a column named like one ti-credits sends', () => {
     assert.match(refusal(['id', 'names', 'currentBalance']).message, /"names" looks like name/);
     assert.match(refusal(['id', 'Client ID', 'name']).message, /"Client ID" looks like clientId/);
     assert.match(refusal(['id', 'name', 'before.nmae']).message, /"before.nmae" looks like before.name/);
+  });
+  it('takes what finance sheets call a column for it: rename it, or carry it as a note (issue 24)', () => {
+    const finance = refusal(['ID', 'Batch Name', 'Expiry Date', 'Balance']).message;
+    assert.match(finance, /column 2 "Batch Name" looks like name: rename it name if it holds the values to send, or pass --extra-column "Batch Name" to carry it as a note/);
+    assert.match(finance, /column 3 "Expiry Date" looks like expiresOn: rename it expiresOn if it holds the values to send/);
+    assert.match(finance, /column 4 "Balance" looks like currentBalance: rename it currentBalance if it holds the values to send/);
+    assert.match(refusal(['id', 'name', 'Expires']).message, /"Expires" looks like expiresOn\b.*: rename it expiresOn/);
+    assert.match(refusal(['Batch ID', 'name']).message, /there is no "id" column; column 1 "Batch ID" looks like id:/);
+    assert.deepEqual(readHeader('in.csv', header('id', 'name', 'Balance'), ['Balance']).carried, [0, 1, 2]);
   });
   it('is carried as a note once named with --extra-column, in any case', () => {
     const columns = readHeader('in.csv', header('id', 'name', 'Current Balance'), ['current balance']);

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { TiError } from '../../core/errors.js';
 import type { FaultOptions } from '../../mock/faults.js';
 import { MOCK_PER_PAGE } from '../../mock/paging.js';
@@ -12,7 +13,13 @@ import { isLoopback } from '../flags/target.js';
 const mockFlags = {
   port: { type: 'number', default: 4010, min: 0, max: 65_535, describe: 'Port to listen on; 0 picks a free one' },
   host: { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' },
-  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with' },
+  seed: { type: 'string', describe: 'JSON file with the credit batches the mock starts with (each may name its client: clientName)' },
+  sample: {
+    type: 'boolean',
+    default: false,
+    describe: 'Start with the sample instance the package ships: 12 credit batches of 3 named clients, those the README walks through',
+    conflicts: { seed: 'each gives the batches the mock starts with' },
+  },
   'auto-create': { type: 'boolean', default: false, describe: 'Create unknown credit batches on first update instead of answering 404' },
   'error-rate': { type: 'share', describe: 'Share of requests answered 500, 502, 503 or 504, e.g. 0.1', defaultText: '0' },
   'error-retry-after': { type: 'number', default: 0, min: 0, max: 86_400, describe: 'Seconds of Retry-After sent with those 5xx answers', defaultText: 'none' },
@@ -23,6 +30,8 @@ const mockFlags = {
   'random-seed': { type: 'number', default: 1, min: 0, max: 2 ** 32 - 1, describe: 'Seed for the random faults, to repeat a run exactly' },
   'rate-limit': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit' },
   burst: { type: 'number', default: 20, min: 1, max: 1_000_000, describe: 'Requests a key may send at once before --rate-limit applies' },
+  'rate-limit-headers': { type: 'boolean', default: true, describe: 'State --rate-limit in X-RateLimit-* headers, as the API documents; --no-rate-limit-headers answers as a gateway that strips them' },
+  'retry-after-zero': { type: 'boolean', default: false, describe: 'Answer a request beyond --rate-limit 429 with Retry-After: 0, whatever the wait' },
   'per-page': { type: 'number', min: 1, max: 100_000, describe: 'Credit batches (or clients) per page of a list answer', defaultText: String(MOCK_PER_PAGE) },
   'redeem-rate': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run' },
   'slip-redemption': {
@@ -40,7 +49,8 @@ export const mock: Command = {
   usage: ['ti-credits mock [options]'],
   flags: mockFlags,
   examples: [
-    ['ti-credits mock --seed fixtures/sample-seed.json', 'Serve the credit batches of the bundled example on http://127.0.0.1:4010'],
+    ['ti-credits mock --sample', 'Serve the sample instance the README walks through on http://127.0.0.1:4010, from any folder'],
+    ['ti-credits mock --seed batches.json', 'Serve the credit batches of a seed file of your own'],
     ['ti-credits mock --port 0 --auto-create --error-rate 0.1', 'Accept any id, and fail one request in ten with a 5xx'],
     ['ti-credits mock --auto-create --rate-limit 120 --burst 20', 'Throttle like a Standard plan: 429 with Retry-After beyond 120 requests/min'],
     ['ti-credits mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5'],
@@ -70,7 +80,11 @@ export interface MockCommandOptions {
   readonly slipRedemption: number | undefined;
 }
 
+/** The sample instance's seed, as the installed package ships it (package.json "files"). */
+export const SAMPLE_SEED = fileURLToPath(new URL('../../../../fixtures/sample-seed.json', import.meta.url));
+
 export function resolveMockOptions(flags: Flags): MockCommandOptions {
+  flags.checkRelations();
   const host = flags.string('host') ?? '127.0.0.1';
   if (!isLoopback(host)) {
     throw new TiError('invalid', `--host ${host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`, { hint: 'Use 127.0.0.1, ::1 or localhost.' });
@@ -80,8 +94,11 @@ export function resolveMockOptions(flags: Flags): MockCommandOptions {
   return {
     host,
     port: flags.number('port'),
-    rateLimit: perMinute === 0 ? undefined : { perMinute, burst },
-    seedPath: flags.string('seed'),
+    rateLimit:
+      perMinute === 0
+        ? undefined
+        : { perMinute, burst, ...(flags.raw['rate-limit-headers'] === false ? { headers: false } : {}), ...(flags.boolean('retry-after-zero') ? { retryAfter: 'zero' as const } : {}) },
+    seedPath: flags.boolean('sample') ? SAMPLE_SEED : flags.string('seed'),
     autoCreate: flags.boolean('auto-create'),
     perPage: flags.optionalNumber('per-page'),
     redeemPerMinute: flags.number('redeem-rate'),
@@ -124,7 +141,7 @@ async function runMock(input: CommandInput): Promise<CommandResult> {
     [
       `Mock Thought Industries API listening on ${mock.origin}`,
       `  ${store.size} credit batches${options.autoCreate ? ' (unknown ids are created on first update)' : ''}; accepted key: ${MOCK_API_KEY}`,
-      ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}`]),
+      ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}${options.rateLimit.headers === false ? ', not stated in headers' : ''}${options.rateLimit.retryAfter === 'zero' ? ', Retry-After: 0' : ''}`]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
       ...(options.slipRedemption === undefined ? [] : [`  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`]),

@@ -3,10 +3,12 @@ import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForRun, FILE_NOTE, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { resolvePlanRun, runFlags } from '../file-run.js';
 import { guardFlags, guardrailFlags } from '../flags/guard.js';
+import { reportsFlags } from '../flags/ledger.js';
 import { configFlags, operatorFlags, reportFlags } from '../flags/output.js';
 import { pacingFlags } from '../flags/pacing.js';
 import { readingFlags } from '../flags/reading.js';
 import { targetFlags } from '../flags/target.js';
+import { notifyFlags } from '../flags/unattended.js';
 import { rowCounts } from '../messages.js';
 import { formatSavedPlan } from '../views/plan.js';
 import { runResult } from './run-result.js';
@@ -22,7 +24,7 @@ export const plan: Command = {
   summary: 'Make a saved plan of the file against the live values, for a second person to approve and apply --plan to send',
   usage: ['ti-credits plan <file> [options]'],
   positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file of changes' },
-  flags: { ...targetFlags, ...pacingFlags, client: guardFlags.client, 'max-staleness': guardFlags['max-staleness'], ...guardrailFlags, 'skip-invalid': runFlags['skip-invalid'], ...readingFlags, ...reportFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, client: guardFlags.client, 'client-names': guardFlags['client-names'], 'max-staleness': guardFlags['max-staleness'], ...guardrailFlags, 'skip-invalid': runFlags['skip-invalid'], ...readingFlags, ...reportFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
   examples: [
     ['ti-credits plan adjustments.csv --instance acme', 'Write plan.json, plan.html and plan.csv in a new folder; send nothing'],
     ['ti-credits apply --plan reports/<time>-adjustments --instance acme', 'Once approved: send exactly that plan'],

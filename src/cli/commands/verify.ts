@@ -7,10 +7,12 @@ import { readRunRecord } from '../../report/run-record.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
 import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { guardFlags } from '../flags/guard.js';
+import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
 import { nonEmpty, uuids, type FlagSpecs } from '../flags/spec.js';
 import { targetFlags, type TargetDefaults } from '../flags/target.js';
+import { notifyFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
 import { formatVerifySummary } from '../views/summary.js';
 
@@ -27,7 +29,7 @@ export const verify: Command = {
   summary: 'Read back every row a run updated and check that its batch still holds what was written',
   usage: ['ti-credits verify <run folder> [options]'],
   positional: { name: 'folder', describe: 'The folder of a finished apply run' },
-  flags: { ...targetFlags, ...pacingFlags, ...verifyFlags, ...configFlags },
+  flags: { ...targetFlags, ...pacingFlags, ...verifyFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
   examples: [['ti-credits verify reports/<run>', 'Check the run against the instance it sent to; writes verify.csv in its folder']],
   notes: [KEY_NOTE],
   exits: [
@@ -54,8 +56,9 @@ async function runVerifyCommand(input: CommandInput): Promise<CommandResult> {
   // The target defaults to the one the run sent to (its run.json): verifying elsewhere is refused, so naming it is only a check.
   const given = flags.string('base-url') ?? flags.string('instance') ?? nonEmpty(io.env.TI_BASE_URL) ?? nonEmpty(io.env.TI_INSTANCE) ?? fromConfig['base-url'] ?? fromConfig.instance;
   const defaults: TargetDefaults = given === undefined && record.target !== null ? { ...fromConfig, 'base-url': record.target } : fromConfig;
-  const { send, keyFile } = await resolveSendOptions(flags, io.env, defaults, io.cwd);
-  return verifyFolder({ folder, clients: uuids(flags, 'client', 'client'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reconcile: flags.raw.reconcile !== false }, io);
+  const reports = reportsRoot(flags, io.cwd, input.typed, named);
+  const { send, keyFile } = await resolveSendOptions(flags, io.env, defaults, io.cwd, reports);
+  return verifyFolder({ folder, clients: uuids(flags, 'client', 'client'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reconcile: flags.raw.reconcile !== false, reports }, io);
 }
 
 /**

@@ -22,6 +22,12 @@ export const guardFlags = {
     max: 86_400,
     describe: "Seconds a client's live values may be old when a row of it is checked, just before its request; older, they are read again. Values read before the plan was confirmed never serve",
   },
+  'client-names': {
+    type: 'boolean',
+    default: false,
+    describe: "Also read the instance's client list (GET /clients, a request per 50 clients) to show each client's name beside its id in the plan, plan.csv, plan.html and report.html",
+    conflicts: { blind: 'the names are read with the live values, which --blind does not read' },
+  },
   reconcile: {
     type: 'boolean',
     default: true,
@@ -42,7 +48,7 @@ export function resolveGuard(flags: Flags, reads: boolean): GuardOptions | undef
   const clients = uuids(flags, 'client', 'client');
   if (!reads) return undefined;
   // yargs reads --no-reconcile as reconcile false; absent, it is on.
-  return { clients, maxStalenessMs: flags.number('max-staleness') * 1000, reconcile: flags.raw.reconcile !== false };
+  return { clients, maxStalenessMs: flags.number('max-staleness') * 1000, reconcile: flags.raw.reconcile !== false, clientNames: flags.boolean('client-names') };
 }
 
 export function resolveLimits(flags: Flags): Limits {

@@ -12,7 +12,8 @@ const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof Reco
   { flag: 'base-url', key: 'target', typed: (options) => options.target },
   { flag: 'api-key-file', key: 'apiKeyFile', typed: (options) => options.apiKeyFile ?? undefined },
   { flag: 'concurrency', key: 'concurrency', typed: (options) => digits(options.concurrency), default: String(pacingFlags.concurrency.default) },
-  { flag: 'rate', key: 'ratePerMinute', typed: (options) => digits(options.ratePerMinute), default: String(pacingFlags.rate.default) },
+  // Not given, it is null: a resumed run follows the API's limit as the run did.
+  { flag: 'rate', key: 'ratePerMinute', typed: (options) => digits(options.ratePerMinute ?? undefined) },
   { flag: 'burst', key: 'burst', typed: (options) => digits(options.burst), default: String(pacingFlags.burst.default) },
   { flag: 'timeout', key: 'timeoutMs', typed: (options) => digits(options.timeoutMs), default: String(pacingFlags.timeout.default) },
   { flag: 'retries', key: 'retries', typed: (options) => digits(options.retries), default: String(pacingFlags.retries.default) },

@@ -12,9 +12,10 @@ export interface FlagSpec {
    * `number` flags are taken as the text typed and parsed here, strictly:
    * yargs would quietly turn "1e3" into 1000 and "x" into NaN. `share`: a
    * number from 0 to 1, parsed as strictly. `list`: given once per value (a
-   * config file gives a JSON list).
+   * config file gives a JSON list). `pair`: two values after the flag
+   * (`--expiring-between <from> <to>`).
    */
-  readonly type: 'string' | 'boolean' | 'number' | 'share' | 'list';
+  readonly type: 'string' | 'boolean' | 'number' | 'share' | 'list' | 'pair';
   readonly describe: string;
   /** The value when the flag is not given; for a number, applied by `Flags.number`. */
   readonly default?: string | number | boolean;
@@ -54,6 +55,8 @@ export function toYargs(spec: FlagSpec): Options {
       return { type: 'string', number: true, describe, ...alias };
     case 'list':
       return { type: 'string', array: true, describe, ...alias };
+    case 'pair':
+      return { type: 'string', nargs: 2, describe, ...alias };
     case 'string':
       return spec.choices === undefined ? { type: 'string', describe, ...alias } : { type: 'string', choices: [...spec.choices], default: spec.default, describe, ...alias };
   }
@@ -118,6 +121,15 @@ export class Flags {
     const value = this.raw[name];
     const values = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
     return values.map((item) => nonEmpty(String(item))).filter((item): item is string => item !== undefined);
+  }
+
+  /** A `pair` flag's two values, trimmed; undefined when not given. Given twice is refused. */
+  pair(name: string): readonly [string, string] | undefined {
+    const value = this.raw[name];
+    if (value === undefined || value === null) return undefined;
+    const values = (Array.isArray(value) ? value : [value]).map((item) => String(item).trim());
+    if (values.length !== 2) throw invalid(`--${name} takes two values, given once.`, `Run ti-credits ${this.command} --help for what --${name} means.`);
+    return [values[0] ?? '', values[1] ?? ''];
   }
 
   /** A whole number within the flag's bounds; its default when not given. */

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { TiError } from '../../core/errors.js';
 import { MIN_KEY_LENGTH } from '../../core/secret.js';
 import { API_PATH } from '../../send/api-target.js';
+import { findKey, type KeySource } from './key-source.js';
 import { nonEmpty, type Env, type FlagSpecs, type Flags } from './spec.js';
 
 /** Where requests go, and the key: every command that talks to the API. */
 export const targetFlags = {
   instance: { type: 'string', describe: 'Instance name: sends to https://<name>.thoughtindustries.com', env: 'TI_INSTANCE', conflicts: { 'base-url': 'one names the instance, the other any address' } },
   'base-url': { type: 'string', describe: 'Origin of a custom domain or the local mock, with or without /incoming/v2', env: 'TI_BASE_URL' },
-  'api-key-file': { type: 'string', describe: 'File holding the API key', defaultText: 'the TI_API_KEY environment variable' },
+  'api-key-file': { type: 'string', describe: 'File holding the API key, readable only by you', defaultText: "TI_API_KEY, then the OS keyring, then the config file's keyCommand or apiKeyFile" },
+  profile: { type: 'string', env: 'TI_PROFILE', perRun: true, describe: 'The profile of the config file to use: its instance, key source, pace, guardrails and whether it is live', defaultText: 'the only profile, if there is one' },
 } as const satisfies FlagSpecs;
 
 /** Where the instance and the key file come from when neither a flag nor the environment says: a config file. */
@@ -17,8 +17,12 @@ export interface TargetDefaults {
   readonly instance?: string | undefined;
   readonly 'base-url'?: string | undefined;
   readonly 'api-key-file'?: string | undefined;
+  /** A command printing the key (keyCommand), run without a shell. */
+  readonly 'key-command'?: readonly string[] | undefined;
   /** The config file they come from, for messages. */
   readonly source?: string | undefined;
+  /** The profile chosen, if any: a live one asks for the instance name before sending, and takes only a live key. */
+  readonly profile?: { readonly name: string; readonly live: boolean } | undefined;
 }
 
 /** The origin requests go to: a flag, else the environment, else a config file. */
@@ -101,31 +105,15 @@ export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-/** The key, and the file it was read from, if any: recorded (never the key) so that a resumed run reads it there again. */
-export async function resolveApiKey(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string): Promise<{ apiKey: string; file: string | undefined }> {
-  const flagFile = flags.string('api-key-file');
-  // The environment's key beats a key file named only by a config file, as any environment setting beats the file.
-  const named = flagFile ?? (env.TI_API_KEY === undefined ? fromConfig['api-key-file'] : undefined);
-  const file = named === undefined ? undefined : resolve(cwd, named);
-  let key: string;
-  let source: string;
-  if (file !== undefined) {
-    source = flagFile === undefined ? `The key file named by apiKeyFile in ${fromConfig.source ?? 'the config file'}` : 'The file given to --api-key-file';
-    try {
-      key = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new TiError('invalid', `${source} cannot be read (${code}).`, { hint: `Check the path: it names a file holding the key, not the key itself (${NOT_ECHOED}).` });
-    }
-  } else if (env.TI_API_KEY !== undefined) {
-    source = 'TI_API_KEY';
-    key = env.TI_API_KEY;
-  } else {
-    throw new TiError('invalid', 'No API key was given.', {
-      hint: 'Set the TI_API_KEY environment variable, or pass --api-key-file <path> (there is no flag for the key itself, to keep it out of shell history).',
-    });
-  }
-  key = key.trim();
+/** The key, where it came from, and the file it was read from, if any: recorded (never the key) so that a resumed run reads it there again. */
+export async function resolveApiKey(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string, origin: string): Promise<{ apiKey: string; file: string | undefined; source: KeySource }> {
+  const found = await findKey({ flagFile: flags.string('api-key-file'), env, fromConfig, cwd, origin });
+  return { apiKey: checkKeyText(found.text, found.source.label), file: found.source.file, source: found.source };
+}
+
+/** A key as read from `source`, trimmed, held to what a key may look like. */
+export function checkKeyText(text: string, source: string): string {
+  const key = text.trim();
   if (key === '') throw new TiError('invalid', `${source} is empty.`, { hint: 'Put the API key from Thought Industries there.' });
   if (/^bearer\s/i.test(key)) throw new TiError('invalid', `${source} starts with "Bearer".`, { hint: 'Give the key alone; ti-credits adds "Bearer" itself.' });
   if (/[^\x21-\x7e]/.test(key)) throw new TiError('invalid', `${source} contains spaces or characters an API key cannot have.`, { hint: 'Copy the key again from Thought Industries.' });
@@ -134,6 +122,5 @@ export async function resolveApiKey(flags: Flags, env: Env, fromConfig: TargetDe
       hint: 'Copy the whole key from Thought Industries (Settings › Security).',
     });
   }
-  return { apiKey: key, file };
+  return key;
 }
-

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import type { PacingStats } from '../../core/run-facts.js';
 import type { ReadProgress } from '../../pipeline/live/live-batches.js';
 import { count, formatDuration, plural } from '../messages.js';
 
@@ -12,11 +13,20 @@ export interface ProgressFacts {
   readonly failed: number;
   readonly retrying: number;
   readonly pauseLeftMs: number;
+  /** The pace sending keeps now, and what set it. */
+  readonly pacing: Pick<PacingStats, 'ratePerMinute' | 'learnedRatePerMinute' | 'throttled'>;
 }
 
 export function formatProgressCounts(facts: ProgressFacts): string {
   const left = facts.timeLeftMs === undefined ? 'time left unknown' : `about ${formatDuration(facts.timeLeftMs)} left`;
-  return `${count(Math.round(facts.rowsPerMinute))} rows/min, ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
+  return `${count(Math.round(facts.rowsPerMinute))} rows/min (${formatPace(facts.pacing)}), ${left}; ${count(facts.updated)} updated, ${count(facts.failed)} failed, ${count(facts.retrying)} retrying`;
+}
+
+/** The pace in force and what set it: the API's stated limit, its 429s, or neither yet. */
+export function formatPace(pacing: ProgressFacts['pacing']): string {
+  if (pacing.ratePerMinute <= 0) return 'unpaced';
+  const source = pacing.throttled ? ', learned from 429s' : pacing.learnedRatePerMinute !== null ? ", the API's limit" : '';
+  return `pace ${count(pacing.ratePerMinute)}/min${source}`;
 }
 
 /** The parts of the progress bar's line that a narrow terminal can do without, least important first. */
@@ -56,7 +66,7 @@ function progressBarLine(facts: ProgressFacts, kept: ReadonlySet<ProgressPart>, 
     joined(' ', part('bar', draw.bar(facts.total > 0 ? facts.done / facts.total : 0)), `${count(facts.done)}/${count(facts.total)} rows`),
     joined(
       '; ',
-      joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min`), part('timeLeft', left)),
+      joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min (${formatPace(facts.pacing)})`), part('timeLeft', left)),
       joined(', ', part('updated', `${count(facts.updated)} updated`), part('failed', `${count(facts.failed)} failed`), part('retrying', `${count(facts.retrying)} retrying`)),
     ),
     part('pause', pause === '' ? '' : draw.pause(pause)),

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { previewJson } from '../../core/preview.js';
+import type { PacingStats } from '../../core/run-facts.js';
 import type { ReconciliationFacts } from '../../pipeline/reconcile-folder.js';
 import type { RunResult } from '../../pipeline/run.js';
 import type { Summary } from '../../report/summary.js';
@@ -9,8 +10,10 @@ import { FAILED_WORKBOOK, REPORT_WORKBOOK } from '../../report/excel-copies.js';
 import { FAILED_FILE, REPORT_FILE } from '../../report/report-writer.js';
 import { API_PATH } from '../../send/api-target.js';
 import { recordedFlags, shellWord } from '../flags/recorded.js';
+import { confirmationName } from '../live-target.js';
 import { count, formatDuration, plural, rowCounts } from '../messages.js';
 import { formatPlan, recordedLimits } from './plan.js';
+import { selectionWords } from './selection.js';
 
 /** What `snapshot` wrote, or why it wrote nothing. */
 export function formatSnapshotSummary(result: SnapshotResult, cwd: string): string {
@@ -18,7 +21,8 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   const snapshot = summary.snapshot;
   const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
   if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
-  return `Snapshot: ${plural(snapshot.batches, 'credit batch', 'credit batches')} of ${plural(snapshot.clients, 'client')} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
+  const batches = snapshot.listed === undefined ? plural(snapshot.batches, 'credit batch', 'credit batches') : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
+  return `Snapshot: ${batches} of ${plural(snapshot.clients, 'client')}${selectionWords(summary.options)} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
 /**
@@ -43,6 +47,19 @@ export function formatVerifySummary(result: VerifyResult, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * How the run's pace came to be, when the API set it: by stating its limit,
+ * or, stating none, by answering 429; undefined when the pace was the one told.
+ */
+function formatPaceLearned(pacing: PacingStats, told: number | null | undefined, start: number | undefined): string | undefined {
+  const rate = `${count(pacing.ratePerMinute)} requests/min`;
+  const ceiling = told === null || told === undefined || told === 0 ? undefined : `--rate ${count(told)}`;
+  if (pacing.learnedRatePerMinute === null) return undefined;
+  if (pacing.throttled) return `Paced at ${rate} at the end, learned from the API's 429s (it stated no limit${ceiling === undefined ? '' : `; ${ceiling}`}); the next run against it starts there.`;
+  if (pacing.ratePerMinute === (told ?? start)) return undefined;
+  return `Paced at ${rate}, following the API's X-RateLimit-Limit${ceiling === undefined ? '' : ` (${ceiling})`}.`;
+}
+
 /** The terminal summary of a finished run. */
 export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissue = { yes: false }): string {
   const { summary, tally, folder } = result;
@@ -59,9 +76,11 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
     lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
     if (result.plan !== undefined && summary.target !== null) {
-      const { keyKind = 'unknown', ratePerMinute = 0, burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
+      const { keyKind = 'unknown', burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
+      // The pace the dry run's requests found, or, when it made none, where the pace starts.
+      const ratePerMinute = summary.pacing?.ratePerMinute ?? summary.options.startRatePerMinute ?? summary.options.ratePerMinute ?? 0;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile }).trimEnd());
+      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -102,9 +121,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     ];
     const width = Math.max(...table.map(([label]) => label.length));
     lines.push('', ...table.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), '');
-    if (pacing !== null && summary.options.ratePerMinute !== undefined && summary.options.ratePerMinute !== pacing.ratePerMinute) {
-      lines.push(`Paced at ${count(pacing.ratePerMinute)} requests/min, following the API's X-RateLimit-Limit (--rate ${count(summary.options.ratePerMinute)}).`);
-    }
+    const paced = pacing === null ? undefined : formatPaceLearned(pacing, summary.options.ratePerMinute, summary.options.startRatePerMinute);
+    if (paced !== undefined) lines.push(paced);
   }
 
   if (tally.problems.length > 0) {
@@ -119,26 +137,37 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
-  if ((summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
-    // run.json holds the file, the target and the options: the folder is all a resume needs.
+  const resumable = (summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null;
+  if (resumable) {
+    // The one next step, first: run.json holds the file, the target and the options, so the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
-    lines.push(`  ti-credits apply --resume ${pathFrom(cwd, folder)}${reissue.yes ? ' --yes' : ''}`);
+    lines.push(`  ${['ti-credits apply --resume', pathFrom(cwd, folder), ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    if (rows.failed > 0) lines.push(`  The resume sends again the ${plural(rows.failed, 'row')} that failed too; do not send failed.csv as well.`);
   }
   if (rows.uncertain > 0) {
     lines.push(`Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`);
   }
   lines.push(...reconciliationLines(summary.reconciliation, cwd, folder, summary.target));
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
-  const notDone = rows.failed + rows.skipped + rows.drifted + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
+  // Only rows that really failed (or are invalid) are offered to send again: a drifted row is no failure, and rows a
+  // resume will send must not be sent by a second command too.
+  const toFix = rows.failed + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
-  if (notDone > 0 && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
+  if (toFix > 0 && !resumable && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
     lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
-    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What a printed command needs to go where this run went: its profile, and beside --yes on a live target, the instance's name. */
+function profileWords(summary: RunResult['summary'], reissue: Reissue): string[] {
+  const words = summary.options.profile === undefined ? [] : [`--profile ${shellWord(summary.options.profile)}`];
+  if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null) words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
+  return words;
 }
 
 /** A resumed run that sent nothing this time says what its earlier sessions updated. */
@@ -174,7 +203,7 @@ function pathFrom(cwd: string, path: string): string {
   return shellWord(relative(cwd, path) || path);
 }
 
-function targetFlag(origin: string): string {
+export function targetFlag(origin: string): string {
   const instance = /^https:\/\/([a-z0-9-]+)\.thoughtindustries\.com$/.exec(origin)?.[1];
   return instance === undefined ? `--base-url ${shellWord(origin)}` : `--instance ${instance}`;
 }

@@ -3,6 +3,7 @@ import type { ApiError } from '../../core/errors.js';
 import type { Baseline } from '../../report/baseline-file.js';
 import type { FieldChange } from '../../report/plan-file.js';
 import type { ValidRow } from '../../validate/row.js';
+import type { BatchFacts } from '../plan.js';
 import type { Limits } from '../run-options.js';
 import { rowOverLimit } from './limits.js';
 import type { LiveBatch, LiveBatches } from './live-batches.js';
@@ -18,8 +19,8 @@ import { bodyAgainst, changesOf, check, sameValue, valuesOf, type Landed } from 
  */
 export type PlannedRow =
   | { readonly kind: 'invalid'; readonly problem: string }
-  | { readonly kind: 'unchanged'; readonly clientId: string; readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined }
-  | {
+  | ({ readonly kind: 'unchanged'; readonly clientId: string; readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined } & BatchFacts)
+  | ({
       readonly kind: 'change';
       readonly clientId: string;
       readonly baseline: CreditBatchUpdate;
@@ -30,7 +31,8 @@ export type PlannedRow =
       readonly allocated?: number | undefined;
       /** The batch's credit account, whose ledger records its redemptions. */
       readonly creditAccountId?: string | undefined;
-    };
+    } & BatchFacts);
+
 
 /**
  * Why a change was not sent when its turn came, or that it had been applied
@@ -96,12 +98,13 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   if (beyond !== undefined) {
     return { kind: 'invalid', problem: `currentBalanceDelta ${row.delta} would take the balance of ${row.id} from ${String(beyond.before)} beyond 9007199254740991, the largest whole number sent exactly` };
   }
-  if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
+  const facts: BatchFacts = { name: batch.name, status: batch.status };
+  if (changes.length === 0) return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };
   const over = rowOverLimit(changes, limits);
   if (over !== undefined) return { kind: 'invalid', problem: over };
   const verdict = check(changes, batch);
-  if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live };
-  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId };
+  if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };
+  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId, ...facts };
 }
 
 /**
@@ -120,6 +123,11 @@ export class LiveGuard {
     this.#live = live;
     this.#named = new Set(namedClients.map((client) => client.toLowerCase()));
     this.#scopes = scopes;
+  }
+
+  /** The batch as last read, for what a report says of it (its name); undefined when its client's latest read did not list it. */
+  batch(id: string): LiveBatch | undefined {
+    return this.#live.get(id);
   }
 
   /** The row against the batch as last read (see planRow). */

@@ -9,6 +9,9 @@ export class Interned {
   readonly #pairs = new Map<number, number>();
   readonly #pairClient: number[] = [];
   readonly #pairAccount: (number | undefined)[] = [];
+  /** The statuses seen, numbered to fit in a byte: a status is one of a few words of the API's. */
+  readonly #statusNumbers = new Map<string, number>();
+  readonly #statuses: string[] = [];
 
   number(text: string): number {
     let number = this.#numbers.get(text);
@@ -47,5 +50,20 @@ export class Interned {
   accountOf(pair: number): string | undefined {
     const account = this.#pairAccount[pair];
     return account === undefined ? undefined : this.text(account);
+  }
+
+  /** The number of a status, below 256; undefined once 256 others are numbered (an answer inventing words is kept as text). */
+  statusNumber(status: string): number | undefined {
+    let number = this.#statusNumbers.get(status);
+    if (number === undefined && this.#statuses.length < 256) {
+      number = this.#statuses.length;
+      this.#statuses.push(status);
+      this.#statusNumbers.set(status, number);
+    }
+    return number;
+  }
+
+  statusOf(number: number): string {
+    return this.#statuses[number] as string;
   }
 }

@@ -211,6 +211,8 @@ export class LiveBatches {
           updatedAt: batch.updatedAt,
           creditAccountId: batch.creditAccountId,
           clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
+          // A status is one of a few words: the store numbers them (see Interned).
+          status: typeof batch.status === 'string' ? batch.status : undefined,
         };
         // A value the API did not give stays absent: never read as one.
         if (batch.name !== undefined) listed.name = batch.name;

@@ -5,11 +5,15 @@ import { MomentText, momentOf } from './moments.js';
 
 /**
  * What is kept of a live credit batch (by its id): the values a row can
- * change or be checked against, its client, and, for the credit ledger to be
+ * change or be checked against, its client, its status (a plan flags a
+ * change that revives a batch not active), and, for the credit ledger to be
  * reconciled after sending, its credit account and when it last changed. The
  * API's other fields would more than double the memory a million batches take.
  */
-export type LiveBatch = Pick<CreditBatch, 'clientId'> & Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>>;
+export type LiveBatch = Pick<CreditBatch, 'clientId'> &
+  Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>> & {
+    readonly status?: string | undefined;
+  };
 
 
 // Which fields an entry holds, and how its texts are kept.
@@ -18,9 +22,12 @@ const EXPIRES = 2;
 const UPDATED = 4;
 const BALANCE = 8;
 const ALLOCATED = 16;
+const STATUS = 32;
 /** The expiry (or updatedAt) kept as text, not as a moment: not in the one form a moment is written back in. */
 const EXPIRES_TEXT = 64;
 const UPDATED_TEXT = 128;
+/** The status kept as text, not by its number in Interned: more words than a byte numbers. */
+const STATUS_TEXT = 2048;
 /** The entry's texts kept as UTF-16 (two bytes a character), not as Latin-1 (one). */
 const WIDE = 256;
 /** The balance (or the credits allocated) is not a whole number below 2^32: kept in #large, not in its column. */
@@ -55,6 +62,8 @@ export class LiveStore {
   /** Its client and credit account, as a pair of Interned. */
   #pair: Uint32Array;
   #flags: Uint16Array;
+  /** Its status, by its number in Interned (see STATUS_TEXT). */
+  #status: Uint8Array;
   /** Where an entry's texts begin in `#text` (as many as its flags say it has as texts, each after its length). */
   #textAt: Uint32Array;
   #text: Buffer;
@@ -85,6 +94,7 @@ export class LiveStore {
     this.#updated = new Float64Array(capacity);
     this.#pair = new Uint32Array(capacity);
     this.#flags = new Uint16Array(capacity);
+    this.#status = new Uint8Array(capacity);
     this.#textAt = new Uint32Array(capacity);
     // A name and its length take about 16 bytes: room for the texts too, grown (and copied) only for longer ones.
     this.#text = Buffer.allocUnsafe(Math.max(64 * 1024, 16 * expected));
@@ -153,6 +163,14 @@ export class LiveStore {
         texts.push(batch.updatedAt);
       } else this.#updated[entry] = moment;
     }
+    if (batch.status !== undefined) {
+      flags |= STATUS;
+      const status = this.#interned.statusNumber(batch.status);
+      if (status === undefined) {
+        flags |= STATUS_TEXT;
+        texts.push(batch.status);
+      } else this.#status[entry] = status;
+    }
     if (texts.some((text) => BEYOND_LATIN1.test(text))) flags |= WIDE;
     this.#flags[entry] = flags;
     this.#writeTexts(entry, oldBytes, texts, (flags & WIDE) !== 0 ? 'utf16le' : 'latin1');
@@ -172,6 +190,7 @@ export class LiveStore {
     if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : this.#expiresText.of(this.#expires[entry] as number);
     if ((flags & BALANCE) !== 0) batch.currentBalance = (flags & BALANCE_LARGE) !== 0 ? (this.#large.get(2 * entry) as number) : (this.#balance[entry] as number);
     if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : this.#updatedText.of(this.#updated[entry] as number);
+    if ((flags & STATUS) !== 0) batch.status = (flags & STATUS_TEXT) !== 0 ? (texts[next++] as string) : this.#interned.statusOf(this.#status[entry] as number);
     return batch;
   }
 
@@ -192,6 +211,7 @@ export class LiveStore {
       this.#expires[entry] = other.#expires[from] as number;
       this.#updated[entry] = other.#updated[from] as number;
       this.#pair[entry] = other.#pair[from] as number;
+      this.#status[entry] = other.#status[from] as number;
       const flags = other.#flags[from] as number;
       this.#flags[entry] = flags;
       for (const [field, large] of [[0, BALANCE_LARGE], [1, ALLOCATED_LARGE]] as const) {
@@ -256,7 +276,7 @@ export class LiveStore {
 
   #grow(): void {
     const capacity = Math.ceil(this.#capacity * 1.5);
-    const grown = <T extends Uint32Array | Float64Array | Uint16Array>(old: T, make: new (size: number) => T): T => {
+    const grown = <T extends Uint32Array | Float64Array | Uint16Array | Uint8Array>(old: T, make: new (size: number) => T): T => {
       const array = new make(capacity);
       array.set(old);
       return array;
@@ -269,6 +289,7 @@ export class LiveStore {
     this.#updated = grown(this.#updated, Float64Array);
     this.#pair = grown(this.#pair, Uint32Array);
     this.#flags = grown(this.#flags, Uint16Array);
+    this.#status = grown(this.#status, Uint8Array);
     this.#textAt = grown(this.#textAt, Uint32Array);
     this.#capacity = capacity;
   }
@@ -344,7 +365,7 @@ export class LiveStore {
 
 /** How many of an entry's values are kept as texts. */
 function textsOf(flags: number): number {
-  return ((flags & NAME) !== 0 ? 1 : 0) + ((flags & EXPIRES_TEXT) !== 0 ? 1 : 0) + ((flags & UPDATED_TEXT) !== 0 ? 1 : 0);
+  return ((flags & NAME) !== 0 ? 1 : 0) + ((flags & EXPIRES_TEXT) !== 0 ? 1 : 0) + ((flags & UPDATED_TEXT) !== 0 ? 1 : 0) + ((flags & STATUS_TEXT) !== 0 ? 1 : 0);
 }
 
 /** An entry whose texts are being moved: none to count or copy. */

@@ -1,6 +1,7 @@
 import { ApiError } from '../../core/errors.js';
 import { readPing } from '../../send/api-answers.js';
 import type { Executor } from '../../send/executor.js';
+import type { SendOptions } from '../../send/options.js';
 import type { Operation } from '../../send/operation.js';
 import { stopsTheRun } from '../../send/retry.js';
 
@@ -30,4 +31,15 @@ export async function checkKey(executor: Executor): Promise<ApiError | undefined
     ...(error.status === undefined ? {} : { status: error.status }),
     hint: 'Check --instance or --base-url, and that the API is up; or pass --offline to check the file alone.',
   });
+}
+
+/** The same check outside any run (`whoami`, `login`): one GET /ping, retried as any request, nothing written. */
+export async function checkKeyAlone(send: SendOptions, signal: AbortSignal): Promise<ApiError | undefined> {
+  const { Executor: ExecutorClass } = await import('../../send/executor.js');
+  const executor = new ExecutorClass(send, signal);
+  try {
+    return await checkKey(executor);
+  } finally {
+    executor.close();
+  }
 }

@@ -1,0 +1,87 @@
+import { ApiError } from '../core/errors.js';
+import type { ApiResponse } from './api-client.js';
+import { answerFailure } from './api-answers.js';
+
+/** A client as ti-credits keeps it: its id and name, nothing of the large record the API lists. */
+export interface ClientSummary {
+  readonly id: string;
+  /** Undefined when the API listed none. */
+  readonly name: string | undefined;
+}
+
+/** One page of the instance's clients, as `GET /clients` answers it. */
+export interface ClientPage {
+  readonly clients: readonly ClientSummary[];
+  /** The count of every client matching the query, when the answer says. */
+  readonly total: number | undefined;
+  /** Whether a later page holds clients, when the answer says. */
+  readonly hasMore: boolean | undefined;
+  /** Clients a page holds, when the answer says. */
+  readonly perPage: number | undefined;
+}
+
+/**
+ * Reads a page of clients defensively. The Clients page documents its paging
+ * as `data.Clients.pageInfo` (`perPage`, `currentPage`, `total`, `hasMore`);
+ * the Pagination page says resource lists carry a `meta` object instead
+ * (`page`, `perPage`, `totalCount`, `totalPages`, `nextCursor`): either is
+ * read, any field of it may be missing. Each client record is large
+ * (courses, licenses, appearance): only its id and name are kept. A client
+ * without an id, or whose name is not text, makes the page unreadable.
+ */
+export function readClientPage(response: ApiResponse): ClientPage {
+  const body = parseJson(response.body);
+  const failure = answerFailure(response, 'read clients', body);
+  if (failure !== undefined) throw failure;
+  const list = objectOrEmpty(objectOrEmpty(objectOrEmpty(body).data).Clients);
+  if (!Array.isArray(list.clients)) throw refused('the API answered 200 without the list of clients');
+  const clients = (list.clients as unknown[]).map((item): ClientSummary => {
+    const fields = objectOrEmpty(item);
+    const { id, name } = fields;
+    if (typeof id !== 'string' || id.trim() === '') throw refused('the API listed a client without an id');
+    if (name !== undefined && name !== null && typeof name !== 'string') throw refused(`the API listed client ${id} with a name that is not text`);
+    return { id, name: typeof name === 'string' ? name : undefined };
+  });
+  const info = objectOrEmpty(list.pageInfo);
+  const meta = objectOrEmpty(objectOrEmpty(body).meta ?? list.meta);
+  const nextCursor = meta.nextCursor;
+  const perPage = count(info.perPage) ?? count(meta.perPage);
+  const page = count(meta.page);
+  const totalPages = count(meta.totalPages);
+  return {
+    clients,
+    total: count(info.total) ?? count(meta.totalCount),
+    hasMore:
+      typeof info.hasMore === 'boolean'
+        ? info.hasMore
+        : nextCursor === null
+          ? false
+          : typeof nextCursor === 'string' && nextCursor !== ''
+            ? true
+            : page !== undefined && totalPages !== undefined
+              ? page < totalPages
+              : undefined,
+    // The documentation's example says perPage 0: a page size that cannot be is no page size.
+    perPage: perPage === 0 ? undefined : perPage,
+  };
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function refused(message: string): ApiError {
+  return new ApiError('rejected', message, { status: 200 });
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
