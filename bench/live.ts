@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MOCK_API_KEY } from '../src/mock/server.js';
 import type { Summary } from '../src/report/summary.js';
-import { CLI, mb, median, readSummary, round, runNode } from './common.js';
+import { CLI, median, round, runNode } from './common.js';
+import { cli, liveMock, writeInput } from './live-common.js';
 
 /**
  * What reading before writing costs (issue 15), against mocks in processes of
@@ -21,75 +18,12 @@ import { CLI, mb, median, readSummary, round, runNode } from './common.js';
  *     the default 10 min at 600/min: read requests as a share of the PUTs
  *     (target ≤ 5%) and wall time against the PUT-only floor.
  *     Then `verify` of that run: its requests and wall time (issue 16).
- * (C) peak RSS with the live values of 100,000 rows (a full apply, target
- *     ≤ 150 MB) and of 1,000,000 rows (a dry run: the reading and the plan,
- *     which is where live values are held; reported).
+ * (D) reads by credit account; (E) launch → first PUT against another build.
+ * What the live values of many rows cost (the former part C) is bench/scale.ts.
  */
 const LIVE_RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** Which of (A), (B), (C) to measure: BENCH_PARTS=C measures the memory alone. */
-const PARTS = process.env.BENCH_PARTS ?? 'ABCDE';
-const MOCK = fileURLToPath(new URL('./live-mock.js', import.meta.url));
-
-interface Batch {
-  readonly client: string;
-  readonly id: string;
-  readonly account: string;
-}
-
-interface LiveMock {
-  readonly origin: string;
-  readonly batches: readonly Batch[];
-  /** When (Date.now()) the first PUT arrived; undefined before one has. */
-  firstPut(): number | undefined;
-  stop(): void;
-}
-
-async function liveMock(clients: number, perClient: number, perPage: number, rate = 0, burst = 20, accounts = 1): Promise<LiveMock> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', MOCK, String(clients), String(perClient), String(perPage), String(rate), String(burst), String(accounts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const batches: Batch[] = [];
-  let firstPut: number | undefined;
-  let origin = '';
-  let rest = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
-    child.stdout.on('data', (data: Buffer) => {
-      const lines = (rest + data.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('listening on ')) origin = line.slice('listening on '.length);
-        else if (line.startsWith('first-put ')) firstPut = Number(line.slice('first-put '.length));
-        else if (line === 'seeded') resolve();
-        else {
-          const [client = '', id = '', account = ''] = line.split(',');
-          batches.push({ client, id, account });
-        }
-      }
-    });
-  });
-  return { origin, batches, firstPut: () => firstPut, stop: () => child.kill('SIGINT') };
-}
-
-/** A CSV setting a new balance on `rows` of the batches, in an order shuffled by a fixed seed; with `accounts`, a creditAccountId column, and deltas. */
-async function writeInput(path: string, batches: readonly Batch[], rows: number, accounts = false): Promise<void> {
-  const order = batches.slice(0, rows).map((batch, index) => ({ batch, key: Math.sin(index + 1) }));
-  order.sort((a, b) => a.key - b.key);
-  const out = createWriteStream(path);
-  out.write(accounts ? 'id,clientId,creditAccountId,currentBalanceDelta\n' : 'id,clientId,currentBalance\n');
-  const line = (batch: Batch, index: number): string => (accounts ? `${batch.id},${batch.client},${batch.account},${1 + (index % 9)}` : `${batch.id},${batch.client},${5000 + (index % 997)}`);
-  for (let at = 0; at < order.length; at += 10_000) {
-    if (!out.write(`${order.slice(at, at + 10_000).map(({ batch }, index) => line(batch, at + index)).join('\n')}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-async function cli(args: readonly string[], out: string, heapMb?: number): Promise<Summary> {
-  // Node's default heap limit, as a user runs it; a million rows' live values need more, and are given it.
-  const child = await runNode([...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), CLI, ...args, '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
-  if (child.code !== 0) throw new Error(`ti-credits ${args[0]} exited ${child.code}:\n${child.stderr}\n${child.stdout}`);
-  return readSummary(out);
-}
-
+/** Which of (A), (B), (D), (E) to measure: BENCH_PARTS=B measures the reads per PUT alone. */
+const PARTS = process.env.BENCH_PARTS ?? 'ABDE';
 const spread = (values: readonly number[], digits: number): string => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-live-'));
@@ -216,29 +150,6 @@ try {
     );
   }
 
-  // (C) memory with the live values of many rows.
-  if (PARTS.includes('C')) {
-    for (const [rows, dryRun] of [
-      [100_000, false],
-      [100_000, true],
-      [1_000_000, true],
-    ] as const) {
-      const peaks: number[] = [];
-      for (let run = 0; run < (rows > 100_000 ? 1 : LIVE_RUNS); run++) {
-        const mock = await liveMock(20, rows / 20, 100);
-        try {
-          const input = join(dir, `memory-${rows}.csv`);
-          await writeInput(input, mock.batches, rows);
-          const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', '0', ...(dryRun ? ['--dry-run'] : [])], join(dir, `memory-${rows}-${dryRun}-${run}`), rows > 100_000 ? 4096 : undefined);
-          peaks.push(summary.peakRssBytes);
-          process.stderr.write(`memory ${rows} rows${dryRun ? ' (dry run)' : ''}: ${mb(summary.peakRssBytes)}, ${summary.requests.sent} requests, ${(summary.wallTimeMs / 1000).toFixed(1)} s\n`);
-        } finally {
-          mock.stop();
-        }
-      }
-      lines.push(`(C) ${dryRun ? 'apply --dry-run' : 'apply'} with live values, ${round(rows)} rows over 20 clients: peak RSS ${mb(median(peaks))}${peaks.length > 1 ? ` (median of ${peaks.length}; ${mb(Math.min(...peaks))}–${mb(Math.max(...peaks))})` : ' (one run)'}${rows === 100_000 ? `; target ≤ 150 MB: ${median(peaks) <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}` : ''}`);
-    }
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await rm(dir, { recursive: true, force: true });

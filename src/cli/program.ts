@@ -72,6 +72,18 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, na
     .exitProcess(false);
 }
 
+/**
+ * yargs renders a command's whole --help text once it has parsed it, in case
+ * a failure later in its handler shows it: a third of the time a one-row run
+ * took to start. The commands have no yargs handler and a failure here never
+ * shows yargs' text, so the copy is never read; --help renders its own.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage?.cacheHelpMessage !== undefined) usage.cacheHelpMessage = () => undefined;
+}
+
 /** Parses `args` and runs the command; returns the exit code. Never exits the process itself. */
 export async function runCli(given: readonly string[], io: CliIo): Promise<number> {
   // `ti-credits help apply` is `ti-credits apply --help`, as in git and npm.
@@ -87,7 +99,9 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     const config = named?.configurable === true ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags) : undefined;
     let refused: Error | undefined;
     let output = '';
-    buildParser(args, config, named).parse([...args], {}, (error, parsed, text) => {
+    const parser = buildParser(args, config, named);
+    skipHelpCache(parser);
+    parser.parse([...args], {}, (error, parsed, text) => {
       refused = error ?? undefined;
       argv = parsed as Record<string, unknown>;
       output = text;

@@ -11,7 +11,6 @@ import type { FieldRules } from '../validate/rules.js';
 import type { Scan } from '../validate/scan.js';
 import { inputSheetValues } from '../validate/sheet-values.js';
 import { undoOf } from './live/values.js';
-import { reconcileFolder } from './reconcile-folder.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -47,6 +46,8 @@ async function reconcileRun(context: RunContext): Promise<void> {
     session.reconciled({ checked: null, reason: `the run ended ${session.status} before every row was settled; ti-credits verify reconciles it once it is finished`, requests: 0 });
     return;
   }
+  // Loaded when a run reconciles: a blind run, or a dry run, never loads the ledger's readers.
+  const { reconcileFolder } = await import('./reconcile-folder.js');
   session.reconciled(await reconcileFolder(session, options.send, session.folder.path));
 }
 

@@ -7,9 +7,10 @@ import { OUTCOME_WORDS } from '../core/words/outcomes.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import type { InputSource } from '../read/data-rows.js';
 import { fingerprintFile } from '../read/file-stamp.js';
-import { BASELINE_FILE, BaselineCursor, BaselineWriter } from '../report/baseline-file.js';
-import { sha256File, writePlanDocument, type PlanDocument } from '../report/plan-document.js';
+import { BASELINE_FILE, BaselineCursor, BaselineWriter, type Baseline } from '../report/baseline-file.js';
+import { sha256File } from '../report/plan-document.js';
 import { PLAN_FILE, PlanFile } from '../report/plan-file.js';
+import { writePlanFiles } from '../report/plan-rows.js';
 import type { RowOutcome } from '../report/outcome.js';
 import { keyKind } from '../send/api-target.js';
 import type { Executor } from '../send/executor.js';
@@ -18,6 +19,7 @@ import { clientNames, listClients } from './clients.js';
 import { LiveGuard, type PlannedRow } from './live/guard.js';
 import { LiveBatches } from './live/live-batches.js';
 import { ReadScopes } from './live/read-scopes.js';
+import { Collector } from './collect.js';
 import { bodyOf } from './live/values.js';
 import { eachVerdict } from './passes.js';
 import { ChangeBuilder, PlanBuilder, type Plan } from './plan.js';
@@ -57,7 +59,7 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   const guardOptions = context.guard;
   if (guardOptions === undefined) throw bug(RUN_WORDS, 'TIC-INTERNAL-NO-GUARD', {});
   const { scan, named } = scanned;
-  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id) });
+  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id), expected: scan.rows });
   const scopes = new ReadScopes(named.clients, guardOptions.clients);
   const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
   const unread = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
@@ -105,30 +107,22 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   // Baselines recorded by an earlier session (or a saved plan) are the run's; a session that died before recording them sent nothing.
   const recorded = (mode.kind === 'resume' || mode.kind === 'apply-plan') && session.folder.hasBaselines() ? new BaselineCursor(session.folder.path) : undefined;
   const baselines = recorded === undefined ? new BaselineWriter(session.folder.path) : undefined;
-  const saved = mode.kind === 'plan' ? new SavedPlanRows() : undefined;
+  const saved = mode.kind === 'plan' ? new SavedPlanRows(session.folder.path) : undefined;
   const planFile = new PlanFile(session.folder.path);
   const record = mode.kind === 'dry-run' || mode.kind === 'plan' ? context.startReport(scan.columns, false) : undefined;
   const problems = new Map<number, Said>();
   const preview: Preview[] = [];
   const order = new SendOrder();
   try {
-    await eachVerdict(context, source, scan, async (verdict) => {
-      if (!verdict.valid) {
-        planner.invalid();
-        saved?.invalid(verdict.row, scan.columns);
-        record?.(invalidOutcome(verdict.row, verdict.row.problems));
-        return;
-      }
-      const { row } = verdict;
-      if (prior?.updated.has(row.line) === true) return;
-      const baseline = recorded === undefined ? undefined : await recorded.at(row.line);
+    const collector = new Collector(100_000);
+    const planOne = (row: ValidRow, baseline: Baseline | undefined): void => {
+      collector.count(1);
       const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
       if (planned.kind !== 'invalid') {
         baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
         order.note(row.line, planned.clientId);
       }
       saved?.add(row, planned, planned.kind === 'invalid' ? undefined : read.clientNames.get(planned.clientId.toLowerCase()));
-      const outcome = planOutcome(row, planned);
       switch (planned.kind) {
         case 'invalid':
           planner.invalid();
@@ -150,13 +144,31 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
           planFile.add({ line: row.line, id: row.id, clientId: planned.clientId, name: planned.name, clientName: read.clientNames.get(planned.clientId.toLowerCase()) }, planned.changes);
           if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
       }
-      record?.(outcome);
+      record?.(planOutcome(row, planned));
+    };
+    await eachVerdict(context, source, scan, (verdict) => {
+      if (!verdict.valid) {
+        planner.invalid();
+        saved?.invalid(verdict.row, scan.columns);
+        record?.(invalidOutcome(verdict.row, verdict.row.problems));
+        return undefined;
+      }
+      const { row } = verdict;
+      if (prior?.updated.has(row.line) === true) return undefined;
+      // Only rows whose baselines were recorded wait, for them: the others are planned a batch at a time, with no promise
+      // per row (a promise per row kept every batch's records alive long enough to fill the old generation).
+      if (recorded === undefined) {
+        planOne(row, undefined);
+        return undefined;
+      }
+      return recorded.at(row.line).then((baseline) => planOne(row, baseline));
     });
     baselines?.commit();
     planFile.commit();
   } catch (error) {
     baselines?.discard();
     planFile.discard();
+    saved?.rows.discard();
     throw error;
   } finally {
     await recorded?.close();
@@ -166,7 +178,7 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
     ...planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests + read.namesRequests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId)))),
     planFile: join(session.folder.path, PLAN_FILE),
   };
-  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: (await savePlan(context, source, scanned, built, saved)).id };
+  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: await savePlan(context, source, scanned, built, saved) };
   return { plan, problems, preview, order };
 }
 
@@ -193,30 +205,39 @@ export function notPlanned(row: ValidRow): Said {
  * original again), plan.json with every row's baseline and target and the
  * plan's id, and plan.html.
  */
-async function savePlan(context: RunContext, source: InputSource, scanned: Scanned, plan: Plan, rows: SavedPlanRows): Promise<PlanDocument> {
+async function savePlan(context: RunContext, source: InputSource, scanned: Scanned, plan: Plan, saved: SavedPlanRows): Promise<string> {
   const { session, options } = context;
   const folder = session.folder;
-  const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
-  await copyFile(source.path, join(folder.path, copy));
-  const { size, sha256 } = await fingerprintFile(source.path);
-  const send = options.send;
-  const document = await writePlanDocument(folder.path, {
-    version: 1,
-    madeAt: session.startedAt.toISOString(),
-    madeBy: userInfo().username,
-    target: send?.target.origin ?? '',
-    keyKind: keyKind(send?.target.apiKey ?? ''),
-    input: { name: basename(source.path), sha256, size, copy },
-    baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
-    options: describeOptions(context.mode, options),
-    totals: planTotals(plan, scanned.scan.rows),
-    rows: rows.rows,
-    // What the run ledger knows of this file sent before goes to the approver too.
-    ...(context.environment.history === undefined ? {} : { appliedBefore: context.environment.history.appliedBefore.map((earlier) => ({ run: earlier.id, startedAt: earlier.startedAt, updated: earlier.updated })) }),
-  });
-  await folder.writePlanHtml(document);
-  session.log.logger.info({ event: 'plan-saved', id: document.id }, 'plan saved');
-  return document;
+  const { rows } = saved;
+  try {
+    rows.close();
+    const copy = `input${extname(source.path).replace(/[^\w.]/g, '') || '.csv'}`;
+    await copyFile(source.path, join(folder.path, copy));
+    const { size, sha256 } = await fingerprintFile(source.path);
+    const send = options.send;
+    const id = await writePlanFiles(
+      folder.path,
+      {
+        version: 1,
+        madeAt: session.startedAt.toISOString(),
+        madeBy: userInfo().username,
+        target: send?.target.origin ?? '',
+        keyKind: keyKind(send?.target.apiKey ?? ''),
+        input: { name: basename(source.path), sha256, size, copy },
+        baselineSha256: await sha256File(join(folder.path, BASELINE_FILE)),
+        options: describeOptions(context.mode, options),
+        totals: planTotals(plan, scanned.scan.rows),
+        // What the run ledger knows of this file sent before goes to the approver too.
+        ...(context.environment.history === undefined ? {} : { appliedBefore: context.environment.history.appliedBefore.map((earlier) => ({ run: earlier.id, startedAt: earlier.startedAt, updated: earlier.updated })) }),
+      },
+      rows,
+    );
+    session.log.logger.info({ event: 'plan-saved', id }, 'plan saved');
+    return id;
+  } catch (error) {
+    rows.discard();
+    throw error;
+  }
 }
 
 /**

@@ -29,7 +29,9 @@ export function invalidOutcome(row: Row, problems: readonly Said[]): RowOutcome 
 
 /** A row validate or a dry run found valid: it would be sent with `body`. */
 export function validOutcome(row: ValidRow, body: CreditBatchUpdate, compared?: { readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined }): RowOutcome {
-  return { ...base(row), outcome: 'valid', attempts: 0, sent: body, ...compared };
+  // Written out rather than spread: an object spread of an optional argument cost more than the rest of a dry run's plan pass per row.
+  if (compared === undefined) return { line: row.line, cells: row.cells, formulas: row.formulas, outcome: 'valid', attempts: 0, sent: body };
+  return { line: row.line, cells: row.cells, formulas: row.formulas, outcome: 'valid', attempts: 0, sent: body, baseline: compared.baseline, live: compared.live };
 }
 
 /** A valid row not sent because the run will send nothing (`reason`), or stopped first. */

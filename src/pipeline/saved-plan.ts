@@ -2,20 +2,25 @@ import type { Columns } from '../core/columns.js';
 import { failure } from '../core/words.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import { describeChange } from '../report/plan-file.js';
-import type { PlanRow, PlanTotals } from '../report/plan-document.js';
+import type { PlanTotals } from '../report/plan-document.js';
+import { PlanRows } from '../report/plan-rows.js';
 import type { InvalidRow, ValidRow } from '../validate/row.js';
 import type { PlannedRow } from './live/guard.js';
 import type { Plan } from './plan.js';
 import type { SavedPlan } from './mode.js';
 
-/** The rows of a saved plan, gathered by the plan pass in file order. */
+/** The rows of a saved plan, gathered by the plan pass in file order (written to the plan folder as they come: see PlanRows). */
 export class SavedPlanRows {
-  readonly rows: PlanRow[] = [];
+  readonly rows: PlanRows;
+
+  constructor(folder: string) {
+    this.rows = new PlanRows(folder);
+  }
 
   /** A valid row as planned against its batch; `clientName`, when the plan read the client list. */
   add(row: ValidRow, planned: PlannedRow, clientName?: string): void {
     if (planned.kind === 'invalid') {
-      this.rows.push({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem.message, code: planned.problem.code });
+      this.rows.add({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem.message, code: planned.problem.code });
       return;
     }
     const facts = { name: planned.name ?? null, clientName: clientName ?? null, status: planned.status ?? null, allocated: planned.kind === 'change' ? (planned.allocated ?? null) : null };
@@ -24,14 +29,14 @@ export class SavedPlanRows {
         ? planned.changes.map((change) => ({ field: change.field, before: change.before ?? null, after: change.after ?? null, delta: change.delta ?? null, change: describeChange(change) }))
         : [];
     const state = planned.kind === 'unchanged' ? 'unchanged' : planned.drifted ? 'drifted' : 'change';
-    this.rows.push({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null, ...facts });
+    this.rows.add({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null, ...facts });
   }
 
   invalid(row: InvalidRow, columns: Columns): void {
     const id = row.cells[columns.id]?.trim();
     const problem = row.problems.map((said) => said.message).join('; ');
     const code = row.problems.map((said) => said.code).join(' ');
-    this.rows.push({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem, code });
+    this.rows.add({ line: row.line, id: id === undefined || id === '' ? null : id, clientId: null, state: 'invalid', changes: [], live: null, problem, code });
   }
 }
 

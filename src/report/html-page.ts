@@ -26,7 +26,12 @@ export function escapeHtml(text: string): string {
  * JavaScript parser takes them for line ends.
  */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeEmbedded(JSON.stringify(value));
+}
+
+/** JSON text made safe to embed, as embedJson does: the escapes are of single characters, so a text may be escaped a piece at a time. */
+export function escapeEmbedded(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A whole number as exact decimal text, its digits grouped by thousands: `-1234567` → `-1,234,567`. */
@@ -163,9 +168,15 @@ export interface PageParts<P extends PageName> {
  * were to get past the escaping, nor run a script injected that way.
  */
 export function renderPage<P extends PageName>(parts: PageParts<P>): string {
+  const { before, after } = pageAround(parts);
+  return `${before}${embedJson(parts.data)}${after}`;
+}
+
+/** The page of renderPage around its data's JSON, for a page whose data is written a piece at a time. */
+export function pageAround<P extends PageName>(parts: Omit<PageParts<P>, 'data'>): { readonly before: string; readonly after: string } {
   const script = pageScript(parts.page);
   const policy = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(PAGE_CSS)}; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!DOCTYPE html>
+  const before = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -180,9 +191,11 @@ export function renderPage<P extends PageName>(parts: PageParts<P>): string {
 <main>
 ${parts.body}
 </main>
-<script type="application/json" id="page-data">${embedJson(parts.data)}</script>
+<script type="application/json" id="page-data">`;
+  const after = `</script>
 <script>${script}</script>
 </body>
 </html>
 `;
+  return { before, after };
 }

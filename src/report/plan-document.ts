@@ -6,7 +6,6 @@ import type { CreditBatchUpdate, UpdatableField } from '../core/credit-batch.js'
 import type { TiError } from '../core/errors.js';
 import { failure } from '../core/words.js';
 import { RUN_FOLDER_WORDS, type Alteration } from '../core/words/run-folder.js';
-import { writeJsonAtomically } from './atomic-file.js';
 import type { ApprovalSeen } from './ledger/record.js';
 import type { RecordedOptions } from './run-record.js';
 
@@ -144,23 +143,35 @@ export function planId(content: Omit<PlanDocument, 'id'>): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
+/**
+ * The canonical JSON of `content` with a field `key` added, around that
+ * field's value: what comes before it (its name included) and after it. For
+ * a value written a piece at a time.
+ */
+export function canonicalAround(content: object, key: string): [string, string] {
+  const entries = Object.entries(content).filter(([name, item]) => item !== undefined && name !== key);
+  const field = (name: string, item: unknown): string => `${JSON.stringify(name)}:${canonicalJson(item)}`;
+  const before = entries.filter(([name]) => name < key).sort(([a], [b]) => (a < b ? -1 : 1));
+  const after = entries.filter(([name]) => name > key).sort(([a], [b]) => (a < b ? -1 : 1));
+  return [`{${before.map(([name, item]) => `${field(name, item)},`).join('')}${JSON.stringify(key)}:`, `${after.map(([name, item]) => `,${field(name, item)}`).join('')}}`];
 }
 
-/** Writes plan.json with its id, whole or not at all. */
-export async function writePlanDocument(folder: string, content: Omit<PlanDocument, 'id'>): Promise<PlanDocument> {
-  const document: PlanDocument = { id: planId(content), ...content };
-  await writeJsonAtomically(join(folder, PLAN_JSON), document);
-  return document;
+export function canonicalJson(value: unknown): string {
+  // JSON.stringify gives undefined for undefined, which an array writes as nothing.
+  if (value === null || typeof value !== 'object') return (JSON.stringify(value) as string | undefined) ?? '';
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += index === 0 ? canonicalJson(value[index]) : `,${canonicalJson(value[index])}`;
+    return `${text}]`;
+  }
+  // Built by concatenation, with no array of entries per object: plan.json hashes millions of small ones.
+  let text = '{';
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }
 
 /**

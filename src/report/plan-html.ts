@@ -1,8 +1,8 @@
-import { card, displayTime, escapeHtml as e, groupDigits, plural, renderPage } from './html-page.js';
+import { card, displayTime, escapeHtml as e, groupDigits, pageAround, plural, renderPage } from './html-page.js';
 import { approvalHtml } from './ledger/approval-html.js';
 import type { ApprovalSeen } from './ledger/record.js';
 import type { PlanDocument } from './plan-document.js';
-import { warningsSection } from './plan-warnings.js';
+import { guardrailRows, warningsSection } from './plan-warnings.js';
 
 /**
  * plan.html: the plan as the person who approves it reads it, from plan.json
@@ -11,8 +11,19 @@ import { warningsSection } from './plan-warnings.js';
  * that the totals tie out, from the rows themselves, and draws the tables.
  */
 export function renderPlanHtml(plan: PlanDocument, approval?: ApprovalSeen): string {
-  return renderPage({ title: `Plan ${plan.id.slice(0, 12)} for ${plan.target}`, body: planBody(plan, approval), page: 'plan', data: plan });
+  return renderPage({ title: planTitle(plan), body: planBody(plan, approval, guardrailRows(plan.rows)), page: 'plan', data: plan });
 }
+
+/**
+ * plan.html around the plan's JSON, which the page embeds whole: for a plan
+ * whose rows are written a piece at a time (not yet approved), with the count
+ * of its rows past a per-row guardrail, counted as they are written.
+ */
+export function planHtmlAround(plan: Omit<PlanDocument, 'rows'>, guardrailRowCount: number): { readonly before: string; readonly after: string } {
+  return pageAround({ title: planTitle(plan), body: planBody(plan, undefined, guardrailRowCount), page: 'plan' });
+}
+
+const planTitle = (plan: Omit<PlanDocument, 'rows'>): string => `Plan ${plan.id.slice(0, 12)} for ${plan.target}`;
 
 const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   live: '<span class="badge live" data-testid="key-kind">live key</span>',
@@ -20,7 +31,7 @@ const KEY_BADGES: Readonly<Record<PlanDocument['keyKind'], string>> = {
   unknown: '<span class="badge warn" data-testid="key-kind">key of unknown kind</span>',
 };
 
-function planBody(plan: PlanDocument, approval: ApprovalSeen | undefined): string {
+function planBody(plan: Omit<PlanDocument, 'rows'>, approval: ApprovalSeen | undefined, guardrailRowCount: number): string {
   const { totals } = plan;
   const { balance } = totals;
   const net = balance.net.startsWith('-') ? groupDigits(balance.net) : `+${groupDigits(balance.net)}`;
@@ -41,7 +52,7 @@ function planBody(plan: PlanDocument, approval: ApprovalSeen | undefined): strin
   <div id="verdict" class="verdict pending" data-testid="tie-out" data-verdict="pending">Checking the totals…</div>
   <noscript><p class="error-banner">Scripts are off: the totals below are as written in the plan, not checked, and the tables of rows are not shown.</p></noscript>
 
-  ${warningsSection(plan)}
+  ${warningsSection(plan, guardrailRowCount)}
 
   <h2>Totals</h2>
   <div class="cards">
@@ -114,7 +125,7 @@ function planBody(plan: PlanDocument, approval: ApprovalSeen | undefined): strin
 </footer>`;
 }
 
-function guardrails(plan: PlanDocument): string {
+function guardrails(plan: Omit<PlanDocument, 'rows'>): string {
   const { options } = plan;
   const limits = options.limits;
   const limit = (flag: string, words: string, value: number | null | undefined, unit: string): string =>

@@ -1,5 +1,5 @@
 import { escapeHtml as e, groupDigits, plural } from './html-page.js';
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument, PlanRow } from './plan-document.js';
 
 /**
  * The warnings of plan.html: every one the terminal plan shows, each with
@@ -11,7 +11,7 @@ import type { PlanDocument } from './plan-document.js';
  */
 
 /** Why a run-wide guardrail refuses this plan, in words; none when it is within them. */
-function guardrailBreaches(plan: PlanDocument): string[] {
+function guardrailBreaches(plan: Omit<PlanDocument, 'rows'>): string[] {
   const limits = plan.options.limits;
   if (limits === undefined) return [];
   const { totals } = plan;
@@ -29,8 +29,22 @@ function item(key: string, count: number, words: string, table: boolean): string
   return `<li class="warning" data-testid="warning-${key}" data-count="${count}"><strong>${e(plural(count, 'row'))}</strong> ${e(words)}${table ? `<div id="warn-${key}-table"></div>` : ''}</li>`;
 }
 
-/** The warnings section: its list, from the totals; each list item the page script adds rows to. */
-export function warningsSection(plan: PlanDocument): string {
+/** Whether a row is refused by a per-row guardrail. */
+export function pastRowGuardrail(row: PlanRow): boolean {
+  return row.state === 'invalid' && PER_ROW_GUARDRAIL.test(row.problem ?? '');
+}
+
+/** How many rows a per-row guardrail refuses. */
+export function guardrailRows(rows: readonly PlanRow[]): number {
+  return rows.filter(pastRowGuardrail).length;
+}
+
+/**
+ * The warnings section: its list, from the totals and the count of rows past
+ * a per-row guardrail (counted by whoever holds the rows: a plan written a
+ * row at a time never holds them whole); each list item the page script adds rows to.
+ */
+export function warningsSection(plan: Omit<PlanDocument, 'rows'>, perRow: number): string {
   const { totals } = plan;
   const items: string[] = [];
   const breaches = guardrailBreaches(plan);
@@ -43,7 +57,6 @@ export function warningsSection(plan: PlanDocument): string {
   if (totals.expiry.earlier > 0) items.push(item('earlier', totals.expiry.earlier, 'move an expiry earlier: their credits expire sooner.', true));
   if ((totals.revived ?? 0) > 0) items.push(item('revived', totals.revived ?? 0, 'move the expiry of a batch whose status is not active later, making its credits usable again.', true));
   if (totals.drifted > 0) items.push(`${item('drifted', totals.drifted, 'drifted: their batch changed since the file was prepared, and they are not sent (listed below, under Drifted).', false)}`);
-  const perRow = plan.rows.filter((row) => row.state === 'invalid' && PER_ROW_GUARDRAIL.test(row.problem ?? '')).length;
   if (perRow > 0) items.push(item('guardrail-rows', perRow, 'go beyond a per-row guardrail and are never sent.', true));
   return `<section id="warnings" class="summary" aria-label="Warnings" data-testid="warnings">
   <h2>Warnings</h2>

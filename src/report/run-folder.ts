@@ -4,8 +4,7 @@ import { copyFile, mkdir, readdir, realpath, rm, statfs, writeFile } from 'node:
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Columns } from '../core/columns.js';
 import { BASELINE_FILE } from './baseline-file.js';
-import type { PlanDocument, ReportDocument } from './plan-document.js';
-import { renderPlanHtml } from './plan-html.js';
+import type { ReportDocument } from './plan-document.js';
 import { renderReportHtml } from './report-html.js';
 import type { TiError } from '../core/errors.js';
 import { writeExcelCopies, type InputValues } from './excel-copies.js';
@@ -166,11 +165,6 @@ export class RunFolder {
   /** Takes the baselines a saved plan recorded, as this run's own. */
   async adoptBaselines(planFolder: string): Promise<void> {
     await copyFile(join(planFolder, BASELINE_FILE), join(this.path, BASELINE_FILE));
-  }
-
-  /** plan.html: the saved plan, for its approver. */
-  async writePlanHtml(plan: PlanDocument): Promise<void> {
-    await writeFile(join(this.path, 'plan.html'), renderPlanHtml(plan));
   }
 
   /** report.html: what the run did, written when it ends, and again once verified. */

@@ -1,13 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import { RequestError, TimeoutError } from 'got';
 import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import type { ApiError } from '../core/errors.js';
 import { clip, previewJson } from '../core/preview.js';
 import { apiFailure, type FactsOf } from '../core/words.js';
 import { API_WORDS } from '../core/words/api.js';
-import { SELECTION_WORDS } from '../core/words/selection.js';
-import { AnswerTooLarge, MAX_ANSWER_BYTES, type ApiResponse } from './api-client.js';
+import type { ApiResponse } from './api-client.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
@@ -115,7 +113,7 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
   if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
     throw unreadable({ fault: 'no-id', item: `a credit batch of client ${clientId}` });
   }
-  const batch = Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) as Record<string, unknown> & { id: string };
+  const batch = (hasNull(listed) ? Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) : listed) as Record<string, unknown> & { id: string };
   const id = clip(batch.id);
   if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
     throw unreadable({ fault: 'elsewhere', item: `credit batch ${id}`, owner: `client ${clip(batch.clientId)}`, asked: `client ${clientId}` });
@@ -135,6 +133,12 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
     }
   }
   return batch as unknown as ListedBatch;
+}
+
+/** Whether an object just parsed holds a field that is null: only then is it copied without them. */
+function hasNull(value: object): boolean {
+  for (const key in value) if ((value as Record<string, unknown>)[key] === null) return true;
+  return false;
 }
 
 /** Whether `GET /ping` accepted the key; throws the ApiError any other answer stands for. */
@@ -240,52 +244,6 @@ function objectOrEmpty(value: unknown): Record<string, unknown> {
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
-/** Network codes after which the same request cannot work by waiting: the address or its certificate is wrong. */
-const HOST_NOT_FOUND = new Set(['ENOTFOUND']);
-const TLS_FAILURE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
-
-/**
- * What a request that got no complete answer stands for. Its answer is lost,
- * and the API may have acted on it, when the request was written out whole
- * first (got's timings say when: `upload`), unlike a connection refused.
- */
-export function classifyNetworkError(error: unknown): ApiError {
-  if (error instanceof AnswerTooLarge) {
-    return apiFailure(
-      API_WORDS,
-      'TIC-API-ANSWER-TOO-LARGE',
-      { megabytes: MAX_ANSWER_BYTES / (1024 * 1024) },
-      { ...(error.status === undefined ? {} : { status: error.status }), final: true, answerLost: true, cause: error },
-    );
-  }
-  if (!(error instanceof RequestError)) throw error;
-  const host = error.options?.url instanceof URL ? error.options.url.host : 'the API host';
-  const answerLost = error.timings?.upload !== undefined;
-  if (error instanceof TimeoutError) {
-    return apiFailure(API_WORDS, 'TIC-API-TIMEOUT', { detail: error.message }, { cause: error, answerLost });
-  }
-  const code = error.code;
-  // Refused, the connection found no server at all at the address: waiting will not bring one, as for a host that does not exist.
-  if (code === 'ECONNREFUSED') {
-    const origin = error.options?.url instanceof URL ? error.options.url.origin : 'the address given';
-    return apiFailure(SELECTION_WORDS, 'TIC-NOTHING-ANSWERS', { origin }, { cause: error });
-  }
-  if (HOST_NOT_FOUND.has(code)) {
-    return apiFailure(API_WORDS, 'TIC-API-HOST-UNKNOWN', { host }, { cause: error });
-  }
-  if (TLS_FAILURE.test(code)) {
-    return apiFailure(API_WORDS, 'TIC-API-TLS-UNTRUSTED', { host, code }, { cause: error });
-  }
-  return apiFailure(API_WORDS, 'TIC-API-NETWORK', { code, detail: error.message }, { cause: error, answerLost });
-}
-
-/** What a failure is counted under in summary.json: its HTTP status, `timeout`, or the network error's code. */
-export function failureCause(error: ApiError): string {
-  if (error.status !== undefined) return String(error.status);
-  if (error.cause instanceof TimeoutError) return 'timeout';
-  return error.cause instanceof RequestError ? error.cause.code : 'network';
 }
 
 function parseJson(text: string): unknown {

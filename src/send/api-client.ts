@@ -100,6 +100,9 @@ function scrubBody(body: string, scrub: (text: string) => string): string {
   } catch {
     return scrub(body);
   }
+  // Without an escape, every text the JSON decodes to is a piece of the body as written (and, in ASCII, lower-cased
+  // the same way): a body holding no form of the key decodes to none, and is spared rebuilding value by value.
+  if (!body.includes('\\') && !NOT_ASCII.test(body) && scrub(body) === body) return JSON.stringify(parsed);
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return scrub(value);
     if (Array.isArray(value)) return value.map(clean);
@@ -108,6 +111,8 @@ function scrubBody(body: string, scrub: (text: string) => string): string {
   };
   return JSON.stringify(clean(parsed));
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 export function createApiClient(target: ApiTarget, options: ApiClientOptions): ApiClient {
   const agents = {

@@ -3,7 +3,7 @@ import type { AttemptRecord, PacingStats, RetryRecord } from '../core/run-facts.
 import { apiFailure } from '../core/words.js';
 import { API_WORDS } from '../core/words/api.js';
 import { createApiClient, type ApiClient, type ApiResponse } from './api-client.js';
-import { classifyNetworkError, failureCause } from './api-answers.js';
+import { classifyNetworkError, failureCause } from './network-errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock } from './clock.js';
 import { Dispatcher } from './dispatcher.js';

@@ -1,4 +1,4 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { luxon } from '../core/luxon.js';
 import { refuse, showCell, type Parsed } from './fields.js';
 import { parseDateFormat, type DateFormat, type FieldRules } from './rules.js';
 
@@ -83,6 +83,7 @@ function readTimestamp(cell: string, match: RegExpExecArray): Parsed<string> {
   const offsetRest = match[10] === undefined ? 0 : Number(match[10]);
   if (offsetHours > 23 || offsetRest > 59) return refuse('TIC-DATE-OFFSET-IMPOSSIBLE', { cell: showCell(cell) });
   const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  const { DateTime, FixedOffsetZone } = luxon();
   const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: Number(milliseconds) }, { zone: FixedOffsetZone.instance(offset) });
   return ok(moment.toUTC().toISO() ?? '');
 }
@@ -109,22 +110,15 @@ function isRealMoment(cell: string): boolean {
 function readDate(cell: string, year: number, month: number, day: number, rules: FieldRules): Parsed<string> {
   const dayProblem = checkDay(cell, year, month, day);
   if (dayProblem !== undefined) return dayProblem;
-  const start = DateTime.fromObject({ year, month, day }, { zone: rules.timezone });
+  const start = luxon().DateTime.fromObject({ year, month, day }, { zone: rules.timezone });
   const moment = rules.dateOnly === 'end-of-day' ? start.endOf('day') : start.startOf('day');
   return ok(moment.toUTC().toISO() ?? '');
 }
 
-const daysInMonths = new Map<number, number>();
-
-/** Days in a month (1 to 12) of a year. */
+/** Days in a month (1 to 12) of a year of the Gregorian calendar, as luxon counts them, without loading it. */
 function daysIn(year: number, month: number): number {
-  const key = year * 16 + month;
-  let last = daysInMonths.get(key);
-  if (last === undefined) {
-    last = DateTime.utc(year, month).daysInMonth ?? 31;
-    daysInMonths.set(key, last);
-  }
-  return last;
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function checkDay(cell: string, year: number, month: number, day: number): Parsed<never> | undefined {

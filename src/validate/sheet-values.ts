@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { luxon } from '../core/luxon.js';
 import type { Columns } from '../core/columns.js';
 import type { SheetDate, SheetValue } from '../core/sheet-values.js';
 import { readExpiry } from './expires-on.js';
@@ -52,6 +52,7 @@ function expiryValue(cell: string, rules: FieldRules): SheetDate | undefined {
  * an hour the clocks show twice.
  */
 function wallClockOf(utc: string, zone: string): SheetDate | undefined {
+  const { DateTime } = luxon();
   const local = DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone);
   const { year, month, day, hour, minute, second, millisecond } = local;
   const back = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { luxon } from '../core/luxon.js';
 import type { Columns } from '../core/columns.js';
 import { canonicalText, decimalText, type DateCell, type FilledCell, type WorkbookCell } from '../read/workbook-cell.js';
 import type { WorkbookRecord } from '../read/workbook.js';
@@ -236,14 +236,24 @@ function withOffsets(record: WorkbookRecord, indexes: readonly (number | undefin
  * offset. A time the clocks skip when they go forward, or show twice when
  * they go back, is no single moment: it is refused, never moved.
  */
+/** The last moment onClocksOf read in UTC, and what it made of it. */
+let lastUtc: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number; readonly millisecond: number; readonly moment: Parsed<string> } | undefined;
+
 function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
   const { year, month, day, hour, minute, second, millisecond } = cell;
   // UTC's clocks never skip nor repeat: the digits are the answer, which keeps the common case of a large sheet off the date library.
   if (zone === 'UTC') {
+    // A column of expiries mostly repeats one moment, asked for twice a row: the last answer is kept.
+    const last = lastUtc;
+    if (last !== undefined && last.year === year && last.month === month && last.day === day && last.hour === hour && last.minute === minute && last.second === second && last.millisecond === millisecond) return last.moment;
     const moment = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
-    if (moment.getUTCDate() === day) return ok(moment.toISOString());
+    if (moment.getUTCDate() === day) {
+      const answer = ok(moment.toISOString());
+      lastUtc = { year, month, day, hour, minute, second, millisecond, moment: answer };
+      return answer;
+    }
   }
-  const moment = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
+  const moment = luxon().DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone });
   const shown = { address: cell.address, shown: JSON.stringify(canonicalText(cell)) };
   if (!moment.isValid) return refuse('TIC-DATE-NOT-REAL', shown);
   if (moment.hour !== hour || moment.minute !== minute) return refuse('TIC-TIME-SKIPPED', { ...shown, zone });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RequestError } from 'got';
 import { ApiError } from '../../src/core/errors.js';
-import { classifyNetworkError, readUpdatedBatch as readAnswer } from '../../src/send/api-answers.js';
+import { readUpdatedBatch as readAnswer } from '../../src/send/api-answers.js';
+import { classifyNetworkError } from '../../src/send/network-errors.js';
 
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { luxon } from '../../core/luxon.js';
 import { failure } from '../../core/words.js';
 import { OPTION_WORDS } from '../../core/words/options.js';
 import type { InputChoice } from '../../read/data-rows.js';
@@ -47,7 +47,7 @@ export function resolveInputChoice(flags: Flags): InputChoice {
 
 export function resolveRules(flags: Flags, now: Date): FieldRules {
   const timezone = flags.string('timezone') ?? 'UTC';
-  if (!IANAZone.isValidZone(timezone)) {
+  if (timezone !== 'UTC' && !luxon().IANAZone.isValidZone(timezone)) {
     throw failure(OPTION_WORDS, 'TIC-TIMEZONE-UNKNOWN', { timezone });
   }
   const formatText = flags.string('date-format');

@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import type { DateTime } from 'luxon';
+import { luxon } from '../../core/luxon.js';
 import { failure } from '../../core/words.js';
 import { OPTION_WORDS } from '../../core/words/options.js';
 import { SELECTION_WORDS } from '../../core/words/selection.js';
@@ -38,7 +39,7 @@ export function resolveClientChoice(flags: Flags): ClientChoice {
 /** The time zone calendar days are read in (--timezone). */
 export function resolveTimezone(flags: Flags): string {
   const timezone = flags.string('timezone') ?? 'UTC';
-  if (!IANAZone.isValidZone(timezone)) {
+  if (timezone !== 'UTC' && !luxon().IANAZone.isValidZone(timezone)) {
     throw failure(OPTION_WORDS, 'TIC-TIMEZONE-UNKNOWN', { timezone });
   }
   return timezone;
@@ -47,7 +48,7 @@ export function resolveTimezone(flags: Flags): string {
 /** A calendar day as typed (`YYYY-MM-DD`, a real day), at its first moment in the zone. */
 export function calendarDay(flag: string, text: string, timezone: string): DateTime {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const day = match === null ? undefined : DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: timezone });
+  const day = match === null ? undefined : luxon().DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: timezone });
   if (day === undefined || !day.isValid) throw failure(SELECTION_WORDS, 'TIC-NOT-A-DAY', { flag, text });
   return day.startOf('day');
 }

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { luxon } from '../../core/luxon.js';
 
 /**
  * A moment as a person reads it in the zone the run was given: to the
@@ -6,6 +6,6 @@ import { DateTime } from 'luxon';
  * once, where the moments are introduced, not on every one.
  */
 export function localMoment(iso: string, timezone: string): string {
-  const moment = DateTime.fromISO(iso, { zone: 'utc' });
+  const moment = luxon().DateTime.fromISO(iso, { zone: 'utc' });
   return moment.isValid ? moment.setZone(timezone).toFormat('yyyy-MM-dd HH:mm:ss') : iso;
 }

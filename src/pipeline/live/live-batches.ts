@@ -1,23 +1,13 @@
-import type { CreditBatch } from '../../core/credit-batch.js';
 import type { ApiError } from '../../core/errors.js';
 import { apiFailure, bug } from '../../core/words.js';
 import { RUN_WORDS } from '../../core/words/run.js';
 import type { Executor } from '../../send/executor.js';
-import { readClientBatches } from '../operations/read-client-batches.js';
+import { eachClientBatch } from '../operations/read-client-batches.js';
+import { Collector } from '../collect.js';
+import { Interned } from './interned.js';
+import { LiveStore, type LiveBatch } from './live-store.js';
 
-/**
- * What is kept of a live credit batch: the values a row can change or be
- * checked against, its client, its status (a plan flags a change that
- * revives a batch not active), and, for the credit ledger to be reconciled
- * after sending, its credit account and when it last changed. The API's
- * other fields would more than double the memory a million batches take; a
- * status is one of a few words, held once (`statusOf`).
- */
-export type LiveBatch = Pick<CreditBatch, 'id' | 'clientId'> &
-  Partial<Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance' | 'allocatedCredits' | 'updatedAt' | 'creditAccountId'>> & {
-    /** Set in the object's literal, undefined or not: a property added later would cost a million batches 40 MB more, not 8. */
-    readonly status?: string | undefined;
-  };
+export type { LiveBatch } from './live-store.js';
 
 /** A client's batches could not be read: nothing that depends on them can be checked. */
 export interface ReadFailure {
@@ -55,16 +45,6 @@ export interface ClientShape {
   readonly byAccount: ReadonlyMap<string, number>;
 }
 
-interface Entry {
-  readonly batch: LiveBatch;
-  /** The scope it was listed in. */
-  readonly scope: string;
-  /** The read of its scope it came from: an entry from an older read of that scope is gone. */
-  readonly read: number;
-  /** When the request of the page that listed it began: how old its values are. */
-  readonly at: number;
-}
-
 const scopeKey = (scope: ReadScope): string => (scope.creditAccountId === undefined ? scope.clientId.toLowerCase() : `${scope.clientId.toLowerCase()}/${scope.creditAccountId.toLowerCase()}`);
 
 /**
@@ -81,9 +61,19 @@ export class LiveBatches {
   readonly #maxStalenessMs: number;
   readonly #now: () => number;
   readonly #keep: (id: string) => boolean;
-  readonly #batches = new Map<string, Entry>();
+  readonly #interned = new Interned();
+  /**
+   * Each batch kept as its latest read listed it, with that read (a sequence
+   * number) and when the request of the page that listed it began: how old
+   * its values are.
+   */
+  readonly #batches: LiveStore;
   /** Per scope: its latest read (a sequence number) and when it began. */
   readonly #reads = new Map<string, { readonly read: number; readonly at: number }>();
+  /** The latest read of each scope, by its number: a batch whose read is not among them is gone (its scope was read since, without it). */
+  readonly #latest = new Set<number>();
+  /** When the request of each page of a read began, for the reads being made and the latest of each scope. */
+  readonly #pageTimes = new Map<number, number[]>();
   /** A scope being read again: every check that needs it waits for the same read. */
   readonly #rereading = new Map<string, Promise<ReadFailure | { readonly at: number }>>();
   #sequence = 0;
@@ -94,12 +84,16 @@ export class LiveBatches {
   readonly #progress = { scopes: 0, scopesRead: 0, pages: 0, batches: 0, pagesKnown: 0 };
   /** What a client's whole read found: its pages, the most batches a page held, and its batches by credit account. */
   readonly #shapes = new Map<string, ClientShape>();
+  /** Every 20,000 batches listed, about 9 MB of answers: see Collector. */
+  readonly #collector = new Collector(20_000);
 
-  constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean }) {
+  /** `expected`: how many batches `keep` may accept, at most (the file's rows): room is made for them at once. */
+  constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean; readonly expected?: number }) {
     this.#executor = executor;
     this.#maxStalenessMs = options.maxStalenessMs;
     this.#now = options.now;
     this.#keep = options.keep;
+    this.#batches = new LiveStore(this.#interned, options.expected);
   }
 
   /** Where the reading stands (the same object, kept current). */
@@ -124,9 +118,8 @@ export class LiveBatches {
 
   /** The batch as last read, or undefined when its scope's latest read did not list it. */
   get(id: string): LiveBatch | undefined {
-    const entry = this.#batches.get(id.toLowerCase());
-    if (entry === undefined) return undefined;
-    return this.#reads.get(entry.scope)?.read === entry.read ? entry.batch : undefined;
+    const entry = this.#batches.find(id);
+    return entry >= 0 && this.#latest.has(this.#batches.readOf(entry)) ? this.#batches.batchOf(entry) : undefined;
   }
 
   /**
@@ -163,9 +156,8 @@ export class LiveBatches {
   async fresh(scope: ReadScope, id: string, notBefore = Number.NEGATIVE_INFINITY): Promise<ReadFailure | { readonly at: number }> {
     const key = scopeKey(scope);
     const last = this.#reads.get(key);
-    const entry = this.#batches.get(id.toLowerCase());
     // Listed by the latest read: as old as its page; not listed by it: as old as that read.
-    const at = last === undefined ? undefined : entry !== undefined && entry.read === last.read ? entry.at : last.at;
+    const at = last === undefined ? undefined : this.#listedAt(id, last.read) ?? last.at;
     if (at !== undefined && this.isFresh(at) && at >= notBefore) return { at };
     let rereading = this.#rereading.get(key);
     if (rereading === undefined) {
@@ -175,8 +167,14 @@ export class LiveBatches {
     }
     const read = await rereading;
     if ('error' in read) return read;
-    const reread = this.#batches.get(id.toLowerCase());
-    return { at: reread !== undefined && reread.read === this.#reads.get(key)?.read ? reread.at : read.at };
+    const latest = this.#reads.get(key)?.read;
+    return { at: (latest === undefined ? undefined : this.#listedAt(id, latest)) ?? read.at };
+  }
+
+  /** When the page that listed batch `id` in read `read` was requested; undefined when that read did not list it. */
+  #listedAt(id: string, read: number): number | undefined {
+    const entry = this.#batches.find(id);
+    return entry >= 0 && this.#batches.readOf(entry) === read ? this.#pageTimes.get(read)?.[this.#batches.pageOf(entry)] : undefined;
   }
 
   async #read(scope: ReadScope): Promise<ReadFailure | { readonly at: number }> {
@@ -185,18 +183,25 @@ export class LiveBatches {
     const key = scopeKey(scope);
     const client = clientId.toLowerCase();
     const read = ++this.#sequence;
-    const kept: Entry[] = [];
-    let pageAt = at;
+    // A batch already held is gathered apart, and replaces what is held only once the list is read whole: a list that
+    // fails halfway is forgotten whole. One held by no read is stored at once, under this read, which no check sees
+    // before it is the latest read of its scope.
+    let kept: LiveStore | undefined;
+    // When the request of each page began: the first as the read did; each next one once the one before was handled.
+    const times = [at];
+    this.#pageTimes.set(read, times);
     let expected: number | undefined;
     const shape = { pages: 0, perPage: 0, byAccount: new Map<string, number>() };
-    const result = await readClientBatches(this.#executor, clientId, scope.creditAccountId, (page) => {
+    const result = await eachClientBatch(this.#executor, clientId, scope.creditAccountId, (page) => {
       this.#progress.pages++;
       this.#progress.batches += page.batches.length;
+      this.#collector.count(page.batches.length);
       // The first page says how many pages the list holds; it is counted once, for the time left.
       if (expected === undefined && page.total !== undefined && page.batches.length > 0) {
         expected = Math.ceil(page.total / page.batches.length);
         this.#progress.pagesKnown += expected;
       }
+      const pageOf = times.length - 1;
       shape.pages++;
       shape.perPage = Math.max(shape.perPage, page.batches.length);
       for (const batch of page.batches) {
@@ -204,43 +209,38 @@ export class LiveBatches {
         if (account !== undefined) shape.byAccount.set(account, (shape.byAccount.get(account) ?? 0) + 1);
         if (!this.#keep(batch.id)) continue;
         const listed: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = {
-          id: batch.id,
           allocatedCredits: batch.allocatedCredits,
           updatedAt: batch.updatedAt,
           creditAccountId: batch.creditAccountId,
           clientId: batch.clientId === undefined || batch.clientId.toLowerCase() === client ? clientId : batch.clientId,
-          status: statusOf(batch.status),
+          // A status is one of a few words: the store numbers them (see Interned).
+          status: typeof batch.status === 'string' ? batch.status : undefined,
         };
         // A value the API did not give stays absent: never read as one.
         if (batch.name !== undefined) listed.name = batch.name;
         if (batch.expiresOn !== undefined) listed.expiresOn = batch.expiresOn;
         if (batch.currentBalance !== undefined) listed.currentBalance = batch.currentBalance;
-        kept.push({ batch: listed, scope: key, read, at: pageAt });
+        if (!this.#batches.add(batch.id, listed, read, pageOf)) (kept ??= new LiveStore(this.#interned)).set(batch.id, listed, read, pageOf);
       }
-      pageAt = this.#now();
+      times.push(this.#now());
     });
     if (result.kind === 'done' || result.kind === 'failed') this.requests += result.attempts;
+    if (result.kind !== 'done') this.#pageTimes.delete(read);
     if (result.kind === 'not-sent') return { clientId, error: apiFailure(RUN_WORDS, 'TIC-READ-NOT-MADE', { reason: result.reason }) };
     if (result.kind === 'failed') return { clientId, error: result.error };
     // Reads have no guard: nothing withholds them.
     if (result.kind !== 'done') throw bug(RUN_WORDS, 'TIC-INTERNAL-READ-WITHHELD', {});
     // A list that failed halfway is forgotten whole: a batch listed again with other values is not taken on trust.
-    for (const entry of kept) this.#batches.set(entry.batch.id.toLowerCase(), entry);
+    if (kept !== undefined) this.#batches.merge(kept);
+    const replaced = this.#reads.get(key)?.read;
+    if (replaced !== undefined) {
+      this.#latest.delete(replaced);
+      this.#pageTimes.delete(replaced);
+    }
     this.#reads.set(key, { read, at });
+    this.#latest.add(read);
     if (scope.creditAccountId === undefined) this.#shapes.set(client, shape);
     this.#progress.scopesRead++;
     return { at };
   }
-}
-
-/** Each status as one string, however many batches hold it: a million batches share a few words. */
-const STATUSES = new Map<string, string>();
-
-function statusOf(status: unknown): string | undefined {
-  if (typeof status !== 'string') return undefined;
-  const known = STATUSES.get(status);
-  if (known !== undefined) return known;
-  // A status is a word of the API's; an answer inventing a new one for every batch is not kept in memory forever.
-  if (STATUSES.size < 64) STATUSES.set(status, status);
-  return status;
 }

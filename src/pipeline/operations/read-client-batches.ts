@@ -6,6 +6,7 @@ import { readBatchPage, type BatchPage } from '../../send/api-answers.js';
 import type { BatchPageQuery } from '../../send/api-client.js';
 import type { Executor } from '../../send/executor.js';
 import type { Operation, SendResult } from '../../send/operation.js';
+import { IdTable } from '../live/id-table.js';
 
 /** One page of a client's credit batches. */
 export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
@@ -20,6 +21,8 @@ export const readBatchPageOperation: Operation<BatchPageQuery, BatchPage> = {
  * page, far past any real client; with a `total`, the pages it needs.
  */
 export const MAX_PAGES = 2_000;
+/** The most batches room is made for at once, from what a list says it holds. */
+const MAX_PRESIZED = 1_000_000;
 /** Pages read past those the API's `total` needs: a batch added while the list is read may push one over. */
 const PAGE_MARGIN = 2;
 
@@ -44,13 +47,71 @@ export interface PageRead {
   readonly total: number | undefined;
 }
 
-export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string, onPage?: (page: PageRead) => void): Promise<SendResult<readonly ListedBatch[]>> {
+export async function readClientBatches(executor: Executor, clientId: string, creditAccountId?: string): Promise<SendResult<readonly ListedBatch[]>> {
   const batches = new Map<string, ListedBatch>();
+  const result = await listClientBatches(executor, clientId, creditAccountId, {
+    size: () => batches.size,
+    note: (batch) => {
+      const key = batch.id.toLowerCase();
+      const earlier = batches.get(key);
+      batches.set(key, batch);
+      return earlier === undefined ? 'new' : UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field]) ? 'differs' : 'same';
+    },
+  });
+  return result.kind === 'done' ? { ...result, value: [...batches.values()] } : result;
+}
+
+/**
+ * The same reading, each page handed to `onPage` and nothing kept of the
+ * batches but what tells a batch listed twice: its id and a 64-bit
+ * fingerprint of the values a row can change (two different sets of values
+ * share one about once in 10^19), where holding every batch of a client of
+ * a hundred thousand took hundreds of megabytes. Done: how many batches.
+ */
+export async function eachClientBatch(executor: Executor, clientId: string, creditAccountId: string | undefined, onPage: (page: PageRead) => void): Promise<SendResult<number>> {
+  // Sized by the first page's total, when it gives one: growing tables of a hundred thousand ids left the allocator fragmented.
+  let ids = new IdTable(0);
+  let prints = new Uint32Array(0);
+  const result = await listClientBatches(executor, clientId, creditAccountId, {
+    expect: (total) => {
+      ids = new IdTable(total);
+      prints = new Uint32Array(2 * Math.max(16, total));
+    },
+    size: () => ids.size,
+    note: (batch) => {
+      const known = ids.size;
+      const number = ids.add(batch.id);
+      const [high, low] = fingerprint(batch);
+      if (number === known) {
+        if (2 * number + 2 > prints.length) {
+          const grown = new Uint32Array(Math.max(2048, prints.length * 2));
+          grown.set(prints);
+          prints = grown;
+        }
+        prints[2 * number] = high;
+        prints[2 * number + 1] = low;
+        return 'new';
+      }
+      return prints[2 * number] === high && prints[2 * number + 1] === low ? 'same' : 'differs';
+    },
+  }, onPage);
+  return result.kind === 'done' ? { ...result, value: ids.size } : result;
+}
+
+/** The batches listed so far: how many, and whether one is new, listed before with the same values, or with others. */
+interface Listed {
+  /** Told, before the first batch is noted, how many the list says it holds. */
+  expect?(total: number): void;
+  size(): number;
+  note(batch: ListedBatch): 'new' | 'same' | 'differs';
+}
+
+async function listClientBatches<T>(executor: Executor, clientId: string, creditAccountId: string | undefined, listed: Listed, onPage?: (page: PageRead) => void): Promise<SendResult<T | undefined>> {
   let attempts = 0;
   let total: number | undefined;
   let pages = MAX_PAGES;
   let previous: readonly string[] = [];
-  const refuse = (finding: FactsOf<(typeof API_WORDS)['TIC-API-BATCHES-INCONSISTENT']>): SendResult<readonly ListedBatch[]> => ({
+  const refuse = (finding: FactsOf<(typeof API_WORDS)['TIC-API-BATCHES-INCONSISTENT']>): SendResult<T | undefined> => ({
     kind: 'failed',
     error: apiFailure(API_WORDS, 'TIC-API-BATCHES-INCONSISTENT', finding, { status: 200 }),
     attempts,
@@ -67,35 +128,87 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
       total = result.value.total;
       const perPage = result.value.perPage ?? creditBatches.length;
       if (total !== undefined && perPage > 0) pages = Math.min(MAX_PAGES, Math.ceil(total / perPage) + PAGE_MARGIN);
+      // Room for what the list says it holds, within what its pages can hold at the size the first one has: never
+      // more than a page's worth per page, whatever total or page size an answer claims; beyond, the tables grow.
+      listed.expect?.(Math.min(total ?? 0, pages * Math.max(1, creditBatches.length), MAX_PRESIZED));
     }
     let added = 0;
     for (const batch of creditBatches) {
-      const key = batch.id.toLowerCase();
-      const earlier = batches.get(key);
+      const seen = listed.note(batch);
       // Listed twice with other values, the batch changed while the list was read: neither value can be trusted as its baseline.
-      if (earlier !== undefined && UPDATABLE_FIELDS.some((field) => earlier[field] !== batch[field])) {
+      if (seen === 'differs') {
         return refuse({ finding: 'listed-twice', clientId, id: clip(batch.id) });
       }
-      if (earlier === undefined) added++;
-      batches.set(key, batch);
+      if (seen === 'new') added++;
     }
-    const ids = creditBatches.map((batch) => batch.id.toLowerCase());
     const more = creditBatches.length > 0 && hasMore === true;
     if (more && added === 0) {
+      const ids = creditBatches.map((batch) => batch.id.toLowerCase());
       const same = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
       return refuse({ finding: 'page-repeated', clientId, page, samePage: same });
     }
-    if (total !== undefined && batches.size > total) {
-      return refuse({ finding: 'over-total', clientId, listed: batches.size, total, page });
+    if (total !== undefined && listed.size() > total) {
+      return refuse({ finding: 'over-total', clientId, listed: listed.size(), total, page });
     }
     if (!more) break;
     if (page >= pages) {
       return refuse({ finding: 'no-end', clientId, page, total, maxPages: MAX_PAGES });
     }
-    previous = ids;
+    previous = creditBatches.map((batch) => batch.id.toLowerCase());
   }
-  if (total !== undefined && total !== batches.size) {
-    return refuse({ finding: 'count', clientId, listed: batches.size, total });
+  if (total !== undefined && total !== listed.size()) {
+    return refuse({ finding: 'count', clientId, listed: listed.size(), total });
   }
-  return { kind: 'done', value: [...batches.values()], attempts, status: 200 };
+  return { kind: 'done', value: undefined, attempts, status: 200 };
+}
+
+/**
+ * A 64-bit fingerprint of the values of a batch a row can change, as two
+ * words (murmur3's mixing, two seeds); each value is marked by its kind, so
+ * that a value absent, a number and a text never share one by their form.
+ */
+function fingerprint(batch: ListedBatch): [number, number] {
+  let high = 0x5bd1e995;
+  let low = 0x27d4eb2f;
+  for (const field of UPDATABLE_FIELDS) {
+    const value = batch[field];
+    if (typeof value === 'number') {
+      // A balance is a safe whole number (api-answers.ts refuses any other): its two 32-bit halves say it whole.
+      const words = [1, Math.floor(value / 2 ** 32), value >>> 0];
+      for (const word of words) {
+        high = mix(high, word);
+        low = mix(low, word);
+      }
+    } else if (typeof value === 'string') {
+      high = mix(high, 2);
+      low = mix(low, 2);
+      for (let index = 0; index < value.length; index++) {
+        const code = value.charCodeAt(index);
+        high = mix(high, code);
+        low = mix(low, code);
+      }
+      high = mix(high, value.length);
+      low = mix(low, value.length);
+    } else {
+      high = mix(high, 3);
+      low = mix(low, 3);
+    }
+  }
+  return [finish(high), finish(low)];
+}
+
+function mix(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
