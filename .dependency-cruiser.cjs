@@ -33,7 +33,8 @@ module.exports = {
     })),
     {
       name: 'page-imports-only-page',
-      comment: "src/report/page/ is the pages' script, run by the reader's browser from the page itself: it may import only its siblings, never Node nor a package.",
+      comment:
+        "src/report/page/ is the pages' script, run by the reader's browser from the page itself: it may import only its siblings, never Node nor a package.",
       severity: 'error',
       from: { path: '^src/report/page/' },
       to: { pathNot: '^src/report/page/' },

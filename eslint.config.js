@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint';
 const CODED_ERROR_FILES = ['src/**/*.ts'];
 
 /** Said where an error is constructed outside src/core/: it would have no code to look up. */
-const SAY_IT_BY_CODE = 'Say an error from a catalogue of words, with its code: throw failure(CATALOGUE, "TIC-…", facts) (src/core/words/); a TiError or ApiError is constructed only in src/core/, so that every error has a code in the table of codes.';
+const SAY_IT_BY_CODE =
+  'Say an error from a catalogue of words, with its code: throw failure(CATALOGUE, "TIC-…", facts) (src/core/words/); a TiError or ApiError is constructed only in src/core/, so that every error has a code in the table of codes.';
 
 /**
  * Lint without type information: typescript-eslint's type-aware rules take
@@ -51,12 +52,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'setHTMLUnsafe', 'createContextualFragment'].map((property) => ({ property, message: 'Build elements with h() and textContent: no value may become markup.' })),
-        ...['write', 'writeln'].map((property) => ({ object: 'document', property, message: 'Build elements with h() and textContent: no value may become markup.' })),
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'setHTMLUnsafe', 'createContextualFragment'].map((property) => ({
+          property,
+          message: 'Build elements with h() and textContent: no value may become markup.',
+        })),
+        ...['write', 'writeln'].map((property) => ({
+          object: 'document',
+          property,
+          message: 'Build elements with h() and textContent: no value may become markup.',
+        })),
         { object: 'navigator', property: 'sendBeacon', message: 'The page loads and sends nothing.' },
       ],
-      'no-restricted-globals': ['error', ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'Worker', 'SharedWorker'].map((name) => ({ name, message: 'The page loads and sends nothing.' }))],
-      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'The page loads nothing: its modules are embedded in it (report/page-script.ts).' }],
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'Worker', 'SharedWorker'].map((name) => ({
+          name,
+          message: 'The page loads and sends nothing.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'The page loads nothing: its modules are embedded in it (report/page-script.ts).' },
+      ],
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'no-new-func': 'error',

@@ -48,7 +48,22 @@ try {
     naive.cpu.push((await readCpu(cpuFile)) / ROWS);
 
     const out = join(dir, `run-${run}`);
-    const args = [...probe.nodeArgs, CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), '--out', out];
+    const args = [
+      ...probe.nodeArgs,
+      CLI,
+      'apply',
+      '--blind',
+      '--yes',
+      input,
+      '--base-url',
+      origin,
+      '--rate',
+      '0',
+      '--concurrency',
+      String(CONCURRENCY),
+      '--out',
+      out,
+    ];
     const child = await runNode(args, { ...probe.env, TI_API_KEY: MOCK_API_KEY });
     const summary = await readSummary(out);
     if (child.code !== 0 || summary.rows.updated !== ROWS || summary.requests.sent !== ROWS) {

@@ -116,7 +116,13 @@ export interface NaiveRun {
 
 export const NAIVE_LOOP = fileURLToPath(new URL('./naive-loop.js', import.meta.url));
 
-export async function runNaiveLoop(input: string, origin: string, concurrency: number, nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<NaiveRun> {
+export async function runNaiveLoop(
+  input: string,
+  origin: string,
+  concurrency: number,
+  nodeArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NaiveRun> {
   const loop = await runNode([...nodeArgs, NAIVE_LOOP, input, origin, String(concurrency)], { ...env, TI_API_KEY: MOCK_API_KEY });
   if (loop.code !== 0) throw new Error(`the naive loop failed:\n${loop.stderr}`);
   return { ...(JSON.parse(loop.stdout) as Omit<NaiveRun, 'wallMs'>), wallMs: loop.wallMs };

@@ -9,7 +9,13 @@ import ExcelJS from 'exceljs';
  */
 const started = performance.now();
 let rows = 0;
-const reader = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[2] as string, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
+const reader = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[2] as string, {
+  sharedStrings: 'cache',
+  hyperlinks: 'ignore',
+  styles: 'cache',
+  worksheets: 'emit',
+  entries: 'ignore',
+});
 for await (const sheet of reader) {
   for await (const row of sheet) if ((row as ExcelJS.Row).cellCount > 0) rows++;
   break;

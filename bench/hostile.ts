@@ -92,12 +92,19 @@ async function writeZip(path: string, entries: readonly Entry[]): Promise<void> 
 
 /** A workbook of one sheet, `changes`, whose sheetData and shared strings are made of the chunks given. */
 async function workbook(path: string, rows: Iterable<Buffer | string>, strings: Iterable<Buffer | string> = []): Promise<{ inflated: number }> {
-  const sheet = await entry('xl/worksheets/sheet1.xml', chain([`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>`], rows, ['</sheetData></worksheet>']));
+  const sheet = await entry(
+    'xl/worksheets/sheet1.xml',
+    chain([`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>`], rows, ['</sheetData></worksheet>']),
+  );
   const shared = await entry('xl/sharedStrings.xml', chain([`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}">`], strings, ['</sst>']));
   const small = await Promise.all([
     entry('[Content_Types].xml', ['<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>']),
-    entry('_rels/.rels', [`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`]),
-    entry('xl/workbook.xml', [`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><sheets><sheet name="changes" sheetId="1" r:id="rId1"/></sheets></workbook>`]),
+    entry('_rels/.rels', [
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ]),
+    entry('xl/workbook.xml', [
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><sheets><sheet name="changes" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ]),
     entry('xl/_rels/workbook.xml.rels', [
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     ]),
@@ -112,7 +119,7 @@ function* chain(...parts: Iterable<Buffer | string>[]): Generator<Buffer | strin
 
 /** `bytes` of `unit` repeated, in chunks of about 1 MB. */
 function* repeated(unit: string, bytes: number): Generator<Buffer> {
-  const chunk = Buffer.from(unit.repeat(Math.max(1, Math.floor(1024 * 1024 / unit.length))));
+  const chunk = Buffer.from(unit.repeat(Math.max(1, Math.floor((1024 * 1024) / unit.length))));
   for (let done = 0; done < bytes; done += chunk.length) yield chunk;
 }
 
@@ -148,7 +155,8 @@ function* rows(count: number, row: (line: number) => string): Generator<string> 
   yield batch;
 }
 
-const columnsOf = (count: number): string[] => Array.from({ length: count }, (_, index) => (index < 26 ? String.fromCharCode(65 + index) : `A${String.fromCharCode(65 + index - 26)}`));
+const columnsOf = (count: number): string[] =>
+  Array.from({ length: count }, (_, index) => (index < 26 ? String.fromCharCode(65 + index) : `A${String.fromCharCode(65 + index - 26)}`));
 
 interface Case {
   readonly name: string;
@@ -171,31 +179,77 @@ const CASES: readonly Case[] = [
       return { inflated: 0 };
     },
   },
-  { name: 'stray-ZZZZZ4', what: 'one stray cell at ZZZZZ4 (12 million columns)', make: (path) => workbook(path, [HEADER_ROW, VALID_ROW, '<row r="4"><c r="ZZZZZ4"><v>1</v></c></row>']) },
-  { name: 'stray-ZZZZZZZZZ4', what: 'one stray cell at ZZZZZZZZZ4', make: (path) => workbook(path, [HEADER_ROW, VALID_ROW, '<row r="4"><c r="ZZZZZZZZZ4"><v>1</v></c></row>']) },
+  {
+    name: 'stray-ZZZZZ4',
+    what: 'one stray cell at ZZZZZ4 (12 million columns)',
+    make: (path) => workbook(path, [HEADER_ROW, VALID_ROW, '<row r="4"><c r="ZZZZZ4"><v>1</v></c></row>']),
+  },
+  {
+    name: 'stray-ZZZZZZZZZ4',
+    what: 'one stray cell at ZZZZZZZZZ4',
+    make: (path) => workbook(path, [HEADER_ROW, VALID_ROW, '<row r="4"><c r="ZZZZZZZZZ4"><v>1</v></c></row>']),
+  },
   { name: 'elements-1GB', what: '1 GB of empty elements', make: (path) => workbook(path, chain([HEADER_ROW], repeated('<x/>', 1024 ** 3))) },
   { name: 'spaces-1.9GB', what: '1.9 GB of spaces in the sheet', make: (path) => workbook(path, chain([HEADER_ROW], repeated(' ', 1.9 * 1024 ** 3))) },
-  { name: 'string-1GB', what: 'one shared string of 1 GB', make: (path) => workbook(path, [HEADER_ROW], chain(['<si><t>'], repeated('a', 1024 ** 3), ['</t></si>'])) },
-  { name: 'elements-at-limit', what: 'empty elements inflating 24 times, after the header', make: (path) => workbook(path, chain([HEADER_ROW, VALID_ROW], elements(45 * 1024 * 1024, 0.17))) },
+  {
+    name: 'string-1GB',
+    what: 'one shared string of 1 GB',
+    make: (path) => workbook(path, [HEADER_ROW], chain(['<si><t>'], repeated('a', 1024 ** 3), ['</t></si>'])),
+  },
+  {
+    name: 'elements-at-limit',
+    what: 'empty elements inflating 24 times, after the header',
+    make: (path) => workbook(path, chain([HEADER_ROW, VALID_ROW], elements(45 * 1024 * 1024, 0.17))),
+  },
   {
     name: 'elements-first',
     what: 'the same elements before the header and a valid row (read to choose the sheet, then to validate)',
     make: (path) => workbook(path, chain(elements(45 * 1024 * 1024, 0.17), [HEADER_ROW.replaceAll('1"', '999999"'), VALID_ROW.replaceAll('2"', '1000000"')])),
   },
-  { name: 'elements-first, apply', what: 'the same file sent with apply --blind: read to choose the sheet, to validate and to send', file: 'elements-first', apply: true },
-  { name: 'strings-at-limit', what: 'shared strings of 32,000 characters inflating 24 times', make: (path) => workbook(path, [HEADER_ROW, VALID_ROW], longStrings(45 * 1024 * 1024, 0.028)) },
+  {
+    name: 'elements-first, apply',
+    what: 'the same file sent with apply --blind: read to choose the sheet, to validate and to send',
+    file: 'elements-first',
+    apply: true,
+  },
+  {
+    name: 'strings-at-limit',
+    what: 'shared strings of 32,000 characters inflating 24 times',
+    make: (path) => workbook(path, [HEADER_ROW, VALID_ROW], longStrings(45 * 1024 * 1024, 0.028)),
+  },
   {
     name: 'amplified',
     what: 'a 30,000-character shared string used by 30 cells a row, until the sheet allowance',
     make: (path) => {
-      const cells = (line: number): string => columnsOf(30).map((column) => `<c r="${column}${line}" t="s"><v>0</v></c>`).join('');
-      return workbook(path, chain([HEADER_ROW], rows(200, (line) => `<row r="${line}">${cells(line)}</row>`)), [`<si><t>${'z'.repeat(30_000)}</t></si>`]);
+      const cells = (line: number): string =>
+        columnsOf(30)
+          .map((column) => `<c r="${column}${line}" t="s"><v>0</v></c>`)
+          .join('');
+      return workbook(
+        path,
+        chain(
+          [HEADER_ROW],
+          rows(200, (line) => `<row r="${line}">${cells(line)}</row>`),
+        ),
+        [`<si><t>${'z'.repeat(30_000)}</t></si>`],
+      );
     },
   },
   {
     name: 'value-at-XFD',
     what: `${round(ROWS)} rows, each with a stray value at XFD`,
-    make: (path) => workbook(path, chain([HEADER_ROW], rows(ROWS, (line) => `<row r="${line}"><c r="A${line}" t="inlineStr"><is><t>${ID}</t></is></c><c r="B${line}"><v>5</v></c><c r="XFD${line}"><v>1</v></c></row>`))),
+    make: (path) =>
+      workbook(
+        path,
+        chain(
+          [HEADER_ROW],
+          rows(
+            ROWS,
+            (line) =>
+              `<row r="${line}"><c r="A${line}" t="inlineStr"><is><t>${ID}</t></is></c><c r="B${line}"><v>5</v></c><c r="XFD${line}"><v>1</v></c></row>`,
+          ),
+        ),
+      ),
   },
 ];
 
@@ -229,8 +283,20 @@ try {
         const child = await runNode([...nodeArgs, CLI, ...command, fileOf(each), '--out', out], { ...env, TI_API_KEY: MOCK_API_KEY });
         const { cpuMicros, peakRssBytes } = await readProbe(probe);
         const entry = measured.get(each.name) as Measured;
-        const said = child.stderr.split('\n').find((line) => line.startsWith('error: '))?.replace(/^error: .*?cannot be read as an Excel workbook: /, '') ?? child.stdout.split('\n')[0] ?? '';
-        measured.set(each.name, { ...entry, outcome: `exit ${child.code}: ${said}`, wallMs: [...entry.wallMs, child.wallMs], cpuMs: [...entry.cpuMs, cpuMicros / 1000], rss: [...entry.rss, peakRssBytes] });
+        const said =
+          child.stderr
+            .split('\n')
+            .find((line) => line.startsWith('error: '))
+            ?.replace(/^error: .*?cannot be read as an Excel workbook: /, '') ??
+          child.stdout.split('\n')[0] ??
+          '';
+        measured.set(each.name, {
+          ...entry,
+          outcome: `exit ${child.code}: ${said}`,
+          wallMs: [...entry.wallMs, child.wallMs],
+          cpuMs: [...entry.cpuMs, cpuMicros / 1000],
+          rss: [...entry.rss, peakRssBytes],
+        });
         await rm(out, { recursive: true, force: true });
       }
       process.stderr.write(`run ${run + 1}/${RUNS} done\n`);
@@ -253,9 +319,14 @@ try {
     if (entry.size < 2 * 1024 * 1024 && (wall > 10_000 || rss > 300 * 1024 * 1024)) met = false;
     if (Math.max(...entry.wallMs) > slowest.ms) slowest = { ms: Math.max(...entry.wallMs), name: each.name };
     const said = entry.outcome.length > 140 ? `${entry.outcome.slice(0, 140)}…` : entry.outcome;
-    lines.push(`| ${each.name}: ${each.what} | ${(entry.size / 1024 / 1024).toFixed(2)} MB | ${entry.inflated === 0 ? '' : mb(entry.inflated)} | ${(wall / 1000).toFixed(2)} s | ${(median(entry.cpuMs) / 1000).toFixed(2)} s | ${mb(rss)} | ${(wall / median(baseline.wallMs)).toFixed(2)} | ${said.replaceAll('|', '\\|')} |`);
+    lines.push(
+      `| ${each.name}: ${each.what} | ${(entry.size / 1024 / 1024).toFixed(2)} MB | ${entry.inflated === 0 ? '' : mb(entry.inflated)} | ${(wall / 1000).toFixed(2)} s | ${(median(entry.cpuMs) / 1000).toFixed(2)} s | ${mb(rss)} | ${(wall / median(baseline.wallMs)).toFixed(2)} | ${said.replaceAll('|', '\\|')} |`,
+    );
   }
-  lines.push(`target: every file under 2 MB handled within 300 MB and 10 s (medians): ${met ? 'met' : 'MISSED'}; the slowest single run: ${(slowest.ms / 1000).toFixed(2)} s (${slowest.name})`, '');
+  lines.push(
+    `target: every file under 2 MB handled within 300 MB and 10 s (medians): ${met ? 'met' : 'MISSED'}; the slowest single run: ${(slowest.ms / 1000).toFixed(2)} s (${slowest.name})`,
+    '',
+  );
   process.stdout.write(lines.join('\n'));
 } finally {
   await rm(dir, { recursive: true, force: true });

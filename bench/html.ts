@@ -26,7 +26,8 @@ function largePlan(): PlanDocument {
     const id = `3f2a9c1e-5b7d-4e8f-9a0b-${n.toString(16).padStart(12, '0')}`;
     const client = clients[n % CLIENTS] as string;
     const balance = 100 + ((n * 7919) % 100_000);
-    if (n % 100 === 7) rows.push(row(n + 2, id, client, 'drifted', [change('currentBalance', balance, balance + 100)], { live: { currentBalance: balance - 5 } }));
+    if (n % 100 === 7)
+      rows.push(row(n + 2, id, client, 'drifted', [change('currentBalance', balance, balance + 100)], { live: { currentBalance: balance - 5 } }));
     else if (n % 200 === 13) rows.push(row(n + 2, id, client, 'invalid', [], { problem: 'currentBalanceDelta -200000 would take the balance below 0' }));
     else if (n % 50 === 21) rows.push(row(n + 2, id, client, 'unchanged', [], { live: { currentBalance: balance } }));
     else {
@@ -56,7 +57,9 @@ await writeFile(file, html);
 const size = (await stat(file)).size;
 const jsonSize = Buffer.byteLength(JSON.stringify(plan));
 
-console.log(`plan.html for ${ROWS.toLocaleString('en-US')} rows over ${CLIENTS} clients (${plan.totals.changing.toLocaleString('en-US')} changing), median of ${RUNS} runs`);
+console.log(
+  `plan.html for ${ROWS.toLocaleString('en-US')} rows over ${CLIENTS} clients (${plan.totals.changing.toLocaleString('en-US')} changing), median of ${RUNS} runs`,
+);
 console.log('');
 console.log('| | figure |');
 console.log('|---|---:|');
@@ -93,14 +96,17 @@ else {
         });
       sorts.push(await clickTime('sort-balance-change'));
       nextPages.push(await clickTime('page-next'));
-      if ((await table.getAttribute('data-page')) !== '2' || (await table.locator('th[aria-sort="ascending"]').count()) !== 1) throw new Error('the sort or the next page did not happen');
+      if ((await table.getAttribute('data-page')) !== '2' || (await table.locator('th[aria-sort="ascending"]').count()) !== 1)
+        throw new Error('the sort or the next page did not happen');
 
       domRows = await page.locator('.paged tbody tr').count();
       heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
       await page.close();
     }
     console.log(`| Chromium: open the file → first page of changes drawn | ${ms(median(loads))} |`);
-    console.log(`| Chromium: sort all ${plan.totals.changing.toLocaleString('en-US')} changes by Change (in the page: click → rows replaced) | ${ms(median(sorts))} |`);
+    console.log(
+      `| Chromium: sort all ${plan.totals.changing.toLocaleString('en-US')} changes by Change (in the page: click → rows replaced) | ${ms(median(sorts))} |`,
+    );
     console.log(`| Chromium: next page (in the page: click → rows replaced) | ${ms(median(nextPages))} |`);
     console.log(`| rows in the DOM, all tables | ${domRows.toLocaleString('en-US')} |`);
     console.log(`| page's JavaScript heap | ${(heap / 1024 / 1024).toFixed(0)} MB |`);

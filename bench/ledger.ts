@@ -46,7 +46,13 @@ function record(n: number): LedgerRecord {
   };
 }
 
-const end = { status: 'completed', finishedAt: '2026-01-01T00:00:00.000Z', counts: { total: 500, updated: 498, failed: 2 }, requests: 1000, balance: { before: 50_000, after: 55_000, net: 5000, added: 5000, removed: 0 } };
+const end = {
+  status: 'completed',
+  finishedAt: '2026-01-01T00:00:00.000Z',
+  counts: { total: 500, updated: 498, failed: 2 },
+  requests: 1000,
+  balance: { before: 50_000, after: 55_000, net: 5000, added: 5000, removed: 0 },
+};
 
 async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(path);
@@ -98,11 +104,21 @@ try {
   // A report of REPORT_ROWS rows updated, as a guarded apply writes it.
   const folder = await mkdtemp(join(work, 'run-'));
   const header = 'line,outcome,httpStatus,attempts,error,id,clientId,currentBalanceDelta,sent,baseline.name,baseline.expiresOn,baseline.currentBalance';
-  await writeLines(join(folder, 'report.csv'), (function* () {
-    yield header;
-    for (let n = 0; n < REPORT_ROWS; n++) yield `${n + 2},updated,200,1,,3f2a9c1e-5b7d-4e8f-9a0b-${n.toString(16).padStart(12, '0')},c0ffee00-0000-4000-8000-000000000001,+5,"{""currentBalance"":${(n % 5000) + 5}}",,,${n % 5000}`;
-  })());
-  const summary = { rows: { total: REPORT_ROWS, updated: REPORT_ROWS }, options: { blind: false }, status: 'completed', finishedAt: '', requests: { sent: REPORT_ROWS } } as unknown as Summary<unknown>;
+  await writeLines(
+    join(folder, 'report.csv'),
+    (function* () {
+      yield header;
+      for (let n = 0; n < REPORT_ROWS; n++)
+        yield `${n + 2},updated,200,1,,3f2a9c1e-5b7d-4e8f-9a0b-${n.toString(16).padStart(12, '0')},c0ffee00-0000-4000-8000-000000000001,+5,"{""currentBalance"":${(n % 5000) + 5}}",,,${n % 5000}`;
+    })(),
+  );
+  const summary = {
+    rows: { total: REPORT_ROWS, updated: REPORT_ROWS },
+    options: { blind: false },
+    status: 'completed',
+    finishedAt: '',
+    requests: { sent: REPORT_ROWS },
+  } as unknown as Summary<unknown>;
   const passes: number[] = [];
   const bare: number[] = [];
   for (let run = 0; run < RUNS; run++) {

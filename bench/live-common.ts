@@ -24,7 +24,11 @@ export interface LiveMock {
 }
 
 export async function liveMock(clients: number, perClient: number, perPage: number, rate = 0, burst = 20, accounts = 1): Promise<LiveMock> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', MOCK, String(clients), String(perClient), String(perPage), String(rate), String(burst), String(accounts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=8192', MOCK, String(clients), String(perClient), String(perPage), String(rate), String(burst), String(accounts)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const batches: Batch[] = [];
   let firstPut: number | undefined;
   let origin = '';
@@ -54,9 +58,18 @@ export async function writeInput(path: string, batches: readonly Batch[], rows: 
   order.sort((a, b) => a.key - b.key);
   const out = createWriteStream(path);
   out.write(accounts ? 'id,clientId,creditAccountId,currentBalanceDelta\n' : 'id,clientId,currentBalance\n');
-  const line = (batch: Batch, index: number): string => (accounts ? `${batch.id},${batch.client},${batch.account},${1 + (index % 9)}` : `${batch.id},${batch.client},${5000 + (index % 997)}`);
+  const line = (batch: Batch, index: number): string =>
+    accounts ? `${batch.id},${batch.client},${batch.account},${1 + (index % 9)}` : `${batch.id},${batch.client},${5000 + (index % 997)}`;
   for (let at = 0; at < order.length; at += 10_000) {
-    if (!out.write(`${order.slice(at, at + 10_000).map(({ batch }, index) => line(batch, at + index)).join('\n')}\n`)) await once(out, 'drain');
+    if (
+      !out.write(
+        `${order
+          .slice(at, at + 10_000)
+          .map(({ batch }, index) => line(batch, at + index))
+          .join('\n')}\n`,
+      )
+    )
+      await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -67,9 +80,12 @@ export async function writeInput(path: string, batches: readonly Batch[], rows: 
  * another build's, to compare with; `exits`: the codes that mean it did its
  * work (`plan` ends with 1 when the plan it saved changes something).
  */
-export async function cli(args: readonly string[], out: string, options: { readonly cliPath?: string | undefined; readonly exits?: readonly number[] } = {}): Promise<Summary> {
+export async function cli(
+  args: readonly string[],
+  out: string,
+  options: { readonly cliPath?: string | undefined; readonly exits?: readonly number[] } = {},
+): Promise<Summary> {
   const child = await runNode([options.cliPath ?? CLI, ...args, '--out', out], { ...process.env, TI_API_KEY: MOCK_API_KEY });
   if (!(options.exits ?? [0]).includes(child.code ?? -1)) throw new Error(`ti-credits ${args[0]} exited ${child.code}:\n${child.stderr}\n${child.stdout}`);
   return readSummary(out);
 }
-

@@ -18,7 +18,14 @@ for (let client = 0; client < clients; client++) {
   const clientId = randomUUID();
   const accountIds = Array.from({ length: accounts }, () => randomUUID());
   for (let index = 0; index < perClient; index++) {
-    seed.push({ id: randomUUID(), clientId, creditAccountId: accountIds[index % accounts] ?? randomUUID(), name: `Batch ${client}-${index}`, currentBalance: 100 + (index % 900), expiresOn: '2027-12-31T23:59:59.000Z' });
+    seed.push({
+      id: randomUUID(),
+      clientId,
+      creditAccountId: accountIds[index % accounts] ?? randomUUID(),
+      name: `Batch ${client}-${index}`,
+      currentBalance: 100 + (index % 900),
+      expiresOn: '2027-12-31T23:59:59.000Z',
+    });
   }
 }
 let putSeen = false;

@@ -24,7 +24,8 @@ import { cli, liveMock, writeInput } from './live-common.js';
 const LIVE_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Which of (A), (B), (D), (E) to measure: BENCH_PARTS=B measures the reads per PUT alone. */
 const PARTS = process.env.BENCH_PARTS ?? 'ABDE';
-const spread = (values: readonly number[], digits: number): string => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+const spread = (values: readonly number[], digits: number): string =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-live-'));
 const lines: string[] = [];
@@ -39,8 +40,12 @@ try {
       const mock = await liveMock(clients, perClient, perPage, rate, burst);
       try {
         const ids = [...new Set(mock.batches.map((batch) => batch.client))];
-        const summary = await cli(['snapshot', ...ids.flatMap((client) => ['--client', client]), '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], join(dir, `snapshot-${run}`));
-        if (summary.snapshot?.batches !== clients * perClient || summary.requests.throttled > 0) throw new Error(`snapshot: ${JSON.stringify(summary.snapshot)}, ${summary.requests.throttled} throttled`);
+        const summary = await cli(
+          ['snapshot', ...ids.flatMap((client) => ['--client', client]), '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)],
+          join(dir, `snapshot-${run}`),
+        );
+        if (summary.snapshot?.batches !== clients * perClient || summary.requests.throttled > 0)
+          throw new Error(`snapshot: ${JSON.stringify(summary.snapshot)}, ${summary.requests.throttled} throttled`);
         ratios.push(summary.wallTimeMs / idealMs);
         process.stderr.write(`snapshot run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent} requests, wall/ideal ${ratios.at(-1)?.toFixed(3)}\n`);
       } finally {
@@ -67,16 +72,24 @@ try {
       try {
         const input = join(dir, `apply-${run}.csv`);
         await writeInput(input, mock.batches, rows);
-        const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst), '--max-staleness', staleness], join(dir, `apply-${run}`));
+        const summary = await cli(
+          ['apply', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst), '--max-staleness', staleness],
+          join(dir, `apply-${run}`),
+        );
         const puts = summary.rows.updated ?? 0;
         if (puts !== rows) throw new Error(`apply updated ${puts} of ${rows}`);
         const ledger = Number(summary.reconciliation?.requests ?? 0);
         reconcileReads.push(ledger);
         shares.push((summary.requests.sent - puts - ledger) / puts);
         ratios.push(summary.wallTimeMs / idealMs);
-        process.stderr.write(`apply run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent - puts} reads for ${puts} PUTs, wall/PUT-only floor ${ratios.at(-1)?.toFixed(3)}, ${summary.requests.throttled} answered 429\n`);
+        process.stderr.write(
+          `apply run ${run + 1}/${LIVE_RUNS}: ${summary.requests.sent - puts} reads for ${puts} PUTs, wall/PUT-only floor ${ratios.at(-1)?.toFixed(3)}, ${summary.requests.throttled} answered 429\n`,
+        );
         const folder = join(dir, `apply-${run}`);
-        const verify = await runNode([CLI, 'verify', folder, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+        const verify = await runNode([CLI, 'verify', folder, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst)], {
+          ...process.env,
+          TI_API_KEY: MOCK_API_KEY,
+        });
         if (verify.code !== 0) throw new Error(`verify exited ${verify.code}:\n${verify.stderr}\n${verify.stdout}`);
         const verified = JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8')) as Summary<unknown>;
         if (verified.rows.holds !== rows) throw new Error(`verify found ${verified.rows.holds} rows holding`);
@@ -88,7 +101,10 @@ try {
     }
     lines.push(
       `(B) apply of ${round(rows)} rows over ${clients} clients in random order, mock at ${rate}/min burst ${burst}, --max-staleness ${staleness}; PUT-only floor ${(idealMs / 1000).toFixed(1)} s`,
-      `    read requests of the batch lists / PUTs, median (min–max) of ${LIVE_RUNS}: ${spread(shares.map((share) => share * 100), 2)}%; target ≤ 25%: ${median(shares) <= 0.25 ? 'met' : 'MISSED'}`,
+      `    read requests of the batch lists / PUTs, median (min–max) of ${LIVE_RUNS}: ${spread(
+        shares.map((share) => share * 100),
+        2,
+      )}%; target ≤ 25%: ${median(shares) <= 0.25 ? 'met' : 'MISSED'}`,
       `    then the credit ledger read to reconcile the run: ${spread(reconcileReads, 0)} requests`,
       `    wall / PUT-only floor: ${spread(ratios, 3)}`,
       `    then verify of the ${round(rows)} rows updated: ${spread(verifyRequests, 0)} requests, ${spread(verifySeconds, 1)} s`,
@@ -105,20 +121,46 @@ try {
         try {
           const account = mock.batches[0]?.account ?? '';
           const input = join(dir, `large-${named}-${run}.csv`);
-          await writeInput(input, mock.batches.filter((batch) => batch.account === account), rows, true);
+          await writeInput(
+            input,
+            mock.batches.filter((batch) => batch.account === account),
+            rows,
+            true,
+          );
           if (!named) await writeFile(input, (await readFile(input, 'utf8')).replace(/^id,clientId,creditAccountId,/, 'id,clientId,note,'));
-          const summary = await cli(['apply', '--yes', input, '--base-url', mock.origin, '--rate', String(rate), '--burst', String(burst), '--max-staleness', staleness, '--no-reconcile'], join(dir, `large-${named}-${run}`));
+          const summary = await cli(
+            [
+              'apply',
+              '--yes',
+              input,
+              '--base-url',
+              mock.origin,
+              '--rate',
+              String(rate),
+              '--burst',
+              String(burst),
+              '--max-staleness',
+              staleness,
+              '--no-reconcile',
+            ],
+            join(dir, `large-${named}-${run}`),
+          );
           const puts = summary.rows.updated ?? 0;
           if (puts !== rows) throw new Error(`apply updated ${puts} of ${rows}`);
           const planReads = Math.ceil(perClient / 100);
           shares.push((summary.requests.sent - puts - planReads) / puts);
-          process.stderr.write(`large client run ${run + 1}/${LIVE_RUNS}${named ? '' : ' (no creditAccountId)'}: ${summary.requests.sent - puts} reads for ${puts} PUTs\n`);
+          process.stderr.write(
+            `large client run ${run + 1}/${LIVE_RUNS}${named ? '' : ' (no creditAccountId)'}: ${summary.requests.sent - puts} reads for ${puts} PUTs\n`,
+          );
         } finally {
           mock.stop();
         }
       }
       lines.push(
-        `(D) apply of ${rows} rows of one credit account of a client of ${round(perClient)} batches in ${accounts} accounts, ${named ? 'with' : 'without'} a creditAccountId column, mock at ${rate}/min, --max-staleness ${staleness}: reads after the plan's / PUTs ${spread(shares.map((share) => share * 100), 1)}%${named ? `; target ≤ 25%: ${median(shares) <= 0.25 ? 'met' : 'MISSED'}` : ''}`,
+        `(D) apply of ${rows} rows of one credit account of a client of ${round(perClient)} batches in ${accounts} accounts, ${named ? 'with' : 'without'} a creditAccountId column, mock at ${rate}/min, --max-staleness ${staleness}: reads after the plan's / PUTs ${spread(
+          shares.map((share) => share * 100),
+          1,
+        )}%${named ? `; target ≤ 25%: ${median(shares) <= 0.25 ? 'met' : 'MISSED'}` : ''}`,
       );
     }
   }
@@ -136,7 +178,10 @@ try {
           const input = join(dir, `first-${which}-${run}.csv`);
           await writeInput(input, mock.batches, rows);
           const launched = Date.now();
-          const child = await runNode([cliPath, 'apply', '--yes', input, '--base-url', mock.origin, '--rate', '0', '--out', join(dir, `first-${which}-${run}`)], { ...process.env, TI_API_KEY: MOCK_API_KEY });
+          const child = await runNode(
+            [cliPath, 'apply', '--yes', input, '--base-url', mock.origin, '--rate', '0', '--out', join(dir, `first-${which}-${run}`)],
+            { ...process.env, TI_API_KEY: MOCK_API_KEY },
+          );
           if (child.code !== 0) throw new Error(`${which} exited ${child.code}: ${child.stderr}`);
           times[which].push((mock.firstPut() ?? Number.NaN) - launched);
         } finally {

@@ -82,10 +82,24 @@ async function apply(server: Server, origin: string, flags: readonly string[], h
   const parent = home ?? join(dir, `home-${++folders}`);
   await mkdir(parent, { recursive: true });
   const out = join(parent, `run-${++folders}`);
-  const args = [cli, 'apply', '--blind', '--yes', await inputOf(server.rows), '--base-url', origin, ...flags, '--concurrency', String(CONCURRENCY), '--out', out];
+  const args = [
+    cli,
+    'apply',
+    '--blind',
+    '--yes',
+    await inputOf(server.rows),
+    '--base-url',
+    origin,
+    ...flags,
+    '--concurrency',
+    String(CONCURRENCY),
+    '--out',
+    out,
+  ];
   const child = await runNode(args, { ...process.env, TI_API_KEY: MOCK_API_KEY });
   const summary = await readSummary(out);
-  if (child.code !== 0 || summary.rows.updated !== server.rows) throw new Error(`apply ${flags.join(' ')} exited ${child.code} with ${summary.rows.updated} rows updated:\n${child.stderr}`);
+  if (child.code !== 0 || summary.rows.updated !== server.rows)
+    throw new Error(`apply ${flags.join(' ')} exited ${child.code} with ${summary.rows.updated} rows updated:\n${child.stderr}`);
   await rm(out, { recursive: true });
   return { ratio: summary.wallTimeMs / idealMs(server), requests: summary.requests.sent, throttled: summary.requests.throttled, rows: server.rows };
 }
@@ -108,18 +122,54 @@ try {
   const enterprise = await mockFor(ENTERPRISE);
   const key600 = await mockFor(KEY_600);
   const headerCells: Cell[] = [
-    { label: `(a) ti-credits apply --rate ${WITH_HEADERS.limit} --burst ${WITH_HEADERS.burst}`, server: WITH_HEADERS, measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit), '--burst', String(WITH_HEADERS.burst)]), results: [] },
-    { label: `(b) ti-credits apply --rate ${WITH_HEADERS.limit * 10} --burst ${WITH_HEADERS.burst}`, server: WITH_HEADERS, measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit * 10), '--burst', String(WITH_HEADERS.burst)]), results: [] },
+    {
+      label: `(a) ti-credits apply --rate ${WITH_HEADERS.limit} --burst ${WITH_HEADERS.burst}`,
+      server: WITH_HEADERS,
+      measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit), '--burst', String(WITH_HEADERS.burst)]),
+      results: [],
+    },
+    {
+      label: `(b) ti-credits apply --rate ${WITH_HEADERS.limit * 10} --burst ${WITH_HEADERS.burst}`,
+      server: WITH_HEADERS,
+      measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit * 10), '--burst', String(WITH_HEADERS.burst)]),
+      results: [],
+    },
     { label: 'p-limit + p-retry, defaults (bench/naive-loop.ts)', server: WITH_HEADERS, measure: () => naive(WITH_HEADERS, told.origin), results: [] },
-    { label: '(c) ti-credits apply --rate 0, no --burst: limit and burst learned', server: ENTERPRISE, measure: () => apply(ENTERPRISE, enterprise.origin, ['--rate', '0']), results: [] },
-    { label: '(d) ti-credits apply, no --rate, no --burst: the default follows the header', server: KEY_600, measure: () => apply(KEY_600, key600.origin, []), results: [] },
+    {
+      label: '(c) ti-credits apply --rate 0, no --burst: limit and burst learned',
+      server: ENTERPRISE,
+      measure: () => apply(ENTERPRISE, enterprise.origin, ['--rate', '0']),
+      results: [],
+    },
+    {
+      label: '(d) ti-credits apply, no --rate, no --burst: the default follows the header',
+      server: KEY_600,
+      measure: () => apply(KEY_600, key600.origin, []),
+      results: [],
+    },
     { label: 'p-limit + p-retry, defaults, same 600/min key', server: KEY_600, measure: () => naive(KEY_600, key600.origin), results: [] },
   ];
   if (BASELINE_CLI !== undefined) {
     headerCells.push(
-      { label: `(a) with ${BASELINE_CLI}`, server: WITH_HEADERS, measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit), '--burst', String(WITH_HEADERS.burst)], undefined, BASELINE_CLI), results: [] },
-      { label: `(b) with ${BASELINE_CLI}`, server: WITH_HEADERS, measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit * 10), '--burst', String(WITH_HEADERS.burst)], undefined, BASELINE_CLI), results: [] },
-      { label: `(c) with ${BASELINE_CLI}`, server: ENTERPRISE, measure: () => apply(ENTERPRISE, enterprise.origin, ['--rate', '0'], undefined, BASELINE_CLI), results: [] },
+      {
+        label: `(a) with ${BASELINE_CLI}`,
+        server: WITH_HEADERS,
+        measure: () => apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit), '--burst', String(WITH_HEADERS.burst)], undefined, BASELINE_CLI),
+        results: [],
+      },
+      {
+        label: `(b) with ${BASELINE_CLI}`,
+        server: WITH_HEADERS,
+        measure: () =>
+          apply(WITH_HEADERS, told.origin, ['--rate', String(WITH_HEADERS.limit * 10), '--burst', String(WITH_HEADERS.burst)], undefined, BASELINE_CLI),
+        results: [],
+      },
+      {
+        label: `(c) with ${BASELINE_CLI}`,
+        server: ENTERPRISE,
+        measure: () => apply(ENTERPRISE, enterprise.origin, ['--rate', '0'], undefined, BASELINE_CLI),
+        results: [],
+      },
       { label: `(d) with ${BASELINE_CLI}`, server: KEY_600, measure: () => apply(KEY_600, key600.origin, [], undefined, BASELINE_CLI), results: [] },
     );
   }
@@ -137,7 +187,13 @@ try {
         { label: 'ti-credits, no --rate (the default)', server, measure: () => apply(server, mock.origin, []), results: [] },
         { label: 'p-limit + p-retry, defaults (bench/naive-loop.ts)', server, measure: () => naive(server, mock.origin), results: [] },
       ];
-      if (!zero) cells.push({ label: 'ti-credits --rate 100000, run again (pace.json)', server, measure: (round) => apply(server, mock.origin, ['--rate', '100000'], home(round)), results: [] });
+      if (!zero)
+        cells.push({
+          label: 'ti-credits --rate 100000, run again (pace.json)',
+          server,
+          measure: (round) => apply(server, mock.origin, ['--rate', '100000'], home(round)),
+          results: [],
+        });
       columns.push({ title: `burst ${burst}, ${zero ? '`Retry-After: 0`' : 'honest Retry-After'}`, server, cells });
     }
   }
@@ -147,7 +203,9 @@ try {
       await sleep(refillMs(cell.server));
       const measure = await cell.measure(round);
       cell.results.push(measure);
-      process.stderr.write(`run ${round + 1}/${RUNS} ${cell.label} (${cell.server.limit}/min, burst ${cell.server.burst}): wall/ideal ${measure.ratio.toFixed(3)}, ${measure.throttled} of ${measure.requests} requests answered 429\n`);
+      process.stderr.write(
+        `run ${round + 1}/${RUNS} ${cell.label} (${cell.server.limit}/min, burst ${cell.server.burst}): wall/ideal ${measure.ratio.toFixed(3)}, ${measure.throttled} of ${measure.requests} requests answered 429\n`,
+      );
     }
   }
 
@@ -182,9 +240,13 @@ try {
     const labels = [...new Set(columns.flatMap((column) => column.cells.map((cell) => cell.label)))];
     for (const label of labels) {
       const cells = columns.map((column) => column.cells.find((cell) => cell.label === label));
-      lines.push(`| ${label} | ${cells.map((cell) => (cell === undefined ? '' : `${ratio(cell.results).toFixed(2)}, ${perRow(cell.results).toFixed(3)}`)).join(' | ')} |`);
+      lines.push(
+        `| ${label} | ${cells.map((cell) => (cell === undefined ? '' : `${ratio(cell.results).toFixed(2)}, ${perRow(cell.results).toFixed(3)}`)).join(' | ')} |`,
+      );
     }
-    const toldTooHigh = columns.flatMap((column) => column.cells.filter((cell) => cell.label === 'ti-credits --rate 100000' || cell.label === 'ti-credits --rate 1200'));
+    const toldTooHigh = columns.flatMap((column) =>
+      column.cells.filter((cell) => cell.label === 'ti-credits --rate 100000' || cell.label === 'ti-credits --rate 1200'),
+    );
     const met = toldTooHigh.every((cell) => ratio(cell.results) <= 1.35 && perRow(cell.results) <= 0.1);
     lines.push(`target, told too high (--rate 100000, 1200): at most 0.10 × 429 per row and 1.35 × the ideal in every column: ${met ? 'met' : 'MISSED'}`, '');
   }

@@ -48,7 +48,13 @@ for (const ledger of LEDGERS) {
   const seed: Partial<CreditBatch>[] = [];
   for (let client = 0; client < CLIENTS; client++) {
     for (let index = 0; index < PER_ACCOUNT; index++) {
-      seed.push({ id: `b0000000-0000-4000-8000-${hex(client * PER_ACCOUNT + index)}`, clientId: `c0000000-0000-4000-8000-${hex(client)}`, creditAccountId: `a0000000-0000-4000-8000-${hex(client)}`, currentBalance: 1_000_000, expiresOn: '2099-12-31T23:59:59.000Z' });
+      seed.push({
+        id: `b0000000-0000-4000-8000-${hex(client * PER_ACCOUNT + index)}`,
+        clientId: `c0000000-0000-4000-8000-${hex(client)}`,
+        creditAccountId: `a0000000-0000-4000-8000-${hex(client)}`,
+        currentBalance: 1_000_000,
+        expiresOn: '2099-12-31T23:59:59.000Z',
+      });
     }
   }
   const store = new CreditBatchStore(seed);
@@ -73,7 +79,15 @@ for (const ledger of LEDGERS) {
       await run.submit(updateCreditBatch, { line: index + 2, id, body, cells: [], before: {} }, (result) => {
         if (result.kind !== 'done') throw new Error(`the PUT of ${id} failed`);
         const before = read.get(id);
-        writes.push({ line: index + 2, id, clientId: before?.clientId ?? '', creditAccountId: result.value.creditAccountId, sent: body, readUpdatedAt: before?.updatedAt, writtenUpdatedAt: result.value.updatedAt });
+        writes.push({
+          line: index + 2,
+          id,
+          clientId: before?.clientId ?? '',
+          creditAccountId: result.value.creditAccountId,
+          sent: body,
+          readUpdatedAt: before?.updatedAt,
+          writtenUpdatedAt: result.value.updatedAt,
+        });
       });
     }
     await run.drain();
@@ -100,11 +114,15 @@ for (const ledger of LEDGERS) {
       if (result.kind !== 'checked') throw new Error(`not checked: ${result.reason}`);
       const found = result.overwritten.map((row) => row.id).sort();
       if (found.join() !== [...slipped].sort().join() || result.credits !== -7 * SLIPPED || result.unreadable.length > 0) {
-        throw new Error(`found ${found.length} rows overwritten (${result.credits} credits), ${result.unreadable.length} unreadable; expected the ${SLIPPED} slipped`);
+        throw new Error(
+          `found ${found.length} rows overwritten (${result.credits} credits), ${result.unreadable.length} unreadable; expected the ${SLIPPED} slipped`,
+        );
       }
       ({ requests, checked } = result);
     }
-    process.stderr.write(`ledger ${round(ledger)}: ${requests} requests, ${round(checked)} actions, ${median(walls).toFixed(0)} ms (PUTs ${putsMs.toFixed(0)} ms)\n`);
+    process.stderr.write(
+      `ledger ${round(ledger)}: ${requests} requests, ${round(checked)} actions, ${median(walls).toFixed(0)} ms (PUTs ${putsMs.toFixed(0)} ms)\n`,
+    );
     lines.push(
       `| ${round(ledger)} + ${SLIPPED} | ${round(checked)} | ${requests} (at least ${cost.minimumRequests}) | ${((requests / ROWS) * 100).toFixed(2)}% | ${((requests / PACE) * 60).toFixed(0)} s | ${median(walls).toFixed(0)} ms (${Math.min(...walls).toFixed(0)}–${Math.max(...walls).toFixed(0)}) | ${putsMs.toFixed(0)} ms | ${(median(walls) / putsMs).toFixed(3)} | ${globalThis.gc === undefined ? 'run with --expose-gc' : mb(median(heaps))} |`,
     );

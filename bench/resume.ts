@@ -89,7 +89,20 @@ class Probe {
 }
 
 function apply(input: string, origin: string, out: string, resume: boolean): ChildProcessByStdio<null, null, Readable> {
-  const args = [CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--concurrency', String(CONCURRENCY), ...(resume ? ['--resume', out] : ['--out', out])];
+  const args = [
+    CLI,
+    'apply',
+    '--blind',
+    '--yes',
+    input,
+    '--base-url',
+    origin,
+    '--rate',
+    '0',
+    '--concurrency',
+    String(CONCURRENCY),
+    ...(resume ? ['--resume', out] : ['--out', out]),
+  ];
   return spawn(process.execPath, args, { env: { ...process.env, TI_API_KEY: MOCK_API_KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -175,7 +188,11 @@ try {
       );
     }
     const m = (measures: readonly Measure[], key: keyof Measure): number => median(measures.map((measure) => measure[key]));
-    const cell = (measures: readonly Measure[], key: keyof Measure, show: (value: number) => string): string => `${show(m(measures, key))} (${spread(measures.map((measure) => measure[key]), show)})`;
+    const cell = (measures: readonly Measure[], key: keyof Measure, show: (value: number) => string): string =>
+      `${show(m(measures, key))} (${spread(
+        measures.map((measure) => measure[key]),
+        show,
+      )})`;
     const launchRatio = m(resumed, 'launchMs') / m(fresh, 'launchMs');
     const rssRatio = m(resumed, 'rss') / m(fresh, 'rss');
     const rewriteRatio = m(resumed, 'phaseMs') / m(fresh, 'phaseMs');

@@ -61,7 +61,8 @@ interface Measured {
 
 const measured = (): Measured => ({ rss: [], wall: [], scan: [], reads: [], plan: [] });
 const s = (values: readonly number[]): string => `${median(values).toFixed(1)} s`;
-const spreadMb = (values: readonly number[]): string => (values.length > 1 ? `${mb(median(values))} (${mb(Math.min(...values))}–${mb(Math.max(...values))})` : mb(values[0] ?? 0));
+const spreadMb = (values: readonly number[]): string =>
+  values.length > 1 ? `${mb(median(values))} (${mb(Math.min(...values))}–${mb(Math.max(...values))})` : mb(values[0] ?? 0);
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-scale-'));
 const lines: string[] = [];
@@ -91,7 +92,10 @@ try {
         for (const [command, build] of commands.flatMap((name) => builds.map((which) => [name, which] as const))) {
           const out = join(dir, `${command}-${build}-${rows}-${run}`);
           const started = performance.now();
-          const args = command === 'plan' ? ['plan', input, '--base-url', mock.origin, '--rate', '0'] : ['apply', '--dry-run', input, '--base-url', mock.origin, '--rate', '0'];
+          const args =
+            command === 'plan'
+              ? ['plan', input, '--base-url', mock.origin, '--rate', '0']
+              : ['apply', '--dry-run', input, '--base-url', mock.origin, '--rate', '0'];
           const summary = await cli(args, out, { cliPath: build === 'before' ? BASELINE_CLI : undefined, exits: command === 'plan' ? [1] : [0] });
           const wall = (performance.now() - started) / 1000;
           if (summary.rows.valid !== rows) throw new Error(`${command} found ${summary.rows.valid} of ${rows} rows valid`);
@@ -102,7 +106,9 @@ try {
           into.scan.push(phase.scan);
           into.reads.push(phase.reads);
           into.plan.push(phase.plan);
-          process.stderr.write(`${command}${build === 'before' ? ' (before)' : ''} ${round(rows)} rows, round ${run + 1}/${rounds}: ${mb(summary.peakRssBytes)}, ${wall.toFixed(1)} s (scan ${phase.scan.toFixed(1)}, reads ${phase.reads.toFixed(1)}, plan ${phase.plan.toFixed(1)}); csv-parse ${mb(parse.rss.at(-1) ?? 0)}, ${(parse.wall.at(-1) ?? 0).toFixed(1)} s\n`);
+          process.stderr.write(
+            `${command}${build === 'before' ? ' (before)' : ''} ${round(rows)} rows, round ${run + 1}/${rounds}: ${mb(summary.peakRssBytes)}, ${wall.toFixed(1)} s (scan ${phase.scan.toFixed(1)}, reads ${phase.reads.toFixed(1)}, plan ${phase.plan.toFixed(1)}); csv-parse ${mb(parse.rss.at(-1) ?? 0)}, ${(parse.wall.at(-1) ?? 0).toFixed(1)} s\n`,
+          );
           await rm(out, { recursive: true, force: true });
         }
       } finally {
@@ -119,13 +125,20 @@ try {
       `| csv-parse alone, same file (baseline) | ${spreadMb(parse.rss)} | ${s(parse.wall)} | | | | |`,
       `| ratio dry run / csv-parse | ${(median(dry.rss) / median(parse.rss)).toFixed(1)}× | ${(median(dry.wall) / median(parse.wall)).toFixed(1)}× | | | | |`,
       ...(rows === 100_000
-        ? [`| plan (saved: plan.json, plan.html) | ${spreadMb(plans.rss)} | ${s(plans.wall)} | ${s(plans.scan)} | ${s(plans.reads)} | ${s(plans.plan)} | ${((100 * median(plans.plan)) / median(plans.wall)).toFixed(0)}% |`, `| ratio plan / dry run | ${(median(plans.rss) / median(dry.rss)).toFixed(2)}× | | | | | |`]
+        ? [
+            `| plan (saved: plan.json, plan.html) | ${spreadMb(plans.rss)} | ${s(plans.wall)} | ${s(plans.scan)} | ${s(plans.reads)} | ${s(plans.plan)} | ${((100 * median(plans.plan)) / median(plans.wall)).toFixed(0)}% |`,
+            `| ratio plan / dry run | ${(median(plans.rss) / median(dry.rss)).toFixed(2)}× | | | | | |`,
+          ]
         : []),
       ...(BASELINE_CLI === undefined
         ? []
         : [
             `| before: apply --dry-run (${BASELINE_CLI}) | ${spreadMb(dryBefore.rss)} | ${s(dryBefore.wall)} | ${s(dryBefore.scan)} | ${s(dryBefore.reads)} | ${s(dryBefore.plan)} | ${((100 * median(dryBefore.plan)) / median(dryBefore.wall)).toFixed(0)}% |`,
-            ...(rows === 100_000 ? [`| before: plan | ${spreadMb(before.plan.rss)} | ${s(before.plan.wall)} | ${s(before.plan.scan)} | ${s(before.plan.reads)} | ${s(before.plan.plan)} | ${((100 * median(before.plan.plan)) / median(before.plan.wall)).toFixed(0)}% |`] : []),
+            ...(rows === 100_000
+              ? [
+                  `| before: plan | ${spreadMb(before.plan.rss)} | ${s(before.plan.wall)} | ${s(before.plan.scan)} | ${s(before.plan.reads)} | ${s(before.plan.plan)} | ${((100 * median(before.plan.plan)) / median(before.plan.wall)).toFixed(0)}% |`,
+                ]
+              : []),
           ]),
       '',
     );
@@ -164,7 +177,9 @@ try {
       // The dry run's key check (GET /ping) comes before the reads and spends one of the burst.
       const floor = ((summary.requests.sent - burst) / rate) * 60;
       ratios.push(phase.reads / floor);
-      process.stderr.write(`reads at ${rate}/min, round ${run + 1}/${RUNS}: ${summary.requests.sent} requests, reads ${phase.reads.toFixed(1)} s, floor ${floor.toFixed(1)} s\n`);
+      process.stderr.write(
+        `reads at ${rate}/min, round ${run + 1}/${RUNS}: ${summary.requests.sent} requests, reads ${phase.reads.toFixed(1)} s, floor ${floor.toFixed(1)} s\n`,
+      );
     } finally {
       mock.stop();
     }
@@ -176,7 +191,10 @@ try {
     '',
     `target: a live plan of 1,000,000 rows within 250 MB: ${big === undefined ? 'not measured' : `${mb(median(big.rss))}, ${median(big.rss) <= 250 * 1024 * 1024 ? 'met' : 'MISSED'}`}`,
     `target: plan within 1.2× the dry run's memory: ${small === undefined ? 'not measured' : `${(median(plans.rss) / median(small.rss)).toFixed(2)}×, ${median(plans.rss) <= 1.2 * median(small.rss) ? 'met' : 'MISSED'}`}`,
-    ...[...results].map(([count, dry]) => `target: the plan pass at most 25% of the run, ${round(Number(count))} rows: ${((100 * median(dry.plan)) / median(dry.wall)).toFixed(0)}%, ${median(dry.plan) <= 0.25 * median(dry.wall) ? 'met' : 'MISSED'}`),
+    ...[...results].map(
+      ([count, dry]) =>
+        `target: the plan pass at most 25% of the run, ${round(Number(count))} rows: ${((100 * median(dry.plan)) / median(dry.wall)).toFixed(0)}%, ${median(dry.plan) <= 0.25 * median(dry.wall) ? 'met' : 'MISSED'}`,
+    ),
     `target: the reads at most 1.05× their floor at the limit: ${median(ratios).toFixed(3)}, ${median(ratios) <= 1.05 ? 'met' : 'MISSED'}`,
     `target (issue 15): apply of 100,000 rows with live values within 150 MB: ${mb(median(applied))}, ${median(applied) <= 150 * 1024 * 1024 ? 'met' : 'MISSED'}`,
     '',

@@ -15,7 +15,13 @@ import { SOAK_CLIENT } from './soak-client.js';
  */
 const [rows = 1, latencyMs = 0] = process.argv.slice(2).map(Number);
 const ids = Array.from({ length: rows }, (_, row) => `3f2a9c1e-5b7d-4e8f-9a0b-${row.toString(16).padStart(12, '0')}`);
-const seed: Partial<CreditBatch>[] = ids.map((id, row) => ({ id, clientId: SOAK_CLIENT, name: `Batch ${row}`, currentBalance: 100, expiresOn: '2027-12-31T23:59:59.000Z' }));
+const seed: Partial<CreditBatch>[] = ids.map((id, row) => ({
+  id,
+  clientId: SOAK_CLIENT,
+  name: `Batch ${row}`,
+  currentBalance: 100,
+  expiresOn: '2027-12-31T23:59:59.000Z',
+}));
 const mock = await startMockApi({ port: 0, store: new CreditBatchStore(seed), faults: { latencyMs } });
 process.stdout.write(`listening on ${mock.origin}\n`);
 for await (const line of createInterface({ input: process.stdin })) {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { MOCK_API_KEY } from '../src/mock/server.js';
 import { mulberry32 } from '../src/mock/faults.js';
-import { RESENT_NOTE } from '../src/report/recorded-report.js';
+import { RESENT_NOTE } from '../src/report/resent-note.js';
 import { CLI, readSummary, writeRows } from './common.js';
 import { SOAK_CLIENT } from './soak-client.js';
 
@@ -96,8 +96,16 @@ class SoakMock {
 }
 
 /** Runs the command line; kills it after `killAfterMs` when given. */
-async function runCli(args: readonly string[], cwd: string, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: MOCK_API_KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
+async function runCli(
+  args: readonly string[],
+  cwd: string,
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, TI_API_KEY: MOCK_API_KEY },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
@@ -113,7 +121,18 @@ async function repetition(mode: Mode, totals: Totals): Promise<void> {
     const input = join(dir, 'input.csv');
     await writeRows(input, ROWS);
     const folder = join(dir, 'run');
-    const args = ['apply', ...(mode === 'blind' ? ['--blind'] : ['--client', SOAK_CLIENT]), '--yes', input, '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'];
+    const args = [
+      'apply',
+      ...(mode === 'blind' ? ['--blind'] : ['--client', SOAK_CLIENT]),
+      '--yes',
+      input,
+      '--base-url',
+      mock.origin,
+      '--rate',
+      '0',
+      '--concurrency',
+      '4',
+    ];
     // A fresh run of ROWS rows takes about ROWS × LATENCY_MS / 4 plus start-up: kills land anywhere in it.
     const span = 300 + (ROWS * LATENCY_MS) / 4;
     const kills = 1 + Math.floor(random() * 3);
@@ -122,9 +141,18 @@ async function repetition(mode: Mode, totals: Totals): Promise<void> {
       if (killed.signal === 'SIGKILL') totals.kills++;
       else if (killed.code !== 0 && killed.code !== 2) throw new Error(`a session ended with ${String(killed.code)}:\n${killed.stderr}`);
       // Killed before run.json was written: nothing was sent, and the run starts afresh.
-      if (!(await readFile(join(folder, 'run.json')).then(() => true, () => false))) await rm(folder, { recursive: true, force: true });
+      if (
+        !(await readFile(join(folder, 'run.json')).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await rm(folder, { recursive: true, force: true });
     }
-    const exists = await readFile(join(folder, 'run.json')).then(() => true, () => false);
+    const exists = await readFile(join(folder, 'run.json')).then(
+      () => true,
+      () => false,
+    );
     const last = await runCli(exists ? [...args, '--resume', folder] : [...args, '--out', folder], dir);
     if (last.code !== 0) throw new Error(`the last session ended with ${String(last.code)}:\n${last.stderr}`);
     // A killed session's request still in the mock's hands is answered to no one within its latency.
@@ -169,7 +197,21 @@ const line = (label: string, value: number | string): string => `  ${label.padEn
 let failed = false;
 const started = performance.now();
 for (const mode of MODES) {
-  const totals: Totals = { runs: 0, kills: 0, appliedTwiceUnflagged: 0, missing: 0, appliedTwiceFlagged: 0, flagged: 0, sent: 0, attempts: 0, received: 0, reads: 0, mismatchedSent: 0, stateWrong: 0, notCompleted: 0 };
+  const totals: Totals = {
+    runs: 0,
+    kills: 0,
+    appliedTwiceUnflagged: 0,
+    missing: 0,
+    appliedTwiceFlagged: 0,
+    flagged: 0,
+    sent: 0,
+    attempts: 0,
+    received: 0,
+    reads: 0,
+    mismatchedSent: 0,
+    stateWrong: 0,
+    notCompleted: 0,
+  };
   const modeStarted = performance.now();
   // The time bound is shared: each mode gets its part of what is left.
   const deadline = modeStarted + (SECONDS * 1000 - (modeStarted - started)) / (MODES.length - MODES.indexOf(mode));
@@ -184,7 +226,10 @@ for (const mode of MODES) {
     line("sum of the reports' attempts", totals.attempts),
     line('PUTs the mock received', totals.received),
     ...(mode === 'live' ? [line('GETs the mock received (reads)', totals.reads)] : []),
-    line(mode === 'blind' ? 'runs whose requests.sent differs from their attempts (must be 0)' : 'runs whose PUTs received exceed their attempts (must be 0)', totals.mismatchedSent),
+    line(
+      mode === 'blind' ? 'runs whose requests.sent differs from their attempts (must be 0)' : 'runs whose PUTs received exceed their attempts (must be 0)',
+      totals.mismatchedSent,
+    ),
     line("batches not holding the CSV's value (must be 0)", totals.stateWrong),
     line('runs not completed with one line per row (must be 0)', totals.notCompleted),
   ];

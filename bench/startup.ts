@@ -31,7 +31,19 @@ const ID = '3f2a9c1e-5b7d-4e8f-9a0b-000000000001';
 
 const dir = await mkdtemp(join(tmpdir(), 'ti-credits-bench-startup-'));
 const seed = join(dir, 'seed.json');
-await writeFile(seed, JSON.stringify([{ id: ID, clientId: CLIENT, creditAccountId: 'acc00000-0000-4000-8000-000000000001', name: 'Batch 1', currentBalance: 5, expiresOn: '2027-03-31T23:59:59.000Z' }]));
+await writeFile(
+  seed,
+  JSON.stringify([
+    {
+      id: ID,
+      clientId: CLIENT,
+      creditAccountId: 'acc00000-0000-4000-8000-000000000001',
+      name: 'Batch 1',
+      currentBalance: 5,
+      expiresOn: '2027-03-31T23:59:59.000Z',
+    },
+  ]),
+);
 const mock = await spawnMock(['--seed', seed]);
 try {
   const input = join(dir, 'one.csv');
@@ -56,13 +68,17 @@ try {
       const args = kind === 'blind' ? ['--blind', input] : [join(dir, 'live.csv')];
       const child = await runNode([...probe.nodeArgs, CLI, 'apply', '--yes', ...args, '--base-url', mock.origin, '--out', out], env);
       const summary = await readSummary(out);
-      if (child.code !== 0 || (summary.rows.updated ?? 0) + (summary.rows.unchanged ?? 0) !== 1) throw new Error(`apply ${kind} exited ${child.code}:\n${child.stderr}`);
+      if (child.code !== 0 || (summary.rows.updated ?? 0) + (summary.rows.unchanged ?? 0) !== 1)
+        throw new Error(`apply ${kind} exited ${child.code}:\n${child.stderr}`);
       times[kind].push(child.wallMs);
       cpus[kind].push(await readCpu(cpuFile));
     }
-    process.stderr.write(`round ${run + 1}/${RUNS}: naive ${times.naive.at(-1)?.toFixed(0)} ms, apply --blind ${times.blind.at(-1)?.toFixed(0)} ms, apply reading first ${times.live.at(-1)?.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `round ${run + 1}/${RUNS}: naive ${times.naive.at(-1)?.toFixed(0)} ms, apply --blind ${times.blind.at(-1)?.toFixed(0)} ms, apply reading first ${times.live.at(-1)?.toFixed(0)} ms\n`,
+    );
   }
-  const s = (values: readonly number[]): string => `${(median(values) / 1000).toFixed(2)} s (${(Math.min(...values) / 1000).toFixed(2)}–${(Math.max(...values) / 1000).toFixed(2)})`;
+  const s = (values: readonly number[]): string =>
+    `${(median(values) / 1000).toFixed(2)} s (${(Math.min(...values) / 1000).toFixed(2)}–${(Math.max(...values) / 1000).toFixed(2)})`;
   const cpu = (values: readonly number[]): string => `${(median(values) / 1e6).toFixed(2)} s`;
   const ratio = (kind: 'blind' | 'live'): string => (median(times[kind]) / median(times.naive)).toFixed(2);
   process.stdout.write(
@@ -107,7 +123,11 @@ async function firstRequest(folder: string): Promise<string> {
       parse.push(baseline.wallMs);
       probe.stdin.write('arm\n');
       const launched = Date.now();
-      const apply = spawn(process.execPath, [CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--out', join(folder, `big-${run}`)], { env: { ...process.env, TI_API_KEY: MOCK_API_KEY }, stdio: 'ignore' });
+      const apply = spawn(
+        process.execPath,
+        [CLI, 'apply', '--blind', '--yes', input, '--base-url', origin, '--rate', '0', '--out', join(folder, `big-${run}`)],
+        { env: { ...process.env, TI_API_KEY: MOCK_API_KEY }, stdio: 'ignore' },
+      );
       const arrived = Number(await next('first'));
       apply.kill('SIGKILL');
       await once(apply, 'close');
@@ -118,7 +138,8 @@ async function firstRequest(folder: string): Promise<string> {
   } finally {
     probe.kill();
   }
-  const sec = (values: readonly number[]): string => `${(median(values) / 1000).toFixed(1)} s (${(Math.min(...values) / 1000).toFixed(1)}–${(Math.max(...values) / 1000).toFixed(1)})`;
+  const sec = (values: readonly number[]): string =>
+    `${(median(values) / 1000).toFixed(1)} s (${(Math.min(...values) / 1000).toFixed(1)}–${(Math.max(...values) / 1000).toFixed(1)})`;
   return [
     '',
     `fresh apply --blind of ${FIRST_ROWS.toLocaleString('en-US')} rows: launch → first request ${sec(first)}; csv-parse alone reading the file ${sec(parse)}; ratio ${(median(first) / median(parse)).toFixed(2)}`,

@@ -41,7 +41,8 @@ try {
     const child = await runNode([...probe.nodeArgs, CLI, 'validate', input, '--out', out], probe.env);
     validate.cpu.push(await readCpu(cpuFile));
     const summary = await readSummary(out);
-    if (child.code !== 0 || summary.rows.valid !== ROWS) throw new Error(`validate exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
+    if (child.code !== 0 || summary.rows.valid !== ROWS)
+      throw new Error(`validate exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
     validate.ms.push(child.wallMs);
     validate.rss.push(summary.peakRssBytes);
     await rm(out, { recursive: true });
@@ -70,7 +71,11 @@ try {
   const sameRows = join(dir, 'same-rows.csv');
   await writeWorkbookRows(workbook, WORKBOOK_ROWS);
   await writeRows(sameRows, WORKBOOK_ROWS);
-  const measured = { workbook: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] }, csv: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] }, exceljs: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] } };
+  const measured = {
+    workbook: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] },
+    csv: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] },
+    exceljs: { ms: [] as number[], rss: [] as number[], cpu: [] as number[] },
+  };
   for (let run = 0; run < RUNS; run++) {
     const alone = await runNode([...probe.nodeArgs, EXCELJS, workbook], probe.env);
     const read = JSON.parse(alone.stdout) as { rows: number; peakRssBytes: number };
@@ -78,17 +83,23 @@ try {
     measured.exceljs.ms.push(alone.wallMs);
     measured.exceljs.rss.push(read.peakRssBytes);
     measured.exceljs.cpu.push(await readCpu(cpuFile));
-    for (const [kind, path] of [['workbook', workbook], ['csv', sameRows]] as const) {
+    for (const [kind, path] of [
+      ['workbook', workbook],
+      ['csv', sameRows],
+    ] as const) {
       const out = join(dir, `${kind}-${run}`);
       const child = await runNode([...probe.nodeArgs, CLI, 'validate', path, '--out', out], probe.env);
       measured[kind].cpu.push(await readCpu(cpuFile));
       const summary = await readSummary(out);
-      if (child.code !== 0 || summary.rows.valid !== WORKBOOK_ROWS) throw new Error(`validate of the ${kind} exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
+      if (child.code !== 0 || summary.rows.valid !== WORKBOOK_ROWS)
+        throw new Error(`validate of the ${kind} exited ${child.code} with ${summary.rows.valid} valid rows:\n${child.stderr}`);
       measured[kind].ms.push(child.wallMs);
       measured[kind].rss.push(summary.peakRssBytes);
       await rm(out, { recursive: true });
     }
-    process.stderr.write(`run ${run + 1}/${RUNS}: workbook ${round(measured.workbook.ms.at(-1) ?? 0)} ms, exceljs alone ${round(measured.exceljs.ms.at(-1) ?? 0)} ms, csv ${round(measured.csv.ms.at(-1) ?? 0)} ms\n`);
+    process.stderr.write(
+      `run ${run + 1}/${RUNS}: workbook ${round(measured.workbook.ms.at(-1) ?? 0)} ms, exceljs alone ${round(measured.exceljs.ms.at(-1) ?? 0)} ms, csv ${round(measured.csv.ms.at(-1) ?? 0)} ms\n`,
+    );
   }
   const line = (label: string, times: { ms: number[]; rss: number[]; cpu: number[] }): string =>
     `| ${label} | ${round((WORKBOOK_ROWS * 1000) / median(times.ms))} | ${(median(times.ms) / 1000).toFixed(1)} s | ${(median(times.cpu) / 1e6).toFixed(1)} s | ${mb(median(times.rss))} | ${mb(Math.max(...times.rss))} |`;

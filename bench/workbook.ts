@@ -20,7 +20,10 @@ try {
   await writeRows(csv, ROWS);
   const measured = { workbook: { ms: [] as number[], rss: [] as number[] }, csv: { ms: [] as number[], rss: [] as number[] } };
   for (let run = 0; run < RUNS; run++) {
-    for (const [kind, path] of [['workbook', workbook], ['csv', csv]] as const) {
+    for (const [kind, path] of [
+      ['workbook', workbook],
+      ['csv', csv],
+    ] as const) {
       const child = await runNode([READ, kind, path]);
       if (child.code !== 0) throw new Error(`reading the ${kind} failed:\n${child.stderr}`);
       const result = JSON.parse(child.stdout) as { rows: number; peakRssBytes: number };
@@ -30,7 +33,8 @@ try {
     }
     process.stderr.write(`run ${run + 1}/${RUNS}: workbook ${round(measured.workbook.ms.at(-1) ?? 0)} ms, csv ${round(measured.csv.ms.at(-1) ?? 0)} ms\n`);
   }
-  const line = (label: string, times: { ms: number[]; rss: number[] }): string => `| ${label} | ${round((ROWS * 1000) / median(times.ms))} | ${(median(times.ms) / 1000).toFixed(1)} s | ${mb(median(times.rss))} |`;
+  const line = (label: string, times: { ms: number[]; rss: number[] }): string =>
+    `| ${label} | ${round((ROWS * 1000) / median(times.ms))} | ${(median(times.ms) / 1000).toFixed(1)} s | ${mb(median(times.rss))} |`;
   const rss = median(measured.workbook.rss);
   process.stdout.write(
     [

@@ -18,9 +18,11 @@ import { change, planDocument, row } from '../test/plan-documents.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const seed = JSON.parse(await readFile(join(root, 'fixtures/sample-seed.json'), 'utf8')) as CreditBatch[];
 const batch = (index: number): CreditBatch => seed[index] as CreditBatch;
-const balance = (index: number, after: number, delta: number | null = null): ReturnType<typeof change> => change('currentBalance', batch(index).currentBalance, after, delta);
+const balance = (index: number, after: number, delta: number | null = null): ReturnType<typeof change> =>
+  change('currentBalance', batch(index).currentBalance, after, delta);
 const expiry = (index: number, after: string): ReturnType<typeof change> => change('expiresOn', batch(index).expiresOn, after);
-const at = (index: number, state: PlanRow['state'], changes: PlanRow['changes'], extra?: Parameters<typeof row>[5]): PlanRow => row(index + 2, batch(index).id, batch(index).clientId, state, changes, extra);
+const at = (index: number, state: PlanRow['state'], changes: PlanRow['changes'], extra?: Parameters<typeof row>[5]): PlanRow =>
+  row(index + 2, batch(index).id, batch(index).clientId, state, changes, extra);
 
 const rows: PlanRow[] = [
   at(0, 'change', [balance(0, 1500, 500), change('name', batch(0).name, 'Acme Corp — FY27 Q1 prepaid')]),
@@ -36,7 +38,9 @@ const rows: PlanRow[] = [
   at(10, 'change', [balance(10, 1000, 1000)]),
   at(11, 'change', [balance(11, 2000, -210), expiry(11, '2027-06-30T23:59:59.000Z')]),
 ];
-const plan = planDocument(rows, { input: { name: 'q4-adjustments.csv', size: 1184, sha256: 'b5d1c0a3e7f24c11a9e8d3f0b6a2c7e94f1d8a35c6b0e2f7a9d4c1e8b3f6a205', copy: 'input.csv' } });
+const plan = planDocument(rows, {
+  input: { name: 'q4-adjustments.csv', size: 1184, sha256: 'b5d1c0a3e7f24c11a9e8d3f0b6a2c7e94f1d8a35c6b0e2f7a9d4c1e8b3f6a205', copy: 'input.csv' },
+});
 
 const work = await mkdtemp(join(tmpdir(), 'ti-credits-screenshot-'));
 const browser = await launchChromium({ width: 1600, height: 900 });

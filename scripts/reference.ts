@@ -17,7 +17,8 @@ import type { WordEntry } from '../src/core/words.js';
 
 export const REFERENCE_FILE = fileURLToPath(new URL('../../docs/reference.md', import.meta.url));
 export const CODES_PAGE = fileURLToPath(new URL('../../docs/guide/exit-codes-and-error-codes.md', import.meta.url));
-const CODES_START = '<!-- The table of codes: generated from the catalogues of words (src/core/words/index.ts) by `npm run docs:reference`; a test fails when it is out of date. -->';
+const CODES_START =
+  '<!-- The table of codes: generated from the catalogues of words (src/core/words/index.ts) by `npm run docs:reference`; a test fails when it is out of date. -->';
 const CODES_END = '<!-- End of the table of codes. -->';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -20,7 +20,10 @@ async function checkDeps(files: Readonly<Record<string, string>>): Promise<{ ok:
   }
   try {
     // NO_COLOR: with CI set (as .ci/run has it), depcruise's colours would come between the words the tests match.
-    const { stdout } = await run(join(ROOT, 'node_modules/.bin/depcruise'), ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'src'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout } = await run(join(ROOT, 'node_modules/.bin/depcruise'), ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'src'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { ok: true, output: stdout };
   } catch (error) {
     return { ok: false, output: (error as { stdout: string }).stdout };
@@ -50,8 +53,10 @@ describe('npm run check:deps', () => {
     const result = await checkDeps({
       'src/core/a.ts': 'export type A = number;\n',
       'src/report/page/data.ts': 'export interface Data { readonly a: number }\n',
-      'src/report/page/runtime.ts': "import { readFileSync } from 'node:fs';\nimport type { A } from '../../core/a.js';\nimport type { Data } from './data.js';\nexport const read = (data: Data): A => readFileSync(String(data.a)).length;\n",
-      'src/report/html-page.ts': "import type { Data } from './page/data.js';\nimport { read } from './page/runtime.js';\nexport const page = (data: Data): number => read(data);\n",
+      'src/report/page/runtime.ts':
+        "import { readFileSync } from 'node:fs';\nimport type { A } from '../../core/a.js';\nimport type { Data } from './data.js';\nexport const read = (data: Data): A => readFileSync(String(data.a)).length;\n",
+      'src/report/html-page.ts':
+        "import type { Data } from './page/data.js';\nimport { read } from './page/runtime.js';\nexport const page = (data: Data): number => read(data);\n",
     });
     assert.equal(result.ok, false);
     assert.match(result.output, /page-imports-only-page: src\/report\/page\/runtime\.ts → (node:)?fs\n/);

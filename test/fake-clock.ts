@@ -41,7 +41,10 @@ export class FakeClock implements Clock {
   async runUntil(until = Number.POSITIVE_INFINITY): Promise<void> {
     for (;;) {
       await settle();
-      const next = this.#timers.reduce<Timer | undefined>((earliest, timer) => (earliest === undefined || timer.at < earliest.at ? timer : earliest), undefined);
+      const next = this.#timers.reduce<Timer | undefined>(
+        (earliest, timer) => (earliest === undefined || timer.at < earliest.at ? timer : earliest),
+        undefined,
+      );
       if (next === undefined || next.at > until) break;
       this.#timers = this.#timers.filter((timer) => timer !== next);
       this.#now = Math.max(this.#now, next.at);

@@ -50,7 +50,11 @@ export function mockStarter(): typeof startMock {
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** Spawns the real command line, as a user runs it; resolves with its exit code and output. */
-export function spawnCli(args: readonly string[], cwd: string, onStart?: (pid: number) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function spawnCli(
+  args: readonly string[],
+  cwd: string,
+  onStart?: (pid: number) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: KEY } });
     let stdout = '';
@@ -69,7 +73,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as the entry point would, capturing what it prints. */
-export async function cli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; shutdown?: AbortSignal }): Promise<CliRun> {
+export async function cli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; shutdown?: AbortSignal },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

@@ -22,7 +22,9 @@ const VERSION = (JSON.parse(await (await import('node:fs/promises')).readFile(jo
  */
 function npmEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^npm_(config_(prefix|global|local_prefix)|lifecycle_|package_|command$|node_execpath$)/i.test(name) && name !== 'INIT_CWD'),
+    Object.entries(process.env).filter(
+      ([name]) => !/^npm_(config_(prefix|global|local_prefix)|lifecycle_|package_|command$|node_execpath$)/i.test(name) && name !== 'INIT_CWD',
+    ),
   );
 }
 
@@ -36,7 +38,10 @@ describe('installing ti-credits for use outside the clone', () => {
     const files = manifest.files.map((file) => file.path);
     assert.ok(files.includes('dist/src/cli/main.js'), 'the command itself is packed');
     assert.ok(files.includes('fixtures/sample-seed.json'), 'the sample instance of `mock --sample` is packed (issue 24)');
-    assert.ok(files.includes('dist/page/plan.js') && files.includes('dist/page/runtime.js'), "the pages' script, which plan.html and report.html embed, is packed");
+    assert.ok(
+      files.includes('dist/page/plan.js') && files.includes('dist/page/runtime.js'),
+      "the pages' script, which plan.html and report.html embed, is packed",
+    );
     assert.ok(!files.some((path) => path.startsWith('dist/test/') || path.startsWith('src/') || path.endsWith('.map')), 'only the built command is packed');
 
     // The tarball is installed as `npm install --global` lays it out (the package under lib/node_modules, its

@@ -26,10 +26,19 @@ function installed(command: string): boolean {
 export async function startKeyringSession(): Promise<KeyringSession | undefined> {
   if (!installed('dbus-run-session') || !installed('gnome-keyring-daemon')) return undefined;
   const home = await tempDir();
-  const child = spawn('dbus-run-session', ['--', 'sh', '-c', 'eval "$(printf ti-credits-test | gnome-keyring-daemon --unlock --components=secrets)"; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat >/dev/null'], {
-    env: { PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    'dbus-run-session',
+    [
+      '--',
+      'sh',
+      '-c',
+      'eval "$(printf ti-credits-test | gnome-keyring-daemon --unlock --components=secrets)"; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat >/dev/null',
+    ],
+    {
+      env: { PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const close = async (): Promise<void> => {
     // Its input ends: the shell ends, dbus-run-session ends the bus, and the keyring daemon leaves with it.
@@ -52,12 +61,20 @@ export async function startKeyringSession(): Promise<KeyringSession | undefined>
   }
   const env = { DBUS_SESSION_BUS_ADDRESS: bus };
   // The daemon may start and still refuse (a locked collection, no /dev/shm…): only a store that works counts.
-  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', "import { Entry } from '@napi-rs/keyring'; const e = new Entry('ti-credits-probe', 'probe', { linux: { store: 'secret-service' } }); e.setPassword('x'); if (e.getPassword() !== 'x') process.exit(1); e.deleteCredential();"], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { PATH: process.env.PATH, ...env },
-    stdio: 'ignore',
-    timeout: 20_000,
-  });
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { Entry } from '@napi-rs/keyring'; const e = new Entry('ti-credits-probe', 'probe', { linux: { store: 'secret-service' } }); e.setPassword('x'); if (e.getPassword() !== 'x') process.exit(1); e.deleteCredential();",
+    ],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { PATH: process.env.PATH, ...env },
+      stdio: 'ignore',
+      timeout: 20_000,
+    },
+  );
   if (probe.status !== 0) {
     await close();
     return undefined;
@@ -66,7 +83,12 @@ export async function startKeyringSession(): Promise<KeyringSession | undefined>
 }
 
 /** The real command line with the given environment and standard input. */
-export function runWith(args: readonly string[], cwd: string, env: Readonly<Record<string, string | undefined>>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runWith(
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
     let stdout = '';

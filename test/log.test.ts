@@ -9,7 +9,10 @@ describe('run log', () => {
   it('redacts key-bearing fields if an object holding them is ever logged', async () => {
     const path = join(await tempDir(), 'run.log');
     const log = openRunLog(path, 'info');
-    log.logger.info({ apiKey: 'ti_live_aaa', request: { headers: { authorization: 'Bearer ti_live_bbb' } }, options: { headers: { authorization: 'Bearer ti_live_ccc' } } }, 'x');
+    log.logger.info(
+      { apiKey: 'ti_live_aaa', request: { headers: { authorization: 'Bearer ti_live_bbb' } }, options: { headers: { authorization: 'Bearer ti_live_ccc' } } },
+      'x',
+    );
     await log.close();
     const text = await readFile(path, 'utf8');
     assert.ok(!/ti_live_/.test(text), text);
@@ -22,12 +25,18 @@ describe('run log', () => {
     log.rows.info({ event: 'row', line: 2, outcome: 'updated' }, 'row');
     log.logger.info({ event: 'end' }, 'run finished');
     await log.close();
-    const entries = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    assert.deepEqual(entries.map((entry) => [entry.event, entry.level, typeof entry.time]), [
-      ['start', 30, 'string'],
-      ['row', 30, 'string'],
-      ['end', 30, 'string'],
-    ]);
+    const entries = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(
+      entries.map((entry) => [entry.event, entry.level, typeof entry.time]),
+      [
+        ['start', 30, 'string'],
+        ['row', 30, 'string'],
+        ['end', 30, 'string'],
+      ],
+    );
   });
   it('has every line on disk once closed, even hundreds of thousands of them', async () => {
     const path = join(await tempDir(), 'run.log');

@@ -23,7 +23,9 @@ export function row(
   extra: { live?: CreditBatchUpdate; problem?: string; code?: string } & Pick<PlanRow, 'name' | 'clientName' | 'status' | 'allocated'> = {},
 ): PlanRow {
   const live = extra.live ?? (state === 'invalid' ? null : Object.fromEntries(changes.map((entry) => [entry.field, entry.before])));
-  const facts = Object.fromEntries((['name', 'clientName', 'status', 'allocated'] as const).flatMap((key) => (extra[key] === undefined ? [] : [[key, extra[key]]])));
+  const facts = Object.fromEntries(
+    (['name', 'clientName', 'status', 'allocated'] as const).flatMap((key) => (extra[key] === undefined ? [] : [[key, extra[key]]])),
+  );
   return { line, id, clientId, state, changes, live, problem: extra.problem ?? null, ...(extra.code === undefined ? {} : { code: extra.code }), ...facts };
 }
 

@@ -50,12 +50,14 @@ export function walkthroughSteps(readme: string): Step[] {
 
 /** A line as compared: a duration, a run folder's time and what follows the question are left out. */
 function normal(line: string): string {
-  return line
-    .replace(/\b\d+(\.\d+)? s\b/g, 'N s')
-    // Two runs of one file in the same second get folders -2, -3… apart: the name is the time and the file's, whichever.
-    .replace(/reports\/\d{8}T\d{6}Z-([\w.-]+?)(-\d+)?\//g, 'reports/TIME-$1/')
-    .replace(/(\[y\/N\]).*$/, '$1')
-    .trimEnd();
+  return (
+    line
+      .replace(/\b\d+(\.\d+)? s\b/g, 'N s')
+      // Two runs of one file in the same second get folders -2, -3… apart: the name is the time and the file's, whichever.
+      .replace(/reports\/\d{8}T\d{6}Z-([\w.-]+?)(-\d+)?\//g, 'reports/TIME-$1/')
+      .replace(/(\[y\/N\]).*$/, '$1')
+      .trimEnd()
+  );
 }
 
 let mock: MockApi;
@@ -69,7 +71,17 @@ describe("the README's walkthrough", () => {
     const steps = walkthroughSteps(await readFile(join(ROOT, 'README.md'), 'utf8'));
     assert.deepEqual(
       steps.map((step) => (step.kind === 'file' ? `file ${step.name}` : step.line.split(' ').slice(0, 2).join(' '))),
-      ['export TI_BASE_URL=http://127.0.0.1:4010', 'ti-credits clients', 'ti-credits snapshot', 'file changes.csv', 'ti-credits validate', 'ti-credits apply', 'ti-credits apply', 'ti-credits verify', 'ti-credits apply'],
+      [
+        'export TI_BASE_URL=http://127.0.0.1:4010',
+        'ti-credits clients',
+        'ti-credits snapshot',
+        'file changes.csv',
+        'ti-credits validate',
+        'ti-credits apply',
+        'ti-credits apply',
+        'ti-credits verify',
+        'ti-credits apply',
+      ],
     );
     const dir = await tempDir();
     const env: Record<string, string> = {};
@@ -90,11 +102,15 @@ describe("the README's walkthrough", () => {
       // A command the README answers at the question is run at a terminal, the answer typed.
       const asks = step.shown.some((line) => line.includes('[y/N] y'));
       const { code, output } = asks
-        ? await inTerminal(args, dir, { typeAhead: 'y\n', env }).then((run) => ({ code: run.code, output: stripVTControlCharacters(run.output).replace(/\r/g, '') }))
+        ? await inTerminal(args, dir, { typeAhead: 'y\n', env }).then((run) => ({
+            code: run.code,
+            output: stripVTControlCharacters(run.output).replace(/\r/g, ''),
+          }))
         : await cli(args, { cwd: dir, env }).then((run) => ({ code: run.code, output: run.stderr + run.stdout }));
       assert.equal(code, 0, `${step.line}\n${output}`);
       const printed = new Set(output.replaceAll(mock.origin, README_ORIGIN).split('\n').map(normal));
-      for (const line of step.shown.filter((shown) => !shown.includes('…'))) assert.ok(printed.has(normal(line)), `${step.line} printed no line\n  ${line}\nbut:\n${output}`);
+      for (const line of step.shown.filter((shown) => !shown.includes('…')))
+        assert.ok(printed.has(normal(line)), `${step.line} printed no line\n  ${line}\nbut:\n${output}`);
     }
     assert.equal(mock.store.get('6513270e-269e-4d37-b2a7-4de452e6b438')?.currentBalance, 1000, 'the walkthrough ends with its change undone');
     assert.equal(mock.requests.filter((request) => request.method === 'PUT').length, 6);

@@ -39,7 +39,14 @@ const mock = await startMockApi({
     },
   },
 });
-const folder = join(root, 'reports', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-demo`);
+const folder = join(
+  root,
+  'reports',
+  `${new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-demo`,
+);
 const shown = (path: string): string => relative(root, path);
 const env = { ...process.env, TI_API_KEY: MOCK_API_KEY };
 const controller = new AbortController();
@@ -47,14 +54,22 @@ process.once('SIGINT', () => controller.abort());
 
 async function run(args: readonly string[]): Promise<number> {
   process.stdout.write(`\n$ ti-credits ${args.map((arg) => (arg.startsWith('/') ? shown(arg) : arg)).join(' ')}\n`);
-  return runCli([...args, '--base-url', mock.origin, '--rate', '600', '--retry-delay', '200'], { stdout: process.stdout, stderr: process.stderr, env, cwd: root, shutdown: controller.signal });
+  return runCli([...args, '--base-url', mock.origin, '--rate', '600', '--retry-delay', '200'], {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env,
+    cwd: root,
+    shutdown: controller.signal,
+  });
 }
 
 process.stdout.write(`Demo: a local mock of the Thought Industries API is listening on ${mock.origin} (key ${MOCK_API_KEY}).\n`);
 process.stdout.write('\n1. Snapshot the credit batches of three clients, as they are now.\n');
 let code = await run(['snapshot', ...clients.flatMap((client) => ['--client', client]), '--out', join(folder, 'snapshot')]);
 
-process.stdout.write('\n2. Edit the snapshot, as finance would in a spreadsheet: top up two balances by 250 (a currentBalanceDelta column), set a third outright, extend two expiry dates, rename one batch.\n');
+process.stdout.write(
+  '\n2. Edit the snapshot, as finance would in a spreadsheet: top up two balances by 250 (a currentBalanceDelta column), set a third outright, extend two expiry dates, rename one batch.\n',
+);
 const snapshot = parse(await readFile(join(folder, 'snapshot', 'snapshot.csv')), { columns: true }) as Record<string, string>[];
 snapshot.forEach((row, index) => {
   row.currentBalanceDelta = '';
@@ -74,15 +89,21 @@ const [topped, slipped, set] = [snapshot[0]?.id ?? '', snapshot[1]?.id ?? '', sn
 mock.store.redeem(topped, 5, new Date());
 mock.store.redeem(set, 5, new Date());
 slipInto = slipped;
-process.stdout.write(`\n3. Meanwhile learners redeem 5 credits from batch ${topped.slice(0, 8)}… (topped up by a delta) and 5 from ${set.slice(0, 8)}… (set outright);\n   and one redeems 3 from ${slipped.slice(0, 8)}… in the last instant between its read and its write, which no check can see.\n`);
+process.stdout.write(
+  `\n3. Meanwhile learners redeem 5 credits from batch ${topped.slice(0, 8)}… (topped up by a delta) and 5 from ${set.slice(0, 8)}… (set outright);\n   and one redeems 3 from ${slipped.slice(0, 8)}… in the last instant between its read and its write, which no check can see.\n`,
+);
 
-process.stdout.write('\n4. Apply the edited file and verify it: the plan shows old → new; the delta adds to what the batch holds now, keeping the redemption;\n   the balance set outright is left alone (drifted), since writing it would erase the redemption; a 503 and a dropped connection are retried;\n   afterwards the credit ledger shows the redemption the write set the balance over, and correction.csv gives it back.\n');
+process.stdout.write(
+  '\n4. Apply the edited file and verify it: the plan shows old → new; the delta adds to what the batch holds now, keeping the redemption;\n   the balance set outright is left alone (drifted), since writing it would erase the redemption; a 503 and a dropped connection are retried;\n   afterwards the credit ledger shows the redemption the write set the balance over, and correction.csv gives it back.\n',
+);
 code = (await run(['apply', edited, '--yes', '--verify', '--out', join(folder, 'apply')])) || code;
 
 process.stdout.write('\n5. Give back what the write overwrote: correction.csv is a file of deltas like any other.\n');
 await run(['apply', join(folder, 'apply', 'correction.csv'), '--yes', '--out', join(folder, 'correction')]);
 
-process.stdout.write('\n6. Undo the run: names and dates go back to what they were; balances are taken back by what the run added, so redemptions made since survive.\n');
+process.stdout.write(
+  '\n6. Undo the run: names and dates go back to what they were; balances are taken back by what the run added, so redemptions made since survive.\n',
+);
 await run(['apply', join(folder, 'apply', 'undo.csv'), '--yes', '--out', join(folder, 'undo')]);
 
 await mock.close();

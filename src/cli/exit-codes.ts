@@ -26,7 +26,10 @@ export const STANDARD_EXITS = {
   /** A run that sends: interrupted, the folder unwritable, a bug. */
   interruptedSending: [
     [EXIT.interrupted, 'interrupted (Ctrl-C): requests in flight finished and were recorded, the rest are skipped'],
-    [EXIT.unwritable, 'the run folder could not be written (disk full, read-only): the run stopped at the first failed write; once it can be written, --resume finishes it'],
+    [
+      EXIT.unwritable,
+      'the run folder could not be written (disk full, read-only): the run stopped at the first failed write; once it can be written, --resume finishes it',
+    ],
     [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
   ],
   internal: [EXIT.internal, 'an internal error (a bug): please report it with run.log'],
@@ -45,7 +48,8 @@ export const GENERAL_EXITS: readonly (readonly [number, string])[] = [
 
 /** What a command that reads a file says of it in --help. */
 export const FILE_NOTE = `The file is an Excel workbook (.xlsx) or a CSV file, whose first row is the header ${EXPECTED_HEADER} (id plus at least one column to change); an empty cell leaves that field as it is. A column named like one of these but not exactly (currentBalence, Current Balance) is refused unless --extra-column names it.`;
-export const KEY_NOTE = 'The API key is read from --api-key-file, else TI_API_KEY, else the OS keyring (ti-credits login), else the config file\'s keyCommand or apiKeyFile: never from a flag or the config file itself. ti-credits whoami says which.';
+export const KEY_NOTE =
+  "The API key is read from --api-key-file, else TI_API_KEY, else the OS keyring (ti-credits login), else the config file's keyCommand or apiKeyFile: never from a flag or the config file itself. ti-credits whoami says which.";
 
 /** A command's exit codes as its --help lists them. */
 export function exitCodeTable(exits: readonly (readonly [number, string])[]): string {

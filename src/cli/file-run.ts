@@ -53,13 +53,29 @@ export const runFlags = {
   resume: {
     type: 'string',
     perRun: true,
-    describe: 'Continue the interrupted run in this folder, with the file and options its run.json records (a flag typed again overrides the pace): rows it updated are not sent again',
-    conflicts: { out: 'a resumed run goes on writing in the folder it continues', plan: 'a saved plan is sent as it was made, from the copy of the input it holds' },
+    describe:
+      'Continue the interrupted run in this folder, with the file and options its run.json records (a flag typed again overrides the pace): rows it updated are not sent again',
+    conflicts: {
+      out: 'a resumed run goes on writing in the folder it continues',
+      plan: 'a saved plan is sent as it was made, from the copy of the input it holds',
+    },
   },
-  plan: { type: 'string', perRun: true, describe: 'Send the saved plan in this folder (made by ti-credits plan) exactly as it was made: its copy of the input, its baselines' },
+  plan: {
+    type: 'string',
+    perRun: true,
+    describe: 'Send the saved plan in this folder (made by ti-credits plan) exactly as it was made: its copy of the input, its baselines',
+  },
   'max-plan-age': { type: 'number', default: 86_400, min: 0, max: 31_536_000, describe: 'With --plan: seconds a saved plan may be old when it is sent (24 h)' },
-  'require-approved-plan': { type: 'boolean', default: false, describe: 'Refuse to send anything but a saved plan (--plan); for a config file, so that every change is approved first' },
-  verify: { type: 'boolean', default: false, describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)' },
+  'require-approved-plan': {
+    type: 'boolean',
+    default: false,
+    describe: 'Refuse to send anything but a saved plan (--plan); for a config file, so that every change is approved first',
+  },
+  verify: {
+    type: 'boolean',
+    default: false,
+    describe: 'Once sent, read back every row updated and check that the batch holds what was written (as `ti-credits verify` does)',
+  },
 } as const satisfies FlagSpecs;
 
 export function resolveValidateRun(flags: Flags, now: Date, cwd: string): FileRun {
@@ -78,7 +94,13 @@ export function resolveValidateRun(flags: Flags, now: Date, cwd: string): FileRu
       guard: undefined,
       limits: {},
       // A validate leaves a run folder under the reports root, and nothing in the run ledger.
-      ledger: { root: resolve(cwd, flags.string('reports') ?? 'reports'), again: undefined, selfApproved: undefined, requireApproval: false, approvalKey: undefined },
+      ledger: {
+        root: resolve(cwd, flags.string('reports') ?? 'reports'),
+        again: undefined,
+        selfApproved: undefined,
+        requireApproval: false,
+        approvalKey: undefined,
+      },
     },
   };
 }

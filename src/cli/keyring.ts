@@ -15,7 +15,8 @@ import { PROFILE_WORDS } from '../core/words/profiles.js';
 export const KEYRING_SERVICE = 'ti-credits';
 
 /** What the keyring holds for a target. */
-export type KeyringRead = { readonly kind: 'found'; readonly key: string } | { readonly kind: 'none' } | { readonly kind: 'unavailable'; readonly detail: string };
+export type KeyringRead =
+  { readonly kind: 'found'; readonly key: string } | { readonly kind: 'none' } | { readonly kind: 'unavailable'; readonly detail: string };
 
 interface Entry {
   getPassword(): string | null;
@@ -26,7 +27,8 @@ interface Entry {
 type EntryClass = new (service: string, account: string, options?: { linux?: { store?: 'secret-service' | 'keyutils' } }) => Entry;
 
 /** Messages of keyring-rs that mean there is no keyring service to talk to, rather than one refusing. */
-const NO_SERVICE = /dbus|autolaunch|org\.freedesktop|secret service|no such (file|interface)|platform failure|couldn't access platform storage|not supported|serviceunknown/i;
+const NO_SERVICE =
+  /dbus|autolaunch|org\.freedesktop|secret service|no such (file|interface)|platform failure|couldn't access platform storage|not supported|serviceunknown/i;
 
 async function entryFor(origin: string): Promise<Entry | { readonly unavailable: string }> {
   let EntryCtor: EntryClass;

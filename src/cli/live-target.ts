@@ -35,7 +35,12 @@ export function confirmationName(origin: string): string {
 export function checkKeyEnvironment(profile: ProfileFacts | undefined, apiKey: string, source: KeySource): void {
   const kind = keyKind(apiKey);
   if (profile === undefined || kind === 'unknown' || (kind === 'live') === profile.live) return;
-  throw failure(PROFILE_WORDS, 'TIC-WRONG-ENVIRONMENT-KEY', { profile: profile.name, live: profile.live, keyKind: kind, source: source.label.replace(/^The /, 'the ') });
+  throw failure(PROFILE_WORDS, 'TIC-WRONG-ENVIRONMENT-KEY', {
+    profile: profile.name,
+    live: profile.live,
+    keyKind: kind,
+    source: source.label.replace(/^The /, 'the '),
+  });
 }
 
 /** What makes a target live, in words, for a refusal. */
@@ -49,10 +54,17 @@ function whyLive(profile: ProfileFacts | undefined): string {
  * asked for); on a live target, sending without a question (--yes,
  * --non-interactive) needs it.
  */
-export function checkConfirmInstance(given: string | undefined, withoutQuestion: boolean, origin: string, profile: ProfileFacts | undefined, apiKey: string): void {
+export function checkConfirmInstance(
+  given: string | undefined,
+  withoutQuestion: boolean,
+  origin: string,
+  profile: ProfileFacts | undefined,
+  apiKey: string,
+): void {
   const name = confirmationName(origin);
   if (given !== undefined && given.toLowerCase() !== name) throw failure(PROFILE_WORDS, 'TIC-CONFIRM-INSTANCE-MISMATCH', { given, name, target: origin });
-  if (given === undefined && withoutQuestion && isLiveTarget(profile, apiKey)) throw failure(PROFILE_WORDS, 'TIC-LIVE-NEEDS-CONFIRM-INSTANCE', { name, why: whyLive(profile) });
+  if (given === undefined && withoutQuestion && isLiveTarget(profile, apiKey))
+    throw failure(PROFILE_WORDS, 'TIC-LIVE-NEEDS-CONFIRM-INSTANCE', { name, why: whyLive(profile) });
 }
 
 /** The question of a live target: the name is typed back, and nothing else sends. */

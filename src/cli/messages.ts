@@ -11,17 +11,20 @@ import { InternalError } from '../core/errors.js';
  */
 
 // Whole numbers grouped by hand as en-US does: the first toLocaleString of a run loads ICU's locale data, a tenth of a one-row run's start-up.
-export const count = (n: number): string => (Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US'));
+export const count = (n: number): string =>
+  Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US');
 export const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
 
 export function formatDuration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return seconds % 60 === 0 ? `${seconds / 60} min` : `${Math.floor(seconds / 60) > 0 ? `${Math.floor(seconds / 60)} min ` : ''}${seconds % 60} s`;
+  if (seconds < 3600)
+    return seconds % 60 === 0 ? `${seconds / 60} min` : `${Math.floor(seconds / 60) > 0 ? `${Math.floor(seconds / 60)} min ` : ''}${seconds % 60} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 
-export const STOPPING = '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to stop waiting: the run still ends with its summary, undo.csv and the resume command).\n';
+export const STOPPING =
+  '\nStopping: no new row will be sent; waiting for the requests in flight to finish (Ctrl-C again to stop waiting: the run still ends with its summary, undo.csv and the resume command).\n';
 
 /**
  * An error as the terminal shows it: the message, then the hint, which ends
@@ -35,7 +38,12 @@ export function formatError(error: CommandError): string {
 }
 
 /** An error as every command's --json says it, summary.json's `error` alike: the code null when it has none. */
-export function errorJson(error: CommandError): { readonly kind: string | null; readonly code: string | null; readonly message: string; readonly hint: string | null } {
+export function errorJson(error: CommandError): {
+  readonly kind: string | null;
+  readonly code: string | null;
+  readonly message: string;
+  readonly hint: string | null;
+} {
   return { kind: error.kind ?? null, ...wordsOf(error) };
 }
 
@@ -79,4 +87,3 @@ export const CONFIRM_QUESTION = 'Send these changes? [y/N] ';
 export function rowCounts(summary: Pick<Summary<unknown>, 'rows'>): Record<Outcome, number> & { readonly total: number } {
   return { updated: 0, unchanged: 0, drifted: 0, uncertain: 0, failed: 0, invalid: 0, skipped: 0, valid: 0, holds: 0, changed: 0, ...summary.rows };
 }
-

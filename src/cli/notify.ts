@@ -52,7 +52,8 @@ export function notifyUrls(command: Command, flags: Flags): string[] {
     } catch {
       throw failure(PROFILE_WORDS, 'TIC-NOTIFY-URL', { why: 'is not a web address' });
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) throw failure(PROFILE_WORDS, 'TIC-NOTIFY-URL', { why: 'must start with https:// (plain http:// only to this machine)' });
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+      throw failure(PROFILE_WORDS, 'TIC-NOTIFY-URL', { why: 'must start with https:// (plain http:// only to this machine)' });
     if (url.username !== '' || url.password !== '') throw failure(PROFILE_WORDS, 'TIC-NOTIFY-URL', { why: 'must not hold a user name or password' });
     return url.href;
   });
@@ -62,7 +63,13 @@ export function notifyUrls(command: Command, flags: Flags): string[] {
  * Runs the command, then tells the webhooks how it ended; a refusal thrown
  * before the run is told too, then thrown on.
  */
-export async function runNotified(command: Command, flags: Flags, io: CliIo, config: ConfigFile | undefined, run: () => Promise<CommandResult>): Promise<CommandResult> {
+export async function runNotified(
+  command: Command,
+  flags: Flags,
+  io: CliIo,
+  config: ConfigFile | undefined,
+  run: () => Promise<CommandResult>,
+): Promise<CommandResult> {
   const urls = notifyUrls(command, flags);
   if (urls.length === 0) return run();
   const startedAt = new Date();
@@ -109,14 +116,21 @@ interface SummaryLike {
   readonly options?: { readonly blind?: boolean };
 }
 
-async function noticeOf(base: { command: string; profile: string | null; startedAt: Date; targetGuess: () => string | null }, ending: Ending): Promise<RunNotice> {
+async function noticeOf(
+  base: { command: string; profile: string | null; startedAt: Date; targetGuess: () => string | null },
+  ending: Ending,
+): Promise<RunNotice> {
   const summary = (ending.result?.json ?? {}) as SummaryLike;
   const finishedAt = new Date();
   const folder = typeof summary.folder === 'string' ? summary.folder : null;
   const status = summary.status ?? (ending.error === undefined ? 'completed' : ending.error.kind === 'invalid' ? 'refused' : 'stopped');
   const message = ending.error?.message ?? ending.result?.error?.message ?? summary.error?.message ?? null;
-  const report = folder === null ? null : (['report.html', 'report.csv', 'verify.csv', 'snapshot.csv'].map((file) => join(folder, file)).find((path) => existsSync(path)) ?? null);
-  const applied = folder !== null && summary.command === 'apply' && summary.dryRun === false && summary.options?.blind !== true ? await appliedNet(folder) : null;
+  const report =
+    folder === null
+      ? null
+      : (['report.html', 'report.csv', 'verify.csv', 'snapshot.csv'].map((file) => join(folder, file)).find((path) => existsSync(path)) ?? null);
+  const applied =
+    folder !== null && summary.command === 'apply' && summary.dryRun === false && summary.options?.blind !== true ? await appliedNet(folder) : null;
   const notice: Omit<RunNotice, 'text'> = {
     runId: folder === null ? null : basename(folder),
     command: base.command,
@@ -160,7 +174,9 @@ export function noticeText(notice: Omit<RunNotice, 'text'>): string {
   const parts = [`ti-credits ${notice.command}${where}: ${notice.status}, exit ${notice.exitCode}`];
   if (notice.rows !== null) {
     const counts = rowCounts({ rows: notice.rows as { total: number } });
-    const named = (['updated', 'unchanged', 'valid', 'drifted', 'uncertain', 'failed', 'invalid', 'skipped', 'holds', 'changed'] as const).filter((outcome) => counts[outcome] > 0).map((outcome) => `${counts[outcome].toLocaleString('en-US')} ${outcome}`);
+    const named = (['updated', 'unchanged', 'valid', 'drifted', 'uncertain', 'failed', 'invalid', 'skipped', 'holds', 'changed'] as const)
+      .filter((outcome) => counts[outcome] > 0)
+      .map((outcome) => `${counts[outcome].toLocaleString('en-US')} ${outcome}`);
     parts.push(`${named.length === 0 ? 'no row' : named.join(', ')} of ${counts.total.toLocaleString('en-US')} rows`);
   }
   const net = notice.netBalanceChange.applied ?? notice.netBalanceChange.planned;
@@ -186,8 +202,13 @@ async function notifyAll(urls: readonly string[], notice: RunNotice, io: CliIo, 
     }),
   );
   // verify adds to the folder of the run it checks: its own summary is verify.json.
-  const recorded = notice.folder === null ? false : await (await import('../report/run-notes.js')).recordNotifications(notice.folder, outcomes, notice.command === 'verify' ? 'verify.json' : undefined);
+  const recorded =
+    notice.folder === null
+      ? false
+      : await (await import('../report/run-notes.js')).recordNotifications(notice.folder, outcomes, notice.command === 'verify' ? 'verify.json' : undefined);
   for (const outcome of outcomes.filter((item) => !item.delivered)) {
-    io.stderr.write(`warning: the notification to ${outcome.url} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'try' : 'tries'} (${outcome.error ?? 'unknown'}); the run is as it ended${recorded ? ', and run.log and summary.json say so' : ''}.\n`);
+    io.stderr.write(
+      `warning: the notification to ${outcome.url} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'try' : 'tries'} (${outcome.error ?? 'unknown'}); the run is as it ended${recorded ? ', and run.log and summary.json say so' : ''}.\n`,
+    );
   }
 }

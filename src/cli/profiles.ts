@@ -50,7 +50,11 @@ interface Profiled {
 const PROFILE_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
 /** The `profiles` of a config file, each read by `read` as the file's own keys are, with `live` required. */
-export function readProfiles(path: string, value: unknown, read: (name: string, body: Readonly<Record<string, unknown>>) => ConfigEntries): Record<string, ProfileEntry> {
+export function readProfiles(
+  path: string,
+  value: unknown,
+  read: (name: string, body: Readonly<Record<string, unknown>>) => ConfigEntries,
+): Record<string, ProfileEntry> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw failure(PROFILE_WORDS, 'TIC-PROFILES-INVALID', { config: path });
@@ -64,7 +68,8 @@ export function readProfiles(path: string, value: unknown, read: (name: string, 
     // Never guessed: whether a profile is production decides how sending there is confirmed.
     if (typeof entries.live !== 'boolean') throw invalid('does not say whether it is live: add "live": true for production, "live": false for a sandbox');
     if (entries.target.instance !== undefined && entries.target['base-url'] !== undefined) throw invalid('sets both instance and baseUrl');
-    if (entries.target['key-command'] !== undefined && entries.target['api-key-file'] !== undefined) throw invalid('sets both keyCommand and apiKeyFile: name one place for its key');
+    if (entries.target['key-command'] !== undefined && entries.target['api-key-file'] !== undefined)
+      throw invalid('sets both keyCommand and apiKeyFile: name one place for its key');
     profiles[name] = { name, live: entries.live, options: entries.options, target: entries.target };
   }
   return profiles;
@@ -101,7 +106,8 @@ export function chooseProfile<C extends Profiled>(config: C | undefined, choice:
   let profile: ProfileEntry | undefined;
   if (choice !== undefined) {
     profile = config.profiles[choice.name];
-    if (profile === undefined) throw failure(PROFILE_WORDS, 'TIC-PROFILE-UNKNOWN', { ...choice, config: config.path, known, near: closestName(choice.name, known) });
+    if (profile === undefined)
+      throw failure(PROFILE_WORDS, 'TIC-PROFILE-UNKNOWN', { ...choice, config: config.path, known, near: closestName(choice.name, known) });
   } else if (known.length === 1) {
     profile = config.profiles[known[0] ?? ''];
   } else if (known.length > 1 && needsTarget) {

@@ -48,10 +48,16 @@ function buildParser(args: readonly string[], config: ConfigFile | undefined, na
     .scriptName('ti-credits')
     .usage('ti-credits <command> [options]\n\nApply a spreadsheet of changes to Thought Industries credit batches.');
   for (const command of COMMANDS) {
-    const name = command.positional === undefined ? command.name : `${command.name} [${command.positional.name}${command.positional.variadic === true ? '..' : ''}]`;
+    const name =
+      command.positional === undefined ? command.name : `${command.name} [${command.positional.name}${command.positional.variadic === true ? '..' : ''}]`;
     parser = parser.command(name, command.summary, (y) => {
       let built = y.usage(command.usage.join('\n'));
-      if (command.positional !== undefined) built = built.positional(command.positional.name, { type: 'string', array: command.positional.variadic === true, describe: command.positional.describe });
+      if (command.positional !== undefined)
+        built = built.positional(command.positional.name, {
+          type: 'string',
+          array: command.positional.variadic === true,
+          describe: command.positional.describe,
+        });
       built = built.options(Object.fromEntries(Object.entries(command.flags).map(([flag, spec]) => [flag, toYargs(spec)])));
       for (const [line, meaning] of command.examples) built = built.example(line, meaning);
       return built.epilogue(epilogue(command));
@@ -96,7 +102,10 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
     refuseKeyFlag(args);
     if (name !== undefined && name === args[0]) refuseUnknownCommand(name);
     // The profile chosen is laid over the file before the parser takes its options: flags > environment > profile > file > defaults.
-    const config = named?.configurable === true ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags) : undefined;
+    const config =
+      named?.configurable === true
+        ? chooseProfile(await loadConfig(configFlag(args), io.cwd, configKeys()), profileChoice(args, io.env), 'profile' in named.flags)
+        : undefined;
     let refused: Error | undefined;
     let output = '';
     const parser = buildParser(args, config, named);
@@ -106,7 +115,8 @@ export async function runCli(given: readonly string[], io: CliIo): Promise<numbe
       argv = parsed as Record<string, unknown>;
       output = text;
     });
-    if (refused !== undefined) throw failure(OPTION_WORDS, 'TIC-USAGE', { said: (refused as Error).message, command: named?.name, near: suggestFlags(args, named) });
+    if (refused !== undefined)
+      throw failure(OPTION_WORDS, 'TIC-USAGE', { said: (refused as Error).message, command: named?.name, near: suggestFlags(args, named) });
     if (output !== '') {
       io.stdout.write(`${output}\n`);
       return EXIT.ok;

@@ -17,7 +17,10 @@ export interface ProgressDisplay {
 /** How often the bar's figures are refreshed. */
 const BAR_REFRESH_MS = 250;
 
-export function createProgressDisplay(where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } }, options: { readonly intervalMs: number; readonly color: boolean }): ProgressDisplay {
+export function createProgressDisplay(
+  where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } },
+  options: { readonly intervalMs: number; readonly color: boolean },
+): ProgressDisplay {
   return where.terminal === undefined ? new LineDisplay(where.stderr, options.intervalMs) : new BarDisplay(where.terminal, options.color);
 }
 
@@ -84,7 +87,8 @@ class BarDisplay implements ProgressDisplay {
 
   start(progress: SendProgress): void {
     // The choice is made (OperatorOptions.color); styleText would otherwise judge process.stdout, not the terminal drawn on.
-    const paint = (style: Parameters<typeof styleText>[0], text: string): string => (this.#color && text !== '' ? styleText(style, text, { validateStream: false }) : text);
+    const paint = (style: Parameters<typeof styleText>[0], text: string): string =>
+      this.#color && text !== '' ? styleText(style, text, { validateStream: false }) : text;
     const drawing: ProgressDrawing = {
       bar: (fraction) => {
         const filled = Math.round(fraction * BAR_SIZE);
@@ -96,7 +100,12 @@ class BarDisplay implements ProgressDisplay {
     let facts = readFacts(progress, estimate);
     const output = this.#terminal.output;
     // One column spare: a line that fills the last one makes some terminals wrap before the bar is redrawn.
-    const bar = new cliProgress.SingleBar({ stream: output, format: () => formatProgressBar(facts, (output.columns ?? 80) - 1, drawing), hideCursor: true, clearOnComplete: false });
+    const bar = new cliProgress.SingleBar({
+      stream: output,
+      format: () => formatProgressBar(facts, (output.columns ?? 80) - 1, drawing),
+      hideCursor: true,
+      clearOnComplete: false,
+    });
     bar.start(progress.total, facts.done);
     this.#bar = bar;
     this.#refresh = () => {
@@ -135,7 +144,12 @@ const READ_REFRESH_MS = 250;
  * redrawn in place, cleared once they are read (the plan says what they
  * cost); off a terminal, a line every interval, for a read that is long.
  */
-export function showReading(where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } }, intervalMs: number, progress: ReadProgress, pace: () => number): () => void {
+export function showReading(
+  where: { readonly terminal?: Terminal | undefined; readonly stderr: { write(text: string): unknown } },
+  intervalMs: number,
+  progress: ReadProgress,
+  pace: () => number,
+): () => void {
   const terminal = where.terminal;
   if (terminal === undefined) {
     const timer = setInterval(() => where.stderr.write(`${formatReading(progress, pace())}\n`), intervalMs);

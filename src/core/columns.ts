@@ -56,7 +56,13 @@ export const API_FIELDS = CREDIT_BATCH_FIELDS.filter((field) => field !== 'id');
 export function isReportOnlyColumn(name: string): boolean {
   return (
     name !== ERROR_COLUMN &&
-    ((STATUS_COLUMNS as readonly string[]).includes(name) || name === SENT_COLUMN || name === FORMULA_COLUMN || name === READ_AGE_COLUMN || name === READ_UPDATED_AT_COLUMN || name === CORRECTION_COLUMN || [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
+    ((STATUS_COLUMNS as readonly string[]).includes(name) ||
+      name === SENT_COLUMN ||
+      name === FORMULA_COLUMN ||
+      name === READ_AGE_COLUMN ||
+      name === READ_UPDATED_AT_COLUMN ||
+      name === CORRECTION_COLUMN ||
+      [API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, LIVE_COLUMN_PREFIX].some((prefix) => name.startsWith(prefix)))
   );
 }
 

@@ -55,8 +55,10 @@ function base64Forms(bytes: Buffer): string[] {
 
 /** The key in HTML: its special characters as the entities HTML escapers write, or every character as a numeric entity. */
 function htmlForms(key: string): string[] {
-  const escaped = (apostrophe: string): string => key.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", apostrophe);
-  const every = (radix: number, prefix: string): string => [...key].map((character) => `&#${prefix}${(character.codePointAt(0) ?? 0).toString(radix)};`).join('');
+  const escaped = (apostrophe: string): string =>
+    key.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", apostrophe);
+  const every = (radix: number, prefix: string): string =>
+    [...key].map((character) => `&#${prefix}${(character.codePointAt(0) ?? 0).toString(radix)};`).join('');
   return [escaped('&#39;'), escaped('&#x27;'), escaped('&apos;'), every(10, ''), every(16, 'x')];
 }
 

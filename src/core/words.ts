@@ -43,7 +43,12 @@ export function say<T extends Record<string, WordEntry<never>>, C extends keyof 
 }
 
 /** A catalogue's error for given facts, of its entry's kind, carrying its code; `cause`, the error it explains, if any. */
-export function failure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(catalogue: T, code: C, facts: FactsOf<T[C]>, cause?: unknown): TiError {
+export function failure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(
+  catalogue: T,
+  code: C,
+  facts: FactsOf<T[C]>,
+  cause?: unknown,
+): TiError {
   const entry = catalogue[code] as unknown as WordEntry<FactsOf<T[C]>>;
   if (entry.kind === 'row' || entry.kind === 'internal') throw new Error(`${code} is a ${entry.kind === 'row' ? 'row problem' : 'bug'}, not a TiError`);
   const { message, hint } = say(catalogue, code, facts);
@@ -60,7 +65,12 @@ export interface ApiDetails {
 }
 
 /** A catalogue's ApiError for given facts: a failed exchange with the API, of its entry's kind, carrying its code. */
-export function apiFailure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(catalogue: T, code: C, facts: FactsOf<T[C]>, details: ApiDetails = {}): ApiError {
+export function apiFailure<T extends Record<string, WordEntry<never>>, C extends keyof T & string>(
+  catalogue: T,
+  code: C,
+  facts: FactsOf<T[C]>,
+  details: ApiDetails = {},
+): ApiError {
   const entry = catalogue[code] as unknown as WordEntry<FactsOf<T[C]>>;
   if (entry.kind === 'row' || entry.kind === 'internal') throw new Error(`${code} is a ${entry.kind === 'row' ? 'row problem' : 'bug'}, not an ApiError`);
   const { message, hint } = say(catalogue, code, facts);

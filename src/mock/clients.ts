@@ -42,11 +42,18 @@ export function clientsQuery(params: URLSearchParams): ClientsQuery | string {
 /** The answer to a client list query, paged as `paging` says, `perPage` clients a page at most. */
 export function clientsAnswer(all: readonly MockClient[], query: ClientsQuery, perPage: number, paging: ClientsPaging, faults: PagingFaults): unknown {
   const needle = query.query?.toLowerCase();
-  let matching = needle === undefined ? [...all] : all.filter((client) => client.name.toLowerCase().includes(needle) || client.id.toLowerCase().includes(needle));
+  let matching =
+    needle === undefined ? [...all] : all.filter((client) => client.name.toLowerCase().includes(needle) || client.id.toLowerCase().includes(needle));
   if (query.sort === 'name') matching = matching.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const size = Math.min(query.count ?? perPage, perPage, MOCK_MAX_CLIENTS_PER_PAGE);
   const { items, pageInfo } = pageOf(matching, query.page, size, faults);
-  const aggregations = [{ key: 'type', label: 'Type', buckets: [{ query: 'type:client', value: 'client', label: 'Client', description: 'Clients of the instance', count: matching.length }] }];
+  const aggregations = [
+    {
+      key: 'type',
+      label: 'Type',
+      buckets: [{ query: 'type:client', value: 'client', label: 'Client', description: 'Clients of the instance', count: matching.length }],
+    },
+  ];
   const clients = items.map(clientRecord);
   if (paging === 'meta') {
     const totalPages = Math.max(1, Math.ceil(pageInfo.total / size));
@@ -55,7 +62,9 @@ export function clientsAnswer(all: readonly MockClient[], query: ClientsQuery, p
       meta: { page: query.page, perPage: size, totalCount: pageInfo.total, totalPages, nextCursor: pageInfo.hasMore ? String(query.page + 1) : null },
     };
   }
-  return { data: { Clients: { pageInfo: { perPage: size, currentPage: query.page, total: pageInfo.total, hasMore: pageInfo.hasMore }, aggregations, clients } } };
+  return {
+    data: { Clients: { pageInfo: { perPage: size, currentPage: query.page, total: pageInfo.total, hasMore: pageInfo.hasMore }, aggregations, clients } },
+  };
 }
 
 /** An id of something of the client's, made from its own id so that every answer is the same. */
@@ -81,7 +90,11 @@ function clientRecord(client: MockClient): unknown {
       sessionIsTitled: true,
       sampleLesson: null,
       sampleLessonId: null,
-      sections: Array.from({ length: 3 }, (_, s) => ({ id: derivedId(client.id, 0x300 + n * 8 + s), title: `Section ${s + 1}`, lessons: [{ id: derivedId(client.id, 0x400 + n * 8 + s), title: `Lesson ${s + 1}` }] })),
+      sections: Array.from({ length: 3 }, (_, s) => ({
+        id: derivedId(client.id, 0x300 + n * 8 + s),
+        title: `Section ${s + 1}`,
+        lessons: [{ id: derivedId(client.id, 0x400 + n * 8 + s), title: `Lesson ${s + 1}` }],
+      })),
       appearanceBlock: block(n),
       appearanceHash: 'c'.repeat(40),
       paywallsBlock: block(n + 10),
@@ -91,8 +104,19 @@ function clientRecord(client: MockClient): unknown {
       courseEndDate: null,
       description: 'A course of the mock instance, listed with its client as the API lists it. '.repeat(3),
     })),
-    learningPaths: Array.from({ length: 2 }, (_, n) => ({ id: derivedId(client.id, 0x500 + n), name: `Path ${n + 1}`, slug: `path-${n + 1}`, courseIds: [derivedId(client.id, 0x200 + n)] })),
-    licenses: Array.from({ length: 3 }, (_, n) => ({ id: derivedId(client.id, 0x600 + n), name: `License ${n + 1}`, seats: 100 * (n + 1), expiresAt: null, courseIds: [derivedId(client.id, 0x200 + n)] })),
+    learningPaths: Array.from({ length: 2 }, (_, n) => ({
+      id: derivedId(client.id, 0x500 + n),
+      name: `Path ${n + 1}`,
+      slug: `path-${n + 1}`,
+      courseIds: [derivedId(client.id, 0x200 + n)],
+    })),
+    licenses: Array.from({ length: 3 }, (_, n) => ({
+      id: derivedId(client.id, 0x600 + n),
+      name: `License ${n + 1}`,
+      seats: 100 * (n + 1),
+      expiresAt: null,
+      courseIds: [derivedId(client.id, 0x200 + n)],
+    })),
     appearance: {
       logo: `https://cdn.example.com/${client.id}/logo.png`,
       primaryColor: '#0969da',

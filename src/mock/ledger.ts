@@ -87,7 +87,12 @@ export class CreditLedger {
   }
 
   /** The same list as it stands now, to be read a page at a time in `order` (a store `Listing`); a page costs its own size. */
-  listing(clientId: string, creditAccountId: string, actionType: CreditActionType, order: LedgerOrder): { readonly length: number; slice(start: number, end: number): MockCreditAction[] } {
+  listing(
+    clientId: string,
+    creditAccountId: string,
+    actionType: CreditActionType,
+    order: LedgerOrder,
+  ): { readonly length: number; slice(start: number, end: number): MockCreditAction[] } {
     const actions = this.#lists.get(ledgerKey(clientId, creditAccountId, actionType)) ?? [];
     const length = actions.length;
     if (order === 'oldest-first') return { length, slice: (start, end) => actions.slice(start, Math.min(end, length)) };

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CREDIT_ACTION_TYPES, type CreditActionType } from '../core/credit-action.js';
-import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
+import type { CreditBatchUpdate } from '../core/credit-batch.js';
 import { clientsAnswer, clientsQuery, type ClientsPaging } from './clients.js';
 import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
 import { parseJson, readBody, send } from './http-io.js';
 import type { LedgerOrder } from './ledger.js';
 import { MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { actionsQuery, checkUpdate, listQuery } from './requests.js';
 import { Redemptions, redemptionInterval } from './redemptions.js';
 import { CreditBatchStore } from './store.js';
 
@@ -101,8 +101,7 @@ const ACTIONS_ROUTE = /^\/incoming\/v2\/clients\/([^/]+)\/creditAccount\/([^/]+)
 
 export type MockRouteKind = Route['kind'];
 
-/** Larger than any credit batch; the mock refuses it the way the API refuses impossible values. */
-export const MOCK_MAX_BALANCE = 1_000_000_000;
+export { MOCK_MAX_BALANCE } from './requests.js';
 
 /** A local stand-in for the Thought Industries credit batch API, on loopback. */
 export async function startMockApi(options: MockOptions = {}): Promise<MockApi> {
@@ -114,7 +113,8 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
   const ledgerOrder = options.ledger?.order ?? 'oldest-first';
   const cursorOnly = options.ledger?.pageInfo === 'cursor-only';
   const slip = options.slipRedemptions;
-  if (slip !== undefined && (!Number.isSafeInteger(slip.credits) || slip.credits < 1)) throw new RangeError(`slipRedemptions.credits must be a whole number of 1 or more, not ${slip.credits}`);
+  if (slip !== undefined && (!Number.isSafeInteger(slip.credits) || slip.credits < 1))
+    throw new RangeError(`slipRedemptions.credits must be a whole number of 1 or more, not ${slip.credits}`);
   const slipIds = slip?.ids === undefined ? undefined : new Set(slip.ids.map((id) => id.toLowerCase()));
   const slipped = new Set<string>();
   const requests: MockRequest[] = [];
@@ -184,7 +184,8 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       request.socket.destroy();
       return;
     }
-    if (fault?.kind === 'status') return answer(fault.status, fault.body ?? { error: 'injected_fault', message: `Injected ${fault.status}` }, { ...fault.headers });
+    if (fault?.kind === 'status')
+      return answer(fault.status, fault.body ?? { error: 'injected_fault', message: `Injected ${fault.status}` }, { ...fault.headers });
     loseAnswer = fault?.kind === 'lost';
     const delay = (fault?.kind === 'delay' ? fault.ms : 0) + faults.latencyMs;
     if (delay > 0) await sleep(delay);
@@ -203,14 +204,26 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
         if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
         const { items, pageInfo } = pageOf(store.listingByClient(route.clientId, query.creditAccountId), query.page, perPage, faults.paging);
         return answer(200, {
-          data: { APICreditBatchesByClientAndCreditAccount: { clientId: route.clientId, creditAccountId: query.creditAccountId ?? null, creditBatches: items, pageInfo } },
+          data: {
+            APICreditBatchesByClientAndCreditAccount: {
+              clientId: route.clientId,
+              creditAccountId: query.creditAccountId ?? null,
+              creditBatches: items,
+              pageInfo,
+            },
+          },
         });
       }
       case 'actions': {
         // An account the mock knows nothing of is an empty ledger, as an unknown client is an empty list.
         const query = actionsQuery(route.clientId, params);
         if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
-        const { items, pageInfo } = pageOf(store.ledger.listing(route.clientId, route.creditAccountId, query.actionType, ledgerOrder), query.page, perPage, faults.paging);
+        const { items, pageInfo } = pageOf(
+          store.ledger.listing(route.clientId, route.creditAccountId, query.actionType, ledgerOrder),
+          query.page,
+          perPage,
+          faults.paging,
+        );
         return answer(200, {
           data: {
             APICreditActionsByClientIdAndAccountIdAndActionType: {
@@ -225,7 +238,8 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       case 'update': {
         if (seen.body === undefined) return answer(400, { error: 'bad_request', message: 'The body is not valid JSON' });
         const problem = checkUpdate(seen.body);
-        if (problem !== undefined) return answer(problem.status, { error: problem.status === 400 ? 'bad_request' : 'unprocessable_entity', message: problem.message });
+        if (problem !== undefined)
+          return answer(problem.status, { error: problem.status === 400 ? 'bad_request' : 'unprocessable_entity', message: problem.message });
         const existing = store.get(route.id);
         if (existing?.status === 'archived') return answer(409, { error: 'conflict', message: `Credit batch ${route.id} is archived and cannot be changed` });
         const batchKey = route.id.toLowerCase();
@@ -311,72 +325,4 @@ function faultKey(route: Route): string {
     case 'ping':
       return route.kind;
   }
-}
-
-/**
- * The query of a credit batch list, or why it is refused. Parameters the API
- * does not document are ignored, as most APIs do; the documented ones must be
- * given once, and not empty, since a client sending `creditAccountId=` most
- * likely meant a filter it lost.
- */
-function listQuery(pathClientId: string, params: URLSearchParams): { creditAccountId: string | undefined; page: number } | string {
-  const clientIds = params.getAll('clientId');
-  if (clientIds.length === 0 || clientIds[0] === '') return 'The clientId query parameter is required';
-  if (clientIds.length > 1) return 'clientId may be given only once';
-  if (clientIds[0]?.toLowerCase() !== pathClientId.toLowerCase()) return `The clientId query parameter (${clientIds[0]}) differs from the client in the path (${pathClientId})`;
-  const accounts = params.getAll('creditAccountId');
-  if (accounts.length > 1) return 'creditAccountId may be given only once';
-  if (accounts[0] === '') return 'creditAccountId may not be empty: leave it out to list every credit account';
-  const page = pageNumber(params);
-  if (typeof page === 'string') return page;
-  return { creditAccountId: accounts[0], page };
-}
-
-/** The query of a credit ledger list, or why it is refused: `clientId` as for a credit batch list, and `actionType`, which the API requires. */
-function actionsQuery(pathClientId: string, params: URLSearchParams): { actionType: CreditActionType; page: number } | string {
-  const clientIds = params.getAll('clientId');
-  if (clientIds.length === 0 || clientIds[0] === '') return 'The clientId query parameter is required';
-  if (clientIds.length > 1) return 'clientId may be given only once';
-  if (clientIds[0]?.toLowerCase() !== pathClientId.toLowerCase()) return `The clientId query parameter (${clientIds[0]}) differs from the client in the path (${pathClientId})`;
-  const types = params.getAll('actionType');
-  if (types.length === 0) return 'The actionType query parameter is required';
-  if (types.length > 1) return 'actionType may be given only once';
-  const actionType = CREDIT_ACTION_TYPES.find((type) => type === types[0]);
-  if (actionType === undefined) return `actionType must be ${CREDIT_ACTION_TYPES.join(' or ')}, not "${types[0] ?? ''}"`;
-  const page = pageNumber(params);
-  if (typeof page === 'string') return page;
-  return { actionType, page };
-}
-
-/** The `page` parameter (1 when absent), or why it is refused. */
-function pageNumber(params: URLSearchParams): number | string {
-  const pages = params.getAll('page');
-  if (pages.length > 1) return 'page may be given only once';
-  const text = pages[0] ?? '1';
-  const page = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(page) || page < 1) return `page must be a whole number of 1 or more, not "${text}"`;
-  return page;
-}
-
-/** The mock's own rules, written apart from the client's validator so that each checks the other. */
-function checkUpdate(body: unknown): { status: 400 | 422; message: string } | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, message: 'The body must be a JSON object' };
-  const fields = Object.keys(body);
-  const unknown = fields.filter((field) => !(UPDATABLE_FIELDS as readonly string[]).includes(field));
-  if (unknown.length > 0) return { status: 400, message: `Unknown field ${unknown.join(', ')}` };
-  if (fields.length === 0) return { status: 400, message: 'Nothing to update' };
-  const { name, expiresOn, currentBalance } = body as Record<string, unknown>;
-  if (name !== undefined && (typeof name !== 'string' || name.trim() === '' || name.length > 255)) {
-    return { status: 422, message: 'name must be a non-empty string of at most 255 characters' };
-  }
-  if (expiresOn !== undefined && (typeof expiresOn !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(expiresOn) || new Date(expiresOn).toISOString() !== expiresOn)) {
-    return { status: 422, message: 'expiresOn must be an ISO 8601 timestamp in UTC' };
-  }
-  if (currentBalance !== undefined && (typeof currentBalance !== 'number' || !Number.isSafeInteger(currentBalance) || currentBalance < 0)) {
-    return { status: 422, message: 'currentBalance must be a non-negative integer' };
-  }
-  if (typeof currentBalance === 'number' && currentBalance > MOCK_MAX_BALANCE) {
-    return { status: 422, message: `currentBalance may not exceed ${MOCK_MAX_BALANCE}` };
-  }
-  return undefined;
 }

@@ -148,7 +148,9 @@ export class CreditBatchStore {
    * is named after its id.
    */
   clients(): MockClient[] {
-    return [...this.#clientIds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, id]) => ({ id, name: this.#clientNames.get(key) ?? `Client ${id.slice(0, 8)}` }));
+    return [...this.#clientIds.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, id]) => ({ id, name: this.#clientNames.get(key) ?? `Client ${id.slice(0, 8)}` }));
   }
 
   get size(): number {

@@ -86,7 +86,14 @@ interface Sending {
  * journalled in sent.log first. A pass that only checks ends at a stop; one
  * that sends or refuses reports every row, skipped if need be.
  */
-function blindRows(context: RunContext, decision: Decision, record: Record, prior: PriorRun | undefined, preview: Preview[] | undefined, sending: Sending | undefined): (verdict: RowVerdict) => Promise<void> | undefined {
+function blindRows(
+  context: RunContext,
+  decision: Decision,
+  record: Record,
+  prior: PriorRun | undefined,
+  preview: Preview[] | undefined,
+  sending: Sending | undefined,
+): (verdict: RowVerdict) => Promise<void> | undefined {
   const { session } = context;
   return (verdict) => {
     if (decision.kind === 'check') session.signal.throwIfAborted();
@@ -187,7 +194,13 @@ async function confirmUnchanged(guard: LiveGuard, row: ValidRow, baseline: Basel
  * it landed. A row an earlier request may have applied (an interrupted
  * session's, or this one's) is checked against that first.
  */
-function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, record: Record, prior: PriorRun | undefined): (row: ValidRow, baseline: Baseline, changes: readonly FieldChange[]) => Promise<void> {
+function sendChecked(
+  context: RunContext,
+  sending: Sending,
+  guard: LiveGuard,
+  record: Record,
+  prior: PriorRun | undefined,
+): (row: ValidRow, baseline: Baseline, changes: readonly FieldChange[]) => Promise<void> {
   const { executor, sentLog } = sending;
   return (row, baseline, changes) => {
     const planned = { clientId: baseline.clientId, changes, creditAccountId: row.creditAccountId };
@@ -214,7 +227,10 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
       change.body = verdict.body;
       live = verdict.live;
       readUpdatedAt = verdict.updatedAt;
-      sent = delta && verdict.live.currentBalance !== undefined && verdict.body.currentBalance !== undefined ? { from: verdict.live.currentBalance, to: verdict.body.currentBalance } : undefined;
+      sent =
+        delta && verdict.live.currentBalance !== undefined && verdict.body.currentBalance !== undefined
+          ? { from: verdict.live.currentBalance, to: verdict.body.currentBalance }
+          : undefined;
       journalled = false;
       return undefined;
     };
@@ -228,7 +244,8 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
         const outcome = sentOutcome(row, change.body, settled);
         const checked = settled.kind === 'withheld' ? liveOf(settled.detail) : live;
         // The baseline the report shows for a delta is the balance it was added to, so that undo.csv takes back exactly the delta.
-        const appliedTo = delta && sent !== undefined && (outcome.outcome === 'updated' || outcome.outcome === 'uncertain') ? { currentBalance: sent.from } : {};
+        const appliedTo =
+          delta && sent !== undefined && (outcome.outcome === 'updated' || outcome.outcome === 'uncertain') ? { currentBalance: sent.from } : {};
         // The requests lost when the earlier sessions died count, whatever became of the row; they are accounted for from now on.
         record({ ...outcome, attempts: outcome.attempts + lost, baseline: { ...baseline.values, ...appliedTo }, live: checked, readAgeMs, readUpdatedAt });
         if (lost > 0) {
@@ -258,7 +275,10 @@ function sendChecked(context: RunContext, sending: Sending, guard: LiveGuard, re
     );
 
     /** What became of a delta whose last request may have landed, by a read made after it. */
-    async function settle(result: Extract<SendResult<CreditBatch, GuardVerdict>, { kind: 'failed' }>, balance: NonNullable<SentRequest['balance']>): Promise<SendResult<CreditBatch, GuardVerdict>> {
+    async function settle(
+      result: Extract<SendResult<CreditBatch, GuardVerdict>, { kind: 'failed' }>,
+      balance: NonNullable<SentRequest['balance']>,
+    ): Promise<SendResult<CreditBatch, GuardVerdict>> {
       landed = { balance };
       const verdict = await check(guard.now());
       if (verdict === undefined) return result;

@@ -47,8 +47,10 @@ export async function checkApproval(ledger: RunLedger, state: LedgerState, plan:
 /** What the plan folder's approval.json says that does not count, in words (or nothing). */
 function whyNone(ledger: RunLedger, inFolder: readonly Approval[], id: string, key: ApprovalKey | undefined): string {
   const other = inFolder.find((approval) => approval.planId !== id);
-  if (other !== undefined) return ` (approval.json in the plan folder approves the plan ${other.planId.slice(0, 8)}, not this one: the folder was changed since it was approved)`;
-  if (inFolder.length > 0 && key === undefined) return ` in the run ledger of ${ledger.root} (approval.json in the plan folder does not count alone: with no team approval key, an approval counts only from the ledger, outside the folder anyone sending the plan can edit)`;
+  if (other !== undefined)
+    return ` (approval.json in the plan folder approves the plan ${other.planId.slice(0, 8)}, not this one: the folder was changed since it was approved)`;
+  if (inFolder.length > 0 && key === undefined)
+    return ` in the run ledger of ${ledger.root} (approval.json in the plan folder does not count alone: with no team approval key, an approval counts only from the ledger, outside the folder anyone sending the plan can edit)`;
   return '';
 }
 
@@ -77,7 +79,17 @@ export async function approvePlan(options: ApproveOptions): Promise<Approved> {
   const { key } = options;
   if (key?.kind === 'ed25519' && key.privateKey === undefined) throw failure(LEDGER_WORDS, 'TIC-APPROVAL-NO-SIGNING-KEY', {});
   const ledger = new RunLedger(options.root);
-  const approval = signApproval({ planId: plan.id, target: plan.target, by: options.by, osUser: userInfo().username, at: options.now.toISOString(), planFolder: ledger.idOf(options.folder) }, key);
+  const approval = signApproval(
+    {
+      planId: plan.id,
+      target: plan.target,
+      by: options.by,
+      osUser: userInfo().username,
+      at: options.now.toISOString(),
+      planFolder: ledger.idOf(options.folder),
+    },
+    key,
+  );
   await ledger.approve(approval);
   await addFolderApproval(options.folder, approval);
   await writeFile(join(options.folder, 'plan.html'), renderPlanHtml(plan, approvalSeen(approval, approval.signature?.alg ?? null)));

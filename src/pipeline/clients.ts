@@ -26,7 +26,12 @@ export interface ClientList {
  * read clients (403) costs it the names, not the run; `onAttempt` counts the
  * requests in the run's figures.
  */
-export async function listClients(send: SendOptions, query: string | undefined, signal: AbortSignal, onAttempt?: (attempt: AttemptRecord) => void): Promise<ClientList> {
+export async function listClients(
+  send: SendOptions,
+  query: string | undefined,
+  signal: AbortSignal,
+  onAttempt?: (attempt: AttemptRecord) => void,
+): Promise<ClientList> {
   const { Executor } = await import('../send/executor.js');
   let requests = 0;
   let fatal: ApiError | undefined;
@@ -49,7 +54,9 @@ export async function listClients(send: SendOptions, query: string | undefined, 
     if (signal.aborted) throw failure(RUN_WORDS, 'TIC-INTERRUPTED', { work: 'clients' });
     const error = fatal ?? (result.kind === 'failed' ? result.error : undefined);
     if (error !== undefined && (error.kind === 'auth' || error.kind === 'aborted')) throw error;
-    throw failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason: error?.message ?? (result.kind === 'not-sent' ? result.reason : 'the read was stopped') });
+    throw failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', {
+      reason: error?.message ?? (result.kind === 'not-sent' ? result.reason : 'the read was stopped'),
+    });
   } finally {
     signal.removeEventListener('abort', onAbort);
     executor.close();

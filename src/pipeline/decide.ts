@@ -63,8 +63,15 @@ export async function decide(context: RunContext, source: InputSource, scanned: 
   const { session, options, mode } = context;
   const { scan } = scanned;
   const hasInvalidRows = scan.invalidRows > 0 || scan.duplicates.size > 0;
-  let decision: Decision = checksOnly(mode) ? { kind: 'check' } : hasInvalidRows && !options.skipInvalid ? { kind: 'refuse', reason: skip('TIC-SKIPPED-INVALID-ROWS') } : { kind: 'send' };
-  session.log.logger.info({ event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode: mode.kind, decision: decision.kind }, 'file validated');
+  let decision: Decision = checksOnly(mode)
+    ? { kind: 'check' }
+    : hasInvalidRows && !options.skipInvalid
+      ? { kind: 'refuse', reason: skip('TIC-SKIPPED-INVALID-ROWS') }
+      : { kind: 'send' };
+  session.log.logger.info(
+    { event: 'validated', rows: scan.rows, invalidRows: scan.invalidRows, duplicateIds: scan.duplicates.size, mode: mode.kind, decision: decision.kind },
+    'file validated',
+  );
   if (decision.kind === 'refuse') session.refuse(invalidRowsError());
   const none: Decided = { decision, plan: undefined, guard: undefined, problems: new Map(), preview: undefined, keyAccepted: false, order: undefined };
   if (mode.kind === 'validate') return none;

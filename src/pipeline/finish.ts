@@ -24,7 +24,10 @@ export async function finishFiles(context: RunContext, source: InputSource, scan
   // A resumed run's report.csv holds each session's records; it ends as one record per row, like any run's.
   if (session.folder.resumed) {
     const started = performance.now();
-    await session.folder.compactReport(async () => asReported((await readDataRows(source)).batches, scan.columns, options.rules), scan.columns, { schema: context.schema, excel: options.excel });
+    await session.folder.compactReport(async () => asReported((await readDataRows(source)).batches, scan.columns, options.rules), scan.columns, {
+      schema: context.schema,
+      excel: options.excel,
+    });
     session.log.logger.info({ event: 'compacted', durationMs: Math.round(performance.now() - started) }, 'report.csv rewritten with one record per row');
   }
   if (sent && context.guard?.reconcile === true) await reconcileRun(context);
@@ -43,7 +46,11 @@ async function reconcileRun(context: RunContext): Promise<void> {
   const { session, options } = context;
   if (options.send === undefined) return;
   if (session.status !== 'completed') {
-    session.reconciled({ checked: null, reason: `the run ended ${session.status} before every row was settled; ti-credits verify reconciles it once it is finished`, requests: 0 });
+    session.reconciled({
+      checked: null,
+      reason: `the run ended ${session.status} before every row was settled; ti-credits verify reconciles it once it is finished`,
+      requests: 0,
+    });
     return;
   }
   // Loaded when a run reconciles: a blind run, or a dry run, never loads the ledger's readers.
@@ -81,6 +88,10 @@ async function writeUndo(context: RunContext): Promise<string> {
 }
 
 /** The input's records with their cells as the report writes them, for a resumed run's report written again. */
-async function* asReported(batches: AsyncIterable<readonly InputRecord[]>, columns: Columns, rules: FieldRules): AsyncGenerator<{ readonly line: number; readonly cells: string[] }[]> {
+async function* asReported(
+  batches: AsyncIterable<readonly InputRecord[]>,
+  columns: Columns,
+  rules: FieldRules,
+): AsyncGenerator<{ readonly line: number; readonly cells: string[] }[]> {
   for await (const batch of batches) yield batch.map((record) => ({ line: record.line, cells: [...rowTexts(columns, record, rules)] }));
 }

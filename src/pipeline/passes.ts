@@ -51,7 +51,14 @@ export interface Pass {
  * validated are read: rows appended since are never seen, let alone sent.
  * One of several passes (`pass`) takes only its rows, the others untouched.
  */
-export async function eachVerdict(context: RunContext, source: InputSource, scan: Scan, onRow: (verdict: RowVerdict) => Promise<void> | undefined, settled?: Settled, pass?: Pass): Promise<void> {
+export async function eachVerdict(
+  context: RunContext,
+  source: InputSource,
+  scan: Scan,
+  onRow: (verdict: RowVerdict) => Promise<void> | undefined,
+  settled?: Settled,
+  pass?: Pass,
+): Promise<void> {
   const { session } = context;
   const leading = source.kind === 'csv' ? settled?.leading : undefined;
   // Counted once, by the first pass: later passes skip the same rows.

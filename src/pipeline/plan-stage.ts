@@ -59,7 +59,12 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   const guardOptions = context.guard;
   if (guardOptions === undefined) throw bug(RUN_WORDS, 'TIC-INTERNAL-NO-GUARD', {});
   const { scan, named } = scanned;
-  const live = new LiveBatches(executor, { maxStalenessMs: guardOptions.maxStalenessMs, now: () => performance.now(), keep: (id) => scan.ids.has(id), expected: scan.rows });
+  const live = new LiveBatches(executor, {
+    maxStalenessMs: guardOptions.maxStalenessMs,
+    now: () => performance.now(),
+    keep: (id) => scan.ids.has(id),
+    expected: scan.rows,
+  });
   const scopes = new ReadScopes(named.clients, guardOptions.clients);
   const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
   const unread = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
@@ -105,7 +110,8 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   const planner = new PlanBuilder();
   const changes = new ChangeBuilder();
   // Baselines recorded by an earlier session (or a saved plan) are the run's; a session that died before recording them sent nothing.
-  const recorded = (mode.kind === 'resume' || mode.kind === 'apply-plan') && session.folder.hasBaselines() ? new BaselineCursor(session.folder.path) : undefined;
+  const recorded =
+    (mode.kind === 'resume' || mode.kind === 'apply-plan') && session.folder.hasBaselines() ? new BaselineCursor(session.folder.path) : undefined;
   const baselines = recorded === undefined ? new BaselineWriter(session.folder.path) : undefined;
   const saved = mode.kind === 'plan' ? new SavedPlanRows(session.folder.path) : undefined;
   const planFile = new PlanFile(session.folder.path);
@@ -117,7 +123,8 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
     const collector = new Collector(100_000);
     const planOne = (row: ValidRow, baseline: Baseline | undefined): void => {
       collector.count(1);
-      const planned: PlannedRow = recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
+      const planned: PlannedRow =
+        recorded !== undefined && baseline === undefined ? { kind: 'invalid', problem: notPlanned(row) } : read.guard.plan(row, baseline, options.limits);
       if (planned.kind !== 'invalid') {
         baselines?.add({ line: row.line, id: row.id, clientId: planned.clientId, values: planned.baseline });
         order.note(row.line, planned.clientId);
@@ -138,10 +145,22 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
           }
           planner.send(bodyOf(planned.changes));
           changes.change(
-            { line: row.line, id: row.id, clientId: planned.clientId, clientName: read.clientNames.get(planned.clientId.toLowerCase()), name: planned.name, status: planned.status, allocated: planned.allocated, account: planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase() },
+            {
+              line: row.line,
+              id: row.id,
+              clientId: planned.clientId,
+              clientName: read.clientNames.get(planned.clientId.toLowerCase()),
+              name: planned.name,
+              status: planned.status,
+              allocated: planned.allocated,
+              account: planned.creditAccountId === undefined ? undefined : `${planned.clientId}/${planned.creditAccountId}`.toLowerCase(),
+            },
             planned.changes,
           );
-          planFile.add({ line: row.line, id: row.id, clientId: planned.clientId, name: planned.name, clientName: read.clientNames.get(planned.clientId.toLowerCase()) }, planned.changes);
+          planFile.add(
+            { line: row.line, id: row.id, clientId: planned.clientId, name: planned.name, clientName: read.clientNames.get(planned.clientId.toLowerCase()) },
+            planned.changes,
+          );
           if (preview.length < PREVIEW_ROWS) preview.push({ line: row.line, id: row.id, body: bodyOf(planned.changes) });
       }
       record?.(planOutcome(row, planned));
@@ -175,10 +194,20 @@ export async function planAgainstLive(context: RunContext, source: InputSource, 
   }
   order.settle();
   const built = {
-    ...planner.build(prior?.updated.size ?? 0, scan.columns, changes.build(read.live.requests + read.namesRequests, read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId)))),
+    ...planner.build(
+      prior?.updated.size ?? 0,
+      scan.columns,
+      changes.build(
+        read.live.requests + read.namesRequests,
+        read.scopes.pagesPerRead((clientId) => read.live.shapeOf(clientId)),
+      ),
+    ),
     planFile: join(session.folder.path, PLAN_FILE),
   };
-  const plan: Plan = saved === undefined ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined } : { ...built, saved: await savePlan(context, source, scanned, built, saved) };
+  const plan: Plan =
+    saved === undefined
+      ? { ...built, saved: mode.kind === 'apply-plan' ? mode.plan.document.id : undefined }
+      : { ...built, saved: await savePlan(context, source, scanned, built, saved) };
   return { plan, problems, preview, order };
 }
 
@@ -190,7 +219,9 @@ function planOutcome(row: ValidRow, planned: PlannedRow): RowOutcome {
     case 'unchanged':
       return unchangedOutcome(row, planned.baseline, planned.live);
     case 'change':
-      return planned.drifted ? driftedOutcome(row, bodyOf(planned.changes), planned.baseline, planned.live) : validOutcome(row, bodyOf(planned.changes), { baseline: planned.baseline, live: planned.live });
+      return planned.drifted
+        ? driftedOutcome(row, bodyOf(planned.changes), planned.baseline, planned.live)
+        : validOutcome(row, bodyOf(planned.changes), { baseline: planned.baseline, live: planned.live });
   }
 }
 
@@ -228,7 +259,15 @@ async function savePlan(context: RunContext, source: InputSource, scanned: Scann
         options: describeOptions(context.mode, options),
         totals: planTotals(plan, scanned.scan.rows),
         // What the run ledger knows of this file sent before goes to the approver too.
-        ...(context.environment.history === undefined ? {} : { appliedBefore: context.environment.history.appliedBefore.map((earlier) => ({ run: earlier.id, startedAt: earlier.startedAt, updated: earlier.updated })) }),
+        ...(context.environment.history === undefined
+          ? {}
+          : {
+              appliedBefore: context.environment.history.appliedBefore.map((earlier) => ({
+                run: earlier.id,
+                startedAt: earlier.startedAt,
+                updated: earlier.updated,
+              })),
+            }),
       },
       rows,
     );

@@ -215,7 +215,8 @@ export class ChangeBuilder {
   change(row: ChangedRow, changes: readonly FieldChange[]): void {
     const { allocated, account, name, status } = row;
     if (this.#listed !== undefined) {
-      if (this.#listed.length < LISTED_MAX) this.#listed.push({ line: row.line, id: row.id, name, clientId: row.clientId, clientName: row.clientName, changes });
+      if (this.#listed.length < LISTED_MAX)
+        this.#listed.push({ line: row.line, id: row.id, name, clientId: row.clientId, clientName: row.clientName, changes });
       else this.#listed = undefined;
     }
     for (const { field, before, after } of changes) {
@@ -262,7 +263,15 @@ export class ChangeBuilder {
       drifted: this.#drifted,
       readRequests,
       rereadRequests,
-      balance: { before: this.#balanceBefore, after: this.#balanceAfter, added: this.#added, removed: this.#removed, up: this.#up, down: this.#down, largest: [...this.#largest] },
+      balance: {
+        before: this.#balanceBefore,
+        after: this.#balanceAfter,
+        added: this.#added,
+        removed: this.#removed,
+        up: this.#up,
+        down: this.#down,
+        largest: [...this.#largest],
+      },
       belowAllocated: { rows: this.#belowAllocated, first: [...this.#firstBelow] },
       expiry: { later: this.#later, earlier: this.#earlier, firstEarlier: [...this.#firstEarlier] },
       revived: { rows: this.#revived, first: [...this.#firstRevived] },

@@ -47,7 +47,15 @@ export async function reconcileFolder<O>(session: RunSession<O>, send: SendOptio
   const writes: ReconcileWrite[] = [];
   for await (const row of updatedRows(folder)) {
     if (row.written.currentBalance === undefined) continue;
-    writes.push({ line: row.line, id: row.id, clientId: row.clientId ?? '', creditAccountId: row.creditAccountId, sent: row.written, readUpdatedAt: row.readUpdatedAt, writtenUpdatedAt: row.writtenUpdatedAt });
+    writes.push({
+      line: row.line,
+      id: row.id,
+      clientId: row.clientId ?? '',
+      creditAccountId: row.creditAccountId,
+      sent: row.written,
+      readUpdatedAt: row.readUpdatedAt,
+      writtenUpdatedAt: row.writtenUpdatedAt,
+    });
   }
   if (writes.length === 0) return { checked: 0, accounts: 0, overwritten: 0, credits: 0, unreadable: 0, unreadableReasons: [], correction: null, requests: 0 };
   const { Executor } = await import('../send/executor.js');
@@ -58,7 +66,8 @@ export async function reconcileFolder<O>(session: RunSession<O>, send: SendOptio
   logger.info({ event: 'reconcile-start', writes: writes.length }, 'reconciling against the credit ledger');
   try {
     const result = await reconcile(executor, writes, {
-      onList: ({ account, actionType, actions, listsLeft }) => logger.info({ event: 'ledger-read', ...account, actionType, actions, listsLeft }, 'credit ledger read'),
+      onList: ({ account, actionType, actions, listsLeft }) =>
+        logger.info({ event: 'ledger-read', ...account, actionType, actions, listsLeft }, 'credit ledger read'),
     });
     if (result.kind === 'not-checked') {
       logger.warn({ event: 'reconcile-not-checked', reason: result.reason }, 'the credit ledger could not be read');
@@ -73,8 +82,14 @@ export async function reconcileFolder<O>(session: RunSession<O>, send: SendOptio
         file.add(row);
         const credits = row.credits > 0 ? `+${row.credits}` : String(row.credits);
         const actions = row.actions.map((action) => `${action.actionType} ${action.id} of ${action.amount} at ${action.timestamp}`).join(', ');
-        marks.set(row.line, { correction: row.credits, note: `overwrote what the credit ledger records between its read and its write (${actions}); correction.csv gives back ${credits}` });
-        logger.warn({ event: 'overwritten', line: row.line, id: row.id, credits: row.credits, actions: row.actions.map((action) => action.id) }, 'a write overwrote a change the credit ledger records');
+        marks.set(row.line, {
+          correction: row.credits,
+          note: `overwrote what the credit ledger records between its read and its write (${actions}); correction.csv gives back ${credits}`,
+        });
+        logger.warn(
+          { event: 'overwritten', line: row.line, id: row.id, credits: row.credits, actions: row.actions.map((action) => action.id) },
+          'a write overwrote a change the credit ledger records',
+        );
       }
       if (file.rows > 0) {
         file.commit();
@@ -82,7 +97,10 @@ export async function reconcileFolder<O>(session: RunSession<O>, send: SendOptio
       } else file.discard();
       markOverwritten(folder, marks);
     }
-    logger.info({ event: 'reconciled', checked: result.checked, overwritten: result.overwritten.length, credits: result.credits, unreadable: result.unreadable.length }, 'reconciled against the credit ledger');
+    logger.info(
+      { event: 'reconciled', checked: result.checked, overwritten: result.overwritten.length, credits: result.credits, unreadable: result.unreadable.length },
+      'reconciled against the credit ledger',
+    );
     return {
       checked: result.checked,
       accounts: result.accounts,

@@ -66,12 +66,23 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
     const after = write.readUpdatedAt === undefined ? undefined : parseServerTime(write.readUpdatedAt);
     const until = write.writtenUpdatedAt === undefined ? undefined : parseServerTime(write.writtenUpdatedAt);
     if (after === undefined || until === undefined) {
-      const which = after === undefined ? `the updatedAt read before it (${quoted(write.readUpdatedAt)})` : `the updatedAt of its answer (${quoted(write.writtenUpdatedAt)})`;
-      unreadable.push({ line: write.line, id: write.id, reason: `${which} is not a time that can be read, so the moments between which it could have written over a redemption are not known` });
+      const which =
+        after === undefined
+          ? `the updatedAt read before it (${quoted(write.readUpdatedAt)})`
+          : `the updatedAt of its answer (${quoted(write.writtenUpdatedAt)})`;
+      unreadable.push({
+        line: write.line,
+        id: write.id,
+        reason: `${which} is not a time that can be read, so the moments between which it could have written over a redemption are not known`,
+      });
       continue;
     }
     if (until < after) {
-      unreadable.push({ line: write.line, id: write.id, reason: `the API answered the write with updatedAt ${String(write.writtenUpdatedAt)}, earlier than the ${String(write.readUpdatedAt)} read before it` });
+      unreadable.push({
+        line: write.line,
+        id: write.id,
+        reason: `the API answered the write with updatedAt ${String(write.writtenUpdatedAt)}, earlier than the ${String(write.readUpdatedAt)} read before it`,
+      });
       continue;
     }
     const key = write.id.toLowerCase();
@@ -95,7 +106,11 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
       if (batch === undefined) continue;
       for (const { write, after, until } of windows.get(batch.toLowerCase()) ?? []) {
         const problem = (said: string): void => {
-          unreadable.push({ line: write.line, id: write.id, reason: `credit action ${action.id} (${action.actionType}) on it ${said}, so whether the write overwrote it cannot be told` });
+          unreadable.push({
+            line: write.line,
+            id: write.id,
+            reason: `credit action ${action.id} (${action.actionType}) on it ${said}, so whether the write overwrote it cannot be told`,
+          });
         };
         if (conflicting.has(key)) {
           problem('was listed twice with different values');
@@ -114,7 +129,11 @@ export function findOverwritten(writes: readonly ReconcileWrite[], actions: read
         if (!(after < at && at <= until)) continue;
         const amount = amountOf(action, role);
         if (typeof amount === 'string') {
-          unreadable.push({ line: write.line, id: write.id, reason: `credit action ${action.id} (${action.actionType}), made between the read and the write, ${amount}, so what the write overwrote cannot be told` });
+          unreadable.push({
+            line: write.line,
+            id: write.id,
+            reason: `credit action ${action.id} (${action.actionType}), made between the read and the write, ${amount}, so what the write overwrote cannot be told`,
+          });
           continue;
         }
         if (amount === 0) continue;
@@ -160,7 +179,10 @@ function quoted(text: string | undefined): string {
 }
 
 /** The credit accounts whose ledgers the writes that set a balance call for, each once; and those writes that name none. */
-function accountsOf(writes: readonly Pick<ReconcileWrite, 'line' | 'id' | 'clientId' | 'creditAccountId' | 'sent'>[]): { readonly accounts: CreditAccountRef[]; readonly unknown: Pick<ReconcileWrite, 'line' | 'id'>[] } {
+function accountsOf(writes: readonly Pick<ReconcileWrite, 'line' | 'id' | 'clientId' | 'creditAccountId' | 'sent'>[]): {
+  readonly accounts: CreditAccountRef[];
+  readonly unknown: Pick<ReconcileWrite, 'line' | 'id'>[];
+} {
   const accounts = new Map<string, CreditAccountRef>();
   const unknown: Pick<ReconcileWrite, 'line' | 'id'>[] = [];
   for (const write of writes) {
@@ -218,7 +240,12 @@ export interface ReconcileOptions {
   /** Pages read at most per credit account and action type (see MAX_LEDGER_PAGES). */
   readonly maxPages?: number;
   /** Told as each ledger list has been read whole, to say what is being read while it is read. */
-  readonly onList?: (read: { readonly account: CreditAccountRef; readonly actionType: CreditActionType; readonly actions: number; readonly listsLeft: number }) => void;
+  readonly onList?: (read: {
+    readonly account: CreditAccountRef;
+    readonly actionType: CreditActionType;
+    readonly actions: number;
+    readonly listsLeft: number;
+  }) => void;
 }
 
 /**
@@ -258,14 +285,22 @@ export async function reconcile(executor: Executor, writes: readonly ReconcileWr
           read.add(key);
           checked++;
         }
-        if ((action.source !== undefined && written.has(action.source.toLowerCase())) || (action.target !== undefined && written.has(action.target.toLowerCase()))) actions.push(action);
+        if (
+          (action.source !== undefined && written.has(action.source.toLowerCase())) ||
+          (action.target !== undefined && written.has(action.target.toLowerCase()))
+        )
+          actions.push(action);
       }
       listsLeft--;
       options.onList?.({ account, actionType, actions: result.value.length, listsLeft });
     }
   }
   const found = findOverwritten(writes, actions);
-  const noAccount = unknown.map((write): Unreconciled => ({ line: write.line, id: write.id, reason: "its batch's credit account is not known, so its ledger was not read" }));
+  const noAccount = unknown.map((write): Unreconciled => ({
+    line: write.line,
+    id: write.id,
+    reason: "its batch's credit account is not known, so its ledger was not read",
+  }));
   return {
     kind: 'checked',
     checked,

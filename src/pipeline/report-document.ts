@@ -15,7 +15,13 @@ export type BatchNames = (id: string) => { readonly name: string | undefined; re
  * and what `verify` found when it ran, each row named as the run read its
  * batch (`names`). Written when the run ends, and again once it is verified.
  */
-export async function writeRunReport(folder: RunFolder, summary: Summary<unknown>, plan: Plan | undefined, verified?: readonly VerifiedRow[], names?: BatchNames): Promise<void> {
+export async function writeRunReport(
+  folder: RunFolder,
+  summary: Summary<unknown>,
+  plan: Plan | undefined,
+  verified?: readonly VerifiedRow[],
+  names?: BatchNames,
+): Promise<void> {
   const named = (id: string): { name?: string | null; clientName?: string | null } => {
     const found = names?.(id);
     return found === undefined ? {} : { name: found.name ?? null, clientName: found.clientName ?? null };
@@ -33,15 +39,26 @@ export async function writeRunReport(folder: RunFolder, summary: Summary<unknown
     approval: plan?.onRecord?.approval ?? null,
     rows: { ...summary.rows },
     requests: { sent: summary.requests.sent, retries: summary.requests.retries, throttled: summary.requests.throttled },
-    balance: balance === undefined ? null : { before: balance.before.toString(), after: balance.after.toString(), net: (balance.after - balance.before).toString() },
+    balance:
+      balance === undefined ? null : { before: balance.before.toString(), after: balance.after.toString(), net: (balance.after - balance.before).toString() },
     problems: (await readProblemRows(folder.path)).map((row) => ({ ...row, ...named(row.id) })),
-    verify: verified === undefined ? null : { holds, changed: verified.length - holds, rows: verified.map(({ line, id, result, written, live }) => ({ line, id, ...named(id), result, written, live })) },
+    verify:
+      verified === undefined
+        ? null
+        : {
+            holds,
+            changed: verified.length - holds,
+            rows: verified.map(({ line, id, result, written, live }) => ({ line, id, ...named(id), result, written, live })),
+          },
   };
   await folder.writeReportHtml(document);
 }
 
 /** report.html of a finished run written again, in the run's folder, once `verify` has checked it. */
-export async function rewriteRunReport(run: { readonly folder: string; readonly summary: Summary<unknown>; readonly plan: Plan | undefined; readonly names?: BatchNames | undefined }, verified: readonly VerifiedRow[]): Promise<void> {
+export async function rewriteRunReport(
+  run: { readonly folder: string; readonly summary: Summary<unknown>; readonly plan: Plan | undefined; readonly names?: BatchNames | undefined },
+  verified: readonly VerifiedRow[],
+): Promise<void> {
   const folder = await RunFolder.reopen(run.folder, new Date());
   await folder.hold(() => writeRunReport(folder, run.summary, run.plan, verified, run.names));
 }

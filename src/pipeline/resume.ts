@@ -20,7 +20,12 @@ export class ResumeMismatch extends TiError {
   readonly current: unknown;
 
   constructor(folder: string, setting: ResumeMismatch['setting'], recorded: unknown, current: unknown) {
-    const { message, hint } = say(RUN_WORDS, 'TIC-RESUME-SETTING-DIFFERS', { folder, setting, recorded: JSON.stringify(recorded), current: JSON.stringify(current) });
+    const { message, hint } = say(RUN_WORDS, 'TIC-RESUME-SETTING-DIFFERS', {
+      folder,
+      setting,
+      recorded: JSON.stringify(recorded),
+      current: JSON.stringify(current),
+    });
     super('invalid', message, { code: 'TIC-RESUME-SETTING-DIFFERS', ...(hint === undefined ? {} : { hint }) });
     this.folder = folder;
     this.setting = setting;
@@ -40,7 +45,12 @@ export async function checkResume(folder: RunFolder, inputPath: string, mode: Ru
   const { size, sha256 } = await fingerprintFile(inputPath);
   if (sha256 !== record.input.sha256 || size !== record.input.size) {
     const same = resolve(record.input.path) === inputPath;
-    throw failure(RUN_WORDS, 'TIC-RESUME-OTHER-FILE', { input: inputPath, folder: folder.path, recorded: same ? undefined : record.input.path, sentAnything: folder.sentAnything() });
+    throw failure(RUN_WORDS, 'TIC-RESUME-OTHER-FILE', {
+      input: inputPath,
+      folder: folder.path,
+      recorded: same ? undefined : record.input.path,
+      sentAnything: folder.sentAnything(),
+    });
   }
   const target = options.send?.target.origin ?? null;
   if (target !== record.target) {

@@ -102,7 +102,10 @@ export interface RolloverResult {
  * summary and in left-out.csv, and left out. The files are written whole or
  * not at all, as a snapshot is.
  */
-export async function rollOver(options: RolloverOptions, environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<RolloverResult> {
+export async function rollOver(
+  options: RolloverOptions,
+  environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal },
+): Promise<RolloverResult> {
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const folder = await RunFolder.create(options.outDir, 'rollover', startedAt, environment.cwd, options.reports);
@@ -120,9 +123,26 @@ export async function rollOver(options: RolloverOptions, environment: { readonly
       logLevel: options.logLevel,
       ...sendingSettings(send, options.apiKeyFile),
     };
-    const facts = { command: 'rollover', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
+    const facts = {
+      command: 'rollover',
+      dryRun: false,
+      input: '',
+      target: send.target.origin,
+      options: settings,
+      outcomes: [],
+      paceRoot: options.reports,
+    } as const;
     const ledger = readingSession(options.reports, folder.path, { command: 'rollover', instance: send.target.origin, apiKey: send.target.apiKey, startedAt });
-    const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, startedAt, now, shutdown: environment.shutdown, interrupted: 'rollover' as const, start: { options: settings }, ledger };
+    const start = {
+      logLevel: options.logLevel,
+      apiKey: send.target.apiKey,
+      startedAt,
+      now,
+      shutdown: environment.shutdown,
+      interrupted: 'rollover' as const,
+      start: { options: settings },
+      ledger,
+    };
     return inSession(folder, facts, start, async (session) => {
       const stage = new SendStage(session, send);
       const executor = await stage.open();
@@ -139,14 +159,22 @@ export async function rollOver(options: RolloverOptions, environment: { readonly
       try {
         if (options.allClients) {
           const list = await readClients(executor);
-          if (list.kind === 'failed') session.stop(stopFor(list.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason })), 'refused');
+          if (list.kind === 'failed')
+            session.stop(
+              stopFor(list.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason })),
+              'refused',
+            );
           clients = list.kind === 'done' ? list.value.map((client) => client.id) : [];
           if (list.kind === 'done') names = clientNames(list.value);
         } else names = await namesOf(session, send);
         for (const clientId of clients) {
           if (session.signal.aborted) break;
           const read = await readClientBatches(executor, clientId);
-          if (read.kind === 'failed') session.stop(stopFor(read.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason })), 'refused');
+          if (read.kind === 'failed')
+            session.stop(
+              stopFor(read.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason })),
+              'refused',
+            );
           if (read.kind !== 'done') break;
           listed += read.value.length;
           const clientName = names.get(clientId.toLowerCase());
@@ -163,7 +191,8 @@ export async function rollOver(options: RolloverOptions, environment: { readonly
             if (reason !== undefined) {
               leftOut[reason]++;
               leftOutFile.add({ ...batch, expiresOn }, reason);
-              if (firstLeftOut.length < LEFT_OUT_SHOWN) firstLeftOut.push({ clientId, clientName, id: batch.id, name: batch.name, status: batch.status, expiresOn, reason });
+              if (firstLeftOut.length < LEFT_OUT_SHOWN)
+                firstLeftOut.push({ clientId, clientName, id: batch.id, name: batch.name, status: batch.status, expiresOn, reason });
               continue;
             }
             file.add({ ...batch, expiresOn }, options.target);

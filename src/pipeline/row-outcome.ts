@@ -11,7 +11,8 @@ import type { GuardVerdict } from './live/guard.js';
  * a plan's word or a send result becomes a `RowOutcome`.
  */
 
-export const APPLIED_EARLIER = 'applied by an earlier request whose answer was lost (in flight when a session died, or timed out): the batch holds the values it sent, so it was not sent again';
+export const APPLIED_EARLIER =
+  'applied by an earlier request whose answer was lost (in flight when a session died, or timed out): the batch holds the values it sent, so it was not sent again';
 
 /** A failed row's code: its error's, or the generic one for an error that has none. */
 const SEND_FAILED = 'TIC-SEND-FAILED';
@@ -24,14 +25,34 @@ function base(row: Row): Pick<RowOutcome, 'line' | 'cells' | 'formulas'> {
 
 /** A row never sent for its problems: every one in `error`, their codes in `code`, in the same order. */
 export function invalidOutcome(row: Row, problems: readonly Said[]): RowOutcome {
-  return { ...base(row), outcome: 'invalid', attempts: 0, error: problems.map((problem) => problem.message).join('; '), code: problems.map((problem) => problem.code).join(' '), errorKind: 'invalid' };
+  return {
+    ...base(row),
+    outcome: 'invalid',
+    attempts: 0,
+    error: problems.map((problem) => problem.message).join('; '),
+    code: problems.map((problem) => problem.code).join(' '),
+    errorKind: 'invalid',
+  };
 }
 
 /** A row validate or a dry run found valid: it would be sent with `body`. */
-export function validOutcome(row: ValidRow, body: CreditBatchUpdate, compared?: { readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined }): RowOutcome {
+export function validOutcome(
+  row: ValidRow,
+  body: CreditBatchUpdate,
+  compared?: { readonly baseline: CreditBatchUpdate; readonly live: CreditBatchUpdate | undefined },
+): RowOutcome {
   // Written out rather than spread: an object spread of an optional argument cost more than the rest of a dry run's plan pass per row.
   if (compared === undefined) return { line: row.line, cells: row.cells, formulas: row.formulas, outcome: 'valid', attempts: 0, sent: body };
-  return { line: row.line, cells: row.cells, formulas: row.formulas, outcome: 'valid', attempts: 0, sent: body, baseline: compared.baseline, live: compared.live };
+  return {
+    line: row.line,
+    cells: row.cells,
+    formulas: row.formulas,
+    outcome: 'valid',
+    attempts: 0,
+    sent: body,
+    baseline: compared.baseline,
+    live: compared.live,
+  };
 }
 
 /** A valid row not sent because the run will send nothing (`reason`), or stopped first. */
@@ -61,7 +82,15 @@ export function sentOutcome(row: ValidRow, body: CreditBatchUpdate, result: Send
       return { ...sent, outcome: 'updated', attempts: result.attempts, httpStatus: result.status, result: result.value };
     case 'failed': {
       const error = result.answerLost ? `${ANSWER_LOST_NOTE}; ${result.error.message}` : result.error.message;
-      return { ...sent, outcome: 'failed', attempts: result.attempts, httpStatus: result.error.status, error, code: result.error.code ?? SEND_FAILED, errorKind: result.error.kind };
+      return {
+        ...sent,
+        outcome: 'failed',
+        attempts: result.attempts,
+        httpStatus: result.error.status,
+        error,
+        code: result.error.code ?? SEND_FAILED,
+        errorKind: result.error.kind,
+      };
     }
     case 'not-sent':
       return { ...sent, outcome: 'skipped', attempts: 0, ...said('TIC-SKIPPED-RUN-STOPPED', { reason: result.reason }) };

@@ -4,7 +4,7 @@ import { TiError } from '../core/errors.js';
 import type { PacingStats } from '../core/run-facts.js';
 import type { RowOutcome } from '../report/outcome.js';
 import type { PriorRun } from '../report/prior-run.js';
-import { markResent } from '../report/recorded-report.js';
+import { markResent } from '../report/resent-note.js';
 import type { ReportWriter } from '../report/report-writer.js';
 import type { RecordedOptions } from '../report/run-record.js';
 import type { ReportSchema } from '../report/schema.js';
@@ -85,7 +85,14 @@ export class RunContext {
   #sentLog: SentLog | undefined;
   #progress: SendProgressCounter | undefined;
 
-  constructor(session: RunSession, mode: RunMode, options: RunOptions, environment: RunEnvironment, schema: ReportSchema, sendStage: SendStage<RecordedOptions> | undefined) {
+  constructor(
+    session: RunSession,
+    mode: RunMode,
+    options: RunOptions,
+    environment: RunEnvironment,
+    schema: ReportSchema,
+    sendStage: SendStage<RecordedOptions> | undefined,
+  ) {
     this.session = session;
     this.mode = mode;
     this.options = options;
@@ -140,7 +147,15 @@ export class RunContext {
       }
       session.tally.countRow(row);
       this.#progress?.finish(row);
-      const entry = { event: 'row', line: row.line, outcome: row.outcome, httpStatus: row.httpStatus, attempts: row.attempts, error: row.error, code: row.code };
+      const entry = {
+        event: 'row',
+        line: row.line,
+        outcome: row.outcome,
+        httpStatus: row.httpStatus,
+        attempts: row.attempts,
+        error: row.error,
+        code: row.code,
+      };
       // Validating a million rows should not write a million log lines; the report has them.
       if (durable || row.outcome === 'invalid') session.log.rows.info(entry, 'row');
       else session.log.rows.debug(entry, 'row');

@@ -60,7 +60,11 @@ export interface FileRunFacts {
 export async function checkFileRun(ledger: RunLedger, options: LedgerOptions, run: FileRunFacts): Promise<OnRecord> {
   const state = await ledger.lookup(keysOf(run));
   refuseRepeat(ledger, state, run, options.again);
-  const appliedBefore = appliesOf(ledger, state, run).map((record) => ({ id: record.id, startedAt: record.startedAt, updated: record.counts?.updated ?? null }));
+  const appliedBefore = appliesOf(ledger, state, run).map((record) => ({
+    id: record.id,
+    startedAt: record.startedAt,
+    updated: record.counts?.updated ?? null,
+  }));
   const approval = run.mode.kind === 'apply-plan' ? ((await checkApproval(ledger, state, run.mode.plan, options)) ?? null) : undefined;
   return { appliedBefore, approval, delta: run.delta };
 }
@@ -79,21 +83,36 @@ export function refuseRepeat(ledger: RunLedger, state: LedgerState, run: FileRun
   const { mode } = run;
   if (again !== undefined || (mode.kind !== 'apply' && mode.kind !== 'apply-plan')) return;
   if (mode.kind === 'apply-plan') {
-    const spent = [...state.records.values()].filter((record) => record.command === 'apply' && record.planId === mode.plan.document.id && mayHaveApplied(ledger, record));
+    const spent = [...state.records.values()].filter(
+      (record) => record.command === 'apply' && record.planId === mode.plan.document.id && mayHaveApplied(ledger, record),
+    );
     const earlier = oldest(spent);
-    if (earlier !== undefined) throw failure(LEDGER_WORDS, 'TIC-PLAN-ALREADY-APPLIED', { code: mode.plan.document.id.slice(0, 8), earlier: said(earlier), resume: resumeOf(ledger, earlier, run.cwd) });
+    if (earlier !== undefined)
+      throw failure(LEDGER_WORDS, 'TIC-PLAN-ALREADY-APPLIED', {
+        code: mode.plan.document.id.slice(0, 8),
+        earlier: said(earlier),
+        resume: resumeOf(ledger, earlier, run.cwd),
+      });
   }
   if (!run.delta) return;
   const applied = appliesOf(ledger, state, run);
   const earlier = oldest(applied);
   if (earlier !== undefined) {
-    throw failure(LEDGER_WORDS, 'TIC-DELTA-ALREADY-APPLIED', { sha256: run.sha256, target: run.target ?? '', earlier: said(earlier), more: applied.length - 1, resume: resumeOf(ledger, earlier, run.cwd) });
+    throw failure(LEDGER_WORDS, 'TIC-DELTA-ALREADY-APPLIED', {
+      sha256: run.sha256,
+      target: run.target ?? '',
+      earlier: said(earlier),
+      more: applied.length - 1,
+      resume: resumeOf(ledger, earlier, run.cwd),
+    });
   }
 }
 
 /** The applies of the run's content to its instance that sent, or may have sent, something. */
 function appliesOf(ledger: RunLedger, state: LedgerState, run: FileRunFacts): LedgerRecord[] {
-  return [...state.records.values()].filter((record) => record.command === 'apply' && record.instance === (run.target ?? null) && record.input?.sha256 === run.sha256 && mayHaveApplied(ledger, record));
+  return [...state.records.values()].filter(
+    (record) => record.command === 'apply' && record.instance === (run.target ?? null) && record.input?.sha256 === run.sha256 && mayHaveApplied(ledger, record),
+  );
 }
 
 /**
@@ -129,7 +148,11 @@ function resumeOf(ledger: RunLedger, record: LedgerRecord, cwd: string): string 
 }
 
 /** What every new record starts with: who runs it, and that it has not ended. */
-export function newRecord(ledger: RunLedger, folder: string, facts: Pick<LedgerRecord, 'command' | 'instance' | 'keyKind' | 'input' | 'planId' | 'startedAt'> & Partial<LedgerRecord>): LedgerRecord {
+export function newRecord(
+  ledger: RunLedger,
+  folder: string,
+  facts: Pick<LedgerRecord, 'command' | 'instance' | 'keyKind' | 'input' | 'planId' | 'startedAt'> & Partial<LedgerRecord>,
+): LedgerRecord {
   const id = facts.id ?? ledger.idOf(folder);
   return {
     approvedBy: null,
@@ -216,7 +239,13 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
   if (settings === undefined || mode.kind === 'validate') return undefined;
   const ledger = new RunLedger(settings.root);
   // A resume is the run it continues: nothing to check, and checkResume reads the file's SHA-256 itself.
-  if (mode.kind === 'resume') return { onRecord: { appliedBefore: [], approval: undefined, delta }, fingerprint: undefined, refusedAtStart: false, session: (folder, startedAt) => resumedSession(ledger, folder, 'apply', startedAt) };
+  if (mode.kind === 'resume')
+    return {
+      onRecord: { appliedBefore: [], approval: undefined, delta },
+      fingerprint: undefined,
+      refusedAtStart: false,
+      session: (folder, startedAt) => resumedSession(ledger, folder, 'apply', startedAt),
+    };
   const fingerprint = await fingerprintFile(inputPath);
   const target = options.send?.target.origin;
   const facts: FileRunFacts = { mode, target, sha256: fingerprint.sha256, delta, cwd };
@@ -256,10 +285,22 @@ export async function fileRunLedger(mode: RunMode, options: RunOptions, inputPat
 }
 
 /** The session of `snapshot` or `verify` as the ledger of `root` records it; undefined when no ledger is kept. */
-export function readingSession(root: string | undefined, folder: string, facts: { readonly command: 'snapshot' | 'rollover' | 'verify'; readonly instance: string; readonly apiKey: string; readonly startedAt: Date }): SessionLedger | undefined {
+export function readingSession(
+  root: string | undefined,
+  folder: string,
+  facts: { readonly command: 'snapshot' | 'rollover' | 'verify'; readonly instance: string; readonly apiKey: string; readonly startedAt: Date },
+): SessionLedger | undefined {
   if (root === undefined) return undefined;
   const ledger = new RunLedger(root);
   const id = facts.command === 'verify' ? verifyId(ledger.idOf(folder)) : undefined;
-  const record = newRecord(ledger, folder, { ...(id === undefined ? {} : { id }), command: facts.command, instance: facts.instance, keyKind: keyKind(facts.apiKey), input: null, planId: null, startedAt: facts.startedAt.toISOString() });
+  const record = newRecord(ledger, folder, {
+    ...(id === undefined ? {} : { id }),
+    command: facts.command,
+    instance: facts.instance,
+    keyKind: keyKind(facts.apiKey),
+    input: null,
+    planId: null,
+    startedAt: facts.startedAt.toISOString(),
+  });
   return recordedSession(ledger, folder, record);
 }

@@ -56,7 +56,6 @@ export interface LedgerOptions {
   readonly approvalKey: ApprovalKey | undefined;
 }
 
-
 /**
  * What a run may change at most. A row over a per-row limit is invalid, with
  * its reason; a run over a run-wide limit is refused before anything is sent.

@@ -53,12 +53,7 @@ export class RunSession<O = RecordedOptions> {
   #reconciliation: Summary['reconciliation'];
   #ledger: SessionLedger | undefined;
 
-  constructor(
-    folder: RunFolder,
-    log: RunLog,
-    facts: SessionFacts<O>,
-    clock: { readonly startedAt: Date; readonly now: () => Date },
-  ) {
+  constructor(folder: RunFolder, log: RunLog, facts: SessionFacts<O>, clock: { readonly startedAt: Date; readonly now: () => Date }) {
     this.folder = folder;
     this.log = log;
     this.#facts = facts;
@@ -91,7 +86,10 @@ export class RunSession<O = RecordedOptions> {
     if (this.#stop.signal.aborted) return;
     this.#status = status;
     this.#failure = error;
-    this.log.logger.error({ event: 'stop', status, kind: error.kind, code: error.code, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message }, `run ${status}`);
+    this.log.logger.error(
+      { event: 'stop', status, kind: error.kind, code: error.code, httpStatus: error instanceof ApiError ? error.status : undefined, error: error.message },
+      `run ${status}`,
+    );
     this.#stop.abort(error);
   }
 
@@ -184,7 +182,11 @@ export class RunSession<O = RecordedOptions> {
     await this.#rememberPace(summary);
     this.log.logger.info({ event: 'end', summary }, 'run finished');
     // The run has ended whatever the ledger says: a ledger that cannot be completed is said in run.log, and `runs --rebuild` mends it.
-    await this.#ledger?.end(summary).catch((error: unknown) => this.log.logger.warn({ event: 'ledger', error: (error as Error).message }, 'the run ledger could not record the end of the run'));
+    await this.#ledger
+      ?.end(summary)
+      .catch((error: unknown) =>
+        this.log.logger.warn({ event: 'ledger', error: (error as Error).message }, 'the run ledger could not record the end of the run'),
+      );
     await this.log.close();
     return summary;
   }
@@ -224,8 +226,16 @@ export interface SessionStart {
  * session, the operator's Ctrl-C turned into an interruption of the session,
  * the start logged; then `work`, and the listener removed however it ends.
  */
-export async function inSession<O, T>(folder: RunFolder, facts: SessionFacts<O>, start: SessionStart, work: (session: RunSession<O>) => Promise<T>): Promise<T> {
-  const session = new RunSession<O>(folder, folder.openLog(start.logLevel, start.apiKey === undefined ? undefined : keyScrubber(start.apiKey)), facts, { startedAt: start.startedAt, now: start.now });
+export async function inSession<O, T>(
+  folder: RunFolder,
+  facts: SessionFacts<O>,
+  start: SessionStart,
+  work: (session: RunSession<O>) => Promise<T>,
+): Promise<T> {
+  const session = new RunSession<O>(folder, folder.openLog(start.logLevel, start.apiKey === undefined ? undefined : keyScrubber(start.apiKey)), facts, {
+    startedAt: start.startedAt,
+    now: start.now,
+  });
   if (start.ledger !== undefined) {
     await start.ledger.begin().catch(async (error: unknown) => {
       await session.log.close();

@@ -60,7 +60,10 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   const columns = await readColumns(source, options.extraColumns);
   // The run ledger's word comes before anything is written: a plan, or a file of deltas, already applied is refused.
   const history = await fileRunLedger(mode, options, inputPath, columns.delta !== undefined, environment.cwd);
-  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, history?.fingerprint, { ms: environment.lockWaitMs ?? 0, signal: environment.shutdown });
+  const folder = await openRunFolder(mode, options, inputPath, startedAt, environment.cwd, history?.fingerprint, {
+    ms: environment.lockWaitMs ?? 0,
+    signal: environment.shutdown,
+  });
   const recorded = describeOptions(mode, options);
   const reportSchema = options.guard === undefined || mode.kind === 'validate' ? ROW_REPORT : GUARDED_REPORT;
   // A workbook's report also says which of a row's cells held formulas.
@@ -68,11 +71,25 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
   // What the ledger says of the run is shown with its plan: an approval, the same file applied before.
   const onRecord = history?.onRecord;
   const confirm = environment.confirm;
-  const told: RunEnvironment = { ...environment, history: onRecord, ...(onRecord === undefined || confirm === undefined ? {} : { confirm: (plan: Plan, pacing: PacingStats | undefined) => confirm({ ...plan, onRecord }, pacing) }) };
+  const told: RunEnvironment = {
+    ...environment,
+    history: onRecord,
+    ...(onRecord === undefined || confirm === undefined
+      ? {}
+      : { confirm: (plan: Plan, pacing: PacingStats | undefined) => confirm({ ...plan, onRecord }, pacing) }),
+  };
   const run = folder.hold(() =>
     inSession(
       folder,
-      { command: commandOf(mode), dryRun: isDryRun(mode), input: inputPath, target: options.send?.target.origin, options: recorded, outcomes: schema.outcomes, paceRoot: options.ledger?.root },
+      {
+        command: commandOf(mode),
+        dryRun: isDryRun(mode),
+        input: inputPath,
+        target: options.send?.target.origin,
+        options: recorded,
+        outcomes: schema.outcomes,
+        paceRoot: options.ledger?.root,
+      },
       {
         logLevel: options.logLevel,
         apiKey: options.send?.target.apiKey,
@@ -84,7 +101,14 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         ledger: history?.session(folder.path, startedAt),
       },
       async (session) => {
-        session.log.logger.info({ event: 'input', kind: source.kind, ...(source.kind === 'workbook' ? { sheet: source.sheet } : { encoding: source.layout.encoding, delimiter: source.layout.delimiter }) }, 'input opened');
+        session.log.logger.info(
+          {
+            event: 'input',
+            kind: source.kind,
+            ...(source.kind === 'workbook' ? { sheet: source.sheet } : { encoding: source.layout.encoding, delimiter: source.layout.delimiter }),
+          },
+          'input opened',
+        );
         // Requests are made by a run that sends, by a dry run reading the live values or checking the key.
         const sendStage = options.send !== undefined && makesRequests(mode) ? new SendStage(session, options.send, environment.hardStop) : undefined;
         const context = new RunContext(session, mode, options, told, schema, sendStage);
@@ -93,7 +117,8 @@ export async function runFile(mode: RunMode, options: RunOptions, environment: R
         if (result.decided?.plan !== undefined) session.planned(planFacts(result.decided.plan));
         const summary = await session.finish();
         // What the run did, for whoever approved it: every apply that may have sent something.
-        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined) await writeRunReport(folder, summary, plan, undefined, result.decided?.names);
+        if (sends(mode) && summary.status !== 'refused' && folder.failure === undefined)
+          await writeRunReport(folder, summary, plan, undefined, result.decided?.names);
         return {
           folder: folder.path,
           summary,
@@ -178,7 +203,15 @@ function stopFor(context: RunContext, session: RunSession, caught: unknown): voi
  * proved to be the same run. A run that sends records what it was started
  * with (run.json, the input's SHA-256 among it) before the first request.
  */
-async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: string, startedAt: Date, cwd: string, fingerprint: { readonly size: number; readonly sha256: string } | undefined, lockWait: LockWait): Promise<RunFolder> {
+async function openRunFolder(
+  mode: RunMode,
+  options: RunOptions,
+  inputPath: string,
+  startedAt: Date,
+  cwd: string,
+  fingerprint: { readonly size: number; readonly sha256: string } | undefined,
+  lockWait: LockWait,
+): Promise<RunFolder> {
   if (mode.kind === 'resume') {
     // Taken before it is checked: a second process on the folder is refused (or waits, --lock-timeout), having read and written nothing.
     const folder = await RunFolder.reopen(resolve(cwd, mode.folder), startedAt, lockWait);
@@ -192,7 +225,13 @@ async function openRunFolder(mode: RunMode, options: RunOptions, inputPath: stri
   }
   if (mode.kind === 'apply-plan') checkSavedPlan(mode.plan, options.send?.target.origin, startedAt);
   // A saved plan's run is named after the file the plan was made from, not its copy (input.csv).
-  const folder = await RunFolder.create(options.outDir, mode.kind === 'apply-plan' ? mode.plan.document.input.name : inputPath, startedAt, cwd, options.ledger?.root);
+  const folder = await RunFolder.create(
+    options.outDir,
+    mode.kind === 'apply-plan' ? mode.plan.document.input.name : inputPath,
+    startedAt,
+    cwd,
+    options.ledger?.root,
+  );
   try {
     // A saved plan's changes are made from its baselines, never from values read later.
     if (mode.kind === 'apply-plan') await folder.adoptBaselines(mode.plan.folder);

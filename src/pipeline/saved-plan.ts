@@ -20,13 +20,33 @@ export class SavedPlanRows {
   /** A valid row as planned against its batch; `clientName`, when the plan read the client list. */
   add(row: ValidRow, planned: PlannedRow, clientName?: string): void {
     if (planned.kind === 'invalid') {
-      this.rows.add({ line: row.line, id: row.id, clientId: row.clientId ?? null, state: 'invalid', changes: [], live: null, problem: planned.problem.message, code: planned.problem.code });
+      this.rows.add({
+        line: row.line,
+        id: row.id,
+        clientId: row.clientId ?? null,
+        state: 'invalid',
+        changes: [],
+        live: null,
+        problem: planned.problem.message,
+        code: planned.problem.code,
+      });
       return;
     }
-    const facts = { name: planned.name ?? null, clientName: clientName ?? null, status: planned.status ?? null, allocated: planned.kind === 'change' ? (planned.allocated ?? null) : null };
+    const facts = {
+      name: planned.name ?? null,
+      clientName: clientName ?? null,
+      status: planned.status ?? null,
+      allocated: planned.kind === 'change' ? (planned.allocated ?? null) : null,
+    };
     const changes =
       planned.kind === 'change'
-        ? planned.changes.map((change) => ({ field: change.field, before: change.before ?? null, after: change.after ?? null, delta: change.delta ?? null, change: describeChange(change) }))
+        ? planned.changes.map((change) => ({
+            field: change.field,
+            before: change.before ?? null,
+            after: change.after ?? null,
+            delta: change.delta ?? null,
+            change: describeChange(change),
+          }))
         : [];
     const state = planned.kind === 'unchanged' ? 'unchanged' : planned.drifted ? 'drifted' : 'change';
     this.rows.add({ line: row.line, id: row.id, clientId: planned.clientId, state, changes, live: planned.live ?? null, problem: null, ...facts });

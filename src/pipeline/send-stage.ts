@@ -10,7 +10,14 @@ import type { RunSession } from './run-session.js';
  * `itemsLeft` says whether items remain to be handed to it: a tripped circuit
  * breaker stops the run only then.
  */
-export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSession<O>, send: SendOptions, onRetrying?: (line: number) => void, itemsLeft: () => boolean = () => true, hardStop?: AbortSignal): Executor {
+export function openExecutor<O>(
+  ExecutorClass: typeof Executor,
+  session: RunSession<O>,
+  send: SendOptions,
+  onRetrying?: (line: number) => void,
+  itemsLeft: () => boolean = () => true,
+  hardStop?: AbortSignal,
+): Executor {
   const { logger } = session.log;
   const executor: Executor = new ExecutorClass(send, session.signal, {
     onAttempt: (attempt) => recordAttempt(session, attempt),
@@ -20,11 +27,15 @@ export function openExecutor<O>(ExecutorClass: typeof Executor, session: RunSess
         if (retry.line !== undefined) onRetrying?.(retry.line);
         logger.warn({ event: 'retry', line: retry.line, id: retry.id, cause: retry.cause, delayMs: retry.delayMs, error: retry.error }, 'retrying');
       } else if (retry.newPause === true) {
-        logger.warn({ event: 'throttle-pause', line: retry.line, pauseMs: retry.delayMs, ratePerMinute: executor.pacing.ratePerMinute, error: retry.error }, 'rate limit reached: every request paused');
+        logger.warn(
+          { event: 'throttle-pause', line: retry.line, pauseMs: retry.delayMs, ratePerMinute: executor.pacing.ratePerMinute, error: retry.error },
+          'rate limit reached: every request paused',
+        );
       }
     },
     onPaceChange: (ratePerMinute, previous) => logger.warn({ event: 'pace', ratePerMinute, previous }, "pace set to the API's X-RateLimit-Limit"),
-    onPaceLowered: (ratePerMinute, previous) => logger.warn({ event: 'pace-lowered', ratePerMinute, previous }, 'pace lowered: the API answered 429 without stating its limit'),
+    onPaceLowered: (ratePerMinute, previous) =>
+      logger.warn({ event: 'pace-lowered', ratePerMinute, previous }, 'pace lowered: the API answered 429 without stating its limit'),
     onBurstLearned: (burst) => logger.info({ event: 'burst', burst }, "burst set to the API's, from its first X-RateLimit-Remaining"),
     onFatal: (error) => session.stop(error, 'stopped'),
     onCircuitOpen: (error, consecutiveFailures) => {
@@ -72,7 +83,14 @@ export class SendStage<O = unknown> {
   }
 
   async open(): Promise<Executor> {
-    this.#executor ??= openExecutor((await this.#module).Executor, this.#session, this.#send, (line) => this.#onRetrying?.(line), () => !this.#allSubmitted, this.#hardStop);
+    this.#executor ??= openExecutor(
+      (await this.#module).Executor,
+      this.#session,
+      this.#send,
+      (line) => this.#onRetrying?.(line),
+      () => !this.#allSubmitted,
+      this.#hardStop,
+    );
     return this.#executor;
   }
 

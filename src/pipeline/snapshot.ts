@@ -64,7 +64,10 @@ export interface SnapshotResult {
  * takes as it is. The file is written whole or not at all: a snapshot missing
  * a client would look complete.
  */
-export async function takeSnapshot(options: SnapshotOptions, environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal }): Promise<SnapshotResult> {
+export async function takeSnapshot(
+  options: SnapshotOptions,
+  environment: { readonly cwd: string; readonly now?: () => Date; readonly shutdown?: AbortSignal },
+): Promise<SnapshotResult> {
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const folder = await RunFolder.create(options.outDir, 'snapshot', startedAt, environment.cwd, options.reports);
@@ -72,7 +75,12 @@ export async function takeSnapshot(options: SnapshotOptions, environment: { read
 }
 
 /** takeSnapshot in the run folder this process holds. */
-async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<SnapshotResult> {
+async function snapshotInto(
+  folder: RunFolder,
+  options: SnapshotOptions,
+  environment: { readonly shutdown?: AbortSignal },
+  clock: { readonly startedAt: Date; readonly now: () => Date },
+): Promise<SnapshotResult> {
   const { send } = options;
   const selection = options.selection ?? {};
   const settings: SnapshotSettings = {
@@ -86,9 +94,30 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
     logLevel: options.logLevel,
     ...sendingSettings(send, options.apiKeyFile),
   };
-  const facts = { command: 'snapshot', dryRun: false, input: '', target: send.target.origin, options: settings, outcomes: [], paceRoot: options.reports } as const;
-  const ledger = readingSession(options.reports, folder.path, { command: 'snapshot', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'snapshot' as const, start: { options: settings }, ledger };
+  const facts = {
+    command: 'snapshot',
+    dryRun: false,
+    input: '',
+    target: send.target.origin,
+    options: settings,
+    outcomes: [],
+    paceRoot: options.reports,
+  } as const;
+  const ledger = readingSession(options.reports, folder.path, {
+    command: 'snapshot',
+    instance: send.target.origin,
+    apiKey: send.target.apiKey,
+    startedAt: clock.startedAt,
+  });
+  const start = {
+    logLevel: options.logLevel,
+    apiKey: send.target.apiKey,
+    ...clock,
+    shutdown: environment.shutdown,
+    interrupted: 'snapshot' as const,
+    start: { options: settings },
+    ledger,
+  };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
@@ -99,14 +128,22 @@ async function snapshotInto(folder: RunFolder, options: SnapshotOptions, environ
     try {
       if (options.allClients === true) {
         const read = await readClients(executor);
-        if (read.kind === 'failed') session.stop(stopFor(read.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason })), 'refused');
+        if (read.kind === 'failed')
+          session.stop(
+            stopFor(read.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENTS-UNREADABLE', { reason })),
+            'refused',
+          );
         clients = read.kind === 'done' ? read.value.map((client) => client.id) : [];
         session.log.logger.info({ event: 'clients-read', clients: clients.length, requests: read.kind === 'done' ? read.attempts : undefined }, 'clients read');
       }
       for (const clientId of clients) {
         if (session.signal.aborted) break;
         const result = await readClientBatches(executor, clientId, options.creditAccountId);
-        if (result.kind === 'failed') session.stop(stopFor(result.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason })), 'refused');
+        if (result.kind === 'failed')
+          session.stop(
+            stopFor(result.error, (reason) => failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason })),
+            'refused',
+          );
         if (result.kind !== 'done') break;
         listed += result.value.length;
         const kept = result.value.filter((batch) => selects(selection, batch));

@@ -70,7 +70,12 @@ export async function verifyRun(options: VerifyOptions, environment: { readonly 
 }
 
 /** verifyRun in the run folder this process holds. */
-async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: { readonly shutdown?: AbortSignal }, clock: { readonly startedAt: Date; readonly now: () => Date }): Promise<VerifyResult> {
+async function verifyIn(
+  folder: RunFolder,
+  options: VerifyOptions,
+  environment: { readonly shutdown?: AbortSignal },
+  clock: { readonly startedAt: Date; readonly now: () => Date },
+): Promise<VerifyResult> {
   const record = await folder.readRecord();
   const { send } = options;
   if (record.target !== send.target.origin) {
@@ -90,9 +95,31 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
   if (unknown.length > 0 && options.clients.length === 0) {
     throw failure(RUN_WORDS, 'TIC-VERIFY-ROWS-WITHOUT-CLIENT', { rows: unknown.length, folder: options.folder });
   }
-  const facts = { command: 'verify', dryRun: false, input: options.folder, target: send.target.origin, options: settings, outcomes: ['holds', 'changed'], summaryFile: 'verify.json', paceRoot: options.reports } as const;
-  const ledger = readingSession(options.reports, folder.path, { command: 'verify', instance: send.target.origin, apiKey: send.target.apiKey, startedAt: clock.startedAt });
-  const start = { logLevel: options.logLevel, apiKey: send.target.apiKey, ...clock, shutdown: environment.shutdown, interrupted: 'verification' as const, start: { rows: updated.length, options: settings }, ledger };
+  const facts = {
+    command: 'verify',
+    dryRun: false,
+    input: options.folder,
+    target: send.target.origin,
+    options: settings,
+    outcomes: ['holds', 'changed'],
+    summaryFile: 'verify.json',
+    paceRoot: options.reports,
+  } as const;
+  const ledger = readingSession(options.reports, folder.path, {
+    command: 'verify',
+    instance: send.target.origin,
+    apiKey: send.target.apiKey,
+    startedAt: clock.startedAt,
+  });
+  const start = {
+    logLevel: options.logLevel,
+    apiKey: send.target.apiKey,
+    ...clock,
+    shutdown: environment.shutdown,
+    interrupted: 'verification' as const,
+    start: { rows: updated.length, options: settings },
+    ledger,
+  };
   return inSession(folder, facts, start, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
@@ -101,14 +128,26 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
     try {
       const live = new Map<string, ListedBatch>();
       const wanted = new Set(updated.map((row) => row.id.toLowerCase()));
-      const clients = [...new Set([...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])), ...(unknown.length > 0 ? options.clients : [])])];
+      const clients = [
+        ...new Set([
+          ...updated.flatMap((row) => (row.clientId === undefined ? [] : [row.clientId.toLowerCase()])),
+          ...(unknown.length > 0 ? options.clients : []),
+        ]),
+      ];
       for (const clientId of clients) {
         const result = await readClientBatches(executor, clientId);
         if (result.kind !== 'done') {
-          if (result.kind === 'failed') session.stop(result.error.kind === 'auth' || result.error.kind === 'aborted' ? result.error : failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason: result.error.message }), 'refused');
+          if (result.kind === 'failed')
+            session.stop(
+              result.error.kind === 'auth' || result.error.kind === 'aborted'
+                ? result.error
+                : failure(SELECTION_WORDS, 'TIC-CLIENT-BATCHES-UNREADABLE', { clientId, reason: result.error.message }),
+              'refused',
+            );
           break;
         }
-        for (const batch of result.value) if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });
+        for (const batch of result.value)
+          if (wanted.has(batch.id.toLowerCase())) live.set(batch.id.toLowerCase(), { ...batch, clientId: batch.clientId ?? clientId });
       }
       if (!session.signal.aborted) {
         const out = new VerifyFile(folder.path);
@@ -127,7 +166,11 @@ async function verifyIn(folder: RunFolder, options: VerifyOptions, environment: 
         session.reconciled(
           record.options.blind === false
             ? await reconcileFolder(session, send, folder.path)
-            : { checked: null, reason: 'the run was sent blind (--blind): it read nothing before writing, so the moment each write could have overwritten from is not known', requests: 0 },
+            : {
+                checked: null,
+                reason: 'the run was sent blind (--blind): it read nothing before writing, so the moment each write could have overwritten from is not known',
+                requests: 0,
+              },
         );
       }
     } finally {

@@ -41,7 +41,8 @@ export class CellReader {
     const { value } = xml;
     const formula = xml.formula !== undefined;
     // A formula's value is the result cached when the workbook was last calculated; one never calculated has none.
-    if (value === undefined || (value === '' && !isText(xml.type))) return xml.formula !== undefined ? { kind: 'formula-without-result', address, text: xml.formula } : { kind: 'empty', address, formula };
+    if (value === undefined || (value === '' && !isText(xml.type)))
+      return xml.formula !== undefined ? { kind: 'formula-without-result', address, text: xml.formula } : { kind: 'empty', address, formula };
     switch (xml.type) {
       case 's': {
         const text = /^\d+$/.test(value) ? this.#sharedStrings.get(Number(value)) : undefined;
@@ -104,5 +105,17 @@ function textCell(address: string, formula: boolean, text: string): WorkbookCell
 
 function dateCell(address: string, formula: boolean, parts: CalendarParts, hasTime: boolean): WorkbookCell {
   const time = hasTime ? parts : { hour: 0, minute: 0, second: 0, millisecond: 0 };
-  return { kind: 'date', address, formula, year: parts.year, month: parts.month, day: parts.day, hour: time.hour, minute: time.minute, second: time.second, millisecond: time.millisecond, hasTime };
+  return {
+    kind: 'date',
+    address,
+    formula,
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: time.hour,
+    minute: time.minute,
+    second: time.second,
+    millisecond: time.millisecond,
+    hasTime,
+  };
 }

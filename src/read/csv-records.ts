@@ -155,7 +155,8 @@ export async function* readCsvBatches(path: string, layout: CsvLayout, from?: Re
 }
 
 async function describeReadError(path: string, error: unknown, pendingLine: number, layout: CsvLayout): Promise<TiError> {
-  if (error instanceof EncodingError) return describeEncodingProblem(path, error.detail, error.detail.offset === undefined ? undefined : await lineAt(path, error.detail.offset));
+  if (error instanceof EncodingError)
+    return describeEncodingProblem(path, error.detail, error.detail.offset === undefined ? undefined : await lineAt(path, error.detail.offset));
   if (error instanceof CsvError) {
     const reported = (error as unknown as { lines?: unknown }).lines;
     const line = typeof reported === 'number' ? reported : pendingLine;

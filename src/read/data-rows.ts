@@ -44,7 +44,9 @@ export async function openInput(path: string, choice: InputChoice): Promise<Inpu
   const kind = await detectFileKind(path);
   switch (kind) {
     case 'xlsx': {
-      const layoutFlags = [choice.encoding === undefined ? '' : '--encoding', choice.delimiter === undefined ? '' : '--delimiter'].filter((flag) => flag !== '');
+      const layoutFlags = [choice.encoding === undefined ? '' : '--encoding', choice.delimiter === undefined ? '' : '--delimiter'].filter(
+        (flag) => flag !== '',
+      );
       if (layoutFlags.length > 0) {
         throw failure(FILE_WORDS, 'TIC-WORKBOOK-CSV-OPTIONS', { path, flags: layoutFlags });
       }
@@ -92,7 +94,10 @@ export interface DataRows {
  * whole through its zip directory; its stamp is what tells it changed.)
  */
 export async function readDataRows(source: InputSource, size?: number): Promise<DataRows> {
-  const records: AsyncGenerator<InputBatch> = source.kind === 'csv' ? readCsvBatches(source.path, source.layout, undefined, size) : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
+  const records: AsyncGenerator<InputBatch> =
+    source.kind === 'csv'
+      ? readCsvBatches(source.path, source.layout, undefined, size)
+      : (await import('./workbook.js')).readWorkbookBatches(source.path, { sheet: source.sheet });
   let first: InputBatch = [];
   for (;;) {
     const next = await records.next();

@@ -28,7 +28,12 @@ export function serialToCalendar(serial: number, date1904: boolean): CalendarPar
   const total = Math.round(serial * DAY_MS);
   const days = Math.floor(total / DAY_MS);
   const inDay = total - days * DAY_MS;
-  const time = { hour: Math.floor(inDay / 3_600_000), minute: Math.floor(inDay / 60_000) % 60, second: Math.floor(inDay / 1000) % 60, millisecond: inDay % 1000 };
+  const time = {
+    hour: Math.floor(inDay / 3_600_000),
+    minute: Math.floor(inDay / 60_000) % 60,
+    second: Math.floor(inDay / 1000) % 60,
+    millisecond: inDay % 1000,
+  };
   if (!date1904 && days === LOTUS_LEAP_DAY) return { year: 1900, month: 2, day: 29, ...time };
   const epoch = date1904 ? EPOCH_1904 : days < LOTUS_LEAP_DAY ? EPOCH_1900 + DAY_MS : EPOCH_1900;
   const date = new Date(epoch + days * DAY_MS);

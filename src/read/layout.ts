@@ -73,7 +73,10 @@ function headerLine(text: string): string {
  * delimiters that do equally well are never chosen between.
  */
 export function detectDelimiter(path: string, header: string): Delimiter {
-  const scored = DELIMITERS.map((delimiter) => ({ delimiter, known: splitOutsideQuotes(header, delimiter).filter((cell) => KNOWN_COLUMNS.has(cell.trim().replace(/^"|"$/g, '').toLowerCase())).length }));
+  const scored = DELIMITERS.map((delimiter) => ({
+    delimiter,
+    known: splitOutsideQuotes(header, delimiter).filter((cell) => KNOWN_COLUMNS.has(cell.trim().replace(/^"|"$/g, '').toLowerCase())).length,
+  }));
   const best = Math.max(...scored.map((entry) => entry.known));
   const winners = scored.filter((entry) => entry.known === best && best > 1);
   if (winners.length === 1 && winners[0] !== undefined) return winners[0].delimiter;

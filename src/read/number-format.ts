@@ -48,7 +48,12 @@ export const BUILT_IN_FORMATS: ReadonlyMap<number, string> = new Map([
 
 /** Reads a format code as Excel does: case aside, `m` is a minute after an hour or before a second, else a month. */
 export function numberShown(formatCode: string): NumberShown {
-  const tokens = [...formatCode.toLowerCase().replace(LITERALS, (_literal, elapsed: string | undefined) => elapsed ?? ' ').matchAll(TOKEN)].map((match) => match[0][0]);
+  const tokens = [
+    ...formatCode
+      .toLowerCase()
+      .replace(LITERALS, (_literal, elapsed: string | undefined) => elapsed ?? ' ')
+      .matchAll(TOKEN),
+  ].map((match) => match[0][0]);
   let date = false;
   let time = false;
   tokens.forEach((token, index) => {

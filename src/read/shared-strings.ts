@@ -31,29 +31,33 @@ export class SharedStrings {
     let current: string | undefined;
     let collecting = false;
     let phonetic = false;
-    this.#reader = new XmlReader({
-      open(name) {
-        if (name === 'si') current = '';
-        else if (name === 'rPh') phonetic = true;
-        else if (name === 't') collecting = current !== undefined && !phonetic;
+    this.#reader = new XmlReader(
+      {
+        open(name) {
+          if (name === 'si') current = '';
+          else if (name === 'rPh') phonetic = true;
+          else if (name === 't') collecting = current !== undefined && !phonetic;
+        },
+        close(name) {
+          if (name === 't') collecting = false;
+          else if (name === 'rPh') phonetic = false;
+          else if (name === 'si' && current !== undefined) {
+            const text = restoreEscapedCharacters(current);
+            if (text.length > MAX_CELL_CHARS) throw tooLong(part, strings.size);
+            if (strings.size >= MAX_SHARED_STRINGS)
+              throw new DamagedPart(`${part} holds more than ${count(MAX_SHARED_STRINGS)} strings, more than a sheet can refer to`);
+            strings.push(text);
+            current = undefined;
+          }
+        },
+        text(text) {
+          if (!collecting || current === undefined) return;
+          current += text;
+          if (current.length > ESCAPE_LENGTH * MAX_CELL_CHARS) throw tooLong(part, strings.size);
+        },
       },
-      close(name) {
-        if (name === 't') collecting = false;
-        else if (name === 'rPh') phonetic = false;
-        else if (name === 'si' && current !== undefined) {
-          const text = restoreEscapedCharacters(current);
-          if (text.length > MAX_CELL_CHARS) throw tooLong(part, strings.size);
-          if (strings.size >= MAX_SHARED_STRINGS) throw new DamagedPart(`${part} holds more than ${count(MAX_SHARED_STRINGS)} strings, more than a sheet can refer to`);
-          strings.push(text);
-          current = undefined;
-        }
-      },
-      text(text) {
-        if (!collecting || current === undefined) return;
-        current += text;
-        if (current.length > ESCAPE_LENGTH * MAX_CELL_CHARS) throw tooLong(part, strings.size);
-      },
-    }, part);
+      part,
+    );
   }
 
   /** The string at `index`, once read; undefined when the workbook has none there. */

@@ -72,7 +72,8 @@ export class SheetXmlReader implements XmlHandler {
     switch (name) {
       case 'col':
         // A range per column at most: ranges never overlap.
-        if (++this.#columnRanges > MAX_COLUMNS) throw new DamagedPart(`more than ${count(MAX_COLUMNS)} column ranges are described, more than the sheet has columns`);
+        if (++this.#columnRanges > MAX_COLUMNS)
+          throw new DamagedPart(`more than ${count(MAX_COLUMNS)} column ranges are described, more than the sheet has columns`);
         if (xmlBoolean(attributes['hidden']) || Number(attributes['width']) === 0) {
           const first = Math.max(1, Number(attributes['min']));
           const last = Math.min(MAX_COLUMNS, Number(attributes['max']));
@@ -142,7 +143,9 @@ export class SheetXmlReader implements XmlHandler {
     else return;
     this.#rowChars += text.length;
     if ((cell.value?.length ?? 0) > ESCAPE_LENGTH * MAX_CELL_CHARS || (cell.formula?.length ?? 0) > ESCAPE_LENGTH * MAX_CELL_CHARS) {
-      throw new DamagedPart(`cell ${cellAddress(cell.column, this.#row?.line ?? 0)} holds more than ${count(MAX_CELL_CHARS)} characters, the most Excel lets a cell hold`);
+      throw new DamagedPart(
+        `cell ${cellAddress(cell.column, this.#row?.line ?? 0)} holds more than ${count(MAX_CELL_CHARS)} characters, the most Excel lets a cell hold`,
+      );
     }
     if (this.#rowChars > ESCAPE_LENGTH * MAX_ROW_CHARS) throw tooMuchText(this.#row?.line ?? 0);
   }
@@ -153,12 +156,14 @@ export class SheetXmlReader implements XmlHandler {
     if (reference === undefined) column = this.#lastColumn + 1;
     else {
       const letters = /^[A-Za-z]+(?=\d+$)/.exec(reference)?.[0];
-      if (letters === undefined) throw new DamagedPart(`a cell of row ${line} has the reference ${JSON.stringify(clip(reference))}, which is not a cell address`);
+      if (letters === undefined)
+        throw new DamagedPart(`a cell of row ${line} has the reference ${JSON.stringify(clip(reference))}, which is not a cell address`);
       column = letters.length > 3 ? MAX_COLUMNS : columnOf(letters);
     }
     const address = reference === undefined ? cellAddress(Math.min(column, MAX_COLUMNS), line) : clip(reference);
     if (column >= MAX_COLUMNS) throw new DamagedPart(`cell ${address} lies beyond Excel's last cell, ${LAST_CELL}`);
-    if (column <= this.#lastColumn) throw new DamagedPart(`the cells of row ${line} are not in order (${address} comes after ${cellAddress(this.#lastColumn, line)})`);
+    if (column <= this.#lastColumn)
+      throw new DamagedPart(`the cells of row ${line} are not in order (${address} comes after ${cellAddress(this.#lastColumn, line)})`);
     return column;
   }
 

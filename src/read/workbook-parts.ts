@@ -61,7 +61,13 @@ export async function openWorkbook(path: string): Promise<WorkbookParts> {
     const { sheets, date1904 } = readWorkbook(workbook, relationships);
     const stylesPart = partOf('styles');
     const styles = stylesPart === undefined ? undefined : await archive.read(stylesPart, MAX_PART_BYTES);
-    return { archive, sheets, date1904, styles: stylesPart === undefined || styles === undefined ? [] : readStyles(stylesPart, styles), sharedStringsPart: partOf('sharedStrings') };
+    return {
+      archive,
+      sheets,
+      date1904,
+      styles: stylesPart === undefined || styles === undefined ? [] : readStyles(stylesPart, styles),
+      sharedStringsPart: partOf('sharedStrings'),
+    };
   } catch (error) {
     await archive.close();
     throw describeWorkbookError(path, error);

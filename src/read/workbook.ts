@@ -80,7 +80,12 @@ export async function settleSheet(path: string, choice: SheetChoice): Promise<{ 
     throw failure(FILE_WORDS, 'TIC-SHEET-NO-HEADER', { path, sheets: listSheets(parts.sheets) });
   }
   if (withHeader.length > 1) {
-    throw failure(FILE_WORDS, 'TIC-SHEET-WHICH', { path, count: withHeader.length, sheets: listSheets(withHeader.map(({ sheet }) => sheet)), first: chosen.sheet.name });
+    throw failure(FILE_WORDS, 'TIC-SHEET-WHICH', {
+      path,
+      count: withHeader.length,
+      sheets: listSheets(withHeader.map(({ sheet }) => sheet)),
+      first: chosen.sheet.name,
+    });
   }
   return { name: chosen.sheet.name, header: chosen.header };
 }
@@ -115,7 +120,8 @@ export async function* readWorkbookBatches(path: string, options: { readonly she
 
 /** The sheet named, matched as Excel matches sheet names, regardless of case. */
 function namedSheet(path: string, parts: WorkbookParts, name: string): SheetInfo {
-  const sheet = parts.sheets.find((candidate) => candidate.name === name) ?? parts.sheets.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  const sheet =
+    parts.sheets.find((candidate) => candidate.name === name) ?? parts.sheets.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (sheet === undefined) {
     throw failure(FILE_WORDS, 'TIC-SHEET-UNKNOWN', { path, sheet: name, sheets: listSheets(parts.sheets) });
   }
@@ -184,7 +190,11 @@ async function* sheetRecords(path: string, parts: WorkbookParts, sheet: SheetInf
     const batch: WorkbookRecord[] = [];
     for (const row of rows) {
       // Excel writes rows in ascending order, each once; a file that does not is not one the person saw as it reads.
-      if (!Number.isSafeInteger(row.line) || row.line <= previous) throw describeDamagedWorkbook(path, `the rows of the sheet ${JSON.stringify(sheet.name)} are not in order (row ${String(row.line)} comes after row ${previous})`);
+      if (!Number.isSafeInteger(row.line) || row.line <= previous)
+        throw describeDamagedWorkbook(
+          path,
+          `the rows of the sheet ${JSON.stringify(sheet.name)} are not in order (row ${String(row.line)} comes after row ${previous})`,
+        );
       previous = row.line;
       const record = toRecord(path, sheet, row, width, cells, budget, xml.hidesColumns ? filledColumn : undefined);
       if (record === undefined) continue;
@@ -220,7 +230,15 @@ async function firstRecord(path: string, parts: WorkbookParts, sheet: SheetInfo,
  * for every column up to a far one. The header (no `width`) reaches its last
  * cell that holds something. `filled` hears of each column holding a value.
  */
-function toRecord(path: string, sheet: SheetInfo, row: SheetRowXml, width: number | undefined, reader: CellReader, budget: TextBudget, filled?: (column: number) => void): WorkbookRecord | undefined {
+function toRecord(
+  path: string,
+  sheet: SheetInfo,
+  row: SheetRowXml,
+  width: number | undefined,
+  reader: CellReader,
+  budget: TextBudget,
+  filled?: (column: number) => void,
+): WorkbookRecord | undefined {
   const read = row.cells.map((xml) => reader.read(xml, row.line));
   let last = -1;
   for (const [index, cell] of read.entries()) {
@@ -250,7 +268,10 @@ function toRecord(path: string, sheet: SheetInfo, row: SheetRowXml, width: numbe
   if (chars > MAX_ROW_CHARS) throw describeDamagedWorkbook(path, `in the sheet ${JSON.stringify(sheet.name)}, ${tooMuchText(row.line).message}`);
   budget.left -= chars;
   if (budget.left < 0) {
-    throw describeDamagedWorkbook(path, `the cells of the sheet ${JSON.stringify(sheet.name)} spell out more than ${count(SHEET_CHARS_PER_FILE_BYTE)} characters of text for each byte of the file (row ${row.line} passes it), which only a file built to exhaust memory does`);
+    throw describeDamagedWorkbook(
+      path,
+      `the cells of the sheet ${JSON.stringify(sheet.name)} spell out more than ${count(SHEET_CHARS_PER_FILE_BYTE)} characters of text for each byte of the file (row ${row.line} passes it), which only a file built to exhaust memory does`,
+    );
   }
   return { line: row.line, cells: texts, typed };
 }
@@ -263,7 +284,8 @@ function toRecord(path: string, sheet: SheetInfo, row: SheetRowXml, width: numbe
  */
 function refuseHidden(path: string, sheet: SheetInfo, hidden: Hidden, merges: readonly string[], mergeCount: number): void {
   const problems: string[] = [];
-  if (hidden.rows.length > 0) problems.push(`${hidden.rows.length === 1 ? 'row' : 'rows'} ${listSome(hidden.rows.map(String))} ${hidden.rows.length === 1 ? 'is' : 'are'} hidden`);
+  if (hidden.rows.length > 0)
+    problems.push(`${hidden.rows.length === 1 ? 'row' : 'rows'} ${listSome(hidden.rows.map(String))} ${hidden.rows.length === 1 ? 'is' : 'are'} hidden`);
   if (hidden.columns.size > 0) {
     const columns = [...hidden.columns].sort((a, b) => a - b).map((column) => cellAddress(column, 1).slice(0, -1));
     problems.push(`${columns.length === 1 ? 'column' : 'columns'} ${listSome(columns)} ${columns.length === 1 ? 'is' : 'are'} hidden`);

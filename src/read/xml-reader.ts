@@ -61,7 +61,7 @@ export class XmlReader {
     else {
       this.#run += first;
       // Within a chunk no longer than the bound, no run between two of its tags can pass it.
-      for (let at = first; chunk.length > MAX_TEXT_RUN && this.#run <= MAX_TEXT_RUN; ) {
+      for (let at = first; chunk.length > MAX_TEXT_RUN && this.#run <= MAX_TEXT_RUN;) {
         const next = chunk.indexOf('<', at + 1);
         if (next < 0) break;
         this.#run = Math.max(this.#run, next - at - 1);
@@ -69,7 +69,8 @@ export class XmlReader {
       }
       if (this.#run <= MAX_TEXT_RUN) this.#run = chunk.length - chunk.lastIndexOf('<') - 1;
     }
-    if (this.#run > MAX_TEXT_RUN) throw new DamagedPart(`${this.#part} holds more than ${count(MAX_TEXT_RUN)} characters between two tags, more than any cell holds`);
+    if (this.#run > MAX_TEXT_RUN)
+      throw new DamagedPart(`${this.#part} holds more than ${count(MAX_TEXT_RUN)} characters between two tags, more than any cell holds`);
     this.#parser.write(chunk);
   }
 

@@ -95,7 +95,8 @@ export class ZipArchive {
     const entry = this.#entries.get(name);
     if (entry === undefined) throw new ZipError(`it has no ${name}`);
     if (entry.isEncrypted()) throw new ZipError(`${name} is encrypted`);
-    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) throw new ZipError(`${name} is compressed with method ${entry.compressionMethod}, which workbooks do not use`);
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED)
+      throw new ZipError(`${name} is compressed with method ${entry.compressionMethod}, which workbooks do not use`);
     const inflation = describeInflation(entry);
     if (inflation !== undefined) throw new ZipError(inflation);
     let raw;
@@ -134,7 +135,8 @@ class Checked extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.#crc !== this.#entry.crc32) return callback(new ZipError(`${this.#entry.fileName} is damaged: its content does not match the checksum the archive gives`));
+    if (this.#crc !== this.#entry.crc32)
+      return callback(new ZipError(`${this.#entry.fileName} is damaged: its content does not match the checksum the archive gives`));
     callback();
   }
 }

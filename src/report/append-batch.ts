@@ -117,9 +117,12 @@ export class AppendBatch {
    * on `written` learns of it: a journal entry that did not reach the disk
    * must hold its request back.
    */
-  constructor(sync: (fd: number) => void, onFailure: (error: unknown) => void = (error) => {
-    throw error;
-  }) {
+  constructor(
+    sync: (fd: number) => void,
+    onFailure: (error: unknown) => void = (error) => {
+      throw error;
+    },
+  ) {
     this.#sync = sync;
     this.#onFailure = onFailure;
   }

@@ -34,7 +34,14 @@ export class BaselineWriter {
 
   add(baseline: Baseline): void {
     const { values } = baseline;
-    this.#file.add([String(baseline.line), baseline.id, baseline.clientId, values.name ?? '', values.expiresOn ?? '', values.currentBalance === undefined ? '' : String(values.currentBalance)]);
+    this.#file.add([
+      String(baseline.line),
+      baseline.id,
+      baseline.clientId,
+      values.name ?? '',
+      values.expiresOn ?? '',
+      values.currentBalance === undefined ? '' : String(values.currentBalance),
+    ]);
   }
 
   commit(): void {
@@ -60,7 +67,8 @@ export class BaselineCursor {
 
   constructor(folder: string) {
     this.#path = join(folder, BASELINE_FILE);
-    this.#records = createReadStream(this.#path).pipe(parse({ from_line: 2 }))[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+    const records = createReadStream(this.#path).pipe(parse({ from_line: 2 }));
+    this.#records = records[Symbol.asyncIterator]() as AsyncIterator<string[]>;
   }
 
   /** The baseline of `line`, or undefined when the plan recorded none for it. */

@@ -51,6 +51,9 @@ export class CorrectionFile {
 
 /** E.g. `written over by line 12: debit 6f1c… of 7 credits from the batch at 2026-05-01T12:00:00.001Z`. */
 export function correctionNote(row: OverwrittenRow): string {
-  const actions = row.actions.map((action) => `${action.actionType} ${action.id} of ${action.amount} credit${action.amount === 1 ? '' : 's'} ${action.role === 'source' ? 'from' : 'to'} the batch at ${action.timestamp}`);
+  const actions = row.actions.map(
+    (action) =>
+      `${action.actionType} ${action.id} of ${action.amount} credit${action.amount === 1 ? '' : 's'} ${action.role === 'source' ? 'from' : 'to'} the batch at ${action.timestamp}`,
+  );
   return `written over by line ${row.line}: ${actions.join('; ')}`;
 }

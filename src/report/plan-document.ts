@@ -118,7 +118,14 @@ export interface ReportDocument {
   readonly verify: {
     readonly holds: number;
     readonly changed: number;
-    readonly rows: readonly { readonly line: number; readonly id: string; readonly name?: string | null; readonly result: 'holds' | 'changed'; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }[];
+    readonly rows: readonly {
+      readonly line: number;
+      readonly id: string;
+      readonly name?: string | null;
+      readonly result: 'holds' | 'changed';
+      readonly written: CreditBatchUpdate;
+      readonly live: CreditBatchUpdate | null;
+    }[];
   } | null;
 }
 
@@ -153,7 +160,10 @@ export function canonicalAround(content: object, key: string): [string, string] 
   const field = (name: string, item: unknown): string => `${JSON.stringify(name)}:${canonicalJson(item)}`;
   const before = entries.filter(([name]) => name < key).sort(([a], [b]) => (a < b ? -1 : 1));
   const after = entries.filter(([name]) => name > key).sort(([a], [b]) => (a < b ? -1 : 1));
-  return [`{${before.map(([name, item]) => `${field(name, item)},`).join('')}${JSON.stringify(key)}:`, `${after.map(([name, item]) => `,${field(name, item)}`).join('')}}`];
+  return [
+    `{${before.map(([name, item]) => `${field(name, item)},`).join('')}${JSON.stringify(key)}:`,
+    `${after.map(([name, item]) => `,${field(name, item)}`).join('')}}`,
+  ];
 }
 
 export function canonicalJson(value: unknown): string {
@@ -187,7 +197,11 @@ export async function readPlanDocument(folder: string): Promise<PlanDocument> {
     document = JSON.parse(await readFile(path, 'utf8')) as PlanDocument;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw failure(RUN_FOLDER_WORDS, 'TIC-PLAN-FOLDER-UNREADABLE', missing ? { folder, missing, file: PLAN_JSON } : { folder, missing, path, detail: (error as Error).message });
+    throw failure(
+      RUN_FOLDER_WORDS,
+      'TIC-PLAN-FOLDER-UNREADABLE',
+      missing ? { folder, missing, file: PLAN_JSON } : { folder, missing, path, detail: (error as Error).message },
+    );
   }
   const { id, ...content } = document;
   const altered = (how: Alteration): TiError => failure(RUN_FOLDER_WORDS, 'TIC-PLAN-ALTERED', { folder, ...how });

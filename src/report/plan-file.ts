@@ -47,10 +47,29 @@ export class PlanFile {
     this.#file = new AtomicCsvFile(join(folder, PLAN_FILE), ['line', 'id', 'name', 'clientId', 'clientName', 'field', 'before', 'after', 'change']);
   }
 
-  add(row: { readonly line: number; readonly id: string; readonly clientId: string; readonly name?: string | undefined; readonly clientName?: string | undefined }, changes: readonly FieldChange[]): void {
+  add(
+    row: {
+      readonly line: number;
+      readonly id: string;
+      readonly clientId: string;
+      readonly name?: string | undefined;
+      readonly clientName?: string | undefined;
+    },
+    changes: readonly FieldChange[],
+  ): void {
     const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
     for (const change of changes) {
-      this.#file.add([String(row.line), row.id, text(row.name), row.clientId, text(row.clientName), change.field, text(change.before), text(change.after), describeChange(change)]);
+      this.#file.add([
+        String(row.line),
+        row.id,
+        text(row.name),
+        row.clientId,
+        text(row.clientName),
+        change.field,
+        text(change.before),
+        text(change.after),
+        describeChange(change),
+      ]);
     }
   }
 

@@ -17,8 +17,12 @@ function guardrailBreaches(plan: Omit<PlanDocument, 'rows'>): string[] {
   const { totals } = plan;
   const moved = BigInt(totals.balance.added) + BigInt(totals.balance.removed);
   return [
-    limits.maxRows !== null && totals.changing > limits.maxRows ? `it sends ${plural(totals.changing, 'row')}, more than --max-rows allows (${groupDigits(limits.maxRows)})` : '',
-    limits.maxTotalChange !== null && moved > BigInt(limits.maxTotalChange) ? `its balance changes add up to ${groupDigits(moved.toString())} credits, more than --max-total-change allows (${groupDigits(limits.maxTotalChange)})` : '',
+    limits.maxRows !== null && totals.changing > limits.maxRows
+      ? `it sends ${plural(totals.changing, 'row')}, more than --max-rows allows (${groupDigits(limits.maxRows)})`
+      : '',
+    limits.maxTotalChange !== null && moved > BigInt(limits.maxTotalChange)
+      ? `its balance changes add up to ${groupDigits(moved.toString())} credits, more than --max-total-change allows (${groupDigits(limits.maxTotalChange)})`
+      : '',
   ].filter((breach) => breach !== '');
 }
 
@@ -48,15 +52,25 @@ export function warningsSection(plan: Omit<PlanDocument, 'rows'>, perRow: number
   const { totals } = plan;
   const items: string[] = [];
   const breaches = guardrailBreaches(plan);
-  for (const breach of breaches) items.push(`<li class="warning bad" data-testid="warning-guardrail-run"><strong>Over a guardrail:</strong> ${e(breach)}; <code>apply --plan</code> refuses to send it.</li>`);
+  for (const breach of breaches)
+    items.push(
+      `<li class="warning bad" data-testid="warning-guardrail-run"><strong>Over a guardrail:</strong> ${e(breach)}; <code>apply --plan</code> refuses to send it.</li>`,
+    );
   for (const run of plan.appliedBefore ?? []) {
     const updated = run.updated === null ? '' : `, ${e(plural(run.updated, 'row'))} updated`;
-    items.push(`<li class="warning bad" data-testid="warning-applied"><strong>Already applied:</strong> this file was sent before, by run <span class="code">${e(run.run)}</span> (started ${e(run.startedAt)}${updated}); sending it again sends its changes again.</li>`);
+    items.push(
+      `<li class="warning bad" data-testid="warning-applied"><strong>Already applied:</strong> this file was sent before, by run <span class="code">${e(run.run)}</span> (started ${e(run.startedAt)}${updated}); sending it again sends its changes again.</li>`,
+    );
   }
-  if ((totals.belowAllocated ?? 0) > 0) items.push(item('below-allocated', totals.belowAllocated ?? 0, 'end below the credits already allocated from their batch.', true));
+  if ((totals.belowAllocated ?? 0) > 0)
+    items.push(item('below-allocated', totals.belowAllocated ?? 0, 'end below the credits already allocated from their batch.', true));
   if (totals.expiry.earlier > 0) items.push(item('earlier', totals.expiry.earlier, 'move an expiry earlier: their credits expire sooner.', true));
-  if ((totals.revived ?? 0) > 0) items.push(item('revived', totals.revived ?? 0, 'move the expiry of a batch whose status is not active later, making its credits usable again.', true));
-  if (totals.drifted > 0) items.push(`${item('drifted', totals.drifted, 'drifted: their batch changed since the file was prepared, and they are not sent (listed below, under Drifted).', false)}`);
+  if ((totals.revived ?? 0) > 0)
+    items.push(item('revived', totals.revived ?? 0, 'move the expiry of a batch whose status is not active later, making its credits usable again.', true));
+  if (totals.drifted > 0)
+    items.push(
+      `${item('drifted', totals.drifted, 'drifted: their batch changed since the file was prepared, and they are not sent (listed below, under Drifted).', false)}`,
+    );
   if (perRow > 0) items.push(item('guardrail-rows', perRow, 'go beyond a per-row guardrail and are never sent.', true));
   return `<section id="warnings" class="summary" aria-label="Warnings" data-testid="warnings">
   <h2>Warnings</h2>

@@ -117,7 +117,14 @@ export class RecordedLines {
   /** The latest outcome's place in `outcomes` plus one (0: no record), and the RESENT and SEVERAL marks. */
   #states = new Uint8Array(0);
   #requests = 0;
-  readonly #seen: { -readonly [K in keyof RecordedLine]: RecordedLine[K] } = { offset: 0, length: 0, outcome: 'updated', attempts: 0, resent: false, several: false };
+  readonly #seen: { -readonly [K in keyof RecordedLine]: RecordedLine[K] } = {
+    offset: 0,
+    length: 0,
+    outcome: 'updated',
+    attempts: 0,
+    resent: false,
+    several: false,
+  };
 
   /** `outcomes`: those of the report's schema. */
   constructor(outcomes: readonly Outcome[]) {

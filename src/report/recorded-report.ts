@@ -5,23 +5,11 @@ import { TiError } from '../core/errors.js';
 import { bug, failure } from '../core/words.js';
 import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 import { csvText } from './csv-text.js';
-import type { RowOutcome } from './outcome.js';
+import { RESENT_NOTE, saysResent } from './resent-note.js';
 import { MAX_LINE, RecordedLines, type RecordedLine } from './recorded-lines.js';
 import { FAILED_FILE, failedHeader, REPORT_FILE, UTF8_BOM } from './report-writer.js';
 import { cellAt, cellStart, locateCells, scanRecords, type ScanEnd } from './report-records.js';
 import { INPUT_COLUMNS, neutraliseFormula, READ_BACK, reportHeader, ROW_REPORT, type OwnColumn, type RecordedOutcome, type ReportSchema } from './schema.js';
-
-export const RESENT_NOTE = 'resent after interruption: an earlier request was sent but its answer never recorded, so the API may have applied this row twice';
-
-/** A row that was in flight when the run died, as the resumed run records it: the `lost` requests count, and the report says so. */
-export function markResent(row: RowOutcome, lost: number): RowOutcome {
-  return { ...row, attempts: row.attempts + lost, error: row.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${row.error}` };
-}
-
-/** Whether a row's record says it was resent after an interruption: the report is the only lasting record of it, and the note is ti-credits' own text. */
-export function saysResent(error: string | undefined): boolean {
-  return error?.startsWith(RESENT_NOTE) === true;
-}
 
 /** Where, in a record of a report of this schema for an input of these columns, each cell the read-back needs is. */
 interface RecordLayout {
@@ -83,7 +71,12 @@ function recordLayout(schema: ReportSchema, columns: Columns): RecordLayout {
  * have written) means the file cannot be trusted, and the run is not
  * resumed. `onAnswered(line, error)` is told of every record with a request.
  */
-export function readRecordedLines(folder: string, columns: Columns, schema: ReportSchema = ROW_REPORT, onAnswered: (line: number, error: string | undefined) => void = () => {}): RecordedLines {
+export function readRecordedLines(
+  folder: string,
+  columns: Columns,
+  schema: ReportSchema = ROW_REPORT,
+  onAnswered: (line: number, error: string | undefined) => void = () => {},
+): RecordedLines {
   const path = join(folder, REPORT_FILE);
   const recorded = new RecordedLines(schema.outcomes);
   const layout = recordLayout(schema, columns);
@@ -105,7 +98,8 @@ export function readRecordedLines(folder: string, columns: Columns, schema: Repo
         readable = column.read(cellAt(bytes, start, ends, index), row);
       }
       const { line, outcome, attempts } = row;
-      if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE) throw damaged(path, `record ${records} is not one ti-credits wrote`);
+      if (!readable || line === undefined || outcome === undefined || attempts === undefined || line > MAX_LINE)
+        throw damaged(path, `record ${records} is not one ti-credits wrote`);
       recorded.add(line, offset, after - start, outcome, attempts, saysResent(row.error));
       if (attempts > 0) onAnswered(line, row.error);
     });
@@ -202,7 +196,13 @@ export type InputRows = AsyncIterable<readonly { readonly line: number; readonly
  * fit the header: its failed.csv line is every cell as read, which the report
  * does not keep.
  */
-export async function compactReport(recorded: RecordedLines, folder: string, columns: Columns, options: { readonly excel: boolean; readonly schema: ReportSchema }, readRows: () => Promise<InputRows>): Promise<void> {
+export async function compactReport(
+  recorded: RecordedLines,
+  folder: string,
+  columns: Columns,
+  options: { readonly excel: boolean; readonly schema: ReportSchema },
+  readRows: () => Promise<InputRows>,
+): Promise<void> {
   const { schema } = options;
   const layout = recordLayout(schema, columns);
   const files = { report: join(folder, `${REPORT_FILE}.tmp`), failed: join(folder, `${FAILED_FILE}.tmp`) };
@@ -232,7 +232,14 @@ export async function compactReport(recorded: RecordedLines, folder: string, col
       if (several && resent) {
         const latest: RecordedOutcome = {};
         layout.errorColumn.read(cellAt(bytes, start, ends, layout.error), latest);
-        if (!saysResent(latest.error)) error = layout.errorColumn.write({ line, outcome, cells: [], attempts, error: latest.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${latest.error}` });
+        if (!saysResent(latest.error))
+          error = layout.errorColumn.write({
+            line,
+            outcome,
+            cells: [],
+            attempts,
+            error: latest.error === undefined ? RESENT_NOTE : `${RESENT_NOTE}; ${latest.error}`,
+          });
       }
       const errorCell = error === undefined ? undefined : csvText([[error]]).slice(0, -1);
       if (several) {

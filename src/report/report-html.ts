@@ -10,7 +10,12 @@ import type { ReportDocument } from './plan-document.js';
  * script checks the figures and draws the tables.
  */
 export function renderReportHtml(report: ReportDocument): string {
-  return renderPage({ title: `Run ${report.status}${report.target === null ? '' : ` on ${report.target}`}, ${displayTime(report.startedAt)}`, body: reportBody(report), page: 'report', data: report });
+  return renderPage({
+    title: `Run ${report.status}${report.target === null ? '' : ` on ${report.target}`}, ${displayTime(report.startedAt)}`,
+    body: reportBody(report),
+    page: 'report',
+    data: report,
+  });
 }
 
 /** The outcomes in the order a reader looks for them; any other the report holds follows. */
@@ -39,12 +44,16 @@ function duration(from: string, to: string): string {
 
 /** The run's status, and when it completed with rows left not updated, how many: a run whose drifted rows were left alone is not all done. */
 function statusBadge(status: string, notUpdated: number): string {
-  if (status === 'completed' && notUpdated > 0) return `<span class="badge warn" data-testid="status">${e(`completed: ${plural(notUpdated, 'row')} not updated`)}</span>`;
+  if (status === 'completed' && notUpdated > 0)
+    return `<span class="badge warn" data-testid="status">${e(`completed: ${plural(notUpdated, 'row')} not updated`)}</span>`;
   return `<span class="badge ${STATUS_BADGES[status] ?? 'warn'}" data-testid="status">${e(status)}</span>`;
 }
 
 function reportBody(report: ReportDocument): string {
-  const outcomes = [...OUTCOME_ORDER.filter((outcome) => outcome in report.rows), ...Object.keys(report.rows).filter((outcome) => outcome !== 'total' && !OUTCOME_ORDER.includes(outcome))];
+  const outcomes = [
+    ...OUTCOME_ORDER.filter((outcome) => outcome in report.rows),
+    ...Object.keys(report.rows).filter((outcome) => outcome !== 'total' && !OUTCOME_ORDER.includes(outcome)),
+  ];
   const notUpdated = (report.rows.total ?? 0) - (report.rows.updated ?? 0) - (report.rows.unchanged ?? 0);
   const took = duration(report.startedAt, report.finishedAt);
   return `

@@ -35,7 +35,8 @@ export function markOverwritten(folder: string, marks: ReadonlyMap<number, Overw
         if (offset > 0) writeAll(fd, Buffer.from(UTF8_BOM));
         const header = (parse(bytes.subarray(start, end)) as string[][])[0] ?? [];
         columns = { line: header.indexOf('line'), error: header.indexOf(ERROR_COLUMN), correction: header.indexOf(CORRECTION_COLUMN), cells: header.length };
-        if (columns.line < 0 || columns.error < 0 || columns.correction < 0) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-MARK-COLUMNS', { path, columns: `line, ${ERROR_COLUMN} or ${CORRECTION_COLUMN}` });
+        if (columns.line < 0 || columns.error < 0 || columns.correction < 0)
+          throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-MARK-COLUMNS', { path, columns: `line, ${ERROR_COLUMN} or ${CORRECTION_COLUMN}` });
         ends = new Int32Array(columns.cells);
         writeAll(fd, bytes.subarray(start, end));
         return;

@@ -49,7 +49,17 @@ export function scanRecords(path: string, wanted: number, onRecord: (record: Raw
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const scan: Scan = { bytes: Buffer.allocUnsafe(READ_BYTES), start: 0, end: 0, offset: 0, cells: 0, ends: new Int32Array(wanted), base: 0, quoted: false, cell: 0 };
+    const scan: Scan = {
+      bytes: Buffer.allocUnsafe(READ_BYTES),
+      start: 0,
+      end: 0,
+      offset: 0,
+      cells: 0,
+      ends: new Int32Array(wanted),
+      base: 0,
+      quoted: false,
+      cell: 0,
+    };
     let filled = 0;
     for (;;) {
       if (filled === scan.bytes.length) {

@@ -1,7 +1,15 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseAsync } from 'csv-parse';
-import { API_COLUMN_PREFIX, BASELINE_COLUMN_PREFIX, CODE_COLUMN, ERROR_COLUMN, LIVE_COLUMN_PREFIX, READ_UPDATED_AT_COLUMN, SENT_COLUMN } from '../core/columns.js';
+import {
+  API_COLUMN_PREFIX,
+  BASELINE_COLUMN_PREFIX,
+  CODE_COLUMN,
+  ERROR_COLUMN,
+  LIVE_COLUMN_PREFIX,
+  READ_UPDATED_AT_COLUMN,
+  SENT_COLUMN,
+} from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate, type UpdatableField } from '../core/credit-batch.js';
 import type { TiError } from '../core/errors.js';
 import { failure } from '../core/words.js';
@@ -84,13 +92,26 @@ export async function readUpdatedRows(folder: string): Promise<UpdatedRow[]> {
 export async function* updatedRows(folder: string): AsyncGenerator<UpdatedRow> {
   const clients = await baselineClients(folder);
   let header:
-    | { line: number; outcome: number; sent: number; id: number; clientId: number; readUpdatedAt: number; writtenUpdatedAt: number; creditAccountId: number; batchName: number; baseline: { readonly at: number; readonly column: OwnColumn }[] }
+    | {
+        line: number;
+        outcome: number;
+        sent: number;
+        id: number;
+        clientId: number;
+        readUpdatedAt: number;
+        writtenUpdatedAt: number;
+        creditAccountId: number;
+        batchName: number;
+        baseline: { readonly at: number; readonly column: OwnColumn }[];
+      }
     | undefined;
   for await (const { lookups, record } of reportRecords(folder)) {
     if (header === undefined) {
       const { own, input } = lookups;
       // The baseline cells are read back as the schema that wrote them reads them (a name starting with `=` was written `'=`).
-      const baseline = GUARDED_REPORT.columns.flatMap((column) => (column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && own(column.name) >= 0 ? [{ at: own(column.name), column }] : []));
+      const baseline = GUARDED_REPORT.columns.flatMap((column) =>
+        column !== INPUT_COLUMNS && column.name.startsWith(BASELINE_COLUMN_PREFIX) && own(column.name) >= 0 ? [{ at: own(column.name), column }] : [],
+      );
       header = {
         line: own('line'),
         outcome: own('outcome'),

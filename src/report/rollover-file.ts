@@ -22,7 +22,14 @@ export class RolloverFile {
   #rows = 0;
 
   constructor(folder: string) {
-    this.#file = new AtomicCsvFile(join(folder, ROLLOVER_FILE), ['id', CLIENT_COLUMN, 'name', 'expiresOn', `${BEFORE_PREFIX}name`, `${BEFORE_PREFIX}expiresOn`]);
+    this.#file = new AtomicCsvFile(join(folder, ROLLOVER_FILE), [
+      'id',
+      CLIENT_COLUMN,
+      'name',
+      'expiresOn',
+      `${BEFORE_PREFIX}name`,
+      `${BEFORE_PREFIX}expiresOn`,
+    ]);
   }
 
   add(batch: Pick<ListedBatch, 'id' | 'clientId' | 'name'> & { readonly expiresOn: string }, expiresOn: string): void {

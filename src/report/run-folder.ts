@@ -12,7 +12,8 @@ import { openRunLog, type LogLevel, type RunLog } from './log.js';
 import { AppendBatch } from './append-batch.js';
 import { loadPriorRun, type PriorRun } from './prior-run.js';
 import type { RecordedLines } from './recorded-lines.js';
-import { compactReport, saysResent, type InputRows } from './recorded-report.js';
+import { compactReport, type InputRows } from './recorded-report.js';
+import { saysResent } from './resent-note.js';
 import { ReportWriter } from './report-writer.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.js';
 import { RunLock } from './run-lock.js';
@@ -158,7 +159,9 @@ export class RunFolder {
       excel,
       batch: this.#appends,
       append: this.resumed,
-      ...(recorded === undefined ? {} : { onRecord: (row, offset, length) => recorded.add(row.line, offset, length, row.outcome, row.attempts, saysResent(row.error)) }),
+      ...(recorded === undefined
+        ? {}
+        : { onRecord: (row, offset, length) => recorded.add(row.line, offset, length, row.outcome, row.attempts, saysResent(row.error)) }),
     });
   }
 
@@ -203,7 +206,11 @@ export class RunFolder {
    * Rewrites the report of a resumed run as one run's. `readRows` reads the
    * input again, when the rewrite needs rows' cells as read (see compactReport).
    */
-  async compactReport(readRows: () => Promise<InputRows>, columns: Columns, options: { readonly schema: ReportSchema; readonly excel: boolean }): Promise<void> {
+  async compactReport(
+    readRows: () => Promise<InputRows>,
+    columns: Columns,
+    options: { readonly schema: ReportSchema; readonly excel: boolean },
+  ): Promise<void> {
     const recorded = this.#recorded;
     if (recorded === undefined) throw bug(RUN_FOLDER_WORDS, 'TIC-INTERNAL-COMPACT-UNLOADED', {});
     await compactReport(recorded, this.path, columns, options, readRows);
@@ -249,7 +256,10 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
     await mkdirOrExplain(folder, out);
     return folder;
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const name = basename(inputPath, extname(inputPath)).replace(/[^\w.-]+/g, '_');
   const base = join(root, `${stamp}-${name}`);
   await mkdirOrExplain(root, relative(cwd, root) || root);
@@ -259,7 +269,11 @@ async function createFolder(out: string | undefined, inputPath: string, now: Dat
       await mkdir(folder);
       return folder;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-NOT-CREATED', { folder, cause: isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw failure(RUN_FOLDER_WORDS, 'TIC-FOLDER-NOT-CREATED', {
+          folder,
+          cause: isWriteFailure(error) ? writeFailureCause(error) : (error as Error).message,
+        });
     }
   }
 }

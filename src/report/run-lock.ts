@@ -92,7 +92,8 @@ export class RunLock {
         if (!(error instanceof RunFolderBusy)) throw unlockable(folder, error);
         const waited = Date.now() - started;
         if (waitMs === 0) throw error;
-        if (waited >= waitMs || signal?.aborted === true) throw failure(PROFILE_WORDS, 'TIC-FOLDER-STILL-BUSY', { busy: error.message, waited: `${Math.round(waited / 1000)} s` });
+        if (waited >= waitMs || signal?.aborted === true)
+          throw failure(PROFILE_WORDS, 'TIC-FOLDER-STILL-BUSY', { busy: error.message, waited: `${Math.round(waited / 1000)} s` });
         await pause(Math.min(LOCK_POLL_MS, waitMs - waited), signal);
       }
     }

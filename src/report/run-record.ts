@@ -55,7 +55,12 @@ export type RecordedOptions = ReadingSettings &
     /** Whether the writes were reconciled against the credit ledger once sent. */
     readonly reconcile?: boolean;
     /** `apply`'s guardrails, null where not set. */
-    readonly limits?: { readonly maxBalanceChange: number | null; readonly maxTotalChange: number | null; readonly maxRows: number | null; readonly maxExpiryMoveDays: number | null };
+    readonly limits?: {
+      readonly maxBalanceChange: number | null;
+      readonly maxTotalChange: number | null;
+      readonly maxRows: number | null;
+      readonly maxExpiryMoveDays: number | null;
+    };
     /** `apply --plan`: the id of the saved plan sent. */
     readonly planId?: string;
     /** Columns carried as notes though their names resemble a field's (--extra-column). */
@@ -67,7 +72,16 @@ export type RecordedOptions = ReadingSettings &
   };
 
 /** The reading settings, by their key in run.json and summary.json. */
-export const READING_SETTINGS = ['encoding', 'delimiter', 'sheet', 'dateOnly', 'timezone', 'dateFormat', 'thousandsSeparator', 'allowPastExpiry'] as const satisfies readonly (keyof ReadingSettings)[];
+export const READING_SETTINGS = [
+  'encoding',
+  'delimiter',
+  'sheet',
+  'dateOnly',
+  'timezone',
+  'dateFormat',
+  'thousandsSeparator',
+  'allowPastExpiry',
+] as const satisfies readonly (keyof ReadingSettings)[];
 
 /** What a run was started with, kept in its folder so that a resumed run can prove it continues the same one. */
 export interface RunRecord {
@@ -90,11 +104,21 @@ export async function readRunRecord(folder: string): Promise<RunRecord> {
     text = await readFile(join(folder, RUN_FILE), 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw failure(RUN_FOLDER_WORDS, 'TIC-RUN-FOLDER-UNREADABLE', missing ? { folder, missing, file: RUN_FILE } : { folder, missing, path: join(folder, RUN_FILE), detail: (error as Error).message });
+    throw failure(
+      RUN_FOLDER_WORDS,
+      'TIC-RUN-FOLDER-UNREADABLE',
+      missing ? { folder, missing, file: RUN_FILE } : { folder, missing, path: join(folder, RUN_FILE), detail: (error as Error).message },
+    );
   }
   try {
     const record = JSON.parse(text) as RunRecord;
-    if (typeof record.input?.sha256 !== 'string' || !(COMMANDS as readonly string[]).includes(record.command) || typeof record.options !== 'object' || record.options === null) throw new Error('fields missing');
+    if (
+      typeof record.input?.sha256 !== 'string' ||
+      !(COMMANDS as readonly string[]).includes(record.command) ||
+      typeof record.options !== 'object' ||
+      record.options === null
+    )
+      throw new Error('fields missing');
     return record;
   } catch {
     throw failure(RUN_FOLDER_WORDS, 'TIC-RUN-RECORD-DAMAGED', { path: join(folder, RUN_FILE) });

@@ -1,4 +1,17 @@
-import { API_COLUMN_PREFIX, API_FIELDS, BASELINE_COLUMN_PREFIX, CODE_COLUMN, CORRECTION_COLUMN, ERROR_COLUMN, FORMULA_COLUMN, LIVE_COLUMN_PREFIX, READ_AGE_COLUMN, READ_UPDATED_AT_COLUMN, SENT_COLUMN, type Columns } from '../core/columns.js';
+import {
+  API_COLUMN_PREFIX,
+  API_FIELDS,
+  BASELINE_COLUMN_PREFIX,
+  CODE_COLUMN,
+  CORRECTION_COLUMN,
+  ERROR_COLUMN,
+  FORMULA_COLUMN,
+  LIVE_COLUMN_PREFIX,
+  READ_AGE_COLUMN,
+  READ_UPDATED_AT_COLUMN,
+  SENT_COLUMN,
+  type Columns,
+} from '../core/columns.js';
 import { UPDATABLE_FIELDS, type CreditBatch, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { neutraliseFormula, restoreFormula } from '../core/formula-guard.js';
 import type { Outcome, RowOutcome } from './outcome.js';
@@ -138,7 +151,12 @@ function bodyCsv(body: CreditBatchUpdate): string {
   for (const key in body) {
     const value: unknown = body[key as keyof CreditBatchUpdate];
     if (value === undefined) continue;
-    const json = typeof value === 'string' && !JSON_ESCAPED.test(value) ? `""${value}""` : typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value).replaceAll('"', '""');
+    const json =
+      typeof value === 'string' && !JSON_ESCAPED.test(value)
+        ? `""${value}""`
+        : typeof value === 'number' && Number.isFinite(value)
+          ? String(value)
+          : JSON.stringify(value).replaceAll('"', '""');
     text += `${text === '' ? '' : ','}${PLAIN_KEYS.has(key) ? `""${key}""` : JSON.stringify(key).replaceAll('"', '""')}:${json}`;
   }
   // An empty body has no quote to make csvText quote it.
@@ -253,7 +271,17 @@ const GUARDED_OUTCOMES: readonly Outcome[] = ['updated', 'unchanged', 'drifted',
  * against, so that a drifted row shows all three (the target is `sent`).
  */
 export const GUARDED_REPORT: ReportSchema = {
-  columns: [...statusColumns(GUARDED_OUTCOMES), INPUT_COLUMNS, sentColumn, ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'), ...valueColumns(LIVE_COLUMN_PREFIX, 'live'), readAgeColumn, readUpdatedAtColumn, correctionColumn, ...apiColumns],
+  columns: [
+    ...statusColumns(GUARDED_OUTCOMES),
+    INPUT_COLUMNS,
+    sentColumn,
+    ...valueColumns(BASELINE_COLUMN_PREFIX, 'baseline'),
+    ...valueColumns(LIVE_COLUMN_PREFIX, 'live'),
+    readAgeColumn,
+    readUpdatedAtColumn,
+    correctionColumn,
+    ...apiColumns,
+  ],
   outcomes: GUARDED_OUTCOMES,
   // An uncertain row is not one to send again: failed.csv is a file to re-send.
   done: ['updated', 'valid', 'unchanged', 'uncertain'],

@@ -159,7 +159,11 @@ export function readSentRequests(folder: string, wanted: (line: number) => boole
  * flight. Replaced whole (a leftover `.tmp` is overwritten); a crash before
  * the rename leaves the longer log, which can only flag a row too many.
  */
-export function rewriteSentLog(folder: string, answered: (visit: (line: number) => void) => void, requests: ReadonlyMap<number, SentRequest> = new Map()): void {
+export function rewriteSentLog(
+  folder: string,
+  answered: (visit: (line: number) => void) => void,
+  requests: ReadonlyMap<number, SentRequest> = new Map(),
+): void {
   const path = join(folder, SENT_FILE);
   const partial = `${path}.tmp`;
   const fd = openSync(partial, 'w');

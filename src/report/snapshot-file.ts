@@ -6,7 +6,15 @@ import { AtomicCsvFile } from './atomic-csv-file.js';
 export const SNAPSHOT_FILE = 'snapshot.csv';
 
 /** The fields of a credit batch written after the updatable ones, as the API holds them. */
-const CONTEXT_FIELDS = ['clientId', 'creditAccountId', 'startingBalance', 'allocatedCredits', 'status', 'createdAt', 'updatedAt'] as const satisfies readonly (keyof CreditBatch)[];
+const CONTEXT_FIELDS = [
+  'clientId',
+  'creditAccountId',
+  'startingBalance',
+  'allocatedCredits',
+  'status',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof CreditBatch)[];
 
 /**
  * snapshot.csv: one row per credit batch, its values exactly as the API gave
@@ -21,7 +29,12 @@ export class SnapshotFile {
   #rows = 0;
 
   constructor(folder: string) {
-    this.#file = new AtomicCsvFile(join(folder, SNAPSHOT_FILE), ['id', ...UPDATABLE_FIELDS, ...CONTEXT_FIELDS, ...UPDATABLE_FIELDS.map((field) => `${BEFORE_PREFIX}${field}`)]);
+    this.#file = new AtomicCsvFile(join(folder, SNAPSHOT_FILE), [
+      'id',
+      ...UPDATABLE_FIELDS,
+      ...CONTEXT_FIELDS,
+      ...UPDATABLE_FIELDS.map((field) => `${BEFORE_PREFIX}${field}`),
+    ]);
   }
 
   add(batch: ListedBatch): void {

@@ -45,7 +45,12 @@ export interface Summary<O = RecordedOptions> {
   readonly folder: string;
   readonly peakRssBytes: number;
   /** What `snapshot` wrote; absent for other commands. */
-  readonly snapshot?: { readonly clients: number; readonly batches: number; readonly file: string | null; /** Batches read, when filters kept only some of them. */ readonly listed?: number };
+  readonly snapshot?: {
+    readonly clients: number;
+    readonly batches: number;
+    readonly file: string | null;
+    /** Batches read, when filters kept only some of them. */ readonly listed?: number;
+  };
   /**
    * The run's writes reconciled against the credit ledger (apply reading
    * before writing, verify): `checked`, the actions read, is null when the

@@ -21,10 +21,22 @@ export class UndoFile {
   readonly #file: AtomicCsvFile;
 
   constructor(folder: string) {
-    this.#file = new AtomicCsvFile(join(folder, UNDO_FILE), ['id', CLIENT_COLUMN, ...ABSOLUTE, DELTA_COLUMN, ...ABSOLUTE.map((field) => `${BEFORE_PREFIX}${field}`)]);
+    this.#file = new AtomicCsvFile(join(folder, UNDO_FILE), [
+      'id',
+      CLIENT_COLUMN,
+      ...ABSOLUTE,
+      DELTA_COLUMN,
+      ...ABSOLUTE.map((field) => `${BEFORE_PREFIX}${field}`),
+    ]);
   }
 
-  add(row: { readonly id: string; readonly clientId: string; readonly restore: CreditBatchUpdate; readonly delta: number | undefined; readonly written: CreditBatchUpdate }): void {
+  add(row: {
+    readonly id: string;
+    readonly clientId: string;
+    readonly restore: CreditBatchUpdate;
+    readonly delta: number | undefined;
+    readonly written: CreditBatchUpdate;
+  }): void {
     const cell = (values: CreditBatchUpdate, field: (typeof ABSOLUTE)[number]): string => (values[field] === undefined ? '' : String(values[field]));
     const delta = row.delta === undefined ? '' : row.delta > 0 ? `+${row.delta}` : String(row.delta);
     this.#file.add([row.id, row.clientId, ...ABSOLUTE.map((field) => cell(row.restore, field)), delta, ...ABSOLUTE.map((field) => cell(row.written, field))]);

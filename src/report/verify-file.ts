@@ -13,12 +13,34 @@ export class VerifyFile {
   readonly #file: AtomicCsvFile;
 
   constructor(folder: string) {
-    this.#file = new AtomicCsvFile(join(folder, VERIFY_FILE), ['line', 'id', 'clientId', 'result', ...UPDATABLE_FIELDS.map((field) => `written.${field}`), ...UPDATABLE_FIELDS.map((field) => `live.${field}`)]);
+    this.#file = new AtomicCsvFile(join(folder, VERIFY_FILE), [
+      'line',
+      'id',
+      'clientId',
+      'result',
+      ...UPDATABLE_FIELDS.map((field) => `written.${field}`),
+      ...UPDATABLE_FIELDS.map((field) => `live.${field}`),
+    ]);
   }
 
-  add(row: { readonly line: number; readonly id: string; readonly clientId: string; readonly result: string; readonly written: CreditBatchUpdate; readonly live: CreditBatchUpdate | null }): void {
-    const cell = (values: CreditBatchUpdate | null, field: (typeof UPDATABLE_FIELDS)[number]): string => (values?.[field] === undefined ? '' : String(values[field]));
-    this.#file.add([String(row.line), row.id, row.clientId, row.result, ...UPDATABLE_FIELDS.map((field) => cell(row.written, field)), ...UPDATABLE_FIELDS.map((field) => cell(row.live, field))]);
+  add(row: {
+    readonly line: number;
+    readonly id: string;
+    readonly clientId: string;
+    readonly result: string;
+    readonly written: CreditBatchUpdate;
+    readonly live: CreditBatchUpdate | null;
+  }): void {
+    const cell = (values: CreditBatchUpdate | null, field: (typeof UPDATABLE_FIELDS)[number]): string =>
+      values?.[field] === undefined ? '' : String(values[field]);
+    this.#file.add([
+      String(row.line),
+      row.id,
+      row.clientId,
+      row.result,
+      ...UPDATABLE_FIELDS.map((field) => cell(row.written, field)),
+      ...UPDATABLE_FIELDS.map((field) => cell(row.live, field)),
+    ]);
   }
 
   commit(): void {

@@ -92,8 +92,8 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
   const body = parseJson(response.body);
   const failure = answerFailure(response, 'read credit batches', body);
   if (failure !== undefined) throw failure;
-  const list = (body as { data?: { APICreditBatchesByClientAndCreditAccount?: { creditBatches?: unknown; pageInfo?: Record<string, unknown> } } } | undefined)?.data
-    ?.APICreditBatchesByClientAndCreditAccount;
+  const list = (body as { data?: { APICreditBatchesByClientAndCreditAccount?: { creditBatches?: unknown; pageInfo?: Record<string, unknown> } } } | undefined)
+    ?.data?.APICreditBatchesByClientAndCreditAccount;
   if (list === undefined || !Array.isArray(list.creditBatches)) {
     throw unreadable({ fault: 'missing', what: `the credit batches of client ${clientId}` });
   }
@@ -113,14 +113,17 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
   if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
     throw unreadable({ fault: 'no-id', item: `a credit batch of client ${clientId}` });
   }
-  const batch = (hasNull(listed) ? Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) : listed) as Record<string, unknown> & { id: string };
+  const batch = (hasNull(listed) ? Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) : listed) as Record<string, unknown> & {
+    id: string;
+  };
   const id = clip(batch.id);
   if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
     throw unreadable({ fault: 'elsewhere', item: `credit batch ${id}`, owner: `client ${clip(batch.clientId)}`, asked: `client ${clientId}` });
   }
   for (const field of ['name', 'expiresOn'] as const) {
     const value = batch[field];
-    if (value !== undefined && typeof value !== 'string') throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field, value: previewJson(value), expected: 'text' });
+    if (value !== undefined && typeof value !== 'string')
+      throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field, value: previewJson(value), expected: 'text' });
   }
   if (typeof batch.expiresOn === 'string' && Number.isNaN(Date.parse(batch.expiresOn))) {
     throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field: 'expiresOn', value: previewJson(batch.expiresOn), expected: 'a moment' });
@@ -172,17 +175,26 @@ export interface CreditActionPage {
  * documented one makes the page unreadable; a field merely absent (or null)
  * is left undefined, for the caller to decide whether it needed it.
  */
-export function readCreditActionPage(response: ApiResponse, query: { readonly clientId: string; readonly creditAccountId: string; readonly actionType: CreditActionType }): CreditActionPage {
+export function readCreditActionPage(
+  response: ApiResponse,
+  query: { readonly clientId: string; readonly creditAccountId: string; readonly actionType: CreditActionType },
+): CreditActionPage {
   const body = parseJson(response.body);
   const failure = answerFailure(response, 'read the credit ledger (credit actions)', body);
   if (failure !== undefined) throw failure;
   const { clientId, creditAccountId, actionType } = query;
   const whose = `credit account ${creditAccountId} of client ${clientId}`;
-  const list = (body as { data?: { APICreditActionsByClientIdAndAccountIdAndActionType?: Record<string, unknown> } } | undefined)?.data?.APICreditActionsByClientIdAndAccountIdAndActionType;
-  if (typeof list !== 'object' || list === null || !Array.isArray(list.creditActions)) throw unreadable({ fault: 'missing', what: `the ${actionType} actions of ${whose}` });
-  for (const [field, asked] of [['clientId', clientId], ['creditAccountId', creditAccountId]] as const) {
+  const list = (body as { data?: { APICreditActionsByClientIdAndAccountIdAndActionType?: Record<string, unknown> } } | undefined)?.data
+    ?.APICreditActionsByClientIdAndAccountIdAndActionType;
+  if (typeof list !== 'object' || list === null || !Array.isArray(list.creditActions))
+    throw unreadable({ fault: 'missing', what: `the ${actionType} actions of ${whose}` });
+  for (const [field, asked] of [
+    ['clientId', clientId],
+    ['creditAccountId', creditAccountId],
+  ] as const) {
     const said = list[field];
-    if (typeof said === 'string' && said.toLowerCase() !== asked.toLowerCase()) throw unreadable({ fault: 'other-list', what: 'the credit actions', field, said, asked: whose });
+    if (typeof said === 'string' && said.toLowerCase() !== asked.toLowerCase())
+      throw unreadable({ fault: 'other-list', what: 'the credit actions', field, said, asked: whose });
   }
   const creditActions = (list.creditActions as unknown[]).map((item) => readCreditAction(item, actionType, clientId, whose));
   const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
@@ -193,14 +205,16 @@ export function readCreditActionPage(response: ApiResponse, query: { readonly cl
   return {
     creditActions,
     total: count(info.total) ?? count(meta.totalCount),
-    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
+    hasMore:
+      typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
     // The documentation's example says perPage 0: a page size that cannot be is no page size.
     perPage: perPage === 0 ? undefined : perPage,
   };
 }
 
 function readCreditAction(item: unknown, actionType: CreditActionType, clientId: string, whose: string): CreditAction {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw unreadable({ fault: 'not-object', item: `a ${actionType} action of ${whose}`, value: shown(item) });
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    throw unreadable({ fault: 'not-object', item: `a ${actionType} action of ${whose}`, value: shown(item) });
   const fields = item as Record<string, unknown>;
   const id = fields.id;
   if (typeof id !== 'string' || id === '') throw unreadable({ fault: 'no-id', item: `a ${actionType} action of ${whose}` });
@@ -208,12 +222,19 @@ function readCreditAction(item: unknown, actionType: CreditActionType, clientId:
     const value = fields[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value === type && (type === 'string' || Number.isFinite(value))) return value as T;
-    throw unreadable({ fault: 'wrong-type', item: `${actionType} action ${id} of ${whose}`, field: name, value: shown(value), expected: type === 'string' ? 'text' : 'a number' });
+    throw unreadable({
+      fault: 'wrong-type',
+      item: `${actionType} action ${id} of ${whose}`,
+      field: name,
+      value: shown(value),
+      expected: type === 'string' ? 'text' : 'a number',
+    });
   };
   const text = (name: string): string | undefined => typed<string>(name, 'string');
   const number = (name: string): number | undefined => typed<number>(name, 'number');
   const client = text('client');
-  if (client !== undefined && client.toLowerCase() !== clientId.toLowerCase()) throw unreadable({ fault: 'elsewhere', item: `${actionType} action ${id}`, owner: `client ${client}`, asked: whose });
+  if (client !== undefined && client.toLowerCase() !== clientId.toLowerCase())
+    throw unreadable({ fault: 'elsewhere', item: `${actionType} action ${id}`, owner: `client ${client}`, asked: whose });
   return {
     id,
     actionType,

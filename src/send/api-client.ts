@@ -137,7 +137,11 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
     throwHttpErrors: false,
   });
 
-  const exchange = async (method: 'GET' | 'PUT', path: string, options: { json?: unknown; searchParams?: Record<string, string> } = {}): Promise<ApiResponse> => {
+  const exchange = async (
+    method: 'GET' | 'PUT',
+    path: string,
+    options: { json?: unknown; searchParams?: Record<string, string> } = {},
+  ): Promise<ApiResponse> => {
     const request = client(path, { method, ...options });
     // Checked as the answer comes in, from its Content-Length and then from what has arrived: the
     // request is abandoned at the bound, so that memory holds at most MAX_ANSWER_BYTES per request.
@@ -172,7 +176,8 @@ export function createApiClient(target: ApiTarget, options: ApiClientOptions): A
       exchange('GET', `clients/${encodeURIComponent(clientId)}/creditAccount/${encodeURIComponent(creditAccountId)}/creditActions`, {
         searchParams: { clientId, actionType, page: String(page) },
       }),
-    listClients: ({ page, count, query }) => exchange('GET', 'clients', { searchParams: { page: String(page), count: String(count), ...(query === undefined ? {} : { query }) } }),
+    listClients: ({ page, count, query }) =>
+      exchange('GET', 'clients', { searchParams: { page: String(page), count: String(count), ...(query === undefined ? {} : { query }) } }),
     ping: () => exchange('GET', 'ping'),
     close() {
       agents.http.destroy();

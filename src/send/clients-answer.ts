@@ -38,7 +38,8 @@ export function readClientPage(response: ApiResponse): ClientPage {
     const fields = objectOrEmpty(item);
     const { id, name } = fields;
     if (typeof id !== 'string' || id.trim() === '') throw unreadable({ fault: 'no-id', item: 'a client' });
-    if (name !== undefined && name !== null && typeof name !== 'string') throw unreadable({ fault: 'not-typed', item: `client ${id}`, field: 'name', expected: 'text' });
+    if (name !== undefined && name !== null && typeof name !== 'string')
+      throw unreadable({ fault: 'not-typed', item: `client ${id}`, field: 'name', expected: 'text' });
     return { id, name: typeof name === 'string' ? name : undefined };
   });
   const info = objectOrEmpty(list.pageInfo);

@@ -28,10 +28,14 @@ function sleepersOf(signal: AbortSignal): Set<() => void> {
   let waiting = sleepers.get(signal);
   if (waiting === undefined) {
     const set = new Set<() => void>();
-    signal.addEventListener('abort', () => {
-      for (const wake of set) wake();
-      set.clear();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const wake of set) wake();
+        set.clear();
+      },
+      { once: true },
+    );
     sleepers.set(signal, set);
     waiting = set;
   }

@@ -89,7 +89,13 @@ export class Executor {
     this.#client = createApiClient(options.target, { timeoutMs: options.timeoutMs, concurrency: options.concurrency });
     this.#dispatcher = new Dispatcher(options.concurrency);
     this.#throttle = new Throttle(
-      { ratePerMinute: options.ratePerMinute, maxRatePerMinute: options.maxRatePerMinute, startFrom: options.rateFrom, burst: options.burst, learnBurst: options.learnBurst },
+      {
+        ratePerMinute: options.ratePerMinute,
+        maxRatePerMinute: options.maxRatePerMinute,
+        startFrom: options.rateFrom,
+        burst: options.burst,
+        learnBurst: options.learnBurst,
+      },
       {
         ...(events.onPaceChange === undefined ? {} : { onPaceChange: events.onPaceChange }),
         ...(events.onPaceLowered === undefined ? {} : { onPaceLowered: events.onPaceLowered }),
@@ -106,7 +112,12 @@ export class Executor {
    * queueing it whole. `onDone` is given the item's result; the item holds
    * its place until what `onDone` returns resolves.
    */
-  submit<I, T, W = never>(operation: Operation<I, T>, item: I, onDone: (result: SendResult<T, W>) => void | Promise<void>, hooks: PerformHooks<W> = {}): Promise<void> {
+  submit<I, T, W = never>(
+    operation: Operation<I, T>,
+    item: I,
+    onDone: (result: SendResult<T, W>) => void | Promise<void>,
+    hooks: PerformHooks<W> = {},
+  ): Promise<void> {
     return this.#dispatcher.submit(async () => onDone(await this.perform(operation, item, hooks)));
   }
 
@@ -190,7 +201,15 @@ export class Executor {
       attempts++;
       const started = this.#clock.now();
       const record = (status: number | undefined, error?: ApiError): void =>
-        this.#events.onAttempt?.({ line, id, attempt: attempts, durationMs: Math.round((this.#clock.now() - started) * 10) / 10, status, kind: error?.kind, error: error?.message });
+        this.#events.onAttempt?.({
+          line,
+          id,
+          attempt: attempts,
+          durationMs: Math.round((this.#clock.now() - started) * 10) / 10,
+          status,
+          kind: error?.kind,
+          error: error?.message,
+        });
       let response: ApiResponse;
       try {
         response = await operation.request(this.#client, item);
@@ -237,7 +256,12 @@ export class Executor {
       if (!signal.aborted) throw error;
       if (attempts === 0 || lastError === undefined) return { kind: 'not-sent', reason: notSent(signal) };
       // Only a failure worth another try waits for one, so what the stop cut short is always transient.
-      const interrupted = apiFailure(API_WORDS, 'TIC-API-NOT-RETRIED', { failure: lastError.message, reason: stopReason(signal) }, lastError.status === undefined ? {} : { status: lastError.status });
+      const interrupted = apiFailure(
+        API_WORDS,
+        'TIC-API-NOT-RETRIED',
+        { failure: lastError.message, reason: stopReason(signal) },
+        lastError.status === undefined ? {} : { status: lastError.status },
+      );
       return { kind: 'failed', error: interrupted, attempts, interrupted: true, answerLost, mayHaveLanded };
     }
   }
@@ -253,7 +277,12 @@ export class Executor {
 /** The item has waited out its allowance of 429 pauses: it fails now, and may be sent again later. */
 function throttledTooLong(lastError: ApiError | undefined, maxThrottleWaitMs: number): ApiError {
   const throttled = lastError?.status === 429;
-  return apiFailure(API_WORDS, 'TIC-API-THROTTLED-TOO-LONG', { failure: throttled ? lastError.message : undefined, seconds: Math.round(maxThrottleWaitMs / 1000) }, { ...(throttled ? { status: 429 } : {}), final: true });
+  return apiFailure(
+    API_WORDS,
+    'TIC-API-THROTTLED-TOO-LONG',
+    { failure: throttled ? lastError.message : undefined, seconds: Math.round(maxThrottleWaitMs / 1000) },
+    { ...(throttled ? { status: 429 } : {}), final: true },
+  );
 }
 
 function stopReason(signal: AbortSignal): string {

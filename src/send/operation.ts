@@ -27,7 +27,14 @@ export type SendResult<T, W = never> =
    * lost (see ApiError.answerLost): the API may have acted on the item.
    * `mayHaveLanded`: that, or some attempt was answered 5xx (see AttemptContext).
    */
-  | { readonly kind: 'failed'; readonly error: ApiError; readonly attempts: number; readonly interrupted: boolean; readonly answerLost: boolean; readonly mayHaveLanded?: boolean }
+  | {
+      readonly kind: 'failed';
+      readonly error: ApiError;
+      readonly attempts: number;
+      readonly interrupted: boolean;
+      readonly answerLost: boolean;
+      readonly mayHaveLanded?: boolean;
+    }
   /** Never sent: the run stopped first. */
   | { readonly kind: 'not-sent'; readonly reason: string }
   /** Not sent (again): the item's guard, checked just before a request, withheld it; `attempts` made before that. */

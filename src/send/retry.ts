@@ -44,7 +44,12 @@ export function decide(error: ApiError, context: DecisionContext): RetryDecision
   if (error.status === 429 && context.throttled) return { action: 'throttled' };
   if (context.retriesUsed >= context.policy.retries) return { action: 'fail', error };
   if (error.retryAfterMs !== undefined && error.retryAfterMs > context.policy.maxRetryAfterMs) {
-    const waited = apiFailure(API_WORDS, 'TIC-API-WAIT-TOO-LONG', { failure: error.message, seconds: Math.ceil(error.retryAfterMs / 1000) }, error.status === undefined ? {} : { status: error.status });
+    const waited = apiFailure(
+      API_WORDS,
+      'TIC-API-WAIT-TOO-LONG',
+      { failure: error.message, seconds: Math.ceil(error.retryAfterMs / 1000) },
+      error.status === undefined ? {} : { status: error.status },
+    );
     return { action: 'fail', error: waited };
   }
   return { action: 'backoff', delayMs: retryDelay(error, context.retriesUsed + 1, context.policy) };

@@ -33,7 +33,13 @@ const RETRIED = new Set([408, 425, 429, 500, 502, 503, 504]);
 // One request at a time to an endpoint seldom used: no connection is kept open after it.
 const agent = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
 
-export async function postWebhook(url: string, body: string, policy: WebhookPolicy = WEBHOOK_POLICY, signal?: AbortSignal, clock: Clock = systemClock): Promise<WebhookResult> {
+export async function postWebhook(
+  url: string,
+  body: string,
+  policy: WebhookPolicy = WEBHOOK_POLICY,
+  signal?: AbortSignal,
+  clock: Clock = systemClock,
+): Promise<WebhookResult> {
   let status: number | undefined;
   let error: string | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {

@@ -24,7 +24,8 @@ const ok = (value: string): Parsed<string> => ({ ok: true, value });
  */
 export function parseExpiresOn(cell: string, rules: FieldRules, current?: string): Parsed<string> {
   const parsed = readMoment(cell, rules);
-  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current) return refuse('TIC-DATE-PAST', { cell: showCell(cell), moment: parsed.value });
+  if (parsed.ok && !rules.allowPastExpiry && parsed.value < rules.now && parsed.value !== current)
+    return refuse('TIC-DATE-PAST', { cell: showCell(cell), moment: parsed.value });
   return parsed;
 }
 
@@ -49,7 +50,13 @@ export function readMoment(cell: string, rules: FieldRules): Parsed<string> {
  * timestamp with its zone); undefined for a cell that names neither. Past
  * or not: this types a cell for report.xlsx and failed.xlsx, it judges nothing.
  */
-export function readExpiry(cell: string, rules: FieldRules): { readonly kind: 'day'; readonly year: number; readonly month: number; readonly day: number } | { readonly kind: 'moment'; readonly utc: string } | undefined {
+export function readExpiry(
+  cell: string,
+  rules: FieldRules,
+):
+  | { readonly kind: 'day'; readonly year: number; readonly month: number; readonly day: number }
+  | { readonly kind: 'moment'; readonly utc: string }
+  | undefined {
   const text = cell.trim();
   const timestamp = ISO_TIMESTAMP.exec(text);
   if (timestamp !== null) {
@@ -57,7 +64,12 @@ export function readExpiry(cell: string, rules: FieldRules): { readonly kind: 'd
     return moment.ok ? { kind: 'moment', utc: moment.value } : undefined;
   }
   const iso = ISO_DATE.exec(text);
-  const day = iso !== null ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : rules.dateFormat === undefined ? undefined : readDisplayDate(text, rules.dateFormat);
+  const day =
+    iso !== null
+      ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }
+      : rules.dateFormat === undefined
+        ? undefined
+        : readDisplayDate(text, rules.dateFormat);
   if (day === undefined || checkDay(cell, day.year, day.month, day.day) !== undefined) return undefined;
   return { kind: 'day', ...day };
 }

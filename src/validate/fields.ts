@@ -58,7 +58,23 @@ export function parseCreditAccountId(cell: string): Parsed<string> {
 }
 
 /** The error values a spreadsheet cell shows in place of a value (`#N/A`, `#REF!`...), which an export writes as text. */
-const SPREADSHEET_ERRORS = new Set(['#N/A', '#REF!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!', '#GETTING_DATA']);
+const SPREADSHEET_ERRORS = new Set([
+  '#N/A',
+  '#REF!',
+  '#VALUE!',
+  '#DIV/0!',
+  '#NAME?',
+  '#NUM!',
+  '#NULL!',
+  '#SPILL!',
+  '#CALC!',
+  '#FIELD!',
+  '#BLOCKED!',
+  '#CONNECT!',
+  '#BUSY!',
+  '#UNKNOWN!',
+  '#GETTING_DATA',
+]);
 
 /**
  * Characters that are not text: C0 and C1 controls, and those that change

@@ -1,4 +1,13 @@
-import { BEFORE_PREFIX, CLIENT_COLUMN, CODE_COLUMN, CREDIT_ACCOUNT_COLUMN, DELTA_COLUMN, ERROR_COLUMN, isReportOnlyColumn, type Columns } from '../core/columns.js';
+import {
+  BEFORE_PREFIX,
+  CLIENT_COLUMN,
+  CODE_COLUMN,
+  CREDIT_ACCOUNT_COLUMN,
+  DELTA_COLUMN,
+  ERROR_COLUMN,
+  isReportOnlyColumn,
+  type Columns,
+} from '../core/columns.js';
 import { UPDATABLE_FIELDS, type UpdatableField } from '../core/credit-batch.js';
 import { editDistance } from '../core/edit-distance.js';
 import { failure } from '../core/words.js';
@@ -107,7 +116,8 @@ export function readHeader(path: string, header: InputRecord, extraColumns: read
   const clientId = keys.indexOf(CLIENT_COLUMN.toLowerCase());
   const creditAccountId = keys.indexOf(CREDIT_ACCOUNT_COLUMN.toLowerCase());
   const delta = keys.indexOf(DELTA_COLUMN.toLowerCase());
-  if (Object.keys(fields).length === 0 && delta < 0) problems.push(`there is no column to change: name at least one of ${[...UPDATABLE_FIELDS, DELTA_COLUMN].join(', ')}`);
+  if (Object.keys(fields).length === 0 && delta < 0)
+    problems.push(`there is no column to change: name at least one of ${[...UPDATABLE_FIELDS, DELTA_COLUMN].join(', ')}`);
   const read = new Set<string>([...READ_NAMES.map(({ name }) => name.toLowerCase()), ERROR_COLUMN]);
   const extras = new Set(extraColumns.map((name) => name.trim().toLowerCase()));
   for (const extra of extraColumns) {

@@ -1,6 +1,17 @@
 import { parseExpiresOn, readMoment } from './expires-on.js';
 import type { Said } from '../core/words.js';
-import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, refuse, rowProblem, showCell, type Parsed } from './fields.js';
+import {
+  parseBalanceDelta,
+  parseClientId,
+  parseCreditAccountId,
+  parseCurrentBalance,
+  parseId,
+  parseName,
+  refuse,
+  rowProblem,
+  showCell,
+  type Parsed,
+} from './fields.js';
 import type { FieldRules } from './rules.js';
 
 /**
@@ -125,6 +136,12 @@ function blank(column: string, cell: string): Parsed<never> | undefined {
 }
 
 function describeCellCount(cells: readonly string[], expected: number): Said {
-  const extra = cells.length < expected ? [] : cells.slice(expected).filter((cell) => cell !== '').map(showCell);
+  const extra =
+    cells.length < expected
+      ? []
+      : cells
+          .slice(expected)
+          .filter((cell) => cell !== '')
+          .map(showCell);
   return rowProblem('TIC-ROW-WIDTH', { cells: cells.length, header: expected, extra });
 }

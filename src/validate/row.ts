@@ -101,7 +101,9 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
     else problems.push(parsed.problem);
   }
   if (!hasName && !hasExpiry && !hasBalance && !hasDelta) {
-    problems.push(rowProblem('TIC-NOTHING-TO-CHANGE', { columns: [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])] }));
+    problems.push(
+      rowProblem('TIC-NOTHING-TO-CHANGE', { columns: [...Object.keys(columns.fields), ...(columns.delta === undefined ? [] : ['currentBalanceDelta'])] }),
+    );
   }
 
   if (id?.ok === true && duplicates !== undefined) {
@@ -112,7 +114,17 @@ export function validateRow(columns: Columns, record: InputRecord, rules: FieldR
   if (problems.length > 0 || id?.ok !== true) return invalid(problems);
   return {
     valid: true,
-    row: { line, id: id.value, body, cells, ...(clientId === undefined ? {} : { clientId }), ...(creditAccountId === undefined ? {} : { creditAccountId }), before, ...(delta === undefined ? {} : { delta }), ...formulas },
+    row: {
+      line,
+      id: id.value,
+      body,
+      cells,
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(creditAccountId === undefined ? {} : { creditAccountId }),
+      before,
+      ...(delta === undefined ? {} : { delta }),
+      ...formulas,
+    },
   };
 }
 

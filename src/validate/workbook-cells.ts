@@ -4,7 +4,19 @@ import { canonicalText, decimalText, type DateCell, type FilledCell, type Workbo
 import type { WorkbookRecord } from '../read/workbook.js';
 import { parseExpiresOn, readMoment } from './expires-on.js';
 import type { Said } from '../core/words.js';
-import { parseBalanceDelta, parseClientId, parseCreditAccountId, parseCurrentBalance, parseId, parseName, refuse, rowProblem, showCell, within, type Parsed } from './fields.js';
+import {
+  parseBalanceDelta,
+  parseClientId,
+  parseCreditAccountId,
+  parseCurrentBalance,
+  parseId,
+  parseName,
+  refuse,
+  rowProblem,
+  showCell,
+  within,
+  type Parsed,
+} from './fields.js';
 import type { RowCells } from './row-cells.js';
 import type { FieldRules } from './rules.js';
 
@@ -153,7 +165,10 @@ export class WorkbookCells implements RowCells {
   /** A sheet row is as wide as its sheet: only a value in a column the header does not name makes it too wide. */
   describeWidth(width: number): Said {
     const beyond = this.#record.typed.slice(width).filter((cell): cell is FilledCell => cell.kind !== 'empty');
-    return rowProblem('TIC-ROW-WIDTH', { beyond: beyond.slice(0, 3).map((cell) => `${cell.address} (${showCell(canonicalText(cell))})`), count: beyond.length });
+    return rowProblem('TIC-ROW-WIDTH', {
+      beyond: beyond.slice(0, 3).map((cell) => `${cell.address} (${showCell(canonicalText(cell))})`),
+      count: beyond.length,
+    });
   }
 
   id(index: number): Parsed<string> {
@@ -237,7 +252,18 @@ function withOffsets(record: WorkbookRecord, indexes: readonly (number | undefin
  * they go back, is no single moment: it is refused, never moved.
  */
 /** The last moment onClocksOf read in UTC, and what it made of it. */
-let lastUtc: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number; readonly millisecond: number; readonly moment: Parsed<string> } | undefined;
+let lastUtc:
+  | {
+      readonly year: number;
+      readonly month: number;
+      readonly day: number;
+      readonly hour: number;
+      readonly minute: number;
+      readonly second: number;
+      readonly millisecond: number;
+      readonly moment: Parsed<string>;
+    }
+  | undefined;
 
 function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
   const { year, month, day, hour, minute, second, millisecond } = cell;
@@ -245,7 +271,17 @@ function onClocksOf(cell: DateCell, zone: string): Parsed<string> {
   if (zone === 'UTC') {
     // A column of expiries mostly repeats one moment, asked for twice a row: the last answer is kept.
     const last = lastUtc;
-    if (last !== undefined && last.year === year && last.month === month && last.day === day && last.hour === hour && last.minute === minute && last.second === second && last.millisecond === millisecond) return last.moment;
+    if (
+      last !== undefined &&
+      last.year === year &&
+      last.month === month &&
+      last.day === day &&
+      last.hour === hour &&
+      last.minute === minute &&
+      last.second === second &&
+      last.millisecond === millisecond
+    )
+      return last.moment;
     const moment = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
     if (moment.getUTCDate() === day) {
       const answer = ok(moment.toISOString());

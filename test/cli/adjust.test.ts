@@ -15,7 +15,14 @@ const CLIENT = randomUUID();
 
 /** A mock holding one client's batches with these balances (and allocated credits). */
 async function mockOf(balances: readonly number[], allocated: readonly number[] = []): Promise<{ mock: MockApi; batches: CreditBatch[] }> {
-  const seed: Partial<CreditBatch>[] = balances.map((currentBalance, index) => ({ id: randomUUID(), clientId: CLIENT, currentBalance, allocatedCredits: allocated[index] ?? 0, expiresOn: '2027-12-31T23:59:59.000Z', name: `Batch ${index}` }));
+  const seed: Partial<CreditBatch>[] = balances.map((currentBalance, index) => ({
+    id: randomUUID(),
+    clientId: CLIENT,
+    currentBalance,
+    allocatedCredits: allocated[index] ?? 0,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+    name: `Batch ${index}`,
+  }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
   mocks.push(mock);
   return { mock, batches: seed.map((batch) => mock.store.get(batch.id ?? '') as CreditBatch) };
@@ -71,7 +78,10 @@ describe('adjustments: currentBalanceDelta', () => {
     const run = await cli(['apply', file, ...base(mock), '--dry-run', '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /currentBalance: 3 rows, 600 → 950 credits \(net \+350: 500 added, 150 taken away\); 1 up, 2 down\./);
-    assert.match(run.stdout, new RegExp(`1 row ends below the credits already allocated from the batch: line 3 \\(${b.name}, ${b.id.slice(0, 8)}…\\) 100 < 150\\.`));
+    assert.match(
+      run.stdout,
+      new RegExp(`1 row ends below the credits already allocated from the batch: line 3 \\(${b.name}, ${b.id.slice(0, 8)}…\\) 100 < 150\\.`),
+    );
     const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
     assert.deepEqual([summary.plan.changes.balance.added, summary.plan.changes.balance.removed, summary.plan.changes.balance.net], ['500', '150', '350']);
     assert.deepEqual(
@@ -162,14 +172,20 @@ describe('guardrails', () => {
     const file = await csv(dir, `id,clientId,currentBalanceDelta\n${batches[0]?.id},${CLIENT},+10\n`);
     const run = await cli(['apply', file, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.match(run.stderr, /Guardrails: a balance changed by at most 1,000 credits per row, 5,000 credits in all, at most 100 rows, an expiry date moved by at most 120 days\./);
+    assert.match(
+      run.stderr,
+      /Guardrails: a balance changed by at most 1,000 credits per row, 5,000 credits in all, at most 100 rows, an expiry date moved by at most 120 days\./,
+    );
     const record = JSON.parse(await readFile(join(dir, 'run', 'run.json'), 'utf8'));
     assert.deepEqual(record.options.limits, { maxBalanceChange: 1000, maxTotalChange: 5000, maxRows: 100, maxExpiryMoveDays: 120 });
   });
 
   it('refuses --blind with a limit it cannot check', async () => {
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', await csv(dir, `id,currentBalance\n${randomUUID()},5\n`), '--base-url', 'http://127.0.0.1:9', '--max-balance-change', '10'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', await csv(dir, `id,currentBalance\n${randomUUID()},5\n`), '--base-url', 'http://127.0.0.1:9', '--max-balance-change', '10'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--blind cannot be combined with --max-balance-change: it measures changes against the live values, which --blind does not read/);
   });

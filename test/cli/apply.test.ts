@@ -85,11 +85,17 @@ describe('apply', () => {
     const failedPath = join(await runFolder(dir), 'failed.csv');
     const failed = await readCsvFile(failedPath);
     // Each row's code is its error's (the table of codes lists them); the rest is as it was.
-    assert.ok(failed.every((row) => /^TIC-[A-Z0-9-]+$/.test(row.code ?? '')), JSON.stringify(failed));
-    assert.deepEqual(failed.map(({ code, ...row }) => row), [
-      { id: missing, name: 'Name, with comma', currentBalance: '6', error: `404: Credit batch ${missing} not found` },
-      { id: tooMuch, name: '', currentBalance: String(MOCK_MAX_BALANCE + 1), error: `422: currentBalance may not exceed ${MOCK_MAX_BALANCE}` },
-    ]);
+    assert.ok(
+      failed.every((row) => /^TIC-[A-Z0-9-]+$/.test(row.code ?? '')),
+      JSON.stringify(failed),
+    );
+    assert.deepEqual(
+      failed.map(({ code, ...row }) => row),
+      [
+        { id: missing, name: 'Name, with comma', currentBalance: '6', error: `404: Credit batch ${missing} not found` },
+        { id: tooMuch, name: '', currentBalance: String(MOCK_MAX_BALANCE + 1), error: `422: currentBalance may not exceed ${MOCK_MAX_BALANCE}` },
+      ],
+    );
 
     // The operator creates the missing batch and corrects the balance, then re-runs failed.csv as it is.
     const fixed = await mockWith([missing, tooMuch]);
@@ -102,7 +108,13 @@ describe('apply', () => {
       [{ currentBalance: 2000 }, { name: 'Name, with comma', currentBalance: 6 }],
     );
     assert.equal(fixed.store.get(tooMuch)?.currentBalance, 2000);
-    assert.deepEqual((await readReport(again)).map((row) => [row.outcome, row.error]), [['updated', ''], ['updated', '']]);
+    assert.deepEqual(
+      (await readReport(again)).map((row) => [row.outcome, row.error]),
+      [
+        ['updated', ''],
+        ['updated', ''],
+      ],
+    );
   });
 
   it('retries injected 5xx answers and dropped connections until the rows are updated', async () => {
@@ -110,7 +122,10 @@ describe('apply', () => {
     const mock = await mockWith([a, b, c, d], {
       faults: {
         script: {
-          [a]: [{ kind: 'status', status: 503, headers: { 'retry-after': '1' } }, { kind: 'status', status: 500 }],
+          [a]: [
+            { kind: 'status', status: 503, headers: { 'retry-after': '1' } },
+            { kind: 'status', status: 500 },
+          ],
           [b]: [{ kind: 'reset' }, { kind: 'reset' }],
           [c]: [{ kind: 'status', status: 502 }],
         },
@@ -120,14 +135,34 @@ describe('apply', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${a},1\n${b},2\n${c},3\n${d},4\n`);
     const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [503, 500, 200]);
+    assert.deepEqual(
+      requestsFor(mock, a).map((request) => request.answer),
+      [503, 500, 200],
+    );
     const [first, second] = requestsFor(mock, a);
     assert.ok((second?.at ?? 0) - (first?.at ?? 0) >= 995, `the 503 asking for 1 s was retried after ${(second?.at ?? 0) - (first?.at ?? 0)} ms`);
-    assert.deepEqual(requestsFor(mock, b).map((request) => request.answer), ['reset', 'reset', 200]);
-    assert.deepEqual(requestsFor(mock, c).map((request) => request.answer), [502, 200]);
-    assert.deepEqual([a, b, c, d].map((id) => mock.store.get(id)?.currentBalance), [1, 2, 3, 4]);
+    assert.deepEqual(
+      requestsFor(mock, b).map((request) => request.answer),
+      ['reset', 'reset', 200],
+    );
+    assert.deepEqual(
+      requestsFor(mock, c).map((request) => request.answer),
+      [502, 200],
+    );
+    assert.deepEqual(
+      [a, b, c, d].map((id) => mock.store.get(id)?.currentBalance),
+      [1, 2, 3, 4],
+    );
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.outcome, row.attempts]), [['updated', '3'], ['updated', '3'], ['updated', '2'], ['updated', '1']]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts]),
+      [
+        ['updated', '3'],
+        ['updated', '3'],
+        ['updated', '2'],
+        ['updated', '1'],
+      ],
+    );
     const summary = await readSummary(dir);
     assert.equal(summary.requests.sent, 9);
     assert.equal(summary.requests.retries, 5);
@@ -192,9 +227,15 @@ describe('apply', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     assert.match(run.stderr, /Nothing was sent: some rows of the file are invalid/);
-    assert.match(run.stdout, /line 3: id "not-an-id" is not a credit batch id.*; expiresOn "03\/31\/2027" is a spreadsheet display date.*; currentBalance "1e3" is in scientific notation/);
+    assert.match(
+      run.stdout,
+      /line 3: id "not-an-id" is not a credit batch id.*; expiresOn "03\/31\/2027" is a spreadsheet display date.*; currentBalance "1e3" is in scientific notation/,
+    );
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => row.outcome), ['skipped', 'invalid', 'skipped']);
+    assert.deepEqual(
+      report.map((row) => row.outcome),
+      ['skipped', 'invalid', 'skipped'],
+    );
     assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 3);
     assert.equal((await readSummary(dir)).status, 'refused');
   });
@@ -206,9 +247,18 @@ describe('apply', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${a},5\n${b},-5\n`);
     const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), '--skip-invalid'], { cwd: dir });
     assert.equal(run.code, 1);
-    assert.deepEqual(mock.requests.map((request) => request.id), [a]);
-    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['updated', 'invalid']);
-    assert.deepEqual((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.id), [b]);
+    assert.deepEqual(
+      mock.requests.map((request) => request.id),
+      [a],
+    );
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => row.outcome),
+      ['updated', 'invalid'],
+    );
+    assert.deepEqual(
+      (await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.id),
+      [b],
+    );
   });
 
   it('refuses every row of an id that appears twice, naming the other line', async () => {
@@ -219,11 +269,14 @@ describe('apply', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.outcome, (row.error ?? '').replace(/;.*/, '')]), [
-      ['invalid', `id ${a} also appears on line 4`],
-      ['skipped', 'not sent because other rows of the file are invalid'],
-      ['invalid', `id ${a} also appears on line 2`],
-    ]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, (row.error ?? '').replace(/;.*/, '')]),
+      [
+        ['invalid', `id ${a} also appears on line 4`],
+        ['skipped', 'not sent because other rows of the file are invalid'],
+        ['invalid', `id ${a} also appears on line 2`],
+      ],
+    );
   });
 
   it('stops before sending anything when the file cannot be parsed', async () => {
@@ -242,13 +295,24 @@ describe('apply', () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await mockWith([a, b]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,name,currentBalance\n${a},New name,\n${b},,9\n`), ...fast(mock), '--dry-run'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(mock.requests.map((request) => [request.method, request.path]), [['GET', '/incoming/v2/ping']]);
+    assert.deepEqual(
+      mock.requests.map((request) => [request.method, request.path]),
+      [['GET', '/incoming/v2/ping']],
+    );
     assert.ok(run.stdout.includes(`line 2: PUT /incoming/v2/clients/creditBatches/${a} {"name":"New name"}`), run.stdout);
     assert.ok(run.stdout.includes(`line 3: PUT /incoming/v2/clients/creditBatches/${b} {"currentBalance":9}`));
     assert.match(run.stdout, /The API accepted the key \(GET \/incoming\/v2\/ping\); no change was sent\./);
-    assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.sent]), [['valid', '{"name":"New name"}'], ['valid', '{"currentBalance":9}']]);
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => [row.outcome, row.sent]),
+      [
+        ['valid', '{"name":"New name"}'],
+        ['valid', '{"currentBalance":9}'],
+      ],
+    );
   });
 
   it('--dry-run shows a long name cut, never whole', async () => {
@@ -275,10 +339,13 @@ describe('apply', () => {
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, message);
     }
-    assert.deepEqual(mock.requests.map((request) => [request.method, request.path, request.answer]), [
-      ['GET', '/incoming/v2/ping', 401],
-      ['GET', '/incoming/v2/ping', 403],
-    ]);
+    assert.deepEqual(
+      mock.requests.map((request) => [request.method, request.path, request.answer]),
+      [
+        ['GET', '/incoming/v2/ping', 401],
+        ['GET', '/incoming/v2/ping', 403],
+      ],
+    );
     for (const folder of await readdir(join(dir, 'reports'))) {
       const summary = JSON.parse(await readFile(join(dir, 'reports', folder, 'summary.json'), 'utf8'));
       assert.deepEqual([summary.status, summary.error.kind, summary.rows.skipped], ['refused', 'auth', 1]);
@@ -286,7 +353,10 @@ describe('apply', () => {
       assert.deepEqual([row?.outcome, row?.error], ['skipped', 'not checked against the live values: the key was not accepted']);
     }
     // Planned blind, the rows were checked as the file was read, and are reported valid.
-    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], { cwd: dir, env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' } });
+    const blind = await cli(['apply', csv, ...fast(mock), '--dry-run', '--blind', '--out', 'blind'], {
+      cwd: dir,
+      env: { TI_API_KEY: 'ti_live_wrong_0123456789abcdef' },
+    });
     assert.equal(blind.code, 3, blind.stderr);
     assert.match(blind.stdout, /Dry run: 1 row in .*: 1 valid\.\n/);
   });
@@ -326,9 +396,15 @@ describe('apply', () => {
     const [a] = ids(1) as [string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', `${mock.origin}/incoming/v2/`, '--rate', '0'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(mock.requests.map((request) => request.path), [`/incoming/v2/clients/creditBatches/${a}`]);
+    assert.deepEqual(
+      mock.requests.map((request) => request.path),
+      [`/incoming/v2/clients/creditBatches/${a}`],
+    );
   });
 
   it('takes the instance and key from the environment, and the key from --api-key-file', async () => {
@@ -353,14 +429,30 @@ describe('apply', () => {
     const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
     try {
       const all = ids(5);
-      const mock = await mockWith(all, { faults: { script: Object.fromEntries(all.map((id) => [id, [{ kind: 'status' as const, status: 307, headers: { location: target } }]])) } });
+      const mock = await mockWith(all, {
+        faults: { script: Object.fromEntries(all.map((id) => [id, [{ kind: 'status' as const, status: 307, headers: { location: target } }]])) },
+      });
       const dir = await tempDir();
-      const run = await cli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`), ...fast(mock), '--concurrency', '1'], { cwd: dir });
+      const run = await cli(
+        [
+          'apply',
+          '--blind',
+          '--yes',
+          await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},1`).join('\n')}\n`),
+          ...fast(mock),
+          '--concurrency',
+          '1',
+        ],
+        { cwd: dir },
+      );
       assert.equal(run.code, 3);
       assert.deepEqual(other, []);
       assert.equal(mock.requests.length, 1);
       assert.match(run.stderr, /redirecting to .*\/steal; ti-credits does not follow redirects/);
-      assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
+      assert.deepEqual(
+        (await readReport(dir)).map((row) => row.outcome),
+        ['failed', 'skipped', 'skipped', 'skipped', 'skipped'],
+      );
     } finally {
       elsewhere.close();
     }
@@ -393,13 +485,19 @@ describe('apply', () => {
       const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock), ...args], { cwd: dir });
       outputs.push(run.stdout, run.stderr);
     }
-    const wrong = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], { cwd: dir, env: { TI_API_KEY: 'ti_live_not_the_right_one' } });
+    const wrong = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, ...fast(mock), '--skip-invalid', '--log-level', 'trace'], {
+      cwd: dir,
+      env: { TI_API_KEY: 'ti_live_not_the_right_one' },
+    });
     outputs.push(wrong.stdout, wrong.stderr);
     const entries = await readdir(join(dir, 'reports'), { withFileTypes: true });
     const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     assert.equal(folders.length, 4);
     // The run folders, and the run ledger beside them.
-    const files = [...entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name), ...(await Promise.all(folders.map(async (folder) => (await readdir(join(dir, 'reports', folder))).map((file) => join(folder, file))))).flat()];
+    const files = [
+      ...entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name),
+      ...(await Promise.all(folders.map(async (folder) => (await readdir(join(dir, 'reports', folder))).map((file) => join(folder, file))))).flat(),
+    ];
     assert.ok(files.includes('ledger.jsonl'));
     for (const file of files) {
       const text = await readFile(join(dir, 'reports', file), 'utf8');
@@ -409,7 +507,10 @@ describe('apply', () => {
     assert.ok(outputs.every((text) => !text.includes(KEY) && !text.includes('ti_live_not_the_right_one')));
     assert.ok(outputs.join('').length > 0);
     const report = await readCsvFile(join(dir, 'reports', folders.sort()[0] ?? '', 'report.csv'));
-    assert.ok(report.some((row) => row.error === '422: bad value for key [redacted]'), JSON.stringify(report));
+    assert.ok(
+      report.some((row) => row.error === '422: bad value for key [redacted]'),
+      JSON.stringify(report),
+    );
   });
 });
 
@@ -433,9 +534,11 @@ describe('apply refuses, before any connection', () => {
     assert.ok(!run.stderr.includes('ti_live_secret'));
   });
   it('no instance at all', () => refused([], { TI_API_KEY: KEY }, /No Thought Industries instance was given/));
-  it('both --instance and --base-url', () => refused(['--instance', 'acme', '--base-url', 'https://x.example'], { TI_API_KEY: KEY }, /--instance cannot be combined with --base-url/));
+  it('both --instance and --base-url', () =>
+    refused(['--instance', 'acme', '--base-url', 'https://x.example'], { TI_API_KEY: KEY }, /--instance cannot be combined with --base-url/));
   it('an instance that is a URL', () => refused(['--instance', 'acme.thoughtindustries.com'], { TI_API_KEY: KEY }, /is not an instance name/));
-  it('a malformed number', () => refused(['--instance', 'acme', '--concurrency', '1e3'], { TI_API_KEY: KEY }, /--concurrency must be a whole number from 1 to 64, not "1e3"/));
+  it('a malformed number', () =>
+    refused(['--instance', 'acme', '--concurrency', '1e3'], { TI_API_KEY: KEY }, /--concurrency must be a whole number from 1 to 64, not "1e3"/));
   it('an unknown option', () => refused(['--instance', 'acme', '--retrys', '3'], { TI_API_KEY: KEY }, /Unknown argument: retrys/));
   it('an --out folder that already holds files', async () => {
     const dir = await tempDir();
@@ -453,7 +556,10 @@ describe('validate', () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${a},5\n${a.slice(1)},1\n`)], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
-    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['valid', 'invalid']);
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => row.outcome),
+      ['valid', 'invalid'],
+    );
     assert.match(run.stdout, /Validated: 2 rows in .*: 1 valid, 1 invalid/);
     assert.match(run.stdout, /line 3: id/);
   });
@@ -462,8 +568,19 @@ describe('validate', () => {
     const dir = await tempDir();
     const run = await cli(['validate', await writeCsv(dir, `id,currentBalance\n${a},5\n${b},1\n${c},x\n${a},6\n`)], { cwd: dir, env: {} });
     assert.equal(run.code, 2);
-    assert.deepEqual((await readReport(dir)).map((row) => [row.line, row.outcome]), [['2', 'invalid'], ['3', 'valid'], ['4', 'invalid'], ['5', 'invalid']]);
-    assert.deepEqual((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.currentBalance), ['5', 'x', '6']);
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => [row.line, row.outcome]),
+      [
+        ['2', 'invalid'],
+        ['3', 'valid'],
+        ['4', 'invalid'],
+        ['5', 'invalid'],
+      ],
+    );
+    assert.deepEqual(
+      (await readCsvFile(join(await runFolder(dir), 'failed.csv'))).map((row) => row.currentBalance),
+      ['5', 'x', '6'],
+    );
     const summary = await readSummary(dir);
     assert.deepEqual([summary.rows.total, summary.rows.valid, summary.rows.invalid], [4, 1, 3]);
     assert.match(run.stdout, /Validated: 4 rows in .*: 1 valid, 3 invalid/);
@@ -508,7 +625,11 @@ describe('a refusal before the first row is read', () => {
       ['no-field.csv', /there is no column to change/],
     ];
     for (const [file, message] of cases) {
-      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes'], ['apply', file, '--instance', 'acme', '--dry-run', '--offline']]) {
+      for (const args of [
+        ['validate', file],
+        ['apply', file, '--instance', 'acme', '--yes'],
+        ['apply', file, '--instance', 'acme', '--dry-run', '--offline'],
+      ]) {
         const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
         assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
         assert.match(run.stderr, message);
@@ -525,7 +646,10 @@ describe('a refusal before the first row is read', () => {
       ['zero.csv', 'a device'],
       ['/dev/stdin', /a (pipe|device|socket)|not a regular file/],
     ] as const) {
-      for (const args of [['validate', file], ['apply', file, '--instance', 'acme', '--yes']]) {
+      for (const args of [
+        ['validate', file],
+        ['apply', file, '--instance', 'acme', '--yes'],
+      ]) {
         const run = await cli(args, { cwd: dir, env: { TI_API_KEY: KEY } });
         assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
         assert.match(run.stderr, typeof what === 'string' ? new RegExp(`is ${what}, not a file: ti-credits reads its input more than once`) : what);

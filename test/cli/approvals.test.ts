@@ -35,7 +35,9 @@ interface Planned {
 /** Five batches at 5,000, and a saved plan adding +100 to each. */
 async function planned(): Promise<Planned> {
   const ids = Array.from({ length: 5 }, () => randomUUID());
-  const mock = await startMockApi({ store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 5000 }) satisfies Partial<CreditBatch>)) });
+  const mock = await startMockApi({
+    store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 5000 }) satisfies Partial<CreditBatch>)),
+  });
   mocks.push(mock);
   const dir = await tempDir();
   await writeFile(join(dir, 'top-up.csv'), `id,clientId,currentBalanceDelta\n${ids.map((id) => `${id},${CLIENT},+100`).join('\n')}\n`);
@@ -50,7 +52,10 @@ const balances = (world: Planned): (number | undefined)[] => world.ids.map((id) 
 
 /** An approval of the plan by another OS user, as their `approve` would have recorded it. */
 async function approvedByAnother(world: Planned, key?: ApprovalKey, plan = world.plan): Promise<void> {
-  const approval = signApproval({ planId: plan.id, target: plan.target, by: 'Fox Mulder', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: 'plan' }, key);
+  const approval = signApproval(
+    { planId: plan.id, target: plan.target, by: 'Fox Mulder', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: 'plan' },
+    key,
+  );
   await new RunLedger(join(world.dir, 'reports')).approve(approval);
 }
 
@@ -62,10 +67,16 @@ describe('approve', () => {
     const run = await cli(['approve', world.folder, '--as', 'Dana Scully'], { cwd: world.dir });
     assert.equal(run.code, 0, run.stderr);
     const code = world.plan.id.slice(0, 8);
-    assert.match(run.stdout, new RegExp(`^Approved: plan ${code} for ${world.plan.target.replace(/\./g, '\\.')}, by Dana Scully \\(OS user ${userInfo().username}\\)`));
+    assert.match(
+      run.stdout,
+      new RegExp(`^Approved: plan ${code} for ${world.plan.target.replace(/\./g, '\\.')}, by Dana Scully \\(OS user ${userInfo().username}\\)`),
+    );
     assert.match(run.stdout, new RegExp(`short code ${code}`));
     const { state } = await new RunLedger(join(world.dir, 'reports')).read();
-    assert.deepEqual(state.approvals.get(world.plan.id)?.map((approval) => [approval.by, approval.osUser, approval.signature]), [['Dana Scully', userInfo().username, null]]);
+    assert.deepEqual(
+      state.approvals.get(world.plan.id)?.map((approval) => [approval.by, approval.osUser, approval.signature]),
+      [['Dana Scully', userInfo().username, null]],
+    );
     const inFolder = JSON.parse(await readFile(join(world.folder, 'approval.json'), 'utf8'));
     assert.equal(inFolder.approvals[0].planId, world.plan.id);
     assert.match(await html(), /data-testid="approved-by">Dana Scully/);
@@ -84,7 +95,9 @@ describe('apply --plan with an approval on record', () => {
     assert.equal(same.code, 2);
     assert.match(same.stderr, /was approved by Dana Scully as OS user \S+, the user now applying it; --require-approved-plan needs a second person/);
     assert.equal(puts(world.mock), 0);
-    const self = await cli(['apply', '--plan', world.folder, '--yes', '--require-approved-plan', '--self-approved', 'the second approver is on leave'], { cwd: world.dir });
+    const self = await cli(['apply', '--plan', world.folder, '--yes', '--require-approved-plan', '--self-approved', 'the second approver is on leave'], {
+      cwd: world.dir,
+    });
     assert.equal(self.code, 0, self.stderr);
     assert.deepEqual(balances(world), [5100, 5100, 5100, 5100, 5100]);
     const [run] = JSON.parse((await cli(['runs', '--json'], { cwd: world.dir })).stdout);
@@ -97,10 +110,26 @@ describe('apply --plan with an approval on record', () => {
     await approvedByAnother(world);
     const run = await cli(['apply', '--plan', world.folder, '--yes', '--require-approved-plan', '--out', 'sent'], { cwd: world.dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, new RegExp(`Approved by Fox Mulder \\(OS user not-\\S+\\) on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, code ${world.plan.id.slice(0, 8)}\\.`));
+    assert.match(
+      run.stderr,
+      new RegExp(`Approved by Fox Mulder \\(OS user not-\\S+\\) on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, code ${world.plan.id.slice(0, 8)}\\.`),
+    );
     const report = await readFile(join(world.dir, 'sent', 'report.html'), 'utf8');
     assert.match(report, /data-testid="approved-by">Fox Mulder/);
-    const plain = await cli(['apply', await writeCsv(world, 'other.csv', `id,clientId,currentBalance\n${world.ids[0]},${CLIENT},1\n`), '--base-url', world.mock.origin, '--rate', '0', '--yes', '--out', 'direct'], { cwd: world.dir });
+    const plain = await cli(
+      [
+        'apply',
+        await writeCsv(world, 'other.csv', `id,clientId,currentBalance\n${world.ids[0]},${CLIENT},1\n`),
+        '--base-url',
+        world.mock.origin,
+        '--rate',
+        '0',
+        '--yes',
+        '--out',
+        'direct',
+      ],
+      { cwd: world.dir },
+    );
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(await readFile(join(world.dir, 'direct', 'report.html'), 'utf8'), /data-testid="approval-none">No approval: sent from the file as given/);
   });
@@ -112,7 +141,12 @@ describe('apply --plan with an approval on record', () => {
     const requests = world.mock.requests.length;
     const second = await cli(['apply', '--plan', world.folder, '--yes'], { cwd: world.dir });
     assert.equal(second.code, 2);
-    assert.match(second.stderr, new RegExp(`the plan ${world.plan.id.slice(0, 8)} was already applied by run \\.\\./first on .* \\(5 rows updated, net \\+500 credits, completed\\); a saved plan is spent when it is applied`));
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `the plan ${world.plan.id.slice(0, 8)} was already applied by run \\.\\./first on .* \\(5 rows updated, net \\+500 credits, completed\\); a saved plan is spent when it is applied`,
+      ),
+    );
     assert.equal(world.mock.requests.length, requests);
     const again = await cli(['apply', '--plan', world.folder, '--yes', '--again', 'the first run went to the wrong quarter'], { cwd: world.dir });
     assert.equal(again.code, 0, again.stderr);
@@ -128,7 +162,14 @@ describe('apply --plan with an approval on record', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, new RegExp(`needs an approval on record for the plan ${edited.id.slice(0, 8)}`));
     // An approval.json written into the edited folder for its new id does not count: it is inside the folder.
-    await writeFile(join(world.folder, 'approval.json'), JSON.stringify({ approvals: [{ planId: edited.id, target: edited.target, by: 'Forged', osUser: 'someone', at: new Date().toISOString(), planFolder: 'plan', signature: null }] }));
+    await writeFile(
+      join(world.folder, 'approval.json'),
+      JSON.stringify({
+        approvals: [
+          { planId: edited.id, target: edited.target, by: 'Forged', osUser: 'someone', at: new Date().toISOString(), planFolder: 'plan', signature: null },
+        ],
+      }),
+    );
     const forged = await cli(['apply', '--plan', world.folder, '--yes', '--require-approved-plan'], { cwd: world.dir });
     assert.equal(forged.code, 2);
     assert.match(forged.stderr, /approval\.json in the plan folder does not count alone/);
@@ -176,7 +217,10 @@ describe('apply --plan with an approval on record', () => {
     const approved = await cli(['approve', world.folder, '--as', 'Dana', '--approval-key-file', 'approval.pem'], { cwd: world.dir });
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /signed \(Ed25519\)/);
-    const run = await cli(['apply', '--plan', world.folder, '--yes', '--require-approved-plan', '--self-approved', 'test', '--approval-key-file', 'approval.pub.pem'], { cwd: world.dir });
+    const run = await cli(
+      ['apply', '--plan', world.folder, '--yes', '--require-approved-plan', '--self-approved', 'test', '--approval-key-file', 'approval.pub.pem'],
+      { cwd: world.dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /signature checked \(Ed25519\)/);
   });
@@ -197,7 +241,14 @@ async function reseal(world: Planned, edit: (text: string) => string): Promise<P
   const bytes = Buffer.from(edit(await readFile(copy, 'utf8')));
   await writeFile(copy, bytes);
   const { id: _id, ...content } = world.plan;
-  const rows = content.rows.map((row) => ({ ...row, changes: row.changes.map((change) => ({ ...change, delta: change.delta === null ? null : 50_000, after: typeof change.before === 'number' ? change.before + 50_000 : change.after })) }));
+  const rows = content.rows.map((row) => ({
+    ...row,
+    changes: row.changes.map((change) => ({
+      ...change,
+      delta: change.delta === null ? null : 50_000,
+      after: typeof change.before === 'number' ? change.before + 50_000 : change.after,
+    })),
+  }));
   const sealed = { ...content, rows, input: { ...content.input, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length } };
   const document: PlanDocument = { id: planId(sealed), ...sealed };
   await writeFile(join(world.folder, 'plan.json'), JSON.stringify(document));

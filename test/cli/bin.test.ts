@@ -30,7 +30,10 @@ describe('the ti-credits command', () => {
     const dir = await tempDir();
     const ok = await spawnCli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', mock.origin, '--rate', '0'], dir);
     assert.equal(ok.code, 0, ok.stderr);
-    const notFound = await spawnCli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${b},5\n`, 'b.csv'), '--base-url', mock.origin, '--rate', '0'], dir);
+    const notFound = await spawnCli(
+      ['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${b},5\n`, 'b.csv'), '--base-url', mock.origin, '--rate', '0'],
+      dir,
+    );
     assert.equal(notFound.code, 1);
     const invalid = await spawnCli(['apply', '--blind', '--yes', await writeCsv(dir, 'id,currentBalance\nx,5\n', 'c.csv'), '--base-url', mock.origin], dir);
     assert.equal(invalid.code, 2);

@@ -10,7 +10,12 @@ const NAMES = ['Umbrella', 'Acme Corp', 'Globex \u001b[31mred'];
 
 describe('ti-credits clients', () => {
   it('lists every client over several pages, by name, with its id; --json for a script', async () => {
-    const mock = await startMockApi({ store: new CreditBatchStore(CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string })))), perPage: 2 });
+    const mock = await startMockApi({
+      store: new CreditBatchStore(
+        CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string }))),
+      ),
+      perPage: 2,
+    });
     try {
       const dir = await tempDir();
       const run = await cli(['clients', '--base-url', mock.origin], { cwd: dir });

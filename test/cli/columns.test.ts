@@ -12,7 +12,10 @@ describe('columns whose names resemble a field', () => {
     const mock = await startMock(rows);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,name,expiresOn,currentBalence\n${rows[0]},A,,5\n${rows[1]},B,,7\n`);
-    for (const command of [['validate', csv], ['apply', '--yes', csv, '--base-url', mock.origin]]) {
+    for (const command of [
+      ['validate', csv],
+      ['apply', '--yes', csv, '--base-url', mock.origin],
+    ]) {
       const run = await cli(command, { cwd: dir });
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /column 4 "currentBalence" looks like currentBalance misspelt: rename it currentBalance/);
@@ -28,8 +31,14 @@ describe('columns whose names resemble a field', () => {
     const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--extra-column', 'Current Balance'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /\n {2}Carried to the report, not sent: "Current Balance", "Notes"\.\n/);
-    assert.deepEqual(requestsFor(mock, rows[0] ?? '').map((request) => request.body), [{ name: 'Renamed' }]);
-    assert.deepEqual((await readReport(dir)).map((row) => [row['Current Balance'], row.Notes]), [['5', 'checked']]);
+    assert.deepEqual(
+      requestsFor(mock, rows[0] ?? '').map((request) => request.body),
+      [{ name: 'Renamed' }],
+    );
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => [row['Current Balance'], row.Notes]),
+      [['5', 'checked']],
+    );
   });
 
   it('take --extra-column from a config file as a list', async () => {

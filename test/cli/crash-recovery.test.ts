@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { MockApi } from '../../src/mock/server.js';
-import { RESENT_NOTE } from '../../src/report/recorded-report.js';
+import { RESENT_NOTE } from '../../src/report/resent-note.js';
 import { LOCK_FILE } from '../../src/report/run-lock.js';
 import { cli, ids, mockStarter, readCsvFile, requestsFor, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
@@ -31,7 +31,11 @@ interface Run {
 }
 
 /** A mock holding `count` batches, and a CSV setting each row's balance to 1000 + its index. */
-async function balanceRun(count: number, mockOptions: (rows: readonly string[]) => Parameters<typeof mockWith>[1], flags: readonly string[] = []): Promise<Run> {
+async function balanceRun(
+  count: number,
+  mockOptions: (rows: readonly string[]) => Parameters<typeof mockWith>[1],
+  flags: readonly string[] = [],
+): Promise<Run> {
   const rows = ids(count);
   const mock = await mockWith(rows, mockOptions(rows));
   const dir = await tempDir();
@@ -67,10 +71,19 @@ async function summaryOf(folder: string): Promise<Record<string, any>> {
  */
 async function assertFinished(run: Run, updatedBefore: ReadonlyMap<string, number> = new Map()): Promise<void> {
   const { mock, rows, folder } = run;
-  assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), rows.map((_, index) => 1000 + index));
+  assert.deepEqual(
+    rows.map((id) => mock.store.get(id)?.currentBalance),
+    rows.map((_, index) => 1000 + index),
+  );
   const report = await readCsvFile(join(folder, 'report.csv'));
-  assert.deepEqual(report.map((row) => row.line), rows.map((_, index) => String(index + 2)));
-  assert.deepEqual(report.map((row) => row.outcome), rows.map(() => 'updated'));
+  assert.deepEqual(
+    report.map((row) => row.line),
+    rows.map((_, index) => String(index + 2)),
+  );
+  assert.deepEqual(
+    report.map((row) => row.outcome),
+    rows.map(() => 'updated'),
+  );
   for (const [index, id] of rows.entries()) {
     const row = report[index] as Record<string, string>;
     const received = requestsFor(mock, id).length;
@@ -78,11 +91,17 @@ async function assertFinished(run: Run, updatedBefore: ReadonlyMap<string, numbe
     if (before !== undefined) assert.equal(received, before, `row ${id}, recorded updated, was sent again`);
     if (received > 1) assert.ok(row.error?.startsWith(RESENT_NOTE), `row ${id} was sent ${received} times but not flagged`);
     const attempts = Number(row.attempts);
-    assert.ok(attempts === received || (attempts === received + 1 && row.error?.startsWith(RESENT_NOTE) === true), `row ${id}: ${attempts} attempts, ${received} requests received`);
+    assert.ok(
+      attempts === received || (attempts === received + 1 && row.error?.startsWith(RESENT_NOTE) === true),
+      `row ${id}: ${attempts} attempts, ${received} requests received`,
+    );
   }
   const summary = await summaryOf(folder);
   assert.deepEqual([summary.status, summary.rows.total, summary.rows.updated], ['completed', rows.length, rows.length]);
-  assert.equal(summary.requests.sent, report.reduce((sum, row) => sum + Number(row.attempts), 0));
+  assert.equal(
+    summary.requests.sent,
+    report.reduce((sum, row) => sum + Number(row.attempts), 0),
+  );
   assert.equal(existsSync(join(folder, LOCK_FILE)), false, 'the lock outlived the run');
 }
 
@@ -106,7 +125,10 @@ describe('a run folder can always be finished', () => {
       { name: 'half a header', cut: (_, header) => header.slice(0, header.length >> 1) },
       { name: 'the header without its newline', cut: (_, header) => header.slice(0, -1) },
       { name: 'the header', cut: (_, header) => header },
-      { name: 'the header and half a record', cut: (report, header) => report.slice(0, header.length + Math.max(1, (report.indexOf('\n', header.length) - header.length) >> 1)) },
+      {
+        name: 'the header and half a record',
+        cut: (report, header) => report.slice(0, header.length + Math.max(1, (report.indexOf('\n', header.length) - header.length) >> 1)),
+      },
     ];
     for (const { name, cut } of cuts) {
       const run = await balanceRun(10, () => ({ faults: { latencyMs: 15 } }), ['--concurrency', '1']);
@@ -149,7 +171,11 @@ describe('a run folder can always be finished', () => {
       assert.equal(resumed.code, 0, `${file}: ${resumed.stderr}`);
       // sent.log cut short loses which rows were in flight: those are sent again unflagged, the one loss a power cut can cause.
       if (file !== 'sent.log') await assertFinished(run, updatedBefore);
-      else assert.deepEqual(run.rows.map((id) => run.mock.store.get(id)?.currentBalance), run.rows.map((_, index) => 1000 + index));
+      else
+        assert.deepEqual(
+          run.rows.map((id) => run.mock.store.get(id)?.currentBalance),
+          run.rows.map((_, index) => 1000 + index),
+        );
     }
   });
 
@@ -157,7 +183,16 @@ describe('a run folder can always be finished', () => {
     const run = await balanceRun(6, () => ({ faults: { latencyMs: 15 } }), ['--concurrency', '1', '--excel']);
     await killAfter(run, [...run.args, '--out', run.folder], 3);
     const updatedBefore = await updatedIn(run);
-    const leftovers = ['report.csv.tmp', 'failed.csv.tmp', 'summary.json.tmp', 'run.json.tmp', 'sent.log.tmp', 'report.xlsx.tmp', 'failed.xlsx.tmp', `${LOCK_FILE}.takeover`];
+    const leftovers = [
+      'report.csv.tmp',
+      'failed.csv.tmp',
+      'summary.json.tmp',
+      'run.json.tmp',
+      'sent.log.tmp',
+      'report.xlsx.tmp',
+      'failed.xlsx.tmp',
+      `${LOCK_FILE}.takeover`,
+    ];
     for (const file of leftovers) await writeFile(join(run.folder, file), 'left by a process killed while writing it\n');
     const resumed = await cli([...run.args, '--resume', run.folder], { cwd: run.dir });
     assert.equal(resumed.code, 0, resumed.stderr);
@@ -169,20 +204,39 @@ describe('a run folder can always be finished', () => {
   });
 
   it('a row the API refused, resumed twice without interruption: never taken for a row in flight, its attempts the requests made', async () => {
-    const run = await balanceRun(3, (rows) => ({ faults: { script: { [rows[1] ?? '']: [{ kind: 'status', status: 422 }, { kind: 'status', status: 422 }] } } }), ['--retries', '0']);
+    const run = await balanceRun(
+      3,
+      (rows) => ({
+        faults: {
+          script: {
+            [rows[1] ?? '']: [
+              { kind: 'status', status: 422 },
+              { kind: 'status', status: 422 },
+            ],
+          },
+        },
+      }),
+      ['--retries', '0'],
+    );
     const { mock, args } = run;
     const refused = run.rows[1] ?? '';
     assert.equal((await cli([...args, '--out', run.folder], { cwd: run.dir })).code, 1);
     assert.equal((await cli([...args, '--resume', run.folder], { cwd: run.dir })).code, 1);
     const last = await cli([...args, '--resume', run.folder], { cwd: run.dir });
     assert.equal(last.code, 0, last.stderr);
-    assert.deepEqual(requestsFor(mock, refused).map((request) => request.answer), [422, 422, 200]);
+    assert.deepEqual(
+      requestsFor(mock, refused).map((request) => request.answer),
+      [422, 422, 200],
+    );
     const report = await readCsvFile(join(run.folder, 'report.csv'));
-    assert.deepEqual(report.map((row) => [row.outcome, row.attempts, row.error]), [
-      ['updated', '1', ''],
-      ['updated', '3', ''],
-      ['updated', '1', ''],
-    ]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts, row.error]),
+      [
+        ['updated', '1', ''],
+        ['updated', '3', ''],
+        ['updated', '1', ''],
+      ],
+    );
     const summary = await summaryOf(run.folder);
     assert.equal(summary.requests.sent, 5);
     assert.deepEqual(summary.requests.byStatus, { 200: 3, 422: 2 });
@@ -200,7 +254,10 @@ describe('a run folder can always be finished', () => {
     // Each flagged row lost one request at a kill; the killed sessions' own counts by status (from their last checkpoint) may miss some.
     const summary = await summaryOf(run.folder);
     const report = await readCsvFile(join(run.folder, 'report.csv'));
-    assert.ok(report.some((row) => row.error?.startsWith(RESENT_NOTE)), 'no row was in flight at any of the kills');
+    assert.ok(
+      report.some((row) => row.error?.startsWith(RESENT_NOTE)),
+      'no row was in flight at any of the kills',
+    );
     assert.ok((summary.requests.byStatus.lost ?? 0) > 0);
   });
 });
@@ -238,7 +295,10 @@ describe('one process per run folder', () => {
     const run = await balanceRun(3, () => ({}), []);
     assert.equal((await cli([...run.args, '--out', run.folder], { cwd: run.dir })).code, 0);
     const before = await readdir(run.folder);
-    for (const holder of [{ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' }, { pid: 1, host: 'elsewhere.example', since: '2026-01-02T00:00:00.000Z' }]) {
+    for (const holder of [
+      { pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' },
+      { pid: 1, host: 'elsewhere.example', since: '2026-01-02T00:00:00.000Z' },
+    ]) {
       await writeFile(join(run.folder, LOCK_FILE), JSON.stringify(holder));
       const sent = run.mock.requests.length;
       const refused = await cli([...run.args, '--resume', run.folder], { cwd: run.dir });
@@ -264,7 +324,10 @@ describe('a resume of a run refused before sending', () => {
     assert.equal(puts(run.mock), 0);
     const resumed = await cli(['apply', '--resume', run.folder, '--yes'], { cwd: run.dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(run.rows.map((id) => requestsFor(run.mock, id).length), [1, 1, 1]);
+    assert.deepEqual(
+      run.rows.map((id) => requestsFor(run.mock, id).length),
+      [1, 1, 1],
+    );
     await assertFinished(run);
   });
 
@@ -274,7 +337,12 @@ describe('a resume of a run refused before sending', () => {
     await writeFile(run.csv, original.replace(',1001\n', ',lots\n'));
     const first = await cli([...run.args, '--out', run.folder], { cwd: run.dir });
     assert.equal(first.code, 2, first.stderr);
-    const files = async (): Promise<Record<string, string>> => Object.fromEntries(await Promise.all((await readdir(run.folder)).filter((file) => file !== 'run.log').map(async (file) => [file, await readFile(join(run.folder, file), 'utf8')])));
+    const files = async (): Promise<Record<string, string>> =>
+      Object.fromEntries(
+        await Promise.all(
+          (await readdir(run.folder)).filter((file) => file !== 'run.log').map(async (file) => [file, await readFile(join(run.folder, file), 'utf8')]),
+        ),
+      );
     const again = await cli(['apply', '--resume', run.folder, '--yes'], { cwd: run.dir });
     assert.equal(again.code, 2, again.stderr);
     assert.match(again.stderr, /Nothing was sent: some rows of the file are invalid/);

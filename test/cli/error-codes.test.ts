@@ -92,6 +92,9 @@ describe('the code of an error, wherever it is read', () => {
     await writeFile(join(dir, 'ti-credits.config.json'), JSON.stringify({ rate: { perMinute: 600 } }));
     const run = await cli(['validate', 'x.csv'], { cwd: dir });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, `error: The config file ${join(dir, 'ti-credits.config.json')} sets "rate" to {"perMinute":600}; an option takes a string, a number or true/false.\n  [TIC-CONFIG-VALUE]\n`);
+    assert.equal(
+      run.stderr,
+      `error: The config file ${join(dir, 'ti-credits.config.json')} sets "rate" to {"perMinute":600}; an option takes a string, a number or true/false.\n  [TIC-CONFIG-VALUE]\n`,
+    );
   });
 });

@@ -28,7 +28,15 @@ const PLAIN_NUMBER = /^[+-]\d+(?:\.\d+)?$/;
 
 async function mockOf(names: readonly string[]): Promise<{ mock: MockApi; ids: string[] }> {
   const ids = names.map(() => randomUUID());
-  const seed: Partial<CreditBatch>[] = names.map((name, index) => ({ id: ids[index] ?? '', clientId: CLIENT, name, status: index === 0 ? '=cmd|calc' : 'active', creditAccountId: ACCOUNT, currentBalance: 100 + index, expiresOn: '2027-12-31T23:59:59.000Z' }));
+  const seed: Partial<CreditBatch>[] = names.map((name, index) => ({
+    id: ids[index] ?? '',
+    clientId: CLIENT,
+    name,
+    status: index === 0 ? '=cmd|calc' : 'active',
+    creditAccountId: ACCOUNT,
+    currentBalance: 100 + index,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+  }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
   mocks.push(mock);
   return { mock, ids };
@@ -96,11 +104,16 @@ describe('cells a person may open are guarded against formulas, and read back ex
     const dir = await tempDir();
     const snap = await cli(['snapshot', '--client', CLIENT, ...base(mock), '--out', join(dir, 'snap')], { cwd: dir });
     assert.equal(snap.code, 2, snap.stderr);
-    assert.match(snap.stderr, new RegExp(`The credit batch ${ids[1]} of client ${CLIENT} cannot be written to snapshot\\.csv so that it reads back as the API gave it: its name holds a NUL character; no snapshot was written\\.`));
+    assert.match(
+      snap.stderr,
+      new RegExp(
+        `The credit batch ${ids[1]} of client ${CLIENT} cannot be written to snapshot\\.csv so that it reads back as the API gave it: its name holds a NUL character; no snapshot was written\\.`,
+      ),
+    );
     assert.equal(existsSync(join(dir, 'snap', 'snapshot.csv')), false);
   });
 
-  it('reads the guard the same way in the user\'s own file: one apostrophe before = + - @ or a tab is the guard, any other is text', async () => {
+  it("reads the guard the same way in the user's own file: one apostrophe before = + - @ or a tab is the guard, any other is text", async () => {
     const { mock, ids } = await mockOf(['a', 'b', 'c', 'd']);
     const dir = await tempDir();
     const names = ["'Tis the season", "''=kept with its apostrophe", "'=SUM(A1)", "'-Legacy"];
@@ -109,7 +122,9 @@ describe('cells a person may open are guarded against formulas, and read back ex
     const run = await cli(['apply', '--blind', '--skip-invalid', '--yes', file, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(
-      puts(mock).map((request) => [request.id, request.body]).sort(),
+      puts(mock)
+        .map((request) => [request.id, request.body])
+        .sort(),
       [
         [ids[0], { name: "'Tis the season" }],
         [ids[1], { name: "'=kept with its apostrophe" }],
@@ -122,4 +137,3 @@ describe('cells a person may open are guarded against formulas, and read back ex
     assert.deepEqual(report.map((row) => row.name).sort(), [...names].sort());
   });
 });
-

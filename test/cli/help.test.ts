@@ -22,7 +22,10 @@ describe('the command line as a newcomer types it', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^ti-credits <command> \[options\]/);
     }
-    for (const args of [['help', 'apply'], ['apply', '-h']]) {
+    for (const args of [
+      ['help', 'apply'],
+      ['apply', '-h'],
+    ]) {
       const run = await cli(args, { cwd: dir });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^ti-credits apply <file> \[options\]\n/);
@@ -33,7 +36,10 @@ describe('the command line as a newcomer types it', () => {
   it('suggests the command meant when one is mistyped', async () => {
     const run = await cli(['aply', 'x.csv'], { cwd: await tempDir() });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help. [TIC-UNKNOWN-COMMAND]\n');
+    assert.equal(
+      run.stderr,
+      'error: There is no ti-credits command "aply".\n  Did you mean ti-credits apply? The commands are apply, plan, approve, validate, clients, snapshot, rollover, verify, runs, login, logout, whoami, mock; run ti-credits --help. [TIC-UNKNOWN-COMMAND]\n',
+    );
   });
 
   it('says in plain words that the file is missing', async () => {
@@ -52,7 +58,10 @@ describe('the command line as a newcomer types it', () => {
     assert.match(optionBlock((await cli(['mock', '--help'], { cwd: dir })).stdout, '--port'), /\[number\]/);
     const run = await cli(['apply', 'x.csv', '--instance', 'acme', '--rate', '1e3'], { cwd: dir, env: { TI_API_KEY: KEY } });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'error: --rate must be a whole number from 0 to 1000000, not "1e3".\n  Run ti-credits apply --help for what --rate means. [TIC-FLAG-NUMBER]\n');
+    assert.equal(
+      run.stderr,
+      'error: --rate must be a whole number from 0 to 1000000, not "1e3".\n  Run ti-credits apply --help for what --rate means. [TIC-FLAG-NUMBER]\n',
+    );
     const mock = await cli(['mock', '--port', '80.5'], { cwd: dir });
     assert.match(mock.stderr, /Run ti-credits mock --help for what --port means/);
   });
@@ -72,7 +81,21 @@ describe('the command line as a newcomer types it', () => {
     assert.equal(script.code, 0);
     assert.match(script.stdout, /ti-credits --get-yargs-completions/);
     const commands = await cli(['--get-yargs-completions', 'ti-credits', ''], { cwd: dir });
-    assert.deepEqual(commands.stdout.trim().split('\n').slice(0, 13), ['apply', 'plan', 'approve', 'validate', 'clients', 'snapshot', 'rollover', 'verify', 'runs', 'login', 'logout', 'whoami', 'mock']);
+    assert.deepEqual(commands.stdout.trim().split('\n').slice(0, 13), [
+      'apply',
+      'plan',
+      'approve',
+      'validate',
+      'clients',
+      'snapshot',
+      'rollover',
+      'verify',
+      'runs',
+      'login',
+      'logout',
+      'whoami',
+      'mock',
+    ]);
     const options = await cli(['--get-yargs-completions', 'ti-credits', 'apply', '--'], { cwd: dir });
     assert.ok(options.stdout.split('\n').includes('--max-throttle-wait'), options.stdout);
   });

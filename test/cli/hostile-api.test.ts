@@ -20,12 +20,28 @@ describe('a 429 that asks for no wait', { concurrency: true }, () => {
       const rows = ids(4);
       const dir = await tempDir();
       const concurrency = 4;
-      const args = ['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', server.origin, '--rate', '100000', '--max-throttle-wait', '2', '--concurrency', String(concurrency)];
+      const args = [
+        'apply',
+        '--blind',
+        '--yes',
+        await csvOf(dir, rows),
+        '--base-url',
+        server.origin,
+        '--rate',
+        '100000',
+        '--max-throttle-wait',
+        '2',
+        '--concurrency',
+        String(concurrency),
+      ];
       const run = await cli(args, { cwd: dir });
       assert.equal(run.code, 1, run.stderr);
 
       const report = await readReport(dir);
-      assert.deepEqual(report.map((row) => row.outcome), ['failed', 'failed', 'failed', 'failed']);
+      assert.deepEqual(
+        report.map((row) => row.outcome),
+        ['failed', 'failed', 'failed', 'failed'],
+      );
       for (const row of report) assert.match(row.error ?? '', /kept throttling requests \(429\).*longer than --max-throttle-wait allows one row \(2 s\)/);
       // A pause of at least a second per 429, charged to the row: at most 1 + 2 s / 1 s requests for each.
       assert.ok(server.requests.length <= rows.length * 3, `${server.requests.length} requests for ${rows.length} rows`);
@@ -52,26 +68,64 @@ describe('answers cut short', () => {
       // The late row is never answered.
     });
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, [cut, late, refused]), '--base-url', server.origin, '--rate', '0', '--retries', '1', '--retry-delay', '1', '--timeout', '300'], { cwd: dir });
+    const run = await cli(
+      [
+        'apply',
+        '--blind',
+        '--yes',
+        await csvOf(dir, [cut, late, refused]),
+        '--base-url',
+        server.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '1',
+        '--retry-delay',
+        '1',
+        '--timeout',
+        '300',
+      ],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.outcome, row.attempts]), [['failed', '2'], ['failed', '2'], ['failed', '1']]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts]),
+      [
+        ['failed', '2'],
+        ['failed', '2'],
+        ['failed', '1'],
+      ],
+    );
     assert.match(report[0]?.error ?? '', ANSWER_LOST);
     assert.match(report[1]?.error ?? '', new RegExp(`${ANSWER_LOST.source}the API did not answer in time`));
     assert.equal(report[2]?.error, '422: currentBalance is too large');
     const failed = await readCsvFile(join(await runFolder(dir), 'failed.csv'));
     // failed.csv is in the order rows finished.
     const marked = new Map(failed.map((row) => [row.id, ANSWER_LOST.test(row.error ?? '')]));
-    assert.deepEqual([cut, late, refused].map((id) => marked.get(id)), [true, true, false]);
+    assert.deepEqual(
+      [cut, late, refused].map((id) => marked.get(id)),
+      [true, true, false],
+    );
   });
 
   it('does not mark a row whose connection was refused: the request never left; nothing answering there, the run stops', async () => {
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, ids(2)), '--base-url', 'http://127.0.0.1:9', '--rate', '0', '--retries', '3', '--concurrency', '1'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', await csvOf(dir, ids(2)), '--base-url', 'http://127.0.0.1:9', '--rate', '0', '--retries', '3', '--concurrency', '1'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 3, run.stderr);
     assert.match(run.stderr, /\nerror: nothing answers at http:\/\/127\.0\.0\.1:9 — check --base-url\n/);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.outcome, row.attempts]), [['failed', '1'], ['skipped', '0']], 'no retry: waiting brings no server');
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts]),
+      [
+        ['failed', '1'],
+        ['skipped', '0'],
+      ],
+      'no retry: waiting brings no server',
+    );
     assert.doesNotMatch(report[0]?.error ?? '', ANSWER_LOST);
     assert.match(report[0]?.error ?? '', /^nothing answers at http:\/\/127\.0\.0\.1:9/);
   });
@@ -80,7 +134,25 @@ describe('answers cut short', () => {
     const server = await hostileServer(() => {});
     const rows = ids(12);
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', server.origin, '--rate', '0', '--retries', '0', '--timeout', '200', '--concurrency', '4'], { cwd: dir });
+    const run = await cli(
+      [
+        'apply',
+        '--blind',
+        '--yes',
+        await csvOf(dir, rows),
+        '--base-url',
+        server.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '0',
+        '--timeout',
+        '200',
+        '--concurrency',
+        '4',
+      ],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr);
     assert.equal(server.requests.length, 12);
     const summary = await readSummary(dir);
@@ -94,7 +166,27 @@ describe('answers cut short', () => {
   it('still stops a run with rows left to send once the breaker trips (exit 3), the rest skipped', async () => {
     const server = await hostileServer(() => {});
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, ids(30)), '--base-url', server.origin, '--rate', '0', '--retries', '0', '--timeout', '200', '--concurrency', '2', '--circuit-breaker', '4'], { cwd: dir });
+    const run = await cli(
+      [
+        'apply',
+        '--blind',
+        '--yes',
+        await csvOf(dir, ids(30)),
+        '--base-url',
+        server.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '0',
+        '--timeout',
+        '200',
+        '--concurrency',
+        '2',
+        '--circuit-breaker',
+        '4',
+      ],
+      { cwd: dir },
+    );
     assert.equal(run.code, 3, run.stderr);
     const summary = await readSummary(dir);
     assert.equal(summary.status, 'stopped');
@@ -126,7 +218,10 @@ describe('answers too large', () => {
   it('cuts off a body that never ends at 1 MB and fails the row with a clear message, without retrying it', async () => {
     const server = await hostileServer((_request, response) => pour(response, undefined));
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, ids(2)), '--base-url', server.origin, '--rate', '0', '--retry-delay', '1', '--timeout', '60000'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', await csvOf(dir, ids(2)), '--base-url', server.origin, '--rate', '0', '--retry-delay', '1', '--timeout', '60000'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr);
     for (const row of await readReport(dir)) {
       assert.deepEqual([row.outcome, row.httpStatus, row.attempts], ['failed', '200', '1']);
@@ -138,7 +233,23 @@ describe('answers too large', () => {
 
   it('keeps memory flat: 50 MB answers at --concurrency 16 cost the process no more than a run of ordinary answers, give or take 100 MB', async () => {
     const rows = ids(32);
-    const args = (origin: string, csv: string): string[] => ['apply', '--blind', '--yes', csv, '--base-url', origin, '--rate', '0', '--concurrency', '16', '--retries', '0', '--circuit-breaker', '0', '--json'];
+    const args = (origin: string, csv: string): string[] => [
+      'apply',
+      '--blind',
+      '--yes',
+      csv,
+      '--base-url',
+      origin,
+      '--rate',
+      '0',
+      '--concurrency',
+      '16',
+      '--retries',
+      '0',
+      '--circuit-breaker',
+      '0',
+      '--json',
+    ];
     const ordinary = await hostileServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ data: { UpdateCreditBatch: { id: idIn(request.url), name: 'x', currentBalance: 5 } } }));
@@ -155,7 +266,10 @@ describe('answers too large', () => {
     assert.equal(flooded.code, 1);
     assert.equal(flooded.rows.failed, 32);
     const growth = flooded.peakRssBytes - baseline.peakRssBytes;
-    assert.ok(growth < 100 * 1024 * 1024, `peak RSS ${Math.round(flooded.peakRssBytes / 1e6)} MB against ${Math.round(baseline.peakRssBytes / 1e6)} MB for ordinary answers`);
+    assert.ok(
+      growth < 100 * 1024 * 1024,
+      `peak RSS ${Math.round(flooded.peakRssBytes / 1e6)} MB against ${Math.round(baseline.peakRssBytes / 1e6)} MB for ordinary answers`,
+    );
   });
 });
 
@@ -165,13 +279,18 @@ describe('a list whose batches lack the fields rows change', () => {
     const [noBalance, nullName, nullBalance] = ids(3) as [string, string, string];
     const server = await hostileServer((request, response) => {
       if (request.method === 'PUT') return void response.writeHead(500).end();
-      if (request.url?.includes('/ping') === true) return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: true }));
+      if (request.url?.includes('/ping') === true)
+        return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: true }));
       const creditBatches = [
         { id: noBalance, clientId: client, name: 'a', expiresOn: '2027-01-01T00:00:00.000Z' },
         { id: nullName, clientId: client, name: null, expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: 5 },
         { id: nullBalance, clientId: client, name: 'c', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance: null },
       ];
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: client, creditBatches, pageInfo: { perPage: 100, total: 3, hasMore: false } } } }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          data: { APICreditBatchesByClientAndCreditAccount: { clientId: client, creditBatches, pageInfo: { perPage: 100, total: 3, hasMore: false } } },
+        }),
+      );
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,name,currentBalance,currentBalanceDelta\n${noBalance},,,+500\n${nullName},Renamed,,\n${nullBalance},,40,\n`);
@@ -183,4 +302,3 @@ describe('a list whose batches lack the fields rows change', () => {
     assert.equal(server.requests.filter((request) => request.method === 'PUT').length, 0);
   });
 });
-

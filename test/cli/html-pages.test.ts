@@ -20,7 +20,13 @@ let browser: Browser;
 let mock: MockApi;
 before(async () => {
   browser = await launchChromium();
-  const seed: Partial<CreditBatch>[] = Array.from({ length: 9 }, (_, index) => ({ id: randomUUID(), clientId: CLIENT, currentBalance: 100 + index, allocatedCredits: 0, name: `Batch ${index}` }));
+  const seed: Partial<CreditBatch>[] = Array.from({ length: 9 }, (_, index) => ({
+    id: randomUUID(),
+    clientId: CLIENT,
+    currentBalance: 100 + index,
+    allocatedCredits: 0,
+    name: `Batch ${index}`,
+  }));
   mock = await startMockApi({ store: new CreditBatchStore(seed) });
 });
 after(async () => {
@@ -31,7 +37,7 @@ after(async () => {
 const figure = (text: string | null): string => (text ?? '').replace(/[,\s+]/g, '');
 
 describe('plan.html and report.html, as the commands write them', () => {
-  it('shows a real plan\'s id, counts and balances as plan.json holds them, and the report of the run that sent it', async () => {
+  it("shows a real plan's id, counts and balances as plan.json holds them, and the report of the run that sent it", async () => {
     const dir = await tempDir();
     const batches = mock.store.listByClient(CLIENT);
     const csv = join(dir, 'raise.csv');
@@ -39,7 +45,10 @@ describe('plan.html and report.html, as the commands write them', () => {
     await writeFile(
       csv,
       `id,clientId,currentBalance,currentBalanceDelta,name\n${batches
-        .map((batch, index) => `${batch.id},${CLIENT},${index < 3 ? batch.currentBalance + 50 : index < 6 ? '' : batch.currentBalance},${index >= 3 && index < 6 ? '+50' : ''},${index === 8 ? 'Renamed' : ''}`)
+        .map(
+          (batch, index) =>
+            `${batch.id},${CLIENT},${index < 3 ? batch.currentBalance + 50 : index < 6 ? '' : batch.currentBalance},${index >= 3 && index < 6 ? '+50' : ''},${index === 8 ? 'Renamed' : ''}`,
+        )
         .join('\n')}\n`,
     );
     const planFolder = join(dir, 'plan');
@@ -54,7 +63,8 @@ describe('plan.html and report.html, as the commands write them', () => {
       assert.equal(figure(await page.getByTestId(`count-${name}`).textContent()), String(value), name);
       assert.equal(plan.totals[name], value, name);
     }
-    for (const name of ['before', 'net', 'after'] as const) assert.equal(figure(await page.getByTestId(`total-${name}`).textContent()), plan.totals.balance[name], name);
+    for (const name of ['before', 'net', 'after'] as const)
+      assert.equal(figure(await page.getByTestId(`total-${name}`).textContent()), plan.totals.balance[name], name);
     assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'ties');
     assert.equal(await page.getByTestId('table-changes').getAttribute('data-total'), '7', 'six balances and a rename');
     assert.deepEqual(planPage.requests, [pathToFileURL(join(planFolder, 'plan.html')).href]);
@@ -68,8 +78,12 @@ describe('plan.html and report.html, as the commands write them', () => {
     const reportPage = await openFile(browser, join(sent, 'report.html'));
     const report = reportPage.page;
     assert.equal(await report.getByTestId('plan-id').textContent(), plan.id);
-    for (const outcome of ['updated', 'unchanged']) assert.equal(figure(await report.getByTestId(`count-${outcome}`).textContent()), String(summary.rows[outcome]), outcome);
-    assert.deepEqual([figure(await report.getByTestId('verify-holds').textContent()), figure(await report.getByTestId('verify-changed').textContent())], ['7', '0']);
+    for (const outcome of ['updated', 'unchanged'])
+      assert.equal(figure(await report.getByTestId(`count-${outcome}`).textContent()), String(summary.rows[outcome]), outcome);
+    assert.deepEqual(
+      [figure(await report.getByTestId('verify-holds').textContent()), figure(await report.getByTestId('verify-changed').textContent())],
+      ['7', '0'],
+    );
     assert.deepEqual(reportPage.requests, [pathToFileURL(join(sent, 'report.html')).href]);
     assert.deepEqual(reportPage.complaints, []);
     await report.screenshot({ path: join(sent, 'report.png'), fullPage: true });

@@ -53,7 +53,9 @@ describe('an input file that changes while it is sent', () => {
     const report = await readReport(cwd);
     assert.equal(report.length, ROWS);
     assert.equal(report.filter((row) => row.outcome === 'updated').length, sent.length);
-    assert.ok(report.filter((row) => row.outcome === 'skipped').every((row) => /the run stopped: .* changed while its rows were being sent/.test(row.error ?? '')));
+    assert.ok(
+      report.filter((row) => row.outcome === 'skipped').every((row) => /the run stopped: .* changed while its rows were being sent/.test(row.error ?? '')),
+    );
   });
 
   it('stops at once when a row is edited in place (same size, the modification time set back), never sending the edited row', async () => {
@@ -94,7 +96,9 @@ describe('an input file that changes while it is sent', () => {
     // Line 2's balance (100000, sent among the first rows), rewritten digit for digit once it is on its way.
     const at = text.indexOf(`${rowIds[0]},`) + (rowIds[0] ?? '').length + 1;
     let puts = 0;
-    const store = new CreditBatchStore(rowIds.map((id, index) => ({ id, clientId: client, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' })));
+    const store = new CreditBatchStore(
+      rowIds.map((id, index) => ({ id, clientId: client, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' })),
+    );
     const mock = await startMockApi({
       store,
       onRequest: (request) => {

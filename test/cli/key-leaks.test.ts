@@ -23,10 +23,14 @@ describe('the API key, echoed back by a hostile server', () => {
       const rows = ids(6);
       const answers: ((response: import('node:http').ServerResponse) => void)[] = [
         (response) => response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `bad key ${key}` })),
-        (response) => response.writeHead(200, { 'content-type': 'application/json', 'x-echo': key }).end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[1], name: `owned by ${key}` } } })),
+        (response) =>
+          response
+            .writeHead(200, { 'content-type': 'application/json', 'x-echo': key })
+            .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[1], name: `owned by ${key}` } } })),
         (response) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`busy; key=${encodeURIComponent(key)} raw=${key}`),
         (response) => response.writeHead(404, { 'content-type': 'application/json' }).end(`{"message":"no batch for ${unicodeEscaped(key)}"}`),
-        (response) => response.writeHead(400, { 'content-type': 'application/json' }).end(`{"message":"bad ${JSON.stringify(key).slice(1, -1).replaceAll('/', '\\/')}"}`),
+        (response) =>
+          response.writeHead(400, { 'content-type': 'application/json' }).end(`{"message":"bad ${JSON.stringify(key).slice(1, -1).replaceAll('/', '\\/')}"}`),
         (response) => response.writeHead(302, { location: `https://elsewhere.example/login?key=${encodeURIComponent(key)}` }).end(),
       ];
       const server = await hostileServer((request, response) => {
@@ -36,8 +40,30 @@ describe('the API key, echoed back by a hostile server', () => {
       const dir = await tempDir();
       const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
       const outputs: string[] = [];
-      for (const extra of [['--log-level', 'trace'], ['--json', '--out', 'json-run']]) {
-        const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
+      for (const extra of [
+        ['--log-level', 'trace'],
+        ['--json', '--out', 'json-run'],
+      ]) {
+        const run = await cli(
+          [
+            'apply',
+            '--blind',
+            '--yes',
+            '--confirm-instance',
+            '127.0.0.1',
+            csv,
+            '--base-url',
+            server.origin,
+            '--rate',
+            '0',
+            '--retries',
+            '0',
+            '--concurrency',
+            '1',
+            ...extra,
+          ],
+          { cwd: dir, env: { TI_API_KEY: key } },
+        );
         assert.equal(run.code, 3, run.stderr);
         outputs.push(run.stdout, run.stderr);
       }
@@ -49,7 +75,10 @@ describe('the API key, echoed back by a hostile server', () => {
         for (const form of disguises(key)) assert.ok(!text.includes(form), `${where} holds the key as ${form}`);
       }
       const report = await readReport(dir);
-      assert.deepEqual(report.map((row) => row.error?.includes('[redacted]') || row['api.name']?.includes('[redacted]')), [true, true, true, true, true, true]);
+      assert.deepEqual(
+        report.map((row) => row.error?.includes('[redacted]') || row['api.name']?.includes('[redacted]')),
+        [true, true, true, true, true, true],
+      );
     });
   }
 
@@ -66,7 +95,8 @@ describe('the API key, echoed back by a hostile server', () => {
       ]) {
         const run = await cli(['apply', '--yes', csv, ...args], { cwd: dir, env: { TI_API_KEY: 'ti_test_other_0123456789abcdef' } });
         assert.equal(run.code, 2, run.stderr);
-        for (const form of disguises(key)) assert.ok(!run.stderr.includes(form) && !run.stdout.includes(form), `${args.join(' ')} echoed as ${form}: ${run.stderr}`);
+        for (const form of disguises(key))
+          assert.ok(!run.stderr.includes(form) && !run.stdout.includes(form), `${args.join(' ')} echoed as ${form}: ${run.stderr}`);
         assert.match(run.stderr, /not repeated here, in case it is a key/);
       }
     }
@@ -75,33 +105,74 @@ describe('the API key, echoed back by a hostile server', () => {
   it('never reaches a file or the output base64-, hex- or HTML-encoded either', async () => {
     const key = 'ti_live_Q9x&<z>"k\'7m2Lp4Rw8Tt';
     const bytes = Buffer.from(key);
-    const forms = [bytes.toString('base64'), bytes.toString('hex'), Buffer.from(`me:${key}`).toString('base64'), key.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;'), [...key].map((character) => `&#${character.charCodeAt(0)};`).join('')];
+    const forms = [
+      bytes.toString('base64'),
+      bytes.toString('hex'),
+      Buffer.from(`me:${key}`).toString('base64'),
+      key.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;'),
+      [...key].map((character) => `&#${character.charCodeAt(0)};`).join(''),
+    ];
     const rows = ids(forms.length);
     const server = await hostileServer((request, response) => {
       const index = rows.findIndex((id) => request.url?.endsWith(id));
       const form = forms[index] ?? '';
       if (index % 2 === 0) response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `bad key ${form}` }));
-      else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[index], name: `owned by ${form}` } } }));
+      else
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[index], name: `owned by ${form}` } } }));
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--log-level', 'trace', '--excel'], { cwd: dir, env: { TI_API_KEY: key } });
+    const run = await cli(
+      [
+        'apply',
+        '--blind',
+        '--yes',
+        '--confirm-instance',
+        '127.0.0.1',
+        csv,
+        '--base-url',
+        server.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '0',
+        '--concurrency',
+        '1',
+        '--log-level',
+        'trace',
+        '--excel',
+      ],
+      { cwd: dir, env: { TI_API_KEY: key } },
+    );
     assert.equal(run.code, 1, run.stderr);
     const folder = await runFolder(dir);
-    const texts: [string, string][] = [['stdout', run.stdout], ['stderr', run.stderr]];
+    const texts: [string, string][] = [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+    ];
     for (const name of await readdir(folder)) if (!name.endsWith('.xlsx')) texts.push([name, await readFile(join(folder, name), 'utf8')]);
     assert.ok(texts.some(([name]) => name === 'report.html'));
     for (const [where, text] of texts) for (const form of [...forms, key]) assert.ok(!text.includes(form), `${where} holds the key as ${form}`);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => row.error?.includes('[redacted]') || row['api.name']?.includes('[redacted]')), forms.map(() => true));
+    assert.deepEqual(
+      report.map((row) => row.error?.includes('[redacted]') || row['api.name']?.includes('[redacted]')),
+      forms.map(() => true),
+    );
   });
 
   it('takes a key of 40 KB without building a pattern of it, and never prints it', async () => {
     const key = `ti_live_${'(.*+?[]{}|^$'.repeat(3700)}`;
-    const server = await hostileServer((_request, response) => response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown key ${key}` })));
+    const server = await hostileServer((_request, response) =>
+      response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown key ${key}` })),
+    );
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
-    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], { cwd: dir, env: { TI_API_KEY: key } });
+    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], {
+      cwd: dir,
+      env: { TI_API_KEY: key },
+    });
     // Node's HTTP server refuses a header that long (431) before any handler sees it: the row fails, and the run ends as it should, not as a bug (70).
     assert.equal(run.code, 1, run.stderr.slice(0, 500));
     assert.equal((await readReport(dir))[0]?.httpStatus, '431');
@@ -116,7 +187,9 @@ describe('the API key, echoed back by a hostile server', () => {
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
     const run = await cli(['apply', '--yes', csv, '--base-url', 'http://127.0.0.1:9'], { cwd: dir, env: { TI_API_KEY: 'e' } });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, /TI_API_KEY holds 1 characters, too few for an API key \(ti-credits takes keys of 20 characters or more; Thought Industries keys are longer\)\./);
+    assert.match(
+      run.stderr,
+      /TI_API_KEY holds 1 characters, too few for an API key \(ti-credits takes keys of 20 characters or more; Thought Industries keys are longer\)\./,
+    );
   });
 });
-

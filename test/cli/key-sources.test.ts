@@ -38,7 +38,10 @@ describe('the key: where it comes from', () => {
     assert.equal(fromCommand.code, 0, fromCommand.stderr);
     const fromEnv = await cli(['apply', '--blind', '--yes', csv, '--out', 'env'], { cwd: dir, env: { ...NO_KEYRING, TI_API_KEY: KEY } });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
-    assert.deepEqual(mock.requests.map((request) => request.authorization), [`Bearer ${KEY}`, `Bearer ${KEY}`]);
+    assert.deepEqual(
+      mock.requests.map((request) => request.authorization),
+      [`Bearer ${KEY}`, `Bearer ${KEY}`],
+    );
     const record = async (folder: string) => JSON.parse(await readFile(join(dir, folder, 'run.json'), 'utf8')).options;
     assert.deepEqual([(await record('command')).keySource, (await record('env')).keySource], ['command', 'environment']);
     // The file named by the file's apiKeyFile serves once the profile names no keyCommand of its own.
@@ -57,7 +60,10 @@ describe('the key: where it comes from', () => {
     for (const args of [[], ['--api-key-file', 'open.key']]) {
       const run = await cli(['apply', '--blind', '--yes', csv, ...args], { cwd: dir, env: NO_KEYRING });
       assert.equal(run.code, 2);
-      assert.match(run.stderr, /\(.*open\.key\) may be read by other users \(mode 0644\); ti-credits reads a key only from a file readable by its owner alone\.\n {2}Run chmod 600 /);
+      assert.match(
+        run.stderr,
+        /\(.*open\.key\) may be read by other users \(mode 0644\); ti-credits reads a key only from a file readable by its owner alone\.\n {2}Run chmod 600 /,
+      );
     }
     assert.equal(mock.requests.length, 0);
   });
@@ -68,7 +74,10 @@ describe('the key: where it comes from', () => {
       [async (dir: string) => keyProgram(dir, secret, 3, `error: vault locked (${secret})`), /The keyCommand \(.*\) exited with code 3; nothing was sent\./],
       [async (dir: string) => keyProgram(dir, `${secret}\nsecond line\n`), /printed more than one line/],
       [async (dir: string) => keyProgram(dir, ''), /printed nothing/],
-      [() => ['ti-credits-no-such-secrets-manager', 'read', 'op://x'], /could not be started: there is no program "ti-credits-no-such-secrets-manager" on the PATH/],
+      [
+        () => ['ti-credits-no-such-secrets-manager', 'read', 'op://x'],
+        /could not be started: there is no program "ti-credits-no-such-secrets-manager" on the PATH/,
+      ],
     ] as const) {
       const { mock, dir, csv } = await setUp(async (origin, folder) => ({ baseUrl: origin, keyCommand: await command(folder) }));
       const run = await cli(['apply', '--blind', '--yes', csv], { cwd: dir, env: { ...NO_KEYRING, PATH: process.env.PATH } });
@@ -91,19 +100,32 @@ describe('the key: where it comes from', () => {
     const dir = await tempDir();
     const run = await runWith(['whoami', '--instance', 'acme'], dir, NO_KEYRING);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /No API key was given: TI_API_KEY is not set, there is no OS keyring service to ask \(.*\), and no keyCommand or apiKeyFile is configured\./);
+    assert.match(
+      run.stderr,
+      /No API key was given: TI_API_KEY is not set, there is no OS keyring service to ask \(.*\), and no keyCommand or apiKeyFile is configured\./,
+    );
   });
 });
 
 describe('whoami', () => {
   it('checks the key with GET /ping and says the target, profile, kind of key and source, never the key', async () => {
-    const { mock, dir } = await setUp(async (origin, folder) => ({ profiles: { sandbox: { baseUrl: origin, live: false, keyCommand: await keyProgram(folder, KEY) } } }));
+    const { mock, dir } = await setUp(async (origin, folder) => ({
+      profiles: { sandbox: { baseUrl: origin, live: false, keyCommand: await keyProgram(folder, KEY) } },
+    }));
     const run = await cli(['whoami'], { cwd: dir, env: NO_KEYRING });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`^Target: {3}${mock.origin.replaceAll('.', '\\.')} \\(instance "127\\.0\\.0\\.1"; not live\\)\\nProfile: {2}sandbox \\(live: false\\) from .*ti-credits\\.config\\.json\\nKey: {6}a sandbox key \\(ti_test_…\\), from the keyCommand \\(.*\\) in .*\\nChecked: {2}the API accepted the key`));
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^Target: {3}${mock.origin.replaceAll('.', '\\.')} \\(instance "127\\.0\\.0\\.1"; not live\\)\\nProfile: {2}sandbox \\(live: false\\) from .*ti-credits\\.config\\.json\\nKey: {6}a sandbox key \\(ti_test_…\\), from the keyCommand \\(.*\\) in .*\\nChecked: {2}the API accepted the key`,
+      ),
+    );
     const json = JSON.parse((await cli(['whoami', '--json'], { cwd: dir, env: NO_KEYRING })).stdout);
     assert.deepEqual([json.profile.name, json.keyKind, json.keySource.kind, json.accepted], ['sandbox', 'test', 'command', true]);
-    assert.deepEqual(mock.requests.map((request) => request.path), ['/incoming/v2/ping', '/incoming/v2/ping']);
+    assert.deepEqual(
+      mock.requests.map((request) => request.path),
+      ['/incoming/v2/ping', '/incoming/v2/ping'],
+    );
     for (const form of keyForms(KEY)) assert.ok(!run.stdout.includes(form) && !run.stderr.includes(form));
   });
 
@@ -133,11 +155,17 @@ describe('login, logout and the OS keyring', () => {
     const login = await runWith(['login', '--base-url', mock.origin, '--stdin'], dir, env, `${KEY}\n`);
     if (session === undefined) {
       assert.equal(login.code, 2, login.stderr);
-      assert.match(login.stderr, /^error: There is no OS keyring service here \(a server or CI usually has none\): give the key through TI_API_KEY, a keyCommand \(e\.g\. \["op", "read", "op:\/\/vault\/ti\/credential"\]\) or an apiKeyFile readable only by you\./);
+      assert.match(
+        login.stderr,
+        /^error: There is no OS keyring service here \(a server or CI usually has none\): give the key through TI_API_KEY, a keyCommand \(e\.g\. \["op", "read", "op:\/\/vault\/ti\/credential"\]\) or an apiKeyFile readable only by you\./,
+      );
       return;
     }
     assert.equal(login.code, 0, login.stderr);
-    assert.match(login.stdout, new RegExp(`^Stored a sandbox key \\(ti_test_…\\) for ${mock.origin.replaceAll('.', '\\.')} in the OS keyring, checked with GET /incoming/v2/ping\\.`));
+    assert.match(
+      login.stdout,
+      new RegExp(`^Stored a sandbox key \\(ti_test_…\\) for ${mock.origin.replaceAll('.', '\\.')} in the OS keyring, checked with GET /incoming/v2/ping\\.`),
+    );
     const whoami = await runWith(['whoami', '--base-url', mock.origin], dir, env);
     assert.equal(whoami.code, 0, whoami.stderr);
     assert.match(whoami.stdout, /Key: {6}a sandbox key \(ti_test_…\), from the OS keyring \(http:\/\/127\.0\.0\.1:\d+\)/);
@@ -158,7 +186,10 @@ describe('login, logout and the OS keyring', () => {
     const mock = await startMock(ids(1));
     const dir = await tempDir();
     const typed = 'ti_test_typed_at_the_terminal_never_echoed';
-    const run = await inTerminal(['login', '--base-url', mock.origin], dir, { env: { ...(session?.env ?? NO_KEYRING), NO_COLOR: '1' }, cues: [{ when: /API key for http:\/\/127\.0\.0\.1:\d+ \(not shown as you type\): $/, then: () => `${typed}\r` }] });
+    const run = await inTerminal(['login', '--base-url', mock.origin], dir, {
+      env: { ...(session?.env ?? NO_KEYRING), NO_COLOR: '1' },
+      cues: [{ when: /API key for http:\/\/127\.0\.0\.1:\d+ \(not shown as you type\): $/, then: () => `${typed}\r` }],
+    });
     assert.ok(!run.output.includes(typed), run.output);
     assert.equal(run.code, 3, run.output);
     assert.match(run.output, /the API rejected the key \(401/);

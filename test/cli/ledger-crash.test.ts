@@ -23,7 +23,10 @@ const CLIENT = randomUUID();
 
 async function world(count: number, latencyMs: number): Promise<{ mock: MockApi; dir: string; csv: string; ids: string[] }> {
   const ids = Array.from({ length: count }, () => randomUUID());
-  const mock = await startMockApi({ store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 100 }) satisfies Partial<CreditBatch>)), faults: { latencyMs } });
+  const mock = await startMockApi({
+    store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 100 }) satisfies Partial<CreditBatch>)),
+    faults: { latencyMs },
+  });
   mocks.push(mock);
   const dir = await tempDir();
   const csv = join(dir, 'top-up.csv');
@@ -51,7 +54,10 @@ describe('the run ledger after a SIGKILL', () => {
     });
     assert.equal(killed.signal, 'SIGKILL');
     const { list } = await runs(dir);
-    assert.deepEqual(list.map((run) => [run.id, run.status, run.finishedAt, run.counts]), [['killed', 'unfinished', null, null]]);
+    assert.deepEqual(
+      list.map((run) => [run.id, run.status, run.finishedAt, run.counts]),
+      [['killed', 'unfinished', null, null]],
+    );
 
     const again = await cli(['apply', csv, ...base(mock)], { cwd: dir });
     assert.equal(again.code, 2);
@@ -60,7 +66,10 @@ describe('the run ledger after a SIGKILL', () => {
 
     const resumed = await cli(['apply', '--resume', 'reports/killed', '--yes'], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(ids.map((id) => mock.store.get(id)?.currentBalance), ids.map(() => 105));
+    assert.deepEqual(
+      ids.map((id) => mock.store.get(id)?.currentBalance),
+      ids.map(() => 105),
+    );
     const [run] = (await runs(dir)).list;
     assert.deepEqual([run?.status, run?.counts.updated, run?.balance.net], ['completed', 8, 40]);
     const shown = JSON.parse((await cli(['runs', 'show', 'killed', '--json'], { cwd: dir })).stdout);
@@ -78,7 +87,11 @@ describe('the run ledger after a SIGKILL', () => {
     for (const cut of [1, 7, line.length >> 1, line.length - 1, line.length]) {
       await writeFile(path, `${whole}${line.slice(0, cut)}`);
       const { list } = await runs(dir);
-      assert.deepEqual(list.map((run) => [run.id, run.status]), [['first', 'completed']], `cut at ${cut}`);
+      assert.deepEqual(
+        list.map((run) => [run.id, run.status]),
+        [['first', 'completed']],
+        `cut at ${cut}`,
+      );
     }
     // The next run appends after the torn line, which then reads as damaged; both runs are there.
     await writeFile(path, `${whole}${line.slice(0, 30)}`);
@@ -86,7 +99,13 @@ describe('the run ledger after a SIGKILL', () => {
     await writeFile(other, (await readFile(csv, 'utf8')).replaceAll('+5', '+6'));
     assert.equal((await cli(['apply', other, ...base(mock), '--out', 'reports/second'], { cwd: dir })).code, 0);
     const { list, table } = await runs(dir);
-    assert.deepEqual(list.map((run) => [run.id, run.status]), [['second', 'completed'], ['first', 'completed']]);
+    assert.deepEqual(
+      list.map((run) => [run.id, run.status]),
+      [
+        ['second', 'completed'],
+        ['first', 'completed'],
+      ],
+    );
     assert.match(table, /1 damaged line of the ledger \(a write cut short\) was skipped; ti-credits runs --rebuild restores what the run folders say\./);
   });
 
@@ -100,7 +119,10 @@ describe('the run ledger after a SIGKILL', () => {
       });
       if (killed.code === 0) recorded++;
       const { list } = await runs(dir);
-      assert.deepEqual(list.map((run) => run.command), ['plan']);
+      assert.deepEqual(
+        list.map((run) => run.command),
+        ['plan'],
+      );
     }
     // Every approval whose line was written whole is on record; a line cut short is skipped.
     const lines = (await readFile(join(dir, 'reports', 'ledger.jsonl'), 'utf8')).split('\n').filter((text) => text.includes('"t":"approve"'));

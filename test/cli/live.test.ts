@@ -73,10 +73,33 @@ describe('snapshot', () => {
     const file = await snapshot(w, dir);
     const rows = await readCsvFile(file);
     assert.deepEqual(
-      rows.map((row) => [row.id, row.name, row.expiresOn, row.currentBalance, row.clientId, row.creditAccountId, row['before.name'], row['before.expiresOn'], row['before.currentBalance']]),
-      w.batches.map((batch) => [batch.id, batch.name, batch.expiresOn, String(batch.currentBalance), batch.clientId, batch.creditAccountId, batch.name, batch.expiresOn, String(batch.currentBalance)]),
+      rows.map((row) => [
+        row.id,
+        row.name,
+        row.expiresOn,
+        row.currentBalance,
+        row.clientId,
+        row.creditAccountId,
+        row['before.name'],
+        row['before.expiresOn'],
+        row['before.currentBalance'],
+      ]),
+      w.batches.map((batch) => [
+        batch.id,
+        batch.name,
+        batch.expiresOn,
+        String(batch.currentBalance),
+        batch.clientId,
+        batch.creditAccountId,
+        batch.name,
+        batch.expiresOn,
+        String(batch.currentBalance),
+      ]),
     );
-    assert.equal(Object.keys(rows[0] ?? {}).join(','), 'id,name,expiresOn,currentBalance,clientId,creditAccountId,startingBalance,allocatedCredits,status,createdAt,updatedAt,before.name,before.expiresOn,before.currentBalance');
+    assert.equal(
+      Object.keys(rows[0] ?? {}).join(','),
+      'id,name,expiresOn,currentBalance,clientId,creditAccountId,startingBalance,allocatedCredits,status,createdAt,updatedAt,before.name,before.expiresOn,before.currentBalance',
+    );
     // 8 batches at 3 a page: 3 pages per client, no more.
     assert.equal(gets(w.mock).length, 9);
     const summary = JSON.parse(await readFile(join(dir, 'snap', 'summary.json'), 'utf8'));
@@ -124,11 +147,26 @@ describe('apply, reading before it writes', () => {
     const plan = await readCsvFile(join(dir, 'run', 'plan.csv'));
     assert.equal(plan.length, 10);
     const first = w.batches[0] as CreditBatch;
-    assert.deepEqual(plan[0], { line: '2', id: first.id, name: first.name, clientId: w.clients[0], clientName: '', field: 'currentBalance', before: String(first.currentBalance), after: String(first.currentBalance + 50), change: '+50' });
+    assert.deepEqual(plan[0], {
+      line: '2',
+      id: first.id,
+      name: first.name,
+      clientId: w.clients[0],
+      clientName: '',
+      field: 'currentBalance',
+      before: String(first.currentBalance),
+      after: String(first.currentBalance + 50),
+      change: '+50',
+    });
     const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
     assert.deepEqual([summary.rows.updated, summary.rows.unchanged, summary.plan.changes.balance.net, summary.plan.changes.balance.up], [10, 10, '500', 10]);
     const before = w.batches.filter((_, index) => index % 2 === 0).reduce((sum, batch) => sum + batch.currentBalance, 0);
-    assert.ok(run.stderr.includes(`currentBalance: 10 rows, ${before.toLocaleString('en-US')} → ${(before + 500).toLocaleString('en-US')} credits (net +500: 500 added, 0 taken away); 10 up, 0 down.`), run.stderr);
+    assert.ok(
+      run.stderr.includes(
+        `currentBalance: 10 rows, ${before.toLocaleString('en-US')} → ${(before + 500).toLocaleString('en-US')} credits (net +500: 500 added, 0 taken away); 10 up, 0 down.`,
+      ),
+      run.stderr,
+    );
   });
 
   it('does not send a row whose balance learners spent from since the snapshot: drifted, exit 1, the redemption kept', async () => {
@@ -141,12 +179,26 @@ describe('apply, reading before it writes', () => {
     w.mock.store.redeem(spent.id, 7, new Date());
     const run = await cli(['apply', '--yes', file, ...base(w.mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 1, run.stderr + run.stdout);
-    assert.deepEqual(puts(w.mock).map((request) => request.id).sort(), w.batches.filter((batch) => batch !== spent).map((batch) => batch.id).sort());
+    assert.deepEqual(
+      puts(w.mock)
+        .map((request) => request.id)
+        .sort(),
+      w.batches
+        .filter((batch) => batch !== spent)
+        .map((batch) => batch.id)
+        .sort(),
+    );
     assert.equal(w.mock.store.get(spent.id)?.currentBalance, spent.currentBalance - 7);
     const row = (await reportOf(join(dir, 'run'))).find((record) => record.id === spent.id);
-    assert.deepEqual([row?.outcome, row?.['baseline.currentBalance'], row?.['live.currentBalance'], row?.sent], ['drifted', String(spent.currentBalance), String(spent.currentBalance - 7), '{"currentBalance":999}']);
+    assert.deepEqual(
+      [row?.outcome, row?.['baseline.currentBalance'], row?.['live.currentBalance'], row?.sent],
+      ['drifted', String(spent.currentBalance), String(spent.currentBalance - 7), '{"currentBalance":999}'],
+    );
     const failed = await readCsvFile(join(dir, 'run', 'failed.csv'));
-    assert.deepEqual(failed.map((record) => record.id), [spent.id]);
+    assert.deepEqual(
+      failed.map((record) => record.id),
+      [spent.id],
+    );
     assert.match(failed[0]?.error ?? '', /^drifted: /);
     assert.deepEqual([row?.code, failed[0]?.code], ['TIC-DRIFTED', 'TIC-DRIFTED']);
     assert.match(run.stderr, /1 row whose batch changed since the file was prepared \(drifted\)/);
@@ -185,7 +237,13 @@ describe('apply, reading before it writes', () => {
   it('reads a large client again by the credit account its rows name, once the plan has shown that costs fewer pages, and says where the reading stands', async () => {
     const clientId = randomUUID();
     const [small, large] = [randomUUID(), randomUUID()];
-    const seed: Partial<CreditBatch>[] = Array.from({ length: 31 }, (_, index) => ({ id: randomUUID(), clientId, creditAccountId: index === 0 ? small : large, currentBalance: 100, expiresOn: '2027-12-31T23:59:59.000Z' }));
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 31 }, (_, index) => ({
+      id: randomUUID(),
+      clientId,
+      creditAccountId: index === 0 ? small : large,
+      currentBalance: 100,
+      expiresOn: '2027-12-31T23:59:59.000Z',
+    }));
     const mock = await startMockApi({ perPage: 3, faults: { latencyMs: 150 }, store: new CreditBatchStore(seed) });
     mocks.push(mock);
     const [row] = seed as [Partial<CreditBatch>];
@@ -226,12 +284,15 @@ describe('apply, reading before it writes', () => {
     );
   });
 
-  it('refuses, before any PUT, a row whose id is not among its client\'s batches', async () => {
+  it("refuses, before any PUT, a row whose id is not among its client's batches", async () => {
     const w = await world(2, 3);
     const dir = await tempDir();
     const strangers = randomUUID();
     const csv = join(dir, 'input.csv');
-    await writeFile(csv, `id,clientId,currentBalance\n${w.batches[0]?.id},${w.clients[0]},5\n${strangers},${w.clients[0]},6\n${w.batches[4]?.id},${w.clients[0]},7\n`);
+    await writeFile(
+      csv,
+      `id,clientId,currentBalance\n${w.batches[0]?.id},${w.clients[0]},5\n${strangers},${w.clients[0]},6\n${w.batches[4]?.id},${w.clients[0]},7\n`,
+    );
     const run = await cli(['apply', '--yes', csv, ...base(w.mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 2, run.stderr + run.stdout);
     assert.equal(puts(w.mock).length, 0);
@@ -259,7 +320,7 @@ describe('apply, reading before it writes', () => {
     assert.equal(w.mock.requests.length, 0);
   });
 
-  it('finds each row\'s client among those --client names, for a file without a clientId column', async () => {
+  it("finds each row's client among those --client names, for a file without a clientId column", async () => {
     const w = await world(2, 3);
     const dir = await tempDir();
     const csv = join(dir, 'input.csv');
@@ -363,7 +424,7 @@ describe('undo', () => {
   });
 });
 
-describe('undo and verify, with notes named like the report\'s own columns', () => {
+describe("undo and verify, with notes named like the report's own columns", () => {
   it('read what ti-credits wrote, never a note called Sent or Baseline.currentBalance', async () => {
     const w = await world(1, 3);
     const dir = await tempDir();

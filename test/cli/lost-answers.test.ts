@@ -23,10 +23,19 @@ after(() => Promise.all(mocks.map((mock) => mock.close())));
 const CLIENT = randomUUID();
 
 /** A mock holding a batch of CLIENT for each balance; `faults` may name the batches by their ids. */
-async function mockOf(balances: readonly number[], base: FaultOptions = {}, scripted?: (...ids: string[]) => FaultOptions): Promise<{ mock: MockApi; ids: string[] }> {
+async function mockOf(
+  balances: readonly number[],
+  base: FaultOptions = {},
+  scripted?: (...ids: string[]) => FaultOptions,
+): Promise<{ mock: MockApi; ids: string[] }> {
   const ids = balances.map(() => randomUUID());
   const faults = { ...base, ...scripted?.(...ids) };
-  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({ id, clientId: CLIENT, currentBalance: balances[index] ?? 0, expiresOn: '2027-12-31T23:59:59.000Z' }));
+  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({
+    id,
+    clientId: CLIENT,
+    currentBalance: balances[index] ?? 0,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+  }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed), faults });
   mocks.push(mock);
   return { mock, ids };
@@ -96,12 +105,17 @@ describe('a delta whose answer was lost', () => {
     assert.equal(puts(mock).length, sentBefore, 'nothing sent again');
     assert.equal(mock.store.get(id)?.currentBalance, 5100);
     const undo = await readCsvFile(join(folder, 'undo.csv'));
-    assert.deepEqual(undo.map((line) => [line.id, line.currentBalanceDelta]), [[id, '-100']]);
+    assert.deepEqual(
+      undo.map((line) => [line.id, line.currentBalanceDelta]),
+      [[id, '-100']],
+    );
   });
 
   it('answered 5xx every time: settled by a read made after the last request, as failed only when the delta did not land', async () => {
     const refused: Fault = { kind: 'status', status: 503 };
-    const { mock, ids } = await mockOf([5000, 700], {}, (first, second) => ({ script: { [first]: [refused, refused], [second ?? '']: [{ kind: 'lost' }, refused] } }));
+    const { mock, ids } = await mockOf([5000, 700], {}, (first, second) => ({
+      script: { [first]: [refused, refused], [second ?? '']: [{ kind: 'lost' }, refused] },
+    }));
     const [notLanded, landed] = ids as [string, string];
     const dir = await tempDir();
     const csv = await deltaFile(dir, ids, 100);
@@ -115,7 +129,11 @@ describe('a delta whose answer was lost', () => {
         [landed, 'updated'],
       ],
     );
-    assert.deepEqual((await readCsvFile(join(dir, 'run', 'failed.csv'))).map((row) => row.id), [notLanded], 'only the delta that did not land is sent again');
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'run', 'failed.csv'))).map((row) => row.id),
+      [notLanded],
+      'only the delta that did not land is sent again',
+    );
     assert.deepEqual([mock.store.get(notLanded)?.currentBalance, mock.store.get(landed)?.currentBalance], [5000, 800]);
   });
 });

@@ -24,7 +24,10 @@ describe('messages for the mistakes seen', () => {
     const dir = await tempDir();
     const finance = await cli(['validate', await writeCsv(dir, `id,Batch Name,Expiry Date,Balance\n${ids(1)[0]},x,2027-03-31,5\n`)], { cwd: dir });
     assert.equal(finance.code, 2);
-    assert.match(finance.stderr, /column 3 "Expiry Date" looks like expiresOn: rename it expiresOn if it holds the values to send, or pass --extra-column "Expiry Date" to carry it as a note; column 4 "Balance" looks like currentBalance: rename it currentBalance/);
+    assert.match(
+      finance.stderr,
+      /column 3 "Expiry Date" looks like expiresOn: rename it expiresOn if it holds the values to send, or pass --extra-column "Expiry Date" to carry it as a note; column 4 "Balance" looks like currentBalance: rename it currentBalance/,
+    );
     const misspelt = await cli(['validate', await writeCsv(dir, `id,expiresOn,curentBalance\n${ids(1)[0]},2027-03-31,5\n`, 'typo.csv')], { cwd: dir });
     assert.match(misspelt.stderr, /column 3 "curentBalance" looks like currentBalance misspelt: rename it currentBalance\.\n/);
     assert.doesNotMatch(misspelt.stderr, /--extra-column "curentBalance"/);
@@ -32,7 +35,10 @@ describe('messages for the mistakes seen', () => {
 
   it('says nothing answers at --base-url, and stops as for an unknown host, sending nothing', async () => {
     const dir = await tempDir();
-    const run = await cli(['apply', await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`), '--base-url', 'http://127.0.0.1:9', '--client', ids(1)[0] as string, '--yes'], { cwd: dir });
+    const run = await cli(
+      ['apply', await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`), '--base-url', 'http://127.0.0.1:9', '--client', ids(1)[0] as string, '--yes'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 3, run.stdout);
     assert.match(run.stderr, /^error: nothing answers at http:\/\/127\.0\.0\.1:9 — check --base-url\n {2}The connection was refused/m);
   });

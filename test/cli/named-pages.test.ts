@@ -36,21 +36,30 @@ describe('names in plan.csv, plan.html and report.html, from real commands', () 
     const row = plan.rows.find((entry: { id: string }) => entry.id === INITECH_BATCH);
     assert.deepEqual([row.name, row.clientName, row.status, row.allocated], ['Credit batch 2', 'Initech', 'active', 1880]);
     assert.equal(plan.totals.belowAllocated, 3);
-    assert.deepEqual((await readCsvFile(join(dir, 'plan', 'plan.csv'))).find((entry) => entry.id === INITECH_BATCH), {
-      line: '3',
-      id: INITECH_BATCH,
-      name: 'Credit batch 2',
-      clientId: 'd4e6c659-8054-4ab9-96f0-2972778af590',
-      clientName: 'Initech',
-      field: 'currentBalance',
-      before: '3120',
-      after: '980',
-      change: '-2140',
-    });
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'plan', 'plan.csv'))).find((entry) => entry.id === INITECH_BATCH),
+      {
+        line: '3',
+        id: INITECH_BATCH,
+        name: 'Credit batch 2',
+        clientId: 'd4e6c659-8054-4ab9-96f0-2972778af590',
+        clientName: 'Initech',
+        field: 'currentBalance',
+        before: '3120',
+        after: '980',
+        change: '-2140',
+      },
+    );
     const planPage = await openFile(browser, join(dir, 'plan', 'plan.html'));
     const line3 = planPage.page.getByTestId('table-changes').locator('tr[data-line="3"] td');
     assert.deepEqual((await line3.allTextContents()).slice(0, 5), ['3', INITECH_BATCH, 'Credit batch 2', '', 'Initech']);
-    assert.deepEqual(await planPage.page.getByTestId('table-warn-below-allocated').getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line'))), ['3', '7', '9']);
+    assert.deepEqual(
+      await planPage.page
+        .getByTestId('table-warn-below-allocated')
+        .getByTestId('row')
+        .evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line'))),
+      ['3', '7', '9'],
+    );
     assert.equal(await planPage.page.getByTestId('warning-earlier').getAttribute('data-count'), '1');
 
     // A learner spends from the batch after the plan was made: the row is drifted when the plan is sent.

@@ -54,16 +54,31 @@ describe('--notify', () => {
     const notice = JSON.parse(body);
     const folder = await runFolder(dir);
     assert.deepEqual(
-      [notice.runId, notice.command, notice.profile, notice.status, notice.exitCode, notice.rows.updated, notice.netBalanceChange, notice.folder, notice.report, notice.error],
+      [
+        notice.runId,
+        notice.command,
+        notice.profile,
+        notice.status,
+        notice.exitCode,
+        notice.rows.updated,
+        notice.netBalanceChange,
+        notice.folder,
+        notice.report,
+        notice.error,
+      ],
       [basename(folder), 'apply', 'sandbox', 'completed', 0, 1, { applied: '-95', planned: '-95' }, folder, join(folder, 'report.html'), null],
     );
     assert.match(notice.target, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(Number.isInteger(notice.durationMs) && notice.durationMs >= 0);
-    assert.match(notice.text, /^ti-credits apply on http:\/\/127\.0\.0\.1:\d+ \(profile sandbox\): completed, exit 0; 1 updated of 1 rows; net −95 credits; [\d.]+ s\. Report: .*report\.html$/);
+    assert.match(
+      notice.text,
+      /^ti-credits apply on http:\/\/127\.0\.0\.1:\d+ \(profile sandbox\): completed, exit 0; 1 updated of 1 rows; net −95 credits; [\d.]+ s\. Report: .*report\.html$/,
+    );
     const summary = await readSummary(dir);
     assert.deepEqual(summary.notify, [{ url: `${new URL(hook.url).origin}/…`, delivered: true, attempts: 1, status: 200, error: null }]);
     assert.equal((await readLog(dir, 'notify')).length, 1);
-    for (const file of ['summary.json', 'run.log']) assert.ok(!(await readFile(join(folder, file), 'utf8')).includes('webhook-secret-path'), `${file} holds the webhook's path`);
+    for (const file of ['summary.json', 'run.log'])
+      assert.ok(!(await readFile(join(folder, file), 'utf8')).includes('webhook-secret-path'), `${file} holds the webhook's path`);
   });
 
   it('posts a run refused before it began (a key for the wrong environment), and one interrupted, named in the config file', async () => {
@@ -71,15 +86,24 @@ describe('--notify', () => {
     // Interrupted (Ctrl-C) as its first request, reading the live values, arrives: before anything is sent.
     const stopped = new AbortController();
     const { mock, dir, csv } = await setUp({}, () => stopped.abort());
-    await writeFile(join(dir, 'ti-credits.config.json'), JSON.stringify({ rate: 0, notify: [hook.url], profiles: { live: { baseUrl: mock.origin, live: true } } }));
+    await writeFile(
+      join(dir, 'ti-credits.config.json'),
+      JSON.stringify({ rate: 0, notify: [hook.url], profiles: { live: { baseUrl: mock.origin, live: true } } }),
+    );
     const refused = await cli(['apply', csv, '--yes'], { cwd: dir });
     assert.equal(refused.code, 2);
-    await writeFile(join(dir, 'ti-credits.config.json'), JSON.stringify({ rate: 0, notify: [hook.url], profiles: { sandbox: { baseUrl: mock.origin, live: false } } }));
+    await writeFile(
+      join(dir, 'ti-credits.config.json'),
+      JSON.stringify({ rate: 0, notify: [hook.url], profiles: { sandbox: { baseUrl: mock.origin, live: false } } }),
+    );
     const interrupted = await cli(['apply', csv, '--yes'], { cwd: dir, shutdown: stopped.signal });
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.equal(hook.received.length, 2);
     const [first, second] = hook.received.map((request) => JSON.parse(request.body));
-    assert.deepEqual([first.status, first.exitCode, first.profile, first.runId, first.error.code, first.target], ['refused', 2, 'live', null, 'TIC-WRONG-ENVIRONMENT-KEY', mock.origin]);
+    assert.deepEqual(
+      [first.status, first.exitCode, first.profile, first.runId, first.error.code, first.target],
+      ['refused', 2, 'live', null, 'TIC-WRONG-ENVIRONMENT-KEY', mock.origin],
+    );
     assert.match(first.text, /^ti-credits apply on .* \(profile live\): refused, exit 2; .* The key from TI_API_KEY is a sandbox key/);
     assert.deepEqual([second.status, second.exitCode, second.profile], ['interrupted', 130, 'sandbox']);
     assert.equal(mock.requests.filter((request) => request.method === 'PUT').length, 0);
@@ -90,7 +114,10 @@ describe('--notify', () => {
     const run = await cli(['apply', csv, '--yes', '--notify', 'http://127.0.0.1:9/hooks/down'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.store.get(id)?.currentBalance, 5);
-    assert.match(run.stderr, /warning: the notification to http:\/\/127\.0\.0\.1:9\/… failed after 4 tries \(network error \(ECONNREFUSED\)\); the run is as it ended, and run\.log and summary\.json say so\.\n/);
+    assert.match(
+      run.stderr,
+      /warning: the notification to http:\/\/127\.0\.0\.1:9\/… failed after 4 tries \(network error \(ECONNREFUSED\)\); the run is as it ended, and run\.log and summary\.json say so\.\n/,
+    );
     const summary = await readSummary(dir);
     assert.equal(summary.status, 'completed');
     assert.deepEqual(summary.notify, [{ url: 'http://127.0.0.1:9/…', delivered: false, attempts: 4, status: null, error: 'network error (ECONNREFUSED)' }]);
@@ -106,7 +133,13 @@ describe('--notify', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual([flaky.received.length, gone.received.length], [3, 1]);
     const summary = await readSummary(dir);
-    assert.deepEqual(summary.notify.map((outcome: Record<string, unknown>) => [outcome.delivered, outcome.attempts, outcome.status]), [[true, 3, 200], [false, 1, 404]]);
+    assert.deepEqual(
+      summary.notify.map((outcome: Record<string, unknown>) => [outcome.delivered, outcome.attempts, outcome.status]),
+      [
+        [true, 3, 200],
+        [false, 1, 404],
+      ],
+    );
   });
 
   it('refuses a webhook over plain http to another machine before the run, without repeating the address', async () => {

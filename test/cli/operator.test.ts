@@ -16,10 +16,19 @@ describe('the plan and its confirmation', () => {
     const run = await cli(['apply', '--blind', csv, '--base-url', mock.origin], { cwd: dir });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /^Plan: update 2 credit batches on http:\/\/127\.0\.0\.1:\d+ with a sandbox key \(ti_test_…\)\.\n/);
-    assert.match(run.stderr, /error: Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on\.\n {2}Check the plan above, then run the same command with --yes/);
+    assert.match(
+      run.stderr,
+      /error: Nothing was sent: ti-credits asks for confirmation before sending, and there is no terminal to ask on\.\n {2}Check the plan above, then run the same command with --yes/,
+    );
     assert.equal(mock.requests.length, 0);
     assert.match(run.stdout, /^Nothing was sent; the report lists the 2 rows it would have sent as skipped\.\nReport: reports\/\S+\/report\.csv\n$/);
-    assert.deepEqual((await readReport(dir)).map((row) => [row.outcome, row.error]), [['skipped', 'not sent: the plan was not confirmed'], ['skipped', 'not sent: the plan was not confirmed']]);
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => [row.outcome, row.error]),
+      [
+        ['skipped', 'not sent: the plan was not confirmed'],
+        ['skipped', 'not sent: the plan was not confirmed'],
+      ],
+    );
     assert.equal((await readSummary(dir)).status, 'refused');
   });
 
@@ -54,8 +63,16 @@ describe('the plan and its confirmation', () => {
     const run = await cli(['apply', '--blind', await writeCsv(dir, `id,currentBalance\n${rows[0]},5\n`), '--base-url', mock.origin, '--dry-run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Plan: update 1 credit batch on .*\n {2}Fields set: currentBalance on 1 row\.\n {2}currentBalance: 5 credits set in all\.\n/);
-    assert.match(run.stdout, new RegExp(`line 2: PUT /incoming/v2/clients/creditBatches/${rows[0]} \\{"currentBalance":5\\}\\nThe API accepted the key \\(GET /incoming/v2/ping\\); no change was sent\\.`));
-    assert.deepEqual(mock.requests.map((request) => request.path), ['/incoming/v2/ping']);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `line 2: PUT /incoming/v2/clients/creditBatches/${rows[0]} \\{"currentBalance":5\\}\\nThe API accepted the key \\(GET /incoming/v2/ping\\); no change was sent\\.`,
+      ),
+    );
+    assert.deepEqual(
+      mock.requests.map((request) => request.path),
+      ['/incoming/v2/ping'],
+    );
   });
 });
 
@@ -65,17 +82,33 @@ describe('progress and the result', () => {
     const mock = await startMock(rows.slice(0, 22), { faults: { latencyMs: 100 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--progress-interval', '1'], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--progress-interval', '1'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 1, run.stderr);
     const lines = run.stderr.split('\n').filter((line) => line.startsWith('progress: '));
     assert.ok(lines.length >= 2, run.stderr);
-    for (const line of lines) assert.match(line, /^progress: \d+\/24 rows \(\d+%\), \d+ rows\/min \((unpaced|pace [\d,]+\/min[^)]*)\), (about [\d.]+ s left|time left unknown); \d+ updated, \d+ failed, \d+ retrying$/);
+    for (const line of lines)
+      assert.match(
+        line,
+        /^progress: \d+\/24 rows \(\d+%\), \d+ rows\/min \((unpaced|pace [\d,]+\/min[^)]*)\), (about [\d.]+ s left|time left unknown); \d+ updated, \d+ failed, \d+ retrying$/,
+      );
     const done = lines.map((line) => Number(/^progress: (\d+)/.exec(line)?.[1]));
-    assert.deepEqual(done, [...done].sort((a, b) => a - b), 'progress only goes forward');
-    assert.match(run.stdout, /\n\n {2}updated {5}22\n {2}failed {6}2\n {2}requests {4}24 sent, 0 retries\n {2}wall time {3}[\d.]+ s\n {2}run folder {2}reports\/\S+\n\n/);
+    assert.deepEqual(
+      done,
+      [...done].sort((a, b) => a - b),
+      'progress only goes forward',
+    );
+    assert.match(
+      run.stdout,
+      /\n\n {2}updated {5}22\n {2}failed {6}2\n {2}requests {4}24 sent, 0 retries\n {2}wall time {3}[\d.]+ s\n {2}run folder {2}reports\/\S+\n\n/,
+    );
     // Grouped by status and shape: the two 404s differ only in their id.
     assert.match(run.stdout, /Most frequent errors:\n {2}2 × 404: Credit batch <id> not found\nReport: /);
-    assert.match(run.stdout, /Rows not updated: reports\/\S+\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/\S+\/failed\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --concurrency 1 --rate 0 --blind --yes\n/);
+    assert.match(
+      run.stdout,
+      /Rows not updated: reports\/\S+\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/\S+\/failed\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --concurrency 1 --rate 0 --blind --yes\n/,
+    );
   });
 
   it('prints neither plan nor progress with --quiet, and only summary.json on stdout with --json', async () => {
@@ -83,7 +116,10 @@ describe('progress and the result', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 300 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await cli(['apply', '--blind', '--yes', '--quiet', '--json', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--progress-interval', '1'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', '--quiet', '--json', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--progress-interval', '1'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     assert.equal(JSON.parse(run.stdout).rows.updated, 6);
@@ -95,7 +131,10 @@ describe('errors a user can cause', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', 'x.csv', '--instance', 'acme', '--rat', '600', '--dry-runn'], { cwd: dir });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^error: Unknown arguments: rat, dry-runn.*\n {2}--rat: did you mean --rate\? --dry-runn: did you mean --dry-run\? Run ti-credits apply --help for the options\. \[TIC-USAGE\]\n$/);
+    assert.match(
+      run.stderr,
+      /^error: Unknown arguments: rat, dry-runn.*\n {2}--rat: did you mean --rate\? --dry-runn: did you mean --dry-run\? Run ti-credits apply --help for the options\. \[TIC-USAGE\]\n$/,
+    );
   });
   it('shows a bug without its stack trace unless --log-level debug', () => {
     const error = new Error('boom');
@@ -119,7 +158,10 @@ describe('config file', () => {
     const { mock, dir, csv, id } = await setUp((origin: string) => ({ baseUrl: origin, 'date-format': 'DD/MM/YYYY', timezone: 'Europe/Paris', rate: 0 }));
     const run = await cli(['apply', '--blind', '--yes', csv], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(requestsFor(mock, id).map((request) => request.body), [{ expiresOn: '2027-03-31T21:59:59.999Z' }]);
+    assert.deepEqual(
+      requestsFor(mock, id).map((request) => request.body),
+      [{ expiresOn: '2027-03-31T21:59:59.999Z' }],
+    );
     const flagged = await cli(['apply', '--blind', '--yes', csv, '--timezone', 'UTC'], { cwd: dir });
     assert.equal(flagged.code, 0, flagged.stderr);
     assert.deepEqual(requestsFor(mock, id)[1]?.body, { expiresOn: '2027-03-31T23:59:59.999Z' });

@@ -14,12 +14,18 @@ import { tempDir } from '../helpers.js';
 
 describe('base URL', () => {
   it('keeps only the origin, with or without /incoming/v2', () => {
-    for (const text of ['https://learn.example.com', 'https://learn.example.com/', 'https://learn.example.com/incoming/v2', 'https://learn.example.com/incoming/v2/']) {
+    for (const text of [
+      'https://learn.example.com',
+      'https://learn.example.com/',
+      'https://learn.example.com/incoming/v2',
+      'https://learn.example.com/incoming/v2/',
+    ]) {
       assert.equal(parseBaseUrl(text, '--base-url'), 'https://learn.example.com');
     }
   });
   it('allows plain http only to this machine', () => {
-    for (const text of ['http://127.0.0.1:4010', 'http://localhost:8080/incoming/v2', 'http://[::1]:4010']) assert.ok(parseBaseUrl(text, '--base-url').startsWith('http://'));
+    for (const text of ['http://127.0.0.1:4010', 'http://localhost:8080/incoming/v2', 'http://[::1]:4010'])
+      assert.ok(parseBaseUrl(text, '--base-url').startsWith('http://'));
     for (const text of ['http://acme.thoughtindustries.com', 'http://192.168.1.10', 'http://127.0.0.1.example.com']) {
       assert.throws(() => parseBaseUrl(text, '--base-url'), /plain http:\/\//);
     }
@@ -34,19 +40,23 @@ describe('base URL', () => {
 });
 
 describe('apply options', () => {
-  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) => resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), { cwd: process.cwd(), typed: new Set() }).then((run) => run.options);
+  const resolve = (argv: Record<string, unknown>, env: Record<string, string | undefined> = { TI_API_KEY: 'ti_test_k_0123456789abcdef' }) =>
+    resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', ...argv }, apply.flags), env, new Date(), {
+      cwd: process.cwd(),
+      typed: new Set(),
+    }).then((run) => run.options);
   it('maps an instance to its thoughtindustries.com origin and applies the defaults', async () => {
     const options = await resolve({ instance: 'Acme' });
     assert.equal(options.send?.target.origin, 'https://acme.thoughtindustries.com');
-    assert.deepEqual(
-      [options.send?.concurrency, options.send?.ratePerMinute, options.send?.retry.retries, options.send?.timeoutMs],
-      [4, 120, 5, 30_000],
-    );
+    assert.deepEqual([options.send?.concurrency, options.send?.ratePerMinute, options.send?.retry.retries, options.send?.timeoutMs], [4, 120, 5, 30_000]);
   });
   it('prefers flags to the environment', async () => {
     const options = await resolve({ 'base-url': 'https://flag.example' }, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' });
     assert.equal(options.send?.target.origin, 'https://flag.example');
-    assert.equal((await resolve({}, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' })).send?.target.origin, 'https://envname.thoughtindustries.com');
+    assert.equal(
+      (await resolve({}, { TI_API_KEY: 'ti_test_k_0123456789abcdef', TI_INSTANCE: 'envname' })).send?.target.origin,
+      'https://envname.thoughtindustries.com',
+    );
   });
   it('refuses a key that could not be one', async () => {
     await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: 'Bearer ti_test_k_0123456789abcdef' }), /starts with "Bearer"/);
@@ -54,8 +64,18 @@ describe('apply options', () => {
     await assert.rejects(resolve({ instance: 'a' }, { TI_API_KEY: '  ' }), /is empty/);
   });
   it('parses numbers strictly', async () => {
-    for (const [name, value] of [['rate', '-1'], ['rate', '1.5'], ['retries', '21'], ['timeout', '50'], ['concurrency', '0'], ['concurrency', 'four']] as const) {
-      await assert.rejects(resolve({ instance: 'a', [name]: value }), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && error.message.startsWith(`--${name} must be a whole number`));
+    for (const [name, value] of [
+      ['rate', '-1'],
+      ['rate', '1.5'],
+      ['retries', '21'],
+      ['timeout', '50'],
+      ['concurrency', '0'],
+      ['concurrency', 'four'],
+    ] as const) {
+      await assert.rejects(
+        resolve({ instance: 'a', [name]: value }),
+        (error: unknown) => error instanceof TiError && error.kind === 'invalid' && error.message.startsWith(`--${name} must be a whole number`),
+      );
     }
     assert.equal((await resolve({ instance: 'a', rate: '0' })).send?.ratePerMinute, 0);
   });
@@ -72,7 +92,12 @@ describe('apply options', () => {
 describe('where the pace starts', () => {
   const ACME = 'https://acme.thoughtindustries.com';
   const pace = async (cwd: string, argv: Record<string, unknown> = {}): Promise<unknown[]> => {
-    const { options } = await resolveApplyRun(new Flags('apply', { csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, apply.flags), { TI_API_KEY: 'ti_test_k_0123456789abcdef' }, new Date(), { cwd, typed: new Set() });
+    const { options } = await resolveApplyRun(
+      new Flags('apply', { csv: 'a.csv', 'log-level': 'info', instance: 'acme', ...argv }, apply.flags),
+      { TI_API_KEY: 'ti_test_k_0123456789abcdef' },
+      new Date(),
+      { cwd, typed: new Set() },
+    );
     const send = options.send;
     return [send?.ratePerMinute, send?.maxRatePerMinute, send?.rateFrom, send?.burst, send?.learnBurst];
   };
@@ -101,11 +126,23 @@ describe('where the pace starts', () => {
 });
 
 describe('reading options', () => {
-  const resolve = (argv: Record<string, unknown>) => resolveValidateRun(new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags), new Date('2026-11-24T00:00:00Z'), '/').options;
+  const resolve = (argv: Record<string, unknown>) =>
+    resolveValidateRun(
+      new Flags('validate', { csv: 'a.csv', 'log-level': 'info', 'date-only': 'end-of-day', ...argv }, validate.flags),
+      new Date('2026-11-24T00:00:00Z'),
+      '/',
+    ).options;
   it('default to UTF-8 or a byte order mark, a detected delimiter, ISO dates read to the end of the day in UTC', () => {
     const options = resolve({});
     assert.deepEqual(options.read, { encoding: undefined, delimiter: undefined, sheet: undefined });
-    assert.deepEqual(options.rules, { dateOnly: 'end-of-day', timezone: 'UTC', dateFormat: undefined, allowPastExpiry: false, thousandsSeparator: undefined, now: '2026-11-24T00:00:00.000Z' });
+    assert.deepEqual(options.rules, {
+      dateOnly: 'end-of-day',
+      timezone: 'UTC',
+      dateFormat: undefined,
+      allowPastExpiry: false,
+      thousandsSeparator: undefined,
+      now: '2026-11-24T00:00:00.000Z',
+    });
     assert.equal(options.excel, false);
   });
   it('take the names people use for encodings, delimiters and separators', () => {
@@ -129,7 +166,10 @@ describe('reading options', () => {
       [{ sheet: '' }, /--sheet was given no name/],
     ];
     for (const [argv, message] of cases) {
-      assert.throws(() => resolve(argv), (error: unknown) => error instanceof TiError && error.kind === 'invalid' && message.test(error.message) && error.hint !== undefined);
+      assert.throws(
+        () => resolve(argv),
+        (error: unknown) => error instanceof TiError && error.kind === 'invalid' && message.test(error.message) && error.hint !== undefined,
+      );
     }
   });
 });

@@ -35,13 +35,16 @@ describe('pacing to the rate limit', () => {
       [],
     );
     assert.equal(mock.requests.length, 40);
-    assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), rows.map((_, index) => index));
+    assert.deepEqual(
+      rows.map((id) => mock.store.get(id)?.currentBalance),
+      rows.map((_, index) => index),
+    );
     const summary = await readSummary(dir);
     assert.equal(summary.requests.throttled, 0);
     assert.deepEqual(summary.pacing, { ratePerMinute: 3000, learnedRatePerMinute: 3000, learnedBurst: null, throttled: false, pauses: 0, pausedMs: 0 });
   });
 
-  it("learns a limit far below --rate from X-RateLimit-Limit: adopted once, every row updated, none failed for throttling", async () => {
+  it('learns a limit far below --rate from X-RateLimit-Limit: adopted once, every row updated, none failed for throttling', async () => {
     const rows = ids(30);
     const mock = await mockWith(rows, { rateLimit: { perMinute: 1200, burst: 5 } });
     const dir = await tempDir();
@@ -67,7 +70,10 @@ describe('pacing to the rate limit', () => {
     // (requests in flight when it arrives are counted in the throttle's own tests).
     const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual((await readLog(dir, 'burst')).map((entry) => entry.burst), [100]);
+    assert.deepEqual(
+      (await readLog(dir, 'burst')).map((entry) => entry.burst),
+      [100],
+    );
     assert.deepEqual(
       mock.requests.filter((request) => request.answer !== 200).map((request) => request.answer),
       [],
@@ -79,7 +85,10 @@ describe('pacing to the rate limit', () => {
     const rows = ids(64);
     const mock = await mockWith(rows);
     const dir = await tempDir();
-    const run = await spawnCli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '6000', '--burst', '2', '--concurrency', '16'], dir);
+    const run = await spawnCli(
+      ['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '6000', '--burst', '2', '--concurrency', '16'],
+      dir,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mock.requests.length, 64);
     const lines = run.stderr.split('\n').filter((line) => line !== '');
@@ -97,7 +106,10 @@ describe('pacing to the rate limit', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--concurrency', '4'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(requestsFor(mock, victim).map((request) => request.answer), [429, 200]);
+    assert.deepEqual(
+      requestsFor(mock, victim).map((request) => request.answer),
+      [429, 200],
+    );
     assert.equal(mock.requests.length, 13);
 
     const report = await readReport(dir);
@@ -120,7 +132,10 @@ describe('pacing to the rate limit', () => {
     const dir = await tempDir();
     const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, [a]), '--base-url', mock.origin, '--rate', '0', '--retries', '0'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(requestsFor(mock, a).map((request) => request.answer), [429, 429, 429, 200]);
+    assert.deepEqual(
+      requestsFor(mock, a).map((request) => request.answer),
+      [429, 429, 429, 200],
+    );
     const [row] = await readReport(dir);
     assert.deepEqual([row?.outcome, row?.attempts], ['updated', '4']);
   });
@@ -129,12 +144,18 @@ describe('pacing to the rate limit', () => {
     const [a, b, c] = ids(3) as [string, string, string];
     const mock = await mockWith([a, b, c], { faults: { script: { [b]: [throttled(30)] } } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, [a, b, c]), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--max-throttle-wait', '1'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', await csvOf(dir, [a, b, c]), '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--max-throttle-wait', '1'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr);
-    assert.deepEqual(mock.requests.map((request) => [request.id, request.answer]), [
-      [a, 200],
-      [b, 429],
-    ]);
+    assert.deepEqual(
+      mock.requests.map((request) => [request.id, request.answer]),
+      [
+        [a, 200],
+        [b, 429],
+      ],
+    );
     const report = await readReport(dir);
     assert.deepEqual(
       report.map((row) => [row.outcome, row.attempts, row.httpStatus]),
@@ -144,7 +165,10 @@ describe('pacing to the rate limit', () => {
         ['failed', '0', ''],
       ],
     );
-    assert.match(report[1]?.error ?? '', /^the API kept throttling requests \(429\) \(429: Rate limit exceeded; retry in 30 seconds\) for longer than --max-throttle-wait allows one row \(1 s\)$/);
+    assert.match(
+      report[1]?.error ?? '',
+      /^the API kept throttling requests \(429\) \(429: Rate limit exceeded; retry in 30 seconds\) for longer than --max-throttle-wait allows one row \(1 s\)$/,
+    );
     assert.match(report[2]?.error ?? '', /^the API kept throttling requests \(429\) for longer than --max-throttle-wait/);
   });
 });
@@ -165,7 +189,8 @@ describe('the pace a run learns, and the next run starts from', () => {
     const mock = await mockWith(rows, { rateLimit: { perMinute: 3000, burst: 20 } });
     const dir = await tempDir();
     const csv = await csvOf(dir, rows);
-    const apply = (out: string, ...flags: string[]) => cli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--reports', 'runs', '--out', join('runs', out), ...flags], { cwd: dir });
+    const apply = (out: string, ...flags: string[]) =>
+      cli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--reports', 'runs', '--out', join('runs', out), ...flags], { cwd: dir });
     // A memory torn by a crash is no memory: the run starts at 120, then writes a whole one.
     await mkdir(join(dir, 'runs'));
     await writeFile(join(dir, 'runs', PACE_FILE), '{"targets": {"http://127.0.0.1');
@@ -174,9 +199,18 @@ describe('the pace a run learns, and the next run starts from', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /\n {2}30 rows at 120\/min: about 5\.0 s\.\n/);
     const one = await runFiles(join(dir, 'runs', '1'));
-    assert.deepEqual(one.log('pace').map((entry) => [entry.ratePerMinute, entry.previous]), [[3000, 120]]);
     assert.deepEqual(
-      [one.summary.options.ratePerMinute, one.summary.options.startRatePerMinute, one.summary.pacing.ratePerMinute, one.summary.pacing.learnedRatePerMinute, one.summary.pacing.throttled],
+      one.log('pace').map((entry) => [entry.ratePerMinute, entry.previous]),
+      [[3000, 120]],
+    );
+    assert.deepEqual(
+      [
+        one.summary.options.ratePerMinute,
+        one.summary.options.startRatePerMinute,
+        one.summary.pacing.ratePerMinute,
+        one.summary.pacing.learnedRatePerMinute,
+        one.summary.pacing.throttled,
+      ],
       [null, 120, 3000, 3000, false],
     );
     assert.match(first.stdout, /Paced at 3,000 requests\/min, following the API's X-RateLimit-Limit\.\n/);
@@ -216,8 +250,18 @@ describe('the pace a run learns, and the next run starts from', () => {
     const learned = summary.pacing.learnedRatePerMinute as number;
     assert.equal(learned, summary.pacing.ratePerMinute);
     assert.ok(learned > 0 && learned < 10_000, `learned ${learned}/min`);
-    assert.match(first.stdout, new RegExp(`Paced at ${learned.toLocaleString('en-US')} requests/min at the end, learned from the API's 429s \\(it stated no limit; --rate 100,000\\); the next run against it starts there\\.`));
-    assert.deepEqual(JSON.parse(await readFile(join(dir, 'reports', PACE_FILE), 'utf8')).targets[mock.origin], { ratePerMinute: learned, burst: 1, stated: false, learnedAt: summary.finishedAt });
+    assert.match(
+      first.stdout,
+      new RegExp(
+        `Paced at ${learned.toLocaleString('en-US')} requests/min at the end, learned from the API's 429s \\(it stated no limit; --rate 100,000\\); the next run against it starts there\\.`,
+      ),
+    );
+    assert.deepEqual(JSON.parse(await readFile(join(dir, 'reports', PACE_FILE), 'utf8')).targets[mock.origin], {
+      ratePerMinute: learned,
+      burst: 1,
+      stated: false,
+      learnedAt: summary.finishedAt,
+    });
 
     const second = await apply('second');
     assert.equal(second.code, 0, second.stderr);
@@ -237,7 +281,25 @@ describe('circuit breaker', () => {
     after(() => mock.close());
     const dir = await tempDir();
     const run = await cli(
-      ['apply', '--yes', await csvOf(dir, rows), '--client', client, '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--concurrency', '1', '--max-staleness', '0', '--circuit-breaker', '3'],
+      [
+        'apply',
+        '--yes',
+        await csvOf(dir, rows),
+        '--client',
+        client,
+        '--base-url',
+        mock.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '0',
+        '--concurrency',
+        '1',
+        '--max-staleness',
+        '0',
+        '--circuit-breaker',
+        '3',
+      ],
       { cwd: dir },
     );
     assert.equal(run.code, 3, run.stderr);
@@ -250,7 +312,24 @@ describe('circuit breaker', () => {
     const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [503] } });
     const dir = await tempDir();
     const run = await cli(
-      ['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '1', '--retry-delay', '1', '--concurrency', '2', '--circuit-breaker', '3'],
+      [
+        'apply',
+        '--blind',
+        '--yes',
+        await csvOf(dir, rows),
+        '--base-url',
+        mock.origin,
+        '--rate',
+        '0',
+        '--retries',
+        '1',
+        '--retry-delay',
+        '1',
+        '--concurrency',
+        '2',
+        '--circuit-breaker',
+        '3',
+      ],
       { cwd: dir },
     );
     assert.equal(run.code, 3, run.stderr);
@@ -272,7 +351,10 @@ describe('circuit breaker', () => {
     assert.equal((await readLog(dir, 'circuit-breaker')).length, 1);
     assert.equal((await readCsvFile(join(await runFolder(dir), 'failed.csv'))).length, 20);
     // The one next step is the resume, which sends the failed rows again too: failed.csv is not offered beside it.
-    assert.match(run.stdout, /ti-credits apply --resume reports\/\S+ --yes\n {2}The resume sends again the \d rows that failed too; do not send failed\.csv as well\.\n/);
+    assert.match(
+      run.stdout,
+      /ti-credits apply --resume reports\/\S+ --yes\n {2}The resume sends again the \d rows that failed too; do not send failed\.csv as well\.\n/,
+    );
     assert.doesNotMatch(run.stdout, /ti-credits apply .*failed\.csv --base-url/);
   });
 
@@ -280,7 +362,10 @@ describe('circuit breaker', () => {
     const rows = ids(6);
     const mock = await mockWith(rows, { faults: { errorRate: 1, errorStatuses: [502] } });
     const dir = await tempDir();
-    const run = await cli(['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--circuit-breaker', '0'], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', await csvOf(dir, rows), '--base-url', mock.origin, '--rate', '0', '--retries', '0', '--circuit-breaker', '0'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr);
     assert.equal(mock.requests.length, 6);
     assert.deepEqual(new Set((await readReport(dir)).map((row) => row.outcome)), new Set(['failed']));

@@ -31,11 +31,24 @@ describe('a plan a person reads', () => {
       run.stdout,
       /\n {4}Earlier: 2 rows move an expiry earlier, so the credits expire sooner: line 6 \(Credit batch 5, 6b0d549b…\) 2027-12-31 18:59:59 → 2027-06-30 23:59:59; line 8 \(Credit batch 7, 90c192cf…\) 2027-09-30 19:59:59 → 2027-06-30 23:59:59\.\n/,
     );
-    assert.match(run.stdout, /\n {4}Revived: 1 row moves the expiry of a batch whose status is not active later, making its credits usable again: line 7 \(Credit batch 6, 8d116ece…\) expired 2026-09-30 19:59:59 → 2027-06-30 23:59:59\.\n/);
-    assert.match(run.stdout, /\n {2}Each change, old → new \(dates in America\/New_York\):\n {4}line 2 \(Credit batch 1, 6513270e…\): expiresOn 2027-03-31 19:59:59 → 2027-06-30 23:59:59\n/);
+    assert.match(
+      run.stdout,
+      /\n {4}Revived: 1 row moves the expiry of a batch whose status is not active later, making its credits usable again: line 7 \(Credit batch 6, 8d116ece…\) expired 2026-09-30 19:59:59 → 2027-06-30 23:59:59\.\n/,
+    );
+    assert.match(
+      run.stdout,
+      /\n {2}Each change, old → new \(dates in America\/New_York\):\n {4}line 2 \(Credit batch 1, 6513270e…\): expiresOn 2027-03-31 19:59:59 → 2027-06-30 23:59:59\n/,
+    );
     const listed = run.stdout.split('\n').filter((line) => /^ {4}line \d+ \(/.test(line));
-    assert.deepEqual(listed.map((line) => /^ {4}line (\d+)/.exec(line)?.[1]), ['2', '3', '4', '5', '6', '7', '8', '9'], 'one line per change, in file order');
-    assert.ok(listed.every((line) => !/:\d{2}\.\d{3}/.test(line)), 'no milliseconds in the listed dates');
+    assert.deepEqual(
+      listed.map((line) => /^ {4}line (\d+)/.exec(line)?.[1]),
+      ['2', '3', '4', '5', '6', '7', '8', '9'],
+      'one line per change, in file order',
+    );
+    assert.ok(
+      listed.every((line) => !/:\d{2}\.\d{3}/.test(line)),
+      'no milliseconds in the listed dates',
+    );
     const summary = await readSummary(dir);
     assert.deepEqual([summary.plan.changes.expiry.earlier, summary.plan.changes.revived.rows], [2, 1]);
   });

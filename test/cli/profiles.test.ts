@@ -22,7 +22,12 @@ async function setUp(config: (origin: string) => unknown, mockOptions: Parameter
 describe('profiles: precedence', () => {
   it('takes flags over the environment over the profile over the file over the defaults', async () => {
     const other = await startMock(ids(1));
-    const { mock, dir, csv } = await setUp((origin) => ({ rate: 100, burst: 7, timeout: 20_000, profiles: { sandbox: { baseUrl: origin, live: false, rate: 200, timeout: 25_000 } } }));
+    const { mock, dir, csv } = await setUp((origin) => ({
+      rate: 100,
+      burst: 7,
+      timeout: 20_000,
+      profiles: { sandbox: { baseUrl: origin, live: false, rate: 200, timeout: 25_000 } },
+    }));
     const dryRun = ['apply', '--blind', csv, '--dry-run'];
     // The only profile is the default: its rate beats the file's; the file's burst beats the default; the default retries stand.
     const profiled = await cli([...dryRun, '--out', 'a'], { cwd: dir });
@@ -45,18 +50,26 @@ describe('profiles: precedence', () => {
     const { mock, dir, csv } = await setUp((origin) => ({ profiles: { sandbox: { baseUrl: origin, live: false } } }));
     const run = await cli(['apply', '--blind', csv, '--dry-run'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`\\nPlan: update 1 credit batch on ${mock.origin.replaceAll('.', '\\.')} \\(profile sandbox\\) with a sandbox key \\(ti_test_…\\)\\.\\n`));
+    assert.match(
+      run.stdout,
+      new RegExp(`\\nPlan: update 1 credit batch on ${mock.origin.replaceAll('.', '\\.')} \\(profile sandbox\\) with a sandbox key \\(ti_test_…\\)\\.\\n`),
+    );
   });
 
   it('is chosen by --profile or TI_PROFILE when there are several, and refused when none is, or an unknown one', async () => {
     const sandbox = await startMock(ids(1));
-    const { mock, dir, csv } = await setUp((origin) => ({ profiles: { sandbox: { baseUrl: sandbox.origin, live: false }, staging: { baseUrl: origin, live: false } } }));
+    const { mock, dir, csv } = await setUp((origin) => ({
+      profiles: { sandbox: { baseUrl: sandbox.origin, live: false }, staging: { baseUrl: origin, live: false } },
+    }));
     const none = await cli(['apply', '--blind', csv, '--dry-run'], { cwd: dir });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /defines 2 profiles \("sandbox", "staging"\) and none was chosen\.\n {2}Choose one with --profile sandbox \(or TI_PROFILE\)/);
     const unknown = await cli(['apply', '--blind', csv, '--dry-run', '--profile', 'stagin'], { cwd: dir });
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /--profile names the profile "stagin", which .* does not define \(it defines "sandbox", "staging"\)\.\n {2}Did you mean "staging"\?/);
+    assert.match(
+      unknown.stderr,
+      /--profile names the profile "stagin", which .* does not define \(it defines "sandbox", "staging"\)\.\n {2}Did you mean "staging"\?/,
+    );
     assert.equal((await cli(['apply', '--blind', csv, '--dry-run', '--profile', 'staging', '--out', 'x'], { cwd: dir })).code, 0);
     assert.equal((await cli(['apply', '--blind', csv, '--dry-run', '--out', 'y'], { cwd: dir, env: { TI_API_KEY: KEY, TI_PROFILE: 'sandbox' } })).code, 0);
     assert.deepEqual([mock.requests.length, sandbox.requests.length], [1, 1]);
@@ -79,7 +92,11 @@ describe('profiles: precedence', () => {
 describe('profiles: a live target', () => {
   it('refuses a key for the wrong environment before any request: a sandbox key on a live profile, and the reverse', async () => {
     for (const [live, key, said] of [
-      [true, KEY, /The key from TI_API_KEY is a sandbox key \(ti_test_…\), but the profile "p" is a live one \(live: true\): a key for the wrong environment\. Nothing was sent\./],
+      [
+        true,
+        KEY,
+        /The key from TI_API_KEY is a sandbox key \(ti_test_…\), but the profile "p" is a live one \(live: true\): a key for the wrong environment\. Nothing was sent\./,
+      ],
       [false, LIVE_KEY, /The key from TI_API_KEY is a production key \(ti_live_…\), but the profile "p" is a sandbox one \(live: false\)/],
     ] as const) {
       const { mock, dir, csv } = await setUp((origin) => ({ profiles: { p: { baseUrl: origin, live } } }), { apiKeys: [KEY, LIVE_KEY] });
@@ -98,7 +115,10 @@ describe('profiles: a live target', () => {
     const env = { TI_API_KEY: LIVE_KEY };
     const bare = await cli(['apply', '--blind', '--yes', csv], { cwd: dir, env });
     assert.equal(bare.code, 2);
-    assert.match(bare.stderr, /Nothing was sent: the profile "live" is live, and --yes alone does not send to a live target\.\n {2}Add --confirm-instance 127\.0\.0\.1/);
+    assert.match(
+      bare.stderr,
+      /Nothing was sent: the profile "live" is live, and --yes alone does not send to a live target\.\n {2}Add --confirm-instance 127\.0\.0\.1/,
+    );
     const wrong = await cli(['apply', '--blind', '--yes', csv, '--confirm-instance', 'acme'], { cwd: dir, env });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--confirm-instance says "acme", but the target is http:\/\/127\.0\.0\.1:\d+ \("127\.0\.0\.1"\)/);
@@ -132,9 +152,15 @@ describe('profiles: a live target', () => {
   });
 
   it('at a terminal, asks for the instance name instead of y: the name sends, anything else sends nothing', async () => {
-    for (const [typed, code, balance] of [['y\r', 2, 100], ['127.0.0.1\r', 0, 5]] as const) {
+    for (const [typed, code, balance] of [
+      ['y\r', 2, 100],
+      ['127.0.0.1\r', 0, 5],
+    ] as const) {
       const { mock, dir, csv, id } = await setUp((origin) => ({ profiles: { live: { baseUrl: origin, live: true } } }), { apiKeys: [LIVE_KEY] });
-      const run = await inTerminal(['apply', '--blind', csv], dir, { env: { TI_API_KEY: LIVE_KEY, NO_COLOR: '1' }, cues: [{ when: /Type the instance name \(127\.0\.0\.1\) to send these changes: $/, then: () => typed }] });
+      const run = await inTerminal(['apply', '--blind', csv], dir, {
+        env: { TI_API_KEY: LIVE_KEY, NO_COLOR: '1' },
+        cues: [{ when: /Type the instance name \(127\.0\.0\.1\) to send these changes: $/, then: () => typed }],
+      });
       assert.equal(run.code, code, run.output);
       assert.match(run.output, /Plan: update 1 credit batch on http:\/\/127\.0\.0\.1:\d+ \(profile live\) with a production key \(ti_live_…\)\./);
       assert.doesNotMatch(run.output, /\[y\/N\]/);

@@ -21,7 +21,9 @@ const CLIENT = randomUUID();
 const QUESTION = /Send these changes\? \[y\/N\] $/;
 
 async function mockWith(batches: readonly Partial<CreditBatch>[]): Promise<MockApi> {
-  const mock = await startMockApi({ store: new CreditBatchStore(batches.map((batch) => ({ clientId: CLIENT, expiresOn: '2027-12-31T23:59:59.000Z', ...batch }))) });
+  const mock = await startMockApi({
+    store: new CreditBatchStore(batches.map((batch) => ({ clientId: CLIENT, expiresOn: '2027-12-31T23:59:59.000Z', ...batch }))),
+  });
   mocks.push(mock);
   return mock;
 }
@@ -70,7 +72,7 @@ describe('values read after the question', () => {
     );
   });
 
-  it('with --yes too, reads again after the plan, and records how old each row\'s values were when it was sent', async () => {
+  it("with --yes too, reads again after the plan, and records how old each row's values were when it was sent", async () => {
     const batches = Array.from({ length: 5 }, () => ({ id: randomUUID(), currentBalance: 100 }));
     const mock = await mockWith(batches);
     const dir = await tempDir();

@@ -21,8 +21,18 @@ after(() => Promise.all(mocks.map((mock) => mock.close())));
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
 
-async function world(balances: readonly number[], options: Omit<MockOptions, 'store'> = {}, ids = balances.map(() => randomUUID())): Promise<{ mock: MockApi; ids: string[] }> {
-  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({ id, clientId: CLIENT, creditAccountId: ACCOUNT, currentBalance: balances[index] ?? 0, expiresOn: '2027-12-31T23:59:59.000Z' }));
+async function world(
+  balances: readonly number[],
+  options: Omit<MockOptions, 'store'> = {},
+  ids = balances.map(() => randomUUID()),
+): Promise<{ mock: MockApi; ids: string[] }> {
+  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({
+    id,
+    clientId: CLIENT,
+    creditAccountId: ACCOUNT,
+    currentBalance: balances[index] ?? 0,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+  }));
   const mock = await startMockApi({ ...options, store: new CreditBatchStore(seed) });
   mocks.push(mock);
   return { mock, ids };
@@ -35,7 +45,8 @@ async function topUp(dir: string, ids: readonly string[], delta: number, name = 
 }
 
 const base = (mock: MockApi): string[] => ['--base-url', mock.origin, '--rate', '0', '--yes'];
-const summaryOf = async (folder: string): Promise<Record<string, any>> => JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as Record<string, any>;
+const summaryOf = async (folder: string): Promise<Record<string, any>> =>
+  JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as Record<string, any>;
 
 describe('reconciliation against the credit ledger', () => {
   it('finds exactly the redemption slipped between the read and the PUT, marks the row, and correction.csv gives it back', async () => {
@@ -62,12 +73,18 @@ describe('reconciliation against the credit ledger', () => {
         [afterwards, 'updated', ''],
       ],
     );
-    assert.match(report[0]?.error ?? '', /^overwrote what the credit ledger records between its read and its write \(debit .* of 7 at .*\); correction\.csv gives back -7$/);
+    assert.match(
+      report[0]?.error ?? '',
+      /^overwrote what the credit ledger records between its read and its write \(debit .* of 7 at .*\); correction\.csv gives back -7$/,
+    );
     assert.match(run.stdout, /Overwritten: 1 write set a balance over changes the credit ledger records between its read and its PUT, −7 credits in all/);
     assert.match(run.stdout, /To give them back:\n {2}ti-credits apply run\/correction\.csv --base-url /);
 
     const correction = await readCsvFile(join(dir, 'run', 'correction.csv'));
-    assert.deepEqual(correction.map((row) => [row.id, row.currentBalanceDelta]), [[slipped, '-7']]);
+    assert.deepEqual(
+      correction.map((row) => [row.id, row.currentBalanceDelta]),
+      [[slipped, '-7']],
+    );
     const given = await cli(['apply', join('run', 'correction.csv'), ...base(mock), '--out', 'given', '--no-reconcile'], { cwd: dir });
     assert.equal(given.code, 0, given.stderr + given.stdout);
     assert.deepEqual(
@@ -86,7 +103,10 @@ describe('reconciliation against the credit ledger', () => {
     assert.equal(summary.status, 'completed', 'a ledger it may not read does not stop a run that is done');
     assert.equal(summary.reconciliation.checked, null);
     assert.match(summary.reconciliation.reason, /403/);
-    assert.match(run.stdout, /Not reconciled against the credit ledger: .*403.*Nothing is claimed about what the writes overwrote; ti-credits verify run tries again\./s);
+    assert.match(
+      run.stdout,
+      /Not reconciled against the credit ledger: .*403.*Nothing is claimed about what the writes overwrote; ti-credits verify run tries again\./s,
+    );
     assert.equal(existsSync(join(dir, 'run', 'correction.csv')), false);
   });
 
@@ -101,6 +121,9 @@ describe('reconciliation against the credit ledger', () => {
     assert.equal(verified.code, 1, verified.stderr + verified.stdout);
     const found = JSON.parse(await readFile(join(dir, 'run', 'verify.json'), 'utf8'));
     assert.deepEqual([found.reconciliation.overwritten, found.reconciliation.credits], [2, -4]);
-    assert.deepEqual((await readCsvFile(join(dir, 'run', 'correction.csv'))).map((row) => row.currentBalanceDelta), ['-2', '-2']);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'run', 'correction.csv'))).map((row) => row.currentBalanceDelta),
+      ['-2', '-2'],
+    );
   });
 });

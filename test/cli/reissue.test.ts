@@ -45,7 +45,10 @@ describe('commands printed to finish a run', () => {
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance,Expires At\n${rows.map((id, index) => `${id},${500 + index},soon`).join('\n')}\n`, 'balances.csv');
     const options = ['--rate', '6000', '--burst', '7', '--concurrency', '2', '--timezone', 'Europe/Paris', '--extra-column', 'Expires At'];
-    const first = await cli(['apply', csv, '--base-url', mock.origin, ...options, '--blind', '--yes', '--out', 'run of monday'], { cwd: dir, shutdown: stop.signal });
+    const first = await cli(['apply', csv, '--base-url', mock.origin, ...options, '--blind', '--yes', '--out', 'run of monday'], {
+      cwd: dir,
+      shutdown: stop.signal,
+    });
     assert.equal(first.code, 130, first.stderr);
     const command = printedAfter(first.stdout, /^To continue where it stopped/);
     assert.equal(command, "ti-credits apply --resume 'run of monday' --yes");
@@ -54,11 +57,21 @@ describe('commands printed to finish a run', () => {
     const resumed = await paste(command, dir, { TI_API_KEY: KEY, TI_INSTANCE: 'elsewhere' });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /\n {2}\d+ rows at 6,000\/min: /);
-    assert.ok(rows.every((id) => requestsFor(mock, id).filter((request) => request.answer === 200).length === 1), 'a row was applied twice or never');
+    assert.ok(
+      rows.every((id) => requestsFor(mock, id).filter((request) => request.answer === 200).length === 1),
+      'a row was applied twice or never',
+    );
     const summary = await summaryIn(join(dir, 'run of monday'));
     assert.equal(summary.status, 'completed');
     assert.deepEqual(
-      [summary.options.ratePerMinute, summary.options.burst, summary.options.concurrency, summary.options.timezone, summary.options.extraColumns, summary.options.blind],
+      [
+        summary.options.ratePerMinute,
+        summary.options.burst,
+        summary.options.concurrency,
+        summary.options.timezone,
+        summary.options.extraColumns,
+        summary.options.blind,
+      ],
       [6000, 7, 2, 'Europe/Paris', ['Expires At'], true],
     );
   });
@@ -71,17 +84,39 @@ describe('commands printed to finish a run', () => {
     // Read before written: each row names its client, whose live values are read first.
     const client = (id: string): string => mock.store.get(id)?.clientId ?? '';
     const csv = await writeCsv(dir, `id,clientId,currentBalance,Expires At\n${known},${client(known)},5,soon\n${missing},${client(missing)},6,later\n`);
-    const first = await cli(['apply', csv, '--base-url', mock.origin, '--rate', '600', '--burst', '100', '--retries', '0', '--api-key-file', 'the key.txt', '--extra-column', 'Expires At', '--yes'], {
-      cwd: dir,
-      env: {},
-    });
+    const first = await cli(
+      [
+        'apply',
+        csv,
+        '--base-url',
+        mock.origin,
+        '--rate',
+        '600',
+        '--burst',
+        '100',
+        '--retries',
+        '0',
+        '--api-key-file',
+        'the key.txt',
+        '--extra-column',
+        'Expires At',
+        '--yes',
+      ],
+      {
+        cwd: dir,
+        env: {},
+      },
+    );
     assert.equal(first.code, 1, first.stderr);
     const command = printedAfter(first.stdout, /^Rows not updated: /);
     assert.match(command, / --rate 600 --burst 100 --retries 0 .*--extra-column 'Expires At' --yes$/);
 
     const again = await paste(command, dir, {});
     assert.equal(again.code, 0, again.stderr + again.stdout);
-    assert.deepEqual(requestsFor(mock, missing).map((request) => request.answer), [503, 200]);
+    assert.deepEqual(
+      requestsFor(mock, missing).map((request) => request.answer),
+      [503, 200],
+    );
     assert.equal(mock.store.get(missing)?.currentBalance, 6);
   });
 });

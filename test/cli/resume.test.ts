@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { MockApi } from '../../src/mock/server.js';
-import { RESENT_NOTE } from '../../src/report/recorded-report.js';
+import { RESENT_NOTE } from '../../src/report/resent-note.js';
 import { cli, ids, mockStarter, readCsvFile, requestsFor, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
 const mockWith = mockStarter();
@@ -25,7 +25,11 @@ async function recordsIn(folder: string): Promise<Record<string, string>[]> {
  * A mock holding `rows`, a CSV in a new folder setting each row's balance, and
  * the `apply` arguments that send it (unpaced, plus `flags`) into `<dir>/run`.
  */
-async function balanceRun(rows: readonly string[], mockOptions: Parameters<typeof mockWith>[1], flags: readonly string[]): Promise<{ mock: MockApi; dir: string; csv: string; folder: string; args: string[] }> {
+async function balanceRun(
+  rows: readonly string[],
+  mockOptions: Parameters<typeof mockWith>[1],
+  flags: readonly string[],
+): Promise<{ mock: MockApi; dir: string; csv: string; folder: string; args: string[] }> {
   const mock = await mockWith(rows, mockOptions);
   const dir = await tempDir();
   const csv = await balancesCsv(dir, rows);
@@ -42,13 +46,20 @@ describe('resume', () => {
   it('declined, counts the rows the earlier sessions updated as updated, not as skipped', async () => {
     const rows = ids(6);
     const failing = rows.slice(4);
-    const { mock, dir, folder, args } = await balanceRun(rows, { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } }, ['--retries', '0']);
+    const { mock, dir, folder, args } = await balanceRun(
+      rows,
+      { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } },
+      ['--retries', '0'],
+    );
     const first = await cli([...args, '--out', folder], { cwd: dir });
     assert.equal(first.code, 1, first.stderr);
     // Without --yes and with no terminal to ask on, the resume sends nothing.
     const declined = await cli(['apply', '--resume', folder, '--base-url', mock.origin], { cwd: dir });
     assert.equal(declined.code, 2, declined.stderr + declined.stdout);
-    assert.match(declined.stdout, /^Nothing was sent; the report lists the 2 rows it would have sent as skipped \(4 rows were updated by the run's earlier sessions\)\./);
+    assert.match(
+      declined.stdout,
+      /^Nothing was sent; the report lists the 2 rows it would have sent as skipped \(4 rows were updated by the run's earlier sessions\)\./,
+    );
     const summary = await summaryOf(folder);
     assert.deepEqual([summary.rows.updated, summary.rows.skipped], [4, 2]);
   });
@@ -65,7 +76,12 @@ describe('resume', () => {
     const before = await recordsIn(folder);
     const updatedBefore = new Set(before.filter((row) => row.outcome === 'updated').map((row) => row.id));
     // Handed to the API before the kill: journalled in sent.log before their first request (which may still have been on its way to the mock).
-    const journalled = new Set((await readFile(join(folder, 'sent.log'), 'utf8')).split('\n').filter((line) => /^\d+$/.test(line)).map((line) => rows[Number(line) - 2]));
+    const journalled = new Set(
+      (await readFile(join(folder, 'sent.log'), 'utf8'))
+        .split('\n')
+        .filter((line) => /^\d+$/.test(line))
+        .map((line) => rows[Number(line) - 2]),
+    );
     assert.ok(updatedBefore.size > 0 && updatedBefore.size < 40, `${updatedBefore.size} rows recorded before the kill`);
 
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
@@ -77,13 +93,20 @@ describe('resume', () => {
       rows.map((_, index) => 1000 + index),
     );
     const report = (await readCsvFile(join(folder, 'report.csv'))).sort((a, b) => Number(a.line) - Number(b.line));
-    assert.deepEqual(report.map((row) => row.line), rows.map((_, index) => String(index + 2)));
+    assert.deepEqual(
+      report.map((row) => row.line),
+      rows.map((_, index) => String(index + 2)),
+    );
     assert.ok(report.every((row) => row.outcome === 'updated'));
     const flagged = new Set(report.filter((row) => row.error?.startsWith(RESENT_NOTE)).map((row) => row.id));
     for (const id of rows) {
       if (requestsFor(mock, id).length > 1) assert.ok(flagged.has(id), `row ${id} was sent twice but not flagged`);
     }
-    for (const id of flagged) assert.ok(journalled.has(id ?? '') && !updatedBefore.has(id ?? ''), `row ${id} flagged, though never handed to the API before the kill, or recorded updated`);
+    for (const id of flagged)
+      assert.ok(
+        journalled.has(id ?? '') && !updatedBefore.has(id ?? ''),
+        `row ${id} flagged, though never handed to the API before the kill, or recorded updated`,
+      );
     const summary = await summaryOf(folder);
     assert.deepEqual([summary.status, summary.rows.total, summary.rows.updated], ['completed', 40, 40]);
     assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
@@ -91,7 +114,7 @@ describe('resume', () => {
     assert.ok(attempts >= mock.requests.length, `the report counts ${attempts} requests, the mock saw ${mock.requests.length}`);
   });
 
-  it('after kill -9, counts the killed session\'s requests in summary.json from its last checkpoint', async () => {
+  it("after kill -9, counts the killed session's requests in summary.json from its last checkpoint", async () => {
     const rows = ids(60);
     const { mock, dir, folder, args } = await balanceRun(rows, { faults: { latencyMs: 100 } }, ['--concurrency', '2']);
     let checkpoint: Record<string, any> | undefined;
@@ -130,8 +153,14 @@ describe('resume', () => {
 
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.ok(rows.every((id) => requestsFor(mock, id).length === 1), 'a row was sent twice');
-    assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), rows.map((_, index) => 1000 + index));
+    assert.ok(
+      rows.every((id) => requestsFor(mock, id).length === 1),
+      'a row was sent twice',
+    );
+    assert.deepEqual(
+      rows.map((id) => mock.store.get(id)?.currentBalance),
+      rows.map((_, index) => 1000 + index),
+    );
     const report = await readCsvFile(join(folder, 'report.csv'));
     assert.equal(report.length, 30);
     assert.ok(report.every((row) => row.outcome === 'updated' && row.error === '' && row.attempts === '1'));
@@ -145,13 +174,19 @@ describe('resume', () => {
     assert.equal((await cli([...args, '--out', folder], { cwd: dir })).code, 1);
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual([a, b, c].map((id) => requestsFor(mock, id).map((request) => request.answer)), [[200], [503, 200], [200]]);
+    assert.deepEqual(
+      [a, b, c].map((id) => requestsFor(mock, id).map((request) => request.answer)),
+      [[200], [503, 200], [200]],
+    );
     const report = await readCsvFile(join(folder, 'report.csv'));
-    assert.deepEqual(report.map((row) => [row.id, row.outcome, row.attempts, row.error]), [
-      [a, 'updated', '1', ''],
-      [b, 'updated', '2', ''],
-      [c, 'updated', '1', ''],
-    ]);
+    assert.deepEqual(
+      report.map((row) => [row.id, row.outcome, row.attempts, row.error]),
+      [
+        [a, 'updated', '1', ''],
+        [b, 'updated', '2', ''],
+        [c, 'updated', '1', ''],
+      ],
+    );
     assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
     const summary = await summaryOf(folder);
     assert.equal(summary.requests.sent, 4);
@@ -180,13 +215,19 @@ describe('resume', () => {
     await writeFile(path, text.slice(0, text.length - 20));
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(rows.map((id) => requestsFor(mock, id).length), [1, 1, 2]);
+    assert.deepEqual(
+      rows.map((id) => requestsFor(mock, id).length),
+      [1, 1, 2],
+    );
     const report = await readCsvFile(path);
-    assert.deepEqual(report.map((row) => [row.outcome, row.attempts, row.error?.startsWith(RESENT_NOTE) === true]), [
-      ['updated', '1', false],
-      ['updated', '1', false],
-      ['updated', '2', true],
-    ]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.attempts, row.error?.startsWith(RESENT_NOTE) === true]),
+      [
+        ['updated', '1', false],
+        ['updated', '1', false],
+        ['updated', '2', true],
+      ],
+    );
   });
 
   it('refuses a changed file, another target, a folder that holds no run, and leaves the folder as it was', async () => {

@@ -38,24 +38,42 @@ describe('ti-credits rollover', () => {
   it('moves every batch expiring within the days to the end of --to, never one earlier, and applies end to end', async () => {
     const mock = await sample();
     const dir = await tempDir();
-    const run = await cli(['rollover', '--all-clients', '--expiring-between', '2027-01-01', '2027-06-30', '--to', '2027-03-31', ...NY, ...base(mock), '--out', 'q'], { cwd: dir });
+    const run = await cli(
+      ['rollover', '--all-clients', '--expiring-between', '2027-01-01', '2027-06-30', '--to', '2027-03-31', ...NY, ...base(mock), '--out', 'q'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const rows = await readCsvFile(join(dir, 'q', 'rollover.csv'));
     assert.deepEqual(Object.keys(rows[0] ?? {}), ['id', 'clientId', 'name', 'expiresOn', 'before.name', 'before.expiresOn']);
     assert.deepEqual(rows.map((row) => [row.id, row.expiresOn]).sort(), [ids.b1, ids.b8, ids.b10, ids.b12].map((id) => [id, END_OF_Q1]).sort());
     for (const row of rows) assert.deepEqual([row.name, row['before.expiresOn']], [row['before.name'], mock.store.get(row.id ?? '')?.expiresOn]);
     // 2027-06-30 in New York is after the --to day: those two are listed, never moved earlier.
-    assert.deepEqual((await readCsvFile(join(dir, 'q', 'left-out.csv'))).map((row) => [row.id, row.reason]).sort(), [[ids.b3, 'earlier'], [ids.b11, 'earlier']].sort());
-    assert.match(run.stdout, /^Rollover: 4 credit batches of 3 clients expiring from 2027-01-01 to 2027-06-30 \(America\/New_York\) move to the end of 2027-03-31: 2027-03-31 23:59:59 America\/New_York \(2027-04-01T03:59:59\.999Z\)\.\n/);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'q', 'left-out.csv'))).map((row) => [row.id, row.reason]).sort(),
+      [
+        [ids.b3, 'earlier'],
+        [ids.b11, 'earlier'],
+      ].sort(),
+    );
+    assert.match(
+      run.stdout,
+      /^Rollover: 4 credit batches of 3 clients expiring from 2027-01-01 to 2027-06-30 \(America\/New_York\) move to the end of 2027-03-31: 2027-03-31 23:59:59 America\/New_York \(2027-04-01T03:59:59\.999Z\)\.\n/,
+    );
     assert.match(run.stdout, /\n {2}Acme Corp \(1ff579ba…\): 2 batches, expiring 2027-03-31 19:59:59 → 2027-03-31 23:59:59\n/);
-    assert.match(run.stdout, /\n {2}Left out, not moved: 2 batches already expiring later \(a rollover never moves an expiry earlier\)\.\n {4}Globex \(3f82bdfb…\): Credit batch 3 \(9531985d…\) expires 2027-06-30 19:59:59, later already\n/);
+    assert.match(
+      run.stdout,
+      /\n {2}Left out, not moved: 2 batches already expiring later \(a rollover never moves an expiry earlier\)\.\n {4}Globex \(3f82bdfb…\): Credit batch 3 \(9531985d…\) expires 2027-06-30 19:59:59, later already\n/,
+    );
     assert.match(run.stdout, /\nNext, .*\n {2}ti-credits plan q\/rollover\.csv --base-url http:\/\/127\.0\.0\.1:\d+ --timezone America\/New_York\n$/);
     assert.equal(mock.requests.filter((request) => request.method !== 'GET').length, 0, 'rollover sends nothing');
 
     const applied = await cli(['apply', join(dir, 'q', 'rollover.csv'), ...base(mock), '--yes'], { cwd: dir });
     assert.equal(applied.code, 0, applied.stderr);
     assert.deepEqual(
-      mock.requests.filter((request) => request.method === 'PUT').map((request) => [request.id, request.body]).sort(),
+      mock.requests
+        .filter((request) => request.method === 'PUT')
+        .map((request) => [request.id, request.body])
+        .sort(),
       [ids.b1, ids.b8, ids.b10, ids.b12].map((id) => [id, { expiresOn: END_OF_Q1 }]).sort(),
       'only the expiry is sent: the name column renames nothing',
     );
@@ -70,8 +88,14 @@ describe('ti-credits rollover', () => {
     const run = await cli([...args, '--out', 'active'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual((await readCsvFile(join(dir, 'active', 'rollover.csv'))).map((row) => row.id).sort(), [ids.b2, ids.b4].sort());
-    assert.deepEqual((await readCsvFile(join(dir, 'active', 'left-out.csv'))).map((row) => [row.id, row.status, row.reason]), [[ids.b6, 'expired', 'inactive']]);
-    assert.match(run.stdout, /Left out, not moved: 1 batch whose status is not active \(--include-inactive moves it too\)\.\n {4}Globex \(3f82bdfb…\): Credit batch 6 \(8d116ece…\) expires 2026-09-30 19:59:59, status expired\n/);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'active', 'left-out.csv'))).map((row) => [row.id, row.status, row.reason]),
+      [[ids.b6, 'expired', 'inactive']],
+    );
+    assert.match(
+      run.stdout,
+      /Left out, not moved: 1 batch whose status is not active \(--include-inactive moves it too\)\.\n {4}Globex \(3f82bdfb…\): Credit batch 6 \(8d116ece…\) expires 2026-09-30 19:59:59, status expired\n/,
+    );
 
     const all = await cli([...args, '--include-inactive', '--out', 'all', '--json'], { cwd: dir });
     assert.equal(all.code, 0, all.stderr);
@@ -84,7 +108,10 @@ describe('ti-credits rollover', () => {
   it('names the clients from the list when it can read it; without, by id; --all-clients needs it', async () => {
     const mock = await sample({ forbiddenRoutes: ['clients'] });
     const dir = await tempDir();
-    const named = await cli(['rollover', '--client', '1ff579ba-d7b9-4914-b61f-513a828fcdbb', '--expiring-between', '2026-07-01', '2026-12-31', '--to', '2027-03-31', ...base(mock)], { cwd: dir });
+    const named = await cli(
+      ['rollover', '--client', '1ff579ba-d7b9-4914-b61f-513a828fcdbb', '--expiring-between', '2026-07-01', '2026-12-31', '--to', '2027-03-31', ...base(mock)],
+      { cwd: dir },
+    );
     assert.equal(named.code, 0, named.stderr);
     assert.match(named.stdout, /\n {2}1ff579ba-d7b9-4914-b61f-513a828fcdbb: 1 batch, expiring 2026-12-31 23:59:59 → 2027-03-31 23:59:59\n/);
     const all = await cli(['rollover', '--all-clients', '--expiring-between', '2026-07-01', '2026-12-31', '--to', '2027-03-31', ...base(mock)], { cwd: dir });

@@ -25,7 +25,11 @@ describe('the codes of row problems in report.csv and failed.csv', () => {
     );
     const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 2, run.stderr);
-    assert.deepEqual(mock.requests.filter((request) => request.method === 'PUT'), [], 'nothing sent');
+    assert.deepEqual(
+      mock.requests.filter((request) => request.method === 'PUT'),
+      [],
+      'nothing sent',
+    );
 
     const report = await readReport(dir);
     assert.deepEqual(
@@ -61,7 +65,7 @@ describe('the codes of row problems in report.csv and failed.csv', () => {
     const rerun = await cli(['validate', join(folder, 'failed.csv')], { cwd: again });
     assert.equal(rerun.code, 2, rerun.stderr);
     const second = await readReport(again);
-    assert.equal(Object.keys(second[0] ?? {}).filter((name) => name === 'code').length, 1, 'one code column, the run\'s own');
+    assert.equal(Object.keys(second[0] ?? {}).filter((name) => name === 'code').length, 1, "one code column, the run's own");
     assert.deepEqual(
       second.map((row) => [row.line, row.outcome, row.code]),
       [
@@ -73,7 +77,7 @@ describe('the codes of row problems in report.csv and failed.csv', () => {
     );
   });
 
-  it('gives a row the API refused its error\'s code, and an updated row none', async () => {
+  it("gives a row the API refused its error's code, and an updated row none", async () => {
     const [a, missing] = ids(2) as [string, string];
     const mock = await mockWith([a]);
     const dir = await tempDir();
@@ -81,7 +85,13 @@ describe('the codes of row problems in report.csv and failed.csv', () => {
     const run = await cli(['apply', '--blind', '--yes', csv, ...fast(mock)], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.outcome, row.httpStatus]), [['updated', '200'], ['failed', '404']]);
+    assert.deepEqual(
+      report.map((row) => [row.outcome, row.httpStatus]),
+      [
+        ['updated', '200'],
+        ['failed', '404'],
+      ],
+    );
     assert.equal(report[0]?.code, '');
     assert.match(report[1]?.code ?? '', /^TIC-[A-Z0-9]+(-[A-Z0-9]+)*$/);
     const [failed] = await readCsvFile(join(await runFolder(dir), 'failed.csv'));

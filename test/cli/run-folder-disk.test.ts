@@ -24,30 +24,43 @@ const FAST = ['--blind', '--yes', '--rate', '1000000', '--burst', '100'];
 /** The lines sent.log journals (its entries, a cut last line left out). */
 async function journalled(folder: string): Promise<Set<number>> {
   const text = await readFile(join(folder, 'sent.log'), 'utf8');
-  return new Set(text.split('\n').slice(0, -1).filter((line) => /^\d+$/.test(line)).map(Number));
+  return new Set(
+    text
+      .split('\n')
+      .slice(0, -1)
+      .filter((line) => /^\d+$/.test(line))
+      .map(Number),
+  );
 }
 
 describe('a run folder that cannot be written', () => {
-  it('refuses at once an --out where the system shows its state rather than keeping files, a link to one included', { timeout: 30_000, skip: process.platform !== 'linux' }, async () => {
-    const cwd = await tempDir();
-    const input = await writeCsv(cwd, balances(ids(1)));
-    symlinkSync('/proc/self', join(cwd, 'looks-ordinary'));
-    for (const [out, under] of [
-      ['/proc/1/xx', '/proc'],
-      ['/sys/kernel/ti-credits', '/sys'],
-      ['/dev/ti-credits/run', '/dev'],
-      [join(cwd, 'looks-ordinary', 'run'), '/proc'],
-    ] as const) {
-      const run = await cli(['validate', input, '--out', out], { cwd });
-      assert.equal(run.code, 2, run.stderr);
-      assert.equal(run.stderr.split('\n')[0], `error: cannot create the report folder ${out}: it lies under ${under}, where the system shows its state rather than keeping files; nothing was sent.`);
-    }
-    const file = join(cwd, 'a-file');
-    writeFileSync(file, '');
-    const underFile = await cli(['validate', input, '--out', join(file, 'run')], { cwd });
-    assert.equal(underFile.code, 2, underFile.stderr);
-    assert.match(underFile.stderr, /--out .*a-file\/run cannot be used: ENOTDIR/);
-  });
+  it(
+    'refuses at once an --out where the system shows its state rather than keeping files, a link to one included',
+    { timeout: 30_000, skip: process.platform !== 'linux' },
+    async () => {
+      const cwd = await tempDir();
+      const input = await writeCsv(cwd, balances(ids(1)));
+      symlinkSync('/proc/self', join(cwd, 'looks-ordinary'));
+      for (const [out, under] of [
+        ['/proc/1/xx', '/proc'],
+        ['/sys/kernel/ti-credits', '/sys'],
+        ['/dev/ti-credits/run', '/dev'],
+        [join(cwd, 'looks-ordinary', 'run'), '/proc'],
+      ] as const) {
+        const run = await cli(['validate', input, '--out', out], { cwd });
+        assert.equal(run.code, 2, run.stderr);
+        assert.equal(
+          run.stderr.split('\n')[0],
+          `error: cannot create the report folder ${out}: it lies under ${under}, where the system shows its state rather than keeping files; nothing was sent.`,
+        );
+      }
+      const file = join(cwd, 'a-file');
+      writeFileSync(file, '');
+      const underFile = await cli(['validate', input, '--out', join(file, 'run')], { cwd });
+      assert.equal(underFile.code, 2, underFile.stderr);
+      assert.match(underFile.stderr, /--out .*a-file\/run cannot be used: ENOTDIR/);
+    },
+  );
 
   it('refuses a read-only --out in one sentence, exit 2, before anything is sent (apply and validate)', async (t) => {
     const disk = await readOnlyFolder();
@@ -59,7 +72,10 @@ describe('a run folder that cannot be written', () => {
       const input = await writeCsv(cwd, balances(rowIds));
       const apply = await disk.spawn(['apply', input, '--base-url', mock.origin, '--out', disk.dir, ...FAST], cwd);
       assert.equal(apply.code, 2, apply.stderr);
-      assert.match(apply.stderr, /^error: The run folder .* cannot be written: (its file system is read-only \(EROFS\)|permission to write there is denied \(EACCES\)); nothing was sent\.\n/);
+      assert.match(
+        apply.stderr,
+        /^error: The run folder .* cannot be written: (its file system is read-only \(EROFS\)|permission to write there is denied \(EACCES\)); nothing was sent\.\n/,
+      );
       assert.doesNotMatch(apply.stderr, /internal error|\n\s+at /);
       assert.equal(mock.requests.length, 0);
       const validate = await disk.spawn(['validate', input, '--out', disk.dir], cwd);
@@ -69,7 +85,10 @@ describe('a run folder that cannot be written', () => {
       // A folder to create under it: the cause is that nothing can be created there, not a missing parent.
       const nested = await disk.spawn(['validate', input, '--out', join(disk.dir, 'a', 'b')], cwd);
       assert.equal(nested.code, 2, nested.stderr);
-      assert.match(nested.stderr, /cannot create the report folder .*: (its file system is read-only \(EROFS\)|permission to write there is denied \(EACCES\)); nothing was sent\./);
+      assert.match(
+        nested.stderr,
+        /cannot create the report folder .*: (its file system is read-only \(EROFS\)|permission to write there is denied \(EACCES\)); nothing was sent\./,
+      );
       assert.doesNotMatch(nested.stderr, /ENOENT/);
     } finally {
       await disk.close();
@@ -86,7 +105,10 @@ describe('a run folder that cannot be written', () => {
       const input = await writeCsv(cwd, balances(rowIds));
       const full = await disk.spawn(['apply', input, '--base-url', mock.origin, '--out', disk.dir, ...FAST], cwd);
       assert.equal(full.code, 74, full.stderr);
-      assert.match(full.stderr, /\nerror: The run folder .* could not be written: no space is left on its disk \(ENOSPC\)\. The run stopped at the first failed write/);
+      assert.match(
+        full.stderr,
+        /\nerror: The run folder .* could not be written: no space is left on its disk \(ENOSPC\)\. The run stopped at the first failed write/,
+      );
       assert.match(full.stdout, /ti-credits apply --resume \S+\/disk\/run --yes/);
       const puts = mock.requests.filter((request) => request.method === 'PUT');
       assert.ok(puts.length > 0 && puts.length < rowIds.length, `${puts.length} rows sent`);
@@ -97,7 +119,10 @@ describe('a run folder that cannot be written', () => {
       const resumed = await disk.spawn(['apply', '--resume', disk.dir, '--yes'], cwd);
       assert.equal(resumed.code, 0, resumed.stderr);
       const report = await readCsvFile(join(disk.dir, 'report.csv'));
-      assert.deepEqual(report.map((row) => Number(row.line)).sort((a, b) => a - b), rowIds.map((_, index) => index + 2));
+      assert.deepEqual(
+        report.map((row) => Number(row.line)).sort((a, b) => a - b),
+        rowIds.map((_, index) => index + 2),
+      );
       assert.ok(report.every((row) => row.outcome === 'updated'));
       rowIds.forEach((id, index) => assert.equal(mock.store.get(id)?.currentBalance, 1000 + index));
       const summary = JSON.parse(await readFile(join(disk.dir, 'summary.json'), 'utf8')) as { status: string };
@@ -143,13 +168,17 @@ describe('a run folder that cannot be written', () => {
         resolve();
       });
     });
-    const run = await disk.spawn(['apply', input, '--base-url', api.origin, '--out', disk.dir, '--concurrency', '1', '--timeout', '600000', ...FAST], cwd, (child) => {
-      // Signals do not queue: the second is sent once the first has been taken (the run says it is stopping).
-      child.stderr?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Stopping:')) child.kill('SIGTERM');
-      });
-      void seen.then(() => child.kill('SIGTERM'));
-    });
+    const run = await disk.spawn(
+      ['apply', input, '--base-url', api.origin, '--out', disk.dir, '--concurrency', '1', '--timeout', '600000', ...FAST],
+      cwd,
+      (child) => {
+        // Signals do not queue: the second is sent once the first has been taken (the run says it is stopping).
+        child.stderr?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('Stopping:')) child.kill('SIGTERM');
+        });
+        void seen.then(() => child.kill('SIGTERM'));
+      },
+    );
     assert.equal(run.signal, null);
     // The second signal abandons the request in flight; the run ends as what stopped it first, the disk (74).
     assert.equal(run.code, 74, run.stderr);

@@ -21,8 +21,19 @@ after(() => Promise.all(mocks.map((mock) => mock.close())));
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
 
-async function world(balances: readonly number[], options: Omit<MockOptions, 'store'> = {}, ids = balances.map(() => randomUUID())): Promise<{ mock: MockApi; ids: string[] }> {
-  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({ id, clientId: CLIENT, creditAccountId: ACCOUNT, name: `Batch ${index}`, currentBalance: balances[index] ?? 0, expiresOn: '2027-12-31T23:59:59.000Z' }));
+async function world(
+  balances: readonly number[],
+  options: Omit<MockOptions, 'store'> = {},
+  ids = balances.map(() => randomUUID()),
+): Promise<{ mock: MockApi; ids: string[] }> {
+  const seed: Partial<CreditBatch>[] = ids.map((id, index) => ({
+    id,
+    clientId: CLIENT,
+    creditAccountId: ACCOUNT,
+    name: `Batch ${index}`,
+    currentBalance: balances[index] ?? 0,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+  }));
   const mock = await startMockApi({ ...options, store: new CreditBatchStore(seed) });
   mocks.push(mock);
   return { mock, ids };
@@ -63,7 +74,12 @@ describe('a delta is applied once', () => {
     assert.equal(second.code, 2);
     assert.equal(mock.requests.length, requests, 'nothing was read or sent');
     assert.deepEqual(await folders(dir), [earlier]);
-    assert.match(second.stderr, new RegExp(`already applied to ${mock.origin.replace(/[.]/g, '\\.')} by run ${earlier} on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC \\(2 rows updated, net \\+20 credits, completed\\)`));
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `already applied to ${mock.origin.replace(/[.]/g, '\\.')} by run ${earlier} on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC \\(2 rows updated, net \\+20 credits, completed\\)`,
+      ),
+    );
     assert.match(second.stderr, /--again "<reason>"/);
     assert.deepEqual(balances(mock, ids), [110, 210]);
     const empty = await cli(['apply', file, ...base(mock), '--again', ' '], { cwd: dir });
@@ -79,7 +95,12 @@ describe('a delta is applied once', () => {
     // A dry run is not refused: its plan says what applying it again would do.
     const dry = await cli(['apply', file, ...base(mock), '--dry-run'], { cwd: dir });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, new RegExp(`This file was applied by run ${earlier} on .* \\(2 rows updated\\); its deltas applied again add to those balances a second time \\(apply refuses it without --again\\)\\.`));
+    assert.match(
+      dry.stdout,
+      new RegExp(
+        `This file was applied by run ${earlier} on .* \\(2 rows updated\\); its deltas applied again add to those balances a second time \\(apply refuses it without --again\\)\\.`,
+      ),
+    );
     // A plan of it carries the word to whoever approves it, in plan.json and plan.html.
     const planned = await cli(['plan', file, ...base(mock).filter((arg) => arg !== '--yes'), '--out', 'the-plan'], { cwd: dir });
     assert.equal(planned.code, 1, planned.stderr);
@@ -146,7 +167,20 @@ describe('runs', () => {
     assert.equal(first.id, 'first');
     assert.match(undo.id, /^\d{8}T\d{6}Z-undo$/);
     assert.ok(undo.startedAt >= first.startedAt);
-    assert.deepEqual(Object.keys(first), ['id', 'command', 'status', 'instance', 'startedAt', 'finishedAt', 'operator', 'input', 'planId', 'approvedBy', 'counts', 'balance']);
+    assert.deepEqual(Object.keys(first), [
+      'id',
+      'command',
+      'status',
+      'instance',
+      'startedAt',
+      'finishedAt',
+      'operator',
+      'input',
+      'planId',
+      'approvedBy',
+      'counts',
+      'balance',
+    ]);
     for (const run of runs) {
       assert.deepEqual([run.command, run.status, run.instance, run.planId, run.approvedBy], ['apply', 'completed', mock.origin, null, null]);
       assert.deepEqual(run.counts, { updated: 3, unchanged: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0 });
@@ -161,7 +195,10 @@ describe('runs', () => {
     const table = await cli(['runs'], { cwd: dir, env: { COLUMNS: '80' } });
     assert.equal(table.code, 0);
     const lines = table.stdout.trimEnd().split('\n');
-    assert.ok(lines.every((line) => line.length <= 80), table.stdout);
+    assert.ok(
+      lines.every((line) => line.length <= 80),
+      table.stdout,
+    );
     assert.match(lines[1] ?? '', /-undo +apply +completed +3 +−75$/);
     assert.match(lines[2] ?? '', /first +apply +completed +3 +\+75$/);
     const filtered = await runsJson(dir, '--status', 'completed', '--instance', mock.origin, '--since', first.startedAt.slice(0, 10));
@@ -192,12 +229,18 @@ describe('runs', () => {
     const dir = await tempDir();
     const one = await deltas(dir, ids.slice(0, 2), 1, 'one.csv');
     const two = await deltas(dir, ids.slice(2), 2, 'two.csv');
-    const [a, b] = await Promise.all([spawnCli(['apply', one, ...base(mock), '--out', 'reports/one'], dir), spawnCli(['apply', two, ...base(mock), '--out', 'reports/two'], dir)]);
+    const [a, b] = await Promise.all([
+      spawnCli(['apply', one, ...base(mock), '--out', 'reports/one'], dir),
+      spawnCli(['apply', two, ...base(mock), '--out', 'reports/two'], dir),
+    ]);
     assert.deepEqual([a.code, b.code], [0, 0], a.stderr + b.stderr);
     const runs = await runsJson(dir);
     assert.deepEqual(runs.map((run) => run.id).sort(), ['one', 'two']);
     assert.ok(runs.every((run) => run.status === 'completed' && run.counts.updated === 2));
-    assert.deepEqual(runs.map((run) => [run.id, run.balance.net]).sort(), [['one', 2], ['two', 4]]);
+    assert.deepEqual(runs.map((run) => [run.id, run.balance.net]).sort(), [
+      ['one', 2],
+      ['two', 4],
+    ]);
     const lines = (await readFile(join(dir, 'reports', 'ledger.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
     assert.equal(lines.length, 4, 'a start and an end each, every line whole');
     for (const line of lines) JSON.parse(line);
@@ -241,22 +284,40 @@ describe('runs export', () => {
     assert.equal(exported.code, 0, exported.stderr);
     assert.match(exported.stdout, /^Audit: 9 fields changed by 3 runs, balances net -?[+−]?\d+, which ties out with the runs recorded\.\nFile: audit\.csv\n$/);
     const audit = await readCsvFile(join(dir, 'audit.csv'));
-    assert.deepEqual(Object.keys(audit[0] ?? {}), ['run', 'timeWritten', 'operator', 'approver', 'instance', 'client', 'batchId', 'batchName', 'field', 'old', 'new']);
+    assert.deepEqual(Object.keys(audit[0] ?? {}), [
+      'run',
+      'timeWritten',
+      'operator',
+      'approver',
+      'instance',
+      'client',
+      'batchId',
+      'batchName',
+      'field',
+      'old',
+      'new',
+    ]);
     const ledger = await runsJson(dir);
     for (const run of ['a', 'b', 'c']) {
       const report = (await readCsvFile(join(dir, 'reports', run, 'report.csv'))).filter((row) => row.outcome === 'updated');
       const rows = audit.filter((row) => row.run === run);
-      const fields = report.flatMap((row) => Object.entries(JSON.parse(row.sent ?? '{}') as Record<string, unknown>).map(([field, value]) => [row.id, field, String(row[`baseline.${field}`]), String(value)]));
-      assert.deepEqual(
-        rows.map((row) => [row.batchId, row.field, row.old, row.new]).sort(),
-        fields.sort(),
-        `run ${run}`,
+      const fields = report.flatMap((row) =>
+        Object.entries(JSON.parse(row.sent ?? '{}') as Record<string, unknown>).map(([field, value]) => [
+          row.id,
+          field,
+          String(row[`baseline.${field}`]),
+          String(value),
+        ]),
       );
+      assert.deepEqual(rows.map((row) => [row.batchId, row.field, row.old, row.new]).sort(), fields.sort(), `run ${run}`);
       const net = rows.filter((row) => row.field === 'currentBalance').reduce((sum, row) => sum + Number(row.new) - Number(row.old), 0);
       assert.equal(net, ledger.find((entry) => entry.id === run)?.balance.net, `run ${run}: the audit's net is the ledger's`);
       assert.ok(rows.every((row) => row.instance === mock.origin && row.client === CLIENT && /^\d{4}-\d{2}-\d{2}T/.test(row.timeWritten ?? '')));
     }
-    assert.deepEqual(audit.filter((row) => row.field === 'name').map((row) => [row.run, row.old, row.new, row.batchName]), [['a', 'Batch 0', 'Renamed', 'Renamed']]);
+    assert.deepEqual(
+      audit.filter((row) => row.field === 'name').map((row) => [row.run, row.old, row.new, row.batchName]),
+      [['a', 'Batch 0', 'Renamed', 'Renamed']],
+    );
 
     const workbook = await cli(['runs', 'export', '--since', today, '--until', today, '--out', 'audit.xlsx'], { cwd: dir });
     assert.equal(workbook.code, 0, workbook.stderr);
@@ -287,7 +348,8 @@ describe('runs --rebuild', () => {
     assert.equal((await cli(['plan', await deltas(dir, ids, 5, 'later.csv'), '--base-url', mock.origin, '--rate', '0'], { cwd: dir })).code, 1);
     assert.equal((await cli(['snapshot', '--client', CLIENT, '--base-url', mock.origin, '--rate', '0'], { cwd: dir })).code, 0);
     assert.equal((await cli(['verify', join(dir, 'reports', first ?? ''), '--base-url', mock.origin, '--rate', '0'], { cwd: dir })).code, 1);
-    const show = async (): Promise<Record<string, any>[]> => Promise.all((await runsJson(dir)).map(async (run) => JSON.parse((await cli(['runs', 'show', run.id, '--json'], { cwd: dir })).stdout)));
+    const show = async (): Promise<Record<string, any>[]> =>
+      Promise.all((await runsJson(dir)).map(async (run) => JSON.parse((await cli(['runs', 'show', run.id, '--json'], { cwd: dir })).stdout)));
     const before = await show();
     assert.deepEqual(before.map((run) => run.command).sort(), ['apply', 'apply', 'plan', 'snapshot', 'verify']);
 
@@ -303,7 +365,21 @@ describe('runs --rebuild', () => {
     for (const folder of await folders(dir)) await rm(join(dir, 'reports', folder, 'ledger-record.json'));
     assert.equal((await cli(['runs', '--rebuild'], { cwd: dir })).code, 0);
     const derived = await show();
-    const figures = (runs: Record<string, any>[]): unknown[] => runs.map((run) => [run.id, run.command, run.status, run.instance, run.keyKind, run.input?.sha256, run.input?.delta, run.planId, run.startedAt, run.finishedAt, run.counts, run.balance]);
+    const figures = (runs: Record<string, any>[]): unknown[] =>
+      runs.map((run) => [
+        run.id,
+        run.command,
+        run.status,
+        run.instance,
+        run.keyKind,
+        run.input?.sha256,
+        run.input?.delta,
+        run.planId,
+        run.startedAt,
+        run.finishedAt,
+        run.counts,
+        run.balance,
+      ]);
     assert.deepEqual(figures(derived), figures(before));
     assert.ok(derived.filter((run) => run.command !== 'plan').every((run) => run.operator === null));
   });

@@ -17,8 +17,15 @@ const CLIENT = randomUUID();
 const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'PUT');
 
 /** A mock with four batches of one client (balance 100), a CSV raising three of them, and its plan made in `<dir>/plan`. */
-async function planned(extra: readonly string[] = []): Promise<{ mock: MockApi; dir: string; csv: string; folder: string; batches: CreditBatch[]; run: Awaited<ReturnType<typeof cli>> }> {
-  const seed: Partial<CreditBatch>[] = Array.from({ length: 4 }, (_, index) => ({ id: randomUUID(), clientId: CLIENT, currentBalance: 100, name: `Batch ${index}` }));
+async function planned(
+  extra: readonly string[] = [],
+): Promise<{ mock: MockApi; dir: string; csv: string; folder: string; batches: CreditBatch[]; run: Awaited<ReturnType<typeof cli>> }> {
+  const seed: Partial<CreditBatch>[] = Array.from({ length: 4 }, (_, index) => ({
+    id: randomUUID(),
+    clientId: CLIENT,
+    currentBalance: 100,
+    name: `Batch ${index}`,
+  }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
   mocks.push(mock);
   const batches = seed.map((batch) => mock.store.get(batch.id ?? '') as CreditBatch);
@@ -40,12 +47,20 @@ describe('plan', () => {
     assert.equal(id, planId(content));
     assert.match(run.stdout, new RegExp(`id ${id}`));
     assert.match(run.stdout, /ti-credits apply --plan plan\n/);
-    assert.deepEqual([plan.totals.changing, plan.totals.unchanged, plan.totals.balance.before, plan.totals.balance.after, plan.totals.balance.net], [3, 1, '300', '453', '153']);
+    assert.deepEqual(
+      [plan.totals.changing, plan.totals.unchanged, plan.totals.balance.before, plan.totals.balance.after, plan.totals.balance.net],
+      [3, 1, '300', '453', '153'],
+    );
     assert.deepEqual(
       plan.rows.map((row: { line: number; id: string; state: string }) => [row.line, row.id, row.state]),
       batches.map((batch, index) => [index + 2, batch.id, index === 3 ? 'unchanged' : 'change']),
     );
-    assert.equal(plan.input.sha256, createHash('sha256').update(await readFile(join(folder, plan.input.copy))).digest('hex'));
+    assert.equal(
+      plan.input.sha256,
+      createHash('sha256')
+        .update(await readFile(join(folder, plan.input.copy)))
+        .digest('hex'),
+    );
     assert.equal((await readCsvFile(join(folder, 'plan.csv'))).length, 3);
   });
 
@@ -132,7 +147,10 @@ describe('apply --plan', () => {
     const { mock, dir, folder } = await planned();
     const path = join(folder, 'plan.json');
     const original = await readFile(path, 'utf8');
-    const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports')) ? (await readdir(join(dir, 'reports'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
+    const reports = async (): Promise<string[]> =>
+      existsSync(join(dir, 'reports'))
+        ? (await readdir(join(dir, 'reports'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+        : [];
 
     const tampered = JSON.parse(original);
     tampered.rows[0].changes[0].after = 1_000_000;

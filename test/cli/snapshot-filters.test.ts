@@ -26,7 +26,16 @@ const EXPIRIES: readonly (readonly [string, boolean, string?])[] = [
 
 function seed(): SeedBatch[] {
   return CLIENTS.flatMap((clientId, c) =>
-    EXPIRIES.map(([expiresOn, , status], n) => ({ id: batchId(c + 1, n), clientId, clientName: `Client ${c + 1}`, name: `Batch ${c + 1}.${n}`, expiresOn, status: status ?? 'active', currentBalance: 10 + n, createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString() })),
+    EXPIRIES.map(([expiresOn, , status], n) => ({
+      id: batchId(c + 1, n),
+      clientId,
+      clientName: `Client ${c + 1}`,
+      name: `Batch ${c + 1}.${n}`,
+      expiresOn,
+      status: status ?? 'active',
+      currentBalance: 10 + n,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+    })),
   );
 }
 
@@ -42,12 +51,18 @@ describe('snapshot --all-clients with filters', () => {
   it('keeps exactly the batches expiring within the days given in --timezone, both ends included, across clients and pages', async () => {
     const mock = await mockOf();
     const dir = await tempDir();
-    const run = await cli(['snapshot', '--all-clients', '--expiring-between', '2027-01-01', '2027-03-31', '--timezone', 'America/New_York', ...base(mock), '--out', 'q1'], { cwd: dir });
+    const run = await cli(
+      ['snapshot', '--all-clients', '--expiring-between', '2027-01-01', '2027-03-31', '--timezone', 'America/New_York', ...base(mock), '--out', 'q1'],
+      { cwd: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const rows = await readCsvFile(join(dir, 'q1', 'snapshot.csv'));
     const expected = CLIENTS.flatMap((_, c) => EXPIRIES.flatMap(([, within], n) => (within ? [batchId(c + 1, n)] : [])));
     assert.deepEqual(rows.map((row) => row.id).sort(), expected.sort());
-    assert.match(run.stdout, /^Snapshot: 9 of 15 credit batches of 3 clients, those expiring from 2027-01-01 to 2027-03-31 \(America\/New_York\) \(11 requests, /);
+    assert.match(
+      run.stdout,
+      /^Snapshot: 9 of 15 credit batches of 3 clients, those expiring from 2027-01-01 to 2027-03-31 \(America\/New_York\) \(11 requests, /,
+    );
     // The client list (2 pages of 2), then each client's 5 batches (3 pages of 2).
     assert.deepEqual(
       mock.requests.map((request) => request.path.replace(/clients\/c(\d)[^/]*\//, 'clients/c$1/')),
@@ -57,19 +72,48 @@ describe('snapshot --all-clients with filters', () => {
     // The same days read in UTC keep another set: the zone is what decides.
     const utc = await cli(['snapshot', '--all-clients', '--expiring-between', '2027-01-01', '2027-03-31', ...base(mock), '--out', 'utc'], { cwd: dir });
     assert.equal(utc.code, 0, utc.stderr);
-    assert.deepEqual((await readCsvFile(join(dir, 'utc', 'snapshot.csv'))).map((row) => row.id).sort(), CLIENTS.flatMap((_, c) => [0, 1, 4].map((n) => batchId(c + 1, n))).sort());
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'utc', 'snapshot.csv'))).map((row) => row.id).sort(),
+      CLIENTS.flatMap((_, c) => [0, 1, 4].map((n) => batchId(c + 1, n))).sort(),
+    );
   });
 
   it('keeps only the statuses given, and its file is an input of apply as it is: every row unchanged', async () => {
     const mock = await mockOf();
     const dir = await tempDir();
-    const run = await cli(['snapshot', '--client', CLIENTS[1] as string, '--client', CLIENTS[2] as string, '--status', 'ACTIVE', '--expiring-between', '2027-01-01', '2027-03-31', '--timezone', 'America/New_York', ...base(mock), '--out', 'snap', '--json'], { cwd: dir });
+    const run = await cli(
+      [
+        'snapshot',
+        '--client',
+        CLIENTS[1] as string,
+        '--client',
+        CLIENTS[2] as string,
+        '--status',
+        'ACTIVE',
+        '--expiring-between',
+        '2027-01-01',
+        '2027-03-31',
+        '--timezone',
+        'America/New_York',
+        ...base(mock),
+        '--out',
+        'snap',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const summary = JSON.parse(run.stdout) as { snapshot: Record<string, unknown>; options: Record<string, unknown> };
     assert.deepEqual(summary.snapshot, { clients: 2, batches: 4, listed: 10, file: join(dir, 'snap', 'snapshot.csv') });
-    assert.deepEqual([summary.options.expiringBetween, summary.options.statuses, summary.options.timezone], [['2027-01-01', '2027-03-31'], ['active'], 'America/New_York']);
+    assert.deepEqual(
+      [summary.options.expiringBetween, summary.options.statuses, summary.options.timezone],
+      [['2027-01-01', '2027-03-31'], ['active'], 'America/New_York'],
+    );
     const rows = await readCsvFile(join(dir, 'snap', 'snapshot.csv'));
-    assert.deepEqual(rows.map((row) => [row.id, row.status]), [2, 3].flatMap((c) => [0, 2].map((n) => [batchId(c, n), 'active'])));
+    assert.deepEqual(
+      rows.map((row) => [row.id, row.status]),
+      [2, 3].flatMap((c) => [0, 2].map((n) => [batchId(c, n), 'active'])),
+    );
 
     const applied = await cli(['apply', join(dir, 'snap', 'snapshot.csv'), ...base(mock), '--dry-run'], { cwd: dir });
     assert.equal(applied.code, 0, applied.stderr);
@@ -85,10 +129,19 @@ describe('snapshot --all-clients with filters', () => {
       assert.equal(run.code, 2, run.stdout);
       return run.stderr;
     };
-    assert.match(await refused(['--all-clients', '--expiring-between', '2027-03-31', '2027-01-01']), /--expiring-between 2027-03-31 2027-01-01 ends before it begins\./);
-    assert.match(await refused(['--all-clients', '--expiring-between', '2027-02-30', '2027-03-31']), /--expiring-between "2027-02-30" is not a calendar date\.\n {2}Write it as YYYY-MM-DD/);
+    assert.match(
+      await refused(['--all-clients', '--expiring-between', '2027-03-31', '2027-01-01']),
+      /--expiring-between 2027-03-31 2027-01-01 ends before it begins\./,
+    );
+    assert.match(
+      await refused(['--all-clients', '--expiring-between', '2027-02-30', '2027-03-31']),
+      /--expiring-between "2027-02-30" is not a calendar date\.\n {2}Write it as YYYY-MM-DD/,
+    );
     assert.match(await refused(['--all-clients', '--expiring-between', '2027-01-01']), /Not enough arguments following: expiring-between/);
-    assert.match(await refused([]), /snapshot needs the clients whose credit batches to read\.\n {2}Pass --client <id> for each \(ti-credits clients lists them\), or --all-clients/);
+    assert.match(
+      await refused([]),
+      /snapshot needs the clients whose credit batches to read\.\n {2}Pass --client <id> for each \(ti-credits clients lists them\), or --all-clients/,
+    );
     assert.match(await refused(['--all-clients', '--client', CLIENTS[0] as string]), /--all-clients cannot be combined with --client/);
     assert.equal(mock.requests.length, 0);
   });

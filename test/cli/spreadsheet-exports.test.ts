@@ -74,7 +74,13 @@ describe('spreadsheet exports', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.line, row.outcome]), [['2', 'invalid'], ['3', 'invalid']]);
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome]),
+      [
+        ['2', 'invalid'],
+        ['3', 'invalid'],
+      ],
+    );
     assert.match(report[0]?.error ?? '', /expiresOn "03\/04\/2027" is a spreadsheet display date.*--date-format/);
     assert.match(report[0]?.error ?? '', /currentBalance "1,250" has ",", which could be a thousands separator or a decimal comma.*--thousands-separator ,/);
   });
@@ -82,22 +88,38 @@ describe('spreadsheet exports', () => {
   it('reads US display dates and grouped balances once the user names both, skipping the blank rows LibreOffice appends', async () => {
     const { run, bodies, dir } = await apply('us-display.csv', '--date-format', 'MM/DD/YYYY', '--thousands-separator', ',');
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.deepEqual(bodies, new Map([
-      [ID(1), { name: 'Acme Corp', expiresOn: '2027-03-04T23:59:59.999Z', currentBalance: 1250 }],
-      [ID(2), { name: 'Globex', expiresOn: '2027-12-31T23:59:59.999Z', currentBalance: 1250000 }],
-    ]));
+    assert.deepEqual(
+      bodies,
+      new Map([
+        [ID(1), { name: 'Acme Corp', expiresOn: '2027-03-04T23:59:59.999Z', currentBalance: 1250 }],
+        [ID(2), { name: 'Globex', expiresOn: '2027-12-31T23:59:59.999Z', currentBalance: 1250000 }],
+      ]),
+    );
     assert.equal((await readSummary(dir)).rows.total, 2);
     const report = await readReport(dir);
     assert.equal(report[0]?.sent, '{"name":"Acme Corp","expiresOn":"2027-03-04T23:59:59.999Z","currentBalance":1250}');
   });
 
   it('reads a German export: semicolons, Windows-1252, day-first dates, "." grouping, end of day in Berlin', async () => {
-    const { run, bodies } = await apply('de-display-semicolon.csv', '--encoding', 'windows-1252', '--date-format', 'DD.MM.YYYY', '--thousands-separator', '.', '--timezone', 'Europe/Berlin');
+    const { run, bodies } = await apply(
+      'de-display-semicolon.csv',
+      '--encoding',
+      'windows-1252',
+      '--date-format',
+      'DD.MM.YYYY',
+      '--thousands-separator',
+      '.',
+      '--timezone',
+      'Europe/Berlin',
+    );
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.deepEqual(bodies, new Map([
-      [ID(1), { name: 'Müller AG', expiresOn: '2027-03-04T22:59:59.999Z', currentBalance: 1250 }],
-      [ID(2), { name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }],
-    ]));
+    assert.deepEqual(
+      bodies,
+      new Map([
+        [ID(1), { name: 'Müller AG', expiresOn: '2027-03-04T22:59:59.999Z', currentBalance: 1250 }],
+        [ID(2), { name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }],
+      ]),
+    );
   });
 
   it('reads a date alone as the start of the day with --date-only start-of-day', async () => {
@@ -111,7 +133,10 @@ describe('spreadsheet exports', () => {
     const { run, mock, dir } = await apply('serial-dates.csv');
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
-    assert.match((await readReport(dir))[0]?.error ?? '', /expiresOn "46477" looks like a spreadsheet date serial number; format the column as a date in ISO 8601/);
+    assert.match(
+      (await readReport(dir))[0]?.error ?? '',
+      /expiresOn "46477" looks like a spreadsheet date serial number; format the column as a date in ISO 8601/,
+    );
   });
 
   it('refuses a name with a line break in it, and numbers the next row by the line it is on', async () => {
@@ -119,7 +144,13 @@ describe('spreadsheet exports', () => {
     assert.equal(run.code, 2);
     assert.equal(mock.requests.length, 0);
     const report = await readReport(dir);
-    assert.deepEqual(report.map((row) => [row.line, row.outcome]), [['2', 'invalid'], ['4', 'skipped']]);
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome]),
+      [
+        ['2', 'invalid'],
+        ['4', 'skipped'],
+      ],
+    );
     assert.match(report[0]?.error ?? '', /contains a control character \(U\+000A, a line break\) at position 10/);
   });
 
@@ -127,20 +158,33 @@ describe('spreadsheet exports', () => {
     const mock = await startMock([ID(1)]);
     const dir = await tempDir();
     const options = ['--encoding', 'windows-1252', '--date-format', 'DD.MM.YYYY', '--thousands-separator', '.', '--timezone', 'Europe/Berlin', '--excel'];
-    const run = await cli(['apply', '--blind', '--yes', fixture('de-display-semicolon.csv'), '--base-url', mock.origin, '--rate', '0', ...options], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', fixture('de-display-semicolon.csv'), '--base-url', mock.origin, '--rate', '0', ...options], {
+      cwd: dir,
+    });
     assert.equal(run.code, 1);
     const failedPath = join(await runFolder(dir), 'failed.csv');
     const failed = await readFile(failedPath);
     assert.deepEqual(failed.subarray(0, 3), Buffer.from([0xef, 0xbb, 0xbf]));
     // The error's code last (the table of codes lists it).
-    assert.match(failed.subarray(3).toString('utf8').split('\n')[1] ?? '', new RegExp(`^${ID(2)},Bäckerei Schmidt,31\\.12\\.2027,40\\.000,404: Credit batch ${ID(2)} not found,TIC-[A-Z0-9-]+$`));
+    assert.match(
+      failed.subarray(3).toString('utf8').split('\n')[1] ?? '',
+      new RegExp(`^${ID(2)},Bäckerei Schmidt,31\\.12\\.2027,40\\.000,404: Credit batch ${ID(2)} not found,TIC-[A-Z0-9-]+$`),
+    );
     const command = /\n {2}ti-credits apply (\S+failed\.csv) (.*)\n/.exec(run.stdout);
     assert.ok(command, run.stdout);
-    assert.equal(command[2], `--base-url ${mock.origin} --rate 0 --blind --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel --yes`);
+    assert.equal(
+      command[2],
+      `--base-url ${mock.origin} --rate 0 --blind --timezone Europe/Berlin --date-format DD.MM.YYYY --thousands-separator . --excel --yes`,
+    );
 
     const fixed = await startMock([ID(2)]);
-    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' ')], { cwd: await tempDir() });
+    const again = await cli(['apply', '--yes', join(dir, command[1] ?? ''), ...(command[2] ?? '').replace(mock.origin, fixed.origin).split(' ')], {
+      cwd: await tempDir(),
+    });
     assert.equal(again.code, 0, again.stderr + again.stdout);
-    assert.deepEqual(requestsFor(fixed, ID(2)).map((request) => request.body), [{ name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }]);
+    assert.deepEqual(
+      requestsFor(fixed, ID(2)).map((request) => request.body),
+      [{ name: 'Bäckerei Schmidt', expiresOn: '2027-12-31T22:59:59.999Z', currentBalance: 40000 }],
+    );
   });
 });

@@ -37,7 +37,10 @@ function ended(status: RunStatus, rows: Record<string, number>, sent = 10): RunR
 describe('the next step an apply names', () => {
   it('after a Ctrl-C: the resume, which sends the failed rows again too, and not failed.csv as well', () => {
     const text = formatRunSummary(ended('interrupted', { updated: 4, failed: 2, skipped: 4 }), '/work');
-    assert.match(text, /To continue where it stopped \(rows already updated are not sent again\):\n {2}ti-credits apply --resume reports\/run\n {2}The resume sends again the 2 rows that failed too; do not send failed\.csv as well\.\n/);
+    assert.match(
+      text,
+      /To continue where it stopped \(rows already updated are not sent again\):\n {2}ti-credits apply --resume reports\/run\n {2}The resume sends again the 2 rows that failed too; do not send failed\.csv as well\.\n/,
+    );
     assert.doesNotMatch(text, /Rows not updated/);
   });
 
@@ -48,6 +51,9 @@ describe('the next step an apply names', () => {
 
   it('offers failed.csv for rows that really failed', () => {
     const text = formatRunSummary(ended('completed', { updated: 4, failed: 1, drifted: 3 }), '/work');
-    assert.match(text, /Rows not updated: reports\/run\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/run\/failed\.csv --instance acme/);
+    assert.match(
+      text,
+      /Rows not updated: reports\/run\/failed\.csv; once fixed, send them with:\n {2}ti-credits apply reports\/run\/failed\.csv --instance acme/,
+    );
   });
 });

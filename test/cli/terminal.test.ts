@@ -42,7 +42,7 @@ describe('at a terminal', () => {
     assert.equal(mock.requests.length, 0);
   });
 
-  it('follows Node\'s colour rules: CI turns colour off, FORCE_COLOR turns it back on', async () => {
+  it("follows Node's colour rules: CI turns colour off, FORCE_COLOR turns it back on", async () => {
     const rows = ids(1);
     const mock = await startMock(rows);
     const dir = await tempDir();
@@ -62,7 +62,9 @@ describe('at a terminal', () => {
     const mock = await startMock(rows, { faults: { latencyMs: 150 } });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, { cues: [{ when: / [1-9]\d*\/30 rows \|/, then: () => CTRL_C }] });
+    const run = await inTerminal(['apply', '--blind', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '1', '--yes'], dir, {
+      cues: [{ when: / [1-9]\d*\/30 rows \|/, then: () => CTRL_C }],
+    });
     assert.equal(run.code, 130, run.output);
     const stopping = run.output.indexOf('Stopping: no new row will be sent');
     assert.ok(stopping > 0, run.output);
@@ -80,22 +82,36 @@ describe('at a terminal', () => {
     const dir = await tempDir();
     // Reading before writing: the live values were read (requests were made), and still nothing was sent.
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--client', CLIENT_OF_MOCK], dir, { cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }] }).finally(() => mock.close());
+    const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--client', CLIENT_OF_MOCK], dir, {
+      cues: [{ when: /Send these changes\? \[y\/N\] $/, then: () => CTRL_C }],
+    }).finally(() => mock.close());
     assert.equal(run.code, 130, run.output);
     const after = run.output.slice(run.output.indexOf('[y/N]'));
     assert.match(after, /Cancelled: nothing was sent\./);
     assert.doesNotMatch(after, /Stopping: |waiting for the requests in flight|must be fixed first|To continue where it stopped|ti-credits apply|error:/);
-    assert.deepEqual(mock.requests.map((request) => request.method), ['GET']);
-    assert.deepEqual((await readReport(dir)).map((row) => row.outcome), ['skipped', 'skipped']);
+    assert.deepEqual(
+      mock.requests.map((request) => request.method),
+      ['GET'],
+    );
+    assert.deepEqual(
+      (await readReport(dir)).map((row) => row.outcome),
+      ['skipped', 'skipped'],
+    );
     assert.equal((await readSummary(dir)).status, 'interrupted');
   });
 
   it('fits the bar to an 80-column terminal, keeping the failed count and the rate-limit pause', async () => {
     const rows = ids(12);
     const [missing, throttled] = [rows[1] ?? '', rows[3] ?? ''];
-    const mock = await startMock(rows.filter((id) => id !== missing), {
-      faults: { latencyMs: 50, script: { [throttled]: [{ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: 'rate_limit_exceeded' } }] } },
-    });
+    const mock = await startMock(
+      rows.filter((id) => id !== missing),
+      {
+        faults: {
+          latencyMs: 50,
+          script: { [throttled]: [{ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: 'rate_limit_exceeded' } }] },
+        },
+      },
+    );
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
     const run = await inTerminal(['apply', csv, '--base-url', mock.origin, '--blind', '--rate', '0', '--concurrency', '1', '--yes'], dir, { columns: 80 });
@@ -106,7 +122,9 @@ describe('at a terminal', () => {
       .filter((line) => / \d+\/12 rows\b|^\d+\/12 rows\b/.test(line));
     assert.ok(drawn.length > 0, run.output);
     for (const line of drawn) assert.ok(line.length < 80, `${line.length} columns: ${line}`);
-    assert.ok(drawn.some((line) => /\b1 failed\b.*paused by rate limit, resuming in \d+ s/.test(line)), drawn.join('\n'));
+    assert.ok(
+      drawn.some((line) => /\b1 failed\b.*paused by rate limit, resuming in \d+ s/.test(line)),
+      drawn.join('\n'),
+    );
   });
 });
-

@@ -22,7 +22,12 @@ const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((reque
 /** Three batches of one client at 100, a file raising them, its saved plan in `<dir>/plan`, and a config file with one profile. */
 async function planned(profile: { live: boolean; key: string }, mockOptions: Omit<MockOptions, 'store'> = {}) {
   const client = randomUUID();
-  const seed: Partial<CreditBatch>[] = Array.from({ length: 3 }, (_, index) => ({ id: randomUUID(), clientId: client, currentBalance: 100, name: `Batch ${index}` }));
+  const seed: Partial<CreditBatch>[] = Array.from({ length: 3 }, (_, index) => ({
+    id: randomUUID(),
+    clientId: client,
+    currentBalance: 100,
+    name: `Batch ${index}`,
+  }));
   const mock = await startMockApi({ apiKeys: [profile.key], ...mockOptions, store: new CreditBatchStore(seed) });
   mocks.push(mock);
   const dir = await tempDir();
@@ -38,7 +43,10 @@ async function planned(profile: { live: boolean; key: string }, mockOptions: Omi
 /** The plan in `<dir>/plan` approved by another OS user, as their `ti-credits approve` records it in the run ledger. */
 async function approvedByAnother(dir: string): Promise<void> {
   const plan = JSON.parse(await readFile(join(dir, 'plan', 'plan.json'), 'utf8')) as PlanDocument;
-  const approval = signApproval({ planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: 'plan' }, undefined);
+  const approval = signApproval(
+    { planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: 'plan' },
+    undefined,
+  );
   await new RunLedger(join(dir, 'reports')).approve(approval);
 }
 
@@ -48,7 +56,10 @@ describe('apply --non-interactive', () => {
     const folders = await readdir(join(dir, 'reports'));
     const direct = await cli(['apply', csv, '--non-interactive'], { cwd: dir, env });
     assert.equal(direct.code, 2);
-    assert.match(direct.stderr, /^error: Nothing was sent: --non-interactive sends only an approved plan, and a file given directly is not a plan anyone approved\.\n {2}Make a plan with ti-credits plan <file>/);
+    assert.match(
+      direct.stderr,
+      /^error: Nothing was sent: --non-interactive sends only an approved plan, and a file given directly is not a plan anyone approved\.\n {2}Make a plan with ti-credits plan <file>/,
+    );
     assert.deepEqual(await readdir(join(dir, 'reports')), folders, 'no run folder');
     const byHand = await cli(['apply', csv, '--yes', '--out', 'by-hand'], { cwd: dir, env });
     assert.equal(byHand.code, 0, byHand.stderr);
@@ -123,7 +134,11 @@ describe('apply --non-interactive', () => {
     armed = true;
     let lock = RunLock.acquire(folder, new Date());
     setTimeout(() => lock.release(), 1000);
-    const first = await cli(['apply', '--plan', 'plan', '--non-interactive', '--lock-timeout', '60', '--out', 'run'], { cwd: dir, env, shutdown: stopped.signal });
+    const first = await cli(['apply', '--plan', 'plan', '--non-interactive', '--lock-timeout', '60', '--out', 'run'], {
+      cwd: dir,
+      env,
+      shutdown: stopped.signal,
+    });
     armed = false;
     assert.equal(first.code, 130, first.stderr);
     assert.equal(puts(mock).length, 0);

@@ -12,9 +12,17 @@ const mocks: MockApi[] = [];
 after(() => Promise.all(mocks.map((mock) => mock.close())));
 
 /** A mock with `count` batches of two clients, and a CSV setting each balance to 1000 + its index. */
-async function applied(count: number, flags: readonly string[] = []): Promise<{ mock: MockApi; dir: string; folder: string; batches: CreditBatch[]; clients: string[]; run: Awaited<ReturnType<typeof cli>> }> {
+async function applied(
+  count: number,
+  flags: readonly string[] = [],
+): Promise<{ mock: MockApi; dir: string; folder: string; batches: CreditBatch[]; clients: string[]; run: Awaited<ReturnType<typeof cli>> }> {
   const clients = [randomUUID(), randomUUID()];
-  const seed: Partial<CreditBatch>[] = Array.from({ length: count }, (_, index) => ({ id: randomUUID(), clientId: clients[index % 2] ?? '', currentBalance: 10, expiresOn: '2027-12-31T23:59:59.000Z' }));
+  const seed: Partial<CreditBatch>[] = Array.from({ length: count }, (_, index) => ({
+    id: randomUUID(),
+    clientId: clients[index % 2] ?? '',
+    currentBalance: 10,
+    expiresOn: '2027-12-31T23:59:59.000Z',
+  }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: 2 });
   mocks.push(mock);
   const dir = await tempDir();
@@ -39,7 +47,7 @@ describe('verify', () => {
     const verify = JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8'));
     assert.deepEqual([verify.command, verify.rows.holds, verify.rows.changed], ['verify', 6, 0]);
     const summary = JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8'));
-    assert.equal(summary.command, 'apply', 'the run\'s own summary stays');
+    assert.equal(summary.command, 'apply', "the run's own summary stays");
   });
 
   it('reports a batch changed since the run, with what was written and what it holds, and exits 1', async () => {
@@ -52,7 +60,12 @@ describe('verify', () => {
     const rows = (await readCsvFile(join(folder, 'verify.csv'))).sort((a, b) => Number(a.line) - Number(b.line));
     assert.deepEqual(
       rows.map((row) => [row.id, row.result, row['written.currentBalance'], row['live.currentBalance']]),
-      batches.map((batch, index) => [batch.id, batch === moved ? 'changed' : 'holds', String(1000 + index), String(batch === moved ? 1000 + index - 4 : 1000 + index)]),
+      batches.map((batch, index) => [
+        batch.id,
+        batch === moved ? 'changed' : 'holds',
+        String(1000 + index),
+        String(batch === moved ? 1000 + index - 4 : 1000 + index),
+      ]),
     );
     assert.match(verified.stdout, /3 hold, 1 changed since/);
   });

@@ -33,10 +33,12 @@ const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((reque
 
 /** What the mock holds of the fields a file can change, by id. */
 function stateOf(mock: MockApi, ids: readonly string[]): Record<string, Pick<CreditBatch, 'name' | 'expiresOn' | 'currentBalance'> | undefined> {
-  return Object.fromEntries(ids.map((id) => {
-    const batch = mock.store.get(id);
-    return [id, batch === undefined ? undefined : { name: batch.name, expiresOn: batch.expiresOn, currentBalance: batch.currentBalance }];
-  }));
+  return Object.fromEntries(
+    ids.map((id) => {
+      const batch = mock.store.get(id);
+      return [id, batch === undefined ? undefined : { name: batch.name, expiresOn: batch.expiresOn, currentBalance: batch.currentBalance }];
+    }),
+  );
 }
 
 async function reportIn(folder: string, file = 'report.csv'): Promise<Record<string, string>[]> {
@@ -62,7 +64,16 @@ describe('workbooks saved by LibreOffice', () => {
       assert.equal(run.code, 0, `${file}: ${run.stderr}${run.stdout}`);
       assert.equal(puts(mock).length, 4, file);
       states.set(file, stateOf(mock, IDS));
-      assert.deepEqual((await reportIn(join(dir, 'run'))).map((row) => [row.line, row.outcome]), [['2', 'updated'], ['3', 'updated'], ['4', 'updated'], ['5', 'updated']], file);
+      assert.deepEqual(
+        (await reportIn(join(dir, 'run'))).map((row) => [row.line, row.outcome]),
+        [
+          ['2', 'updated'],
+          ['3', 'updated'],
+          ['4', 'updated'],
+          ['5', 'updated'],
+        ],
+        file,
+      );
     }
     const iso = states.get('adjustments-utf8.csv');
     assert.deepEqual(iso, {
@@ -79,7 +90,10 @@ describe('workbooks saved by LibreOffice', () => {
     const dir = await tempDir();
     const refused = await cli(['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock)], { cwd: dir });
     assert.equal(refused.code, 2);
-    const read = await cli(['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock), '--date-format', 'MM/DD/YYYY', '--thousands-separator', ','], { cwd: await tempDir() });
+    const read = await cli(
+      ['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock), '--date-format', 'MM/DD/YYYY', '--thousands-separator', ','],
+      { cwd: await tempDir() },
+    );
     assert.equal(read.code, 0, read.stderr);
     const workbook = await startMock(IDS);
     assert.equal((await cli(['apply', '--blind', '--yes', fixture('adjustments-us.xlsx'), ...base(workbook)], { cwd: await tempDir() })).code, 0);
@@ -88,7 +102,9 @@ describe('workbooks saved by LibreOffice', () => {
 
   it('read before writing as a CSV is: the live values first, then only what changes', async () => {
     const clientId = randomUUID();
-    const mock = await startMockApi({ store: new CreditBatchStore(IDS.map((id) => ({ id, clientId, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }))) });
+    const mock = await startMockApi({
+      store: new CreditBatchStore(IDS.map((id) => ({ id, clientId, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }))),
+    });
     mocks.push(mock);
     const dir = await tempDir();
     const first = await cli(['apply', '--yes', fixture('adjustments.xlsx'), ...base(mock), '--client', clientId, '--out', join(dir, 'first')], { cwd: dir });
@@ -118,12 +134,20 @@ describe('workbooks written by a program (exceljs)', () => {
     });
     const run = await cli(['apply', '--yes', path, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.deepEqual([up, down].map((id) => mock.store.get(id)?.currentBalance), [150, 80]);
-    assert.deepEqual((await reportIn(join(dir, 'run'))).map((row) => [row.line, row.outcome, row.formulaCells]), [['2', 'updated', ''], ['3', 'updated', 'C3']]);
+    assert.deepEqual(
+      [up, down].map((id) => mock.store.get(id)?.currentBalance),
+      [150, 80],
+    );
+    assert.deepEqual(
+      (await reportIn(join(dir, 'run'))).map((row) => [row.line, row.outcome, row.formulaCells]),
+      [
+        ['2', 'updated', ''],
+        ['3', 'updated', 'C3'],
+      ],
+    );
   });
 
-
-  it('name each problem by its cell and each row by the sheet\'s number; validate reads nothing', async () => {
+  it("name each problem by its cell and each row by the sheet's number; validate reads nothing", async () => {
     const dir = await tempDir();
     const path = await writeWithExcelJs(dir, 'typed.xlsx', (workbook) => {
       const sheet = workbook.addWorksheet('Changes');
@@ -136,9 +160,19 @@ describe('workbooks written by a program (exceljs)', () => {
     const run = await cli(['validate', path, '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 2, run.stdout);
     const report = await reportIn(join(dir, 'run'));
-    assert.deepEqual(report.map((row) => [row.line, row.outcome]), [['4', 'invalid'], ['6', 'invalid'], ['7', 'invalid']]);
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome]),
+      [
+        ['4', 'invalid'],
+        ['6', 'invalid'],
+        ['7', 'invalid'],
+      ],
+    );
     assert.equal(report[0]?.error, `id ${ID(1)} also appears on row 7; a credit batch may appear only once in a file, so merge those rows`);
-    assert.match(report[1]?.error ?? '', /^cell B6 holds the number 2024; a name must be text in the sheet: .*; cell C6 holds the number 46477, not a date; .*; cell D6 holds 12\.5, which is not a whole number of credits/);
+    assert.match(
+      report[1]?.error ?? '',
+      /^cell B6 holds the number 2024; a name must be text in the sheet: .*; cell C6 holds the number 46477, not a date; .*; cell D6 holds 12\.5, which is not a whole number of credits/,
+    );
     assert.deepEqual([report[0]?.expiresOn, report[0]?.currentBalance, report[0]?.formulaCells], ['2027-03-31', '1250', '']);
   });
 
@@ -166,7 +200,7 @@ describe('workbooks written by a program (exceljs)', () => {
     assert.deepEqual(bodies[1], bodies[0]);
   });
 
-  it('send a formula\'s cached result and say in formulaCells which cells were formulas; refuse one never calculated, in failed.csv too', async () => {
+  it("send a formula's cached result and say in formulaCells which cells were formulas; refuse one never calculated, in failed.csv too", async () => {
     const dir = await tempDir();
     const path = await writeWithExcelJs(dir, 'formulas.xlsx', (workbook) => {
       const sheet = workbook.addWorksheet('changes');
@@ -178,29 +212,41 @@ describe('workbooks written by a program (exceljs)', () => {
     const mock = await startMock([ID(1), ID(2)]);
     const run = await cli(['apply', '--blind', '--yes', '--skip-invalid', path, ...base(mock), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 1, run.stderr + run.stdout);
-    assert.deepEqual(requestsFor(mock, ID(1)).map((request) => request.body), [{ name: 'Acme', expiresOn: '2027-03-31T23:59:59.999Z', currentBalance: 1250 }]);
+    assert.deepEqual(
+      requestsFor(mock, ID(1)).map((request) => request.body),
+      [{ name: 'Acme', expiresOn: '2027-03-31T23:59:59.999Z', currentBalance: 1250 }],
+    );
     assert.equal(requestsFor(mock, ID(2)).length, 0);
     const report = await reportIn(join(dir, 'run'));
-    assert.deepEqual(report.map((row) => [row.line, row.outcome, row.formulaCells, row.error]), [
-      ['2', 'updated', 'C2 D2', ''],
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome, row.formulaCells, row.error]),
       [
-        '3',
-        'invalid',
-        'B3 D3',
-        'cell B3 is a formula with no calculated value; open and save the workbook in Excel or LibreOffice so that it is calculated; cell D3 is a formula with no calculated value; open and save the workbook in Excel or LibreOffice so that it is calculated',
+        ['2', 'updated', 'C2 D2', ''],
+        [
+          '3',
+          'invalid',
+          'B3 D3',
+          'cell B3 is a formula with no calculated value; open and save the workbook in Excel or LibreOffice so that it is calculated; cell D3 is a formula with no calculated value; open and save the workbook in Excel or LibreOffice so that it is calculated',
+        ],
       ],
-    ]);
+    );
     const failedPath = join(dir, 'run', 'failed.csv');
     const failed = await readCsvFile(failedPath);
     // Guarded against spreadsheets as every cell of the file is (issue 26): read back as the formulas they are.
-    assert.deepEqual(failed.map((row) => [row.id, row.name, row.expiresOn, row.currentBalance]), [[ID(2), '\'=UPPER("globex")', '', "'=2*20"]]);
+    assert.deepEqual(
+      failed.map((row) => [row.id, row.name, row.expiresOn, row.currentBalance]),
+      [[ID(2), '\'=UPPER("globex")', '', "'=2*20"]],
+    );
 
     // Given back as it is, the row is refused again: its cells are formulas, not values, and never "leave the field as it is".
     const again = await cli(['apply', '--blind', '--yes', failedPath, ...base(mock), '--out', join(dir, 'again')], { cwd: dir });
     assert.equal(again.code, 2);
     assert.equal(requestsFor(mock, ID(2)).length, 0);
     const refused = await reportIn(join(dir, 'again'));
-    assert.match(refused[0]?.error ?? '', /^name "=UPPER\(\\"globex\\"\)" is a spreadsheet formula, not the text it calculates; .*currentBalance "=2\*20" is not a whole number/);
+    assert.match(
+      refused[0]?.error ?? '',
+      /^name "=UPPER\(\\"globex\\"\)" is a spreadsheet formula, not the text it calculates; .*currentBalance "=2\*20" is not a whole number/,
+    );
   });
 
   it('refuse a merged cell and a hidden row, naming them, and send nothing', async () => {
@@ -235,10 +281,16 @@ describe('workbooks written by a program (exceljs)', () => {
     const mock = await startMock([ID(1)]);
     const refused = await cli(['apply', '--blind', '--yes', path, ...base(mock)], { cwd: dir });
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /has 2 sheets that start with a header row \("March", "April"\), so which one holds the changes is not certain\.\n {2}Pass --sheet with the name of the one to read, e\.g\. --sheet "March"\./);
+    assert.match(
+      refused.stderr,
+      /has 2 sheets that start with a header row \("March", "April"\), so which one holds the changes is not certain\.\n {2}Pass --sheet with the name of the one to read, e\.g\. --sheet "March"\./,
+    );
     const april = await cli(['apply', '--blind', '--yes', path, '--sheet', 'April', ...base(mock)], { cwd: dir });
     assert.equal(april.code, 0, april.stderr);
-    assert.deepEqual(requestsFor(mock, ID(1)).map((request) => request.body), [{ name: 'April name', currentBalance: 20 }]);
+    assert.deepEqual(
+      requestsFor(mock, ID(1)).map((request) => request.body),
+      [{ name: 'April name', currentBalance: 20 }],
+    );
   });
 
   it('write a date with a time to failed.csv with its offset, and its re-run sends the same moment', async () => {
@@ -250,13 +302,19 @@ describe('workbooks written by a program (exceljs)', () => {
       sheet.getCell('C2').numFmt = 'yyyy-mm-dd hh:mm';
     });
     const missing = await startMock([]);
-    const run = await cli(['apply', '--blind', '--yes', path, '--sheet', 'changes', ...base(missing), '--timezone', 'America/New_York', '--out', join(dir, 'run')], { cwd: dir });
+    const run = await cli(
+      ['apply', '--blind', '--yes', path, '--sheet', 'changes', ...base(missing), '--timezone', 'America/New_York', '--out', join(dir, 'run')],
+      { cwd: dir },
+    );
     assert.equal(run.code, 1, run.stderr + run.stdout);
     const sentFirst = requestsFor(missing, ID(1))[0]?.body;
     assert.deepEqual(sentFirst, { name: 'Acme', expiresOn: '2027-03-31T16:00:00.000Z', currentBalance: 5 });
     const failed = await readFile(join(dir, 'run', 'failed.csv'), 'utf8');
     // The error's code last (the table of codes lists it).
-    assert.match(failed.split('\n')[1] ?? '', new RegExp(`^${ID(1)},Acme,2027-03-31T12:00:00\\.000-04:00,5,404: Credit batch ${ID(1)} not found,TIC-[A-Z0-9-]+$`));
+    assert.match(
+      failed.split('\n')[1] ?? '',
+      new RegExp(`^${ID(1)},Acme,2027-03-31T12:00:00\\.000-04:00,5,404: Credit batch ${ID(1)} not found,TIC-[A-Z0-9-]+$`),
+    );
     const command = /\n {2}ti-credits apply (\S+failed\.csv) (.*)\n/.exec(run.stdout);
     assert.match(command?.[2] ?? '', /--timezone America\/New_York/);
     assert.doesNotMatch(command?.[2] ?? '', /--sheet/, 'failed.csv has no sheets');
@@ -275,7 +333,10 @@ describe('resuming a workbook run', () => {
     const mock = await startMock(rows, { faults: { script: { [b]: [{ kind: 'status', status: 503 }] } } });
     const dir = await tempDir();
     const path = await writeWithExcelJs(dir, 'balances.xlsx', (workbook) => {
-      workbook.addWorksheet('Old').addRows([['id', 'currentBalance'], [a, 1]]);
+      workbook.addWorksheet('Old').addRows([
+        ['id', 'currentBalance'],
+        [a, 1],
+      ]);
       const sheet = workbook.addWorksheet('New');
       sheet.addRow(['id', 'currentBalance']);
       rows.forEach((id, index) => sheet.addRow([id, { formula: `1000+${index}`, result: 1000 + index }]));
@@ -290,11 +351,21 @@ describe('resuming a workbook run', () => {
 
     const resumed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(rows.map((id) => requestsFor(mock, id).map((request) => request.answer)), [[200], [503, 200], [200]]);
-    assert.deepEqual(rows.map((id) => mock.store.get(id)?.currentBalance), [1000, 1001, 1002]);
+    assert.deepEqual(
+      rows.map((id) => requestsFor(mock, id).map((request) => request.answer)),
+      [[200], [503, 200], [200]],
+    );
+    assert.deepEqual(
+      rows.map((id) => mock.store.get(id)?.currentBalance),
+      [1000, 1001, 1002],
+    );
     assert.deepEqual(
       (await reportIn(folder)).map((row) => [row.line, row.id, row.outcome, row.attempts, row.formulaCells]),
-      [['2', a, 'updated', '1', 'B2'], ['3', b, 'updated', '2', 'B3'], ['4', c, 'updated', '1', 'B4']],
+      [
+        ['2', a, 'updated', '1', 'B2'],
+        ['3', b, 'updated', '2', 'B3'],
+        ['4', c, 'updated', '1', 'B4'],
+      ],
     );
     assert.deepEqual(await readCsvFile(join(folder, 'failed.csv')), []);
   });
@@ -323,12 +394,28 @@ describe('--excel', () => {
     assert.deepEqual(sentToAbsent, { name: 'Globex', expiresOn: '2027-06-30T15:30:00.000Z', currentBalance: 40 });
 
     const report = await sheetOf(join(dir, 'run', 'report.xlsx'), 'report');
-    assert.deepEqual(report[0]?.cells.slice(0, 12), ['line', 'outcome', 'httpStatus', 'attempts', 'error', 'code', 'id', 'name', 'expiresOn', 'currentBalance', 'note', 'formulaCells']);
+    assert.deepEqual(report[0]?.cells.slice(0, 12), [
+      'line',
+      'outcome',
+      'httpStatus',
+      'attempts',
+      'error',
+      'code',
+      'id',
+      'name',
+      'expiresOn',
+      'currentBalance',
+      'note',
+      'formulaCells',
+    ]);
     const updated = report.find((record) => record.cells[6] === present);
     assert.deepEqual(kinds(updated).slice(0, 11), ['number', 'text', 'number', 'number', 'empty', 'empty', 'text', 'text', 'date', 'number', 'text']);
-    assert.deepEqual(report.find((record) => record.cells[7] === 'Initech')?.cells.slice(4, 6), ['cell D4 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number', 'TIC-BALANCE-NOT-WHOLE']);
+    assert.deepEqual(report.find((record) => record.cells[7] === 'Initech')?.cells.slice(4, 6), [
+      'cell D4 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number',
+      'TIC-BALANCE-NOT-WHOLE',
+    ]);
     const apiExpires = updated?.cells[report[0]?.cells.indexOf('api.expiresOn') ?? -1];
-    assert.equal(apiExpires, '2027-03-31T21:59:59.999', 'the API\'s moment, in UTC');
+    assert.equal(apiExpires, '2027-03-31T21:59:59.999', "the API's moment, in UTC");
 
     const failedXlsx = join(dir, 'run', 'failed.xlsx');
     const [failedHeader, ...failedRows] = await sheetOf(failedXlsx, 'failed');
@@ -344,30 +431,47 @@ describe('--excel', () => {
     const fixed = await startMock([absent]);
     const again = await cli(['apply', '--blind', '--yes', failedXlsx, ...base(fixed), ...options, '--out', join(dir, 'again')], { cwd: dir });
     assert.equal(again.code, 1, again.stderr + again.stdout);
-    assert.deepEqual(requestsFor(fixed, absent).map((request) => request.body), [sentToAbsent]);
+    assert.deepEqual(
+      requestsFor(fixed, absent).map((request) => request.body),
+      [sentToAbsent],
+    );
     const refused = (await reportIn(join(dir, 'again'))).map((row) => [row.id, row.outcome, row.error]);
-    assert.deepEqual(refused.find((row) => row[0] === absent), [absent, 'updated', '']);
+    assert.deepEqual(
+      refused.find((row) => row[0] === absent),
+      [absent, 'updated', ''],
+    );
     assert.match(refused.find((row) => row[0] !== absent)?.[2] ?? '', /currentBalance "12\.5" is not a whole number/);
   });
 
-  it('types a CSV file\'s dates and balances as its reading options read them, so failed.xlsx needs none of them', async () => {
+  it("types a CSV file's dates and balances as its reading options read them, so failed.xlsx needs none of them", async () => {
     const dir = await tempDir();
     const mock = await startMock([ID(1), ID(2)]);
     const options = ['--date-format', 'MM/DD/YYYY', '--thousands-separator', ','];
-    const run = await cli(['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock), ...options, '--excel', '--out', join(dir, 'run')], { cwd: dir });
+    const run = await cli(['apply', '--blind', '--yes', fixture('adjustments-us.csv'), ...base(mock), ...options, '--excel', '--out', join(dir, 'run')], {
+      cwd: dir,
+    });
     assert.equal(run.code, 1, run.stderr + run.stdout);
     const failedCsv = await readFile(join(dir, 'run', 'failed.csv'));
     assert.deepEqual(failedCsv.subarray(0, 3), Buffer.from([0xef, 0xbb, 0xbf]), 'the CSV files keep their byte order mark');
     const failed = await sheetOf(join(dir, 'run', 'failed.xlsx'), 'failed');
     // The moment given with its offset is shown on the clocks of --timezone, UTC here.
-    assert.deepEqual(failed.slice(1).map((record) => record.cells.slice(0, 4)).sort(), [
-      [ID(3), 'Ærø Kommune', '2027-06-30T21:00:00', ''],
-      [ID(4), 'Café Zoë; Lyon', '2027-12-31', '40000'],
-    ]);
+    assert.deepEqual(
+      failed
+        .slice(1)
+        .map((record) => record.cells.slice(0, 4))
+        .sort(),
+      [
+        [ID(3), 'Ærø Kommune', '2027-06-30T21:00:00', ''],
+        [ID(4), 'Café Zoë; Lyon', '2027-12-31', '40000'],
+      ],
+    );
     const fixed = await startMock([ID(3), ID(4)]);
     const again = await cli(['apply', '--blind', '--yes', join(dir, 'run', 'failed.xlsx'), ...base(fixed)], { cwd: dir });
     assert.equal(again.code, 0, again.stderr + again.stdout);
-    assert.deepEqual([ID(3), ID(4)].map((id) => requestsFor(fixed, id)[0]?.body), [ID(3), ID(4)].map((id) => requestsFor(mock, id)[0]?.body));
+    assert.deepEqual(
+      [ID(3), ID(4)].map((id) => requestsFor(fixed, id)[0]?.body),
+      [ID(3), ID(4)].map((id) => requestsFor(mock, id)[0]?.body),
+    );
   });
 });
 

@@ -7,7 +7,8 @@ const KEY = 'ti_live_a1b2c3d4e5f6g7h8i9j0<&>"\'/';
 /** The disguises a hostile answer could give the key, each inside some text. */
 function echoes(key: string): [string, string][] {
   const bytes = Buffer.from(key);
-  const entities = (radix: number, prefix: string): string => [...key].map((character) => `&#${prefix}${(character.codePointAt(0) ?? 0).toString(radix)};`).join('');
+  const entities = (radix: number, prefix: string): string =>
+    [...key].map((character) => `&#${prefix}${(character.codePointAt(0) ?? 0).toString(radix)};`).join('');
   return [
     ['base64', bytes.toString('base64')],
     ['base64 without padding, URL alphabet', bytes.toString('base64url')],
@@ -20,7 +21,12 @@ function echoes(key: string): [string, string][] {
     ['decimal entities', entities(10, '')],
     ['hex entities', entities(16, 'x')],
     ['HEX entities', entities(16, 'X').toUpperCase()],
-    ['JSON with \\u003c', JSON.stringify(key).slice(1, -1).replace(/[<>&]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)],
+    [
+      'JSON with \\u003c',
+      JSON.stringify(key)
+        .slice(1, -1)
+        .replace(/[<>&]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ],
     ['percent-encoded', encodeURIComponent(key)],
   ];
 }

@@ -10,7 +10,10 @@ describe('reading a time the API gave', () => {
     assert.equal(parseServerTime('2026-05-01T12:00:00.001Z'), ns('2026-05-01T12:00:00.000Z') + 1_000_000n);
     assert.equal(parseServerTime('2026-05-01T12:00:00Z'), ns('2026-05-01T12:00:00.000Z'));
     assert.equal(parseServerTime('2026-05-01T12:00:00.0000015Z'), ns('2026-05-01T12:00:00.000Z') + 1_500n);
-    assert.ok((parseServerTime('2026-05-01T12:00:00.0010001Z') ?? 0n) > (parseServerTime('2026-05-01T12:00:00.001Z') ?? 0n), 'a tenth of a microsecond later is later');
+    assert.ok(
+      (parseServerTime('2026-05-01T12:00:00.0010001Z') ?? 0n) > (parseServerTime('2026-05-01T12:00:00.001Z') ?? 0n),
+      'a tenth of a microsecond later is later',
+    );
   });
 
   it('takes an offset into account: the same moment written in two zones is one time', () => {

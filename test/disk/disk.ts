@@ -53,7 +53,10 @@ function unmount(dir: string): void {
 function spawnOn(env: Record<string, string>, preload: boolean) {
   return (args: readonly string[], cwd: string, onStart?: (child: ChildProcess) => void): Promise<SpawnedRun> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [...(preload ? ['--import', FAIL_WRITES] : []), MAIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', TI_API_KEY: KEY, ...env } });
+      const child = spawn(process.execPath, [...(preload ? ['--import', FAIL_WRITES] : []), MAIN, ...args], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', TI_API_KEY: KEY, ...env },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -32,7 +32,10 @@ function install(fail: FailWrites): void {
   const watched = new Set<number>();
   let left = fail.bytes ?? 0;
   const refusal = (syscall: string): NodeJS.ErrnoException =>
-    Object.assign(new Error(`${fail.code}: ${fail.code === 'ENOSPC' ? 'no space left on device' : 'read-only file system'}, ${syscall}`), { code: fail.code, syscall });
+    Object.assign(new Error(`${fail.code}: ${fail.code === 'ENOSPC' ? 'no space left on device' : 'read-only file system'}, ${syscall}`), {
+      code: fail.code,
+      syscall,
+    });
   const writes = (flags: unknown): boolean => typeof flags === 'string' && ['w', 'a', '+'].some((flag) => flags.includes(flag));
   /** Takes `length` bytes from what is left; how many may be written. */
   const { writeFileSync, existsSync } = fs;

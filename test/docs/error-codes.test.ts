@@ -10,7 +10,10 @@ const CODE = /^TIC-[A-Z0-9]+(-[A-Z0-9]+)*$/;
 function isCatalogue(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const entries = Object.values(value);
-  return entries.length > 0 && entries.every((entry: any) => typeof entry?.kind === 'string' && typeof entry?.title === 'string' && typeof entry?.message === 'function');
+  return (
+    entries.length > 0 &&
+    entries.every((entry: any) => typeof entry?.kind === 'string' && typeof entry?.title === 'string' && typeof entry?.message === 'function')
+  );
 }
 
 describe('the table of codes (docs/guide/exit-codes-and-error-codes.md)', () => {

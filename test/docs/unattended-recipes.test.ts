@@ -67,15 +67,30 @@ async function webhook(): Promise<{ url: string; notices: Record<string, any>[] 
  */
 async function server(options: { rows: number; holdAt?: number; keyFile: boolean; plan: string; concurrency?: number }) {
   const client = randomUUID();
-  const seed: Partial<CreditBatch>[] = Array.from({ length: options.rows }, (_, index) => ({ id: randomUUID(), clientId: client, currentBalance: 100, name: `Batch ${index}` }));
+  const seed: Partial<CreditBatch>[] = Array.from({ length: options.rows }, (_, index) => ({
+    id: randomUUID(),
+    clientId: client,
+    currentBalance: 100,
+    name: `Batch ${index}`,
+  }));
   // One answer held back long enough for the test to cut the run while it waits, whatever the machine's load.
   const held = options.holdAt === undefined ? undefined : seed[options.holdAt]?.id;
-  const mock = await startMockApi({ apiKeys: [LIVE_KEY], store: new CreditBatchStore(seed), ...(held === undefined ? {} : { faults: { script: { [held]: [{ kind: 'delay', ms: 15_000 }] } } }) });
+  const mock = await startMockApi({
+    apiKeys: [LIVE_KEY],
+    store: new CreditBatchStore(seed),
+    ...(held === undefined ? {} : { faults: { script: { [held]: [{ kind: 'delay', ms: 15_000 }] } } }),
+  });
   mocks.push(mock);
   const root = await tempDir();
   await mkdir(join(root, 'logs'));
   await mkdir(join(root, 'bin'));
-  const profile = { baseUrl: mock.origin, live: true, rate: 0, ...(options.keyFile ? { apiKeyFile: 'live.key' } : {}), ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) };
+  const profile = {
+    baseUrl: mock.origin,
+    live: true,
+    rate: 0,
+    ...(options.keyFile ? { apiKeyFile: 'live.key' } : {}),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  };
   await writeFile(join(root, 'ti-credits.config.json'), JSON.stringify({ profiles: { live: profile } }));
   await writeFile(join(root, 'live.key'), `${LIVE_KEY}\n`, { mode: 0o600 });
   const csv = join(root, 'raise.csv');
@@ -84,7 +99,12 @@ async function server(options: { rows: number; holdAt?: number; keyFile: boolean
   assert.equal(made.code, 1, made.stderr);
   // Approved by another OS user, as their `ti-credits approve` records it in the run ledger.
   const plan = JSON.parse(await readFile(join(root, options.plan, 'plan.json'), 'utf8')) as PlanDocument;
-  await new RunLedger(join(root, 'reports')).approve(signApproval({ planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: options.plan }, undefined));
+  await new RunLedger(join(root, 'reports')).approve(
+    signApproval(
+      { planId: plan.id, target: plan.target, by: 'Dana Scully', osUser: `not-${userInfo().username}`, at: new Date().toISOString(), planFolder: options.plan },
+      undefined,
+    ),
+  );
   const tiCredits = join(root, 'bin', 'ti-credits');
   await writeFile(tiCredits, `#!/bin/sh\nexec '${process.execPath}' '${MAIN}' "$@"\n`);
   await writeFile(join(root, 'bin', 'npx'), `#!/bin/sh\n[ "$1" = ti-credits ] && shift\nexec '${process.execPath}' '${MAIN}' "$@"\n`);
@@ -95,7 +115,13 @@ async function server(options: { rows: number; holdAt?: number; keyFile: boolean
   return { mock, root, env, tiCredits, puts: () => mock.requests.filter((request) => request.method === 'PUT') };
 }
 
-function run(file: string, args: readonly string[], cwd: string, env: Record<string, string>, onStart?: (pid: number) => void): Promise<{ code: number | null; output: string }> {
+function run(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+  onStart?: (pid: number) => void,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) onStart?.(child.pid);
@@ -120,7 +146,8 @@ async function limitReached(shell: () => number, reached: () => boolean): Promis
 }
 
 /** The doc's own words, with the test's instance, folder and webhook in place of acme's. */
-const localized = (text: string, root: string, hook: string): string => text.replaceAll('/srv/ti-credits', root).replaceAll('--confirm-instance acme', '--confirm-instance 127.0.0.1').replaceAll(DOC_WEBHOOK, hook);
+const localized = (text: string, root: string, hook: string): string =>
+  text.replaceAll('/srv/ti-credits', root).replaceAll('--confirm-instance acme', '--confirm-instance 127.0.0.1').replaceAll(DOC_WEBHOOK, hook);
 
 describe('docs/guide/unattended.md, run as written', () => {
   it('cron: the crontab line applies the approved plan, logs, and notifies', async () => {
@@ -134,7 +161,10 @@ describe('docs/guide/unattended.md, run as written', () => {
     assert.equal(puts().length, 3);
     assert.ok(mock.store.all().every((batch) => batch.currentBalance === 150));
     assert.match(await readFile(join(root, 'logs', 'ti-credits.log'), 'utf8'), /Updated 3 of 3 rows/);
-    assert.deepEqual(hook.notices.map((notice) => [notice.status, notice.profile, notice.exitCode]), [['completed', 'live', 0]]);
+    assert.deepEqual(
+      hook.notices.map((notice) => [notice.status, notice.profile, notice.exitCode]),
+      [['completed', 'live', 0]],
+    );
     // Fired again: the plan is spent, refused, and told.
     const again = await run('/bin/sh', ['-c', localized(command, root, hook.url)], root, env);
     assert.equal(again.code, 2);
@@ -154,19 +184,32 @@ describe('docs/guide/unattended.md, run as written', () => {
     const setting = (name: string): string => new RegExp(`^${name}=(.*)$`, 'm').exec(service)?.[1] ?? '';
     const [program, ...args] = localized(setting('ExecStart'), root, hook.url).split(/\s+/);
     assert.equal(program, '/usr/local/bin/ti-credits');
-    assert.ok(args.every((word) => !/["'$\\]/.test(word)), 'systemd would read quotes and variables its own way');
+    assert.ok(
+      args.every((word) => !/["'$\\]/.test(word)),
+      'systemd would read quotes and variables its own way',
+    );
     const units = await tempDir();
-    await writeFile(join(units, 'ti-credits-apply.service'), localized(service, root, hook.url).replace('/usr/local/bin/ti-credits', tiCredits).replace(/^User=.*$/m, 'User=root'));
+    await writeFile(
+      join(units, 'ti-credits-apply.service'),
+      localized(service, root, hook.url)
+        .replace('/usr/local/bin/ti-credits', tiCredits)
+        .replace(/^User=.*$/m, 'User=root'),
+    );
     await writeFile(join(units, 'ti-credits-apply.timer'), timer);
     if (spawnSync('sh', ['-c', 'command -v systemd-analyze'], { stdio: 'ignore' }).status === 0) {
-      const verified = spawnSync('systemd-analyze', ['verify', join(units, 'ti-credits-apply.service'), join(units, 'ti-credits-apply.timer')], { encoding: 'utf8' });
+      const verified = spawnSync('systemd-analyze', ['verify', join(units, 'ti-credits-apply.service'), join(units, 'ti-credits-apply.timer')], {
+        encoding: 'utf8',
+      });
       assert.equal(verified.status, 0, verified.stderr);
       assert.doesNotMatch(verified.stderr, /Unknown key|bad unit/i);
     }
     const done = await run(tiCredits, args, localized(setting('WorkingDirectory'), root, hook.url), env);
     assert.equal(done.code, 0, done.output);
     assert.equal(puts().length, 2);
-    assert.deepEqual(hook.notices.map((notice) => notice.status), ['completed']);
+    assert.deepEqual(
+      hook.notices.map((notice) => notice.status),
+      ['completed'],
+    );
   });
 
   it('GitHub Actions: the first job is stopped by its time limit (SIGINT from timeout) and exits 130; the next job resumes the same run folder; no row is sent twice', async () => {
@@ -184,7 +227,8 @@ describe('docs/guide/unattended.md, run as written', () => {
       if (jobName !== undefined) job = jobName;
       if (!/^ {8}run: \|$/.test(line) || !/^ {6}- id: run$/m.test(lines.slice(Math.max(0, index - 6), index).join('\n'))) continue;
       const body: string[] = [];
-      while (index + 1 < lines.length && /^( {10}|$)/.test(lines[index + 1] ?? '') && (lines[index + 1] ?? '') !== '') body.push((lines[++index] ?? '').slice(10));
+      while (index + 1 < lines.length && /^( {10}|$)/.test(lines[index + 1] ?? '') && (lines[index + 1] ?? '') !== '')
+        body.push((lines[++index] ?? '').slice(10));
       scripts.set(job, body.join('\n'));
     }
     assert.deepEqual([...scripts.keys()], ['apply', 'resume-1', 'resume-2']);
@@ -194,7 +238,13 @@ describe('docs/guide/unattended.md, run as written', () => {
     // clock would send at 330m (on a loaded machine a shortened limit could fire before the first row, or after the last).
     const step = async (name: string, cut?: () => boolean) => {
       let shell = 0;
-      const ran = run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', localized(scripts.get(name) ?? '', root, hook.url)], root, { ...env, TI_API_KEY: LIVE_KEY, NOTIFY: hook.url, PLAN: 'q3', GITHUB_OUTPUT: output }, (pid) => (shell = pid));
+      const ran = run(
+        'bash',
+        ['--noprofile', '--norc', '-eo', 'pipefail', '-c', localized(scripts.get(name) ?? '', root, hook.url)],
+        root,
+        { ...env, TI_API_KEY: LIVE_KEY, NOTIFY: hook.url, PLAN: 'q3', GITHUB_OUTPUT: output },
+        (pid) => (shell = pid),
+      );
       if (cut !== undefined) void limitReached(() => shell, cut);
       return ran;
     };
@@ -210,6 +260,12 @@ describe('docs/guide/unattended.md, run as written', () => {
     assert.equal(new Set(sentIds).size, sentIds.length, 'no batch was sent twice');
     assert.equal(sentIds.length, rows);
     assert.ok(mock.store.all().every((batch) => batch.currentBalance === 150));
-    assert.deepEqual(hook.notices.map((notice) => [notice.status, notice.exitCode, notice.runId]), [['interrupted', 130, 'run'], ['completed', 0, 'run']]);
+    assert.deepEqual(
+      hook.notices.map((notice) => [notice.status, notice.exitCode, notice.runId]),
+      [
+        ['interrupted', 130, 'run'],
+        ['completed', 0, 'run'],
+      ],
+    );
   });
 });

@@ -11,7 +11,10 @@ import { call, listPath } from './http.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs `ti-credits mock …` in-process until it has printed its startup lines, then stops it as Ctrl-C would. */
-async function serve(args: readonly string[], whileUp: (origin: string) => Promise<void> = async () => {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function serve(
+  args: readonly string[],
+  whileUp: (origin: string) => Promise<void> = async () => {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const controller = new AbortController();
@@ -29,11 +32,14 @@ async function serve(args: readonly string[], whileUp: (origin: string) => Promi
     cwd: root,
     shutdown: controller.signal,
   });
-  const code = await Promise.race([exit, started.then(async () => {
-    await whileUp(/listening on (\S+)/.exec(stdout)?.[1] ?? '');
-    controller.abort();
-    return exit;
-  })]);
+  const code = await Promise.race([
+    exit,
+    started.then(async () => {
+      await whileUp(/listening on (\S+)/.exec(stdout)?.[1] ?? '');
+      controller.abort();
+      return exit;
+    }),
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -46,13 +52,19 @@ describe('mock command', () => {
       assert.deepEqual(pageInfo, { perPage: 3, cursor: '2', total: 4, hasMore: true });
     });
     assert.equal(code, 0);
-    assert.match(stdout, /\n {2}12 credit batches; accepted key: ti_test_local_mock_key\n {2}Lists: 3 per page\n {2}Learners redeem 60 credits\/min from random active batches\n/);
+    assert.match(
+      stdout,
+      /\n {2}12 credit batches; accepted key: ti_test_local_mock_key\n {2}Lists: 3 per page\n {2}Learners redeem 60 credits\/min from random active batches\n/,
+    );
   });
 
   it('serves the sample instance the package ships with --sample, its clients named', async () => {
     const { code, stdout } = await serve(['--sample'], async (origin) => {
       const { body } = await call(origin, '/incoming/v2/clients');
-      assert.deepEqual(body.data.Clients.clients.map((client: { name: string }) => client.name), ['Acme Corp', 'Globex', 'Initech']);
+      assert.deepEqual(
+        body.data.Clients.clients.map((client: { name: string }) => client.name),
+        ['Acme Corp', 'Globex', 'Initech'],
+      );
     });
     assert.equal(code, 0);
     assert.match(stdout, /\n {2}12 credit batches; accepted key: /);
@@ -81,10 +93,7 @@ describe('mock command', () => {
   });
 
   it('resolves the options: no page size unless given, no redemptions by default', () => {
-    assert.deepEqual(
-      [resolveMockOptions({ host: '127.0.0.1' }).perPage, resolveMockOptions({ host: '127.0.0.1' }).redeemPerMinute],
-      [undefined, 0],
-    );
+    assert.deepEqual([resolveMockOptions({ host: '127.0.0.1' }).perPage, resolveMockOptions({ host: '127.0.0.1' }).redeemPerMinute], [undefined, 0]);
     const given = resolveMockOptions({ host: '127.0.0.1', 'per-page': '25', 'redeem-rate': '600' });
     assert.deepEqual([given.perPage, given.redeemPerMinute], [25, 600]);
   });

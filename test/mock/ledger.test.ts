@@ -12,8 +12,23 @@ const OTHER_ACCOUNT = 'acc00000-0000-4000-8000-000000000002';
 const [A, B] = ['b0000000-0000-4000-8000-00000000000a', 'b0000000-0000-4000-8000-00000000000b'];
 const SEEDED_AT = '2026-01-01T00:00:00.000Z';
 const FIELDS = [
-  'id', 'client', 'action', 'amount', 'target', 'targetType', 'targetBalanceIn', 'targetBalanceOut', 'initiator', 'initiatorType',
-  'creditAccountName', 'source', 'sourceType', 'sourceBalanceIn', 'sourceBalanceOut', 'timestamp', 'updatedAt',
+  'id',
+  'client',
+  'action',
+  'amount',
+  'target',
+  'targetType',
+  'targetBalanceIn',
+  'targetBalanceOut',
+  'initiator',
+  'initiatorType',
+  'creditAccountName',
+  'source',
+  'sourceType',
+  'sourceBalanceIn',
+  'sourceBalanceOut',
+  'timestamp',
+  'updatedAt',
 ];
 
 function store(): CreditBatchStore {
@@ -46,9 +61,23 @@ describe('the mock credit ledger', () => {
     assert.deepEqual(
       { ...action, id: typeof action?.id, target: typeof action?.target, initiator: typeof action?.initiator },
       {
-        id: 'string', client: CLIENT, action: 'debit', amount: 7, target: 'string', targetType: 'user', targetBalanceIn: 0, targetBalanceOut: 7,
-        initiator: 'string', initiatorType: 'user', creditAccountName: 'Credit account acc00000', source: A, sourceType: 'creditBatch',
-        sourceBalanceIn: 100, sourceBalanceOut: 93, timestamp: after?.updatedAt, updatedAt: after?.updatedAt,
+        id: 'string',
+        client: CLIENT,
+        action: 'debit',
+        amount: 7,
+        target: 'string',
+        targetType: 'user',
+        targetBalanceIn: 0,
+        targetBalanceOut: 7,
+        initiator: 'string',
+        initiatorType: 'user',
+        creditAccountName: 'Credit account acc00000',
+        source: A,
+        sourceType: 'creditBatch',
+        sourceBalanceIn: 100,
+        sourceBalanceOut: 93,
+        timestamp: after?.updatedAt,
+        updatedAt: after?.updatedAt,
       },
     );
     assert.equal(after?.updatedAt, '2026-05-01T12:00:00.000Z');
@@ -61,7 +90,10 @@ describe('the mock credit ledger', () => {
     const [debit] = local.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit');
     const [credit] = local.ledger.actions(CLIENT, OTHER_ACCOUNT, 'credit');
     assert.deepEqual([debit?.amount, debit?.sourceBalanceIn, debit?.sourceBalanceOut], [50, 50, 0]);
-    assert.deepEqual([credit?.action, credit?.amount, credit?.target, credit?.targetType, credit?.targetBalanceIn, credit?.targetBalanceOut, credit?.source], ['credit', 5, B, 'creditBatch', 0, 5, OTHER_ACCOUNT]);
+    assert.deepEqual(
+      [credit?.action, credit?.amount, credit?.target, credit?.targetType, credit?.targetBalanceIn, credit?.targetBalanceOut, credit?.source],
+      ['credit', 5, B, 'creditBatch', 0, 5, OTHER_ACCOUNT],
+    );
     assert.equal(local.get(B)?.currentBalance, 5);
     assert.deepEqual(local.ledger.actions(CLIENT, ACCOUNT, 'debit'), []);
   });
@@ -73,7 +105,10 @@ describe('the mock credit ledger', () => {
     now += 5_000;
     assert.equal(redemptions.redeemDue(), 5);
     const debits = [...local.ledger.actions(CLIENT, ACCOUNT, 'debit'), ...local.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit')];
-    assert.equal(debits.reduce((sum, action) => sum + action.amount, 0), 5);
+    assert.equal(
+      debits.reduce((sum, action) => sum + action.amount, 0),
+      5,
+    );
     assert.equal(150 - (local.get(A)?.currentBalance ?? 0) - (local.get(B)?.currentBalance ?? 0), 5);
   });
 
@@ -83,7 +118,10 @@ describe('the mock credit ledger', () => {
     const first = local.update(A, { name: 'x' }, at);
     const redeemed = local.redeem(A, 1, at);
     const second = local.update(A, { name: 'y' }, new Date('2026-04-01T00:00:00.000Z'));
-    assert.deepEqual([first?.updatedAt, redeemed?.updatedAt, second?.updatedAt], ['2026-05-01T12:00:00.000Z', '2026-05-01T12:00:00.001Z', '2026-05-01T12:00:00.002Z']);
+    assert.deepEqual(
+      [first?.updatedAt, redeemed?.updatedAt, second?.updatedAt],
+      ['2026-05-01T12:00:00.000Z', '2026-05-01T12:00:00.001Z', '2026-05-01T12:00:00.002Z'],
+    );
     const early = store();
     assert.equal(early.redeem(A, 1, new Date('2025-01-01T00:00:00.000Z'))?.updatedAt, '2026-01-01T00:00:00.001Z', 'never before a time the seed holds');
   });
@@ -104,13 +142,30 @@ describe('the mock credit ledger', () => {
     assert.deepEqual(await amounts({ actionType: 'debit', page: '3' }), { amounts: [5], pageInfo: { perPage: 2, cursor: null, total: 5, hasMore: false } });
     assert.deepEqual(await amounts({ actionType: 'credit' }), { amounts: [], pageInfo: { perPage: 2, cursor: null, total: 0, hasMore: false } });
     assert.deepEqual((await amounts({ actionType: 'debit' }, OTHER_ACCOUNT)).amounts, [1]);
-    assert.deepEqual((await amounts({ actionType: 'debit' }, 'acc00000-0000-4000-8000-000000000009')).amounts, [], 'an account the mock does not know has an empty ledger');
+    assert.deepEqual(
+      (await amounts({ actionType: 'debit' }, 'acc00000-0000-4000-8000-000000000009')).amounts,
+      [],
+      'an account the mock does not know has an empty ledger',
+    );
 
     const newest = await mockOf({ perPage: 2, ledger: { order: 'newest-first', pageInfo: 'cursor-only' } }, local);
     const pages = [];
-    for (const page of ['1', '2', '3']) pages.push((await call(newest.origin, actionsPath({ clientId: CLIENT, actionType: 'debit', page }))).body.data.APICreditActionsByClientIdAndAccountIdAndActionType);
-    assert.deepEqual(pages.map((list) => list.creditActions.map((action: { amount: number }) => action.amount)), [[5, 4], [3, 2], [1]]);
-    assert.deepEqual(pages.map((list) => list.pageInfo), [{ cursor: '2', hasMore: true }, { cursor: '3', hasMore: true }, { cursor: null, hasMore: false }]);
+    for (const page of ['1', '2', '3'])
+      pages.push(
+        (await call(newest.origin, actionsPath({ clientId: CLIENT, actionType: 'debit', page }))).body.data.APICreditActionsByClientIdAndAccountIdAndActionType,
+      );
+    assert.deepEqual(
+      pages.map((list) => list.creditActions.map((action: { amount: number }) => action.amount)),
+      [[5, 4], [3, 2], [1]],
+    );
+    assert.deepEqual(
+      pages.map((list) => list.pageInfo),
+      [
+        { cursor: '2', hasMore: true },
+        { cursor: '3', hasMore: true },
+        { cursor: null, hasMore: false },
+      ],
+    );
   });
 
   it('refuses a query without the documented parameters', async () => {
@@ -164,13 +219,24 @@ describe('the mock credit ledger', () => {
     assert.deepEqual(rest, [], 'once per batch');
     assert.equal(again.body.data.UpdateCreditBatch.currentBalance, 150);
     assert.deepEqual([slipped?.source, slipped?.amount, slipped?.sourceBalanceIn, slipped?.sourceBalanceOut], [A, 7, 100, 93]);
-    assert.ok(read < (slipped?.timestamp ?? '') && (slipped?.timestamp ?? '') < written.body.data.UpdateCreditBatch.updatedAt, `${read} < ${slipped?.timestamp} < ${written.body.data.UpdateCreditBatch.updatedAt}`);
-    assert.deepEqual([other.body.data.UpdateCreditBatch.currentBalance, mock.store.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit')], [60, []], 'a batch not named is left alone');
+    assert.ok(
+      read < (slipped?.timestamp ?? '') && (slipped?.timestamp ?? '') < written.body.data.UpdateCreditBatch.updatedAt,
+      `${read} < ${slipped?.timestamp} < ${written.body.data.UpdateCreditBatch.updatedAt}`,
+    );
+    assert.deepEqual(
+      [other.body.data.UpdateCreditBatch.currentBalance, mock.store.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit')],
+      [60, []],
+      'a batch not named is left alone',
+    );
 
     const every = await mockOf({ slipRedemptions: { credits: 1 } });
     await put(every, B, { name: 'renamed' });
     await put(every, B, { name: 'renamed again' });
-    assert.deepEqual([every.store.get(B)?.currentBalance, every.store.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit').length], [49, 1], 'without ids, before the first PUT of every batch, once');
+    assert.deepEqual(
+      [every.store.get(B)?.currentBalance, every.store.ledger.actions(CLIENT, OTHER_ACCOUNT, 'debit').length],
+      [49, 1],
+      'without ids, before the first PUT of every batch, once',
+    );
     const refused = await put(every, A, { currentBalance: -1 });
     assert.deepEqual([refused.status, every.store.ledger.actions(CLIENT, ACCOUNT, 'debit').length], [422, 0], 'not before a PUT the mock refuses');
     await assert.rejects(startMockApi({ slipRedemptions: { credits: 0 } }), /slipRedemptions.credits must be a whole number of 1 or more/);

@@ -82,7 +82,8 @@ describe('mock paging faults', () => {
       const ids: string[] = [];
       const totals: number[] = [];
       for (let page = 1; page <= 10; page++) {
-        const { creditBatches, pageInfo } = (await call(mock.origin, listPath(CLIENT, { page: String(page) }))).body.data.APICreditBatchesByClientAndCreditAccount;
+        const { creditBatches, pageInfo } = (await call(mock.origin, listPath(CLIENT, { page: String(page) }))).body.data
+          .APICreditBatchesByClientAndCreditAccount;
         ids.push(...creditBatches.map((b: { id: string }) => b.id.slice(-1)));
         totals.push(pageInfo.total);
         if (!pageInfo.hasMore || creditBatches.length === 0) return { ids, totals, pages: page };
@@ -142,7 +143,11 @@ describe('mock faults and limits on reads', () => {
   });
 
   it('spend the same per-key limit as updates: reads and writes alike are refused with 429 beyond it', async () => {
-    const mock = await startMockApi({ store: new CreditBatchStore(clientBatches(CLIENT, 1)), rateLimit: { perMinute: 6, burst: 3 }, apiKeys: [MOCK_API_KEY, 'ti_test_second'] });
+    const mock = await startMockApi({
+      store: new CreditBatchStore(clientBatches(CLIENT, 1)),
+      rateLimit: { perMinute: 6, burst: 3 },
+      apiKeys: [MOCK_API_KEY, 'ti_test_second'],
+    });
     try {
       const id = mock.store.all()[0]?.id ?? '';
       const list = await call(mock.origin, listPath(CLIENT));
@@ -156,12 +161,19 @@ describe('mock faults and limits on reads', () => {
           [200, '0'],
         ],
       );
-      const refused = [await call(mock.origin, '/incoming/v2/ping'), await call(mock.origin, listPath(CLIENT)), await call(mock.origin, `/incoming/v2/clients/creditBatches/${id}`, { method: 'PUT', body: { currentBalance: 1 } })];
+      const refused = [
+        await call(mock.origin, '/incoming/v2/ping'),
+        await call(mock.origin, listPath(CLIENT)),
+        await call(mock.origin, `/incoming/v2/clients/creditBatches/${id}`, { method: 'PUT', body: { currentBalance: 1 } }),
+      ];
       // The wait is the 10 s a token takes at 6 a minute, less the time these requests took: 10, or 9 on a busy machine.
       for (const answer of refused) {
         const wait = Number(answer.headers.get('retry-after'));
         assert.ok(wait === 10 || wait === 9, `Retry-After: ${wait}`);
-        assert.deepEqual([answer.status, answer.body], [429, { error: 'rate_limit_exceeded', message: `Rate limit exceeded; retry in ${wait} seconds`, retryAfter: wait }]);
+        assert.deepEqual(
+          [answer.status, answer.body],
+          [429, { error: 'rate_limit_exceeded', message: `Rate limit exceeded; retry in ${wait} seconds`, retryAfter: wait }],
+        );
       }
       // Another key has its own bucket.
       assert.equal((await call(mock.origin, '/incoming/v2/ping', { key: 'ti_test_second' })).status, 200);

@@ -85,7 +85,10 @@ describe('mock rate limit', () => {
 
   it('answers as a gateway that strips the X-RateLimit-* headers when told to, and says Retry-After: 0 when told to, whatever the wait', async () => {
     const id = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
-    const mock = await startMockApi({ store: new CreditBatchStore([{ id, currentBalance: 1 }]), rateLimit: { perMinute: 6, burst: 1, headers: false, retryAfter: 'zero' } });
+    const mock = await startMockApi({
+      store: new CreditBatchStore([{ id, currentBalance: 1 }]),
+      rateLimit: { perMinute: 6, burst: 1, headers: false, retryAfter: 'zero' },
+    });
     try {
       const put = () =>
         fetch(`${mock.origin}/incoming/v2/clients/creditBatches/${id}`, {
@@ -95,7 +98,11 @@ describe('mock rate limit', () => {
         });
       const answers = [await put(), await put()];
       assert.deepEqual(
-        answers.map((answer) => [answer.status, [...answer.headers.keys()].filter((name) => name.startsWith('x-ratelimit')), answer.headers.get('retry-after')]),
+        answers.map((answer) => [
+          answer.status,
+          [...answer.headers.keys()].filter((name) => name.startsWith('x-ratelimit')),
+          answer.headers.get('retry-after'),
+        ]),
         [
           [200, [], null],
           [429, [], '0'],

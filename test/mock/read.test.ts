@@ -29,12 +29,16 @@ describe('mock credit batch list', () => {
     assert.equal(answer.clientId, CLIENT);
     assert.equal(answer.creditAccountId, null);
     assert.deepEqual(answer.pageInfo, { perPage: 3, cursor: '2', total: 7, hasMore: true });
-    assert.deepEqual(answer.creditBatches, [0, 1, 2].map((index) => mock.store.get(SEVEN[index]?.id ?? '')));
+    assert.deepEqual(
+      answer.creditBatches,
+      [0, 1, 2].map((index) => mock.store.get(SEVEN[index]?.id ?? '')),
+    );
   });
 
   it('pages through every batch once, in a stable order, the last page saying hasMore false', async () => {
     const pages = [];
-    for (const page of ['1', '2', '3', '4']) pages.push((await call(mock.origin, listPath(CLIENT, { page }))).body.data.APICreditBatchesByClientAndCreditAccount);
+    for (const page of ['1', '2', '3', '4'])
+      pages.push((await call(mock.origin, listPath(CLIENT, { page }))).body.data.APICreditBatchesByClientAndCreditAccount);
     assert.deepEqual(
       pages.map((page) => page.creditBatches.map((b: { id: string }) => b.id.slice(-1))),
       [['0', '1', '2'], ['3', '4', '5'], ['6'], []],
@@ -58,10 +62,13 @@ describe('mock credit batch list', () => {
       [...first.creditBatches, ...second.creditBatches].map((b: { id: string }) => b.id.slice(-1)),
       ['0', '2', '4', '6'],
     );
-    assert.deepEqual([first.pageInfo, second.pageInfo], [
-      { perPage: 3, cursor: '2', total: 4, hasMore: true },
-      { perPage: 3, cursor: null, total: 4, hasMore: false },
-    ]);
+    assert.deepEqual(
+      [first.pageInfo, second.pageInfo],
+      [
+        { perPage: 3, cursor: '2', total: 4, hasMore: true },
+        { perPage: 3, cursor: null, total: 4, hasMore: false },
+      ],
+    );
   });
 
   it('answers an unknown client with an empty list', async () => {
@@ -69,7 +76,14 @@ describe('mock credit batch list', () => {
     const { status, body } = await call(mock.origin, listPath(unknown));
     assert.equal(status, 200);
     assert.deepEqual(body, {
-      data: { APICreditBatchesByClientAndCreditAccount: { clientId: unknown, creditAccountId: null, creditBatches: [], pageInfo: { perPage: 3, cursor: null, total: 0, hasMore: false } } },
+      data: {
+        APICreditBatchesByClientAndCreditAccount: {
+          clientId: unknown,
+          creditAccountId: null,
+          creditBatches: [],
+          pageInfo: { perPage: 3, cursor: null, total: 0, hasMore: false },
+        },
+      },
     });
   });
 
@@ -79,7 +93,11 @@ describe('mock credit batch list', () => {
     const batches = (await call(mock.origin, listPath(CLIENT))).body.data.APICreditBatchesByClientAndCreditAccount.creditBatches;
     assert.deepEqual(
       batches.map((b: { id: string; currentBalance: number }) => [b.id.slice(-1), b.currentBalance]),
-      [['0', 100], ['1', 42], ['2', 102]],
+      [
+        ['0', 100],
+        ['1', 42],
+        ['2', 102],
+      ],
     );
   });
 
@@ -94,7 +112,8 @@ describe('mock credit batch list', () => {
       [`?clientId=${CLIENT}&creditAccountId=${ACCOUNT}&creditAccountId=${ACCOUNT}`, 'creditAccountId may be given only once'],
       [`?clientId=${CLIENT}&page=2&page=3`, 'page may be given only once'],
     ];
-    for (const page of ['0', '-1', '1.5', '1e1', 'two', '', ' 1', '9007199254740993']) refusals.push([`?clientId=${CLIENT}&page=${encodeURIComponent(page)}`, `page must be a whole number of 1 or more, not "${page}"`]);
+    for (const page of ['0', '-1', '1.5', '1e1', 'two', '', ' 1', '9007199254740993'])
+      refusals.push([`?clientId=${CLIENT}&page=${encodeURIComponent(page)}`, `page must be a whole number of 1 or more, not "${page}"`]);
     for (const [query, message] of refusals) {
       assert.deepEqual(await call(mock.origin, path + query).then(({ status, body }) => [status, body]), [400, { error: 'bad_request', message }], query);
     }
@@ -126,7 +145,9 @@ describe('mock credit batch list', () => {
 
 describe('mock client list', () => {
   const clients = ['dddddddd-0000-4000-8000-000000000004', 'aaaaaaaa-0000-4000-8000-000000000001', 'cccccccc-0000-4000-8000-000000000003'];
-  const seed = clients.flatMap((client, index) => clientBatches(client, 2).map((batch) => ({ ...batch, ...(index === 0 ? {} : { clientName: `Named ${client.slice(0, 1)}` }) })));
+  const seed = clients.flatMap((client, index) =>
+    clientBatches(client, 2).map((batch) => ({ ...batch, ...(index === 0 ? {} : { clientName: `Named ${client.slice(0, 1)}` }) })),
+  );
 
   it('lists the clients of the batches in the documented shape, named as the seed names them, `count` a page', async () => {
     const mock = await startMockApi({ store: new CreditBatchStore(seed) });
@@ -148,7 +169,10 @@ describe('mock client list', () => {
       assert.deepEqual(Object.keys(list.clients[0]).sort(), ['appearance', 'courses', 'features', 'id', 'learningPaths', 'licenses', 'name', 'schoolName']);
       assert.ok(JSON.stringify(list.clients[0]).length > 5000);
       assert.deepEqual(second.body.data.Clients.pageInfo, { perPage: 2, currentPage: 2, total: 3, hasMore: false });
-      assert.deepEqual(second.body.data.Clients.clients.map((client: { name: string }) => client.name), ['Client dddddddd']);
+      assert.deepEqual(
+        second.body.data.Clients.clients.map((client: { name: string }) => client.name),
+        ['Client dddddddd'],
+      );
     } finally {
       await mock.close();
     }
@@ -158,7 +182,10 @@ describe('mock client list', () => {
     const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: 2 });
     try {
       const matched = await call(mock.origin, '/incoming/v2/clients?query=NAMED%20C');
-      assert.deepEqual(matched.body.data.Clients.clients.map((client: { id: string }) => client.id), ['cccccccc-0000-4000-8000-000000000003']);
+      assert.deepEqual(
+        matched.body.data.Clients.clients.map((client: { id: string }) => client.id),
+        ['cccccccc-0000-4000-8000-000000000003'],
+      );
       assert.deepEqual(matched.body.data.Clients.pageInfo, { perPage: 2, currentPage: 1, total: 1, hasMore: false });
       assert.equal((await call(mock.origin, '/incoming/v2/clients?count=50')).body.data.Clients.pageInfo.perPage, 2, 'its own page size, not the count asked');
       for (const [query, message] of [
@@ -166,7 +193,10 @@ describe('mock client list', () => {
         ['count=x', 'count must be a whole number of 1 or more, not "x"'],
         ['page=1&page=2', 'page may be given only once'],
       ]) {
-        assert.deepEqual(await call(mock.origin, `/incoming/v2/clients?${query}`).then(({ status, body }) => [status, body]), [400, { error: 'bad_request', message }]);
+        assert.deepEqual(await call(mock.origin, `/incoming/v2/clients?${query}`).then(({ status, body }) => [status, body]), [
+          400,
+          { error: 'bad_request', message },
+        ]);
       }
       assert.equal((await call(mock.origin, '/incoming/v2/clients', { key: 'nope' })).status, 401);
     } finally {
@@ -189,7 +219,12 @@ describe('mock client list', () => {
   it('holds 100 a page unless told otherwise', async () => {
     const mock = await startMockApi();
     try {
-      assert.deepEqual((await call(mock.origin, '/incoming/v2/clients')).body.data.Clients.pageInfo, { perPage: 100, currentPage: 1, total: 0, hasMore: false });
+      assert.deepEqual((await call(mock.origin, '/incoming/v2/clients')).body.data.Clients.pageInfo, {
+        perPage: 100,
+        currentPage: 1,
+        total: 0,
+        hasMore: false,
+      });
     } finally {
       await mock.close();
     }
@@ -224,7 +259,12 @@ describe('mock ping and routes', () => {
       const { status, headers, body } = await call(mock.origin, path, { method });
       assert.deepEqual([status, headers.get('allow'), body], [405, allow, { error: 'method_not_allowed', message: `Use ${allow}` }], `${method} ${path}`);
     }
-    for (const path of ['/incoming/v2/clients/', `/incoming/v2/clients/${CLIENT}/creditBatches/x`, '/incoming/v2/pings', '/incoming/v2/clients/creditBatches/%E0%A4%A']) {
+    for (const path of [
+      '/incoming/v2/clients/',
+      `/incoming/v2/clients/${CLIENT}/creditBatches/x`,
+      '/incoming/v2/pings',
+      '/incoming/v2/clients/creditBatches/%E0%A4%A',
+    ]) {
       assert.equal((await call(mock.origin, path)).status, 404, path);
     }
   });

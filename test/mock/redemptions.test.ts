@@ -58,7 +58,10 @@ describe('learner redemptions', () => {
   });
 
   it('leave expired batches alone, even those whose status is not yet expired', () => {
-    const local = new CreditBatchStore([{ id: 'past', currentBalance: 10, expiresOn: '2020-01-01T00:00:00.000Z', status: 'active' }, { id: 'marked', currentBalance: 10, expiresOn: FUTURE, status: 'expired' }]);
+    const local = new CreditBatchStore([
+      { id: 'past', currentBalance: 10, expiresOn: '2020-01-01T00:00:00.000Z', status: 'active' },
+      { id: 'marked', currentBalance: 10, expiresOn: FUTURE, status: 'expired' },
+    ]);
     let now = Date.parse('2026-06-01T00:00:00.000Z');
     const redemptions = new Redemptions(local, 60, mulberry32(1), () => now);
     now += 60_000;
@@ -77,7 +80,10 @@ describe('learner redemptions', () => {
     };
     assert.deepEqual(run(3), run(3));
     assert.notDeepEqual(run(3), run(4));
-    assert.equal(run(3).reduce((a, b) => a + b), 1000 - 60);
+    assert.equal(
+      run(3).reduce((a, b) => a + b),
+      1000 - 60,
+    );
   });
 
   it('refuse a rate that is not above 0', () => {
@@ -98,7 +104,13 @@ describe('learner redemptions', () => {
     mock.store.update(mock.store.all()[0]?.id ?? '', { currentBalance: 10 }, new Date());
     await sleep(250);
     assert.equal(mock.store.all()[0]?.currentBalance, 10, 'no redemption after close');
-    assert.deepEqual(mock.store.all().slice(1).map((batch) => batch.updatedAt), settled.slice(1));
+    assert.deepEqual(
+      mock.store
+        .all()
+        .slice(1)
+        .map((batch) => batch.updatedAt),
+      settled.slice(1),
+    );
   });
 
   it('refuse on the mock a rate below 0, and a perPage that is not a whole number of 1 or more', async () => {
@@ -146,7 +158,8 @@ describe('onRequest', () => {
     };
     const mock = await startMockApi({ store: local, recordRequests: false, onRequest });
     try {
-      const balance = async () => (await call(mock.origin, listPath(CLIENT))).body.data.APICreditBatchesByClientAndCreditAccount.creditBatches[0].currentBalance;
+      const balance = async () =>
+        (await call(mock.origin, listPath(CLIENT))).body.data.APICreditBatchesByClientAndCreditAccount.creditBatches[0].currentBalance;
       assert.deepEqual([await balance(), await balance(), await balance()], [50, 50, 0]);
       assert.deepEqual(mock.requests, []);
     } finally {

@@ -11,7 +11,13 @@ after(() => mock.close());
 
 async function put(id: string, body: unknown, key = MOCK_API_KEY): Promise<{ status: number; body: any }> {
   if (mock === undefined) {
-    mock = await startMockApi({ store: new CreditBatchStore([{ id: ID, currentBalance: 50 }, { id: ARCHIVED, status: 'archived' }]), forbiddenKeys: ['ti_test_ro'] });
+    mock = await startMockApi({
+      store: new CreditBatchStore([
+        { id: ID, currentBalance: 50 },
+        { id: ARCHIVED, status: 'archived' },
+      ]),
+      forbiddenKeys: ['ti_test_ro'],
+    });
   }
   const response = await fetch(`${mock.origin}/incoming/v2/clients/creditBatches/${id}`, {
     method: 'PUT',
@@ -25,7 +31,19 @@ describe('mock API', () => {
   it('updates a batch and answers with the documented shape', async () => {
     const { status, body } = await put(ID, { currentBalance: 7, name: 'New' });
     assert.equal(status, 200);
-    assert.deepEqual(Object.keys(body.data.UpdateCreditBatch).sort(), ['allocatedCredits', 'clientId', 'createdAt', 'creditAccountId', 'currentBalance', 'expiresOn', 'id', 'name', 'startingBalance', 'status', 'updatedAt']);
+    assert.deepEqual(Object.keys(body.data.UpdateCreditBatch).sort(), [
+      'allocatedCredits',
+      'clientId',
+      'createdAt',
+      'creditAccountId',
+      'currentBalance',
+      'expiresOn',
+      'id',
+      'name',
+      'startingBalance',
+      'status',
+      'updatedAt',
+    ]);
     assert.equal(body.data.UpdateCreditBatch.currentBalance, 7);
     assert.equal(mock.store.get(ID)?.name, 'New');
   });
@@ -49,7 +67,10 @@ describe('mock API', () => {
     assert.equal(mock.store.get(ID)?.currentBalance, 7);
   });
   it('logs every request with its answer', () => {
-    assert.deepEqual(mock.requests.map((request) => request.answer), [200, 401, 403, 404, 409, 400, 400, 400, 422, 422, 422, 422]);
+    assert.deepEqual(
+      mock.requests.map((request) => request.answer),
+      [200, 401, 403, 404, 409, 400, 400, 400, 422, 422, 422, 422],
+    );
   });
 });
 
@@ -60,13 +81,21 @@ describe('mock faults', () => {
       faults: { script: { [ID]: [{ kind: 'status', status: 503, headers: { 'retry-after': '2' } }, { kind: 'reset' }] } },
     });
     try {
-      const send = () => fetch(`${local.origin}/incoming/v2/clients/creditBatches/${ID}`, { method: 'PUT', headers: { authorization: `Bearer ${MOCK_API_KEY}` }, body: '{"currentBalance":1}' });
+      const send = () =>
+        fetch(`${local.origin}/incoming/v2/clients/creditBatches/${ID}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${MOCK_API_KEY}` },
+          body: '{"currentBalance":1}',
+        });
       const first = await send();
       assert.equal(first.status, 503);
       assert.equal(first.headers.get('retry-after'), '2');
       await assert.rejects(send());
       assert.equal((await send()).status, 200);
-      assert.deepEqual(local.requests.map((request) => request.answer), [503, 'reset', 200]);
+      assert.deepEqual(
+        local.requests.map((request) => request.answer),
+        [503, 'reset', 200],
+      );
     } finally {
       await local.close();
     }
@@ -76,7 +105,11 @@ describe('mock faults', () => {
       const local = await startMockApi({ store: new CreditBatchStore([], { autoCreate: true }), faults: { errorRate: 0.3, randomSeed: 42 } });
       try {
         for (let i = 0; i < 200; i++) {
-          await fetch(`${local.origin}/incoming/v2/clients/creditBatches/${ID}`, { method: 'PUT', headers: { authorization: `Bearer ${MOCK_API_KEY}` }, body: '{"currentBalance":1}' });
+          await fetch(`${local.origin}/incoming/v2/clients/creditBatches/${ID}`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${MOCK_API_KEY}` },
+            body: '{"currentBalance":1}',
+          });
         }
         return local.requests.map((request) => request.answer);
       } finally {
@@ -91,7 +124,12 @@ describe('mock faults', () => {
   });
   it('sends Retry-After with the random 5xx answers when told, and answers some requests late', () => {
     const plan = new FaultPlan({ errorRate: 1, errorStatuses: [503], errorRetryAfterSeconds: 3 });
-    assert.deepEqual(plan.next(ID), { kind: 'status', status: 503, headers: { 'retry-after': '3' }, body: { error: 'injected_fault', message: 'Injected 503' } });
+    assert.deepEqual(plan.next(ID), {
+      kind: 'status',
+      status: 503,
+      headers: { 'retry-after': '3' },
+      body: { error: 'injected_fault', message: 'Injected 503' },
+    });
     const slow = new FaultPlan({ slowRate: 1, slowMs: 5000 });
     assert.deepEqual(slow.next(ID), { kind: 'delay', ms: 5000 });
     const faults = new FaultPlan({ slowRate: 0.25, slowMs: 100, randomSeed: 7 });

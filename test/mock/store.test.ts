@@ -67,7 +67,10 @@ describe('mock store lists', () => {
     assert.equal(listing.length, 3);
     assert.deepEqual(
       listing.slice(1, 3).map((b) => [b.id.slice(-1), b.currentBalance]),
-      [['2', 60], ['3', 100]],
+      [
+        ['2', 60],
+        ['3', 100],
+      ],
     );
     assert.deepEqual(local.listingByClient(OTHER), []);
   });

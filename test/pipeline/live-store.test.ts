@@ -10,8 +10,23 @@ const uuid = (index: number): string => `3f2a9c1e-5b7d-4e8f-9a0b-${index.toStrin
 /** Batches holding every kind of value the store keeps apart: absent fields, texts beyond Latin-1, moments in and out of toISOString's form. */
 const AWKWARD: readonly LiveBatch[] = [
   { clientId: 'c1' },
-  { clientId: 'c1', name: '', expiresOn: '2027-03-31T23:59:59.000Z', currentBalance: 0, allocatedCredits: 0, updatedAt: '2026-12-05T10:00:00.123Z', creditAccountId: 'a1', status: 'active' },
-  { clientId: 'C1', name: 'Crédit ✓ 名前 \u{1F600}', expiresOn: '2027-03-31T23:59:59Z', currentBalance: 9_007_199_254_740_991, updatedAt: '2026-12-05T10:00:00.123456789Z' },
+  {
+    clientId: 'c1',
+    name: '',
+    expiresOn: '2027-03-31T23:59:59.000Z',
+    currentBalance: 0,
+    allocatedCredits: 0,
+    updatedAt: '2026-12-05T10:00:00.123Z',
+    creditAccountId: 'a1',
+    status: 'active',
+  },
+  {
+    clientId: 'C1',
+    name: 'Crédit ✓ 名前 \u{1F600}',
+    expiresOn: '2027-03-31T23:59:59Z',
+    currentBalance: 9_007_199_254_740_991,
+    updatedAt: '2026-12-05T10:00:00.123456789Z',
+  },
   { clientId: 'c2', name: `lone ${'\ud800'} surrogate`, expiresOn: '2027-02-29T00:00:00.000Z', allocatedCredits: 12, status: 'expired' },
   { clientId: 'c2', name: 'Ünïcode in Latin-1 ÿ', expiresOn: '+275760-09-13T00:00:00.000Z', updatedAt: '0999-12-31T23:59:59.999Z' },
   { clientId: 'c2', name: 'x'.repeat(70_000), expiresOn: '2024-02-29T24:00:00.000Z', currentBalance: 5, updatedAt: '2026-13-01T00:00:00.000Z' },
@@ -40,12 +55,20 @@ describe('the live values kept in columns (LiveStore)', () => {
     const statuses = Array.from({ length: 300 }, (_, index) => (index % 2 === 0 ? `status ${index}` : `état ✓ ${index}`));
     statuses.forEach((status, index) => store.set(uuid(index), { clientId: 'c', name: `n${index}`, updatedAt: 'when', status }, 1, 0));
     assert.equal(interned.statusNumber('another'), undefined);
-    statuses.forEach((status, index) => assert.deepEqual(store.batchOf(store.find(uuid(index))), { clientId: 'c', name: `n${index}`, updatedAt: 'when', status }));
+    statuses.forEach((status, index) =>
+      assert.deepEqual(store.batchOf(store.find(uuid(index))), { clientId: 'c', name: `n${index}`, updatedAt: 'when', status }),
+    );
     const read = new LiveStore(interned);
     read.set(uuid(0), { clientId: 'c', status: statuses[299] as string }, 2, 0);
     read.set(uuid(1), { clientId: 'c', status: statuses[3] as string }, 2, 0);
     store.merge(read);
-    assert.deepEqual([store.batchOf(store.find(uuid(0))), store.batchOf(store.find(uuid(1)))], [{ clientId: 'c', status: statuses[299] }, { clientId: 'c', status: statuses[3] }]);
+    assert.deepEqual(
+      [store.batchOf(store.find(uuid(0))), store.batchOf(store.find(uuid(1)))],
+      [
+        { clientId: 'c', status: statuses[299] },
+        { clientId: 'c', status: statuses[3] },
+      ],
+    );
   });
 
   it('refuses a page beyond those a list may have', () => {
@@ -103,7 +126,8 @@ describe('the live values kept in columns (LiveStore)', () => {
   it('grows past the room made at first', () => {
     const store = new LiveStore(new Interned(), 10);
     for (let index = 0; index < 5_000; index++) store.set(uuid(index), { clientId: 'c', currentBalance: index, name: `b${index}` }, 1, index);
-    for (let index = 0; index < 5_000; index++) assert.deepEqual(store.batchOf(store.find(uuid(index))), { clientId: 'c', currentBalance: index, name: `b${index}` });
+    for (let index = 0; index < 5_000; index++)
+      assert.deepEqual(store.batchOf(store.find(uuid(index))), { clientId: 'c', currentBalance: index, name: `b${index}` });
   });
 
   it('merges a read gathered apart over what it holds, the rest untouched', () => {
@@ -111,13 +135,23 @@ describe('the live values kept in columns (LiveStore)', () => {
     const store = new LiveStore(interned);
     for (let index = 0; index < 10; index++) store.set(uuid(index), { clientId: 'c', name: `old ${index}`, currentBalance: index }, 1, 1);
     const read = new LiveStore(interned);
-    for (let index = 5; index < 15; index++) read.set(uuid(index), { clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index }, 2, 2);
+    for (let index = 5; index < 15; index++)
+      read.set(
+        uuid(index),
+        { clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index },
+        2,
+        2,
+      );
     store.merge(read);
     assert.equal(store.size, 15);
     for (let index = 0; index < 15; index++) {
       const entry = store.find(uuid(index));
       if (index < 5) assert.deepEqual([store.batchOf(entry), store.readOf(entry)], [{ clientId: 'c', name: `old ${index}`, currentBalance: index }, 1]);
-      else assert.deepEqual([store.batchOf(entry), store.readOf(entry)], [{ clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index }, 2]);
+      else
+        assert.deepEqual(
+          [store.batchOf(entry), store.readOf(entry)],
+          [{ clientId: 'c', name: `new ${'é'.repeat(index)} ✓`, expiresOn: '2028-01-01T00:00:00.000Z', currentBalance: 2 ** 40 + index }, 2],
+        );
     }
   });
 });
@@ -133,7 +167,13 @@ describe('ids to numbers (IdTable)', () => {
 
   it('tells ids apart that differ in a single bit, and adopts another table’s ids', () => {
     const table = new IdTable();
-    const ids = ['00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001', '80000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-100000000000', 'not-a-uuid'];
+    const ids = [
+      '00000000-0000-4000-8000-000000000000',
+      '00000000-0000-4000-8000-000000000001',
+      '80000000-0000-4000-8000-000000000000',
+      '00000000-0000-4000-8000-100000000000',
+      'not-a-uuid',
+    ];
     ids.forEach((id, index) => assert.equal(table.add(id), index));
     const other = new IdTable();
     other.add(uuid(99));

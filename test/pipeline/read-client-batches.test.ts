@@ -51,7 +51,11 @@ async function listServer(pages: readonly (readonly Record<string, unknown>[])[]
     const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
     const creditBatches = pages[page - 1] ?? [];
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches, pageInfo: { perPage: 1, hasMore: page < pages.length } } } }));
+    response.end(
+      JSON.stringify({
+        data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches, pageInfo: { perPage: 1, hasMore: page < pages.length } } },
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -116,7 +120,13 @@ describe('reading the credit batches of one client (the worked example of a new 
 
   it('refuses a batch listed twice with different values, and a balance that is not a whole number of credits', async () => {
     const id = randomUUID();
-    const batch = (currentBalance: unknown): Record<string, unknown> => ({ id, clientId: CLIENT, name: 'A', expiresOn: '2027-01-01T00:00:00.000Z', currentBalance });
+    const batch = (currentBalance: unknown): Record<string, unknown> => ({
+      id,
+      clientId: CLIENT,
+      name: 'A',
+      expiresOn: '2027-01-01T00:00:00.000Z',
+      currentBalance,
+    });
     const cases: [readonly (readonly Record<string, unknown>[])[], RegExp][] = [
       [[[batch(1000)], [batch(1777)]], /listed credit batch .* twice, with different values/],
       [[[batch(1000.5)]], /with currentBalance 1000.5, not a whole number of credits/],
@@ -168,20 +178,34 @@ describe('reading the credit batches of one client (the worked example of a new 
     executor.close();
     assert.equal(result.kind, 'done', result.kind === 'failed' ? result.error.message : result.kind);
     const listed = result.kind === 'done' ? result.value : [];
-    assert.deepEqual(listed.map((batch) => Object.keys(batch).sort()), [['clientId', 'id'], ['clientId', 'id'], ['currentBalance', 'expiresOn', 'id', 'name']]);
-    assert.deepEqual(listed.map((batch) => [batch.name, batch.expiresOn, batch.currentBalance]), [
-      [undefined, undefined, undefined],
-      [undefined, undefined, undefined],
-      ['Kept', '2027-01-01T00:00:00.000Z', 7],
-    ]);
+    assert.deepEqual(
+      listed.map((batch) => Object.keys(batch).sort()),
+      [
+        ['clientId', 'id'],
+        ['clientId', 'id'],
+        ['currentBalance', 'expiresOn', 'id', 'name'],
+      ],
+    );
+    assert.deepEqual(
+      listed.map((batch) => [batch.name, batch.expiresOn, batch.currentBalance]),
+      [
+        [undefined, undefined, undefined],
+        [undefined, undefined, undefined],
+        ['Kept', '2027-01-01T00:00:00.000Z', 7],
+      ],
+    );
   });
 });
 
 /** A server answering page `n` of CLIENT's list with `answer(n)`, and counting the pages asked for. */
-async function pagedServer(answer: (page: number) => { readonly creditBatches: readonly Record<string, unknown>[]; readonly pageInfo: Record<string, unknown> }): Promise<{ origin: string; pages: () => number }> {
+async function pagedServer(
+  answer: (page: number) => { readonly creditBatches: readonly Record<string, unknown>[]; readonly pageInfo: Record<string, unknown> },
+): Promise<{ origin: string; pages: () => number }> {
   const server = await hostileServer((request, response) => {
     const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, ...answer(page) } } }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, ...answer(page) } } }));
   });
   return { origin: server.origin, pages: () => server.requests.length };
 }
@@ -202,31 +226,50 @@ describe('a list that never ends is stopped as soon as it shows it', () => {
     const first = [listed(randomUUID()), listed(randomUUID())];
     const same = await pagedServer(() => ({ creditBatches: first, pageInfo: { perPage: 2, hasMore: true } }));
     const again = await readFrom(same.origin);
-    assert.match(again.kind === 'failed' ? again.error.message : again.kind, new RegExp(`^the API answered page 2 of the credit batches of client ${CLIENT} with the very batches of page 1, yet said more were to come; reading stopped there rather than go round$`));
+    assert.match(
+      again.kind === 'failed' ? again.error.message : again.kind,
+      new RegExp(
+        `^the API answered page 2 of the credit batches of client ${CLIENT} with the very batches of page 1, yet said more were to come; reading stopped there rather than go round$`,
+      ),
+    );
     assert.equal(same.pages(), 2);
     const shuffled = await pagedServer((page) => ({ creditBatches: page === 1 ? first : [...first].reverse(), pageInfo: { hasMore: true } }));
     const reordered = await readFrom(shuffled.origin);
-    assert.match(reordered.kind === 'failed' ? reordered.error.message : reordered.kind, /page 2 .* with only batches it had listed already, yet said more were to come/);
+    assert.match(
+      reordered.kind === 'failed' ? reordered.error.message : reordered.kind,
+      /page 2 .* with only batches it had listed already, yet said more were to come/,
+    );
     assert.equal(shuffled.pages(), 2);
   });
 
   it('stops once the batches pass the total the API gave, or the pages pass those the total needs', async () => {
-    const beyond = await pagedServer(() => ({ creditBatches: [listed(randomUUID()), listed(randomUUID())], pageInfo: { perPage: 2, total: 5, hasMore: true } }));
+    const beyond = await pagedServer(() => ({
+      creditBatches: [listed(randomUUID()), listed(randomUUID())],
+      pageInfo: { perPage: 2, total: 5, hasMore: true },
+    }));
     const over = await readFrom(beyond.origin);
-    assert.match(over.kind === 'failed' ? over.error.message : over.kind, /^the API listed more credit batches for client .* than the 5 it said it has \(6 by page 3\)/);
+    assert.match(
+      over.kind === 'failed' ? over.error.message : over.kind,
+      /^the API listed more credit batches for client .* than the 5 it said it has \(6 by page 3\)/,
+    );
     assert.equal(beyond.pages(), 3);
     // One new batch a page, half a page each: within the total, but more pages than 5 batches at 2 a page need (3, and a margin of 2).
     const trickle = await pagedServer(() => ({ creditBatches: [listed(randomUUID())], pageInfo: { perPage: 2, total: 5, hasMore: true } }));
     const slow = await readFrom(trickle.origin);
-    assert.match(slow.kind === 'failed' ? slow.error.message : slow.kind, /still said more credit batches of client .* were to come after 5 pages, more than the 5 batches it said it has need/);
+    assert.match(
+      slow.kind === 'failed' ? slow.error.message : slow.kind,
+      /still said more credit batches of client .* were to come after 5 pages, more than the 5 batches it said it has need/,
+    );
     assert.equal(trickle.pages(), 5);
   });
 
   it('stops at MAX_PAGES when no total bounds the list, each page bringing new batches', async () => {
     const endless = await pagedServer(() => ({ creditBatches: [listed(randomUUID())], pageInfo: { hasMore: true } }));
     const result = await readFrom(endless.origin);
-    assert.match(result.kind === 'failed' ? result.error.message : result.kind, new RegExp(`were to come after ${MAX_PAGES} pages, the most ti-credits reads for one client; reading stopped there rather than go on without end$`));
+    assert.match(
+      result.kind === 'failed' ? result.error.message : result.kind,
+      new RegExp(`were to come after ${MAX_PAGES} pages, the most ti-credits reads for one client; reading stopped there rather than go on without end$`),
+    );
     assert.equal(endless.pages(), MAX_PAGES);
   });
 });
-

@@ -11,14 +11,25 @@ import { Executor } from '../../src/send/executor.js';
 import type { SendOptions } from '../../src/send/options.js';
 import { clientBatches } from '../mock/http.js';
 
-const CLIENTS = ['11111111-0000-4000-8000-000000000001', '22222222-0000-4000-8000-000000000002', '33333333-0000-4000-8000-000000000003', '44444444-0000-4000-8000-000000000004', '55555555-0000-4000-8000-000000000005'];
+const CLIENTS = [
+  '11111111-0000-4000-8000-000000000001',
+  '22222222-0000-4000-8000-000000000002',
+  '33333333-0000-4000-8000-000000000003',
+  '44444444-0000-4000-8000-000000000004',
+  '55555555-0000-4000-8000-000000000005',
+];
 const NAMES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Hooli'];
 const mocks: MockApi[] = [];
 after(() => Promise.all(mocks.map((mock) => mock.close())));
 
 async function mockOf(options: { perPage?: number; paging?: PagingFaults; clientsPaging?: ClientsPaging } = {}): Promise<MockApi> {
   const seed = CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string })));
-  const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: options.perPage ?? 2, faults: { paging: options.paging ?? {} }, ...(options.clientsPaging === undefined ? {} : { clientsPaging: options.clientsPaging }) });
+  const mock = await startMockApi({
+    store: new CreditBatchStore(seed),
+    perPage: options.perPage ?? 2,
+    faults: { paging: options.paging ?? {} },
+    ...(options.clientsPaging === undefined ? {} : { clientsPaging: options.clientsPaging }),
+  });
   mocks.push(mock);
   return mock;
 }
@@ -89,7 +100,13 @@ describe('reading the clients list', () => {
     const pages = [[{ id: CLIENTS[0], name: 'A' }], [{ id: CLIENTS[1], name: 'B' }], [], [{ id: CLIENTS[2], name: 'never read' }]];
     const renamed = [[{ id: CLIENTS[0], name: 'A' }], [{ id: CLIENTS[0], name: 'A, renamed' }]];
     for (const [list, expected] of [
-      [pages, [{ id: CLIENTS[0], name: 'A' }, { id: CLIENTS[1], name: 'B' }]],
+      [
+        pages,
+        [
+          { id: CLIENTS[0], name: 'A' },
+          { id: CLIENTS[1], name: 'B' },
+        ],
+      ],
       [renamed, /listed client 11111111-0000-4000-8000-000000000001 twice, with different names/],
     ] as const) {
       const server = createServer((request, response) => {
@@ -115,16 +132,25 @@ describe('a page of clients', () => {
 
   it('reads either paging shape the documentation gives', () => {
     const clients = [{ id: CLIENTS[0], name: 'Acme', courses: [{ id: 'x' }], licenses: [] }];
-    assert.deepEqual(readClientPage(answer({ data: { Clients: { pageInfo: { perPage: 50, currentPage: 1, total: 7, hasMore: true }, aggregations: [], clients } } })), {
-      clients: [{ id: CLIENTS[0], name: 'Acme' }],
-      total: 7,
-      hasMore: true,
-      perPage: 50,
-    });
-    const meta = (nextCursor: string | null) => readClientPage(answer({ data: { Clients: { clients } }, meta: { page: 1, perPage: 25, totalCount: 7, totalPages: 1, nextCursor } }));
+    assert.deepEqual(
+      readClientPage(answer({ data: { Clients: { pageInfo: { perPage: 50, currentPage: 1, total: 7, hasMore: true }, aggregations: [], clients } } })),
+      {
+        clients: [{ id: CLIENTS[0], name: 'Acme' }],
+        total: 7,
+        hasMore: true,
+        perPage: 50,
+      },
+    );
+    const meta = (nextCursor: string | null) =>
+      readClientPage(answer({ data: { Clients: { clients } }, meta: { page: 1, perPage: 25, totalCount: 7, totalPages: 1, nextCursor } }));
     assert.deepEqual(meta(null), { clients: [{ id: CLIENTS[0], name: 'Acme' }], total: 7, hasMore: false, perPage: 25 });
     assert.equal(meta('abc').hasMore, true);
-    assert.deepEqual(readClientPage(answer({ data: { Clients: { clients: [{ id: CLIENTS[1], name: null }], pageInfo: { perPage: 0 } } } })), { clients: [{ id: CLIENTS[1], name: undefined }], total: undefined, hasMore: undefined, perPage: undefined });
+    assert.deepEqual(readClientPage(answer({ data: { Clients: { clients: [{ id: CLIENTS[1], name: null }], pageInfo: { perPage: 0 } } } })), {
+      clients: [{ id: CLIENTS[1], name: undefined }],
+      total: undefined,
+      hasMore: undefined,
+      perPage: undefined,
+    });
   });
 
   it('refuses an answer without the list, a client without an id, or a name that is not text', () => {

@@ -60,16 +60,21 @@ async function read(origin: string, actionType: 'debit' | 'credit' = 'debit', ma
 const idsOf = (actions: readonly { readonly id: string }[]): string[] => actions.map((action) => action.id).sort();
 const ledgerIds = (mock: MockApi): string[] => idsOf(mock.store.ledger.actions(CLIENT, ACCOUNT, 'debit'));
 const pagesAsked = (mock: MockApi): (string | undefined)[] => mock.requests.map((request) => request.query.page);
-const failure = (result: Awaited<ReturnType<typeof readCreditActions>>): string => (result.kind === 'failed' ? result.error.message : `not failed: ${result.kind}`);
+const failure = (result: Awaited<ReturnType<typeof readCreditActions>>): string =>
+  result.kind === 'failed' ? result.error.message : `not failed: ${result.kind}`;
 
 /** A server answering page n of the ledger with `answer(n)`: a stand-in for an API that pages wrongly. */
-async function ledgerServer(answer: (page: number) => { creditActions: unknown[]; pageInfo?: Record<string, unknown> }): Promise<{ origin: string; pages: number[] }> {
+async function ledgerServer(
+  answer: (page: number) => { creditActions: unknown[]; pageInfo?: Record<string, unknown> },
+): Promise<{ origin: string; pages: number[] }> {
   const pages: number[] = [];
   const server = createServer((request, response) => {
     const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'));
     pages.push(page);
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: CLIENT, creditAccountId: ACCOUNT, ...answer(page) } } }));
+    response.end(
+      JSON.stringify({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: CLIENT, creditAccountId: ACCOUNT, ...answer(page) } } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -79,7 +84,14 @@ async function ledgerServer(answer: (page: number) => { creditActions: unknown[]
 
 /** `count` redemptions from BATCH with ids n-<index>, as the API lists them. */
 const actions = (from: number, count: number): Record<string, unknown>[] =>
-  Array.from({ length: count }, (_, index) => ({ id: `n-${from + index}`, action: 'debit', amount: 1, source: BATCH, sourceType: 'creditBatch', timestamp: '2026-05-01T12:00:00.000Z' }));
+  Array.from({ length: count }, (_, index) => ({
+    id: `n-${from + index}`,
+    action: 'debit',
+    amount: 1,
+    source: BATCH,
+    sourceType: 'creditBatch',
+    timestamp: '2026-05-01T12:00:00.000Z',
+  }));
 
 describe('reading the debit or credit actions of one credit account', () => {
   it('reads every page from page 1 until hasMore is false, asking for the account, the client and the action type', async () => {
@@ -100,7 +112,9 @@ describe('reading the debit or credit actions of one credit account', () => {
     const mock = await mockOf(2, 5);
     mock.store.credit(BATCH, 9, new Date('2026-06-01T00:00:00.000Z'));
     const result = await read(mock.origin, 'credit');
-    assert.deepEqual(result.kind === 'done' ? result.value.map((action) => [action.actionType, action.amount, action.target]) : result.kind, [['credit', 9, BATCH]]);
+    assert.deepEqual(result.kind === 'done' ? result.value.map((action) => [action.actionType, action.amount, action.target]) : result.kind, [
+      ['credit', 9, BATCH],
+    ]);
     const none = await mockOf(2, 5);
     const empty = await read(none.origin, 'credit');
     assert.deepEqual(empty.kind === 'done' ? [empty.value, empty.attempts] : empty.kind, [[], 1]);
@@ -146,7 +160,9 @@ describe('reading the debit or credit actions of one credit account', () => {
     assert.deepEqual(attempts, [503, 200, 200]);
     assert.equal(result.kind === 'done' ? result.attempts : 0, 3);
 
-    const faults: FaultOptions = { script: { [ACCOUNT]: [200, 503, 503, 503].map((status) => (status === 200 ? { kind: 'delay', ms: 0 } : { kind: 'status', status })) } };
+    const faults: FaultOptions = {
+      script: { [ACCOUNT]: [200, 503, 503, 503].map((status) => (status === 200 ? { kind: 'delay', ms: 0 } : { kind: 'status', status })) },
+    };
     const failing = await mockOf(4, 2, { faults });
     const failed = await read(failing.origin);
     assert.equal(failed.kind, 'failed');
@@ -173,13 +189,20 @@ describe('reading the debit or credit actions of one credit account', () => {
   it('fails when fewer actions were listed than the total the API gave', async () => {
     for (const paging of [{ totalSkew: 1 }, { emptyPage: 2 }]) {
       const mock = await mockOf(6, 2, { faults: { paging } });
-      assert.match(failure(await read(mock.origin)), /listed \d debit actions for credit account .* but said it has \d; some were not listed/, JSON.stringify(paging));
+      assert.match(
+        failure(await read(mock.origin)),
+        /listed \d debit actions for credit account .* but said it has \d; some were not listed/,
+        JSON.stringify(paging),
+      );
     }
   });
 
   it('fails on the same page again: an API that ignores the page asked for cannot be read whole', async () => {
     const server = await ledgerServer(() => ({ creditActions: actions(0, 5), pageInfo: { perPage: 5, total: 12, hasMore: true } }));
-    assert.match(failure(await read(server.origin)), /page 2 of the debit actions of credit account .* listed only actions already read though the API said there were more/);
+    assert.match(
+      failure(await read(server.origin)),
+      /page 2 of the debit actions of credit account .* listed only actions already read though the API said there were more/,
+    );
     assert.deepEqual(server.pages, [1, 2]);
     const untold = await ledgerServer(() => ({ creditActions: actions(0, 5), pageInfo: { cursor: 'x', hasMore: true } }));
     assert.match(failure(await read(untold.origin)), /listed only actions already read/);
@@ -217,4 +240,3 @@ describe('reading the debit or credit actions of one credit account', () => {
     assert.match(failure(await read(server.origin)), /listed debit action n-1 of credit account .* twice, with different values/);
   });
 });
-

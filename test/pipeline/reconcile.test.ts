@@ -48,10 +48,20 @@ function debit(batch: string, amount: number, timestamp: string | undefined, ext
 
 /** Credits given to `batch` (its target). */
 function credit(batch: string, amount: number, timestamp: string, extra: Partial<CreditAction> = {}): CreditAction {
-  return debit('account', amount, timestamp, { actionType: 'credit', action: 'credit', source: ACCOUNT, sourceType: 'creditAccount', target: batch, targetType: 'creditBatch', id: `credit-${actionNumber + 1}`, ...extra });
+  return debit('account', amount, timestamp, {
+    actionType: 'credit',
+    action: 'credit',
+    source: ACCOUNT,
+    sourceType: 'creditAccount',
+    target: batch,
+    targetType: 'creditBatch',
+    id: `credit-${actionNumber + 1}`,
+    ...extra,
+  });
 }
 
-const summary = (found: ReturnType<typeof findOverwritten>) => found.overwritten.map((row) => [row.line, row.id, row.credits, row.actions.map((action) => action.id)]);
+const summary = (found: ReturnType<typeof findOverwritten>) =>
+  found.overwritten.map((row) => [row.line, row.id, row.credits, row.actions.map((action) => action.id)]);
 
 describe('finding the writes that overwrote a change the ledger records', () => {
   it('finds exactly the actions later than the read and not later than the write, to the millisecond and below', () => {
@@ -63,8 +73,14 @@ describe('finding the writes that overwrote a change the ledger records', () => 
     const justBeforeRead = debit(X, 32, '2026-05-01T11:59:59.999Z');
     const sameMomentOtherZone = debit(X, 64, '2026-05-01T14:00:00.200+02:00');
     const found = findOverwritten([write(7, X)], [justAfterWrite, atRead, justAfterRead, justBeforeRead, atWrite, halfAMillisecondAfter, sameMomentOtherZone]);
-    assert.deepEqual(found.overwritten.map((row) => [row.line, row.id, row.clientId, row.credits]), [[7, X, CLIENT, -(2 + 4 + 8 + 64)]]);
-    assert.deepEqual(new Set(found.overwritten[0]?.actions.map((action) => action.id)), new Set([justAfterRead.id, halfAMillisecondAfter.id, atWrite.id, sameMomentOtherZone.id]));
+    assert.deepEqual(
+      found.overwritten.map((row) => [row.line, row.id, row.clientId, row.credits]),
+      [[7, X, CLIENT, -(2 + 4 + 8 + 64)]],
+    );
+    assert.deepEqual(
+      new Set(found.overwritten[0]?.actions.map((action) => action.id)),
+      new Set([justAfterRead.id, halfAMillisecondAfter.id, atWrite.id, sameMomentOtherZone.id]),
+    );
     assert.deepEqual([found.credits, found.unreadable], [-78, []]);
   });
 
@@ -72,22 +88,40 @@ describe('finding the writes that overwrote a change the ledger records', () => 
     const redemption = debit(X, 7, '2026-05-01T12:00:00.100Z');
     const given = credit(Y, 5, '2026-05-01T12:00:00.100Z');
     const found = findOverwritten([write(2, X), write(3, Y)], [redemption, given]);
-    assert.deepEqual(summary(found), [[2, X, -7, [redemption.id]], [3, Y, 5, [given.id]]]);
-    assert.deepEqual(found.overwritten.map((row) => row.actions.map((action) => [action.role, action.amount, action.actionType, action.timestamp])), [[['source', 7, 'debit', '2026-05-01T12:00:00.100Z']], [['target', 5, 'credit', '2026-05-01T12:00:00.100Z']]]);
+    assert.deepEqual(summary(found), [
+      [2, X, -7, [redemption.id]],
+      [3, Y, 5, [given.id]],
+    ]);
+    assert.deepEqual(
+      found.overwritten.map((row) => row.actions.map((action) => [action.role, action.amount, action.actionType, action.timestamp])),
+      [[['source', 7, 'debit', '2026-05-01T12:00:00.100Z']], [['target', 5, 'credit', '2026-05-01T12:00:00.100Z']]],
+    );
     assert.equal(found.credits, -2);
   });
 
   it("reads which way the credits went from the batch's role, whatever the list and the sign of the amount, and counts an action listed in both lists once", () => {
-    const transfer = debit(X, -7, '2026-05-01T12:00:00.100Z', { target: Y, sourceBalanceIn: 100, sourceBalanceOut: 93, targetBalanceIn: 10, targetBalanceOut: 17 });
+    const transfer = debit(X, -7, '2026-05-01T12:00:00.100Z', {
+      target: Y,
+      sourceBalanceIn: 100,
+      sourceBalanceOut: 93,
+      targetBalanceIn: 10,
+      targetBalanceOut: 17,
+    });
     const found = findOverwritten([write(2, X), write(3, Y)], [transfer, { ...transfer, actionType: 'credit' }]);
-    assert.deepEqual(summary(found), [[2, X, -7, [transfer.id]], [3, Y, 7, [transfer.id]]]);
+    assert.deepEqual(summary(found), [
+      [2, X, -7, [transfer.id]],
+      [3, Y, 7, [transfer.id]],
+    ]);
   });
 
   it('ignores writes that did not set currentBalance, and actions on batches no write set', () => {
     const onName = debit(X, 7, '2026-05-01T12:00:00.100Z');
     const elsewhere = debit('b0000000-0000-4000-8000-0000000000ff', 9, '2026-05-01T12:00:00.100Z');
     const unreadableElsewhere = debit('b0000000-0000-4000-8000-0000000000ff', 9, 'now');
-    const found = findOverwritten([write(2, X, { sent: { name: 'Renamed', expiresOn: '2027-01-01T00:00:00.000Z' } })], [onName, elsewhere, unreadableElsewhere]);
+    const found = findOverwritten(
+      [write(2, X, { sent: { name: 'Renamed', expiresOn: '2027-01-01T00:00:00.000Z' } })],
+      [onName, elsewhere, unreadableElsewhere],
+    );
     assert.deepEqual([found.overwritten, found.credits, found.unreadable], [[], 0, []]);
   });
 
@@ -98,7 +132,10 @@ describe('finding the writes that overwrote a change the ledger records', () => 
 
   it('reports, never guesses, an action on a written batch whose time or amount cannot be read', () => {
     const cases: [CreditAction, RegExp][] = [
-      [debit(X, 7, '2026-05-01 12:00:00.100'), /credit action debit-\d+ \(debit\) on it has the timestamp "2026-05-01 12:00:00.100", not an ISO 8601 time with its offset, so whether the write overwrote it cannot be told/],
+      [
+        debit(X, 7, '2026-05-01 12:00:00.100'),
+        /credit action debit-\d+ \(debit\) on it has the timestamp "2026-05-01 12:00:00.100", not an ISO 8601 time with its offset, so whether the write overwrote it cannot be told/,
+      ],
       [debit(X, 7, undefined), /has no timestamp/],
       [debit(X, 7, '2026-05-01T12:00:00.100'), /not an ISO 8601 time with its offset/],
       [debit(X, 7.5, '2026-05-01T12:00:00.100Z'), /made between the read and the write, has the amount 7.5, not a whole number of credits/],
@@ -122,7 +159,10 @@ describe('finding the writes that overwrote a change the ledger records', () => 
     const cases: [ReconcileWrite, RegExp][] = [
       [write(5, X, { readUpdatedAt: undefined }), /the updatedAt read before it \(absent\) is not a time that can be read/],
       [write(5, X, { writtenUpdatedAt: 'soon' }), /the updatedAt of its answer \("soon"\) is not a time/],
-      [write(5, X, { writtenUpdatedAt: '2026-05-01T11:00:00.000Z' }), /answered the write with updatedAt 2026-05-01T11:00:00.000Z, earlier than the 2026-05-01T12:00:00.000Z read before it/],
+      [
+        write(5, X, { writtenUpdatedAt: '2026-05-01T11:00:00.000Z' }),
+        /answered the write with updatedAt 2026-05-01T11:00:00.000Z, earlier than the 2026-05-01T12:00:00.000Z read before it/,
+      ],
     ];
     for (const [bad, reason] of cases) {
       const found = findOverwritten([bad], [inWindow]);
@@ -130,17 +170,32 @@ describe('finding the writes that overwrote a change the ledger records', () => 
       assert.match(found.unreadable.map((entry) => entry.reason).join('; '), reason);
     }
     const twice = findOverwritten([write(5, X)], [inWindow, { ...inWindow, amount: 70 }]);
-    assert.deepEqual([twice.overwritten, twice.unreadable.map((entry) => entry.reason)], [[], [`credit action ${inWindow.id} (debit) on it was listed twice with different values, so whether the write overwrote it cannot be told`]]);
+    assert.deepEqual(
+      [twice.overwritten, twice.unreadable.map((entry) => entry.reason)],
+      [[], [`credit action ${inWindow.id} (debit) on it was listed twice with different values, so whether the write overwrote it cannot be told`]],
+    );
   });
 
   it('leaves out an action of 0 credits, and nets several actions on one row', () => {
-    const found = findOverwritten([write(9, X)], [debit(X, 0, '2026-05-01T12:00:00.100Z'), debit(X, 3, '2026-05-01T12:00:00.100Z'), credit(X, 3, '2026-05-01T12:00:00.200Z')]);
-    assert.deepEqual(found.overwritten.map((row) => [row.credits, row.actions.length]), [[0, 2]]);
+    const found = findOverwritten(
+      [write(9, X)],
+      [debit(X, 0, '2026-05-01T12:00:00.100Z'), debit(X, 3, '2026-05-01T12:00:00.100Z'), credit(X, 3, '2026-05-01T12:00:00.200Z')],
+    );
+    assert.deepEqual(
+      found.overwritten.map((row) => [row.credits, row.actions.length]),
+      [[0, 2]],
+    );
   });
 
   it('costs two lists per credit account written to a balance, at least', () => {
     const other = randomUUID();
-    const cost = reconcileCost([write(1, X), write(2, Y), write(3, X, { creditAccountId: other }), write(4, Y, { creditAccountId: other.toUpperCase() }), write(5, X, { creditAccountId: randomUUID(), sent: { name: 'n' } })]);
+    const cost = reconcileCost([
+      write(1, X),
+      write(2, Y),
+      write(3, X, { creditAccountId: other }),
+      write(4, Y, { creditAccountId: other.toUpperCase() }),
+      write(5, X, { creditAccountId: randomUUID(), sent: { name: 'n' } }),
+    ]);
     assert.deepEqual(cost, { accounts: 2, minimumRequests: 4 });
   });
 });
@@ -198,13 +253,25 @@ async function sendRun(options: Omit<MockOptions, 'store'>, meanwhile: (mock: Mo
     assert.equal(listed.kind, 'done');
     const read = new Map((listed.kind === 'done' ? listed.value : []).map((batch) => [batch.id, batch]));
     meanwhile(mock);
-    const bodies: [string, CreditBatchUpdate][] = [[x, { currentBalance: 150 }], [y, { currentBalance: 60 }], [z, { name: 'Renamed' }]];
+    const bodies: [string, CreditBatchUpdate][] = [
+      [x, { currentBalance: 150 }],
+      [y, { currentBalance: 60 }],
+      [z, { name: 'Renamed' }],
+    ];
     const writes: ReconcileWrite[] = [];
     for (const [index, [id, body]] of bodies.entries()) {
       const result = await executor.perform(updateCreditBatch, { line: index + 2, id, body, cells: [], before: {} });
       assert.equal(result.kind, 'done');
       const answered = result.kind === 'done' ? result.value : undefined;
-      writes.push({ line: index + 2, id, clientId: client, creditAccountId: answered?.creditAccountId, sent: body, readUpdatedAt: read.get(id)?.updatedAt, writtenUpdatedAt: answered?.updatedAt });
+      writes.push({
+        line: index + 2,
+        id,
+        clientId: client,
+        creditAccountId: answered?.creditAccountId,
+        sent: body,
+        readUpdatedAt: read.get(id)?.updatedAt,
+        writtenUpdatedAt: answered?.updatedAt,
+      });
     }
     const batch = (id: string): CreditBatch => mock.store.get(id) as CreditBatch;
     return { mock, writes, batches: { x: batch(x), y: batch(y), z: batch(z) } };
@@ -244,7 +311,10 @@ describe('reconciling a run against the credit ledger, on the mock', () => {
         [3, batches.y.id, -8, [1, 7]],
       ],
     );
-    assert.deepEqual(result.overwritten[0]?.actions.map((action) => action.id), [slipped.id]);
+    assert.deepEqual(
+      result.overwritten[0]?.actions.map((action) => action.id),
+      [slipped.id],
+    );
     assert.deepEqual([result.credits, result.accounts, result.unreadable, result.requests], [-15, 1, [], 2]);
     // The ledger of X and Y's account: X's redemption before the read, Y's after it, the two slipped, X's after the writes; Y's credit after the writes.
     assert.equal(result.checked, 6);
@@ -262,15 +332,25 @@ describe('reconciling a run against the credit ledger, on the mock', () => {
     const correction = new CorrectionFile(dir);
     for (const row of result.overwritten) correction.add(row);
     correction.commit();
-    assert.deepEqual((await readCsvFile(join(dir, CORRECTION_FILE))).map((row) => [row.id, row.currentBalanceDelta]), [
-      [batches.x.id, '-7'],
-      [batches.y.id, '-8'],
-    ]);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, CORRECTION_FILE))).map((row) => [row.id, row.currentBalanceDelta]),
+      [
+        [batches.x.id, '-7'],
+        [batches.y.id, '-8'],
+      ],
+    );
     const before = [mock.store.get(batches.x.id)?.currentBalance, mock.store.get(batches.y.id)?.currentBalance];
     assert.deepEqual(before, [150 - 2, 60 + 4], 'what the writes set, and what learners did after');
-    const applied = await cli(['apply', '--yes', join(dir, CORRECTION_FILE), '--base-url', mock.origin, '--rate', '0', '--retry-delay', '1', '--out', join(dir, 'run')], { cwd: dir });
+    const applied = await cli(
+      ['apply', '--yes', join(dir, CORRECTION_FILE), '--base-url', mock.origin, '--rate', '0', '--retry-delay', '1', '--out', join(dir, 'run')],
+      { cwd: dir },
+    );
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
-    assert.deepEqual([mock.store.get(batches.x.id)?.currentBalance, mock.store.get(batches.y.id)?.currentBalance], [150 - 2 - 7, 60 + 4 - 8], 'the redemptions written over are taken again, what came after kept');
+    assert.deepEqual(
+      [mock.store.get(batches.x.id)?.currentBalance, mock.store.get(batches.y.id)?.currentBalance],
+      [150 - 2 - 7, 60 + 4 - 8],
+      'the redemptions written over are taken again, what came after kept',
+    );
   });
 
   it('says "not checked", with the reason, when the key may not read the ledger: never that nothing was overwritten', async () => {
@@ -280,14 +360,20 @@ describe('reconciling a run against the credit ledger, on the mock', () => {
     executor.close();
     assert.equal(result.kind, 'not-checked');
     if (result.kind !== 'not-checked') return;
-    assert.match(result.reason, /the debit actions of credit account .* of client .* could not be read: the API key is not allowed to read the credit ledger \(credit actions\) \(403: This API key may not read credit actions\)/);
+    assert.match(
+      result.reason,
+      /the debit actions of credit account .* of client .* could not be read: the API key is not allowed to read the credit ledger \(credit actions\) \(403: This API key may not read credit actions\)/,
+    );
     assert.deepEqual([result.error?.kind, result.error?.status, result.requests, ledgerRequests(mock).length], ['auth', 403, 1, 1]);
   });
 
   it('says "not checked" when a page fails after its retries, or the run stopped before the ledger was read', async () => {
     const { mock, writes } = await sendRun({});
     const account = writes[0]?.creditAccountId ?? '';
-    const failing = await startMockApi({ store: mock.store, faults: { script: { [account]: [503, 503, 503].map((status) => ({ kind: 'status', status }) as const) } } });
+    const failing = await startMockApi({
+      store: mock.store,
+      faults: { script: { [account]: [503, 503, 503].map((status) => ({ kind: 'status', status }) as const) } },
+    });
     mocks.push(failing);
     const executor = executorFor(failing);
     const failed = await reconcile(executor, writes);
@@ -307,11 +393,16 @@ describe('reconciling a run against the credit ledger, on the mock', () => {
   it('reads nothing when no write set a balance, and reports a write whose credit account is not known', async () => {
     const { mock, writes } = await sendRun({});
     const executor = executorFor(mock);
-    const none = await reconcile(executor, writes.filter((entry) => entry.sent.currentBalance === undefined));
+    const none = await reconcile(
+      executor,
+      writes.filter((entry) => entry.sent.currentBalance === undefined),
+    );
     const unknown = await reconcile(executor, [{ ...(writes[0] as ReconcileWrite), creditAccountId: undefined }]);
     executor.close();
     assert.deepEqual(none, { kind: 'checked', checked: 0, accounts: 0, overwritten: [], credits: 0, unreadable: [], requests: 0 });
-    assert.deepEqual(unknown.kind === 'checked' ? unknown.unreadable : unknown.kind, [{ line: 2, id: writes[0]?.id, reason: "its batch's credit account is not known, so its ledger was not read" }]);
+    assert.deepEqual(unknown.kind === 'checked' ? unknown.unreadable : unknown.kind, [
+      { line: 2, id: writes[0]?.id, reason: "its batch's credit account is not known, so its ledger was not read" },
+    ]);
     assert.equal(ledgerRequests(mock).length, 0);
   });
 });

@@ -5,7 +5,12 @@ import { apply } from '../../src/cli/commands/apply.js';
 import { resolveApplyRun } from '../../src/cli/file-run.js';
 import { Flags } from '../../src/cli/flags/spec.js';
 
-const resolveApplyOptions = (argv: Record<string, unknown>, env: Record<string, string>, now: Date, context: { cwd: string; typed: Set<string> }): ReturnType<typeof resolveApplyRun> => resolveApplyRun(new Flags('apply', argv, apply.flags), env, now, context);
+const resolveApplyOptions = (
+  argv: Record<string, unknown>,
+  env: Record<string, string>,
+  now: Date,
+  context: { cwd: string; typed: Set<string> },
+): ReturnType<typeof resolveApplyRun> => resolveApplyRun(new Flags('apply', argv, apply.flags), env, now, context);
 import { runFile } from '../../src/pipeline/run.js';
 import { ids, KEY, mockStarter, readCsvFile, requestsFor, tempDir, writeCsv } from '../helpers.js';
 
@@ -21,22 +26,34 @@ describe('a resumed run judges every row again', () => {
     const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'skip-invalid': true, 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<void> => {
       const now = new Date(at);
-      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) });
+      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, {
+        cwd: dir,
+        typed: new Set(Object.keys({ ...argv, ...more })),
+      });
       await runFile(mode, options, { cwd: dir, now: () => now });
     };
 
     await run('2026-12-01T00:00:00.000Z', { out: folder });
     await run('2027-03-01T00:00:00.000Z', { resume: folder });
 
-    assert.deepEqual([early, late, failing].map((id) => requestsFor(mock, id).map((request) => request.answer)), [[200], [200], [503, 200]]);
+    assert.deepEqual(
+      [early, late, failing].map((id) => requestsFor(mock, id).map((request) => request.answer)),
+      [[200], [200], [503, 200]],
+    );
     const report = await readCsvFile(join(folder, 'report.csv'));
-    assert.deepEqual(report.map((row) => [row.id, row.outcome]), [
-      [early, 'invalid'],
-      [late, 'updated'],
-      [failing, 'updated'],
-    ]);
+    assert.deepEqual(
+      report.map((row) => [row.id, row.outcome]),
+      [
+        [early, 'invalid'],
+        [late, 'updated'],
+        [failing, 'updated'],
+      ],
+    );
     assert.match(report[0]?.error ?? '', /expiresOn .* is in the past/);
-    assert.deepEqual((await readCsvFile(join(folder, 'failed.csv'))).map((row) => row.id), [early]);
+    assert.deepEqual(
+      (await readCsvFile(join(folder, 'failed.csv'))).map((row) => row.id),
+      [early],
+    );
   });
 
   it('reads on from where the leading rows it updated end, and counts them', async () => {
@@ -44,7 +61,10 @@ describe('a resumed run judges every row again', () => {
     const failing = rows.slice(2400);
     const mock = await mockWith(rows, { faults: { script: Object.fromEntries(failing.map((id) => [id, [{ kind: 'status', status: 503 }]])) } });
     const dir = await tempDir();
-    const csv = await writeCsv(dir, `id,name,currentBalance\n${rows.map((id, index) => `${id},"Batch ${index}, renamed for the migration",${index}`).join('\n')}\n`);
+    const csv = await writeCsv(
+      dir,
+      `id,name,currentBalance\n${rows.map((id, index) => `${id},"Batch ${index}, renamed for the migration",${index}`).join('\n')}\n`,
+    );
     const folder = join(dir, 'run');
     const now = new Date('2026-12-01T00:00:00.000Z');
     const run = async (more: Record<string, unknown>): Promise<Awaited<ReturnType<typeof runFile>>> => {
@@ -56,10 +76,16 @@ describe('a resumed run judges every row again', () => {
     assert.equal((await run({ out: folder })).tally.rows.failed, 600);
     const resumed = await run({ resume: folder });
 
-    assert.deepEqual(rows.map((id) => requestsFor(mock, id).length), rows.map((_, index) => (index < 2400 ? 1 : 2)));
+    assert.deepEqual(
+      rows.map((id) => requestsFor(mock, id).length),
+      rows.map((_, index) => (index < 2400 ? 1 : 2)),
+    );
     assert.deepEqual([resumed.summary.status, resumed.summary.rows.updated, resumed.summary.rows.total], ['completed', 3000, 3000]);
     const report = await readCsvFile(join(folder, 'report.csv'));
-    assert.deepEqual(report.map((row) => [row.line, row.outcome]), rows.map((_, index) => [String(index + 2), 'updated']));
+    assert.deepEqual(
+      report.map((row) => [row.line, row.outcome]),
+      rows.map((_, index) => [String(index + 2), 'updated']),
+    );
   });
 
   it('refuses to send when such a row makes the file invalid, and still ends with one record per row', async () => {
@@ -71,7 +97,10 @@ describe('a resumed run judges every row again', () => {
     const argv = { csv, blind: true, 'base-url': mock.origin, rate: '0', retries: '0', 'log-level': 'info' };
     const run = async (at: string, more: Record<string, unknown>): Promise<string> => {
       const now = new Date(at);
-      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, { cwd: dir, typed: new Set(Object.keys({ ...argv, ...more })) });
+      const { mode, options } = await resolveApplyOptions({ ...argv, ...more }, { TI_API_KEY: KEY }, now, {
+        cwd: dir,
+        typed: new Set(Object.keys({ ...argv, ...more })),
+      });
       return (await runFile(mode, options, { cwd: dir, now: () => now })).summary.status;
     };
 
@@ -80,11 +109,17 @@ describe('a resumed run judges every row again', () => {
 
     assert.equal(mock.requests.length, 3);
     const report = await readCsvFile(join(folder, 'report.csv'));
-    assert.deepEqual(report.map((row) => [row.id, row.outcome]), [
-      [early, 'invalid'],
-      [late, 'updated'],
-      [failing, 'skipped'],
-    ]);
-    assert.deepEqual((await readCsvFile(join(folder, 'failed.csv'))).map((row) => row.id), [early, failing]);
+    assert.deepEqual(
+      report.map((row) => [row.id, row.outcome]),
+      [
+        [early, 'invalid'],
+        [late, 'updated'],
+        [failing, 'skipped'],
+      ],
+    );
+    assert.deepEqual(
+      (await readCsvFile(join(folder, 'failed.csv'))).map((row) => row.id),
+      [early, failing],
+    );
   });
 });

@@ -29,7 +29,10 @@ describe('a saved plan too old to send says how old, in the unit that shows it',
 
   it('refuses under TIC-PLAN-TOO-OLD, and a plan made for another instance under TIC-PLAN-OTHER-TARGET', () => {
     const document = { target: TARGET, madeAt: MADE } as PlanDocument;
-    assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 0 }, TARGET, new Date(Date.parse(MADE) + 1000)), { code: 'TIC-PLAN-TOO-OLD', kind: 'invalid' });
+    assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 0 }, TARGET, new Date(Date.parse(MADE) + 1000)), {
+      code: 'TIC-PLAN-TOO-OLD',
+      kind: 'invalid',
+    });
     assert.throws(() => checkSavedPlan({ folder: 'plan', document, maxAgeMs: 60_000 }, 'https://other.thoughtindustries.com', new Date(MADE)), {
       code: 'TIC-PLAN-OTHER-TARGET',
       message: /was made for https:\/\/acme\.thoughtindustries\.com, not https:\/\/other/,

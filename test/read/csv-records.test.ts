@@ -33,7 +33,10 @@ describe('reading CSV records', () => {
       rows.push(row % 97 === 0 ? `${row},"two\r\nlines ${row}"` : row % 89 === 0 ? `${row},"x""y, ${row}"` : `${row},name ${row}`);
       if (row % 113 === 0) rows.push('');
     }
-    for (const [bom, newline] of [['', '\n'], ['\ufeff', '\r\n']] as const) {
+    for (const [bom, newline] of [
+      ['', '\n'],
+      ['\ufeff', '\r\n'],
+    ] as const) {
       const path = await writeCsv(await tempDir(), `${bom}id,name${newline}${rows.join(newline)}${newline}`);
       const layout = await sniffLayout(path, {});
       const batches: { records: CsvRecord[]; end: ReadPosition | undefined }[] = [];
@@ -43,7 +46,11 @@ describe('reading CSV records', () => {
         assert.ok(end !== undefined);
         const after: CsvRecord[] = [];
         for await (const batch of readCsvBatches(path, layout, end)) after.push(...batch);
-        assert.deepEqual(after, batches.slice(index + 1).flatMap((batch) => batch.records), `from the end of batch ${index + 1}, bom ${bom !== ''}`);
+        assert.deepEqual(
+          after,
+          batches.slice(index + 1).flatMap((batch) => batch.records),
+          `from the end of batch ${index + 1}, bom ${bom !== ''}`,
+        );
       }
     }
   });
@@ -63,7 +70,14 @@ describe('reading CSV records', () => {
       ],
     );
   });
-  for (const [eol, inner] of [['\n', '\n'], ['\n', '\r\n'], ['\r\n', '\r\n'], ['\r\n', '\n'], ['\r', '\r'], ['\r', '\n']] as const) {
+  for (const [eol, inner] of [
+    ['\n', '\n'],
+    ['\n', '\r\n'],
+    ['\r\n', '\r\n'],
+    ['\r\n', '\n'],
+    ['\r', '\r'],
+    ['\r', '\n'],
+  ] as const) {
     it(`counts lines right with ${JSON.stringify(eol)} line ends and ${JSON.stringify(inner)} inside quoted cells`, async () => {
       const text = ['id,name', `a,"x${inner}y"`, '', 'b,plain', `c,"p${inner}q${inner}r"`, '', '', 'd,z', ''].join(eol);
       const records = await readAll(text);
@@ -91,7 +105,10 @@ describe('reading CSV records', () => {
   });
   it('hands rows with the wrong number of cells to validation instead of failing', async () => {
     const records = await readAll('id,name\na\nb,c,d\n');
-    assert.deepEqual(records.map((record) => record.cells.length), [2, 1, 3]);
+    assert.deepEqual(
+      records.map((record) => record.cells.length),
+      [2, 1, 3],
+    );
   });
   it('stops on a quote that is never closed, naming the line where the record starts', async () => {
     const error = await readError('id,name\na,b\nc,"unclosed\nd,e\nf,g\n');

@@ -3,7 +3,15 @@ import { describe, it } from 'node:test';
 import { serialToCalendar } from '../../src/read/excel-dates.js';
 import { BUILT_IN_FORMATS, numberShown } from '../../src/read/number-format.js';
 
-const day = (year: number, month: number, dayOfMonth: number, hour = 0, minute = 0, second = 0, millisecond = 0) => ({ year, month, day: dayOfMonth, hour, minute, second, millisecond });
+const day = (year: number, month: number, dayOfMonth: number, hour = 0, minute = 0, second = 0, millisecond = 0) => ({
+  year,
+  month,
+  day: dayOfMonth,
+  hour,
+  minute,
+  second,
+  millisecond,
+});
 
 describe('date serials', () => {
   const system1900: [number, ReturnType<typeof day>][] = [
@@ -65,19 +73,22 @@ describe('number formats', () => {
     it(`reads ${JSON.stringify(code)} as ${shown}`, () => assert.equal(numberShown(code), shown));
   }
   it('knows the built-in date and time formats by id', () => {
-    assert.deepEqual([...BUILT_IN_FORMATS].map(([id, code]) => [id, numberShown(code)]), [
-      [14, 'date'],
-      [15, 'date'],
-      [16, 'date'],
-      [17, 'date'],
-      [18, 'number'],
-      [19, 'number'],
-      [20, 'number'],
-      [21, 'number'],
-      [22, 'date-time'],
-      [45, 'number'],
-      [46, 'number'],
-      [47, 'number'],
-    ]);
+    assert.deepEqual(
+      [...BUILT_IN_FORMATS].map(([id, code]) => [id, numberShown(code)]),
+      [
+        [14, 'date'],
+        [15, 'date'],
+        [16, 'date'],
+        [17, 'date'],
+        [18, 'number'],
+        [19, 'number'],
+        [20, 'number'],
+        [21, 'number'],
+        [22, 'date-time'],
+        [45, 'number'],
+        [46, 'number'],
+        [47, 'number'],
+      ],
+    );
   });
 });

@@ -37,14 +37,30 @@ const utf16be = (text: string): Buffer => Buffer.concat([Buffer.from([0xfe, 0xff
 
 describe('encodings', () => {
   const text = 'id,name\n1,Société Générale\n2,東京 👩‍💻\n';
-  const expected = [['id', 'name'], ['1', 'Société Générale'], ['2', '東京 👩‍💻']];
+  const expected = [
+    ['id', 'name'],
+    ['1', 'Société Générale'],
+    ['2', '東京 👩‍💻'],
+  ];
   it('reads UTF-8 with and without a byte order mark', async () => {
-    assert.deepEqual((await read(Buffer.from(text))).map((record) => record.cells), expected);
-    assert.deepEqual((await read(Buffer.from(`\ufeff${text}`))).map((record) => record.cells), expected);
+    assert.deepEqual(
+      (await read(Buffer.from(text))).map((record) => record.cells),
+      expected,
+    );
+    assert.deepEqual(
+      (await read(Buffer.from(`\ufeff${text}`))).map((record) => record.cells),
+      expected,
+    );
   });
   it('reads UTF-16 LE and BE by their byte order mark', async () => {
-    assert.deepEqual((await read(utf16le(text))).map((record) => record.cells), expected);
-    assert.deepEqual((await read(utf16be(text))).map((record) => record.cells), expected);
+    assert.deepEqual(
+      (await read(utf16le(text))).map((record) => record.cells),
+      expected,
+    );
+    assert.deepEqual(
+      (await read(utf16be(text))).map((record) => record.cells),
+      expected,
+    );
   });
   it('reads a legacy encoding the user names', async () => {
     const bytes = Buffer.from('id,name\n1,Soci\xe9t\xe9 \x80\n', 'latin1');
@@ -73,16 +89,29 @@ describe('encodings', () => {
     assert.deepEqual((await read(Buffer.from('id,name\n1,x\n', 'utf16le'), { encoding: 'utf-16le' }))[1]?.cells, ['1', 'x']);
   });
   it('refuses a byte order mark that contradicts --encoding', async () => {
-    assert.match((await refusal(Buffer.from(`\ufeffid,name\n`), { encoding: 'windows-1252' })).message, /starts with a utf-8 byte order mark, but --encoding says windows-1252/);
+    assert.match(
+      (await refusal(Buffer.from(`\ufeffid,name\n`), { encoding: 'windows-1252' })).message,
+      /starts with a utf-8 byte order mark, but --encoding says windows-1252/,
+    );
   });
   it('tells a workbook, a legacy workbook and any other zip from a CSV file by their content, whatever their names', async () => {
     const zip = await fileOf(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
-    await assert.rejects(openInput(zip, {}), (error: unknown) => error instanceof TiError && /in\.csv is a zip archive but not an Excel workbook/.test(error.message));
+    await assert.rejects(
+      openInput(zip, {}),
+      (error: unknown) => error instanceof TiError && /in\.csv is a zip archive but not an Excel workbook/.test(error.message),
+    );
     const xls = await fileOf(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
-    await assert.rejects(openInput(xls, {}), (error: unknown) => error instanceof TiError && /in\.csv is a legacy Excel workbook \(\.xls\)/.test(error.message));
+    await assert.rejects(
+      openInput(xls, {}),
+      (error: unknown) => error instanceof TiError && /in\.csv is a legacy Excel workbook \(\.xls\)/.test(error.message),
+    );
     const csv = await fileOf(Buffer.from('id,name\n'));
     assert.equal((await openInput(csv, {})).kind, 'csv');
-    await assert.rejects(openInput(csv, { sheet: 'Changes' }), (error: unknown) => error instanceof TiError && /--sheet "Changes" names a sheet of a workbook, but .*in\.csv is not an Excel workbook/.test(error.message));
+    await assert.rejects(
+      openInput(csv, { sheet: 'Changes' }),
+      (error: unknown) =>
+        error instanceof TiError && /--sheet "Changes" names a sheet of a workbook, but .*in\.csv is not an Excel workbook/.test(error.message),
+    );
   });
 });
 
@@ -91,7 +120,11 @@ describe('delimiters', () => {
     const cells = ['id', 'name', 'currentBalance'];
     for (const delimiter of [',', ';', '\t']) {
       const records = await read(Buffer.from(`${cells.join(delimiter)}\n1${delimiter}"a${delimiter} b"${delimiter}5\n`));
-      assert.deepEqual(records.map((record) => record.cells), [cells, ['1', `a${delimiter} b`, '5']], JSON.stringify(delimiter));
+      assert.deepEqual(
+        records.map((record) => record.cells),
+        [cells, ['1', `a${delimiter} b`, '5']],
+        JSON.stringify(delimiter),
+      );
     }
   });
   it('are matched in any case and quoted', () => {
@@ -113,11 +146,26 @@ describe('line ends and blank rows', () => {
   it('numbers records by line with LF, CRLF and CR, and with quoted line breaks', async () => {
     for (const end of ['\n', '\r\n', '\r']) {
       const records = await read(Buffer.from(['id,name', '1,"a', 'b"', '2,c', ''].join(end)));
-      assert.deepEqual(records.map((record) => [record.line, record.cells[0]]), [[1, 'id'], [2, '1'], [4, '2']], JSON.stringify(end));
+      assert.deepEqual(
+        records.map((record) => [record.line, record.cells[0]]),
+        [
+          [1, 'id'],
+          [2, '1'],
+          [4, '2'],
+        ],
+        JSON.stringify(end),
+      );
     }
   });
   it('skips rows of delimiters alone, as spreadsheets append them, keeping later line numbers', async () => {
     const records = await read(Buffer.from('id,name,,\n1,a,,\n,,,\n\n2,b,,\n,,,\n'));
-    assert.deepEqual(records.map((record) => [record.line, record.cells[0]]), [[1, 'id'], [2, '1'], [5, '2']]);
+    assert.deepEqual(
+      records.map((record) => [record.line, record.cells[0]]),
+      [
+        [1, 'id'],
+        [2, '1'],
+        [5, '2'],
+      ],
+    );
   });
 });

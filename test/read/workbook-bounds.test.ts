@@ -37,12 +37,15 @@ async function refusal(promise: Promise<unknown>): Promise<TiError> {
 }
 
 describe('a workbook is read in bounded memory and time whatever it holds', () => {
-  it('refuses a cell beyond Excel\'s last cell with its address, and never makes the empty cells up to a far one', async () => {
+  it("refuses a cell beyond Excel's last cell with its address, and never makes the empty cells up to a far one", async () => {
     const dir = await tempDir();
     for (const reference of ['ZZZZZ4', 'ZZZZZZZZZ4', 'XFE4']) {
       const path = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="4"><c r="${reference}"><v>1</v></c></row>`), `${reference}.xlsx`);
       const error = await refusal(readAll(path));
-      assert.equal(error.message, `${path} cannot be read as an Excel workbook: in the sheet "changes", cell ${reference} lies beyond Excel's last cell, XFD1048576.`);
+      assert.equal(
+        error.message,
+        `${path} cannot be read as an Excel workbook: in the sheet "changes", cell ${reference} lies beyond Excel's last cell, XFD1048576.`,
+      );
     }
     const rowBeyond = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="1048577"><c r="A1048577"><v>1</v></c></row>`), 'row.xlsx');
     assert.match((await refusal(readAll(rowBeyond))).message, /in the sheet "changes", row 1048577 lies beyond Excel's last row, 1,048,576\./);
@@ -53,10 +56,17 @@ describe('a workbook is read in bounded memory and time whatever it holds', () =
     assert.match((await refusal(readAll(notAddress))).message, /a cell of row 2 has the reference "4", which is not a cell address\./);
 
     // The last column itself is a cell: a stray value there is one more cell of its row, named by its address.
-    const last = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>${ID}</t></is></c><c r="XFD2"><v>7</v></c></row>`), 'last.xlsx');
+    const last = await craftWorkbook(
+      dir,
+      sheet(`${HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>${ID}</t></is></c><c r="XFD2"><v>7</v></c></row>`),
+      'last.xlsx',
+    );
     const [, row] = await readAll(last);
     assert.deepEqual(row?.cells, [ID, '', '7']);
-    assert.deepEqual(row?.typed.map((cell) => cell.address), ['A2', 'B2', 'XFD2']);
+    assert.deepEqual(
+      row?.typed.map((cell) => cell.address),
+      ['A2', 'B2', 'XFD2'],
+    );
   });
 
   it('refuses the cells of a row out of order, so that a row holds one cell per column at most', async () => {
@@ -72,11 +82,17 @@ describe('a workbook is read in bounded memory and time whatever it holds', () =
     // Ten megabytes of spaces deflate to about ten kilobytes: a ratio no sheet has.
     const spaces = await craftWorkbook(dir, sheet(`${HEADER_ROW}${' '.repeat(10 * 1024 * 1024)}`), 'spaces.xlsx');
     const error = await refusal(readAll(spaces));
-    assert.match(error.message, /spaces\.xlsx cannot be read as an Excel workbook: xl\/worksheets\/sheet1\.xml would inflate to 10,4\d\d,\d{3} bytes from [\d,]+ \([\d,]+ times its size\), where a workbook part may inflate to at most 25 times its size, and to 1,024 MiB; it looks built to exhaust memory \(a zip bomb\)\./);
+    assert.match(
+      error.message,
+      /spaces\.xlsx cannot be read as an Excel workbook: xl\/worksheets\/sheet1\.xml would inflate to 10,4\d\d,\d{3} bytes from [\d,]+ \([\d,]+ times its size\), where a workbook part may inflate to at most 25 times its size, and to 1,024 MiB; it looks built to exhaust memory \(a zip bomb\)\./,
+    );
     // The refusal comes from the size the archive's directory gives: no chunk of the part is ever handed out.
     const archive = await ZipArchive.open(spaces);
     try {
-      await assert.rejects(archive.chunks('xl/worksheets/sheet1.xml').next(), (thrown: unknown) => thrown instanceof ZipError && /would inflate to/.test(thrown.message));
+      await assert.rejects(
+        archive.chunks('xl/worksheets/sheet1.xml').next(),
+        (thrown: unknown) => thrown instanceof ZipError && /would inflate to/.test(thrown.message),
+      );
     } finally {
       await archive.close();
     }
@@ -91,7 +107,10 @@ describe('a workbook is read in bounded memory and time whatever it holds', () =
 
     // A small part is exempt from the ratio, which says nothing of a few kilobytes.
     const small = await craftWorkbook(dir, sheet(`${HEADER_ROW}${' '.repeat(500 * 1024)}`), 'small.xlsx');
-    assert.deepEqual((await readAll(small)).map((record) => record.cells), [['id', 'name']]);
+    assert.deepEqual(
+      (await readAll(small)).map((record) => record.cells),
+      [['id', 'name']],
+    );
   });
 
   it('refuses more text between two tags than any cell holds, before the XML reader holds it', async () => {
@@ -99,28 +118,53 @@ describe('a workbook is read in bounded memory and time whatever it holds', () =
     // Random text does not deflate: the part is within its ratio, the run of text is not.
     const run = randomBytes(900 * 1024).toString('base64');
     const path = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>${run}</t></is></c></row>`), 'run.xlsx');
-    assert.match((await refusal(readAll(path))).message, /run\.xlsx cannot be read as an Excel workbook: in the sheet "changes", xl\/worksheets\/sheet1\.xml holds more than 1,048,576 characters between two tags, more than any cell holds\./);
+    assert.match(
+      (await refusal(readAll(path))).message,
+      /run\.xlsx cannot be read as an Excel workbook: in the sheet "changes", xl\/worksheets\/sheet1\.xml holds more than 1,048,576 characters between two tags, more than any cell holds\./,
+    );
     const strings = await craftWorkbook(dir, sheet(HEADER_ROW, { sharedStrings: [`<t>${run}</t>`] }), 'strings-run.xlsx');
-    assert.match((await refusal(readAll(strings))).message, /strings-run\.xlsx cannot be read as an Excel workbook: xl\/sharedStrings\.xml holds more than 1,048,576 characters between two tags/);
+    assert.match(
+      (await refusal(readAll(strings))).message,
+      /strings-run\.xlsx cannot be read as an Excel workbook: xl\/sharedStrings\.xml holds more than 1,048,576 characters between two tags/,
+    );
   });
 
   it('refuses a cell, a shared string or a row with more text than Excel lets it hold', async () => {
     const dir = await tempDir();
     const long = 'x'.repeat(40_000);
     const inline = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="2"><c r="B2" t="inlineStr"><is><t>${long}</t></is></c></row>`), 'inline.xlsx');
-    assert.match((await refusal(readAll(inline))).message, /inline\.xlsx cannot be read as an Excel workbook: cell B2 holds 40,000 characters, more than the 32,767 Excel lets a cell hold\./);
-    const shared = await craftWorkbook(dir, sheet(HEADER_ROW, { sharedStrings: ['<t>id</t>', `<t>${long.slice(0, 20_000)}</t><t>${long.slice(0, 20_000)}</t>`] }), 'shared.xlsx');
-    assert.match((await refusal(readAll(shared))).message, /shared\.xlsx cannot be read as an Excel workbook: shared string 1 of xl\/sharedStrings\.xml is longer than 32,767 characters, the most Excel lets a cell hold\./);
+    assert.match(
+      (await refusal(readAll(inline))).message,
+      /inline\.xlsx cannot be read as an Excel workbook: cell B2 holds 40,000 characters, more than the 32,767 Excel lets a cell hold\./,
+    );
+    const shared = await craftWorkbook(
+      dir,
+      sheet(HEADER_ROW, { sharedStrings: ['<t>id</t>', `<t>${long.slice(0, 20_000)}</t><t>${long.slice(0, 20_000)}</t>`] }),
+      'shared.xlsx',
+    );
+    assert.match(
+      (await refusal(readAll(shared))).message,
+      /shared\.xlsx cannot be read as an Excel workbook: shared string 1 of xl\/sharedStrings\.xml is longer than 32,767 characters, the most Excel lets a cell hold\./,
+    );
     // One shared string of 30,000 characters used by 40 cells of a row: 1.2 million characters from a few bytes each.
-    const cells = Array.from({ length: 40 }, (_, column) => `<c r="${String.fromCharCode(65 + Math.floor(column / 26)) + String.fromCharCode(65 + (column % 26))}2" t="s"><v>0</v></c>`).join('');
+    const cells = Array.from(
+      { length: 40 },
+      (_, column) => `<c r="${String.fromCharCode(65 + Math.floor(column / 26)) + String.fromCharCode(65 + (column % 26))}2" t="s"><v>0</v></c>`,
+    ).join('');
     const wide = await craftWorkbook(dir, sheet(`${HEADER_ROW}<row r="2">${cells}</row>`, { sharedStrings: [`<t>${'y'.repeat(30_000)}</t>`] }), 'wide.xlsx');
-    assert.match((await refusal(readAll(wide))).message, /wide\.xlsx cannot be read as an Excel workbook: in the sheet "changes", row 2 holds more than 1,048,576 characters of text, more than a row of changes can need\./);
+    assert.match(
+      (await refusal(readAll(wide))).message,
+      /wide\.xlsx cannot be read as an Excel workbook: in the sheet "changes", row 2 holds more than 1,048,576 characters of text, more than a row of changes can need\./,
+    );
   });
 
   it('refuses a sheet whose cells spell out far more text than the file could carry, once past the allowance', async () => {
     const dir = await tempDir();
     // 30 uses of one 30,000-character string per row, 80 rows: 72 million characters from a file of a few kilobytes.
-    const cells = Array.from({ length: 30 }, (_, column) => `<c r="${String.fromCharCode(65 + column % 26).repeat(column < 26 ? 1 : 2)}ROW" t="s"><v>0</v></c>`).join('');
+    const cells = Array.from(
+      { length: 30 },
+      (_, column) => `<c r="${String.fromCharCode(65 + (column % 26)).repeat(column < 26 ? 1 : 2)}ROW" t="s"><v>0</v></c>`,
+    ).join('');
     const rows = Array.from({ length: 80 }, (_, index) => `<row r="${index + 2}">${cells.replaceAll('ROW', String(index + 2))}</row>`).join('');
     const path = await craftWorkbook(dir, sheet(`${HEADER_ROW}${rows}`, { sharedStrings: [`<t>${'z'.repeat(30_000)}</t>`] }), 'amplified.xlsx');
     let read = 0;
@@ -129,17 +173,31 @@ describe('a workbook is read in bounded memory and time whatever it holds', () =
         for await (const batch of readWorkbookBatches(path, { sheet: 'changes' })) read += batch.length;
       })(),
     );
-    assert.match(error.message, /amplified\.xlsx cannot be read as an Excel workbook: the cells of the sheet "changes" spell out more than 64 characters of text for each byte of the file \(row \d+ passes it\)/);
+    assert.match(
+      error.message,
+      /amplified\.xlsx cannot be read as an Excel workbook: the cells of the sheet "changes" spell out more than 64 characters of text for each byte of the file \(row \d+ passes it\)/,
+    );
     // Refused within the allowance (64 Mi characters, 900,000 a row): never the whole sheet.
     assert.ok(read < 76, `${read} records were read before the refusal`);
   });
 
   it('refuses more column ranges than a sheet has columns, and keeps only the merged ranges it names', async () => {
     const dir = await tempDir();
-    const cols = await craftWorkbook(dir, { sheets: [{ name: 'changes', before: `<cols>${'<col min="1" max="1" hidden="1"/>'.repeat(16_385)}</cols>`, rows: HEADER_ROW }] }, 'cols.xlsx');
-    assert.match((await refusal(readAll(cols))).message, /in the sheet "changes", more than 16,384 column ranges are described, more than the sheet has columns\./);
+    const cols = await craftWorkbook(
+      dir,
+      { sheets: [{ name: 'changes', before: `<cols>${'<col min="1" max="1" hidden="1"/>'.repeat(16_385)}</cols>`, rows: HEADER_ROW }] },
+      'cols.xlsx',
+    );
+    assert.match(
+      (await refusal(readAll(cols))).message,
+      /in the sheet "changes", more than 16,384 column ranges are described, more than the sheet has columns\./,
+    );
     const merges = Array.from({ length: 5_000 }, (_, index) => `<mergeCell ref="A${index + 3}:B${index + 3}"/>`).join('');
-    const merged = await craftWorkbook(dir, { sheets: [{ name: 'changes', rows: HEADER_ROW, after: `<mergeCells count="5000">${merges}</mergeCells>` }] }, 'merged.xlsx');
+    const merged = await craftWorkbook(
+      dir,
+      { sheets: [{ name: 'changes', rows: HEADER_ROW, after: `<mergeCells count="5000">${merges}</mergeCells>` }] },
+      'merged.xlsx',
+    );
     assert.match((await refusal(readAll(merged))).message, /cells A3:B3, A4:B4, .*, A12:B12 and 4990 more are each merged\./);
   });
 });

@@ -102,7 +102,10 @@ describe('workbooks saved by LibreOffice Calc', () => {
     assert.deepEqual(csv, ADJUSTMENTS);
     const { changes, typed } = await fromWorkbook('adjustments.xlsx', rules);
     assert.deepEqual(changes, csv);
-    assert.deepEqual(typed[1]?.map((cell) => cell.kind), ['text', 'text', 'date', 'number']);
+    assert.deepEqual(
+      typed[1]?.map((cell) => cell.kind),
+      ['text', 'text', 'date', 'number'],
+    );
     // The text cell holding an exact moment is read by the CSV rules.
     assert.equal(typed[3]?.[2]?.kind, 'text');
   });
@@ -126,7 +129,11 @@ describe('workbooks saved by LibreOffice Calc', () => {
   it('de-display.xlsx needs none of the options of its German CSV export, in any time zone', async () => {
     for (const timezone of ['UTC', 'Europe/Berlin']) {
       const zoned = { ...rules, timezone };
-      const csv = await fromCsv('de-display-semicolon.csv', { ...zoned, dateFormat: parseDateFormat('DD.MM.YYYY'), thousandsSeparator: '.' }, { encoding: 'windows-1252' });
+      const csv = await fromCsv(
+        'de-display-semicolon.csv',
+        { ...zoned, dateFormat: parseDateFormat('DD.MM.YYYY'), thousandsSeparator: '.' },
+        { encoding: 'windows-1252' },
+      );
       assert.equal(csv.get(ID(1))?.name, 'Müller AG');
       assert.equal(csv.get(ID(2))?.currentBalance, 40000);
       assert.deepEqual((await fromWorkbook('de-display.xlsx', zoned)).changes, csv, timezone);

@@ -20,7 +20,12 @@ export async function writeWithExcelJs(dir: string, name: string, build: (workbo
 }
 
 /** Writes a workbook row by row with exceljs's streaming writer, as the benchmark does, and returns its path. */
-export async function streamWithExcelJs(dir: string, name: string, options: { readonly useSharedStrings: boolean }, rows: readonly (readonly ExcelJS.CellValue[])[]): Promise<string> {
+export async function streamWithExcelJs(
+  dir: string,
+  name: string,
+  options: { readonly useSharedStrings: boolean },
+  rows: readonly (readonly ExcelJS.CellValue[])[],
+): Promise<string> {
   const path = join(dir, name);
   const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: options.useSharedStrings, useStyles: true });
   const sheet = writer.addWorksheet('changes');
@@ -63,26 +68,42 @@ const PACKAGE_RELATIONSHIPS = 'http://schemas.openxmlformats.org/package/2006/re
 /** Writes a workbook from its parts and returns its path; its shared strings are the last entry of the zip. */
 export async function craftWorkbook(dir: string, workbook: CraftedWorkbook, name = 'crafted.xlsx', zip: Parameters<typeof writeZip>[2] = {}): Promise<string> {
   const target = (part: string): string => (workbook.absoluteTargets === true ? `/xl/${part}` : part);
-  const sheetParts = workbook.sheets.map((sheet, index) => [
-    `xl/worksheets/sheet${index + 1}.xml`,
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}">${sheet.before ?? ''}<sheetData>${sheet.rows}</sheetData>${sheet.after ?? ''}</worksheet>`,
-  ] as const);
-  const numberFormats = Object.entries(workbook.numberFormats ?? {}).map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${code.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"/>`);
+  const sheetParts = workbook.sheets.map(
+    (sheet, index) =>
+      [
+        `xl/worksheets/sheet${index + 1}.xml`,
+        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}">${sheet.before ?? ''}<sheetData>${sheet.rows}</sheetData>${sheet.after ?? ''}</worksheet>`,
+      ] as const,
+  );
+  const numberFormats = Object.entries(workbook.numberFormats ?? {}).map(
+    ([id, code]) => `<numFmt numFmtId="${id}" formatCode="${code.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"/>`,
+  );
   const styles = `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><numFmts count="${numberFormats.length}">${numberFormats.join('')}</numFmts><cellXfs count="${(workbook.cellStyles ?? [0]).length}">${(workbook.cellStyles ?? [0]).map((id) => `<xf numFmtId="${id}" fontId="0"/>`).join('')}</cellXfs>${workbook.conditionalDateFormat === undefined ? '' : `<dxfs count="1"><dxf><numFmt numFmtId="${workbook.conditionalDateFormat}" formatCode="yyyy-mm-dd"/></dxf></dxfs>`}</styleSheet>`;
   const parts: (readonly [string, string])[] = [
     ['[Content_Types].xml', `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`],
-    ['_rels/.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
+    [
+      '_rels/.rels',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ],
     [
       'xl/workbook.xml',
       `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}">${workbook.date1904 === undefined ? '' : `<workbookPr date1904="${workbook.date1904}"/>`}<sheets>${workbook.sheets
-        .map((sheet, index) => `<sheet name="${sheet.name}" sheetId="${index + 1}"${sheet.state === undefined ? '' : ` state="${sheet.state}"`} r:id="rIdSheet${index + 1}"/>`)
+        .map(
+          (sheet, index) =>
+            `<sheet name="${sheet.name}" sheetId="${index + 1}"${sheet.state === undefined ? '' : ` state="${sheet.state}"`} r:id="rIdSheet${index + 1}"/>`,
+        )
         .join('')}</sheets></workbook>`,
     ],
     [
       'xl/_rels/workbook.xml.rels',
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}">${workbook.sheets
-        .map((_sheet, index) => `<Relationship Id="rIdSheet${index + 1}" Type="${RELATIONSHIPS}/worksheet" Target="${target(`worksheets/sheet${index + 1}.xml`)}"/>`)
-        .join('')}<Relationship Id="rIdStyles" Type="${RELATIONSHIPS}/styles" Target="${target('styles.xml')}"/><Relationship Id="rIdStrings" Type="${RELATIONSHIPS}/sharedStrings" Target="${target('sharedStrings.xml')}"/></Relationships>`,
+        .map(
+          (_sheet, index) =>
+            `<Relationship Id="rIdSheet${index + 1}" Type="${RELATIONSHIPS}/worksheet" Target="${target(`worksheets/sheet${index + 1}.xml`)}"/>`,
+        )
+        .join(
+          '',
+        )}<Relationship Id="rIdStyles" Type="${RELATIONSHIPS}/styles" Target="${target('styles.xml')}"/><Relationship Id="rIdStrings" Type="${RELATIONSHIPS}/sharedStrings" Target="${target('sharedStrings.xml')}"/></Relationships>`,
     ],
     ['xl/styles.xml', styles],
     ...sheetParts,
@@ -102,7 +123,11 @@ export async function craftWorkbook(dir: string, workbook: CraftedWorkbook, name
  * with a zip64 end record, as tools write archives past 4 GB or 65,535
  * entries (and some, such as .NET's, whenever they stream).
  */
-export async function writeZip(path: string, entries: readonly (readonly [string, string])[], options: { readonly method?: number; readonly flags?: number; readonly zip64?: boolean } = {}): Promise<void> {
+export async function writeZip(
+  path: string,
+  entries: readonly (readonly [string, string])[],
+  options: { readonly method?: number; readonly flags?: number; readonly zip64?: boolean } = {},
+): Promise<void> {
   const locals: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;

@@ -6,13 +6,22 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { TiError } from '../../src/core/errors.js';
-import { chooseSheet, describeUnsupportedFile, detectFileKind, isWorkbook, readWorkbookBatches, type WorkbookCell, type WorkbookRecord } from '../../src/read/workbook.js';
+import {
+  chooseSheet,
+  describeUnsupportedFile,
+  detectFileKind,
+  isWorkbook,
+  readWorkbookBatches,
+  type WorkbookCell,
+  type WorkbookRecord,
+} from '../../src/read/workbook.js';
 import { tempDir } from '../helpers.js';
 import { craftWorkbook, streamWithExcelJs, writeWithExcelJs, writeZip, type CraftedWorkbook } from './workbook-files.js';
 
 const HEADER_NAMES = new Set(['name', 'expireson', 'currentbalance']);
 /** The test's header: an `id` column and one to change. */
-const isHeader = (cells: string[]): boolean => cells.some((cell) => cell.trim().toLowerCase() === 'id') && cells.some((cell) => HEADER_NAMES.has(cell.trim().toLowerCase()));
+const isHeader = (cells: string[]): boolean =>
+  cells.some((cell) => cell.trim().toLowerCase() === 'id') && cells.some((cell) => HEADER_NAMES.has(cell.trim().toLowerCase()));
 
 async function readSheet(path: string, sheet: string): Promise<WorkbookRecord[]> {
   const records: WorkbookRecord[] = [];
@@ -74,12 +83,10 @@ describe('workbook cells', () => {
     const shared = await readChosen(await streamWithExcelJs(dir, 'shared.xlsx', { useSharedStrings: true }, rows));
     const inline = await readChosen(await streamWithExcelJs(dir, 'inline.xlsx', { useSharedStrings: false }, rows));
     assert.deepEqual(inline, shared);
-    assert.deepEqual(shared.map((record) => record.cells), [
-      header,
-      [ID, 'Société Générale', '2027-03-31', '1250'],
-      [ID, 'a &lt; b <c> & "d"', '', '40'],
-      [ID, 'two\nlines', 'x', 'TRUE'],
-    ]);
+    assert.deepEqual(
+      shared.map((record) => record.cells),
+      [header, [ID, 'Société Générale', '2027-03-31', '1250'], [ID, 'a &lt; b <c> & "d"', '', '40'], [ID, 'two\nlines', 'x', 'TRUE']],
+    );
     assert.deepEqual(filled(shared[2] as WorkbookRecord), [`A3 text ${JSON.stringify(ID)}`, 'B3 text "a &lt; b <c> & \\"d\\""', 'D3 number 40']);
   });
 
@@ -98,7 +105,11 @@ describe('workbook cells', () => {
 
   it('reads date1904="true", as LibreOffice writes it, as the 1904 system too', async () => {
     const dir = await tempDir();
-    const path = await craftWorkbook(dir, { date1904: 'true', cellStyles: [0, 14], sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" s="1"><v>45015</v></c></row>' }] });
+    const path = await craftWorkbook(dir, {
+      date1904: 'true',
+      cellStyles: [0, 14],
+      sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" s="1"><v>45015</v></c></row>' }],
+    });
     assert.deepEqual(filled((await readSheet(path, 'changes'))[0] as WorkbookRecord), ['A1 text "id"', 'B1 date 2027-03-31']);
   });
 
@@ -113,11 +124,14 @@ describe('workbook cells', () => {
       sheet.getCell('C3').numFmt = 'yyyy-mm-dd';
     });
     const records = await readChosen(path);
-    assert.deepEqual(records.slice(1).map((record) => [show(record.typed[2] as WorkbookCell), record.cells[2]]), [
-      ['C2 date 2027-03-31 17:30:15.250', '2027-03-31T17:30:15.250'],
-      // The format shows the day alone: the time it hides is not read.
-      ['C3 date 2027-03-31', '2027-03-31'],
-    ]);
+    assert.deepEqual(
+      records.slice(1).map((record) => [show(record.typed[2] as WorkbookCell), record.cells[2]]),
+      [
+        ['C2 date 2027-03-31 17:30:15.250', '2027-03-31T17:30:15.250'],
+        // The format shows the day alone: the time it hides is not read.
+        ['C3 date 2027-03-31', '2027-03-31'],
+      ],
+    );
     const reader = fileURLToPath(new URL('../../src/read/workbook.js', import.meta.url));
     const script = `const { readWorkbookBatches } = await import(${JSON.stringify(reader)}); for await (const batch of readWorkbookBatches(process.argv[1], { sheet: 'changes' })) for (const record of batch) console.log(record.cells[2]);`;
     for (const zone of ['America/New_York', 'Asia/Kolkata', 'Pacific/Kiritimati']) {
@@ -138,7 +152,11 @@ describe('workbook cells', () => {
     const [, calculated, uncalculated] = await readChosen(path);
     assert.deepEqual(filled(calculated as WorkbookRecord).slice(1), ['B2 text "ACME" (formula)', 'C2 date 2027-03-31 (formula)', 'D2 number 1250 (formula)']);
     // exceljs's own stream reader would read D3's TRUE as the number 1 and B3's error as no value.
-    assert.deepEqual(filled(uncalculated as WorkbookRecord).slice(1), ['B3 error "#N/A" (formula)', 'C3 formula-without-result =TODAY()', 'D3 boolean true (formula)']);
+    assert.deepEqual(filled(uncalculated as WorkbookRecord).slice(1), [
+      'B3 error "#N/A" (formula)',
+      'C3 formula-without-result =TODAY()',
+      'D3 boolean true (formula)',
+    ]);
     assert.deepEqual(uncalculated?.cells, [ID, '#N/A', '=TODAY()', 'TRUE']);
   });
 
@@ -153,12 +171,18 @@ describe('workbook cells', () => {
       sheet.getRow(8).values = [ID, null, null, 7, 'note'];
     });
     const records = await readChosen(path);
-    assert.deepEqual(records.map((record) => [record.line, record.cells]), [
-      [2, header],
-      [3, [ID, 'Acme', '', '']],
-      [8, [ID, '', '', '7', 'note']],
-    ]);
-    assert.deepEqual(records[1]?.typed.map((cell) => cell.address), ['A3', 'B3', 'C3', 'D3']);
+    assert.deepEqual(
+      records.map((record) => [record.line, record.cells]),
+      [
+        [2, header],
+        [3, [ID, 'Acme', '', '']],
+        [8, [ID, '', '', '7', 'note']],
+      ],
+    );
+    assert.deepEqual(
+      records[1]?.typed.map((cell) => cell.address),
+      ['A3', 'B3', 'C3', 'D3'],
+    );
   });
 
   it('reads what exceljs never writes: errors, ISO dates, escaped characters, phonetic guides, prefixed tags, built-in formats', async () => {
@@ -196,11 +220,23 @@ describe('workbook cells', () => {
     const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
     const relationships = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
     await writeZip(path, [
-      ['xl/workbook.xml', `<x:workbook xmlns:x="${main}" xmlns:rel="${relationships}"><x:sheets><x:sheet name="Données" sheetId="1" rel:id="rId1"/></x:sheets></x:workbook>`],
-      ['xl/_rels/workbook.xml.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`],
-      ['xl/worksheets/sheet1.xml', `<x:worksheet xmlns:x="${main}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>id</x:t></x:is></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>name</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`],
+      [
+        'xl/workbook.xml',
+        `<x:workbook xmlns:x="${main}" xmlns:rel="${relationships}"><x:sheets><x:sheet name="Données" sheetId="1" rel:id="rId1"/></x:sheets></x:workbook>`,
+      ],
+      [
+        'xl/_rels/workbook.xml.rels',
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ],
+      [
+        'xl/worksheets/sheet1.xml',
+        `<x:worksheet xmlns:x="${main}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>id</x:t></x:is></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>name</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`,
+      ],
     ]);
-    assert.deepEqual((await readChosen(path)).map((record) => record.cells), [['id', 'name']]);
+    assert.deepEqual(
+      (await readChosen(path)).map((record) => record.cells),
+      [['id', 'name']],
+    );
   });
 });
 
@@ -352,14 +388,20 @@ describe('choosing the sheet', () => {
       sharedStrings: ['<t></t>', '<t>Batch 1</t>', '<t>Batch 2</t>', '<t>id</t>', '<t>name</t>', '<t>Notes</t>'],
       sheets: [
         { name: 'Notes', rows: `<row r="1">${shared(5, 'A', 1)}</row>` },
-        { name: 'Changes', rows: `<row r="1">${shared(0, 'A', 1)}${shared(0, 'B', 1)}</row><row r="2">${shared(3, 'A', 2)}${shared(4, 'B', 2)}</row><row r="3">${shared(1, 'B', 3)}</row>` },
+        {
+          name: 'Changes',
+          rows: `<row r="1">${shared(0, 'A', 1)}${shared(0, 'B', 1)}</row><row r="2">${shared(3, 'A', 2)}${shared(4, 'B', 2)}</row><row r="3">${shared(1, 'B', 3)}</row>`,
+        },
       ],
     });
     assert.equal(await chooseSheet(path, { isHeader }), 'Changes');
-    assert.deepEqual((await readSheet(path, 'Changes')).map((record) => [record.line, record.cells]), [
-      [2, ['id', 'name']],
-      [3, ['', 'Batch 1']],
-    ]);
+    assert.deepEqual(
+      (await readSheet(path, 'Changes')).map((record) => [record.line, record.cells]),
+      [
+        [2, ['id', 'name']],
+        [3, ['', 'Batch 1']],
+      ],
+    );
   });
 
   it('names the sheets right when the workbook gives their parts from the package root, as openpyxl does', async () => {
@@ -381,7 +423,10 @@ describe('telling a workbook by its content', () => {
     const dir = await tempDir();
     const workbook = await streamWithExcelJs(dir, 'changes.csv', { useSharedStrings: true }, [header]);
     const zip = join(dir, 'archive.xlsx');
-    await writeZip(zip, [['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'], ['content.xml', '<office:document/>']]);
+    await writeZip(zip, [
+      ['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'],
+      ['content.xml', '<office:document/>'],
+    ]);
     const xls = join(dir, 'legacy.xlsx');
     await writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
     const csv = join(dir, 'changes.xlsx');
@@ -393,7 +438,10 @@ describe('telling a workbook by its content', () => {
     assert.equal(await isWorkbook(zip), false);
     assert.match(describeUnsupportedFile(xls, 'xls').message, /legacy\.xlsx is a legacy Excel workbook \(\.xls\) or a password-protected one/);
     assert.match(describeUnsupportedFile(xls, 'xls').hint ?? '', /save it as "Excel Workbook \(\.xlsx\)" without a password/);
-    assert.match(describeUnsupportedFile(zip, 'zip').message, /archive\.xlsx is a zip archive but not an Excel workbook \(it has no xl\/workbook\.xml\), or a damaged one\./);
+    assert.match(
+      describeUnsupportedFile(zip, 'zip').message,
+      /archive\.xlsx is a zip archive but not an Excel workbook \(it has no xl\/workbook\.xml\), or a damaged one\./,
+    );
     assert.match((await refusal(detectFileKind(join(dir, 'absent.xlsx')))).message, /absent\.xlsx: no such file\./);
   });
 
@@ -401,37 +449,67 @@ describe('telling a workbook by its content', () => {
     const dir = await tempDir();
     const sheet = (rows: string): CraftedWorkbook => ({ sharedStrings: ['<t>id</t>'], sheets: [{ name: 'changes', rows }] });
     const unknownString = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>7</v></c></row>'), 'strings.xlsx');
-    assert.match((await refusal(readSheet(unknownString, 'changes'))).message, /strings\.xlsx cannot be read as an Excel workbook: cell B1 refers to shared string "7", which the workbook does not have\./);
+    assert.match(
+      (await refusal(readSheet(unknownString, 'changes'))).message,
+      /strings\.xlsx cannot be read as an Excel workbook: cell B1 refers to shared string "7", which the workbook does not have\./,
+    );
     const badNumber = await craftWorkbook(dir, sheet('<row r="1"><c r="A1"><v>12,5</v></c></row>'), 'number.xlsx');
     assert.match((await refusal(readSheet(badNumber, 'changes'))).message, /cell A1 holds "12,5" as a number\./);
     const row = (line: number): string => `<row r="${line}"><c r="A${line}" t="s"><v>0</v></c></row>`;
     const backwards = await craftWorkbook(dir, sheet(row(1) + row(3) + row(2)), 'backwards.xlsx');
-    assert.match((await refusal(readSheet(backwards, 'changes'))).message, /backwards\.xlsx cannot be read as an Excel workbook: the rows of the sheet "changes" are not in order \(row 2 comes after row 3\)\./);
+    assert.match(
+      (await refusal(readSheet(backwards, 'changes'))).message,
+      /backwards\.xlsx cannot be read as an Excel workbook: the rows of the sheet "changes" are not in order \(row 2 comes after row 3\)\./,
+    );
     const twice = await craftWorkbook(dir, sheet(row(1) + row(2) + row(2)), 'twice.xlsx');
     assert.match((await refusal(readSheet(twice, 'changes'))).message, /row 2 comes after row 2/);
     const badXml = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>R&D</t></is></c></row>'), 'xml.xlsx');
     const xmlError = await refusal(readSheet(badXml, 'changes'));
     assert.match(xmlError.message, /xml\.xlsx cannot be read as an Excel workbook: the sheet "changes" is not well-formed XML \(unclosed tag: t\)\./);
     assert.match(xmlError.hint ?? '', /save it again as "Excel Workbook \(\.xlsx\)"/);
-    const flipped = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>a long enough cell to damage in the middle</t></is></c></row>'), 'flipped.xlsx', { method: 0 });
+    const flipped = await craftWorkbook(
+      dir,
+      sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>a long enough cell to damage in the middle</t></is></c></row>'),
+      'flipped.xlsx',
+      { method: 0 },
+    );
     const bytes = await readFile(flipped);
     bytes[bytes.indexOf('damage')] = 0x44;
     await writeFile(flipped, bytes);
-    assert.match((await refusal(readSheet(flipped, 'changes'))).message, /flipped\.xlsx cannot be read as an Excel workbook: xl\/worksheets\/sheet1\.xml is damaged: its content does not match the checksum the archive gives\./);
+    assert.match(
+      (await refusal(readSheet(flipped, 'changes'))).message,
+      /flipped\.xlsx cannot be read as an Excel workbook: xl\/worksheets\/sheet1\.xml is damaged: its content does not match the checksum the archive gives\./,
+    );
     const bzip2 = await craftWorkbook(dir, sheet(''), 'bzip2.xlsx', { method: 12 });
-    assert.match((await refusal(chooseSheet(bzip2, { isHeader }))).message, /bzip2\.xlsx cannot be read as an Excel workbook: xl\/workbook\.xml is compressed with method 12, which workbooks do not use\./);
+    assert.match(
+      (await refusal(chooseSheet(bzip2, { isHeader }))).message,
+      /bzip2\.xlsx cannot be read as an Excel workbook: xl\/workbook\.xml is compressed with method 12, which workbooks do not use\./,
+    );
     const encrypted = await craftWorkbook(dir, sheet(''), 'encrypted.xlsx', { flags: 1 });
     assert.match((await refusal(chooseSheet(encrypted, { isHeader }))).message, /xl\/workbook\.xml is encrypted\./);
     const notZip = join(dir, 'not-a-zip.xlsx');
     await writeFile(notZip, 'id,name\n');
-    assert.match((await refusal(chooseSheet(notZip, { isHeader }))).message, /not-a-zip\.xlsx cannot be read as an Excel workbook: end of central directory record signature not found/);
+    assert.match(
+      (await refusal(chooseSheet(notZip, { isHeader }))).message,
+      /not-a-zip\.xlsx cannot be read as an Excel workbook: end of central directory record signature not found/,
+    );
   });
 
   it('reads a workbook whose zip has a zip64 end record', async () => {
     const dir = await tempDir();
-    const path = await craftWorkbook(dir, { sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>' }] }, 'zip64.xlsx', { zip64: true });
+    const path = await craftWorkbook(
+      dir,
+      {
+        sheets: [{ name: 'changes', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>' }],
+      },
+      'zip64.xlsx',
+      { zip64: true },
+    );
     assert.equal(await detectFileKind(path), 'xlsx');
-    assert.deepEqual((await readChosen(path)).map((record) => record.cells), [['id', 'name']]);
+    assert.deepEqual(
+      (await readChosen(path)).map((record) => record.cells),
+      [['id', 'name']],
+    );
   });
 
   it('refuses a zip whose directory points outside the file, or whose entry inflates to more than its stated size', async () => {

@@ -10,20 +10,23 @@ function read(chunks: readonly string[], wanted: readonly string[] = []): string
     if (text !== undefined) events.push(JSON.stringify(text));
     text = undefined;
   };
-  const reader = new XmlReader({
-    open(name: string, attributes: XmlAttributes) {
-      flush();
-      const asked = wanted.map((attribute) => `${attribute}=${attributes[attribute] ?? '-'}`);
-      events.push(`<${[name, ...asked].join(' ')}>`);
+  const reader = new XmlReader(
+    {
+      open(name: string, attributes: XmlAttributes) {
+        flush();
+        const asked = wanted.map((attribute) => `${attribute}=${attributes[attribute] ?? '-'}`);
+        events.push(`<${[name, ...asked].join(' ')}>`);
+      },
+      close: (name: string) => {
+        flush();
+        events.push(`</${name}>`);
+      },
+      text: (piece: string) => {
+        text = (text ?? '') + piece;
+      },
     },
-    close: (name: string) => {
-      flush();
-      events.push(`</${name}>`);
-    },
-    text: (piece: string) => {
-      text = (text ?? '') + piece;
-    },
-  }, 'xl/worksheets/sheet1.xml');
+    'xl/worksheets/sheet1.xml',
+  );
   for (const chunk of chunks) reader.write(chunk);
   reader.end();
   return events;
@@ -70,20 +73,27 @@ describe('xml reader', () => {
   it('reads the same events whatever the place the text is cut into chunks', () => {
     const whole = read([SHEET], ['r', 's', 't', 'note']);
     for (let cut = 1; cut < SHEET.length; cut++) {
-      assert.deepEqual(read([SHEET.slice(0, cut), SHEET.slice(cut)], ['r', 's', 't', 'note']), whole, `cut at ${cut}: ${JSON.stringify(SHEET.slice(cut - 5, cut + 5))}`);
+      assert.deepEqual(
+        read([SHEET.slice(0, cut), SHEET.slice(cut)], ['r', 's', 't', 'note']),
+        whole,
+        `cut at ${cut}: ${JSON.stringify(SHEET.slice(cut - 5, cut + 5))}`,
+      );
     }
     assert.deepEqual(read([...SHEET], ['r', 's', 't', 'note']), whole, 'one character at a time');
   });
 
   it('reads attributes in either quote, decoded, by their qualified names', () => {
     let all: XmlAttributes = {};
-    new XmlReader({
-      open(_name: string, attributes: XmlAttributes) {
-        all = attributes;
+    new XmlReader(
+      {
+        open(_name: string, attributes: XmlAttributes) {
+          all = attributes;
+        },
+        close() {},
+        text() {},
       },
-      close() {},
-      text() {},
-    }, 'xl/workbook.xml').write(`<e a="1 &amp; 2" b='say "hi"' r:id="rId3"/>`);
+      'xl/workbook.xml',
+    ).write(`<e a="1 &amp; 2" b='say "hi"' r:id="rId3"/>`);
     assert.deepEqual({ ...all }, { a: '1 & 2', b: 'say "hi"', 'r:id': 'rId3' });
   });
 
@@ -103,7 +113,10 @@ describe('xml reader', () => {
   ];
   for (const [what, xml, message] of damaged) {
     it(`stops at ${what}`, () => {
-      assert.throws(() => read([xml]), (error: unknown) => error instanceof XmlError && message.test(error.message));
+      assert.throws(
+        () => read([xml]),
+        (error: unknown) => error instanceof XmlError && message.test(error.message),
+      );
     });
   }
 });

@@ -23,7 +23,13 @@ const ROWS: OverwrittenRow[] = [
       { id: 'd0000000-0000-4000-8000-000000000002', actionType: 'debit', amount: 1, role: 'source', timestamp: '2026-05-01T12:00:00.002Z' },
     ],
   },
-  { line: 13, id: 'b0000000-0000-4000-8000-00000000000b', clientId: CLIENT, credits: 5, actions: [{ id: 'e0000000-0000-4000-8000-000000000001', actionType: 'credit', amount: 5, role: 'target', timestamp: '2026-05-01T12:00:00.003Z' }] },
+  {
+    line: 13,
+    id: 'b0000000-0000-4000-8000-00000000000b',
+    clientId: CLIENT,
+    credits: 5,
+    actions: [{ id: 'e0000000-0000-4000-8000-000000000001', actionType: 'credit', amount: 5, role: 'target', timestamp: '2026-05-01T12:00:00.003Z' }],
+  },
   {
     line: 14,
     id: 'b0000000-0000-4000-8000-00000000000c',
@@ -37,7 +43,7 @@ const ROWS: OverwrittenRow[] = [
 ];
 
 describe('correction.csv', () => {
-  it('gives back each row\'s credits as a currentBalanceDelta, with a note naming the actions, and leaves out a row whose overwrites cancel out', async () => {
+  it("gives back each row's credits as a currentBalanceDelta, with a note naming the actions, and leaves out a row whose overwrites cancel out", async () => {
     const dir = await tempDir();
     const file = new CorrectionFile(dir);
     for (const row of ROWS) file.add(row);

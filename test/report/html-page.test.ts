@@ -7,7 +7,14 @@ import { pageScript } from '../../src/report/page-script.js';
 /** The frame of plan.html and report.html, in the process; the browser tests (plan-html, report-html) show what a browser makes of it. */
 describe('the HTML page frame', () => {
   it('embeds JSON that reads back the same and holds no character that could end or bend its script', () => {
-    const value = { name: '</script><script>alert(1)</script>', comment: '<!-- -->', amp: 'a & b', lines: 'a\u2028b\u2029c', quote: '"\'', nested: [{ deep: '</SCRIPT >' }] };
+    const value = {
+      name: '</script><script>alert(1)</script>',
+      comment: '<!-- -->',
+      amp: 'a & b',
+      lines: 'a\u2028b\u2029c',
+      quote: '"\'',
+      nested: [{ deep: '</SCRIPT >' }],
+    };
     const text = embedJson(value);
     assert.deepEqual(JSON.parse(text), value);
     assert.doesNotMatch(text, /[<>&\u2028\u2029]/);

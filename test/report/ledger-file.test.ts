@@ -32,7 +32,13 @@ function record(id: string, startedAt = '2026-01-01T00:00:00.000Z'): LedgerRecor
   };
 }
 
-const end = { status: 'completed', finishedAt: '2026-01-01T00:01:00.000Z', counts: { total: 2, updated: 2 }, requests: 4, balance: { before: 10, after: 30, net: 20, added: 20, removed: 0 } };
+const end = {
+  status: 'completed',
+  finishedAt: '2026-01-01T00:01:00.000Z',
+  counts: { total: 2, updated: 2 },
+  requests: 4,
+  balance: { before: 10, after: 30, net: 20, added: 20, removed: 0 },
+};
 
 describe('ledger.jsonl', () => {
   it('folds each run from its lines: started, resumed, ended', async () => {
@@ -42,7 +48,10 @@ describe('ledger.jsonl', () => {
     await ledger.resume('one', '2026-01-02T00:00:00.000Z');
     const { records, damaged } = await ledger.records();
     assert.equal(damaged, 0);
-    assert.deepEqual(records.map((entry) => [entry.id, entry.status, entry.sessions, entry.finishedAt, entry.counts?.updated]), [['one', 'running', 2, null, 2]]);
+    assert.deepEqual(
+      records.map((entry) => [entry.id, entry.status, entry.sessions, entry.finishedAt, entry.counts?.updated]),
+      [['one', 'running', 2, null, 2]],
+    );
   });
 
   it('skips a line cut short in the middle, recovers a line glued after one, and reads a last line still without its line break', async () => {
@@ -53,7 +62,11 @@ describe('ledger.jsonl', () => {
     // A writer killed halfway through its line, then another appending after it (its line break first).
     for (let cut = 1; cut < line.length; cut += Math.ceil(line.length / 7)) {
       await appendFile(join(root, LEDGER_FILE), line.slice(0, cut));
-      assert.deepEqual((await ledger.records()).records.map((entry) => entry.id), ['one'], `a torn last line of ${cut} bytes`);
+      assert.deepEqual(
+        (await ledger.records()).records.map((entry) => entry.id),
+        ['one'],
+        `a torn last line of ${cut} bytes`,
+      );
     }
     await ledger.start(record('three'));
     // A line glued after a torn one by a writer that did not see it torn.
@@ -62,7 +75,11 @@ describe('ledger.jsonl', () => {
     await appendFile(join(root, LEDGER_FILE), JSON.stringify({ v: 1, t: 'start', record: record('four') }));
     await writeFile(join(root, LEDGER_INDEX), 'not json');
     const { records, damaged } = await ledger.records();
-    assert.deepEqual(records.map((entry) => [entry.id, entry.status]).sort(), [['four', 'running'], ['one', 'running'], ['three', 'completed']]);
+    assert.deepEqual(records.map((entry) => [entry.id, entry.status]).sort(), [
+      ['four', 'running'],
+      ['one', 'running'],
+      ['three', 'completed'],
+    ]);
     assert.equal(damaged, 2, 'the torn line, and the line glued after another');
     await ledger.end('four', end);
     assert.equal((await ledger.records()).records.find((entry) => entry.id === 'four')?.status, 'completed');
@@ -72,13 +89,17 @@ describe('ledger.jsonl', () => {
     const root = await tempDir();
     const ledger = new RunLedger(root);
     const sha = (n: number): string => n.toString(16).padStart(64, '0');
-    for (let n = 0; n < 200; n++) await ledger.start({ ...record(`run-${String(n).padStart(3, '0')}`), input: { path: '/data/f.csv', sha256: sha(n), delta: true } });
+    for (let n = 0; n < 200; n++)
+      await ledger.start({ ...record(`run-${String(n).padStart(3, '0')}`), input: { path: '/data/f.csv', sha256: sha(n), delta: true } });
     await readLedger(root);
     assert.equal(JSON.parse(await readFile(join(root, LEDGER_INDEX), 'utf8')).size, (await readFile(join(root, LEDGER_FILE))).length);
     await ledger.end('run-001', end);
     await ledger.start({ ...record('late'), input: { path: '/data/f.csv', sha256: sha(1), delta: true } });
     const found = await ledger.lookup({ inputs: [sha(1)] });
-    assert.deepEqual([...found.records.values()].map((entry) => [entry.id, entry.status]).sort(), [['late', 'running'], ['run-001', 'completed']]);
+    assert.deepEqual([...found.records.values()].map((entry) => [entry.id, entry.status]).sort(), [
+      ['late', 'running'],
+      ['run-001', 'completed'],
+    ]);
     // Another line made to claim the same content, in place: the index, which still matches the ledger where it ends, does not point to it.
     const text = await readFile(join(root, LEDGER_FILE), 'utf8');
     const line = text.split('\n').find((entry) => entry.includes('"run-005"')) ?? '';

@@ -7,7 +7,12 @@ import { tempDir } from '../helpers.js';
 
 const ACME = 'https://acme.thoughtindustries.com';
 const GLOBEX = 'https://globex.thoughtindustries.com';
-const learned = (ratePerMinute: number, stated = true): RememberedPace => ({ ratePerMinute, burst: stated ? 100 : 1, stated, learnedAt: '2026-11-24T12:00:00.000Z' });
+const learned = (ratePerMinute: number, stated = true): RememberedPace => ({
+  ratePerMinute,
+  burst: stated ? 100 : 1,
+  stated,
+  learnedAt: '2026-11-24T12:00:00.000Z',
+});
 
 describe('the pace memory (pace.json)', () => {
   it('gives back what was remembered for a target, and keeps each target apart', async () => {
@@ -35,7 +40,12 @@ describe('the pace memory (pace.json)', () => {
 
   it('ignores an entry that makes no sense, keeping the others', async () => {
     const root = await tempDir();
-    const entries = { [ACME]: { ...learned(600), ratePerMinute: -5 }, [GLOBEX]: learned(540), 'http://a': { ratePerMinute: 1e9, burst: null, stated: true, learnedAt: 'x' }, 'http://b': 'fast' };
+    const entries = {
+      [ACME]: { ...learned(600), ratePerMinute: -5 },
+      [GLOBEX]: learned(540),
+      'http://a': { ratePerMinute: 1e9, burst: null, stated: true, learnedAt: 'x' },
+      'http://b': 'fast',
+    };
     await writeFile(join(root, PACE_FILE), JSON.stringify({ targets: entries }));
     assert.equal(await recallPace(root, ACME), undefined);
     assert.equal(await recallPace(root, 'http://a'), undefined);

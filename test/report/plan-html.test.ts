@@ -32,8 +32,15 @@ function testPlan(): PlanDocument {
     const line = n + 2;
     const client = CLIENTS[n % 3] as string;
     const balance = 100 + ((n * 37) % 900);
-    if (n % 93 === 10) rows.push(row(line, batchId(n), client, 'drifted', [change('currentBalance', balance, balance + 50)], { live: { currentBalance: balance - 7 } }));
-    else if (n % 93 === 20) rows.push(row(line, batchId(n), n === 20 ? null : client, 'invalid', [], { problem: n === 20 ? `name too long: ${PAYLOAD}` : 'currentBalanceDelta -5000 would take the balance below 0', code: n === 20 ? 'TIC-NAME-CONTROL-CHARACTER' : 'TIC-DELTA-BELOW-ZERO' }));
+    if (n % 93 === 10)
+      rows.push(row(line, batchId(n), client, 'drifted', [change('currentBalance', balance, balance + 50)], { live: { currentBalance: balance - 7 } }));
+    else if (n % 93 === 20)
+      rows.push(
+        row(line, batchId(n), n === 20 ? null : client, 'invalid', [], {
+          problem: n === 20 ? `name too long: ${PAYLOAD}` : 'currentBalanceDelta -5000 would take the balance below 0',
+          code: n === 20 ? 'TIC-NAME-CONTROL-CHARACTER' : 'TIC-DELTA-BELOW-ZERO',
+        }),
+      );
     else if (n % 93 === 30) rows.push(row(line, batchId(n), client, 'unchanged', [], { live: { currentBalance: balance } }));
     else {
       const kind = n % 5;
@@ -55,7 +62,8 @@ function testPlan(): PlanDocument {
 
 const figure = (text: string | null): string => (text ?? '').replace(/[,\s+]/g, '');
 const attribute = async (locator: Locator, name: string): Promise<string | null> => locator.getAttribute(name);
-const lines = async (table: Locator): Promise<number[]> => (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
+const lines = async (table: Locator): Promise<number[]> =>
+  (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
 
 /** The rows of a state, as the tables list them. */
 const inState = (plan: PlanDocument, state: PlanRow['state']): PlanRow[] => plan.rows.filter((entry) => entry.state === state);
@@ -126,9 +134,17 @@ describe('plan.html in Chromium', () => {
     for (const [table, state] of Object.entries(tables)) {
       const rows = inState(plan, state);
       assert.equal(await attribute(page.getByTestId(`table-${table}`), 'data-total'), String(rows.length), table);
-      assert.deepEqual(await lines(page.getByTestId(`table-${table}`)), rows.slice(0, 200).map((entry) => entry.line), table);
+      assert.deepEqual(
+        await lines(page.getByTestId(`table-${table}`)),
+        rows.slice(0, 200).map((entry) => entry.line),
+        table,
+      );
     }
-    assert.equal(await page.locator('section.rows .paged tbody tr').count(), 200 + 4 + 5 + 5 + 5, 'one page of changes, the clients (three and "no client"), and the rows set apart');
+    assert.equal(
+      await page.locator('section.rows .paged tbody tr').count(),
+      200 + 4 + 5 + 5 + 5,
+      'one page of changes, the clients (three and "no client"), and the rows set apart',
+    );
 
     await page.screenshot({ path: join(folder, 'plan.png'), fullPage: true });
     assert.deepEqual([...(await readFile(join(folder, 'plan.png'))).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG under the run folder');
@@ -156,7 +172,12 @@ describe('plan.html in Chromium', () => {
     const verdict = page.getByTestId('tie-out');
     assert.equal(await verdict.getAttribute('data-verdict'), 'does-not-tie');
     assert.equal(await verdict.textContent(), 'These totals do NOT tie out — do not approve this plan');
-    assert.equal(await verdict.evaluate((node) => (globalThis as unknown as { getComputedStyle(node: unknown): { textTransform: string } }).getComputedStyle(node).textTransform), 'uppercase');
+    assert.equal(
+      await verdict.evaluate(
+        (node) => (globalThis as unknown as { getComputedStyle(node: unknown): { textTransform: string } }).getComputedStyle(node).textTransform,
+      ),
+      'uppercase',
+    );
     const failed = await page.locator('[data-testid=check][data-ok=false]').allTextContents();
     assert.deepEqual(
       failed.map((text) => text.split(':')[0]),
@@ -168,7 +189,9 @@ describe('plan.html in Chromium', () => {
 
   it('checks the totals against the rows themselves, not only against each other', async () => {
     // Totals that agree with one another, over rows that say something else: a row's new balance changed after the totals were added up.
-    const rows = plan.rows.map((entry) => (entry.line === 2 ? { ...entry, changes: entry.changes.map((item) => ({ ...item, after: Number(item.after) + 1000 })) } : entry));
+    const rows = plan.rows.map((entry) =>
+      entry.line === 2 ? { ...entry, changes: entry.changes.map((item) => ({ ...item, after: Number(item.after) + 1000 })) } : entry,
+    );
     const { page } = await open({ ...plan, rows }, 'plan-rows-off.html');
     assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'does-not-tie');
     assert.deepEqual(
@@ -194,16 +217,32 @@ describe('plan.html in Chromium', () => {
     assert.equal(await table.locator('th').nth(7).getAttribute('aria-sort'), 'ascending');
     assert.deepEqual(await lines(table), byChange(1).slice(0, 200));
     const shown = (await table.locator('tbody tr td:nth-child(8)').allTextContents()).map((text) => Number(text.replace(/delta$/, '').replace(/[,+]/g, '')));
-    assert.deepEqual(shown, [...shown].sort((a, b) => a - b), 'the Change column reads in ascending order');
+    assert.deepEqual(
+      shown,
+      [...shown].sort((a, b) => a - b),
+      'the Change column reads in ascending order',
+    );
 
     await table.getByTestId('sort-balance-change').click();
     assert.equal(await table.locator('th').nth(7).getAttribute('aria-sort'), 'descending');
     assert.deepEqual(await lines(table), byChange(-1).slice(0, 200));
 
     await table.getByTestId('sort-id').click();
-    assert.deepEqual(await lines(table), [...changing].sort(byId).map((entry) => entry.line).slice(0, 200));
+    assert.deepEqual(
+      await lines(table),
+      [...changing]
+        .sort(byId)
+        .map((entry) => entry.line)
+        .slice(0, 200),
+    );
     await table.getByTestId('page-last').click();
-    assert.deepEqual(await lines(table), [...changing].sort(byId).map((entry) => entry.line).slice(400));
+    assert.deepEqual(
+      await lines(table),
+      [...changing]
+        .sort(byId)
+        .map((entry) => entry.line)
+        .slice(400),
+    );
   });
 
   it('pages through the changes 200 rows at a time', async () => {
@@ -255,7 +294,11 @@ describe('plan.html in Chromium', () => {
     }
 
     const changes = page.getByTestId('table-changes');
-    await clients.getByTestId('row').filter({ hasText: CLIENTS[1] as string }).getByTestId('show-client').click();
+    await clients
+      .getByTestId('row')
+      .filter({ hasText: CLIENTS[1] as string })
+      .getByTestId('show-client')
+      .click();
     assert.equal(await changes.getAttribute('data-total'), String(inState(plan, 'change').filter((entry) => entry.clientId === CLIENTS[1]).length));
     assert.deepEqual(new Set(await changes.locator('tbody tr td:nth-child(5)').allTextContents()), new Set([CLIENTS[1]]));
 
@@ -276,8 +319,15 @@ describe('plan.html in Chromium', () => {
       `currentBalance ${(first.changes[0]?.after as number).toLocaleString('en-US')}`,
     ]);
     const invalid = page.getByTestId('table-invalid');
-    assert.deepEqual(await invalid.locator('tbody tr td:nth-child(5)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.problem));
-    assert.deepEqual(await invalid.locator('tbody tr td:nth-child(6)').allTextContents(), inState(plan, 'invalid').map((entry) => entry.code), 'each with its code');
+    assert.deepEqual(
+      await invalid.locator('tbody tr td:nth-child(5)').allTextContents(),
+      inState(plan, 'invalid').map((entry) => entry.problem),
+    );
+    assert.deepEqual(
+      await invalid.locator('tbody tr td:nth-child(6)').allTextContents(),
+      inState(plan, 'invalid').map((entry) => entry.code),
+      'each with its code',
+    );
     assert.equal(await page.locator('#drifted').getByTestId('table-changes').count(), 0, 'in a section of their own');
   });
 
@@ -288,7 +338,14 @@ describe('plan.html in Chromium', () => {
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
     assert.equal(await page.locator('img').count(), 0);
     const changes = page.getByTestId('table-changes');
-    assert.equal(await changes.getByTestId('row').filter({ has: page.locator('td:nth-child(1)', { hasText: /^5$/ }) }).locator('td:nth-child(4)').textContent(), PAYLOAD);
+    assert.equal(
+      await changes
+        .getByTestId('row')
+        .filter({ has: page.locator('td:nth-child(1)', { hasText: /^5$/ }) })
+        .locator('td:nth-child(4)')
+        .textContent(),
+      PAYLOAD,
+    );
     assert.equal(await page.getByTestId('made-by').textContent(), plan.madeBy);
     assert.equal(await page.getByTestId('table-invalid').getByTestId('row').first().locator('td:nth-child(5)').textContent(), `name too long: ${PAYLOAD}`);
     assert.deepEqual(requests, [pathToFileURL(join(folder, 'plan.html')).href]);

@@ -20,7 +20,12 @@ async function writtenFrom(plan: PlanDocument): Promise<{ id: string; json: stri
   rows.close();
   const { id: _id, rows: _rows, ...content } = plan;
   const id = await writePlanFiles(folder, content, rows);
-  return { id, json: await readFile(join(folder, 'plan.json'), 'utf8'), html: await readFile(join(folder, 'plan.html'), 'utf8'), files: (await readdir(folder)).sort() };
+  return {
+    id,
+    json: await readFile(join(folder, 'plan.json'), 'utf8'),
+    html: await readFile(join(folder, 'plan.html'), 'utf8'),
+    files: (await readdir(folder)).sort(),
+  };
 }
 
 /**
@@ -36,12 +41,19 @@ function awkwardRows(count: number): PlanRow[] {
     switch (index % 5) {
       case 0:
         rows.push(
-          row(index + 2, id, client, 'change', [change('currentBalance', 100 + index, 250 + index), change('expiresOn', '2027-03-31T23:59:59.000Z', '2027-06-30T23:59:59.000Z')], {
-            name: `Batch ${index} ✓`,
-            clientName: 'Acme "Learning" <Co>',
-            status: index % 10 === 0 ? 'expired' : 'active',
-            allocated: index,
-          }),
+          row(
+            index + 2,
+            id,
+            client,
+            'change',
+            [change('currentBalance', 100 + index, 250 + index), change('expiresOn', '2027-03-31T23:59:59.000Z', '2027-06-30T23:59:59.000Z')],
+            {
+              name: `Batch ${index} ✓`,
+              clientName: 'Acme "Learning" <Co>',
+              status: index % 10 === 0 ? 'expired' : 'active',
+              allocated: index,
+            },
+          ),
         );
         break;
       case 1:
@@ -54,7 +66,12 @@ function awkwardRows(count: number): PlanRow[] {
         rows.push(row(index + 2, id, client, 'drifted', [change('currentBalance', 7, 9, 2)], { live: { currentBalance: 8 } }));
         break;
       default:
-        rows.push({ ...row(index + 2, id, null, 'invalid', [], { problem: index % 10 === 4 ? 'the balance moves by 9000, more than --max-balance-change allows (5000)' : 'currentBalance "-5" is below 0 </script>' }), id: null });
+        rows.push({
+          ...row(index + 2, id, null, 'invalid', [], {
+            problem: index % 10 === 4 ? 'the balance moves by 9000, more than --max-balance-change allows (5000)' : 'currentBalance "-5" is below 0 </script>',
+          }),
+          id: null,
+        });
     }
   }
   return rows;
@@ -63,7 +80,9 @@ function awkwardRows(count: number): PlanRow[] {
 describe('plan.json and plan.html written a row at a time (PlanRows)', () => {
   for (const count of [0, 1, 7, 2_500]) {
     it(`writes the very bytes and id of the whole document, ${count} rows`, async () => {
-      const { rows, ...head } = planDocument(awkwardRows(count), { appliedBefore: [{ run: '2026-12-01T10-00-00', startedAt: '2026-12-01T10:00:00.000Z', updated: count }] });
+      const { rows, ...head } = planDocument(awkwardRows(count), {
+        appliedBefore: [{ run: '2026-12-01T10-00-00', startedAt: '2026-12-01T10:00:00.000Z', updated: count }],
+      });
       // Rows come last in plan.json, as the plan pass writes it.
       const plan: PlanDocument = { ...head, rows };
       const written = await writtenFrom(plan);

@@ -23,11 +23,31 @@ const RENAMED_TO = 'FY27 onboarding credits — leadership track';
 function warnedPlan(): PlanDocument {
   const rows: PlanRow[] = [
     row(2, id(2), ACME, 'change', [change('currentBalance', 500, 100)], { name: 'Spring cohort', clientName: 'Acme Corp', status: 'active', allocated: 300 }),
-    row(3, id(3), ACME, 'change', [change('expiresOn', '2027-03-31T23:59:59.000Z', '2026-12-31T23:59:59.000Z')], { name: 'Leadership', clientName: 'Acme Corp', status: 'active', allocated: 0 }),
-    row(4, id(4), GLOBEX, 'change', [change('expiresOn', '2026-09-30T23:59:59.000Z', '2027-03-31T23:59:59.999Z')], { name: 'Old onboarding', clientName: 'Globex', status: 'expired', allocated: 0 }),
-    row(5, id(5), GLOBEX, 'drifted', [change('currentBalance', 200, 250)], { live: { currentBalance: 180 }, name: 'Drifted one', clientName: 'Globex', status: 'active' }),
+    row(3, id(3), ACME, 'change', [change('expiresOn', '2027-03-31T23:59:59.000Z', '2026-12-31T23:59:59.000Z')], {
+      name: 'Leadership',
+      clientName: 'Acme Corp',
+      status: 'active',
+      allocated: 0,
+    }),
+    row(4, id(4), GLOBEX, 'change', [change('expiresOn', '2026-09-30T23:59:59.000Z', '2027-03-31T23:59:59.999Z')], {
+      name: 'Old onboarding',
+      clientName: 'Globex',
+      status: 'expired',
+      allocated: 0,
+    }),
+    row(5, id(5), GLOBEX, 'drifted', [change('currentBalance', 200, 250)], {
+      live: { currentBalance: 180 },
+      name: 'Drifted one',
+      clientName: 'Globex',
+      status: 'active',
+    }),
     row(6, id(6), GLOBEX, 'invalid', [], { problem: 'the balance would change by 9,000 credits, more than --max-balance-change allows (5,000)' }),
-    row(7, id(7), ACME, 'change', [change('name', 'Credit batch 7', RENAMED_TO)], { name: 'Credit batch 7', clientName: 'Acme Corp', status: 'active', allocated: 0 }),
+    row(7, id(7), ACME, 'change', [change('name', 'Credit batch 7', RENAMED_TO)], {
+      name: 'Credit batch 7',
+      clientName: 'Acme Corp',
+      status: 'active',
+      allocated: 0,
+    }),
   ];
   return planDocument(rows, {
     options: { ...OPTIONS, limits: { maxBalanceChange: 5000, maxTotalChange: null, maxRows: 3, maxExpiryMoveDays: null } },
@@ -35,7 +55,8 @@ function warnedPlan(): PlanDocument {
   });
 }
 
-const linesOf = async (table: Locator): Promise<number[]> => (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
+const linesOf = async (table: Locator): Promise<number[]> =>
+  (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
 
 describe('plan.html warnings and names', () => {
   let browser: Browser;
@@ -65,9 +86,23 @@ describe('plan.html warnings and names', () => {
       assert.deepEqual(await linesOf(warnings.getByTestId(`table-warn-${key}`)), [line], key);
     }
     assert.match((await warnings.getByTestId('warning-drifted').textContent()) ?? '', /^1 row drifted: their batch changed since the file was prepared/);
-    assert.match((await warnings.getByTestId('warning-guardrail-run').textContent()) ?? '', /Over a guardrail: it sends 4 rows, more than --max-rows allows \(3\); apply --plan refuses to send it\./);
-    assert.match((await warnings.getByTestId('warning-applied').textContent()) ?? '', /Already applied: this file was sent before, by run 20261201T100000Z-q1 \(started 2026-12-01T10:00:00.000Z, 4 rows updated\)/);
-    assert.deepEqual(await warnings.getByTestId('table-warn-revived').getByTestId('row').locator('td').allTextContents(), ['4', id(4), 'Old onboarding', 'Globex', 'expired', '2026-09-30 23:59:59', '2027-03-31 23:59:59']);
+    assert.match(
+      (await warnings.getByTestId('warning-guardrail-run').textContent()) ?? '',
+      /Over a guardrail: it sends 4 rows, more than --max-rows allows \(3\); apply --plan refuses to send it\./,
+    );
+    assert.match(
+      (await warnings.getByTestId('warning-applied').textContent()) ?? '',
+      /Already applied: this file was sent before, by run 20261201T100000Z-q1 \(started 2026-12-01T10:00:00.000Z, 4 rows updated\)/,
+    );
+    assert.deepEqual(await warnings.getByTestId('table-warn-revived').getByTestId('row').locator('td').allTextContents(), [
+      '4',
+      id(4),
+      'Old onboarding',
+      'Globex',
+      'expired',
+      '2026-09-30 23:59:59',
+      '2027-03-31 23:59:59',
+    ]);
     assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'ties');
     assert.deepEqual(
       (await page.getByTestId('check').allTextContents()).filter((text) => /listed: /.test(text) && /earlier|allocated|reviving/.test(text)),
@@ -81,13 +116,27 @@ describe('plan.html warnings and names', () => {
     await writeFile(join(folder, 'plan-off.html'), renderPlanHtml(off));
     const { page } = await openFile(browser, join(folder, 'plan-off.html'));
     assert.equal(await page.getByTestId('tie-out').getAttribute('data-verdict'), 'does-not-tie');
-    assert.deepEqual(await page.locator('[data-testid=check][data-ok=false]').allTextContents(), ['Rows reviving a batch not active, listed: stated 0, counted here 1']);
+    assert.deepEqual(await page.locator('[data-testid=check][data-ok=false]').allTextContents(), [
+      'Rows reviving a batch not active, listed: stated 0, counted here 1',
+    ]);
   });
 
   it('names each batch and client beside its id', async () => {
     const { page } = await openFile(browser, join(folder, 'plan.html'));
     const changes = page.getByTestId('table-changes');
-    assert.deepEqual(await changes.locator('thead th').allTextContents(), ['Line', 'Batch id', 'Name', 'New name', 'Client', 'Balance', 'New balance', 'Change', 'Expires (UTC)', 'New expiry (UTC)', 'Moved']);
+    assert.deepEqual(await changes.locator('thead th').allTextContents(), [
+      'Line',
+      'Batch id',
+      'Name',
+      'New name',
+      'Client',
+      'Balance',
+      'New balance',
+      'Change',
+      'Expires (UTC)',
+      'New expiry (UTC)',
+      'Moved',
+    ]);
     assert.deepEqual(await changes.locator('tbody tr td:nth-child(3)').allTextContents(), ['Spring cohort', 'Leadership', 'Old onboarding', 'Credit batch 7']);
     assert.deepEqual(await changes.locator('tbody tr td:nth-child(5)').allTextContents(), ['Acme Corp', 'Acme Corp', 'Globex', 'Acme Corp']);
     assert.equal(await changes.locator('tbody tr td:nth-child(5) span').first().getAttribute('title'), ACME);
@@ -101,7 +150,10 @@ describe('plan.html warnings and names', () => {
       const narrow = await launchChromium({ width, height: 900 });
       try {
         const { page } = await openFile(narrow, join(folder, 'plan.html'));
-        const renamed = page.getByTestId('table-changes').getByTestId('row').filter({ has: page.locator('td:nth-child(1)', { hasText: /^7$/ }) });
+        const renamed = page
+          .getByTestId('table-changes')
+          .getByTestId('row')
+          .filter({ has: page.locator('td:nth-child(1)', { hasText: /^7$/ }) });
         await page.getByTestId('table-changes').scrollIntoViewIfNeeded();
         const scroller = await page.getByTestId('table-changes').locator('.scroll').boundingBox();
         assert.ok(scroller !== null);
@@ -113,7 +165,10 @@ describe('plan.html warnings and names', () => {
           assert.equal(await cell.textContent(), text);
           const box = await cell.boundingBox();
           assert.ok(box !== null);
-          assert.ok(box.x >= scroller.x && box.x + box.width <= scroller.x + scroller.width && box.x + box.width <= width, `column ${column} at ${JSON.stringify(box)} lies within the table's visible part (${JSON.stringify(scroller)}) at ${width} px`);
+          assert.ok(
+            box.x >= scroller.x && box.x + box.width <= scroller.x + scroller.width && box.x + box.width <= width,
+            `column ${column} at ${JSON.stringify(box)} lies within the table's visible part (${JSON.stringify(scroller)}) at ${width} px`,
+          );
           assert.notDeepEqual(await shot(page, box), await shot(page, box, cell), `the text of column ${column} is drawn on screen at ${width} px`);
         }
         await page.screenshot({ path: join(folder, `plan-${width}.png`) });

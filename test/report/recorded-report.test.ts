@@ -39,10 +39,13 @@ describe('reading back the report of an interrupted run', () => {
     writer.write({ line: 2, outcome: 'updated', cells: [ID, 'a'], attempts: 1, httpStatus: 200 });
     writer.close();
     const answered: number[] = [];
-    assert.deepEqual(linesOf(dir, (line) => answered.push(line)), [
-      [2, 'updated', 4],
-      [3, 'skipped', 0],
-    ]);
+    assert.deepEqual(
+      linesOf(dir, (line) => answered.push(line)),
+      [
+        [2, 'updated', 4],
+        [3, 'skipped', 0],
+      ],
+    );
     assert.deepEqual(answered, [2, 2]);
   });
   it('drops a last record cut short, even inside a quoted field that spans lines, and truncates the file after the last whole one', async () => {
@@ -51,7 +54,10 @@ describe('reading back the report of an interrupted run', () => {
     const whole = await readFile(path, 'utf8');
     const cut = whole.slice(0, whole.indexOf('two\n') + 4);
     await writeFile(path, cut);
-    assert.deepEqual(linesOf(dir).map(([line]) => line), [2]);
+    assert.deepEqual(
+      linesOf(dir).map(([line]) => line),
+      [2],
+    );
     assert.equal(await readFile(path, 'utf8'), whole.slice(0, whole.indexOf('3,updated')));
   });
   it('reads back records longer than one read of the file, quoted across lines', async () => {
@@ -67,7 +73,10 @@ describe('reading back the report of an interrupted run', () => {
     const dir = await reportOf(['a', 'b']);
     const path = join(dir, 'report.csv');
     await writeFile(path, `${await readFile(path, 'utf8')}\0\0\0\0`);
-    assert.deepEqual(linesOf(dir).map(([line]) => line), [2, 3]);
+    assert.deepEqual(
+      linesOf(dir).map(([line]) => line),
+      [2, 3],
+    );
   });
   it('refuses a report that is not one ti-credits wrote for this file', async () => {
     const dir = await reportOf(['a']);
@@ -95,10 +104,13 @@ describe('sent.log', () => {
     await writeFile(path, `${whole}4`);
     const counts = new Map<number, number>();
     readSentLog(dir, (line, change) => counts.set(line, (counts.get(line) ?? 0) + change));
-    assert.deepEqual([...counts], [
-      [2, 1],
-      [3, 1],
-    ]);
+    assert.deepEqual(
+      [...counts],
+      [
+        [2, 1],
+        [3, 1],
+      ],
+    );
     assert.equal(await readFile(path, 'utf8'), whole);
   });
 

@@ -24,12 +24,37 @@ function testReport(): ReportDocument {
     const line = n + 2;
     if (n < 700) {
       const written = { currentBalance: 100 + n };
-      verified.push({ line, id: batchId(n), name: `Batch ${n}`, result: n === 17 || n === 500 ? 'changed' : 'holds', written, live: n === 17 ? { currentBalance: 60 } : n === 500 ? null : written });
+      verified.push({
+        line,
+        id: batchId(n),
+        name: `Batch ${n}`,
+        result: n === 17 || n === 500 ? 'changed' : 'holds',
+        written,
+        live: n === 17 ? { currentBalance: 60 } : n === 500 ? null : written,
+      });
     } else if (n < 750) continue;
-    else if (n < 917) problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'failed', error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative', code: 'TIC-API-422' });
+    else if (n < 917)
+      problems.push({
+        line,
+        id: batchId(n),
+        name: `Batch ${n}`,
+        clientName: 'Acme Corp',
+        outcome: 'failed',
+        error: n === 800 ? `422: ${PAYLOAD}` : '422: currentBalance must not be negative',
+        code: 'TIC-API-422',
+      });
     else {
       const values = { baseline: { currentBalance: 100 }, live: { currentBalance: 90 }, target: { currentBalance: 150 } };
-      problems.push({ line, id: batchId(n), name: `Batch ${n}`, clientName: 'Acme Corp', outcome: 'drifted', error: 'the batch moved since the plan read it: currentBalance 90, not 100', code: 'TIC-DRIFTED', ...values });
+      problems.push({
+        line,
+        id: batchId(n),
+        name: `Batch ${n}`,
+        clientName: 'Acme Corp',
+        outcome: 'drifted',
+        error: 'the batch moved since the plan read it: currentBalance 90, not 100',
+        code: 'TIC-DRIFTED',
+        ...values,
+      });
     }
   }
   return reportDocument({
@@ -43,7 +68,8 @@ function testReport(): ReportDocument {
 }
 
 const figure = (text: string | null): string => (text ?? '').replace(/[,\s+]/g, '');
-const lines = async (table: Locator): Promise<number[]> => (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
+const lines = async (table: Locator): Promise<number[]> =>
+  (await table.getByTestId('row').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-line')))).map(Number);
 
 describe('report.html in Chromium', () => {
   let browser: Browser;
@@ -72,7 +98,8 @@ describe('report.html in Chromium', () => {
     assert.equal(await page.getByTestId('plan-id').textContent(), PLAN_ID);
     assert.equal(await page.getByTestId('target').textContent(), report.target);
     assert.equal(await page.getByTestId('made-by').textContent(), report.madeBy);
-    for (const [outcome, count] of Object.entries(report.rows)) assert.equal(figure(await page.getByTestId(`count-${outcome}`).textContent()), String(count), outcome);
+    for (const [outcome, count] of Object.entries(report.rows))
+      assert.equal(figure(await page.getByTestId(`count-${outcome}`).textContent()), String(count), outcome);
     assert.deepEqual(
       {
         sent: Number(figure(await page.getByTestId('requests-sent').textContent())),
@@ -90,8 +117,14 @@ describe('report.html in Chromium', () => {
       report.balance,
     );
     assert.equal(await page.getByTestId('table-problems').getAttribute('data-total'), String(report.problems.length));
-    assert.deepEqual(await lines(page.getByTestId('table-problems')), report.problems.slice(0, 200).map((row) => row.line));
-    assert.deepEqual([figure(await page.getByTestId('verify-holds').textContent()), figure(await page.getByTestId('verify-changed').textContent())], ['698', '2']);
+    assert.deepEqual(
+      await lines(page.getByTestId('table-problems')),
+      report.problems.slice(0, 200).map((row) => row.line),
+    );
+    assert.deepEqual(
+      [figure(await page.getByTestId('verify-holds').textContent()), figure(await page.getByTestId('verify-changed').textContent())],
+      ['698', '2'],
+    );
 
     await page.screenshot({ path: join(folder, 'report.png'), fullPage: true });
     assert.deepEqual([...(await readFile(join(folder, 'report.png'))).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
@@ -129,15 +162,29 @@ describe('report.html in Chromium', () => {
     const table = page.getByTestId('table-problems');
     assert.equal(await table.getByTestId('page-status').textContent(), 'Rows 1–200 of 250 · page 1 of 2');
     await table.getByTestId('page-next').click();
-    assert.deepEqual(await lines(table), report.problems.slice(200).map((row) => row.line));
+    assert.deepEqual(
+      await lines(table),
+      report.problems.slice(200).map((row) => row.line),
+    );
 
     await table.getByTestId('sort-line').click();
     await table.getByTestId('sort-line').click();
     assert.equal(await table.getAttribute('data-page'), '1', 'a new order starts on its first page');
-    assert.deepEqual(await lines(table), report.problems.map((row) => row.line).reverse().slice(0, 200));
+    assert.deepEqual(
+      await lines(table),
+      report.problems
+        .map((row) => row.line)
+        .reverse()
+        .slice(0, 200),
+    );
 
     await table.getByTestId('sort-outcome').click();
-    assert.deepEqual(await lines(table), [...report.problems.filter((row) => row.outcome === 'drifted'), ...report.problems.filter((row) => row.outcome === 'failed')].map((row) => row.line).slice(0, 200));
+    assert.deepEqual(
+      await lines(table),
+      [...report.problems.filter((row) => row.outcome === 'drifted'), ...report.problems.filter((row) => row.outcome === 'failed')]
+        .map((row) => row.line)
+        .slice(0, 200),
+    );
 
     await page.getByTestId('outcome-filter').selectOption('failed');
     assert.equal(await table.getAttribute('data-total'), '167');
@@ -147,7 +194,18 @@ describe('report.html in Chromium', () => {
   it('names each row not updated beside its id, and shows a drifted row with what it was made from, what the batch held and what was asked', async () => {
     const { page } = await open(report, 'report.html');
     const table = page.getByTestId('table-problems');
-    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Line', 'Batch id', 'Name', 'Client', 'Outcome', 'Why', 'Code', 'Made from', 'Live', 'Asked']);
+    assert.deepEqual(await table.locator('thead th').allTextContents(), [
+      'Line',
+      'Batch id',
+      'Name',
+      'Client',
+      'Outcome',
+      'Why',
+      'Code',
+      'Made from',
+      'Live',
+      'Asked',
+    ]);
     await page.getByTestId('outcome-filter').selectOption('drifted');
     assert.deepEqual(await table.getByTestId('row').first().locator('td').allTextContents(), [
       '919',

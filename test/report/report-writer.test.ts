@@ -22,7 +22,19 @@ describe('report writer', () => {
       attempts: 2,
       httpStatus: 200,
       sent: { name: 'Acme, "Inc"', currentBalance: 5 },
-      result: { id: ID, name: 'Acme, "Inc"', expiresOn: '2027-01-01T00:00:00.000Z', startingBalance: 10, currentBalance: 5, clientId: 'c', status: 'active', createdAt: 'x', updatedAt: 'y', creditAccountId: 'z', allocatedCredits: 3 },
+      result: {
+        id: ID,
+        name: 'Acme, "Inc"',
+        expiresOn: '2027-01-01T00:00:00.000Z',
+        startingBalance: 10,
+        currentBalance: 5,
+        clientId: 'c',
+        status: 'active',
+        createdAt: 'x',
+        updatedAt: 'y',
+        creditAccountId: 'z',
+        allocatedCredits: 3,
+      },
     });
     writer.close();
     const text = await readFile(join(dir, 'report.csv'), 'utf8');
@@ -42,27 +54,60 @@ describe('report writer', () => {
   it('puts every row not updated into failed.csv, ready to re-run, with its error and then its code last', async () => {
     const dir = await tempDir();
     const writer = new ReportWriter(dir, columns);
-    writer.write({ line: 2, outcome: 'failed', cells: [ID, 'Name\nwith newline', '5', ''], attempts: 1, httpStatus: 404, error: '404: not found', code: 'TIC-API-404' });
-    writer.write({ line: 3, outcome: 'invalid', cells: [ID, ' spaced ', '1,000', ''], attempts: 0, error: 'currentBalance "1,000" uses "," as a thousands separator', code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE' });
+    writer.write({
+      line: 2,
+      outcome: 'failed',
+      cells: [ID, 'Name\nwith newline', '5', ''],
+      attempts: 1,
+      httpStatus: 404,
+      error: '404: not found',
+      code: 'TIC-API-404',
+    });
+    writer.write({
+      line: 3,
+      outcome: 'invalid',
+      cells: [ID, ' spaced ', '1,000', ''],
+      attempts: 0,
+      error: 'currentBalance "1,000" uses "," as a thousands separator',
+      code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE',
+    });
     writer.write({ line: 4, outcome: 'skipped', cells: [ID, '', '7', ''], attempts: 0, error: 'not sent', code: 'TIC-SKIPPED-INVALID-ROWS' });
     writer.write({ line: 5, outcome: 'valid', cells: [ID, '', '8', ''], attempts: 0 });
     writer.close();
     assert.equal((await readFile(join(dir, 'failed.csv'), 'utf8')).split('\n')[0], 'id,name,currentBalance,error,code');
     assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [
       { id: ID, name: 'Name\nwith newline', currentBalance: '5', error: '404: not found', code: 'TIC-API-404' },
-      { id: ID, name: ' spaced ', currentBalance: '1,000', error: 'currentBalance "1,000" uses "," as a thousands separator', code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE' },
+      {
+        id: ID,
+        name: ' spaced ',
+        currentBalance: '1,000',
+        error: 'currentBalance "1,000" uses "," as a thousands separator',
+        code: 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE',
+      },
       { id: ID, name: '', currentBalance: '7', error: 'not sent', code: 'TIC-SKIPPED-INVALID-ROWS' },
     ]);
     assert.deepEqual(
       (await readCsvFile(join(dir, 'report.csv'))).map((row) => [row.line, row.code]),
-      [['2', 'TIC-API-404'], ['3', 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE'], ['4', 'TIC-SKIPPED-INVALID-ROWS'], ['5', '']],
+      [
+        ['2', 'TIC-API-404'],
+        ['3', 'TIC-BALANCE-SEPARATOR-AMBIGUOUS TIC-ID-DUPLICATE'],
+        ['4', 'TIC-SKIPPED-INVALID-ROWS'],
+        ['5', ''],
+      ],
     );
   });
 
   it('writes a row with the wrong number of cells back as it came, so a re-run refuses it again', async () => {
     const dir = await tempDir();
     const writer = new ReportWriter(dir, readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance'] }), { batch: new AppendBatch(() => {}) });
-    writer.write({ line: 2, outcome: 'invalid', cells: [ID, 'Smith', ' John', '5'], attempts: 0, error: 'the row has 4 cells but the header has 3', code: 'TIC-ROW-WIDTH' });
+    writer.write({
+      line: 2,
+      outcome: 'invalid',
+      cells: [ID, 'Smith', ' John', '5'],
+      attempts: 0,
+      error: 'the row has 4 cells but the header has 3',
+      code: 'TIC-ROW-WIDTH',
+    });
     writer.close();
     const lines = (await readFile(join(dir, 'failed.csv'), 'utf8')).trim().split('\n');
     assert.equal(lines[1], `${ID},Smith, John,5,the row has 4 cells but the header has 3,TIC-ROW-WIDTH`);
@@ -82,28 +127,50 @@ describe('report writer', () => {
     writer.close();
   });
 
-  it('guards every cell against spreadsheets\' formulas, the user\'s too, as a CSV file reads them back exactly', async () => {
+  it("guards every cell against spreadsheets' formulas, the user's too, as a CSV file reads them back exactly", async () => {
     const dir = await tempDir();
     const withNote = readHeader('in.csv', { line: 1, cells: ['id', 'name', 'currentBalance', 'note'] });
     const writer = new ReportWriter(dir, withNote);
-    const result = { id: ID, name: '=HYPERLINK("http://x")', expiresOn: '2027-01-01T00:00:00.000Z', startingBalance: 10, currentBalance: -5, clientId: '@c', status: '+s', createdAt: '\tx', updatedAt: '\ry', creditAccountId: 'z', allocatedCredits: 3 };
+    const result = {
+      id: ID,
+      name: '=HYPERLINK("http://x")',
+      expiresOn: '2027-01-01T00:00:00.000Z',
+      startingBalance: 10,
+      currentBalance: -5,
+      clientId: '@c',
+      status: '+s',
+      createdAt: '\tx',
+      updatedAt: '\ry',
+      creditAccountId: 'z',
+      allocatedCredits: 3,
+    };
     writer.write({ line: 2, outcome: 'updated', cells: [ID, '=HYPERLINK("http://x")', '5', ''], attempts: 1, httpStatus: 200, result });
     writer.write({ line: 3, outcome: 'failed', cells: [ID, '@SUM(A1)', '-5', "'=already guarded"], attempts: 1, httpStatus: 422, error: '-1 is not allowed' });
     writer.close();
     const [updated, failed] = await readCsvFile(join(dir, 'report.csv'));
     assert.equal(updated?.name, '\'=HYPERLINK("http://x")');
     assert.deepEqual(
-      [updated?.['api.name'], updated?.['api.currentBalance'], updated?.['api.clientId'], updated?.['api.status'], updated?.['api.createdAt'], updated?.['api.updatedAt'], updated?.['api.creditAccountId']],
+      [
+        updated?.['api.name'],
+        updated?.['api.currentBalance'],
+        updated?.['api.clientId'],
+        updated?.['api.status'],
+        updated?.['api.createdAt'],
+        updated?.['api.updatedAt'],
+        updated?.['api.creditAccountId'],
+      ],
       ['\'=HYPERLINK("http://x")', '-5', "'@c", "'+s", "'\tx", "'\ry", 'z'],
     );
     assert.equal(failed?.error, "'-1 is not allowed");
     // A plain signed number is a number to a spreadsheet, not a formula: left as it is.
-    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [{ id: ID, name: "'@SUM(A1)", currentBalance: '-5', note: "''=already guarded", error: "'-1 is not allowed", code: '' }]);
+    assert.deepEqual(await readCsvFile(join(dir, 'failed.csv')), [
+      { id: ID, name: "'@SUM(A1)", currentBalance: '-5', note: "''=already guarded", error: "'-1 is not allowed", code: '' },
+    ]);
     // Read as an input, failed.csv gives back the very cells the row had.
     const rows = await readDataRows(await openInput(join(dir, 'failed.csv'), {}));
     const records = [];
     for await (const batch of rows.batches) records.push(...batch.map((record) => record.cells));
-    assert.deepEqual(records, [[ID, '@SUM(A1)', '-5', "'=already guarded", "-1 is not allowed", '']]);
+    assert.deepEqual(records, [[ID, '@SUM(A1)', '-5', "'=already guarded", '-1 is not allowed', '']]);
   });
 
   it('starts both files with a UTF-8 byte order mark only for Excel', async () => {

@@ -10,7 +10,7 @@ import { openInput, readDataRows } from '../../src/read/data-rows.js';
 import type { CsvRecord } from '../../src/read/csv-records.js';
 import type { RowOutcome } from '../../src/report/outcome.js';
 import { AppendBatch } from '../../src/report/append-batch.js';
-import { markResent } from '../../src/report/recorded-report.js';
+import { markResent } from '../../src/report/resent-note.js';
 import { csvCell } from '../../src/report/csv-text.js';
 import { ReportWriter } from '../../src/report/report-writer.js';
 import { RunFolder } from '../../src/report/run-folder.js';
@@ -61,7 +61,19 @@ function inputText(rows: number, random: () => number): string {
     const id = `7c1d2e3f-4a5b-4c6d-8e9f-${row.toString(16).padStart(12, '0')}`;
     const pick = random();
     const name =
-      pick < 0.02 ? `"Line one ${row}\nline two"` : pick < 0.04 ? `"Batch, ${row}"` : pick < 0.05 ? `"The ""big"" one ${row}"` : pick < 0.06 ? `=SUM(A${row})` : pick < 0.08 ? `Crédit ${row}` : pick < 0.1 ? '' : `Batch ${row}`;
+      pick < 0.02
+        ? `"Line one ${row}\nline two"`
+        : pick < 0.04
+          ? `"Batch, ${row}"`
+          : pick < 0.05
+            ? `"The ""big"" one ${row}"`
+            : pick < 0.06
+              ? `=SUM(A${row})`
+              : pick < 0.08
+                ? `Crédit ${row}`
+                : pick < 0.1
+                  ? ''
+                  : `Batch ${row}`;
     const expiresOn = random() < 0.2 ? '' : '2027-03-31T23:59:59.000Z';
     const balance = random() < 0.1 ? '' : String(row % 7000);
     const leftover = random() < 0.01 ? 'an earlier run failed' : '';
@@ -94,7 +106,15 @@ function finishOrder<T>(items: readonly T[], random: () => number, window: numbe
 /** What one session makes of a row: deterministic in `random`, plausible in every column. */
 function outcomeOf(record: CsvRecord, columns: Columns, random: () => number, session: number): RowOutcome {
   const { line, cells } = record;
-  if (cells.length !== columns.names.length) return { line, outcome: 'invalid', cells, attempts: 0, error: `the row has ${cells.length} cells but the header has ${columns.names.length}`, code: 'TIC-ROW-WIDTH' };
+  if (cells.length !== columns.names.length)
+    return {
+      line,
+      outcome: 'invalid',
+      cells,
+      attempts: 0,
+      error: `the row has ${cells.length} cells but the header has ${columns.names.length}`,
+      code: 'TIC-ROW-WIDTH',
+    };
   const sent = { ...(cells[1] === '' ? {} : { name: cells[1] ?? '' }), ...(cells[3] === '' ? {} : { currentBalance: Number(cells[3]) }) };
   const pick = random();
   if (pick < 0.85) {
@@ -113,9 +133,37 @@ function outcomeOf(record: CsvRecord, columns: Columns, random: () => number, se
     };
     return { line, outcome: 'updated', cells, attempts: 1 + Math.floor(random() * 3), httpStatus: 200, sent, result };
   }
-  if (pick < 0.95) return { line, outcome: 'failed', cells, attempts: 1 + Math.floor(random() * 6), httpStatus: 503, sent, error: 'the API answered 503: "busy, try again", 2 s', code: 'TIC-API-5XX' };
-  if (pick < 0.98) return { line, outcome: 'failed', cells, attempts: 1, httpStatus: 422, sent, error: '=the API refused the row: currentBalance too large', code: 'TIC-API-422' };
-  return { line, outcome: 'skipped', cells, attempts: 0, sent, error: 'not sent because the run stopped: the API looks unavailable', code: 'TIC-SKIPPED-RUN-STOPPED' };
+  if (pick < 0.95)
+    return {
+      line,
+      outcome: 'failed',
+      cells,
+      attempts: 1 + Math.floor(random() * 6),
+      httpStatus: 503,
+      sent,
+      error: 'the API answered 503: "busy, try again", 2 s',
+      code: 'TIC-API-5XX',
+    };
+  if (pick < 0.98)
+    return {
+      line,
+      outcome: 'failed',
+      cells,
+      attempts: 1,
+      httpStatus: 422,
+      sent,
+      error: '=the API refused the row: currentBalance too large',
+      code: 'TIC-API-422',
+    };
+  return {
+    line,
+    outcome: 'skipped',
+    cells,
+    attempts: 0,
+    sent,
+    error: 'not sent because the run stopped: the API looks unavailable',
+    code: 'TIC-SKIPPED-RUN-STOPPED',
+  };
 }
 
 /**
@@ -124,7 +172,17 @@ function outcomeOf(record: CsvRecord, columns: Columns, random: () => number, se
  * flagged and settled. Killed after `share` of them: the last `inFlight`
  * sent have no record.
  */
-function session(report: ReportWriter, sent: SentLog, todo: readonly CsvRecord[], columns: Columns, resentLines: ReadonlySet<number>, random: () => number, number: number, share: number, inFlight: number): void {
+function session(
+  report: ReportWriter,
+  sent: SentLog,
+  todo: readonly CsvRecord[],
+  columns: Columns,
+  resentLines: ReadonlySet<number>,
+  random: () => number,
+  number: number,
+  share: number,
+  inFlight: number,
+): void {
   const ordered = finishOrder(todo, random, 32);
   const end = Math.round(ordered.length * share);
   ordered.slice(0, end).forEach((record, index) => {
@@ -151,17 +209,33 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   first.report.close();
   first.sent.close();
   // A run folder holds run.json: what it was started with (only its shape matters here).
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'apply', startedAt: '', input: { path: input, size: 0, sha256: '' }, target: null, options: {} }));
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({ command: 'apply', startedAt: '', input: { path: input, size: 0, sha256: '' }, target: null, options: {} }),
+  );
   const reopened = await RunFolder.reopen(dir, new Date());
   const afterFirst = reopened.loadPrior(columns, ROW_REPORT);
   reopened.release();
   const second = { report: new ReportWriter(dir, columns, { batch, append: true, excel }), sent: new SentLog(dir, batch) };
-  session(second.report, second.sent, records.filter((record) => !afterFirst.updated.has(record.line)), columns, new Set(afterFirst.inFlight), random, 2, 0.7, 9);
+  session(
+    second.report,
+    second.sent,
+    records.filter((record) => !afterFirst.updated.has(record.line)),
+    columns,
+    new Set(afterFirst.inFlight),
+    random,
+    2,
+    0.7,
+    9,
+  );
   second.report.close();
   second.sent.close();
   // The second session is killed while writing a record whose name spans lines, and while journalling a row.
   const spanning = records.find((record) => record.cells[1]?.includes('\n') === true) as CsvRecord;
-  appendFileSync(join(dir, 'report.csv'), `${spanning.line},updated,200,1,,,${spanning.cells[0]},"${(spanning.cells[1] ?? '').slice(0, (spanning.cells[1] ?? '').indexOf('\n') + 3)}`);
+  appendFileSync(
+    join(dir, 'report.csv'),
+    `${spanning.line},updated,200,1,,,${spanning.cells[0]},"${(spanning.cells[1] ?? '').slice(0, (spanning.cells[1] ?? '').indexOf('\n') + 3)}`,
+  );
   appendFileSync(join(dir, 'sent.log'), `${spanning.line}\n${spanning.line + 1}`);
   appendFileSync(join(dir, 'sent.log'), Buffer.alloc(6));
 
@@ -169,7 +243,17 @@ async function resumeRun(rows: number, excel: boolean): Promise<Expected> {
   const prior = folder.loadPrior(columns, ROW_REPORT);
   const report = folder.openReport(columns, { schema: ROW_REPORT, durable: true, excel });
   const sent = folder.openSentLog();
-  session(report, sent, records.filter((record) => !prior.updated.has(record.line)), columns, new Set(prior.inFlight), random, 3, 1, 0);
+  session(
+    report,
+    sent,
+    records.filter((record) => !prior.updated.has(record.line)),
+    columns,
+    new Set(prior.inFlight),
+    random,
+    3,
+    1,
+    0,
+  );
   report.close();
   sent.close();
   await folder.compactReport(async () => (await readDataRows(await openInput(input, {}))).batches, columns, { schema: ROW_REPORT, excel });

@@ -12,9 +12,17 @@ import { tempDir } from '../helpers.js';
 describe('the run folder says what is wrong with it under a code', () => {
   it('a folder without run.json is TIC-RUN-FOLDER-UNREADABLE; a damaged run.json, TIC-RUN-RECORD-DAMAGED', async () => {
     const dir = await tempDir();
-    await assert.rejects(readRunRecord(dir), { code: 'TIC-RUN-FOLDER-UNREADABLE', kind: 'invalid', message: `${dir} is not a run folder: it has no run.json.` });
+    await assert.rejects(readRunRecord(dir), {
+      code: 'TIC-RUN-FOLDER-UNREADABLE',
+      kind: 'invalid',
+      message: `${dir} is not a run folder: it has no run.json.`,
+    });
     await writeFile(join(dir, 'run.json'), '{"command": "apply"}');
-    await assert.rejects(readRunRecord(dir), { code: 'TIC-RUN-RECORD-DAMAGED', kind: 'invalid', message: `${join(dir, 'run.json')} is damaged, so the run cannot be resumed safely.` });
+    await assert.rejects(readRunRecord(dir), {
+      code: 'TIC-RUN-RECORD-DAMAGED',
+      kind: 'invalid',
+      message: `${join(dir, 'run.json')} is damaged, so the run cannot be resumed safely.`,
+    });
   });
 
   it('a write that fails during a run is TIC-FOLDER-WRITE-FAILED, of kind unwritable, the system error kept as its cause', () => {

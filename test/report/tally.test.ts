@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { errorShape, Tally } from '../../src/report/tally.js';
 
-const failed = (line: number, httpStatus: number | undefined, error: string) => ({ line, outcome: 'failed' as const, cells: [], attempts: 1, httpStatus, error });
+const failed = (line: number, httpStatus: number | undefined, error: string) => ({
+  line,
+  outcome: 'failed' as const,
+  cells: [],
+  attempts: 1,
+  httpStatus,
+  error,
+});
 
 describe('the most frequent errors', () => {
   it('group by status and shape: ids and numbers set aside, the status kept', () => {
@@ -23,15 +30,27 @@ describe('the most frequent errors', () => {
     assert.equal([...tally.errors.values()][0]?.example, '404: Credit batch 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b not found');
     assert.deepEqual(
       [...tally.errors.values()].map(({ shown }) => shown),
-      ['404: Credit batch <id> not found', '422: currentBalance <n> is larger than 1000000000', "the API did not answer in time (Timeout awaiting 'request' for 100ms)"],
+      [
+        '404: Credit batch <id> not found',
+        '422: currentBalance <n> is larger than 1000000000',
+        "the API did not answer in time (Timeout awaiting 'request' for 100ms)",
+      ],
     );
   });
 
   it('shows a group as what its messages share: a number or an id they all hold stays, one that differs becomes <n> or <id>', () => {
     const tally = new Tally(['failed']);
     const id = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
-    for (const [line, wait] of [[2, 5], [3, 7], [4, 5]] as const) tally.countRow(failed(line, 200, `the API answered 200 but without the credit batch ${id}; throttled ${wait} s`));
-    assert.deepEqual([...tally.errors.values()].map(({ shown, times }) => [shown, times]), [[`the API answered 200 but without the credit batch ${id}; throttled <n> s`, 3]]);
+    for (const [line, wait] of [
+      [2, 5],
+      [3, 7],
+      [4, 5],
+    ] as const)
+      tally.countRow(failed(line, 200, `the API answered 200 but without the credit batch ${id}; throttled ${wait} s`));
+    assert.deepEqual(
+      [...tally.errors.values()].map(({ shown, times }) => [shown, times]),
+      [[`the API answered 200 but without the credit batch ${id}; throttled <n> s`, 3]],
+    );
   });
 
   it('keeps apart the same words under another status', () => {

@@ -6,7 +6,11 @@ import { readUpdatedBatch as readAnswer } from '../../src/send/api-answers.js';
 import { classifyNetworkError } from '../../src/send/network-errors.js';
 
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
-const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  headers,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 function failure(status: number, body: unknown, headers: Record<string, string> = {}): ApiError {
   try {

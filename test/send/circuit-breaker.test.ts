@@ -18,7 +18,10 @@ const exhausted = row('failed', 'transient');
 describe('circuit breaker', () => {
   it('trips on the row that makes `threshold` consecutive rows fail after all their retries, once', () => {
     const breaker = new CircuitBreaker(3);
-    assert.deepEqual([exhausted, exhausted, exhausted, exhausted].map((outcome) => breaker.record(outcome)), [false, false, true, false]);
+    assert.deepEqual(
+      [exhausted, exhausted, exhausted, exhausted].map((outcome) => breaker.record(outcome)),
+      [false, false, true, false],
+    );
     assert.equal(breaker.consecutiveFailures, 4);
   });
   it('starts counting again after a row the API updated or refused on its merits', () => {
@@ -47,7 +50,10 @@ describe('circuit breaker', () => {
     const said = (breaker: CircuitBreaker): string => say(API_WORDS, 'TIC-API-UNAVAILABLE', { ...breaker.failures, last: '503: down' }).message;
     assert.equal(said(rows), 'the last 3 rows sent all failed after every retry (the last: 503: down); the API looks unavailable');
     const reads = new CircuitBreaker(3);
-    assert.deepEqual([exhausted, exhausted, exhausted].map((result) => reads.record(result, true)), [false, false, true]);
+    assert.deepEqual(
+      [exhausted, exhausted, exhausted].map((result) => reads.record(result, true)),
+      [false, false, true],
+    );
     assert.equal(said(reads), 'the last 3 reads of the API all failed (no row was sent) after every retry (the last: 503: down); the API looks unavailable');
     const both = new CircuitBreaker(3);
     both.record(exhausted, true);
@@ -56,4 +62,3 @@ describe('circuit breaker', () => {
     assert.equal(said(both), 'the last 3 requests all failed (1 row sent, 2 reads) after every retry (the last: 503: down); the API looks unavailable');
   });
 });
-

@@ -30,7 +30,11 @@ const REDEMPTION = {
 };
 
 const answer = (body: unknown, status = 200) => ({ status, headers: {}, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const page = (creditActions: unknown, paging: Record<string, unknown> = { pageInfo: { perPage: 100, cursor: '2', total: 150, hasMore: true } }, top: Record<string, unknown> = {}) =>
+const page = (
+  creditActions: unknown,
+  paging: Record<string, unknown> = { pageInfo: { perPage: 100, cursor: '2', total: 150, hasMore: true } },
+  top: Record<string, unknown> = {},
+) =>
   answer({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: CLIENT, creditAccountId: ACCOUNT, creditActions, ...paging } }, ...top });
 
 function refusal(response: ReturnType<typeof answer>): ApiError {
@@ -86,7 +90,10 @@ describe('reading a page of the credit ledger', () => {
   it('leaves a field the answer lacks, or gives as null, undefined: whether it was needed is for the caller to say', () => {
     const { timestamp: _timestamp, amount: _amount, ...rest } = REDEMPTION;
     const [read] = readCreditActionPage(page([{ ...rest, source: null, sourceBalanceIn: null }]), QUERY).creditActions;
-    assert.deepEqual([read?.timestamp, read?.amount, read?.source, read?.sourceBalanceIn, read?.sourceBalanceOut], [undefined, undefined, undefined, undefined, 93]);
+    assert.deepEqual(
+      [read?.timestamp, read?.amount, read?.source, read?.sourceBalanceIn, read?.sourceBalanceOut],
+      [undefined, undefined, undefined, undefined, 93],
+    );
   });
 
   it('keeps a timestamp of the right type but an unreadable form as given, for reconciliation to report', () => {
@@ -98,11 +105,17 @@ describe('reading a page of the credit ledger', () => {
     const cases: [ReturnType<typeof answer>, RegExp][] = [
       [answer({ data: {} }), /answered 200 without the debit actions of credit account .* of client/],
       [page('none'), /answered 200 without the debit actions/],
-      [answer({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: 'c0000000-0000-4000-8000-000000000009', creditActions: [] } } }), /credit actions of clientId c0000000-0000-4000-8000-000000000009 when asked/],
+      [
+        answer({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: 'c0000000-0000-4000-8000-000000000009', creditActions: [] } } }),
+        /credit actions of clientId c0000000-0000-4000-8000-000000000009 when asked/,
+      ],
       [page([null]), /a debit action of .* that is not an object/],
       [page([{ ...REDEMPTION, id: undefined }]), /a debit action of .* without an id/],
       [page([{ ...REDEMPTION, id: 42 }]), /without an id/],
-      [page([{ ...REDEMPTION, client: 'c0000000-0000-4000-8000-000000000009' }]), /listed debit action .* of client c0000000-0000-4000-8000-000000000009 among those of/],
+      [
+        page([{ ...REDEMPTION, client: 'c0000000-0000-4000-8000-000000000009' }]),
+        /listed debit action .* of client c0000000-0000-4000-8000-000000000009 among those of/,
+      ],
       [page([{ ...REDEMPTION, amount: '7' }]), /with amount "7", not a number/],
       [page([{ ...REDEMPTION, source: { id: BATCH } }]), /with source \{"id":"b0000000-.*, not text/],
       [page([{ ...REDEMPTION, timestamp: 1714564800001 }]), /with timestamp 1714564800001, not text/],
@@ -116,7 +129,15 @@ describe('reading a page of the credit ledger', () => {
   });
 
   it('accepts the client and account in any letter case', () => {
-    const response = answer({ data: { APICreditActionsByClientIdAndAccountIdAndActionType: { clientId: CLIENT.toUpperCase(), creditAccountId: ACCOUNT.toUpperCase(), creditActions: [{ ...REDEMPTION, client: CLIENT.toUpperCase() }] } } });
+    const response = answer({
+      data: {
+        APICreditActionsByClientIdAndAccountIdAndActionType: {
+          clientId: CLIENT.toUpperCase(),
+          creditAccountId: ACCOUNT.toUpperCase(),
+          creditActions: [{ ...REDEMPTION, client: CLIENT.toUpperCase() }],
+        },
+      },
+    });
     assert.equal(readCreditActionPage(response, QUERY).creditActions.length, 1);
   });
 

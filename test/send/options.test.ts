@@ -16,11 +16,22 @@ const send: SendOptions = {
   maxThrottleWaitMs: 900_000,
   circuitBreaker: 10,
 };
-const pacing = (facts: Partial<PacingStats>): PacingStats => ({ ratePerMinute: 120, learnedRatePerMinute: null, learnedBurst: null, throttled: false, pauses: 0, pausedMs: 0, ...facts });
+const pacing = (facts: Partial<PacingStats>): PacingStats => ({
+  ratePerMinute: 120,
+  learnedRatePerMinute: null,
+  learnedBurst: null,
+  throttled: false,
+  pauses: 0,
+  pausedMs: 0,
+  ...facts,
+});
 
 describe('a later executor on the same key', () => {
   it('starts at the pace the first ended at, with the burst it learned, under the same ceiling', () => {
-    const after429s = continuing({ ...send, maxRatePerMinute: 100_000 }, pacing({ ratePerMinute: 548, learnedRatePerMinute: 548, learnedBurst: 1, throttled: true }));
+    const after429s = continuing(
+      { ...send, maxRatePerMinute: 100_000 },
+      pacing({ ratePerMinute: 548, learnedRatePerMinute: 548, learnedBurst: 1, throttled: true }),
+    );
     assert.deepEqual([after429s.ratePerMinute, after429s.rateFrom, after429s.burst, after429s.maxRatePerMinute], [548, 'remembered', 1, 100_000]);
     const stated = continuing(send, pacing({ ratePerMinute: 600, learnedRatePerMinute: 600 }));
     assert.deepEqual([stated.ratePerMinute, stated.burst], [600, 20]);

@@ -6,7 +6,10 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 
 describe('rate-limit headers', () => {
   it('reads the limit and what remains', () => {
-    assert.deepEqual(readRateLimit({ 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1795000000' }), { limit: 120, remaining: 0 });
+    assert.deepEqual(readRateLimit({ 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1795000000' }), {
+      limit: 120,
+      remaining: 0,
+    });
   });
   it('ignores what is missing or not a whole number, and a limit of 0', () => {
     assert.deepEqual(readRateLimit({}), {});

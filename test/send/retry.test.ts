@@ -7,7 +7,11 @@ import { FakeClock } from '../fake-clock.js';
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10_000 };
 
 /** Runs `withRetries` on virtual time: its backoffs pass as the clock is moved, not as the machine waits. */
-async function onVirtualTime<T>(attempt: (attemptNumber: number) => Promise<T>, retryPolicy: RetryPolicy, hooks: Omit<RetryHooks, 'clock'> = {}): Promise<{ result: Promise<T>; clock: FakeClock }> {
+async function onVirtualTime<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  retryPolicy: RetryPolicy,
+  hooks: Omit<RetryHooks, 'clock'> = {},
+): Promise<{ result: Promise<T>; clock: FakeClock }> {
   const clock = new FakeClock();
   const result = withRetries(attempt, retryPolicy, { ...hooks, clock });
   // Settled or not, the run's outcome is read by the test; a rejection is not left unhandled meanwhile.
@@ -116,7 +120,10 @@ describe('retries', () => {
       { onRetry: (_error, attempt, delay) => seen.push([attempt, delay]) },
     );
     assert.equal(await result, 1);
-    assert.deepEqual(seen.map(([attempt]) => attempt), [1, 2]);
+    assert.deepEqual(
+      seen.map(([attempt]) => attempt),
+      [1, 2],
+    );
     assert.ok(seen.every(([, delay]) => delay >= 10));
   });
 });
@@ -124,9 +131,18 @@ describe('retries', () => {
 describe('backoff', () => {
   const wide: RetryPolicy = { retries: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 60_000 };
   it('spreads delays over [0, base * 2^(n-1)), capped', () => {
-    for (const [attempt, ceiling] of [[1, 100], [2, 200], [3, 400], [5, 1000], [9, 1000]] as const) {
+    for (const [attempt, ceiling] of [
+      [1, 100],
+      [2, 200],
+      [3, 400],
+      [5, 1000],
+      [9, 1000],
+    ] as const) {
       const delays = Array.from({ length: 200 }, () => retryDelay(new ApiError('transient', 'x', { code: 'TIC-API-NETWORK' }), attempt, wide));
-      assert.ok(delays.every((delay) => delay >= 0 && delay <= ceiling), `attempt ${attempt}`);
+      assert.ok(
+        delays.every((delay) => delay >= 0 && delay <= ceiling),
+        `attempt ${attempt}`,
+      );
       assert.ok(Math.max(...delays) > ceiling / 2, `attempt ${attempt} uses the whole range`);
       assert.ok(Math.min(...delays) < ceiling / 2, `attempt ${attempt} uses the whole range`);
     }

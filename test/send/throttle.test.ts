@@ -22,7 +22,10 @@ describe('throttle', () => {
   it('does not pace at rate 0 until the server names a limit', async () => {
     const clock = new FakeClock();
     const throttle = new Throttle({ ratePerMinute: 0, burst: 20 }, {}, clock);
-    assert.deepEqual(await turnTimes(throttle, clock, 100), Array.from({ length: 100 }, () => 0));
+    assert.deepEqual(
+      await turnTimes(throttle, clock, 100),
+      Array.from({ length: 100 }, () => 0),
+    );
     assert.equal(throttle.ratePerMinute, 0);
   });
 
@@ -178,7 +181,6 @@ describe('throttle', () => {
   });
 });
 
-
 describe('throttle, when 429s come without a stated limit', () => {
   it('after a pause, resumes one interval after it, without the burst its bucket would have saved up meanwhile', async () => {
     const clock = new FakeClock();
@@ -232,7 +234,11 @@ describe('throttle, when 429s come without a stated limit', () => {
   it('without --rate, follows X-RateLimit-Limit above where it started; --rate stays a ceiling', async () => {
     const clock = new FakeClock();
     const changes: [number, number][] = [];
-    const untold = new Throttle({ ratePerMinute: 120, maxRatePerMinute: undefined, startFrom: 'guessed', burst: 20 }, { onPaceChange: (rate, previous) => changes.push([rate, previous]) }, clock);
+    const untold = new Throttle(
+      { ratePerMinute: 120, maxRatePerMinute: undefined, startFrom: 'guessed', burst: 20 },
+      { onPaceChange: (rate, previous) => changes.push([rate, previous]) },
+      clock,
+    );
     untold.observe({ limit: 600 }, (await untold.turn(never)) as Turn, 200);
     assert.deepEqual([untold.ratePerMinute, changes], [600, [[600, 120]]]);
     const told = new Throttle({ ratePerMinute: 300, burst: 20 }, {}, clock);
@@ -243,7 +249,11 @@ describe('throttle, when 429s come without a stated limit', () => {
 
 describe('whole runs on virtual time against a server that refuses nearly everything with Retry-After: 0', () => {
   it('sends one round of requests per pause of a second at most, never faster, and lowers the pace until the 429s are rare', async () => {
-    const run = await simulateRun({ rows: 8, server: { perMinute: 2, burst: 1, headers: false, retryAfter: 'zero' }, throttle: { ratePerMinute: 100_000, burst: 20 } });
+    const run = await simulateRun({
+      rows: 8,
+      server: { perMinute: 2, burst: 1, headers: false, retryAfter: 'zero' },
+      throttle: { ratePerMinute: 100_000, burst: 20 },
+    });
     const busiestSecond = Math.max(...run.refusedAt.map((start) => run.refusedAt.filter((at) => at >= start && at < start + 1000).length));
     assert.ok(busiestSecond <= 2 * 4, `${busiestSecond} answered 429 in one second`);
     assert.ok(run.refused < 40, `${run.refused} answered 429 for 8 rows`);
@@ -262,7 +272,11 @@ describe('whole runs on virtual time against a server of 600 a minute', () => {
         ['--rate 0', { ratePerMinute: 0 }],
       ] as const) {
         it(`without rate-limit headers (burst ${burst}, Retry-After ${retryAfter}), ${told}: at most 10% of the rows answered 429, most in the first seconds, and at most 1.35 times the ideal`, async () => {
-          const run = await simulateRun({ rows: ROWS, server: { perMinute: 600, burst, headers: false, retryAfter }, throttle: { ...throttle, burst: 20, learnBurst: true } });
+          const run = await simulateRun({
+            rows: ROWS,
+            server: { perMinute: 600, burst, headers: false, retryAfter },
+            throttle: { ...throttle, burst: 20, learnBurst: true },
+          });
           assert.ok(run.refused <= ROWS * 0.1, `${run.refused} answered 429`);
           assert.ok(run.refusedAt.filter((at) => at > 10_000).length <= 3, `429s at ${run.refusedAt.join(', ')} ms`);
           assert.ok(run.wallMs <= 1.35 * run.idealMs, `${run.wallMs} ms against an ideal of ${run.idealMs}`);
@@ -277,7 +291,11 @@ describe('whole runs on virtual time against a server of 600 a minute', () => {
       const server = { perMinute: 600, burst, headers: false };
       const first = await simulateRun({ rows: ROWS, server, throttle: { ratePerMinute: 100_000, burst: 20, learnBurst: true } });
       const learned = first.throttle.learnedRatePerMinute ?? 0;
-      const next = await simulateRun({ rows: ROWS, server, throttle: { ratePerMinute: learned, maxRatePerMinute: 100_000, startFrom: 'remembered', burst: first.throttle.learnedBurst ?? 20, learnBurst: true } });
+      const next = await simulateRun({
+        rows: ROWS,
+        server,
+        throttle: { ratePerMinute: learned, maxRatePerMinute: 100_000, startFrom: 'remembered', burst: first.throttle.learnedBurst ?? 20, learnBurst: true },
+      });
       assert.ok(next.refused <= Math.min(3, first.refused), `${next.refused} answered 429, ${first.refused} the first time`);
       assert.ok(next.wallMs <= 1.15 * next.idealMs, `${next.wallMs} ms against an ideal of ${next.idealMs}`);
     });

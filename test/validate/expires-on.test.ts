@@ -26,18 +26,34 @@ describe('expiresOn, an exact moment', () => {
     it(`sends ${cell} as ${sent}`, () => assert.deepEqual(parseExpiresOn(cell, rules), { ok: true, value: sent }));
   }
   it('reads the form it sends (YYYY-MM-DDTHH:mm:ss.sssZ) as the general path does, real moment or not', () => {
-    const cells = ['2027-03-31T23:59:59.000Z', '2028-02-29T12:00:00.999Z', '2027-02-29T00:00:00.000Z', '2027-13-01T00:00:00.000Z', '2027-04-31T00:00:00.000Z', '2027-04-00T00:00:00.000Z'];
+    const cells = [
+      '2027-03-31T23:59:59.000Z',
+      '2028-02-29T12:00:00.999Z',
+      '2027-02-29T00:00:00.000Z',
+      '2027-13-01T00:00:00.000Z',
+      '2027-04-31T00:00:00.000Z',
+      '2027-04-00T00:00:00.000Z',
+    ];
     for (const time of ['24:00:00', '23:60:00', '23:59:60', '00:00:00']) cells.push(`2027-05-01T${time}.000Z`);
     cells.push('2020-01-01T00:00:00.000Z');
     for (const cell of cells) {
       // A leading space keeps a cell off the quick path; it is trimmed, and only the message shows it.
       const general = parseExpiresOn(` ${cell}`, rules);
       const quick = parseExpiresOn(cell, rules);
-      assert.deepEqual(quick, general.ok ? general : { ok: false, problem: { ...general.problem, message: general.problem.message.replace(JSON.stringify(` ${cell}`), JSON.stringify(cell)) } }, cell);
+      assert.deepEqual(
+        quick,
+        general.ok
+          ? general
+          : { ok: false, problem: { ...general.problem, message: general.problem.message.replace(JSON.stringify(` ${cell}`), JSON.stringify(cell)) } },
+        cell,
+      );
     }
   });
   it('is taken as it is, whatever --timezone and --date-only say', () => {
-    assert.deepEqual(parseExpiresOn('2027-03-31T10:00:00Z', withRules({ timezone: 'Asia/Tokyo', dateOnly: 'start-of-day' })), { ok: true, value: '2027-03-31T10:00:00.000Z' });
+    assert.deepEqual(parseExpiresOn('2027-03-31T10:00:00Z', withRules({ timezone: 'Asia/Tokyo', dateOnly: 'start-of-day' })), {
+      ok: true,
+      value: '2027-03-31T10:00:00.000Z',
+    });
   });
   it('refuses a day that does not exist, naming the month length', () => {
     assert.match(problemOf(parseExpiresOn('2027-02-30T00:00:00Z', rules)), /not a real date: month 2 of 2027 has 28 days/);
@@ -72,7 +88,10 @@ describe('expiresOn, a date alone', () => {
     const newYork = withRules({ timezone: 'America/New_York' });
     assert.deepEqual(parseExpiresOn('2027-01-31', newYork), { ok: true, value: '2027-02-01T04:59:59.999Z' });
     assert.deepEqual(parseExpiresOn('2027-03-14', newYork), { ok: true, value: '2027-03-15T03:59:59.999Z' });
-    assert.deepEqual(parseExpiresOn('2027-03-14', withRules({ timezone: 'America/New_York', dateOnly: 'start-of-day' })), { ok: true, value: '2027-03-14T05:00:00.000Z' });
+    assert.deepEqual(parseExpiresOn('2027-03-14', withRules({ timezone: 'America/New_York', dateOnly: 'start-of-day' })), {
+      ok: true,
+      value: '2027-03-14T05:00:00.000Z',
+    });
     assert.deepEqual(parseExpiresOn('2027-03-31', withRules({ timezone: 'Asia/Kolkata' })), { ok: true, value: '2027-03-31T18:29:59.999Z' });
   });
   it('refuses a date that does not exist', () => {
@@ -89,7 +108,8 @@ describe('expiresOn, a spreadsheet display date', () => {
     }
   });
   it('suggests only the formats in which the cell is a real date', () => {
-    const suggested = (cell: string): string[] => [...problemOf(parseExpiresOn(cell, rules)).matchAll(/--date-format (\S+?)(?=[ ,)]|$)/g)].map((match) => match[1] ?? '');
+    const suggested = (cell: string): string[] =>
+      [...problemOf(parseExpiresOn(cell, rules)).matchAll(/--date-format (\S+?)(?=[ ,)]|$)/g)].map((match) => match[1] ?? '');
     assert.deepEqual(suggested('12/31/2027'), ['MM/DD/YYYY']);
     assert.deepEqual(suggested('31/12/2027'), ['DD/MM/YYYY']);
     assert.deepEqual(suggested('03/04/2027'), ['MM/DD/YYYY', 'DD/MM/YYYY']);

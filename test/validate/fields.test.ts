@@ -62,7 +62,10 @@ describe('name', () => {
     assert.match(problemOf(parseName('Soci\ufffdt\ufffd')), /damaged by a wrong encoding/);
   });
   it('refuses a formula and an error value, which a spreadsheet left in place of a name', () => {
-    assert.equal(problemOf(parseName(' =UPPER(B2)')), 'name " =UPPER(B2)" is a spreadsheet formula, not the text it calculates; let Excel or LibreOffice calculate it (open and save the file), or type the name itself');
+    assert.equal(
+      problemOf(parseName(' =UPPER(B2)')),
+      'name " =UPPER(B2)" is a spreadsheet formula, not the text it calculates; let Excel or LibreOffice calculate it (open and save the file), or type the name itself',
+    );
     assert.match(problemOf(parseName('#N/A')), /^name "#N\/A" is the error a spreadsheet cell showed in place of a value/);
     assert.match(problemOf(parseName('#div/0!')), /is the error a spreadsheet cell showed/);
     assert.deepEqual(parseName('#1 Supplier = best'), { ok: true, value: '#1 Supplier = best' });
@@ -83,8 +86,14 @@ describe('currentBalance', () => {
     assert.deepEqual(parseCurrentBalance('7.0'), { ok: true, value: 7 });
   });
   it('refuses a thousands separator by default, with the digits and the option to pass', () => {
-    assert.match(problemOf(parseCurrentBalance('1,250')), /has ",", which could be a thousands separator or a decimal comma; write the digits only \(1250\), or pass --thousands-separator ,/);
-    assert.match(problemOf(parseCurrentBalance('1 250 000')), /has a space, which could be a thousands separator; write the digits only \(1250000\), or pass --thousands-separator space/);
+    assert.match(
+      problemOf(parseCurrentBalance('1,250')),
+      /has ",", which could be a thousands separator or a decimal comma; write the digits only \(1250\), or pass --thousands-separator ,/,
+    );
+    assert.match(
+      problemOf(parseCurrentBalance('1 250 000')),
+      /has a space, which could be a thousands separator; write the digits only \(1250000\), or pass --thousands-separator space/,
+    );
     assert.match(problemOf(parseCurrentBalance("1'250")), /--thousands-separator "'"/);
   });
   it('refuses "1.000" and "12.000", which are a thousand or one depending on the locale', () => {

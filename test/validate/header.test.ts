@@ -79,7 +79,10 @@ describe('a column named like one ti-credits sends', () => {
   });
   it('takes what finance sheets call a column for it: rename it, or carry it as a note', () => {
     const finance = refusal(['ID', 'Batch Name', 'Expiry Date', 'Balance']).message;
-    assert.match(finance, /column 2 "Batch Name" looks like name: rename it name if it holds the values to send, or pass --extra-column "Batch Name" to carry it as a note/);
+    assert.match(
+      finance,
+      /column 2 "Batch Name" looks like name: rename it name if it holds the values to send, or pass --extra-column "Batch Name" to carry it as a note/,
+    );
     assert.match(finance, /column 3 "Expiry Date" looks like expiresOn: rename it expiresOn if it holds the values to send/);
     assert.match(finance, /column 4 "Balance" looks like currentBalance: rename it currentBalance if it holds the values to send/);
     assert.match(refusal(['id', 'name', 'Expires']).message, /"Expires" looks like expiresOn\b.*: rename it expiresOn/);

@@ -52,20 +52,33 @@ describe('row', () => {
     assert.deepEqual(codes(row(ID, '', '', '', 'note')), ['TIC-NOTHING-TO-CHANGE']);
     assert.deepEqual(codes(row(ID, 'Acme')), ['TIC-ROW-WIDTH']);
   });
-  it('says a before.* cell\'s problem under the code of the same problem in its field', () => {
+  it("says a before.* cell's problem under the code of the same problem in its field", () => {
     const withBefore = readHeader('in.csv', { line: 1, cells: ['id', 'currentBalance', 'before.currentBalance'] });
     const verdict = validateRow(withBefore, { line: 4, cells: [ID, '5', '1.5'] }, rules);
-    assert.deepEqual(verdict.valid ? [] : verdict.row.problems, [{ code: 'TIC-BALANCE-NOT-WHOLE', message: 'before.currentBalance: currentBalance "1.5" is not a whole number; a balance is a whole number of credits', hint: undefined }]);
+    assert.deepEqual(verdict.valid ? [] : verdict.row.problems, [
+      {
+        code: 'TIC-BALANCE-NOT-WHOLE',
+        message: 'before.currentBalance: currentBalance "1.5" is not a whole number; a balance is a whole number of credits',
+        hint: undefined,
+      },
+    ]);
   });
   it('refuses a row with too many cells, naming the extra ones', () => {
-    assert.match(problems(row(ID, 'Acme', ' Inc', '', '5', 'note'))[0] ?? '', /has 6 cells but the header has 5 \(extra: "note"\); a value containing the delimiter must be enclosed in double quotes/);
+    assert.match(
+      problems(row(ID, 'Acme', ' Inc', '', '5', 'note'))[0] ?? '',
+      /has 6 cells but the header has 5 \(extra: "note"\); a value containing the delimiter must be enclosed in double quotes/,
+    );
   });
   it('takes empty cells beyond the header as the padding spreadsheets export', () => {
     const verdict = row(ID, 'Acme', '', '5', '', '', '');
     assert.deepEqual(verdict.valid && verdict.row.body, { name: 'Acme', currentBalance: 5 });
   });
   it('reads the values by the rules given', () => {
-    const verdict = validateRow(columns, { line: 2, cells: [ID, '', '31/03/2027', '1.250', ''] }, { ...rules, dateFormat: parseDateFormat('DD/MM/YYYY'), thousandsSeparator: '.', timezone: 'Europe/Paris' });
+    const verdict = validateRow(
+      columns,
+      { line: 2, cells: [ID, '', '31/03/2027', '1.250', ''] },
+      { ...rules, dateFormat: parseDateFormat('DD/MM/YYYY'), thousandsSeparator: '.', timezone: 'Europe/Paris' },
+    );
     assert.deepEqual(verdict.valid && verdict.row.body, { expiresOn: '2027-03-31T21:59:59.999Z', currentBalance: 1250 });
   });
   it('refuses a row with too few cells', () => {

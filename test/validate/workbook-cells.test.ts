@@ -20,7 +20,10 @@ const error = (value: string, address = 'A2'): FilledCell => ({ kind: 'error', a
 const uncalculated = (address = 'D5'): FilledCell => ({ kind: 'formula-without-result', address, text: 'TODAY()' });
 function date(day: string, time?: string, address = 'C2'): DateCell {
   const [year = 0, month = 0, dayOfMonth = 0] = day.split('-').map(Number);
-  const [hour = 0, minute = 0, second = 0, millisecond = 0] = (time ?? '').split(/[:.]/).filter((part) => part !== '').map(Number);
+  const [hour = 0, minute = 0, second = 0, millisecond = 0] = (time ?? '')
+    .split(/[:.]/)
+    .filter((part) => part !== '')
+    .map(Number);
   return { kind: 'date', address, formula: false, year, month, day: dayOfMonth, hour, minute, second, millisecond, hasTime: time !== undefined };
 }
 
@@ -32,7 +35,10 @@ function problemOf(result: Parsed<unknown>): string {
 describe('id and name cells', () => {
   it('read text as a CSV cell is read, naming the cell when it is refused', () => {
     assert.deepEqual(parseIdCell(text(` ${ID} `)), { ok: true, value: ID });
-    assert.equal(problemOf(parseIdCell(text('12345', 'A7'))), 'cell A7: id "12345" is not a credit batch id; expected a UUID such as 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b');
+    assert.equal(
+      problemOf(parseIdCell(text('12345', 'A7'))),
+      'cell A7: id "12345" is not a credit batch id; expected a UUID such as 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+    );
     assert.deepEqual(parseNameCell(text('  Société Générale ')), { ok: true, value: 'Société Générale' });
     assert.match(problemOf(parseNameCell(text('Acme\rLtd', 'B3'))), /^cell B3: name "Acme\\rLtd" contains a control character \(U\+000D, a line break\)/);
     assert.equal(problemOf(parseNameCell(text('   ', 'B4'))), 'cell B4: name contains only spaces; leave the cell empty to keep the current value');
@@ -45,7 +51,10 @@ describe('id and name cells', () => {
       problemOf(parseNameCell(number(2024, 'B7'))),
       "cell B7 holds the number 2024; a name must be text in the sheet: type it with an apostrophe before it ('2024), or format the cell as Text and type it again",
     );
-    assert.match(problemOf(parseNameCell(bool(true, 'B8'))), /^cell B8 holds TRUE; a name must be text in the sheet: type it with an apostrophe before it \('TRUE\)/);
+    assert.match(
+      problemOf(parseNameCell(bool(true, 'B8'))),
+      /^cell B8 holds TRUE; a name must be text in the sheet: type it with an apostrophe before it \('TRUE\)/,
+    );
   });
 });
 
@@ -65,7 +74,13 @@ describe('cells that hold no value to send', () => {
 
 describe('expiresOn cells', () => {
   it('read a date without time exactly as that date written 2027-03-31 in a CSV, under every rule', () => {
-    const variants: Partial<FieldRules>[] = [{}, { dateOnly: 'start-of-day' }, { timezone: 'America/New_York' }, { timezone: 'Asia/Tokyo', dateOnly: 'start-of-day' }, { timezone: 'Europe/Berlin' }];
+    const variants: Partial<FieldRules>[] = [
+      {},
+      { dateOnly: 'start-of-day' },
+      { timezone: 'America/New_York' },
+      { timezone: 'Asia/Tokyo', dateOnly: 'start-of-day' },
+      { timezone: 'Europe/Berlin' },
+    ];
     for (const changes of variants) {
       assert.deepEqual(parseExpiresOnCell(date('2027-03-31'), withRules(changes)), parseExpiresOn('2027-03-31', withRules(changes)), JSON.stringify(changes));
     }
@@ -75,33 +90,60 @@ describe('expiresOn cells', () => {
 
   it('read a date with a time as that time on the clocks of --timezone, to the millisecond', () => {
     assert.deepEqual(parseExpiresOnCell(date('2027-03-31', '12:00:00'), rules), { ok: true, value: '2027-03-31T12:00:00.000Z' });
-    assert.deepEqual(parseExpiresOnCell(date('2027-03-31', '12:00:00'), withRules({ timezone: 'America/New_York', dateOnly: 'start-of-day' })), { ok: true, value: '2027-03-31T16:00:00.000Z' });
-    assert.deepEqual(parseExpiresOnCell(date('2027-01-15', '23:30:15.250'), withRules({ timezone: 'America/New_York' })), { ok: true, value: '2027-01-16T04:30:15.250Z' });
+    assert.deepEqual(parseExpiresOnCell(date('2027-03-31', '12:00:00'), withRules({ timezone: 'America/New_York', dateOnly: 'start-of-day' })), {
+      ok: true,
+      value: '2027-03-31T16:00:00.000Z',
+    });
+    assert.deepEqual(parseExpiresOnCell(date('2027-01-15', '23:30:15.250'), withRules({ timezone: 'America/New_York' })), {
+      ok: true,
+      value: '2027-01-16T04:30:15.250Z',
+    });
   });
 
   it('refuse a time the clocks skip or show twice as daylight saving time starts or ends', () => {
     const newYork = withRules({ timezone: 'America/New_York' });
-    assert.match(problemOf(parseExpiresOnCell(date('2027-03-14', '02:30:00'), newYork)), /^cell C2: expiresOn "2027-03-14T02:30:00" is a time the clocks of America\/New_York skip when they go forward; type it as text with its offset/);
-    assert.match(problemOf(parseExpiresOnCell(date('2027-11-07', '01:30:00'), newYork)), /^cell C2: expiresOn "2027-11-07T01:30:00" is a time the clocks of America\/New_York show twice when they go back/);
+    assert.match(
+      problemOf(parseExpiresOnCell(date('2027-03-14', '02:30:00'), newYork)),
+      /^cell C2: expiresOn "2027-03-14T02:30:00" is a time the clocks of America\/New_York skip when they go forward; type it as text with its offset/,
+    );
+    assert.match(
+      problemOf(parseExpiresOnCell(date('2027-11-07', '01:30:00'), newYork)),
+      /^cell C2: expiresOn "2027-11-07T01:30:00" is a time the clocks of America\/New_York show twice when they go back/,
+    );
     assert.equal(parseExpiresOnCell(date('2027-11-07', '02:30:00'), newYork).ok, true);
   });
 
   it('refuse a past date as in a CSV, unless --allow-past-expiry', () => {
-    assert.match(problemOf(parseExpiresOnCell(date('2025-03-31', undefined, 'C4'), rules)), /^cell C4: expiresOn "2025-03-31" is in the past \(2025-03-31T23:59:59\.999Z\)/);
+    assert.match(
+      problemOf(parseExpiresOnCell(date('2025-03-31', undefined, 'C4'), rules)),
+      /^cell C4: expiresOn "2025-03-31" is in the past \(2025-03-31T23:59:59\.999Z\)/,
+    );
     assert.match(problemOf(parseExpiresOnCell(date('2026-11-24', '11:00:00', 'C4'), rules)), /^cell C4: expiresOn "2026-11-24T11:00:00\.000Z" is in the past/);
     assert.deepEqual(parseExpiresOnCell(date('2025-03-31'), withRules({ allowPastExpiry: true })), { ok: true, value: '2025-03-31T23:59:59.999Z' });
   });
 
   it('refuse the 29 February 1900 Excel counts, a day that never was', () => {
-    assert.match(problemOf(parseExpiresOnCell(date('1900-02-29'), withRules({ allowPastExpiry: true }))), /^cell C2: expiresOn "1900-02-29" is not a real date: month 2 of 1900 has 28 days/);
-    assert.match(problemOf(parseExpiresOnCell(date('1900-02-29', '10:00:00'), withRules({ allowPastExpiry: true }))), /^cell C2: expiresOn "1900-02-29T10:00:00" is not a real date/);
+    assert.match(
+      problemOf(parseExpiresOnCell(date('1900-02-29'), withRules({ allowPastExpiry: true }))),
+      /^cell C2: expiresOn "1900-02-29" is not a real date: month 2 of 1900 has 28 days/,
+    );
+    assert.match(
+      problemOf(parseExpiresOnCell(date('1900-02-29', '10:00:00'), withRules({ allowPastExpiry: true }))),
+      /^cell C2: expiresOn "1900-02-29T10:00:00" is not a real date/,
+    );
   });
 
   it('read text as a CSV cell is read, and refuse a number, which is a serial without a date format', () => {
     assert.deepEqual(parseExpiresOnCell(text('2027-06-30T17:00:00-04:00'), rules), { ok: true, value: '2027-06-30T21:00:00.000Z' });
     assert.match(problemOf(parseExpiresOnCell(text('03/04/2027', 'C5'), rules)), /^cell C5: expiresOn "03\/04\/2027" is a spreadsheet display date/);
-    assert.deepEqual(parseExpiresOnCell(text('03/04/2027'), withRules({ dateFormat: { text: 'MM/DD/YYYY', order: ['month', 'day', 'year'], separator: '/' } })), { ok: true, value: '2027-03-04T23:59:59.999Z' });
-    assert.equal(problemOf(parseExpiresOnCell(number(46477, 'C6'), rules)), 'cell C6 holds the number 46477, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant');
+    assert.deepEqual(
+      parseExpiresOnCell(text('03/04/2027'), withRules({ dateFormat: { text: 'MM/DD/YYYY', order: ['month', 'day', 'year'], separator: '/' } })),
+      { ok: true, value: '2027-03-04T23:59:59.999Z' },
+    );
+    assert.equal(
+      problemOf(parseExpiresOnCell(number(46477, 'C6'), rules)),
+      'cell C6 holds the number 46477, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant',
+    );
     assert.equal(problemOf(parseExpiresOnCell(bool(false, 'C7'), rules)), 'cell C7 holds FALSE, not a date; type the day the credits expire, e.g. 2027-03-31');
   });
 
@@ -127,16 +169,31 @@ describe('currentBalance cells', () => {
   });
 
   it('refuse a fraction, a negative number and one too large to send exactly', () => {
-    assert.equal(problemOf(parseCurrentBalanceCell(number(1250.5, 'D3'), rules)), 'cell D3 holds 1250.5, which is not a whole number of credits (its format may show it rounded); type the whole number');
+    assert.equal(
+      problemOf(parseCurrentBalanceCell(number(1250.5, 'D3'), rules)),
+      'cell D3 holds 1250.5, which is not a whole number of credits (its format may show it rounded); type the whole number',
+    );
     assert.equal(problemOf(parseCurrentBalanceCell(number(-5, 'D4'), rules)), 'cell D4 holds -5; a balance must be 0 or more');
-    assert.equal(problemOf(parseCurrentBalanceCell(number(2 ** 53, 'D5'), rules)), 'cell D5 holds 9007199254740992, which is larger than the largest balance that can be sent exactly (9007199254740991)');
+    assert.equal(
+      problemOf(parseCurrentBalanceCell(number(2 ** 53, 'D5'), rules)),
+      'cell D5 holds 9007199254740992, which is larger than the largest balance that can be sent exactly (9007199254740991)',
+    );
   });
 
   it('read text as a CSV cell is read, and refuse a date or a boolean', () => {
     assert.deepEqual(parseCurrentBalanceCell(text('1,250'), withRules({ thousandsSeparator: ',' })), { ok: true, value: 1250 });
-    assert.match(problemOf(parseCurrentBalanceCell(text('1,250', 'D6'), rules)), /^cell D6: currentBalance "1,250" has ",", which could be a thousands separator/);
-    assert.equal(problemOf(parseCurrentBalanceCell(date('2027-03-31', undefined, 'D7'), rules)), 'cell D7 holds the date 2027-03-31, not a number of credits; type the balance as a whole number, e.g. 1250');
-    assert.equal(problemOf(parseCurrentBalanceCell(bool(true, 'D8'), rules)), 'cell D8 holds TRUE, not a number of credits; type the balance as a whole number, e.g. 1250');
+    assert.match(
+      problemOf(parseCurrentBalanceCell(text('1,250', 'D6'), rules)),
+      /^cell D6: currentBalance "1,250" has ",", which could be a thousands separator/,
+    );
+    assert.equal(
+      problemOf(parseCurrentBalanceCell(date('2027-03-31', undefined, 'D7'), rules)),
+      'cell D7 holds the date 2027-03-31, not a number of credits; type the balance as a whole number, e.g. 1250',
+    );
+    assert.equal(
+      problemOf(parseCurrentBalanceCell(bool(true, 'D8'), rules)),
+      'cell D8 holds TRUE, not a number of credits; type the balance as a whole number, e.g. 1250',
+    );
   });
 });
 
@@ -152,22 +209,34 @@ describe('cells of a workbook written by exceljs', () => {
     });
     const records: WorkbookRecord[] = [];
     for await (const batch of readWorkbookBatches(path, { sheet: 'changes' })) records.push(...batch);
-    const cells = (line: number): FilledCell[] => (records.find((record) => record.line === line)?.typed ?? []).filter((cell): cell is FilledCell => cell.kind !== 'empty');
+    const cells = (line: number): FilledCell[] =>
+      (records.find((record) => record.line === line)?.typed ?? []).filter((cell): cell is FilledCell => cell.kind !== 'empty');
     const [id, name, expiresOn, balance] = cells(2) as [FilledCell, FilledCell, FilledCell, FilledCell];
     const newYork = withRules({ timezone: 'America/New_York' });
-    assert.deepEqual([parseIdCell(id), parseNameCell(name), parseExpiresOnCell(expiresOn, newYork), parseCurrentBalanceCell(balance, newYork)], [
-      { ok: true, value: ID },
-      { ok: true, value: 'Acme' },
-      { ok: true, value: '2027-03-31T21:00:00.000Z' },
-      { ok: true, value: 1250 },
-    ]);
+    assert.deepEqual(
+      [parseIdCell(id), parseNameCell(name), parseExpiresOnCell(expiresOn, newYork), parseCurrentBalanceCell(balance, newYork)],
+      [
+        { ok: true, value: ID },
+        { ok: true, value: 'Acme' },
+        { ok: true, value: '2027-03-31T21:00:00.000Z' },
+        { ok: true, value: 1250 },
+      ],
+    );
     assert.equal(expiresOnCsvText(expiresOn, newYork), '2027-03-31T17:00:00.000-04:00');
     const [wrongId, wrongName, serial, fraction] = cells(3) as [FilledCell, FilledCell, FilledCell, FilledCell];
-    assert.deepEqual([problemOf(parseIdCell(wrongId)), problemOf(parseNameCell(wrongName)), problemOf(parseExpiresOnCell(serial, rules)), problemOf(parseCurrentBalanceCell(fraction, rules))], [
-      'cell A3 holds the number 123456; a credit batch id is a UUID typed as text',
-      "cell B3 holds the number 2024; a name must be text in the sheet: type it with an apostrophe before it ('2024), or format the cell as Text and type it again",
-      'cell C3 holds the number 46477, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant',
-      'cell D3 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number',
-    ]);
+    assert.deepEqual(
+      [
+        problemOf(parseIdCell(wrongId)),
+        problemOf(parseNameCell(wrongName)),
+        problemOf(parseExpiresOnCell(serial, rules)),
+        problemOf(parseCurrentBalanceCell(fraction, rules)),
+      ],
+      [
+        'cell A3 holds the number 123456; a credit batch id is a UUID typed as text',
+        "cell B3 holds the number 2024; a name must be text in the sheet: type it with an apostrophe before it ('2024), or format the cell as Text and type it again",
+        'cell C3 holds the number 46477, not a date; format the cell as a date (e.g. yyyy-mm-dd) so that it shows the day meant',
+        'cell D3 holds 12.5, which is not a whole number of credits (its format may show it rounded); type the whole number',
+      ],
+    );
   });
 });

@@ -26,10 +26,18 @@ export const approve: Command = {
   positional: { name: 'folder', describe: 'The plan folder ti-credits plan wrote' },
   flags: { ...approveFlags, ...reportsFlags, ...approvalKeyFlags, ...configFlags },
   examples: [
-    ['ti-credits approve reports/<time>-adjustments --as "Dana Scully (finance)"', 'Approve the plan reviewed in its plan.html; prints its short code to read back to whoever sends it'],
-    ['ti-credits approve reports/<time>-adjustments --as "Dana Scully" --approval-key-file ~/.ti-credits/approval.pem', 'Sign the approval with the team Ed25519 key, so that an edited plan folder or ledger fails the check'],
+    [
+      'ti-credits approve reports/<time>-adjustments --as "Dana Scully (finance)"',
+      'Approve the plan reviewed in its plan.html; prints its short code to read back to whoever sends it',
+    ],
+    [
+      'ti-credits approve reports/<time>-adjustments --as "Dana Scully" --approval-key-file ~/.ti-credits/approval.pem',
+      'Sign the approval with the team Ed25519 key, so that an edited plan folder or ledger fails the check',
+    ],
   ],
-  notes: ['The plan folder is first proved to be the plan that was made (its id, its input copy, its baselines); an approval names that exact plan id, so a plan edited afterwards is a plan no one approved.'],
+  notes: [
+    'The plan folder is first proved to be the plan that was made (its id, its input copy, its baselines); an approval names that exact plan id, so a plan edited afterwards is a plan no one approved.',
+  ],
   exits: [
     [EXIT.ok, 'the approval was recorded'],
     [EXIT.refused, 'nothing was recorded: not a plan folder, a plan altered since it was made, no --as, an unusable key'],
@@ -48,6 +56,12 @@ async function runApprove(input: CommandInput): Promise<CommandResult> {
   if (by === undefined) throw failure(LEDGER_WORDS, 'TIC-APPROVE-NO-NAME', {});
   const folder = resolve(io.cwd, named);
   const { approvePlan } = await import('../../pipeline/approvals.js');
-  const approved = await approvePlan({ folder, by, root: reportsRoot(flags, io.cwd, typed, folder), key: await resolveApprovalKey(flags, io.cwd), now: new Date() });
+  const approved = await approvePlan({
+    folder,
+    by,
+    root: reportsRoot(flags, io.cwd, typed, folder),
+    key: await resolveApprovalKey(flags, io.cwd),
+    now: new Date(),
+  });
   return { exit: EXIT.ok, text: formatApproved(approved, folder, io.cwd), json: approved.approval };
 }

@@ -13,7 +13,11 @@ import { formatClients } from '../views/selection.js';
 
 /** What `clients` reads. */
 const clientsFlags = {
-  match: { type: 'string', describe: "Only the clients whose name (or another field the API indexes) matches this text: the API's documented query", defaultText: 'every client' },
+  match: {
+    type: 'string',
+    describe: "Only the clients whose name (or another field the API indexes) matches this text: the API's documented query",
+    defaultText: 'every client',
+  },
   json: { ...reportFlags.json, describe: 'Print the list as JSON ({target, query, clients: [{id, name}], requests}) instead of the table' },
 } as const satisfies FlagSpecs;
 

@@ -26,7 +26,12 @@ export const login: Command = {
   flags: {
     ...whereFlags,
     stdin: { type: 'boolean', default: false, perRun: true, describe: 'Read the key from standard input (a pipe) instead of asking for it at the terminal' },
-    check: { type: 'boolean', default: true, perRun: true, describe: 'Check the key with one GET /ping before storing it (--no-check stores it unchecked, e.g. offline)' },
+    check: {
+      type: 'boolean',
+      default: true,
+      perRun: true,
+      describe: 'Check the key with one GET /ping before storing it (--no-check stores it unchecked, e.g. offline)',
+    },
     ...configFlags,
   },
   examples: [
@@ -70,14 +75,18 @@ async function runLogin(input: CommandInput): Promise<CommandResult> {
   else if (io.terminal !== undefined) typed = await askSecret(io.terminal, `API key for ${origin} (not shown as you type): `, io.shutdown);
   else throw failure(PROFILE_WORDS, 'TIC-LOGIN-NEEDS-INPUT', {});
   if (io.shutdown.aborted) return { exit: EXIT.interrupted, text: 'Nothing was stored.\n' };
-  if (typed === undefined) throw failure(PROFILE_WORDS, 'TIC-LOGIN-NO-KEY', { from: flags.boolean('stdin') ? 'piped to --stdin (or more than 64 KiB was)' : 'typed (Ctrl-C or Ctrl-D)' });
+  if (typed === undefined)
+    throw failure(PROFILE_WORDS, 'TIC-LOGIN-NO-KEY', {
+      from: flags.boolean('stdin') ? 'piped to --stdin (or more than 64 KiB was)' : 'typed (Ctrl-C or Ctrl-D)',
+    });
   const apiKey = checkKeyText(typed, flags.boolean('stdin') ? 'What was piped to --stdin' : 'The key typed');
   const scrub = keyScrubber(apiKey);
   checkKeyEnvironment(config?.profile, apiKey, { kind: 'keyring', label: 'The key given' });
   if (flags.raw.check !== false) {
     const { checkKeyAlone } = await import('../../pipeline/operations/check-key.js');
     const refused = await checkKeyAlone(checkOnly(origin, apiKey), io.shutdown);
-    if (refused !== undefined) return { exit: io.shutdown.aborted ? EXIT.interrupted : exitCodeForError(refused.kind), error: refused, text: 'Nothing was stored.\n', scrub };
+    if (refused !== undefined)
+      return { exit: io.shutdown.aborted ? EXIT.interrupted : exitCodeForError(refused.kind), error: refused, text: 'Nothing was stored.\n', scrub };
   }
   await storeInKeyring(origin, apiKey);
   const profile = config?.profile;

@@ -26,5 +26,8 @@ async function runLogout(input: CommandInput): Promise<CommandResult> {
   flags.checkRelations();
   const origin = resolveOrigin(flags, io.env, config?.target ?? {});
   const removed = await removeFromKeyring(origin);
-  return { exit: EXIT.ok, text: removed ? `Removed the key for ${origin} from the OS keyring.\n` : `The OS keyring held no key for ${origin}; nothing to remove.\n` };
+  return {
+    exit: EXIT.ok,
+    text: removed ? `Removed the key for ${origin} from the OS keyring.\n` : `The OS keyring held no key for ${origin}; nothing to remove.\n`,
+  };
 }

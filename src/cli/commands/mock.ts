@@ -29,17 +29,34 @@ const mockFlags = {
   'slow-ms': { type: 'number', default: 60_000, min: 0, max: 600_000, describe: 'Milliseconds a slow answer takes' },
   latency: { type: 'number', default: 0, min: 0, max: 600_000, describe: 'Milliseconds added to every answer' },
   'random-seed': { type: 'number', default: 1, min: 0, max: 2 ** 32 - 1, describe: 'Seed for the random faults, to repeat a run exactly' },
-  'rate-limit': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit' },
+  'rate-limit': {
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 1_000_000,
+    describe: 'Requests per minute each key may send, answering 429 beyond it as the API does; 0 for no limit',
+  },
   burst: { type: 'number', default: 20, min: 1, max: 1_000_000, describe: 'Requests a key may send at once before --rate-limit applies' },
-  'rate-limit-headers': { type: 'boolean', default: true, describe: 'State --rate-limit in X-RateLimit-* headers, as the API documents; --no-rate-limit-headers answers as a gateway that strips them' },
+  'rate-limit-headers': {
+    type: 'boolean',
+    default: true,
+    describe: 'State --rate-limit in X-RateLimit-* headers, as the API documents; --no-rate-limit-headers answers as a gateway that strips them',
+  },
   'retry-after-zero': { type: 'boolean', default: false, describe: 'Answer a request beyond --rate-limit 429 with Retry-After: 0, whatever the wait' },
   'per-page': { type: 'number', min: 1, max: 100_000, describe: 'Credit batches (or clients) per page of a list answer', defaultText: String(MOCK_PER_PAGE) },
-  'redeem-rate': { type: 'number', default: 0, min: 0, max: 1_000_000, describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run' },
+  'redeem-rate': {
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 1_000_000,
+    describe: 'Credits learners redeem per minute, one at a time from random active batches, to try balances that move under a run',
+  },
   'slip-redemption': {
     type: 'number',
     min: 1,
     max: 1_000_000,
-    describe: 'Credits a learner redeems from a batch just before the first PUT of it is applied: a redemption between the last read and the write, which the write sets the balance over, for trying reconciliation',
+    describe:
+      'Credits a learner redeems from a batch just before the first PUT of it is applied: a redemption between the last read and the write, which the write sets the balance over, for trying reconciliation',
     defaultText: 'none',
   },
 } as const satisfies FlagSpecs;
@@ -57,11 +74,7 @@ export const mock: Command = {
     ['ti-credits mock --auto-create --error-rate 1 --error-retry-after 5', 'Play an API that is down: every request answered 5xx with Retry-After: 5'],
   ],
   notes: ['Then, in another terminal: TI_API_KEY=<the key it prints> ti-credits apply <csv> --base-url <the address it prints>'],
-  exits: [
-    [EXIT.ok, 'stopped with Ctrl-C'],
-    [EXIT.refused, 'an option cannot be used, or the port is already in use'],
-    STANDARD_EXITS.internal,
-  ],
+  exits: [[EXIT.ok, 'stopped with Ctrl-C'], [EXIT.refused, 'an option cannot be used, or the port is already in use'], STANDARD_EXITS.internal],
   configurable: false,
   run: runMock,
 };
@@ -98,7 +111,12 @@ export function resolveMockOptions(flags: Flags): MockCommandOptions {
     rateLimit:
       perMinute === 0
         ? undefined
-        : { perMinute, burst, ...(flags.raw['rate-limit-headers'] === false ? { headers: false } : {}), ...(flags.boolean('retry-after-zero') ? { retryAfter: 'zero' as const } : {}) },
+        : {
+            perMinute,
+            burst,
+            ...(flags.raw['rate-limit-headers'] === false ? { headers: false } : {}),
+            ...(flags.boolean('retry-after-zero') ? { retryAfter: 'zero' as const } : {}),
+          },
     seedPath: flags.boolean('sample') ? SAMPLE_SEED : flags.string('seed'),
     autoCreate: flags.boolean('auto-create'),
     perPage: flags.optionalNumber('per-page'),
@@ -142,10 +160,18 @@ async function runMock(input: CommandInput): Promise<CommandResult> {
     [
       `Mock Thought Industries API listening on ${mock.origin}`,
       `  ${store.size} credit batches${options.autoCreate ? ' (unknown ids are created on first update)' : ''}; accepted key: ${MOCK_API_KEY}`,
-      ...(options.rateLimit === undefined ? [] : [`  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}${options.rateLimit.headers === false ? ', not stated in headers' : ''}${options.rateLimit.retryAfter === 'zero' ? ', Retry-After: 0' : ''}`]),
+      ...(options.rateLimit === undefined
+        ? []
+        : [
+            `  Rate limit: ${options.rateLimit.perMinute} requests/min per key, burst ${options.rateLimit.burst}${options.rateLimit.headers === false ? ', not stated in headers' : ''}${options.rateLimit.retryAfter === 'zero' ? ', Retry-After: 0' : ''}`,
+          ]),
       ...(options.perPage === undefined ? [] : [`  Lists: ${options.perPage} per page`]),
       ...(options.redeemPerMinute === 0 ? [] : [`  Learners redeem ${options.redeemPerMinute} credits/min from random active batches`]),
-      ...(options.slipRedemption === undefined ? [] : [`  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`]),
+      ...(options.slipRedemption === undefined
+        ? []
+        : [
+            `  A learner redeems ${options.slipRedemption} credit${options.slipRedemption === 1 ? '' : 's'} from each batch just before its first PUT is applied`,
+          ]),
       `  Try: TI_API_KEY=${MOCK_API_KEY} ti-credits apply <file.csv> --base-url ${mock.origin}`,
       '  Press Ctrl-C to stop.',
       '',

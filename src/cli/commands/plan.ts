@@ -24,7 +24,20 @@ export const plan: Command = {
   summary: 'Make a saved plan of the file against the live values, for a second person to approve and apply --plan to send',
   usage: ['ti-credits plan <file> [options]'],
   positional: { name: 'csv', describe: 'Excel workbook (.xlsx) or CSV file of changes' },
-  flags: { ...targetFlags, ...pacingFlags, client: guardFlags.client, 'client-names': guardFlags['client-names'], 'max-staleness': guardFlags['max-staleness'], ...guardrailFlags, 'skip-invalid': runFlags['skip-invalid'], ...readingFlags, ...reportFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
+  flags: {
+    ...targetFlags,
+    ...pacingFlags,
+    client: guardFlags.client,
+    'client-names': guardFlags['client-names'],
+    'max-staleness': guardFlags['max-staleness'],
+    ...guardrailFlags,
+    'skip-invalid': runFlags['skip-invalid'],
+    ...readingFlags,
+    ...reportFlags,
+    ...reportsFlags,
+    ...notifyFlags,
+    ...configFlags,
+  },
   examples: [
     ['ti-credits plan adjustments.csv --instance acme', 'Write plan.json, plan.html and plan.csv in a new folder; send nothing'],
     ['ti-credits apply --plan reports/<time>-adjustments --instance acme', 'Once approved: send exactly that plan'],
@@ -49,7 +62,11 @@ async function runPlan(input: CommandInput): Promise<CommandResult> {
   const { mode, options } = await resolvePlanRun(input.flags, io.env, new Date(), { cwd: io.cwd, typed, fromConfig: config?.target });
   const scrub = keyScrubber(options.send?.target.apiKey ?? '');
   const { showReading } = await import('../progress-display.js');
-  const result = await runFile(mode, options, { cwd: io.cwd, shutdown: io.shutdown, onReadStart: (progress, pace) => showReading(io, operatorFlags['progress-interval'].default * 1000, progress, pace) });
+  const result = await runFile(mode, options, {
+    cwd: io.cwd,
+    shutdown: io.shutdown,
+    onReadStart: (progress, pace) => showReading(io, operatorFlags['progress-interval'].default * 1000, progress, pace),
+  });
   const ran = runResult(result, io.cwd);
   if (result.plan?.saved === undefined) return { ...ran, scrub };
   const text = `${ran.text}${formatSavedPlan(result, io.cwd)}`;

@@ -17,9 +17,22 @@ import { formatRollover } from '../views/rollover.js';
 const rolloverFlags = {
   client: { type: 'list', describe: 'A client whose credit batches to move; repeat for several (or --all-clients)' },
   'all-clients': selectionFlags['all-clients'],
-  'expiring-between': { type: 'pair', perRun: true, describe: 'The batches to move: those expiring from the first day to the last, both included, as calendar days in --timezone (required)' },
-  to: { type: 'string', perRun: true, describe: 'The day the batches move to (YYYY-MM-DD, required): they expire at the end of it in --timezone, as a date alone in a file does (--date-only)' },
-  'include-inactive': { type: 'boolean', default: false, perRun: true, describe: 'Move the batches whose status is not active (expired…) too, which revives them; left out otherwise' },
+  'expiring-between': {
+    type: 'pair',
+    perRun: true,
+    describe: 'The batches to move: those expiring from the first day to the last, both included, as calendar days in --timezone (required)',
+  },
+  to: {
+    type: 'string',
+    perRun: true,
+    describe: 'The day the batches move to (YYYY-MM-DD, required): they expire at the end of it in --timezone, as a date alone in a file does (--date-only)',
+  },
+  'include-inactive': {
+    type: 'boolean',
+    default: false,
+    perRun: true,
+    describe: 'Move the batches whose status is not active (expired…) too, which revives them; left out otherwise',
+  },
   timezone: { ...readingFlags.timezone, describe: 'IANA time zone of the days of --expiring-between and --to, e.g. America/New_York' },
   'date-only': { ...readingFlags['date-only'], describe: 'The moment of the --to day the batches expire at: its last (the default) or its first' },
   out: { ...reportFlags.out, describe: 'Folder for rollover.csv, left-out.csv, run.log and summary.json', defaultText: 'reports/<UTC time>-rollover/' },
@@ -62,7 +75,12 @@ async function runRollover(input: CommandInput): Promise<CommandResult> {
   const { clients, allClients } = resolveClientChoice(flags);
   const timezone = resolveTimezone(flags);
   const window = resolveWindow(flags, timezone);
-  if (window === undefined) throw failure(SELECTION_WORDS, 'TIC-FLAG-NEEDED', { command: 'rollover', flag: '--expiring-between <from> <to>', why: 'the days whose expiring batches it moves' });
+  if (window === undefined)
+    throw failure(SELECTION_WORDS, 'TIC-FLAG-NEEDED', {
+      command: 'rollover',
+      flag: '--expiring-between <from> <to>',
+      why: 'the days whose expiring batches it moves',
+    });
   const to = flags.string('to');
   if (to === undefined) throw failure(SELECTION_WORDS, 'TIC-FLAG-NEEDED', { command: 'rollover', flag: '--to <day>', why: 'the day the batches move to' });
   const target = newExpiry(flags, to, timezone, now);
@@ -70,11 +88,28 @@ async function runRollover(input: CommandInput): Promise<CommandResult> {
   const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd, reports);
   const { rollOver } = await import('../../pipeline/rollover.js');
   const result = await rollOver(
-    { clients, allClients, window, to, target, includeInactive: flags.boolean('include-inactive'), outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reports },
+    {
+      clients,
+      allClients,
+      window,
+      to,
+      target,
+      includeInactive: flags.boolean('include-inactive'),
+      outDir: flags.string('out'),
+      logLevel: logLevelOf(flags),
+      send,
+      apiKeyFile: keyFile,
+      reports,
+    },
     { cwd: io.cwd, shutdown: io.shutdown },
   );
   const { summary } = result;
-  const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : EXIT.ok;
+  const exit =
+    summary.status === 'interrupted'
+      ? EXIT.interrupted
+      : summary.error !== null
+        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
+        : EXIT.ok;
   return { exit, error: summary.error, text: formatRollover(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };
 }
 

@@ -16,26 +16,56 @@ const runsFlags = {
   since: { type: 'string', perRun: true, describe: 'Runs started on or after this day (YYYY-MM-DD, UTC) or moment (ISO 8601 with its offset)' },
   until: { type: 'string', perRun: true, describe: 'Runs started on or before this day (the whole day, UTC), or before this moment' },
   instance: { type: 'string', describe: 'Runs on this instance: a name (acme) or an address (https://learn.example.com)', defaultText: 'every instance' },
-  status: { type: 'string', perRun: true, choices: ['completed', 'refused', 'stopped', 'interrupted', 'running', 'unfinished'], describe: 'Runs that ended so (unfinished: its process ended without recording its end)' },
-  out: { type: 'string', perRun: true, describe: 'runs export: the audit file; .xlsx writes a workbook with typed cells, any other name CSV', defaultText: 'audit-<since>-<until>.csv in the working folder' },
-  rebuild: { type: 'boolean', default: false, perRun: true, describe: 'Make the ledger again from the run folders under the reports folder (they stay the source of truth): for run folders from before the ledger, or a ledger lost' },
+  status: {
+    type: 'string',
+    perRun: true,
+    choices: ['completed', 'refused', 'stopped', 'interrupted', 'running', 'unfinished'],
+    describe: 'Runs that ended so (unfinished: its process ended without recording its end)',
+  },
+  out: {
+    type: 'string',
+    perRun: true,
+    describe: 'runs export: the audit file; .xlsx writes a workbook with typed cells, any other name CSV',
+    defaultText: 'audit-<since>-<until>.csv in the working folder',
+  },
+  rebuild: {
+    type: 'boolean',
+    default: false,
+    perRun: true,
+    describe:
+      'Make the ledger again from the run folders under the reports folder (they stay the source of truth): for run folders from before the ledger, or a ledger lost',
+  },
   json: { ...reportFlags.json, describe: 'Print the runs (or the run) as JSON instead of the table' },
 } as const satisfies FlagSpecs;
 
 export const runs: Command = {
   name: 'runs',
   summary: 'List the runs recorded in the run ledger, show one, export an audit file of every change, or rebuild the ledger',
-  usage: ['ti-credits runs [options]', 'ti-credits runs show <run> [options]', 'ti-credits runs export --since <date> [--until <date>] [--out <file>]', 'ti-credits runs --rebuild'],
-  positional: { name: 'action', describe: '`show <run>`: one run and where its files are; `export`: the audit file; none: the runs, newest first', variadic: true },
+  usage: [
+    'ti-credits runs [options]',
+    'ti-credits runs show <run> [options]',
+    'ti-credits runs export --since <date> [--until <date>] [--out <file>]',
+    'ti-credits runs --rebuild',
+  ],
+  positional: {
+    name: 'action',
+    describe: '`show <run>`: one run and where its files are; `export`: the audit file; none: the runs, newest first',
+    variadic: true,
+  },
   flags: { ...runsFlags, ...reportsFlags, ...approvalKeyFlags, ...configFlags },
   examples: [
     ['ti-credits runs', 'The runs recorded in reports/ledger.jsonl, newest first, as a table as wide as the terminal'],
     ['ti-credits runs --since 2025-07-01 --instance acme --status completed --json', 'The runs of a quarter on one instance, as JSON'],
     ['ti-credits runs show 20250701T090000Z-adjustments', "One run's record: who, what, on whose approval, its counts and net, its files"],
-    ['ti-credits runs export --since 2025-07-01 --until 2025-09-30 --out q3-audit.xlsx', 'Every field the runs of the quarter changed, one row each, typed, for an accountant'],
+    [
+      'ti-credits runs export --since 2025-07-01 --until 2025-09-30 --out q3-audit.xlsx',
+      'Every field the runs of the quarter changed, one row each, typed, for an accountant',
+    ],
     ['ti-credits runs --rebuild --reports /mnt/finance/ti-reports', 'Make the ledger of a shared reports folder again from its run folders'],
   ],
-  notes: ['The ledger is reports/ledger.jsonl (or in the folder --reports names): one line per run started, resumed or ended, and per plan approved. Moving the reports folder moves the ledger with it.'],
+  notes: [
+    'The ledger is reports/ledger.jsonl (or in the folder --reports names): one line per run started, resumed or ended, and per plan approved. Moving the reports folder moves the ledger with it.',
+  ],
   exits: [
     [EXIT.ok, 'listed, shown, exported (the figures tie out) or rebuilt'],
     [EXIT.notAllUpdated, 'runs export: the file was written but its figures do not tie out with the ledger (runs --rebuild, then export again)'],
@@ -76,7 +106,11 @@ async function runRuns(input: CommandInput): Promise<CommandResult> {
       const out = resolve(io.cwd, flags.string('out') ?? `audit-${dayOf(filter.since)}-${dayOf(new Date((filter.until?.getTime() ?? Date.now()) - 1))}.csv`);
       const result = await history.exportRuns(root, filter, out);
       const exit = result.net === result.ledgerNet ? EXIT.ok : EXIT.notAllUpdated;
-      return { exit, text: formatExport(result, io.cwd), json: { file: result.path, runs: result.runs, rows: result.rows, net: result.net.toString(), ledgerNet: result.ledgerNet.toString() } };
+      return {
+        exit,
+        text: formatExport(result, io.cwd),
+        json: { file: result.path, runs: result.runs, rows: result.rows, net: result.net.toString(), ledgerNet: result.ledgerNet.toString() },
+      };
     }
     default:
       throw failure(LEDGER_WORDS, 'TIC-RUNS-USAGE', { given: action });

@@ -17,9 +17,19 @@ import { formatSnapshotSummary } from '../views/summary.js';
 const snapshotFlags = {
   client: { type: 'list', describe: 'A client whose credit batches to write; repeat for several (or --all-clients)' },
   'all-clients': selectionFlags['all-clients'],
-  'credit-account': { type: 'string', describe: 'Only the batches of this credit account', defaultText: 'every credit account of the clients', conflicts: { 'all-clients': 'a credit account is one client’s' } },
+  'credit-account': {
+    type: 'string',
+    describe: 'Only the batches of this credit account',
+    defaultText: 'every credit account of the clients',
+    conflicts: { 'all-clients': 'a credit account is one client’s' },
+  },
   'expiring-between': selectionFlags['expiring-between'],
-  status: { type: 'list', perRun: true, describe: 'Only the credit batches of this status, e.g. active or expired; repeat for several', defaultText: 'every status' },
+  status: {
+    type: 'list',
+    perRun: true,
+    describe: 'Only the credit batches of this status, e.g. active or expired; repeat for several',
+    defaultText: 'every status',
+  },
   timezone: { ...readingFlags.timezone, describe: 'IANA time zone in which the days of --expiring-between are read, e.g. America/New_York' },
   out: { ...reportFlags.out, describe: 'Folder for snapshot.csv, run.log and summary.json', defaultText: 'reports/<UTC time>-snapshot/' },
   json: reportFlags.json,
@@ -32,10 +42,22 @@ export const snapshot: Command = {
   usage: ['ti-credits snapshot --client <id>… [options]', 'ti-credits snapshot --all-clients [--expiring-between <from> <to>] [--status <status>]… [options]'],
   flags: { ...targetFlags, ...pacingFlags, ...snapshotFlags, ...reportsFlags, ...notifyFlags, ...configFlags },
   examples: [
-    ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme', "Write the client's credit batches, with their live values repeated as before.* columns"],
-    ['ti-credits snapshot --all-clients --expiring-between 2027-01-01 2027-03-31 --timezone America/New_York --status active --instance acme', 'The active batches of every client that expire in the first quarter of 2027, New York time'],
-    ['ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --out acme --instance acme', 'Write acme/snapshot.csv rather than reports/<UTC time>-snapshot/snapshot.csv'],
-    ['ti-credits apply reports/<time>-snapshot/snapshot.csv --instance acme', 'Once edited: send the cells changed, checking first that each batch still holds its before.* values'],
+    [
+      'ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --instance acme',
+      "Write the client's credit batches, with their live values repeated as before.* columns",
+    ],
+    [
+      'ti-credits snapshot --all-clients --expiring-between 2027-01-01 2027-03-31 --timezone America/New_York --status active --instance acme',
+      'The active batches of every client that expire in the first quarter of 2027, New York time',
+    ],
+    [
+      'ti-credits snapshot --client 92276658-1e27-41c0-8a6a-63ec24ede6a4 --out acme --instance acme',
+      'Write acme/snapshot.csv rather than reports/<UTC time>-snapshot/snapshot.csv',
+    ],
+    [
+      'ti-credits apply reports/<time>-snapshot/snapshot.csv --instance acme',
+      'Once edited: send the cells changed, checking first that each batch still holds its before.* values',
+    ],
   ],
   notes: [KEY_NOTE],
   exits: [
@@ -58,15 +80,32 @@ async function runSnapshot(input: CommandInput): Promise<CommandResult> {
   const timezone = resolveTimezone(flags);
   const selection = resolveSelection(flags, timezone);
   const account = flags.string('credit-account');
-  if (account !== undefined && !UUID.test(account)) throw failure(OPTION_WORDS, 'TIC-NOT-AN-ID', { flag: 'credit-account', text: account, what: 'credit account' });
+  if (account !== undefined && !UUID.test(account))
+    throw failure(OPTION_WORDS, 'TIC-NOT-AN-ID', { flag: 'credit-account', text: account, what: 'credit account' });
   const reports = reportsRoot(flags, io.cwd, input.typed);
   const { send, keyFile } = await resolveSendOptions(flags, io.env, config?.target ?? {}, io.cwd, reports);
   const { takeSnapshot } = await import('../../pipeline/snapshot.js');
   const result = await takeSnapshot(
-    { clients, allClients, selection, timezone, creditAccountId: account, outDir: flags.string('out'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reports },
+    {
+      clients,
+      allClients,
+      selection,
+      timezone,
+      creditAccountId: account,
+      outDir: flags.string('out'),
+      logLevel: logLevelOf(flags),
+      send,
+      apiKeyFile: keyFile,
+      reports,
+    },
     { cwd: io.cwd, shutdown: io.shutdown },
   );
   const { summary } = result;
-  const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : EXIT.ok;
+  const exit =
+    summary.status === 'interrupted'
+      ? EXIT.interrupted
+      : summary.error !== null
+        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
+        : EXIT.ok;
   return { exit, error: summary.error, text: formatSnapshotSummary(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };
 }

@@ -19,10 +19,17 @@ import { formatVerifySummary } from '../views/summary.js';
 
 /** What `verify` reads. */
 const verifyFlags = {
-  client: { type: 'list', describe: 'A client whose credit batches the run updated, for a run whose rows do not say theirs (a blind run without a clientId column)' },
+  client: {
+    type: 'list',
+    describe: 'A client whose credit batches the run updated, for a run whose rows do not say theirs (a blind run without a clientId column)',
+  },
   json: { ...reportFlags.json, describe: 'Print verify.json to stdout instead of the human summary' },
   'log-level': { ...reportFlags['log-level'], describe: 'Detail of the lines added to run.log' },
-  reconcile: { ...guardFlags.reconcile, describe: "Also read the credit ledger for what the run's writes overwrote between their read and their PUT, and write correction.csv to give it back (--no-reconcile skips it)" },
+  reconcile: {
+    ...guardFlags.reconcile,
+    describe:
+      "Also read the credit ledger for what the run's writes overwrote between their read and their PUT, and write correction.csv to give it back (--no-reconcile skips it)",
+  },
 } as const satisfies FlagSpecs;
 
 export const verify: Command = {
@@ -35,7 +42,10 @@ export const verify: Command = {
   notes: [KEY_NOTE],
   exits: [
     [EXIT.ok, 'every row the run updated still holds what it wrote'],
-    [EXIT.notAllUpdated, 'some rows changed since the run wrote them (verify.csv says which), or a write overwrote a redemption (correction.csv gives it back)'],
+    [
+      EXIT.notAllUpdated,
+      'some rows changed since the run wrote them (verify.csv says which), or a write overwrote a redemption (correction.csv gives it back)',
+    ],
     [EXIT.refused, 'nothing was verified: the run has not finished, another target, usage or configuration'],
     [EXIT.stopped, 'reading was stopped: key refused (401/403), a redirect, an unknown host or an untrusted certificate'],
     [EXIT.interrupted, 'interrupted (Ctrl-C): no verify.csv'],
@@ -55,11 +65,28 @@ async function runVerifyCommand(input: CommandInput): Promise<CommandResult> {
   const record = await readRunRecord(folder);
   const fromConfig: TargetDefaults = config?.target ?? {};
   // The target defaults to the one the run sent to (its run.json): verifying elsewhere is refused, so naming it is only a check.
-  const given = flags.string('base-url') ?? flags.string('instance') ?? nonEmpty(io.env.TI_BASE_URL) ?? nonEmpty(io.env.TI_INSTANCE) ?? fromConfig['base-url'] ?? fromConfig.instance;
+  const given =
+    flags.string('base-url') ??
+    flags.string('instance') ??
+    nonEmpty(io.env.TI_BASE_URL) ??
+    nonEmpty(io.env.TI_INSTANCE) ??
+    fromConfig['base-url'] ??
+    fromConfig.instance;
   const defaults: TargetDefaults = given === undefined && record.target !== null ? { ...fromConfig, 'base-url': record.target } : fromConfig;
   const reports = reportsRoot(flags, io.cwd, input.typed, named);
   const { send, keyFile } = await resolveSendOptions(flags, io.env, defaults, io.cwd, reports);
-  return verifyFolder({ folder, clients: uuids(flags, 'client', 'client'), logLevel: logLevelOf(flags), send, apiKeyFile: keyFile, reconcile: flags.raw.reconcile !== false, reports }, io);
+  return verifyFolder(
+    {
+      folder,
+      clients: uuids(flags, 'client', 'client'),
+      logLevel: logLevelOf(flags),
+      send,
+      apiKeyFile: keyFile,
+      reconcile: flags.raw.reconcile !== false,
+      reports,
+    },
+    io,
+  );
 }
 
 /**
@@ -75,6 +102,13 @@ export async function verifyFolder(options: VerifyOptions, io: CliIo, run?: RunR
     await rewriteRunReport(run, result.rows);
   }
   const overwritten = (summary.reconciliation?.overwritten ?? 0) > 0;
-  const exit = summary.status === 'interrupted' ? EXIT.interrupted : summary.error !== null ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0]) : (summary.rows.changed ?? 0) > 0 || overwritten ? EXIT.notAllUpdated : EXIT.ok;
+  const exit =
+    summary.status === 'interrupted'
+      ? EXIT.interrupted
+      : summary.error !== null
+        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
+        : (summary.rows.changed ?? 0) > 0 || overwritten
+          ? EXIT.notAllUpdated
+          : EXIT.ok;
   return { exit, error: summary.error, text: formatVerifySummary(result, io.cwd), json: summary, scrub: keyScrubber(options.send.target.apiKey) };
 }

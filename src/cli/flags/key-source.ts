@@ -57,7 +57,8 @@ export async function findKey(places: KeyPlaces): Promise<FoundKey> {
   const stored = await readKeyring(origin);
   if (stored.kind === 'found') return { text: stored.key, source: { kind: 'keyring', label: `The OS keyring (${origin})` } };
   const command = fromConfig['key-command'];
-  if (command !== undefined) return { text: await runKeyCommand(command, env, cwd), source: { kind: 'command', label: `The keyCommand (${command.join(' ')}) in ${where}` } };
+  if (command !== undefined)
+    return { text: await runKeyCommand(command, env, cwd), source: { kind: 'command', label: `The keyCommand (${command.join(' ')}) in ${where}` } };
   const file = fromConfig['api-key-file'];
   if (file !== undefined) return readKeyFile(resolve(cwd, file), `The key file named by apiKeyFile in ${where}`);
   throw failure(PROFILE_WORDS, 'TIC-NO-API-KEY', {
@@ -110,7 +111,8 @@ export function runKeyCommand(command: readonly string[], env: Env, cwd: string)
           if (code === 'ENOENT') return reject(failed(`could not be started: there is no program "${program}" on the PATH`));
           if (code === 'EACCES') return reject(failed(`could not be started: "${program}" is not executable`));
           if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(failed(`printed more than ${KEY_COMMAND_MAX_BYTES / 1024} KiB, which is not a key`));
-          if ((error as { killed?: boolean }).killed === true) return reject(failed(`did not finish within ${KEY_COMMAND_TIMEOUT_MS / 1000} s and was stopped`));
+          if ((error as { killed?: boolean }).killed === true)
+            return reject(failed(`did not finish within ${KEY_COMMAND_TIMEOUT_MS / 1000} s and was stopped`));
           const signal = (error as { signal?: string | null }).signal;
           if (typeof signal === 'string' && signal !== '') return reject(failed(`was ended by ${signal}`));
           return reject(failed(`exited with code ${String(code)}`));
@@ -139,7 +141,10 @@ export function parseKeyCommand(value: unknown, where: string): readonly string[
   const invalid = (why: string): Error => failure(PROFILE_WORDS, 'TIC-KEY-COMMAND-INVALID', { where, why });
   if (typeof value === 'string') {
     if (SHELL_SYNTAX.test(value)) throw invalid('is written for a shell (quotes, pipes, variables or other shell syntax), and it is run without one');
-    const words = value.trim().split(/\s+/).filter((word) => word !== '');
+    const words = value
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== '');
     if (words.length === 0) throw invalid('is empty');
     return words;
   }

@@ -12,7 +12,8 @@ import type { FlagSpecs, Flags } from './spec.js';
 export const reportsFlags = {
   reports: {
     type: 'string',
-    describe: 'The reports folder: where run folders go when --out is not given, and where the run ledger (ledger.jsonl) is kept; a team may keep it on a shared drive',
+    describe:
+      'The reports folder: where run folders go when --out is not given, and where the run ledger (ledger.jsonl) is kept; a team may keep it on a shared drive',
     defaultText: 'reports/ in the working folder',
   },
 } as const satisfies FlagSpecs;
@@ -21,7 +22,8 @@ export const reportsFlags = {
 export const approvalKeyFlags = {
   'approval-key-file': {
     type: 'string',
-    describe: 'File holding the team approval key: a shared secret of 32 characters or more (HMAC-SHA-256), or an Ed25519 key in PEM form (the private key signs, the public key checks); approvals are then signed, and an approval whose signature does not hold is refused',
+    describe:
+      'File holding the team approval key: a shared secret of 32 characters or more (HMAC-SHA-256), or an Ed25519 key in PEM form (the private key signs, the public key checks); approvals are then signed, and an approval whose signature does not hold is refused',
     defaultText: 'none: an approval counts only from the run ledger',
   },
 } as const satisfies FlagSpecs;
@@ -31,7 +33,8 @@ export const onceFlags = {
   again: {
     type: 'string',
     perRun: true,
-    describe: 'Apply a saved plan, or a file of currentBalanceDelta cells, that the run ledger says was already applied to this instance, for the reason given (recorded in the ledger)',
+    describe:
+      'Apply a saved plan, or a file of currentBalanceDelta cells, that the run ledger says was already applied to this instance, for the reason given (recorded in the ledger)',
     conflicts: { resume: 'a resumed run continues its own run, never sends a row twice, and needs no reason' },
   },
   'self-approved': {

@@ -19,22 +19,47 @@ export const pacingFlags = {
     type: 'number',
     min: 0,
     max: 1_000_000,
-    describe: "Most requests per minute (120 on Standard plans, 600 on Enterprise); below it the pace follows the API's limit, stated in X-RateLimit-Limit or shown by its 429s; 0 sets no ceiling",
+    describe:
+      "Most requests per minute (120 on Standard plans, 600 on Enterprise); below it the pace follows the API's limit, stated in X-RateLimit-Limit or shown by its 429s; 0 sets no ceiling",
     defaultText: `none: start at ${STARTING_RATE}, or at the pace the last run against the target learned, and follow the API`,
   },
-  burst: { type: 'number', default: 20, min: 1, max: 1_000_000, describe: 'Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise' },
-  retries: { type: 'number', default: 5, min: 0, max: 20, describe: 'Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead)' },
+  burst: {
+    type: 'number',
+    default: 20,
+    min: 1,
+    max: 1_000_000,
+    describe: 'Requests that may start at once after an idle spell: 20 on Standard plans, 100 on Enterprise',
+  },
+  retries: {
+    type: 'number',
+    default: 5,
+    min: 0,
+    max: 20,
+    describe: 'Further attempts for a row after a network error, timeout, 408 or 5xx (a 429 pauses every request instead)',
+  },
   'retry-delay': { type: 'number', default: 1000, min: 0, max: MAX_RETRY_DELAY_MS, describe: 'Ceiling in ms of the first backoff; it doubles each retry' },
   timeout: { type: 'number', default: 30_000, min: 100, max: 600_000, describe: 'Milliseconds to wait for each answer' },
   'max-throttle-wait': { type: 'number', default: 900, min: 1, max: 86_400, describe: 'Seconds a row may be held back by 429 pauses, in all, before it fails' },
-  'circuit-breaker': { type: 'number', default: 10, min: 0, max: 1_000_000, describe: 'Stop the run (exit 3) when this many rows in a row fail after all their retries; 0 never stops' },
+  'circuit-breaker': {
+    type: 'number',
+    default: 10,
+    min: 0,
+    max: 1_000_000,
+    describe: 'Stop the run (exit 3) when this many rows in a row fail after all their retries; 0 never stops',
+  },
 } as const satisfies FlagSpecs;
 
 /**
  * Where to send, with which key, at which pace: checked once, for every
  * command that talks to the API; and the file the key was read from, if any.
  */
-export async function resolveSendOptions(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string, paceRoot: string | undefined): Promise<{ send: SendOptions; keyFile: string | undefined; keySource: KeySource }> {
+export async function resolveSendOptions(
+  flags: Flags,
+  env: Env,
+  fromConfig: TargetDefaults,
+  cwd: string,
+  paceRoot: string | undefined,
+): Promise<{ send: SendOptions; keyFile: string | undefined; keySource: KeySource }> {
   const origin = resolveOrigin(flags, env, fromConfig);
   const key = await resolveApiKey(flags, env, fromConfig, cwd, origin);
   // Before any request: a sandbox key on a live profile, or the reverse, is the wrong environment.
@@ -68,6 +93,7 @@ export async function resolveSendOptions(flags: Flags, env: Env, fromConfig: Tar
  * at 120, from which the API's limit takes it up or down.
  */
 function startingPace(told: number | undefined, remembered: RememberedPace | undefined): Pick<SendOptions, 'ratePerMinute' | 'rateFrom'> {
-  if (remembered !== undefined && (told === undefined || told === 0 || remembered.ratePerMinute < told)) return { ratePerMinute: remembered.ratePerMinute, rateFrom: 'remembered' };
+  if (remembered !== undefined && (told === undefined || told === 0 || remembered.ratePerMinute < told))
+    return { ratePerMinute: remembered.ratePerMinute, rateFrom: 'remembered' };
   return told === undefined ? { ratePerMinute: STARTING_RATE, rateFrom: 'guessed' } : { ratePerMinute: told, rateFrom: 'told' };
 }

@@ -9,17 +9,31 @@ import type { FlagSpecs, Flags } from './spec.js';
 
 /** How a file is read: every command that reads one. */
 export const readingFlags = {
-  encoding: { type: 'string', describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le", defaultText: 'utf-8' },
+  encoding: {
+    type: 'string',
+    describe: "The file's encoding when it has no byte order mark, e.g. windows-1252 (Excel's plain CSV on Western systems), latin1, utf-16le",
+    defaultText: 'utf-8',
+  },
   delimiter: { type: 'string', describe: 'comma, semicolon or tab', defaultText: 'detected from the header line' },
   sheet: { type: 'string', describe: 'The sheet of an Excel workbook to read', defaultText: 'the one sheet whose first row is the header' },
-  'date-only': { type: 'string', choices: DATE_ONLY_MEANINGS, default: 'end-of-day', describe: 'What an expiresOn date without a time means: the last or the first moment of that day' },
+  'date-only': {
+    type: 'string',
+    choices: DATE_ONLY_MEANINGS,
+    default: 'end-of-day',
+    describe: 'What an expiresOn date without a time means: the last or the first moment of that day',
+  },
   timezone: { type: 'string', default: 'UTC', describe: 'IANA time zone in which an expiresOn date without a time is read, e.g. America/New_York' },
-  'date-format': { type: 'string', describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD…', defaultText: 'ISO 8601 only' },
+  'date-format': {
+    type: 'string',
+    describe: 'Accept expiresOn display dates in this format: MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD…',
+    defaultText: 'ISO 8601 only',
+  },
   'allow-past-expiry': { type: 'boolean', default: false, describe: 'Accept expiresOn dates already past (which expire the credits at once)' },
   'thousands-separator': { type: 'string', describe: 'Accept currentBalance grouped with this character: "," "." "\'" or space', defaultText: 'digits only' },
   'extra-column': {
     type: 'list',
-    describe: 'Carry this column to the report as a note, unread, though its name resembles a column ti-credits reads (e.g. "Current Balance"); give it once per column',
+    describe:
+      'Carry this column to the report as a note, unread, though its name resembles a column ti-credits reads (e.g. "Current Balance"); give it once per column',
   },
 } as const satisfies FlagSpecs;
 
@@ -69,4 +83,3 @@ export function resolveRules(flags: Flags, now: Date): FieldRules {
     allowPastExpiry: flags.boolean('allow-past-expiry'),
   };
 }
-

@@ -8,7 +8,13 @@ import type { Raw } from './spec.js';
  * value as typed: how a resumed run takes its options back, and how a
  * printed command says them again. `default` is the value that needs no flag.
  */
-const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof RecordedOptions; readonly typed: (options: RecordedOptions) => Typed; readonly default?: string; readonly onByDefault?: boolean }[] = [
+const RECORDED_FLAGS: readonly {
+  readonly flag: string;
+  readonly key: keyof RecordedOptions;
+  readonly typed: (options: RecordedOptions) => Typed;
+  readonly default?: string;
+  readonly onByDefault?: boolean;
+}[] = [
   { flag: 'base-url', key: 'target', typed: (options) => options.target },
   { flag: 'api-key-file', key: 'apiKeyFile', typed: (options) => options.apiKeyFile ?? undefined },
   { flag: 'concurrency', key: 'concurrency', typed: (options) => digits(options.concurrency), default: String(pacingFlags.concurrency.default) },
@@ -24,7 +30,12 @@ const RECORDED_FLAGS: readonly { readonly flag: string; readonly key: keyof Reco
     typed: (options) => digits(options.maxThrottleWaitMs === undefined ? undefined : options.maxThrottleWaitMs / 1000),
     default: String(pacingFlags['max-throttle-wait'].default),
   },
-  { flag: 'circuit-breaker', key: 'circuitBreaker', typed: (options) => digits(options.circuitBreaker), default: String(pacingFlags['circuit-breaker'].default) },
+  {
+    flag: 'circuit-breaker',
+    key: 'circuitBreaker',
+    typed: (options) => digits(options.circuitBreaker),
+    default: String(pacingFlags['circuit-breaker'].default),
+  },
   { flag: 'skip-invalid', key: 'skipInvalid', typed: (options) => options.skipInvalid },
   // A run.json written before apply read before it wrote has no `blind`: such a run was blind.
   { flag: 'blind', key: 'blind', typed: (options) => options.blind ?? true },
@@ -121,4 +132,3 @@ export function typedOptions(args: readonly string[]): Set<string> {
   }
   return names;
 }
-

@@ -12,13 +12,14 @@ export const selectionFlags = {
     type: 'boolean',
     default: false,
     perRun: true,
-    describe: "Every client of the instance, as its client list gives them (ti-credits clients shows it)",
+    describe: 'Every client of the instance, as its client list gives them (ti-credits clients shows it)',
     conflicts: { client: 'one names the clients, the other takes every one' },
   },
   'expiring-between': {
     type: 'pair',
     perRun: true,
-    describe: 'Only the credit batches expiring from the first day to the last, both included, as calendar days in --timezone: --expiring-between 2027-01-01 2027-03-31',
+    describe:
+      'Only the credit batches expiring from the first day to the last, both included, as calendar days in --timezone: --expiring-between 2027-01-01 2027-03-31',
     defaultText: 'any expiry',
   },
 } as const satisfies FlagSpecs;
@@ -48,7 +49,8 @@ export function resolveTimezone(flags: Flags): string {
 /** A calendar day as typed (`YYYY-MM-DD`, a real day), at its first moment in the zone. */
 export function calendarDay(flag: string, text: string, timezone: string): DateTime {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const day = match === null ? undefined : luxon().DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: timezone });
+  const day =
+    match === null ? undefined : luxon().DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: timezone });
   if (day === undefined || !day.isValid) throw failure(SELECTION_WORDS, 'TIC-NOT-A-DAY', { flag, text });
   return day.startOf('day');
 }

@@ -59,7 +59,9 @@ export function toYargs(spec: FlagSpec): Options {
     case 'pair':
       return { type: 'string', nargs: 2, describe, ...alias };
     case 'string':
-      return spec.choices === undefined ? { type: 'string', describe, ...alias } : { type: 'string', choices: [...spec.choices], default: spec.default, describe, ...alias };
+      return spec.choices === undefined
+        ? { type: 'string', describe, ...alias }
+        : { type: 'string', choices: [...spec.choices], default: spec.default, describe, ...alias };
   }
 }
 

@@ -7,10 +7,25 @@ import { nonEmpty, type Env, type FlagSpecs, type Flags } from './spec.js';
 
 /** Where requests go, and the key: every command that talks to the API. */
 export const targetFlags = {
-  instance: { type: 'string', describe: 'Instance name: sends to https://<name>.thoughtindustries.com', env: 'TI_INSTANCE', conflicts: { 'base-url': 'one names the instance, the other any address' } },
+  instance: {
+    type: 'string',
+    describe: 'Instance name: sends to https://<name>.thoughtindustries.com',
+    env: 'TI_INSTANCE',
+    conflicts: { 'base-url': 'one names the instance, the other any address' },
+  },
   'base-url': { type: 'string', describe: 'Origin of a custom domain or the local mock, with or without /incoming/v2', env: 'TI_BASE_URL' },
-  'api-key-file': { type: 'string', describe: 'File holding the API key, readable only by you', defaultText: "TI_API_KEY, then the OS keyring, then the config file's keyCommand or apiKeyFile" },
-  profile: { type: 'string', env: 'TI_PROFILE', perRun: true, describe: 'The profile of the config file to use: its instance, key source, pace, guardrails and whether it is live', defaultText: 'the only profile, if there is one' },
+  'api-key-file': {
+    type: 'string',
+    describe: 'File holding the API key, readable only by you',
+    defaultText: "TI_API_KEY, then the OS keyring, then the config file's keyCommand or apiKeyFile",
+  },
+  profile: {
+    type: 'string',
+    env: 'TI_PROFILE',
+    perRun: true,
+    describe: 'The profile of the config file to use: its instance, key source, pace, guardrails and whether it is live',
+    defaultText: 'the only profile, if there is one',
+  },
 } as const satisfies FlagSpecs;
 
 /** Where the instance and the key file come from when neither a flag nor the environment says: a config file. */
@@ -91,7 +106,13 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** The key, where it came from, and the file it was read from, if any: recorded (never the key) so that a resumed run reads it there again. */
-export async function resolveApiKey(flags: Flags, env: Env, fromConfig: TargetDefaults, cwd: string, origin: string): Promise<{ apiKey: string; file: string | undefined; source: KeySource }> {
+export async function resolveApiKey(
+  flags: Flags,
+  env: Env,
+  fromConfig: TargetDefaults,
+  cwd: string,
+  origin: string,
+): Promise<{ apiKey: string; file: string | undefined; source: KeySource }> {
   const found = await findKey({ flagFile: flags.string('api-key-file'), env, fromConfig, cwd, origin });
   return { apiKey: checkKeyText(found.text, found.source.label), file: found.source.file, source: found.source };
 }

@@ -14,7 +14,8 @@ export const unattendedFlags = {
     type: 'boolean',
     default: false,
     perRun: true,
-    describe: 'For schedulers and CI: send only an approved plan (--plan, or --resume of a run that sent one), never ask anything, and wait for a busy folder up to --lock-timeout',
+    describe:
+      'For schedulers and CI: send only an approved plan (--plan, or --resume of a run that sent one), never ask anything, and wait for a busy folder up to --lock-timeout',
     conflicts: { 'dry-run': 'a dry run neither asks nor sends' },
   },
   'lock-timeout': {
@@ -27,7 +28,8 @@ export const unattendedFlags = {
   'confirm-instance': {
     type: 'string',
     perRun: true,
-    describe: 'The instance this command is meant for (the name in <name>.thoughtindustries.com, or the host of a custom domain): refused if the target is another; needed with --yes or --non-interactive on a live target',
+    describe:
+      'The instance this command is meant for (the name in <name>.thoughtindustries.com, or the host of a custom domain): refused if the target is another; needed with --yes or --non-interactive on a live target',
   },
 } as const satisfies FlagSpecs;
 
@@ -35,7 +37,8 @@ export const unattendedFlags = {
 export const notifyFlags = {
   notify: {
     type: 'list',
-    describe: "POST a JSON summary (with a text Slack and Teams show) to this webhook when the run ends, whatever its status; repeat for several. Failing to notify never changes the run's outcome",
+    describe:
+      "POST a JSON summary (with a text Slack and Teams show) to this webhook when the run ends, whatever its status; repeat for several. Failing to notify never changes the run's outcome",
   },
 } as const satisfies FlagSpecs;
 

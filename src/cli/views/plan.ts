@@ -16,12 +16,18 @@ import { printable } from './selection.js';
  * How long sending takes at the pace it will have, said before it starts:
  * the rate limit, not the client, sets it. The first `burst` rows go at once.
  */
-export function formatEstimate(rows: number, ratePerMinute: number, burst: number, reads?: { readonly pagesPerRead: number; readonly maxStalenessMs: number }): string {
+export function formatEstimate(
+  rows: number,
+  ratePerMinute: number,
+  burst: number,
+  reads?: { readonly pagesPerRead: number; readonly maxStalenessMs: number },
+): string {
   const what = plural(rows, 'row');
   if (ratePerMinute <= 0) return `${what} at the pace the API allows.`;
   const sendingMs = (Math.max(0, rows - burst) / ratePerMinute) * 60_000;
   // The live values are read again once the plan is confirmed, and again whenever they grow older than --max-staleness while rows go.
-  const rereads = reads === undefined || reads.pagesPerRead === 0 ? 0 : reads.pagesPerRead * Math.max(1, Math.ceil(sendingMs / Math.max(1, reads.maxStalenessMs)));
+  const rereads =
+    reads === undefined || reads.pagesPerRead === 0 ? 0 : reads.pagesPerRead * Math.max(1, Math.ceil(sendingMs / Math.max(1, reads.maxStalenessMs)));
   const ms = (Math.max(0, rows + rereads - burst) / ratePerMinute) * 60_000;
   const withReads = rereads === 0 ? what : `${what} and about ${plural(rereads, 'read')} of the live values`;
   return `${withReads} at ${count(ratePerMinute)}/min: ${ms < 1000 ? 'under a second' : `about ${formatDuration(ms)}`}.`;
@@ -75,10 +81,17 @@ function changeWords(change: FieldChange, timezone: string): string {
 
 /** The rows a plan flags, with what they do: an expiry moved earlier, a batch not active revived. */
 function flaggedLines(changes: ChangeFigures, timezone: string): string[] {
-  const moved = (entry: ExpiryChange): string => `${rowLabel(entry)}${entry.status === undefined || isActive(entry.status) ? '' : ` ${printable(entry.status)}`} ${localMoment(entry.before, timezone)} → ${localMoment(entry.after, timezone)}`;
+  const moved = (entry: ExpiryChange): string =>
+    `${rowLabel(entry)}${entry.status === undefined || isActive(entry.status) ? '' : ` ${printable(entry.status)}`} ${localMoment(entry.before, timezone)} → ${localMoment(entry.after, timezone)}`;
   const lines: string[] = [];
-  if (changes.expiry.earlier > 0) lines.push(`    Earlier: ${plural(changes.expiry.earlier, 'row moves', 'rows move')} an expiry earlier, so the credits expire sooner: ${changes.expiry.firstEarlier.map(moved).join('; ')}.`);
-  if (changes.revived.rows > 0) lines.push(`    Revived: ${plural(changes.revived.rows, 'row moves', 'rows move')} the expiry of a batch whose status is not active later, making its credits usable again: ${changes.revived.first.map(moved).join('; ')}.`);
+  if (changes.expiry.earlier > 0)
+    lines.push(
+      `    Earlier: ${plural(changes.expiry.earlier, 'row moves', 'rows move')} an expiry earlier, so the credits expire sooner: ${changes.expiry.firstEarlier.map(moved).join('; ')}.`,
+    );
+  if (changes.revived.rows > 0)
+    lines.push(
+      `    Revived: ${plural(changes.revived.rows, 'row moves', 'rows move')} the expiry of a batch whose status is not active later, making its credits usable again: ${changes.revived.first.map(moved).join('; ')}.`,
+    );
   return lines;
 }
 
@@ -88,12 +101,15 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const timezone = facts.timezone ?? 'UTC';
   const checked = changes === undefined ? '' : ', checked against their live values';
   const profile = facts.profile === undefined ? '' : ` (profile ${facts.profile})`;
-  const lines = [`Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target}${profile} with ${KEY_KINDS[facts.keyKind]}${checked}.`];
+  const lines = [
+    `Plan: update ${plural(plan.rows, 'credit batch', 'credit batches')} on ${facts.target}${profile} with ${KEY_KINDS[facts.keyKind]}${checked}.`,
+  ];
   if (plan.saved !== undefined) lines.push(`  Saved plan id: ${plan.saved}`);
   lines.push(...formatOnRecord(plan.onRecord));
   const fields = (Object.entries(plan.fields) as [string, number][]).filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
   if (changes === undefined) {
-    if (fields.length > 0) lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
+    if (fields.length > 0)
+      lines.push(`  Fields set: ${fields.map(([field, rows], index) => `${field} on ${index === 0 ? plural(rows, 'row') : count(rows)}`).join(', ')}.`);
     if (plan.fields.currentBalance > 0) lines.push(`  currentBalance: ${plan.balanceSum.toLocaleString('en-US')} credits set in all.`);
     if (plan.expiry !== undefined) {
       const { earliest, latest } = plan.expiry;
@@ -105,7 +121,10 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
       lines.push(
         `  currentBalance: ${plural(plan.fields.currentBalance, 'row')}, ${balance.before.toLocaleString('en-US')} → ${balance.after.toLocaleString('en-US')} credits (net ${signed(balance.after - balance.before)}: ${balance.added.toLocaleString('en-US')} added, ${balance.removed.toLocaleString('en-US')} taken away); ${count(balance.up)} up, ${count(balance.down)} down.`,
       );
-      if (changes.listed === undefined) lines.push(`    largest: ${balance.largest.map((change) => `${rowLabel(change)} ${count(change.before)} → ${count(change.after)} (${signed(change.after - change.before)})`).join('; ')}.`);
+      if (changes.listed === undefined)
+        lines.push(
+          `    largest: ${balance.largest.map((change) => `${rowLabel(change)} ${count(change.before)} → ${count(change.after)} (${signed(change.after - change.before)})`).join('; ')}.`,
+        );
       const { belowAllocated } = changes;
       if (belowAllocated.rows > 0) {
         const shown = belowAllocated.first.map((change) => `${rowLabel(change)} ${count(change.after)} < ${count(change.allocated)}`).join('; ');
@@ -130,16 +149,22 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
   const notSent = [
     changes !== undefined && changes.unchanged > 0 ? `${plural(changes.unchanged, 'row')} already as asked (unchanged)` : '',
     changes !== undefined && changes.drifted > 0 ? `${plural(changes.drifted, 'row')} whose batch changed since the file was prepared (drifted)` : '',
-    plan.invalid > 0 ? `${plural(plan.invalid, 'invalid row')}${facts.skipInvalid ? ' (--skip-invalid)' : ', and without --skip-invalid no row is sent while one is invalid'}` : '',
+    plan.invalid > 0
+      ? `${plural(plan.invalid, 'invalid row')}${facts.skipInvalid ? ' (--skip-invalid)' : ', and without --skip-invalid no row is sent while one is invalid'}`
+      : '',
     plan.alreadyUpdated > 0 ? `${plural(plan.alreadyUpdated, 'row')} the interrupted run already updated` : '',
   ].filter((part) => part !== '');
   if (notSent.length > 0) lines.push(`  Not sent: ${notSent.join('; ')}.`);
   if (plan.notes.length > 0) lines.push(`  Carried to the report, not sent: ${plan.notes.map((name) => previewJson(name)).join(', ')}.`);
   if (changes === undefined) {
-    lines.push('  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.');
+    lines.push(
+      '  Not checked (--blind): rows are sent without reading the live values, so a change made since the file was prepared is overwritten; no undo.csv.',
+    );
   } else {
     const staleness = facts.maxStalenessMs === undefined ? '' : `, never older than ${formatDuration(facts.maxStalenessMs)}`;
-    lines.push(`  Live values read for this plan with ${plural(changes.readRequests, 'request')}; once it is confirmed, each row is checked against values read again, just before it is sent${staleness}.`);
+    lines.push(
+      `  Live values read for this plan with ${plural(changes.readRequests, 'request')}; once it is confirmed, each row is checked against values read again, just before it is sent${staleness}.`,
+    );
     if (facts.reconcile && changes.accounts > 0) {
       lines.push(
         `  Then the credit ledger of ${plural(changes.accounts, 'credit account')} is read for redemptions the writes overwrote: at least ${plural(changes.accounts * 2, 'request')}, more for a long ledger (the API cannot filter it; --no-reconcile skips it).`,
@@ -153,7 +178,8 @@ export function formatPlan(plan: Plan, facts: PlanContext): string {
       `  Reading the live values took ${plural(changes.readRequests, 'request')} for ${plural(plan.rows, 'row')}: the clients hold many more credit batches than the file changes. A creditAccountId column (a snapshot has one) lets a client be read again by credit account only.`,
     );
   }
-  const reads = changes === undefined || facts.maxStalenessMs === undefined ? undefined : { pagesPerRead: changes.rereadRequests, maxStalenessMs: facts.maxStalenessMs };
+  const reads =
+    changes === undefined || facts.maxStalenessMs === undefined ? undefined : { pagesPerRead: changes.rereadRequests, maxStalenessMs: facts.maxStalenessMs };
   lines.push(`  ${formatEstimate(plan.rows, facts.ratePerMinute, facts.burst, reads)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -186,8 +212,11 @@ export function formatSavedPlan(result: RunResult, cwd: string): string {
   const saved = [`Saved plan: ${folder} (plan.json, plan.html, plan.csv)`, `  id ${result.plan?.saved ?? ''}`];
   // A plan of a file with invalid rows, made without --skip-invalid, is one apply --plan would refuse: it is not offered.
   if ((result.summary.rows.invalid ?? 0) > 0 && result.summary.options.skipInvalid !== true) {
-    return [...saved, 'It cannot be sent as it is: fix the invalid rows (report.csv says why) and make the plan again, or make it with --skip-invalid.', ''].join('\n');
+    return [
+      ...saved,
+      'It cannot be sent as it is: fix the invalid rows (report.csv says why) and make the plan again, or make it with --skip-invalid.',
+      '',
+    ].join('\n');
   }
   return [...saved, 'Once approved, send exactly this plan with:', `  ti-credits apply --plan ${shellWord(folder)}`, ''].join('\n');
 }
-

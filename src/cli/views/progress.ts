@@ -67,7 +67,12 @@ function progressBarLine(facts: ProgressFacts, kept: ReadonlySet<ProgressPart>, 
     joined(
       '; ',
       joined(', ', part('pace', `${count(Math.round(facts.rowsPerMinute))} rows/min (${formatPace(facts.pacing)})`), part('timeLeft', left)),
-      joined(', ', part('updated', `${count(facts.updated)} updated`), part('failed', `${count(facts.failed)} failed`), part('retrying', `${count(facts.retrying)} retrying`)),
+      joined(
+        ', ',
+        part('updated', `${count(facts.updated)} updated`),
+        part('failed', `${count(facts.failed)} failed`),
+        part('retrying', `${count(facts.retrying)} retrying`),
+      ),
     ),
     part('pause', pause === '' ? '' : draw.pause(pause)),
   );
@@ -83,10 +88,12 @@ export function formatProgressLine(facts: ProgressFacts): string {
   return `progress: ${count(facts.done)}/${plural(facts.total, 'row')}${share}, ${formatProgressCounts(facts)}${pause === '' ? '' : `; ${pause}`}\n`;
 }
 
-
 /** Where reading the live values stands, as one line: what was read, and the time left at the pace when the lists' totals tell it. */
 export function formatReading(progress: ReadProgress, ratePerMinute: number): string {
   const { scopes, scopesRead, pages, batches, pagesKnown } = progress;
-  const left = pagesKnown > pages && ratePerMinute > 0 ? `; about ${formatDuration(((pagesKnown - pages) / ratePerMinute) * 60_000)} left${scopesRead + 1 < scopes ? ' for the lists begun' : ''}` : '';
+  const left =
+    pagesKnown > pages && ratePerMinute > 0
+      ? `; about ${formatDuration(((pagesKnown - pages) / ratePerMinute) * 60_000)} left${scopesRead + 1 < scopes ? ' for the lists begun' : ''}`
+      : '';
   return `Reading the live values: ${count(scopesRead)}/${plural(scopes, 'list')} read, ${plural(pages, 'page')}, ${plural(batches, 'credit batch', 'credit batches')}${left}`;
 }

@@ -38,7 +38,10 @@ export function formatRollover(result: RolloverResult, cwd: string): string {
       ? `Rollover: no credit batch ${window} is to move to ${to}.`
       : `Rollover: ${plural(facts.moved, 'credit batch', 'credit batches')} of ${plural(facts.clients.length, 'client')} ${window} move to the end of ${to}: ${target} ${timezone} (${facts.target}).`,
     ...facts.clients.map((move) => {
-      const from = move.earliest === move.latest ? localMoment(move.earliest, timezone) : `${localMoment(move.earliest, timezone)} … ${localMoment(move.latest, timezone)}`;
+      const from =
+        move.earliest === move.latest
+          ? localMoment(move.earliest, timezone)
+          : `${localMoment(move.earliest, timezone)} … ${localMoment(move.latest, timezone)}`;
       return `  ${clientLabel(move.clientId, move.name)}: ${plural(move.batches, 'batch', 'batches')}, expiring ${from} → ${target}`;
     }),
   ];
@@ -54,7 +57,10 @@ export function formatRollover(result: RolloverResult, cwd: string): string {
   if (facts.leftOutFile !== null) lines.push(`Left out: ${where(facts.leftOutFile)}`);
   if (facts.file !== null && summary.target !== null) {
     const zone = timezone === 'UTC' ? '' : ` --timezone ${shellWord(timezone)}`;
-    lines.push('Next, the plan of the file against the live values (it sends nothing; apply --plan sends it once approved):', `  ti-credits plan ${shellWord(where(facts.file))} ${targetFlag(summary.target)}${zone}`);
+    lines.push(
+      'Next, the plan of the file against the live values (it sends nothing; apply --plan sends it once approved):',
+      `  ti-credits plan ${shellWord(where(facts.file))} ${targetFlag(summary.target)}${zone}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -82,7 +82,12 @@ function cut(text: string, width: number): string {
 /** `runs`: the runs newest first, as a table as wide as the terminal allows. */
 export function formatRunsTable(list: RunList, width: number, cwd: string): string {
   const where = relative(cwd, list.ledger) || list.ledger;
-  const notes = list.damaged > 0 ? [`${plural(list.damaged, 'damaged line')} of the ledger (a write cut short) ${list.damaged === 1 ? 'was' : 'were'} skipped; ti-credits runs --rebuild restores what the run folders say.`] : [];
+  const notes =
+    list.damaged > 0
+      ? [
+          `${plural(list.damaged, 'damaged line')} of the ledger (a write cut short) ${list.damaged === 1 ? 'was' : 'were'} skipped; ti-credits runs --rebuild restores what the run folders say.`,
+        ]
+      : [];
   if (list.runs.length === 0) return [`No run recorded in ${where} matches.`, ...notes, ''].join('\n');
   let columns = [...COLUMNS];
   let cells = list.runs.map((run) => columns.map((column) => column.cell(run)));
@@ -115,7 +120,13 @@ export function formatRunsTable(list: RunList, width: number, cwd: string): stri
       })
       .join('  ')
       .trimEnd();
-  return [line(columns.map((column) => column.label)), ...cells.map(line), ...notes, `${plural(list.runs.length, 'run')} in ${where}; ti-credits runs show <run> for one`, ''].join('\n');
+  return [
+    line(columns.map((column) => column.label)),
+    ...cells.map(line),
+    ...notes,
+    `${plural(list.runs.length, 'run')} in ${where}; ti-credits runs show <run> for one`,
+    '',
+  ].join('\n');
 }
 
 /** An approval in words: who, as which OS user, when, the short code, whether its signature was checked. */
@@ -136,10 +147,29 @@ export function formatRunShow(shown: ShownRun, cwd: string): string {
     ['started', second(record.startedAt)],
     ['finished', record.finishedAt === null ? '(not recorded)' : `${second(record.finishedAt)}${record.sessions > 1 ? ` (${record.sessions} sessions)` : ''}`],
   ];
-  if (record.input !== null) rows.push(['input', `${record.input.path}${record.input.delta ? ' (currentBalanceDelta)' : ''}`], ['input sha256', record.input.sha256]);
-  if (record.planId !== null) rows.push(['plan', `${record.planId.slice(0, 8)} (${record.planId})`], ['approval', record.approval === null ? 'none on record' : formatApproval(record.approval)]);
-  if (counts !== null) rows.push(['rows', Object.entries(counts).filter(([outcome, value]) => outcome !== 'total' && value > 0).map(([outcome, value]) => `${count(value)} ${outcome}`).join(', ') || 'none'], ['requests', count(record.requests ?? 0)]);
-  if (balance !== null) rows.push(['balance', `${count(Number(balance.before))} → ${count(Number(balance.after))} credits: net ${signed(balance.net)} (${count(Number(balance.added))} added, ${count(Number(balance.removed))} taken away)`]);
+  if (record.input !== null)
+    rows.push(['input', `${record.input.path}${record.input.delta ? ' (currentBalanceDelta)' : ''}`], ['input sha256', record.input.sha256]);
+  if (record.planId !== null)
+    rows.push(
+      ['plan', `${record.planId.slice(0, 8)} (${record.planId})`],
+      ['approval', record.approval === null ? 'none on record' : formatApproval(record.approval)],
+    );
+  if (counts !== null)
+    rows.push(
+      [
+        'rows',
+        Object.entries(counts)
+          .filter(([outcome, value]) => outcome !== 'total' && value > 0)
+          .map(([outcome, value]) => `${count(value)} ${outcome}`)
+          .join(', ') || 'none',
+      ],
+      ['requests', count(record.requests ?? 0)],
+    );
+  if (balance !== null)
+    rows.push([
+      'balance',
+      `${count(Number(balance.before))} → ${count(Number(balance.after))} credits: net ${signed(balance.net)} (${count(Number(balance.added))} added, ${count(Number(balance.removed))} taken away)`,
+    ]);
   if (record.again !== null) rows.push(['again', `applied again: "${record.again}"`]);
   if (record.selfApproved !== null) rows.push(['self-approved', `"${record.selfApproved}"`]);
   rows.push(['folder', relative(cwd, folder) || folder], ['files', files.length === 0 ? '(the folder is gone)' : files.join(', ')]);
@@ -150,15 +180,24 @@ export function formatRunShow(shown: ShownRun, cwd: string): string {
 /** What the ledger says of a run about to start, as lines of its plan. */
 export function formatOnRecord(onRecord: OnRecord | undefined): string[] {
   if (onRecord === undefined) return [];
-  const again = onRecord.delta ? 'its deltas applied again add to those balances a second time (apply refuses it without --again)' : 'its absolute values sent again leave those rows unchanged';
-  const lines = onRecord.appliedBefore.map((earlier) => `  This file was applied by run ${earlier.id} on ${minute(earlier.startedAt)} UTC${earlier.updated === null ? '' : ` (${plural(earlier.updated, 'row')} updated)`}; ${again}.`);
-  if (onRecord.approval !== undefined) lines.push(onRecord.approval === null ? '  Approval: none on record for this plan.' : `  Approved by ${formatApproval(onRecord.approval)}.`);
+  const again = onRecord.delta
+    ? 'its deltas applied again add to those balances a second time (apply refuses it without --again)'
+    : 'its absolute values sent again leave those rows unchanged';
+  const lines = onRecord.appliedBefore.map(
+    (earlier) =>
+      `  This file was applied by run ${earlier.id} on ${minute(earlier.startedAt)} UTC${earlier.updated === null ? '' : ` (${plural(earlier.updated, 'row')} updated)`}; ${again}.`,
+  );
+  if (onRecord.approval !== undefined)
+    lines.push(onRecord.approval === null ? '  Approval: none on record for this plan.' : `  Approved by ${formatApproval(onRecord.approval)}.`);
   return lines;
 }
 
 /** What `runs export` wrote, and that it ties out with the ledger. */
 export function formatExport(result: ExportResult, cwd: string): string {
-  const ties = result.net === result.ledgerNet ? 'ties out with the runs recorded' : `does NOT tie out with the runs recorded (net ${signed(result.ledgerNet.toString())})`;
+  const ties =
+    result.net === result.ledgerNet
+      ? 'ties out with the runs recorded'
+      : `does NOT tie out with the runs recorded (net ${signed(result.ledgerNet.toString())})`;
   return `Audit: ${plural(result.rows, 'field')} changed by ${plural(result.runs, 'run')}, balances net ${signed(result.net.toString())}, which ${ties}.\nFile: ${relative(cwd, result.path) || result.path}\n`;
 }
 
@@ -170,7 +209,8 @@ export function formatRebuilt(rebuilt: Rebuilt, ledger: string, cwd: string): st
 /** What `approve` recorded, and the short code to read aloud. */
 export function formatApproved(approved: Approved, folder: string, cwd: string): string {
   const { approval, plan } = approved;
-  const signed = approval.signature === null ? 'not signed (no team approval key is set)' : `signed (${approval.signature.alg === 'ed25519' ? 'Ed25519' : 'HMAC-SHA-256'})`;
+  const signed =
+    approval.signature === null ? 'not signed (no team approval key is set)' : `signed (${approval.signature.alg === 'ed25519' ? 'Ed25519' : 'HMAC-SHA-256'})`;
   return [
     `Approved: plan ${plan.id.slice(0, 8)} for ${plan.target}, by ${approval.by} (OS user ${approval.osUser}) at ${minute(approval.at)} UTC; ${signed}.`,
     `  short code ${plan.id.slice(0, 8)}  (the plan id: ${plan.id})`,

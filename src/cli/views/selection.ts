@@ -33,7 +33,9 @@ export function formatClients(list: ClientList): string {
 /** What the filters of a snapshot kept, in words: `, those expiring from … to … (zone) with status active`; empty without filters. */
 export function selectionWords(options: Pick<SnapshotSettings, 'expiringBetween' | 'statuses' | 'timezone'>): string {
   const parts = [
-    options.expiringBetween === undefined || options.expiringBetween === null ? '' : ` expiring from ${options.expiringBetween[0]} to ${options.expiringBetween[1]} (${options.timezone ?? 'UTC'})`,
+    options.expiringBetween === undefined || options.expiringBetween === null
+      ? ''
+      : ` expiring from ${options.expiringBetween[0]} to ${options.expiringBetween[1]} (${options.timezone ?? 'UTC'})`,
     options.statuses === undefined || options.statuses === null ? '' : ` with status ${options.statuses.join(' or ')}`,
   ].join('');
   return parts === '' ? '' : `, those${parts}`;

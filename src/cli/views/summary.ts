@@ -20,8 +20,12 @@ export function formatSnapshotSummary(result: SnapshotResult, cwd: string): stri
   const { summary } = result;
   const snapshot = summary.snapshot;
   const requests = `${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}`;
-  if (result.file === undefined || snapshot === undefined) return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
-  const batches = snapshot.listed === undefined ? plural(snapshot.batches, 'credit batch', 'credit batches') : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
+  if (result.file === undefined || snapshot === undefined)
+    return `No snapshot was written (${requests}); run log: ${relative(cwd, join(result.folder, 'run.log'))}\n`;
+  const batches =
+    snapshot.listed === undefined
+      ? plural(snapshot.batches, 'credit batch', 'credit batches')
+      : `${count(snapshot.batches)} of ${plural(snapshot.listed, 'credit batch', 'credit batches')}`;
   return `Snapshot: ${batches} of ${plural(snapshot.clients, 'client')}${selectionWords(summary.options)} (${requests}).\nFile: ${relative(cwd, result.file) || result.file}\n`;
 }
 
@@ -38,9 +42,14 @@ export function formatVerifySummary(result: VerifyResult, cwd: string): string {
   const { summary } = result;
   const rows = rowCounts(summary);
   if (result.file === undefined) return `Nothing was verified (${plural(summary.requests.sent, 'request')}).\n`;
-  const lines = [`Verified ${plural(rows.total, 'row')} the run in ${relative(cwd, result.folder) || result.folder} updated: ${count(rows.holds)} ${rows.holds === 1 ? 'holds' : 'hold'}, ${count(rows.changed)} changed since (${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}).`];
+  const lines = [
+    `Verified ${plural(rows.total, 'row')} the run in ${relative(cwd, result.folder) || result.folder} updated: ${count(rows.holds)} ${rows.holds === 1 ? 'holds' : 'hold'}, ${count(rows.changed)} changed since (${plural(summary.requests.sent, 'request')}, ${formatDuration(summary.wallTimeMs)}).`,
+  ];
   const changed = result.rows.filter((row) => row.result === 'changed').slice(0, 5);
-  for (const row of changed) lines.push(`  line ${row.line} (${row.id}): wrote ${previewJson(row.written)}, now ${row.live === null ? 'not listed for its client' : previewJson(row.live)}`);
+  for (const row of changed)
+    lines.push(
+      `  line ${row.line} (${row.id}): wrote ${previewJson(row.written)}, now ${row.live === null ? 'not listed for its client' : previewJson(row.live)}`,
+    );
   if (rows.changed > changed.length) lines.push(`  … and ${plural(rows.changed - changed.length, 'more row')} in verify.csv.`);
   lines.push(`File: ${relative(cwd, result.file) || result.file}`);
   lines.push(...reconciliationLines(summary.reconciliation, cwd, result.folder, summary.target));
@@ -55,7 +64,8 @@ function formatPaceLearned(pacing: PacingStats, told: number | null | undefined,
   const rate = `${count(pacing.ratePerMinute)} requests/min`;
   const ceiling = told === null || told === undefined || told === 0 ? undefined : `--rate ${count(told)}`;
   if (pacing.learnedRatePerMinute === null) return undefined;
-  if (pacing.throttled) return `Paced at ${rate} at the end, learned from the API's 429s (it stated no limit${ceiling === undefined ? '' : `; ${ceiling}`}); the next run against it starts there.`;
+  if (pacing.throttled)
+    return `Paced at ${rate} at the end, learned from the API's 429s (it stated no limit${ceiling === undefined ? '' : `; ${ceiling}`}); the next run against it starts there.`;
   if (pacing.ratePerMinute === (told ?? start)) return undefined;
   return `Paced at ${rate}, following the API's X-RateLimit-Limit${ceiling === undefined ? '' : ` (${ceiling})`}.`;
 }
@@ -74,13 +84,29 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   } else if (summary.command === 'validate' || summary.dryRun) {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
     const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
-    lines.push(`${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`);
+    lines.push(
+      `${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`,
+    );
     if (result.plan !== undefined && summary.target !== null) {
       const { keyKind = 'unknown', burst = 0, maxStalenessMs, limits, skipInvalid = false } = summary.options;
       // The pace the dry run's requests found, or, when it made none, where the pace starts.
       const ratePerMinute = summary.pacing?.ratePerMinute ?? summary.options.startRatePerMinute ?? summary.options.ratePerMinute ?? 0;
       const reconcile = summary.options.reconcile === true;
-      lines.push(formatPlan(result.plan, { profile: summary.options.profile, target: summary.target, keyKind, ratePerMinute, burst, maxStalenessMs: maxStalenessMs ?? undefined, limits: limits === undefined ? undefined : recordedLimits(limits), skipInvalid, reconcile, timezone: summary.options.timezone, cwd }).trimEnd());
+      lines.push(
+        formatPlan(result.plan, {
+          profile: summary.options.profile,
+          target: summary.target,
+          keyKind,
+          ratePerMinute,
+          burst,
+          maxStalenessMs: maxStalenessMs ?? undefined,
+          limits: limits === undefined ? undefined : recordedLimits(limits),
+          skipInvalid,
+          reconcile,
+          timezone: summary.options.timezone,
+          cwd,
+        }).trimEnd(),
+      );
     }
     if (summary.dryRun && rows.valid > 0 && summary.target !== null) {
       lines.push(`These requests would be sent to ${summary.target} (first ${Math.min(result.preview.length, rows.valid)} of ${count(rows.valid)}):`);
@@ -90,10 +116,16 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       lines.push(result.keyAccepted ? 'The API accepted the key (GET /incoming/v2/ping); no change was sent.' : 'Nothing was sent.');
     }
   } else if (summary.status === 'interrupted' && summary.requests.sent === 0) {
-    lines.push(`Nothing was sent: the run was interrupted before sending began${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
+    lines.push(
+      `Nothing was sent: the run was interrupted before sending began${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`,
+    );
   } else if (summary.status === 'refused') {
-    if (rows.invalid > 0) lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent${earlier(rows.updated)}.`);
-    else if (rows.total > 0) lines.push(`Nothing was sent${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`);
+    if (rows.invalid > 0)
+      lines.push(`${plural(rows.invalid, 'row is', 'rows are')} invalid out of ${count(rows.total)}; nothing was sent${earlier(rows.updated)}.`);
+    else if (rows.total > 0)
+      lines.push(
+        `Nothing was sent${rows.skipped > 0 ? `; the report lists the ${plural(rows.skipped, 'row')} it would have sent as skipped` : ''}${earlier(rows.updated)}.`,
+      );
   } else {
     const parts = [
       rows.unchanged > 0 ? `${count(rows.unchanged)} unchanged (already as asked)` : '',
@@ -115,7 +147,9 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       ...(rows.invalid > 0 ? [['invalid', count(rows.invalid)] as [string, string]] : []),
       ...(rows.skipped > 0 ? [['skipped', count(rows.skipped)] as [string, string]] : []),
       ['requests', `${count(requests.sent)} sent, ${plural(requests.retries, 'retry', 'retries')}${throttled}`],
-      ...(pacing !== null && pacing.pausedMs > 0 ? [['paused', `${formatDuration(pacing.pausedMs)} in all (${plural(pacing.pauses, 'pause')} after a 429)`] as [string, string]] : []),
+      ...(pacing !== null && pacing.pausedMs > 0
+        ? [['paused', `${formatDuration(pacing.pausedMs)} in all (${plural(pacing.pauses, 'pause')} after a 429)`] as [string, string]]
+        : []),
       ['wall time', formatDuration(summary.wallTimeMs)],
       ['run folder', relative(cwd, folder) || folder],
     ];
@@ -137,7 +171,12 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   }
   if (rows.total > 0) lines.push(`Report: ${where(REPORT_FILE)}${summary.options.excel ? ` (and ${where(REPORT_WORKBOOK)}, for Excel)` : ''}`);
   const nothingSent = summary.status === 'interrupted' && summary.requests.sent === 0;
-  const resumable = (summary.status === 'interrupted' || summary.status === 'stopped') && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null;
+  const resumable =
+    (summary.status === 'interrupted' || summary.status === 'stopped') &&
+    !nothingSent &&
+    summary.command === 'apply' &&
+    !summary.dryRun &&
+    summary.target !== null;
   if (resumable) {
     // The one next step, first: run.json holds the file, the target and the options, so the folder is all a resume needs.
     lines.push('To continue where it stopped (rows already updated are not sent again):');
@@ -145,7 +184,9 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     if (rows.failed > 0) lines.push(`  The resume sends again the ${plural(rows.failed, 'row')} that failed too; do not send failed.csv as well.`);
   }
   if (rows.uncertain > 0) {
-    lines.push(`Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`);
+    lines.push(
+      `Uncertain: ${plural(rows.uncertain, 'row')} whose delta may have been applied by a request whose answer was lost, on a balance that moved since (report.csv says which); never sent again: check each in Thought Industries.`,
+    );
   }
   lines.push(...reconciliationLines(summary.reconciliation, cwd, folder, summary.target));
   if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
@@ -155,10 +196,14 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
   // Refused with every row valid (the plan was not confirmed), the same command is the one to run again.
   const onlyUnconfirmed = summary.status === 'refused' && rows.invalid === 0;
   if (toFix > 0 && !resumable && !onlyUnconfirmed && !nothingSent && summary.command === 'apply' && !summary.dryRun && summary.target !== null) {
-    lines.push(`Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`);
+    lines.push(
+      `Rows not updated: ${where(FAILED_FILE)}${summary.options.excel ? ` (or ${where(FAILED_WORKBOOK)}, to fix in Excel)` : ''}; once fixed, send them with:`,
+    );
     // failed.csv is always UTF-8 with commas, and has no sheets: the layout flags would misread it.
     const flags = recordedFlags(summary.options, ['base-url', 'encoding', 'delimiter', 'sheet']);
-    lines.push(`  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`);
+    lines.push(
+      `  ${['ti-credits apply', pathFrom(cwd, join(folder, FAILED_FILE)), targetFlag(summary.target), ...flags, ...profileWords(summary, reissue), ...(reissue.yes ? ['--yes'] : [])].join(' ')}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -166,7 +211,8 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
 /** What a printed command needs to go where this run went: its profile, and beside --yes on a live target, the instance's name. */
 function profileWords(summary: RunResult['summary'], reissue: Reissue): string[] {
   const words = summary.options.profile === undefined ? [] : [`--profile ${shellWord(summary.options.profile)}`];
-  if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null) words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
+  if (reissue.yes && summary.options.keyKind === 'live' && summary.target !== null)
+    words.push(`--confirm-instance ${shellWord(confirmationName(summary.target))}`);
   return words;
 }
 
@@ -180,17 +226,25 @@ function reconciliationLines(reconciliation: Summary['reconciliation'], cwd: str
   if (reconciliation === undefined) return [];
   const facts = reconciliation as ReconciliationFacts;
   if (facts.checked === null) {
-    return [`Not reconciled against the credit ledger: ${facts.reason}. Nothing is claimed about what the writes overwrote; ti-credits verify ${pathFrom(cwd, folder)} tries again.`];
+    return [
+      `Not reconciled against the credit ledger: ${facts.reason}. Nothing is claimed about what the writes overwrote; ti-credits verify ${pathFrom(cwd, folder)} tries again.`,
+    ];
   }
   if (facts.checked === 0 && facts.accounts === 0) return [];
   const read = `${plural(facts.checked, 'ledger action')} read in ${plural(facts.accounts, 'credit account')}`;
   const lines: string[] = [];
   if (facts.overwritten === 0) lines.push(`Reconciled against the credit ledger (${read}): no write overwrote a change made between its read and its PUT.`);
   else {
-    lines.push(`Overwritten: ${plural(facts.overwritten, 'write')} set a balance over changes the credit ledger records between its read and its PUT, ${signedCredits(facts.credits)} in all (${read}; report.csv's correction column says which).`);
-    if (facts.correction !== null && target !== null) lines.push('To give them back:', `  ti-credits apply ${pathFrom(cwd, facts.correction)} ${targetFlag(target)}`);
+    lines.push(
+      `Overwritten: ${plural(facts.overwritten, 'write')} set a balance over changes the credit ledger records between its read and its PUT, ${signedCredits(facts.credits)} in all (${read}; report.csv's correction column says which).`,
+    );
+    if (facts.correction !== null && target !== null)
+      lines.push('To give them back:', `  ti-credits apply ${pathFrom(cwd, facts.correction)} ${targetFlag(target)}`);
   }
-  if (facts.unreadable > 0) lines.push(`Not reconciled whole: ${plural(facts.unreadable, 'write')} could not be checked (${facts.unreadableReasons[0] ?? 'see run.log'}); run.log lists them.`);
+  if (facts.unreadable > 0)
+    lines.push(
+      `Not reconciled whole: ${plural(facts.unreadable, 'write')} could not be checked (${facts.unreadableReasons[0] ?? 'see run.log'}); run.log lists them.`,
+    );
   return lines;
 }
 

@@ -167,7 +167,10 @@ export const API_WORDS = defineWords({
         case 'over-total':
           return `the API listed more credit batches for client ${facts.clientId} than the ${facts.total} it said it has (${facts.listed} by page ${facts.page}); the list may have changed while it was read`;
         case 'no-end': {
-          const why = facts.total === undefined ? `${facts.maxPages} pages, the most ti-credits reads for one client` : `${facts.page} pages, more than the ${facts.total} batches it said it has need`;
+          const why =
+            facts.total === undefined
+              ? `${facts.maxPages} pages, the most ti-credits reads for one client`
+              : `${facts.page} pages, more than the ${facts.total} batches it said it has need`;
           return `the API still said more credit batches of client ${facts.clientId} were to come after ${why}; reading stopped there rather than go on without end`;
         }
         case 'count':
@@ -244,7 +247,8 @@ export const API_WORDS = defineWords({
   'TIC-API-TLS-UNTRUSTED': {
     kind: 'aborted',
     title: "the API host's certificate cannot be trusted: the run stops, the key unsent",
-    message: (facts: { readonly host: string; readonly code: string }) => `the secure connection to ${facts.host} failed (${facts.code}); its certificate cannot be trusted`,
+    message: (facts: { readonly host: string; readonly code: string }) =>
+      `the secure connection to ${facts.host} failed (${facts.code}); its certificate cannot be trusted`,
     hint: () => 'Check --base-url; ti-credits never sends the key over an untrusted connection.',
   },
   'TIC-API-ANSWER-TOO-LARGE': {

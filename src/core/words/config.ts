@@ -30,7 +30,8 @@ export const CONFIG_WORDS = defineWords({
   'TIC-CONFIG-HOLDS-KEY': {
     kind: 'invalid',
     title: 'The config file holds an API key',
-    message: (facts: { readonly where: string; readonly key: string }) => `${facts.where} holds an API key ("${facts.key}"); ti-credits never reads a key from a config file.`,
+    message: (facts: { readonly where: string; readonly key: string }) =>
+      `${facts.where} holds an API key ("${facts.key}"); ti-credits never reads a key from a config file.`,
     hint: () => 'Remove it, and store the key with ti-credits login, or name a keyCommand or a file readable only by you ("apiKeyFile"); or set TI_API_KEY.',
   },
   'TIC-CONFIG-PER-RUN': {
@@ -43,7 +44,8 @@ export const CONFIG_WORDS = defineWords({
     kind: 'invalid',
     title: 'The config file sets something that is not an option',
     message: (facts: { readonly where: string; readonly key: string }) => `${facts.where} sets "${facts.key}", which is not a ti-credits option.`,
-    hint: (facts: { readonly near: string | undefined }) => (facts.near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${facts.near}"?`),
+    hint: (facts: { readonly near: string | undefined }) =>
+      facts.near === undefined ? 'Run ti-credits apply --help for the options.' : `Did you mean "${facts.near}"?`,
   },
   'TIC-CONFIG-VALUE': {
     kind: 'invalid',

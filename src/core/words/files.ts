@@ -31,7 +31,8 @@ interface HeaderProblems extends InFile {
   readonly example: string;
 }
 
-const headerMessage = (facts: HeaderProblems): string => `The header (${facts.unit} ${facts.line}) of ${facts.path} cannot be used: ${facts.problems.join('; ')}.`;
+const headerMessage = (facts: HeaderProblems): string =>
+  `The header (${facts.unit} ${facts.line}) of ${facts.path} cannot be used: ${facts.problems.join('; ')}.`;
 
 export const FILE_WORDS = defineWords({
   'TIC-FILE-NOT-FOUND': {
@@ -74,25 +75,30 @@ export const FILE_WORDS = defineWords({
     kind: 'invalid',
     title: 'The file, or the sheet, is empty: not even a header',
     message: (facts: { readonly what: string; readonly unit: 'row' | 'line'; readonly example: string }) => `${facts.what} is empty.`,
-    hint: (facts: { readonly what: string; readonly unit: 'row' | 'line'; readonly example: string }) => `The first ${facts.unit} must name the columns, e.g. ${facts.example}.`,
+    hint: (facts: { readonly what: string; readonly unit: 'row' | 'line'; readonly example: string }) =>
+      `The first ${facts.unit} must name the columns, e.g. ${facts.example}.`,
   },
   'TIC-ENCODING-BOM-MISMATCH': {
     kind: 'invalid',
     title: "The file's byte order mark says another encoding than --encoding",
-    message: (facts: InFile & { readonly bom: string; readonly encoding: string }) => `${facts.path} starts with a ${facts.bom} byte order mark, but --encoding says ${facts.encoding}.`,
+    message: (facts: InFile & { readonly bom: string; readonly encoding: string }) =>
+      `${facts.path} starts with a ${facts.bom} byte order mark, but --encoding says ${facts.encoding}.`,
     hint: () => 'Leave out --encoding: the byte order mark says how the file is encoded.',
   },
   'TIC-ENCODING-NUL': {
     kind: 'invalid',
     title: 'NUL bytes in a CSV file: UTF-16 without a byte order mark, or no CSV file',
-    message: (facts: InFile & { readonly where: string; readonly encoding: string }) => `${facts.path} contains NUL bytes${facts.where}, which a CSV file in ${facts.encoding} never has.`,
+    message: (facts: InFile & { readonly where: string; readonly encoding: string }) =>
+      `${facts.path} contains NUL bytes${facts.where}, which a CSV file in ${facts.encoding} never has.`,
     hint: () => `If it is UTF-16 without a byte order mark, pass --encoding utf-16le; otherwise it is not a CSV file: export the sheet as CSV UTF-8.`,
   },
   'TIC-ENCODING-NOT-UTF8': {
     kind: 'invalid',
     title: 'A CSV file that is not UTF-8 (saved in a legacy encoding such as windows-1252)',
-    message: (facts: InFile & { readonly where: string }) => `${facts.path} is not UTF-8 text: bytes${facts.where} are not valid UTF-8, so names would be garbled.`,
-    hint: () => `The file was saved in a legacy encoding (Excel's plain "CSV" format uses windows-1252 on Western systems): pass --encoding windows-1252, or ${RESAVE_AS_UTF8}.`,
+    message: (facts: InFile & { readonly where: string }) =>
+      `${facts.path} is not UTF-8 text: bytes${facts.where} are not valid UTF-8, so names would be garbled.`,
+    hint: () =>
+      `The file was saved in a legacy encoding (Excel's plain "CSV" format uses windows-1252 on Western systems): pass --encoding windows-1252, or ${RESAVE_AS_UTF8}.`,
   },
   'TIC-ENCODING-INVALID': {
     kind: 'invalid',
@@ -103,7 +109,8 @@ export const FILE_WORDS = defineWords({
   'TIC-DELIMITER-UNCERTAIN': {
     kind: 'invalid',
     title: 'The header line splits equally well at two delimiters',
-    message: (facts: InFile & { readonly delimiters: readonly string[] }) => `${facts.path}: the header line can be split at ${facts.delimiters.join(' or ')} equally well, so the delimiter is not certain.`,
+    message: (facts: InFile & { readonly delimiters: readonly string[] }) =>
+      `${facts.path}: the header line can be split at ${facts.delimiters.join(' or ')} equally well, so the delimiter is not certain.`,
     hint: () => 'Pass --delimiter with the one the file uses (comma, semicolon or tab).',
   },
   'TIC-CSV-QUOTE-NOT-CLOSED': {
@@ -133,8 +140,10 @@ export const FILE_WORDS = defineWords({
   'TIC-CSV-UNREADABLE': {
     kind: 'invalid',
     title: 'A CSV line that cannot be read, for a reason the CSV reader gave',
-    message: (facts: AtLine & { readonly why: string; readonly delimiter: string }) => `${facts.path}: line ${facts.line} cannot be read as CSV (${facts.why}).`,
-    hint: (facts: AtLine & { readonly why: string; readonly delimiter: string }) => `Fields are read as separated by ${facts.delimiter}; if that is wrong, pass --delimiter. ${QUOTING_HINT}`,
+    message: (facts: AtLine & { readonly why: string; readonly delimiter: string }) =>
+      `${facts.path}: line ${facts.line} cannot be read as CSV (${facts.why}).`,
+    hint: (facts: AtLine & { readonly why: string; readonly delimiter: string }) =>
+      `Fields are read as separated by ${facts.delimiter}; if that is wrong, pass --delimiter. ${QUOTING_HINT}`,
   },
   'TIC-WORKBOOK-LEGACY': {
     kind: 'invalid',
@@ -145,7 +154,8 @@ export const FILE_WORDS = defineWords({
   'TIC-ZIP-NOT-WORKBOOK': {
     kind: 'invalid',
     title: 'A zip archive that is not an Excel workbook',
-    message: (facts: InFile & { readonly part: string }) => `${facts.path} is a zip archive but not an Excel workbook (it has no ${facts.part}), or a damaged one.`,
+    message: (facts: InFile & { readonly part: string }) =>
+      `${facts.path} is a zip archive but not an Excel workbook (it has no ${facts.part}), or a damaged one.`,
     hint: () => 'Open the sheet in Excel or LibreOffice and save it as "Excel Workbook (.xlsx)", then run again with that file.',
   },
   'TIC-WORKBOOK-DAMAGED': {
@@ -159,12 +169,14 @@ export const FILE_WORDS = defineWords({
     title: '--encoding or --delimiter given for a workbook',
     message: (facts: InFile & { readonly flags: readonly string[] }) =>
       `${facts.path} is an Excel workbook, so ${facts.flags.join(' and ')} ${facts.flags.length > 1 ? 'do' : 'does'} not apply: its text is Unicode and its cells are apart.`,
-    hint: (facts: InFile & { readonly flags: readonly string[] }) => `Leave out ${facts.flags.join(' and ')} (from the command and the config file) for a workbook; they are for CSV files.`,
+    hint: (facts: InFile & { readonly flags: readonly string[] }) =>
+      `Leave out ${facts.flags.join(' and ')} (from the command and the config file) for a workbook; they are for CSV files.`,
   },
   'TIC-SHEET-FOR-CSV': {
     kind: 'invalid',
     title: '--sheet given for a file that is not a workbook',
-    message: (facts: InFile & { readonly sheet: string }) => `--sheet ${JSON.stringify(facts.sheet)} names a sheet of a workbook, but ${facts.path} is not an Excel workbook: it is read as a CSV file.`,
+    message: (facts: InFile & { readonly sheet: string }) =>
+      `--sheet ${JSON.stringify(facts.sheet)} names a sheet of a workbook, but ${facts.path} is not an Excel workbook: it is read as a CSV file.`,
     hint: () => 'Leave out --sheet for a CSV file, or give the .xlsx workbook itself.',
   },
   'TIC-SHEET-NO-HEADER': {
@@ -178,18 +190,21 @@ export const FILE_WORDS = defineWords({
     title: 'Several sheets start with a header row: which one holds the changes is not certain',
     message: (facts: InFile & { readonly count: number; readonly sheets: string; readonly first: string }) =>
       `${facts.path} has ${facts.count} sheets that start with a header row (${facts.sheets}), so which one holds the changes is not certain.`,
-    hint: (facts: InFile & { readonly count: number; readonly sheets: string; readonly first: string }) => `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(facts.first)}.`,
+    hint: (facts: InFile & { readonly count: number; readonly sheets: string; readonly first: string }) =>
+      `Pass --sheet with the name of the one to read, e.g. --sheet ${JSON.stringify(facts.first)}.`,
   },
   'TIC-SHEET-UNKNOWN': {
     kind: 'invalid',
     title: 'The workbook has no sheet of the name given with --sheet',
-    message: (facts: InFile & { readonly sheet: string; readonly sheets: string }) => `${facts.path} has no sheet named ${JSON.stringify(facts.sheet)}; its sheets are ${facts.sheets}.`,
+    message: (facts: InFile & { readonly sheet: string; readonly sheets: string }) =>
+      `${facts.path} has no sheet named ${JSON.stringify(facts.sheet)}; its sheets are ${facts.sheets}.`,
     hint: () => 'Pass --sheet with one of those names, in quotes if it has spaces.',
   },
   'TIC-SHEET-HIDDEN': {
     kind: 'invalid',
     title: 'The sheet named is hidden',
-    message: (facts: InFile & { readonly sheet: string }) => `The sheet ${JSON.stringify(facts.sheet)} of ${facts.path} is hidden, so what it holds is not what the person editing the workbook sees.`,
+    message: (facts: InFile & { readonly sheet: string }) =>
+      `The sheet ${JSON.stringify(facts.sheet)} of ${facts.path} is hidden, so what it holds is not what the person editing the workbook sees.`,
     hint: () => 'Unhide it in Excel or LibreOffice (right-click a sheet tab, Unhide), save, and run again.',
   },
   'TIC-SHEET-HIDES-CELLS': {
@@ -197,11 +212,12 @@ export const FILE_WORDS = defineWords({
     title: 'A sheet with hidden rows or columns holding values, or merged cells',
     message: (facts: InFile & { readonly sheet: string; readonly problems: readonly string[] }) =>
       `The sheet ${JSON.stringify(facts.sheet)} of ${facts.path} does not show everything it holds: ${facts.problems.join('; ')}.`,
-    hint: () => 'Unhide those rows and columns and unmerge those cells in Excel or LibreOffice, so that what is sent is what the sheet shows, then save and run again.',
+    hint: () =>
+      'Unhide those rows and columns and unmerge those cells in Excel or LibreOffice, so that what is sent is what the sheet shows, then save and run again.',
   },
   'TIC-INPUT-IS-REPORT': {
     kind: 'invalid',
-    title: "The input is a ti-credits report, not a file of changes (failed.csv is the one to send again)",
+    title: 'The input is a ti-credits report, not a file of changes (failed.csv is the one to send again)',
     message: (facts: InFile & { readonly columns: readonly string[] }) =>
       `${facts.path} looks like a ti-credits report (it has the column${facts.columns.length > 1 ? 's' : ''} ${facts.columns.map((name) => `"${name}"`).join(', ')}), not a list of changes.`,
     hint: () => 'To send again the rows that were not updated, use failed.csv from the same run folder.',
@@ -219,6 +235,7 @@ export const FILE_WORDS = defineWords({
     kind: 'invalid',
     title: 'A column named almost like one ti-credits reads (misspelt, or a finance name such as Balance)',
     message: (facts: HeaderProblems & { readonly names: readonly string[] }) => headerMessage(facts),
-    hint: (facts: HeaderProblems & { readonly names: readonly string[] }) => `A column is read only under its exact name (${facts.names.join(', ')}, in any case); other columns are carried to the report unsent.`,
+    hint: (facts: HeaderProblems & { readonly names: readonly string[] }) =>
+      `A column is read only under its exact name (${facts.names.join(', ')}, in any case); other columns are carried to the report unsent.`,
   },
 });

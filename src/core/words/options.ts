@@ -7,7 +7,8 @@ import { defineWords } from '../words.js';
  */
 
 /** Where a flag's value is explained: its command's --help. */
-const seeHelp = (facts: { readonly command: string; readonly flag: string }): string => `Run ti-credits ${facts.command} --help for what --${facts.flag} means.`;
+const seeHelp = (facts: { readonly command: string; readonly flag: string }): string =>
+  `Run ti-credits ${facts.command} --help for what --${facts.flag} means.`;
 
 export const OPTION_WORDS = defineWords({
   'TIC-USAGE': {
@@ -39,7 +40,8 @@ export const OPTION_WORDS = defineWords({
   'TIC-FLAG-NUMBER': {
     kind: 'invalid',
     title: 'A number flag given something other than a whole number within its bounds',
-    message: (facts: { readonly flag: string; readonly min: number; readonly max: number; readonly text: string }) => `--${facts.flag} must be a whole number from ${facts.min} to ${facts.max}, not "${facts.text}".`,
+    message: (facts: { readonly flag: string; readonly min: number; readonly max: number; readonly text: string }) =>
+      `--${facts.flag} must be a whole number from ${facts.min} to ${facts.max}, not "${facts.text}".`,
     hint: seeHelp,
   },
   'TIC-FLAG-SHARE': {
@@ -51,7 +53,8 @@ export const OPTION_WORDS = defineWords({
   'TIC-FLAGS-CONFLICT': {
     kind: 'invalid',
     title: 'Two flags that cannot be given together',
-    message: (facts: { readonly flag: string; readonly other: string; readonly why: string }) => `--${facts.flag} cannot be combined with --${facts.other}: ${facts.why}.`,
+    message: (facts: { readonly flag: string; readonly other: string; readonly why: string }) =>
+      `--${facts.flag} cannot be combined with --${facts.other}: ${facts.why}.`,
     hint: (facts: { readonly flag: string; readonly other: string }) => `Leave out --${facts.flag} or --${facts.other}.`,
   },
   'TIC-FLAG-REQUIRES': {
@@ -107,7 +110,9 @@ export const OPTION_WORDS = defineWords({
     title: 'A command that reads a file was given none',
     message: () => 'No CSV file was given.',
     hint: (facts: { readonly sends: boolean }) =>
-      facts.sends ? 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.' : 'Name the file to check: ti-credits validate <file.csv>.',
+      facts.sends
+        ? 'Name the file to send: ti-credits apply <file.csv> --instance <name>; or continue an interrupted run with ti-credits apply --resume <run folder>.'
+        : 'Name the file to check: ti-credits validate <file.csv>.',
   },
   'TIC-NO-RUN-FOLDER': {
     kind: 'invalid',
@@ -137,7 +142,8 @@ export const OPTION_WORDS = defineWords({
   'TIC-MOCK-NOT-LOOPBACK': {
     kind: 'invalid',
     title: 'The mock asked to listen on an address the network can reach',
-    message: (facts: { readonly host: string }) => `--host ${facts.host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`,
+    message: (facts: { readonly host: string }) =>
+      `--host ${facts.host} is not a loopback address; the mock accepts a published test key and must not be reachable from the network.`,
     hint: () => 'Use 127.0.0.1, ::1 or localhost.',
   },
   'TIC-MOCK-PORT-IN-USE': {

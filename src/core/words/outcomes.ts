@@ -37,7 +37,9 @@ export const OUTCOME_WORDS = defineWords({
     kind: 'row',
     title: 'A currentBalanceDelta that would take the balance below 0',
     // With `now`: found just before the request, against the balance read then.
-    message: (facts: { readonly id: string; readonly delta: number | undefined; readonly before: string; readonly after: string } | { readonly now: string }) =>
+    message: (
+      facts: { readonly id: string; readonly delta: number | undefined; readonly before: string; readonly after: string } | { readonly now: string },
+    ) =>
       'now' in facts
         ? `not sent: the delta would take the balance, now ${facts.now}, below 0`
         : `currentBalanceDelta ${String(facts.delta)} would take the balance of ${facts.id} from ${facts.before} to ${facts.after}, below 0`,
@@ -57,7 +59,8 @@ export const OUTCOME_WORDS = defineWords({
   'TIC-OVER-MAX-EXPIRY-MOVE': {
     kind: 'row',
     title: 'An expiry moved further than --max-expiry-move allows',
-    message: (facts: { readonly days: number; readonly limit: number }) => `expiresOn would move by ${facts.days.toFixed(1)} days, more than --max-expiry-move allows (${facts.limit})`,
+    message: (facts: { readonly days: number; readonly limit: number }) =>
+      `expiresOn would move by ${facts.days.toFixed(1)} days, more than --max-expiry-move allows (${facts.limit})`,
   },
   'TIC-DRIFTED': {
     kind: 'row',

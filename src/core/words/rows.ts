@@ -72,7 +72,10 @@ export const ROW_WORDS = defineWords({
   'TIC-ROW-WIDTH': {
     kind: 'row',
     title: 'A row with more or fewer cells than the header names',
-    message: (facts: { readonly cells: number; readonly header: number; readonly extra: readonly string[] } | { readonly beyond: readonly string[]; readonly count: number }) => {
+    message: (
+      facts:
+        { readonly cells: number; readonly header: number; readonly extra: readonly string[] } | { readonly beyond: readonly string[]; readonly count: number },
+    ) => {
       if ('beyond' in facts) {
         const one = facts.count === 1;
         const more = facts.count > facts.beyond.length ? ` and ${facts.count - facts.beyond.length} more` : '';
@@ -86,7 +89,8 @@ export const ROW_WORDS = defineWords({
   'TIC-NOTHING-TO-CHANGE': {
     kind: 'row',
     title: 'A row whose every column to change is empty',
-    message: (facts: { readonly columns: readonly string[] }) => `nothing to change: ${facts.columns.join(', ')} ${facts.columns.length > 1 ? 'are all' : 'is'} empty`,
+    message: (facts: { readonly columns: readonly string[] }) =>
+      `nothing to change: ${facts.columns.join(', ')} ${facts.columns.length > 1 ? 'are all' : 'is'} empty`,
   },
   'TIC-BALANCE-AND-DELTA': {
     kind: 'row',
@@ -125,17 +129,22 @@ export const ROW_WORDS = defineWords({
   'TIC-NAME-CONTROL-CHARACTER': {
     kind: 'row',
     title: 'A name holding a control character (a line break, a tab, a right-to-left override…)',
-    message: (facts: InText & { readonly character: string; readonly position: number }) => `name ${facts.cell} contains a control character (${facts.character}) at position ${facts.position}; remove it`,
+    message: (facts: InText & { readonly character: string; readonly position: number }) =>
+      `name ${facts.cell} contains a control character (${facts.character}) at position ${facts.position}; remove it`,
   },
   'TIC-NAME-DAMAGED-TEXT': {
     kind: 'row',
     title: 'A name holding "\ufffd": text damaged by a wrong encoding',
-    message: (facts: InText & { readonly position: number }) => `name ${facts.cell} contains "\ufffd" at position ${facts.position}, the mark of text damaged by a wrong encoding; retype the name`,
+    message: (facts: InText & { readonly position: number }) =>
+      `name ${facts.cell} contains "\ufffd" at position ${facts.position}, the mark of text damaged by a wrong encoding; retype the name`,
   },
   'TIC-BALANCE-NEGATIVE': {
     kind: 'row',
     title: 'A negative currentBalance',
-    message: (facts: InText | InSheet) => ('cell' in facts ? `currentBalance ${facts.cell} is negative; a balance must be 0 or more` : `cell ${facts.address} holds ${facts.holds}; a balance must be 0 or more`),
+    message: (facts: InText | InSheet) =>
+      'cell' in facts
+        ? `currentBalance ${facts.cell} is negative; a balance must be 0 or more`
+        : `cell ${facts.address} holds ${facts.holds}; a balance must be 0 or more`,
   },
   'TIC-BALANCE-NOT-WHOLE': {
     kind: 'row',
@@ -161,7 +170,9 @@ export const ROW_WORDS = defineWords({
   'TIC-BALANCE-SEPARATOR-AMBIGUOUS': {
     kind: 'row',
     title: 'A currentBalance grouped by a character that could be a thousands separator or a decimal one',
-    message: (facts: InText & { readonly separator: string; readonly decimal: 'point' | 'comma' | undefined; readonly digits: string; readonly flag: string }) =>
+    message: (
+      facts: InText & { readonly separator: string; readonly decimal: 'point' | 'comma' | undefined; readonly digits: string; readonly flag: string },
+    ) =>
       `currentBalance ${facts.cell} has ${facts.separator}, which could be a thousands separator${facts.decimal === undefined ? '' : ` or a decimal ${facts.decimal}`}; write the digits only (${facts.digits}), or pass ${facts.flag} if the column groups thousands that way`,
   },
   'TIC-BALANCE-SEPARATOR-MISMATCH': {
@@ -187,7 +198,8 @@ export const ROW_WORDS = defineWords({
     kind: 'row',
     title: 'A currentBalanceDelta that is not a signed whole number of credits sent exactly',
     message: (facts: (InText & { readonly why: string }) | (InSheet & { readonly problem: 'fraction' | 'too-large' | 'not-a-number' })) => {
-      if ('cell' in facts) return `currentBalanceDelta ${facts.cell} is not a whole number of credits with an optional sign; expected e.g. +500 or -200 (${facts.why})`;
+      if ('cell' in facts)
+        return `currentBalanceDelta ${facts.cell} is not a whole number of credits with an optional sign; expected e.g. +500 or -200 (${facts.why})`;
       switch (facts.problem) {
         case 'fraction':
           return `cell ${facts.address} holds ${facts.holds}, which is not a whole number of credits (its format may show it rounded); type the whole number`;
@@ -212,7 +224,12 @@ export const ROW_WORDS = defineWords({
   'TIC-DATE-NOT-REAL': {
     kind: 'row',
     title: 'An expiresOn that is no real day (30 February, month 13)',
-    message: (facts: (InText & { readonly month: number }) | (InText & { readonly month: number; readonly year: number; readonly days: number }) | { readonly address: string; readonly shown: string }) => {
+    message: (
+      facts:
+        | (InText & { readonly month: number })
+        | (InText & { readonly month: number; readonly year: number; readonly days: number })
+        | { readonly address: string; readonly shown: string },
+    ) => {
       if ('address' in facts) return `cell ${facts.address}: expiresOn ${facts.shown} is not a real date; type the day the credits expire`;
       if ('days' in facts) return `expiresOn ${facts.cell} is not a real date: month ${facts.month} of ${facts.year} has ${facts.days} days`;
       return `expiresOn ${facts.cell} has month ${facts.month}, which does not exist`;
@@ -248,12 +265,14 @@ export const ROW_WORDS = defineWords({
   'TIC-DATE-SPACE': {
     kind: 'row',
     title: 'An expiresOn whose date and time are separated by a space, not a T',
-    message: (facts: InText) => `expiresOn ${facts.cell} separates date and time with a space; write it as ISO 8601 with a T and a time zone, e.g. ${ISO_EXAMPLE}, or give the date alone (2027-03-31)`,
+    message: (facts: InText) =>
+      `expiresOn ${facts.cell} separates date and time with a space; write it as ISO 8601 with a T and a time zone, e.g. ${ISO_EXAMPLE}, or give the date alone (2027-03-31)`,
   },
   'TIC-DATE-NOT-IN-FORMAT': {
     kind: 'row',
     title: 'An expiresOn neither ISO 8601 nor in the --date-format given',
-    message: (facts: InText & { readonly format: string }) => `expiresOn ${facts.cell} is neither ISO 8601 (2027-03-31 or ${ISO_EXAMPLE}) nor a date in the --date-format ${facts.format}`,
+    message: (facts: InText & { readonly format: string }) =>
+      `expiresOn ${facts.cell} is neither ISO 8601 (2027-03-31 or ${ISO_EXAMPLE}) nor a date in the --date-format ${facts.format}`,
   },
   'TIC-DATE-DISPLAY-NOT-REAL': {
     kind: 'row',
@@ -285,6 +304,8 @@ export const ROW_WORDS = defineWords({
     kind: 'row',
     title: 'An expiresOn that is not a date',
     message: (facts: InText | InSheet) =>
-      'cell' in facts ? `expiresOn ${facts.cell} is not a date; expected ISO 8601, e.g. 2027-03-31 or ${ISO_EXAMPLE}` : `cell ${facts.address} holds ${facts.holds}, not a date; type the day the credits expire, e.g. 2027-03-31`,
+      'cell' in facts
+        ? `expiresOn ${facts.cell} is not a date; expected ISO 8601, e.g. 2027-03-31 or ${ISO_EXAMPLE}`
+        : `cell ${facts.address} holds ${facts.holds}, not a date; type the day the credits expire, e.g. 2027-03-31`,
   },
 });

@@ -1,7 +1,9 @@
 import { defineWords } from '../words.js';
 
 /** A file of a folder that cannot be read: absent (the folder is not one ti-credits wrote), or unreadable for `detail`. */
-type FolderFile = { readonly folder: string; readonly missing: true; readonly file: string } | { readonly folder: string; readonly missing: false; readonly path: string; readonly detail: string };
+type FolderFile =
+  | { readonly folder: string; readonly missing: true; readonly file: string }
+  | { readonly folder: string; readonly missing: false; readonly path: string; readonly detail: string };
 
 /** How a saved plan's folder differs from the plan that was made. */
 export type Alteration =
@@ -41,13 +43,15 @@ export const RUN_FOLDER_WORDS = defineWords({
   'TIC-FOLDER-NOT-CREATED': {
     kind: 'invalid',
     title: "the run folder cannot be created (a read-only or full disk, a file system of the kernel's): nothing was sent",
-    message: (facts: { readonly folder: string; readonly cause: string }) => `cannot create the report folder ${facts.folder}: ${facts.cause}; nothing was sent.`,
+    message: (facts: { readonly folder: string; readonly cause: string }) =>
+      `cannot create the report folder ${facts.folder}: ${facts.cause}; nothing was sent.`,
     hint: () => 'Choose a folder on a disk ti-credits can write to with --out.',
   },
   'TIC-FOLDER-NOT-WRITABLE': {
     kind: 'invalid',
     title: 'the run folder cannot be written before the run begins: nothing was sent',
-    message: (facts: { readonly folder: string; readonly cause: string }) => `The run folder ${facts.folder} cannot be written: ${facts.cause}; nothing was sent.`,
+    message: (facts: { readonly folder: string; readonly cause: string }) =>
+      `The run folder ${facts.folder} cannot be written: ${facts.cause}; nothing was sent.`,
     hint: () => 'Choose a folder ti-credits can write to with --out, or run it from one.',
   },
   'TIC-FOLDER-WRITE-FAILED': {
@@ -55,7 +59,8 @@ export const RUN_FOLDER_WORDS = defineWords({
     title: 'a write to the run folder failed during the run (a full or read-only disk): the run stopped; --resume finishes it',
     message: (facts: { readonly folder: string; readonly cause: string }) =>
       `The run folder ${facts.folder} could not be written: ${facts.cause}. The run stopped at the first failed write, so that nothing was sent that could not be recorded.`,
-    hint: () => 'Free some space on that disk (or make the folder writable), then continue the run with apply --resume <run folder> (a validate or a dry run is simply run again).',
+    hint: () =>
+      'Free some space on that disk (or make the folder writable), then continue the run with apply --resume <run folder> (a validate or a dry run is simply run again).',
   },
   'TIC-FOLDER-IN-USE': {
     kind: 'invalid',
@@ -68,7 +73,8 @@ export const RUN_FOLDER_WORDS = defineWords({
   'TIC-RUN-FOLDER-UNREADABLE': {
     kind: 'invalid',
     title: '--resume given a folder that is not a run folder, or whose run.json cannot be read',
-    message: (facts: FolderFile) => (facts.missing ? `${facts.folder} is not a run folder: it has no ${facts.file}.` : `${facts.path} cannot be read: ${facts.detail}`),
+    message: (facts: FolderFile) =>
+      facts.missing ? `${facts.folder} is not a run folder: it has no ${facts.file}.` : `${facts.path} cannot be read: ${facts.detail}`,
     hint: () => 'Give --resume the folder of the interrupted run, as printed when it stopped (reports/<time>-<file name>).',
   },
   'TIC-RUN-RECORD-DAMAGED': {
@@ -80,20 +86,24 @@ export const RUN_FOLDER_WORDS = defineWords({
   'TIC-REPORT-UNREADABLE': {
     kind: 'invalid',
     title: "a run folder's report.csv cannot be read back: the run cannot be resumed (or checked)",
-    message: (facts: { readonly path: string; readonly why: string }) => `${facts.path} cannot be read back (${facts.why}), so the run cannot be resumed safely.`,
+    message: (facts: { readonly path: string; readonly why: string }) =>
+      `${facts.path} cannot be read back (${facts.why}), so the run cannot be resumed safely.`,
     hint: () => NEW_RUN_INSTEAD,
   },
   'TIC-BASELINE-DAMAGED': {
     kind: 'invalid',
     title: "a run folder's baseline.csv cannot be read back: the run cannot go on",
     message: (facts: { readonly path: string; readonly why: string } | { readonly path: string; readonly record: string }) =>
-      'why' in facts ? `${facts.path} cannot be read back (${facts.why}), so the run cannot go on safely.` : `${facts.path} is damaged (a record reads ${facts.record}), so the run cannot go on safely.`,
+      'why' in facts
+        ? `${facts.path} cannot be read back (${facts.why}), so the run cannot go on safely.`
+        : `${facts.path} is damaged (a record reads ${facts.record}), so the run cannot go on safely.`,
     hint: () => START_NEW_RUN,
   },
   'TIC-PLAN-FOLDER-UNREADABLE': {
     kind: 'invalid',
     title: '--plan given a folder that is not a plan folder, or whose plan.json cannot be read',
-    message: (facts: FolderFile) => (facts.missing ? `${facts.folder} is not a plan folder: it has no ${facts.file}.` : `${facts.path} cannot be read: ${facts.detail}.`),
+    message: (facts: FolderFile) =>
+      facts.missing ? `${facts.folder} is not a plan folder: it has no ${facts.file}.` : `${facts.path} cannot be read: ${facts.detail}.`,
     hint: () => 'Give --plan the folder ti-credits plan wrote (reports/<time>-<file name>), as its approver received it.',
   },
   'TIC-PLAN-ALTERED': {

@@ -32,18 +32,21 @@ export const RUN_WORDS = defineWords({
     title: 'the input file changed while its rows were being sent: sending stopped at once',
     message: (facts: { readonly path: string }) =>
       `${facts.path} changed while its rows were being sent (rows added, or edited): sending stopped at once, since only the rows validated may be sent; the rows not sent are reported skipped.`,
-    hint: () => 'Leave the file alone while a run reads it. --resume refuses a changed file: put the rows not updated (failed.csv) in a new file and run apply on it.',
+    hint: () =>
+      'Leave the file alone while a run reads it. --resume refuses a changed file: put the rows not updated (failed.csv) in a new file and run apply on it.',
   },
   'TIC-FILE-HAS-INVALID-ROWS': {
     kind: 'invalid',
     title: 'some rows of the file are invalid, so nothing was sent (without --skip-invalid)',
     message: () => 'Nothing was sent: some rows of the file are invalid.',
-    hint: () => 'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
+    hint: () =>
+      'Fix the rows marked invalid in report.csv (failed.csv holds every row, ready to correct and re-run), or pass --skip-invalid to send the valid rows only.',
   },
   'TIC-FILE-HAS-UNKNOWN-BATCHES': {
     kind: 'invalid',
     title: "rows name credit batches that are not among their client's, so nothing was sent",
-    message: (facts: { readonly rows: number }) => `Nothing was sent: ${facts.rows === 1 ? '1 row names' : `${count(facts.rows)} rows name`} a credit batch that is not among its client's.`,
+    message: (facts: { readonly rows: number }) =>
+      `Nothing was sent: ${facts.rows === 1 ? '1 row names' : `${count(facts.rows)} rows name`} a credit batch that is not among its client's.`,
     hint: () => 'Fix the ids (or clients) marked invalid in report.csv, or pass --skip-invalid to send the other rows.',
   },
   'TIC-ROWS-WITHOUT-CLIENT': {
@@ -51,7 +54,8 @@ export const RUN_WORDS = defineWords({
     title: 'rows that do not say their client, with no --client to look them up: their live values cannot be read',
     message: (facts: { readonly rows: number }) =>
       `Nothing was sent: ${facts.rows === 1 ? '1 row does' : `${count(facts.rows)} rows do`} not say which client its credit batch belongs to, so its live values cannot be read.`,
-    hint: () => 'Add a clientId column (a snapshot has one), or pass --client <id> for each client whose batches the file holds; --blind sends without reading, as ti-credits did before.',
+    hint: () =>
+      'Add a clientId column (a snapshot has one), or pass --client <id> for each client whose batches the file holds; --blind sends without reading, as ti-credits did before.',
   },
   'TIC-DELTA-NEEDS-LIVE-VALUES': {
     kind: 'invalid',
@@ -62,13 +66,15 @@ export const RUN_WORDS = defineWords({
   'TIC-LIVE-VALUES-UNREADABLE': {
     kind: 'invalid',
     title: "a client's credit batches could not be read before sending, so nothing was sent",
-    message: (facts: { readonly clientId: string; readonly reason: string }) => `Nothing was sent: the credit batches of client ${facts.clientId} could not be read (${facts.reason}).`,
+    message: (facts: { readonly clientId: string; readonly reason: string }) =>
+      `Nothing was sent: the credit batches of client ${facts.clientId} could not be read (${facts.reason}).`,
     hint: () => 'Check the client id; if the API was unavailable, run the command again.',
   },
   'TIC-OVER-MAX-ROWS': {
     kind: 'invalid',
     title: 'the plan sends more rows than --max-rows allows',
-    message: (facts: { readonly rows: number; readonly limit: number }) => `Nothing was sent: the plan sends ${count(facts.rows)} rows, more than --max-rows allows (${count(facts.limit)}).`,
+    message: (facts: { readonly rows: number; readonly limit: number }) =>
+      `Nothing was sent: the plan sends ${count(facts.rows)} rows, more than --max-rows allows (${count(facts.limit)}).`,
     hint: () => 'Split the file, or raise --max-rows if the run is meant to be that large.',
   },
   'TIC-OVER-MAX-TOTAL-CHANGE': {
@@ -81,8 +87,10 @@ export const RUN_WORDS = defineWords({
   'TIC-PLAN-OTHER-TARGET': {
     kind: 'invalid',
     title: 'a saved plan applied to another instance than the one it was made for',
-    message: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) => `The plan in ${facts.folder} was made for ${facts.madeFor}, not ${facts.target}; nothing was sent.`,
-    hint: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) => `Send it to ${facts.madeFor}, or make a plan for the other instance.`,
+    message: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) =>
+      `The plan in ${facts.folder} was made for ${facts.madeFor}, not ${facts.target}; nothing was sent.`,
+    hint: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) =>
+      `Send it to ${facts.madeFor}, or make a plan for the other instance.`,
   },
   'TIC-PLAN-TOO-OLD': {
     kind: 'invalid',
@@ -107,8 +115,10 @@ export const RUN_WORDS = defineWords({
   'TIC-RESUME-OTHER-TARGET': {
     kind: 'invalid',
     title: '--resume against another instance than the run sent to',
-    message: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) => `The run in ${facts.folder} sent to ${facts.recorded}, not ${facts.target}.`,
-    hint: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) => `Resume it with --base-url ${facts.recorded} (or the --instance it was started with).`,
+    message: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
+      `The run in ${facts.folder} sent to ${facts.recorded}, not ${facts.target}.`,
+    hint: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
+      `Resume it with --base-url ${facts.recorded} (or the --instance it was started with).`,
   },
   'TIC-RESUME-SETTING-DIFFERS': {
     kind: 'invalid',
@@ -120,7 +130,8 @@ export const RUN_WORDS = defineWords({
   'TIC-VERIFY-OTHER-TARGET': {
     kind: 'invalid',
     title: 'verify against another instance than the run sent to',
-    message: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) => `The run in ${facts.folder} sent to ${facts.recorded}, not ${facts.target}: its rows cannot be checked there.`,
+    message: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
+      `The run in ${facts.folder} sent to ${facts.recorded}, not ${facts.target}: its rows cannot be checked there.`,
     hint: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
       `Verify it against ${facts.recorded}, the target it was sent to (the default when no target is given).`,
   },
@@ -147,7 +158,8 @@ export const RUN_WORDS = defineWords({
   'TIC-INTERRUPTED': {
     kind: 'aborted',
     title: 'stopped by the operator (Ctrl-C)',
-    message: (facts: { readonly work: InterruptedWork }) => (facts.work === 'clients' ? 'Interrupted: the list of clients was not read whole.' : `The ${facts.work} was interrupted.`),
+    message: (facts: { readonly work: InterruptedWork }) =>
+      facts.work === 'clients' ? 'Interrupted: the list of clients was not read whole.' : `The ${facts.work} was interrupted.`,
   },
   'TIC-READ-NOT-MADE': {
     kind: 'aborted',

@@ -10,7 +10,8 @@ export const SELECTION_WORDS = defineWords({
     kind: 'aborted',
     title: 'Nothing answers at the address given',
     message: (facts: { readonly origin: string }) => `nothing answers at ${facts.origin} — check --base-url`,
-    hint: () => 'The connection was refused: no server listens there. Check the address and port (for the local mock, that `ti-credits mock` is running); for an instance, --instance <name> needs no --base-url.',
+    hint: () =>
+      'The connection was refused: no server listens there. Check the address and port (for the local mock, that `ti-credits mock` is running); for an instance, --instance <name> needs no --base-url.',
   },
   'TIC-CANCELLED': {
     kind: 'invalid',
@@ -44,13 +45,15 @@ export const SELECTION_WORDS = defineWords({
   'TIC-ROLLOVER-TO-PAST': {
     kind: 'invalid',
     title: 'A rollover to a date already past',
-    message: (facts: { readonly to: string; readonly moment: string }) => `--to ${facts.to} is already past (${facts.moment}): moving expiries there would expire the credits at once.`,
+    message: (facts: { readonly to: string; readonly moment: string }) =>
+      `--to ${facts.to} is already past (${facts.moment}): moving expiries there would expire the credits at once.`,
     hint: () => 'Give the last day the credits should be usable, e.g. the end of next quarter.',
   },
   'TIC-ROLLOVER-UNWRITABLE': {
     kind: 'invalid',
     title: 'A batch a rollover would write cannot read back as the API gave it',
-    message: (facts: { readonly id: string; readonly clientId: string; readonly problem: string }) => `The credit batch ${facts.id} of client ${facts.clientId} cannot be written to rollover.csv so that it reads back as the API gave it: ${facts.problem}; no rollover.csv was written.`,
+    message: (facts: { readonly id: string; readonly clientId: string; readonly problem: string }) =>
+      `The credit batch ${facts.id} of client ${facts.clientId} cannot be written to rollover.csv so that it reads back as the API gave it: ${facts.problem}; no rollover.csv was written.`,
     hint: () => 'Correct that batch in Thought Industries, then run the rollover again.',
   },
   'TIC-CLIENTS-UNREADABLE': {
@@ -62,7 +65,8 @@ export const SELECTION_WORDS = defineWords({
   'TIC-CLIENT-BATCHES-UNREADABLE': {
     kind: 'invalid',
     title: "A client's credit batches could not be read",
-    message: (facts: { readonly clientId: string; readonly reason: string }) => `The credit batches of client ${facts.clientId} could not be read: ${facts.reason}.`,
+    message: (facts: { readonly clientId: string; readonly reason: string }) =>
+      `The credit batches of client ${facts.clientId} could not be read: ${facts.reason}.`,
     hint: () => 'Check the client id; if the API was unavailable, run the command again.',
   },
 });

@@ -14,20 +14,24 @@ const NOT_ECHOED = 'the value is not repeated here, in case it is a key pasted b
 export type AddressProblem = 'not-an-address' | 'scheme' | 'credentials' | 'not-alone';
 
 /** Why a key's text is not a key. */
-export type KeyTextProblem = { readonly problem: 'empty' | 'bearer' | 'characters' } | { readonly problem: 'short'; readonly length: number; readonly min: number };
+export type KeyTextProblem =
+  { readonly problem: 'empty' | 'bearer' | 'characters' } | { readonly problem: 'short'; readonly length: number; readonly min: number };
 
 export const TARGET_WORDS = defineWords({
   'TIC-TARGET-TWICE': {
     kind: 'invalid',
     title: 'Both an instance and an address given at the same level (environment or config file)',
-    message: (facts: { readonly config: string | undefined }) => (facts.config === undefined ? 'Both TI_INSTANCE and TI_BASE_URL are set.' : `${facts.config} sets both instance and base-url.`),
-    hint: (facts: { readonly config: string | undefined }) => (facts.config === undefined ? 'Unset one of them, or pass --instance or --base-url to choose.' : 'Keep one of them.'),
+    message: (facts: { readonly config: string | undefined }) =>
+      facts.config === undefined ? 'Both TI_INSTANCE and TI_BASE_URL are set.' : `${facts.config} sets both instance and base-url.`,
+    hint: (facts: { readonly config: string | undefined }) =>
+      facts.config === undefined ? 'Unset one of them, or pass --instance or --base-url to choose.' : 'Keep one of them.',
   },
   'TIC-NO-INSTANCE': {
     kind: 'invalid',
     title: 'No instance or address to send to',
     message: () => 'No Thought Industries instance was given.',
-    hint: () => 'Pass --instance <name> for https://<name>.thoughtindustries.com, or --base-url <address> for a custom domain (or set TI_INSTANCE / TI_BASE_URL).',
+    hint: () =>
+      'Pass --instance <name> for https://<name>.thoughtindustries.com, or --base-url <address> for a custom domain (or set TI_INSTANCE / TI_BASE_URL).',
   },
   'TIC-KEY-AS-FLAG': {
     kind: 'invalid',

@@ -35,7 +35,6 @@ export type PlannedRow =
       readonly creditAccountId?: string | undefined;
     } & BatchFacts);
 
-
 /**
  * Why a change was not sent when its turn came, or that it had been applied
  * already; `readAt`: when the values it was checked against were read.
@@ -72,10 +71,18 @@ export interface Cleared {
  * clientId cell.
  */
 export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: ReadonlySet<string>, recorded: Baseline | undefined, limits: Limits): PlannedRow {
-  const belongs = batch !== undefined && (row.clientId === undefined ? named.has(batch.clientId.toLowerCase()) : batch.clientId.toLowerCase() === row.clientId.toLowerCase());
+  const belongs =
+    batch !== undefined && (row.clientId === undefined ? named.has(batch.clientId.toLowerCase()) : batch.clientId.toLowerCase() === row.clientId.toLowerCase());
   const inAccount = row.creditAccountId === undefined || batch?.creditAccountId?.toLowerCase() === row.creditAccountId.toLowerCase();
   if (batch === undefined || !belongs || !inAccount) {
-    return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-BATCH-NOT-FOUND', { id: row.id, clients: row.clientId === undefined ? [...named] : [row.clientId], account: row.creditAccountId }) };
+    return {
+      kind: 'invalid',
+      problem: say(OUTCOME_WORDS, 'TIC-BATCH-NOT-FOUND', {
+        id: row.id,
+        clients: row.clientId === undefined ? [...named] : [row.clientId],
+        account: row.creditAccountId,
+      }),
+    };
   }
   // A balance adjusted by a delta is adjusted from the live one; the file's before.currentBalance says nothing of it.
   const fields = [...(Object.keys(row.body) as (keyof CreditBatchUpdate)[]), ...(row.delta === undefined ? [] : ['currentBalance' as const])];
@@ -91,7 +98,10 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   const changes = changesOf(baseline, row);
   const below = changes.find((change) => change.delta !== undefined && Number(change.after) < 0);
   if (below !== undefined) {
-    return { kind: 'invalid', problem: say(OUTCOME_WORDS, 'TIC-DELTA-BELOW-ZERO', { id: row.id, delta: row.delta, before: String(below.before), after: String(below.after) }) };
+    return {
+      kind: 'invalid',
+      problem: say(OUTCOME_WORDS, 'TIC-DELTA-BELOW-ZERO', { id: row.id, delta: row.delta, before: String(below.before), after: String(below.after) }),
+    };
   }
   // Beyond 2^53 − 1 a balance is no longer a whole number JSON carries exactly: it would be sent rounded, as a cell holding it is refused.
   const beyond = changes.find((change) => change.delta !== undefined && !Number.isSafeInteger(change.after));
@@ -104,7 +114,17 @@ export function planRow(row: ValidRow, batch: LiveBatch | undefined, named: Read
   if (over !== undefined) return { kind: 'invalid', problem: over };
   const verdict = check(changes, batch);
   if (verdict === 'unchanged') return { kind: 'unchanged', clientId: batch.clientId, baseline, live, ...facts };
-  return { kind: 'change', clientId: batch.clientId, baseline, changes, drifted: verdict === 'drifted', live, allocated: batch.allocatedCredits, creditAccountId: batch.creditAccountId, ...facts };
+  return {
+    kind: 'change',
+    clientId: batch.clientId,
+    baseline,
+    changes,
+    drifted: verdict === 'drifted',
+    live,
+    allocated: batch.allocatedCredits,
+    creditAccountId: batch.creditAccountId,
+    ...facts,
+  };
 }
 
 /**
@@ -157,7 +177,12 @@ export class LiveGuard {
    * only values read after that moment tell (those read before the request
    * cannot say what became of it).
    */
-  async check(id: string, planned: Pick<Extract<PlannedRow, { kind: 'change' }>, 'clientId' | 'changes' | 'creditAccountId'>, landed?: Landed, notBefore?: number): Promise<GuardVerdict | Cleared> {
+  async check(
+    id: string,
+    planned: Pick<Extract<PlannedRow, { kind: 'change' }>, 'clientId' | 'changes' | 'creditAccountId'>,
+    landed?: Landed,
+    notBefore?: number,
+  ): Promise<GuardVerdict | Cleared> {
     const fresh = await this.#live.fresh(this.#scopes.of(planned.clientId, planned.creditAccountId), id, notBefore);
     if ('error' in fresh) return { kind: 'unreadable', error: fresh.error };
     const { at: readAt } = fresh;
@@ -191,7 +216,12 @@ export class LiveGuard {
    * again against a fresh read as any change is: the batch may have moved
    * since (an approved plan is sent hours later), and then the row drifted.
    */
-  async confirmUnchanged(id: string, scope: { readonly clientId: string; readonly creditAccountId: string | undefined }, fields: readonly UpdatableField[], target: CreditBatchUpdate): Promise<GuardVerdict> {
+  async confirmUnchanged(
+    id: string,
+    scope: { readonly clientId: string; readonly creditAccountId: string | undefined },
+    fields: readonly UpdatableField[],
+    target: CreditBatchUpdate,
+  ): Promise<GuardVerdict> {
     const fresh = await this.#live.fresh(this.#scopes.of(scope.clientId, scope.creditAccountId), id);
     if ('error' in fresh) return { kind: 'unreadable', error: fresh.error };
     const { at: readAt } = fresh;

@@ -67,7 +67,7 @@ export class IdTable {
     if (found !== 0) return found - 1;
     const number = this.#size++;
     if (4 * number + 4 > this.#words.length) {
-      const grown = new Uint32Array(Math.ceil(this.#words.length * 1.5 / 4) * 4);
+      const grown = new Uint32Array(Math.ceil((this.#words.length * 1.5) / 4) * 4);
       grown.set(this.#words);
       this.#words = grown;
     }

@@ -45,7 +45,8 @@ export interface ClientShape {
   readonly byAccount: ReadonlyMap<string, number>;
 }
 
-const scopeKey = (scope: ReadScope): string => (scope.creditAccountId === undefined ? scope.clientId.toLowerCase() : `${scope.clientId.toLowerCase()}/${scope.creditAccountId.toLowerCase()}`);
+const scopeKey = (scope: ReadScope): string =>
+  scope.creditAccountId === undefined ? scope.clientId.toLowerCase() : `${scope.clientId.toLowerCase()}/${scope.creditAccountId.toLowerCase()}`;
 
 /**
  * The live credit batches of the clients a file names, read through the send
@@ -88,7 +89,10 @@ export class LiveBatches {
   readonly #collector = new Collector(20_000);
 
   /** `expected`: how many batches `keep` may accept, at most (the file's rows): room is made for them at once. */
-  constructor(executor: Executor, options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean; readonly expected?: number }) {
+  constructor(
+    executor: Executor,
+    options: { readonly maxStalenessMs: number; readonly now: () => number; readonly keep: (id: string) => boolean; readonly expected?: number },
+  ) {
     this.#executor = executor;
     this.#maxStalenessMs = options.maxStalenessMs;
     this.#now = options.now;
@@ -157,7 +161,7 @@ export class LiveBatches {
     const key = scopeKey(scope);
     const last = this.#reads.get(key);
     // Listed by the latest read: as old as its page; not listed by it: as old as that read.
-    const at = last === undefined ? undefined : this.#listedAt(id, last.read) ?? last.at;
+    const at = last === undefined ? undefined : (this.#listedAt(id, last.read) ?? last.at);
     if (at !== undefined && this.isFresh(at) && at >= notBefore) return { at };
     let rereading = this.#rereading.get(key);
     if (rereading === undefined) {

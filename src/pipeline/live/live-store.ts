@@ -15,7 +15,6 @@ export type LiveBatch = Pick<CreditBatch, 'clientId'> &
     readonly status?: string | undefined;
   };
 
-
 // Which fields an entry holds, and how its texts are kept.
 const NAME = 1;
 const EXPIRES = 2;
@@ -181,15 +180,19 @@ export class LiveStore {
     const flags = this.#flags[entry] as number;
     const pair = this.#pair[entry] as number;
     const batch: { -readonly [K in keyof LiveBatch]: LiveBatch[K] } = { clientId: this.#interned.clientOf(pair) };
-    if ((flags & ALLOCATED) !== 0) batch.allocatedCredits = (flags & ALLOCATED_LARGE) !== 0 ? (this.#large.get(2 * entry + 1) as number) : (this.#allocated[entry] as number);
+    if ((flags & ALLOCATED) !== 0)
+      batch.allocatedCredits = (flags & ALLOCATED_LARGE) !== 0 ? (this.#large.get(2 * entry + 1) as number) : (this.#allocated[entry] as number);
     const account = this.#interned.accountOf(pair);
     if (account !== undefined) batch.creditAccountId = account;
     const texts = this.#readTexts(entry, flags);
     let next = 0;
     if ((flags & NAME) !== 0) batch.name = texts[next++] as string;
-    if ((flags & EXPIRES) !== 0) batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : this.#expiresText.of(this.#expires[entry] as number);
-    if ((flags & BALANCE) !== 0) batch.currentBalance = (flags & BALANCE_LARGE) !== 0 ? (this.#large.get(2 * entry) as number) : (this.#balance[entry] as number);
-    if ((flags & UPDATED) !== 0) batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : this.#updatedText.of(this.#updated[entry] as number);
+    if ((flags & EXPIRES) !== 0)
+      batch.expiresOn = (flags & EXPIRES_TEXT) !== 0 ? (texts[next++] as string) : this.#expiresText.of(this.#expires[entry] as number);
+    if ((flags & BALANCE) !== 0)
+      batch.currentBalance = (flags & BALANCE_LARGE) !== 0 ? (this.#large.get(2 * entry) as number) : (this.#balance[entry] as number);
+    if ((flags & UPDATED) !== 0)
+      batch.updatedAt = (flags & UPDATED_TEXT) !== 0 ? (texts[next++] as string) : this.#updatedText.of(this.#updated[entry] as number);
     if ((flags & STATUS) !== 0) batch.status = (flags & STATUS_TEXT) !== 0 ? (texts[next++] as string) : this.#interned.statusOf(this.#status[entry] as number);
     return batch;
   }
@@ -214,7 +217,10 @@ export class LiveStore {
       this.#status[entry] = other.#status[from] as number;
       const flags = other.#flags[from] as number;
       this.#flags[entry] = flags;
-      for (const [field, large] of [[0, BALANCE_LARGE], [1, ALLOCATED_LARGE]] as const) {
+      for (const [field, large] of [
+        [0, BALANCE_LARGE],
+        [1, ALLOCATED_LARGE],
+      ] as const) {
         if ((flags & large) !== 0) this.#large.set(2 * entry + field, other.#large.get(2 * from + field) as number);
         else this.#large.delete(2 * entry + field);
       }
@@ -365,7 +371,9 @@ export class LiveStore {
 
 /** How many of an entry's values are kept as texts. */
 function textsOf(flags: number): number {
-  return ((flags & NAME) !== 0 ? 1 : 0) + ((flags & EXPIRES_TEXT) !== 0 ? 1 : 0) + ((flags & UPDATED_TEXT) !== 0 ? 1 : 0) + ((flags & STATUS_TEXT) !== 0 ? 1 : 0);
+  return (
+    ((flags & NAME) !== 0 ? 1 : 0) + ((flags & EXPIRES_TEXT) !== 0 ? 1 : 0) + ((flags & UPDATED_TEXT) !== 0 ? 1 : 0) + ((flags & STATUS_TEXT) !== 0 ? 1 : 0)
+  );
 }
 
 /** An entry whose texts are being moved: none to count or copy. */

@@ -49,7 +49,9 @@ export class ReadScopes {
   /** The scope a row of this client (and credit account, if it names one) is read in. */
   of(clientId: string, creditAccountId: string | undefined): ReadScope {
     const client = clientId.toLowerCase();
-    return creditAccountId === undefined || !this.#byAccount.has(client) ? { clientId: client } : { clientId: client, creditAccountId: creditAccountId.toLowerCase() };
+    return creditAccountId === undefined || !this.#byAccount.has(client)
+      ? { clientId: client }
+      : { clientId: client, creditAccountId: creditAccountId.toLowerCase() };
   }
 }
 

@@ -24,7 +24,9 @@ export function valuesOf(fields: readonly UpdatableField[], from: CreditBatchUpd
  * baseline does not hold, and the balance it adjusts by a `delta` other than 0.
  */
 export function changesOf(baseline: CreditBatchUpdate, row: { readonly body: CreditBatchUpdate; readonly delta?: number | undefined }): FieldChange[] {
-  const changes: FieldChange[] = UPDATABLE_FIELDS.flatMap((field) => (row.body[field] === undefined || sameValue(field, row.body[field], baseline[field]) ? [] : [{ field, before: baseline[field], after: row.body[field] }]));
+  const changes: FieldChange[] = UPDATABLE_FIELDS.flatMap((field) =>
+    row.body[field] === undefined || sameValue(field, row.body[field], baseline[field]) ? [] : [{ field, before: baseline[field], after: row.body[field] }],
+  );
   if (row.delta !== undefined && row.delta !== 0) {
     const before = baseline.currentBalance ?? 0;
     changes.push({ field: 'currentBalance', before, after: before + row.delta, delta: row.delta });
@@ -84,7 +86,9 @@ export function bodyOf(changes: readonly FieldChange[]): CreditBatchUpdate {
  * it, as read just before the request.
  */
 export function bodyAgainst(changes: readonly FieldChange[], live: CreditBatchUpdate): CreditBatchUpdate {
-  return Object.fromEntries(changes.map((change) => [change.field, change.delta === undefined ? change.after : (live.currentBalance ?? 0) + change.delta])) as CreditBatchUpdate;
+  return Object.fromEntries(
+    changes.map((change) => [change.field, change.delta === undefined ? change.after : (live.currentBalance ?? 0) + change.delta]),
+  ) as CreditBatchUpdate;
 }
 
 /**
@@ -92,7 +96,11 @@ export function bodyAgainst(changes: readonly FieldChange[], live: CreditBatchUp
  * balance, taken back by the credits the change added (`before − after`), so
  * that what learners redeemed since survives the undo.
  */
-export function undoOf(changes: readonly FieldChange[]): { readonly restore: CreditBatchUpdate; readonly delta: number | undefined; readonly written: CreditBatchUpdate } {
+export function undoOf(changes: readonly FieldChange[]): {
+  readonly restore: CreditBatchUpdate;
+  readonly delta: number | undefined;
+  readonly written: CreditBatchUpdate;
+} {
   const restore: Record<string, unknown> = {};
   const written: Record<string, unknown> = {};
   let delta: number | undefined;

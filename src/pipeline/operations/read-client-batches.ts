@@ -68,33 +68,44 @@ export async function readClientBatches(executor: Executor, clientId: string, cr
  * share one about once in 10^19), where holding every batch of a client of
  * a hundred thousand took hundreds of megabytes. Done: how many batches.
  */
-export async function eachClientBatch(executor: Executor, clientId: string, creditAccountId: string | undefined, onPage: (page: PageRead) => void): Promise<SendResult<number>> {
+export async function eachClientBatch(
+  executor: Executor,
+  clientId: string,
+  creditAccountId: string | undefined,
+  onPage: (page: PageRead) => void,
+): Promise<SendResult<number>> {
   // Sized by the first page's total, when it gives one: growing tables of a hundred thousand ids left the allocator fragmented.
   let ids = new IdTable(0);
   let prints = new Uint32Array(0);
-  const result = await listClientBatches(executor, clientId, creditAccountId, {
-    expect: (total) => {
-      ids = new IdTable(total);
-      prints = new Uint32Array(2 * Math.max(16, total));
-    },
-    size: () => ids.size,
-    note: (batch) => {
-      const known = ids.size;
-      const number = ids.add(batch.id);
-      const [high, low] = fingerprint(batch);
-      if (number === known) {
-        if (2 * number + 2 > prints.length) {
-          const grown = new Uint32Array(Math.max(2048, prints.length * 2));
-          grown.set(prints);
-          prints = grown;
+  const result = await listClientBatches(
+    executor,
+    clientId,
+    creditAccountId,
+    {
+      expect: (total) => {
+        ids = new IdTable(total);
+        prints = new Uint32Array(2 * Math.max(16, total));
+      },
+      size: () => ids.size,
+      note: (batch) => {
+        const known = ids.size;
+        const number = ids.add(batch.id);
+        const [high, low] = fingerprint(batch);
+        if (number === known) {
+          if (2 * number + 2 > prints.length) {
+            const grown = new Uint32Array(Math.max(2048, prints.length * 2));
+            grown.set(prints);
+            prints = grown;
+          }
+          prints[2 * number] = high;
+          prints[2 * number + 1] = low;
+          return 'new';
         }
-        prints[2 * number] = high;
-        prints[2 * number + 1] = low;
-        return 'new';
-      }
-      return prints[2 * number] === high && prints[2 * number + 1] === low ? 'same' : 'differs';
+        return prints[2 * number] === high && prints[2 * number + 1] === low ? 'same' : 'differs';
+      },
     },
-  }, onPage);
+    onPage,
+  );
   return result.kind === 'done' ? { ...result, value: ids.size } : result;
 }
 
@@ -106,7 +117,13 @@ interface Listed {
   note(batch: ListedBatch): 'new' | 'same' | 'differs';
 }
 
-async function listClientBatches<T>(executor: Executor, clientId: string, creditAccountId: string | undefined, listed: Listed, onPage?: (page: PageRead) => void): Promise<SendResult<T | undefined>> {
+async function listClientBatches<T>(
+  executor: Executor,
+  clientId: string,
+  creditAccountId: string | undefined,
+  listed: Listed,
+  onPage?: (page: PageRead) => void,
+): Promise<SendResult<T | undefined>> {
   let attempts = 0;
   let total: number | undefined;
   let pages = MAX_PAGES;

@@ -34,7 +34,10 @@ const MAX_CLIENT_PAGES = 10_000;
  * with the `total` the first page gave refused, since a list that changed
  * while it was read cannot be trusted to be whole.
  */
-export async function readClients(executor: Executor, options: { readonly query?: string | undefined; readonly count?: number } = {}): Promise<SendResult<readonly ClientSummary[]>> {
+export async function readClients(
+  executor: Executor,
+  options: { readonly query?: string | undefined; readonly count?: number } = {},
+): Promise<SendResult<readonly ClientSummary[]>> {
   const count = options.count ?? CLIENTS_PER_PAGE;
   const clients = new Map<string, ClientSummary>();
   let attempts = 0;

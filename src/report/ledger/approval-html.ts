@@ -1,7 +1,10 @@
 import { displayTime, escapeHtml as e } from '../html-page.js';
 import type { ApprovalSeen } from './record.js';
 
-const SIGNED: Readonly<Record<NonNullable<ApprovalSeen['signed']>, string>> = { 'hmac-sha256': 'signed with the team key (HMAC-SHA-256)', ed25519: 'signed with the team key (Ed25519)' };
+const SIGNED: Readonly<Record<NonNullable<ApprovalSeen['signed']>, string>> = {
+  'hmac-sha256': 'signed with the team key (HMAC-SHA-256)',
+  ed25519: 'signed with the team key (Ed25519)',
+};
 
 /**
  * The approval a page shows: who approved, as which OS user, when, and the

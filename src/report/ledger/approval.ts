@@ -95,7 +95,10 @@ export function signatureHolds(approval: Approval, key: ApprovalKey): boolean {
 export function isApproval(value: unknown): value is Approval {
   if (typeof value !== 'object' || value === null) return false;
   const approval = value as Record<string, unknown>;
-  return ['planId', 'target', 'by', 'osUser', 'at', 'planFolder'].every((field) => typeof approval[field] === 'string') && (approval.signature === null || typeof approval.signature === 'object');
+  return (
+    ['planId', 'target', 'by', 'osUser', 'at', 'planFolder'].every((field) => typeof approval[field] === 'string') &&
+    (approval.signature === null || typeof approval.signature === 'object')
+  );
 }
 
 /** The approvals approval.json of a plan folder holds; none when it has none that read. */

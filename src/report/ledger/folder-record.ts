@@ -108,19 +108,69 @@ async function derived(folder: string, id: string): Promise<LedgerRecord[]> {
   const summary = await readJson<Summary>(join(folder, SUMMARY_FILE));
   const run = await readJson<RunRecord>(join(folder, RUN_FILE));
   const plan = await readJson<PlanDocument>(join(folder, PLAN_JSON));
-  const base = { id, folder: id, approvedBy: null, approval: null, sessions: 1, again: null, selfApproved: null, status: 'running', finishedAt: null, counts: null, requests: null, balance: null };
+  const base = {
+    id,
+    folder: id,
+    approvedBy: null,
+    approval: null,
+    sessions: 1,
+    again: null,
+    selfApproved: null,
+    status: 'running',
+    finishedAt: null,
+    counts: null,
+    requests: null,
+    balance: null,
+  };
   const records: LedgerRecord[] = [];
   if (plan !== undefined) {
     const delta = plan.rows.some((row) => row.changes.some((change) => change.delta !== null));
-    records.push({ ...base, command: 'plan', instance: plan.target, keyKind: plan.keyKind, operator: plan.madeBy, input: { path: summary?.input ?? plan.input.name, sha256: plan.input.sha256, delta }, planId: plan.id, startedAt: plan.madeAt });
+    records.push({
+      ...base,
+      command: 'plan',
+      instance: plan.target,
+      keyKind: plan.keyKind,
+      operator: plan.madeBy,
+      input: { path: summary?.input ?? plan.input.name, sha256: plan.input.sha256, delta },
+      planId: plan.id,
+      startedAt: plan.madeAt,
+    });
   } else if (run?.command === 'apply') {
-    records.push({ ...base, command: 'apply', instance: run.target, keyKind: run.options.keyKind ?? null, operator: null, input: { path: run.input.path, sha256: run.input.sha256, delta: await reportHasDelta(folder) }, planId: run.options.planId ?? null, startedAt: run.startedAt });
+    records.push({
+      ...base,
+      command: 'apply',
+      instance: run.target,
+      keyKind: run.options.keyKind ?? null,
+      operator: null,
+      input: { path: run.input.path, sha256: run.input.sha256, delta: await reportHasDelta(folder) },
+      planId: run.options.planId ?? null,
+      startedAt: run.startedAt,
+    });
   } else if (summary?.command === 'snapshot' || summary?.command === 'rollover') {
-    records.push({ ...base, command: summary.command, instance: summary.target, keyKind: summary.options.keyKind ?? null, operator: null, input: null, planId: null, startedAt: summary.startedAt });
+    records.push({
+      ...base,
+      command: summary.command,
+      instance: summary.target,
+      keyKind: summary.options.keyKind ?? null,
+      operator: null,
+      input: null,
+      planId: null,
+      startedAt: summary.startedAt,
+    });
   }
   const verify = await readJson<Summary>(join(folder, VERIFY_SUMMARY_FILE));
   if (verify !== undefined && records[0]?.command === 'apply') {
-    records.push({ ...base, id: verifyId(id), command: 'verify', instance: verify.target, keyKind: verify.options.keyKind ?? null, operator: null, input: null, planId: null, startedAt: verify.startedAt });
+    records.push({
+      ...base,
+      id: verifyId(id),
+      command: 'verify',
+      instance: verify.target,
+      keyKind: verify.options.keyKind ?? null,
+      operator: null,
+      input: null,
+      planId: null,
+      startedAt: verify.startedAt,
+    });
   }
   return records;
 }

@@ -105,7 +105,10 @@ export async function lookupLedger(root: string, keys: LedgerKeys): Promise<Ledg
 function only(whole: LedgerState, keys: LedgerKeys): LedgerState {
   const state = emptyState();
   for (const record of whole.records.values()) {
-    const named = keys.ids?.includes(record.id) === true || (record.input !== null && keys.inputs?.includes(record.input.sha256) === true) || (record.planId !== null && keys.plans?.includes(record.planId) === true);
+    const named =
+      keys.ids?.includes(record.id) === true ||
+      (record.input !== null && keys.inputs?.includes(record.input.sha256) === true) ||
+      (record.planId !== null && keys.plans?.includes(record.planId) === true);
     if (named) state.records.set(record.id, record);
   }
   for (const plan of keys.plans ?? []) {
@@ -120,7 +123,8 @@ function named(event: LedgerEvent, wanted: { readonly ids: Set<string>; readonly
   switch (event.t) {
     case 'start': {
       const { record } = event;
-      if ((record.input !== null && wanted.inputs.has(record.input.sha256)) || (record.planId !== null && wanted.plans.has(record.planId))) wanted.ids.add(record.id);
+      if ((record.input !== null && wanted.inputs.has(record.input.sha256)) || (record.planId !== null && wanted.plans.has(record.planId)))
+        wanted.ids.add(record.id);
       return wanted.ids.has(record.id);
     }
     case 'approve':
@@ -182,7 +186,13 @@ async function scanLines(path: string, from: number, onEvent: (event: LedgerEven
   // A last line without its line break is a write cut short, or one still being made by another process: never covered,
   // nor counted as damaged until a later line follows it.
   const unended = pending.length === 0 ? undefined : parseLine(pending.toString('utf8').trim());
-  return { covered, tail: tail === undefined ? '' : digest(tail), tailLength: tail?.length ?? 0, damaged, unended: unended?.recovered === false ? unended.event : undefined };
+  return {
+    covered,
+    tail: tail === undefined ? '' : digest(tail),
+    tailLength: tail?.length ?? 0,
+    damaged,
+    unended: unended?.recovered === false ? unended.event : undefined,
+  };
 }
 
 function parseLine(text: string): { readonly event: LedgerEvent; readonly recovered: boolean } | undefined {

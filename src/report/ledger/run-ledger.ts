@@ -90,7 +90,10 @@ export class RunLedger {
 
   /** The ledger replaced by these records and approvals, whole (a rebuild). */
   async replace(records: readonly LedgerRecord[], approvals: readonly Approval[]): Promise<void> {
-    const events: LedgerEvent[] = [...[...records].reverse().map((record): LedgerEvent => ({ v: 1, t: 'start', record })), ...approvals.map((approval): LedgerEvent => ({ v: 1, t: 'approve', approval }))];
+    const events: LedgerEvent[] = [
+      ...[...records].reverse().map((record): LedgerEvent => ({ v: 1, t: 'start', record })),
+      ...approvals.map((approval): LedgerEvent => ({ v: 1, t: 'approve', approval })),
+    ];
     const done = await withLedgerLock(this.root, () => replaceLedger(this.root, events));
     if (done === BUSY) throw failure(LEDGER_WORDS, 'TIC-LEDGER-BUSY', { root: this.root, lock: join(this.root, LEDGER_LOCK) });
   }

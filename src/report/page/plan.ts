@@ -295,7 +295,11 @@ run<PlanPageData>((plan) => {
   place(
     'invalid-table',
     'invalid',
-    [...byLine, { key: 'problem', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.problem }, { key: 'code', label: 'Code', kind: 'code', value: (row) => row.code }],
+    [
+      ...byLine,
+      { key: 'problem', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.problem },
+      { key: 'code', label: 'Code', kind: 'code', value: (row) => row.code },
+    ],
     inState('invalid'),
     'None.',
   );
