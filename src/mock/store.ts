@@ -17,9 +17,14 @@ export interface Listing<T> {
   slice(start: number, end: number): T[];
 }
 
-/** The keys of one list's batches, put in list order only when the list is read after a batch was added. */
+/**
+ * The keys of one list's batches, put in list order only when the list is read
+ * after a batch was added. A batch added is pushed onto the end and sorting
+ * makes a new array, so the first n keys of an array once handed out never
+ * change: a listing keeps the array and its length instead of a copy.
+ */
 interface ListIndex {
-  readonly keys: string[];
+  keys: string[];
   sorted: boolean;
 }
 
@@ -132,13 +137,15 @@ export class CreditBatchStore {
     if (list === undefined) return [];
     if (!list.sorted) {
       const createdAt = new Map(list.keys.map((key) => [key, Date.parse(this.#batches.get(key)?.createdAt ?? '')]));
-      list.keys.sort((a, b) => (createdAt.get(a) ?? 0) - (createdAt.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+      list.keys = list.keys.toSorted((a, b) => (createdAt.get(a) ?? 0) - (createdAt.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
       list.sorted = true;
     }
-    const keys = list.keys.slice();
+    // Copying the keys for every page made a page cost the client's size: reading a client of 100,000 batches cost the mock quadratic time.
+    const { keys } = list;
+    const length = keys.length;
     return {
-      length: keys.length,
-      slice: (start, end) => keys.slice(start, end).flatMap((key) => this.#batches.get(key) ?? []),
+      length,
+      slice: (start, end) => keys.slice(start, Math.min(end, length)).flatMap((key) => this.#batches.get(key) ?? []),
     };
   }
 
