@@ -71,6 +71,16 @@ export function exitCodeForError(kind: ErrorKind): number {
   }
 }
 
+/**
+ * The exit of a command that reads (snapshot, rollover, verify) once it
+ * stopped short: interrupted, or the kind of the error that stopped it;
+ * undefined when it ran through, for the command to judge what it found.
+ */
+export function exitCodeForStop(summary: Pick<Summary, 'status' | 'error'>): number | undefined {
+  if (summary.status === 'interrupted') return EXIT.interrupted;
+  return summary.error === null ? undefined : exitCodeForError(summary.error.kind as ErrorKind);
+}
+
 export function exitCodeForRun(summary: Summary): number {
   if (summary.status === 'refused') return exitCodeForError((summary.error?.kind as ErrorKind | undefined) ?? 'invalid');
   if (summary.status === 'stopped') return summary.error?.kind === 'unwritable' ? EXIT.unwritable : EXIT.stopped;

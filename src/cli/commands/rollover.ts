@@ -3,7 +3,7 @@ import { failure } from '../../core/words.js';
 import { SELECTION_WORDS } from '../../core/words/selection.js';
 import { readMoment } from '../../validate/expires-on.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
-import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { EXIT, exitCodeForStop, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
@@ -104,12 +104,7 @@ async function runRollover(input: CommandInput): Promise<CommandResult> {
     { cwd: io.cwd, shutdown: io.shutdown },
   );
   const { summary } = result;
-  const exit =
-    summary.status === 'interrupted'
-      ? EXIT.interrupted
-      : summary.error !== null
-        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
-        : EXIT.ok;
+  const exit = exitCodeForStop(summary) ?? EXIT.ok;
   return { exit, error: summary.error, text: formatRollover(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };
 }
 

@@ -2,7 +2,7 @@ import { keyScrubber } from '../../core/secret.js';
 import { failure } from '../../core/words.js';
 import { OPTION_WORDS } from '../../core/words/options.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
-import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { EXIT, exitCodeForStop, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
@@ -101,11 +101,6 @@ async function runSnapshot(input: CommandInput): Promise<CommandResult> {
     { cwd: io.cwd, shutdown: io.shutdown },
   );
   const { summary } = result;
-  const exit =
-    summary.status === 'interrupted'
-      ? EXIT.interrupted
-      : summary.error !== null
-        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
-        : EXIT.ok;
+  const exit = exitCodeForStop(summary) ?? EXIT.ok;
   return { exit, error: summary.error, text: formatSnapshotSummary(result, io.cwd), json: summary, scrub: keyScrubber(send.target.apiKey) };
 }

@@ -6,7 +6,7 @@ import type { RunResult } from '../../pipeline/run.js';
 import type { VerifyOptions } from '../../pipeline/verify.js';
 import { readRunRecord } from '../../report/run-record.js';
 import type { Command, CommandInput, CommandResult } from '../command.js';
-import { EXIT, exitCodeForError, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
+import { EXIT, exitCodeForStop, KEY_NOTE, STANDARD_EXITS } from '../exit-codes.js';
 import { guardFlags } from '../flags/guard.js';
 import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
@@ -102,13 +102,6 @@ export async function verifyFolder(options: VerifyOptions, io: CliIo, run?: RunR
     await rewriteRunReport(run, result.rows);
   }
   const overwritten = (summary.reconciliation?.overwritten ?? 0) > 0;
-  const exit =
-    summary.status === 'interrupted'
-      ? EXIT.interrupted
-      : summary.error !== null
-        ? exitCodeForError(summary.error.kind as Parameters<typeof exitCodeForError>[0])
-        : (summary.rows.changed ?? 0) > 0 || overwritten
-          ? EXIT.notAllUpdated
-          : EXIT.ok;
+  const exit = exitCodeForStop(summary) ?? ((summary.rows.changed ?? 0) > 0 || overwritten ? EXIT.notAllUpdated : EXIT.ok);
   return { exit, error: summary.error, text: formatVerifySummary(result, io.cwd), json: summary, scrub: keyScrubber(options.send.target.apiKey) };
 }
