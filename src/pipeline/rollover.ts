@@ -12,8 +12,8 @@ import { clientNames, listClients } from './clients.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { readClients } from './operations/read-clients.js';
 import { sendingSettings } from './run-options.js';
-import { readingSession } from './run-ledger.js';
-import { inSession, type RunSession } from './run-session.js';
+import { inReadingSession } from './reading-session.js';
+import type { RunSession } from './run-session.js';
 import { expiresWithin, isActive, type ExpiryWindow } from './selection.js';
 import { recordAttempt, SendStage } from './send-stage.js';
 import { stopFor } from './snapshot.js';
@@ -123,27 +123,8 @@ export async function rollOver(
       logLevel: options.logLevel,
       ...sendingSettings(send, options.apiKeyFile),
     };
-    const facts = {
-      command: 'rollover',
-      dryRun: false,
-      input: '',
-      target: send.target.origin,
-      options: settings,
-      outcomes: [],
-      paceRoot: options.reports,
-    } as const;
-    const ledger = readingSession(options.reports, folder.path, { command: 'rollover', instance: send.target.origin, apiKey: send.target.apiKey, startedAt });
-    const start = {
-      logLevel: options.logLevel,
-      apiKey: send.target.apiKey,
-      startedAt,
-      now,
-      shutdown: environment.shutdown,
-      interrupted: 'rollover' as const,
-      start: { options: settings },
-      ledger,
-    };
-    return inSession(folder, facts, start, async (session) => {
+    const run = { command: 'rollover', interrupted: 'rollover', settings, send, reports: options.reports, logLevel: options.logLevel } as const;
+    return inReadingSession(folder, run, { startedAt, now }, environment.shutdown, async (session) => {
       const stage = new SendStage(session, send);
       const executor = await stage.open();
       const file = new RolloverFile(folder.path);

@@ -12,11 +12,10 @@ import { failure } from '../core/words.js';
 import { RUN_WORDS } from '../core/words/run.js';
 import { SELECTION_WORDS } from '../core/words/selection.js';
 import { readClientBatches } from './operations/read-client-batches.js';
-import { readingSession } from './run-ledger.js';
 import { readClients } from './operations/read-clients.js';
 import { filters, selects, type BatchSelection } from './selection.js';
 import { sendingSettings } from './run-options.js';
-import { inSession } from './run-session.js';
+import { inReadingSession } from './reading-session.js';
 import { SendStage } from './send-stage.js';
 
 export interface SnapshotOptions {
@@ -94,31 +93,8 @@ async function snapshotInto(
     logLevel: options.logLevel,
     ...sendingSettings(send, options.apiKeyFile),
   };
-  const facts = {
-    command: 'snapshot',
-    dryRun: false,
-    input: '',
-    target: send.target.origin,
-    options: settings,
-    outcomes: [],
-    paceRoot: options.reports,
-  } as const;
-  const ledger = readingSession(options.reports, folder.path, {
-    command: 'snapshot',
-    instance: send.target.origin,
-    apiKey: send.target.apiKey,
-    startedAt: clock.startedAt,
-  });
-  const start = {
-    logLevel: options.logLevel,
-    apiKey: send.target.apiKey,
-    ...clock,
-    shutdown: environment.shutdown,
-    interrupted: 'snapshot' as const,
-    start: { options: settings },
-    ledger,
-  };
-  return inSession(folder, facts, start, async (session) => {
+  const run = { command: 'snapshot', interrupted: 'snapshot', settings, send, reports: options.reports, logLevel: options.logLevel } as const;
+  return inReadingSession(folder, run, clock, environment.shutdown, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
     const file = new SnapshotFile(folder.path);

@@ -16,8 +16,7 @@ import { sameValue } from './live/values.js';
 import { readClientBatches } from './operations/read-client-batches.js';
 import { sendingSettings } from './run-options.js';
 import { reconcileFolder } from './reconcile-folder.js';
-import { readingSession } from './run-ledger.js';
-import { inSession } from './run-session.js';
+import { inReadingSession } from './reading-session.js';
 import { SendStage } from './send-stage.js';
 
 export interface VerifyOptions {
@@ -95,32 +94,19 @@ async function verifyIn(
   if (unknown.length > 0 && options.clients.length === 0) {
     throw failure(RUN_WORDS, 'TIC-VERIFY-ROWS-WITHOUT-CLIENT', { rows: unknown.length, folder: options.folder });
   }
-  const facts = {
+  const run = {
     command: 'verify',
-    dryRun: false,
+    interrupted: 'verification',
+    settings,
+    send,
+    reports: options.reports,
+    logLevel: options.logLevel,
     input: options.folder,
-    target: send.target.origin,
-    options: settings,
     outcomes: ['holds', 'changed'],
     summaryFile: 'verify.json',
-    paceRoot: options.reports,
+    start: { rows: updated.length },
   } as const;
-  const ledger = readingSession(options.reports, folder.path, {
-    command: 'verify',
-    instance: send.target.origin,
-    apiKey: send.target.apiKey,
-    startedAt: clock.startedAt,
-  });
-  const start = {
-    logLevel: options.logLevel,
-    apiKey: send.target.apiKey,
-    ...clock,
-    shutdown: environment.shutdown,
-    interrupted: 'verification' as const,
-    start: { rows: updated.length, options: settings },
-    ledger,
-  };
-  return inSession(folder, facts, start, async (session) => {
+  return inReadingSession(folder, run, clock, environment.shutdown, async (session) => {
     const stage = new SendStage(session, send);
     const executor = await stage.open();
     const verified: VerifiedRow[] = [];
