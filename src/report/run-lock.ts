@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { failure, say } from '../core/words.js';
+import { createWhole, unlinkQuietly } from './lock-file.js';
 import { PROFILE_WORDS } from '../core/words/profiles.js';
 import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 
@@ -67,7 +68,7 @@ export class RunLock {
     const holder: LockHolder = { pid: process.pid, host: hostname(), since: now.toISOString() };
     // A few rounds at most: each is lost only to another process freeing or taking over the folder meanwhile.
     for (let round = 0; round < 3; round++) {
-      if (createWhole(path, holder)) return new RunLock(path);
+      if (createWhole(path, holderText(holder))) return new RunLock(path);
       const found = readHolder(path);
       if (found !== undefined && !isGone(found)) throw new RunFolderBusy(folder, found);
       if (takeOver(path, holder)) return new RunLock(path);
@@ -144,7 +145,7 @@ function unlockable(folder: string, error: unknown): unknown {
 function takeOver(path: string, holder: LockHolder): boolean {
   const folder = dirname(path);
   const takeover = `${path}.takeover`;
-  if (!createWhole(takeover, holder)) {
+  if (!createWhole(takeover, holderText(holder))) {
     const taking = readHolder(takeover);
     if (taking !== undefined && !isGone(taking)) throw new RunFolderBusy(folder, taking);
     // A takeover whose process died, or one that does not read (appearing whole, it was cut by a power cut), is
@@ -157,30 +158,9 @@ function takeOver(path: string, holder: LockHolder): boolean {
     const current = readHolder(path);
     if (current !== undefined && !isGone(current)) throw new RunFolderBusy(folder, current);
     unlinkQuietly(path);
-    return createWhole(path, holder);
+    return createWhole(path, holderText(holder));
   } finally {
     unlinkQuietly(takeover);
-  }
-}
-
-/** Creates `path` holding `holder`, whole, unless it exists; false if it does. */
-function createWhole(path: string, holder: LockHolder): boolean {
-  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(aside, 'wx');
-  try {
-    writeSync(fd, `${JSON.stringify(holder)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(aside, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    unlinkQuietly(aside);
   }
 }
 
@@ -214,10 +194,4 @@ function isGone(holder: LockHolder): boolean {
   }
 }
 
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
+const holderText = (holder: LockHolder): string => `${JSON.stringify(holder)}\n`;

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createWhole, unlinkQuietly } from '../lock-file.js';
 
 export const LEDGER_LOCK = 'ledger.lock';
 
@@ -50,23 +51,7 @@ export async function withLedgerLock<T>(root: string, work: () => Promise<T>): P
 export const BUSY = Symbol('ledger busy');
 
 function take(path: string): boolean {
-  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(aside, 'wx');
-  try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() } satisfies Holder));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(aside, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    unlinkQuietly(aside);
-  }
+  return createWhole(path, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() } satisfies Holder));
 }
 
 function isStale(path: string): boolean {
@@ -93,13 +78,5 @@ function olderThanStale(path: string): boolean {
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
     return false;
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
