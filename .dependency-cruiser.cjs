@@ -1,7 +1,8 @@
 /**
  * The direction dependencies point in (see ARCHITECTURE.md): each floor of
  * src/ may import only the floors below it, and nothing may import in a
- * circle. `npm run check:deps` checks it, and `npm test` runs that check.
+ * circle. `npm run check:deps` checks it; `npm test` runs the same rules over
+ * the same folders (test/dependency-rules.test.ts).
  *
  *   core ← read ← validate ←┐
  *   core ← send             ├─ pipeline ← cli

@@ -42,6 +42,20 @@ export default tseslint.config(
     },
   },
   {
+    // scripts/run-tests.ts runs many test files in one process: node:test does not wait for a root-level before() declared once tests have run.
+    files: ['test/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program > ExpressionStatement > CallExpression[callee.name=/^(before|beforeEach|afterEach)$/]',
+          message:
+            'Declare before, beforeEach and afterEach in a describe: test files share a process (scripts/run-tests.ts), where node:test would not wait for one at the root.',
+        },
+      ],
+    },
+  },
+  {
     // The dependency rules are read by dependency-cruiser, a CommonJS module.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

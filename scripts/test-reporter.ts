@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 
 /**
@@ -5,7 +6,19 @@ import { inspect } from 'node:util';
  * that fails (its place among the suites, its error, what it wrote), and one
  * line at the end: `N passed, N failed`. node:test's TAP reporter printed
  * about 4,000 lines for a green run, and no verdict a person could read.
+ *
+ * In a worker of run-tests.ts, the totals go to the file the runner names in
+ * TI_CREDITS_TEST_COUNTS, and the runner prints the one line for all of them.
  */
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** The name of the test run-tests.ts adds after each file's to learn they have ended: not one of the suite's. */
+export const FILE_DONE = '\u0000run-tests: the tests of the file before have ended';
 
 interface TestEvent {
   readonly type: string;
@@ -35,7 +48,7 @@ export default async function* reporter(source: AsyncIterable<TestEvent>): Async
         path.length = (data.nesting ?? 0) + 1;
         break;
       case 'test:pass':
-        if (data.details?.type === 'suite') break;
+        if (data.details?.type === 'suite' || data.name === FILE_DONE) break;
         if ((data.skip ?? false) !== false || (data.todo ?? false) !== false) skipped++;
         else passed++;
         break;
@@ -56,6 +69,11 @@ export default async function* reporter(source: AsyncIterable<TestEvent>): Async
         // node:test's own totals; the line below replaces them.
         break;
     }
+  }
+  const countsFile = process.env.TI_CREDITS_TEST_COUNTS;
+  if (countsFile !== undefined) {
+    writeFileSync(countsFile, JSON.stringify({ passed, failed, skipped } satisfies Counts));
+    return;
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   yield `\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} (${seconds} s)\n`;

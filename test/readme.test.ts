@@ -61,12 +61,13 @@ function normal(line: string): string {
 }
 
 let mock: MockApi;
-before(async () => {
-  mock = await startMockApi({ store: new CreditBatchStore(await loadSeed(join(ROOT, 'fixtures', 'sample-seed.json'))) });
-});
-after(() => mock.close());
 
 describe("the README's walkthrough", () => {
+  before(async () => {
+    mock = await startMockApi({ store: new CreditBatchStore(await loadSeed(join(ROOT, 'fixtures', 'sample-seed.json'))) });
+  });
+  after(() => mock.close());
+
   it('runs as written, in order, from an empty folder, printing what the README shows', async () => {
     const steps = walkthroughSteps(await readFile(join(ROOT, 'README.md'), 'utf8'));
     assert.deepEqual(

@@ -18,25 +18,26 @@ import { cli, tempDir } from '../helpers.js';
 const CLIENT = randomUUID();
 let browser: Browser;
 let mock: MockApi;
-before(async () => {
-  browser = await launchChromium();
-  const seed: Partial<CreditBatch>[] = Array.from({ length: 9 }, (_, index) => ({
-    id: randomUUID(),
-    clientId: CLIENT,
-    currentBalance: 100 + index,
-    allocatedCredits: 0,
-    name: `Batch ${index}`,
-  }));
-  mock = await startMockApi({ store: new CreditBatchStore(seed) });
-});
-after(async () => {
-  await browser.close();
-  await mock.close();
-});
 
 const figure = (text: string | null): string => (text ?? '').replace(/[,\s+]/g, '');
 
 describe('plan.html and report.html, as the commands write them', () => {
+  before(async () => {
+    browser = await launchChromium();
+    const seed: Partial<CreditBatch>[] = Array.from({ length: 9 }, (_, index) => ({
+      id: randomUUID(),
+      clientId: CLIENT,
+      currentBalance: 100 + index,
+      allocatedCredits: 0,
+      name: `Batch ${index}`,
+    }));
+    mock = await startMockApi({ store: new CreditBatchStore(seed) });
+  });
+  after(async () => {
+    await browser.close();
+    await mock.close();
+  });
+
   it("shows a real plan's id, counts and balances as plan.json holds them, and the report of the run that sent it", async () => {
     const dir = await tempDir();
     const batches = mock.store.listByClient(CLIENT);

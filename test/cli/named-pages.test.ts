@@ -17,16 +17,17 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const INITECH_BATCH = 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450';
 let browser: Browser;
 let mock: MockApi;
-before(async () => {
-  browser = await launchChromium();
-  mock = await startMockApi({ store: new CreditBatchStore(await loadSeed(join(ROOT, 'fixtures', 'sample-seed.json'))) });
-});
-after(async () => {
-  await browser.close();
-  await mock.close();
-});
 
 describe('names in plan.csv, plan.html and report.html, from real commands', () => {
+  before(async () => {
+    browser = await launchChromium();
+    mock = await startMockApi({ store: new CreditBatchStore(await loadSeed(join(ROOT, 'fixtures', 'sample-seed.json'))) });
+  });
+  after(async () => {
+    await browser.close();
+    await mock.close();
+  });
+
   it('names every batch and client in the plan, and every row not updated in the report, a drifted one with its three values', async () => {
     const dir = await tempDir();
     const base = ['--base-url', mock.origin, '--rate', '0'];
