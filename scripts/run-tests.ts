@@ -77,7 +77,7 @@ async function worker(): Promise<void> {
  */
 function cpuMs(): number {
   try {
-    // utime, stime, cutime and cstime: fields 14 to 17 of /proc/self/stat, counted after the command's name, which may hold spaces.
+    // utime, stime, cutime and cstime: fields 14 to 17 of /proc/self/stat (in ticks of 10 ms), counted after the command's name, which may hold spaces.
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * 10;
@@ -161,9 +161,8 @@ async function parent(args: readonly string[]): Promise<number> {
 }
 
 /**
- * `npm run <script>` beside the tests: lint, the format check and the
- * dependency rules take about 40 CPU-seconds, which fit in the time the
- * tests spend waiting. Counted as one test each; what a failing one printed
+ * `npm run <script>` beside the tests: lint and the format check take about
+ * 33 CPU-seconds, which fit in the time the tests spend waiting. Counted as one test each; what a failing one printed
  * is shown.
  */
 function runCheck(script: string, total: Counts, problems: string[]): Promise<void> {
