@@ -29,22 +29,32 @@ export function ids(count: number): string[] {
 }
 
 /** A mock on a random loopback port, seeded with a batch for each id (balance 100, name "Batch <n>"). */
-export async function startMock(seedIds: readonly string[], options: Omit<MockOptions, 'store'> = {}): Promise<MockApi> {
+export async function startMock(
+  seedIds: readonly string[],
+  options: Omit<MockOptions, 'store'> = {},
+  start: typeof startMockApi = startMockApi,
+): Promise<MockApi> {
   const seed: Partial<CreditBatch>[] = seedIds.map((id, index) => ({ id, name: `Batch ${index}`, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }));
-  return startMockApi({ ...options, store: new CreditBatchStore(seed) });
+  return start({ ...options, store: new CreditBatchStore(seed) });
 }
 
-/** A startMock for one test file: every mock it starts is closed once the file's tests are done. */
-export function mockStarter(): typeof startMock {
+/** A startMockApi for one test file: every mock it starts is closed once the file's tests are done. */
+export function mockApiStarter(): typeof startMockApi {
   const mocks: MockApi[] = [];
   after(async () => {
     await Promise.all(mocks.map((mock) => mock.close()));
   });
-  return async (...args) => {
-    const mock = await startMock(...args);
+  return async (options) => {
+    const mock = await startMockApi(options);
     mocks.push(mock);
     return mock;
   };
+}
+
+/** A startMock for one test file: every mock it starts is closed once the file's tests are done. */
+export function mockStarter(): typeof startMock {
+  const start = mockApiStarter();
+  return (seedIds, options = {}) => startMock(seedIds, options, start);
 }
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

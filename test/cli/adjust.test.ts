@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 
@@ -24,7 +23,6 @@ async function mockOf(balances: readonly number[], allocated: readonly number[] 
     name: `Batch ${index}`,
   }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return { mock, batches: seed.map((batch) => mock.store.get(batch.id ?? '') as CreditBatch) };
 }
 

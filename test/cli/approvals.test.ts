@@ -3,14 +3,14 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { parseApprovalKey, signApproval, type ApprovalKey } from '../../src/report/ledger/approval.js';
 import { RunLedger } from '../../src/report/ledger/run-ledger.js';
 import { planId, type PlanDocument } from '../../src/report/plan-document.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, tempDir } from '../helpers.js';
 
 /**
  * An approval on record (issue 23): bound to one exact plan id, kept in the
@@ -18,8 +18,7 @@ import { cli, tempDir } from '../helpers.js';
  * four eyes under --require-approved-plan; a saved plan is spent once.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const SECRET = 'a shared secret the finance team keeps, 32+ characters';
@@ -38,7 +37,6 @@ async function planned(): Promise<Planned> {
   const mock = await startMockApi({
     store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 5000 }) satisfies Partial<CreditBatch>)),
   });
-  mocks.push(mock);
   const dir = await tempDir();
   await writeFile(join(dir, 'top-up.csv'), `id,clientId,currentBalanceDelta\n${ids.map((id) => `${id},${CLIENT},+100`).join('\n')}\n`);
   const made = await cli(['plan', 'top-up.csv', '--base-url', mock.origin, '--rate', '0', '--out', 'reports/plan'], { cwd: dir });

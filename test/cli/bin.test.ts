@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { after, describe, it } from 'node:test';
-import type { MockApi } from '../../src/mock/server.js';
-import { ids, readReport, readSummary, spawnCli, startMock, tempDir, writeCsv } from '../helpers.js';
+import { describe, it } from 'node:test';
+import { ids, mockStarter, readReport, readSummary, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const exec = promisify(execFile);
-const mocks: MockApi[] = [];
-after(async () => Promise.all(mocks.map((mock) => mock.close())));
+const startMock = mockStarter();
 
 describe('the ti-credits command', () => {
   it('is the executable package.json names as its bin, with help listing the exit codes', async () => {
@@ -26,7 +24,6 @@ describe('the ti-credits command', () => {
   it('exits with the code of the outcome', async () => {
     const [a, b] = ids(2) as [string, string];
     const mock = await startMock([a]);
-    mocks.push(mock);
     const dir = await tempDir();
     const ok = await spawnCli(['apply', '--blind', '--yes', await writeCsv(dir, `id,currentBalance\n${a},5\n`), '--base-url', mock.origin, '--rate', '0'], dir);
     assert.equal(ok.code, 0, ok.stderr);
@@ -44,7 +41,6 @@ describe('the ti-credits command', () => {
   it('on Ctrl-C stops sending, lets requests in flight finish, records them and exits 130', async () => {
     const all = ids(40);
     const mock = await startMock(all, { faults: { latencyMs: 150 } });
-    mocks.push(mock);
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${all.map((id) => `${id},9`).join('\n')}\n`);
     const run = await spawnCli(['apply', '--blind', '--yes', csv, '--base-url', mock.origin, '--rate', '0', '--concurrency', '2'], dir, async (pid) => {

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { csvText } from '../../src/report/csv-text.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
 /**
  * Values from the API land in files people open in spreadsheets, which run a
@@ -17,8 +17,7 @@ import { cli, readCsvFile, tempDir } from '../helpers.js';
  * it guards: a snapshot still round-trips (issue 26).
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
@@ -38,7 +37,6 @@ async function mockOf(names: readonly string[]): Promise<{ mock: MockApi; ids: s
     expiresOn: '2027-12-31T23:59:59.000Z',
   }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return { mock, ids };
 }
 

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import { describe, it } from 'node:test';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, ids, mockStarter, readCsvFile, readReport, readSummary, runFolder, tempDir, writeCsv } from '../helpers.js';
+import { cli, ids, mockApiStarter, mockStarter, readCsvFile, readReport, readSummary, runFolder, tempDir, writeCsv } from '../helpers.js';
 
 /**
  * The input file changed while its rows are sent (issue 12, point 7): the
@@ -13,8 +12,7 @@ import { cli, ids, mockStarter, readCsvFile, readReport, readSummary, runFolder,
  * received its third update, never at a time.
  */
 const startMock = mockStarter();
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 /** Enough rows that the sending pass is still reading the file when the change lands (it reads a few 64 KB chunks ahead). */
 const ROWS = 8000;
@@ -108,7 +106,6 @@ describe('an input file that changes while it is sent', () => {
         closeSync(fd);
       },
     });
-    mocks.push(mock);
     const run = await cli(['apply', input, '--client', client, '--base-url', mock.origin, '--yes', '--rate', '1000000', '--burst', '100'], { cwd });
     assert.equal(run.code, 3, run.stderr);
     const updated = (await readReport(cwd)).filter((row) => row.outcome === 'updated').map((row) => row.id ?? '');

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, spawnCli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, spawnCli, tempDir } from '../helpers.js';
 
 /**
  * The run ledger survives a SIGKILL at any moment: of the command line
@@ -16,8 +16,7 @@ import { cli, spawnCli, tempDir } from '../helpers.js';
  * writer appends after whatever a killed one left.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 
@@ -27,7 +26,6 @@ async function world(count: number, latencyMs: number): Promise<{ mock: MockApi;
     store: new CreditBatchStore(ids.map((id) => ({ id, clientId: CLIENT, currentBalance: 100 }) satisfies Partial<CreditBatch>)),
     faults: { latencyMs },
   });
-  mocks.push(mock);
   const dir = await tempDir();
   const csv = join(dir, 'top-up.csv');
   await writeFile(csv, `id,clientId,currentBalanceDelta\n${ids.map((id) => `${id},${CLIENT},+5`).join('\n')}\n`);

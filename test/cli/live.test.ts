@@ -4,15 +4,14 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, spawnCli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 interface World {
   readonly mock: MockApi;
@@ -36,7 +35,6 @@ async function world(clientCount: number, perClient: number, options: Omit<MockO
     })),
   );
   const mock = await startMockApi({ perPage: 3, ...options, store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return { mock, clients, batches: clients.flatMap((clientId) => mock.store.listByClient(clientId)) };
 }
 
@@ -245,7 +243,6 @@ describe('apply, reading before it writes', () => {
       expiresOn: '2027-12-31T23:59:59.000Z',
     }));
     const mock = await startMockApi({ perPage: 3, faults: { latencyMs: 150 }, store: new CreditBatchStore(seed) });
-    mocks.push(mock);
     const [row] = seed as [Partial<CreditBatch>];
     const dir = await tempDir();
     const csv = join(dir, 'one.csv');
@@ -342,7 +339,6 @@ describe('apply, reading before it writes', () => {
       store: new CreditBatchStore(w.mock.store.all()),
       faults: { script: { [target.id]: [{ kind: 'status', status: 200, body: { data: { UpdateCreditBatch: { ...target, currentBalance: 320 } } } }] } },
     });
-    mocks.push(liar);
     const run = await cli(['apply', '--yes', file, ...base(liar), '--out', join(dir, 'run')], { cwd: dir });
     assert.equal(run.code, 1, run.stderr + run.stdout);
     const row = (await reportOf(join(dir, 'run'))).find((record) => record.id === target.id);

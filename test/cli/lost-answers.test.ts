@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { Fault, FaultOptions } from '../../src/mock/faults.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { readCsvFile, spawnCli, tempDir } from '../helpers.js';
+import { mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
 
 /**
  * A delta is applied once, whatever became of the request that carried it:
@@ -17,8 +17,7 @@ import { readCsvFile, spawnCli, tempDir } from '../helpers.js';
  * meanwhile, a run stopped twice over. These drive the real command line.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 
@@ -37,7 +36,6 @@ async function mockOf(
     expiresOn: '2027-12-31T23:59:59.000Z',
   }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed), faults });
-  mocks.push(mock);
   return { mock, ids };
 }
 

@@ -2,19 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import { describe, it } from 'node:test';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore, loadSeed, type SeedBatch } from '../../src/mock/store.js';
 import { ChangeBuilder, LISTED_MAX } from '../../src/pipeline/plan.js';
-import { cli, readCsvFile, readSummary, tempDir, writeCsv } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, readSummary, tempDir, writeCsv } from '../helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 async function mockOf(seed: readonly SeedBatch[]): Promise<MockApi> {
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return mock;
 }
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 import { inTerminal } from '../pty.js';
 
 /**
@@ -14,8 +14,7 @@ import { inTerminal } from '../pty.js';
  * spends reading the plan is time in which learners redeem credits.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const QUESTION = /Send these changes\? \[y\/N\] $/;
@@ -24,7 +23,6 @@ async function mockWith(batches: readonly Partial<CreditBatch>[]): Promise<MockA
   const mock = await startMockApi({
     store: new CreditBatchStore(batches.map((batch) => ({ clientId: CLIENT, expiresOn: '2027-12-31T23:59:59.000Z', ...batch }))),
   });
-  mocks.push(mock);
   return mock;
 }
 

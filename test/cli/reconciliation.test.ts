@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
 /**
  * What slips through the last window (between the last read of a batch and
@@ -15,8 +15,7 @@ import { cli, readCsvFile, tempDir } from '../helpers.js';
  * run, and given back by correction.csv.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
@@ -34,7 +33,6 @@ async function world(
     expiresOn: '2027-12-31T23:59:59.000Z',
   }));
   const mock = await startMockApi({ ...options, store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return { mock, ids };
 }
 

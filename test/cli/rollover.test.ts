@@ -3,18 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import { describe, it } from 'node:test';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore, loadSeed } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample-seed.json', import.meta.url));
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 async function sample(options: Omit<MockOptions, 'store'> = {}): Promise<MockApi> {
   const mock = await startMockApi({ ...options, store: new CreditBatchStore(await loadSeed(SAMPLE)) });
-  mocks.push(mock);
   return mock;
 }
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, spawnCli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
 
 /**
  * Runs remember (issue 23): every run that sends or could send is recorded
@@ -15,8 +15,7 @@ import { cli, readCsvFile, spawnCli, tempDir } from '../helpers.js';
  * name; the ledger is listed, shown, exported and rebuilt.
  */
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
@@ -35,7 +34,6 @@ async function world(
     expiresOn: '2027-12-31T23:59:59.000Z',
   }));
   const mock = await startMockApi({ ...options, store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   return { mock, ids };
 }
 

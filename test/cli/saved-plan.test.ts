@@ -3,15 +3,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { planId } from '../../src/report/plan-document.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENT = randomUUID();
 const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'PUT');
@@ -27,7 +26,6 @@ async function planned(
     name: `Batch ${index}`,
   }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   const batches = seed.map((batch) => mock.store.get(batch.id ?? '') as CreditBatch);
   const dir = await tempDir();
   const csv = join(dir, 'raise.csv');
@@ -67,7 +65,6 @@ describe('plan', () => {
   it('exits 0 when nothing would change', async () => {
     const seed: Partial<CreditBatch>[] = [{ id: randomUUID(), clientId: CLIENT, currentBalance: 7 }];
     const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-    mocks.push(mock);
     const dir = await tempDir();
     const csv = join(dir, 'same.csv');
     await writeFile(csv, `id,clientId,currentBalance\n${seed[0]?.id},${CLIENT},7\n`);
@@ -78,7 +75,6 @@ describe('plan', () => {
   it('of a file with an invalid row: reports every row against the live values, exits 2, and does not offer the plan to send', async () => {
     const seed: Partial<CreditBatch>[] = Array.from({ length: 3 }, () => ({ id: randomUUID(), clientId: CLIENT, currentBalance: 100 }));
     const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-    mocks.push(mock);
     const dir = await tempDir();
     const csv = join(dir, 'one-bad.csv');
     await writeFile(csv, `id,clientId,currentBalance\n${seed[0]?.id},${CLIENT},5000\n${seed[1]?.id},${CLIENT},\n${seed[2]?.id},${CLIENT},100\n`);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import { describe, it } from 'node:test';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore, type SeedBatch } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const CLIENTS = ['c1000000-0000-4000-8000-000000000001', 'c2000000-0000-4000-8000-000000000002', 'c3000000-0000-4000-8000-000000000003'];
 const batchId = (client: number, n: number): string => `b${client}000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -41,7 +40,6 @@ function seed(): SeedBatch[] {
 
 async function mockOf(): Promise<MockApi> {
   const mock = await startMockApi({ store: new CreditBatchStore(seed()), perPage: 2 });
-  mocks.push(mock);
   return mock;
 }
 

@@ -3,18 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { signApproval } from '../../src/report/ledger/approval.js';
 import { RunLedger } from '../../src/report/ledger/run-ledger.js';
 import type { PlanDocument } from '../../src/report/plan-document.js';
 import { RunLock } from '../../src/report/run-lock.js';
-import { cli, KEY, tempDir } from '../helpers.js';
+import { cli, KEY, mockApiStarter, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const LIVE_KEY = 'ti_live_local_mock_production_key';
 const puts = (mock: MockApi): MockApi['requests'] => mock.requests.filter((request) => request.method === 'PUT');
@@ -29,7 +28,6 @@ async function planned(profile: { live: boolean; key: string }, mockOptions: Omi
     name: `Batch ${index}`,
   }));
   const mock = await startMockApi({ apiKeys: [profile.key], ...mockOptions, store: new CreditBatchStore(seed) });
-  mocks.push(mock);
   const dir = await tempDir();
   await writeFile(join(dir, 'ti-credits.config.json'), JSON.stringify({ rate: 0, profiles: { p: { baseUrl: mock.origin, live: profile.live } } }));
   const csv = join(dir, 'raise.csv');

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 /** A mock with `count` batches of two clients, and a CSV setting each balance to 1000 + its index. */
 async function applied(
@@ -24,7 +23,6 @@ async function applied(
     expiresOn: '2027-12-31T23:59:59.000Z',
   }));
   const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage: 2 });
-  mocks.push(mock);
   const dir = await tempDir();
   const batches = seed.map((batch) => mock.store.get(batch.id ?? '') as CreditBatch);
   const csv = join(dir, 'input.csv');
@@ -73,7 +71,6 @@ describe('verify', () => {
   it('refuses a run that has not finished, and another target than the run sent to', async () => {
     const { dir, folder } = await applied(2);
     const other = await startMockApi({ store: new CreditBatchStore([]) });
-    mocks.push(other);
     const elsewhere = await cli(['verify', folder, '--base-url', other.origin], { cwd: dir });
     assert.equal(elsewhere.code, 2);
     assert.match(elsewhere.stderr, /sent to http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:\d+: its rows cannot be checked there/);
@@ -88,7 +85,6 @@ describe('verify', () => {
     const clients = [randomUUID()];
     const batch: Partial<CreditBatch> = { id: randomUUID(), clientId: clients[0] ?? '', currentBalance: 10 };
     const mock = await startMockApi({ store: new CreditBatchStore([batch]) });
-    mocks.push(mock);
     const dir = await tempDir();
     const csv = join(dir, 'input.csv');
     await writeFile(csv, `id,currentBalance\n${batch.id},7\n`);

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
+import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { readWorkbookBatches, type WorkbookCell, type WorkbookRecord } from '../../src/read/workbook.js';
-import { cli, ids, mockStarter, readCsvFile, requestsFor, tempDir } from '../helpers.js';
+import { cli, ids, mockApiStarter, mockStarter, readCsvFile, requestsFor, tempDir } from '../helpers.js';
 import { streamWithExcelJs, writeWithExcelJs } from '../read/workbook-files.js';
 
 /**
@@ -19,8 +19,7 @@ import { streamWithExcelJs, writeWithExcelJs } from '../read/workbook-files.js';
  */
 
 const startMock = mockStarter();
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 const exportsDir = fileURLToPath(new URL('../../../fixtures/exports/', import.meta.url));
 const fixture = (name: string): string => `${exportsDir}${name}`;
@@ -105,7 +104,6 @@ describe('workbooks saved by LibreOffice', () => {
     const mock = await startMockApi({
       store: new CreditBatchStore(IDS.map((id) => ({ id, clientId, currentBalance: 100, expiresOn: '2027-01-01T00:00:00.000Z' }))),
     });
-    mocks.push(mock);
     const dir = await tempDir();
     const first = await cli(['apply', '--yes', fixture('adjustments.xlsx'), ...base(mock), '--client', clientId, '--out', join(dir, 'first')], { cwd: dir });
     assert.equal(first.code, 0, first.stderr + first.stdout);
@@ -123,7 +121,6 @@ describe('workbooks written by a program (exceljs)', () => {
     const clientId = randomUUID();
     const [up, down] = [randomUUID(), randomUUID()];
     const mock = await startMockApi({ store: new CreditBatchStore([up, down].map((id) => ({ id, clientId, currentBalance: 100 }))) });
-    mocks.push(mock);
     const dir = await tempDir();
     const path = await writeWithExcelJs(dir, 'deltas.xlsx', (workbook) => {
       const sheet = workbook.addWorksheet('changes');

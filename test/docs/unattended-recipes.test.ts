@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
-import { startMockApi, type MockApi } from '../../src/mock/server.js';
 import { signApproval } from '../../src/report/ledger/approval.js';
 import { RunLedger } from '../../src/report/ledger/run-ledger.js';
 import type { PlanDocument } from '../../src/report/plan-document.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, tempDir } from '../helpers.js';
 
 /**
  * The recipes of docs/guide/unattended.md, run as written against the local
@@ -30,10 +29,9 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const LIVE_KEY = 'ti_live_local_mock_production_key';
 const DOC_WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXX';
 
-const mocks: MockApi[] = [];
+const startMockApi = mockApiStarter();
 const servers: Server[] = [];
 after(async () => {
-  await Promise.all(mocks.map((mock) => mock.close()));
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
@@ -80,7 +78,6 @@ async function server(options: { rows: number; holdAt?: number; keyFile: boolean
     store: new CreditBatchStore(seed),
     ...(held === undefined ? {} : { faults: { script: { [held]: [{ kind: 'delay', ms: 15_000 }] } } }),
   });
-  mocks.push(mock);
   const root = await tempDir();
   await mkdir(join(root, 'logs'));
   await mkdir(join(root, 'bin'));

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { mulberry32 } from '../../src/mock/faults.js';
 import { Redemptions } from '../../src/mock/redemptions.js';
-import { startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { call } from './http.js';
+import { mockApiStarter } from '../helpers.js';
 
 const CLIENT = 'aaaaaaaa-0000-4000-8000-000000000001';
 const ACCOUNT = 'acc00000-0000-4000-8000-000000000001';
@@ -38,11 +39,9 @@ function store(): CreditBatchStore {
   ]);
 }
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 async function mockOf(options: Omit<MockOptions, 'store'> = {}, local = store()): Promise<MockApi> {
   const mock = await startMockApi({ ...options, store: local });
-  mocks.push(mock);
   return mock;
 }
 

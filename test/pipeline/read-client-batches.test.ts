@@ -4,18 +4,18 @@ import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { CreditBatch, ListedBatch } from '../../src/core/credit-batch.js';
 import type { FaultOptions } from '../../src/mock/faults.js';
-import { MOCK_API_KEY, startMockApi, type MockApi } from '../../src/mock/server.js';
+import { MOCK_API_KEY, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { MAX_PAGES, readClientBatches } from '../../src/pipeline/operations/read-client-batches.js';
 import { Executor } from '../../src/send/executor.js';
 import type { SendResult } from '../../src/send/operation.js';
 import type { SendOptions } from '../../src/send/options.js';
 import { hostileServer } from '../hostile-server.js';
+import { mockApiStarter } from '../helpers.js';
 
 const CLIENT = randomUUID();
 const OTHER = randomUUID();
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 /** A mock holding `count` batches of CLIENT (and a few of another client), answering lists `perPage` at a time. */
 async function mockOf(count: number, perPage: number, faults: FaultOptions = {}): Promise<MockApi> {
@@ -24,7 +24,6 @@ async function mockOf(count: number, perPage: number, faults: FaultOptions = {})
     ...Array.from({ length: 3 }, () => ({ id: randomUUID(), clientId: OTHER })),
   ];
   const mock = await startMockApi({ store: new CreditBatchStore(seed), perPage, faults });
-  mocks.push(mock);
   return mock;
 }
 
@@ -156,7 +155,6 @@ describe('reading the credit batches of one client (the worked example of a new 
       { id: randomUUID(), clientId: CLIENT },
     ];
     const mock = await startMockApi({ store: new CreditBatchStore(seed) });
-    mocks.push(mock);
     const executor = executorFor(mock);
     const result = await readClientBatches(executor, CLIENT, account);
     executor.close();

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { PagingFaults } from '../../src/mock/faults.js';
 import type { ClientsPaging } from '../../src/mock/clients.js';
-import { MOCK_API_KEY, startMockApi, type MockApi } from '../../src/mock/server.js';
+import { MOCK_API_KEY, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { readClients } from '../../src/pipeline/operations/read-clients.js';
 import { readClientPage } from '../../src/send/clients-answer.js';
 import { Executor } from '../../src/send/executor.js';
 import type { SendOptions } from '../../src/send/options.js';
 import { clientBatches } from '../mock/http.js';
+import { mockApiStarter } from '../helpers.js';
 
 const CLIENTS = [
   '11111111-0000-4000-8000-000000000001',
@@ -19,8 +20,7 @@ const CLIENTS = [
   '55555555-0000-4000-8000-000000000005',
 ];
 const NAMES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Hooli'];
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 async function mockOf(options: { perPage?: number; paging?: PagingFaults; clientsPaging?: ClientsPaging } = {}): Promise<MockApi> {
   const seed = CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string })));
@@ -30,7 +30,6 @@ async function mockOf(options: { perPage?: number; paging?: PagingFaults; client
     faults: { paging: options.paging ?? {} },
     ...(options.clientsPaging === undefined ? {} : { clientsPaging: options.clientsPaging }),
   });
-  mocks.push(mock);
   return mock;
 }
 

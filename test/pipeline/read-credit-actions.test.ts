@@ -3,17 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { FaultOptions } from '../../src/mock/faults.js';
-import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import { MOCK_API_KEY, type MockApi, type MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { readCreditActions } from '../../src/pipeline/operations/read-credit-actions.js';
 import { Executor } from '../../src/send/executor.js';
+import { mockApiStarter } from '../helpers.js';
 
 const CLIENT = randomUUID();
 const ACCOUNT = randomUUID();
 const BATCH = randomUUID();
 const ACCOUNT_REF = { clientId: CLIENT, creditAccountId: ACCOUNT };
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 /** A mock whose ledger holds `count` redemptions from one batch of ACCOUNT (and one of another account), listed `perPage` at a time. */
 async function mockOf(count: number, perPage: number, options: Omit<MockOptions, 'store' | 'perPage'> = {}): Promise<MockApi> {
@@ -24,7 +24,6 @@ async function mockOf(count: number, perPage: number, options: Omit<MockOptions,
   for (let index = 0; index < count; index++) store.redeem(BATCH, 1 + (index % 3), new Date(Date.UTC(2026, 4, 1) + index * 1000));
   for (const other of store.all()) if (other.id !== BATCH) store.redeem(other.id, 1, new Date(Date.UTC(2026, 4, 2)));
   const mock = await startMockApi({ ...options, perPage, store });
-  mocks.push(mock);
   return mock;
 }
 

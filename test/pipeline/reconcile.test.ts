@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CreditAction } from '../../src/core/credit-action.js';
 import type { CreditBatch, CreditBatchUpdate } from '../../src/core/credit-batch.js';
-import { MOCK_API_KEY, startMockApi, type MockApi, type MockOptions } from '../../src/mock/server.js';
+import { MOCK_API_KEY, type MockApi, type MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { readClientBatches } from '../../src/pipeline/operations/read-client-batches.js';
 import { updateCreditBatch } from '../../src/pipeline/operations/update-credit-batch.js';
 import { findOverwritten, reconcile, reconcileCost, type ReconcileWrite } from '../../src/pipeline/reconcile.js';
 import { CORRECTION_FILE, CorrectionFile } from '../../src/report/correction-file.js';
 import { Executor } from '../../src/send/executor.js';
-import { cli, readCsvFile, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
 const CLIENT = 'c0000000-0000-4000-8000-000000000001';
 const ACCOUNT = 'a0000000-0000-4000-8000-000000000001';
@@ -200,8 +200,7 @@ describe('finding the writes that overwrote a change the ledger records', () => 
   });
 });
 
-const mocks: MockApi[] = [];
-after(() => Promise.all(mocks.map((mock) => mock.close())));
+const startMockApi = mockApiStarter();
 
 function executorFor(mock: MockApi, signal = new AbortController().signal): Executor {
   return new Executor(
@@ -246,7 +245,6 @@ async function sendRun(options: Omit<MockOptions, 'store'>, meanwhile: (mock: Mo
   // A redemption long before the run: in the ledger, and in the values read.
   store.redeem(x, 3, new Date());
   const mock = await startMockApi({ ...options, store });
-  mocks.push(mock);
   const executor = executorFor(mock);
   try {
     const listed = await readClientBatches(executor, client);
@@ -374,7 +372,6 @@ describe('reconciling a run against the credit ledger, on the mock', () => {
       store: mock.store,
       faults: { script: { [account]: [503, 503, 503].map((status) => ({ kind: 'status', status }) as const) } },
     });
-    mocks.push(failing);
     const executor = executorFor(failing);
     const failed = await reconcile(executor, writes);
     executor.close();
