@@ -17,6 +17,22 @@ function disguises(key: string): string[] {
 /** `key` spelt inside a JSON string with \u escapes for every character JSON would otherwise escape. */
 const unicodeEscaped = (key: string): string => key.replace(/["\\/]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** apply of `csv` to the hostile server at `origin`, without asking, each row sent once (no retry). */
+const applyOnce = (csv: string, origin: string): string[] => [
+  'apply',
+  '--blind',
+  '--yes',
+  '--confirm-instance',
+  '127.0.0.1',
+  csv,
+  '--base-url',
+  origin,
+  '--rate',
+  '0',
+  '--retries',
+  '0',
+];
+
 describe('the API key, echoed back by a hostile server', () => {
   for (const key of KEYS) {
     it(`never reaches a file or the output, in any form: ${key}`, async () => {
@@ -44,26 +60,7 @@ describe('the API key, echoed back by a hostile server', () => {
         ['--log-level', 'trace'],
         ['--json', '--out', 'json-run'],
       ]) {
-        const run = await cli(
-          [
-            'apply',
-            '--blind',
-            '--yes',
-            '--confirm-instance',
-            '127.0.0.1',
-            csv,
-            '--base-url',
-            server.origin,
-            '--rate',
-            '0',
-            '--retries',
-            '0',
-            '--concurrency',
-            '1',
-            ...extra,
-          ],
-          { cwd: dir, env: { TI_API_KEY: key } },
-        );
+        const run = await cli([...applyOnce(csv, server.origin), '--concurrency', '1', ...extra], { cwd: dir, env: { TI_API_KEY: key } });
         assert.equal(run.code, 3, run.stderr);
         outputs.push(run.stdout, run.stderr);
       }
@@ -124,28 +121,7 @@ describe('the API key, echoed back by a hostile server', () => {
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);
-    const run = await cli(
-      [
-        'apply',
-        '--blind',
-        '--yes',
-        '--confirm-instance',
-        '127.0.0.1',
-        csv,
-        '--base-url',
-        server.origin,
-        '--rate',
-        '0',
-        '--retries',
-        '0',
-        '--concurrency',
-        '1',
-        '--log-level',
-        'trace',
-        '--excel',
-      ],
-      { cwd: dir, env: { TI_API_KEY: key } },
-    );
+    const run = await cli([...applyOnce(csv, server.origin), '--concurrency', '1', '--log-level', 'trace', '--excel'], { cwd: dir, env: { TI_API_KEY: key } });
     assert.equal(run.code, 1, run.stderr);
     const folder = await runFolder(dir);
     const texts: [string, string][] = [
@@ -169,7 +145,7 @@ describe('the API key, echoed back by a hostile server', () => {
     );
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${ids(1)[0]},5\n`);
-    const run = await cli(['apply', '--blind', '--yes', '--confirm-instance', '127.0.0.1', csv, '--base-url', server.origin, '--rate', '0', '--retries', '0'], {
+    const run = await cli(applyOnce(csv, server.origin), {
       cwd: dir,
       env: { TI_API_KEY: key },
     });
