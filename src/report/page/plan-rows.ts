@@ -1,5 +1,5 @@
 import type { BatchField, BatchValues, PlanPageChange, PlanPageRow, RowState } from './data.js';
-import { h, type Column, type Value } from './runtime.js';
+import { h, stamp, type Column, type Value } from './runtime.js';
 
 /** The states a plan's row may be in, as plan.json names them. */
 export const STATES: readonly RowState[] = ['change', 'unchanged', 'drifted', 'invalid'];
@@ -108,6 +108,28 @@ export const clientColumn: Column<RowView> = {
 
 /** The batch's name, beside its id: the one a rename starts from. */
 export const nameColumn: Column<RowView> = { key: 'name', label: 'Name', kind: 'text', className: 'name', value: (row) => row.name };
+
+/** The expiry a row changes, before and after: in the table of changes and in the warnings about expiries. */
+export const expiryColumns: readonly Column<RowView>[] = [
+  {
+    key: 'expires-before',
+    label: 'Expires (UTC)',
+    kind: 'code',
+    value: (row) => row.expiresBefore,
+    cell: (row) => (row.expiresBefore === null ? null : stamp(row.expiresBefore)),
+  },
+  {
+    key: 'expires-after',
+    label: 'New expiry (UTC)',
+    kind: 'code',
+    className: 'after',
+    value: (row) => row.expiresAfter,
+    cell: (row) => (row.expiresAfter === null ? null : stamp(row.expiresAfter)),
+  },
+];
+
+/** How far a row moves the expiry. */
+export const movedColumn: Column<RowView> = { key: 'moved', label: 'Moved', kind: 'number', value: (row) => row.moved, cell: (row) => row.movedText };
 
 export const byLine: readonly Column<RowView>[] = [
   { key: 'line', label: 'Line', kind: 'number', value: (row) => row.line },

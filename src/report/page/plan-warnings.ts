@@ -1,6 +1,6 @@
 import type { PlanPageData } from './data.js';
-import { byLine, type RowView } from './plan-rows.js';
-import { grouped, place, sameCheck, stamp, type Check, type Column } from './runtime.js';
+import { byLine, expiryColumns, movedColumn, type RowView } from './plan-rows.js';
+import { grouped, place, sameCheck, type Check, type Column } from './runtime.js';
 
 /**
  * The warnings' part of plan.html's script: which rows each warning holds,
@@ -53,30 +53,8 @@ export function drawWarnings(rows: readonly RowView[]): void {
         cell: (row) => grouped(row.balanceAfter),
       },
     ],
-    earlier: [
-      { key: 'expires-before', label: 'Expires (UTC)', kind: 'code', value: (row) => row.expiresBefore, cell: (row) => stamp(row.expiresBefore) },
-      {
-        key: 'expires-after',
-        label: 'New expiry (UTC)',
-        kind: 'code',
-        className: 'after',
-        value: (row) => row.expiresAfter,
-        cell: (row) => stamp(row.expiresAfter),
-      },
-      { key: 'moved', label: 'Moved', kind: 'number', value: (row) => row.moved, cell: (row) => row.movedText },
-    ],
-    revived: [
-      { key: 'status', label: 'Status', kind: 'code', value: (row) => row.status },
-      { key: 'expires-before', label: 'Expires (UTC)', kind: 'code', value: (row) => row.expiresBefore, cell: (row) => stamp(row.expiresBefore) },
-      {
-        key: 'expires-after',
-        label: 'New expiry (UTC)',
-        kind: 'code',
-        className: 'after',
-        value: (row) => row.expiresAfter,
-        cell: (row) => stamp(row.expiresAfter),
-      },
-    ],
+    earlier: [...expiryColumns, movedColumn],
+    revived: [{ key: 'status', label: 'Status', kind: 'code', value: (row) => row.status }, ...expiryColumns],
     'guardrail-rows': [{ key: 'problem', label: 'Why', kind: 'text', className: 'wrap', value: (row) => row.problem }],
   };
   for (const key of WARNINGS) {

@@ -1,7 +1,7 @@
 import type { PlanPageData, RowState } from './data.js';
-import { byLine, clientColumn, side, STATES, toView, type RowView } from './plan-rows.js';
+import { byLine, clientColumn, expiryColumns, movedColumn, side, STATES, toView, type RowView } from './plan-rows.js';
 import { drawWarnings, warningChecks } from './plan-warnings.js';
-import { big, element, grouped, h, place, run, sameCheck, showChecks, signed, stamp, sumCheck, values, type Check, type Column } from './runtime.js';
+import { big, element, grouped, h, place, run, sameCheck, showChecks, signed, sumCheck, values, type Check, type Column } from './runtime.js';
 
 /**
  * plan.html's script: it checks in the approver's browser that the totals
@@ -162,22 +162,8 @@ run<PlanPageData>((plan) => {
                 : h('span', { class: 'tag', title: 'Sent as the live balance plus ' + signed(row.delta) + ', read just before its request' }, ['delta']),
             ]),
     },
-    {
-      key: 'expires-before',
-      label: 'Expires (UTC)',
-      kind: 'code',
-      value: (row) => row.expiresBefore,
-      cell: (row) => (row.expiresBefore === null ? null : stamp(row.expiresBefore)),
-    },
-    {
-      key: 'expires-after',
-      label: 'New expiry (UTC)',
-      kind: 'code',
-      className: 'after',
-      value: (row) => row.expiresAfter,
-      cell: (row) => (row.expiresAfter === null ? null : stamp(row.expiresAfter)),
-    },
-    { key: 'moved', label: 'Moved', kind: 'number', value: (row) => row.moved, cell: (row) => row.movedText },
+    ...expiryColumns,
+    movedColumn,
   ];
   const changes = place('changes-table', 'changes', changeColumns, changing, 'No row changes anything: there is nothing to send.');
   drawWarnings(rows);
