@@ -12,7 +12,7 @@ import { resolveSendOptions } from './flags/pacing.js';
 import { resolveInputChoice, resolveRules } from './flags/reading.js';
 import { recordedArgv } from './flags/recorded.js';
 import type { Env, FlagSpecs, Flags } from './flags/spec.js';
-import type { TargetDefaults } from './flags/target.js';
+import { targetNamed, type TargetDefaults } from './flags/target.js';
 
 /**
  * A run over a file as the command line settles it: its mode, decided here
@@ -120,12 +120,13 @@ export async function resolveApplyRun(typedFlags: Flags, env: Env, now: Date, co
   // above the environment and a config file, so that `apply --resume <folder>` needs nothing else. A saved
   // plan stands likewise for the options it was made with.
   const record = resume === undefined ? undefined : await readRunRecord(resolve(context.cwd, resume));
+  const named = targetNamed(typedFlags, env, context.fromConfig ?? {});
   const flags =
     saved !== undefined && planFolder !== undefined
-      ? typedFlags.with({ csv: join(resolve(context.cwd, planFolder), saved.input.copy), ...recordedArgv(saved.options, context.typed) })
+      ? typedFlags.with({ csv: join(resolve(context.cwd, planFolder), saved.input.copy), ...recordedArgv(saved.options, context.typed, named) })
       : record === undefined
         ? typedFlags
-        : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed) });
+        : typedFlags.with({ csv: typedFlags.string('csv') ?? record.input.path, ...recordedArgv(record.options, context.typed, named) });
   const inputPath = inputFile(flags, true);
   const ledger = await resolveLedgerOptions(flags, context.cwd, context.typed, resume ?? planFolder);
   // The pace the last run against the target learned is kept in the reports root, beside the run ledger.

@@ -8,7 +8,7 @@ import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { planId } from '../../src/report/plan-document.js';
-import { cli, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
+import { cli, KEY, mockApiStarter, readCsvFile, tempDir } from '../helpers.js';
 
 const startMockApi = mockApiStarter();
 
@@ -175,6 +175,41 @@ describe('apply --plan', () => {
 
     assert.equal(puts(mock).length, 0);
     assert.deepEqual(await reports(), []);
+  });
+
+  it("checks a target named by the environment or a profile against the plan's, never replacing it: a profile's key never reaches the plan's host", async () => {
+    const { mock, dir, csv, folder } = await planned();
+    const otherKey = 'ti_test_the_other_instance_key_0001';
+    const other = await startMockApi({ apiKeys: [otherKey] });
+    await writeFile(join(dir, 'other.key'), `${otherKey}\n`, { mode: 0o600 });
+    await writeFile(
+      join(dir, 'ti-credits.config.json'),
+      JSON.stringify({ profiles: { other: { baseUrl: other.origin, live: false, apiKeyFile: 'other.key' } } }),
+    );
+    const before = mock.requests.length;
+    const refusal = new RegExp(`was made for ${mock.origin}, not ${other.origin}; nothing was sent\\.[^]*TIC-PLAN-OTHER-TARGET`);
+
+    const byProfile = await cli(['apply', '--plan', folder, '--yes', '--profile', 'other'], { cwd: dir, env: {} });
+    assert.equal(byProfile.code, 2, byProfile.stderr);
+    assert.match(byProfile.stderr, refusal);
+    const byEnvironment = await cli(['apply', '--plan', folder, '--yes'], {
+      cwd: dir,
+      env: { TI_API_KEY: KEY, TI_BASE_URL: other.origin, TI_PROFILE: 'other' },
+    });
+    assert.equal(byEnvironment.code, 2, byEnvironment.stderr);
+    assert.match(byEnvironment.stderr, refusal);
+
+    // A resumed run likewise: one refused before sending (no --yes off a terminal), resumed with the profile of the other instance.
+    const unconfirmed = await cli(['apply', csv, '--base-url', mock.origin, '--out', join(dir, 'run')], { cwd: dir });
+    assert.equal(unconfirmed.code, 2, unconfirmed.stderr);
+    const resumed = await cli(['apply', '--resume', join(dir, 'run'), '--yes', '--profile', 'other'], { cwd: dir, env: {} });
+    assert.equal(resumed.code, 2, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`sent to ${mock.origin}, not ${other.origin}\\.[^]*TIC-RESUME-OTHER-TARGET`));
+
+    assert.deepEqual(other.requests, []);
+    // The plan's host saw the unconfirmed run's reads, and nothing else: no request carried the other instance's key.
+    assert.equal(puts(mock).length, 0);
+    assert.ok(mock.requests.slice(before).every((request) => request.authorization === `Bearer ${KEY}`));
   });
 
   it('is the only way to send with --require-approved-plan in the config file', async () => {

@@ -11,8 +11,8 @@ import { guardFlags } from '../flags/guard.js';
 import { reportsFlags, reportsRoot } from '../flags/ledger.js';
 import { configFlags, logLevelOf, reportFlags } from '../flags/output.js';
 import { pacingFlags, resolveSendOptions } from '../flags/pacing.js';
-import { nonEmpty, uuids, type FlagSpecs } from '../flags/spec.js';
-import { targetFlags, type TargetDefaults } from '../flags/target.js';
+import { uuids, type FlagSpecs } from '../flags/spec.js';
+import { targetFlags, targetNamed, type TargetDefaults } from '../flags/target.js';
 import { notifyFlags } from '../flags/unattended.js';
 import type { CliIo } from '../io.js';
 import { formatVerifySummary } from '../views/summary.js';
@@ -65,14 +65,8 @@ async function runVerifyCommand(input: CommandInput): Promise<CommandResult> {
   const record = await readRunRecord(folder);
   const fromConfig: TargetDefaults = config?.target ?? {};
   // The target defaults to the one the run sent to (its run.json): verifying elsewhere is refused, so naming it is only a check.
-  const given =
-    flags.string('base-url') ??
-    flags.string('instance') ??
-    nonEmpty(io.env.TI_BASE_URL) ??
-    nonEmpty(io.env.TI_INSTANCE) ??
-    fromConfig['base-url'] ??
-    fromConfig.instance;
-  const defaults: TargetDefaults = given === undefined && record.target !== null ? { ...fromConfig, 'base-url': record.target } : fromConfig;
+  const defaults: TargetDefaults =
+    !targetNamed(flags, io.env, fromConfig) && record.target !== null ? { ...fromConfig, 'base-url': record.target } : fromConfig;
   const reports = reportsRoot(flags, io.cwd, input.typed, named);
   const { send, keyFile } = await resolveSendOptions(flags, io.env, defaults, io.cwd, reports);
   return verifyFolder(

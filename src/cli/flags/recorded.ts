@@ -75,12 +75,15 @@ export function flagOf(key: keyof RecordedOptions): string {
   return `--${RECORDED_FLAGS.find((entry) => entry.key === key)?.flag ?? key}`;
 }
 
-/** The recorded settings as flags, for those not typed; the target counts as typed when either --instance or --base-url was. */
-export function recordedArgv(options: RecordedOptions, typed: ReadonlySet<string>): Raw {
-  const targetTyped = typed.has('instance') || typed.has('base-url');
+/**
+ * The recorded settings as flags, for those not typed; the recorded target
+ * only when nothing else names one (`targetNamed`), so that the run's own
+ * check refuses a target named otherwise rather than the record overriding it.
+ */
+export function recordedArgv(options: RecordedOptions, typed: ReadonlySet<string>, targetNamed: boolean): Raw {
   const argv: Record<string, Typed> = {};
   for (const { flag, typed: value } of RECORDED_FLAGS) {
-    if (typed.has(flag) || (flag === 'base-url' && targetTyped)) continue;
+    if (typed.has(flag) || (flag === 'base-url' && targetNamed)) continue;
     const given = value(options);
     if (given !== undefined) argv[flag] = given;
   }

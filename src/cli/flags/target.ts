@@ -41,6 +41,23 @@ export interface TargetDefaults {
   readonly profile?: { readonly name: string; readonly live: boolean } | undefined;
 }
 
+/**
+ * Whether a flag, the environment or the config file (a profile) names a
+ * target. Only when none does may a run's record or a saved plan name it: a
+ * target named here is checked against theirs, never replaced by it, since the
+ * key found beside it (a profile's key file or command) is that target's.
+ */
+export function targetNamed(flags: Flags, env: Env, fromConfig: TargetDefaults): boolean {
+  return [
+    flags.string('base-url'),
+    flags.string('instance'),
+    nonEmpty(env.TI_BASE_URL),
+    nonEmpty(env.TI_INSTANCE),
+    fromConfig['base-url'],
+    fromConfig.instance,
+  ].some((value) => value !== undefined);
+}
+
 /** The origin requests go to: a flag, else the environment, else a config file. */
 export function resolveOrigin(flags: Flags, env: Env, fromConfig: TargetDefaults): string {
   const baseFlag = flags.string('base-url');

@@ -90,7 +90,7 @@ export const RUN_WORDS = defineWords({
     message: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) =>
       `The plan in ${facts.folder} was made for ${facts.madeFor}, not ${facts.target}; nothing was sent.`,
     hint: (facts: { readonly folder: string; readonly madeFor: string; readonly target: string }) =>
-      `Send it to ${facts.madeFor}, or make a plan for the other instance.`,
+      `Send it to ${facts.madeFor} (--base-url, --instance or the --profile that names it; TI_BASE_URL, TI_INSTANCE and the config file's profile name a target too), or make a plan for the other instance.`,
   },
   'TIC-PLAN-TOO-OLD': {
     kind: 'invalid',
@@ -118,7 +118,7 @@ export const RUN_WORDS = defineWords({
     message: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
       `The run in ${facts.folder} sent to ${facts.recorded}, not ${facts.target}.`,
     hint: (facts: { readonly folder: string; readonly recorded: string; readonly target: string }) =>
-      `Resume it with --base-url ${facts.recorded} (or the --instance it was started with).`,
+      `Resume it against ${facts.recorded}: with --base-url ${facts.recorded}, the --instance or the --profile it was started with; TI_BASE_URL, TI_INSTANCE and the config file's profile name a target too.`,
   },
   'TIC-RESUME-SETTING-DIFFERS': {
     kind: 'invalid',
