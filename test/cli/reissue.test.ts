@@ -53,8 +53,14 @@ describe('commands printed to finish a run', () => {
     const command = printedAfter(first.stdout, /^To continue where it stopped/);
     assert.equal(command, "ti-credits apply --resume 'run of monday' --yes");
 
-    // Another instance in the environment: the run's own target, recorded in run.json, is the one resumed.
-    const resumed = await paste(command, dir, { TI_API_KEY: KEY, TI_INSTANCE: 'elsewhere' });
+    // Another instance in the environment is refused, not replaced by the run's own target: the key beside it is that instance's.
+    const sentBefore = mock.requests.length;
+    const elsewhere = await paste(command, dir, { TI_API_KEY: KEY, TI_INSTANCE: 'elsewhere' });
+    assert.equal(elsewhere.code, 2, elsewhere.stderr);
+    assert.match(elsewhere.stderr, /sent to http:\/\/127\.0\.0\.1:\d+, not https:\/\/elsewhere\.thoughtindustries\.com\.[^]*TIC-RESUME-OTHER-TARGET/);
+    assert.equal(mock.requests.length, sentBefore);
+    // Where nothing names a target, the run's own, recorded in run.json, is the one resumed.
+    const resumed = await paste(command, dir, { TI_API_KEY: KEY });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /\n {2}\d+ rows at 6,000\/min: /);
     assert.ok(
