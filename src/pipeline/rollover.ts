@@ -14,6 +14,7 @@ import { readClients } from './operations/read-clients.js';
 import { sendingSettings } from './run-options.js';
 import { inReadingSession } from './reading-session.js';
 import type { RunSession } from './run-session.js';
+import { expirySecond } from './live/values.js';
 import { expiresWithin, isActive, type ExpiryWindow } from './selection.js';
 import { recordAttempt, SendStage } from './send-stage.js';
 import { stopFor } from './snapshot.js';
@@ -136,7 +137,7 @@ export async function rollOver(
       let clients = options.clients;
       let names: ReadonlyMap<string, string> = new Map();
       let done = false;
-      const targetMs = Date.parse(options.target);
+      const target = expirySecond(options.target);
       try {
         if (options.allClients) {
           const list = await readClients(executor);
@@ -168,7 +169,7 @@ export async function rollOver(
               session.stop(failure(SELECTION_WORDS, 'TIC-ROLLOVER-UNWRITABLE', { id: batch.id.slice(0, 80), clientId, problem: unwritable }), 'refused');
               break;
             }
-            const reason = leftOutFor(expiresOn, batch.status, targetMs, options.includeInactive);
+            const reason = leftOutFor(expiresOn, batch.status, target, options.includeInactive);
             if (reason !== undefined) {
               leftOut[reason]++;
               leftOutFile.add({ ...batch, expiresOn }, reason);
@@ -228,10 +229,11 @@ async function namesOf(session: RunSession<RolloverSettings>, send: SendOptions)
 }
 
 /** Why a batch within the window is not moved: it would move earlier, it expires then already, or (unless asked) it is not active. */
-function leftOutFor(expiresOn: string, status: string | undefined, targetMs: number, includeInactive: boolean): LeftOutReason | undefined {
-  const at = Date.parse(expiresOn);
-  if (at > targetMs) return 'earlier';
-  if (at === targetMs) return 'already';
+function leftOutFor(expiresOn: string, status: string | undefined, target: number, includeInactive: boolean): LeftOutReason | undefined {
+  // To the whole second, as expiries are compared: a batch at the end of the --to day to the second (…59Z) is already there.
+  const at = expirySecond(expiresOn);
+  if (at > target) return 'earlier';
+  if (at === target) return 'already';
   if (!includeInactive && !isActive(status)) return 'inactive';
   return undefined;
 }

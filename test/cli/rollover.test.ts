@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,40 @@ describe('ti-credits rollover', () => {
     );
     for (const id of [ids.b1, ids.b8, ids.b10, ids.b12]) assert.equal(mock.store.get(id)?.expiresOn, END_OF_Q1);
     assert.equal(mock.store.get(ids.b3)?.expiresOn, '2027-06-30T23:59:59.000Z');
+  });
+
+  it('takes a batch expiring at the end of --to to the whole second (…59Z, the end of the day is …59.999Z) as there already; so does a file of that date alone', async () => {
+    const mock = await sample();
+    const dir = await tempDir();
+    const run = await cli(['rollover', '--all-clients', '--expiring-between', '2027-06-01', '2027-06-30', '--to', '2027-06-30', ...base(mock), '--out', 'q'], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^Rollover: no credit batch expiring from 2027-06-01 to 2027-06-30 \(UTC\) is to move to 2027-06-30\.\n {2}Left out, not moved: 2 batches already expiring then\.\n/,
+    );
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'q', 'left-out.csv'))).map((row) => [row.id, row.expiresOn, row.reason]).sort(),
+      [ids.b3, ids.b11].map((id) => [id, '2027-06-30T23:59:59.000Z', 'already']).sort(),
+    );
+
+    const csv = `id,clientId,expiresOn\n${ids.b3},3f82bdfb-c69e-463b-8ec5-ac74892215da,2027-06-30\n${ids.b1},1ff579ba-d7b9-4914-b61f-513a828fcdbb,2027-03-31T23:59:58Z\n`;
+    await writeFile(join(dir, 'same.csv'), csv);
+    const applied = await cli(['apply', join(dir, 'same.csv'), ...base(mock), '--yes', '--out', 'same'], { cwd: dir });
+    assert.equal(applied.code, 0, applied.stderr + applied.stdout);
+    // One second apart is a change: shown to the second, it is one a reviewer can see.
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'same', 'report.csv'))).map((row) => [row.id, row.outcome]),
+      [
+        [ids.b3, 'unchanged'],
+        [ids.b1, 'updated'],
+      ],
+    );
+    assert.deepEqual(
+      mock.requests.filter((request) => request.method === 'PUT').map((request) => [request.id, request.body]),
+      [[ids.b1, { expiresOn: '2027-03-31T23:59:58.000Z' }]],
+    );
   });
 
   it('leaves out batches whose status is not active unless --include-inactive', async () => {

@@ -3,13 +3,20 @@ import type { FieldChange } from '../../report/plan-file.js';
 
 /**
  * Values compared as the API means them: names exactly, expiry dates as
- * instants (the API may write `2027-03-31T23:59:59Z` for what was sent as
- * `…59.000Z`), balances as integers.
+ * instants to the whole second (the API may write `2027-03-31T23:59:59Z` for
+ * what was sent as `…59.999Z`, and a date alone, the end of its day, is
+ * `…59.999Z`: a batch expiring at `…59Z` already expires then), balances as
+ * integers.
  */
 export function sameValue(field: UpdatableField, a: CreditBatchUpdate[UpdatableField], b: CreditBatchUpdate[UpdatableField]): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (field === 'expiresOn') return Date.parse(String(a)) === Date.parse(String(b));
+  if (field === 'expiresOn') return expirySecond(String(a)) === expirySecond(String(b));
   return a === b;
+}
+
+/** The whole second an expiry falls in (seconds since 1970), as expiries are compared. */
+export function expirySecond(expiresOn: string): number {
+  return Math.floor(Date.parse(expiresOn) / 1000);
 }
 
 /** The fields `target` sets, with what they held in `from`. */
