@@ -64,9 +64,10 @@ export function spawnCli(
   args: readonly string[],
   cwd: string,
   onStart?: (pid: number) => void,
+  env: Record<string, string> = { TI_API_KEY: KEY },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH, TI_API_KEY: KEY } });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -7,6 +7,7 @@ import type { ClientSummary } from '../send/clients-answer.js';
 import type { Executor } from '../send/executor.js';
 import type { SendOptions } from '../send/options.js';
 import { readClients } from './operations/read-clients.js';
+import { onAbort } from '../core/abort.js';
 
 /** What `clients` found. */
 export interface ClientList {
@@ -36,8 +37,7 @@ export async function listClients(
   let requests = 0;
   let fatal: ApiError | undefined;
   const stop = new AbortController();
-  const onAbort = (): void => stop.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stopListening = onAbort(signal, () => stop.abort());
   const executor: Executor = new Executor(send, stop.signal, {
     onAttempt: (attempt) => {
       requests++;
@@ -58,7 +58,7 @@ export async function listClients(
       reason: error?.message ?? (result.kind === 'not-sent' ? result.reason : 'the read was stopped'),
     });
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    stopListening();
     executor.close();
   }
 }

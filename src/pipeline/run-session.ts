@@ -14,6 +14,7 @@ import type { SummaryCheckpoints } from '../report/summary-checkpoints.js';
 import { summarize, type RunStatus, type Summary } from '../report/summary.js';
 import { Tally } from '../report/tally.js';
 import type { SessionLedger } from './run-ledger.js';
+import { onAbort } from '../core/abort.js';
 
 /** What the summary says of the run, known from the start. */
 export interface SessionFacts<O> {
@@ -244,11 +245,11 @@ export async function inSession<O, T>(
     session.recordedIn(start.ledger);
   }
   const interrupt = (): void => session.stop(failure(RUN_WORDS, 'TIC-INTERRUPTED', { work: start.interrupted }), 'interrupted');
-  start.shutdown?.addEventListener('abort', interrupt, { once: true });
+  const stopListening = onAbort(start.shutdown, interrupt);
   session.log.logger.info({ event: 'start', command: facts.command, ...start.start }, `${facts.command} started`);
   try {
     return await work(session);
   } finally {
-    start.shutdown?.removeEventListener('abort', interrupt);
+    stopListening();
   }
 }

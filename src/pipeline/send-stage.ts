@@ -2,6 +2,7 @@ import type { AttemptRecord } from '../core/run-facts.js';
 import type { Executor } from '../send/executor.js';
 import type { SendOptions } from '../send/options.js';
 import type { RunSession } from './run-session.js';
+import { onAbort } from '../core/abort.js';
 
 /**
  * The send stage of a run, wired to the run's counts and log: every command
@@ -48,7 +49,7 @@ export function openExecutor<O>(
   });
   session.pacedBy(() => executor.pacing);
   // Asked a second time to stop, the run does not wait for the answers still to come: their rows stay in flight, for a resume to settle.
-  hardStop?.addEventListener('abort', () => executor.abandon(), { once: true });
+  onAbort(hardStop, () => executor.abandon());
   return executor;
 }
 

@@ -24,6 +24,7 @@ import { CONFIRM_QUESTION, STOPPING } from '../messages.js';
 import { formatPlan } from '../views/plan.js';
 import { formatCancelled } from '../views/selection.js';
 import { runResult } from './run-result.js';
+import { onAbort } from '../../core/abort.js';
 
 export const apply: Command = {
   name: 'apply',
@@ -121,7 +122,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
     if (asking) cancelled = 'interrupted';
     void (asking ? io.stderr.write('\n') : display === undefined ? io.stderr.write(STOPPING) : display.note(STOPPING));
   };
-  io.shutdown.addEventListener('abort', sayStopping, { once: true });
+  const stopListening = onAbort(io.shutdown, sayStopping);
   try {
     const lockWaitMs = flags.number('lock-timeout') * 1000;
     const result = await holdingPlan(mode, lockWaitMs, io.shutdown, () =>
@@ -173,7 +174,7 @@ async function runApply(input: CommandInput): Promise<CommandResult> {
     };
   } finally {
     display?.stop();
-    io.shutdown.removeEventListener('abort', sayStopping);
+    stopListening();
   }
 }
 
