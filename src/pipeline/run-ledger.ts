@@ -90,7 +90,7 @@ export function refuseRepeat(ledger: RunLedger, state: LedgerState, run: FileRun
     if (earlier !== undefined)
       throw failure(LEDGER_WORDS, 'TIC-PLAN-ALREADY-APPLIED', {
         code: mode.plan.document.id.slice(0, 8),
-        earlier: said(earlier),
+        earlier: said(ledger, earlier),
         resume: resumeOf(ledger, earlier, run.cwd),
       });
   }
@@ -101,7 +101,7 @@ export function refuseRepeat(ledger: RunLedger, state: LedgerState, run: FileRun
     throw failure(LEDGER_WORDS, 'TIC-DELTA-ALREADY-APPLIED', {
       sha256: run.sha256,
       target: run.target ?? '',
-      earlier: said(earlier),
+      earlier: said(ledger, earlier),
       more: applied.length - 1,
       resume: resumeOf(ledger, earlier, run.cwd),
     });
@@ -117,11 +117,14 @@ function appliesOf(ledger: RunLedger, state: LedgerState, run: FileRunFacts): Le
 
 /**
  * Whether a recorded apply changed anything, or may have: rows updated (or
- * uncertain); or, never ended (running, or killed), rows handed to the API
- * as its sent.log journals them, or a folder no longer there to say.
+ * uncertain); or, not ended: under way in a live process (still reading,
+ * planning or asking, it may send at any moment), or killed having handed
+ * rows to the API as its sent.log journals them, or its folder no longer
+ * there to say.
  */
 function mayHaveApplied(ledger: RunLedger, record: LedgerRecord): boolean {
   if (record.status === 'running') {
+    if (ledger.statusOf(record) === 'running') return true;
     const sent = join(ledger.folderOf(record), SENT_FILE);
     return !existsSync(ledger.folderOf(record)) || (existsSync(sent) && statSync(sent).size > 0);
   }
@@ -133,8 +136,11 @@ function oldest(records: readonly LedgerRecord[]): LedgerRecord | undefined {
 }
 
 /** An earlier run as a refusal names it: its id, its date and what it sent. */
-function said(record: LedgerRecord): EarlierRun {
-  if (record.status === 'running') return { id: record.id, when: displayTime(record.startedAt), sent: 'it never recorded its end, and may have sent rows' };
+function said(ledger: RunLedger, record: LedgerRecord): EarlierRun {
+  if (record.status === 'running') {
+    const sent = ledger.statusOf(record) === 'running' ? 'running now, in another process' : 'it never recorded its end, and may have sent rows';
+    return { id: record.id, when: displayTime(record.startedAt), sent };
+  }
   const updated = record.counts?.updated ?? 0;
   const net = record.balance?.net;
   const credits = net === undefined || net === null ? '' : `, net ${Number(net) > 0 ? '+' : ''}${Number(net).toLocaleString('en-US')} credits`;
@@ -143,7 +149,8 @@ function said(record: LedgerRecord): EarlierRun {
 
 /** The command that finishes an earlier run that did not end, said from `cwd`. */
 function resumeOf(ledger: RunLedger, record: LedgerRecord, cwd: string): string | undefined {
-  if (record.status === 'completed' || record.status === 'refused') return undefined;
+  // A run under way is finished by its own process, not resumed.
+  if (record.status === 'completed' || record.status === 'refused' || ledger.statusOf(record) === 'running') return undefined;
   return `ti-credits apply --resume ${relative(cwd, ledger.folderOf(record)) || '.'}`;
 }
 

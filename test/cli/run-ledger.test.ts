@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { MockApi, MockOptions } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { cli, mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, spawnCli, tempDir, type CliRun } from '../helpers.js';
+import { inTerminal } from '../pty.js';
 
 /**
  * Runs remember (issue 23): every run that sends or could send is recorded
@@ -115,6 +116,31 @@ describe('a delta is applied once', () => {
     const shown = JSON.parse((await cli(['runs', 'show', newest?.id, '--json'], { cwd: dir })).stdout);
     assert.equal(shown.again, 'the first top-up was for last quarter');
     assert.match((await cli(['runs', 'show', newest?.id], { cwd: dir })).stdout, /again {9}applied again: "the first top-up was for last quarter"/);
+  });
+
+  it('refuses it while the first run is still under way (here: at its question), naming that run as running; the first then applies it once', async () => {
+    const { mock, ids } = await world([100, 200]);
+    const dir = await tempDir();
+    const file = await deltas(dir, ids, 10);
+    let second: CliRun | undefined;
+    const first = await inTerminal(['apply', file, '--base-url', mock.origin, '--rate', '0', '--out', 'first'], dir, {
+      cues: [
+        {
+          when: /Send these changes\? \[y\/N\] $/,
+          // Another operator sends the same file while the first reads the plan: nothing has been sent yet.
+          then: async () => {
+            second = await cli(['apply', file, ...base(mock), '--out', 'second'], { cwd: dir });
+            return 'y\n';
+          },
+        },
+      ],
+    });
+    assert.equal(first.code, 0, first.output);
+    assert.equal(second?.code, 2, second?.stderr);
+    assert.match(second?.stderr ?? '', /already applied to .* by run \.\.\/first on .* \(running now, in another process\)/);
+    assert.doesNotMatch(second?.stderr ?? '', /--resume/);
+    assert.deepEqual(balances(mock, ids), [110, 210]);
+    assert.equal(puts(mock), 2);
   });
 
   it('refuses undo.csv and correction.csv applied twice', async () => {
