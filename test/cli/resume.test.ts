@@ -242,6 +242,11 @@ describe('resume', () => {
     const changed = await cli([...args, '--resume', folder], { cwd: dir });
     assert.equal(changed.code, 2);
     assert.match(changed.stderr, /input\.csv has changed since the run in .* started/);
+    // The run sent rows: a new run of the edited file would add a delta a second time, and the hint says what to leave out.
+    assert.match(
+      changed.stderr,
+      /Resume with the file exactly as it was\. .*currentBalanceDelta already applied would be added a second time, so leave out of it the rows report\.csv records updated/,
+    );
 
     await balancesCsv(dir, rows);
     const elsewhere = await cli(['apply', '--blind', '--yes', csv, '--base-url', 'http://127.0.0.1:9', '--resume', folder], { cwd: dir });

@@ -109,7 +109,7 @@ export const RUN_WORDS = defineWords({
     hint: (facts: OtherFile) =>
       // A run refused before sending (invalid rows, a plan not confirmed) is fixed by a new run, not resumed.
       facts.sentAnything
-        ? 'Resume with the file exactly as it was, or start a new run (without --resume) for the changed file.'
+        ? 'Resume with the file exactly as it was. A new run of the changed file sends its rows again: absolute values already set come out unchanged, but a currentBalanceDelta already applied would be added a second time, so leave out of it the rows report.csv records updated (failed.csv holds those not).'
         : 'That run sent nothing: start a new run (without --resume) with the file as it is now.',
   },
   'TIC-RESUME-OTHER-TARGET': {
