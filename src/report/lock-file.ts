@@ -14,20 +14,35 @@ import { closeSync, fsyncSync, linkSync, openSync, unlinkSync, writeSync } from 
 export function createWhole(path: string, text: string): boolean {
   const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   const fd = openSync(aside, 'wx');
+  // The file aside goes whatever fails, a full disk while it is written included.
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(aside, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    unlinkQuietly(aside);
+    releaseQuietly(aside);
+  }
+}
+
+/**
+ * Removes a lock file this process is done with, or leaves it: one that
+ * cannot be removed (its folder made read-only mid-run) is stale once this
+ * process has ended, which is how a lock left by a killed process is told
+ * apart; failing here would hide how the work itself ended.
+ */
+export function releaseQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Left behind: stale once this process ends.
   }
 }
 

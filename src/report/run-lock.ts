@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TiError } from '../core/errors.js';
 import { failure, say } from '../core/words.js';
-import { createWhole, unlinkQuietly } from './lock-file.js';
+import { createWhole, releaseQuietly, unlinkQuietly } from './lock-file.js';
 import { PROFILE_WORDS } from '../core/words/profiles.js';
 import { RUN_FOLDER_WORDS } from '../core/words/run-folder.js';
 
@@ -105,7 +105,7 @@ export class RunLock {
     if (!this.#held) return;
     this.#held = false;
     process.removeListener('exit', this.#release);
-    unlinkQuietly(this.#path);
+    releaseQuietly(this.#path);
   }
 }
 

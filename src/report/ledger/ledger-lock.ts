@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createWhole, unlinkQuietly } from '../lock-file.js';
+import { createWhole, releaseQuietly, unlinkQuietly } from '../lock-file.js';
 
 export const LEDGER_LOCK = 'ledger.lock';
 
@@ -43,7 +43,7 @@ export async function withLedgerLock<T>(root: string, work: () => Promise<T>): P
   try {
     return await work();
   } finally {
-    unlinkQuietly(path);
+    releaseQuietly(path);
   }
 }
 
