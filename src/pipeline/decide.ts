@@ -129,6 +129,8 @@ async function checkKeyOnce(context: RunContext): Promise<ApiError | undefined> 
 
 /** Ends the run before anything is sent; its rows are still reported, `skipped` for `reason`. */
 function refuse(context: RunContext, error: TiError, reason: Said): Decision {
+  // Interrupted while it read or checked (a Ctrl-C during the reads), the run ends interrupted (exit 130), not refused.
+  if (context.session.status === 'interrupted') return { kind: 'refuse', reason: skip('TIC-SKIPPED-INTERRUPTED') };
   context.session.refuse(error);
   context.session.log.logger.warn({ event: 'refused', error: error.message }, 'nothing will be sent');
   return { kind: 'refuse', reason };

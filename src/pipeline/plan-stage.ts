@@ -69,6 +69,8 @@ export async function readLive(context: RunContext, executor: Executor, scanned:
   const shown = context.environment.onReadStart?.(live.progress, () => executor.pacing.ratePerMinute);
   const unread = await live.readAll(scopes.all(), options.send?.concurrency ?? 1).finally(() => shown?.());
   session.log.logger.info({ event: 'live-read', scopes: scopes.all().length, requests: live.requests, error: unread?.error.message }, 'live values read');
+  // Stopped while reading (a Ctrl-C), the values read are not all of any client's batches: a row whose batch was not read yet is not "not found".
+  if (session.signal.aborted && session.failure !== undefined) return session.failure;
   if (unread !== undefined) {
     if (unread.error.kind === 'auth' || unread.error.kind === 'aborted') return unread.error;
     return failure(RUN_WORDS, 'TIC-LIVE-VALUES-UNREADABLE', { clientId: unread.clientId, reason: unread.error.message });

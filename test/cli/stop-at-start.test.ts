@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { ids, KEY, mockStarter, spawnCli, tempDir, writeCsv } from '../helpers.js';
+import { cli, ids, KEY, mockStarter, readCsvFile, spawnCli, tempDir, writeCsv } from '../helpers.js';
 
 const startMock = mockStarter();
 
@@ -48,4 +48,25 @@ wait();
       assert.deepEqual([summary.status, summary.rows.updated, summary.error.code], ['interrupted', 0, 'TIC-INTERRUPTED']);
     });
   }
+});
+
+describe('a stop asked for while the live values are read', () => {
+  it('ends the run interrupted (exit 130), not refused: nothing sent, every row skipped as interrupted (none taken for a batch not found), the resume command printed', async () => {
+    const rows = ids(30);
+    const stop = new AbortController();
+    const mock = await startMock(rows, { perPage: 10, faults: { latencyMs: 20 }, onRequest: (request) => void (request.method === 'GET' && stop.abort()) });
+    const dir = await tempDir();
+    const client = mock.store.get(rows[0] ?? '')?.clientId;
+    const csv = await writeCsv(dir, `id,clientId,currentBalanceDelta\n${rows.map((id) => `${id},${client},+5`).join('\n')}\n`);
+    const run = await cli(['apply', csv, '--base-url', mock.origin, '--rate', '0', '--yes', '--out', 'run'], { cwd: dir, shutdown: stop.signal });
+    assert.equal(run.code, 130, run.stderr);
+    assert.equal(mock.requests.filter((request) => request.method === 'PUT').length, 0);
+    const summary = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8'));
+    assert.deepEqual([summary.status, summary.error.code], ['interrupted', 'TIC-INTERRUPTED']);
+    assert.deepEqual(
+      new Set((await readCsvFile(join(dir, 'run', 'report.csv'))).map((row) => [row.outcome, row.code].join(' '))),
+      new Set(['skipped TIC-SKIPPED-INTERRUPTED']),
+    );
+    assert.match(run.stdout, /apply --resume run/);
+  });
 });
