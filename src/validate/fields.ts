@@ -1,4 +1,4 @@
-import { previewJson } from '../core/preview.js';
+import { previewJson, showsNothing } from '../core/preview.js';
 import { say, type FactsOf, type Said } from '../core/words.js';
 import { ROW_WORDS } from '../core/words/rows.js';
 
@@ -124,6 +124,8 @@ export function parseName(cell: string): Parsed<string> {
   }
   const replacement = name.indexOf('\ufffd');
   if (replacement >= 0) return refuse('TIC-NAME-DAMAGED-TEXT', { cell: showCell(cell), position: replacement + 1 });
+  // Only zero-width characters (U+200B, a word joiner, tags…): a name that would show as empty, not an empty cell.
+  if (showsNothing(name)) return refuse('TIC-NAME-INVISIBLE', { cell: showCell(cell) });
   return ok(name);
 }
 

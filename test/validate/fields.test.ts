@@ -58,6 +58,17 @@ describe('name', () => {
     assert.ok(problem.length < 200, `${problem.length} characters`);
     assert.match(problem, /^name "x{40}…" contains a control character \(U\+0007\) at position 900001; remove it$/);
   });
+  it('refuses a name of characters that show nothing, escaping them in the message; keeps a joiner inside a name', () => {
+    for (const cell of ['\u200b', '\u2060\u200b', ' \u034f ', '\ufe0f', '\u{e0041}\u{e007f}', '\u00ad']) {
+      const problem = problemOf(parseName(cell));
+      assert.match(problem, /holds no character that shows: it would show as an empty name/, JSON.stringify(cell));
+      assert.match(problem, /^name "(\\u[0-9A-F]{4}|\s|\ufe0f)+"/, problem);
+    }
+    // A zero-width non-joiner belongs in Persian words, a joiner in emoji: inside a name that shows, they are kept.
+    assert.deepEqual(parseName('می\u200cخواهم'), { ok: true, value: 'می\u200cخواهم' });
+    assert.deepEqual(parseName('Team 👩\u200d💻'), { ok: true, value: 'Team 👩\u200d💻' });
+  });
+
   it('refuses a replacement character, the trace of text already garbled', () => {
     assert.match(problemOf(parseName('Soci\ufffdt\ufffd')), /damaged by a wrong encoding/);
   });

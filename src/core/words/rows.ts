@@ -132,6 +132,12 @@ export const ROW_WORDS = defineWords({
     message: (facts: InText & { readonly character: string; readonly position: number }) =>
       `name ${facts.cell} contains a control character (${facts.character}) at position ${facts.position}; remove it`,
   },
+  'TIC-NAME-INVISIBLE': {
+    kind: 'row',
+    title: 'A name of characters that show nothing (zero-width spaces, word joiners…): it would show as empty',
+    message: (facts: InText) =>
+      `name ${facts.cell} holds no character that shows: it would show as an empty name; type the name, or leave the cell empty to keep the current one`,
+  },
   'TIC-NAME-DAMAGED-TEXT': {
     kind: 'row',
     title: 'A name holding "\ufffd": text damaged by a wrong encoding',
