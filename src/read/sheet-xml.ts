@@ -67,6 +67,14 @@ export class SheetXmlReader implements XmlHandler {
   #inInline = false;
   /** Inside a phonetic run (`<rPh>`), whose text is a reading aid, not part of the string. */
   #inPhonetic = false;
+  /** The sheet's rows are hidden unless a row says otherwise (`<sheetFormatPr zeroHeight="1">`, or `defaultRowHeight="0"`). */
+  #rowsHiddenByDefault = false;
+  #zeroHeight = false;
+
+  /** A cell holds one value: a second (`<v>` twice, `<is>` after `<v>`) is a damaged file, never one of the two picked. */
+  #secondValue(cell: { readonly column: number; readonly value: string | undefined }): void {
+    if (cell.value !== undefined) throw new DamagedPart(`cell ${cellAddress(cell.column, this.#row?.line ?? 0)} holds two values`);
+  }
 
   open(name: string, attributes: XmlAttributes): void {
     switch (name) {
@@ -84,6 +92,11 @@ export class SheetXmlReader implements XmlHandler {
           }
         }
         break;
+      case 'sheetFormatPr':
+        // Rows hidden unless they say otherwise: hidden by default (zeroHeight), or of no height by default.
+        this.#zeroHeight = xmlBoolean(attributes['zeroHeight']);
+        this.#rowsHiddenByDefault = this.#zeroHeight || Number(attributes['defaultRowHeight']) === 0;
+        break;
       case 'row': {
         // `r` may be left out, meaning the row after the previous one.
         const reference = attributes['r'];
@@ -92,7 +105,11 @@ export class SheetXmlReader implements XmlHandler {
         this.#lastRow = line;
         this.#lastColumn = -1;
         this.#rowChars = 0;
-        this.#row = { line, hidden: xmlBoolean(attributes['hidden']) || Number(attributes['ht']) === 0, cells: [] };
+        const height = Number(attributes['ht']);
+        // In a sheet whose rows are hidden by default, a row shows only at a height of its own (customHeight, as Excel writes it, for zeroHeight).
+        const ownHeight = height > 0 && (xmlBoolean(attributes['customHeight']) || !this.#zeroHeight);
+        const hidden = xmlBoolean(attributes['hidden']) || height === 0 || (this.#rowsHiddenByDefault && !ownHeight);
+        this.#row = { line, hidden, cells: [] };
         break;
       }
       case 'c': {
@@ -110,12 +127,14 @@ export class SheetXmlReader implements XmlHandler {
         break;
       case 'v':
         if (this.#cell !== undefined) {
+          this.#secondValue(this.#cell);
           this.#cell.value = '';
           this.#collecting = true;
         }
         break;
       case 'is':
         if (this.#cell !== undefined) {
+          this.#secondValue(this.#cell);
           this.#cell.value = '';
           this.#inInline = true;
         }

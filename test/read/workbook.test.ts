@@ -312,6 +312,19 @@ describe('what a sheet hides', () => {
     assert.match(error.message, /does not show everything it holds: rows 2, 3 are hidden; columns B, D are hidden\.$/);
   });
 
+  it('counts as hidden a row of a sheet whose rows are hidden by default (zeroHeight, or no height by default) that has no height of its own', async () => {
+    const dir = await tempDir();
+    const cell = (reference: string): string => `<c r="${reference}" t="inlineStr"><is><t>${reference}</t></is></c>`;
+    const rows = `<row r="1" ht="15" customHeight="1">${cell('A1')}</row><row r="2" ht="15" customHeight="1">${cell('A2')}</row><row r="3">${cell('A3')}</row>`;
+    for (const format of ['<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>', '<sheetFormatPr defaultRowHeight="0"/>']) {
+      const path = await craftWorkbook(dir, { sheets: [{ name: 'changes', before: format, rows }] }, `${format.includes('zero') ? 'zero' : 'none'}.xlsx`);
+      const error = await refusal(readSheet(path, 'changes'));
+      assert.match(error.message, /does not show everything it holds: row 3 is hidden\.$/, format);
+    }
+    const shown = await craftWorkbook(dir, { sheets: [{ name: 'changes', before: '<sheetFormatPr defaultRowHeight="15"/>', rows }] }, 'shown.xlsx');
+    assert.equal((await readSheet(shown, 'changes')).length, 3);
+  });
+
   it('lists ten hidden rows and counts the rest, and every kind of problem at once', async () => {
     const { error } = await hiding((workbook) => {
       const sheet = sheetOf(workbook);
@@ -463,6 +476,14 @@ describe('telling a workbook by its content', () => {
     );
     const twice = await craftWorkbook(dir, sheet(row(1) + row(2) + row(2)), 'twice.xlsx');
     assert.match((await refusal(readSheet(twice, 'changes'))).message, /row 2 comes after row 2/);
+    // Never one of two values picked: <v> twice, or an inline string after a value.
+    for (const [name, cell] of [
+      ['two-values.xlsx', '<c r="B1"><v>5</v><v>6</v></c>'],
+      ['value-and-string.xlsx', '<c r="B1" t="inlineStr"><v>5</v><is><t>6</t></is></c>'],
+    ] as const) {
+      const path = await craftWorkbook(dir, sheet(`<row r="1"><c r="A1" t="s"><v>0</v></c>${cell}</row>`), name);
+      assert.match((await refusal(readSheet(path, 'changes'))).message, /cannot be read as an Excel workbook: in the sheet "changes", cell B1 holds two values\./);
+    }
     const badXml = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>R&D</t></is></c></row>'), 'xml.xlsx');
     const xmlError = await refusal(readSheet(badXml, 'changes'));
     assert.match(xmlError.message, /xml\.xlsx cannot be read as an Excel workbook: the sheet "changes" is not well-formed XML \(unclosed tag: t\)\./);
