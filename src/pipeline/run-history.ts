@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ApprovalKey } from '../report/ledger/approval.js';
 import { auditRows, writeAudit, type AuditFigures } from '../report/ledger/audit-export.js';
 import { rebuildLedger, type Rebuilt } from '../report/ledger/rebuild.js';
@@ -58,9 +59,14 @@ export interface ShownRun extends ListedRun {
 }
 
 /** The run of that id (or folder name); undefined when the ledger has none, with the ids it has, to suggest one. */
-export async function showRun(root: string, id: string): Promise<{ readonly run: ShownRun | undefined; readonly ids: readonly string[] }> {
+export async function showRun(root: string, id: string, cwd: string): Promise<{ readonly run: ShownRun | undefined; readonly ids: readonly string[] }> {
   const { runs } = await listRuns(root);
-  const found = runs.find((run) => run.record.id === id) ?? runs.find((run) => run.record.id === id.replace(/\/+$/, '').split('/').at(-1));
+  // Its id in the ledger; else the folder as the user names it from where they are (`--out undo1` makes the id `../undo1`); else its last name.
+  const folder = resolve(cwd, id);
+  const found =
+    runs.find((run) => run.record.id === id) ??
+    runs.find((run) => resolve(run.folder) === folder) ??
+    runs.find((run) => run.record.id === id.replace(/\/+$/, '').split('/').at(-1));
   const ids = runs.map((run) => run.record.id);
   if (found === undefined) return { run: undefined, ids };
   const files = existsSync(found.folder) ? (await readdir(found.folder)).filter((name) => !name.startsWith('.')).sort() : [];

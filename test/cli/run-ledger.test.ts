@@ -243,6 +243,13 @@ describe('runs', () => {
     assert.match(shown.stdout, /^Run monday\n {2}command {7}apply\n {2}status {8}completed\n/);
     assert.match(shown.stdout, /\n {2}balance {7}5 → 6 credits: net \+1 \(1 added, 0 taken away\)\n/);
     assert.match(shown.stdout, /\n {2}folder {8}reports\/monday\n {2}files {9}.*report\.csv.*undo\.csv/);
+    // A run folder outside the reports folder is named from it (../tuesday), and found as the user names it too.
+    assert.equal((await cli(['apply', await deltas(dir, ids, 2, 'more.csv'), ...base(mock), '--out', 'tuesday'], { cwd: dir })).code, 0);
+    for (const named of ['tuesday', join(dir, 'tuesday'), '../tuesday']) {
+      const outside = await cli(['runs', 'show', named], { cwd: dir });
+      assert.equal(outside.code, 0, outside.stderr);
+      assert.match(outside.stdout, /^Run \.\.\/tuesday\n/);
+    }
     const wrong = await cli(['runs', 'show', 'mondy'], { cwd: dir });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /There is no run mondy in the run ledger of .*\n {2}Did you mean monday\?/);

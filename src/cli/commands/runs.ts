@@ -96,7 +96,7 @@ async function runRuns(input: CommandInput): Promise<CommandResult> {
     }
     case 'show': {
       if (id === undefined) throw failure(LEDGER_WORDS, 'TIC-RUNS-USAGE', { given: 'show without a run' });
-      const { run, ids } = await history.showRun(root, id);
+      const { run, ids } = await history.showRun(root, id, io.cwd);
       if (run === undefined) throw failure(LEDGER_WORDS, 'TIC-RUN-UNKNOWN', { id, root, near: closestName(id, ids) });
       return { exit: EXIT.ok, text: formatRunShow(run, io.cwd), json: shownJson(run) };
     }
