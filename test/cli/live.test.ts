@@ -128,6 +128,8 @@ describe('apply, reading before it writes', () => {
     const report = await reportOf(join(dir, 'run'));
     assert.deepEqual(new Set(report.map((row) => row.outcome)), new Set(['unchanged']));
     assert.equal(report.length, 10);
+    // Nothing changed, nothing to put back: its undo.csv (a header alone) is not offered.
+    assert.doesNotMatch(run.stdout, /Undo: /);
   });
 
   it('sends exactly the rows edited, each with only the fields changed, and records old → new in plan.csv', async () => {

@@ -189,7 +189,9 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     );
   }
   lines.push(...reconciliationLines(summary.reconciliation, cwd, folder, summary.target));
-  if (result.undo !== undefined) lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
+  // A run that updated no row changed nothing to put back: its undo.csv is a header alone, not offered.
+  if (result.undo !== undefined && rows.updated > 0)
+    lines.push(`Undo: ${relative(cwd, result.undo) || result.undo} (give it to apply to put back what this run changed)`);
   // Only rows that really failed (or are invalid) are offered to send again: a drifted row is no failure, and rows a
   // resume will send must not be sent by a second command too.
   const toFix = rows.failed + (summary.command === 'apply' && !summary.dryRun ? rows.invalid : 0);
