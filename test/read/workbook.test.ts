@@ -482,7 +482,10 @@ describe('telling a workbook by its content', () => {
       ['value-and-string.xlsx', '<c r="B1" t="inlineStr"><v>5</v><is><t>6</t></is></c>'],
     ] as const) {
       const path = await craftWorkbook(dir, sheet(`<row r="1"><c r="A1" t="s"><v>0</v></c>${cell}</row>`), name);
-      assert.match((await refusal(readSheet(path, 'changes'))).message, /cannot be read as an Excel workbook: in the sheet "changes", cell B1 holds two values\./);
+      assert.match(
+        (await refusal(readSheet(path, 'changes'))).message,
+        /cannot be read as an Excel workbook: in the sheet "changes", cell B1 holds two values\./,
+      );
     }
     const badXml = await craftWorkbook(dir, sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>R&D</t></is></c></row>'), 'xml.xlsx');
     const xmlError = await refusal(readSheet(badXml, 'changes'));
