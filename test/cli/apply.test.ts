@@ -338,6 +338,7 @@ describe('apply', () => {
       const run = await cli(['apply', csv, ...fast(mock), '--dry-run'], { cwd: dir, env: { TI_API_KEY: key } });
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, message);
+      assert.match(run.stdout, /Dry run: 1 row in .*: 0 valid, 1 not checked\.\n/);
     }
     assert.deepEqual(
       mock.requests.map((request) => [request.method, request.path, request.answer]),

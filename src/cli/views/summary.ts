@@ -83,7 +83,9 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
     lines.push(`${what}: the error above must be fixed first.`);
   } else if (summary.command === 'validate' || summary.dryRun) {
     const verb = summary.dryRun ? 'Dry run' : 'Validated';
-    const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}`;
+    // A row skipped (its key refused, say) was not checked against the live values: counted apart, not as one found wanting.
+    const skippedPart = summary.dryRun && rows.skipped > 0 ? `, ${count(rows.skipped)} not checked` : '';
+    const checkedParts = `${rows.unchanged > 0 ? `, ${count(rows.unchanged)} unchanged` : ''}${rows.drifted > 0 ? `, ${count(rows.drifted)} drifted` : ''}${skippedPart}`;
     lines.push(
       `${verb}: ${plural(rows.total, 'row')} in ${summary.input ? relative(cwd, summary.input) : 'the file'}: ${count(rows.valid)} valid${checkedParts}${invalidPart}.`,
     );
