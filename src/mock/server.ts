@@ -47,6 +47,8 @@ export interface MockOptions {
   readonly ledger?: { readonly order?: LedgerOrder; readonly pageInfo?: 'documented' | 'cursor-only' };
   /** How the client list is paged: as its page documents it (`pageInfo`, the default), or with the `meta` object of the Pagination page. */
   readonly clientsPaging?: ClientsPaging;
+  /** How a client's credit batches are paged: as their page documents it (`pageInfo`, the default), or with the Pagination page's `meta`. */
+  readonly batchesPaging?: ClientsPaging;
   /**
    * A learner redeems `credits` from a batch just before the first PUT of it
    * is applied (of the `ids` given, or of any batch): a redemption that lands
@@ -203,16 +205,18 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
         const query = listQuery(route.clientId, params);
         if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
         const { items, pageInfo } = pageOf(store.listingByClient(route.clientId, query.creditAccountId), query.page, perPage, faults.paging);
-        return answer(200, {
-          data: {
-            APICreditBatchesByClientAndCreditAccount: {
-              clientId: route.clientId,
-              creditAccountId: query.creditAccountId ?? null,
-              creditBatches: items,
-              pageInfo,
-            },
-          },
-        });
+        const list = { clientId: route.clientId, creditAccountId: query.creditAccountId ?? null, creditBatches: items };
+        if (options.batchesPaging === 'meta') {
+          const meta = {
+            page: query.page,
+            perPage,
+            totalCount: pageInfo.total,
+            totalPages: Math.max(1, Math.ceil(pageInfo.total / perPage)),
+            nextCursor: pageInfo.hasMore ? String(query.page + 1) : null,
+          };
+          return answer(200, { data: { APICreditBatchesByClientAndCreditAccount: list }, meta });
+        }
+        return answer(200, { data: { APICreditBatchesByClientAndCreditAccount: { ...list, pageInfo } } });
       }
       case 'actions': {
         // An account the mock knows nothing of is an empty ledger, as an unknown client is an empty list.

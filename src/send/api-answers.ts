@@ -98,13 +98,17 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
     throw unreadable({ fault: 'missing', what: `the credit batches of client ${clientId}` });
   }
   const creditBatches = (list.creditBatches as unknown[]).map((listed) => readListedBatch(listed, clientId));
-  const info = list.pageInfo ?? {};
+  // This endpoint's page documents `pageInfo`; the Pagination page, a `meta` object beside `data` (its nextCursor null on the last page).
+  const info = objectOrEmpty(list.pageInfo);
+  const meta = objectOrEmpty((body as { meta?: unknown }).meta);
+  const nextCursor = meta.nextCursor;
   const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
   return {
     creditBatches,
-    total: count(info.total),
-    hasMore: typeof info.hasMore === 'boolean' ? info.hasMore : undefined,
-    perPage: count(info.perPage) || undefined,
+    total: count(info.total) ?? count(meta.totalCount),
+    hasMore:
+      typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
+    perPage: (count(info.perPage) ?? count(meta.perPage)) || undefined,
   };
 }
 

@@ -78,6 +78,47 @@ describe('reading the credit batches of one client (the worked example of a new 
     );
   });
 
+  it("reads every page of a list paged with the Pagination page's meta object, or whose pageInfo leaves hasMore out or holds it as text: never cut short", async () => {
+    const seed = Array.from({ length: 23 }, (_, index) => ({ id: randomUUID(), clientId: CLIENT, currentBalance: index }));
+    const meta = await startMockApi({ store: new CreditBatchStore(seed), perPage: 5, batchesPaging: 'meta' });
+    const executor = executorFor(meta);
+    const result = await readClientBatches(executor, CLIENT);
+    executor.close();
+    assert.deepEqual(idsOf(result.kind === 'done' ? result.value : []), idsOf(seed as { id: string }[]));
+    assert.deepEqual(
+      meta.requests.map((request) => request.query.page),
+      ['1', '2', '3', '4', '5'],
+    );
+
+    const batches = (from: number, count: number): Record<string, unknown>[] =>
+      Array.from({ length: count }, (_, index) => ({ id: `00000000-0000-4000-8000-${String(from + index).padStart(12, '0')}`, clientId: CLIENT }));
+    for (const [shape, pageInfo, pages] of [
+      ['no hasMore, a short last page', { perPage: 5 }, [batches(0, 5), batches(5, 5), batches(10, 3)]],
+      ['no hasMore, no perPage: until an empty page', {}, [batches(0, 5), batches(5, 5), []]],
+      ['hasMore and perPage as text', { perPage: '5', hasMore: 'true' }, [batches(0, 5), batches(5, 5), []]],
+    ] as const) {
+      const asked: number[] = [];
+      const server = createServer((request, response) => {
+        const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+        asked.push(page);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches: pages[page - 1] ?? [], pageInfo } } }),
+        );
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+      const reader = executorFor({ origin } as MockApi);
+      const read = await readClientBatches(reader, CLIENT);
+      reader.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      assert.equal(read.kind, 'done', shape);
+      assert.deepEqual(idsOf(read.kind === 'done' ? read.value : []), idsOf(pages.flat() as { id: string }[]), shape);
+      assert.deepEqual(asked, [1, 2, 3], shape);
+    }
+  });
+
   it('goes through the send stage: every page is an attempt, a 503 is retried', async () => {
     const mock = await mockOf(4, 2, { script: { [CLIENT]: [{ kind: 'status', status: 503 }] } });
     const attempts: (number | undefined)[] = [];

@@ -127,6 +127,8 @@ async function listClientBatches<T>(
   let attempts = 0;
   let total: number | undefined;
   let pages = MAX_PAGES;
+  /** Batches a page holds: as the first page says, or as many as it held. */
+  let pageSize = 0;
   let previous: readonly string[] = [];
   const refuse = (finding: FactsOf<(typeof API_WORDS)['TIC-API-BATCHES-INCONSISTENT']>): SendResult<T | undefined> => ({
     kind: 'failed',
@@ -144,6 +146,7 @@ async function listClientBatches<T>(
     if (page === 1) {
       total = result.value.total;
       const perPage = result.value.perPage ?? creditBatches.length;
+      pageSize = perPage;
       if (total !== undefined && perPage > 0) pages = Math.min(MAX_PAGES, Math.ceil(total / perPage) + PAGE_MARGIN);
       // Room for what the list says it holds, within what its pages can hold at the size the first one has: never
       // more than a page's worth per page, whatever total or page size an answer claims; beyond, the tables grow.
@@ -158,7 +161,9 @@ async function listClientBatches<T>(
       }
       if (seen === 'new') added++;
     }
-    const more = creditBatches.length > 0 && hasMore === true;
+    // Without hasMore (left out, or held as text), the list goes on until a page is empty or short, or holds its total: never cut short.
+    const short = creditBatches.length < (result.value.perPage ?? pageSize);
+    const more = creditBatches.length > 0 && (hasMore === true || (hasMore === undefined && !short && !(total !== undefined && listed.size() >= total)));
     if (more && added === 0) {
       const ids = creditBatches.map((batch) => batch.id.toLowerCase());
       const same = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
