@@ -57,3 +57,32 @@ describe('the next step an apply names', () => {
     );
   });
 });
+
+describe('what reconciling says', () => {
+  const reconciled = (unreadable: number): string => {
+    const result = ended('completed', { updated: 3 });
+    const reconciliation = {
+      checked: 1,
+      accounts: 1,
+      overwritten: 0,
+      credits: 0,
+      correction: null,
+      unreadable,
+      unreadableReasons: unreadable > 0 ? ['the ledger action 1 has the timestamp "2026-12-05T21:51:17.651", not an ISO 8601 time with its offset'] : [],
+    };
+    return formatRunSummary({ ...result, summary: { ...result.summary, reconciliation } as unknown as Summary }, '/work');
+  };
+
+  it('says that no write overwrote a change only when every write could be checked', () => {
+    assert.match(
+      reconciled(0),
+      /\nReconciled against the credit ledger \(1 ledger action read in 1 credit account\): no write overwrote a change made between its read and its PUT\.\n/,
+    );
+    const partly = reconciled(1);
+    assert.doesNotMatch(partly, /no write overwrote/);
+    assert.match(
+      partly,
+      /: none of the writes it could check overwrote a change made between its read and its PUT\.\nNot reconciled whole: 1 write could not be checked/,
+    );
+  });
+});

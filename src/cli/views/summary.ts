@@ -237,7 +237,9 @@ function reconciliationLines(reconciliation: Summary['reconciliation'], cwd: str
   if (facts.checked === 0 && facts.accounts === 0) return [];
   const read = `${plural(facts.checked, 'ledger action')} read in ${plural(facts.accounts, 'credit account')}`;
   const lines: string[] = [];
-  if (facts.overwritten === 0) lines.push(`Reconciled against the credit ledger (${read}): no write overwrote a change made between its read and its PUT.`);
+  // "No write overwrote" is said only of every write: with some not checked, only of those checked.
+  const none = facts.unreadable > 0 ? 'none of the writes it could check overwrote' : 'no write overwrote';
+  if (facts.overwritten === 0) lines.push(`Reconciled against the credit ledger (${read}): ${none} a change made between its read and its PUT.`);
   else {
     lines.push(
       `Overwritten: ${plural(facts.overwritten, 'write')} set a balance over changes the credit ledger records between its read and its PUT, ${signedCredits(facts.credits)} in all (${read}; report.csv's correction column says which).`,
