@@ -6,7 +6,9 @@ export type Fault =
   /** Answers normally, this much later. */
   | { readonly kind: 'delay'; readonly ms: number }
   /** Handles the request (an update is applied), then drops the connection instead of answering: the API acted, and the client never hears of it. */
-  | { readonly kind: 'lost' };
+  | { readonly kind: 'lost' }
+  /** Handles the request (an update is applied), then answers `status` instead: a gateway's 504 for a write the API made. */
+  | { readonly kind: 'landed'; readonly status: number };
 
 /**
  * Ways a list answer can be wrong, for tests of a client that reads pages

@@ -155,10 +155,17 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     options.onRequest?.(seen);
     let rateHeaders: Readonly<Record<string, string>> = {};
     let loseAnswer = false;
+    // Set once the fault is drawn, below; read by answer(), declared before it.
+    let landedStatus: number | undefined = undefined;
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       if (loseAnswer) {
         seen.answer = 'reset';
         request.socket.destroy();
+        return;
+      }
+      if (landedStatus !== undefined) {
+        seen.answer = landedStatus;
+        send(response, landedStatus, { error: 'gateway_timeout', message: `Injected ${landedStatus} after the request was handled` });
         return;
       }
       seen.answer = status;
@@ -189,6 +196,7 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     if (fault?.kind === 'status')
       return answer(fault.status, fault.body ?? { error: 'injected_fault', message: `Injected ${fault.status}` }, { ...fault.headers });
     loseAnswer = fault?.kind === 'lost';
+    landedStatus = fault?.kind === 'landed' ? fault.status : undefined;
     const delay = (fault?.kind === 'delay' ? fault.ms : 0) + faults.latencyMs;
     if (delay > 0) await sleep(delay);
 

@@ -238,9 +238,10 @@ function sendChecked(
       applyChange,
       change,
       async (result) => {
-        // A delta that failed after a request that may have landed is settled now, by a read made after it:
-        // left as a plain failure, failed.csv would send it again, and it could be applied twice.
-        const settled = delta && result.kind === 'failed' && result.mayHaveLanded === true && sent !== undefined ? await settle(result, sent) : result;
+        // A row that failed after a request that may have landed (a 5xx, a lost answer) is settled now, by a read made after it:
+        // a delta left as a plain failure could be applied twice by failed.csv; values it set, left out of undo.csv and the ledger.
+        const mayHaveLanded = result.kind === 'failed' && result.mayHaveLanded === true;
+        const settled = !mayHaveLanded ? result : delta ? (sent === undefined ? result : await settle(result, sent)) : await settleSet(result);
         const outcome = sentOutcome(row, change.body, settled);
         const checked = settled.kind === 'withheld' ? liveOf(settled.detail) : live;
         // The baseline the report shows for a delta is the balance it was added to, so that undo.csv takes back exactly the delta.
@@ -273,6 +274,17 @@ function sendChecked(
         },
       },
     );
+
+    /**
+     * What became of values set by a request that may have landed, by a read
+     * made after it: holding them, it landed (updated); holding anything else,
+     * it failed as it did.
+     */
+    async function settleSet(result: Extract<SendResult<CreditBatch, GuardVerdict>, { kind: 'failed' }>): Promise<SendResult<CreditBatch, GuardVerdict>> {
+      landed = { balance: undefined };
+      const verdict = await check(guard.now());
+      return verdict?.kind === 'applied' ? { kind: 'withheld', detail: verdict, attempts: result.attempts } : result;
+    }
 
     /** What became of a delta whose last request may have landed, by a read made after it. */
     async function settle(

@@ -12,7 +12,7 @@ import type { GuardVerdict } from './live/guard.js';
  */
 
 export const APPLIED_EARLIER =
-  'applied by an earlier request whose answer was lost (in flight when a session died, or timed out): the batch holds the values it sent, so it was not sent again';
+  'applied by an earlier request whose answer was lost (in flight when a session died, timed out, or answered with a server error): the batch holds the values it sent, so it is not sent again';
 
 /** A failed row's code: its error's, or the generic one for an error that has none. */
 const SEND_FAILED = 'TIC-SEND-FAILED';

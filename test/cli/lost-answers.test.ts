@@ -9,7 +9,7 @@ import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { Fault, FaultOptions } from '../../src/mock/faults.js';
 import type { MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
-import { mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
+import { cli, mockApiStarter, readCsvFile, spawnCli, tempDir } from '../helpers.js';
 
 /**
  * A delta is applied once, whatever became of the request that carried it:
@@ -167,5 +167,47 @@ describe('a run stopped twice', () => {
       ids.map((id) => mock.store.get(id)?.currentBalance),
       balances.map((balance) => balance + 10),
     );
+  });
+});
+
+describe('values set by a request answered with a server error', () => {
+  it('settled by a read made after the last request: updated (and in undo.csv) when the batch holds them, failed when it does not', async () => {
+    const { mock, ids } = await mockOf([5000, 700], {}, (first, second) => ({
+      // A gateway answers 504 for writes the API made; the other batch's writes never reach the API.
+      script: {
+        [first]: [
+          { kind: 'landed', status: 504 },
+          { kind: 'landed', status: 504 },
+        ],
+        [second ?? '']: [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    }));
+    const [landed, notLanded] = ids as [string, string];
+    const dir = await tempDir();
+    const csv = join(dir, 'set.csv');
+    await writeFile(csv, `id,clientId,currentBalance\n${landed},${CLIENT},900\n${notLanded},${CLIENT},900\n`);
+    const run = await cli(['apply', csv, '--yes', '--out', 'run', '--retries', '1', ...args(mock)], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    const report = await reportOf(join(dir, 'run'));
+    assert.deepEqual(
+      report.map((row) => [row.id, row.outcome]),
+      [
+        [landed, 'updated'],
+        [notLanded, 'failed'],
+      ],
+    );
+    assert.match(report[0]?.error ?? '', /answered with a server error\): the batch holds the values it sent/);
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'run', 'undo.csv'))).map((row) => [row.id, row.currentBalanceDelta]),
+      [[landed, '+4100']],
+    );
+    assert.deepEqual(
+      (await readCsvFile(join(dir, 'run', 'failed.csv'))).map((row) => row.id),
+      [notLanded],
+    );
+    assert.deepEqual([mock.store.get(landed)?.currentBalance, mock.store.get(notLanded)?.currentBalance], [900, 700]);
   });
 });
