@@ -42,7 +42,7 @@ describe('the API key, echoed back by a hostile server', () => {
         (response) =>
           response
             .writeHead(200, { 'content-type': 'application/json', 'x-echo': key })
-            .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[1], name: `owned by ${key}` } } })),
+            .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[1], name: `owned by ${key}`, currentBalance: 5 } } })),
         (response) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`busy; key=${encodeURIComponent(key)} raw=${key}`),
         (response) => response.writeHead(404, { 'content-type': 'application/json' }).end(`{"message":"no batch for ${unicodeEscaped(key)}"}`),
         (response) =>
@@ -117,7 +117,7 @@ describe('the API key, echoed back by a hostile server', () => {
       else
         response
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[index], name: `owned by ${form}` } } }));
+          .end(JSON.stringify({ data: { UpdateCreditBatch: { id: rows[index], name: `owned by ${form}`, currentBalance: 5 } } }));
     });
     const dir = await tempDir();
     const csv = await writeCsv(dir, `id,currentBalance\n${rows.map((id) => `${id},5`).join('\n')}\n`);

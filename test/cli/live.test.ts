@@ -346,6 +346,15 @@ describe('apply, reading before it writes', () => {
     const row = (await reportOf(join(dir, 'run'))).find((record) => record.id === target.id);
     assert.equal(row?.outcome, 'failed');
     assert.match(row?.error ?? '', /answered 200 but holds currentBalance 320 where 321 was sent/);
+    // Sent blind, the answer is checked all the same: it costs no request.
+    const blindLiar = await startMockApi({
+      store: new CreditBatchStore(w.mock.store.all()),
+      faults: { script: { [target.id]: [{ kind: 'status', status: 200, body: { data: { UpdateCreditBatch: { ...target, currentBalance: 320 } } } }] } },
+    });
+    const blind = await cli(['apply', '--yes', '--blind', file, ...base(blindLiar), '--out', join(dir, 'blind')], { cwd: dir });
+    assert.equal(blind.code, 1, blind.stderr + blind.stdout);
+    const blindRow = (await reportOf(join(dir, 'blind'))).find((record) => record.id === target.id);
+    assert.deepEqual([blindRow?.outcome, blindRow?.code], ['failed', 'TIC-API-UPDATE-UNCONFIRMED']);
   });
 
   it('sends blind with --blind: no read, every row sent, as before', async () => {

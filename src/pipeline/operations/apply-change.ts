@@ -3,6 +3,7 @@ import { previewJson } from '../../core/preview.js';
 import { apiFailure } from '../../core/words.js';
 import { API_WORDS } from '../../core/words/api.js';
 import { readUpdatedBatch } from '../../send/api-answers.js';
+import type { ApiResponse } from '../../send/api-client.js';
 import type { Operation } from '../../send/operation.js';
 import { sameValue } from '../live/values.js';
 
@@ -21,13 +22,19 @@ export interface Change {
 export const applyChange: Operation<Change, CreditBatch> = {
   describe: (change) => ({ line: change.line, id: change.id }),
   request: (client, change) => client.putCreditBatch(change.id, change.body),
-  read: (response, change) => {
-    const batch = readUpdatedBatch(response, change.id);
-    const differs = UPDATABLE_FIELDS.filter((field) => change.body[field] !== undefined && !sameValue(field, batch[field], change.body[field]));
-    if (differs.length > 0) {
-      const held = differs.map((field) => ({ field, held: previewJson(batch[field] ?? null), sent: previewJson(change.body[field]) }));
-      throw apiFailure(API_WORDS, 'TIC-API-UPDATE-UNCONFIRMED', { answer: 'other-values', differs: held }, { status: 200 });
-    }
-    return batch;
-  },
+  read: (response, change) => confirmedUpdate(response, change.id, change.body),
 };
+
+/**
+ * The batch a 200 to a PUT returns, read as a claim to check, blind or not:
+ * it must hold what was sent, or the row fails with what the API holds.
+ */
+export function confirmedUpdate(response: ApiResponse, id: string, body: CreditBatchUpdate): CreditBatch {
+  const batch = readUpdatedBatch(response, id);
+  const differs = UPDATABLE_FIELDS.filter((field) => body[field] !== undefined && !sameValue(field, batch[field], body[field]));
+  if (differs.length > 0) {
+    const held = differs.map((field) => ({ field, held: previewJson(batch[field] ?? null), sent: previewJson(body[field]) }));
+    throw apiFailure(API_WORDS, 'TIC-API-UPDATE-UNCONFIRMED', { answer: 'other-values', differs: held }, { status: 200 });
+  }
+  return batch;
+}
