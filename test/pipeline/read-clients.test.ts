@@ -87,6 +87,29 @@ describe('reading the clients list', () => {
     }
   });
 
+  it('refuses at once a list that passes the total it gave, however long it says there is more', async () => {
+    let asked = 0;
+    const server = createServer((request, response) => {
+      const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'));
+      asked++;
+      const clients = Array.from({ length: 50 }, (_, index) => ({
+        id: `00000000-0000-4000-8000-${String(page * 100 + index).padStart(12, '0')}`,
+        name: `C${index}`,
+      }));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ data: { Clients: { pageInfo: { perPage: 50, currentPage: page, total: 3, hasMore: true }, clients } } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      const result = await readClients(executorFor(`http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`));
+      assert.match(result.kind === 'failed' ? result.error.message : '', /the API listed 50 clients but said it has 3/);
+      assert.equal(asked, 1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('refuses a list whose count disagrees with its total, or that stops early at an empty page', async () => {
     const skewed = await readClients(executorFor((await mockOf({ paging: { totalSkew: 1 } })).origin));
     assert.equal(skewed.kind, 'failed');

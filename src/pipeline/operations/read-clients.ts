@@ -67,6 +67,8 @@ export async function readClients(
         return fail({ finding: 'listed-twice', id: client.id });
       }
     }
+    // Past the total it gave, the list contradicts itself now, whatever hasMore says: an endless list is stopped at once.
+    if (total !== undefined && clients.size > total) return fail({ finding: 'count', listed: clients.size, total });
     const reachedTotal = total !== undefined && clients.size >= total;
     if (listed.length === 0 || hasMore === false) break;
     if (added === 0) {
