@@ -77,6 +77,8 @@ export interface ExportResult extends AuditFigures {
   readonly path: string;
   /** Σ of the ledger's own net over the runs exported whose balances it knows: what the file's net ties out with. */
   readonly ledgerNet: bigint;
+  /** The runs exported that never recorded their end (killed): their changes are in the file, their net not yet in the ledger. */
+  readonly unfinished: readonly string[];
 }
 
 /** `runs export`: every field the applies of the period changed, one row each, from their reports. */
@@ -85,7 +87,8 @@ export async function exportRuns(root: string, filter: RunFilter, path: string):
   const oldestFirst = [...runs].reverse();
   const figures = await writeAudit(path, auditRows(oldestFirst.map(({ record, folder }) => ({ record, folder }))));
   const ledgerNet = oldestFirst.reduce((sum, { record }) => (record.balance === null ? sum : sum + BigInt(record.balance.net)), 0n);
-  return { ...figures, path, ledgerNet };
+  const unfinished = oldestFirst.filter(({ record }) => record.status === 'running' && record.balance === null).map(({ record }) => record.id);
+  return { ...figures, path, ledgerNet, unfinished };
 }
 
 /** `runs --rebuild`: the ledger made again from the run folders. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { CreditBatch } from '../../src/core/credit-batch.js';
 import type { MockApi, MockOptions } from '../../src/mock/server.js';
@@ -303,6 +304,31 @@ describe('the reports folder', () => {
 });
 
 describe('runs export', () => {
+  it('names a run killed before it recorded its end as why the file does not tie out, and ties out once it is resumed', async () => {
+    const { mock, ids } = await world(
+      Array.from({ length: 12 }, () => 100),
+      { faults: { latencyMs: 20 } },
+    );
+    const dir = await tempDir();
+    const file = await deltas(dir, ids, 5);
+    const killed = await spawnCli(['apply', file, ...base(mock), '--concurrency', '1', '--out', 'reports/killed'], dir, async (pid) => {
+      while (mock.requests.filter((request) => request.method === 'PUT' && request.answer === 200).length < 3) await sleep(2);
+      process.kill(pid, 'SIGKILL');
+    });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    const today = new Date().toISOString().slice(0, 10);
+    const before = await cli(['runs', 'export', '--since', today, '--out', 'audit.csv'], { cwd: dir });
+    assert.equal(before.code, 1, before.stderr);
+    assert.match(
+      before.stdout,
+      /which does NOT tie out with the runs recorded \(net ±0\)\.\n1 run never recorded its end \(killed\): killed\. .*ti-credits apply --resume <its folder>/,
+    );
+    assert.equal((await cli(['apply', '--resume', join(dir, 'reports', 'killed'), '--yes'], { cwd: dir })).code, 0);
+    const after = await cli(['runs', 'export', '--since', today, '--out', 'audit.csv'], { cwd: dir });
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.match(after.stdout, /balances net \+60, which ties out with the runs recorded\.\n/);
+  });
+
   it('writes one row per field changed, CSV or typed .xlsx, tying out with the report.csv of every run in the period', async () => {
     const { mock, ids } = await world([100, 200, 300]);
     const dir = await tempDir();

@@ -68,7 +68,10 @@ export const runs: Command = {
   ],
   exits: [
     [EXIT.ok, 'listed, shown, exported (the figures tie out) or rebuilt'],
-    [EXIT.notAllUpdated, 'runs export: the file was written but its figures do not tie out with the ledger (runs --rebuild, then export again)'],
+    [
+      EXIT.notAllUpdated,
+      'runs export: the file was written but its figures do not tie out with the ledger (a run killed before its end: resume it; else runs --rebuild), then export again',
+    ],
     [EXIT.refused, 'usage: an unknown run or action, a date that cannot be read'],
     STANDARD_EXITS.internal,
   ],
@@ -109,7 +112,14 @@ async function runRuns(input: CommandInput): Promise<CommandResult> {
       return {
         exit,
         text: formatExport(result, io.cwd),
-        json: { file: result.path, runs: result.runs, rows: result.rows, net: result.net.toString(), ledgerNet: result.ledgerNet.toString() },
+        json: {
+          file: result.path,
+          runs: result.runs,
+          rows: result.rows,
+          net: result.net.toString(),
+          ledgerNet: result.ledgerNet.toString(),
+          unfinished: result.unfinished,
+        },
       };
     }
     default:

@@ -198,7 +198,12 @@ export function formatExport(result: ExportResult, cwd: string): string {
     result.net === result.ledgerNet
       ? 'ties out with the runs recorded'
       : `does NOT tie out with the runs recorded (net ${signed(result.ledgerNet.toString())})`;
-  return `Audit: ${plural(result.rows, 'field')} changed by ${plural(result.runs, 'run')}, balances net ${signed(result.net.toString())}, which ${ties}.\nFile: ${relative(cwd, result.path) || result.path}\n`;
+  // A run killed before it recorded its end is the likely cause: its rows are in the file, its net not in the ledger until a resume ends it.
+  const why =
+    result.net !== result.ledgerNet && result.unfinished.length > 0
+      ? `\n${plural(result.unfinished.length, 'run')} never recorded ${result.unfinished.length === 1 ? 'its' : 'their'} end (killed): ${result.unfinished.join(', ')}. Its changes are in the file, its net is not in the ledger: finish it with ti-credits apply --resume <its folder>, then export again.`
+      : '';
+  return `Audit: ${plural(result.rows, 'field')} changed by ${plural(result.runs, 'run')}, balances net ${signed(result.net.toString())}, which ${ties}.${why}\nFile: ${relative(cwd, result.path) || result.path}\n`;
 }
 
 export function formatRebuilt(rebuilt: Rebuilt, ledger: string, cwd: string): string {
