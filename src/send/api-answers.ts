@@ -3,6 +3,7 @@ import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import type { ApiError } from '../core/errors.js';
 import { clip, previewJson } from '../core/preview.js';
+import { parseServerTime } from '../core/server-time.js';
 import { apiFailure, type FactsOf } from '../core/words.js';
 import { API_WORDS } from '../core/words/api.js';
 import type { ApiResponse } from './api-client.js';
@@ -114,7 +115,7 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
 
 /** One batch of a list: its fields without those that are null. */
 function readListedBatch(listed: unknown, clientId: string): ListedBatch {
-  if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string') {
+  if (typeof listed !== 'object' || listed === null || typeof (listed as { id?: unknown }).id !== 'string' || (listed as { id: string }).id.trim() === '') {
     throw unreadable({ fault: 'no-id', item: `a credit batch of client ${clientId}` });
   }
   const batch = (hasNull(listed) ? Object.fromEntries(Object.entries(listed).filter(([, value]) => value !== null)) : listed) as Record<string, unknown> & {
@@ -124,12 +125,13 @@ function readListedBatch(listed: unknown, clientId: string): ListedBatch {
   if (typeof batch.clientId === 'string' && batch.clientId.toLowerCase() !== clientId.toLowerCase()) {
     throw unreadable({ fault: 'elsewhere', item: `credit batch ${id}`, owner: `client ${clip(batch.clientId)}`, asked: `client ${clientId}` });
   }
-  for (const field of ['name', 'expiresOn'] as const) {
+  for (const field of ['name', 'expiresOn', 'status'] as const) {
     const value = batch[field];
     if (value !== undefined && typeof value !== 'string')
       throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field, value: previewJson(value), expected: 'text' });
   }
-  if (typeof batch.expiresOn === 'string' && Number.isNaN(Date.parse(batch.expiresOn))) {
+  // Read as the server's other moments are, strictly: Date.parse would take "12" for 2001, and a time without its offset for this machine's.
+  if (typeof batch.expiresOn === 'string' && parseServerTime(batch.expiresOn) === undefined) {
     throw unreadable({ fault: 'wrong-type', item: `credit batch ${id}`, field: 'expiresOn', value: previewJson(batch.expiresOn), expected: 'a moment' });
   }
   // A balance is what a change is checked against and added to: one that is not a whole number of credits is never guessed at.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RequestError } from 'got';
 import { ApiError } from '../../src/core/errors.js';
-import { readUpdatedBatch as readAnswer } from '../../src/send/api-answers.js';
+import { readBatchPage, readUpdatedBatch as readAnswer } from '../../src/send/api-answers.js';
 import { classifyNetworkError } from '../../src/send/network-errors.js';
 
 const ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
@@ -76,5 +76,30 @@ describe('classifying network errors', () => {
   });
   it('rethrows what is not a request error: a bug must not pass for a network fault', () => {
     assert.throws(() => classifyNetworkError(new TypeError('bug')), TypeError);
+  });
+});
+
+describe('reading a page of credit batches', () => {
+  const page = (batch: Record<string, unknown>) =>
+    answer(200, { data: { APICreditBatchesByClientAndCreditAccount: { creditBatches: [batch], pageInfo: { hasMore: false } } } });
+  const refusal = (batch: Record<string, unknown>): string => {
+    try {
+      readBatchPage(page(batch), CLIENT);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return assert.fail(`expected ${JSON.stringify(batch)} to be refused`);
+  };
+  const CLIENT = '11111111-0000-4000-8000-000000000001';
+
+  it('reads expiresOn only as a moment with its offset, status only as text, and a batch only with an id', () => {
+    assert.equal(
+      readBatchPage(page({ id: ID, expiresOn: '2027-12-31T23:59:59.000Z', status: 'active' }), CLIENT).creditBatches[0]?.expiresOn,
+      '2027-12-31T23:59:59.000Z',
+    );
+    // "12" is 2001 to Date.parse; a time without its offset would be this machine's.
+    for (const expiresOn of ['12', '2027-12-31T23:59:59', 'soon']) assert.match(refusal({ id: ID, expiresOn }), /expiresOn/, expiresOn);
+    assert.match(refusal({ id: ID, status: { active: true } }), /status/);
+    assert.match(refusal({ id: '  ' }), /credit batch of client/);
   });
 });
