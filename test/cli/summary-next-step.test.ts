@@ -58,6 +58,14 @@ describe('the next step an apply names', () => {
   });
 });
 
+describe('a run stopped before it recorded a row', () => {
+  it('says so, never "0 of 0 rows", which would read as an empty file', () => {
+    const text = formatRunSummary(ended('stopped', {}, 0), '/work');
+    assert.match(text, /^Updated 0 rows on https:\/\/acme\.thoughtindustries\.com in [^;]+; no row was recorded before the run stopped\.\n/);
+    assert.doesNotMatch(text, /of 0 rows/);
+  });
+});
+
 describe('what reconciling says', () => {
   const reconciled = (unreadable: number): string => {
     const result = ended('completed', { updated: 3 });

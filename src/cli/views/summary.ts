@@ -136,8 +136,10 @@ export function formatRunSummary(result: RunResult, cwd: string, reissue: Reissu
       rows.invalid > 0 ? `${count(rows.invalid)} invalid (not sent)` : '',
       rows.skipped > 0 ? `${count(rows.skipped)} skipped (not sent)` : '',
     ].filter((part) => part !== '');
+    // A run stopped before it recorded a row (a full disk as report.csv was started) has no total to give: "0 of 0 rows" would say the file was empty.
+    const ofTotal = rows.total > 0 ? ` of ${plural(rows.total, 'row')}` : ' rows';
     lines.push(
-      `Updated ${count(rows.updated)} of ${plural(rows.total, 'row')} on ${summary.target ?? 'the API'} in ${formatDuration(summary.wallTimeMs)}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`,
+      `Updated ${count(rows.updated)}${ofTotal} on ${summary.target ?? 'the API'} in ${formatDuration(summary.wallTimeMs)}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${rows.total === 0 && summary.status !== 'completed' ? '; no row was recorded before the run stopped' : ''}.`,
     );
     const { requests, pacing } = summary;
     const throttled = requests.throttled > 0 ? `, ${count(requests.throttled)} answered 429 (rate limit)` : '';
