@@ -11,7 +11,8 @@ import type { MockClient } from './store.js';
  * page says resource lists are paged with a `meta` object instead; the mock
  * answers that way when told to (`meta`).
  */
-export type ClientsPaging = 'documented' | 'meta';
+/** How a list is paged: as its own page documents it, or with the Pagination page's `meta` (the client list and a client's batches alike). */
+export type ListPaging = 'documented' | 'meta';
 
 /** The most clients a page holds, whatever `count` asks: the Pagination page's maximum. */
 export const MOCK_MAX_CLIENTS_PER_PAGE = 100;
@@ -40,7 +41,7 @@ export function clientsQuery(params: URLSearchParams): ClientsQuery | string {
 }
 
 /** The answer to a client list query, paged as `paging` says, `perPage` clients a page at most. */
-export function clientsAnswer(all: readonly MockClient[], query: ClientsQuery, perPage: number, paging: ClientsPaging, faults: PagingFaults): unknown {
+export function clientsAnswer(all: readonly MockClient[], query: ClientsQuery, perPage: number, paging: ListPaging, faults: PagingFaults): unknown {
   const needle = query.query?.toLowerCase();
   let matching =
     needle === undefined ? [...all] : all.filter((client) => client.name.toLowerCase().includes(needle) || client.id.toLowerCase().includes(needle));

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreditBatchUpdate } from '../core/credit-batch.js';
-import { clientsAnswer, clientsQuery, type ClientsPaging } from './clients.js';
+import { clientsAnswer, clientsQuery, type ListPaging } from './clients.js';
 import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
 import { parseJson, readBody, send } from './http-io.js';
 import type { LedgerOrder } from './ledger.js';
@@ -46,9 +46,9 @@ export interface MockOptions {
    */
   readonly ledger?: { readonly order?: LedgerOrder; readonly pageInfo?: 'documented' | 'cursor-only' };
   /** How the client list is paged: as its page documents it (`pageInfo`, the default), or with the `meta` object of the Pagination page. */
-  readonly clientsPaging?: ClientsPaging;
+  readonly clientsPaging?: ListPaging;
   /** How a client's credit batches are paged: as their page documents it (`pageInfo`, the default), or with the Pagination page's `meta`. */
-  readonly batchesPaging?: ClientsPaging;
+  readonly batchesPaging?: ListPaging;
   /**
    * A learner redeems `credits` from a batch just before the first PUT of it
    * is applied (of the `ids` given, or of any batch): a redemption that lands

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import type { PagingFaults } from '../../src/mock/faults.js';
-import type { ClientsPaging } from '../../src/mock/clients.js';
+import type { ListPaging } from '../../src/mock/clients.js';
 import { MOCK_API_KEY, type MockApi } from '../../src/mock/server.js';
 import { CreditBatchStore } from '../../src/mock/store.js';
 import { readClients } from '../../src/pipeline/operations/read-clients.js';
@@ -22,7 +22,7 @@ const CLIENTS = [
 const NAMES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Hooli'];
 const startMockApi = mockApiStarter();
 
-async function mockOf(options: { perPage?: number; paging?: PagingFaults; clientsPaging?: ClientsPaging } = {}): Promise<MockApi> {
+async function mockOf(options: { perPage?: number; paging?: PagingFaults; clientsPaging?: ListPaging } = {}): Promise<MockApi> {
   const seed = CLIENTS.flatMap((client, index) => clientBatches(client, 1).map((batch) => ({ ...batch, clientName: NAMES[index] as string })));
   const mock = await startMockApi({
     store: new CreditBatchStore(seed),
