@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LEDGER_FILE, LEDGER_INDEX, readLedger } from '../../src/report/ledger/ledger-file.js';
+import { LEDGER_FILE, LEDGER_INDEX, readLedger, type LedgerRead } from '../../src/report/ledger/ledger-file.js';
+import { rebuildLedger } from '../../src/report/ledger/rebuild.js';
 import type { LedgerRecord } from '../../src/report/ledger/record.js';
 import { RunLedger } from '../../src/report/ledger/run-ledger.js';
 import { tempDir } from '../helpers.js';
@@ -119,5 +120,35 @@ describe('ledger.jsonl', () => {
     assert.equal(lines.length, 8);
     for (const line of lines) JSON.parse(line);
     assert.equal((await new RunLedger(root).records()).records.length, 8);
+  });
+});
+
+describe('runs --rebuild beside another process', () => {
+  it('keeps what another process recorded while it read the folders: a run started, a run ended', async () => {
+    /** A ledger another process writes to once the rebuild has read it, while it reads the run folders. */
+    class Written extends RunLedger {
+      #first = true;
+      override async read(): Promise<LedgerRead> {
+        const read = await super.read();
+        if (this.#first) {
+          this.#first = false;
+          await new RunLedger(this.root).start(record('elsewhere/started-meanwhile', '2026-01-03T00:00:00.000Z'));
+          await new RunLedger(this.root).end('elsewhere/ended-meanwhile', end);
+        }
+        return read;
+      }
+    }
+    const root = await tempDir();
+    // Runs whose folders are not under the reports root: the rebuild keeps them from the ledger as it read it.
+    await new RunLedger(root).start(record('elsewhere/ended-meanwhile', '2026-01-02T00:00:00.000Z'));
+    await rebuildLedger(new Written(root), undefined);
+    const { records } = await new RunLedger(root).records();
+    assert.deepEqual(
+      records.map((run) => [run.id, run.status]),
+      [
+        ['elsewhere/started-meanwhile', 'running'],
+        ['elsewhere/ended-meanwhile', 'completed'],
+      ],
+    );
   });
 });

@@ -43,9 +43,23 @@ export async function rebuildLedger(ledger: RunLedger, key: ApprovalKey | undefi
   }
   const found = new Set(fromFolders.map((record) => record.id));
   const kept = recordsOf(state).filter((record) => !found.has(record.id) && !existsSync(ledger.folderOf(record)));
-  const records = [...fromFolders, ...kept].sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1));
-  await ledger.replace(records, approvals);
-  return { records: records.length, kept: kept.length, approvals: approvals.length };
+  const scanned = [...fromFolders, ...kept];
+  // The folders were read without the ledger's lock (a scan may take longer than any hold of it): what another process
+  // recorded meanwhile (a run started, ended, approved) is newer than the scan, and stands over what the scan made of it.
+  const asRead = new Map([...state.records.values()].map((record) => [record.id, JSON.stringify(record)]));
+  let result: Rebuilt = { records: 0, kept: kept.length, approvals: 0 };
+  await ledger.replace((current) => {
+    const since = [...current.records.values()].filter((record) => asRead.get(record.id) !== JSON.stringify(record));
+    const newer = new Set(since.map((record) => record.id));
+    const records = [...scanned.filter((record) => !newer.has(record.id)), ...since].sort((a, b) =>
+      a.startedAt === b.startedAt ? (a.id < b.id ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1,
+    );
+    const approvedSince = [...current.approvals.values()].flat().filter((approval) => !known.has(approvalKey(approval)));
+    const all = [...approvals, ...approvedSince];
+    result = { records: records.length, kept: kept.length, approvals: all.length };
+    return { records, approvals: all };
+  });
+  return result;
 }
 
 function approvalKey(approval: Approval): string {

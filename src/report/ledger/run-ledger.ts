@@ -88,13 +88,20 @@ export class RunLedger {
     return this.append([{ v: 1, t: 'approve', approval }]);
   }
 
-  /** The ledger replaced by these records and approvals, whole (a rebuild). */
-  async replace(records: readonly LedgerRecord[], approvals: readonly Approval[]): Promise<void> {
-    const events: LedgerEvent[] = [
-      ...[...records].reverse().map((record): LedgerEvent => ({ v: 1, t: 'start', record })),
-      ...approvals.map((approval): LedgerEvent => ({ v: 1, t: 'approve', approval })),
-    ];
-    const done = await withLedgerLock(this.root, () => replaceLedger(this.root, events));
+  /**
+   * The ledger replaced, whole, by the records and approvals `make` gives
+   * from the ledger as it stands under the lock (a rebuild): what another
+   * process appended while they were being gathered is seen, never lost.
+   */
+  async replace(make: (current: LedgerState) => { readonly records: readonly LedgerRecord[]; readonly approvals: readonly Approval[] }): Promise<void> {
+    const done = await withLedgerLock(this.root, async () => {
+      const { records, approvals } = make((await this.read()).state);
+      const events: LedgerEvent[] = [
+        ...[...records].reverse().map((record): LedgerEvent => ({ v: 1, t: 'start', record })),
+        ...approvals.map((approval): LedgerEvent => ({ v: 1, t: 'approve', approval })),
+      ];
+      await replaceLedger(this.root, events);
+    });
     if (done === BUSY) throw failure(LEDGER_WORDS, 'TIC-LEDGER-BUSY', { root: this.root, lock: join(this.root, LEDGER_LOCK) });
   }
 
