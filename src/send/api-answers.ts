@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import type { ApiError } from '../core/errors.js';
-import { clip, previewJson } from '../core/preview.js';
+import { clip, escapeInvisible, previewJson } from '../core/preview.js';
 import { parseServerTime } from '../core/server-time.js';
 import { apiFailure, type FactsOf } from '../core/words.js';
 import { API_WORDS } from '../core/words/api.js';
@@ -281,13 +281,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The API's own words when it gives them (`message`, then `error`), else the start of whatever it sent. */
+/**
+ * The API's own words when it gives them (`message`, then `error`), else the
+ * start of whatever it sent: on one line, its control characters (a
+ * terminal's escape sequences, NUL) as escapes, and cut to 200 characters,
+ * since they go into every failed row's report line, the log and the
+ * terminal, however long the answer made them.
+ */
 function apiMessage(body: unknown, text: string, status: number): string {
   const fields = body as { message?: unknown; error?: unknown; errors?: { message?: unknown }[] } | undefined;
-  for (const candidate of [fields?.message, fields?.errors?.[0]?.message, fields?.error]) {
-    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
-  }
-  const plain = text.replace(/\s+/g, ' ').trim();
-  if (plain !== '') return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
-  return STATUS_CODES[status] ?? `HTTP ${status}`;
+  const said = [fields?.message, fields?.errors?.[0]?.message, fields?.error].find((candidate) => typeof candidate === 'string' && candidate.trim() !== '');
+  const words = (typeof said === 'string' ? said : text).replace(/\s+/g, ' ').trim();
+  if (words === '') return STATUS_CODES[status] ?? `HTTP ${status}`;
+  const cut = words.length > 200 ? `${words.slice(0, 200)}…` : words;
+  return escapeInvisible(cut.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
 }

@@ -43,6 +43,13 @@ describe('reading an answer', () => {
   for (const status of [408, 429, 500, 502, 503, 504]) {
     it(`treats ${status} as transient`, () => assert.equal(failure(status, {}).kind, 'transient'));
   }
+  it("cuts the API's words to 200 characters on one line, its control characters escaped, however long the answer", () => {
+    const error = failure(422, { message: `\u001b[31m${'x'.repeat(800_000)}\r\nline\u0000two` });
+    assert.ok(error.message.length < 240, `${error.message.length} characters`);
+    assert.match(error.message, /^422: \\u001B\[31mxxx+…$/);
+    assert.doesNotMatch(error.message, /[\u0000-\u001f]/);
+    assert.equal(failure(409, { errors: [{ message: 'a\u0000b\nc' }] }).message, '409: a\\u0000b c');
+  });
   it('keeps the Retry-After of a 429 or 503', () => {
     assert.equal(failure(429, { error: 'rate_limit_exceeded', message: 'slow down', retryAfter: 3 }).retryAfterMs, 3000);
     assert.equal(failure(503, {}, { 'retry-after': '2' }).retryAfterMs, 2000);
