@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -66,6 +67,18 @@ describe('verify', () => {
       ]),
     );
     assert.match(verified.stdout, /3 hold, 1 changed since/);
+  });
+
+  it("interrupted, leaves no verify.csv: an earlier verify's would stand beside a verify.json that checked nothing", async () => {
+    const { mock, dir, folder, run } = await applied(4, ['--verify']);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(existsSync(join(folder, 'verify.csv')), true);
+    const stop = new AbortController();
+    stop.abort();
+    const interrupted = await cli(['verify', folder, '--base-url', mock.origin], { cwd: dir, shutdown: stop.signal });
+    assert.equal(interrupted.code, 130, interrupted.stderr + interrupted.stdout);
+    assert.equal(JSON.parse(await readFile(join(folder, 'verify.json'), 'utf8')).status, 'interrupted');
+    assert.equal(existsSync(join(folder, 'verify.csv')), false);
   });
 
   it('refuses a run that has not finished, and another target than the run sent to', async () => {
