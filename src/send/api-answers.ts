@@ -99,18 +99,38 @@ export function readBatchPage(response: ApiResponse, clientId: string): BatchPag
     throw unreadable({ fault: 'missing', what: `the credit batches of client ${clientId}` });
   }
   const creditBatches = (list.creditBatches as unknown[]).map((listed) => readListedBatch(listed, clientId));
-  // This endpoint's page documents `pageInfo`; the Pagination page, a `meta` object beside `data` (its nextCursor null on the last page).
-  const info = objectOrEmpty(list.pageInfo);
-  const meta = objectOrEmpty((body as { meta?: unknown }).meta);
-  const nextCursor = meta.nextCursor;
-  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
+  return { creditBatches, ...readPaging(list.pageInfo, (body as { meta?: unknown }).meta) };
+}
+
+/** How a list answer says it is paged: what `readPaging` makes of it, each part undefined when the answer does not say. */
+export interface Paging {
+  readonly total: number | undefined;
+  readonly hasMore: boolean | undefined;
+  readonly perPage: number | undefined;
+}
+
+/**
+ * A list's paging in either shape the documentation gives: the endpoint's
+ * own `pageInfo` (`perPage`, `total`, `hasMore`), any field of it missing or
+ * of another type (then undefined), or the Pagination page's `meta`
+ * (`perPage`, `totalCount`, `nextCursor`, null on the last page).
+ */
+export function readPaging(pageInfo: unknown, meta: unknown): Paging {
+  const info = objectOrEmpty(pageInfo);
+  const paged = objectOrEmpty(meta);
+  const nextCursor = paged.nextCursor;
+  const perPage = count(info.perPage) ?? count(paged.perPage);
   return {
-    creditBatches,
-    total: count(info.total) ?? count(meta.totalCount),
+    total: count(info.total) ?? count(paged.totalCount),
     hasMore:
       typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
-    perPage: (count(info.perPage) ?? count(meta.perPage)) || undefined,
+    // The documentation's example says perPage 0: a page size that cannot be is no page size.
+    perPage: perPage === 0 ? undefined : perPage,
   };
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /** One batch of a list: its fields without those that are null. */
@@ -203,19 +223,7 @@ export function readCreditActionPage(
       throw unreadable({ fault: 'other-list', what: 'the credit actions', field, said, asked: whose });
   }
   const creditActions = (list.creditActions as unknown[]).map((item) => readCreditAction(item, actionType, clientId, whose));
-  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
-  const info = objectOrEmpty(list.pageInfo);
-  const meta = objectOrEmpty((body as { meta?: unknown }).meta);
-  const nextCursor = meta.nextCursor;
-  const perPage = count(info.perPage) ?? count(meta.perPage);
-  return {
-    creditActions,
-    total: count(info.total) ?? count(meta.totalCount),
-    hasMore:
-      typeof info.hasMore === 'boolean' ? info.hasMore : nextCursor === null ? false : typeof nextCursor === 'string' && nextCursor !== '' ? true : undefined,
-    // The documentation's example says perPage 0: a page size that cannot be is no page size.
-    perPage: perPage === 0 ? undefined : perPage,
-  };
+  return { creditActions, ...readPaging(list.pageInfo, (body as { meta?: unknown }).meta) };
 }
 
 function readCreditAction(item: unknown, actionType: CreditActionType, clientId: string, whose: string): CreditAction {

@@ -1,5 +1,5 @@
 import type { ApiResponse } from './api-client.js';
-import { answerFailure, unreadable } from './api-answers.js';
+import { answerFailure, readPaging, unreadable } from './api-answers.js';
 
 /** A client as ti-credits keeps it: its id and name, nothing of the large record the API lists. */
 export interface ClientSummary {
@@ -42,28 +42,13 @@ export function readClientPage(response: ApiResponse): ClientPage {
       throw unreadable({ fault: 'not-typed', item: `client ${id}`, field: 'name', expected: 'text' });
     return { id, name: typeof name === 'string' ? name : undefined };
   });
-  const info = objectOrEmpty(list.pageInfo);
   const meta = objectOrEmpty(objectOrEmpty(body).meta ?? list.meta);
-  const nextCursor = meta.nextCursor;
-  const perPage = count(info.perPage) ?? count(meta.perPage);
+  const paging = readPaging(list.pageInfo, meta);
   const page = count(meta.page);
   const totalPages = count(meta.totalPages);
-  return {
-    clients,
-    total: count(info.total) ?? count(meta.totalCount),
-    hasMore:
-      typeof info.hasMore === 'boolean'
-        ? info.hasMore
-        : nextCursor === null
-          ? false
-          : typeof nextCursor === 'string' && nextCursor !== ''
-            ? true
-            : page !== undefined && totalPages !== undefined
-              ? page < totalPages
-              : undefined,
-    // The documentation's example says perPage 0: a page size that cannot be is no page size.
-    perPage: perPage === 0 ? undefined : perPage,
-  };
+  // Without hasMore or a cursor, the Pagination page's page and totalPages still tell whether this was the last.
+  const hasMore = paging.hasMore ?? (page !== undefined && totalPages !== undefined ? page < totalPages : undefined);
+  return { clients, ...paging, hasMore };
 }
 
 function count(value: unknown): number | undefined {
