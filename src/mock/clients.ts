@@ -1,5 +1,5 @@
 import type { PagingFaults } from './faults.js';
-import { pageOf } from './paging.js';
+import { metaOf, pageOf } from './paging.js';
 import type { MockClient } from './store.js';
 
 /**
@@ -56,13 +56,7 @@ export function clientsAnswer(all: readonly MockClient[], query: ClientsQuery, p
     },
   ];
   const clients = items.map(clientRecord);
-  if (paging === 'meta') {
-    const totalPages = Math.max(1, Math.ceil(pageInfo.total / size));
-    return {
-      data: { Clients: { aggregations, clients } },
-      meta: { page: query.page, perPage: size, totalCount: pageInfo.total, totalPages, nextCursor: pageInfo.hasMore ? String(query.page + 1) : null },
-    };
-  }
+  if (paging === 'meta') return { data: { Clients: { aggregations, clients } }, meta: metaOf(query.page, pageInfo) };
   return {
     data: { Clients: { pageInfo: { perPage: size, currentPage: query.page, total: pageInfo.total, hasMore: pageInfo.hasMore }, aggregations, clients } },
   };

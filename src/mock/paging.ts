@@ -38,3 +38,14 @@ export function pageOf<T>(items: Listing<T>, page: number, perPage: number, faul
     pageInfo: { perPage, cursor: hasMore ? String(page + 1) : null, total: Math.max(0, items.length + (faults.totalSkew ?? 0)), hasMore },
   };
 }
+
+/** A page's paging as the Pagination page's `meta` object says it, for the lists the mock answers that way when told to. */
+export function metaOf(page: number, pageInfo: PageInfo): { page: number; perPage: number; totalCount: number; totalPages: number; nextCursor: string | null } {
+  return {
+    page,
+    perPage: pageInfo.perPage,
+    totalCount: pageInfo.total,
+    totalPages: Math.max(1, Math.ceil(pageInfo.total / pageInfo.perPage)),
+    nextCursor: pageInfo.hasMore ? String(page + 1) : null,
+  };
+}

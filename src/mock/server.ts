@@ -6,7 +6,7 @@ import { clientsAnswer, clientsQuery, type ListPaging } from './clients.js';
 import { FaultPlan, mulberry32, type FaultOptions } from './faults.js';
 import { parseJson, readBody, send } from './http-io.js';
 import type { LedgerOrder } from './ledger.js';
-import { MOCK_PER_PAGE, pageOf } from './paging.js';
+import { metaOf, MOCK_PER_PAGE, pageOf } from './paging.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { actionsQuery, checkUpdate, listQuery } from './requests.js';
 import { Redemptions, redemptionInterval } from './redemptions.js';
@@ -214,16 +214,8 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
         if (typeof query === 'string') return answer(400, { error: 'bad_request', message: query });
         const { items, pageInfo } = pageOf(store.listingByClient(route.clientId, query.creditAccountId), query.page, perPage, faults.paging);
         const list = { clientId: route.clientId, creditAccountId: query.creditAccountId ?? null, creditBatches: items };
-        if (options.batchesPaging === 'meta') {
-          const meta = {
-            page: query.page,
-            perPage,
-            totalCount: pageInfo.total,
-            totalPages: Math.max(1, Math.ceil(pageInfo.total / perPage)),
-            nextCursor: pageInfo.hasMore ? String(query.page + 1) : null,
-          };
-          return answer(200, { data: { APICreditBatchesByClientAndCreditAccount: list }, meta });
-        }
+        if (options.batchesPaging === 'meta')
+          return answer(200, { data: { APICreditBatchesByClientAndCreditAccount: list }, meta: metaOf(query.page, pageInfo) });
         return answer(200, { data: { APICreditBatchesByClientAndCreditAccount: { ...list, pageInfo } } });
       }
       case 'actions': {
