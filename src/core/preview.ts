@@ -29,10 +29,16 @@ export function showsNothing(text: string): boolean {
   return BLANK.test(text);
 }
 
+const escape = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** `json` (JSON text) with each character that reorders or breaks the text shown, or shows nothing, as a `\uXXXX` escape. */
 export function escapeInvisible(json: string): string {
-  const escape = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
   return json.replace(INVISIBLE, (characters) => characters.split('').map(escape).join(''));
+}
+
+/** `text` (not JSON: its C0 controls and DEL are not escaped yet) with those, and what `escapeInvisible` escapes, as `\uXXXX` escapes. */
+export function escapeControls(text: string): string {
+  return escapeInvisible(text.replace(/[\u0000-\u001f\u007f]/g, escape));
 }
 
 /** `text` cut to `max` characters, an ellipsis marking the cut. */

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { CreditAction, CreditActionType } from '../core/credit-action.js';
 import type { CreditBatch, ListedBatch } from '../core/credit-batch.js';
 import type { ApiError } from '../core/errors.js';
-import { clip, escapeInvisible, previewJson } from '../core/preview.js';
+import { clip, escapeControls, previewJson } from '../core/preview.js';
 import { parseServerTime } from '../core/server-time.js';
 import { apiFailure, type FactsOf } from '../core/words.js';
 import { API_WORDS } from '../core/words/api.js';
@@ -301,6 +301,5 @@ function apiMessage(body: unknown, text: string, status: number): string {
   const said = [fields?.message, fields?.errors?.[0]?.message, fields?.error].find((candidate) => typeof candidate === 'string' && candidate.trim() !== '');
   const words = (typeof said === 'string' ? said : text).replace(/\s+/g, ' ').trim();
   if (words === '') return STATUS_CODES[status] ?? `HTTP ${status}`;
-  const cut = words.length > 200 ? `${words.slice(0, 200)}…` : words;
-  return escapeInvisible(cut.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+  return escapeControls(clip(words, 200));
 }
