@@ -44,22 +44,26 @@ function executorFor(mock: MockApi, events: ConstructorParameters<typeof Executo
   return new Executor(options, new AbortController().signal, events);
 }
 
-/** A server answering each page of a client's list with `pages[page - 1]` (its batches), the last page saying there is no more. */
-async function listServer(pages: readonly (readonly Record<string, unknown>[])[]): Promise<{ origin: string; server: Server }> {
+/**
+ * A server answering each page of a client's list with `pages[page - 1]` (its batches), and `pageInfo` (by
+ * default the last page saying there is no more); `asked`: the pages asked for, in order.
+ */
+async function listServer(
+  pages: readonly (readonly Record<string, unknown>[])[],
+  pageInfo: (page: number) => unknown = (page) => ({ perPage: 1, hasMore: page < pages.length }),
+): Promise<{ origin: string; server: Server; asked: number[] }> {
+  const asked: number[] = [];
   const server = createServer((request, response) => {
     const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+    asked.push(page);
     const creditBatches = pages[page - 1] ?? [];
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({
-        data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches, pageInfo: { perPage: 1, hasMore: page < pages.length } } },
-      }),
-    );
+    response.end(JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches, pageInfo: pageInfo(page) } } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const address = server.address();
-  return { origin: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, server };
+  return { origin: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, server, asked };
 }
 
 const idsOf = (batches: readonly { readonly id: string }[]): string[] => batches.map((batch) => batch.id).sort();
@@ -97,22 +101,10 @@ describe('reading the credit batches of one client (the worked example of a new 
       ['no hasMore, no perPage: until an empty page', {}, [batches(0, 5), batches(5, 5), []]],
       ['hasMore and perPage as text', { perPage: '5', hasMore: 'true' }, [batches(0, 5), batches(5, 5), []]],
     ] as const) {
-      const asked: number[] = [];
-      const server = createServer((request, response) => {
-        const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
-        asked.push(page);
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({ data: { APICreditBatchesByClientAndCreditAccount: { clientId: CLIENT, creditBatches: pages[page - 1] ?? [], pageInfo } } }),
-        );
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+      const { origin, asked } = await listServer(pages, () => pageInfo);
       const reader = executorFor({ origin } as MockApi);
       const read = await readClientBatches(reader, CLIENT);
       reader.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       assert.equal(read.kind, 'done', shape);
       assert.deepEqual(idsOf(read.kind === 'done' ? read.value : []), idsOf(pages.flat() as { id: string }[]), shape);
       assert.deepEqual(asked, [1, 2, 3], shape);
