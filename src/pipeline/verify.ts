@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreditBatchUpdate, ListedBatch } from '../core/credit-batch.js';
 import { UPDATABLE_FIELDS } from '../core/credit-batch.js';
@@ -147,10 +146,7 @@ async function verifyIn(
         }
         out.commit();
         file = join(folder.path, VERIFY_FILE);
-      } else {
-        // Stopped before it checked anything: an earlier verify's verify.csv must not stand beside this one's verify.json.
-        rmSync(join(folder.path, VERIFY_FILE), { force: true });
-      }
+      } else VerifyFile.remove(folder.path);
       if (options.reconcile && !session.signal.aborted) {
         // A blind run read nothing before it wrote: where a write's window begins is not known.
         session.reconciled(

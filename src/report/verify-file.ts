@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UPDATABLE_FIELDS, type CreditBatchUpdate } from '../core/credit-batch.js';
 import { AtomicCsvFile } from './atomic-csv-file.js';
@@ -45,5 +46,10 @@ export class VerifyFile {
 
   commit(): void {
     this.#file.commit();
+  }
+
+  /** An earlier verify's verify.csv removed: a verify that checked nothing must not leave one standing beside its verify.json. */
+  static remove(folder: string): void {
+    rmSync(join(folder, VERIFY_FILE), { force: true });
   }
 }
